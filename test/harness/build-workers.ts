@@ -1,0 +1,37 @@
+/**
+ * Bundles the Workers exactly as `wrangler deploy` would (same rules for .wasm/.onnx/.bin
+ * modules), into .tmp/build/<name>, for tests and benchmarks that run them in workerd through
+ * Miniflare's API (no `wrangler dev` proxy in the way).
+ */
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+export const ROOT = resolve(import.meta.dirname, "../..");
+
+export const WORKERS = {
+  gateway: { config: join(ROOT, "wrangler.toml") },
+  evaluator: { config: join(ROOT, "workers/evaluator/wrangler.toml") },
+} as const;
+export type WorkerName = keyof typeof WORKERS;
+
+export function outDir(name: WorkerName): string {
+  return join(ROOT, ".tmp/build", name);
+}
+
+export function buildWorker(name: WorkerName): string {
+  const dir = outDir(name);
+  const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
+  execFileSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", dir, "-c", WORKERS[name].config], {
+    cwd: ROOT,
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "error" },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  return join(dir, "index.js");
+}
+
+/** The bundle global-setup built for this run (built now if a script runs without it). */
+export function builtEntry(name: WorkerName): string {
+  const entry = join(outDir(name), "index.js");
+  return existsSync(entry) ? entry : buildWorker(name);
+}

@@ -1,0 +1,73 @@
+/**
+ * The whole local stack for integration tests and benchmarks: the GPU simulator on loopback,
+ * and the gateway (plus, optionally, the evaluator) bundled and run in workerd through
+ * Miniflare's API with the bindings of their real wrangler.toml files, migrations applied
+ * from migrations/, and a seeded tenant.
+ */
+import { readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
+import { Miniflare, type WorkerOptions } from "miniflare";
+import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import { startSimulator, type RunningSimulator, type SimulatorOptions } from "../../gpu-backends/simulator/src/server";
+import { builtEntry, ROOT, WORKERS, type WorkerName } from "./build-workers";
+import { splitSqlStatements } from "./sql-statements";
+
+export interface StackOptions {
+  evaluator?: boolean;
+  simulator?: SimulatorOptions;
+  /** Extra Worker vars for the gateway (e.g. to switch features on). */
+  vars?: Record<string, string>;
+  evaluatorVars?: Record<string, string>;
+}
+
+export interface Stack {
+  mf: Miniflare;
+  /** http://127.0.0.1:PORT of the gateway. */
+  url: string;
+  sim: RunningSimulator;
+  db: D1Database;
+  fetch(path: string, init?: RequestInit): Promise<Response>;
+  close(): Promise<void>;
+}
+
+function workerOptions(name: WorkerName, vars: Record<string, string>): WorkerOptions {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(WORKERS[name].config);
+  const entry = builtEntry(name);
+  return {
+    ...workerOptions,
+    name: name === "gateway" ? "llm-gateway" : workerOptions.name,
+    modules: true,
+    scriptPath: entry,
+    modulesRoot: join(entry, ".."),
+    bindings: { ...(workerOptions.bindings ?? {}), ...vars },
+  } as WorkerOptions;
+}
+
+export async function applyMigrations(db: D1Database): Promise<void> {
+  const dir = join(ROOT, "migrations");
+  for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+    const statements = splitSqlStatements(readFileSync(join(dir, file), "utf8"));
+    if (statements.length) await db.batch(statements.map((s) => db.prepare(s)));
+  }
+}
+
+export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  const sim = await startSimulator(options.simulator ?? {});
+  const workers = [workerOptions("gateway", { SIMULATOR_URL: sim.url, ...(options.vars ?? {}) })];
+  if (options.evaluator) workers.push(workerOptions("evaluator", { SIMULATOR_URL: sim.url, ...(options.evaluatorVars ?? {}) }));
+  const mf = new Miniflare({ workers, host: "127.0.0.1", port: 0 });
+  const url = (await mf.ready).toString().replace(/\/$/, "");
+  const db = (await mf.getD1Database("DB", "llm-gateway")) as unknown as D1Database;
+  await applyMigrations(db);
+  return {
+    mf,
+    url,
+    sim,
+    db,
+    fetch: (path, init) => fetch(`${url}${path}`, init),
+    async close() {
+      await mf.dispose();
+      await sim.close();
+    },
+  };
+}

@@ -1,0 +1,83 @@
+import OpenAI from "openai";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { bearer, seedKey } from "../harness/seed";
+import { startStack, type Stack } from "../harness/stack";
+
+let stack: Stack;
+let key: string;
+let client: OpenAI;
+
+beforeAll(async () => {
+  stack = await startStack();
+  ({ key } = await seedKey(stack));
+  client = new OpenAI({ baseURL: `${stack.url}/v1`, apiKey: key, maxRetries: 0 });
+});
+afterAll(async () => stack?.close());
+
+describe("gateway core through workerd", () => {
+  it("answers /healthz without a key", async () => {
+    const res = await stack.fetch("/healthz");
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-request-id")).toMatch(/^req_/);
+    expect(await res.json()).toMatchObject({ status: "ok", tiers: ["small", "frontier"] });
+  });
+
+  it("rejects a missing or forged key with OpenAI's 401 shape", async () => {
+    for (const auth of [undefined, "Bearer nope", `Bearer ${key.slice(0, -2)}zz`]) {
+      const res = await stack.fetch("/v1/models", { headers: auth ? { authorization: auth } : {} });
+      expect(res.status).toBe(401);
+      const body = (await res.json()) as { error: { type: string; code: string } };
+      expect(body.error).toMatchObject({ type: "authentication_error", code: "invalid_api_key" });
+    }
+  });
+
+  it("serves a plain chat with the official client and names the upstream", async () => {
+    const { data, response } = await client.chat.completions
+      .create({ model: "auto", messages: [{ role: "user", content: "Say hello" }] })
+      .withResponse();
+    expect(data.choices[0]?.message.content?.length).toBeGreaterThan(0);
+    expect(data.usage?.total_tokens).toBeGreaterThan(0);
+    expect(response.headers.get("x-upstream")).toBe("openai-compatible:small-sim");
+    expect(response.headers.get("x-upstream-attempt")).toBe("1");
+    expect(response.headers.get("server-timing")).toContain("upstream;dur=");
+  });
+
+  it("streams the same answer and usage as the non-streamed call", async () => {
+    const messages = [{ role: "user" as const, content: "Explain caching in two sentences" }];
+    const plain = await client.chat.completions.create({ model: "frontier-sim", messages });
+    const stream = await client.chat.completions.create({ model: "frontier-sim", messages, stream: true, stream_options: { include_usage: true } });
+    let text = "";
+    let usage: OpenAI.CompletionUsage | undefined;
+    for await (const chunk of stream) {
+      text += chunk.choices[0]?.delta.content ?? "";
+      if (chunk.usage) usage = chunk.usage;
+    }
+    expect(text).toBe(plain.choices[0]?.message.content);
+    expect(usage).toEqual(plain.usage);
+  });
+
+  it("passes tools through and returns the tool call", async () => {
+    const res = await client.chat.completions.create({
+      model: "auto",
+      messages: [{ role: "user", content: "What is the weather in Lisbon?" }],
+      tools: [{ type: "function", function: { name: "get_weather", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } } }],
+    });
+    const call = res.choices[0]?.message.tool_calls?.[0];
+    expect(call?.type === "function" && call.function.name).toBe("get_weather");
+    expect(res.choices[0]?.finish_reason).toBe("tool_calls");
+  });
+
+  it("gives clear 4xx errors for bad input", async () => {
+    const cases: Array<[string, number, string]> = [
+      ["{not json", 400, "invalid_json"],
+      [JSON.stringify({ model: "auto" }), 400, "invalid_request"],
+      [JSON.stringify({ model: "nope", messages: [{ role: "user", content: "hi" }] }), 404, "model_not_found"],
+      [JSON.stringify({ model: "auto", messages: [{ role: "user", content: "hi" }], max_tokens: 10_000_000 }), 400, "invalid_request"],
+    ];
+    for (const [body, status, code] of cases) {
+      const res = await stack.fetch("/v1/chat/completions", { method: "POST", headers: bearer(key), body });
+      expect(res.status, body).toBe(status);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe(code);
+    }
+  });
+});

@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { backoffSeconds, consumeBatch } from "./consume-batch";
+import type { ConsumerDeps } from "./process-event";
+import { usageEvent } from "./testing/events";
+import { failingOnBatch, fakeBatch } from "./testing/fake-batch";
+import { startD1 } from "./testing/harness";
+
+let d1: Awaited<ReturnType<typeof startD1>>;
+beforeAll(async () => {
+  d1 = await startD1();
+});
+afterAll(() => d1.dispose());
+
+function deps(db: D1Database, extra: Partial<ConsumerDeps> = {}): ConsumerDeps {
+  return {
+    db,
+    judges: [],
+    sampling: { default: 0, rules: [] },
+    fetch: () => Promise.reject(new Error("no network in this test")),
+    credential: () => undefined,
+    concurrency: 3,
+    maxJudgeAttempts: 3,
+    now: () => Date.parse("2026-11-27T02:10:01Z"),
+    ...extra,
+  };
+}
+
+async function totals(tenantId: string): Promise<{ rows: number; requests: number; cost: number; ledgerCost: number }> {
+  const l = await d1.db.prepare("SELECT COUNT(*) AS n, SUM(cost_usd) AS c FROM usage_ledger WHERE tenant_id = ?1").bind(tenantId).first<{ n: number; c: number }>();
+  const r = await d1.db
+    .prepare("SELECT SUM(requests) AS n, SUM(cost_usd) AS c FROM usage_rollups_hourly WHERE tenant_id = ?1")
+    .bind(tenantId)
+    .first<{ n: number; c: number }>();
+  return { rows: l?.n ?? 0, requests: r?.n ?? 0, cost: r?.c ?? 0, ledgerCost: l?.c ?? 0 };
+}
+
+describe("consumeBatch", () => {
+  it("loses nothing and doubles nothing when D1 fails on the k-th message and the batch is redelivered", async () => {
+    const events = Array.from({ length: 10 }, (_, i) => usageEvent({ requestId: `crash-${i}`, tenantId: "t-crash" }));
+    const faulty = failingOnBatch(d1.db, new Set([4]));
+    const first = fakeBatch(events);
+    const summary = await consumeBatch(first, deps(faulty));
+    expect(summary).toEqual({ acked: 9, retried: 1, deadLettered: 0 });
+    const failed = first.messages.filter((m) => !m.acked);
+    expect(failed).toHaveLength(1);
+    expect(failed[0]?.retryDelay).toBe(backoffSeconds(1));
+    expect((await totals("t-crash")).rows).toBe(9);
+
+    // Worst case after a crash: every message comes back (acks lost), not just the retried one.
+    const again = fakeBatch(events, 2);
+    expect(await consumeBatch(again, deps(d1.db))).toEqual({ acked: 10, retried: 0, deadLettered: 0 });
+    const t = await totals("t-crash");
+    expect(t.rows).toBe(10);
+    expect(t.requests).toBe(10);
+    expect(t.cost).toBeCloseTo(t.ledgerCost, 10);
+    expect(t.cost).toBeCloseTo(10 * 0.00725, 10);
+  });
+
+  it("keeps ledger and rollup consistent when the process dies after some writes (nothing acked)", async () => {
+    const events = Array.from({ length: 6 }, (_, i) => usageEvent({ requestId: `die-${i}`, tenantId: "t-die" }));
+    const faulty = failingOnBatch(d1.db, new Set([3, 4, 5, 6]));
+    const first = fakeBatch(events);
+    await consumeBatch(first, deps(faulty, { concurrency: 1 }));
+    expect((await totals("t-die")).rows).toBe(2);
+    await consumeBatch(fakeBatch(events, 2), deps(d1.db));
+    await consumeBatch(fakeBatch(events, 3), deps(d1.db));
+    const t = await totals("t-die");
+    expect(t).toMatchObject({ rows: 6, requests: 6 });
+  });
+
+  it("dead-letters an invalid event with a reason instead of retrying it", async () => {
+    const sent: unknown[] = [];
+    const dlq = { send: async (body: unknown) => void sent.push(body), sendBatch: async () => undefined } as unknown as Queue;
+    const batch = fakeBatch([{ version: 99, requestId: "x" }, "not json", usageEvent({ requestId: "ok-1", tenantId: "t-dlq" })]);
+    expect(await consumeBatch(batch, deps(d1.db, { dlq }))).toEqual({ acked: 1, retried: 0, deadLettered: 2 });
+    expect(batch.messages.every((m) => m.acked)).toBe(true);
+    expect(sent).toHaveLength(2);
+    expect(sent[0]).toMatchObject({ messageId: "m0", reason: expect.stringContaining("version") });
+    expect(sent[1]).toMatchObject({ messageId: "m1", reason: "body is not JSON" });
+  });
+
+  it("backs off exponentially with a cap", () => {
+    expect([1, 2, 3, 4, 20].map(backoffSeconds)).toEqual([2, 4, 8, 16, 300]);
+  });
+});

@@ -1,0 +1,21 @@
+/** Builds the consumer's dependencies from the Worker environment (vars parsed with zod). */
+import { intVar, secretByName, type EvaluatorEnv } from "./env";
+import { parseJudges, parseSampling } from "./judge/config";
+import type { ConsumerDeps } from "./process-event";
+import { sealerFromEnv } from "./trace/content-cipher";
+
+export async function depsFromEnv(env: EvaluatorEnv): Promise<ConsumerDeps> {
+  return {
+    db: env.DB,
+    dlq: env.USAGE_DLQ,
+    judges: parseJudges(env.JUDGES),
+    sampling: parseSampling(env.JUDGE_SAMPLING),
+    seal: await sealerFromEnv(env),
+    fetch: (input, init) => fetch(input, init),
+    credential: (name) => secretByName(env, name),
+    concurrency: intVar(env.MAX_CONCURRENCY, 8, 1, 64),
+    counterfactualModel: env.COUNTERFACTUAL_MODEL,
+    maxJudgeAttempts: intVar(env.MAX_JUDGE_ATTEMPTS, 3, 1, 20),
+    now: () => Date.now(),
+  };
+}

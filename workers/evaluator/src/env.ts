@@ -1,0 +1,28 @@
+/**
+ * The evaluator's environment: bindings from the generated worker-configuration.d.ts, vars as
+ * plain strings (parsed with zod where they are used) and secrets looked up by name (judge
+ * credentials, webhook HMAC keys, content encryption keys), never stored in D1 or [vars].
+ */
+export interface EvaluatorEnv {
+  DB: D1Database;
+  USAGE_DLQ?: Queue;
+  JUDGES?: string;
+  JUDGE_SAMPLING?: string;
+  MAX_CONCURRENCY?: string;
+  DRIFT_PSI_THRESHOLD?: string;
+  COUNTERFACTUAL_MODEL?: string;
+  CONTENT_ENCRYPTION_KEYS?: string;
+  CONTENT_ENCRYPTION_ACTIVE_KID?: string;
+  [name: string]: unknown;
+}
+
+/** A secret by the name a config row gives (e.g. ALERT_WEBHOOK_SECRET); undefined if unset. */
+export function secretByName(env: Record<string, unknown>, name: string): string | undefined {
+  const value = env[name];
+  return typeof value === "string" && value.length > 0 ? value : undefined;
+}
+
+export function intVar(value: unknown, fallback: number, min: number, max: number): number {
+  const n = typeof value === "string" ? Number.parseInt(value, 10) : Number.NaN;
+  return Number.isFinite(n) ? Math.min(max, Math.max(min, n)) : fallback;
+}

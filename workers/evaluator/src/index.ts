@@ -1,0 +1,19 @@
+/**
+ * Evaluator Worker entry: the usage-queue consumer and the cron jobs. Evaluation runs here,
+ * off the request path; the gateway only publishes events.
+ */
+import { consumeBatch } from "./consume-batch";
+import { depsFromEnv } from "./deps-from-env";
+import type { EvaluatorEnv } from "./env";
+import { runScheduled } from "./scheduled";
+
+export default {
+  async queue(batch: MessageBatch<unknown>, env: EvaluatorEnv): Promise<void> {
+    const summary = await consumeBatch(batch, await depsFromEnv(env));
+    console.log(JSON.stringify({ msg: "usage batch", queue: batch.queue, size: batch.messages.length, ...summary }));
+  },
+
+  async scheduled(controller: ScheduledController, env: EvaluatorEnv, ctx: ExecutionContext): Promise<void> {
+    ctx.waitUntil(runScheduled(controller.cron, controller.scheduledTime, env));
+  },
+} satisfies ExportedHandler<EvaluatorEnv>;

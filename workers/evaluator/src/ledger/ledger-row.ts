@@ -1,0 +1,103 @@
+/**
+ * Pure mapping from a usage event to its ledger row, with cost attribution: tokens x the price
+ * in force at completion (versioned table), falling back to the gateway's own costUsd when the
+ * model has no price row. Cache hits made no upstream call, so they cost nothing and avoid the
+ * whole counterfactual.
+ */
+import { costUsd } from "../../../../shared/pricing";
+import type { UsageEvent } from "../../../../shared/schemas/usage-event";
+import type { TokenUsage } from "../../../../shared/usage";
+import type { PriceBook } from "../pricing/price-book";
+
+export const HOUR_MS = 3_600_000;
+export const hourOf = (ms: number): number => Math.floor(ms / HOUR_MS) * HOUR_MS;
+
+export interface LedgerRow {
+  requestId: string;
+  tenantId: string;
+  kind: "request" | "judge";
+  parentRequestId: string | null;
+  keyId: string;
+  feature: string;
+  endUser: string | null;
+  requestedModel: string | null;
+  model: string;
+  tier: string;
+  upstream: string | null;
+  status: number;
+  errorCode: string | null;
+  cacheStatus: string;
+  usage: TokenUsage;
+  costUsd: number;
+  priceSource: "table" | "event";
+  counterfactualCostUsd: number | null;
+  costAvoidedUsd: number;
+  latencyMs: number;
+  ttftMs: number | null;
+  routeComplexity: number | null;
+  routeIntent: string | null;
+  receivedAt: number;
+  completedAt: number;
+}
+
+export interface RouteFacts {
+  complexity: number | null;
+  intent: string | null;
+}
+
+/** event.decisions is free-form JSON; read only what is well-typed. */
+export function routeFacts(decisions: Record<string, unknown>): RouteFacts {
+  const route = decisions["route"];
+  if (typeof route !== "object" || route === null) return { complexity: null, intent: null };
+  const r = route as Record<string, unknown>;
+  const complexity = typeof r["complexity"] === "number" && r["complexity"] >= 0 && r["complexity"] <= 1 ? r["complexity"] : null;
+  const intent = typeof r["intent"] === "string" ? r["intent"].slice(0, 64) : null;
+  return { complexity, intent };
+}
+
+const round = (usd: number): number => Math.round(usd * 1e10) / 1e10;
+
+function actualCost(event: UsageEvent, book: PriceBook): { cost: number; source: "table" | "event" } {
+  if (event.cache === "hit-exact" || event.cache === "hit-semantic") return { cost: 0, source: "table" };
+  const pricing = event.model ? book.priceAt(event.tenantId, event.model, event.completedAt) : undefined;
+  return pricing ? { cost: costUsd(event.usage, pricing), source: "table" } : { cost: event.costUsd, source: "event" };
+}
+
+function counterfactualCost(event: UsageEvent, book: PriceBook, counterfactualModel: string | undefined): number | null {
+  const pricing = counterfactualModel ? book.priceAt(event.tenantId, counterfactualModel, event.completedAt) : undefined;
+  if (pricing && event.usage.source !== "none") return costUsd(event.usage, pricing);
+  return event.counterfactualCostUsd ?? null;
+}
+
+export function ledgerRowFromEvent(event: UsageEvent, book: PriceBook, counterfactualModel?: string): LedgerRow {
+  const { cost, source } = actualCost(event, book);
+  const counterfactual = counterfactualCost(event, book, counterfactualModel);
+  const facts = routeFacts(event.decisions);
+  return {
+    requestId: event.requestId,
+    tenantId: event.tenantId,
+    kind: "request",
+    parentRequestId: null,
+    keyId: event.keyId,
+    feature: event.feature ?? "",
+    endUser: event.endUser,
+    requestedModel: event.requestedModel,
+    model: event.model ?? "",
+    tier: event.tier ?? "",
+    upstream: event.upstream,
+    status: event.status,
+    errorCode: event.errorCode,
+    cacheStatus: event.cache,
+    usage: event.usage,
+    costUsd: round(cost),
+    priceSource: source,
+    counterfactualCostUsd: counterfactual === null ? null : round(counterfactual),
+    costAvoidedUsd: counterfactual === null ? 0 : round(counterfactual - cost),
+    latencyMs: event.latencyMs,
+    ttftMs: event.ttftMs,
+    routeComplexity: facts.complexity,
+    routeIntent: facts.intent,
+    receivedAt: event.receivedAt,
+    completedAt: event.completedAt,
+  };
+}

@@ -1,0 +1,78 @@
+/**
+ * One message, start to finish: validate -> ledger + rollup + trace in one D1 batch ->
+ * (sampled) judge panel -> evaluation + judge ledger rows in a second batch. Every step is
+ * idempotent, so the only safe answer to any failure is "retry the whole message".
+ */
+import { z } from "zod";
+import { UsageEventSchema, type UsageEvent } from "../../../shared/schemas/usage-event";
+import type { Judge, Sampling } from "./judge/config";
+import { isSampled, panelVersion } from "./judge/config";
+import { evaluationErrorStatement, evaluationStatements, isEvaluated } from "./judge/evaluation-store";
+import type { Fetch } from "./judge/judge-client";
+import { PanelUnavailableError, runPanel } from "./judge/panel";
+import { ledgerRowFromEvent } from "./ledger/ledger-row";
+import { ledgerStatements, newNonce } from "./ledger/ledger-statements";
+import type { PriceBook } from "./pricing/price-book";
+import { traceStatement, type Seal } from "./trace/trace-record";
+
+export interface ConsumerDeps {
+  db: D1Database;
+  /** Invalid events go here with a reason; without it they fall to the platform DLQ via retries. */
+  dlq?: Queue;
+  judges: Judge[];
+  sampling: Sampling;
+  seal?: Seal;
+  fetch: Fetch;
+  credential: (secretName: string) => string | undefined;
+  concurrency: number;
+  counterfactualModel?: string;
+  /** Deliveries after which an unreachable panel is recorded as an error instead of retried. */
+  maxJudgeAttempts: number;
+  now: () => number;
+}
+
+export type ParsedBody = { ok: true; event: UsageEvent } | { ok: false; reason: string };
+
+export function parseBody(body: unknown): ParsedBody {
+  let value = body;
+  if (typeof body === "string") {
+    try {
+      value = JSON.parse(body);
+    } catch {
+      return { ok: false, reason: "body is not JSON" };
+    }
+  }
+  const parsed = UsageEventSchema.safeParse(value);
+  return parsed.success ? { ok: true, event: parsed.data } : { ok: false, reason: z.prettifyError(parsed.error).slice(0, 2_000) };
+}
+
+export async function recordLedger(event: UsageEvent, book: PriceBook, deps: ConsumerDeps): Promise<void> {
+  const now = deps.now();
+  const row = ledgerRowFromEvent(event, book, deps.counterfactualModel);
+  const trace = await traceStatement(deps.db, event, deps.seal, now);
+  await deps.db.batch([...ledgerStatements(deps.db, row, newNonce(), now), trace]);
+}
+
+export function wantsJudging(event: UsageEvent, deps: ConsumerDeps): boolean {
+  if (!event.content || deps.judges.length === 0 || event.kind !== "chat") return false;
+  if (event.status >= 400 || event.cache === "hit-exact" || event.cache === "hit-semantic") return false;
+  return isSampled(deps.sampling, event.requestId, event.tenantId, event.feature);
+}
+
+/** Returns false when the message should be retried because the judges were unreachable. */
+export async function judgeEvent(event: UsageEvent, attempts: number, book: PriceBook, deps: ConsumerDeps): Promise<boolean> {
+  const content = event.content;
+  if (!content || (await isEvaluated(deps.db, event.tenantId, event.requestId))) return true;
+  const version = panelVersion(deps.judges);
+  const finishReason = event.decisions["finishReason"];
+  try {
+    const panel = await runPanel(content, deps.judges, { fetch: deps.fetch, credential: deps.credential }, finishReason);
+    await deps.db.batch(evaluationStatements(deps.db, event, panel, book, version, newNonce(), deps.now()));
+    return true;
+  } catch (err) {
+    if (!(err instanceof PanelUnavailableError)) throw err;
+    if (attempts < deps.maxJudgeAttempts) return false;
+    await evaluationErrorStatement(deps.db, event, err.message, version, deps.now()).run();
+    return true;
+  }
+}

@@ -1,0 +1,44 @@
+/** Builders of valid usage events for tests and the bench. */
+import type { UsageEvent } from "../../../../shared/schemas/usage-event";
+
+export function usageEvent(overrides: Partial<UsageEvent> = {}): UsageEvent {
+  const completedAt = overrides.completedAt ?? Date.parse("2026-11-27T02:10:00Z");
+  return {
+    version: 1,
+    kind: "chat",
+    requestId: "req-1",
+    receivedAt: completedAt - 500,
+    completedAt,
+    tenantId: "t1",
+    keyId: "k1",
+    feature: "support",
+    endUser: "u1",
+    requestedModel: "auto",
+    model: "frontier-sim",
+    tier: "frontier",
+    upstream: "simulator",
+    stream: false,
+    status: 200,
+    errorCode: null,
+    cache: "miss",
+    usage: { input: { total: 1000, cached: 200 }, output: { total: 500, reasoning: 0 }, source: "upstream" },
+    costUsd: 0.123,
+    counterfactualCostUsd: 0.01,
+    latencyMs: 480,
+    ttftMs: 120,
+    attempts: [{ model: "frontier-sim", tier: "frontier", upstream: "simulator", attempt: 1, outcome: "ok", status: 200, durationMs: 400 }],
+    stages: [
+      { name: "auth", durationMs: 2 },
+      { name: "upstream", durationMs: 400 },
+    ],
+    decisions: { route: { tier: "frontier", complexity: 0.7, intent: "factual_qa" }, cache: { status: "miss" } },
+    content: {
+      messages: [
+        { role: "system", content: "Context: the refund window is 30 days." },
+        { role: "user", content: "Hi, I am <PERSON_1>, how long is the refund window?" },
+      ],
+      response: "The refund window is 30 days.",
+    },
+    ...overrides,
+  };
+}

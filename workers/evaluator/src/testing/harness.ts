@@ -1,0 +1,74 @@
+/**
+ * Test and bench harness: bundles the evaluator with esbuild and runs it inside workerd via
+ * Miniflare, with a fresh in-memory D1 (real migrations applied) and the DLQ producer. Also a
+ * bare D1 for Node-side tests of the pure data-access functions.
+ */
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { resolve } from "node:path";
+import { applyMigrations } from "./migrations";
+
+const ENTRY = resolve(import.meta.dirname, "../index.ts");
+let bundled: Promise<string> | undefined;
+
+export function bundleEvaluator(): Promise<string> {
+  bundled ??= build({
+    entryPoints: [ENTRY],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    target: "es2022",
+    mainFields: ["module", "main"],
+    conditions: ["workerd", "worker", "browser"],
+    write: false,
+    logLevel: "silent",
+  }).then((r) => r.outputFiles[0]?.text ?? "");
+  return bundled;
+}
+
+export interface EvaluatorHarness {
+  mf: Miniflare;
+  db: D1Database;
+  queue: (messages: { id: string; body: unknown; attempts?: number }[]) => Promise<FetcherQueueResult>;
+  scheduled: (cron: string, scheduledTime?: Date) => Promise<unknown>;
+  dispose: () => Promise<void>;
+}
+
+export async function startEvaluator(bindings: Record<string, string> = {}): Promise<EvaluatorHarness> {
+  const mf = new Miniflare({
+    modules: true,
+    script: await bundleEvaluator(),
+    compatibilityDate: "2026-04-01",
+    compatibilityFlags: ["nodejs_compat"],
+    d1Databases: { DB: "evaluator-test" },
+    queueProducers: { USAGE_DLQ: { queueName: "llm-gateway-usage-dlq" } },
+    bindings: { ENVIRONMENT: "test", JUDGES: "[]", JUDGE_SAMPLING: '{"default":0}', MAX_CONCURRENCY: "4", ...bindings },
+  });
+  const db = (await mf.getD1Database("DB")) as unknown as D1Database;
+  await applyMigrations(db);
+  const worker = await mf.getWorker();
+  return {
+    mf,
+    db,
+    queue: (messages) =>
+      worker.queue(
+        "llm-gateway-usage",
+        messages.map((m) => ({ id: m.id, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
+      ) as unknown as Promise<FetcherQueueResult>,
+    scheduled: (cron, scheduledTime) => worker.scheduled({ cron, scheduledTime: scheduledTime ?? new Date() }),
+    dispose: () => mf.dispose(),
+  };
+}
+
+/** A bare D1 (real migrations applied) for Node-side tests of the data-access functions. */
+export async function startD1(): Promise<{ db: D1Database; dispose: () => Promise<void> }> {
+  const mf = new Miniflare({
+    modules: true,
+    script: "export default { fetch() { return new Response('ok'); } }",
+    compatibilityDate: "2026-04-01",
+    d1Databases: { DB: "evaluator-unit" },
+  });
+  const db = (await mf.getD1Database("DB")) as unknown as D1Database;
+  await applyMigrations(db);
+  return { db, dispose: () => mf.dispose() };
+}

@@ -1,0 +1,73 @@
+/**
+ * What the evaluator keeps for GET /v1/requests/:id. The non-content story (stages, attempts,
+ * decisions) is plain JSON; the redacted exchange is sealed with the content keyring, and only
+ * a content-free summary (roles, lengths, redaction placeholders) stays readable without it.
+ */
+import { z } from "zod";
+import type { UsageEvent } from "../../../../shared/schemas/usage-event";
+
+export const PLACEHOLDER_RE = /<[A-Z][A-Z0-9_]*_\d+>/g;
+
+export const ContentMetaSchema = z.object({
+  messages: z.array(z.object({ role: z.string(), chars: z.number().int() })),
+  responseChars: z.number().int(),
+  placeholders: z.array(z.string()),
+  hasResponseFormat: z.boolean(),
+});
+export type ContentMeta = z.infer<typeof ContentMetaSchema>;
+
+export const StoredContentSchema = z.object({
+  messages: z.array(z.object({ role: z.string(), content: z.string() })),
+  response: z.string(),
+  responseFormat: z.unknown().optional(),
+});
+export type StoredContent = z.infer<typeof StoredContentSchema>;
+
+export type Seal = (plaintext: string) => Promise<string>;
+
+export function traceJson(event: UsageEvent): string {
+  return JSON.stringify({
+    requestId: event.requestId,
+    kind: event.kind,
+    receivedAt: event.receivedAt,
+    completedAt: event.completedAt,
+    status: event.status,
+    errorCode: event.errorCode,
+    stream: event.stream,
+    requestedModel: event.requestedModel,
+    model: event.model,
+    tier: event.tier,
+    upstream: event.upstream,
+    cache: { status: event.cache, similarity: event.cacheSimilarity ?? null },
+    usage: event.usage,
+    latencyMs: event.latencyMs,
+    ttftMs: event.ttftMs,
+    stages: event.stages,
+    attempts: event.attempts,
+    decisions: event.decisions,
+  });
+}
+
+export function contentMeta(content: StoredContent): ContentMeta {
+  const texts = [...content.messages.map((m) => m.content), content.response];
+  const placeholders = new Set(texts.flatMap((t) => t.match(PLACEHOLDER_RE) ?? []));
+  return {
+    messages: content.messages.map((m) => ({ role: m.role, chars: m.content.length })),
+    responseChars: content.response.length,
+    placeholders: [...placeholders].sort(),
+    hasResponseFormat: content.responseFormat !== undefined,
+  };
+}
+
+/** Without a keyring (seal undefined) the content is dropped, never stored in the clear. */
+export async function traceStatement(db: D1Database, event: UsageEvent, seal: Seal | undefined, now: number): Promise<D1PreparedStatement> {
+  const content = event.content;
+  const meta = content ? JSON.stringify(contentMeta(content)) : null;
+  const envelope = content && seal ? await seal(JSON.stringify(content)) : null;
+  return db
+    .prepare(
+      `INSERT INTO request_traces (request_id, tenant_id, trace_json, content_meta_json, content_envelope, created_at)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (request_id) DO NOTHING`,
+    )
+    .bind(event.requestId, event.tenantId, traceJson(event), meta, envelope, now);
+}

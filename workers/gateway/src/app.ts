@@ -1,0 +1,30 @@
+/**
+ * The gateway app: middleware order in one place, then the routes. Read top to bottom, this
+ * is the request path of docs/architecture: request id and timing, errors, CORS, public
+ * health, authentication, role x route policy, rate limits and budgets, then the API.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "./app-env";
+import { requestId } from "./middleware/request-id";
+import { onError, onNotFound } from "./middleware/error-handler";
+import { auth } from "./middleware/auth";
+import { healthRoutes } from "./routes/healthz";
+import { chatCompletionsRoutes } from "./routes/chat-completions";
+import { embeddingsRoutes } from "./routes/embeddings";
+import { modelsRoutes } from "./routes/models";
+
+export function createApp() {
+  const app = new Hono<AppEnv>();
+  app.onError(onError);
+  app.notFound(onNotFound);
+  app.use("*", requestId());
+  app.route("/", healthRoutes);
+
+  const api = new Hono<AppEnv>();
+  api.use("*", auth() as unknown as Parameters<typeof api.use>[1]);
+  api.route("/", chatCompletionsRoutes);
+  api.route("/", embeddingsRoutes);
+  api.route("/", modelsRoutes);
+  app.route("/", api);
+  return app;
+}

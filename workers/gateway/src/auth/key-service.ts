@@ -1,0 +1,92 @@
+/**
+ * Key lifecycle as domain functions (create, revoke, rotate), each one D1 batch together with
+ * its audit row, so an admin call either fully happens and is audited, or leaves no trace.
+ */
+import { z } from "zod";
+import { ROLES } from "../app-env";
+import { batchWithAudit } from "../audit/hash-chain";
+import { generateApiKey } from "./keys";
+import { expireKeyStmt, getKey, insertKeyStmt, newKeyId, revokeKeyStmt, type KeySummary } from "./repository";
+
+const AllowList = z.array(z.string().min(1).max(128)).max(100);
+
+export const CreateKeyInputSchema = z.strictObject({
+  role: z.enum(ROLES),
+  name: z.string().min(1).max(100).optional(),
+  models: AllowList.optional(),
+  tiers: AllowList.optional(),
+  features: AllowList.optional(),
+  scopes: z.array(z.string().regex(/^[a-z][a-z0-9_.:*-]{0,63}$/)).max(32).optional(),
+  /** Unix seconds (like OpenAI's `created`) or ISO 8601; must be in the future. */
+  expires_at: z.union([z.number().int().positive().max(4_102_444_800), z.iso.datetime({ offset: true })]).optional(),
+});
+export type CreateKeyInput = z.infer<typeof CreateKeyInputSchema>;
+
+export function expiresAtMs(v: CreateKeyInput["expires_at"]): number | null {
+  if (v === undefined) return null;
+  return typeof v === "number" ? v * 1000 : Date.parse(v);
+}
+
+export interface CreatedKey {
+  id: string;
+  key: string;
+  prefix: string;
+}
+
+export async function createKey(
+  db: D1Database,
+  tenantId: string,
+  input: CreateKeyInput,
+  ctx: { actor: string; env: string; now: number; rotatedFrom?: string; extra?: D1PreparedStatement[] },
+): Promise<CreatedKey> {
+  const generated = await generateApiKey(ctx.env);
+  const id = newKeyId();
+  const stmt = insertKeyStmt(db, tenantId, {
+    id,
+    prefix: generated.prefix,
+    hash: generated.hash,
+    role: input.role,
+    scopes: input.scopes ?? [],
+    models: input.models ?? null,
+    tiers: input.tiers ?? null,
+    features: input.features ?? null,
+    name: input.name ?? null,
+    createdAt: ctx.now,
+    expiresAt: expiresAtMs(input.expires_at),
+    rotatedFrom: ctx.rotatedFrom ?? null,
+  });
+  const action = ctx.rotatedFrom ? "key.rotated" : "key.created";
+  const detail = { role: input.role, prefix: generated.prefix, ...(ctx.rotatedFrom ? { from: ctx.rotatedFrom } : {}) };
+  await batchWithAudit(db, [stmt, ...(ctx.extra ?? [])], tenantId, { action, actor: ctx.actor, target: id, detail }, ctx.now);
+  return { id, key: generated.key, prefix: generated.prefix };
+}
+
+export async function revokeKey(db: D1Database, tenantId: string, keyId: string, ctx: { actor: string; now: number }): Promise<KeySummary | null> {
+  const key = await getKey(db, tenantId, keyId);
+  if (!key) return null;
+  if (key.revoked_at !== null) return key;
+  await batchWithAudit(db, [revokeKeyStmt(db, tenantId, keyId, ctx.now)], tenantId, { action: "key.revoked", actor: ctx.actor, target: keyId }, ctx.now);
+  return getKey(db, tenantId, keyId);
+}
+
+/**
+ * New secret, same grants. The old key ends after `graceSeconds` (default 0 = now) so clients
+ * can roll over without an outage when asked to.
+ */
+export async function rotateKey(
+  db: D1Database,
+  tenantId: string,
+  keyId: string,
+  ctx: { actor: string; env: string; now: number; graceSeconds: number },
+): Promise<(CreatedKey & { old: KeySummary }) | null> {
+  const old = await getKey(db, tenantId, keyId);
+  if (!old || old.revoked_at !== null || (old.expires_at !== null && old.expires_at <= ctx.now)) return null;
+  const input: CreateKeyInput = { role: old.role, scopes: old.scopes, ...(old.name ? { name: old.name } : {}) };
+  if (old.models) input.models = old.models;
+  if (old.tiers) input.tiers = old.tiers;
+  if (old.features) input.features = old.features;
+  if (old.expires_at !== null) input.expires_at = Math.ceil(old.expires_at / 1000);
+  const retire = ctx.graceSeconds > 0 ? expireKeyStmt(db, tenantId, keyId, ctx.now + ctx.graceSeconds * 1000) : revokeKeyStmt(db, tenantId, keyId, ctx.now);
+  const created = await createKey(db, tenantId, input, { ...ctx, rotatedFrom: keyId, extra: [retire] });
+  return { ...created, old };
+}

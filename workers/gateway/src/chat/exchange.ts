@@ -1,0 +1,32 @@
+/**
+ * What one chat request accumulates as it moves down the pipeline: who asked, what was
+ * asked (after redaction), what each stage decided, and how the upstream answered. Stages
+ * read and extend it; the usage event and response headers are derived from it.
+ */
+import type { ChatCompletionRequest } from "../../../../shared/schemas/openai-chat";
+import type { AttemptRecord, UsageEventV1 } from "../../../../shared/schemas/usage-event";
+import type { AuthContext } from "../app-env";
+import type { ModelEntry } from "../config/model-registry";
+import type { ServerTiming } from "../telemetry/server-timing";
+
+export interface ChatExchange {
+  requestId: string;
+  receivedAt: number;
+  auth: AuthContext;
+  feature: string | null;
+  timing: ServerTiming;
+  /** As the client sent it (never leaves this request). */
+  original: ChatCompletionRequest;
+  /** What every later stage, the cache and the upstream see (redacted). */
+  request: ChatCompletionRequest;
+  stream: boolean;
+  includeUsage: boolean;
+  cache: UsageEventV1["cache"];
+  cacheSimilarity: number | null;
+  /** Decisions for the trace: route, guardrails, cache. Redacted data only. */
+  decisions: Record<string, unknown>;
+  /** Extra response headers the stages contribute (x-route-*, x-guardrails, x-cache...). */
+  headers: Record<string, string>;
+  attempts: AttemptRecord[];
+  answeredBy: ModelEntry | null;
+}

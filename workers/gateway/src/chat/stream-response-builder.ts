@@ -1,0 +1,61 @@
+/** Streamed answer: relay SSE, then account and publish once the stream has ended. */
+import type { Context } from "hono";
+import type { AppEnv } from "../app-env";
+import type { ModelRegistry } from "../config/model-registry";
+import type { Answered, OpenStream } from "../router/attempts/run-attempts";
+import { priceUsage, resolveUsage } from "./accounting";
+import { answerHeaders } from "./answer-headers";
+import type { ExchangeResult } from "./build-event";
+import type { ChatExchange } from "./exchange";
+import type { OutputFilter } from "./output-filter";
+import { relayStream } from "./stream-response";
+
+export function streamResponse(
+  c: Context<AppEnv>,
+  ex: ChatExchange,
+  open: Answered<OpenStream>,
+  filter: OutputFilter,
+  registry: ModelRegistry,
+  publish: (r: ExchangeResult) => void,
+): Response {
+  ex.answeredBy = open.attempt.model;
+  // The relay sees the redacted stream; we keep a redacted copy of the answer for the event
+  // by relaying through the client filter and accounting on the upstream's own text.
+  const redactedText: string[] = [];
+  const recording = {
+    text: (v: string) => filter.text(v),
+    stream: () => {
+      const inner = filter.stream();
+      return {
+        push: (d: string) => {
+          redactedText.push(d);
+          return inner.push(d);
+        },
+        flush: () => inner.flush(),
+      };
+    },
+  } satisfies OutputFilter;
+  const { body, outcome } = relayStream(open.value, { publicModel: ex.answeredBy.id, includeUsage: ex.includeUsage, filter: recording, startedAt: ex.receivedAt });
+  c.executionCtx.waitUntil(
+    outcome.then((o) => {
+      const answer = redactedText.join("");
+      const usage = resolveUsage(o.usage, ex.request, answer);
+      publish({
+        status: o.error ? 502 : 200,
+        errorCode: o.error ? "stream_interrupted" : null,
+        usage,
+        ...priceUsage(usage, ex.answeredBy, registry),
+        completedAt: o.completedAt,
+        ttftMs: o.ttftMs,
+        answer,
+      });
+    }),
+  );
+  const headers = new Headers(answerHeaders(ex, open.attemptNumber));
+  headers.set("content-type", "text/event-stream; charset=utf-8");
+  headers.set("cache-control", "no-cache");
+  headers.set("x-request-id", ex.requestId);
+  const timing = ex.timing.header();
+  if (timing) headers.set("server-timing", timing);
+  return new Response(body, { status: 200, headers });
+}

@@ -1,0 +1,141 @@
+/**
+ * Relays an upstream chunk stream to the client as OpenAI SSE. Text and tool-call arguments
+ * pass through per-channel output filters (placeholder restore); the usage-only chunk is
+ * forwarded only when the client asked for `stream_options.include_usage` (we always ask the
+ * upstream for it, so streamed and non-streamed exchanges are accounted identically). A
+ * failure after the first byte ends the stream with an OpenAI-style error event.
+ */
+import type { ChatCompletionChunk } from "../../../../shared/schemas/openai-chat";
+import { SSE_DONE, sseData } from "../../../../shared/sse";
+import { fromOpenAIUsage, type TokenUsage } from "../../../../shared/usage";
+import type { OpenStream } from "../router/attempts/run-attempts";
+import type { OutputFilter, TextFilter } from "./output-filter";
+
+export interface StreamOutcome {
+  usage: TokenUsage | null;
+  /** Final answer text per choice (after filters), for accounting and the judge. */
+  text: string;
+  toolCallArgs: string;
+  ttftMs: number | null;
+  completedAt: number;
+  error: string | null;
+}
+
+export interface RelayOptions {
+  publicModel: string;
+  includeUsage: boolean;
+  filter: OutputFilter;
+  startedAt: number;
+}
+
+export function relayStream(open: OpenStream, opts: RelayOptions): { body: ReadableStream<Uint8Array>; outcome: Promise<StreamOutcome> } {
+  const encoder = new TextEncoder();
+  let resolveOutcome: (o: StreamOutcome) => void = () => undefined;
+  const outcome = new Promise<StreamOutcome>((r) => (resolveOutcome = r));
+  const state = new ChannelState(opts.filter);
+  let ttftMs: number | null = null;
+  let usage: TokenUsage | null = null;
+
+  const body = new ReadableStream<Uint8Array>({
+    async start(controller) {
+      const send = (s: string) => controller.enqueue(encoder.encode(s));
+      let error: string | null = null;
+      try {
+        let next: IteratorResult<ChatCompletionChunk> = { done: false, value: open.first };
+        while (!next.done) {
+          const chunk = next.value;
+          if (chunk.usage) usage = fromOpenAIUsage(chunk.usage);
+          const out = state.apply(chunk, opts.publicModel);
+          if (out.choices.length > 0 || (opts.includeUsage && chunk.usage)) {
+            if (ttftMs === null) ttftMs = Date.now() - opts.startedAt;
+            send(sseData(opts.includeUsage ? out : { ...out, usage: undefined }));
+          }
+          next = await open.rest.next();
+        }
+        const tail = state.flush(opts.publicModel, open.first);
+        if (tail) send(sseData(tail));
+        send(SSE_DONE);
+      } catch (err) {
+        error = err instanceof Error ? err.message : "stream failed";
+        send(sseData({ error: { message: "The upstream stream failed after it started; the answer is incomplete.", type: "api_error", code: "stream_interrupted", param: null } }));
+      } finally {
+        controller.close();
+        resolveOutcome({ usage, text: state.text(), toolCallArgs: state.toolArgs(), ttftMs, completedAt: Date.now(), error });
+      }
+    },
+    cancel() {
+      open.abort();
+      resolveOutcome({ usage, text: state.text(), toolCallArgs: state.toolArgs(), ttftMs, completedAt: Date.now(), error: "client disconnected" });
+    },
+  });
+  return { body, outcome };
+}
+
+/** Per-channel filters and accumulated text; held-back filter text is flushed at the end. */
+class ChannelState {
+  private readonly channels = new Map<string, { filter: TextFilter; text: string }>();
+  constructor(private readonly filter: OutputFilter) {}
+
+  private channel(key: string) {
+    let ch = this.channels.get(key);
+    if (!ch) this.channels.set(key, (ch = { filter: this.filter.stream(), text: "" }));
+    return ch;
+  }
+
+  private pass(key: string, delta: string): string {
+    const ch = this.channel(key);
+    const out = ch.filter.push(delta);
+    ch.text += out;
+    return out;
+  }
+
+  apply(chunk: ChatCompletionChunk, publicModel: string): ChatCompletionChunk {
+    const choices = chunk.choices.map((choice) => {
+      const delta = { ...choice.delta };
+      if (typeof delta.content === "string") delta.content = this.pass(`c${choice.index}`, delta.content);
+      if (delta.tool_calls) {
+        delta.tool_calls = delta.tool_calls.map((tc) =>
+          tc.function?.arguments === undefined ? tc : { ...tc, function: { ...tc.function, arguments: this.pass(`t${choice.index}.${tc.index}`, tc.function.arguments) } },
+        );
+      }
+      if (choice.finish_reason) this.flushChoice(choice.index, delta);
+      return { ...choice, delta };
+    });
+    return { ...chunk, model: publicModel, choices };
+  }
+
+  /** At a choice's finish, release what its filters held back into the same delta. */
+  private flushChoice(index: number, delta: ChatCompletionChunk["choices"][number]["delta"]): void {
+    for (const [key, ch] of this.channels) {
+      if (key !== `c${index}` && !key.startsWith(`t${index}.`)) continue;
+      const rest = ch.filter.flush();
+      if (!rest) continue;
+      ch.text += rest;
+      if (key[0] === "c") delta.content = (delta.content ?? "") + rest;
+      else delta.tool_calls = [...(delta.tool_calls ?? []), { index: Number(key.split(".")[1]), function: { arguments: rest } }];
+    }
+  }
+
+  /** Text a filter still held back when the stream ended without a finish_reason. */
+  flush(publicModel: string, template: ChatCompletionChunk): ChatCompletionChunk | null {
+    const choices: ChatCompletionChunk["choices"] = [];
+    for (const [key, ch] of this.channels) {
+      const rest = ch.filter.flush();
+      if (!rest) continue;
+      ch.text += rest;
+      const [kind, idx] = [key[0], key.slice(1)];
+      const [choiceIdx, toolIdx] = idx.split(".").map(Number);
+      const delta = kind === "c" ? { content: rest } : { tool_calls: [{ index: toolIdx ?? 0, function: { arguments: rest } }] };
+      choices.push({ index: choiceIdx ?? 0, delta, finish_reason: null });
+    }
+    return choices.length ? { id: template.id, object: "chat.completion.chunk", created: template.created, model: publicModel, choices } : null;
+  }
+
+  text(): string {
+    return [...this.channels].filter(([k]) => k.startsWith("c")).map(([, ch]) => ch.text).join("");
+  }
+
+  toolArgs(): string {
+    return [...this.channels].filter(([k]) => k.startsWith("t")).map(([, ch]) => ch.text).join("");
+  }
+}

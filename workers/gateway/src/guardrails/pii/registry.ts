@@ -1,0 +1,37 @@
+/** The only list of PII recognizers; adding one = one file + one line here. */
+import type { Recognizer } from "../types";
+import { creditCardRecognizer } from "./recognizers/credit-card";
+import { cryptoRecognizer } from "./recognizers/crypto";
+import { dateTimeRecognizer } from "./recognizers/date-time";
+import { emailRecognizer } from "./recognizers/email";
+import { ibanRecognizer } from "./recognizers/iban";
+import { ipAddressRecognizer } from "./recognizers/ip-address";
+import { locationRecognizer } from "./recognizers/location";
+import { organizationRecognizer } from "./recognizers/organization";
+import { personRecognizer } from "./recognizers/person";
+import { phoneRecognizer } from "./recognizers/phone";
+import { secretsRecognizer } from "./recognizers/secrets";
+import { urlRecognizer } from "./recognizers/url";
+import { usBankNumberRecognizer } from "./recognizers/us-bank-number";
+import { usDriverLicenseRecognizer } from "./recognizers/us-driver-license";
+import { usPassportRecognizer } from "./recognizers/us-passport";
+import { usSsnRecognizer } from "./recognizers/us-ssn";
+
+export const RECOGNIZERS: readonly Recognizer[] = [
+  emailRecognizer,
+  creditCardRecognizer,
+  ibanRecognizer,
+  usSsnRecognizer,
+  ipAddressRecognizer,
+  urlRecognizer,
+  cryptoRecognizer,
+  phoneRecognizer,
+  usBankNumberRecognizer,
+  usPassportRecognizer,
+  usDriverLicenseRecognizer,
+  dateTimeRecognizer,
+  secretsRecognizer,
+  personRecognizer,
+  locationRecognizer,
+  organizationRecognizer,
+];

@@ -1,0 +1,2 @@
+import type { GuardrailSettings } from "../settings";
+export type PiiSettings = GuardrailSettings["pii"];

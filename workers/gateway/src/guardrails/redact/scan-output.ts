@@ -1,0 +1,48 @@
+import type { GuardrailSettings } from "../settings";
+import type { PiiEntityType, PiiFinding } from "../types";
+import { detectFor } from "./redact-text";
+import { hashValue, maskValue } from "./transform";
+import { PLACEHOLDER, type PiiVault } from "./vault";
+
+export interface OutputScan {
+  /** The text with the policy applied; placeholders of the user's own values are left for restoreText. */
+  text: string;
+  findings: Array<Pick<PiiFinding, "type" | "start" | "end" | "score">>;
+  blocked: PiiEntityType[];
+}
+
+function placeholderSpans(text: string): Array<[number, number]> {
+  return [...text.matchAll(PLACEHOLDER)].map((m) => [m.index, m.index + m[0].length]);
+}
+
+/**
+ * PII the model wrote that the user did not send (memorised data, another tenant's data via a
+ * tool, a hallucinated card number). The user's own values come back through placeholders or
+ * verbatim and are skipped. Output `redact` cannot be restored, so it becomes `<TYPE_REDACTED>`.
+ * Call on the raw upstream text, then restoreText() the result.
+ */
+export function scanOutput(text: string, vault: PiiVault, settings: GuardrailSettings, salt = ""): OutputScan {
+  const pii = settings.pii;
+  if (!pii.enabled || !pii.scanOutput || text.length === 0) return { text, findings: [], blocked: [] };
+  const own = placeholderSpans(text);
+  const foreign = detectFor(text, pii).filter(
+    (f) => !vault.holdsValue(f.text) && !own.some(([s, e]) => f.start < e && s < f.end),
+  );
+  const blocked = new Set<PiiEntityType>();
+  const parts: string[] = [];
+  let cursor = 0;
+  for (const f of foreign) {
+    const action = pii.entities[f.type];
+    if (action === "block") blocked.add(f.type);
+    if (action === "allow" || action === "block") continue;
+    const repl = action === "mask" ? maskValue(f.type, f.text) : action === "hash" ? hashValue(f.type, f.text, salt) : `<${f.type}_REDACTED>`;
+    parts.push(text.slice(cursor, f.start), repl);
+    cursor = f.end;
+  }
+  parts.push(text.slice(cursor));
+  return {
+    text: parts.join(""),
+    findings: foreign.map(({ type, start, end, score }) => ({ type, start, end, score })),
+    blocked: [...blocked],
+  };
+}

@@ -1,0 +1,73 @@
+/**
+ * Per-tenant guardrail policy, validated at the boundary (tenant config from D1/KV).
+ * Defaults: credentials and government/financial ids are redacted, secrets are redacted
+ * (never sent upstream in clear), everyday entities like DATE_TIME and URL are allowed
+ * because redacting them degrades answers more than it protects anyone.
+ */
+import { z } from "zod";
+import { PII_ENTITY_TYPES, type PiiEntityType } from "./types";
+
+export const PII_ACTIONS = ["redact", "mask", "hash", "block", "allow"] as const;
+export type PiiAction = (typeof PII_ACTIONS)[number];
+export const PiiActionSchema = z.enum(PII_ACTIONS);
+
+export const DEFAULT_PII_ACTIONS: Readonly<Record<PiiEntityType, PiiAction>> = {
+  EMAIL_ADDRESS: "redact",
+  PHONE_NUMBER: "redact",
+  CREDIT_CARD: "redact",
+  IBAN_CODE: "redact",
+  US_SSN: "redact",
+  IP_ADDRESS: "redact",
+  URL: "allow",
+  CRYPTO: "redact",
+  US_BANK_NUMBER: "redact",
+  ABA_ROUTING_NUMBER: "redact",
+  US_PASSPORT: "redact",
+  US_DRIVER_LICENSE: "redact",
+  DATE_TIME: "allow",
+  API_KEY: "redact",
+  PRIVATE_KEY: "redact",
+  JWT: "redact",
+  SECRET: "redact",
+  PERSON: "redact",
+  LOCATION: "allow",
+  STREET_ADDRESS: "redact",
+  ORGANIZATION: "allow",
+};
+
+const EntityActionsSchema = z
+  .partialRecord(z.enum(PII_ENTITY_TYPES), PiiActionSchema)
+  .transform((overrides) => ({ ...DEFAULT_PII_ACTIONS, ...overrides }));
+
+export const PiiSettingsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    /** Per-entity overrides merged over DEFAULT_PII_ACTIONS. */
+    entities: EntityActionsSchema.default({ ...DEFAULT_PII_ACTIONS }),
+    /** Findings scoring below this are ignored. */
+    minScore: z.number().min(0).max(1).default(0.5),
+    language: z.string().min(2).max(16).default("en"),
+    /** Apply the same policy to PII the model writes that the user did not send. */
+    scanOutput: z.boolean().default(true),
+  })
+  .prefault({});
+
+export const InjectionSettingsSchema = z
+  .object({
+    enabled: z.boolean().default(true),
+    action: z.enum(["block", "flag"]).default("block"),
+    /** Verdict score at or above which the request is an injection. */
+    threshold: z.number().min(0).max(1).default(0.5),
+  })
+  .prefault({});
+
+export const GuardrailSettingsSchema = z
+  .object({
+    pii: PiiSettingsSchema,
+    injection: InjectionSettingsSchema,
+  })
+  .prefault({});
+export type GuardrailSettings = z.output<typeof GuardrailSettingsSchema>;
+export type GuardrailSettingsInput = z.input<typeof GuardrailSettingsSchema>;
+
+export const DEFAULT_GUARDRAIL_SETTINGS: GuardrailSettings = GuardrailSettingsSchema.parse({});

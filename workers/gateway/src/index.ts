@@ -1,0 +1,19 @@
+/**
+ * Gateway Worker entry: the Hono app for HTTP, plus the Durable Object classes its
+ * wrangler.toml binds (circuit breaker, rate limiter, local vector index).
+ */
+import { env } from "cloudflare:workers";
+import { createApp } from "./app";
+import { registryFor } from "./config/registry-loader";
+
+// Fail at start, naming the field, rather than on the first request.
+registryFor(env);
+
+export { CircuitBreaker } from "./router/attempts/circuit-breaker";
+
+const app = createApp();
+
+export default {
+  fetch: app.fetch,
+} satisfies ExportedHandler<Env>;
+export { RateLimiter, LocalVectorIndex } from "./pending-durable-objects";

@@ -1,0 +1,4 @@
+// TEMPORARY (lead): placeholders until limits/rate-limiter.ts and cache/vector-store land.
+import { DurableObject } from "cloudflare:workers";
+export class RateLimiter extends DurableObject {}
+export class LocalVectorIndex extends DurableObject {}

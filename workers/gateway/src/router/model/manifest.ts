@@ -1,0 +1,37 @@
+/**
+ * The manifest shipped next to each router .onnx: what the model is, what it was trained on
+ * and how it scored. The Worker refuses a model whose featureSpecHash differs from the code's
+ * (features computed differently at train and serve time would silently misroute).
+ */
+import { z } from "zod";
+import { INTENTS } from "../../../../../shared/schemas/router-training-example";
+import { FEATURE_SPEC } from "../features/featurize";
+import { sha256Hex } from "../features/hash";
+
+export const RouterManifestSchema = z.object({
+  name: z.literal("router"),
+  version: z.string().min(1),
+  onnxFile: z.string(),
+  onnxSha256: z.string().regex(/^[0-9a-f]{64}$/),
+  sizeBytes: z.number().int().positive(),
+  featureSpecHash: z.string().regex(/^[0-9a-f]{64}$/),
+  featureDim: z.number().int().positive(),
+  intents: z.array(z.enum(INTENTS)),
+  io: z.object({ input: z.string(), intentProbs: z.string(), complexity: z.string() }),
+  training: z.object({
+    corpusSha256: z.string(),
+    feedbackSha256: z.string().nullable(),
+    trainRows: z.number().int(),
+    feedbackRows: z.number().int(),
+    seed: z.number().int(),
+    epochs: z.number().int(),
+    hidden: z.number().int(),
+  }),
+  metrics: z.record(z.string(), z.number()),
+});
+export type RouterManifest = z.infer<typeof RouterManifestSchema>;
+
+/** Stable hash of the feature layout: the contract between trainer and Worker. */
+export const featureSpecHash = (): Promise<string> => sha256Hex(JSON.stringify(FEATURE_SPEC));
+
+export const ROUTER_MODEL_IO = { input: "features", intentProbs: "intent_probs", complexity: "complexity" } as const;

@@ -1,0 +1,59 @@
+/** POST /v1/embeddings: forwarded to the model's upstream, accounted like chat. */
+import { Hono } from "hono";
+import { GatewayError } from "../../../../shared/errors";
+import { EmbeddingsRequestSchema } from "../../../../shared/schemas/openai-embeddings";
+import { costUsd } from "../../../../shared/pricing";
+import type { AppEnv } from "../app-env";
+import { registryFor } from "../config/registry-loader";
+import { readJsonBody } from "../http/read-json-body";
+import { buildAttempts } from "../router/attempts/build-attempts";
+import { upstreamFor } from "../upstreams/registry";
+import { UpstreamError } from "../upstreams/upstream";
+import { publishEvent, queueSink } from "../telemetry/publish-event";
+import { mayUse } from "../chat/resolve-target";
+import { featureOf } from "../chat/feature";
+import { EMPTY_USAGE } from "../../../../shared/usage";
+
+export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async (c) => {
+  const body = await c.get("timing").measure("parse", () => readJsonBody(c, EmbeddingsRequestSchema));
+  const registry = registryFor(c.env);
+  const auth = c.get("auth");
+  const feature = featureOf(c, {});
+  const model = registry.model(body.model);
+  if (!model || !model.capabilities.embeddings) {
+    throw new GatewayError("model_not_found", `"${body.model.slice(0, 80)}" is not an embeddings model here.`, { param: "model" });
+  }
+  if (!mayUse(auth, model)) throw new GatewayError("forbidden", `This API key may not use "${model.id}".`, { param: "model" });
+  const adapter = upstreamFor(model.upstream);
+  if (!adapter.embed) throw new GatewayError("model_not_found", `"${model.id}" does not serve embeddings.`, { param: "model" });
+  const [attempt] = buildAttempts(registry, { model }, { models: null, tiers: null });
+  const credential = model.credential ? (c.env as unknown as Record<string, unknown>)[model.credential] : undefined;
+  let result;
+  try {
+    result = await c.get("timing").measure("upstream", () =>
+      adapter.embed!({ ...body, model: model.upstreamModel }, {
+        config: model.upstream,
+        upstreamModel: model.upstreamModel,
+        credential: typeof credential === "string" ? credential : undefined,
+        signal: AbortSignal.timeout(attempt?.model.timeouts.firstByteMs ?? 30_000),
+        bindings: c.env as unknown as Record<string, never>,
+        fetch: (i, init) => fetch(i, init),
+      }),
+    );
+  } catch (err) {
+    if (err instanceof UpstreamError) throw new GatewayError(err.timeout ? "upstream_timeout" : "upstream_error", "The embeddings upstream failed.", { cause: err });
+    throw err;
+  }
+  const usage = { ...EMPTY_USAGE, input: { total: result.usage.prompt_tokens, cached: 0 }, source: "upstream" as const };
+  const now = Date.now();
+  c.executionCtx.waitUntil(
+    publishEvent(queueSink(c.env.USAGE_QUEUE), {
+      version: 1, kind: "embeddings", requestId: c.get("requestId"), receivedAt: c.get("receivedAt"), completedAt: now,
+      tenantId: auth.tenantId, keyId: auth.keyId, feature, endUser: body.user ?? null, requestedModel: body.model,
+      model: model.id, tier: model.tier, upstream: model.upstream.kind, stream: false, status: 200, errorCode: null,
+      cache: "off", usage, costUsd: costUsd(usage, model.pricing), latencyMs: now - c.get("receivedAt"), ttftMs: null,
+      attempts: [], stages: c.get("timing").list(), decisions: {},
+    }),
+  );
+  return c.json({ ...result, model: model.id }, 200, { "x-upstream": `${model.upstream.kind}:${model.id}` });
+});
