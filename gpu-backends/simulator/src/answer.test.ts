@@ -97,6 +97,16 @@ describe("buildAnswer", () => {
     expect(new Validator(schema as Schema).validate(JSON.parse(js.content ?? "")).valid).toBe(true);
   });
 
+  it("ends text before the earliest stop sequence", () => {
+    const echo = buildAnswer({ model: "m", messages: [user("ECHO: alpha beta END gamma")], stop: ["gamma", "END"] }, model, noReplay);
+    expect(echo).toMatchObject({ content: "alpha beta ", finishReason: "stop" });
+    const full = buildAnswer({ model: "m", messages: [user("hello")] }, model, noReplay).content ?? "";
+    const word = full.split(" ")[3] ?? "";
+    const stopped = buildAnswer({ model: "m", messages: [user("hello")], stop: ` ${word}` }, model, noReplay);
+    expect(stopped.content).toBe(full.slice(0, full.indexOf(` ${word}`)));
+    expect(stopped.pieces.join("")).toBe(stopped.content);
+  });
+
   it("splitPieces keeps every character", () => {
     for (const t of ["", "a", "  lead and trail  ", "multi\nline\n\ntext ", "ünïcødé 字 🙂 ok"]) expect(splitPieces(t).join("")).toBe(t);
   });

@@ -34,7 +34,19 @@ function limitOf(req: ChatCompletionRequest): number {
   return req.max_completion_tokens ?? req.max_tokens ?? Number.POSITIVE_INFINITY;
 }
 
-function textAnswer(text: string, limit: number, source: Answer["source"]): Answer {
+/** Text before the earliest `stop` sequence (vLLM drops the stop string itself). */
+function applyStop(text: string, stop: ChatCompletionRequest["stop"]): string {
+  if (!stop) return text;
+  let end = text.length;
+  for (const s of typeof stop === "string" ? [stop] : stop) {
+    const i = s ? text.indexOf(s) : -1;
+    if (i >= 0 && i < end) end = i;
+  }
+  return end === text.length ? text : text.slice(0, end);
+}
+
+function textAnswer(full: string, limit: number, source: Answer["source"], stop: ChatCompletionRequest["stop"]): Answer {
+  const text = applyStop(full, stop);
   const cut = Number.isFinite(limit) ? truncateToTokens(text, limit) : { text, truncated: false };
   return {
     content: cut.text,
@@ -46,13 +58,15 @@ function textAnswer(text: string, limit: number, source: Answer["source"]): Answ
   };
 }
 
-function synthetic(rng: Rng, model: ModelConfig, limit: number): Answer {
+function synthetic(rng: Rng, model: ModelConfig, limit: number, stop: ChatCompletionRequest["stop"]): Answer {
   // Length varies by seed (75%..125% of the default) so responses are not all alike.
   const wanted = Math.max(1, Math.round(model.defaultOutputTokens * (0.75 + 0.5 * rng())));
-  const n = Math.min(wanted, limit);
-  const pieces = synthWords(rng, n);
-  const content = pieces.join("");
-  return { content, toolCalls: undefined, finishReason: wanted > limit ? "length" : "stop", completionTokens: countText(content), pieces, source: "synthetic" };
+  const words = synthWords(rng, Math.min(wanted, limit));
+  const full = words.join("");
+  const content = applyStop(full, stop);
+  // A stop sequence ends generation early with reason "stop", even when the limit was lower.
+  if (content !== full) return { ...textAnswer(content, limit, "synthetic", undefined), finishReason: "stop" };
+  return { content, toolCalls: undefined, finishReason: wanted > limit ? "length" : "stop", completionTokens: countText(content), pieces: words, source: "synthetic" };
 }
 
 function chosenTool(req: ChatCompletionRequest): Tool | undefined {
@@ -89,15 +103,15 @@ export function buildAnswer(req: ChatCompletionRequest, model: ModelConfig, repl
   const userText = lastUserText(req.messages);
   if (last?.role === "user") {
     const text = contentText(last.content);
-    if (text.startsWith(ECHO_PREFIX)) return textAnswer(text.slice(ECHO_PREFIX.length).replace(/^ /, ""), limit, "echo");
+    if (text.startsWith(ECHO_PREFIX)) return textAnswer(text.slice(ECHO_PREFIX.length).replace(/^ /, ""), limit, "echo", req.stop);
   }
   const recorded = replay.lookup(model.id, userText);
-  if (recorded !== undefined) return textAnswer(recorded, limit, "replay");
+  if (recorded !== undefined) return textAnswer(recorded, limit, "replay", req.stop);
   const seed = fnv1a(`${model.id}\u0000${JSON.stringify(req.messages)}`);
   const rng = seededRng(seed);
   const tool = last?.role === "user" ? chosenTool(req) : undefined;
   if (tool) return toolCallAnswer(rng, tool, seed);
   const json = jsonText(rng, req);
-  if (json !== undefined) return textAnswer(json, limit, "json");
-  return synthetic(rng, model, limit);
+  if (json !== undefined) return textAnswer(json, limit, "json", req.stop);
+  return synthetic(rng, model, limit, req.stop);
 }

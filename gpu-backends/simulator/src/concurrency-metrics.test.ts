@@ -10,7 +10,7 @@ let sim: RunningSimulator;
 
 beforeAll(async () => {
   sim = await startSimulator({
-    config: { models: [{ id: "small-sim", maxConcurrency: 1, latency: { ttftMs: 150 } }, { id: "frontier-sim" }] },
+    config: { models: [{ id: "small-sim", maxConcurrency: 1, latency: { ttftMs: 250 } }, { id: "frontier-sim", defaultOutputTokens: 12, latency: { ttftMs: 5, tpotMs: 2, jitter: 0.5 } }] },
   });
 });
 afterAll(() => sim.close());
@@ -64,8 +64,13 @@ describe("metrics exposition", () => {
     const before = await metricsText();
     const res = (await (await postJson(`${sim.baseUrl}/chat/completions`, { ...chatBody("count me"), model: "frontier-sim" })).json()) as {
       usage: { prompt_tokens: number; completion_tokens: number };
+      choices: Array<{ message: { content: string } }>;
     };
-    await readChunks(await postJson(`${sim.baseUrl}/chat/completions`, { ...chatBody("count me"), model: "frontier-sim", stream: true }));
+    const streamed = await readChunks(await postJson(`${sim.baseUrl}/chat/completions`, { ...chatBody("count me"), model: "frontier-sim", stream: true }));
+    // With per-token pauses the stream is written in many writes; the text must still match.
+    const text0 = streamed.chunks.map((c) => (c.choices as Array<{ delta: { content?: string } }>)[0]?.delta.content ?? "").join("");
+    expect(text0).toBe(res.choices[0]?.message.content);
+    expect(streamed.chunks.length).toBeGreaterThan(5);
     const text = await metricsText();
     const types = parseExposition(text);
     expect(types.get("vllm:num_requests_running")).toBe("gauge");

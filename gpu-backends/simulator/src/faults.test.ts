@@ -13,7 +13,7 @@ beforeAll(async () => {
   sim = await startSimulator({
     config: {
       models: [
-        { id: "small-sim", defaultOutputTokens: 40, latency: { slowFirstTokenMs: 250 } },
+        { id: "small-sim", defaultOutputTokens: 40, latency: { slowFirstTokenMs: 500 } },
         { id: "frontier-sim" },
       ],
     },

@@ -67,10 +67,27 @@ export function assembleCorpus(seed: number): RouterTrainingExample[] {
   for (let i = 0; i < 260; i++) rows.push(asRow(wordProblem(rng, "en")));
   for (const lang of ["es", "fr", "de"] as const) for (let i = 0; i < 50; i++) rows.push(asRow(wordProblem(rng, lang)));
   for (let i = 0; i < 80; i++) rows.push(asRow(multipleChoice(rng)));
+  addContext(rng, rows);
   const seen = new Set<string>();
-  return rows.filter((r) => (seen.has(r.prompt) ? false : (seen.add(r.prompt), true)));
+  const key = (r: RouterTrainingExample): string => `${r.context ?? ""}\u0000${r.prompt}`;
+  return rows.filter((r) => (seen.has(key(r)) ? false : (seen.add(key(r)), true)));
 }
 
 function asRow(g: { prompt: string; intent: Intent; complexity: number; language: string }): RouterTrainingExample {
   return { prompt: g.prompt, intent: g.intent, complexity: clamp(g.complexity), language: g.language, source: "corpus" };
+}
+
+/** Earlier turns seen in multi-turn traffic. Difficulty follows the last turn, so labels are kept. */
+const CONTEXTS: readonly string[] = [
+  "user: hi\nassistant: Hello! How can I help you today?",
+  "system: You are a helpful assistant.",
+  "system: You are a concise assistant for a support team. Answer in the user's language.",
+  "user: I need help with my homework.\nassistant: Sure, what is the question?",
+  "user: Can you look at my code?\nassistant: Of course, please paste it.\nuser: It's a Python script that processes orders.\nassistant: Go ahead.",
+  "system: You are a coding assistant.\nuser: hello\nassistant: Hi! What are you working on?",
+];
+
+function addContext(rng: Rng, rows: RouterTrainingExample[]): void {
+  const n = rows.length;
+  for (let i = 0; i < n; i++) if (rng() < 0.12) rows.push({ ...rows[i]!, context: pick(rng, CONTEXTS) });
 }

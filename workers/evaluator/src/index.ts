@@ -13,7 +13,8 @@ export default {
     console.log(JSON.stringify({ msg: "usage batch", queue: batch.queue, size: batch.messages.length, ...summary }));
   },
 
-  async scheduled(controller: ScheduledController, env: EvaluatorEnv, ctx: ExecutionContext): Promise<void> {
-    ctx.waitUntil(runScheduled(controller.cron, controller.scheduledTime, env));
+  // Awaited rather than waitUntil: a failed run then shows as a failed cron invocation.
+  async scheduled(controller: ScheduledController, env: EvaluatorEnv): Promise<void> {
+    await runScheduled(controller.cron, controller.scheduledTime, env);
   },
 } satisfies ExportedHandler<EvaluatorEnv>;

@@ -85,33 +85,47 @@ export async function prepareAudit(db: D1Database, tenantId: string | null, even
   return { stmt, row };
 }
 
-const MAX_ATTEMPTS = 8;
+const MAX_ATTEMPTS = 10;
 
 export function isSeqConflict(err: unknown): boolean {
   const msg = err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err);
   return /UNIQUE constraint failed: audit_log\.seq|PRIMARY KEY.*audit_log/i.test(msg);
 }
 
+// Appends from one isolate queue behind each other, so they never race for the same seq;
+// across isolates the PRIMARY KEY on seq decides and the loser retries on the new head.
+let queue: Promise<unknown> = Promise.resolve();
+function serialized<T>(fn: () => Promise<T>): Promise<T> {
+  const run = queue.then(fn, fn);
+  queue = run.catch(() => undefined);
+  return run;
+}
+
+const jitter = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+
 /**
  * Runs `statements` and the audit row in one D1 batch (one transaction): the change and its
  * audit record commit together or not at all. Retries only when a concurrent writer took seq.
  */
-export async function batchWithAudit(
+export function batchWithAudit(
   db: D1Database,
   statements: D1PreparedStatement[],
   tenantId: string | null,
   event: AuditEvent,
   now: number,
 ): Promise<AuditRow> {
-  for (let attempt = 1; ; attempt++) {
-    const audit = await prepareAudit(db, tenantId, event, now);
-    try {
-      await db.batch([...statements, audit.stmt]);
-      return audit.row;
-    } catch (err) {
-      if (!isSeqConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
+  return serialized(async () => {
+    for (let attempt = 1; ; attempt++) {
+      const audit = await prepareAudit(db, tenantId, event, now);
+      try {
+        await db.batch([...statements, audit.stmt]);
+        return audit.row;
+      } catch (err) {
+        if (!isSeqConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
+        await jitter(attempt);
+      }
     }
-  }
+  });
 }
 
 /** Appends one audit row (admin actions, auth-failure bursts, budget and guardrail blocks). */

@@ -4,9 +4,11 @@
  *  - the call never got an answer (DNS, reset, refused) -> retryable, no status;
  *  - our signal aborted it (per-attempt timeout / client gone) -> `timeout`;
  *  - non-2xx -> `upstreamErrorFromResponse` (retryable = 408, 409, 429, 5xx);
- *  - a 2xx body that does not match the provider's documented shape -> status 502, not
- *    retryable (the upstream is misbehaving; repeating the identical call will not help).
- * Once a stream is open, every failure is non-retryable because bytes may have reached the client.
+ *  - a 2xx body that does not match the provider's documented shape -> status 502 (retryable:
+ *    the upstream misbehaved, so it counts against its circuit and another attempt may do better).
+ * Once a stream is open, every failure is non-retryable because bytes may have reached the
+ * client, and carries no status: a status with retryable=false reads as "the upstream rejected
+ * the client's request" to the executor (router/attempts/run-attempts.ts finalError).
  */
 import type { z } from "zod";
 import { readSse, type SseEvent } from "../../../../shared/sse";
@@ -63,29 +65,30 @@ export async function readJson<S extends z.ZodType>(res: Response, schema: S, pr
   try {
     raw = await res.json();
   } catch (err) {
-    throw new UpstreamError(`${provider} returned a non-JSON body`, { status: 502, retryable: false, cause: err });
+    throw new UpstreamError(`${provider} returned a non-JSON body`, { status: 502, cause: err });
   }
-  return parseOrThrow(schema, raw, provider);
+  return parseOrThrow(schema, raw, provider, "body");
 }
 
-export function parseOrThrow<S extends z.ZodType>(schema: S, raw: unknown, provider: string): z.output<S> {
+/** Validates a provider value; `where` decides the classification (see the file comment). */
+export function parseOrThrow<S extends z.ZodType>(schema: S, raw: unknown, provider: string, where: "body" | "stream"): z.output<S> {
   const parsed = schema.safeParse(raw);
-  if (!parsed.success) {
-    throw new UpstreamError(`${provider} returned an unexpected shape: ${parsed.error.issues[0]?.message ?? "invalid"}`, {
-      status: 502,
-      retryable: false,
-      cause: parsed.error,
-    });
-  }
-  return parsed.data;
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0];
+  const detail = issue ? `${issue.path.join(".")}: ${issue.message}` : "invalid";
+  const message = `${provider} returned an unexpected ${where === "body" ? "response" : "stream event"} shape (${detail})`;
+  throw where === "body" ? new UpstreamError(message, { status: 502, cause: parsed.error }) : streamError(message, parsed.error);
 }
+
+/** A failure inside an open stream: never retried, no status (see the file comment). */
+export const streamError = (message: string, cause?: unknown): UpstreamError => new UpstreamError(message, { retryable: false, cause });
 
 /** Parses one SSE `data:` payload as JSON; a malformed event fails the (already open) stream. */
 export function parseJsonEvent(data: string, provider: string): unknown {
   try {
     return JSON.parse(data);
   } catch (err) {
-    throw new UpstreamError(`${provider} sent a malformed stream event`, { status: 502, retryable: false, cause: err });
+    throw streamError(`${provider} sent a malformed stream event`, err);
   }
 }
 
@@ -94,7 +97,7 @@ export function parseJsonEvent(data: string, provider: string): unknown {
  * because the caller may already have forwarded earlier chunks.
  */
 export async function* sseEvents(res: Response, signal: AbortSignal, provider: string): AsyncGenerator<SseEvent> {
-  if (!res.body) throw new UpstreamError(`${provider} returned an empty stream`, { status: 502, retryable: false });
+  if (!res.body) throw new UpstreamError(`${provider} returned no stream body`, { status: 502 });
   const events = readSse(res.body);
   for (;;) {
     let next: IteratorResult<SseEvent>;

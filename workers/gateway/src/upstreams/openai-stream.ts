@@ -5,8 +5,7 @@
  */
 import { ChatCompletionChunkSchema, type ChatCompletionChunk } from "../../../../shared/schemas/openai-chat";
 import type { SseEvent } from "../../../../shared/sse";
-import { describeStreamError, parseJsonEvent, parseOrThrow } from "./http";
-import { UpstreamError } from "./upstream";
+import { describeStreamError, parseJsonEvent, parseOrThrow, streamError } from "./http";
 
 /**
  * Stops at `[DONE]`. A stream that ends without `[DONE]` is accepted as finished, because
@@ -20,7 +19,7 @@ export async function* openAIChunksFromSse(events: AsyncIterable<SseEvent>, prov
     if (data === "") continue;
     const value = parseJsonEvent(data, provider);
     throwIfErrorEvent(value, provider);
-    yield parseOrThrow(ChatCompletionChunkSchema, value, provider);
+    yield parseOrThrow(ChatCompletionChunkSchema, value, provider, "stream");
   }
 }
 
@@ -28,5 +27,5 @@ function throwIfErrorEvent(value: unknown, provider: string): void {
   if (!value || typeof value !== "object") return;
   const error = "error" in value ? value.error : "object" in value && value.object === "error" ? value : undefined;
   if (error === undefined) return;
-  throw new UpstreamError(`${provider} stream failed: ${describeStreamError(error)}`, { status: 502, retryable: false });
+  throw streamError(`${provider} stream failed: ${describeStreamError(error)}`);
 }

@@ -3,14 +3,16 @@
  * Generic code resolves an adapter with `upstreamFor(config)` and never names a provider.
  */
 import { z } from "zod";
+import { AnthropicConfigSchema, anthropicUpstream } from "./anthropic/anthropic";
 import { OpenAICompatibleConfigSchema, openAICompatibleUpstream } from "./openai-compatible/openai-compatible";
 import type { Upstream } from "./upstream";
 
 export const UPSTREAMS = {
   "openai-compatible": openAICompatibleUpstream,
+  anthropic: anthropicUpstream,
 } as const;
 
-export const UpstreamConfigSchema = z.discriminatedUnion("kind", [OpenAICompatibleConfigSchema]);
+export const UpstreamConfigSchema = z.discriminatedUnion("kind", [OpenAICompatibleConfigSchema, AnthropicConfigSchema]);
 export type UpstreamConfig = z.infer<typeof UpstreamConfigSchema>;
 export type UpstreamKind = UpstreamConfig["kind"];
 

@@ -8,8 +8,7 @@
  */
 import type { ChatCompletionChunk, ToolCallDelta } from "../../../../../shared/schemas/openai-chat";
 import type { SseEvent } from "../../../../../shared/sse";
-import { parseJsonEvent, parseOrThrow } from "../http";
-import { UpstreamError } from "../upstream";
+import { parseJsonEvent, parseOrThrow, streamError } from "../http";
 import { nowSeconds, toFinishReason, toOpenAIUsageFromAnthropic } from "./from-anthropic";
 import { AnthropicStreamEventSchema, KNOWN_STREAM_EVENTS, type AnthropicStreamEvent, type AnthropicUsage } from "./schemas";
 
@@ -44,7 +43,7 @@ export async function* anthropicToOpenAIChunks(events: AsyncIterable<SseEvent>, 
     const out = translate(s, event);
     if (out) yield out;
   }
-  throw new UpstreamError(`${PROVIDER} stream ended before message_stop`, { status: 502, retryable: false });
+  throw streamError(`${PROVIDER} stream ended before message_stop`);
 }
 
 /** Unknown event types are skipped (Anthropic may add some); known ones must match the spec. */
@@ -52,7 +51,7 @@ function parseEvent(sse: SseEvent): AnthropicStreamEvent | null {
   const raw = parseJsonEvent(sse.data, PROVIDER);
   const type = raw && typeof raw === "object" && "type" in raw ? raw.type : undefined;
   if (typeof type !== "string" || !KNOWN_STREAM_EVENTS.has(type)) return null;
-  return parseOrThrow(AnthropicStreamEventSchema, raw, PROVIDER);
+  return parseOrThrow(AnthropicStreamEventSchema, raw, PROVIDER, "stream");
 }
 
 function translate(s: StreamState, event: AnthropicStreamEvent): ChatCompletionChunk | null {
@@ -72,10 +71,7 @@ function translate(s: StreamState, event: AnthropicStreamEvent): ChatCompletionC
       s.usage = { ...s.usage, ...definedOnly(event.usage ?? {}) };
       return null;
     case "error":
-      throw new UpstreamError(`${PROVIDER} stream failed: ${event.error.type}: ${event.error.message.slice(0, 300)}`, {
-        status: 502,
-        retryable: false,
-      });
+      throw streamError(`${PROVIDER} stream failed: ${event.error.type}: ${event.error.message.slice(0, 300)}`);
     default:
       return null; // ping, content_block_stop
   }
@@ -96,7 +92,7 @@ function blockDelta(s: StreamState, event: Extract<AnthropicStreamEvent, { type:
   if (d.type === "text_delta" && "text" in d && typeof d.text === "string") return chunk(s, { content: d.text });
   if (d.type !== "input_json_delta" || !("partial_json" in d) || typeof d.partial_json !== "string" || !d.partial_json) return null;
   const index = s.toolIndex.get(event.index);
-  if (index === undefined) throw new UpstreamError(`${PROVIDER} sent input_json_delta for an unknown block`, { status: 502, retryable: false });
+  if (index === undefined) throw streamError(`${PROVIDER} sent input_json_delta for an unknown block`);
   return chunk(s, { tool_calls: [{ index, function: { arguments: d.partial_json } }] });
 }
 

@@ -31,11 +31,11 @@ describe("openai-compatible chat", () => {
     expect(usage).toBeNull();
   });
 
-  it("rejects a 2xx body that is not a chat.completion as a non-retryable 502", async () => {
+  it("rejects a 2xx body that is not a chat.completion as a retryable 502", async () => {
     const { fetch } = recordingFetch(() => jsonResponse({ hello: "world" }));
     const err = await upstream.chat(request, testContext(config, { fetch })).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(UpstreamError);
-    expect(err).toMatchObject({ status: 502, retryable: false });
+    expect(err).toMatchObject({ status: 502, retryable: true });
   });
 });
 
@@ -76,7 +76,7 @@ describe("openai-compatible chatStream", () => {
 
     expect(seen).toEqual(["Par"]);
     expect(err).toBeInstanceOf(UpstreamError);
-    expect(err).toMatchObject({ retryable: false, message: expect.stringContaining("The server had an error") });
+    expect(err).toMatchObject({ status: undefined, retryable: false, message: expect.stringContaining("The server had an error") });
   });
 
   it("treats vLLM's {object:'error'} event and a malformed chunk as stream failures", async () => {

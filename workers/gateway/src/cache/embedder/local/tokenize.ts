@@ -1,0 +1,34 @@
+/**
+ * Tokenizer matching the GloVe (Wikipedia+Gigaword, Stanford tokenizer) vocabulary the local
+ * embedder ships: lower-cased, clitics split the way that corpus split them ("don't" ->
+ * "do n't", "it's" -> "it 's"), hyphenated words split into parts. Shared by the artifact
+ * build script and the runtime so both see the same tokens.
+ */
+const CLITIC = /([a-z])n't\b/g;
+const APOSTROPHES = /[\u2018\u2019\u02bc`]/g;
+const TOKEN = /n't|'(?:s|re|ve|ll|d|m)\b|[a-z0-9]+/g;
+
+export function tokenize(text: string): string[] {
+  const norm = text.normalize("NFKC").toLowerCase().replace(APOSTROPHES, "'").replace(CLITIC, "$1 n't");
+  return norm.match(TOKEN) ?? [];
+}
+
+/** Cheap morphological fallbacks for a word missing from the pruned vocabulary. */
+export function variants(word: string): string[] {
+  const out: string[] = [];
+  const strip = (suffix: string, add = ""): void => {
+    if (word.length > suffix.length + 2 && word.endsWith(suffix)) out.push(word.slice(0, -suffix.length) + add);
+  };
+  strip("ies", "y");
+  strip("es");
+  strip("s");
+  strip("ied", "y");
+  strip("ed");
+  strip("ed", "e");
+  strip("ing");
+  strip("ing", "e");
+  strip("ly");
+  strip("er");
+  strip("est");
+  return out;
+}

@@ -1,0 +1,60 @@
+/**
+ * Alternative readings of a text that undo common smuggling tricks before screening:
+ * leetspeak ("1gn0r3"), spaced or dotted letters ("i g n o r e"), invisible characters and
+ * homoglyphs (via normalizeForDetection), and base64 payloads. Each view is screened; the
+ * verdict is the worst one.
+ */
+import { normalizeForDetection } from "../normalize";
+import { decodeBase64Text } from "../pii/encoded";
+
+const LEET: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", $: "s", "!": "i", "|": "l" };
+const SPACED = /(?<![\p{L}\d])(?:[\p{L}\d][ .\-_*]{1,3}){3,}[\p{L}\d](?![\p{L}\d])/gu;
+const BASE64 = /[A-Za-z0-9+/]{16,}={0,2}/g;
+const MAX_VIEW_CHARS = 100_000;
+
+/** Keeps head and tail of very long texts: attacks sit at the edges, and time must stay bounded. */
+export function bound(text: string): string {
+  if (text.length <= MAX_VIEW_CHARS) return text;
+  const half = MAX_VIEW_CHARS / 2;
+  return `${text.slice(0, half)}\n${text.slice(-half)}`;
+}
+
+function deLeet(text: string): string {
+  // Only words that mix letters with leet digits/symbols: plain numbers stay numbers.
+  return text.replace(/[\p{L}\d@$!|]+/gu, (w) => (/\p{L}/u.test(w) && /[013457@$!|]/.test(w) ? w.replace(/[013457@$!|]/g, (c) => LEET[c] ?? c) : w));
+}
+
+function despace(text: string): string {
+  return text.replace(SPACED, (m) => m.replace(/[ .\-_*]+/g, ""));
+}
+
+function decodedBlobs(text: string): string {
+  const out: string[] = [];
+  for (const m of text.matchAll(BASE64)) {
+    if (out.length >= 16) break;
+    const d = decodeBase64Text(m[0]);
+    if (d !== null) out.push(d);
+  }
+  return out.join("\n");
+}
+
+export interface TextViews {
+  /** Normalized text, lower-cased: the main view. */
+  plain: string;
+  /** Extra views, only those that differ from plain. */
+  extra: string[];
+}
+
+export function viewsOf(text: string): TextViews {
+  const plain = normalizeForDetection(bound(text)).text.toLowerCase();
+  const extra = new Set<string>();
+  const leet = deLeet(plain);
+  if (leet !== plain) extra.add(leet);
+  const spaced = despace(plain);
+  if (spaced !== plain) extra.add(spaced);
+  if (/[A-Za-z0-9+/]{16,}/.test(text)) {
+    const decoded = decodedBlobs(normalizeForDetection(bound(text)).text).toLowerCase();
+    if (decoded) extra.add(decoded);
+  }
+  return { plain, extra: [...extra] };
+}

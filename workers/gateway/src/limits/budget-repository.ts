@@ -1,0 +1,94 @@
+/**
+ * Data access for budgets, limits and month-to-date spend; every query takes the tenant.
+ * Spend comes from the evaluator's hourly rollups (usage_rollups_hourly, migration 0011), which
+ * are keyed by (tenant_id, hour, ...) so a month is ~720 index-ordered rows per tenant, not a
+ * ledger scan. If the rollups table is missing (evaluator migrations not applied), spend reads
+ * as 0 and a warning is logged: budgets then only count the current call's estimate.
+ */
+import { z } from "zod";
+import { BUDGET_POLICIES, BUDGET_SCOPES, type BudgetScope } from "./budget-types";
+
+export const BudgetRowSchema = z.object({
+  tenant_id: z.string(),
+  scope: z.enum(BUDGET_SCOPES),
+  scope_id: z.string(),
+  monthly_usd: z.number().nonnegative(),
+  policy: z.enum(BUDGET_POLICIES),
+  updated_at: z.number(),
+});
+export type BudgetRow = z.infer<typeof BudgetRowSchema>;
+
+export async function listBudgets(db: D1Database, tenantId: string): Promise<BudgetRow[]> {
+  const { results } = await db
+    .prepare("SELECT tenant_id, scope, scope_id, monthly_usd, policy, updated_at FROM budgets WHERE tenant_id = ? ORDER BY scope, scope_id")
+    .bind(tenantId)
+    .all();
+  return z.array(BudgetRowSchema).parse(results);
+}
+
+/** PUT semantics: the statements replace all budgets of the tenant (run them in one batch). */
+export function replaceBudgetsStmts(db: D1Database, tenantId: string, rows: Omit<BudgetRow, "tenant_id">[]): D1PreparedStatement[] {
+  return [
+    db.prepare("DELETE FROM budgets WHERE tenant_id = ?").bind(tenantId),
+    ...rows.map((r) =>
+      db
+        .prepare("INSERT INTO budgets (tenant_id, scope, scope_id, monthly_usd, policy, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
+        .bind(tenantId, r.scope, r.scope_id, r.monthly_usd, r.policy, r.updated_at),
+    ),
+  ];
+}
+
+export interface LimitsInput {
+  tenant_requests_per_minute: number | null;
+  tenant_tokens_per_minute: number | null;
+  key_requests_per_minute: number | null;
+  key_tokens_per_minute: number | null;
+}
+
+export function upsertLimitsStmt(db: D1Database, tenantId: string, l: LimitsInput, now: number): D1PreparedStatement {
+  return db
+    .prepare(
+      `INSERT INTO tenant_limits (tenant_id, tenant_requests_per_minute, tenant_tokens_per_minute, key_requests_per_minute, key_tokens_per_minute, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?)
+       ON CONFLICT (tenant_id) DO UPDATE SET tenant_requests_per_minute = excluded.tenant_requests_per_minute,
+         tenant_tokens_per_minute = excluded.tenant_tokens_per_minute, key_requests_per_minute = excluded.key_requests_per_minute,
+         key_tokens_per_minute = excluded.key_tokens_per_minute, updated_at = excluded.updated_at`,
+    )
+    .bind(tenantId, l.tenant_requests_per_minute, l.tenant_tokens_per_minute, l.key_requests_per_minute, l.key_tokens_per_minute, now);
+}
+
+export async function getLimits(db: D1Database, tenantId: string): Promise<LimitsInput | null> {
+  return db
+    .prepare("SELECT tenant_requests_per_minute, tenant_tokens_per_minute, key_requests_per_minute, key_tokens_per_minute FROM tenant_limits WHERE tenant_id = ?")
+    .bind(tenantId)
+    .first<LimitsInput>();
+}
+
+let warnedMissingRollups = false;
+
+/** Month-to-date spend in USD for one budget scope, from hour `sinceMs` on. */
+export async function spendSince(db: D1Database, tenantId: string, scope: BudgetScope, scopeId: string, sinceMs: number): Promise<number> {
+  const filter = scope === "key" ? " AND key_id = ?" : scope === "feature" ? " AND feature = ?" : "";
+  const binds: (string | number)[] = scope === "tenant" ? [tenantId, sinceMs] : [tenantId, sinceMs, scopeId];
+  try {
+    const v = await db
+      .prepare(`SELECT COALESCE(SUM(cost_usd), 0) AS spent FROM usage_rollups_hourly WHERE tenant_id = ? AND hour >= ?${filter}`)
+      .bind(...binds)
+      .first<number>("spent");
+    return v ?? 0;
+  } catch (err) {
+    if (!/no such table/i.test(String(err))) throw err;
+    if (!warnedMissingRollups) console.warn(JSON.stringify({ event: "budget_spend_unavailable", reason: "usage_rollups_hourly missing" }));
+    warnedMissingRollups = true;
+    return 0;
+  }
+}
+
+/** Records the alert for this budget and month; true only for the first caller (INSERT OR IGNORE). */
+export async function claimBudgetAlert(db: D1Database, tenantId: string, scope: BudgetScope, scopeId: string, month: string, now: number): Promise<boolean> {
+  const r = await db
+    .prepare("INSERT OR IGNORE INTO budget_alerts (tenant_id, scope, scope_id, month, created_at) VALUES (?, ?, ?, ?, ?)")
+    .bind(tenantId, scope, scopeId, month, now)
+    .run();
+  return (r.meta.changes ?? 0) > 0;
+}

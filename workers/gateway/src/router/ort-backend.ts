@@ -1,0 +1,42 @@
+/**
+ * ScoreBackend on onnxruntime-web. The session is created lazily on first use and cached per
+ * isolate (creation ~340 ms, a run well under a millisecond). A failed creation is not
+ * cached, so the next request retries instead of the isolate staying broken.
+ */
+import { createOrtSession, runFloat, type OrtSession } from "../onnx/ort-session";
+import type { ScoreBackend } from "./classify";
+import { featureSpecHash, ROUTER_MODEL_IO, RouterManifestSchema, type RouterManifest } from "./model/manifest";
+
+export interface OrtBackendOptions {
+  model: ArrayBuffer | Uint8Array;
+  wasm: WebAssembly.Module;
+  manifest: unknown;
+}
+
+export interface LoadedBackend {
+  backend: ScoreBackend;
+  manifest: RouterManifest;
+  /** Resolves once the session exists (for warm-up in waitUntil). */
+  ready: () => Promise<void>;
+}
+
+export function ortBackend(opts: OrtBackendOptions): LoadedBackend {
+  const manifest = RouterManifestSchema.parse(opts.manifest);
+  let session: Promise<OrtSession> | null = null;
+  const get = (): Promise<OrtSession> => {
+    session ??= (async () => {
+      const spec = await featureSpecHash();
+      if (spec !== manifest.featureSpecHash) throw new Error(`router model ${manifest.version}: feature spec mismatch (model ${manifest.featureSpecHash.slice(0, 8)}, code ${spec.slice(0, 8)})`);
+      return createOrtSession(opts.model, opts.wasm);
+    })().catch((err: unknown) => {
+      session = null;
+      throw err;
+    });
+    return session;
+  };
+  const backend: ScoreBackend = async (features) => {
+    const [probs, complexity] = await runFloat(await get(), ROUTER_MODEL_IO.input, features, [ROUTER_MODEL_IO.intentProbs, ROUTER_MODEL_IO.complexity]);
+    return { intentProbs: probs!, complexity: complexity![0]! };
+  };
+  return { backend, manifest, ready: async () => void (await get()) };
+}

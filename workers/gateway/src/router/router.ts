@@ -1,0 +1,33 @@
+/**
+ * The router facade the gateway uses: classify a request, decide its tier, explain it.
+ * Backend-agnostic (ORT in the Worker via worker-router.ts, the TS reference in Node tools).
+ */
+import type { ChatCompletionRequest } from "../../../../shared/schemas/openai-chat";
+import { classifyInput, type Classification, type ScoreBackend } from "./classify";
+import { decideRoute, type RouteContext, type RouteDecision } from "./policy";
+import { featureInputFromMessages } from "./request-features";
+import { RouterSettingsSchema, type RouterSettings, type RouterSettingsInput } from "./settings";
+
+export interface Router {
+  readonly settings: RouterSettings;
+  readonly modelVersion: string;
+  classifyRequest(request: Pick<ChatCompletionRequest, "messages">): Promise<Classification>;
+  route(request: Pick<ChatCompletionRequest, "messages">, ctx?: RouteContext): Promise<RouteDecision>;
+}
+
+export interface RouterDeps {
+  backend: ScoreBackend;
+  modelVersion: string;
+}
+
+export function buildRouter(deps: RouterDeps, settings: RouterSettingsInput = {}): Router {
+  const parsed = RouterSettingsSchema.parse(settings);
+  const classifyRequest = (request: Pick<ChatCompletionRequest, "messages">): Promise<Classification> =>
+    classifyInput(deps.backend, featureInputFromMessages(request.messages), deps.modelVersion);
+  return {
+    settings: parsed,
+    modelVersion: deps.modelVersion,
+    classifyRequest,
+    route: async (request, ctx = {}) => decideRoute(await classifyRequest(request), parsed, ctx),
+  };
+}

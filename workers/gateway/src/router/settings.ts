@@ -1,0 +1,55 @@
+/**
+ * Router settings: validated with zod at the boundary (tenant config, admin API), defaults
+ * for everything. Tiers are listed cheapest first; `bands` map complexity to a tier
+ * (first band whose `below` exceeds the complexity wins, else the strongest tier).
+ * Overrides layer: defaults <- perTenant[tenant] <- perFeature[feature].
+ */
+import { z } from "zod";
+import { IntentSchema } from "../../../../shared/schemas/router-training-example";
+
+export const BandSchema = z.object({ below: z.number().min(0).max(1), tier: z.string().min(1) });
+
+const TunablesSchema = z.object({
+  bands: z.array(BandSchema).min(1).optional(),
+  /** Below this confidence the decision is raised one tier. */
+  confidenceThreshold: z.number().min(0).max(1).optional(),
+  /** Draft on the cheapest tier, verify, escalate on failure (see cascade/verify-draft.ts). */
+  cascade: z.boolean().optional(),
+  /** Prompts at or above this complexity skip the draft: it would almost surely be escalated. */
+  cascadeMaxComplexity: z.number().min(0).max(1).optional(),
+  /** Intents that always get at least this tier (e.g. coding -> frontier for one product). */
+  minTierByIntent: z.partialRecord(IntentSchema, z.string()).optional(),
+});
+export type RouterTunables = z.infer<typeof TunablesSchema>;
+
+export const RouterSettingsSchema = z.object({
+  enabled: z.boolean().default(true),
+  tiers: z.array(z.string().min(1)).min(1).default(["small", "frontier"]),
+  bands: z.array(BandSchema).min(1).default([{ below: 0.5, tier: "small" }]),
+  confidenceThreshold: z.number().min(0).max(1).default(0.3),
+  cascade: z.boolean().default(false),
+  cascadeMaxComplexity: z.number().min(0).max(1).default(0.85),
+  /** Under budget pressure every band's `below` rises by this much (more traffic on cheaper tiers). */
+  budgetPressureShift: z.number().min(0).max(1).default(0.2),
+  minTierByIntent: z.partialRecord(IntentSchema, z.string()).default({}),
+  /** Model id per tier, for /v1/route output; the gateway's registry has the last word. */
+  tierModels: z.record(z.string(), z.string()).default({}),
+  perTenant: z.record(z.string(), TunablesSchema).default({}),
+  perFeature: z.record(z.string(), TunablesSchema).default({}),
+});
+export type RouterSettings = z.infer<typeof RouterSettingsSchema>;
+export type RouterSettingsInput = z.input<typeof RouterSettingsSchema>;
+
+export const DEFAULT_ROUTER_SETTINGS: RouterSettings = RouterSettingsSchema.parse({});
+
+/** Settings with the tenant's, then the feature's overrides applied. */
+export function effectiveSettings(s: RouterSettings, tenantId?: string, feature?: string | null): RouterSettings {
+  const layers = [tenantId ? s.perTenant[tenantId] : undefined, feature ? s.perFeature[feature] : undefined];
+  let out = s;
+  for (const layer of layers) {
+    if (!layer) continue;
+    const defined = Object.fromEntries(Object.entries(layer).filter(([, v]) => v !== undefined));
+    out = { ...out, ...defined, minTierByIntent: { ...out.minTierByIntent, ...(layer.minTierByIntent ?? {}) } };
+  }
+  return out;
+}

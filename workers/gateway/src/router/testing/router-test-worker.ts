@@ -1,0 +1,44 @@
+/**
+ * Tiny Worker used by the workerd test and the benchmark: runs the shipped router model
+ * through onnxruntime-web inside workerd.
+ *   POST /scores {prompts: string[]}           -> raw model outputs per prompt
+ *   POST /bench  {prompt: string, iterations}  -> featurize+run timings measured in the isolate
+ */
+import { featurize } from "../features/featurize";
+import { shippedBackend } from "../worker-router";
+
+interface Body {
+  prompts?: string[];
+  prompt?: string;
+  iterations?: number;
+}
+
+async function scores(prompts: readonly string[]): Promise<Response> {
+  const { backend, manifest } = shippedBackend();
+  const out = [];
+  for (const prompt of prompts) {
+    const s = await backend(featurize({ prompt }));
+    out.push({ intentProbs: [...s.intentProbs], complexity: s.complexity });
+  }
+  return Response.json({ version: manifest.version, out });
+}
+
+async function bench(prompt: string, iterations: number): Promise<Response> {
+  const { backend, ready } = shippedBackend();
+  await ready();
+  const t0 = performance.now();
+  let sink = 0;
+  for (let i = 0; i < iterations; i++) sink += (await backend(featurize({ prompt: prompt + (i % 2 ? " " : "") }))).complexity;
+  const t1 = performance.now();
+  return Response.json({ iterations, totalMs: t1 - t0, sink });
+}
+
+export default {
+  async fetch(request: Request): Promise<Response> {
+    const url = new URL(request.url);
+    const body = (await request.json()) as Body;
+    if (url.pathname === "/scores") return scores(body.prompts ?? []);
+    if (url.pathname === "/bench") return bench(body.prompt ?? "", body.iterations ?? 1);
+    return new Response("not found", { status: 404 });
+  },
+};

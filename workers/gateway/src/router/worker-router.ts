@@ -1,0 +1,24 @@
+/**
+ * Worker wiring: the shipped model + ORT wasm as bundle modules (wrangler rules: *.onnx ->
+ * Data, *.wasm -> CompiledWasm). One backend per isolate, created on first classification.
+ * Only this file imports binary modules, so everything else stays testable in plain Node.
+ */
+import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
+import manifest from "./model/manifest.json";
+import routerModel from "./model/router.onnx";
+import { ortBackend, type LoadedBackend } from "./ort-backend";
+import { buildRouter, type Router } from "./router";
+import type { RouterSettingsInput } from "./settings";
+
+let shipped: LoadedBackend | null = null;
+
+export function shippedBackend(): LoadedBackend {
+  shipped ??= ortBackend({ model: routerModel, wasm: ortWasm, manifest });
+  return shipped;
+}
+
+/** The gateway's entry point: `createRouter(settings).route(request, ctx)`. */
+export function createRouter(settings: RouterSettingsInput = {}): Router {
+  const b = shippedBackend();
+  return buildRouter({ backend: b.backend, modelVersion: b.manifest.version }, settings);
+}

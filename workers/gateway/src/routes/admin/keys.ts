@@ -1,0 +1,75 @@
+import type { Context, Hono } from "hono";
+import { GatewayError } from "../../../../../shared/errors";
+import type { AccessEnv } from "../../auth/access-env";
+import { defaultKeyCache } from "../../auth/key-lookup";
+import { CreateKeyInputSchema, createKey, expiresAtMs, revokeKey, rotateKey } from "../../auth/key-service";
+import { listKeys, locateKeyTenant, type KeySummary } from "../../auth/repository";
+import { actorOf, anchorLater, assertTenantAccess, keyEnvOf, parseBody, requireTenant } from "./helpers";
+import { KeyIdSchema, RotateKeySchema } from "./schemas";
+
+/** Public view of a key: never the hash, only the masked prefix. */
+export function keyView(k: KeySummary) {
+  return {
+    id: k.id,
+    tenant_id: k.tenant_id,
+    prefix: k.key_prefix,
+    name: k.name,
+    role: k.role,
+    scopes: k.scopes,
+    models: k.models,
+    tiers: k.tiers,
+    features: k.features,
+    created_at: k.created_at,
+    expires_at: k.expires_at,
+    revoked_at: k.revoked_at,
+    rotated_from: k.rotated_from,
+  };
+}
+
+async function keyTenant(c: Context<AccessEnv>): Promise<{ keyId: string; tenantId: string }> {
+  const id = KeyIdSchema.safeParse(c.req.param("id"));
+  if (!id.success) throw new GatewayError("not_found", "Key not found.");
+  const tenantId = await locateKeyTenant(c.env.DB, id.data);
+  assertTenantAccess(c, tenantId);
+  return { keyId: id.data, tenantId };
+}
+
+export function registerKeyRoutes(app: Hono<AccessEnv>): void {
+  app.post("/tenants/:id/keys", async (c) => {
+    const tenant = await requireTenant(c, c.req.param("id"));
+    const body = await parseBody(c, CreateKeyInputSchema);
+    const now = Date.now();
+    const exp = expiresAtMs(body.expires_at);
+    if (exp !== null && (!Number.isFinite(exp) || exp <= now)) throw new GatewayError("invalid_request", "expires_at must be in the future.", { param: "expires_at" });
+    const created = await createKey(c.env.DB, tenant.id, body, { actor: actorOf(c), env: keyEnvOf(c), now });
+    anchorLater(c, now);
+    // The only time the key is ever shown.
+    return c.json({ id: created.id, key: created.key, prefix: created.prefix, tenant_id: tenant.id, role: body.role, expires_at: exp }, 201);
+  });
+
+  app.get("/tenants/:id/keys", async (c) => {
+    const tenant = await requireTenant(c, c.req.param("id"));
+    return c.json({ object: "list", data: (await listKeys(c.env.DB, tenant.id)).map(keyView) });
+  });
+
+  app.delete("/keys/:id", async (c) => {
+    const { keyId, tenantId } = await keyTenant(c);
+    const now = Date.now();
+    const key = await revokeKey(c.env.DB, tenantId, keyId, { actor: actorOf(c), now });
+    if (!key) throw new GatewayError("not_found", "Key not found.");
+    defaultKeyCache.invalidate(key.key_prefix);
+    anchorLater(c, now);
+    return c.json(keyView(key));
+  });
+
+  app.post("/keys/:id/rotate", async (c) => {
+    const { keyId, tenantId } = await keyTenant(c);
+    const body = await parseBody(c, RotateKeySchema, true);
+    const now = Date.now();
+    const rotated = await rotateKey(c.env.DB, tenantId, keyId, { actor: actorOf(c), env: keyEnvOf(c), now, graceSeconds: body.grace_seconds });
+    if (!rotated) throw new GatewayError("conflict", "Only an active key can be rotated.");
+    if (body.grace_seconds === 0) defaultKeyCache.invalidate(rotated.old.key_prefix);
+    anchorLater(c, now);
+    return c.json({ id: rotated.id, key: rotated.key, prefix: rotated.prefix, rotated_from: keyId, old_key_expires_at: now + body.grace_seconds * 1000 }, 201);
+  });
+}

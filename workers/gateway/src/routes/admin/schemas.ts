@@ -1,0 +1,41 @@
+/** Request bodies and path params of the admin API (zod at the boundary). */
+import { z } from "zod";
+import { BUDGET_POLICIES, BUDGET_SCOPES } from "../../limits/budget-types";
+
+export const TenantIdSchema = z.string().regex(/^ten_[a-z0-9_]{1,40}$/);
+export const KeyIdSchema = z.string().regex(/^key_[a-z2-7]{16}$/);
+
+export const CreateTenantSchema = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  id: TenantIdSchema.optional(),
+});
+
+export const RotateKeySchema = z.strictObject({
+  /** Keep the old key working this long so clients can switch; 0 = revoke now. Max 7 days. */
+  grace_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(0),
+});
+
+export const BudgetEntrySchema = z
+  .strictObject({
+    scope: z.enum(BUDGET_SCOPES).default("tenant"),
+    /** Key id for scope "key", feature name for scope "feature"; omitted for "tenant". */
+    scope_id: z.string().min(1).max(128).optional(),
+    monthly_usd: z.number().nonnegative().max(1e9),
+    policy: z.enum(BUDGET_POLICIES).default("block"),
+  })
+  .refine((b) => (b.scope === "tenant") === (b.scope_id === undefined), { message: "scope_id is required for key and feature budgets, and not allowed for the tenant budget", path: ["scope_id"] });
+
+export const PutBudgetSchema = z
+  .strictObject({ budgets: z.array(BudgetEntrySchema).max(200) })
+  .refine((b) => new Set(b.budgets.map((x) => `${x.scope}:${x.scope_id ?? ""}`)).size === b.budgets.length, {
+    message: "duplicate budget scope",
+    path: ["budgets"],
+  });
+
+const perMinute = z.number().int().positive().max(1e9).nullable().default(null);
+export const PutLimitsSchema = z.strictObject({
+  tenant_requests_per_minute: perMinute,
+  tenant_tokens_per_minute: perMinute,
+  key_requests_per_minute: perMinute,
+  key_tokens_per_minute: perMinute,
+});

@@ -1,0 +1,62 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { usageEvent } from "../../../evaluator/src/testing/events";
+import { startD1 } from "../../../evaluator/src/testing/harness";
+import { queryUsage, UsageQuerySchema } from "./query-usage";
+import { csvCell, usageCsv } from "./usage-csv";
+import { ingest } from "./test-fixtures";
+
+let d1: Awaited<ReturnType<typeof startD1>>;
+const T0 = Date.parse("2026-11-26T10:15:00Z");
+
+beforeAll(async () => {
+  d1 = await startD1();
+  await ingest(d1.db, [
+    usageEvent({ requestId: "a1", tenantId: "acme", completedAt: T0, feature: "chat" }),
+    usageEvent({ requestId: "a2", tenantId: "acme", completedAt: T0 + 60_000, feature: "chat", status: 500, errorCode: "upstream_error" }),
+    usageEvent({ requestId: "a3", tenantId: "acme", completedAt: T0 + 3_600_000, feature: "search", model: "small-sim", tier: "small" }),
+    usageEvent({ requestId: "a4", tenantId: "acme", completedAt: T0 + 86_400_000, feature: null, cache: "hit-semantic" }),
+    usageEvent({ requestId: "b1", tenantId: "other", completedAt: T0 }),
+  ]);
+  // A replay must not change any number below.
+  await ingest(d1.db, [usageEvent({ requestId: "a1", tenantId: "acme", completedAt: T0, feature: "chat" })]);
+});
+afterAll(() => d1.dispose());
+
+const q = (raw: Record<string, string>) => UsageQuerySchema.parse(raw);
+
+describe("queryUsage", () => {
+  it("groups the tenant's rollups by day and feature, and never shows another tenant", async () => {
+    const report = await queryUsage(d1.db, "acme", q({ from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z", groupBy: "day,feature" }));
+    expect(report.rows.map((r) => [r.day, r.feature, r.requests, r.errors, r.cacheHits])).toEqual([
+      ["2026-11-26", "chat", 2, 1, 0],
+      ["2026-11-26", "search", 1, 0, 0],
+      ["2026-11-27", null, 1, 0, 1],
+    ]);
+    const total = await queryUsage(d1.db, "acme", q({ from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z", groupBy: "" }));
+    expect(total.rows).toHaveLength(1);
+    expect(total.rows[0]?.requests).toBe(4);
+    expect(total.rows[0]?.costUsd).toBeCloseTo(2 * 0.00725 + (1000 * 0.1 + 500) / 2500 * (1.2 / 3600), 8);
+  });
+
+  it("groups by hour, model and tier within the time range", async () => {
+    const report = await queryUsage(d1.db, "acme", q({ from: "2026-11-26T10:00:00Z", to: "2026-11-26T12:00:00Z", groupBy: "hour,tier" }));
+    expect(report.rows.map((r) => [r.hour, r.tier, r.requests])).toEqual([
+      ["2026-11-26T10:00:00.000Z", "frontier", 2],
+      ["2026-11-26T11:00:00.000Z", "small", 1],
+    ]);
+  });
+
+  it("rejects unknown groups and inverted ranges", () => {
+    expect(UsageQuerySchema.safeParse({ groupBy: "day,password" }).success).toBe(false);
+    expect(UsageQuerySchema.safeParse({ from: "2026-11-27T00:00:00Z", to: "2026-11-26T00:00:00Z" }).success).toBe(false);
+  });
+
+  it("exports CSV with a header and safe cells", async () => {
+    const csv = await usageCsv(d1.db, "acme", q({ from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z", groupBy: "day,feature" }));
+    const lines = csv.trim().split("\r\n");
+    expect(lines[0]).toBe("day,feature,requests,errors,cacheHits,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,costAvoidedUsd,judgeCalls,judgeCostUsd,avgLatencyMs");
+    expect(lines).toHaveLength(4);
+    expect(lines[1]?.startsWith("2026-11-26,chat,2,1,0,2000,1000,")).toBe(true);
+    expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+  });
+});

@@ -1,0 +1,136 @@
+/**
+ * GET /v1/usage: spend and volume for the caller's tenant, answered from the hourly rollups
+ * the evaluator maintains (a few rows per hour, never a ledger scan). Judge calls the gateway
+ * made for the tenant are included in cost and reported separately (judgeCalls, judgeCostUsd).
+ */
+import { z } from "zod";
+
+const HOUR_MS = 3_600_000;
+const DAY_MS = 86_400_000;
+const MAX_RANGE_MS = 400 * DAY_MS;
+
+export const USAGE_GROUPS = ["hour", "day", "feature", "model", "tier", "key"] as const;
+export type UsageGroup = (typeof USAGE_GROUPS)[number];
+
+const instant = z.union([z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.coerce.number().int().nonnegative()]);
+
+/** Query-string shape: ?from=ISO&to=ISO&groupBy=day,feature */
+export const UsageQuerySchema = z
+  .object({
+    from: instant.optional(),
+    to: instant.optional(),
+    groupBy: z
+      .union([z.string(), z.array(z.string())])
+      .optional()
+      .transform((v) => (Array.isArray(v) ? v : (v ?? "day").split(",")).map((s) => s.trim()).filter(Boolean))
+      .pipe(z.array(z.enum(USAGE_GROUPS)).max(USAGE_GROUPS.length)),
+  })
+  .transform((q) => {
+    const to = q.to ?? Date.now();
+    return { from: q.from ?? to - 7 * DAY_MS, to, groupBy: [...new Set(q.groupBy)] };
+  })
+  .refine((q) => q.from < q.to && q.to - q.from <= MAX_RANGE_MS, { message: "need from < to and a range of at most 400 days" });
+export type UsageQuery = z.output<typeof UsageQuerySchema>;
+
+export interface UsageRow {
+  hour?: string;
+  day?: string;
+  feature?: string | null;
+  model?: string;
+  tier?: string;
+  key?: string;
+  requests: number;
+  errors: number;
+  cacheHits: number;
+  promptTokens: number;
+  completionTokens: number;
+  cachedTokens: number;
+  reasoningTokens: number;
+  costUsd: number;
+  costAvoidedUsd: number;
+  judgeCalls: number;
+  judgeCostUsd: number;
+  avgLatencyMs: number | null;
+}
+
+export interface UsageReport {
+  tenantId: string;
+  from: string;
+  to: string;
+  groupBy: UsageGroup[];
+  rows: UsageRow[];
+}
+
+const GROUP_EXPR: Record<UsageGroup, string> = {
+  hour: "hour",
+  day: `(hour / ${DAY_MS}) * ${DAY_MS}`,
+  feature: "feature",
+  model: "model",
+  tier: "tier",
+  key: "key_id",
+};
+
+const DbRowSchema = z.object({
+  g_hour: z.number().optional(),
+  g_day: z.number().optional(),
+  g_feature: z.string().optional(),
+  g_model: z.string().optional(),
+  g_tier: z.string().optional(),
+  g_key: z.string().optional(),
+  requests: z.number().nullable(),
+  errors: z.number().nullable(),
+  cache_hits: z.number().nullable(),
+  prompt_tokens: z.number().nullable(),
+  completion_tokens: z.number().nullable(),
+  cached_tokens: z.number().nullable(),
+  reasoning_tokens: z.number().nullable(),
+  cost_usd: z.number().nullable(),
+  cost_avoided_usd: z.number().nullable(),
+  judge_calls: z.number().nullable(),
+  judge_cost_usd: z.number().nullable(),
+  latency_ms_sum: z.number().nullable(),
+});
+
+const usd = (n: number | null): number => Math.round((n ?? 0) * 1e8) / 1e8;
+
+function toRow(r: z.infer<typeof DbRowSchema>): UsageRow {
+  const requests = r.requests ?? 0;
+  return {
+    ...(r.g_hour !== undefined ? { hour: new Date(r.g_hour).toISOString() } : {}),
+    ...(r.g_day !== undefined ? { day: new Date(r.g_day).toISOString().slice(0, 10) } : {}),
+    ...(r.g_feature !== undefined ? { feature: r.g_feature === "" ? null : r.g_feature } : {}),
+    ...(r.g_model !== undefined ? { model: r.g_model } : {}),
+    ...(r.g_tier !== undefined ? { tier: r.g_tier } : {}),
+    ...(r.g_key !== undefined ? { key: r.g_key } : {}),
+    requests,
+    errors: r.errors ?? 0,
+    cacheHits: r.cache_hits ?? 0,
+    promptTokens: r.prompt_tokens ?? 0,
+    completionTokens: r.completion_tokens ?? 0,
+    cachedTokens: r.cached_tokens ?? 0,
+    reasoningTokens: r.reasoning_tokens ?? 0,
+    costUsd: usd(r.cost_usd),
+    costAvoidedUsd: usd(r.cost_avoided_usd),
+    judgeCalls: r.judge_calls ?? 0,
+    judgeCostUsd: usd(r.judge_cost_usd),
+    avgLatencyMs: requests > 0 ? Math.round(((r.latency_ms_sum ?? 0) / requests) * 10) / 10 : null,
+  };
+}
+
+const req = (col: string): string => `SUM(CASE WHEN kind = 'request' THEN ${col} ELSE 0 END)`;
+
+export async function queryUsage(db: D1Database, tenantId: string, query: UsageQuery): Promise<UsageReport> {
+  const groups = query.groupBy.map((g) => `${GROUP_EXPR[g]} AS g_${g}`);
+  const sql = `SELECT ${[...groups, `${req("requests")} AS requests`, `${req("errors")} AS errors`, `${req("cache_hits")} AS cache_hits`,
+    "SUM(prompt_tokens) AS prompt_tokens", "SUM(completion_tokens) AS completion_tokens", "SUM(cached_tokens) AS cached_tokens",
+    "SUM(reasoning_tokens) AS reasoning_tokens", "SUM(cost_usd) AS cost_usd", "SUM(cost_avoided_usd) AS cost_avoided_usd",
+    "SUM(CASE WHEN kind = 'judge' THEN requests ELSE 0 END) AS judge_calls", "SUM(CASE WHEN kind = 'judge' THEN cost_usd ELSE 0 END) AS judge_cost_usd",
+    `${req("latency_ms_sum")} AS latency_ms_sum`].join(", ")}
+    FROM usage_rollups_hourly WHERE tenant_id = ?1 AND hour >= ?2 AND hour < ?3
+    ${groups.length ? `GROUP BY ${query.groupBy.map((g) => `g_${g}`).join(", ")} ORDER BY ${query.groupBy.map((g) => `g_${g}`).join(", ")}` : ""}
+    LIMIT 10000`;
+  const fromHour = Math.floor(query.from / HOUR_MS) * HOUR_MS;
+  const { results } = await db.prepare(sql).bind(tenantId, fromHour, query.to).all();
+  const rows = z.array(DbRowSchema).parse(results).filter((r) => r.requests !== null || r.judge_calls !== null);
+  return { tenantId, from: new Date(query.from).toISOString(), to: new Date(query.to).toISOString(), groupBy: query.groupBy, rows: rows.map(toRow) };
+}

@@ -1,0 +1,136 @@
+/**
+ * GET /v1/requests/:id: one request's story from the evaluator's records: stages with
+ * timings, guardrail/cache/route decisions, upstream attempts, tokens, cost (with judge cost)
+ * and judge scores. Content is masked by access level:
+ *   none      - no content at all;
+ *   redacted  - shape only (roles, lengths, redaction placeholders), no text;
+ *   decrypted - the (already PII-redacted) exchange, opened with the content keyring; the
+ *               caller must hold the `content:read` scope, which the route checks.
+ */
+import { z } from "zod";
+import { decryptText, type Keyring } from "../../../../shared/crypto/envelope";
+
+export const RequestTraceParamsSchema = z.object({ id: z.string().min(1).max(128) });
+export const ContentAccessSchema = z.enum(["none", "redacted", "decrypted"]);
+export type ContentAccess = z.infer<typeof ContentAccessSchema>;
+
+export interface TraceOptions {
+  contentAccess: ContentAccess;
+  keyring?: Keyring;
+}
+
+const LedgerSchema = z.object({
+  request_id: z.string(),
+  kind: z.string(),
+  key_id: z.string(),
+  feature: z.string(),
+  end_user: z.string().nullable(),
+  model: z.string(),
+  tier: z.string(),
+  upstream: z.string().nullable(),
+  status: z.number(),
+  cache_status: z.string(),
+  prompt_tokens: z.number(),
+  completion_tokens: z.number(),
+  cached_tokens: z.number(),
+  reasoning_tokens: z.number(),
+  cost_usd: z.number(),
+  price_source: z.string(),
+  counterfactual_cost_usd: z.number().nullable(),
+  cost_avoided_usd: z.number(),
+  latency_ms: z.number(),
+  ttft_ms: z.number().nullable(),
+  ingested_at: z.number(),
+});
+
+const TraceRowSchema = z.object({ trace_json: z.string(), content_meta_json: z.string().nullable(), content_envelope: z.string().nullable() });
+const EvalRowSchema = z.object({
+  status: z.string(),
+  score_mean: z.number().nullable(),
+  disagreement: z.number(),
+  checks_json: z.string(),
+  judges_json: z.string(),
+  judge_cost_usd: z.number(),
+  panel_version: z.string(),
+  evaluated_at: z.number(),
+});
+
+const StoredContentSchema = z.object({
+  messages: z.array(z.object({ role: z.string(), content: z.string() })),
+  response: z.string(),
+  responseFormat: z.unknown().optional(),
+});
+
+export type RequestTrace = Awaited<ReturnType<typeof buildTrace>>;
+
+async function content(row: z.infer<typeof TraceRowSchema> | null, opts: TraceOptions): Promise<unknown> {
+  if (!row || opts.contentAccess === "none") return undefined;
+  const meta: unknown = row.content_meta_json ? JSON.parse(row.content_meta_json) : null;
+  if (opts.contentAccess === "redacted") return { access: "redacted", meta };
+  if (!row.content_envelope) return { access: "decrypted", meta, available: false };
+  if (!opts.keyring) throw new Error("decrypted content access needs a keyring");
+  const exchange = StoredContentSchema.parse(JSON.parse(await decryptText(row.content_envelope, opts.keyring)));
+  return { access: "decrypted", meta, available: true, ...exchange };
+}
+
+function buildTrace(ledger: z.infer<typeof LedgerSchema>, trace: Record<string, unknown>, evaluation: z.infer<typeof EvalRowSchema> | null, judgeCost: number) {
+  return {
+    requestId: ledger.request_id,
+    receivedAt: trace["receivedAt"] ?? null,
+    completedAt: trace["completedAt"] ?? null,
+    status: ledger.status,
+    errorCode: trace["errorCode"] ?? null,
+    keyId: ledger.key_id,
+    feature: ledger.feature || null,
+    endUser: ledger.end_user,
+    model: ledger.model || null,
+    tier: ledger.tier || null,
+    upstream: ledger.upstream,
+    latencyMs: ledger.latency_ms,
+    ttftMs: ledger.ttft_ms,
+    stages: trace["stages"] ?? [],
+    attempts: trace["attempts"] ?? [],
+    decisions: trace["decisions"] ?? {},
+    cache: trace["cache"] ?? { status: ledger.cache_status },
+    tokens: { prompt: ledger.prompt_tokens, completion: ledger.completion_tokens, cached: ledger.cached_tokens, reasoning: ledger.reasoning_tokens },
+    cost: {
+      usd: ledger.cost_usd,
+      priceSource: ledger.price_source,
+      counterfactualUsd: ledger.counterfactual_cost_usd,
+      avoidedUsd: ledger.cost_avoided_usd,
+      judgeUsd: judgeCost,
+    },
+    evaluation: evaluation
+      ? {
+          status: evaluation.status,
+          scoreMean: evaluation.score_mean,
+          disagreement: evaluation.disagreement === 1,
+          checks: JSON.parse(evaluation.checks_json) as unknown,
+          judges: JSON.parse(evaluation.judges_json) as unknown,
+          panelVersion: evaluation.panel_version,
+          evaluatedAt: evaluation.evaluated_at,
+        }
+      : null,
+    ledgerIngestedAt: ledger.ingested_at,
+  };
+}
+
+/** null when the request is unknown to this tenant (the route answers 404 either way). */
+export async function getRequestTrace(db: D1Database, tenantId: string, requestId: string, opts: TraceOptions) {
+  const [ledgerRes, traceRes, evalRes, judgeRes] = await db.batch([
+    db.prepare("SELECT * FROM usage_ledger WHERE tenant_id = ?1 AND request_id = ?2 AND kind = 'request'").bind(tenantId, requestId),
+    db.prepare("SELECT trace_json, content_meta_json, content_envelope FROM request_traces WHERE tenant_id = ?1 AND request_id = ?2").bind(tenantId, requestId),
+    db.prepare("SELECT * FROM evaluations WHERE tenant_id = ?1 AND request_id = ?2").bind(tenantId, requestId),
+    db.prepare("SELECT COALESCE(SUM(cost_usd), 0) AS c FROM usage_ledger WHERE tenant_id = ?1 AND parent_request_id = ?2").bind(tenantId, requestId),
+  ]);
+  const ledgerRow = ledgerRes?.results[0];
+  if (!ledgerRow) return null;
+  const ledger = LedgerSchema.parse(ledgerRow);
+  const traceRow = traceRes?.results[0] ? TraceRowSchema.parse(traceRes.results[0]) : null;
+  const evaluation = evalRes?.results[0] ? EvalRowSchema.parse(evalRes.results[0]) : null;
+  const judgeCost = z.object({ c: z.number() }).parse(judgeRes?.results[0] ?? { c: 0 }).c;
+  const trace = traceRow ? (JSON.parse(traceRow.trace_json) as Record<string, unknown>) : {};
+  const story = buildTrace(ledger, trace, evaluation, judgeCost);
+  const c = await content(traceRow, opts);
+  return c === undefined ? story : { ...story, content: c };
+}
