@@ -85,47 +85,40 @@ export async function prepareAudit(db: D1Database, tenantId: string | null, even
   return { stmt, row };
 }
 
-const MAX_ATTEMPTS = 10;
+// Concurrent appenders race for head+1; the PRIMARY KEY on seq lets exactly one win per round
+// and the others retry on the new head after a jittered pause. (No in-isolate mutex: a promise
+// chain shared across requests would resolve one request's work from another's I/O context,
+// which workerd warns about and can hang.) Audit writes are rare (admin actions, bursts).
+const MAX_ATTEMPTS = 16;
 
 export function isSeqConflict(err: unknown): boolean {
   const msg = err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err);
   return /UNIQUE constraint failed: audit_log\.seq|PRIMARY KEY.*audit_log/i.test(msg);
 }
 
-// Appends from one isolate queue behind each other, so they never race for the same seq;
-// across isolates the PRIMARY KEY on seq decides and the loser retries on the new head.
-let queue: Promise<unknown> = Promise.resolve();
-function serialized<T>(fn: () => Promise<T>): Promise<T> {
-  const run = queue.then(fn, fn);
-  queue = run.catch(() => undefined);
-  return run;
-}
-
-const jitter = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 5 * attempt));
+const jitter = (attempt: number) => new Promise((r) => setTimeout(r, Math.random() * 10 * attempt));
 
 /**
  * Runs `statements` and the audit row in one D1 batch (one transaction): the change and its
  * audit record commit together or not at all. Retries only when a concurrent writer took seq.
  */
-export function batchWithAudit(
+export async function batchWithAudit(
   db: D1Database,
   statements: D1PreparedStatement[],
   tenantId: string | null,
   event: AuditEvent,
   now: number,
 ): Promise<AuditRow> {
-  return serialized(async () => {
-    for (let attempt = 1; ; attempt++) {
-      const audit = await prepareAudit(db, tenantId, event, now);
-      try {
-        await db.batch([...statements, audit.stmt]);
-        return audit.row;
-      } catch (err) {
-        if (!isSeqConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
-        await jitter(attempt);
-      }
+  for (let attempt = 1; ; attempt++) {
+    const audit = await prepareAudit(db, tenantId, event, now);
+    try {
+      await db.batch([...statements, audit.stmt]);
+      return audit.row;
+    } catch (err) {
+      if (!isSeqConflict(err) || attempt >= MAX_ATTEMPTS) throw err;
+      await jitter(attempt);
     }
-  });
+  }
 }
 
 /** Appends one audit row (admin actions, auth-failure bursts, budget and guardrail blocks). */

@@ -28,6 +28,23 @@ function despace(text: string): string {
   return text.replace(SPACED, (m) => m.replace(/[ .\-_*]+/g, ""));
 }
 
+const MORSE: Record<string, string> = {
+  ".-": "a", "-...": "b", "-.-.": "c", "-..": "d", ".": "e", "..-.": "f", "--.": "g", "....": "h", "..": "i", ".---": "j",
+  "-.-": "k", ".-..": "l", "--": "m", "-.": "n", "---": "o", ".--.": "p", "--.-": "q", ".-.": "r", "...": "s", "-": "t",
+  "..-": "u", "...-": "v", ".--": "w", "-..-": "x", "-.--": "y", "--..": "z",
+};
+
+/** Morse (".. --. -. --- .-. .") when the text is mostly dots and dashes; words split on 2+ spaces or "/". */
+function decodeMorse(text: string): string | null {
+  const sig = text.replace(/\s/g, "");
+  if (sig.length < 12 || (sig.match(/[.\-\/]/g)?.length ?? 0) < sig.length * 0.9) return null;
+  return text
+    .trim()
+    .split(/\s{2,}|\s*\/\s*/)
+    .map((w) => w.split(/\s+/).map((c) => MORSE[c] ?? "").join(""))
+    .join(" ");
+}
+
 function decodedBlobs(text: string): string {
   const out: string[] = [];
   for (const m of text.matchAll(BASE64)) {
@@ -56,5 +73,7 @@ export function viewsOf(text: string): TextViews {
     const decoded = decodedBlobs(normalizeForDetection(bound(text)).text).toLowerCase();
     if (decoded) extra.add(decoded);
   }
+  const morse = decodeMorse(plain);
+  if (morse) extra.add(morse);
   return { plain, extra: [...extra] };
 }

@@ -6,7 +6,6 @@
  * long prompts do not dominate. FEATURE_SPEC is hashed into the model manifest: a model is
  * only loaded when its spec hash equals the code's.
  */
-import { fnv1a } from "./hash";
 import { normalizeText, wordTokens } from "./normalize";
 import { NUMERIC_FEATURES, numericFeatures } from "./numeric";
 
@@ -29,26 +28,57 @@ export interface FeatureInput {
   context?: string;
 }
 
-function addBlock(out: Float32Array, keys: readonly string[], ns: string): void {
-  const counts = new Map<number, number>();
-  for (const k of keys) {
-    const b = fnv1a(ns + k) % HASH_DIM;
-    counts.set(b, (counts.get(b) ?? 0) + 1);
-  }
-  let norm = 0;
-  for (const c of counts.values()) norm += Math.log1p(c) ** 2;
-  norm = Math.sqrt(norm) || 1;
-  for (const [b, c] of counts) out[b] = (out[b] ?? 0) + Math.log1p(c) / norm;
+// Hashing runs without building n-gram strings: FNV-1a stepped over the namespace, then the
+// characters, gives exactly fnv1a(ns + gram) (the spec) at a fraction of the cost. The scratch
+// buffers are module-level: featurize is synchronous, so no two calls interleave.
+const FNV_OFFSET = 0x811c9dc5;
+const counts = new Float32Array(HASH_DIM);
+const touched: number[] = [];
+
+function step(h: number, text: string, from = 0, to = text.length): number {
+  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
 }
 
-function charGrams(tokens: readonly string[]): string[] {
-  const grams: string[] = [];
+function bump(h: number): void {
+  const b = (h >>> 0) % HASH_DIM;
+  if (counts[b] === 0) touched.push(b);
+  counts[b]! += 1;
+}
+
+/** Adds the block collected in `counts` as log-counts with unit L2 norm, then clears it. */
+function flush(out: Float32Array): void {
+  let norm = 0;
+  for (const b of touched) norm += Math.log1p(counts[b]!) ** 2;
+  norm = Math.sqrt(norm) || 1;
+  for (const b of touched) {
+    out[b] = out[b]! + Math.log1p(counts[b]!) / norm;
+    counts[b] = 0;
+  }
+  touched.length = 0;
+}
+
+function addWords(out: Float32Array, tokens: readonly string[], ns: string): void {
+  const seed = step(FNV_OFFSET, ns);
+  for (const t of tokens) bump(step(seed, t));
+  flush(out);
+}
+
+function addBigrams(out: Float32Array, tokens: readonly string[]): void {
+  const seed = step(FNV_OFFSET, "w2:");
+  for (let i = 1; i < tokens.length; i++) bump(step(Math.imul(step(seed, tokens[i - 1]!) ^ 32, 0x01000193), tokens[i]!));
+  flush(out);
+}
+
+/** Char 3-grams of each word padded as "<word>". */
+function addCharGrams(out: Float32Array, tokens: readonly string[]): void {
+  const seed = step(FNV_OFFSET, "c3:");
   for (const t of tokens) {
     if (t === "<num>") continue;
     const w = `<${t}>`;
-    for (let i = 0; i + 3 <= w.length; i++) grams.push(w.slice(i, i + 3));
+    for (let i = 0; i + 3 <= w.length; i++) bump(step(seed, w, i, i + 3));
   }
-  return grams;
+  flush(out);
 }
 
 /** Turns in the conversation: one for the prompt plus each "user:" line of the context. */
@@ -63,10 +93,10 @@ export function featurize(input: FeatureInput): Float32Array {
   const context = input.context ?? "";
   const tokens = wordTokens(normalizeText(raw));
   const out = new Float32Array(FEATURE_DIM);
-  addBlock(out, tokens, "w1:");
-  addBlock(out, tokens.slice(1).map((t, i) => `${tokens[i]} ${t}`), "w2:");
-  addBlock(out, charGrams(tokens), "c3:");
-  if (context) addBlock(out, wordTokens(normalizeText(context.slice(-4000))), "ctx:");
+  addWords(out, tokens, "w1:");
+  addBigrams(out, tokens);
+  addCharGrams(out, tokens);
+  if (context) addWords(out, wordTokens(normalizeText(context.slice(-4000))), "ctx:");
   const numeric = numericFeatures({ raw: full.length > raw.length ? full.slice(0, 20000) : raw, tokens, context, turns: turnCount(context) });
   out.set(numeric, HASH_DIM);
   return out;

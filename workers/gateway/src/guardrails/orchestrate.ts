@@ -1,0 +1,111 @@
+/**
+ * Input guardrails in request-path order: PII redaction, then injection screening on the
+ * REDACTED request (so the classifier never sees raw PII and placeholders do not hide an
+ * attack). Fail-closed contract: a control whose action blocks must run; if it throws, the
+ * request is refused (GatewayError control_failed, 503). A control that only flags fails open
+ * and says so in `controls`.
+ */
+import { GatewayError } from "../../../../shared/errors";
+import type { ChatCompletionRequest } from "../../../../shared/schemas/openai-chat";
+import { screenInjection, type InjectionVerdict } from "./injection/screen";
+import { redactChatRequest, type RedactionResult } from "./redact/redact-request";
+import { PiiVault } from "./redact/vault";
+import type { GuardrailSettings } from "./settings";
+import type { PiiEntityType } from "./types";
+
+export type ControlStatus = "ran" | "failed_open" | "skipped";
+export interface ControlReport {
+  name: "pii" | "injection";
+  action: string;
+  status: ControlStatus;
+  /** Injection score, when screened. */
+  score?: number;
+  /** Entity counts acted on, for PII. */
+  entities?: Array<{ type: PiiEntityType; count: number }>;
+}
+
+export interface GuardrailOutcome {
+  request: ChatCompletionRequest;
+  vault: PiiVault;
+  pii: Pick<RedactionResult, "findings" | "blocked">;
+  injection: InjectionVerdict | null;
+  /** True when injection action is flag and the verdict is injection (request continues). */
+  flagged: boolean;
+  controls: ControlReport[];
+}
+
+/** PII blocks fail closed whenever any entity is set to block; redaction itself too (sending raw PII upstream is the failure). */
+function piiBlocks(settings: GuardrailSettings): boolean {
+  return Object.values(settings.pii.entities).some((a) => a !== "allow");
+}
+
+function runPii(request: ChatCompletionRequest, settings: GuardrailSettings, salt: string, controls: ControlReport[]): RedactionResult {
+  const action = Object.values(settings.pii.entities).includes("block") ? "block" : "redact";
+  if (!settings.pii.enabled) {
+    controls.push({ name: "pii", action: "off", status: "skipped" });
+    return { request, vault: new PiiVault(), findings: [], blocked: [] };
+  }
+  try {
+    const r = redactChatRequest(request, settings, salt);
+    controls.push({ name: "pii", action, status: "ran", entities: r.findings });
+    return r;
+  } catch (cause) {
+    if (piiBlocks(settings)) throw new GatewayError("control_failed", "The PII guardrail could not run; the request was not sent.", { cause });
+    controls.push({ name: "pii", action, status: "failed_open" });
+    return { request, vault: new PiiVault(), findings: [], blocked: [] };
+  }
+}
+
+function runInjection(request: ChatCompletionRequest, settings: GuardrailSettings, controls: ControlReport[]): InjectionVerdict | null {
+  const { enabled, action, threshold } = settings.injection;
+  if (!enabled) {
+    controls.push({ name: "injection", action: "off", status: "skipped" });
+    return null;
+  }
+  try {
+    const verdict = screenInjection(request, threshold);
+    controls.push({ name: "injection", action, status: "ran", score: verdict.score });
+    return verdict;
+  } catch (cause) {
+    if (action === "block") throw new GatewayError("control_failed", "The prompt-injection guardrail could not run; the request was not sent.", { cause });
+    controls.push({ name: "injection", action, status: "failed_open" });
+    return null;
+  }
+}
+
+export async function runInputGuardrails(request: ChatCompletionRequest, settings: GuardrailSettings, salt: string): Promise<GuardrailOutcome> {
+  const controls: ControlReport[] = [];
+  const red = runPii(request, settings, salt, controls);
+  if (red.blocked.length > 0) {
+    throw new GatewayError("guardrail_blocked", `Request blocked by PII policy: contains ${red.blocked.join(", ")}.`, {
+      param: "messages",
+      headers: { "x-guardrails": guardrailsHeader({ controls }) },
+    });
+  }
+  const verdict = runInjection(red.request, settings, controls);
+  if (verdict?.label === "injection" && settings.injection.action === "block") {
+    throw new GatewayError("guardrail_blocked", `Request blocked: prompt injection detected in ${verdict.source ?? "input"} content.`, {
+      param: "messages",
+      headers: { "x-guardrails": guardrailsHeader({ controls }) },
+    });
+  }
+  return {
+    request: red.request,
+    vault: red.vault,
+    pii: { findings: red.findings, blocked: red.blocked },
+    injection: verdict,
+    flagged: verdict?.label === "injection",
+    controls,
+  };
+}
+
+/** `pii=redact;injection=flag(0.12)`; a control that failed open shows `!failed_open`. Never contains PII. */
+export function guardrailsHeader(outcome: Pick<GuardrailOutcome, "controls">): string {
+  return outcome.controls
+    .map((c) => {
+      const score = c.score === undefined ? "" : `(${c.score.toFixed(2)})`;
+      const status = c.status === "ran" ? "" : `!${c.status}`;
+      return `${c.name}=${c.action}${score}${status}`;
+    })
+    .join(";");
+}
