@@ -3,11 +3,12 @@
  * (@faker-js/faker person names, city-timezones cities >= 100k people, countries-list),
  * so nothing is fetched at run time. Run: npm run guardrails:dicts
  */
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { allLocales } from "@faker-js/faker";
 import { countries } from "countries-list";
-import cityMap from "city-timezones/data/cityMap.json" with { type: "json" };
 
+const cityMap: unknown = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("city-timezones/data/cityMap.json"), "utf8"));
 const OUT = "workers/gateway/src/guardrails/pii/data";
 const LOCALES = [
   "en", "en_US", "en_GB", "en_AU", "en_IN", "en_NG", "en_ZA", "en_IE", "de", "fr", "es", "es_MX", "it", "pt_BR", "pt_PT",

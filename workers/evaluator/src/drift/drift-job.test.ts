@@ -24,8 +24,8 @@ beforeAll(async () => {
   d1 = await startD1();
   const deps = { db: d1.db, judges: [], sampling: { default: 0, rules: [] }, fetch: () => Promise.reject(new Error("offline")), credential: () => undefined, concurrency: 8, maxJudgeAttempts: 1, now: () => RUN_AT };
   // Baseline: mostly easy prompts over the previous days; last hour: mostly hard ones.
-  await consumeBatch(fakeBatch(events("base", 300, RUN_AT - 3 * 24 * HOUR, 2 * 24 * HOUR, (i) => (i % 10) / 25)), deps);
-  await consumeBatch(fakeBatch(events("now", 100, RUN_AT - HOUR - 7 * 60_000, HOUR - 1, (i) => 0.5 + (i % 10) / 21)), deps);
+  await consumeBatch(fakeBatch(events("base", 150, RUN_AT - 3 * 24 * HOUR, 2 * 24 * HOUR, (i) => (i % 10) / 25)), deps);
+  await consumeBatch(fakeBatch(events("now", 60, RUN_AT - HOUR - 7 * 60_000, HOUR - 1, (i) => 0.5 + (i % 10) / 21)), deps);
 });
 afterAll(() => d1.dispose());
 

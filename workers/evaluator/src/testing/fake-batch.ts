@@ -4,7 +4,9 @@ export interface RecordedMessage extends Message<unknown> {
   retryDelay: number | null;
 }
 
-export function fakeBatch(bodies: unknown[], attempts = 1, idPrefix = "m"): MessageBatch<unknown> & { messages: RecordedMessage[] } {
+export type RecordedBatch = Omit<MessageBatch<unknown>, "messages"> & { messages: RecordedMessage[] };
+
+export function fakeBatch(bodies: unknown[], attempts = 1, idPrefix = "m"): RecordedBatch & MessageBatch<unknown> {
   const messages = bodies.map((body, i) => {
     const m: RecordedMessage = {
       id: `${idPrefix}${i}`,
@@ -22,7 +24,7 @@ export function fakeBatch(bodies: unknown[], attempts = 1, idPrefix = "m"): Mess
     };
     return m;
   });
-  return { queue: "llm-gateway-usage", messages, ackAll() {}, retryAll() {} } as unknown as MessageBatch<unknown> & { messages: RecordedMessage[] };
+  return { queue: "llm-gateway-usage", messages, ackAll() {}, retryAll() {} } as unknown as RecordedBatch & MessageBatch<unknown>;
 }
 
 /** Wraps a D1 binding so its n-th batch() call (1-based) fails, like a D1 outage mid-batch. */

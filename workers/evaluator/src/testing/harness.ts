@@ -26,6 +26,15 @@ export function bundleEvaluator(): Promise<string> {
   return bundled;
 }
 
+/** What workerd reports for a queue() call (Fetcher.queue in the experimental types). */
+export interface FetcherQueueResult {
+  outcome: string;
+  ackAll: boolean;
+  retryBatch: { retry: boolean; delaySeconds?: number };
+  explicitAcks: string[];
+  retryMessages: { msgId: string; delaySeconds?: number }[];
+}
+
 export interface EvaluatorHarness {
   mf: Miniflare;
   db: D1Database;
@@ -51,10 +60,10 @@ export async function startEvaluator(bindings: Record<string, string> = {}): Pro
     mf,
     db,
     queue: (messages) =>
-      worker.queue(
+      (worker as unknown as { queue: (q: string, m: unknown[]) => Promise<FetcherQueueResult> }).queue(
         "llm-gateway-usage",
         messages.map((m) => ({ id: m.id, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
-      ) as unknown as Promise<FetcherQueueResult>,
+      ),
     scheduled: (cron, scheduledTime) => worker.scheduled({ cron, scheduledTime: scheduledTime ?? new Date() }),
     dispose: () => mf.dispose(),
   };

@@ -55,7 +55,21 @@ export function toWellFormed(text: string): string {
   return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }
 
+/** Identity offsets, shared: ASCII-only text (the common case) needs no copy and no mapping work. */
+function identity(input: string): NormalizedText {
+  const n = input.length;
+  const map = new Uint32Array(n + 1);
+  const ends = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    map[i] = i;
+    ends[i] = i + 1;
+  }
+  map[n] = n;
+  return { text: input, map, ends, changed: false };
+}
+
 export function normalizeForDetection(input: string): NormalizedText {
+  if (!/[^\x00-\x7F]/.test(input)) return identity(input);
   const out: string[] = [];
   const map: number[] = [];
   const ends: number[] = [];
@@ -83,7 +97,7 @@ export function normalizeForDetection(input: string): NormalizedText {
     i += width;
   }
   map.push(input.length);
-  const text = foldMixedScriptWords(out);
+  const text = /[\u0370-\u03FF\u0400-\u052F]/.test(input) ? foldMixedScriptWords(out) : out.join("");
   if (text !== out.join("")) changed = true;
   return { text, map: Uint32Array.from(map), ends: Uint32Array.from(ends), changed };
 }

@@ -96,9 +96,14 @@ export function parseJsonEvent(data: string, provider: string): unknown {
  * SSE events of an open stream; read errors (reset, abort) become non-retryable UpstreamErrors
  * because the caller may already have forwarded earlier chunks.
  */
-export async function* sseEvents(res: Response, signal: AbortSignal, provider: string): AsyncGenerator<SseEvent> {
+export function sseEvents(res: Response, signal: AbortSignal, provider: string): AsyncGenerator<SseEvent> {
   if (!res.body) throw new UpstreamError(`${provider} returned no stream body`, { status: 502 });
-  const events = readSse(res.body);
+  return sseEventsFromBody(res.body, signal, provider);
+}
+
+/** Same over any byte stream (SageMaker payload parts); UpstreamErrors from the source pass through. */
+export async function* sseEventsFromBody(body: ReadableStream<Uint8Array>, signal: AbortSignal, provider: string): AsyncGenerator<SseEvent> {
+  const events = readSse(body);
   for (;;) {
     let next: IteratorResult<SseEvent>;
     try {

@@ -17,12 +17,18 @@ function fnv1a(s: string, seed: number): number {
 
 const WORD = /[\p{L}\p{N}']+/gu;
 
-/** Sparse feature vector: index -> value, L2-normalised so long prompts are comparable to short ones. */
-export function featurize(lowerText: string): Map<number, number> {
-  const f = new Map<number, number>();
+const counts = new Float32Array(DIM);
+
+/**
+ * Calls `visit(index, value)` for each feature of the text, L2-normalised log counts. Uses one
+ * module-level count buffer instead of a Map: this is the hot path of every screened message.
+ */
+export function forEachFeature(lowerText: string, visit: (i: number, v: number) => void): void {
+  const touched: number[] = [];
   const add = (key: string, seed: number): void => {
     const i = fnv1a(key, seed) & (DIM - 1);
-    f.set(i, (f.get(i) ?? 0) + 1);
+    if (counts[i] === 0) touched.push(i);
+    counts[i] = (counts[i] ?? 0) + 1;
   };
   const words = lowerText.match(WORD) ?? [];
   for (let i = 0; i < words.length; i++) {
@@ -32,12 +38,21 @@ export function featurize(lowerText: string): Map<number, number> {
   const squashed = ` ${words.join(" ")} `;
   for (let i = 0; i + 4 <= squashed.length; i++) add(squashed.slice(i, i + 4), 3);
   let norm = 0;
-  for (const [i, v] of f) {
-    const x = Math.log1p(v);
-    f.set(i, x);
+  for (const i of touched) {
+    const x = Math.log1p(counts[i] ?? 0);
+    counts[i] = x;
     norm += x * x;
   }
   norm = Math.sqrt(norm) || 1;
-  for (const [i, v] of f) f.set(i, v / norm);
+  for (const i of touched) {
+    visit(i, (counts[i] ?? 0) / norm);
+    counts[i] = 0;
+  }
+}
+
+/** Sparse feature vector: index -> value, L2-normalised so long prompts are comparable to short ones. */
+export function featurize(lowerText: string): Map<number, number> {
+  const f = new Map<number, number>();
+  forEachFeature(lowerText, (i, v) => f.set(i, v));
   return f;
 }

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import weightsFile from "./model/injection-model.json";
-import { DIM, featurize } from "./features";
+import { DIM, forEachFeature } from "./features";
 
 export const ModelFileSchema = z.object({
   version: z.literal(1),
@@ -48,5 +48,9 @@ export function logit(m: LinearModel, features: Map<number, number>): number {
 }
 
 export function classify(lowerText: string, m: LinearModel = loadModel()): number {
-  return sigmoid(logit(m, featurize(lowerText)));
+  let z = m.bias;
+  forEachFeature(lowerText, (i, v) => {
+    z += (m.weights[i] ?? 0) * v;
+  });
+  return sigmoid(z);
 }

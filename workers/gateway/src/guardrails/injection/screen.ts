@@ -12,9 +12,6 @@ export interface InjectionVerdict {
 }
 
 export const DEFAULT_THRESHOLD = 0.5;
-/** Longest texts are scored per window too, so a payload buried in a long prompt is not diluted. */
-const WINDOW = 600;
-const MAX_WINDOWS = 24;
 
 /**
  * Source weights: tool results and retrieved documents are untrusted third-party text
@@ -23,28 +20,23 @@ const MAX_WINDOWS = 24;
  */
 const SOURCE_WEIGHT: Record<InjectionSource, number> = { user: 1, tool: 1, system: 0.5 };
 
-function windows(text: string): string[] {
-  if (text.length <= WINDOW * 1.5) return [];
-  const out: string[] = [];
-  const step = Math.max(WINDOW, Math.ceil(text.length / MAX_WINDOWS));
-  for (let i = 0; i < text.length && out.length < MAX_WINDOWS; i += step) out.push(text.slice(i, i + WINDOW));
-  return out;
-}
-
 export interface TextScore {
   score: number;
   label: "injection" | "benign";
   reasons: string[];
 }
 
-/** Scores one text: heuristics over every view, the classifier over the whole and its windows; the max wins. */
+/**
+ * Scores one text: heuristics over every view, the classifier over every view (max). Per-window
+ * classification of long texts was measured and added nothing on the dev sets, so it is off:
+ * buried payloads are caught by the rules, which are position-independent.
+ */
 export function scoreText(text: string, threshold = DEFAULT_THRESHOLD): TextScore {
   const v = viewsOf(text);
   const all = [v.plain, ...v.extra];
   const h = heuristicScore(all);
   let clf = 0;
   for (const view of all) clf = Math.max(clf, classify(view));
-  for (const w of windows(v.plain)) clf = Math.max(clf, classify(w) * 0.9);
   // Independent evidence: the classifier and the rules each raise the score.
   const score = 1 - (1 - clf * 0.85) * (1 - h.score);
   const reasons = [...h.reasons, ...(clf >= threshold ? [`classifier(${clf.toFixed(2)})`] : [])];

@@ -63,14 +63,15 @@ export interface TextViews {
 }
 
 export function viewsOf(text: string): TextViews {
-  const plain = normalizeForDetection(bound(text)).text.toLowerCase();
+  const normalized = normalizeForDetection(bound(text)).text;
+  const plain = normalized.toLowerCase();
   const extra = new Set<string>();
   const leet = deLeet(plain);
   if (leet !== plain) extra.add(leet);
   const spaced = despace(plain);
   if (spaced !== plain) extra.add(spaced);
   if (/[A-Za-z0-9+/]{16,}/.test(text)) {
-    const decoded = decodedBlobs(normalizeForDetection(bound(text)).text).toLowerCase();
+    const decoded = decodedBlobs(normalized).toLowerCase();
     if (decoded) extra.add(decoded);
   }
   const morse = decodeMorse(plain);

@@ -10,6 +10,8 @@ export const PLACES: ReadonlySet<string> = new Set(
   [...places.cities, ...places.countries, ...US_STATES()].map((p) => p.toLowerCase()),
 );
 export const MAX_PLACE_WORDS = 4;
+/** First words of every place, so most capitalized tokens are rejected with one lookup. */
+export const PLACE_FIRST_WORDS: ReadonlySet<string> = new Set([...PLACES].map((p) => p.split(" ")[0] ?? p));
 
 // Capitalized for grammatical reasons (sentence start, titles, calendar), never names.
 const STOP = `the a an and or but if in on at to for of from by with as is are was were be been this that these those it its

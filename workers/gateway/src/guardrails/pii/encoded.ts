@@ -10,7 +10,7 @@ export function decodeBase64Text(blob: string): string | null {
   try {
     const bin = atob(blob);
     const bytes = Uint8Array.from(bin, (c) => c.charCodeAt(0));
-    const text = new TextDecoder("utf-8", { fatal: true }).decode(bytes);
+    const text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
     return /^[\P{C}\n\r\t]*$/u.test(text) && /[A-Za-z0-9]{3}/.test(text) ? text : null;
   } catch {
     return null;

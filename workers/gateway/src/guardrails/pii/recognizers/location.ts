@@ -1,5 +1,5 @@
 import type { RawFinding, Recognizer } from "../../types";
-import { MAX_PLACE_WORDS, PLACES } from "../dictionaries";
+import { MAX_PLACE_WORDS, PLACE_FIRST_WORDS, PLACES } from "../dictionaries";
 import { adjacent, tokensOf, type Token } from "../tokens";
 import { matches } from "../context";
 
@@ -9,6 +9,7 @@ const STREET =
 
 /** Longest dictionary place starting at token i, as a token count (0 = none). */
 function placeAt(text: string, toks: readonly Token[], i: number): number {
+  if (!PLACE_FIRST_WORDS.has((toks[i] as Token).word.toLowerCase())) return 0;
   for (let n = Math.min(MAX_PLACE_WORDS, toks.length - i); n >= 1; n--) {
     let ok = true;
     for (let k = i + 1; k < i + n; k++) if (!adjacent(text, toks[k - 1] as Token, toks[k] as Token)) ok = false;

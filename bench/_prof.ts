@@ -1,0 +1,16 @@
+import { RECOGNIZERS } from "../workers/gateway/src/guardrails/pii/registry";
+import { normalizeForDetection } from "../workers/gateway/src/guardrails/normalize";
+import { scoreText } from "../workers/gateway/src/guardrails/injection/screen";
+import { viewsOf } from "../workers/gateway/src/guardrails/injection/views";
+import { heuristicScore } from "../workers/gateway/src/guardrails/injection/heuristics";
+import { classify } from "../workers/gateway/src/guardrails/injection/model";
+const para = "Hi, I'm Maria Lopez from Acme Bank. Please summarise the attached incident notes for the audit committee and keep a neutral tone. The customer can be reached at maria.lopez@example.com or +1 415 555 0132; card 4539 1488 0343 6467 was used from 203.0.113.7. We reviewed the deployment logs, the change tickets and the on-call timeline, and found that the retry storm started after the cache was flushed. ";
+const text = para.repeat(8);
+const time = (name: string, fn: () => unknown) => { for (let i=0;i<20;i++) fn(); const t0=performance.now(); for (let i=0;i<100;i++) fn(); console.log(name.padEnd(20), ((performance.now()-t0)/100).toFixed(3), "ms"); };
+time("normalize", () => normalizeForDetection(text));
+for (const r of RECOGNIZERS) time(r.name, () => { (globalThis as any).x = text + ""; return r.find(text.slice(0) + " ", "en"); });
+time("views", () => viewsOf(text));
+const v = viewsOf(text);
+time("heuristics", () => heuristicScore([v.plain, ...v.extra]));
+time("classify", () => classify(v.plain));
+time("scoreText", () => scoreText(text));

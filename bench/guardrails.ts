@@ -1,0 +1,96 @@
+/**
+ * Guardrails benchmark: PII precision/recall on pii-synthetic-nano, jailbreak true-positive
+ * rate, NotInject false-positive rate, and redaction+screening latency on a ~1,000-token
+ * prompt. Data is read from ../shared/data (never copied into the repo).
+ * Run: npm run bench:guardrails [-- --data /work/shared/data]
+ */
+import { readFileSync } from "node:fs";
+import { cpus } from "node:os";
+import { detectPii } from "../workers/gateway/src/guardrails/pii/detect";
+import { scoreText, screenInjection } from "../workers/gateway/src/guardrails/injection/screen";
+import { redactChatRequest } from "../workers/gateway/src/guardrails/redact/redact-request";
+import { DEFAULT_GUARDRAIL_SETTINGS } from "../workers/gateway/src/guardrails/settings";
+import type { PiiEntityType } from "../workers/gateway/src/guardrails/types";
+import type { ChatCompletionRequest } from "../shared/schemas/openai-chat";
+
+const argIdx = process.argv.indexOf("--data");
+const DATA = argIdx > 0 ? (process.argv[argIdx + 1] ?? "") : new URL("../../shared/data", import.meta.url).pathname;
+const load = <T>(p: string): T => JSON.parse(readFileSync(`${DATA}/${p}`, "utf8")) as T;
+
+// Dataset labels are not normalised; map them onto Presidio-style names. Unlisted labels
+// (PATIENT_ID, TAX_ID, TITLE, ...) are out of scope: predictions overlapping them are ignored.
+const LABELS: Record<string, PiiEntityType> = {
+  PERSON: "PERSON", SSN: "US_SSN", CREDIT_CARD: "CREDIT_CARD", ORG: "ORGANIZATION", ORGANIZATION: "ORGANIZATION", BANK: "ORGANIZATION",
+  IBAN: "IBAN_CODE", PASSPORT: "US_PASSPORT", PASSPORT_NUM: "US_PASSPORT", EMAIL: "EMAIL_ADDRESS", PASSWORD: "SECRET",
+  DRIVER_LICENSE: "US_DRIVER_LICENSE", DRIVER_LICENSE_NUM: "US_DRIVER_LICENSE", DRIVERS_LICENSE: "US_DRIVER_LICENSE", LICENSE: "US_DRIVER_LICENSE",
+  ROUTING_NUMBER: "ABA_ROUTING_NUMBER", BANK_ACCOUNT: "US_BANK_NUMBER", BANK_ACCOUNT_NUM: "US_BANK_NUMBER", ACCOUNT: "US_BANK_NUMBER",
+  ACCOUNT_NUM: "US_BANK_NUMBER", ACCOUNT_NUMBER: "US_BANK_NUMBER", PHONE: "PHONE_NUMBER",
+};
+
+interface Row { text: string; NER: Array<{ entity: string; label: string }> }
+type Tally = { tp: number; fp: number; fn: number };
+
+function benchPii(): { per: Map<string, Tally>; all: Tally } {
+  const per = new Map<string, Tally>();
+  const t = (k: string): Tally => per.get(k) ?? (per.set(k, { tp: 0, fp: 0, fn: 0 }), per.get(k) as Tally);
+  for (const row of load<Row[]>("pii-synthetic-nano/pii_syn_nano_en.json")) {
+    const gold = row.NER.flatMap((n) => {
+      const start = row.text.indexOf(n.entity);
+      return start < 0 || !n.entity ? [] : [{ type: LABELS[n.label] ?? null, start, end: start + n.entity.length, used: false }];
+    });
+    for (const p of detectPii(row.text)) {
+      const hit = gold.find((g) => g.type === p.type && !g.used && p.start < g.end && g.start < p.end);
+      if (hit) {
+        hit.used = true;
+        t(p.type).tp++;
+      } else if (!gold.some((g) => g.type === null && p.start < g.end && g.start < p.end)) t(p.type).fp++;
+    }
+    for (const g of gold) if (g.type && !g.used) t(g.type).fn++;
+  }
+  const all = { tp: 0, fp: 0, fn: 0 };
+  for (const v of per.values()) (all.tp += v.tp), (all.fp += v.fp), (all.fn += v.fn);
+  return { per, all };
+}
+
+function benchInjection(): { tpr: number; fpr: number; n: [number, number] } {
+  const jb = load<string[]>("jailbreak-dev/jailbreak_dev.json");
+  const ni = load<Array<{ prompt: string }>>("notinject-dev/NotInject_one.json");
+  const tp = jb.filter((s) => scoreText(s).label === "injection").length;
+  const fp = ni.filter((s) => scoreText(s.prompt).label === "injection").length;
+  return { tpr: tp / jb.length, fpr: fp / ni.length, n: [jb.length, ni.length] };
+}
+
+function prompt1k(): ChatCompletionRequest {
+  const para =
+    "Hi, I'm Maria Lopez from Acme Bank. Please summarise the attached incident notes for the audit committee and keep a neutral tone. " +
+    "The customer can be reached at maria.lopez@example.com or +1 415 555 0132; card 4539 1488 0343 6467 was used from 203.0.113.7. " +
+    "We reviewed the deployment logs, the change tickets and the on-call timeline, and found that the retry storm started after the cache was flushed. ";
+  return { model: "m", messages: [{ role: "system", content: "You are a concise assistant." }, { role: "user", content: para.repeat(8) }] };
+}
+
+function benchLatency(iterations = 300): { p50: number; p99: number; chars: number } {
+  const req = prompt1k();
+  const s = DEFAULT_GUARDRAIL_SETTINGS;
+  for (let i = 0; i < 30; i++) screenInjection(redactChatRequest(req, s, "salt").request);
+  const times: number[] = [];
+  for (let i = 0; i < iterations; i++) {
+    const t0 = performance.now();
+    screenInjection(redactChatRequest(req, s, "salt").request);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  const q = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? 0;
+  const content = req.messages[1]?.content;
+  return { p50: q(0.5), p99: q(0.99), chars: typeof content === "string" ? content.length : 0 };
+}
+
+const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : "-");
+const { per, all } = benchPii();
+console.log("| entity | TP | FP | FN | precision | recall |\n| --- | --- | --- | --- | --- | --- |");
+for (const [k, v] of [...per].sort()) console.log(`| ${k} | ${v.tp} | ${v.fp} | ${v.fn} | ${f(v.tp / (v.tp + v.fp))} | ${f(v.tp / (v.tp + v.fn))} |`);
+console.log(`| **all (micro)** | ${all.tp} | ${all.fp} | ${all.fn} | ${f(all.tp / (all.tp + all.fp))} | ${f(all.tp / (all.tp + all.fn))} |`);
+const inj = benchInjection();
+console.log(`\njailbreak-dev TPR ${f(inj.tpr)} (n=${inj.n[0]}); notinject-dev FPR ${f(inj.fpr)} (n=${inj.n[1]}) at threshold 0.5`);
+const lat = benchLatency();
+console.log(`latency redact+screen, ${lat.chars} chars (~${Math.round(lat.chars / 4)} tokens): p50 ${lat.p50.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms`);
+console.log(`machine: ${cpus()[0]?.model ?? "?"} x${cpus().length}, node ${process.version}`);

@@ -1,0 +1,154 @@
+/**
+ * `npm run bench:overhead`: what the gateway adds on top of the model call, on loopback.
+ * Four targets, measured in one run with the same load (autocannon, POST chat completion):
+ *   (a) the GPU simulator directly (zero latency): the floor,
+ *   (b) a bare pass-through Worker in workerd (Miniflare API, no wrangler-dev proxy): the
+ *       runtime's own cost,
+ *   (c) the gateway (auth, guardrails, cache, routing, retries, usage event) in workerd,
+ *   (d) Portkey's open-source gateway on Node in front of the same simulator: the peer.
+ * At concurrency 1 and 32. Writes docs/benchmarks/overhead.md.
+ */
+import { spawn } from "node:child_process";
+import { mkdirSync, writeFileSync } from "node:fs";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import autocannon from "autocannon";
+import { Miniflare } from "miniflare";
+import { startStack } from "../test/harness/stack";
+import { seedKey } from "../test/harness/seed";
+import { ROOT } from "../test/harness/build-workers";
+import { machineDescription, percentile } from "./lib/machine";
+import { childPids, peakRssMb } from "./lib/process-memory";
+
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
+const CONCURRENCY = [1, 32];
+const body = JSON.stringify({ model: "small-sim", messages: [{ role: "user", content: "Give me a one-line status update." }], max_tokens: 16 });
+
+interface Target {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  pids: () => number[];
+}
+
+interface Row {
+  target: string;
+  connections: number;
+  rps: number;
+  p50: number;
+  p99: number;
+  errors: number;
+}
+
+/**
+ * Concurrency 1: a sequential loop timed with hrtime (autocannon reports whole milliseconds,
+ * too coarse for sub-millisecond overhead). Concurrency 32: autocannon.
+ */
+async function sequential(t: Target): Promise<Row> {
+  const send = async () => {
+    const res = await fetch(t.url, { method: "POST", headers: { "content-type": "application/json", ...t.headers }, body });
+    await res.arrayBuffer();
+    return res.ok;
+  };
+  for (let i = 0; i < 200; i++) await send();
+  const latencies: number[] = [];
+  let errors = 0;
+  const end = performance.now() + DURATION_S * 1000;
+  while (performance.now() < end) {
+    const start = performance.now();
+    if (!(await send())) errors++;
+    latencies.push(performance.now() - start);
+  }
+  latencies.sort((a, b) => a - b);
+  const total = latencies.reduce((a, b) => a + b, 0);
+  return { target: t.name, connections: 1, rps: (latencies.length / total) * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+}
+
+async function load(t: Target, connections: number): Promise<Row> {
+  if (connections === 1) return sequential(t);
+  const run = (duration: number) =>
+    autocannon({ url: t.url, method: "POST", headers: { "content-type": "application/json", ...t.headers }, body, connections, duration });
+  await run(1); // warm-up: JIT, isolate, connection pools
+  const r = await run(DURATION_S);
+  return { target: t.name, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+}
+
+const PASS_THROUGH = `export default { async fetch(req, env) {
+  const url = new URL(req.url);
+  return fetch(env.UPSTREAM + url.pathname, { method: req.method, headers: req.headers, body: req.body });
+} }`;
+
+async function startPortkey(port: number): Promise<{ pid: number; port: number; stop: () => void }> {
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve("@portkey-ai/gateway/build/start-server.js");
+  const child = spawn(process.execPath, [entry, `--port=${port}`, "--headless"], { stdio: ["ignore", "pipe", "pipe"] });
+  await new Promise<void>((ok, fail) => {
+    child.stdout.on("data", (b: Buffer) => /Ready|running/i.test(b.toString()) && ok());
+    child.on("exit", (c) => fail(new Error(`portkey exited ${c}`)));
+  });
+  return { pid: child.pid as number, port, stop: () => child.kill("SIGTERM") };
+}
+
+async function main(): Promise<void> {
+  const stack = await startStack();
+  const { key } = await seedKey(stack, { name: "bench" });
+  const bare = new Miniflare({ modules: true, script: PASS_THROUGH, bindings: { UPSTREAM: stack.sim.url }, port: 0, host: "127.0.0.1", compatibilityDate: "2026-04-01" });
+  const bareUrl = (await bare.ready).toString().replace(/\/$/, "");
+  const portkey = await startPortkey(18_900 + Math.floor(Math.random() * 50));
+  const workerdPids = () => childPids(process.pid, /workerd/);
+  const [gatewayPid, barePid] = workerdPids();
+
+  const targets: Target[] = [
+    { name: "(a) simulator direct", url: `${stack.sim.baseUrl}/chat/completions`, headers: {}, pids: () => [] },
+    { name: "(b) bare Worker (workerd)", url: `${bareUrl}/v1/chat/completions`, headers: {}, pids: () => (barePid ? [barePid] : []) },
+    { name: "(c) gateway (workerd)", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, pids: () => (gatewayPid ? [gatewayPid] : []) },
+    {
+      name: "(d) Portkey gateway (Node)",
+      url: `http://127.0.0.1:${portkey.port}/v1/chat/completions`,
+      headers: { authorization: "Bearer sk-bench", "x-portkey-provider": "openai", "x-portkey-custom-host": stack.sim.baseUrl },
+      pids: () => [portkey.pid],
+    },
+  ];
+  const rows: Row[] = [];
+  for (const c of CONCURRENCY) for (const t of targets) rows.push(await load(t, c));
+  const memory = targets.map((t) => ({ name: t.name, mb: t.pids().map(peakRssMb).reduce<number>((a, b) => a + (b ?? 0), 0) }));
+  portkey.stop();
+  await bare.dispose();
+  await stack.close();
+  report(rows, memory);
+}
+
+function report(rows: Row[], memory: Array<{ name: string; mb: number }>): void {
+  const get = (prefix: string, c: number) => rows.find((r) => r.target.startsWith(prefix) && r.connections === c) as Row;
+  const lines: string[] = [];
+  lines.push("| target | conc. | req/s | p50 ms | p99 ms | non-2xx+errors |", "| --- | --- | --- | --- | --- | --- |");
+  for (const r of rows) lines.push(`| ${r.target} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} |`);
+  const derived: string[] = [];
+  for (const c of CONCURRENCY) {
+    const [a, b, g, p] = ["(a)", "(b)", "(c)", "(d)"].map((x) => get(x, c)) as [Row, Row, Row, Row];
+    derived.push(
+      `| ${c} | ${(g.p50 - b.p50).toFixed(2)} | ${(g.p99 - b.p99).toFixed(2)} | ${(g.p50 - a.p50).toFixed(2)} | ${(g.rps / b.rps).toFixed(2)} | ${(g.rps / p.rps).toFixed(2)} | ${(p.rps / b.rps).toFixed(2)} |`,
+    );
+  }
+  const md = `# Gateway overhead
+
+Command: \`npm run bench:overhead\` (BENCH_DURATION=${DURATION_S}s per cell after a 1 s warm-up; autocannon, POST /v1/chat/completions, \`max_tokens: 16\`).
+Machine: ${machineDescription()}. All four targets measured in the same run, one after another, on loopback; the machine is shared, so compare ratios, not absolutes.
+
+${lines.join("\n")}
+
+| conc. | gateway − bare Worker p50 (ms) | gateway − bare p99 (ms) | gateway − simulator p50 (ms) | gateway / bare req/s | gateway / Portkey req/s | Portkey / bare req/s |
+| --- | --- | --- | --- | --- | --- | --- |
+${derived.join("\n")}
+
+Peak resident memory (VmHWM) after the run: ${memory.map((m) => `${m.name}: ${m.mb ? `${m.mb.toFixed(0)} MB` : "n/a"}`).join("; ")}.
+`;
+  mkdirSync(join(ROOT, "docs/benchmarks"), { recursive: true });
+  writeFileSync(join(ROOT, "docs/benchmarks/overhead.md"), md);
+  console.log(md);
+}
+
+main().catch((err: unknown) => {
+  console.error(err);
+  process.exit(1);
+});

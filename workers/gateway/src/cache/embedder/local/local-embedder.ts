@@ -1,0 +1,85 @@
+/**
+ * Local sentence embedder that runs anywhere (workerd, Node): SIF-weighted average of int8
+ * GloVe vectors with the common component removed (Arora, Liang, Ma 2017, "A Simple but
+ * Tough-to-Beat Baseline for Sentence Embeddings"). Words outside the pruned vocabulary first
+ * try simple suffix variants, then get a deterministic pseudo-random vector from a hash, so two
+ * texts sharing the same rare token (a product name, an error code) still move together.
+ */
+import { normalize, type Embedder } from "../embedder";
+import { decodeArtifact, type WordVectorTable } from "./artifact-format";
+import { tokenize, variants } from "./tokenize";
+
+export interface LocalEmbedderOptions {
+  /** Set false to measure plain averaging (benchmark comparison only). */
+  sif?: boolean;
+}
+
+export class LocalEmbedder implements Embedder {
+  readonly id: string;
+  readonly dimensions: number;
+  private readonly table: WordVectorTable;
+  private readonly index: Map<string, number>;
+  private readonly sif: boolean;
+
+  constructor(artifact: ArrayBuffer | Uint8Array, options: LocalEmbedderOptions = {}) {
+    this.table = decodeArtifact(artifact);
+    this.dimensions = this.table.dims;
+    this.sif = options.sif ?? true;
+    this.index = new Map(this.table.words.map((w, i) => [w, i]));
+    this.id = `local-glove${this.dimensions}-${this.sif ? "sif" : "avg"}-v${this.table.vocab}`;
+  }
+
+  async embed(texts: string[]): Promise<Float32Array[]> {
+    return texts.map((t) => this.embedOne(t));
+  }
+
+  embedOne(text: string): Float32Array {
+    const { dims, vectors, scales, weights, commonComponent } = this.table;
+    const acc = new Float32Array(dims);
+    const tokens = tokenize(text);
+    for (const token of tokens) {
+      const idx = this.lookup(token);
+      if (idx === undefined) {
+        addHashed(acc, token, this.table.hashNorm);
+        continue;
+      }
+      const w = (this.sif ? (weights[idx] ?? 1) : 1) * (scales[idx] ?? 0);
+      const base = idx * dims;
+      for (let i = 0; i < dims; i++) acc[i] = (acc[i] ?? 0) + w * (vectors[base + i] ?? 0);
+    }
+    if (this.sif) {
+      let dot = 0;
+      for (let i = 0; i < dims; i++) dot += (acc[i] ?? 0) * (commonComponent[i] ?? 0);
+      for (let i = 0; i < dims; i++) acc[i] = (acc[i] ?? 0) - dot * (commonComponent[i] ?? 0);
+    }
+    return normalize(acc);
+  }
+
+  private lookup(token: string): number | undefined {
+    const direct = this.index.get(token);
+    if (direct !== undefined) return direct;
+    for (const v of variants(token)) {
+      const idx = this.index.get(v);
+      if (idx !== undefined) return idx;
+    }
+    return undefined;
+  }
+}
+
+/** FNV-1a seeded xorshift: a fixed random direction per unknown token, weight 1 (it is rare). */
+function addHashed(acc: Float32Array, token: string, norm: number): void {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193);
+  const v = new Float32Array(acc.length);
+  let sq = 0;
+  for (let i = 0; i < v.length; i++) {
+    h ^= h << 13;
+    h ^= h >>> 17;
+    h ^= h << 5;
+    const x = ((h >>> 0) / 4294967296) * 2 - 1;
+    v[i] = x;
+    sq += x * x;
+  }
+  const k = norm / Math.sqrt(sq || 1);
+  for (let i = 0; i < v.length; i++) acc[i] = (acc[i] ?? 0) + k * (v[i] ?? 0);
+}

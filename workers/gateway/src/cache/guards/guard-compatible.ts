@@ -1,0 +1,133 @@
+/**
+ * Second line of defence after the vector match: two texts can be close in embedding space
+ * yet ask for different answers ("enable" vs "disable", "May 3" vs "May 4", "Paris" vs
+ * "London"). Pure and cheap; run on the redacted texts at lookup time. False negatives (a
+ * refused true paraphrase) cost one upstream call; false positives cost a wrong answer, so
+ * every check is "must be equal", never "similar enough".
+ */
+import { CURRENCIES, MONTHS, MONTH_ABBR, NEGATIONS, NUMBER_WORDS, POLARITY_PAIRS, RELATIVE_DAYS, WEEKDAYS } from "./lexicon";
+
+export interface GuardVerdict {
+  ok: boolean;
+  reason?: "negation" | "polarity" | "numbers" | "dates" | "entities" | "currency" | "placeholders";
+}
+
+interface Features {
+  words: string[];
+  wordSet: Set<string>;
+  joined: string;
+  negated: boolean;
+  numbers: Set<string>;
+  dates: Set<string>;
+  entities: Set<string>;
+  currencies: Set<string>;
+  placeholders: Set<string>;
+}
+
+const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
+const NUMBER = /\d+(?:[.,]\d+)*(?:st|nd|rd|th)?/g;
+const PLACEHOLDER = /<[A-Z][A-Z_]*?_\d{1,6}>|<[A-Z_]+:[0-9a-f]{12}>/g;
+
+export function guardCompatible(newText: string, cachedText: string): GuardVerdict {
+  const a = features(newText);
+  const b = features(cachedText);
+  if (a.negated !== b.negated) return { ok: false, reason: "negation" };
+  if (polarityFlip(a, b)) return { ok: false, reason: "polarity" };
+  if (!sameSet(a.numbers, b.numbers)) return { ok: false, reason: "numbers" };
+  if (!sameSet(a.dates, b.dates)) return { ok: false, reason: "dates" };
+  if (!sameSet(a.currencies, b.currencies)) return { ok: false, reason: "currency" };
+  if (!sameSet(a.placeholders, b.placeholders)) return { ok: false, reason: "placeholders" };
+  if (!entitiesCovered(a, b) || !entitiesCovered(b, a)) return { ok: false, reason: "entities" };
+  return { ok: true };
+}
+
+function features(text: string): Features {
+  const placeholders = new Set((text.match(PLACEHOLDER) ?? []).map((p) => p.replace(/\d+|:[0-9a-f]+/g, "")));
+  const clean = text.replace(PLACEHOLDER, " ").normalize("NFKC");
+  const matches = [...clean.matchAll(WORD)];
+  const raw = matches.map((m) => m[0]);
+  const words = raw.map((w) => w.toLowerCase().replace(/['’]/g, ""));
+  const numbers = new Set((clean.match(NUMBER) ?? []).map((n) => n.replace(/,/g, "").replace(/(st|nd|rd|th)$/, "")));
+  const dates = new Set<string>();
+  const entities = new Set<string>();
+  raw.forEach((w, i) => {
+    const lower = words[i] ?? "";
+    const num = NUMBER_WORDS[lower];
+    if (num) numbers.add(num.replace(/(st|nd|rd|th)$/, ""));
+    if (isDateWord(lower, w, raw[i - 1], raw[i + 1])) dates.add(canonicalMonth(lower));
+    if (isEntity(w, sentenceStart(clean, matches[i]?.index ?? 0))) entities.add(lower.replace(/s$/, ""));
+  });
+  return {
+    words,
+    wordSet: new Set(words),
+    joined: ` ${words.join(" ")} `,
+    negated: words.some((w) => NEGATIONS.has(w)),
+    numbers,
+    dates,
+    entities,
+    currencies: new Set((clean.match(CURRENCIES) ?? []).map((c) => c.toLowerCase())),
+    placeholders,
+  };
+}
+
+function isDateWord(lower: string, raw: string, prev?: string, next?: string): boolean {
+  if (WEEKDAYS.includes(lower) || RELATIVE_DAYS.includes(lower)) return true;
+  // "may", "march" are also verbs: count them as months when capitalised mid-sentence or next to a number.
+  const nearNumber = /^\d/.test(next ?? "") || /^\d/.test(prev ?? "");
+  if (lower === "may" || lower === "march") return nearNumber || (raw[0] === raw[0]?.toUpperCase() && prev !== undefined);
+  return MONTHS.includes(lower) || (MONTH_ABBR.includes(lower) && nearNumber);
+}
+
+function canonicalMonth(lower: string): string {
+  const i = MONTH_ABBR.indexOf(lower);
+  if (i < 0) return lower;
+  return MONTHS.find((m) => m.startsWith(lower.slice(0, 3))) ?? lower;
+}
+
+/** A capitalised word that does not open a sentence, or an ALL-CAPS / alphanumeric code. */
+function isEntity(word: string, atSentenceStart: boolean): boolean {
+  if (/^[A-Z]{2,}\d*$|^[A-Za-z]+\d+[A-Za-z\d]*$/.test(word)) return true;
+  if (!/^\p{Lu}/u.test(word) || word === "I") return false;
+  return !atSentenceStart;
+}
+
+function sentenceStart(text: string, index: number): boolean {
+  const before = text.slice(0, index).trimEnd();
+  return before === "" || /[.!?:;\n"'(\[-]$/.test(before);
+}
+
+/** Every entity of `x` must occur somewhere in `y`, whatever its case there. */
+function entitiesCovered(x: Features, y: Features): boolean {
+  for (const e of x.entities) {
+    if (y.entities.has(e) || y.wordSet.has(e) || y.wordSet.has(`${e}s`)) continue;
+    return false;
+  }
+  return true;
+}
+
+function polarityFlip(a: Features, b: Features): boolean {
+  for (const [p, q] of POLARITY_PAIRS) {
+    const ap = has(a, p), aq = has(a, q), bp = has(b, p), bq = has(b, q);
+    if ((ap && !aq && bq && !bp) || (aq && !ap && bp && !bq)) return true;
+  }
+  return false;
+}
+
+const INFLECTION = "(?:e|s|es|ed|d|ing|t|ion|ions|er|ers|ment)?";
+const stemPatterns = new Map<string, RegExp>();
+
+/** Whole-word match of a stem plus common inflections: "enabl" matches "enabled", not "unenable". */
+function has(f: Features, stem: string): boolean {
+  let re = stemPatterns.get(stem);
+  if (!re) {
+    re = new RegExp(` ${stem}${INFLECTION} `);
+    stemPatterns.set(stem, re);
+  }
+  return re.test(f.joined);
+}
+
+function sameSet(x: Set<string>, y: Set<string>): boolean {
+  if (x.size !== y.size) return false;
+  for (const v of x) if (!y.has(v)) return false;
+  return true;
+}

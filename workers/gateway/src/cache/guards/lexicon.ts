@@ -1,0 +1,44 @@
+/**
+ * Word lists the false-hit guards use. Kept short and explicit: each entry is a way two
+ * near-identical questions can ask for different answers.
+ */
+export const NEGATIONS = new Set([
+  "not", "no", "never", "without", "none", "nobody", "nothing", "neither", "nor", "cannot", "cant",
+  "dont", "doesnt", "didnt", "isnt", "arent", "wasnt", "werent", "wont", "shouldnt", "couldnt", "wouldnt", "n't",
+]);
+
+/** Opposite pairs; a word matches its inflections by prefix (enable -> enabled, enabling). */
+export const POLARITY_PAIRS: ReadonlyArray<readonly [string, string]> = [
+  ["enabl", "disabl"], ["activat", "deactivat"], ["turn on", "turn off"], ["switch on", "switch off"],
+  ["increas", "decreas"], ["add", "remov"], ["start", "stop"], ["open", "clos"], ["allow", "deny"],
+  ["allow", "block"], ["includ", "exclud"], ["buy", "sell"], ["upload", "download"], ["import", "export"],
+  ["encrypt", "decrypt"], ["lock", "unlock"], ["install", "uninstall"], ["subscrib", "unsubscrib"],
+  ["accept", "reject"], ["true", "false"], ["before", "after"], ["maximum", "minimum"], ["max", "min"],
+  ["more", "less"], ["higher", "lower"], ["larger", "smaller"], ["bigger", "smaller"], ["faster", "slower"],
+  ["best", "worst"], ["positive", "negative"], ["win", "los"], ["arriv", "depart"], ["import", "export"],
+  ["celsius", "fahrenheit"], ["km", "mile"], ["input", "output"], ["push", "pull"], ["merg", "split"],
+  ["compress", "decompress"], ["encod", "decod"], ["serializ", "deserializ"], ["login", "logout"],
+  ["sign in", "sign out"], ["log in", "log out"], ["sign up", "sign out"], ["hire", "fire"], ["rise", "fall"],
+  ["gain", "los"], ["cheap", "expensive"], ["advantag", "disadvantag"], ["pro", "con"], ["like", "dislike"],
+  ["legal", "illegal"], ["safe", "unsafe"], ["possible", "impossible"], ["valid", "invalid"], ["north", "south"],
+  ["east", "west"], ["left", "right"], ["up", "down"], ["above", "below"], ["inside", "outside"], ["men", "women"],
+  ["man", "woman"], ["boy", "girl"], ["male", "female"], ["day", "night"], ["morning", "evening"], ["hot", "cold"],
+];
+
+export const MONTHS = [
+  "january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december",
+];
+export const MONTH_ABBR = ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"];
+export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
+export const RELATIVE_DAYS = ["today", "tonight", "tomorrow", "yesterday", "weekend", "now", "currently", "latest"];
+
+export const NUMBER_WORDS: Readonly<Record<string, string>> = {
+  zero: "0", one: "1", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", nine: "9",
+  ten: "10", eleven: "11", twelve: "12", thirteen: "13", fourteen: "14", fifteen: "15", sixteen: "16",
+  seventeen: "17", eighteen: "18", nineteen: "19", twenty: "20", thirty: "30", forty: "40", fifty: "50",
+  hundred: "100", thousand: "1000", million: "1e6", billion: "1e9", first: "1st", second: "2nd", third: "3rd",
+  half: "0.5", dozen: "12", single: "1", double: "2x", twice: "2x", triple: "3x",
+};
+
+/** Currency symbols and codes: "$5" and "€5" are different questions. */
+export const CURRENCIES = /[$€£¥₹₩₽]|\b(?:usd|eur|gbp|jpy|inr|cad|aud|chf|cny|btc|eth)\b/gi;

@@ -1,0 +1,122 @@
+import { describe, expect, it } from "vitest";
+import { readAnchor } from "../../audit/anchor";
+import { seedTenant } from "../../auth/seed-tenant";
+import { adminFixture } from "./testing";
+
+describe("admin API", () => {
+  it("operator creates a tenant and a key; the key is shown once, works, and only its hash is stored", async () => {
+    const f = await adminFixture();
+    const t = await f.call("POST", "/admin/v1/tenants", f.op.key, { name: "Acme" });
+    expect(t.status).toBe(201);
+    const tenantId = t.json.id as string;
+    const k = await f.call("POST", `/admin/v1/tenants/${tenantId}/keys`, f.op.key, { role: "service", models: ["m1"], features: ["search"] });
+    expect(k.status).toBe(201);
+    const key = k.json.key as string;
+    expect(key).toMatch(/^gw_local_/);
+    expect((await f.call("GET", "/v1/models", key)).json).toMatchObject({ tenantId, role: "service", models: ["m1"], features: ["search"] });
+    const list = await f.call("GET", `/admin/v1/tenants/${tenantId}/keys`, f.op.key);
+    expect(JSON.stringify(list.json)).not.toContain(key.split("_").at(-1));
+    expect(JSON.stringify(list.json)).not.toContain("hash");
+    expect(JSON.stringify(await f.snapshot())).not.toContain(key.split("_").at(-1));
+  });
+
+  it("lists tenants for operators only", async () => {
+    const f = await adminFixture();
+    const admin = await seedTenant(f.db, { name: "other", role: "admin" });
+    expect((await f.call("GET", "/admin/v1/tenants", f.op.key)).json.data).toHaveLength(2);
+    expect((await f.call("GET", "/admin/v1/tenants", admin.key)).status).toBe(403);
+    expect((await f.call("POST", "/admin/v1/tenants", admin.key, { name: "x" })).status).toBe(403);
+  });
+
+  it("revoking a key stops it at once in this isolate", async () => {
+    const f = await adminFixture();
+    const s = await seedTenant(f.db, { name: "acme", role: "service" });
+    expect((await f.call("GET", "/v1/models", s.key)).status).toBe(200);
+    const r = await f.call("DELETE", `/admin/v1/keys/${s.keyId}`, f.op.key);
+    expect(r.status).toBe(200);
+    expect(r.json.revoked_at).toEqual(expect.any(Number));
+    expect((await f.call("GET", "/v1/models", s.key)).status).toBe(401);
+    expect((await f.call("DELETE", `/admin/v1/keys/${s.keyId}`, f.op.key)).status).toBe(200);
+  });
+
+  it("rotates a key: same grants, new secret, old key revoked (or kept for the grace period)", async () => {
+    const f = await adminFixture();
+    const s = await seedTenant(f.db, { name: "acme", role: "developer", scopes: ["content:read"], tiers: ["small"] });
+    const r = await f.call("POST", `/admin/v1/keys/${s.keyId}/rotate`, f.op.key);
+    expect(r.status).toBe(201);
+    expect((await f.call("GET", "/v1/models", r.json.key as string)).json).toMatchObject({ role: "developer", scopes: ["content:read"], tiers: ["small"] });
+    expect((await f.call("GET", "/v1/models", s.key)).status).toBe(401);
+    expect((await f.call("POST", `/admin/v1/keys/${s.keyId}/rotate`, f.op.key)).status).toBe(409);
+    const g = await f.call("POST", `/admin/v1/keys/${r.json.id}/rotate`, f.op.key, { grace_seconds: 3600 });
+    expect(g.status).toBe(201);
+    expect((await f.call("GET", "/v1/models", r.json.key as string)).status).toBe(200);
+  });
+
+  it("confines a tenant admin to its own tenant and answers 404 for others", async () => {
+    const f = await adminFixture();
+    const a = await seedTenant(f.db, { name: "a", role: "admin" });
+    const b = await seedTenant(f.db, { name: "b", role: "service" });
+    expect((await f.call("GET", `/admin/v1/tenants/${a.tenantId}/keys`, a.key)).status).toBe(200);
+    for (const [m, p, body] of [
+      ["GET", `/admin/v1/tenants/${b.tenantId}/keys`, undefined],
+      ["POST", `/admin/v1/tenants/${b.tenantId}/keys`, { role: "admin" }],
+      ["DELETE", `/admin/v1/keys/${b.keyId}`, undefined],
+      ["POST", `/admin/v1/keys/${b.keyId}/rotate`, undefined],
+      ["PUT", `/admin/v1/tenants/${b.tenantId}/budget`, { budgets: [] }],
+      ["PUT", `/admin/v1/tenants/${b.tenantId}/limits`, {}],
+    ] as const) {
+      const before = await f.snapshot();
+      const res = await f.call(m, p, a.key, body);
+      expect(res.status, `${m} ${p}`).toBe(404);
+      expect(await f.snapshot()).toBe(before);
+    }
+    expect((await f.call("GET", "/v1/models", b.key)).status).toBe(200);
+  });
+
+  it("replaces budgets and limits, validating key scopes", async () => {
+    const f = await adminFixture();
+    const s = await seedTenant(f.db, { name: "acme", role: "service" });
+    const put = (body: unknown) => f.call("PUT", `/admin/v1/tenants/${s.tenantId}/budget`, f.op.key, body);
+    const ok = await put({ budgets: [{ monthly_usd: 100 }, { scope: "key", scope_id: s.keyId, monthly_usd: 10, policy: "downgrade" }, { scope: "feature", scope_id: "search", monthly_usd: 5 }] });
+    expect(ok.status).toBe(200);
+    expect(ok.json.budgets).toHaveLength(3);
+    expect((await put({ budgets: [{ scope: "key", scope_id: "key_aaaaaaaaaaaaaaaa", monthly_usd: 1 }] })).json.error?.param).toBe("budgets.0.scope_id");
+    expect((await put({ budgets: [{ monthly_usd: 1 }, { monthly_usd: 2 }] })).status).toBe(400);
+    expect((await put({ budgets: [] })).json.budgets).toEqual([]);
+    const l = await f.call("PUT", `/admin/v1/tenants/${s.tenantId}/limits`, f.op.key, { tenant_requests_per_minute: 600, key_tokens_per_minute: 10000 });
+    expect(l.json).toMatchObject({ tenant_requests_per_minute: 600, tenant_tokens_per_minute: null, key_tokens_per_minute: 10000 });
+  });
+
+  it("audits every admin action with the acting key id, anchors the head in KV, and verifies", async () => {
+    const f = await adminFixture();
+    const t = await f.call("POST", "/admin/v1/tenants", f.op.key, { name: "Acme", id: "ten_acme" });
+    const k = await f.call("POST", "/admin/v1/tenants/ten_acme/keys", f.op.key, { role: "viewer" });
+    await f.call("POST", `/admin/v1/keys/${k.json.id}/rotate`, f.op.key);
+    await f.call("PUT", "/admin/v1/tenants/ten_acme/limits", f.op.key, {});
+    await f.call("PUT", "/admin/v1/tenants/ten_acme/budget", f.op.key, { budgets: [] });
+    const rotatedId = (await f.call("GET", "/admin/v1/tenants/ten_acme/keys", f.op.key)).json.data as { id: string }[];
+    await f.call("DELETE", `/admin/v1/keys/${rotatedId[1]!.id}`, f.op.key);
+    expect(t.status).toBe(201);
+    const rows = (await f.db.prepare("SELECT action, actor FROM audit_log WHERE tenant_id = 'ten_acme' ORDER BY seq").all()).results;
+    expect(rows).toEqual(
+      ["tenant.created", "key.created", "key.rotated", "limits.updated", "budget.updated", "key.revoked"].map((action) => ({ action, actor: f.op.keyId })),
+    );
+    await new Promise((r) => setTimeout(r, 5));
+    const anchor = await readAnchor(f.kv as unknown as KVNamespace);
+    expect(anchor?.seq).toBeGreaterThan(5);
+    const v = await f.call("GET", "/admin/v1/audit/verify", f.op.key);
+    expect(v.json).toMatchObject({ ok: true, problems: [], anchor: { matched: true } });
+    f.raw.sqlite.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'someone' WHERE seq = 2");
+    expect((await f.call("GET", "/admin/v1/audit/verify", f.op.key)).json).toMatchObject({ ok: false, problems: [{ seq: 2, kind: "hash_mismatch" }] });
+  });
+
+  it("rejects bad input with 4xx naming the field", async () => {
+    const f = await adminFixture();
+    expect((await f.call("POST", "/admin/v1/tenants", f.op.key, "{not json")).json.error?.code).toBe("invalid_json");
+    expect((await f.call("POST", "/admin/v1/tenants", f.op.key, { name: "" })).json.error?.param).toBe("name");
+    expect((await f.call("POST", "/admin/v1/tenants/ten_ops/keys", f.op.key, { role: "root" })).json.error?.param).toBe("role");
+    expect((await f.call("POST", "/admin/v1/tenants/ten_ops/keys", f.op.key, { role: "service", expires_at: 1000 })).json.error?.param).toBe("expires_at");
+    expect((await f.call("POST", "/admin/v1/tenants", f.op.key, { name: "dup", id: "ten_ops" })).status).toBe(409);
+    expect((await f.call("GET", "/admin/v1/tenants/ten_nope/keys", f.op.key)).status).toBe(404);
+  });
+});

@@ -1,0 +1,39 @@
+/** Test scaffolding for the admin API: the real middleware stack around the sub-app. */
+import { authorize } from "../../middleware/authorize";
+import { auth } from "../../middleware/auth";
+import { defaultKeyCache } from "../../auth/key-lookup";
+import { seedTenant } from "../../auth/seed-tenant";
+import { createTestApp, createTestEnv } from "../../auth/testing/test-app";
+import { ADMIN_MOUNT, adminRoutes } from "./index";
+
+export async function adminFixture() {
+  defaultKeyCache.clear();
+  const t = createTestEnv();
+  const app = createTestApp();
+  app.use("*", auth(), authorize());
+  app.route(ADMIN_MOUNT, adminRoutes);
+  app.get("/v1/models", (c) => c.json(c.get("auth")));
+  const op = await seedTenant(t.db, { name: "operator", tenantId: "ten_ops", role: "admin", scopes: ["tenants:manage"] });
+  const call = async (method: string, path: string, key: string, body?: unknown) => {
+    const init: RequestInit = { method, headers: { authorization: `Bearer ${key}`, "content-type": "application/json" } };
+    if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
+    const res = await app.request(path, init, t.env);
+    const text = await res.text();
+    let json: unknown = null;
+    try {
+      json = JSON.parse(text);
+    } catch {
+      json = text;
+    }
+    return { status: res.status, json: json as Record<string, unknown> & { error?: { code: string; param: string | null } } };
+  };
+  /** Every row of every table this API writes, to prove failed calls wrote nothing. */
+  const snapshot = async () => {
+    const out: Record<string, unknown> = {};
+    for (const table of ["tenants", "api_keys", "budgets", "tenant_limits", "audit_log"]) {
+      out[table] = (await t.db.prepare(`SELECT * FROM ${table} ORDER BY rowid`).all()).results;
+    }
+    return JSON.stringify(out);
+  };
+  return { ...t, app, op, call, snapshot };
+}

@@ -1,0 +1,6 @@
+/** Usage, trace, export and alert-rule functions the gateway routes mount (see docs/evaluator.md). */
+export { queryUsage, UsageQuerySchema, USAGE_GROUPS, type UsageQuery, type UsageReport, type UsageRow } from "./query-usage";
+export { usageCsv, UsageCsvQuerySchema } from "./usage-csv";
+export { getRequestTrace, RequestTraceParamsSchema, ContentAccessSchema, type ContentAccess, type TraceOptions } from "./request-trace";
+export { streamRetrainingJsonl, RetrainingQuerySchema, type RetrainingOptions } from "./retraining-export";
+export * from "./alert-rules";

@@ -1,0 +1,106 @@
+/**
+ * GET /admin/v1/datasets/retraining: judged production exchanges as router training lines
+ * (shared/schemas/router-training-example.ts, source "feedback"), streamed page by page.
+ *   - every judged small-tier answer: small_ok = panel score >= threshold (the label the
+ *     router most needs: was the cheap tier good enough?);
+ *   - every low-scoring answer on other tiers, weighted up, labelled with the route's
+ *     complexity/intent when known.
+ * Text is the gateway-redacted exchange (placeholders, never raw PII), decrypted from the
+ * envelope only inside this stream.
+ */
+import { z } from "zod";
+import { decryptText, type Keyring } from "../../../../shared/crypto/envelope";
+import { IntentSchema, RouterTrainingExampleSchema, type RouterTrainingExample } from "../../../../shared/schemas/router-training-example";
+
+export const RetrainingQuerySchema = z.object({
+  since: z.union([z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.coerce.number().int().nonnegative()]),
+  tenantId: z.string().min(1).optional(),
+  threshold: z.coerce.number().min(1).max(5).default(4),
+  limit: z.coerce.number().int().positive().max(1_000_000).default(100_000),
+});
+export type RetrainingQuery = z.input<typeof RetrainingQuerySchema>;
+
+export interface RetrainingOptions extends RetrainingQuery {
+  keyring: Keyring;
+  smallTiers?: readonly string[];
+  pageSize?: number;
+}
+
+const RowSchema = z.object({
+  request_id: z.string(),
+  completed_at: z.number(),
+  score_mean: z.number(),
+  tier: z.string(),
+  route_complexity: z.number().nullable(),
+  route_intent: z.string().nullable(),
+  content_envelope: z.string(),
+});
+type Row = z.infer<typeof RowSchema>;
+
+const ContentSchema = z.object({ messages: z.array(z.object({ role: z.string(), content: z.string() })), response: z.string() });
+
+export function exampleFromRow(row: Row, text: string, threshold: number, smallTiers: readonly string[]): RouterTrainingExample | null {
+  const content = ContentSchema.safeParse(JSON.parse(text));
+  if (!content.success) return null;
+  const msgs = content.data.messages;
+  const lastUser = msgs.map((m) => m.role).lastIndexOf("user");
+  const prompt = msgs[lastUser]?.content ?? "";
+  if (lastUser < 0 || prompt.trim() === "") return null;
+  const context = msgs.slice(0, lastUser).map((m) => `${m.role}: ${m.content}`).join("\n");
+  const intent = IntentSchema.safeParse(row.route_intent);
+  const isSmall = smallTiers.includes(row.tier);
+  const candidate = {
+    prompt: prompt.slice(0, 100_000),
+    ...(context ? { context: context.slice(0, 200_000) } : {}),
+    ...(intent.success ? { intent: intent.data } : {}),
+    ...(row.route_complexity !== null ? { complexity: row.route_complexity } : {}),
+    ...(isSmall ? { small_ok: row.score_mean >= threshold } : {}),
+    source: "feedback" as const,
+    request_id: row.request_id,
+    ...(row.score_mean < threshold ? { weight: 2 } : {}),
+  };
+  const parsed = RouterTrainingExampleSchema.safeParse(candidate);
+  return parsed.success ? parsed.data : null;
+}
+
+async function page(db: D1Database, q: z.output<typeof RetrainingQuerySchema>, small: readonly string[], after: { at: number; id: string }, size: number): Promise<Row[]> {
+  const smallList = small.map((_, i) => `?${i + 7}`).join(", ") || "''";
+  const sql = `SELECT e.request_id, e.completed_at, e.score_mean, e.tier, l.route_complexity, l.route_intent, t.content_envelope
+    FROM evaluations e
+    JOIN usage_ledger l ON l.tenant_id = e.tenant_id AND l.request_id = e.request_id
+    JOIN request_traces t ON t.tenant_id = e.tenant_id AND t.request_id = e.request_id
+    WHERE e.status = 'ok' AND e.score_mean IS NOT NULL AND t.content_envelope IS NOT NULL
+      AND (?1 IS NULL OR e.tenant_id = ?1) AND e.completed_at >= ?2
+      AND (e.completed_at > ?3 OR (e.completed_at = ?3 AND e.request_id > ?4))
+      AND (e.tier IN (${smallList}) OR e.score_mean < ?5)
+    ORDER BY e.completed_at, e.request_id LIMIT ?6`;
+  const { results } = await db.prepare(sql).bind(q.tenantId ?? null, q.since, after.at, after.id, q.threshold, size, ...small).all();
+  return z.array(RowSchema).parse(results);
+}
+
+/** NDJSON stream, one RouterTrainingExample per line; rows that cannot be opened are skipped. */
+export function streamRetrainingJsonl(db: D1Database, opts: RetrainingOptions): ReadableStream<Uint8Array> {
+  const q = RetrainingQuerySchema.parse(opts);
+  const small = opts.smallTiers ?? ["small"];
+  const size = opts.pageSize ?? 200;
+  const enc = new TextEncoder();
+  let after = { at: -1, id: "" };
+  let emitted = 0;
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      const rows = emitted >= q.limit ? [] : await page(db, q, small, after, size);
+      if (rows.length === 0) return controller.close();
+      const lines: string[] = [];
+      for (const row of rows) {
+        after = { at: row.completed_at, id: row.request_id };
+        const text = await decryptText(row.content_envelope, opts.keyring).catch(() => null);
+        const example = text === null ? null : exampleFromRow(row, text, q.threshold, small);
+        if (example && emitted < q.limit) {
+          lines.push(JSON.stringify(example));
+          emitted++;
+        }
+      }
+      if (lines.length) controller.enqueue(enc.encode(`${lines.join("\n")}\n`));
+    },
+  });
+}
