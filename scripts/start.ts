@@ -19,7 +19,8 @@ const persist = ".wrangler/state";
 const gatewayPort = process.env.GATEWAY_PORT ?? "8787";
 const simulatorPort = process.env.SIMULATOR_PORT ?? "8000";
 const simulatorUrl = `http://127.0.0.1:${simulatorPort}`;
-const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CI: "1" };
+// CLOUDFLARE_CF_FETCH_ENABLED=false: wrangler dev would otherwise try to download `request.cf` data.
+const env = { ...process.env, WRANGLER_SEND_METRICS: "false", CLOUDFLARE_CF_FETCH_ENABLED: "false", CI: "1" };
 const children: ChildProcess[] = [];
 
 function runStep(title: string, args: string[]): void {

@@ -6,14 +6,14 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { INTENTS } from "../../shared/schemas/router-training-example";
-import { FEATURE_DIM, HASH_DIM } from "../../workers/gateway/src/router/features/featurize";
+import { FEATURE_DIM } from "../../workers/gateway/src/router/features/featurize";
 import { sha256Hex } from "../../workers/gateway/src/router/features/hash";
 import { featureSpecHash, ROUTER_MODEL_IO, type RouterManifest } from "../../workers/gateway/src/router/model/manifest";
 import { readJsonl, toTrainRow } from "./lib/dataset";
 import { auc, round4, spearman } from "./lib/metrics";
 import { forward } from "./lib/mlp";
 import { exportOnnx, importOnnx } from "./lib/onnx-export";
-import { trainMlp } from "./lib/train-mlp";
+import { trainRouter } from "./lib/train-router";
 
 const { values: args } = parseArgs({
   options: {
@@ -32,14 +32,13 @@ async function main(): Promise<void> {
   const epochs = Number(args.epochs);
   const corpus = readJsonl(args.data!);
   const feedback = args.feedback ? readJsonl(args.feedback).filter((e) => e.source === "feedback") : [];
-  const rows = [...corpus, ...feedback].map(toTrainRow);
+  const examples = [...corpus, ...feedback];
   const started = Date.now();
-  const weights = trainMlp(rows, {
-    seed, epochs, hidden: Number(args.hidden), classes: INTENTS.length, inputDim: FEATURE_DIM, hashDim: HASH_DIM,
-    batch: 32, lr: 0.01, decay: 1e-4, dropout: 0.25, complexityWeight: 2,
+  const weights = trainRouter(examples, {
+    seed, epochs, hidden: Number(args.hidden),
     onEpoch: (e, loss) => process.stdout.write(`epoch ${e + 1}/${epochs} loss ${loss.toFixed(4)}\n`),
   });
-  const onnx = exportOnnx(weights, `router model; seed ${seed}; ${rows.length} rows`);
+  const onnx = exportOnnx(weights, `router model; seed ${seed}; ${examples.length} rows`);
   const held = readJsonl(args.heldout!);
   const reference = importOnnx(onnx);
   const preds = held.map((e) => forward(reference, toTrainRow(e).x));

@@ -37,7 +37,9 @@ async function totals(tenantId: string): Promise<{ rows: number; requests: numbe
 describe("consumeBatch", () => {
   it("loses nothing and doubles nothing when D1 fails on the k-th message and the batch is redelivered", async () => {
     const events = Array.from({ length: 10 }, (_, i) => usageEvent({ requestId: `crash-${i}`, tenantId: "t-crash" }));
-    const faulty = failingOnBatch(d1.db, new Set([4]));
+    // Call 1 seeds prices; call 2 is the chunk transaction (fails: the whole chunk rolls
+    // back); calls 3.. are the per-event fallback, where the 4th event's write fails too.
+    const faulty = failingOnBatch(d1.db, new Set([2, 6]));
     const first = fakeBatch(events);
     const summary = await consumeBatch(first, deps(faulty));
     expect(summary).toEqual({ acked: 9, retried: 1, deadLettered: 0 });
@@ -58,7 +60,7 @@ describe("consumeBatch", () => {
 
   it("keeps ledger and rollup consistent when the process dies after some writes (nothing acked)", async () => {
     const events = Array.from({ length: 6 }, (_, i) => usageEvent({ requestId: `die-${i}`, tenantId: "t-die" }));
-    const faulty = failingOnBatch(d1.db, new Set([3, 4, 5, 6]));
+    const faulty = failingOnBatch(d1.db, new Set([2, 5, 6, 7, 8]));
     const first = fakeBatch(events);
     await consumeBatch(first, deps(faulty, { concurrency: 1 }));
     expect((await totals("t-die")).rows).toBe(2);
@@ -77,6 +79,19 @@ describe("consumeBatch", () => {
     expect(sent).toHaveLength(2);
     expect(sent[0]).toMatchObject({ messageId: "m0", reason: expect.stringContaining("version") });
     expect(sent[1]).toMatchObject({ messageId: "m1", reason: "body is not JSON" });
+  });
+
+  it("retries while the judges are down, then records the gap and acks (ledger still counted once)", async () => {
+    const judges = [{ name: "j", baseUrl: "http://127.0.0.1:9/v1", model: "small-sim", weight: 1, version: "1", timeoutMs: 1000 }];
+    const down = deps(d1.db, { judges, sampling: { default: 1, rules: [] }, fetch: () => Promise.reject(new Error("connection refused")), maxJudgeAttempts: 2 });
+    const ev = usageEvent({ requestId: "judge-down", tenantId: "t-jd" });
+    const first = fakeBatch([ev], 1);
+    expect(await consumeBatch(first, down)).toEqual({ acked: 0, retried: 1, deadLettered: 0 });
+    expect(first.messages[0]?.retryDelay).toBe(2);
+    expect(await consumeBatch(fakeBatch([ev], 2), down)).toEqual({ acked: 1, retried: 0, deadLettered: 0 });
+    const evaluation = await d1.db.prepare("SELECT status FROM evaluations WHERE request_id = 'judge-down'").first();
+    expect(evaluation).toEqual({ status: "error" });
+    expect((await totals("t-jd")).requests).toBe(1);
   });
 
   it("backs off exponentially with a cap", () => {

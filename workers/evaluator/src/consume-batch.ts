@@ -2,63 +2,111 @@
  * The queue consumer. Each message is acked or retried on its own (one bad message never
  * holds back the other 99), with exponential backoff; invalid events are dead-lettered with a
  * reason instead of being retried forever; at most `concurrency` messages run at once.
- * Nothing is acked before its ledger row is committed, so a crash anywhere means redelivery,
- * and redelivery is harmless because every write is idempotent.
+ * Ledger writes go to D1 in chunks of events (one transaction each: D1 round trips dominate
+ * the cost); a failed chunk falls back to one transaction per event, so only the events
+ * whose own write fails are retried. Nothing is acked before its ledger row is committed; a
+ * crash anywhere means redelivery, and redelivery is harmless because every write is
+ * idempotent.
  */
+import type { UsageEvent } from "../../../shared/schemas/usage-event";
 import { forEachLimit } from "./concurrency";
-import { loadPriceBook, ensurePricesSeeded } from "./pricing/price-book";
-import { judgeEvent, parseBody, recordLedger, wantsJudging, type ConsumerDeps, type ParsedBody } from "./process-event";
-import type { PriceBook } from "./pricing/price-book";
+import { ensurePricesSeeded, loadPriceBook, type PriceBook } from "./pricing/price-book";
+import { judgeEvent, ledgerBatchFor, parseBody, wantsJudging, type ConsumerDeps } from "./process-event";
 
-export type Outcome = "acked" | "retried" | "dead-lettered";
 export interface BatchSummary {
   acked: number;
   retried: number;
   deadLettered: number;
 }
 
+/** Events per D1 transaction (3 statements each). */
+export const LEDGER_CHUNK = 25;
+
 /** 2s, 4s, 8s ... capped at 5 minutes (Queues allow up to 12h). */
 export const backoffSeconds = (attempts: number): number => Math.min(300, 2 ** Math.max(1, attempts));
 
-async function deadLetter(msg: Message<unknown>, reason: string, deps: ConsumerDeps): Promise<Outcome> {
+interface Item {
+  msg: Message<unknown>;
+  event: UsageEvent;
+}
+
+function logFailure(msg: Message<unknown>, err: unknown): void {
+  console.error(JSON.stringify({ msg: "usage event failed, will retry", id: msg.id, attempts: msg.attempts, error: String(err).slice(0, 300) }));
+}
+
+async function deadLetter(msg: Message<unknown>, reason: string, deps: ConsumerDeps, summary: BatchSummary): Promise<void> {
   if (!deps.dlq) {
-    console.warn(JSON.stringify({ msg: "invalid usage event, no DLQ binding; retrying into the platform DLQ", id: msg.id }));
+    // Without the producer binding, retries carry the message into the platform DLQ.
+    console.warn(JSON.stringify({ msg: "invalid usage event, no DLQ binding", id: msg.id, reason: reason.slice(0, 300) }));
     msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
-    return "retried";
+    summary.retried++;
+    return;
   }
   await deps.dlq.send({ reason, messageId: msg.id, attempts: msg.attempts, failedAt: deps.now(), body: msg.body });
   msg.ack();
-  return "dead-lettered";
+  summary.deadLettered++;
 }
 
-async function handle(msg: Message<unknown>, parsed: ParsedBody, book: PriceBook, deps: ConsumerDeps): Promise<Outcome> {
-  if (!parsed.ok) return deadLetter(msg, parsed.reason, deps);
-  try {
-    await recordLedger(parsed.event, book, deps);
-    if (wantsJudging(parsed.event, deps) && !(await judgeEvent(parsed.event, msg.attempts, book, deps))) {
-      msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
-      return "retried";
+/** Returns the items whose ledger rows are committed. */
+async function recordLedger(items: Item[], book: PriceBook, deps: ConsumerDeps): Promise<Item[]> {
+  const committed: Item[] = [];
+  const chunks: Item[][] = [];
+  for (let i = 0; i < items.length; i += LEDGER_CHUNK) chunks.push(items.slice(i, i + LEDGER_CHUNK));
+  await forEachLimit(chunks, Math.max(1, Math.ceil(deps.concurrency / 4)), async (chunk) => {
+    try {
+      const statements = await Promise.all(chunk.map((it) => ledgerBatchFor(it.event, book, deps)));
+      await deps.db.batch(statements.flat());
+      committed.push(...chunk);
+    } catch {
+      await forEachLimit(chunk, deps.concurrency, async (it) => {
+        try {
+          await deps.db.batch(await ledgerBatchFor(it.event, book, deps));
+          committed.push(it);
+        } catch (err) {
+          logFailure(it.msg, err);
+        }
+      });
     }
-    msg.ack();
-    return "acked";
+  });
+  return committed;
+}
+
+async function finish(it: Item, book: PriceBook, deps: ConsumerDeps, summary: BatchSummary): Promise<void> {
+  try {
+    if (wantsJudging(it.event, deps) && !(await judgeEvent(it.event, it.msg.attempts, book, deps))) {
+      it.msg.retry({ delaySeconds: backoffSeconds(it.msg.attempts) });
+      summary.retried++;
+      return;
+    }
+    it.msg.ack();
+    summary.acked++;
   } catch (err) {
-    console.error(JSON.stringify({ msg: "usage event failed, will retry", id: msg.id, attempts: msg.attempts, error: String(err).slice(0, 300) }));
-    msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
-    return "retried";
+    logFailure(it.msg, err);
+    it.msg.retry({ delaySeconds: backoffSeconds(it.msg.attempts) });
+    summary.retried++;
   }
 }
 
 export async function consumeBatch(batch: MessageBatch<unknown>, deps: ConsumerDeps): Promise<BatchSummary> {
-  const parsed = batch.messages.map((m) => parseBody(m.body));
-  const tenants = parsed.flatMap((p) => (p.ok ? [p.event.tenantId] : []));
-  await ensurePricesSeeded(deps.db);
-  const book = await loadPriceBook(deps.db, tenants);
   const summary: BatchSummary = { acked: 0, retried: 0, deadLettered: 0 };
-  await forEachLimit(batch.messages, deps.concurrency, async (msg, i) => {
-    const outcome = await handle(msg, parsed[i] as ParsedBody, book, deps);
-    if (outcome === "acked") summary.acked++;
-    else if (outcome === "retried") summary.retried++;
-    else summary.deadLettered++;
-  });
+  const items: Item[] = [];
+  const invalid: { msg: Message<unknown>; reason: string }[] = [];
+  for (const msg of batch.messages) {
+    const parsed = parseBody(msg.body);
+    if (parsed.ok) items.push({ msg, event: parsed.event });
+    else invalid.push({ msg, reason: parsed.reason });
+  }
+  await forEachLimit(invalid, deps.concurrency, (x) => deadLetter(x.msg, x.reason, deps, summary));
+  if (items.length === 0) return summary;
+  // If prices cannot be read nothing is acked: the handler throws and the whole batch retries.
+  await ensurePricesSeeded(deps.db);
+  const book = await loadPriceBook(deps.db, items.map((it) => it.event.tenantId));
+  const committed = new Set(await recordLedger(items, book, deps));
+  for (const it of items) {
+    if (committed.has(it)) continue;
+    it.msg.retry({ delaySeconds: backoffSeconds(it.msg.attempts) });
+    summary.retried++;
+  }
+  await forEachLimit([...committed], deps.concurrency, (it) => finish(it, book, deps, summary));
   return summary;
 }

@@ -46,11 +46,12 @@ export function parseBody(body: unknown): ParsedBody {
   return parsed.success ? { ok: true, event: parsed.data } : { ok: false, reason: z.prettifyError(parsed.error).slice(0, 2_000) };
 }
 
-export async function recordLedger(event: UsageEvent, book: PriceBook, deps: ConsumerDeps): Promise<void> {
+/** Ledger + rollup + trace statements of one event; callers batch them (one transaction). */
+export async function ledgerBatchFor(event: UsageEvent, book: PriceBook, deps: ConsumerDeps): Promise<D1PreparedStatement[]> {
   const now = deps.now();
   const row = ledgerRowFromEvent(event, book, deps.counterfactualModel);
   const trace = await traceStatement(deps.db, event, deps.seal, now);
-  await deps.db.batch([...ledgerStatements(deps.db, row, newNonce(), now), trace]);
+  return [...ledgerStatements(deps.db, row, newNonce(), now), trace];
 }
 
 export function wantsJudging(event: UsageEvent, deps: ConsumerDeps): boolean {

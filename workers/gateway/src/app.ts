@@ -12,6 +12,8 @@ import { healthRoutes } from "./routes/healthz";
 import { chatCompletionsRoutes } from "./routes/chat-completions";
 import { embeddingsRoutes } from "./routes/embeddings";
 import { modelsRoutes } from "./routes/models";
+import { guardrailsCheckRoutes } from "./routes/guardrails-check";
+import { usageRoutes } from "./routes/usage";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -25,6 +27,8 @@ export function createApp() {
   api.route("/", chatCompletionsRoutes);
   api.route("/", embeddingsRoutes);
   api.route("/", modelsRoutes);
+  api.route("/", guardrailsCheckRoutes);
+  api.route("/", usageRoutes);
   app.route("/", api);
   return app;
 }

@@ -1,10 +1,8 @@
-import { Hono } from "hono";
 import { describe, expect, it, vi } from "vitest";
 import { ROLES, type Role } from "../app-env";
 import { authorize } from "../middleware/authorize";
 import { auth } from "../middleware/auth";
 import { ADMIN_MOUNT, adminRoutes } from "../routes/admin";
-import type { AccessEnv } from "./access-env";
 import { KeyCache } from "./key-lookup";
 import { ROUTE_POLICIES, findPolicy, policyForPattern } from "./route-policies";
 import { seedTenant } from "./seed-tenant";
@@ -18,12 +16,12 @@ const DOCUMENTED_ROUTES: [string, string][] = [
   ["POST", "/v1/guardrails/check"], ["GET", "/v1/usage"], ["GET", "/v1/requests/:id"], ["GET", "/healthz"], ["DELETE", "/v1/cache"],
 ];
 
-const registered = (app: Hono<never> | Hono<AccessEnv>, prefix = ""): [string, string][] =>
-  (app as Hono).routes.filter((r) => r.method !== "ALL").map((r) => [r.method, `${prefix}${r.path}`.replace(/(.)\/$/, "$1")]);
+const registered = (app: { routes: { method: string; path: string }[] }, prefix = ""): [string, string][] =>
+  app.routes.filter((r) => r.method !== "ALL").map((r) => [r.method, `${prefix}${r.path}`.replace(/(.)\/$/, "$1")]);
 
 async function appRoutes(): Promise<[string, string][]> {
   const { createApp } = await import("../app");
-  return registered(createApp() as unknown as Hono);
+  return registered(createApp());
 }
 
 /**

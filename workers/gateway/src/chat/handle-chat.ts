@@ -23,6 +23,7 @@ import { applyInputGuardrails } from "./stages/guardrails-stage";
 import { lookupCache, storeInCache } from "./stages/cache-stage";
 import { chooseRoute } from "./stages/route-stage";
 import { streamResponse } from "./stream-response-builder";
+import { settingsFor } from "../settings/settings-store";
 
 export async function handleChat(c: Context<AppEnv>): Promise<Response> {
   const timing = c.get("timing");
@@ -52,7 +53,8 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     const target = resolveRequestedTarget(original, registry, auth);
     if (target.kind === "model") checkExplicitModel(original, target.model);
 
-    const filter = await timing.measure("guardrails", () => applyInputGuardrails(ex, c.env));
+    const settings = await timing.measure("settings", () => settingsFor(c.env.DB, auth.tenantId, ex.feature));
+    const filter = await timing.measure("guardrails", () => applyInputGuardrails(ex, settings.guardrails));
 
     const cached = await timing.measure("cache", () => lookupCache(ex, c.env, c.req.raw.headers));
     if (cached) return cached.respond(ex, filter, publish);

@@ -24,6 +24,8 @@ interface Features {
   placeholders: Set<string>;
 }
 
+/** All-caps words that are emphasis, not names ("do NOT", "is it OK"). */
+const SHOUTED_WORDS = new Set(["OK", "NOT", "NO", "YES", "ALL", "ANY", "ONLY", "NEVER", "DO", "DONT", "IS", "THE", "AND", "OR"]);
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 const NUMBER = /\d+(?:[.,]\d+)*(?:st|nd|rd|th)?/g;
 const PLACEHOLDER = /<[A-Z][A-Z_]*?_\d{1,6}>|<[A-Z_]+:[0-9a-f]{12}>/g;
@@ -86,6 +88,7 @@ function canonicalMonth(lower: string): string {
 
 /** A capitalised word that does not open a sentence, or an ALL-CAPS / alphanumeric code. */
 function isEntity(word: string, atSentenceStart: boolean): boolean {
+  if (SHOUTED_WORDS.has(word)) return false;
   if (/^[A-Z]{2,}\d*$|^[A-Za-z]+\d+[A-Za-z\d]*$/.test(word)) return true;
   if (!/^\p{Lu}/u.test(word) || word === "I") return false;
   return !atSentenceStart;

@@ -32,12 +32,13 @@ export const MONTH_ABBR = ["jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep
 export const WEEKDAYS = ["monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday"];
 export const RELATIVE_DAYS = ["today", "tonight", "tomorrow", "yesterday", "weekend", "now", "currently", "latest"];
 
+/** No "one": it usually means "a" ("one player tries" = "a player tries"); the digit 1 still counts. */
 export const NUMBER_WORDS: Readonly<Record<string, string>> = {
-  zero: "0", one: "1", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", nine: "9",
+  zero: "0", two: "2", three: "3", four: "4", five: "5", six: "6", seven: "7", eight: "8", nine: "9",
   ten: "10", eleven: "11", twelve: "12", thirteen: "13", fourteen: "14", fifteen: "15", sixteen: "16",
   seventeen: "17", eighteen: "18", nineteen: "19", twenty: "20", thirty: "30", forty: "40", fifty: "50",
   hundred: "100", thousand: "1000", million: "1e6", billion: "1e9", first: "1st", second: "2nd", third: "3rd",
-  half: "0.5", dozen: "12", single: "1", double: "2x", twice: "2x", triple: "3x",
+  half: "0.5", dozen: "12", twice: "2x", triple: "3x",
 };
 
 /** Currency symbols and codes: "$5" and "€5" are different questions. */

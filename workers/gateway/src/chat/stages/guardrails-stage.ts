@@ -1,8 +1,43 @@
-/** Input guardrails: redact PII (vault stays in this request) and screen injection. */
-import type { Bindings } from "../../app-env";
+/**
+ * Input guardrails, before anything else sees the prompt: PII is redacted (the vault of
+ * originals stays in this request's memory only) and the redacted request is screened for
+ * injection. What the client gets back passes through the returned filter: placeholders are
+ * restored, and PII the model produced on its own is handled by the tenant's output policy.
+ */
+import { GatewayError } from "../../../../../shared/errors";
+import {
+  createStreamRestorer,
+  guardrailsHeader,
+  restoreText,
+  runInputGuardrails,
+  scanOutput,
+  type GuardrailSettings,
+} from "../../guardrails";
 import type { ChatExchange } from "../exchange";
-import { IDENTITY_FILTER, type OutputFilter } from "../output-filter";
+import type { OutputFilter } from "../output-filter";
 
-export async function applyInputGuardrails(_ex: ChatExchange, _env: Bindings): Promise<OutputFilter> {
-  return IDENTITY_FILTER;
+export async function applyInputGuardrails(ex: ChatExchange, settings: GuardrailSettings): Promise<OutputFilter> {
+  const salt = ex.auth.tenantId;
+  const outcome = await runInputGuardrails(ex.original, settings, salt);
+  ex.request = outcome.request;
+  ex.headers["x-guardrails"] = guardrailsHeader(outcome);
+  ex.decisions.guardrails = {
+    controls: outcome.controls,
+    pii: outcome.pii.findings,
+    injection: outcome.injection ? { score: outcome.injection.score, label: outcome.injection.label, source: outcome.injection.source } : null,
+    flagged: outcome.flagged,
+  };
+  const vault = outcome.vault;
+  return {
+    text(value) {
+      const scan = scanOutput(value, vault, settings, salt);
+      if (scan.blocked.length > 0) {
+        throw new GatewayError("guardrail_blocked", `The model's answer contained ${scan.blocked.join(", ")} and was withheld by policy.`, { code: "output_blocked" });
+      }
+      return restoreText(scan.text, vault);
+    },
+    // Streams are restored incrementally; output scanning needs the whole text, so streamed
+    // answers are scanned after the fact by the evaluator's PII-leakage check instead.
+    stream: () => createStreamRestorer(vault),
+  };
 }

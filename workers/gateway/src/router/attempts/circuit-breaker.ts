@@ -42,12 +42,6 @@ export class CircuitBreaker extends DurableObject {
   }
 }
 
-interface BreakerStub {
-  view(): Promise<BreakerView>;
-  report(ok: boolean): Promise<BreakerView>;
-  probe(): Promise<boolean>;
-}
-
 interface LocalView {
   view: BreakerView;
   fetchedAt: number;
@@ -63,10 +57,10 @@ export interface BreakerClient {
 }
 
 export function createBreakerClient(
-  namespace: DurableObjectNamespace,
+  namespace: DurableObjectNamespace<CircuitBreaker>,
   waitUntil: (p: Promise<unknown>) => void,
 ): BreakerClient {
-  const stub = (key: string) => namespace.get(namespace.idFromName(key)) as unknown as BreakerStub;
+  const stub = (key: string) => namespace.get(namespace.idFromName(key));
   const remember = (key: string, view: BreakerView) => localViews.set(key, { view, fetchedAt: Date.now() });
 
   return {

@@ -7,7 +7,7 @@ const CONTEXT = /\b(?:phone|tel|telephone|mobile|cell|call|fax|whatsapp|sms|text
 // 8-15 digit run. libphonenumber's own text scanner costs ~4 ms per 1k tokens; validating only
 // these candidates with its parser costs microseconds.
 const CANDIDATE =
-  /(?<![\w+@.\/-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{1,5}){1,5}(?![\w@]|[.-]\d)|(?<![\w+@.\/-])\+?\d{8,15}(?![\w@])/g;
+  /(?<![\w+@.\/-])(?:\+\d{1,3}[\s.-]?)?(?:\(\d{1,5}\)[\s.-]?)?\d{1,5}(?:[\s.-]\d{1,8}){1,5}(?![\w@]|[.-]\d)|(?<![\w+@.\/-])\+?\d{8,15}(?![\w@])/g;
 
 const DEFAULT_REGION: Record<string, CountryCode> = { en: "US", de: "DE", fr: "FR", es: "ES", it: "IT", nl: "NL", pt: "BR", pl: "PL" };
 

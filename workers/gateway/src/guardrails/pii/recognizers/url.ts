@@ -4,7 +4,7 @@ import { matches } from "../context";
 const SCHEME = /\b(?:https?|ftp|wss?):\/\/[^\s<>"'`]+/gi;
 const WWW = /(?<![\w./@-])www\.[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?:\/[^\s<>"'`]*)?/gi;
 // Bare domains only with common TLDs: "file.txt" or "e.g" must not become URLs.
-const BARE = /(?<![\w./@:-])(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:com|org|net|io|edu|gov|co|ai|dev|app|info|biz|us|uk|de|fr|es|it|nl|eu|ca|au|in|me|ly)(?:\/[^\s<>"'`]*)?(?![\w@-])/gi;
+const BARE = /(?<![\w./@:-])(?!www\.)(?:[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?\.)+(?:com|org|net|io|edu|gov|co|ai|dev|app|info|biz|us|uk|de|fr|es|it|nl|eu|ca|au|in|me|ly)(?:\/[^\s<>"'`]*)?(?![\w@-])/gi;
 
 /** Sentence punctuation that follows a URL is not part of it. */
 function trimTail(s: string): string {

@@ -3,7 +3,7 @@ import { matches, precededBy } from "../context";
 
 // State formats vary (1-2 letters + 4-14 digits, dashed groups, all digits); what they share
 // is being labelled, so the label is required and the shape only needs digits.
-const CANDIDATE = /(?<![\w-])(?:DL:?\s?)?[A-Z0-9]{1,14}(?:-[A-Z0-9]{2,8}){0,4}(?![\w-])/g;
+const CANDIDATE = /(?<![\w-])[A-Z0-9]{1,14}(?:-[A-Z0-9]{2,8}){0,4}(?![\w-])/g;
 const CONTEXT = /\b(?:driver'?s?|driver’s|driving|licen[cs]e|DL|DLN|führerschein|permis)\b[^.\n;]{0,30}$/i;
 
 export const usDriverLicenseRecognizer: Recognizer = {

@@ -1,0 +1,49 @@
+/**
+ * Offline router evaluation in RouteLLM's terms (APGR, CPT(50%), CPT(80%)).
+ * Usage: npm run router:eval -- --data FILE.csv --weak COLUMN --strong COLUMN [--model FILE.onnx] [--json OUT]
+ * Prompt-only routing sweeps the complexity threshold; when `<weak>_response` is present the
+ * cascade (verify the weak answer, escalate on failure) is reported too.
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { parseArgs } from "node:util";
+import cliProgress from "cli-progress";
+import { verifyDraft } from "../../workers/gateway/src/router/cascade/verify-draft";
+import { classifyInput } from "../../workers/gateway/src/router/classify";
+import { parseEvalCsv } from "./lib/eval-csv";
+import { referenceBackend, SHIPPED_MODEL } from "./lib/reference-backend";
+import { cascadeReport, routingReport, type EvalItem, type RoutingReport } from "./lib/routellm-metrics";
+
+export async function evaluate(csv: string, weak: string, strong: string, model: string | URL, progress = false): Promise<Record<string, RoutingReport | number>> {
+  const rows = parseEvalCsv(csv, weak, strong);
+  const backend = referenceBackend(model);
+  const bar = progress ? new cliProgress.SingleBar({ format: "routing {bar} {value}/{total}" }, cliProgress.Presets.shades_classic) : null;
+  bar?.start(rows.length, 0);
+  const items: EvalItem[] = [];
+  for (const r of rows) {
+    const c = await classifyInput(backend, { prompt: r.prompt }, "eval");
+    const item: EvalItem = { score: c.complexity, weakOk: r.weakOk, strongOk: r.strongOk };
+    if (r.weakResponse !== undefined) item.draftAccepted = verifyDraft({ messages: [{ role: "user", content: r.prompt }] }, r.weakResponse, { complexity: c.complexity }).ok;
+    items.push(item);
+    bar?.increment();
+  }
+  bar?.stop();
+  const out: Record<string, RoutingReport | number> = { rows: rows.length, prompt_only: routingReport(items) };
+  if (items.every((i) => i.draftAccepted !== undefined)) out.cascade = cascadeReport(items);
+  return out;
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({ options: { data: { type: "string" }, weak: { type: "string" }, strong: { type: "string" }, model: { type: "string" }, json: { type: "string" } } });
+  if (!values.data || !values.weak || !values.strong) throw new Error("usage: router:eval -- --data FILE.csv --weak COLUMN --strong COLUMN");
+  const report = await evaluate(readFileSync(values.data, "utf8"), values.weak, values.strong, values.model ?? SHIPPED_MODEL, process.stderr.isTTY);
+  for (const [mode, r] of Object.entries(report)) {
+    if (typeof r === "number") continue;
+    console.log(`${mode}: q(weak)=${pct(r.qWeak)} q(strong)=${pct(r.qStrong)} APGR=${r.apgr.toFixed(3)} CPT(50%)=${pct(r.cpt50)} CPT(80%)=${pct(r.cpt80)} (random router: APGR 0.500, CPT(50%) 50%, CPT(80%) 80%)`);
+    console.log(`  PGR by %strong: ${r.curve.map((p) => `${pct(p.strongShare)}:${p.pgr.toFixed(2)}`).join(" ")}`);
+  }
+  if (values.json) writeFileSync(values.json, JSON.stringify(report, null, 2) + "\n");
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) void main();

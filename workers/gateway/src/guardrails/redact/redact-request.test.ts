@@ -1,0 +1,88 @@
+import { describe, expect, it } from "vitest";
+import type { ChatCompletionRequest } from "../../../../../shared/schemas/openai-chat";
+import { GuardrailSettingsSchema } from "../settings";
+import { redactChatRequest } from "./redact-request";
+import { restoreText } from "./restore";
+
+const settings = GuardrailSettingsSchema.parse({});
+const req = (messages: ChatCompletionRequest["messages"]): ChatCompletionRequest => ({ model: "m", messages });
+
+describe("redactChatRequest", () => {
+  it("gives the same value the same placeholder across messages and restores it", () => {
+    const r = redactChatRequest(
+      req([
+        { role: "system", content: "Support bot." },
+        { role: "user", content: "I am Jane Doe, mail jane@example.com" },
+        { role: "assistant", content: "Hello Jane Doe" },
+        { role: "user", content: [{ type: "text", text: "again: jane@example.com" }] },
+      ]),
+      settings,
+      "salt",
+    );
+    const [, u1, a1, u2] = r.request.messages;
+    expect(u1?.content).toBe("I am <PERSON_1>, mail <EMAIL_ADDRESS_1>");
+    expect(a1?.content).toBe("Hello <PERSON_1>");
+    expect(u2?.content).toEqual([{ type: "text", text: "again: <EMAIL_ADDRESS_1>" }]);
+    expect(r.findings).toEqual(expect.arrayContaining([{ type: "EMAIL_ADDRESS", count: 2 }, { type: "PERSON", count: 2 }]));
+    expect(restoreText("Dear <PERSON_1> (<EMAIL_ADDRESS_1>)", r.vault)).toBe("Dear Jane Doe (jane@example.com)");
+  });
+
+  it("does not mutate the input request", () => {
+    const input = req([{ role: "user", content: "mail jane@example.com" }]);
+    redactChatRequest(input, settings, "s");
+    expect(input.messages[0]?.content).toBe("mail jane@example.com");
+  });
+
+  it("redacts tool-call arguments as JSON, keeping them parseable, and tool results", () => {
+    const r = redactChatRequest(
+      req([
+        { role: "user", content: "pay" },
+        {
+          role: "assistant",
+          content: null,
+          tool_calls: [{ id: "c1", type: "function", function: { name: "pay", arguments: '{"card":4539148803436467,"ssn":"521449382","note":"ok"}' } }],
+        },
+        { role: "tool", tool_call_id: "c1", content: "charged jane@example.com" },
+      ]),
+      settings,
+      "s",
+    );
+    const call = r.request.messages[1];
+    const args = call?.role === "assistant" ? JSON.parse(call.tool_calls?.[0]?.function.arguments ?? "") : null;
+    expect(args).toEqual({ card: "<CREDIT_CARD_1>", ssn: "<US_SSN_1>", note: "ok" });
+    expect(r.request.messages[2]?.content).toBe("charged <EMAIL_ADDRESS_1>");
+  });
+
+  it("applies mask, hash and block actions", () => {
+    const s = GuardrailSettingsSchema.parse({ pii: { entities: { CREDIT_CARD: "mask", EMAIL_ADDRESS: "hash", US_SSN: "block" } } });
+    const r = redactChatRequest(req([{ role: "user", content: "card 4539 1488 0343 6467 mail a@b.io ssn 521-44-9382" }]), s, "tenant-1");
+    const text = r.request.messages[0]?.content as string;
+    expect(text).toMatch(/^card \*\*\*\*6467 mail <EMAIL_ADDRESS:[0-9a-f]{12}> ssn 521-44-9382$/);
+    expect(r.blocked).toEqual(["US_SSN"]);
+    const other = redactChatRequest(req([{ role: "user", content: "mail a@b.io" }]), s, "tenant-2").request.messages[0]?.content;
+    expect(other).not.toBe(text.match(/mail (\S+)/)?.[0]);
+  });
+
+  it("leaves image parts and allowed entities alone", () => {
+    const r = redactChatRequest(
+      req([{ role: "user", content: [{ type: "image_url", image_url: { url: "https://x.io/a.png" } }, { type: "text", text: "on 2024-01-01" }] }]),
+      settings,
+      "s",
+    );
+    expect(r.request.messages[0]?.content).toEqual([
+      { type: "image_url", image_url: { url: "https://x.io/a.png" } },
+      { type: "text", text: "on 2024-01-01" },
+    ]);
+  });
+
+  it("falls back to raw redaction for absurdly nested tool arguments", () => {
+    const deep = `${"[".repeat(500)}"jane@example.com"${"]".repeat(500)}`;
+    const r = redactChatRequest(
+      req([{ role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: deep } }] }]),
+      settings,
+      "s",
+    );
+    const m = r.request.messages[0];
+    expect(m?.role === "assistant" ? m.tool_calls?.[0]?.function.arguments : "").not.toContain("jane@example.com");
+  });
+});

@@ -1,0 +1,13 @@
+/** POST /v1/guardrails/check: tenants test their PII and injection policy on a text, no model call. */
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { GuardrailCheckRequestSchema, runGuardrailCheck } from "../guardrails";
+import { readJsonBody } from "../http/read-json-body";
+import { settingsFor } from "../settings/settings-store";
+
+export const guardrailsCheckRoutes = new Hono<AppEnv>().post("/v1/guardrails/check", async (c) => {
+  const body = await readJsonBody(c, GuardrailCheckRequestSchema);
+  const auth = c.get("auth");
+  const settings = await settingsFor(c.env.DB, auth.tenantId, c.get("feature") ?? null);
+  return c.json(runGuardrailCheck(body, settings.guardrails, auth.tenantId));
+});

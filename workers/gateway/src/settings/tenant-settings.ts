@@ -1,0 +1,48 @@
+/**
+ * One tenant's request-path policy: guardrails, cache and router sections, layered
+ * defaults <- tenant-wide row <- feature row. Rows hold partial inputs; the section schemas
+ * supply every default, so a tenant with no rows gets the documented defaults.
+ */
+import { z } from "zod";
+import { GuardrailSettingsSchema, type GuardrailSettings } from "../guardrails";
+import { RouterSettingsSchema, type RouterSettings } from "../router/settings";
+
+const JsonObject = z.record(z.string(), z.unknown());
+
+/** What the admin API accepts and a row stores: partial inputs per section. */
+export const TenantSettingsInputSchema = z
+  .object({ guardrails: JsonObject.optional(), cache: JsonObject.optional(), router: JsonObject.optional() })
+  .strict();
+export type TenantSettingsInput = z.infer<typeof TenantSettingsInputSchema>;
+
+export interface TenantSettings {
+  guardrails: GuardrailSettings;
+  /** Cache section: validated by the cache module when it lands (raw object until then). */
+  cache: Record<string, unknown>;
+  router: RouterSettings;
+}
+
+/** Objects merge key by key; arrays and scalars from the later layer replace. */
+export function deepMerge(base: Record<string, unknown>, over: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...base };
+  for (const [k, v] of Object.entries(over)) {
+    const prev = out[k];
+    out[k] = isObject(prev) && isObject(v) ? deepMerge(prev, v) : v;
+  }
+  return out;
+}
+
+const isObject = (v: unknown): v is Record<string, unknown> => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Resolves layers into full settings; throws a zod error naming the field when invalid. */
+export function resolveSettings(layers: readonly TenantSettingsInput[]): TenantSettings {
+  const merged = layers.reduce<Record<string, unknown>>((acc, layer) => deepMerge(acc, layer), {});
+  const section = (name: string) => (isObject(merged[name]) ? merged[name] : {});
+  return {
+    guardrails: GuardrailSettingsSchema.parse(section("guardrails")),
+    cache: section("cache"),
+    router: RouterSettingsSchema.parse(section("router")),
+  };
+}
+
+export const DEFAULT_TENANT_SETTINGS: TenantSettings = resolveSettings([]);
