@@ -14,3 +14,8 @@ const v = viewsOf(text);
 time("heuristics", () => heuristicScore([v.plain, ...v.extra]));
 time("classify", () => classify(v.plain));
 time("scoreText", () => scoreText(text));
+import { detectPii } from "../workers/gateway/src/guardrails/pii/detect";
+import { redactChatRequest } from "../workers/gateway/src/guardrails/redact/redact-request";
+import { DEFAULT_GUARDRAIL_SETTINGS } from "../workers/gateway/src/guardrails/settings";
+time("detectPii", () => detectPii(text));
+time("redactChatRequest", () => redactChatRequest({model:"m",messages:[{role:"user",content:text}]}, DEFAULT_GUARDRAIL_SETTINGS, "s"));

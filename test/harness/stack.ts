@@ -11,6 +11,7 @@ import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from "../../gpu-backends/simulator/src/server";
 import { builtEntry, ROOT, WORKERS, type WorkerName } from "./build-workers";
 import { splitSqlStatements } from "./sql-statements";
+import { generateKeySpec } from "../../shared/crypto/envelope";
 
 export interface StackOptions {
   evaluator?: boolean;
@@ -30,8 +31,13 @@ export interface Stack {
   close(): Promise<void>;
 }
 
+// Wrangler reads `envFiles` (an empty list means the default .dev.vars) but does not declare
+// it in its types; an empty file keeps a developer's .dev.vars out of the tests.
+const NO_ENV_FILES = { envFiles: ["/dev/null"] } as Parameters<typeof unstable_getMiniflareWorkerOptions>[2];
+
 function workerOptions(name: WorkerName, vars: Record<string, string>): WorkerOptions {
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(WORKERS[name].config);
+  // No .dev.vars: tests get their secrets explicitly, exactly as CI's clean clone does.
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(WORKERS[name].config, undefined, NO_ENV_FILES);
   const entry = builtEntry(name);
   return {
     ...workerOptions,
@@ -41,6 +47,13 @@ function workerOptions(name: WorkerName, vars: Record<string, string>): WorkerOp
     modulesRoot: join(entry, ".."),
     bindings: { ...(workerOptions.bindings ?? {}), ...vars },
   } as WorkerOptions;
+}
+
+/** The evaluator's judge panel pointed at this run's simulator instead of :8000. */
+function judgesAt(baseUrl: string): Record<string, string> {
+  const { workerOptions } = unstable_getMiniflareWorkerOptions(WORKERS.evaluator.config, undefined, NO_ENV_FILES);
+  const judges = (workerOptions.bindings as Record<string, unknown> | undefined)?.JUDGES;
+  return typeof judges === "string" ? { JUDGES: judges.replaceAll("http://127.0.0.1:8000/v1", baseUrl) } : {};
 }
 
 export async function applyMigrations(db: D1Database): Promise<void> {
@@ -53,8 +66,9 @@ export async function applyMigrations(db: D1Database): Promise<void> {
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sim = await startSimulator(options.simulator ?? {});
-  const workers = [workerOptions("gateway", { SIMULATOR_URL: sim.url, ...(options.vars ?? {}) })];
-  if (options.evaluator) workers.push(workerOptions("evaluator", { SIMULATOR_URL: sim.url, ...(options.evaluatorVars ?? {}) }));
+  const secrets = { CONTENT_ENCRYPTION_KEYS: generateKeySpec("test1"), CONTENT_ENCRYPTION_ACTIVE_KID: "test1" };
+  const workers = [workerOptions("gateway", { SIMULATOR_URL: sim.url, ...secrets, ...(options.vars ?? {}) })];
+  if (options.evaluator) workers.push(workerOptions("evaluator", { SIMULATOR_URL: sim.url, ...judgesAt(sim.baseUrl), ...secrets, ...(options.evaluatorVars ?? {}) }));
   const mf = new Miniflare({ workers, host: "127.0.0.1", port: 0 });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   const db = (await mf.getD1Database("DB", "llm-gateway")) as unknown as D1Database;

@@ -5,6 +5,7 @@
 import type { Intent, RouterTrainingExample } from "../../../shared/schemas/router-training-example";
 import { int, mulberry32, pick, type Rng } from "../lib/rng";
 import { buggyCode, multipleChoice, passage, wordProblem } from "./generators";
+import { examQuestion, scenarioProblem } from "./generators-bench-style";
 import { HANDWRITTEN } from "./handwritten";
 import { SLOTS } from "./slots";
 import { EN_TEMPLATES, type Template } from "./templates-en";
@@ -67,6 +68,8 @@ export function assembleCorpus(seed: number): RouterTrainingExample[] {
   for (let i = 0; i < 260; i++) rows.push(asRow(wordProblem(rng, "en")));
   for (const lang of ["es", "fr", "de"] as const) for (let i = 0; i < 50; i++) rows.push(asRow(wordProblem(rng, lang)));
   for (let i = 0; i < 80; i++) rows.push(asRow(multipleChoice(rng)));
+  for (let i = 0; i < 160; i++) rows.push(asRow(examQuestion(rng)));
+  for (let i = 0; i < 200; i++) rows.push(asRow(scenarioProblem(rng)));
   addContext(rng, rows);
   const seen = new Set<string>();
   const key = (r: RouterTrainingExample): string => `${r.context ?? ""}\u0000${r.prompt}`;

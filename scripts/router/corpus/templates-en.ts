@@ -10,6 +10,10 @@ export type Template = readonly [Intent, number, string];
 
 export const EN_TEMPLATES: readonly Template[] = [
   ["chat", 0.03, "hi"],
+  ["chat", 0.03, "hey there"],
+  ["chat", 0.04, "yo, how's it going?"],
+  ["chat", 0.05, "good evening! hope you're well"],
+  ["chat", 0.3, "Can you be my conversation partner for practising small talk? Start by asking me about my weekend."],
   ["chat", 0.03, "Hello! How are you today?"],
   ["chat", 0.04, "thanks, that was helpful"],
   ["chat", 0.04, "Good morning!"],
@@ -62,6 +66,11 @@ export const EN_TEMPLATES: readonly Template[] = [
   ["factual_qa", 0.2, "Explain how {concept} works in simple terms."],
   ["factual_qa", 0.25, "What is {concept}?"],
   ["factual_qa", 0.3, "What were the main causes and consequences of {event}?"],
+  ["factual_qa", 0.35, "Discuss the main causes of {event} and how historians' views of it have changed, with examples."],
+  ["factual_qa", 0.4, "Compare two ethical frameworks for judging {topic}-related decisions and say which you find more convincing and why."],
+  ["creative", 0.3, "Draft a polite email to a client explaining that their order of {item} will be two weeks late, and offer a small discount."],
+  ["creative", 0.35, "Write a blog post introducing {concept} to beginners, with a catchy title and three sections."],
+  ["chat", 0.35, "From now on, answer as a pirate captain and never break character. What do you think of {topic}?"],
   ["factual_qa", 0.55, "Explain {hardconcept} rigorously, including the key assumptions and where the usual intuition breaks down."],
   ["factual_qa", 0.6, "What are the current open problems and competing explanations regarding {hardconcept}? Cite the main lines of evidence for each."],
   ["coding", 0.1, "What does the len() function do in Python?"],

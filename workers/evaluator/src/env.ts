@@ -3,9 +3,10 @@
  * plain strings (parsed with zod where they are used) and secrets looked up by name (judge
  * credentials, webhook HMAC keys, content encryption keys), never stored in D1 or [vars].
  */
-export interface EvaluatorEnv {
-  DB: D1Database;
-  USAGE_DLQ?: Queue;
+type GeneratedBindings = Pick<Cloudflare.Env, "DB"> & Partial<Pick<Cloudflare.Env, "USAGE_DLQ">>;
+
+/** Bindings typed by the generated file; vars widened to string (tests and envs override them). */
+export interface EvaluatorEnv extends GeneratedBindings {
   JUDGES?: string;
   JUDGE_SAMPLING?: string;
   MAX_CONCURRENCY?: string;

@@ -56,11 +56,18 @@ export class PriceBook {
 
 /** Price rows that apply to these tenants: their own plus the list prices. */
 export async function loadPriceBook(db: D1Database, tenantIds: readonly string[]): Promise<PriceBook> {
-  const ids = [...new Set(tenantIds)].slice(0, 90);
-  const marks = ids.map((_, i) => `?${i + 1}`).join(", ");
-  const sql = `SELECT tenant_id, model, effective_from, pricing_json FROM model_prices WHERE tenant_id = '*'${ids.length ? ` OR tenant_id IN (${marks})` : ""}`;
-  const { results } = await db.prepare(sql).bind(...ids).all();
-  return new PriceBook(z.array(PriceRowSchema).parse(results));
+  const ids = [...new Set(tenantIds)];
+  // D1 allows 100 bound parameters per statement: ask in chunks, list prices with the first.
+  const chunks: string[][] = [];
+  for (let i = 0; i < ids.length; i += 90) chunks.push(ids.slice(i, i + 90));
+  if (chunks.length === 0) chunks.push([]);
+  const statements = chunks.map((chunk, n) => {
+    const marks = chunk.map((_, i) => `?${i + 1}`).join(", ");
+    const own = chunk.length ? `tenant_id IN (${marks})` : "0";
+    return db.prepare(`SELECT tenant_id, model, effective_from, pricing_json FROM model_prices WHERE ${n === 0 ? `tenant_id = '*' OR ` : ""}${own}`).bind(...chunk);
+  });
+  const results = await db.batch(statements);
+  return new PriceBook(z.array(PriceRowSchema).parse(results.flatMap((r) => r.results)));
 }
 
 /** Idempotent seed of the list prices shipped in prices.json (INSERT OR IGNORE per version). */

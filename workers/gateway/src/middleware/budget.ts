@@ -79,7 +79,11 @@ export function budget(options: BudgetOptions = {}): MiddlewareHandler<AccessEnv
     const fresh = verdict.alerts.filter((a) => !claimedAlerts.has(`${auth.tenantId}|${a.name}|${monthLabel(now)}`));
     if (fresh.length > 0) {
       for (const a of fresh) claimedAlerts.add(`${auth.tenantId}|${a.name}|${monthLabel(now)}`);
-      const raised = await raiseAlerts(c, fresh, now);
+      // An alert that cannot be recorded must not fail the call it is only warning about.
+      const raised = await raiseAlerts(c, fresh, now).catch((err: unknown) => {
+        console.warn(JSON.stringify({ event: "budget_alert_failed", error: String(err) }));
+        return [];
+      });
       if (raised.length > 0) c.set("budgetAlerts", raised);
     }
     c.set("budget", verdict.downgrade ? { downgrade: true, budget: verdict.downgrade.name } : { downgrade: false });

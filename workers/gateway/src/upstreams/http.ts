@@ -125,5 +125,20 @@ export function describeStreamError(value: unknown): string {
   return "unknown error";
 }
 
+/** Settles with `start()` or rejects with the signal's reason, whichever comes first. */
+export async function raceAbort<T>(start: () => Promise<T>, signal: AbortSignal): Promise<T> {
+  signal.throwIfAborted();
+  let onAbort = (): void => {};
+  const aborted = new Promise<never>((_, reject) => {
+    onAbort = () => reject(signal.reason);
+    signal.addEventListener("abort", onAbort, { once: true });
+  });
+  try {
+    return await Promise.race([start(), aborted]);
+  } finally {
+    signal.removeEventListener("abort", onAbort);
+  }
+}
+
 /** `baseUrl` + path without doubling or dropping the slash between them. */
 export const joinUrl = (baseUrl: string, path: string): string => `${baseUrl.replace(/\/+$/, "")}/${path.replace(/^\/+/, "")}`;

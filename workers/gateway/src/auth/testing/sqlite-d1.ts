@@ -47,13 +47,19 @@ class Statement {
     return rows.map((r) => Object.values(r) as T);
   }
 
-  async run(): Promise<{ success: true; meta: { changes: number; last_row_id: number } }> {
+  async run(): Promise<{ success: true; results: Record<string, unknown>[]; meta: { changes: number; last_row_id: number } }> {
     return this.runSync();
   }
 
-  runSync(): { success: true; meta: { changes: number; last_row_id: number } } {
-    const r = this.db.prepare(this.sql).run(...this.params);
-    return { success: true, meta: { changes: Number(r.changes), last_row_id: Number(r.lastInsertRowid) } };
+  runSync(): { success: true; results: Record<string, unknown>[]; meta: { changes: number; last_row_id: number } } {
+    const stmt = this.db.prepare(this.sql);
+    // Like D1, a statement that returns rows (SELECT, RETURNING) yields them in `results`.
+    if (stmt.columns().length > 0) {
+      const rows = stmt.all(...this.params) as Record<string, unknown>[];
+      return { success: true, results: rows.map((r) => ({ ...r })), meta: { changes: 0, last_row_id: 0 } };
+    }
+    const r = stmt.run(...this.params);
+    return { success: true, results: [], meta: { changes: Number(r.changes), last_row_id: Number(r.lastInsertRowid) } };
   }
 }
 

@@ -12,6 +12,8 @@ export interface VectorItem {
   namespace: string;
   vector: Float32Array;
   metadata: VectorMetadata;
+  /** Epoch ms after which the entry it points at has expired; the local index prunes by it. */
+  expiresAt?: number;
 }
 
 export interface Match {

@@ -6,37 +6,45 @@
 export const FEATURE_BITS = 15;
 export const DIM = 1 << FEATURE_BITS;
 
-function fnv1a(s: string, seed: number): number {
-  let h = 0x811c9dc5 ^ seed;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
-}
-
 const WORD = /[\p{L}\p{N}']+/gu;
 
 const counts = new Float32Array(DIM);
 
+/** FNV-1a over s[from, to), continuing from state h: hashes n-grams without slicing strings. */
+function fnvRange(h0: number, s: string, from: number, to: number): number {
+  let h = h0;
+  for (let i = from; i < to; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return h;
+}
+
 /**
  * Calls `visit(index, value)` for each feature of the text, L2-normalised log counts. Uses one
- * module-level count buffer instead of a Map: this is the hot path of every screened message.
+ * module-level count buffer and range hashing instead of a Map and substrings: this is the
+ * hot path of every screened message.
  */
 export function forEachFeature(lowerText: string, visit: (i: number, v: number) => void): void {
   const touched: number[] = [];
-  const add = (key: string, seed: number): void => {
-    const i = fnv1a(key, seed) & (DIM - 1);
+  const bump = (h: number): void => {
+    const i = (h >>> 0) & (DIM - 1);
     if (counts[i] === 0) touched.push(i);
     counts[i] = (counts[i] ?? 0) + 1;
   };
   const words = lowerText.match(WORD) ?? [];
-  for (let i = 0; i < words.length; i++) {
-    add(words[i] ?? "", 1);
-    if (i > 0) add(`${words[i - 1]} ${words[i]}`, 2);
-  }
   const squashed = ` ${words.join(" ")} `;
-  for (let i = 0; i + 4 <= squashed.length; i++) add(squashed.slice(i, i + 4), 3);
+  // Word boundaries inside `squashed`, so unigrams and bigrams hash ranges of one string.
+  let pos = 1;
+  let prevStart = -1;
+  for (const w of words) {
+    const end = pos + w.length;
+    bump(fnvRange(0x811c9dc5 ^ 1, squashed, pos, end));
+    if (prevStart >= 0) bump(fnvRange(0x811c9dc5 ^ 2, squashed, prevStart, end));
+    prevStart = pos;
+    pos = end + 1;
+  }
+  for (let i = 0; i + 4 <= squashed.length; i++) bump(fnvRange(0x811c9dc5 ^ 3, squashed, i, i + 4));
   let norm = 0;
   for (const i of touched) {
     const x = Math.log1p(counts[i] ?? 0);

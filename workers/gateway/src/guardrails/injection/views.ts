@@ -66,10 +66,15 @@ export function viewsOf(text: string): TextViews {
   const normalized = normalizeForDetection(bound(text)).text;
   const plain = normalized.toLowerCase();
   const extra = new Set<string>();
-  const leet = deLeet(plain);
-  if (leet !== plain) extra.add(leet);
-  const spaced = despace(plain);
-  if (spaced !== plain) extra.add(spaced);
+  // Cheap gates first: most texts have no leet-mixed words and no runs of single letters.
+  if (/\p{L}[013457@$!|]|[013457@$!|]\p{L}/u.test(plain)) {
+    const leet = deLeet(plain);
+    if (leet !== plain) extra.add(leet);
+  }
+  if (/(?:^|[^\p{L}\d])[\p{L}\d][ .\-_*]{1,3}[\p{L}\d][ .\-_*]{1,3}[\p{L}\d][ .\-_*]/u.test(plain)) {
+    const spaced = despace(plain);
+    if (spaced !== plain) extra.add(spaced);
+  }
   if (/[A-Za-z0-9+/]{16,}/.test(text)) {
     const decoded = decodedBlobs(normalized).toLowerCase();
     if (decoded) extra.add(decoded);

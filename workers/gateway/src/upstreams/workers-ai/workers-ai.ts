@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { fromOpenAIUsage } from "../../../../../shared/usage";
-import { networkError, parseOrThrow, sseEventsFromBody } from "../http";
+import { networkError, parseOrThrow, raceAbort, sseEventsFromBody } from "../http";
 import { UpstreamError, type Upstream, type UpstreamCallContext } from "../upstream";
 import { WorkersAIOutputSchema } from "./schemas";
 import { workersAIChunks } from "./stream";
@@ -34,11 +34,9 @@ export function workersAIError(err: unknown, signal: AbortSignal): UpstreamError
 async function run(ctx: Ctx, inputs: Record<string, unknown>): Promise<unknown> {
   const ai = ctx.bindings.AI;
   if (!ai) throw new UpstreamError(`${PROVIDER}: the AI binding is not configured`, { retryable: false });
-  ctx.signal.throwIfAborted();
-  // The binding honours `signal`; the race also covers runtimes where it does not.
-  const aborted = new Promise<never>((_, reject) => ctx.signal.addEventListener("abort", () => reject(ctx.signal.reason), { once: true }));
   try {
-    return await Promise.race([ai.run(ctx.upstreamModel, inputs, { signal: ctx.signal }), aborted]);
+    // The binding honours `signal`; the race also covers runtimes where it does not.
+    return await raceAbort(() => ai.run(ctx.upstreamModel, inputs, { signal: ctx.signal }), ctx.signal);
   } catch (err) {
     throw workersAIError(err, ctx.signal);
   }

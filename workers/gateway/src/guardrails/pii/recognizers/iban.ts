@@ -1,6 +1,8 @@
 import type { RawFinding, Recognizer } from "../../types";
 import { ibanMod97 } from "../checksums";
-import { matches } from "../context";
+import { matches, precededBy } from "../context";
+
+const CONTEXT = /\b(?:iban|bank account|account|konto|compte|cuenta)\b[^.\n]{0,16}$/i;
 
 // Country code, check digits, then BBAN in optional groups of up to 4 separated by one space.
 const IBAN = /\b[A-Z]{2}\d{2}(?: ?[A-Z0-9]){11,30}\b/gi;
@@ -19,21 +21,26 @@ export const ibanRecognizer: Recognizer = {
     const out: RawFinding[] = [];
     for (const m of matches(IBAN, text)) {
       // The greedy group may swallow a following word; trim back to the longest valid prefix.
-      const found = longestValid(m[0]);
+      const found = longestValid(m[0], true);
       if (found > 0) out.push({ type: "IBAN_CODE", start: m.index, end: m.index + found, score: 1 });
+      // Right length but wrong check digits: a mistyped IBAN is still an IBAN when labelled.
+      else if (precededBy(text, m.index, CONTEXT, 30)) {
+        const loose = longestValid(m[0], false);
+        if (loose > 0) out.push({ type: "IBAN_CODE", start: m.index, end: m.index + loose, score: 0.6 });
+      }
     }
     return out;
   },
 };
 
 /** Length of the longest prefix ending at a group boundary that is a valid IBAN, or 0. */
-function longestValid(raw: string): number {
+function longestValid(raw: string, checksum: boolean): number {
   for (let end = raw.length; end >= 15; end--) {
     if (end < raw.length && raw[end] !== " ") continue;
     const compact = raw.slice(0, end).replace(/ /g, "").toUpperCase();
     const want = LENGTHS[compact.slice(0, 2)];
     if (want !== undefined ? compact.length !== want : compact.length < 15 || compact.length > 34) continue;
-    if (ibanMod97(compact)) return end;
+    if (!checksum || ibanMod97(compact)) return end;
   }
   return 0;
 }

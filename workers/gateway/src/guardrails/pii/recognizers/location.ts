@@ -38,7 +38,8 @@ export const locationRecognizer: Recognizer = {
       if (n === 0) continue;
       const end = (toks[i + n - 1] as Token).end;
       const ctx = CONTEXT.test(text.slice(Math.max(0, t.start - 20), t.start));
-      out.push({ type: "LOCATION", start: t.start, end, score: ctx ? 0.85 : 0.55 });
+      // A lone capitalized word that happens to be a city ("Bose", "Mobile") needs context.
+      out.push({ type: "LOCATION", start: t.start, end, score: ctx ? 0.85 : n > 1 ? 0.6 : 0.45 });
       i += n - 1;
     }
     return out;

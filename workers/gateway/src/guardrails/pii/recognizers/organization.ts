@@ -9,14 +9,15 @@ University College Institute School Academy Group Associates Partners Analytics 
 Software Labs Laboratories Holdings Capital Insurance Health Healthcare Providers Services Foundation Agency Department
 Ministry Bureau Council Commission Authority Association Society Trust Dynamics Industries Enterprises Consulting
 Networks Media Pharmaceuticals Motors Airlines Bancorp Federal Credit Union Management Office Center Centre Fund
-Ventures Studios Logistics Energy Telecom Communications Securities Investments Financial Finance Records`.split(/\s+/),
+Ventures Studios Logistics Energy Telecom Communications Securities Investments Financial Finance Records
+Cooperative Co-op Exchange Union Church Club Firm Press`.split(/\s+/),
 );
 // Organisations named by a prefix: "University of Texas", "Bank of America".
 const PREFIX_ORGS = new Set(["University", "Bank", "Department", "Ministry", "Office", "Bureau", "Institute", "College", "Board"]);
 // Widely known names and acronyms that carry no suffix.
 const KNOWN = new Set(
   `FBI CIA NSA IRS SEC FTC FDA CDC NHS NASA NATO UN UNICEF WHO EU IMF OECD Interpol Europol Google Microsoft Apple Amazon
-Meta Facebook OpenAI Anthropic Netflix Tesla IBM Oracle Intel Nvidia Samsung Sony Toyota Walmart Visa Mastercard PayPal
+Meta Facebook OpenAI Anthropic Netflix Tesla IBM Oracle Intel Nvidia Samsung Sony Toyota Walmart PayPal
 Stripe Salesforce Adobe Cisco Uber Airbnb Twitter LinkedIn Deloitte Accenture Siemens SAP Cloudflare`.split(/\s+/),
 );
 
@@ -65,7 +66,12 @@ export const organizationRecognizer: Recognizer = {
       if (!ORG_SUFFIXES.has(t.word)) continue;
       const s = extendLeft(text, toks, i);
       if (s === i) continue;
-      out.push({ type: "ORGANIZATION", start: (toks[s] as Token).start, end: t.end, score: 0.85 });
+      // Chains of suffixes ("Healthcare Cooperative", "Credit Union") and "of India" tails.
+      let e = i;
+      while (e + 1 < toks.length && ORG_SUFFIXES.has((toks[e + 1] as Token).word) && adjacent(text, toks[e] as Token, toks[e + 1] as Token)) e++;
+      e = extendRight(text, toks, e);
+      out.push({ type: "ORGANIZATION", start: (toks[s] as Token).start, end: (toks[e] as Token).end, score: 0.85 });
+      i = e;
     }
     return out;
   },

@@ -9,7 +9,7 @@ const TITLES = new Set(
     " ",
   ),
 );
-const CONTEXT = /\b(?:name(?:d|s)?|called|dear|hi|hello|patient|client|customer|employee|applicant|user|contact|signed|regards|by|from|with)\W{0,3}$/i;
+const CONTEXT = /\b(?:name(?:d|s)?|called|dear|hi|hello|patient|client|customer|employee|applicant|user|contact|signed|regards|by|from|with|for|to|mr|mrs|ms|miss|holder|member|suspect|victim|candidate|student|tenant|policyholder)\W{0,3}$/i;
 
 const isInitial = (t: Token): boolean => /^\p{Lu}\.$/u.test(t.word);
 const lower = (t: Token): string => t.word.toLowerCase();
@@ -60,6 +60,10 @@ export const personRecognizer: Recognizer = {
       const last = run[run.length - 1];
       if (!first || !last) continue;
       let score = titled ? 0.85 : scoreRun(run);
+      // Two unknown capitalized words right after a person word ("applicant Saira Mendez").
+      if (score === 0 && run.length >= 2 && CONTEXT.test(text.slice(Math.max(0, first.start - 24), first.start))) {
+        score = run.every((x) => !ENGLISH_WORDS.has(lower(x))) ? 0.6 : 0;
+      }
       if (score === 0 && run.length === 1 && (FIRST_NAMES.has(first.word) || LAST_NAMES.has(first.word))) {
         score = CONTEXT.test(text.slice(Math.max(0, first.start - 24), first.start)) && !ENGLISH_WORDS.has(lower(first)) ? 0.6 : 0;
       }

@@ -19,6 +19,7 @@ const KEYS: Array<[RegExp, PiiEntityType, number]> = [
 ];
 // "password: X", "pwd=X", "secret 'X'": the value after a credential label.
 const LABELLED = /\b(?:password|passwd|pwd|passcode|passphrase|secret|api[_ -]?key|token|access[_ -]?key|client[_ -]?secret|kennwort|passwort|mot de passe|contraseña)\b(?:\s+(?:is|was|attempt string revealed|of|for \w+))?\s*[:=]?\s*(['"]?)([^\s'",;]{6,128})\1/gi;
+const CREDENTIAL_PAIR = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*(?:\/|:|\|)\s*([^\s'"]{6,64})/g;
 const TOKEN = /(?<![\w/+=-])[A-Za-z0-9_\-+/=]{24,256}(?![\w/+=-])/g;
 
 /** Shannon entropy in bits per char; random keys sit near log2(alphabet), prose far lower. */
@@ -49,7 +50,16 @@ export const secretsRecognizer: Recognizer = {
       // An unquoted, unlabelled plain word after "password" is prose ("password manager"), not a value.
       if (!m[1] && !/[:=]/.test(m[0]) && /^[A-Za-z]+$/.test(value)) continue;
       const start = m.index + m[0].length - value.length - (m[1] ?? "").length;
-      out.push({ type: "SECRET", start, end: start + value.length, score: 0.8 });
+      // A sentence-ending period is punctuation, not part of the password.
+      const trimmed = !m[1] && /[.,]$/.test(value) ? value.length - 1 : value.length;
+      out.push({ type: "SECRET", start, end: start + trimmed, score: 0.8 });
+    }
+    // "user@example.com / hunter2!" and "login: alice@x.io:Secr3t" - credential pairs.
+    for (const m of matches(CREDENTIAL_PAIR, text)) {
+      const value = (m[1] ?? "").replace(/[.,]$/, "");
+      if (!/[^A-Za-z]/.test(value)) continue;
+      const start = m.index + m[0].length - (m[1] ?? "").length;
+      out.push({ type: "SECRET", start, end: start + value.length, score: 0.7 });
     }
     for (const m of matches(TOKEN, text)) {
       if (highEntropy(m[0])) out.push({ type: "SECRET", start: m.index, end: m.index + m[0].length, score: 0.6 });

@@ -2,7 +2,8 @@ import type { RawFinding, Recognizer } from "../../types";
 import { abaChecksum } from "../checksums";
 import { matches, precededBy } from "../context";
 
-const ACCOUNT = /(?<![\w-])\d{8,17}(?![\w-])/g;
+// Digits, optionally with a short bank prefix or check letter (SBIN0123456789, 76983425K).
+const ACCOUNT = /(?<![\w-])[A-Z]{0,4}\d{6,17}[A-Z]?(?![\w-])/g;
 const ACCOUNT_CTX = /\b(?:account|acct|a\/c|checking|savings|bank|deposit|kontonummer|compte)\b[^.\n]{0,24}$/i;
 const ROUTING = /(?<![\w-])\d{9}(?![\w-])/g;
 const ROUTING_CTX = /\b(?:routing|aba|rtn|transit)\b[^.\n]{0,24}$/i;

@@ -7,11 +7,15 @@ const STRICT = /(?<![\w-])(?:[A-Z]\d{8}|\d{9})(?![\w-])/g;
 const LOOSE = /(?<![\w-])[A-Z]{0,2}\d{6,9}[A-Z]?(?![\w-])/g;
 const CONTEXT = /\b(?:passport|passeport|reisepass|pasaporte|passaporto)\b[^.\n]{0,30}$/i;
 
+const ANY_LABEL = /passport|passeport|reisepass|pasaporte|passaporto|\b[A-Z]\d{8}\b/i;
+
 export const usPassportRecognizer: Recognizer = {
   name: "us-passport",
   types: ["US_PASSPORT"],
   find(text) {
     const out: RawFinding[] = [];
+    // One pass for the label over the whole text before any per-candidate work.
+    if (!ANY_LABEL.test(text)) return out;
     const seen = new Set<number>();
     for (const m of matches(LOOSE, text)) {
       if (!precededBy(text, m.index, CONTEXT, 60)) continue;

@@ -1,0 +1,34 @@
+/** The panel against the real GPU simulator (OpenAI-compatible, json_schema answers). */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { startSimulator, type RunningSimulator } from "../../../../gpu-backends/simulator/src/server";
+import { JudgesSchema } from "./config";
+import { runPanel } from "./panel";
+
+let sim: RunningSimulator;
+beforeAll(async () => {
+  sim = await startSimulator();
+});
+afterAll(() => sim.close());
+
+describe("judge panel with the simulator", () => {
+  it("gets schema-valid 1-5 scores from small-sim and frontier-sim for every rubric", async () => {
+    const judges = JudgesSchema.parse([
+      { name: "small", baseUrl: sim.baseUrl, model: "small-sim" },
+      { name: "frontier", baseUrl: sim.baseUrl, model: "frontier-sim", weight: 2 },
+    ]);
+    const result = await runPanel(
+      { messages: [{ role: "user", content: "Say hi to <PERSON_1>." }], response: "Hi <PERSON_1>!" },
+      judges,
+      { fetch: (u, i) => fetch(u, i), credential: () => undefined },
+    );
+    expect(result.judges.map((j) => j.error)).toEqual([null, null]);
+    for (const j of result.judges) {
+      expect(Object.keys(j.scores).sort()).toEqual(["faithfulness", "format", "relevance"]);
+      expect(j.usage.output.total).toBeGreaterThan(0);
+    }
+    expect(result.scoreMean).toBeGreaterThanOrEqual(1);
+    expect(result.scoreMean).toBeLessThanOrEqual(5);
+    const calls = sim.requests();
+    expect(calls).toHaveLength(6);
+  });
+});

@@ -1,0 +1,29 @@
+/**
+ * Picks the embedder: the shipped local one unless the AI binding exists AND the
+ * CACHE_EMBEDDER var asks for Workers AI ("workers-ai" = BGE base, "workers-ai:bge-m3").
+ * Switching embedders changes the id, which is part of every vector namespace, so vectors of
+ * different models are never compared.
+ */
+import type { Embedder } from "./embedder";
+import { shippedLocalEmbedder } from "./local/shipped-embedder";
+import { WorkersAiEmbedder, type WorkersAiModel } from "./workers-ai/workers-ai-embedder";
+
+export interface EmbedderEnv {
+  AI?: Ai;
+  CACHE_EMBEDDER?: string;
+}
+
+export function embedderChoice(value: string | undefined): { kind: "local" } | { kind: "workers-ai"; model: WorkersAiModel } {
+  if (value === "workers-ai" || value === "workers-ai:bge-base") return { kind: "workers-ai", model: "@cf/baai/bge-base-en-v1.5" };
+  if (value === "workers-ai:bge-m3") return { kind: "workers-ai", model: "@cf/baai/bge-m3" };
+  return { kind: "local" };
+}
+
+export function createEmbedder(env: EmbedderEnv): Embedder {
+  const choice = embedderChoice(env.CACHE_EMBEDDER);
+  const ai = env.AI;
+  if (choice.kind === "workers-ai" && ai) {
+    return new WorkersAiEmbedder({ run: (model, input) => ai.run(model as never, input as never) as Promise<unknown> }, choice.model);
+  }
+  return shippedLocalEmbedder();
+}
