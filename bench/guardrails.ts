@@ -5,7 +5,7 @@
  * Run: npm run bench:guardrails [-- --data /work/shared/data]
  */
 import { readFileSync } from "node:fs";
-import { cpus } from "node:os";
+import { cpus, loadavg } from "node:os";
 import { detectPii } from "../workers/gateway/src/guardrails/pii/detect";
 import { scoreText, screenInjection } from "../workers/gateway/src/guardrails/injection/screen";
 import { redactChatRequest } from "../workers/gateway/src/guardrails/redact/redact-request";
@@ -52,12 +52,15 @@ function benchPii(): { per: Map<string, Tally>; all: Tally } {
   return { per, all };
 }
 
-function benchInjection(): { tpr: number; fpr: number; n: [number, number] } {
+function benchInjection(): { tpr: number; fpr: number; generalFpr: number; n: [number, number, number] } {
   const jb = load<string[]>("jailbreak-dev/jailbreak_dev.json");
   const ni = load<Array<{ prompt: string }>>("notinject-dev/NotInject_one.json");
+  // Ordinary sentences (first column of STS-B) as a second, non-adversarial benign set.
+  const general = readFileSync(`${DATA}/stsb-en-dev/stsb-en-dev.csv`, "utf8").split("\n").filter(Boolean).map((l) => l.split(",")[0] ?? "");
   const tp = jb.filter((s) => scoreText(s).label === "injection").length;
   const fp = ni.filter((s) => scoreText(s.prompt).label === "injection").length;
-  return { tpr: tp / jb.length, fpr: fp / ni.length, n: [jb.length, ni.length] };
+  const gfp = general.filter((s) => scoreText(s).label === "injection").length;
+  return { tpr: tp / jb.length, fpr: fp / ni.length, generalFpr: gfp / general.length, n: [jb.length, ni.length, general.length] };
 }
 
 function prompt1k(): ChatCompletionRequest {
@@ -68,20 +71,26 @@ function prompt1k(): ChatCompletionRequest {
   return { model: "m", messages: [{ role: "system", content: "You are a concise assistant." }, { role: "user", content: para.repeat(8) }] };
 }
 
-function benchLatency(iterations = 300): { p50: number; p99: number; chars: number } {
+interface Latency { p50: number; p99: number; cpuP50: number; chars: number }
+
+/** Wall time and this process's CPU time per call: on a shared machine the CPU time is the stable one. */
+function benchLatency(iterations = 500): Latency {
   const req = prompt1k();
   const s = DEFAULT_GUARDRAIL_SETTINGS;
-  for (let i = 0; i < 30; i++) screenInjection(redactChatRequest(req, s, "salt").request);
-  const times: number[] = [];
+  for (let i = 0; i < 50; i++) screenInjection(redactChatRequest(req, s, "salt").request);
+  const wall: number[] = [];
+  const cpu: number[] = [];
   for (let i = 0; i < iterations; i++) {
+    const c0 = process.cpuUsage();
     const t0 = performance.now();
     screenInjection(redactChatRequest(req, s, "salt").request);
-    times.push(performance.now() - t0);
+    wall.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
   }
-  times.sort((a, b) => a - b);
-  const q = (p: number): number => times[Math.min(times.length - 1, Math.floor(p * times.length))] ?? 0;
+  const q = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
   const content = req.messages[1]?.content;
-  return { p50: q(0.5), p99: q(0.99), chars: typeof content === "string" ? content.length : 0 };
+  return { p50: q(wall, 0.5), p99: q(wall, 0.99), cpuP50: q(cpu, 0.5), chars: typeof content === "string" ? content.length : 0 };
 }
 
 const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : "-");
@@ -90,7 +99,9 @@ console.log("| entity | TP | FP | FN | precision | recall |\n| --- | --- | --- |
 for (const [k, v] of [...per].sort()) console.log(`| ${k} | ${v.tp} | ${v.fp} | ${v.fn} | ${f(v.tp / (v.tp + v.fp))} | ${f(v.tp / (v.tp + v.fn))} |`);
 console.log(`| **all (micro)** | ${all.tp} | ${all.fp} | ${all.fn} | ${f(all.tp / (all.tp + all.fp))} | ${f(all.tp / (all.tp + all.fn))} |`);
 const inj = benchInjection();
-console.log(`\njailbreak-dev TPR ${f(inj.tpr)} (n=${inj.n[0]}); notinject-dev FPR ${f(inj.fpr)} (n=${inj.n[1]}) at threshold 0.5`);
+console.log(`\njailbreak-dev TPR ${f(inj.tpr)} (n=${inj.n[0]}); notinject-dev FPR ${f(inj.fpr)} (n=${inj.n[1]}); stsb sentences FPR ${f(inj.generalFpr)} (n=${inj.n[2]}) at threshold 0.5`);
 const lat = benchLatency();
-console.log(`latency redact+screen, ${lat.chars} chars (~${Math.round(lat.chars / 4)} tokens): p50 ${lat.p50.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms`);
-console.log(`machine: ${cpus()[0]?.model ?? "?"} x${cpus().length}, node ${process.version}`);
+console.log(
+  `latency redact+screen, ${lat.chars} chars (~${Math.round(lat.chars / 4)} tokens): wall p50 ${lat.p50.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms; CPU p50 ${lat.cpuP50.toFixed(3)} ms`,
+);
+console.log(`machine: ${cpus()[0]?.model ?? "?"} x${cpus().length}, node ${process.version}, load average ${loadavg()[0]?.toFixed(1)}`);

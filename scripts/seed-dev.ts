@@ -71,30 +71,41 @@ function ensureEncryptionKey(devVarsPath: string): boolean {
   return true;
 }
 
-async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { "persist-to": { type: "string", default: ".wrangler/state" }, root: { type: "string", default: "." } } });
-  const root = resolve(values.root ?? ".");
-  const persist = resolve(root, values["persist-to"] ?? ".wrangler/state");
+/** Local D1 + KEYS_KV exactly where `wrangler dev` / `wrangler d1 ... --local` keep them. */
+export async function openLocalState(persistTo: string): Promise<{ db: D1Database; kv: KVNamespace; dispose: () => Promise<void> }> {
   const mf = new Miniflare({
     modules: true,
     script: "export default { fetch() { return new Response(null, { status: 204 }) } }",
     compatibilityDate: "2026-04-01",
     d1Databases: { DB: D1_ID },
-    d1Persist: join(persist, "v3", "d1"),
+    d1Persist: join(persistTo, "v3", "d1"),
     kvNamespaces: { KEYS_KV: KEYS_KV_ID },
-    kvPersist: join(persist, "v3", "kv"),
+    kvPersist: join(persistTo, "v3", "kv"),
   });
+  const db = (await mf.getD1Database("DB")) as unknown as D1Database;
+  const kv = (await mf.getKVNamespace("KEYS_KV")) as unknown as KVNamespace;
+  return { db, kv, dispose: () => mf.dispose() };
+}
+
+export function cliPaths(): { root: string; persist: string } {
+  const { values } = parseArgs({ options: { "persist-to": { type: "string", default: ".wrangler/state" }, root: { type: "string", default: "." } } });
+  const root = resolve(values.root ?? ".");
+  return { root, persist: resolve(root, values["persist-to"] ?? ".wrangler/state") };
+}
+
+async function main(): Promise<void> {
+  const { root, persist } = cliPaths();
+  const state = await openLocalState(persist);
   try {
-    const db = (await mf.getD1Database("DB")) as unknown as D1Database;
-    const keys = await seedDev(db, join(root, ".dev-keys.json"));
-    await anchorAuditHead(db, (await mf.getKVNamespace("KEYS_KV")) as unknown as KVNamespace);
+    const keys = await seedDev(state.db, join(root, ".dev-keys.json"));
+    await anchorAuditHead(state.db, state.kv);
     const addedVars = ensureEncryptionKey(join(root, ".dev.vars"));
     console.log(`Dev tenant ${keys.tenantId} (keys kept in .dev-keys.json, git-ignored):`);
     console.log(`  service key: ${keys.service?.key}`);
     console.log(`  admin key:   ${keys.admin?.key}`);
     if (addedVars) console.log("  added a dev CONTENT_ENCRYPTION_KEYS to .dev.vars");
   } finally {
-    await mf.dispose();
+    await state.dispose();
   }
 }
 

@@ -18,11 +18,11 @@ const csvCell = (s: string): string => `"${s.replace(/"/g, '""')}"`;
 /** Simulated outcomes: the weak model fails with probability = label, the strong one 5% of the time. */
 export function heldoutCsv(rows: readonly RouterTrainingExample[], seed: number): string {
   const rng = mulberry32(seed ^ 0x5eed);
-  const lines = ["prompt,small,frontier"];
+  const lines = ["prompt,small,frontier,label_complexity"];
   for (const r of rows) {
     const weakOk = rng() >= (r.complexity ?? 0.5);
     const strongOk = rng() >= 0.05;
-    lines.push(`${csvCell(r.prompt)},${weakOk},${strongOk}`);
+    lines.push(`${csvCell(r.prompt)},${weakOk},${strongOk},${r.complexity ?? ""}`);
   }
   return lines.join("\n") + "\n";
 }

@@ -1,6 +1,7 @@
 /**
  * Offline router evaluation in RouteLLM's terms (APGR, CPT(50%), CPT(80%)).
  * Usage: npm run router:eval -- --data FILE.csv --weak COLUMN --strong COLUMN [--model FILE.onnx] [--json OUT]
+ *        [--score-column COL]  route by a numeric column instead of the model (e.g. label_complexity: the ceiling)
  * Prompt-only routing sweeps the complexity threshold; when `<weak>_response` is present the
  * cascade (verify the weak answer, escalate on failure) is reported too.
  */
@@ -13,15 +14,15 @@ import { parseEvalCsv } from "./lib/eval-csv";
 import { referenceBackend, SHIPPED_MODEL } from "./lib/reference-backend";
 import { cascadeReport, routingReport, type EvalItem, type RoutingReport } from "./lib/routellm-metrics";
 
-export async function evaluate(csv: string, weak: string, strong: string, model: string | URL, progress = false): Promise<Record<string, RoutingReport | number>> {
-  const rows = parseEvalCsv(csv, weak, strong);
+export async function evaluate(csv: string, weak: string, strong: string, model: string | URL, progress = false, scoreColumn?: string): Promise<Record<string, RoutingReport | number>> {
+  const rows = parseEvalCsv(csv, weak, strong, scoreColumn);
   const backend = referenceBackend(model);
   const bar = progress ? new cliProgress.SingleBar({ format: "routing {bar} {value}/{total}" }, cliProgress.Presets.shades_classic) : null;
   bar?.start(rows.length, 0);
   const items: EvalItem[] = [];
   for (const r of rows) {
     const c = await classifyInput(backend, { prompt: r.prompt }, "eval");
-    const item: EvalItem = { score: c.complexity, weakOk: r.weakOk, strongOk: r.strongOk };
+    const item: EvalItem = { score: r.score ?? c.complexity, weakOk: r.weakOk, strongOk: r.strongOk };
     if (r.weakResponse !== undefined) item.draftAccepted = verifyDraft({ messages: [{ role: "user", content: r.prompt }] }, r.weakResponse, { complexity: c.complexity }).ok;
     items.push(item);
     bar?.increment();
@@ -35,9 +36,9 @@ export async function evaluate(csv: string, weak: string, strong: string, model:
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { data: { type: "string" }, weak: { type: "string" }, strong: { type: "string" }, model: { type: "string" }, json: { type: "string" } } });
+  const { values } = parseArgs({ options: { data: { type: "string" }, weak: { type: "string" }, strong: { type: "string" }, model: { type: "string" }, json: { type: "string" }, "score-column": { type: "string" } } });
   if (!values.data || !values.weak || !values.strong) throw new Error("usage: router:eval -- --data FILE.csv --weak COLUMN --strong COLUMN");
-  const report = await evaluate(readFileSync(values.data, "utf8"), values.weak, values.strong, values.model ?? SHIPPED_MODEL, process.stderr.isTTY);
+  const report = await evaluate(readFileSync(values.data, "utf8"), values.weak, values.strong, values.model ?? SHIPPED_MODEL, process.stderr.isTTY, values["score-column"]);
   for (const [mode, r] of Object.entries(report)) {
     if (typeof r === "number") continue;
     console.log(`${mode}: q(weak)=${pct(r.qWeak)} q(strong)=${pct(r.qStrong)} APGR=${r.apgr.toFixed(3)} CPT(50%)=${pct(r.cpt50)} CPT(80%)=${pct(r.cpt80)} (random router: APGR 0.500, CPT(50%) 50%, CPT(80%) 80%)`);

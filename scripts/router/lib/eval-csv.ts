@@ -9,9 +9,11 @@ export interface EvalRow {
   weakOk: boolean;
   strongOk: boolean;
   weakResponse?: string;
+  /** From `--score-column`: a precomputed routing score (e.g. authored labels, for a ceiling). */
+  score?: number;
 }
 
-export function parseEvalCsv(text: string, weak: string, strong: string): EvalRow[] {
+export function parseEvalCsv(text: string, weak: string, strong: string, scoreColumn?: string): EvalRow[] {
   const records = z.array(z.record(z.string(), z.string())).parse(parse(text, { columns: true, skip_empty_lines: true, trim: false }));
   const first = records[0] ?? {};
   for (const col of ["prompt", weak, strong]) if (!(col in first)) throw new Error(`eval csv: missing column "${col}"`);
@@ -24,6 +26,7 @@ export function parseEvalCsv(text: string, weak: string, strong: string): EvalRo
     const row: EvalRow = { prompt: r.prompt ?? "", weakOk: flag(weak), strongOk: flag(strong) };
     const resp = r[`${weak}_response`];
     if (resp !== undefined) row.weakResponse = resp;
+    if (scoreColumn) row.score = Number(r[scoreColumn]);
     return row;
   });
 }

@@ -3,8 +3,11 @@
  * is the request path of docs/architecture: request id and timing, errors, CORS, public
  * health, authentication, role x route policy, rate limits and budgets, then the API.
  */
-import { Hono } from "hono";
+import { Hono, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "./app-env";
+import type { AccessEnv } from "./auth/access-env";
+import { authorize } from "./middleware/authorize";
+import { adminRoutes, ADMIN_MOUNT } from "./routes/admin";
 import { requestId } from "./middleware/request-id";
 import { onError, onNotFound } from "./middleware/error-handler";
 import { auth } from "./middleware/auth";
@@ -23,12 +26,21 @@ export function createApp() {
   app.route("/", healthRoutes);
 
   const api = new Hono<AppEnv>();
-  api.use("*", auth() as unknown as Parameters<typeof api.use>[1]);
+  api.use("*", access(auth()), access(authorize()));
   api.route("/", chatCompletionsRoutes);
   api.route("/", embeddingsRoutes);
   api.route("/", modelsRoutes);
   api.route("/", guardrailsCheckRoutes);
   api.route("/", usageRoutes);
+  api.route(ADMIN_MOUNT, adminRoutes as unknown as Hono<AppEnv>);
   app.route("/", api);
   return app;
+}
+
+/**
+ * Access-control middleware is typed against AccessEnv (AppEnv plus the variables it sets,
+ * e.g. `limits`), which AppEnv declares as optional; the runtime context is the same object.
+ */
+function access(mw: MiddlewareHandler<AccessEnv>): MiddlewareHandler<AppEnv> {
+  return mw as unknown as MiddlewareHandler<AppEnv>;
 }

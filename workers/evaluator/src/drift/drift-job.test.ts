@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { consumeBatch } from "../consume-batch";
+import { DRIFT_CRON } from "../scheduled";
 import { usageEvent } from "../testing/events";
-import { fakeBatch } from "../testing/fake-batch";
-import { startD1 } from "../testing/harness";
-import { runDrift, windowsFor } from "./drift-job";
+import { startEvaluator, type EvaluatorHarness } from "../testing/harness";
+import { windowsFor } from "./drift-job";
 
-let d1: Awaited<ReturnType<typeof startD1>>;
+let h: EvaluatorHarness;
 const RUN_AT = Date.parse("2026-11-27T00:07:00Z");
 const HOUR = 3_600_000;
 
@@ -20,14 +19,15 @@ function events(prefix: string, n: number, from: number, span: number, complexit
   );
 }
 
+const asMessages = (evs: ReturnType<typeof events>) => evs.map((e) => ({ id: e.requestId, body: e }));
+
 beforeAll(async () => {
-  d1 = await startD1();
-  const deps = { db: d1.db, judges: [], sampling: { default: 0, rules: [] }, fetch: () => Promise.reject(new Error("offline")), credential: () => undefined, concurrency: 8, maxJudgeAttempts: 1, now: () => RUN_AT };
+  h = await startEvaluator();
   // Baseline: mostly easy prompts over the previous days; last hour: mostly hard ones.
-  await consumeBatch(fakeBatch(events("base", 150, RUN_AT - 3 * 24 * HOUR, 2 * 24 * HOUR, (i) => (i % 10) / 25)), deps);
-  await consumeBatch(fakeBatch(events("now", 60, RUN_AT - HOUR - 7 * 60_000, HOUR - 1, (i) => 0.5 + (i % 10) / 21)), deps);
+  await h.queue(asMessages(events("base", 200, RUN_AT - 3 * 24 * HOUR, 2 * 24 * HOUR, (i) => (i % 10) / 25)));
+  await h.queue(asMessages(events("now", 60, RUN_AT - HOUR - 7 * 60_000, HOUR - 1, (i) => 0.5 + (i % 10) / 21)));
 });
-afterAll(() => d1.dispose());
+afterAll(() => h.dispose());
 
 describe("drift job", () => {
   it("computes hourly and daily windows from the cron time", () => {
@@ -38,8 +38,8 @@ describe("drift job", () => {
   });
 
   it("stores PSI/KL snapshots and marks the shifted complexity and intent mix as alerts", async () => {
-    expect(await runDrift(d1.db, RUN_AT, 0.2, RUN_AT)).toBeGreaterThan(0);
-    const { results } = await d1.db
+    await h.scheduled(DRIFT_CRON, new Date(RUN_AT));
+    const { results } = await h.db
       .prepare("SELECT period, metric, psi, kl, alert FROM drift_snapshots WHERE tenant_id = 't-drift' AND period = 'hour' ORDER BY metric")
       .all<{ metric: string; psi: number; kl: number; alert: number }>();
     const byMetric = Object.fromEntries(results.map((r) => [r.metric, r]));

@@ -66,7 +66,7 @@ export async function loadPriceBook(db: D1Database, tenantIds: readonly string[]
     const own = chunk.length ? `tenant_id IN (${marks})` : "0";
     return db.prepare(`SELECT tenant_id, model, effective_from, pricing_json FROM model_prices WHERE ${n === 0 ? `tenant_id = '*' OR ` : ""}${own}`).bind(...chunk);
   });
-  const results = await db.batch(statements);
+  const results = statements.length === 1 ? [await (statements[0] as D1PreparedStatement).all()] : await db.batch(statements);
   return new PriceBook(z.array(PriceRowSchema).parse(results.flatMap((r) => r.results)));
 }
 

@@ -13,7 +13,7 @@ vi.mock("cloudflare:workers", () => ({ DurableObject: class {}, env: {} }));
 /** Public routes of the issue, listed here until every one is registered in createApp(). */
 const DOCUMENTED_ROUTES: [string, string][] = [
   ["POST", "/v1/chat/completions"], ["POST", "/v1/embeddings"], ["GET", "/v1/models"], ["POST", "/v1/route"],
-  ["POST", "/v1/guardrails/check"], ["GET", "/v1/usage"], ["GET", "/v1/requests/:id"], ["GET", "/healthz"], ["DELETE", "/v1/cache"],
+  ["POST", "/v1/guardrails/check"], ["GET", "/v1/usage"], ["GET", "/v1/usage.csv"], ["GET", "/v1/requests/:id"], ["GET", "/healthz"], ["DELETE", "/v1/cache"],
 ];
 
 const registered = (app: { routes: { method: string; path: string }[] }, prefix = ""): [string, string][] =>
@@ -38,6 +38,7 @@ const EXPECTED: Record<string, Who[]> = {
   "POST /v1/route": ["service", "developer"],
   "POST /v1/guardrails/check": ["service", "developer"],
   "GET /v1/usage": ["developer", "viewer", "admin", "op"],
+  "GET /v1/usage.csv": ["developer", "viewer", "admin", "op"],
   "GET /v1/requests/:id": ["developer", "viewer", "admin", "op"],
   "DELETE /v1/cache": ["developer", "admin", "op"],
   "POST /admin/v1/tenants": ["op"],

@@ -35,6 +35,7 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: "POST", path: "/v1/route", roles: MODEL_CALLERS },
   { method: "POST", path: "/v1/guardrails/check", roles: MODEL_CALLERS },
   { method: "GET", path: "/v1/usage", roles: USAGE_READERS },
+  { method: "GET", path: "/v1/usage.csv", roles: USAGE_READERS },
   { method: "GET", path: "/v1/requests/:id", roles: USAGE_READERS },
   { method: "DELETE", path: "/v1/cache", roles: ["developer", "admin"] },
   { method: "POST", path: "/admin/v1/tenants", roles: ADMIN, scope: OPERATOR_SCOPE },

@@ -6,17 +6,12 @@
  */
 import type { Embedder } from "./embedder";
 import { shippedLocalEmbedder } from "./local/shipped-embedder";
-import { WorkersAiEmbedder, type WorkersAiModel } from "./workers-ai/workers-ai-embedder";
+import { embedderChoice } from "./create-embedder-choice";
+import { WorkersAiEmbedder } from "./workers-ai/workers-ai-embedder";
 
 export interface EmbedderEnv {
   AI?: Ai;
   CACHE_EMBEDDER?: string;
-}
-
-export function embedderChoice(value: string | undefined): { kind: "local" } | { kind: "workers-ai"; model: WorkersAiModel } {
-  if (value === "workers-ai" || value === "workers-ai:bge-base") return { kind: "workers-ai", model: "@cf/baai/bge-base-en-v1.5" };
-  if (value === "workers-ai:bge-m3") return { kind: "workers-ai", model: "@cf/baai/bge-m3" };
-  return { kind: "local" };
 }
 
 export function createEmbedder(env: EmbedderEnv): Embedder {

@@ -6,10 +6,10 @@
  */
 import { normalizeForDetection } from "../normalize";
 import { decodeBase64Text } from "../pii/encoded";
+import { tokenRuns } from "../pii/runs";
 
 const LEET: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", $: "s", "!": "i", "|": "l" };
 const SPACED = /(?<![\p{L}\d])(?:[\p{L}\d][ .\-_*]{1,3}){3,}[\p{L}\d](?![\p{L}\d])/gu;
-const BASE64 = /[A-Za-z0-9+/]{16,}={0,2}/g;
 const MAX_VIEW_CHARS = 100_000;
 
 /** Keeps head and tail of very long texts: attacks sit at the edges, and time must stay bounded. */
@@ -36,6 +36,7 @@ const MORSE: Record<string, string> = {
 
 /** Morse (".. --. -. --- .-. .") when the text is mostly dots and dashes; words split on 2+ spaces or "/". */
 function decodeMorse(text: string): string | null {
+  if (!/^[\s.\-/]{12}/.test(text.trimStart())) return null;
   const sig = text.replace(/\s/g, "");
   if (sig.length < 12 || (sig.match(/[.\-\/]/g)?.length ?? 0) < sig.length * 0.9) return null;
   return text
@@ -47,9 +48,9 @@ function decodeMorse(text: string): string | null {
 
 function decodedBlobs(text: string): string {
   const out: string[] = [];
-  for (const m of text.matchAll(BASE64)) {
+  for (const [start, end] of tokenRuns(text, 16, 64)) {
     if (out.length >= 16) break;
-    const d = decodeBase64Text(m[0]);
+    const d = decodeBase64Text(text.slice(start, end));
     if (d !== null) out.push(d);
   }
   return out.join("\n");
@@ -75,10 +76,8 @@ export function viewsOf(text: string): TextViews {
     const spaced = despace(plain);
     if (spaced !== plain) extra.add(spaced);
   }
-  if (/[A-Za-z0-9+/]{16,}/.test(text)) {
-    const decoded = decodedBlobs(normalized).toLowerCase();
-    if (decoded) extra.add(decoded);
-  }
+  const decoded = decodedBlobs(normalized).toLowerCase();
+  if (decoded) extra.add(decoded);
   const morse = decodeMorse(plain);
   if (morse) extra.add(morse);
   return { plain, extra: [...extra] };

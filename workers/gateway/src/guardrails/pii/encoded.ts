@@ -1,8 +1,8 @@
 import type { RawFinding } from "../types";
-import { matches } from "./context";
+import { tokenRuns } from "./runs";
 
 // Base64 blobs long enough to carry an email or a card number.
-const BASE64 = /(?<![A-Za-z0-9+/=])(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?(?![A-Za-z0-9+/=])/g;
+const BASE64 = /^(?:[A-Za-z0-9+/]{4}){4,}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 const MAX_BLOBS = 64;
 
 /** Decodes base64 to text when the result is printable UTF-8; otherwise null. */
@@ -24,13 +24,14 @@ export function decodeBase64Text(blob: string): string | null {
 export function findEncoded(text: string, detectInner: (decoded: string) => RawFinding[]): RawFinding[] {
   const out: RawFinding[] = [];
   let n = 0;
-  for (const m of matches(BASE64, text)) {
+  for (const [start, end] of tokenRuns(text, 16)) {
+    const blob = text.slice(start, end);
+    if (!BASE64.test(blob)) continue;
     if (++n > MAX_BLOBS) break;
-    if (!/[0-9+/=]/.test(m[0]) && !/[a-z]/.test(m[0])) continue;
-    const decoded = decodeBase64Text(m[0]);
+    const decoded = decodeBase64Text(blob);
     if (decoded === null) continue;
     const best = detectInner(decoded).sort((a, b) => b.score - a.score)[0];
-    if (best) out.push({ type: best.type, start: m.index, end: m.index + m[0].length, score: best.score * 0.95 });
+    if (best) out.push({ type: best.type, start, end, score: best.score * 0.95 });
   }
   return out;
 }

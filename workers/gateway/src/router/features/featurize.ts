@@ -75,8 +75,10 @@ function addCharGrams(out: Float32Array, tokens: readonly string[]): void {
   const seed = step(FNV_OFFSET, "c3:");
   for (const t of tokens) {
     if (t === "<num>") continue;
-    const w = `<${t}>`;
-    for (let i = 0; i + 3 <= w.length; i++) bump(step(seed, w, i, i + 3));
+    // Grams of "<" + t + ">" without building the padded string.
+    const last = t.length + 1;
+    const code = (j: number): number => (j === 0 ? 60 : j === last ? 62 : t.charCodeAt(j - 1));
+    for (let i = 0; i + 2 <= last; i++) bump(Math.imul(Math.imul(Math.imul(seed ^ code(i), 0x01000193) ^ code(i + 1), 0x01000193) ^ code(i + 2), 0x01000193));
   }
   flush(out);
 }

@@ -42,8 +42,21 @@ function lexiconHits(tokens: readonly string[], set: ReadonlySet<string>): numbe
   return n;
 }
 
-function languageShares(tokens: readonly string[]): [number, number, number, number] {
-  const hits = (["en", "es", "fr", "de"] as const).map((l) => lexiconHits(tokens, STOPWORDS[l]));
+// One pass over the tokens for all lexicons: bit i set = token is in LEXICONS[i].
+const LEXICONS = [CONSTRAINT_WORDS, MULTISTEP_WORDS, HARD_WORDS, EASY_WORDS, STOPWORDS.en, STOPWORDS.es, STOPWORDS.fr, STOPWORDS.de] as const;
+const MASKS = new Map<string, number>();
+LEXICONS.forEach((set, i) => set.forEach((w) => MASKS.set(w, (MASKS.get(w) ?? 0) | (1 << i))));
+
+function allLexiconHits(tokens: readonly string[]): number[] {
+  const hits = new Array<number>(LEXICONS.length).fill(0);
+  for (const t of tokens) {
+    const m = MASKS.get(t);
+    if (m) for (let i = 0; i < LEXICONS.length; i++) if (m & (1 << i)) hits[i]!++;
+  }
+  return hits;
+}
+
+function languageShares(hits: readonly number[]): [number, number, number, number] {
   const total = hits.reduce((a, b) => a + b, 0) || 1;
   return [hits[0]! / total, hits[1]! / total, hits[2]! / total, hits[3]! / total];
 }
@@ -66,7 +79,8 @@ export function numericFeatures({ raw, tokens, context, turns }: NumericInput): 
   const chars = raw.length || 1;
   const codeMarkers = CODE_PATTERNS.reduce((n, re) => n + count(raw, re), 0);
   const avgLen = tokens.length ? tokens.reduce((n, t) => n + t.length, 0) / tokens.length : 0;
-  const [en, es, fr, de] = languageShares(tokens);
+  const lex = allLexiconHits(tokens);
+  const [en, es, fr, de] = languageShares(lex.slice(4));
   return [
     Math.min(1, Math.log1p(raw.length) / 10),
     Math.min(1, Math.log1p(tokens.length) / 8),
@@ -75,10 +89,10 @@ export function numericFeatures({ raw, tokens, context, turns }: NumericInput): 
     sq(count(raw, /[+*/=^%<>×÷√∑∫]|(?<=\s)-(?=\s)|\b(times|plus|minus|percent|divided|sum|product)\b/gi), 4),
     sq(codeMarkers, 4),
     sq(count(raw, /[?¿]/g), 2),
-    sq(lexiconHits(tokens, CONSTRAINT_WORDS), 3),
-    sq(lexiconHits(tokens, MULTISTEP_WORDS), 3),
-    sq(lexiconHits(tokens, HARD_WORDS), 2),
-    sq(lexiconHits(tokens, EASY_WORDS), 2),
+    sq(lex[0]!, 3),
+    sq(lex[1]!, 3),
+    sq(lex[2]!, 2),
+    sq(lex[3]!, 2),
     sq(count(raw, /^\s*(?:[-*•]|\d+[.)])\s+/gm), 3),
     count(raw, /(^|\n)\s*\(?[A-Da-d][).:]\s+\S/g) >= 3 ? 1 : 0,
     Math.min(1, Math.log1p(count(raw, /\n/g)) / 5),

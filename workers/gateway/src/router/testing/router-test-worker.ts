@@ -30,7 +30,12 @@ async function bench(prompt: string, iterations: number): Promise<Response> {
   let sink = 0;
   for (let i = 0; i < iterations; i++) sink += (await backend(featurize({ prompt: prompt + (i % 2 ? " " : "") }))).complexity;
   const t1 = performance.now();
-  return Response.json({ iterations, totalMs: t1 - t0, sink });
+  for (let i = 0; i < iterations; i++) sink += featurize({ prompt: prompt + (i % 2 ? " " : "") })[0]!;
+  const t2 = performance.now();
+  const x = featurize({ prompt });
+  for (let i = 0; i < iterations; i++) sink += (await backend(x)).complexity;
+  const t3 = performance.now();
+  return Response.json({ iterations, totalMs: t1 - t0, featurizeMs: t2 - t1, modelMs: t3 - t2, sink });
 }
 
 export default {

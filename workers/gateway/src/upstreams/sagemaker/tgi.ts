@@ -6,7 +6,8 @@
  * to a tool-capable model) and usage is reported as null (the gateway counts tokens itself).
  */
 import { z } from "zod";
-import { contentText, type ChatCompletionRequest, type ChatCompletionResponse, type ChatMessage } from "../../../../../shared/schemas/openai-chat";
+import { requireText } from "../content";
+import { type ChatCompletionRequest, type ChatCompletionResponse, type ChatMessage } from "../../../../../shared/schemas/openai-chat";
 import { UpstreamError } from "../upstream";
 
 export const DEFAULT_MAX_NEW_TOKENS = 1024;
@@ -21,7 +22,7 @@ export interface TgiRequest {
 export function chatTemplate(messages: readonly ChatMessage[]): string {
   const turns = messages.map((m) => {
     const calls = m.role === "assistant" && m.tool_calls?.length ? `\n${JSON.stringify(m.tool_calls.map((c) => c.function))}` : "";
-    return `<|${m.role === "developer" ? "system" : m.role}|>\n${contentText(m.content)}${calls}</s>\n`;
+    return `<|${m.role === "developer" ? "system" : m.role}|>\n${requireText(m.content, "sagemaker tgi payload")}${calls}</s>\n`;
   });
   return `${turns.join("")}<|assistant|>\n`;
 }

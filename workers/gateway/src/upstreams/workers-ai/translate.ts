@@ -3,7 +3,8 @@
  * Inputs: https://developers.cloudflare.com/workers-ai/models/ (messages, stream, max_tokens,
  * temperature, top_p, tools, response_format). Content must be a string for most models.
  */
-import { contentText, type ChatCompletionRequest, type ChatCompletionResponse, type ChatMessage, type ToolCall } from "../../../../../shared/schemas/openai-chat";
+import { requireText } from "../content";
+import { type ChatCompletionRequest, type ChatCompletionResponse, type ChatMessage, type ToolCall } from "../../../../../shared/schemas/openai-chat";
 import type { OpenAIUsage } from "../../../../../shared/schemas/openai-chat";
 import type { WorkersAIOutput, WorkersAIToolCall, WorkersAIUsage } from "./schemas";
 
@@ -24,7 +25,7 @@ export function toWorkersAIInputs(req: ChatCompletionRequest, stream: boolean): 
 
 function toMessage(m: ChatMessage): Record<string, unknown> {
   const role = m.role === "developer" ? "system" : m.role;
-  const out: Record<string, unknown> = { role, content: contentText(m.content) };
+  const out: Record<string, unknown> = { role, content: requireText(m.content, "workers-ai upstream") };
   if (m.role === "assistant" && m.tool_calls?.length) out.tool_calls = m.tool_calls;
   if (m.role === "tool") out.tool_call_id = m.tool_call_id;
   return out;

@@ -76,6 +76,14 @@ describe("workers-ai chat", () => {
     ]);
   });
 
+  it("refuses image parts with a 400 instead of dropping them", async () => {
+    const { bindings, calls } = fakeAI(replay("text"));
+    const image = { type: "image_url" as const, image_url: { url: "https://example.com/a.png" } };
+    const withImage: ChatCompletionRequest = { ...request, messages: [{ role: "user", content: [{ type: "text", text: "What is this?" }, image] }] };
+    await expect(upstream.chat(withImage, ctx(bindings))).rejects.toMatchObject({ status: 400, retryable: false });
+    expect(calls).toHaveLength(0);
+  });
+
   it("reports length when completion tokens reach max_tokens, and stringifies JSON-mode objects", async () => {
     const { bindings } = fakeAI(() => ({ response: { answer: 42 }, usage: { prompt_tokens: 5, completion_tokens: 100 } }));
     const { response } = await upstream.chat(request, ctx(bindings));

@@ -26,7 +26,8 @@ export const ibanRecognizer: Recognizer = {
       // Right length but wrong check digits: a mistyped IBAN is still an IBAN when labelled.
       else if (precededBy(text, m.index, CONTEXT, 30)) {
         const loose = longestValid(m[0], false);
-        if (loose > 0) out.push({ type: "IBAN_CODE", start: m.index, end: m.index + loose, score: 0.6 });
+        const named = precededBy(text, m.index, /\biban\b[^.\n]{0,16}$/i, 30);
+        if (loose > 0) out.push({ type: "IBAN_CODE", start: m.index, end: m.index + loose, score: named ? 0.85 : 0.6 });
       }
     }
     return out;

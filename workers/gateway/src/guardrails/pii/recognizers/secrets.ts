@@ -1,5 +1,6 @@
 import type { PiiEntityType, RawFinding, Recognizer } from "../../types";
 import { matches } from "../context";
+import { tokenRuns } from "../runs";
 
 // Vendor key shapes (gitleaks/trufflehog rule families), most specific first.
 const KEYS: Array<[RegExp, PiiEntityType, number]> = [
@@ -20,7 +21,6 @@ const KEYS: Array<[RegExp, PiiEntityType, number]> = [
 // "password: X", "pwd=X", "secret 'X'": the value after a credential label.
 const LABELLED = /\b(?:password|passwd|pwd|passcode|passphrase|secret|api[_ -]?key|token|access[_ -]?key|client[_ -]?secret|kennwort|passwort|mot de passe|contraseña)\b(?:\s+(?:is|was|attempt string revealed|of|for \w+))?\s*[:=]?\s*(['"]?)([^\s'",;]{6,128})\1/gi;
 const CREDENTIAL_PAIR = /[\w.+-]+@[\w-]+(?:\.[\w-]+)+\s*(?:\/|:|\|)\s*([^\s'"]{6,64})/g;
-const TOKEN = /(?<![\w/+=-])[A-Za-z0-9_\-+/=]{24,256}(?![\w/+=-])/g;
 
 /** Shannon entropy in bits per char; random keys sit near log2(alphabet), prose far lower. */
 export function entropy(s: string): number {
@@ -55,14 +55,14 @@ export const secretsRecognizer: Recognizer = {
       out.push({ type: "SECRET", start, end: start + trimmed, score: 0.8 });
     }
     // "user@example.com / hunter2!" and "login: alice@x.io:Secr3t" - credential pairs.
-    for (const m of matches(CREDENTIAL_PAIR, text)) {
+    for (const m of text.includes("@") ? matches(CREDENTIAL_PAIR, text) : []) {
       const value = (m[1] ?? "").replace(/[.,]$/, "");
       if (!/[^A-Za-z]/.test(value)) continue;
       const start = m.index + m[0].length - (m[1] ?? "").length;
       out.push({ type: "SECRET", start, end: start + value.length, score: 0.7 });
     }
-    for (const m of matches(TOKEN, text)) {
-      if (highEntropy(m[0])) out.push({ type: "SECRET", start: m.index, end: m.index + m[0].length, score: 0.6 });
+    for (const [start, end] of tokenRuns(text, 24)) {
+      if (end - start <= 256 && highEntropy(text.slice(start, end))) out.push({ type: "SECRET", start, end, score: 0.6 });
     }
     return out;
   },

@@ -1,0 +1,70 @@
+import { describe, expect, it } from "vitest";
+import { CachePolicySchema } from "../settings";
+import { chat, scope } from "../testing/fixtures";
+import { canonicalJson } from "./canonical-json";
+import { computeCacheKeys, temperatureBucket } from "./cache-key";
+
+const policy = CachePolicySchema.parse({});
+const keys = (req = chat("hi there"), s = scope(), model = "tier:small", gen = "0.0") => computeCacheKeys(req, model, s, policy, gen);
+
+describe("computeCacheKeys", () => {
+  it("puts the tenant in clear at the front of every key and namespace", async () => {
+    const k = await keys(chat("q"), scope("t:weird/id"));
+    expect(k.exactKey.startsWith("cache:v1:t%3Aweird%2Fid:")).toBe(true);
+    expect(k.namespace.startsWith("t%3Aweird%2Fid/")).toBe(true);
+  });
+
+  it("changes the exact key with anything that changes the answer", async () => {
+    const base = (await keys()).exactKey;
+    const variants = [
+      chat("hi there", { temperature: 0.2 }),
+      chat("hi there", { top_p: 0.5 }),
+      chat("hi there", { max_tokens: 10 }),
+      chat("hi there", { stop: ["\n"] }),
+      chat("hi there", { seed: 7 }),
+      chat("hi there", { n: 2 }),
+      chat("hi there", { tool_choice: "none" }),
+      chat("hi there", { response_format: { type: "json_object" } }),
+      chat("hi there", { tools: [{ type: "function", function: { name: "f" } }] }),
+      chat("hi there?"),
+    ];
+    for (const v of variants) expect((await keys(v)).exactKey).not.toBe(base);
+    expect((await keys(chat("hi there"), scope(), "tier:large")).exactKey).not.toBe(base);
+    expect((await keys(chat("hi there"), scope("t-other"))).exactKey).not.toBe(base);
+    expect((await keys(chat("hi there"), scope(), "tier:small", "1.0")).exactKey).not.toBe(base);
+  });
+
+  it("ignores transport fields and equivalent spellings", async () => {
+    const base = (await keys(chat("hi there", { max_tokens: 10 }))).exactKey;
+    expect((await keys(chat("hi there", { max_tokens: 10, stream: true, user: "u", metadata: { a: "b" } }))).exactKey).toBe(base);
+    expect((await keys(chat("hi there", { max_completion_tokens: 10 }))).exactKey).toBe(base);
+    expect((await keys(chat("  hi there \n", { max_tokens: 10 }))).exactKey).toBe(base);
+  });
+
+  it("fingerprint ignores the last user turn and buckets temperature", async () => {
+    const a = await keys(chat("How do I reset my password?"));
+    const b = await keys(chat("How can I reset my password?"));
+    expect(a.fingerprint).toBe(b.fingerprint);
+    expect(a.namespace).toBe(b.namespace);
+    expect((await keys(chat("x", { temperature: 0.3 }))).fingerprint).toBe((await keys(chat("x", { temperature: 0.5 }))).fingerprint);
+    expect((await keys(chat("x", { temperature: 0.3 }))).fingerprint).not.toBe((await keys(chat("x", { temperature: 0.9 }))).fingerprint);
+    expect(temperatureBucket(undefined)).toBe("t2");
+  });
+
+  it("scopes by feature by default and by key only when asked", async () => {
+    const a = await keys(chat("q"), scope("t", { feature: "a" }));
+    const b = await keys(chat("q"), scope("t", { feature: "b" }));
+    expect(a.namespace).not.toBe(b.namespace);
+    const k1 = await keys(chat("q"), scope("t", { keyId: "k1" }));
+    const k2 = await keys(chat("q"), scope("t", { keyId: "k2" }));
+    expect(k1.exactKey).toBe(k2.exactKey);
+    const byKey = { ...policy, scopeBy: { ...policy.scopeBy, key: true } };
+    expect((await computeCacheKeys(chat("q"), "m", scope("t", { keyId: "k1" }), byKey, "0")).exactKey).not.toBe(
+      (await computeCacheKeys(chat("q"), "m", scope("t", { keyId: "k2" }), byKey, "0")).exactKey,
+    );
+  });
+
+  it("canonical JSON sorts keys and drops nulls", () => {
+    expect(canonicalJson({ b: 1, a: { d: null, c: [2, 1] } })).toBe('{"a":{"c":[2,1]},"b":1}');
+  });
+});

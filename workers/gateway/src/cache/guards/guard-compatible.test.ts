@@ -1,0 +1,37 @@
+import { describe, expect, it } from "vitest";
+import { guardCompatible } from "./guard-compatible";
+
+describe("guardCompatible", () => {
+  const refuse: Array<[string, string, string]> = [
+    ["How do I enable two-factor login?", "How do I disable two-factor login?", "polarity"],
+    ["Is the API rate limited?", "Is the API not rate limited?", "negation"],
+    ["Why doesn't my build run?", "Why does my build run?", "negation"],
+    ["Book flights to Paris on May 3", "Book flights to Paris on May 4", "numbers"],
+    ["Book flights to Paris on May 3", "Book flights to London on May 3", "entities"],
+    ["What is the weather on Monday?", "What is the weather on Tuesday?", "dates"],
+    ["What is the weather today?", "What is the weather tomorrow?", "dates"],
+    ["Convert 100 dollars into $ bills", "Convert 100 dollars into € bills", "currency"],
+    ["Summarize the report for three teams", "Summarize the report for two teams", "numbers"],
+    ["Show sales for March 2023", "Show sales for April 2023", "dates"],
+    ["Email <PERSON_1> the invoice", "Email <EMAIL_1> the invoice", "placeholders"],
+    ["Explain error E1234 in the logs", "Explain error E1235 in the logs", "numbers"],
+    ["how do I upload a file", "how do I download a file", "polarity"],
+  ];
+  it.each(refuse)("refuses %j vs %j (%s)", (a, b, reason) => {
+    expect(guardCompatible(a, b)).toEqual({ ok: false, reason });
+    expect(guardCompatible(b, a).ok).toBe(false);
+  });
+
+  const accept: Array<[string, string]> = [
+    ["How do I reset my password?", "How can I reset my password?"],
+    ["What is the capital of France?", "what's the capital city of France"],
+    ["Flights to Paris on May 3", "I need flights to paris on may 3rd"],
+    ["One player tries to tackle another", "A player tries to tackle another"],
+    ["You may want to restart the server", "Maybe restart the server"],
+    ["Email <PERSON_1> the invoice", "Send <PERSON_2> the invoice by email"],
+    ["Is it OK to store tokens in localStorage?", "Is it okay to keep tokens in localStorage?"],
+  ];
+  it.each(accept)("accepts %j vs %j", (a, b) => {
+    expect(guardCompatible(a, b)).toEqual({ ok: true });
+  });
+});

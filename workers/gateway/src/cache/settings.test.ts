@@ -1,0 +1,24 @@
+import { describe, expect, it } from "vitest";
+import { CacheSettingsSchema, DEFAULT_SEMANTIC_THRESHOLD, resolvePolicy } from "./settings";
+
+describe("cache settings", () => {
+  it("fills defaults from an empty object", () => {
+    const s = CacheSettingsSchema.parse({});
+    expect(s.defaults).toMatchObject({ enabled: true, threshold: DEFAULT_SEMANTIC_THRESHOLD, ttlSeconds: 86_400, scopeBy: { feature: true, key: false } });
+  });
+
+  it("layers tenant then feature over defaults", () => {
+    const s = CacheSettingsSchema.parse({
+      defaults: { ttlSeconds: 600 },
+      tenants: { acme: { threshold: 0.95, scopeBy: { endUser: true }, features: { legal: { semantic: false, ttlSeconds: 120 } } } },
+    });
+    expect(resolvePolicy(s, "acme", "legal")).toMatchObject({ threshold: 0.95, semantic: false, ttlSeconds: 120, scopeBy: { endUser: true, feature: true } });
+    expect(resolvePolicy(s, "acme", "chat")).toMatchObject({ threshold: 0.95, semantic: true, ttlSeconds: 600 });
+    expect(resolvePolicy(s, "other", "legal")).toMatchObject({ threshold: DEFAULT_SEMANTIC_THRESHOLD, ttlSeconds: 600 });
+  });
+
+  it("rejects out-of-range values", () => {
+    expect(CacheSettingsSchema.safeParse({ defaults: { threshold: 1.5 } }).success).toBe(false);
+    expect(CacheSettingsSchema.safeParse({ defaults: { ttlSeconds: 10 } }).success).toBe(false);
+  });
+});
