@@ -16,7 +16,7 @@ const GENERATORS: Array<[PiiEntityType, () => string]> = [
   ["CREDIT_CARD", () => faker.finance.creditCardNumber({ issuer: faker.helpers.arrayElement(["visa", "mastercard", "amex", "discover"]) })],
   ["IBAN_CODE", () => faker.finance.iban({ formatted: faker.datatype.boolean() })],
   ["EMAIL_ADDRESS", () => faker.internet.email()],
-  ["PHONE_NUMBER", () => faker.helpers.arrayElement(["+1 ", ""]) + faker.helpers.fromRegExp(/[2-9][0-9]{2}-[2-9][0-9]{2}-[0-9]{4}/)],
+  ["PHONE_NUMBER", () => faker.phone.number()],
   ["US_SSN", () => faker.helpers.fromRegExp(/[1-5][0-9]{2}-[1-9][0-9]-[1-9][0-9]{3}/)],
   ["IP_ADDRESS", () => (faker.datatype.boolean() ? faker.internet.ipv4() : faker.internet.ipv6())],
 ];

@@ -12,6 +12,7 @@ import { redactChatRequest } from "../workers/gateway/src/guardrails/redact/reda
 import { DEFAULT_GUARDRAIL_SETTINGS } from "../workers/gateway/src/guardrails/settings";
 import type { PiiEntityType } from "../workers/gateway/src/guardrails/types";
 import type { ChatCompletionRequest } from "../shared/schemas/openai-chat";
+import { syntheticRecall } from "./guardrails-synthetic";
 
 const argIdx = process.argv.indexOf("--data");
 const DATA = argIdx > 0 ? (process.argv[argIdx + 1] ?? "") : new URL("../../shared/data", import.meta.url).pathname;
@@ -98,6 +99,8 @@ const { per, all } = benchPii();
 console.log("| entity | TP | FP | FN | precision | recall |\n| --- | --- | --- | --- | --- | --- |");
 for (const [k, v] of [...per].sort()) console.log(`| ${k} | ${v.tp} | ${v.fp} | ${v.fn} | ${f(v.tp / (v.tp + v.fp))} | ${f(v.tp / (v.tp + v.fn))} |`);
 console.log(`| **all (micro)** | ${all.tp} | ${all.fp} | ${all.fn} | ${f(all.tp / (all.tp + all.fp))} | ${f(all.tp / (all.tp + all.fn))} |`);
+console.log("\n| entity (generated values) | n | recall |\n| --- | --- | --- |");
+for (const r of syntheticRecall()) console.log(`| ${r.type} | ${r.n} | ${f(r.recall)} |`);
 const inj = benchInjection();
 console.log(`\njailbreak-dev TPR ${f(inj.tpr)} (n=${inj.n[0]}); notinject-dev FPR ${f(inj.fpr)} (n=${inj.n[1]}); stsb sentences FPR ${f(inj.generalFpr)} (n=${inj.n[2]}) at threshold 0.5`);
 const lat = benchLatency();

@@ -7,7 +7,7 @@ export { createResponseCache, type ResponseCache, type ResponseCacheDeps, type P
 export type { CacheLookupInput, CacheLookupResult, CacheStoreInput, CacheStatus, LookupContext } from "./types";
 export type { CacheScope } from "./cache-key/cache-key";
 export type { CacheEntry } from "./exact-cache/cache-entry";
-export { CacheSettingsSchema, CachePolicySchema, DEFAULT_CACHE_SETTINGS, DEFAULT_SEMANTIC_THRESHOLD, resolvePolicy, type CacheSettings, type CachePolicy } from "./settings";
+export { CacheSettingsSchema, CachePolicySchema, PartialPolicySchema, DEFAULT_POLICY, DEFAULT_CACHE_SETTINGS, DEFAULT_SEMANTIC_THRESHOLD, resolvePolicy, type CacheSettings, type CachePolicy } from "./settings";
 export { parseCacheDirectives, cacheResponseHeaders, type CacheDirectives } from "./cache-control";
 export { replayAsSse, replayChunks } from "./replay/replay-sse";
 export { shouldAudit } from "./audit";

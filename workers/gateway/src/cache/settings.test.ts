@@ -4,7 +4,7 @@ import { CacheSettingsSchema, DEFAULT_SEMANTIC_THRESHOLD, resolvePolicy } from "
 describe("cache settings", () => {
   it("fills defaults from an empty object", () => {
     const s = CacheSettingsSchema.parse({});
-    expect(s.defaults).toMatchObject({ enabled: true, threshold: DEFAULT_SEMANTIC_THRESHOLD, ttlSeconds: 86_400, scopeBy: { feature: true, key: false } });
+    expect(resolvePolicy(s, "any", null)).toMatchObject({ enabled: true, threshold: DEFAULT_SEMANTIC_THRESHOLD, ttlSeconds: 86_400, scopeBy: { feature: true, key: false } });
   });
 
   it("layers tenant then feature over defaults", () => {

@@ -7,44 +7,58 @@ import { z } from "zod";
 /** Chosen by the threshold sweep in docs/benchmarks/cache.md (local embedder, guards on). */
 export const DEFAULT_SEMANTIC_THRESHOLD = 0.92;
 
+const ScopeBySchema = z.object({ key: z.boolean(), endUser: z.boolean(), feature: z.boolean() });
+
+/** Every field required: what the cache runs with after layering. */
 export const CachePolicySchema = z.object({
-  enabled: z.boolean().default(true),
-  exact: z.boolean().default(true),
-  semantic: z.boolean().default(true),
+  enabled: z.boolean(),
+  exact: z.boolean(),
+  semantic: z.boolean(),
   /** Cosine similarity a semantic neighbour must reach (guards still apply). */
-  threshold: z.number().min(0.5).max(1).default(DEFAULT_SEMANTIC_THRESHOLD),
+  threshold: z.number().min(0.5).max(1),
   /** Lowest value `x-cache-threshold` may set; a client cannot loosen the cache below this. */
-  minThresholdOverride: z.number().min(0.5).max(1).default(0.85),
+  minThresholdOverride: z.number().min(0.5).max(1),
   /** KV enforces a 60 s minimum expiration TTL. */
-  ttlSeconds: z.number().int().min(60).max(30 * 86_400).default(86_400),
+  ttlSeconds: z.number().int().min(60).max(30 * 86_400),
   /** Above this temperature an answer is a sample, not the answer: neither looked up nor stored. */
-  maxTemperature: z.number().min(0).max(2).default(1),
-  allowHighTemperature: z.boolean().default(false),
+  maxTemperature: z.number().min(0).max(2),
+  allowHighTemperature: z.boolean(),
   /** Responses that call tools depend on the world at call time; off unless a tenant opts in. */
-  cacheToolCalls: z.boolean().default(false),
-  /** Requests holding PII placeholders replay an answer about another person's values. */
-  cacheWithPlaceholders: z.boolean().default(true),
+  cacheToolCalls: z.boolean(),
+  /** Off: requests holding PII placeholders are not cached (a replay restores this request's values into an answer about another's). */
+  cacheWithPlaceholders: z.boolean(),
   /** Partition the cache further than the tenant (the tenant is always part of the scope). */
-  scopeBy: z
-    .object({ key: z.boolean().default(false), endUser: z.boolean().default(false), feature: z.boolean().default(true) })
-    .prefault({}),
+  scopeBy: ScopeBySchema,
   /** Share of semantic hits marked for the evaluator's judge. */
-  auditRate: z.number().min(0).max(1).default(0.05),
+  auditRate: z.number().min(0).max(1),
   /** Neighbours checked (similarity order) before giving up. */
-  topK: z.number().int().min(1).max(20).default(4),
+  topK: z.number().int().min(1).max(20),
 });
 export type CachePolicy = z.infer<typeof CachePolicySchema>;
 
-const PartialPolicySchema = CachePolicySchema.partial().extend({
-  scopeBy: z.object({ key: z.boolean(), endUser: z.boolean(), feature: z.boolean() }).partial().optional(),
-});
+export const DEFAULT_POLICY: CachePolicy = {
+  enabled: true,
+  exact: true,
+  semantic: true,
+  threshold: DEFAULT_SEMANTIC_THRESHOLD,
+  minThresholdOverride: 0.85,
+  ttlSeconds: 86_400,
+  maxTemperature: 1,
+  allowHighTemperature: false,
+  cacheToolCalls: false,
+  cacheWithPlaceholders: true,
+  scopeBy: { key: false, endUser: false, feature: true },
+  auditRate: 0.05,
+  topK: 4,
+};
+
+/** What config may say at any layer: any subset, no defaults filled in (so layers don't reset each other). */
+export const PartialPolicySchema = CachePolicySchema.extend({ scopeBy: ScopeBySchema.partial() }).partial();
 type PartialPolicy = z.infer<typeof PartialPolicySchema>;
 
 export const CacheSettingsSchema = z.object({
-  defaults: CachePolicySchema.prefault({}),
-  tenants: z
-    .record(z.string(), PartialPolicySchema.extend({ features: z.record(z.string(), PartialPolicySchema).default({}) }))
-    .default({}),
+  defaults: PartialPolicySchema.default({}),
+  tenants: z.record(z.string(), PartialPolicySchema.extend({ features: z.record(z.string(), PartialPolicySchema).default({}) })).default({}),
 });
 export type CacheSettings = z.infer<typeof CacheSettingsSchema>;
 
@@ -52,8 +66,8 @@ export const DEFAULT_CACHE_SETTINGS: CacheSettings = CacheSettingsSchema.parse({
 
 export function resolvePolicy(settings: CacheSettings, tenantId: string, feature: string | null): CachePolicy {
   const tenant = settings.tenants[tenantId];
-  const layers: PartialPolicy[] = [tenant ?? {}, (feature !== null && tenant?.features[feature]) || {}];
-  let policy: CachePolicy = settings.defaults;
+  const layers: PartialPolicy[] = [settings.defaults, tenant ?? {}, (feature !== null && tenant?.features[feature]) || {}];
+  let policy: CachePolicy = DEFAULT_POLICY;
   for (const layer of layers) {
     const { scopeBy, ...rest } = layer;
     const defined = Object.fromEntries(Object.entries(rest).filter(([k, v]) => v !== undefined && k !== "features"));

@@ -49,7 +49,7 @@ export const CODE_PATTERNS: readonly RegExp[] = [
   /\b(def|class|function|return|import|const|let|var|public|static|void|fn|func|SELECT|FROM|WHERE)\b/g,
   /=>|::|->|\+\+|==|!=|&&|\|\|/g,
   /\b(Traceback|Exception|Error|undefined|null|NaN|segfault|stack trace)\b/g,
-  /\w+\(\)|\w+\.\w+\(/g,
+  /\w\(\)|(?<=\w)\.\w+\(/g,
 ];
 
 /** Stopwords per language for a cheap language guess (features only, not a detector). */

@@ -8,16 +8,6 @@ export function normalizeText(text: string): string {
   return unicode.toLowerCase().replace(/\s+/g, " ").trim();
 }
 
-export function normalizeTextSlow(text: string): string {
-  return text
-    .normalize("NFKD")
-    .replace(/[\u0300-\u036f]/g, "")
-    .normalize("NFKC")
-    .toLowerCase()
-    .replace(/\s+/g, " ")
-    .trim();
-}
-
 /** Word tokens: runs of letters/digits in any script; numbers kept as one class token. */
 export function wordTokens(normalized: string): string[] {
   const out: string[] = [];

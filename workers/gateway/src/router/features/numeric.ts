@@ -36,12 +36,6 @@ export const NUMERIC_FEATURES = [
 const sq = (x: number, scale: number): number => 1 - Math.exp(-x / scale);
 const count = (text: string, re: RegExp): number => (text.match(re) ?? []).length;
 
-function lexiconHits(tokens: readonly string[], set: ReadonlySet<string>): number {
-  let n = 0;
-  for (const t of tokens) if (set.has(t)) n++;
-  return n;
-}
-
 // One pass over the tokens for all lexicons: bit i set = token is in LEXICONS[i].
 const LEXICONS = [CONSTRAINT_WORDS, MULTISTEP_WORDS, HARD_WORDS, EASY_WORDS, STOPWORDS.en, STOPWORDS.es, STOPWORDS.fr, STOPWORDS.de] as const;
 const MASKS = new Map<string, number>();

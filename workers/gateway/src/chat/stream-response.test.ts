@@ -1,0 +1,96 @@
+import { describe, expect, it } from "vitest";
+import type { ChatCompletionChunk } from "../../../../shared/schemas/openai-chat";
+import { readSse } from "../../../../shared/sse";
+import type { OpenStream } from "../router/attempts/run-attempts";
+import type { OutputFilter } from "./output-filter";
+import { relayStream } from "./stream-response";
+
+const chunk = (delta: ChatCompletionChunk["choices"][number]["delta"], extra: Partial<ChatCompletionChunk> = {}, finish: string | null = null): ChatCompletionChunk => ({
+  id: "c1",
+  object: "chat.completion.chunk",
+  created: 1,
+  model: "upstream-model",
+  choices: [{ index: 0, delta, finish_reason: finish }],
+  ...extra,
+});
+
+function openStream(chunks: ChatCompletionChunk[], failAfter?: number): OpenStream {
+  let i = 1;
+  return {
+    first: chunks[0] as ChatCompletionChunk,
+    rest: {
+      async next() {
+        if (failAfter !== undefined && i >= failAfter) throw new Error("boom");
+        return i < chunks.length ? { done: false, value: chunks[i++] as ChatCompletionChunk } : { done: true, value: undefined };
+      },
+    },
+    abort: () => undefined,
+  };
+}
+
+/** Replaces <X_1> with "secret" across chunk boundaries, holding back partial placeholders. */
+const restoring: OutputFilter = {
+  text: (v) => v.replaceAll("<X_1>", "secret"),
+  stream() {
+    let held = "";
+    return {
+      push(d) {
+        const buf = held + d;
+        const lt = buf.lastIndexOf("<");
+        if (lt >= 0 && !buf.slice(lt).includes(">")) {
+          held = buf.slice(lt);
+          return buf.slice(0, lt).replaceAll("<X_1>", "secret");
+        }
+        held = "";
+        return buf.replaceAll("<X_1>", "secret");
+      },
+      flush: () => held,
+    };
+  },
+};
+
+async function events(body: ReadableStream<Uint8Array>): Promise<string[]> {
+  const out: string[] = [];
+  for await (const e of readSse(body)) out.push(e.data);
+  return out;
+}
+
+describe("relayStream", () => {
+  it("restores placeholders split across chunks in content and tool-call arguments", async () => {
+    const chunks = [
+      chunk({ role: "assistant", content: "a <X" }),
+      chunk({ content: "_1> b" }),
+      chunk({ tool_calls: [{ index: 0, id: "t1", type: "function", function: { name: "f", arguments: '{"k":"<X_' } }] }),
+      chunk({ tool_calls: [{ index: 0, function: { arguments: '1>"}' } }] }, {}, "tool_calls"),
+      chunk({}, { choices: [], usage: { prompt_tokens: 3, completion_tokens: 4, total_tokens: 7 } }),
+    ];
+    const { body, outcome } = relayStream(openStream(chunks), { publicModel: "pub", includeUsage: true, filter: restoring, startedAt: Date.now() });
+    const evs = await events(body);
+    const parsed = evs.filter((e) => e !== "[DONE]").map((e) => JSON.parse(e) as ChatCompletionChunk);
+    const content = parsed.map((c) => c.choices[0]?.delta.content ?? "").join("");
+    const args = parsed.flatMap((c) => c.choices[0]?.delta.tool_calls ?? []).map((t) => t.function?.arguments ?? "").join("");
+    expect(content).toBe("a secret b");
+    expect(args).toBe('{"k":"secret"}');
+    expect(parsed.every((c) => c.model === "pub")).toBe(true);
+    expect(parsed.at(-1)?.usage?.total_tokens).toBe(7);
+    expect(evs.at(-1)).toBe("[DONE]");
+    expect((await outcome).usage?.output.total).toBe(4);
+  });
+
+  it("drops the usage chunk when the client did not ask for it, but still accounts it", async () => {
+    const chunks = [chunk({ content: "hi" }, {}, "stop"), chunk({}, { choices: [], usage: { prompt_tokens: 1, completion_tokens: 1, total_tokens: 2 } })];
+    const { body, outcome } = relayStream(openStream(chunks), { publicModel: "pub", includeUsage: false, filter: restoring, startedAt: Date.now() });
+    const evs = await events(body);
+    expect(evs.some((e) => e.includes('"usage":{'))).toBe(false);
+    expect((await outcome).usage?.input.total).toBe(1);
+  });
+
+  it("ends with an error event when the upstream fails mid-stream", async () => {
+    const chunks = [chunk({ content: "par" }), chunk({ content: "tial" })];
+    const { body, outcome } = relayStream(openStream(chunks, 1), { publicModel: "pub", includeUsage: false, filter: restoring, startedAt: Date.now() });
+    const evs = await events(body);
+    expect(JSON.parse(evs.at(-1) as string)).toMatchObject({ error: { code: "stream_interrupted" } });
+    expect(evs).not.toContain("[DONE]");
+    expect((await outcome).error).toBe("boom");
+  });
+});
