@@ -8,6 +8,7 @@ import type { AppEnv } from "./app-env";
 import type { AccessEnv } from "./auth/access-env";
 import { authorize } from "./middleware/authorize";
 import { adminRoutes, ADMIN_MOUNT } from "./routes/admin";
+import { adminOperationsRoutes } from "./routes/admin-operations";
 import { requestId } from "./middleware/request-id";
 import { onError, onNotFound } from "./middleware/error-handler";
 import { auth } from "./middleware/auth";
@@ -33,6 +34,7 @@ export function createApp() {
   api.route("/", guardrailsCheckRoutes);
   api.route("/", usageRoutes);
   api.route(ADMIN_MOUNT, adminRoutes as unknown as Hono<AppEnv>);
+  api.route(ADMIN_MOUNT, adminOperationsRoutes as unknown as Hono<AppEnv>);
   app.route("/", api);
   return app;
 }

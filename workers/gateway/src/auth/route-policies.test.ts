@@ -50,6 +50,12 @@ const EXPECTED: Record<string, Who[]> = {
   "PUT /admin/v1/tenants/:id/budget": ["admin", "op"],
   "PUT /admin/v1/tenants/:id/limits": ["admin", "op"],
   "GET /admin/v1/audit/verify": ["op"],
+  "GET /admin/v1/tenants/:id/settings": ["admin", "op"],
+  "PUT /admin/v1/tenants/:id/settings": ["admin", "op"],
+  "GET /admin/v1/tenants/:id/alerts": ["admin", "op"],
+  "POST /admin/v1/tenants/:id/alerts": ["admin", "op"],
+  "DELETE /admin/v1/tenants/:id/alerts/:rule": ["admin", "op"],
+  "GET /admin/v1/datasets/retraining": ["op"],
 };
 
 describe("ROUTE_POLICIES", () => {
@@ -73,7 +79,7 @@ describe("ROUTE_POLICIES", () => {
     const tenant = await seedTenant(t.db, { name: "matrix", role: "service" });
     keys.service = tenant.key;
     for (const role of ["developer", "viewer", "admin"] as const) keys[role] = (await seedTenant(t.db, { name: "m", tenantId: tenant.tenantId, role })).key;
-    keys.op = (await seedTenant(t.db, { name: "m", tenantId: tenant.tenantId, role: "admin", scopes: ["tenants:manage"] })).key;
+    keys.op = (await seedTenant(t.db, { name: "m", tenantId: tenant.tenantId, role: "admin", scopes: ["tenants:manage", "content:read"] })).key;
     const failures: string[] = [];
     for (const p of ROUTE_POLICIES) {
       const path = p.path.replace(/:[^/]+/g, "x1");

@@ -26,6 +26,8 @@ const MODEL_CALLERS: readonly Role[] = ["service", "developer"];
 const USAGE_READERS: readonly Role[] = ["developer", "viewer", "admin"];
 const ADMIN: readonly Role[] = ["admin"];
 export const OPERATOR_SCOPE = "tenants:manage";
+/** Same string as CONTENT_READ_SCOPE in content-access.ts (kept import-free here). */
+const CONTENT_READ = "content:read";
 
 export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: "GET", path: "/healthz", roles: "public" },
@@ -47,6 +49,13 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: "PUT", path: "/admin/v1/tenants/:id/budget", roles: ADMIN },
   { method: "PUT", path: "/admin/v1/tenants/:id/limits", roles: ADMIN },
   { method: "GET", path: "/admin/v1/audit/verify", roles: ADMIN, scope: OPERATOR_SCOPE },
+  { method: "GET", path: "/admin/v1/tenants/:id/settings", roles: ADMIN },
+  { method: "PUT", path: "/admin/v1/tenants/:id/settings", roles: ADMIN },
+  { method: "GET", path: "/admin/v1/tenants/:id/alerts", roles: ADMIN },
+  { method: "POST", path: "/admin/v1/tenants/:id/alerts", roles: ADMIN },
+  { method: "DELETE", path: "/admin/v1/tenants/:id/alerts/:rule", roles: ADMIN },
+  // Exports decrypted exchanges: content access, not just admin.
+  { method: "GET", path: "/admin/v1/datasets/retraining", roles: ADMIN, scope: CONTENT_READ },
 ];
 
 /** Normalizes `:id{[0-9]+}` / `:id?` style params to `:` so patterns compare structurally. */

@@ -23,6 +23,7 @@ export function completeResponse(
   ex.answeredBy = answered.attempt.model;
   const upstream = answered.value.response;
   const redactedAnswer = upstream.choices.map((ch) => ch.message.content ?? "").join("");
+  ex.decisions.finishReason = upstream.choices[0]?.finish_reason ?? null;
   const usage = resolveUsage(answered.value.usage, ex.request, redactedAnswer);
   const priced = priceUsage(usage, ex.answeredBy, registry);
   const body: ChatCompletionResponse = {

@@ -39,6 +39,7 @@ export function streamResponse(
   c.executionCtx.waitUntil(
     outcome.then((o) => {
       const answer = redactedText.join("");
+      ex.decisions.finishReason = o.finishReason;
       const usage = resolveUsage(o.usage, ex.request, answer);
       publish({
         status: o.error ? 502 : 200,

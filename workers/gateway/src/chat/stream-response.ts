@@ -17,6 +17,8 @@ export interface StreamOutcome {
   text: string;
   toolCallArgs: string;
   ttftMs: number | null;
+  /** The last finish_reason the upstream sent (stop, length, tool_calls...). */
+  finishReason: string | null;
   completedAt: number;
   error: string | null;
 }
@@ -35,6 +37,7 @@ export function relayStream(open: OpenStream, opts: RelayOptions): { body: Reada
   const state = new ChannelState(opts.filter);
   let ttftMs: number | null = null;
   let usage: TokenUsage | null = null;
+  let finishReason: string | null = null;
 
   const body = new ReadableStream<Uint8Array>({
     async start(controller) {
@@ -45,6 +48,7 @@ export function relayStream(open: OpenStream, opts: RelayOptions): { body: Reada
         while (!next.done) {
           const chunk = next.value;
           if (chunk.usage) usage = fromOpenAIUsage(chunk.usage);
+          finishReason = chunk.choices.find((ch) => ch.finish_reason)?.finish_reason ?? finishReason;
           const out = state.apply(chunk, opts.publicModel);
           if (out.choices.length > 0 || (opts.includeUsage && chunk.usage)) {
             if (ttftMs === null) ttftMs = Date.now() - opts.startedAt;
@@ -60,12 +64,12 @@ export function relayStream(open: OpenStream, opts: RelayOptions): { body: Reada
         send(sseData({ error: { message: "The upstream stream failed after it started; the answer is incomplete.", type: "api_error", code: "stream_interrupted", param: null } }));
       } finally {
         controller.close();
-        resolveOutcome({ usage, text: state.text(), toolCallArgs: state.toolArgs(), ttftMs, completedAt: Date.now(), error });
+        resolveOutcome({ usage, text: state.text(), toolCallArgs: state.toolArgs(), ttftMs, finishReason, completedAt: Date.now(), error });
       }
     },
     cancel() {
       open.abort();
-      resolveOutcome({ usage, text: state.text(), toolCallArgs: state.toolArgs(), ttftMs, completedAt: Date.now(), error: "client disconnected" });
+      resolveOutcome({ usage, text: state.text(), toolCallArgs: state.toolArgs(), ttftMs, finishReason, completedAt: Date.now(), error: "client disconnected" });
     },
   });
   return { body, outcome };

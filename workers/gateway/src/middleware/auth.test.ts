@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { FailureTracker } from "../auth/failure-tracker";
 import { KeyCache, KEY_CACHE_TTL_MS } from "../auth/key-lookup";
 import { seedTenant } from "../auth/seed-tenant";
@@ -84,9 +84,10 @@ describe("auth() middleware", () => {
   it("appends one audit row per burst of failures from one client", async () => {
     const s = setup();
     for (let i = 0; i < 5; i++) await s.call("nope", { "cf-connecting-ip": "203.0.113.9" });
-    await new Promise((r) => setTimeout(r, 10));
-    const rows = await s.db.prepare("SELECT action, target FROM audit_log WHERE action = 'auth.failure_burst'").all();
-    expect(rows.results).toEqual([{ action: "auth.failure_burst", target: "203.0.113.9" }]);
+    await vi.waitFor(async () => {
+      const rows = await s.db.prepare("SELECT action, target FROM audit_log WHERE action = 'auth.failure_burst'").all();
+      expect(rows.results).toEqual([{ action: "auth.failure_burst", target: "203.0.113.9" }]);
+    });
   });
 
   it("fails closed with 503 when the key store is unavailable", async () => {

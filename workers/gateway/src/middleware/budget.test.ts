@@ -1,4 +1,4 @@
-import { beforeEach, describe, expect, it } from "vitest";
+import { beforeEach, describe, expect, it, vi } from "vitest";
 import { KeyCache } from "../auth/key-lookup";
 import { seedTenant } from "../auth/seed-tenant";
 import { createTestApp, createTestEnv } from "../auth/testing/test-app";
@@ -47,8 +47,7 @@ describe("budget() middleware", () => {
     const body = (await res.json()) as { error: { code: string; message: string } };
     expect(body.error.code).toBe("budget_exceeded");
     expect(body.error.message).toContain("tenant");
-    await new Promise((r) => setTimeout(r, 5));
-    expect(await s.audit()).toContainEqual({ action: "budget.blocked", target: "tenant" });
+    await vi.waitFor(async () => expect(await s.audit()).toContainEqual({ action: "budget.blocked", target: "tenant" }));
   });
 
   it("ignores last month's spend", async () => {
@@ -80,8 +79,7 @@ describe("budget() middleware", () => {
     expect(first.alerts).toEqual([expect.objectContaining({ type: "budget_alert", budget: "tenant", month: "2026-11", limitUsd: 10 })]);
     resetBudgetMemo(); // another isolate: the D1 claim still makes it once
     expect(((await (await s.call(s.a.key)).json()) as { alerts: unknown[] }).alerts).toEqual([]);
-    await new Promise((r) => setTimeout(r, 5));
-    expect((await s.audit()).filter((r) => (r as { action: string }).action === "budget.alert")).toHaveLength(1);
+    await vi.waitFor(async () => expect((await s.audit()).filter((r) => (r as { action: string }).action === "budget.alert")).toHaveLength(1));
   });
 
   it("fails closed (503) when budgets cannot be read", async () => {

@@ -41,4 +41,12 @@ describe("router model inside workerd", () => {
     // The model must separate a greeting from a proof, not return a constant.
     expect(body.out[2]!.complexity - body.out[0]!.complexity).toBeGreaterThan(0.3);
   });
+
+  it("serves two sessions created concurrently through the shared ORT loader (onnx/ort-session.ts)", async () => {
+    const res = await worker.mf.dispatchFetch("http://router.test/two-sessions", { method: "POST", body: JSON.stringify({ prompts: PROMPTS.slice(0, 3) }) });
+    expect(res.status).toBe(200);
+    const { out } = (await res.json()) as { out: [number, number][] };
+    expect(out).toHaveLength(3);
+    for (const [a, b] of out) expect(a).toBeCloseTo(b, 6);
+  });
 });

@@ -1,10 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { CachePolicySchema } from "../settings";
+import { DEFAULT_POLICY } from "../settings";
 import { chat, scope } from "../testing/fixtures";
 import { canonicalJson } from "./canonical-json";
 import { computeCacheKeys, temperatureBucket } from "./cache-key";
 
-const policy = CachePolicySchema.parse({});
+const policy = DEFAULT_POLICY;
 const keys = (req = chat("hi there"), s = scope(), model = "tier:small", gen = "0.0") => computeCacheKeys(req, model, s, policy, gen);
 
 describe("computeCacheKeys", () => {

@@ -75,10 +75,16 @@ function addCharGrams(out: Float32Array, tokens: readonly string[]): void {
   const seed = step(FNV_OFFSET, "c3:");
   for (const t of tokens) {
     if (t === "<num>") continue;
-    // Grams of "<" + t + ">" without building the padded string.
-    const last = t.length + 1;
-    const code = (j: number): number => (j === 0 ? 60 : j === last ? 62 : t.charCodeAt(j - 1));
-    for (let i = 0; i + 2 <= last; i++) bump(Math.imul(Math.imul(Math.imul(seed ^ code(i), 0x01000193) ^ code(i + 1), 0x01000193) ^ code(i + 2), 0x01000193));
+    // Grams of "<" + t + ">" as a sliding window of char codes, without building strings
+    // or closures (bundlers' keepNames wraps every inner arrow function: costly per word).
+    let a = 60;
+    let b = t.charCodeAt(0);
+    for (let j = 1; j <= t.length; j++) {
+      const c = j === t.length ? 62 : t.charCodeAt(j);
+      bump(Math.imul(Math.imul(Math.imul(seed ^ a, 0x01000193) ^ b, 0x01000193) ^ c, 0x01000193));
+      a = b;
+      b = c;
+    }
   }
   flush(out);
 }

@@ -3,8 +3,13 @@
  * through onnxruntime-web inside workerd.
  *   POST /scores {prompts: string[]}           -> raw model outputs per prompt
  *   POST /bench  {prompt: string, iterations}  -> featurize+run timings measured in the isolate
+ *   POST /two-sessions {prompts}               -> two sessions created concurrently with the shared
+ *                                                 loader (as router + injection screen would), both run
  */
+import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
+import { createOrtSession, runFloat } from "../../onnx/ort-session";
 import { featurize } from "../features/featurize";
+import routerModel from "../model/router.onnx";
 import { shippedBackend } from "../worker-router";
 
 interface Body {
@@ -38,11 +43,23 @@ async function bench(prompt: string, iterations: number): Promise<Response> {
   return Response.json({ iterations, totalMs: t1 - t0, featurizeMs: t2 - t1, modelMs: t3 - t2, sink });
 }
 
+async function twoSessions(prompts: readonly string[]): Promise<Response> {
+  const [a, b] = await Promise.all([createOrtSession(routerModel, ortWasm), createOrtSession(new Uint8Array(routerModel), ortWasm)]);
+  const out = [];
+  for (const prompt of prompts) {
+    const x = featurize({ prompt });
+    const [[, ca], [, cb]] = await Promise.all([runFloat(a, "features", x, ["intent_probs", "complexity"]), runFloat(b, "features", x, ["intent_probs", "complexity"])]);
+    out.push([ca![0], cb![0]]);
+  }
+  return Response.json({ out });
+}
+
 export default {
   async fetch(request: Request): Promise<Response> {
     const url = new URL(request.url);
     const body = (await request.json()) as Body;
     if (url.pathname === "/scores") return scores(body.prompts ?? []);
+    if (url.pathname === "/two-sessions") return twoSessions(body.prompts ?? []);
     if (url.pathname === "/bench") return bench(body.prompt ?? "", body.iterations ?? 1);
     return new Response("not found", { status: 404 });
   },

@@ -1,4 +1,4 @@
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { readAnchor } from "../../audit/anchor";
 import { seedTenant } from "../../auth/seed-tenant";
 import { adminFixture } from "./testing";
@@ -101,9 +101,7 @@ describe("admin API", () => {
     expect(rows).toEqual(
       ["tenant.created", "key.created", "key.rotated", "limits.updated", "budget.updated", "key.revoked"].map((action) => ({ action, actor: f.op.keyId })),
     );
-    await new Promise((r) => setTimeout(r, 5));
-    const anchor = await readAnchor(f.kv as unknown as KVNamespace);
-    expect(anchor?.seq).toBeGreaterThan(5);
+    await vi.waitFor(async () => expect((await readAnchor(f.kv as unknown as KVNamespace))?.seq).toBeGreaterThan(5));
     const v = await f.call("GET", "/admin/v1/audit/verify", f.op.key);
     expect(v.json).toMatchObject({ ok: true, problems: [], anchor: { matched: true } });
     f.raw.sqlite.exec("DROP TRIGGER audit_log_no_update; UPDATE audit_log SET actor = 'someone' WHERE seq = 2");

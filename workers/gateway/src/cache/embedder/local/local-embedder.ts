@@ -40,7 +40,9 @@ export class LocalEmbedder implements Embedder {
     for (const token of tokens) {
       const idx = this.lookup(token);
       if (idx === undefined) {
-        addHashed(acc, token, this.table.hashNorm);
+        // The source vocabulary has no one-letter words ("a", "i"): they carry no meaning to
+        // add, whereas a hashed vector would give them the weight of a rare word.
+        if (token.length > 1) addHashed(acc, token, this.table.hashNorm);
         continue;
       }
       const w = (this.sif ? (weights[idx] ?? 1) : 1) * (scales[idx] ?? 0);

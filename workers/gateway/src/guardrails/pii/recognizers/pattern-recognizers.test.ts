@@ -37,6 +37,8 @@ describe("phone recognizer", () => {
     ["phone: 212-555-0199", "212-555-0199"],
     ["+44 20 7946 0958", "+44 20 7946 0958"],
     ["Telefon +49 30 12345678", "+49 30 12345678"],
+    ["office (551) 389-3688 x0018 ok", "(551) 389-3688 x0018"],
+    ["call 1-761-945-4295", "1-761-945-4295"],
   ])("finds %s", (text, value) => expect(found(phoneRecognizer, text)).toEqual([["PHONE_NUMBER", value]]));
   it.each(["in 2024 we sold 1,000", "ip 192.168.1.20"])("rejects %s", (text) => expect(found(phoneRecognizer, text)).toEqual([]));
 });

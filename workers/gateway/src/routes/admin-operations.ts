@@ -1,0 +1,73 @@
+/**
+ * Admin routes for how a tenant's traffic is handled (beside routes/admin/, which manages
+ * tenants, keys, budgets and limits): request-path policy per tenant and feature, alert
+ * rules, and the router's retraining dataset. Admin keys act on their own tenant; operators
+ * (`tenants:manage`) on any. Every change is audited.
+ */
+import { Hono } from "hono";
+import { z } from "zod";
+import { GatewayError } from "../../../../shared/errors";
+import { keyringFromEnv } from "../../../../shared/crypto/envelope";
+import type { AccessEnv } from "../auth/access-env";
+import { appendAudit, batchWithAudit } from "../audit/hash-chain";
+import { parseQuery } from "../http/query";
+import { putSettingsStmt, loadLayers } from "../settings/settings-store";
+import { resolveSettings, TenantSettingsInputSchema } from "../settings/tenant-settings";
+import { AlertRuleInputSchema, createAlertRule, deleteAlertRule, listAlertRules, RetrainingQuerySchema, streamRetrainingJsonl } from "../usage";
+import { actorOf, anchorLater, isOperator, parseBody, requireTenant } from "./admin/helpers";
+
+const FeatureQuerySchema = z.object({ feature: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional() });
+
+export const adminOperationsRoutes = new Hono<AccessEnv>()
+  .get("/tenants/:id/settings", async (c) => {
+    const tenant = await requireTenant(c, c.req.param("id"));
+    const { feature } = parseQuery(c.req.url, FeatureQuerySchema);
+    const layers = await loadLayers(c.env.DB, tenant.id, feature ?? null);
+    return c.json({ tenant_id: tenant.id, feature: feature ?? null, layers, effective: resolveSettings(layers) });
+  })
+  .put("/tenants/:id/settings", async (c) => {
+    const tenant = await requireTenant(c, c.req.param("id"));
+    const { feature } = parseQuery(c.req.url, FeatureQuerySchema);
+    const input = await parseBody(c, TenantSettingsInputSchema);
+    // Validate the layer as it will be used: merged over the tenant-wide layer.
+    const base = feature ? (await loadLayers(c.env.DB, tenant.id, null)).slice(0, 1) : [];
+    try {
+      resolveSettings([...base, input]);
+    } catch (err) {
+      const issue = err instanceof z.ZodError ? err.issues[0] : undefined;
+      throw new GatewayError("invalid_request", issue ? `${issue.path.join(".")}: ${issue.message}` : "Invalid settings.", { param: issue?.path.join(".") ?? null });
+    }
+    const now = Date.now();
+    await batchWithAudit(c.env.DB, [putSettingsStmt(c.env.DB, tenant.id, feature ?? null, input, now)], tenant.id, { action: "settings.updated", actor: actorOf(c), target: feature ? `${tenant.id}/${feature}` : tenant.id, detail: { sections: Object.keys(input) } }, now);
+    anchorLater(c, now);
+    return c.json({ tenant_id: tenant.id, feature: feature ?? null, settings: input });
+  })
+  .get("/tenants/:id/alerts", async (c) => {
+    const tenant = await requireTenant(c, c.req.param("id"));
+    return c.json({ object: "list", data: await listAlertRules(c.env.DB, tenant.id) });
+  })
+  .post("/tenants/:id/alerts", async (c) => {
+    const tenant = await requireTenant(c, c.req.param("id"));
+    const input = await parseBody(c, AlertRuleInputSchema);
+    const rule = await createAlertRule(c.env.DB, tenant.id, input);
+    await appendAudit(c.env.DB, tenant.id, { action: "alert_rule.created", actor: actorOf(c), target: rule.id, detail: { metric: rule.metric } });
+    return c.json(rule, 201);
+  })
+  .delete("/tenants/:id/alerts/:rule", async (c) => {
+    const tenant = await requireTenant(c, c.req.param("id"));
+    const ruleId = c.req.param("rule");
+    if (!(await deleteAlertRule(c.env.DB, tenant.id, ruleId))) throw new GatewayError("not_found", "Alert rule not found.");
+    await appendAudit(c.env.DB, tenant.id, { action: "alert_rule.deleted", actor: actorOf(c), target: ruleId });
+    return c.json({ id: ruleId, deleted: true });
+  })
+  .get("/datasets/retraining", async (c) => {
+    const query = parseQuery(c.req.url, RetrainingQuerySchema);
+    // Non-operators export their own tenant only; an operator may name one or take all.
+    const tenantId = isOperator(c) ? query.tenantId : c.get("auth").tenantId;
+    const keyring = await keyringFromEnv(c.env).catch(() => {
+      throw new GatewayError("unavailable", "Content encryption keys are not configured, so stored exchanges cannot be exported.");
+    });
+    const body = streamRetrainingJsonl(c.env.DB, { ...query, ...(tenantId ? { tenantId } : {}), keyring });
+    await appendAudit(c.env.DB, tenantId ?? null, { action: "dataset.exported", actor: actorOf(c), target: "retraining", detail: { since: query.since } });
+    return new Response(body, { headers: { "content-type": "application/x-ndjson" } });
+  });
