@@ -33,6 +33,7 @@ interface Cpu {
   mean: number;
   featurizeP50: number;
   modelP50: number;
+  tsModelP50: number;
   chars: number;
   raw: number;
   gz: number;
@@ -45,10 +46,12 @@ async function cpu(): Promise<Cpu> {
     const perReq: number[] = [];
     const feat: number[] = [];
     const model: number[] = [];
+    const tsModel: number[] = [];
     await w.mf.dispatchFetch("http://bench/bench", { method: "POST", body: JSON.stringify({ prompt: text, iterations: 200 }) }); // warm-up + session
     for (let b = 0; b < BATCHES; b++) {
       const res = await w.mf.dispatchFetch("http://bench/bench", { method: "POST", body: JSON.stringify({ prompt: text, iterations: PER_BATCH }) });
-      const t = (await res.json()) as { totalMs: number; featurizeMs: number; modelMs: number };
+      const t = (await res.json()) as { totalMs: number; featurizeMs: number; modelMs: number; tsModelMs: number };
+      tsModel.push(t.tsModelMs / PER_BATCH);
       perReq.push(t.totalMs / PER_BATCH);
       feat.push(t.featurizeMs / PER_BATCH);
       model.push(t.modelMs / PER_BATCH);
@@ -56,7 +59,7 @@ async function cpu(): Promise<Cpu> {
     const sizes = w.files.map((f) => `${f.split("/").pop()}: ${readFileSync(f).byteLength} B raw, ${gzipSync(readFileSync(f)).byteLength} B gzip`);
     console.log("bundle files:\n  " + sizes.join("\n  "));
     const gz = w.files.reduce((n, f) => n + gzipSync(readFileSync(f)).byteLength, 0);
-    return { p50: q(perReq, 0.5), p99: q(perReq, 0.99), mean: perReq.reduce((a, b) => a + b, 0) / perReq.length, featurizeP50: q(feat, 0.5), modelP50: q(model, 0.5), chars: text.length, raw: totalBytes(w.files), gz };
+    return { p50: q(perReq, 0.5), p99: q(perReq, 0.99), mean: perReq.reduce((a, b) => a + b, 0) / perReq.length, featurizeP50: q(feat, 0.5), modelP50: q(model, 0.5), tsModelP50: q(tsModel, 0.5), chars: text.length, raw: totalBytes(w.files), gz };
   } finally {
     await w.dispose().catch(() => undefined);
   }
@@ -68,7 +71,7 @@ function line(name: string, r: RoutingReport): string {
 
 async function main(): Promise<void> {
   const c = await cpu();
-  console.log(`router CPU per request in workerd (${c.chars} chars, ${BATCHES}x${PER_BATCH} iterations): p50 ${c.p50.toFixed(3)} ms, p99 ${c.p99.toFixed(3)} ms, mean ${c.mean.toFixed(3)} ms (p50 featurize ${c.featurizeP50.toFixed(3)} ms, ORT run ${c.modelP50.toFixed(3)} ms)`);
+  console.log(`router CPU per request in workerd (${c.chars} chars, ${BATCHES}x${PER_BATCH} iterations): p50 ${c.p50.toFixed(3)} ms, p99 ${c.p99.toFixed(3)} ms, mean ${c.mean.toFixed(3)} ms (p50 featurize ${c.featurizeP50.toFixed(3)} ms, ORT run ${c.modelP50.toFixed(3)} ms; TS forward pass fallback ${c.tsModelP50.toFixed(3)} ms)`);
   console.log(`router test worker bundle: ${(c.raw / 1e6).toFixed(2)} MB raw, ${(c.gz / 1e6).toFixed(2)} MB gzip`);
   for (const [name, file] of [["held-out split (simulated outcomes)", "data/router/heldout-eval.csv"], ["eval-sample.csv", "data/router/eval-sample.csv"]] as const) {
     const r = await evaluate(readFileSync(file, "utf8"), "small", "frontier", SHIPPED_MODEL);

@@ -10,6 +10,10 @@ import { authorize } from "./middleware/authorize";
 import { adminRoutes, ADMIN_MOUNT } from "./routes/admin";
 import { adminOperationsRoutes } from "./routes/admin-operations";
 import { requestId } from "./middleware/request-id";
+import { bodyLimit } from "./middleware/body-limit";
+import { cors } from "./middleware/cors";
+import { rateLimit } from "./middleware/rate-limit";
+import { budget } from "./middleware/budget";
 import { onError, onNotFound } from "./middleware/error-handler";
 import { auth } from "./middleware/auth";
 import { healthRoutes } from "./routes/healthz";
@@ -24,10 +28,14 @@ export function createApp() {
   app.onError(onError);
   app.notFound(onNotFound);
   app.use("*", requestId());
+  app.use("*", access(cors()));
   app.route("/", healthRoutes);
+  app.use("*", bodyLimit());
 
   const api = new Hono<AppEnv>();
-  api.use("*", access(auth()), access(authorize()));
+  api.use("*", access(auth()), access(authorize()), access(rateLimit()));
+  api.use("/v1/chat/completions", access(budget()));
+  api.use("/v1/embeddings", access(budget()));
   api.route("/", chatCompletionsRoutes);
   api.route("/", embeddingsRoutes);
   api.route("/", modelsRoutes);

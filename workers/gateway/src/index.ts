@@ -16,4 +16,5 @@ const app = createApp();
 export default {
   fetch: app.fetch,
 } satisfies ExportedHandler<Env>;
-export { RateLimiter, LocalVectorIndex } from "./pending-durable-objects";
+export { RateLimiter } from "./limits/rate-limiter";
+export { LocalVectorIndex } from "./pending-durable-objects";

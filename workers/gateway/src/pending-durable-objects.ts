@@ -1,4 +1,3 @@
 // TEMPORARY (lead): placeholders until limits/rate-limiter.ts and cache/vector-store land.
 import { DurableObject } from "cloudflare:workers";
-export class RateLimiter extends DurableObject {}
 export class LocalVectorIndex extends DurableObject {}

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { createResponseCache, type ResponseCache } from "./response-cache";
-import { CacheSettingsSchema } from "./settings";
+import { CacheSettingsSchema, DEFAULT_SEMANTIC_THRESHOLD } from "./settings";
 import { MemoryKv } from "./testing/memory-kv";
 import { MemoryVectorStore } from "./testing/memory-vector-store";
 import { testEmbedder } from "./testing/test-embedder";
@@ -41,7 +41,7 @@ describe("createResponseCache", () => {
     await prime("How can I reset my password?");
     const r = await cache.lookup(input(chat("How do I reset my password?")));
     expect(r.status).toBe("hit-semantic");
-    expect(r.similarity).toBeGreaterThanOrEqual(0.92);
+    expect(r.similarity).toBeGreaterThanOrEqual(DEFAULT_SEMANTIC_THRESHOLD);
     expect(r.entry?.question).toBe("How can I reset my password?");
   });
 

@@ -24,6 +24,8 @@ import { lookupCache, storeInCache } from "./stages/cache-stage";
 import { chooseRoute } from "./stages/route-stage";
 import { streamResponse } from "./stream-response-builder";
 import { settingsFor } from "../settings/settings-store";
+import { settleTokens } from "../middleware/rate-limit";
+import { appendAudit } from "../audit/hash-chain";
 
 export async function handleChat(c: Context<AppEnv>): Promise<Response> {
   const timing = c.get("timing");
@@ -47,7 +49,13 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     attempts: [],
     answeredBy: null,
   };
-  const publish = (result: ExchangeResult) => c.executionCtx.waitUntil(publishEvent(queueSink(c.env.USAGE_QUEUE), buildChatEvent(ex, result)));
+  const budgetAlerts = c.get("budgetAlerts");
+  if (budgetAlerts?.length) ex.decisions.budgetAlerts = budgetAlerts;
+  const publish = (result: ExchangeResult) => {
+    c.executionCtx.waitUntil(publishEvent(queueSink(c.env.USAGE_QUEUE), buildChatEvent(ex, result)));
+    // Replace the rate limiter's token reservation with what the call really used.
+    if (result.usage) void settleTokens(c, result.usage.input.total + result.usage.output.total);
+  };
 
   try {
     const target = resolveRequestedTarget(original, registry, auth);
@@ -82,6 +90,11 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     return response;
   } catch (err) {
     const gw = err instanceof GatewayError ? err : null;
+    if (gw?.kind === "guardrail_blocked") {
+      c.executionCtx.waitUntil(
+        appendAudit(c.env.DB, auth.tenantId, { action: "guardrail.blocked", actor: auth.keyId, target: ex.requestId, detail: { code: gw.code, reason: gw.message } }).catch(() => undefined),
+      );
+    }
     publish({ status: gw?.status ?? 500, errorCode: gw?.code ?? "internal_error", usage: null, costUsd: 0, completedAt: Date.now(), ttftMs: null, answer: null });
     throw err;
   }

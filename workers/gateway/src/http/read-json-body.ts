@@ -46,7 +46,8 @@ export async function readJsonBody<S extends z.ZodType>(c: Context<AppEnv>, sche
   if (type && !/^application\/(.+\+)?json\b/i.test(type)) {
     throw new GatewayError("unsupported_media_type", "Send the request body as JSON with Content-Type: application/json.");
   }
-  const bytes = await readBodyBytes(c.req.raw, bodyLimitBytes(c.env));
+  // The body-limit middleware has already read and size-checked the bytes into Hono's cache.
+  const bytes = new Uint8Array(await c.req.arrayBuffer());
   let text: string;
   try {
     text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);

@@ -6,14 +6,24 @@
 import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
 import manifest from "./model/manifest.json";
 import routerModel from "./model/router.onnx";
+import type { ScoreBackend } from "./classify";
 import { ortBackend, type LoadedBackend } from "./ort-backend";
 import { buildRouter, type Router } from "./router";
 import type { RouterSettingsInput } from "./settings";
+import { tsBackend } from "./ts-backend";
 
 let shipped: LoadedBackend | null = null;
+let tsFallback: ScoreBackend | null = null;
 
 export function shippedBackend(): LoadedBackend {
-  shipped ??= ortBackend({ model: routerModel, wasm: ortWasm, manifest });
+  shipped ??= ortBackend({
+    model: routerModel,
+    wasm: ortWasm,
+    manifest,
+    // Parsed only if ORT fails: most isolates never pay for it.
+    fallback: (x) => (tsFallback ??= tsBackend(routerModel))(x),
+    onError: (err) => console.warn("router: ORT unavailable, using the TS forward pass", err instanceof Error ? err.message : String(err)),
+  });
   return shipped;
 }
 

@@ -5,11 +5,11 @@
  * refused true paraphrase) cost one upstream call; false positives cost a wrong answer, so
  * every check is "must be equal", never "similar enough".
  */
-import { CURRENCIES, MONTHS, MONTH_ABBR, NEGATIONS, NUMBER_WORDS, POLARITY_PAIRS, RELATIVE_DAYS, WEEKDAYS } from "./lexicon";
+import { CURRENCIES, MONTHS, MONTH_ABBR, NEGATIONS, NUMBER_WORDS, POLARITY_PAIRS, RELATIVE_DAYS, STOPWORDS, WEEKDAYS } from "./lexicon";
 
 export interface GuardVerdict {
   ok: boolean;
-  reason?: "negation" | "polarity" | "numbers" | "dates" | "entities" | "currency" | "placeholders";
+  reason?: "negation" | "polarity" | "numbers" | "dates" | "entities" | "currency" | "placeholders" | "word-order";
 }
 
 interface Features {
@@ -40,6 +40,7 @@ export function guardCompatible(newText: string, cachedText: string): GuardVerdi
   if (!sameSet(a.currencies, b.currencies)) return { ok: false, reason: "currency" };
   if (!sameSet(a.placeholders, b.placeholders)) return { ok: false, reason: "placeholders" };
   if (!entitiesCovered(a, b) || !entitiesCovered(b, a)) return { ok: false, reason: "entities" };
+  if (rolesSwapped(a.words, b.words)) return { ok: false, reason: "word-order" };
   return { ok: true };
 }
 
@@ -127,6 +128,27 @@ function has(f: Features, stem: string): boolean {
     stemPatterns.set(stem, re);
   }
   return re.test(f.joined);
+}
+
+/** Content words this similar are "the same words"; then a changed order means changed roles. */
+const SAME_WORDS_JACCARD = 0.8;
+
+/**
+ * "Flights from Paris to London" vs "from London to Paris", "dog bites man" vs "man bites
+ * dog": bag-of-words embeddings score these ~1.0. When both texts use (almost) the same
+ * content words, any pair of them appearing in opposite order is treated as a role swap.
+ */
+function rolesSwapped(a: string[], b: string[]): boolean {
+  const ca = a.filter((w) => w.length > 1 && !STOPWORDS.has(w));
+  const cb = b.filter((w) => w.length > 1 && !STOPWORDS.has(w));
+  const sa = new Set(ca);
+  const sb = new Set(cb);
+  const shared = [...sa].filter((w) => sb.has(w));
+  if (shared.length < 2 || shared.length / (sa.size + sb.size - shared.length) < SAME_WORDS_JACCARD) return false;
+  const once = shared.filter((w) => ca.indexOf(w) === ca.lastIndexOf(w) && cb.indexOf(w) === cb.lastIndexOf(w));
+  const order = once.map((w) => cb.indexOf(w)).sort((x, y) => x - y);
+  const byA = [...once].sort((x, y) => ca.indexOf(x) - ca.indexOf(y)).map((w) => cb.indexOf(w));
+  return byA.some((pos, i) => pos !== order[i]);
 }
 
 function sameSet(x: Set<string>, y: Set<string>): boolean {

@@ -43,3 +43,11 @@ export const NUMBER_WORDS: Readonly<Record<string, string>> = {
 
 /** Currency symbols and codes: "$5" and "€5" are different questions. */
 export const CURRENCIES = /[$€£¥₹₩₽]|\b(?:usd|eur|gbp|jpy|inr|cad|aud|chf|cny|btc|eth)\b/gi;
+
+/** Function words ignored by the word-order check (only content words carry roles). */
+export const STOPWORDS = new Set(
+  ("a an the and or but if of to in on at by for with from into onto over under about as is are was were be been being am " +
+    "do does did done have has had having i me my we our you your he him his she her it its they them their this that these those " +
+    "there here what which who whom whose when where why how can could would should will shall may might must not no so than then " +
+    "too very just also all any some each both more most other such only own same again further once up down out off s t").split(" "),
+);

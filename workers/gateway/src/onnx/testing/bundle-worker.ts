@@ -19,8 +19,10 @@ function binaryModules(outdir: string, copied: string[]): Plugin {
       b.onResolve({ filter: /\.(wasm|onnx|bin)$/ }, (args) => {
         const real = args.path.startsWith(".") ? resolve(args.resolveDir, args.path) : require.resolve(args.path);
         const name = basename(real);
-        copyFileSync(real, join(outdir, name));
-        copied.push(join(outdir, name));
+        if (!copied.includes(join(outdir, name))) {
+          copyFileSync(real, join(outdir, name));
+          copied.push(join(outdir, name));
+        }
         return { path: `./${name}`, external: true };
       });
     },

@@ -33,6 +33,16 @@ export const HARD_WORDS = words(`
   recursion dynamic programming combinatorics inequality polynomial matrix vector
   demostrar optimizar algoritmo implementar depurar demontrer optimiser implementer deboguer
   beweisen optimieren implementieren algorithmus
+  isomorphic isomorphism homomorphism subgroup abelian cyclic ideal ring field extension modulo congruent
+  eigenvector determinant orthogonal convergent divergent series limit infinitesimal manifold topology
+  stochastic variance covariance estimator heteroskedasticity endogeneity bayesian posterior likelihood
+  torque momentum acceleration velocity voltage capacitor inductance resistance entropy enthalpy molar
+  stoichiometry equilibrium oxidation reagent titration wavelength photon relativistic kinematics
+  plaintiff defendant tort negligence statute precedent admissible hearsay contract breach remedy
+  amortization accrual depreciation liabilities derivative arbitrage elasticity marginal
+  syndrome etiology contraindicated pathophysiology pharmacology dosage prognosis
+  syllogism fallacy premise valid tautology contradiction predicate quantifier
+  lineal hipotesis integral derivada ecuacion teorema lemme intégrale dérivée équation satz ableitung gleichung
 `);
 
 /** Small-talk and trivial-request markers. */

@@ -7,6 +7,7 @@ import { z } from "zod";
 import { INTENTS } from "../../../../../shared/schemas/router-training-example";
 import { FEATURE_SPEC } from "../features/featurize";
 import { sha256Hex } from "../features/hash";
+import { CODE_PATTERNS, CONSTRAINT_WORDS, EASY_WORDS, HARD_WORDS, MULTISTEP_WORDS, STOPWORDS } from "../features/lexicons";
 
 export const RouterManifestSchema = z.object({
   name: z.literal("router"),
@@ -31,7 +32,17 @@ export const RouterManifestSchema = z.object({
 });
 export type RouterManifest = z.infer<typeof RouterManifestSchema>;
 
-/** Stable hash of the feature layout: the contract between trainer and Worker. */
-export const featureSpecHash = (): Promise<string> => sha256Hex(JSON.stringify(FEATURE_SPEC));
+/**
+ * Stable hash of everything that decides feature values: the layout constants, every lexicon
+ * and the code-marker patterns. The contract between trainer and Worker.
+ */
+export const featureSpecHash = (): Promise<string> =>
+  sha256Hex(
+    JSON.stringify({
+      spec: FEATURE_SPEC,
+      lexicons: [CONSTRAINT_WORDS, MULTISTEP_WORDS, HARD_WORDS, EASY_WORDS, ...Object.values(STOPWORDS)].map((set) => [...set].sort()),
+      code: CODE_PATTERNS.map((re) => re.source),
+    }),
+  );
 
 export const ROUTER_MODEL_IO = { input: "features", intentProbs: "intent_probs", complexity: "complexity" } as const;

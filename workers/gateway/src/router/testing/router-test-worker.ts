@@ -10,6 +10,7 @@ import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
 import { createOrtSession, runFloat } from "../../onnx/ort-session";
 import { featurize } from "../features/featurize";
 import routerModel from "../model/router.onnx";
+import { tsBackend } from "../ts-backend";
 import { shippedBackend } from "../worker-router";
 
 interface Body {
@@ -40,7 +41,11 @@ async function bench(prompt: string, iterations: number): Promise<Response> {
   const x = featurize({ prompt });
   for (let i = 0; i < iterations; i++) sink += (await backend(x)).complexity;
   const t3 = performance.now();
-  return Response.json({ iterations, totalMs: t1 - t0, featurizeMs: t2 - t1, modelMs: t3 - t2, sink });
+  const ts = tsBackend(routerModel);
+  const t4 = performance.now();
+  for (let i = 0; i < iterations; i++) sink += (await ts(x)).complexity;
+  const t5 = performance.now();
+  return Response.json({ iterations, totalMs: t1 - t0, featurizeMs: t2 - t1, modelMs: t3 - t2, tsModelMs: t5 - t4, sink });
 }
 
 async function twoSessions(prompts: readonly string[]): Promise<Response> {

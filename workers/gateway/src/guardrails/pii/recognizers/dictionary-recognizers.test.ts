@@ -12,6 +12,7 @@ describe("person recognizer", () => {
     ["Officer Barnes recorded", "Barnes"],
     ["client Samira El-Bashir called", "Samira El-Bashir"],
     ["signed John F. Kennedy", "John F. Kennedy"],
+    ["NAME: MARIA GARCIA", "MARIA GARCIA"],
   ])("finds %s", (text, value) => expect(found(personRecognizer, text)).toEqual([["PERSON", value]]));
   it.each(["The Quarterly Report was late.", "Will you help me?", "Credit Card Number"])("ignores %s", (text) =>
     expect(found(personRecognizer, text)).toEqual([]),

@@ -11,6 +11,11 @@ const TITLES = new Set(
 );
 const CONTEXT = /\b(?:name(?:d|s)?|called|dear|hi|hello|patient|client|customer|employee|applicant|user|contact|signed|regards|by|from|with|for|to|mr|mrs|ms|miss|holder|member|suspect|victim|candidate|student|tenant|policyholder)\W{0,3}$/i;
 
+/** Dictionary lookup that also accepts ALL-CAPS spellings ("JOHN SMITH"). */
+const titleCase = (w: string): string => (w.length > 1 && w === w.toUpperCase() ? w[0] + w.slice(1).toLowerCase() : w);
+const isFirst = (w: string): boolean => FIRST_NAMES.has(w) || FIRST_NAMES.has(titleCase(w));
+const isLast = (w: string): boolean => LAST_NAMES.has(w) || LAST_NAMES.has(titleCase(w));
+
 const isInitial = (t: Token): boolean => /^\p{Lu}\.$/u.test(t.word);
 const lower = (t: Token): string => t.word.toLowerCase();
 const nameLike = (t: Token): boolean =>
@@ -35,8 +40,8 @@ function scoreRun(run: readonly Token[]): number {
   const first = run[0];
   const last = run[run.length - 1];
   if (!first || !last || run.length < 2) return 0;
-  const firstKnown = FIRST_NAMES.has(first.word);
-  const lastKnown = LAST_NAMES.has(last.word);
+  const firstKnown = isFirst(first.word);
+  const lastKnown = isLast(last.word);
   const firstWord = ENGLISH_WORDS.has(lower(first));
   const lastWord = ENGLISH_WORDS.has(lower(last));
   if (firstKnown && lastKnown) return firstWord && lastWord ? 0.5 : 0.9;
@@ -64,7 +69,7 @@ export const personRecognizer: Recognizer = {
       if (score === 0 && run.length >= 2 && CONTEXT.test(text.slice(Math.max(0, first.start - 24), first.start))) {
         score = run.every((x) => !ENGLISH_WORDS.has(lower(x))) ? 0.6 : 0;
       }
-      if (score === 0 && run.length === 1 && (FIRST_NAMES.has(first.word) || LAST_NAMES.has(first.word))) {
+      if (score === 0 && run.length === 1 && (isFirst(first.word) || isLast(first.word))) {
         score = CONTEXT.test(text.slice(Math.max(0, first.start - 24), first.start)) && !ENGLISH_WORDS.has(lower(first)) ? 0.6 : 0;
       }
       if (score === 0) continue;

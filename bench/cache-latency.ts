@@ -1,0 +1,77 @@
+/**
+ * Local vector index lookup latency, in process (Node, the same FlatIndex code the Durable
+ * Object runs; no RPC or SQLite in the timed path). Entries are embeddings of Zipf-sampled
+ * pseudo-sentences so their similarity structure resembles real text, not random vectors.
+ */
+import type { LocalEmbedder } from "../workers/gateway/src/cache/embedder/local/local-embedder";
+import { decodeArtifact } from "../workers/gateway/src/cache/embedder/local/artifact-format";
+import { FlatIndex } from "../workers/gateway/src/cache/vector-store/local/flat-index";
+
+export interface LatencyRow {
+  entries: number;
+  mode: string;
+  p50: number;
+  p99: number;
+  /** Per-query CPU time of this process: excludes time waiting for a core on a loaded machine. */
+  cpuP50: number;
+  cpuP99: number;
+}
+
+function pseudoSentences(words: string[], n: number, seed: number): string[] {
+  let s = seed;
+  const rand = (): number => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+  const h = Math.log(words.length) + 0.5772;
+  return Array.from({ length: n }, () => {
+    const len = 4 + Math.floor(rand() * 12);
+    return Array.from({ length: len }, () => words[Math.min(words.length - 1, Math.floor(Math.exp(rand() * h)) - 1)]).join(" ");
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
+}
+
+export async function measureLookup(embedder: LocalEmbedder, artifact: Uint8Array, queries: string[], sizes: number[], threshold: number): Promise<LatencyRow[]> {
+  const words = decodeArtifact(artifact).words;
+  const maxSize = Math.max(...sizes);
+  const texts = pseudoSentences(words, maxSize, 7);
+  const vectors = await embedder.embed(texts);
+  const qv = await embedder.embed(queries);
+  const rows: LatencyRow[] = [];
+  for (const size of sizes) {
+    const index = new FlatIndex(embedder.dimensions, size);
+    for (let i = 0; i < size; i++) index.upsert(`e${i}`, vectors[i] as Float32Array, { tenantId: "t", feature: "f", fingerprint: "fp", entryKey: `k${i}` });
+    for (const [mode, minScore] of [["threshold pre-scan", threshold], ["exact full scan", -1]] as const) {
+      for (let w = 0; w < 30; w++) index.query(qv[w % qv.length] as Float32Array, 4, minScore);
+      const times: number[] = [];
+      const cpu: number[] = [];
+      for (const q of qv) {
+        const c0 = process.cpuUsage();
+        const t0 = performance.now();
+        index.query(q, 4, minScore);
+        times.push(performance.now() - t0);
+        const c = process.cpuUsage(c0);
+        cpu.push((c.user + c.system) / 1000);
+      }
+      times.sort((a, b) => a - b);
+      cpu.sort((a, b) => a - b);
+      rows.push({ entries: size, mode, p50: percentile(times, 0.5), p99: percentile(times, 0.99), cpuP50: percentile(cpu, 0.5), cpuP99: percentile(cpu, 0.99) });
+    }
+  }
+  return rows;
+}
+
+export async function measureEmbedding(embedder: LocalEmbedder, texts: string[]): Promise<{ p50: number; p99: number; mean: number }> {
+  for (const t of texts.slice(0, 50)) await embedder.embed([t]);
+  const times: number[] = [];
+  for (const t of texts) {
+    const t0 = performance.now();
+    await embedder.embed([t]);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), mean: times.reduce((s, x) => s + x, 0) / times.length };
+}

@@ -1,0 +1,26 @@
+import { readFileSync } from "node:fs";
+import { describe, expect, it } from "vitest";
+import type { ScoreBackend } from "./classify";
+import manifest from "./model/manifest.json";
+import { ortBackend } from "./ort-backend";
+
+const model = readFileSync(new URL("./model/router.onnx", import.meta.url));
+const fixed: ScoreBackend = async () => ({ intentProbs: new Float32Array(12).fill(1 / 12), complexity: 0.42 });
+
+describe("ortBackend", () => {
+  it("refuses a model trained with another feature spec, and the fallback keeps routing", async () => {
+    const errors: unknown[] = [];
+    const wrongSpec = { ...manifest, featureSpecHash: "0".repeat(64) };
+    const b = ortBackend({ model, wasm: {} as WebAssembly.Module, manifest: wrongSpec, fallback: fixed, onError: (e) => errors.push(e) });
+    expect((await b.backend(new Float32Array(4121))).complexity).toBe(0.42);
+    expect(String(errors[0] ?? "")).toMatch(/feature spec mismatch/);
+    // Within the retry window ORT is not retried per request: the fallback answers directly.
+    expect((await b.backend(new Float32Array(4121))).complexity).toBe(0.42);
+    expect(errors).toHaveLength(1);
+    await expect(b.ready()).rejects.toThrow(/feature spec mismatch/);
+  });
+
+  it("validates the manifest", () => {
+    expect(() => ortBackend({ model, wasm: {} as WebAssembly.Module, manifest: { name: "router" } })).toThrow();
+  });
+});
