@@ -7,7 +7,7 @@
  * ranks, not counts), estimates the sentence common component from Zipf-sampled pseudo
  * sentences (no evaluation data involved), and quantizes each vector to int8 with its own scale.
  *
- *   npm run cache:embedder -- [--vocab 20000] [--abtt 2] [--a 0.001] [--out path]
+ *   npm run cache:embedder -- [--vocab 20000] [--abtt 5] [--a 0.001] [--out path]
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
@@ -19,8 +19,9 @@ import { sifWeights, commonComponent, removeTopComponents, quantize } from "./ve
 const { values } = parseArgs({
   options: {
     vocab: { type: "string", default: "20000" },
-    abtt: { type: "string", default: "2" },
+    abtt: { type: "string", default: "5" },
     a: { type: "string", default: "0.001" },
+    "no-common": { type: "boolean", default: false },
     out: { type: "string", default: "workers/gateway/src/cache/embedder/local/glove-100d-int8.bin" },
   },
 });
@@ -51,7 +52,7 @@ function main(): void {
   words.forEach((w, i) => matrix.set((data.vectors[w] ?? []).slice(0, dims), i * dims));
   removeTopComponents(matrix, dims, Number(values.abtt));
   const weights = sifWeights(ranks, data.words.length, Number(values.a));
-  const cc = commonComponent(matrix, dims, weights, 20_000, 12);
+  const cc = values["no-common"] ? new Float32Array(dims) : commonComponent(matrix, dims, weights, 20_000, 12);
   const { vectors, scales, hashNorm } = quantize(matrix, dims);
   const bytes = encodeArtifact({ dims, vocab: words.length, hashNorm, commonComponent: cc, scales, weights, vectors, words });
   const out = resolve(values.out);

@@ -11,6 +11,7 @@ export { CacheSettingsSchema, CachePolicySchema, PartialPolicySchema, DEFAULT_PO
 export { parseCacheDirectives, cacheResponseHeaders, type CacheDirectives } from "./cache-control";
 export { replayAsSse, replayChunks } from "./replay/replay-sse";
 export { shouldAudit } from "./audit";
+export { auditPayload, type CacheAuditPayload } from "./audit-payload";
 export { guardCompatible, type GuardVerdict } from "./guards/guard-compatible";
 export type { Embedder } from "./embedder/embedder";
 export { LocalEmbedder } from "./embedder/local/local-embedder";

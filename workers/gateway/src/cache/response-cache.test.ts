@@ -1,4 +1,5 @@
 import { beforeEach, describe, expect, it } from "vitest";
+import { auditPayload } from "./audit-payload";
 import { createResponseCache, type ResponseCache } from "./response-cache";
 import { CacheSettingsSchema, DEFAULT_SEMANTIC_THRESHOLD } from "./settings";
 import { MemoryKv } from "./testing/memory-kv";
@@ -127,5 +128,6 @@ describe("createResponseCache", () => {
     await prime("How can I reset my password?");
     const r = await cache.lookup(input(chat("How do I reset my password?")));
     expect(r).toMatchObject({ status: "hit-semantic", audit: true });
+    expect(auditPayload(r)).toMatchObject({ cachedQuestion: "How can I reset my password?", question: "How do I reset my password?", entryId: r.entry?.entryId });
   });
 });

@@ -19,7 +19,7 @@ describe("decideRoute", () => {
 
   it("lets budget pressure keep mid-complexity prompts on the cheaper tier and skips escalation", () => {
     expect(decideRoute(cls(0.6, { confidence: 0.1 }), settings, { budgetPressure: true })).toMatchObject({ tier: "small", reason: "budget_pressure", escalate: false });
-    expect(decideRoute(cls(0.9), settings, { budgetPressure: true }).tier).toBe("frontier");
+    expect(decideRoute(cls(0.9), settings, { budgetPressure: true })).toMatchObject({ tier: "frontier", reason: "complexity_above_threshold" });
   });
 
   it("honours an explicit model unless the key forbids its tier", () => {

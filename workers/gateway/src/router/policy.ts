@@ -72,7 +72,14 @@ export function decideRoute(c: Classification, settings: RouterSettings, ctx: Ro
   const shift = ctx.budgetPressure ? s.budgetPressureShift : 0;
   const band = bandTier(s, c.complexity, shift);
   let tier = s.enabled ? band.tier : s.tiers[s.tiers.length - 1]!;
-  let reason: RouteReason = !s.enabled ? "router_disabled" : tier === s.bands[0]?.tier && shift === 0 ? "complexity_below_threshold" : shift > 0 ? "budget_pressure" : "complexity_above_threshold";
+  const unshifted = bandTier(s, c.complexity, 0).tier;
+  let reason: RouteReason = !s.enabled
+    ? "router_disabled"
+    : tier !== unshifted
+      ? "budget_pressure"
+      : tier === s.tiers[s.tiers.length - 1]
+        ? "complexity_above_threshold"
+        : "complexity_below_threshold";
   if (!s.enabled) return finish(s, { ...base, tier, reason, threshold: band.threshold }, ctx);
   const minTier = s.minTierByIntent[c.intent];
   if (minTier && rank(s.tiers, minTier) > rank(s.tiers, tier)) (tier = minTier), (reason = "intent_min_tier");

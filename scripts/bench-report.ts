@@ -1,0 +1,41 @@
+/**
+ * `npm run bench:report`: assembles docs/benchmarks.md from the sections the benchmark scripts
+ * write (docs/benchmarks/<area>.md), so the one page users read only ever holds numbers a
+ * command produced. Each section names its own command and machine.
+ */
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
+
+const root = resolve(import.meta.dirname, "..");
+const SECTIONS: Array<[string, string]> = [
+  ["reference-case", "End to end: the reference case (`npm run bench:reference`)"],
+  ["overhead", "Gateway overhead (`npm run bench:overhead`)"],
+  ["auth", "Auth, rate limit and budget checks (`npm run bench:auth`)"],
+  ["guardrails", "Guardrails (`npm run bench:guardrails`)"],
+  ["cache", "Semantic cache (`npm run bench:cache`)"],
+  ["router", "Router (`npm run bench:router`)"],
+  ["evaluator", "Evaluator (`npm run bench:evaluator`)"],
+];
+
+const parts = [
+  "# Benchmarks",
+  "",
+  "Every number below was produced by the command named in its section, on the machine that section describes",
+  "(a shared 2-core VM: compare the ratios measured side by side in one run, not absolute values across sections).",
+  "Sections are written by the benchmark scripts into `docs/benchmarks/<area>.md`; `npm run bench:report` assembles this page.",
+  "",
+  ...SECTIONS.map(([file, title]) => `- [${title}](#${file})`),
+  "",
+];
+for (const [file, title] of SECTIONS) {
+  const path = join(root, "docs/benchmarks", `${file}.md`);
+  parts.push(`<a id="${file}"></a>`, "", `## ${title}`, "");
+  if (!existsSync(path)) {
+    parts.push("_Not measured yet: run the command above._", "");
+    continue;
+  }
+  // Demote the section's own headings one level so the page keeps one H1.
+  parts.push(readFileSync(path, "utf8").replace(/^(#+) /gm, "#$1 ").trim(), "");
+}
+writeFileSync(join(root, "docs/benchmarks.md"), `${parts.join("\n")}\n`);
+console.log("wrote docs/benchmarks.md");
