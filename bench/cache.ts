@@ -16,7 +16,7 @@ import { measureEmbedding, measureLookup } from "./cache-latency";
 const { values } = parseArgs({
   options: {
     data: { type: "string", default: "/work/shared/data/stsb-en-dev/stsb-en-dev.csv" },
-    artifact: { type: "string", default: "workers/gateway/src/cache/embedder/local/glove-100d-int8.bin" },
+    artifact: { type: "string", default: "workers/gateway/src/cache/embedder/local/glove-sif-int8.bin" },
     sizes: { type: "string", default: "10000,100000" },
   },
 });

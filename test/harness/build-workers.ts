@@ -4,7 +4,7 @@
  * Miniflare's API (no `wrangler dev` proxy in the way).
  */
 import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
+import { existsSync, readdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
@@ -34,4 +34,23 @@ export function buildWorker(name: WorkerName): string {
 export function builtEntry(name: WorkerName): string {
   const entry = join(outDir(name), "index.js");
   return existsSync(entry) ? entry : buildWorker(name);
+}
+
+export interface ModuleDefinition {
+  type: "ESModule" | "CompiledWasm" | "Data";
+  path: string;
+}
+
+/**
+ * The bundle as an explicit module list. Miniflare cannot follow ORT's dynamic `import()`s
+ * when it resolves modules itself; wrangler already inlined everything into index.js, so the
+ * entry plus the binary modules beside it are the whole Worker.
+ */
+export function bundleModules(name: WorkerName): ModuleDefinition[] {
+  const dir = outDir(name);
+  const entry = builtEntry(name);
+  const binaries = readdirSync(dir)
+    .filter((f) => /\.(wasm|onnx|bin)$/.test(f))
+    .map((f): ModuleDefinition => ({ type: f.endsWith(".wasm") ? "CompiledWasm" : "Data", path: join(dir, f) }));
+  return [{ type: "ESModule", path: entry }, ...binaries];
 }

@@ -9,7 +9,7 @@ import { join } from "node:path";
 import { Miniflare, type WorkerOptions } from "miniflare";
 import { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from "../../gpu-backends/simulator/src/server";
-import { builtEntry, ROOT, WORKERS, type WorkerName } from "./build-workers";
+import { bundleModules, outDir, ROOT, WORKERS, type WorkerName } from "./build-workers";
 import { splitSqlStatements } from "./sql-statements";
 import { generateKeySpec } from "../../shared/crypto/envelope";
 
@@ -38,13 +38,11 @@ const NO_ENV_FILES = { envFiles: ["/dev/null"] } as Parameters<typeof unstable_g
 function workerOptions(name: WorkerName, vars: Record<string, string>): WorkerOptions {
   // No .dev.vars: tests get their secrets explicitly, exactly as CI's clean clone does.
   const { workerOptions } = unstable_getMiniflareWorkerOptions(WORKERS[name].config, undefined, NO_ENV_FILES);
-  const entry = builtEntry(name);
   return {
     ...workerOptions,
     name: name === "gateway" ? "llm-gateway" : workerOptions.name,
-    modules: true,
-    scriptPath: entry,
-    modulesRoot: join(entry, ".."),
+    modules: bundleModules(name),
+    modulesRoot: outDir(name),
     bindings: { ...(workerOptions.bindings ?? {}), ...vars },
   } as WorkerOptions;
 }

@@ -19,7 +19,8 @@ afterEach(() => {
 const chat = (body: Record<string, unknown>) =>
   stack.fetch("/v1/chat/completions", {
     method: "POST",
-    headers: bearer(key),
+    // Each call must reach the upstream: no cache lookups or stores in these tests.
+    headers: bearer(key, { "cache-control": "no-cache, no-store" }),
     body: JSON.stringify({ messages: [{ role: "user", content: "resilience probe" }], ...body }),
   });
 

@@ -38,8 +38,10 @@ const ledgerRow = (id: string) =>
 describe("usage ledger through the queue", () => {
   it("records identical usage and cost for the same exchange streamed and not", async () => {
     const body = { model: "frontier-sim", messages: [{ role: "user", content: "Ledger parity check" }] };
-    const plain = await stack.fetch("/v1/chat/completions", { method: "POST", headers: bearer(key, { "x-feature": "parity" }), body: JSON.stringify(body) });
-    const streamed = await stack.fetch("/v1/chat/completions", { method: "POST", headers: bearer(key, { "x-feature": "parity" }), body: JSON.stringify({ ...body, stream: true }) });
+    // no-cache/no-store: the second call must reach the upstream, not replay the first.
+    const headers = bearer(key, { "x-feature": "parity", "cache-control": "no-cache, no-store" });
+    const plain = await stack.fetch("/v1/chat/completions", { method: "POST", headers, body: JSON.stringify(body) });
+    const streamed = await stack.fetch("/v1/chat/completions", { method: "POST", headers, body: JSON.stringify({ ...body, stream: true }) });
     await streamed.text();
     const a = await ledgerRow(plain.headers.get("x-request-id") as string);
     const b = await ledgerRow(streamed.headers.get("x-request-id") as string);

@@ -17,4 +17,4 @@ export default {
   fetch: app.fetch,
 } satisfies ExportedHandler<Env>;
 export { RateLimiter } from "./limits/rate-limiter";
-export { LocalVectorIndex } from "./pending-durable-objects";
+export { LocalVectorIndex } from "./cache/vector-store/local/local-vector-index";

@@ -33,76 +33,77 @@ export interface ResponseCache {
 }
 
 export function createResponseCache(deps: ResponseCacheDeps): ResponseCache {
-  const prepare = async (input: CacheLookupInput): Promise<LookupContext & { skip: string | null }> => {
-    const policy = resolvePolicy(deps.settings, input.scope.tenantId, input.scope.feature);
-    const question = lastUserText(input.request.messages);
-    const skip = requestIneligible(input.request, policy, question);
-    if (skip) return { policy, keys: null, question, embedding: null, skip };
-    const generation = await readGeneration(deps.kv, input.scope.tenantId, input.scope.feature);
-    const keys = await computeCacheKeys(input.request, input.modelOrTier, input.scope, policy, generation);
-    return { policy, keys, question, embedding: null, skip: null };
-  };
-
   return {
-    async lookup(input) {
-      const now = input.now ?? Date.now();
-      const { skip, ...context } = await prepare(input);
-      const miss = (status: "miss" | "bypass", reason?: string, similarity?: number): CacheLookupResult => ({
-        status, reason, similarity, audit: false, costAvoidedUsd: 0, storable: status === "miss" || reason === "no-cache", context,
-      });
-      if (skip || !context.keys) return { ...miss("bypass", skip ?? "ineligible"), storable: false };
-      const bypass = lookupBypass(input.directives);
-      if (bypass) return miss("bypass", bypass);
-      const { policy, keys, question } = context;
-      if (policy.exact) {
-        const entry = await readEntry(deps.kv, keys.exactKey, input.scope.tenantId, now);
-        if (entry) return hit("hit-exact", entry, 1, input, context, now);
-      }
-      if (!semanticEligible(input.request, question, policy)) return miss("miss");
-      const [embedding] = await deps.embedder.embed([question]);
-      if (!embedding) return miss("miss", "embedding-failed");
-      context.embedding = embedding;
-      const override = input.directives.threshold;
-      const threshold = override === null ? policy.threshold : Math.max(override, policy.minThresholdOverride);
-      const found = await findSemanticHit(deps, { tenantId: input.scope.tenantId, keys, question, embedding, threshold, topK: policy.topK, now });
-      if (found.hit) return hit("hit-semantic", found.entry, found.similarity, input, context, now);
-      return miss("miss", found.reason, found.similarity);
-    },
-
-    async store(input) {
-      const now = input.now ?? Date.now();
-      const context = input.lookup?.context ?? (await prepare(input));
-      if (!context.keys || (input.lookup && !input.lookup.storable)) return;
-      const { policy, keys, question } = context;
-      if (responseUnstorable(input.response, policy, input.directives)) return;
-      const entry: CacheEntry = {
-        v: 1,
-        entryId: `ce_${keys.exactKey.slice(-24)}`,
-        tenantId: input.scope.tenantId,
-        feature: input.scope.feature,
-        scopeHash: keys.scopeHash,
-        fingerprint: keys.fingerprint,
-        modelOrTier: input.modelOrTier,
-        question,
-        response: input.response,
-        usage: input.response.usage ?? null,
-        costUsd: input.costUsd,
-        embedderId: null,
-        createdAt: now,
-        expiresAt: now + policy.ttlSeconds * 1000,
-      };
-      const semantic = semanticEligible(input.request, question, policy);
-      const embedding = semantic ? (context.embedding ?? (await deps.embedder.embed([question]))[0]) : undefined;
-      if (embedding) entry.embedderId = deps.embedder.id;
-      await writeEntry(deps.kv, keys.exactKey, entry, policy.ttlSeconds);
-      if (embedding) await indexEntry(deps, keys, entry, embedding);
-    },
-
+    lookup: (input) => lookup(deps, input),
+    store: (input) => store(deps, input),
     async purge(tenantId, feature = null) {
       await bumpGeneration(deps.kv, tenantId, feature);
       return { vectorsDeleted: await deps.vectors.purge({ tenantId, feature }) };
     },
   };
+}
+
+async function prepare(deps: ResponseCacheDeps, input: CacheLookupInput): Promise<LookupContext & { skip: string | null }> {
+  const policy = resolvePolicy(deps.settings, input.scope.tenantId, input.scope.feature);
+  const question = lastUserText(input.request.messages);
+  const skip = requestIneligible(input.request, policy, question);
+  if (skip) return { policy, keys: null, question, embedding: null, skip };
+  const generation = await readGeneration(deps.kv, input.scope.tenantId, input.scope.feature);
+  const keys = await computeCacheKeys(input.request, input.modelOrTier, input.scope, policy, generation);
+  return { policy, keys, question, embedding: null, skip: null };
+}
+
+async function lookup(deps: ResponseCacheDeps, input: CacheLookupInput): Promise<CacheLookupResult> {
+  const now = input.now ?? Date.now();
+  const { skip, ...context } = await prepare(deps, input);
+  const miss = (status: "miss" | "bypass", reason?: string, similarity?: number): CacheLookupResult => ({
+    status, reason, similarity, audit: false, costAvoidedUsd: 0, storable: status === "miss" || reason === "no-cache", context,
+  });
+  if (skip || !context.keys) return { ...miss("bypass", skip ?? "ineligible"), storable: false };
+  const bypass = lookupBypass(input.directives);
+  if (bypass) return miss("bypass", bypass);
+  const { policy, keys, question } = context;
+  if (policy.exact) {
+    const entry = await readEntry(deps.kv, keys.exactKey, input.scope.tenantId, now);
+    if (entry) return hit("hit-exact", entry, 1, input, context, now);
+  }
+  if (!semanticEligible(input.request, question, policy)) return miss("miss");
+  const [embedding] = await deps.embedder.embed([question]);
+  if (!embedding) return miss("miss", "embedding-failed");
+  context.embedding = embedding;
+  const override = input.directives.threshold;
+  const threshold = override === null ? policy.threshold : Math.max(override, policy.minThresholdOverride);
+  const found = await findSemanticHit(deps, { tenantId: input.scope.tenantId, keys, question, embedding, threshold, topK: policy.topK, now });
+  if (found.hit) return hit("hit-semantic", found.entry, found.similarity, input, context, now);
+  return miss("miss", found.reason, found.similarity);
+}
+
+async function store(deps: ResponseCacheDeps, input: CacheStoreInput): Promise<void> {
+  const now = input.now ?? Date.now();
+  const context = input.lookup?.context ?? (await prepare(deps, input));
+  if (!context.keys || (input.lookup && !input.lookup.storable)) return;
+  const { policy, keys, question } = context;
+  if (responseUnstorable(input.response, policy, input.directives)) return;
+  const semantic = semanticEligible(input.request, question, policy);
+  const embedding = semantic ? (context.embedding ?? (await deps.embedder.embed([question]))[0]) : undefined;
+  const entry: CacheEntry = {
+    v: 1,
+    entryId: `ce_${keys.exactKey.slice(-24)}`,
+    tenantId: input.scope.tenantId,
+    feature: input.scope.feature,
+    scopeHash: keys.scopeHash,
+    fingerprint: keys.fingerprint,
+    modelOrTier: input.modelOrTier,
+    question,
+    response: input.response,
+    usage: input.response.usage ?? null,
+    costUsd: input.costUsd,
+    embedderId: embedding ? deps.embedder.id : null,
+    createdAt: now,
+    expiresAt: now + policy.ttlSeconds * 1000,
+  };
+  await writeEntry(deps.kv, keys.exactKey, entry, policy.ttlSeconds);
+  if (embedding) await indexEntry(deps, keys, entry, embedding);
 }
 
 function hit(

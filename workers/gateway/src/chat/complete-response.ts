@@ -1,16 +1,21 @@
-/** Non-streamed answer: restore placeholders, account usage, set the decision headers. */
+/**
+ * A whole (non-streamed) answer: restore placeholders, account usage, set the decision
+ * headers. Sent as JSON, or replayed as SSE when the client asked for a stream but the answer
+ * had to be complete first (cascade verification).
+ */
 import type { Context } from "hono";
 import type { ChatCompletionResponse } from "../../../../shared/schemas/openai-chat";
-import type { AppEnv } from "../app-env";
-import type { ModelRegistry } from "../config/model-registry";
-import type { ChatResult } from "../upstreams/upstream";
-import type { Answered } from "../router/attempts/run-attempts";
 import { toOpenAIUsage } from "../../../../shared/usage";
+import type { AppEnv } from "../app-env";
+import { replayAsSse } from "../cache/replay/replay-sse";
+import type { ModelRegistry } from "../config/model-registry";
+import type { Answered } from "../router/attempts/run-attempts";
+import type { ChatResult } from "../upstreams/upstream";
 import { priceUsage, resolveUsage } from "./accounting";
+import { answerHeaders } from "./answer-headers";
 import type { ExchangeResult } from "./build-event";
 import type { ChatExchange } from "./exchange";
 import type { OutputFilter } from "./output-filter";
-import { answerHeaders } from "./answer-headers";
 
 export function completeResponse(
   c: Context<AppEnv>,
@@ -19,13 +24,14 @@ export function completeResponse(
   filter: OutputFilter,
   registry: ModelRegistry,
   publish: (r: ExchangeResult) => void,
+  /** Receives the redacted upstream answer and its cost (the cache stores it). */
+  onAnswer?: (redacted: ChatCompletionResponse, costUsd: number) => void,
 ): Response {
   ex.answeredBy = answered.attempt.model;
   const upstream = answered.value.response;
   const redactedAnswer = upstream.choices.map((ch) => ch.message.content ?? "").join("");
   ex.decisions.finishReason = upstream.choices[0]?.finish_reason ?? null;
   const usage = resolveUsage(answered.value.usage, ex.request, redactedAnswer);
-  const priced = priceUsage(usage, ex.answeredBy, registry);
   const body: ChatCompletionResponse = {
     ...upstream,
     model: ex.answeredBy.id,
@@ -41,6 +47,13 @@ export function completeResponse(
       },
     })),
   };
+  const priced = priceUsage(usage, ex.answeredBy, registry);
   publish({ status: 200, errorCode: null, usage, ...priced, completedAt: Date.now(), ttftMs: null, answer: redactedAnswer });
-  return c.json(body, 200, answerHeaders(ex, answered.attemptNumber));
+  onAnswer?.({ ...upstream, model: ex.answeredBy.id, usage: toOpenAIUsage(usage) }, priced.costUsd);
+  const headers = answerHeaders(ex, answered.attemptNumber);
+  if (!ex.stream) return c.json(body, 200, headers);
+  return new Response(replayAsSse(body, { includeUsage: ex.includeUsage }), {
+    status: 200,
+    headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
+  });
 }

@@ -1,78 +1,54 @@
 /**
  * POST /v1/chat/completions, as the architecture's numbered request path:
- * validate -> redact + screen -> cache -> route -> run attempts -> respond (restore
- * placeholders) -> publish the usage event. Each stage is timed into Server-Timing and
- * records its decision on the exchange for the trace.
+ * validate -> tenant settings -> redact + screen -> cache -> route -> run attempts (or the
+ * cascade) -> respond, restoring placeholders -> publish the usage event. Each stage is timed
+ * into Server-Timing and records its decision on the exchange for the trace.
  */
 import type { Context } from "hono";
-import { ChatCompletionRequestSchema } from "../../../../shared/schemas/openai-chat";
+import { ChatCompletionRequestSchema, type ChatCompletionResponse } from "../../../../shared/schemas/openai-chat";
 import { GatewayError } from "../../../../shared/errors";
 import type { AppEnv } from "../app-env";
+import { appendAudit } from "../audit/hash-chain";
 import { registryFor } from "../config/registry-loader";
 import { readJsonBody } from "../http/read-json-body";
+import { settleTokens } from "../middleware/rate-limit";
 import { buildAttempts } from "../router/attempts/build-attempts";
-import { runChat, runChatStream, type RunContext } from "../router/attempts/run-attempts";
 import { createBreakerClient } from "../router/attempts/circuit-breaker";
+import { runChat, runChatStream, type RunContext } from "../router/attempts/run-attempts";
+import { settingsFor } from "../settings/settings-store";
 import { publishEvent, queueSink } from "../telemetry/publish-event";
 import { buildChatEvent, type ExchangeResult } from "./build-event";
-import type { ChatExchange } from "./exchange";
+import { draftAndVerify } from "./cascade";
 import { completeResponse } from "./complete-response";
-import { checkExplicitModel, modelAccepts, resolveRequestedTarget } from "./resolve-target";
+import type { ChatExchange } from "./exchange";
 import { featureOf } from "./feature";
+import { checkExplicitModel, modelAccepts, resolveRequestedTarget } from "./resolve-target";
+import { cacheStage } from "./stages/cache-stage";
 import { applyInputGuardrails } from "./stages/guardrails-stage";
-import { lookupCache, storeInCache } from "./stages/cache-stage";
 import { chooseRoute } from "./stages/route-stage";
 import { streamResponse } from "./stream-response-builder";
-import { settingsFor } from "../settings/settings-store";
-import { settleTokens } from "../middleware/rate-limit";
-import { appendAudit } from "../audit/hash-chain";
 
 export async function handleChat(c: Context<AppEnv>): Promise<Response> {
   const timing = c.get("timing");
   const registry = registryFor(c.env);
   const original = await timing.measure("parse", () => readJsonBody(c, ChatCompletionRequestSchema));
-  const auth = c.get("auth");
-  const ex: ChatExchange = {
-    requestId: c.get("requestId"),
-    receivedAt: c.get("receivedAt"),
-    auth,
-    feature: featureOf(c, original),
-    timing,
-    original,
-    request: original,
-    stream: original.stream === true,
-    includeUsage: original.stream_options?.include_usage === true,
-    cache: "off",
-    cacheSimilarity: null,
-    decisions: {},
-    headers: {},
-    attempts: [],
-    answeredBy: null,
-  };
-  const budgetAlerts = c.get("budgetAlerts");
-  if (budgetAlerts?.length) ex.decisions.budgetAlerts = budgetAlerts;
-  const publish = (result: ExchangeResult) => {
-    c.executionCtx.waitUntil(publishEvent(queueSink(c.env.USAGE_QUEUE), buildChatEvent(ex, result)));
-    // Replace the rate limiter's token reservation with what the call really used.
-    if (result.usage) void settleTokens(c, result.usage.input.total + result.usage.output.total);
-  };
+  const ex = newExchange(c, original);
+  const publish = publisher(c, ex);
 
   try {
-    const target = resolveRequestedTarget(original, registry, auth);
-    if (target.kind === "model") checkExplicitModel(original, target.model);
-
-    const settings = await timing.measure("settings", () => settingsFor(c.env.DB, auth.tenantId, ex.feature));
+    const requested = resolveRequestedTarget(original, registry, ex.auth);
+    if (requested.kind === "model") checkExplicitModel(original, requested.model);
+    const settings = await timing.measure("settings", () => settingsFor(c.env.DB, ex.auth.tenantId, ex.feature));
     const filter = await timing.measure("guardrails", () => applyInputGuardrails(ex, settings.guardrails));
 
-    const cached = await timing.measure("cache", () => lookupCache(ex, c.env, c.req.raw.headers));
-    if (cached) return cached.respond(ex, filter, publish);
+    const cache = cacheStage(ex, c.env, c.req.raw.headers, settings.cache);
+    const cached = await timing.measure("cache", () => cache.lookup());
+    if (cached) return cached.respond(c, ex, filter, publish);
+    const store = (answer: ChatCompletionResponse, costUsd: number) => c.executionCtx.waitUntil(cache.store(answer, costUsd).catch(() => undefined));
 
-    const route = await timing.measure("route", () => chooseRoute(ex, target, registry, c.env));
-    const attempts = buildAttempts(registry, route.target, { models: auth.models, tiers: auth.tiers, accepts: modelAccepts(ex.request) });
-    if (attempts.length === 0) {
-      throw new GatewayError("invalid_request", "No model this key may use can serve this request (check max_tokens and tools).", { param: "model" });
-    }
-
+    const budgetPressure = c.get("budget")?.downgrade === true;
+    const route = await timing.measure("route", () => chooseRoute(ex, requested, registry, settings.router, budgetPressure));
+    const limits = { models: ex.auth.models, tiers: ex.auth.tiers, accepts: modelAccepts(ex.request) };
     const run: RunContext = {
       bindings: c.env as unknown as RunContext["bindings"],
       breaker: createBreakerClient(c.env.CIRCUIT_BREAKER, (p) => c.executionCtx.waitUntil(p)),
@@ -80,22 +56,58 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
       signal: c.req.raw.signal,
       records: ex.attempts,
     };
+
+    if (route.cascadeDraftTier && c.req.header("x-cascade") !== "off") {
+      const draft = await timing.measure("cascade_draft", () => draftAndVerify(ex, route.cascadeDraftTier as string, registry, limits, run, (draftEx, r) => publishEvent(queueSink(c.env.USAGE_QUEUE), buildChatEvent(draftEx, r))));
+      if (draft.accepted && draft.answered) return completeResponse(c, ex, draft.answered, filter, registry, publish, store);
+    }
+
+    const attempts = buildAttempts(registry, route.target, limits);
+    if (attempts.length === 0) {
+      throw new GatewayError("invalid_request", "No model this key may use can serve this request (check max_tokens and tools).", { param: "model" });
+    }
     if (ex.stream) {
       const open = await timing.measure("upstream", () => runChatStream(ex.request, attempts, run));
       return streamResponse(c, ex, open, filter, registry, publish);
     }
     const answered = await timing.measure("upstream", () => runChat(ex.request, attempts, run));
-    const response = completeResponse(c, ex, answered, filter, registry, publish);
-    c.executionCtx.waitUntil(storeInCache(ex, c.env, c.req.raw.headers, answered.value.response));
-    return response;
+    return completeResponse(c, ex, answered, filter, registry, publish, store);
   } catch (err) {
     const gw = err instanceof GatewayError ? err : null;
     if (gw?.kind === "guardrail_blocked") {
-      c.executionCtx.waitUntil(
-        appendAudit(c.env.DB, auth.tenantId, { action: "guardrail.blocked", actor: auth.keyId, target: ex.requestId, detail: { code: gw.code, reason: gw.message } }).catch(() => undefined),
-      );
+      const event = { action: "guardrail.blocked", actor: ex.auth.keyId, target: ex.requestId, detail: { code: gw.code, reason: gw.message } };
+      c.executionCtx.waitUntil(appendAudit(c.env.DB, ex.auth.tenantId, event).catch(() => undefined));
     }
     publish({ status: gw?.status ?? 500, errorCode: gw?.code ?? "internal_error", usage: null, costUsd: 0, completedAt: Date.now(), ttftMs: null, answer: null });
     throw err;
   }
+}
+
+function newExchange(c: Context<AppEnv>, original: ChatExchange["original"]): ChatExchange {
+  const budgetAlerts = c.get("budgetAlerts");
+  return {
+    requestId: c.get("requestId"),
+    receivedAt: c.get("receivedAt"),
+    auth: c.get("auth"),
+    feature: featureOf(c, original),
+    timing: c.get("timing"),
+    original,
+    request: original,
+    stream: original.stream === true,
+    includeUsage: original.stream_options?.include_usage === true,
+    cache: "off",
+    cacheSimilarity: null,
+    decisions: budgetAlerts?.length ? { budgetAlerts } : {},
+    headers: {},
+    attempts: [],
+    answeredBy: null,
+  };
+}
+
+/** Publishes the usage event off the response path and settles the rate limiter's token reservation. */
+function publisher(c: Context<AppEnv>, ex: ChatExchange): (result: ExchangeResult) => void {
+  return (result) => {
+    c.executionCtx.waitUntil(publishEvent(queueSink(c.env.USAGE_QUEUE), buildChatEvent(ex, result)));
+    if (result.usage) void settleTokens(c, result.usage.input.total + result.usage.output.total);
+  };
 }

@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { GuardrailSettingsSchema, type GuardrailSettings } from "../guardrails";
 import { RouterSettingsSchema, type RouterSettings } from "../router/settings";
+import { PartialPolicySchema } from "../cache/settings";
 
 const JsonObject = z.record(z.string(), z.unknown());
 
@@ -17,8 +18,8 @@ export type TenantSettingsInput = z.infer<typeof TenantSettingsInputSchema>;
 
 export interface TenantSettings {
   guardrails: GuardrailSettings;
-  /** Cache section: validated by the cache module when it lands (raw object until then). */
-  cache: Record<string, unknown>;
+  /** Cache policy overrides (the cache module fills the defaults). */
+  cache: z.infer<typeof PartialPolicySchema>;
   router: RouterSettings;
 }
 
@@ -40,7 +41,7 @@ export function resolveSettings(layers: readonly TenantSettingsInput[]): TenantS
   const section = (name: string) => (isObject(merged[name]) ? merged[name] : {});
   return {
     guardrails: GuardrailSettingsSchema.parse(section("guardrails")),
-    cache: section("cache"),
+    cache: PartialPolicySchema.parse(section("cache")),
     router: RouterSettingsSchema.parse(section("router")),
   };
 }

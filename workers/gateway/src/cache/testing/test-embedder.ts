@@ -6,6 +6,6 @@ import { LocalEmbedder } from "../embedder/local/local-embedder";
 let shared: LocalEmbedder | undefined;
 
 export function testEmbedder(): LocalEmbedder {
-  shared ??= new LocalEmbedder(readFileSync(resolve(import.meta.dirname, "../embedder/local/glove-100d-int8.bin")));
+  shared ??= new LocalEmbedder(readFileSync(resolve(import.meta.dirname, "../embedder/local/glove-sif-int8.bin")));
   return shared;
 }

@@ -1,16 +1,95 @@
-/** Response cache: exact then semantic lookup, and storing fresh answers. */
+/**
+ * Response cache on the request path: exact then semantic lookup on the redacted request
+ * (before routing, keyed by the requested model or tier), a replay of the hit (JSON or SSE)
+ * with this request's placeholders restored, and storing fresh answers afterwards. A hit is
+ * accounted at zero upstream cost with the cost it avoided; sampled semantic hits carry what
+ * the evaluator's judge needs to check the answer still fits.
+ */
+import type { Context } from "hono";
 import type { ChatCompletionResponse } from "../../../../../shared/schemas/openai-chat";
-import type { Bindings } from "../../app-env";
+import { fromOpenAIUsage, EMPTY_USAGE } from "../../../../../shared/usage";
+import type { AppEnv, Bindings } from "../../app-env";
+import type { z } from "zod";
+import { createEmbedder } from "../../cache/embedder/create-embedder";
+import {
+  auditPayload,
+  cacheResponseHeaders,
+  createLocalVectorStore,
+  createResponseCache,
+  createVectorizeStore,
+  parseCacheDirectives,
+  replayAsSse,
+  type CacheLookupInput,
+  type CacheLookupResult,
+  type PartialPolicySchema,
+  type ResponseCache,
+} from "../../cache";
+
+/** A tenant's (feature-merged) cache policy as the settings store resolves it. */
+export type PartialCachePolicy = z.infer<typeof PartialPolicySchema>;
+import { answerHeaders } from "../answer-headers";
 import type { ExchangeResult } from "../build-event";
 import type { ChatExchange } from "../exchange";
 import type { OutputFilter } from "../output-filter";
 
+export interface CacheStage {
+  /** A hit to answer with, or null (miss, bypass, ineligible). */
+  lookup(): Promise<CachedAnswer | null>;
+  /** Stores a fresh, successful answer (redacted) under this request's keys. */
+  store(response: ChatCompletionResponse, costUsd: number): Promise<void>;
+}
+
 export interface CachedAnswer {
-  respond(ex: ChatExchange, filter: OutputFilter, publish: (r: ExchangeResult) => void): Response;
+  respond(c: Context<AppEnv>, ex: ChatExchange, filter: OutputFilter, publish: (r: ExchangeResult) => void): Response;
 }
 
-export async function lookupCache(_ex: ChatExchange, _env: Bindings, _headers: Headers): Promise<CachedAnswer | null> {
-  return null;
+function responseCache(env: Bindings, policy: PartialCachePolicy): ResponseCache {
+  const vectors = env.VECTOR_STORE === "vectorize" && env.VECTORIZE ? createVectorizeStore(env.VECTORIZE) : createLocalVectorStore(env.VECTOR_INDEX as unknown as DurableObjectNamespace);
+  return createResponseCache({ kv: env.CACHE_KV, vectors, embedder: createEmbedder(env), settings: { defaults: policy, tenants: {} } });
 }
 
-export async function storeInCache(_ex: ChatExchange, _env: Bindings, _headers: Headers, _response: ChatCompletionResponse): Promise<void> {}
+export function cacheStage(ex: ChatExchange, env: Bindings, headers: Headers, policy: PartialCachePolicy): CacheStage {
+  const cache = responseCache(env, policy);
+  const input = (): CacheLookupInput => ({
+    request: ex.request,
+    scope: { tenantId: ex.auth.tenantId, keyId: ex.auth.keyId, endUser: ex.request.user ?? null, feature: ex.feature },
+    modelOrTier: ex.original.model,
+    directives: parseCacheDirectives(headers),
+    requestId: ex.requestId,
+  });
+  let looked: CacheLookupResult | null = null;
+  return {
+    async lookup() {
+      looked = await cache.lookup(input());
+      ex.cache = looked.status;
+      ex.cacheSimilarity = looked.similarity ?? null;
+      Object.assign(ex.headers, cacheResponseHeaders(looked));
+      ex.decisions.cache = { status: looked.status, ...(looked.reason ? { reason: looked.reason } : {}), ...(looked.similarity !== undefined ? { similarity: looked.similarity } : {}) };
+      return looked.response && looked.entry ? hitAnswer(looked) : null;
+    },
+    async store(response, costUsd) {
+      if (looked && !looked.storable) return;
+      await cache.store({ ...input(), response, costUsd, ...(looked ? { lookup: looked } : {}) });
+    },
+  };
+}
+
+function hitAnswer(hit: CacheLookupResult): CachedAnswer {
+  return {
+    respond(c, ex, filter, publish) {
+      const cached = hit.response as ChatCompletionResponse;
+      const body: ChatCompletionResponse = {
+        ...cached,
+        choices: cached.choices.map((ch) => ({ ...ch, message: { ...ch.message, content: ch.message.content === null ? null : filter.text(ch.message.content) } })),
+      };
+      const audit = auditPayload(hit);
+      ex.decisions.cache = { ...(ex.decisions.cache as object), entryId: hit.entry?.entryId, costAvoidedUsd: hit.costAvoidedUsd, ...(audit ? { audit } : {}) };
+      const usage = cached.usage ? fromOpenAIUsage(cached.usage) : EMPTY_USAGE;
+      const answer = cached.choices.map((ch) => ch.message.content ?? "").join("");
+      publish({ status: 200, errorCode: null, usage, costUsd: 0, counterfactualCostUsd: hit.costAvoidedUsd, completedAt: Date.now(), ttftMs: null, answer });
+      const headers = answerHeaders(ex, null);
+      if (!ex.stream) return c.json(body, 200, headers);
+      return new Response(replayAsSse(body, { includeUsage: ex.includeUsage }), { status: 200, headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" } });
+    },
+  };
+}

@@ -20,8 +20,8 @@ describe("LocalEmbedder (shipped artifact)", () => {
   it("ranks paraphrases and synonyms above unrelated questions", async () => {
     const para = await sim("How do I cancel my subscription?", "How can I cancel my membership?");
     const other = await sim("How do I cancel my subscription?", "What is the weather like in the mountains?");
-    expect(para).toBeGreaterThan(0.8);
-    expect(para - other).toBeGreaterThan(0.3);
+    expect(para).toBeGreaterThan(0.7);
+    expect(para - other).toBeGreaterThan(0.5);
     expect(await sim("The car is fast", "The automobile is quick")).toBeGreaterThan(await sim("The car is fast", "The cat is asleep"));
   });
 
@@ -30,6 +30,6 @@ describe("LocalEmbedder (shipped artifact)", () => {
   });
 
   it("tokenizes like the GloVe corpus", () => {
-    expect(tokenize("Don't touch it’s cable-box")).toEqual(["do", "n't", "touch", "it", "'s", "cable", "box"]);
+    expect(tokenize("Don't touch it’s cable-box, we're here")).toEqual(["do", "not", "touch", "it", "cable", "box", "we", "are", "here"]);
   });
 });

@@ -1,5 +1,5 @@
 /** The Worker-side entry: the artifact bundled by wrangler's Data rule, decoded once per isolate. */
-import artifact from "./glove-100d-int8.bin";
+import artifact from "./glove-sif-int8.bin";
 import { LocalEmbedder } from "./local-embedder";
 
 let shared: LocalEmbedder | undefined;
