@@ -1,7 +1,8 @@
 /**
  * Semantic cache benchmark: `npm run bench:cache [-- --data path/to/stsb.csv]`.
  * Quality on STS-B pairs (hit rate on pairs scored >= 4, false-hit rate on pairs <= 2) for the
- * shipped embedder with and without guards, plain averaging as the alternative, the threshold
+ * shipped embedder with and without guards, SIF weighting and no common-component removal as
+ * alternatives, the threshold
  * sweep, a 2-fold check of how a threshold picked on one half transfers to the other; then
  * in-process lookup latency at 10k/100k entries and embedding time. Prints markdown.
  */
@@ -45,20 +46,23 @@ function twoFold(scored: ScoredPair[]): void {
 async function main(): Promise<void> {
   const artifact = readFileSync(values.artifact);
   const pairs = loadPairs(values.data);
-  const sif = new LocalEmbedder(artifact);
-  const avg = new LocalEmbedder(artifact, { sif: false });
+  const shipped = new LocalEmbedder(artifact);
+  const sif = new LocalEmbedder(artifact, { weighting: "sif" });
+  const bare = new LocalEmbedder(artifact, { removeCommon: false });
   console.log(`pairs: ${pairs.length} (>= 4: ${pairs.filter((p) => p.score >= 4).length}, <= 2: ${pairs.filter((p) => p.score <= 2).length}); artifact ${(artifact.length / 1e6).toFixed(2)} MB`);
   console.log("\n| embedder | Spearman | guards | threshold at <= 1% false hits | hit rate | false hits | at default " + DEFAULT_SEMANTIC_THRESHOLD + ": hit / false |\n|---|---|---|---|---|---|---|");
   let main: ScoredPair[] = [];
-  for (const e of [sif, avg]) {
+  for (const e of [shipped, sif, bare]) {
     const scored = await scorePairs(pairs, e);
-    if (e === sif) main = scored;
+    if (e === shipped) main = scored;
     for (const guards of [true, false]) {
       const best = pickThreshold(scored, guards, 0.01);
       const d = rates(scored, DEFAULT_SEMANTIC_THRESHOLD, guards);
       console.log(`| ${e.id} | ${spearman(scored).toFixed(3)} | ${guards ? "on" : "off"} | ${best.threshold.toFixed(3)} | ${pct(best.hitRate)} | ${pct(best.falseHitRate)} | ${pct(d.hitRate)} / ${pct(d.falseHitRate)} |`);
     }
   }
+  const rule = pickThreshold(main, true, 0.01).threshold + 0.005;
+  console.log(`\nthreshold rule (lowest 0.005-grid threshold with <= 1% false hits, guards on, + one 0.005 step of margin): ${rule.toFixed(3)} (DEFAULT_SEMANTIC_THRESHOLD = ${DEFAULT_SEMANTIC_THRESHOLD})`);
   const pos = main.filter((p) => p.score >= 4);
   const accepted = pos.filter((p) => p.guardOk);
   const atDefault = accepted.filter((p) => p.cos >= DEFAULT_SEMANTIC_THRESHOLD).length / accepted.length;
@@ -66,10 +70,10 @@ async function main(): Promise<void> {
   sweep(main);
   twoFold(main);
   const sentences = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
-  const emb = await measureEmbedding(sif, sentences);
+  const emb = await measureEmbedding(shipped, sentences);
   console.log(`\nembedding (local, 1 text/call, ${sentences.length} texts): mean ${ms(emb.mean)}, p50 ${ms(emb.p50)}, p99 ${ms(emb.p99)}`);
   const sizes = values.sizes.split(",").map(Number);
-  const lat = await measureLookup(sif, artifact, sentences.slice(0, 500), sizes, DEFAULT_SEMANTIC_THRESHOLD);
+  const lat = await measureLookup(shipped, artifact, sentences.slice(0, 500), sizes, DEFAULT_SEMANTIC_THRESHOLD);
   console.log(`\nlookup, in process (FlatIndex as inside the Durable Object), ${lat.length ? 500 : 0} queries, top-4, minScore ${DEFAULT_SEMANTIC_THRESHOLD}; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   console.log("\n| entries in one namespace | mode | wall p50 | wall p99 | CPU p50 | CPU p99 |\n|---|---|---|---|---|---|");
   for (const r of lat) console.log(`| ${r.entries} | ${r.mode} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.cpuP50)} | ${ms(r.cpuP99)} |`);

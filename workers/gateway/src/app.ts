@@ -22,6 +22,8 @@ import { embeddingsRoutes } from "./routes/embeddings";
 import { modelsRoutes } from "./routes/models";
 import { guardrailsCheckRoutes } from "./routes/guardrails-check";
 import { usageRoutes } from "./routes/usage";
+import { routeDryRunRoutes } from "./routes/route-dry-run";
+import { cachePurgeRoutes } from "./routes/cache-purge";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -41,6 +43,8 @@ export function createApp() {
   api.route("/", modelsRoutes);
   api.route("/", guardrailsCheckRoutes);
   api.route("/", usageRoutes);
+  api.route("/", routeDryRunRoutes);
+  api.route("/", cachePurgeRoutes);
   api.route(ADMIN_MOUNT, adminRoutes as unknown as Hono<AppEnv>);
   api.route(ADMIN_MOUNT, adminOperationsRoutes as unknown as Hono<AppEnv>);
   app.route("/", api);

@@ -5,7 +5,7 @@
 import { z } from "zod";
 
 /** Chosen by the threshold sweep in docs/benchmarks/cache.md (local embedder, guards on). */
-export const DEFAULT_SEMANTIC_THRESHOLD = 0.89;
+export const DEFAULT_SEMANTIC_THRESHOLD = 0.865;
 
 const ScopeBySchema = z.object({ key: z.boolean(), endUser: z.boolean(), feature: z.boolean() });
 

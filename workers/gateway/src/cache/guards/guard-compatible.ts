@@ -5,11 +5,14 @@
  * refused true paraphrase) cost one upstream call; false positives cost a wrong answer, so
  * every check is "must be equal", never "similar enough".
  */
-import { CURRENCIES, MONTHS, MONTH_ABBR, NEGATIONS, NUMBER_WORDS, POLARITY_PAIRS, RELATIVE_DAYS, STOPWORDS, WEEKDAYS } from "./lexicon";
+import { PLACES, MAX_PLACE_WORDS } from "../../guardrails/pii/dictionaries";
+import {
+  CURRENCIES, EXCLUSIVE_SETS, MONTHS, MONTH_ABBR, NEGATIONS, NUMBER_WORDS, PLACE_WORD_EXCEPTIONS, POLARITY_PAIRS, RELATIVE_DAYS, STOPWORDS, WEEKDAYS,
+} from "./lexicon";
 
 export interface GuardVerdict {
   ok: boolean;
-  reason?: "negation" | "polarity" | "numbers" | "dates" | "entities" | "currency" | "placeholders" | "word-order";
+  reason?: "negation" | "polarity" | "numbers" | "dates" | "entities" | "currency" | "placeholders" | "word-order" | "category";
 }
 
 interface Features {
@@ -40,6 +43,7 @@ export function guardCompatible(newText: string, cachedText: string): GuardVerdi
   if (!sameSet(a.currencies, b.currencies)) return { ok: false, reason: "currency" };
   if (!sameSet(a.placeholders, b.placeholders)) return { ok: false, reason: "placeholders" };
   if (!entitiesCovered(a, b) || !entitiesCovered(b, a)) return { ok: false, reason: "entities" };
+  if (categorySwapped(a.wordSet, b.wordSet)) return { ok: false, reason: "category" };
   if (rolesSwapped(a.words, b.words)) return { ok: false, reason: "word-order" };
   return { ok: true };
 }
@@ -60,6 +64,7 @@ function features(text: string): Features {
     if (isDateWord(lower, w, raw[i - 1], raw[i + 1])) dates.add(canonicalMonth(lower));
     if (isEntity(w, sentenceStart(clean, matches[i]?.index ?? 0))) entities.add(lower.replace(/s$/, ""));
   });
+  for (const place of places(words)) entities.add(place);
   return {
     words,
     wordSet: new Set(words),
@@ -100,13 +105,43 @@ function sentenceStart(text: string, index: number): boolean {
   return before === "" || /[.!?:;\n"'(\[-]$/.test(before);
 }
 
+/** Known place names (cities >= 100k, countries, US states: the PII dictionaries), any case. */
+function places(words: string[]): string[] {
+  const found: string[] = [];
+  for (let i = 0; i < words.length; i++) {
+    for (let n = Math.min(MAX_PLACE_WORDS, words.length - i); n >= 1; n--) {
+      const phrase = words.slice(i, i + n).join(" ");
+      if (PLACES.has(phrase) && !(n === 1 && (PLACE_WORD_EXCEPTIONS.has(phrase) || STOPWORDS.has(phrase)))) {
+        found.push(phrase);
+        i += n - 1;
+        break;
+      }
+    }
+  }
+  return found;
+}
+
 /** Every entity of `x` must occur somewhere in `y`, whatever its case there. */
 function entitiesCovered(x: Features, y: Features): boolean {
   for (const e of x.entities) {
-    if (y.entities.has(e) || y.wordSet.has(e) || y.wordSet.has(`${e}s`)) continue;
+    if (y.entities.has(e) || y.wordSet.has(e) || y.wordSet.has(`${e}s`) || y.joined.includes(` ${e} `)) continue;
     return false;
   }
   return true;
+}
+
+/** One text names a member of a closed set the other does not, and vice versa. */
+function categorySwapped(a: Set<string>, b: Set<string>): boolean {
+  for (const set of EXCLUSIVE_SETS) {
+    let onlyA = false;
+    let onlyB = false;
+    for (const w of set) {
+      if (a.has(w) && !b.has(w)) onlyA = true;
+      if (b.has(w) && !a.has(w)) onlyB = true;
+    }
+    if (onlyA && onlyB) return true;
+  }
+  return false;
 }
 
 function polarityFlip(a: Features, b: Features): boolean {

@@ -51,3 +51,29 @@ export const STOPWORDS = new Set(
     "there here what which who whom whose when where why how can could would should will shall may might must not no so than then " +
     "too very just also all any some each both more most other such only own same again further once up down out off s t").split(" "),
 );
+
+/**
+ * Closed sets whose members are never interchangeable: "poem about cats" vs "about dogs",
+ * "install on windows" vs "on mac". Word vectors put such co-hyponyms as close as synonyms
+ * (cat/dog > car/automobile in GloVe), so only an explicit list separates them.
+ */
+export const EXCLUSIVE_SETS: ReadonlyArray<ReadonlySet<string>> = [
+  "red orange yellow green blue purple violet pink brown black white gray grey silver gold",
+  "english spanish french german italian portuguese dutch russian chinese mandarin cantonese japanese korean arabic hindi bengali urdu turkish polish swedish norwegian danish finnish greek hebrew latin thai vietnamese indonesian ukrainian czech",
+  "python java javascript typescript ruby php rust golang kotlin swift scala perl haskell elixir erlang clojure c++ c# csharp sql bash powershell lua dart r matlab fortran cobol",
+  "windows linux ubuntu debian fedora macos mac osx ios android iphone ipad chromebook chromeos",
+  "chrome firefox safari edge opera",
+  "aws azure gcp heroku vercel netlify cloudflare",
+  "mysql postgres postgresql sqlite mongodb redis cassandra dynamodb oracle",
+  "react vue angular svelte django flask rails laravel spring express nextjs",
+  "cat cats dog dogs horse horses cow cows pig pigs sheep goat goats chicken chickens duck ducks rabbit rabbits mouse mice rat rats bird birds fish snake snakes lion lions tiger tigers bear bears wolf wolves fox foxes elephant elephants monkey monkeys",
+  "breakfast lunch dinner",
+  "spring summer autumn fall winter",
+  "mercury venus earth mars jupiter saturn uranus neptune pluto",
+  "guitar piano violin cello flute trumpet drums saxophone clarinet harp",
+  "football soccer basketball baseball tennis golf hockey cricket rugby volleyball",
+  "bitcoin ethereum dogecoin solana",
+].map((s) => new Set(s.split(" ")));
+
+/** City names that are also everyday words; not treated as places when lower-case. */
+export const PLACE_WORD_EXCEPTIONS = new Set(["mobile", "reading", "bath", "independence", "orange", "nice", "split", "cork", "surprise", "temple", "victoria", "of", "as", "can", "man", "male", "university", "college"]);

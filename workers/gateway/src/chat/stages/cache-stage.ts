@@ -48,6 +48,11 @@ function responseCache(env: Bindings, policy: PartialCachePolicy): ResponseCache
   return createResponseCache({ kv: env.CACHE_KV, vectors, embedder: createEmbedder(env), settings: { defaults: policy, tenants: {} } });
 }
 
+/** Purge for DELETE /v1/cache: the tenant's entries (one feature's, when given). */
+export function purgeCache(env: Bindings, tenantId: string, feature: string | null) {
+  return responseCache(env, {}).purge(tenantId, feature);
+}
+
 export function cacheStage(ex: ChatExchange, env: Bindings, headers: Headers, policy: PartialCachePolicy): CacheStage {
   const cache = responseCache(env, policy);
   const input = (): CacheLookupInput => ({

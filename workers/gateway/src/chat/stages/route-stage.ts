@@ -23,7 +23,7 @@ export interface RouteChoice {
 
 // Settings objects are cached per tenant by the settings store, so one router per settings object.
 const routers = new WeakMap<RouterSettings, Router>();
-function routerFor(settings: RouterSettings): Router {
+export function routerFor(settings: RouterSettings): Router {
   let r = routers.get(settings);
   if (!r) routers.set(settings, (r = createRouter(settings)));
   return r;
@@ -52,8 +52,16 @@ export async function chooseRoute(
   if (requested.kind === "model") return record(ex, { target: { model: requested.model }, decision, cascadeDraftTier: null }, requested.model.tier, "explicit_model");
   if (requested.kind === "tier") return record(ex, { target: { tier: requested.tier }, decision, cascadeDraftTier: null }, requested.tier, "explicit_tier");
   if (!decision) return record(ex, { target: { tier: registry.defaultTier }, decision, cascadeDraftTier: null }, registry.defaultTier, "router_unavailable");
-  const draft = decision.cascade && decision.cascadeDraftTier && decision.cascadeDraftTier !== decision.tier ? decision.cascadeDraftTier : null;
-  return record(ex, { target: { tier: decision.tier }, decision, cascadeDraftTier: draft }, decision.tier, decision.reason);
+  if (decision.cascade && decision.cascadeDraftTier && decision.cascadeDraftTier !== decision.tier) {
+    return record(ex, { target: { tier: decision.tier }, decision, cascadeDraftTier: decision.cascadeDraftTier }, decision.tier, decision.reason);
+  }
+  // Cascade also verifies answers the router already sends to the cheapest tier: a draft
+  // that fails verification escalates one tier up instead of reaching the user.
+  const up = settings.tiers[settings.tiers.indexOf(decision.tier) + 1];
+  if (settings.cascade && up && decision.tier === settings.tiers[0] && (ex.auth.tiers === null || ex.auth.tiers.includes(up))) {
+    return record(ex, { target: { tier: up }, decision, cascadeDraftTier: decision.tier }, decision.tier, decision.reason);
+  }
+  return record(ex, { target: { tier: decision.tier }, decision, cascadeDraftTier: null }, decision.tier, decision.reason);
 }
 
 function record(ex: ChatExchange, choice: RouteChoice, tier: string, reason: string): RouteChoice {

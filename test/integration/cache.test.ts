@@ -1,0 +1,80 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readSse } from "../../shared/sse";
+import { bearer, seedKey } from "../harness/seed";
+import { startStack, type Stack } from "../harness/stack";
+
+let stack: Stack;
+let keyA: string;
+let keyB: string;
+
+beforeAll(async () => {
+  stack = await startStack();
+  ({ key: keyA } = await seedKey(stack, { name: "tenant-a" }));
+  ({ key: keyB } = await seedKey(stack, { name: "tenant-b" }));
+});
+afterAll(async () => stack?.close());
+
+const ask = (key: string, content: string, extra: Record<string, unknown> = {}, headers: Record<string, string> = {}) =>
+  stack.fetch("/v1/chat/completions", { method: "POST", headers: bearer(key, headers), body: JSON.stringify({ model: "auto", messages: [{ role: "user", content }], ...extra }) });
+
+async function seeded(key: string, content: string): Promise<string> {
+  const res = await ask(key, content);
+  expect(res.status).toBe(200);
+  const body = (await res.json()) as { choices: Array<{ message: { content: string } }> };
+  // Stores happen after the response (waitUntil): give them a moment.
+  await new Promise((r) => setTimeout(r, 300));
+  return body.choices[0]?.message.content ?? "";
+}
+
+describe("response cache through workerd", () => {
+  it("answers a repeat from the exact cache and a paraphrase from the semantic cache", async () => {
+    const first = await seeded(keyA, "What is the capital of France?");
+    const repeat = await ask(keyA, "What is the capital of France?");
+    expect(repeat.headers.get("x-cache")).toBe("hit-exact");
+    const paraphrase = await ask(keyA, "What's the capital city of France?");
+    expect(paraphrase.headers.get("x-cache")).toBe("hit-semantic");
+    expect(Number(paraphrase.headers.get("x-cache-similarity"))).toBeGreaterThan(0.85);
+    const body = (await paraphrase.json()) as { choices: Array<{ message: { content: string } }> };
+    expect(body.choices[0]?.message.content).toBe(first);
+  });
+
+  it("does not hit for a negated question or a changed number", async () => {
+    await seeded(keyA, "How do I enable two-factor authentication on my account?");
+    expect((await ask(keyA, "How do I disable two-factor authentication on my account?")).headers.get("x-cache")).toBe("miss");
+    await seeded(keyA, "Find me flights to Paris on May 3");
+    expect((await ask(keyA, "Find me flights to Paris on May 4")).headers.get("x-cache")).toBe("miss");
+  });
+
+  it("never serves one tenant's entry to another", async () => {
+    await seeded(keyA, "What is our refund policy for annual plans?");
+    const other = await ask(keyB, "What is our refund policy for annual plans?");
+    expect(other.headers.get("x-cache")).toBe("miss");
+    expect(other.headers.get("x-upstream")).toMatch(/sim$/);
+  });
+
+  it("replays a cached answer as SSE to a streaming client", async () => {
+    const text = await seeded(keyA, "Explain what a content delivery network does.");
+    const res = await ask(keyA, "Explain what a content delivery network does.", { stream: true, stream_options: { include_usage: true } });
+    expect(res.headers.get("x-cache")).toBe("hit-exact");
+    expect(res.headers.get("content-type")).toContain("text/event-stream");
+    let streamed = "";
+    let sawUsage = false;
+    for await (const ev of readSse(res.body as ReadableStream<Uint8Array>)) {
+      if (ev.data === "[DONE]") break;
+      const chunk = JSON.parse(ev.data) as { choices: Array<{ delta: { content?: string } }>; usage?: unknown };
+      streamed += chunk.choices[0]?.delta.content ?? "";
+      if (chunk.usage) sawUsage = true;
+    }
+    expect(streamed).toBe(text);
+    expect(sawUsage).toBe(true);
+  });
+
+  it("honours Cache-Control: no-cache and purges on DELETE /v1/cache", async () => {
+    await seeded(keyA, "List three uses of a hash map.");
+    expect((await ask(keyA, "List three uses of a hash map.", {}, { "cache-control": "no-cache" })).headers.get("x-cache")).toBe("bypass");
+    const dev = await seedKey(stack, { role: "developer", tenantId: (await stack.db.prepare("SELECT tenant_id FROM api_keys WHERE key_prefix = ?1").bind(keyA.split("_")[2]).first<{ tenant_id: string }>())?.tenant_id });
+    const purge = await stack.fetch("/v1/cache", { method: "DELETE", headers: bearer(dev.key) });
+    expect(purge.status).toBe(200);
+    expect((await ask(keyA, "List three uses of a hash map.")).headers.get("x-cache")).toBe("miss");
+  });
+});

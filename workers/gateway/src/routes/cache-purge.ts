@@ -1,0 +1,17 @@
+/** DELETE /v1/cache[?feature=...]: purge the calling tenant's cached answers. */
+import { Hono } from "hono";
+import { z } from "zod";
+import type { AppEnv } from "../app-env";
+import { appendAudit } from "../audit/hash-chain";
+import { purgeCache } from "../chat/stages/cache-stage";
+import { parseQuery } from "../http/query";
+
+const PurgeQuerySchema = z.object({ feature: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional() });
+
+export const cachePurgeRoutes = new Hono<AppEnv>().delete("/v1/cache", async (c) => {
+  const { feature } = parseQuery(c.req.url, PurgeQuerySchema);
+  const auth = c.get("auth");
+  const result = await purgeCache(c.env, auth.tenantId, feature ?? null);
+  await appendAudit(c.env.DB, auth.tenantId, { action: "cache.purged", actor: auth.keyId, target: feature ?? "*", detail: { ...result } });
+  return c.json({ tenant_id: auth.tenantId, feature: feature ?? null, purged: true, vectors_deleted: result.vectorsDeleted });
+});

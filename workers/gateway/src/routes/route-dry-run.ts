@@ -1,0 +1,31 @@
+/**
+ * POST /v1/route: what the router would do with a chat completion body, with no model call.
+ * Optional `draft` is verified as in cascade mode. Body PII is redacted first, like on the
+ * real path, so the classifier sees what it would see in production.
+ */
+import { Hono } from "hono";
+import type { AppEnv } from "../app-env";
+import { registryFor } from "../config/registry-loader";
+import { runInputGuardrails } from "../guardrails";
+import { readJsonBody } from "../http/read-json-body";
+import { RouteDryRunBodySchema, routeDryRun } from "../router/dry-run";
+import { routerFor } from "../chat/stages/route-stage";
+import { settingsFor } from "../settings/settings-store";
+
+export const routeDryRunRoutes = new Hono<AppEnv>().post("/v1/route", async (c) => {
+  const body = await readJsonBody(c, RouteDryRunBodySchema);
+  const auth = c.get("auth");
+  const feature = c.req.header("x-feature") ?? body.metadata?.feature ?? null;
+  const settings = await settingsFor(c.env.DB, auth.tenantId, feature);
+  const { request } = await runInputGuardrails(body, { ...settings.guardrails, injection: { ...settings.guardrails.injection, enabled: false } }, auth.tenantId);
+  const registry = registryFor(c.env);
+  const explicit = registry.model(body.model);
+  const result = await routeDryRun({ ...body, messages: request.messages }, routerFor(settings.router), {
+    ...(explicit && body.model !== "auto" ? { explicitModelTier: explicit.tier } : {}),
+    allowedTiers: auth.tiers,
+    tenantId: auth.tenantId,
+    feature,
+    modelForTier: (tier) => registry.modelsInTier(tier)[0]?.id,
+  });
+  return c.json(result);
+});
