@@ -1,10 +1,9 @@
 /**
  * Local vector index lookup latency, in process (Node, the same FlatIndex code the Durable
- * Object runs; no RPC or SQLite in the timed path). Entries are embeddings of Zipf-sampled
- * pseudo-sentences so their similarity structure resembles real text, not random vectors.
+ * Object runs; no RPC or SQLite in the timed path). Entries are recombined real sentences
+ * (see `recombined`), queries are real sentences.
  */
 import type { LocalEmbedder } from "../workers/gateway/src/cache/embedder/local/local-embedder";
-import { decodeArtifact } from "../workers/gateway/src/cache/embedder/local/artifact-format";
 import { FlatIndex } from "../workers/gateway/src/cache/vector-store/local/flat-index";
 
 export interface LatencyRow {
@@ -17,16 +16,23 @@ export interface LatencyRow {
   cpuP99: number;
 }
 
-function pseudoSentences(words: string[], n: number, seed: number): string[] {
+/**
+ * Entries = first half of one real sentence + second half of another: real vocabulary and
+ * topical clustering (a cache namespace holds one feature's questions), far more than random
+ * vectors would have.
+ */
+function recombined(sentences: string[], n: number, seed: number): string[] {
   let s = seed;
   const rand = (): number => {
     s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
     return s / 4294967296;
   };
-  const h = Math.log(words.length) + 0.5772;
+  const split = sentences.map((x) => x.split(" "));
+  const pick = (): string[] => split[Math.floor(rand() * split.length)] ?? [];
   return Array.from({ length: n }, () => {
-    const len = 4 + Math.floor(rand() * 12);
-    return Array.from({ length: len }, () => words[Math.min(words.length - 1, Math.floor(Math.exp(rand() * h)) - 1)]).join(" ");
+    const a = pick();
+    const b = pick();
+    return [...a.slice(0, Math.ceil(a.length / 2)), ...b.slice(Math.floor(b.length / 2))].join(" ");
   });
 }
 
@@ -34,10 +40,9 @@ function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? 0;
 }
 
-export async function measureLookup(embedder: LocalEmbedder, artifact: Uint8Array, queries: string[], sizes: number[], threshold: number): Promise<LatencyRow[]> {
-  const words = decodeArtifact(artifact).words;
+export async function measureLookup(embedder: LocalEmbedder, sentences: string[], queries: string[], sizes: number[], threshold: number): Promise<LatencyRow[]> {
   const maxSize = Math.max(...sizes);
-  const texts = pseudoSentences(words, maxSize, 7);
+  const texts = recombined(sentences, maxSize, 7);
   const vectors = await embedder.embed(texts);
   const qv = await embedder.embed(queries);
   const rows: LatencyRow[] = [];

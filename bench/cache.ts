@@ -73,7 +73,7 @@ async function main(): Promise<void> {
   const emb = await measureEmbedding(shipped, sentences);
   console.log(`\nembedding (local, 1 text/call, ${sentences.length} texts): mean ${ms(emb.mean)}, p50 ${ms(emb.p50)}, p99 ${ms(emb.p99)}`);
   const sizes = values.sizes.split(",").map(Number);
-  const lat = await measureLookup(shipped, artifact, sentences.slice(0, 500), sizes, DEFAULT_SEMANTIC_THRESHOLD);
+  const lat = await measureLookup(shipped, sentences, sentences.slice(0, 500), sizes, DEFAULT_SEMANTIC_THRESHOLD);
   console.log(`\nlookup, in process (FlatIndex as inside the Durable Object), ${lat.length ? 500 : 0} queries, top-4, minScore ${DEFAULT_SEMANTIC_THRESHOLD}; load average ${loadavg().map((x) => x.toFixed(1)).join(" ")}`);
   console.log("\n| entries in one namespace | mode | wall p50 | wall p99 | CPU p50 | CPU p99 |\n|---|---|---|---|---|---|");
   for (const r of lat) console.log(`| ${r.entries} | ${r.mode} | ${ms(r.p50)} | ${ms(r.p99)} | ${ms(r.cpuP50)} | ${ms(r.cpuP99)} |`);

@@ -10,10 +10,14 @@ import { ledgerStatements } from "../ledger/ledger-statements";
 import type { PriceBook } from "../pricing/price-book";
 import type { JudgeOutcome, PanelResult } from "./panel";
 
-export function judgeLedgerRow(event: UsageEvent, judge: JudgeOutcome, book: PriceBook, now: number): LedgerRow {
+/** What billing needs from one judge's calls (panel rubrics or a cache audit). */
+export type BilledJudge = Pick<JudgeOutcome, "name" | "model" | "usage" | "error"> & { scores: object };
+
+/** `purpose` names the row (`<parent>#judge:<name>`, `<parent>#cache-audit:<name>`), so the two never collide. */
+export function judgeLedgerRow(event: UsageEvent, judge: BilledJudge, book: PriceBook, now: number, purpose = "judge"): LedgerRow {
   const pricing = book.priceAt(event.tenantId, judge.model, now);
   return {
-    requestId: `${event.requestId}#judge:${judge.name}`,
+    requestId: `${event.requestId}#${purpose}:${judge.name}`,
     tenantId: event.tenantId,
     kind: "judge",
     parentRequestId: event.requestId,

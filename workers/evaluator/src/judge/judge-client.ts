@@ -28,33 +28,50 @@ export interface RubricCall {
   usage: TokenUsage;
 }
 
+/**
+ * A judge's {score, reason} answer, or null. A ```json fence around the object is tolerated:
+ * judges without structured outputs often add one; anything else is not a score.
+ */
+export function parseJudgement(text: string): Judgement | null {
+  const unfenced = text.trim().replace(/^```(?:json)?\s*([\s\S]*?)\s*```$/, "$1");
+  try {
+    const parsed = JudgementSchema.safeParse(JSON.parse(unfenced));
+    return parsed.success ? parsed.data : null;
+  } catch {
+    return null;
+  }
+}
+
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
 export class JudgeCallError extends Error {}
 
-export async function callJudge(judge: Judge, rubric: Rubric, content: StoredContent, credential: string | undefined, fetchFn: Fetch): Promise<RubricCall> {
+export type JudgeMessage = { role: "system" | "user"; content: string };
+
+export function callJudge(judge: Judge, rubric: Rubric, content: StoredContent, credential: string | undefined, fetchFn: Fetch): Promise<RubricCall> {
+  return callJudgeWith(judge, rubricMessages(rubric, content), rubricResponseFormat(rubric), credential, fetchFn);
+}
+
+/** One scoring call with any prompt that asks for {score, reason} (rubrics, cache audits). */
+export async function callJudgeWith(
+  judge: Judge,
+  messages: readonly JudgeMessage[],
+  responseFormat: unknown,
+  credential: string | undefined,
+  fetchFn: Fetch,
+): Promise<RubricCall> {
   const res = await fetchFn(`${judge.baseUrl.replace(/\/$/, "")}/chat/completions`, {
     method: "POST",
     headers: { "content-type": "application/json", ...(credential ? { authorization: `Bearer ${credential}` } : {}) },
-    body: JSON.stringify({
-      model: judge.model,
-      messages: rubricMessages(rubric, content),
-      temperature: 0,
-      max_tokens: 300,
-      response_format: rubricResponseFormat(rubric),
-    }),
+    body: JSON.stringify({ model: judge.model, messages, temperature: 0, max_tokens: 300, response_format: responseFormat }),
     signal: AbortSignal.timeout(judge.timeoutMs),
   });
   if (!res.ok) throw new JudgeCallError(`judge ${judge.name} answered HTTP ${res.status}`);
   const body = CompletionSchema.safeParse(await res.json());
   if (!body.success) throw new JudgeCallError(`judge ${judge.name}: malformed completion`);
   const text = body.data.choices[0]?.message.content ?? "";
-  let judgement: Judgement;
-  try {
-    judgement = JudgementSchema.parse(JSON.parse(text));
-  } catch {
-    throw new JudgeCallError(`judge ${judge.name}: answer is not {score, reason}`);
-  }
+  const judgement = parseJudgement(text);
+  if (!judgement) throw new JudgeCallError(`judge ${judge.name}: answer is not {score, reason}`);
   const u = body.data.usage;
   const usage: TokenUsage = u
     ? { input: { total: u.prompt_tokens, cached: u.prompt_tokens_details?.cached_tokens ?? 0 }, output: { total: u.completion_tokens, reasoning: 0 }, source: "upstream" }

@@ -17,6 +17,12 @@ describe("cache settings", () => {
     expect(resolvePolicy(s, "other", "legal")).toMatchObject({ threshold: DEFAULT_SEMANTIC_THRESHOLD, ttlSeconds: 600 });
   });
 
+  it("ignores inherited properties as tenant or feature ids", () => {
+    const s = CacheSettingsSchema.parse({ tenants: { acme: { threshold: 0.95 } } });
+    expect(resolvePolicy(s, "constructor", "toString").threshold).toBe(DEFAULT_SEMANTIC_THRESHOLD);
+    expect(resolvePolicy(s, "acme", "constructor").threshold).toBe(0.95);
+  });
+
   it("rejects out-of-range values", () => {
     expect(CacheSettingsSchema.safeParse({ defaults: { threshold: 1.5 } }).success).toBe(false);
     expect(CacheSettingsSchema.safeParse({ defaults: { ttlSeconds: 10 } }).success).toBe(false);

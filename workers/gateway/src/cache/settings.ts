@@ -65,8 +65,10 @@ export type CacheSettings = z.infer<typeof CacheSettingsSchema>;
 export const DEFAULT_CACHE_SETTINGS: CacheSettings = CacheSettingsSchema.parse({});
 
 export function resolvePolicy(settings: CacheSettings, tenantId: string, feature: string | null): CachePolicy {
-  const tenant = settings.tenants[tenantId];
-  const layers: PartialPolicy[] = [settings.defaults, tenant ?? {}, (feature !== null && tenant?.features[feature]) || {}];
+  // Own properties only: tenant and feature ids are user data ("constructor", "__proto__").
+  const tenant = Object.hasOwn(settings.tenants, tenantId) ? settings.tenants[tenantId] : undefined;
+  const featurePolicy = tenant && feature !== null && Object.hasOwn(tenant.features, feature) ? tenant.features[feature] : undefined;
+  const layers: PartialPolicy[] = [settings.defaults, tenant ?? {}, featurePolicy ?? {}];
   let policy: CachePolicy = DEFAULT_POLICY;
   for (const layer of layers) {
     const { scopeBy, ...rest } = layer;

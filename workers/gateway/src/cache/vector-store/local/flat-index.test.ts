@@ -63,6 +63,6 @@ describe("FlatIndex", () => {
     expect(popcount(-1)).toBe(32);
     expect(popcount(0b1011)).toBe(3);
     expect(maxHamming(0.99)).toBeLessThan(maxHamming(0.9));
-    expect(maxHamming(0.9)).toBeLessThan(64);
+    expect(maxHamming(0.9)).toBeLessThan(128);
   });
 });

@@ -77,14 +77,16 @@ export class FlatIndex {
   private prescan(q: Float32Array, minScore: number): number[] {
     const sig = new Int32Array(SIGNATURE_WORDS);
     signature(q, sig, 0);
-    const [q0 = 0, q1 = 0, q2 = 0, q3 = 0] = sig;
+    const [q0 = 0, q1 = 0, q2 = 0, q3 = 0, q4 = 0, q5 = 0, q6 = 0, q7 = 0] = sig;
     const limit = maxHamming(minScore);
     const s = this.signatures;
     const out: number[] = [];
-    for (let row = 0, o = 0; row < this.size; row++, o += SIGNATURE_WORDS) {
-      let h = popcount((s[o] ?? 0) ^ q0) + popcount((s[o + 1] ?? 0) ^ q1);
+    // Unrolled for SIGNATURE_WORDS = 8 (indices are in range by construction, hence the `!`);
+    // half the bits first: most rows are already over the limit there.
+    for (let row = 0, o = 0; row < this.size; row++, o += 8) {
+      let h = popcount(s[o]! ^ q0) + popcount(s[o + 1]! ^ q1) + popcount(s[o + 2]! ^ q2) + popcount(s[o + 3]! ^ q3);
       if (h > limit) continue;
-      h += popcount((s[o + 2] ?? 0) ^ q2) + popcount((s[o + 3] ?? 0) ^ q3);
+      h += popcount(s[o + 4]! ^ q4) + popcount(s[o + 5]! ^ q5) + popcount(s[o + 6]! ^ q6) + popcount(s[o + 7]! ^ q7);
       if (h <= limit) out.push(row);
     }
     return out;
@@ -92,10 +94,17 @@ export class FlatIndex {
 
   private dot(q: Float32Array, row: number): number {
     const v = this.vectors;
-    const base = row * this.dims;
-    let s = 0;
-    for (let i = 0; i < this.dims; i++) s += (v[base + i] ?? 0) * (q[i] ?? 0);
-    return s;
+    const d = this.dims;
+    const base = row * d;
+    let s0 = 0;
+    let s1 = 0;
+    let i = 0;
+    for (; i + 1 < d; i += 2) {
+      s0 += v[base + i]! * q[i]!;
+      s1 += v[base + i + 1]! * q[i + 1]!;
+    }
+    if (i < d) s0 += v[base + i]! * q[i]!;
+    return s0 + s1;
   }
 
   private ensureCapacity(rows: number): void {

@@ -1,10 +1,10 @@
 /**
- * 128-bit random-hyperplane signatures (Charikar 2002): the Hamming distance between two
+ * 256-bit random-hyperplane signatures (Charikar 2002): the Hamming distance between two
  * signatures estimates the angle between the vectors, P[bit differs] = angle / pi. The flat
- * index scans signatures (4 x u32 per row) instead of full vectors, then scores survivors
+ * index scans signatures (8 x u32 per row) instead of full vectors, then scores survivors
  * exactly, which is what keeps a 100k-row namespace inside the latency budget in plain JS.
  */
-export const SIGNATURE_WORDS = 4;
+export const SIGNATURE_WORDS = 8;
 const BITS = SIGNATURE_WORDS * 32;
 const planesByDims = new Map<number, Float32Array>();
 
@@ -51,10 +51,12 @@ export function popcount(x: number): number {
 
 /**
  * Largest Hamming distance still scanned for a minimum cosine: the expected distance at that
- * angle plus 5 standard deviations, so a true neighbour is dropped with negligible probability
- * (normal approximation: below 1e-6).
+ * angle plus 3.5 standard deviations. A neighbour exactly at the threshold is dropped with
+ * probability ~2e-4 (normal approximation), one 0.02 above it with < 1e-6; a drop is a cache
+ * miss, never a wrong answer. Cache namespaces are topical (one feature, one system prompt), so
+ * a looser bound lets most of the namespace through and the scan degenerates to brute force.
  */
 export function maxHamming(minScore: number): number {
   const p = Math.acos(Math.max(-1, Math.min(1, minScore))) / Math.PI;
-  return Math.ceil(BITS * p + 5 * Math.sqrt(BITS * p * (1 - p)) + 1);
+  return Math.ceil(BITS * p + 3.5 * Math.sqrt(BITS * p * (1 - p)));
 }
