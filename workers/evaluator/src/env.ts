@@ -3,7 +3,7 @@
  * plain strings (parsed with zod where they are used) and secrets looked up by name (judge
  * credentials, webhook HMAC keys, content encryption keys), never stored in D1 or [vars].
  */
-type GeneratedBindings = Pick<Cloudflare.Env, "DB"> & Partial<Pick<Cloudflare.Env, "USAGE_DLQ">>;
+type GeneratedBindings = Pick<Cloudflare.Env, "DB"> & Partial<Pick<Cloudflare.Env, "USAGE_DLQ" | "KEYS_KV">>;
 
 /** Bindings typed by the generated file; vars widened to string (tests and envs override them). */
 export interface EvaluatorEnv extends GeneratedBindings {
@@ -12,6 +12,8 @@ export interface EvaluatorEnv extends GeneratedBindings {
   MAX_CONCURRENCY?: string;
   DRIFT_PSI_THRESHOLD?: string;
   COUNTERFACTUAL_MODEL?: string;
+  CACHE_AUDIT_SAMPLING?: string;
+  CACHE_AUDIT_PASS_SCORE?: string;
   CONTENT_ENCRYPTION_KEYS?: string;
   CONTENT_ENCRYPTION_ACTIVE_KID?: string;
   [name: string]: unknown;

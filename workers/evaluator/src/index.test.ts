@@ -1,7 +1,7 @@
 /** The evaluator inside workerd (Miniflare): queue deliveries, acks, retries, ledger rows. */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { generateKeySpec } from "../../../shared/crypto/envelope";
-import { usageEvent } from "./testing/events";
+import { semanticHitEvent, usageEvent } from "./testing/events";
 import { startEvaluator, type EvaluatorHarness } from "./testing/harness";
 import { startJudgeStub, type JudgeStub } from "./testing/judge-stub";
 
@@ -89,5 +89,13 @@ describe("evaluator queue consumer (workerd)", () => {
       ["judged-good#judge:small", "support", "judge"],
     ]);
     expect(judgeRows.results.every((r) => r.cost_usd > 0)).toBe(true);
+  });
+
+  it("audits a sampled semantic hit: the verdict lands in cache_audits with the configured pass score", async () => {
+    const hit = semanticHitEvent("audited-hit", { cachedQuestion: "Refund window?", question: "How long is the refund window?", similarity: 0.9, answer: "BAD ANSWER" }, { tenantId: "t-cache" });
+    const res = await h.queue([{ id: "a1", body: hit }]);
+    expect(res.explicitAcks).toEqual(["a1"]);
+    const row = await h.db.prepare("SELECT tenant_id, feature, entry_id, similarity, score_mean, correct, pass_score FROM cache_audits WHERE request_id = 'audited-hit'").first();
+    expect(row).toEqual({ tenant_id: "t-cache", feature: "support", entry_id: "entry-audited-hit", similarity: 0.9, score_mean: 1.5, correct: 0, pass_score: 4 });
   });
 });

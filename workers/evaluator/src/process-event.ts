@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { UsageEventSchema, type UsageEvent } from "../../../shared/schemas/usage-event";
+import type { CacheAuditConfig } from "./cache-audit/audit-cache-hit";
 import type { Judge, Sampling } from "./judge/config";
 import { isSampled, panelVersion } from "./judge/config";
 import { evaluationErrorStatement, evaluationStatements, isEvaluated } from "./judge/evaluation-store";
@@ -28,6 +29,8 @@ export interface ConsumerDeps {
   counterfactualModel?: string;
   /** Deliveries after which an unreachable panel is recorded as an error instead of retried. */
   maxJudgeAttempts: number;
+  /** Audits of sampled semantic cache hits; defaults to DEFAULT_CACHE_AUDIT. */
+  cacheAudit?: CacheAuditConfig;
   now: () => number;
 }
 

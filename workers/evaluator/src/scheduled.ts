@@ -1,21 +1,58 @@
 /**
  * Cron dispatch (crons in wrangler.toml): "*\/5 * * * *" evaluates alert rules; "7 * * * *"
  * computes drift for the hour just closed (and the day, in the first hour of the UTC day),
- * then evaluates alerts so a drift_psi rule sees the new snapshots at once.
+ * then evaluates alerts so a drift_psi rule sees the new snapshots at once. Every run also
+ * anchors the gateway's audit-log head in KV: the gateway anchors only after admin writes, so
+ * rows appended by other paths (cache purges, guardrail blocks) would otherwise stay unanchored
+ * until the next admin write.
  */
+import { anchorAuditHead } from "../../gateway/src/audit/anchor";
 import { runAlerts } from "./alerts/evaluate-alerts";
 import { runDrift } from "./drift/drift-job";
-import type { EvaluatorEnv } from "./env";
+import { intVar, type EvaluatorEnv } from "./env";
+import { runRolloutChecks } from "./rollout/rollout-job";
 
 export const ALERTS_CRON = "*/5 * * * *";
 export const DRIFT_CRON = "7 * * * *";
 
+export class AnchorError extends Error {}
+
+/**
+ * Anchors the head (the anchored seq, null when the log is empty). Without the binding it
+ * reports that instead of failing: a deployment without KEYS_KV keeps its alerts and drift.
+ */
+export async function runAnchor(env: EvaluatorEnv, now: number): Promise<{ anchoredSeq: number | null; error?: string }> {
+  if (!env.KEYS_KV) return { anchoredSeq: null, error: "no KEYS_KV binding" };
+  try {
+    const anchor = await anchorAuditHead(env.DB, env.KEYS_KV, now);
+    return { anchoredSeq: anchor?.seq ?? null };
+  } catch (err) {
+    return { anchoredSeq: null, error: String(err).slice(0, 300) };
+  }
+}
+
 export async function runScheduled(cron: string, scheduledTime: number, env: EvaluatorEnv): Promise<void> {
+  // A failed anchor must not cost the alert run: it is reported after drift and alerts ran.
+  const anchor = await runAnchor(env, scheduledTime);
+  console.log(JSON.stringify({ msg: "audit head anchor", cron, ...anchor }));
   if (cron === DRIFT_CRON) {
     const threshold = Number(env.DRIFT_PSI_THRESHOLD ?? "0.2");
     const snapshots = await runDrift(env.DB, scheduledTime, Number.isFinite(threshold) ? threshold : 0.2);
     console.log(JSON.stringify({ msg: "drift computed", snapshots }));
   }
+  if (cron === ALERTS_CRON) await rolloutChecks(env, scheduledTime);
   const alerts = await runAlerts(env.DB, env, scheduledTime);
   console.log(JSON.stringify({ msg: "alerts evaluated", cron, ...alerts }));
+  if (anchor.error && env.KEYS_KV) throw new AnchorError(`audit head not anchored: ${anchor.error}`);
+}
+
+/** Logged, not thrown: a failing rollout check must not stop the alert evaluation after it. */
+async function rolloutChecks(env: EvaluatorEnv, now: number): Promise<void> {
+  try {
+    const hours = intVar(env.ROLLOUT_WINDOW_HOURS, 24, 1, 24 * 14);
+    const rollouts = await runRolloutChecks(env.DB, now, hours * 3_600_000);
+    console.log(JSON.stringify({ msg: "router rollouts checked", ...rollouts }));
+  } catch (err) {
+    console.error(JSON.stringify({ msg: "router rollout check failed", error: err instanceof Error ? err.message : String(err) }));
+  }
 }

@@ -24,6 +24,8 @@ import { guardrailsCheckRoutes } from "./routes/guardrails-check";
 import { usageRoutes } from "./routes/usage";
 import { routeDryRunRoutes } from "./routes/route-dry-run";
 import { cachePurgeRoutes } from "./routes/cache-purge";
+import { routerRolloutRoutes } from "./routes/router-rollout";
+import { cacheQualityRoutes } from "./routes/cache-quality";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -45,6 +47,8 @@ export function createApp() {
   api.route("/", usageRoutes);
   api.route("/", routeDryRunRoutes);
   api.route("/", cachePurgeRoutes);
+  api.route("/", routerRolloutRoutes);
+  api.route("/", cacheQualityRoutes);
   api.route(ADMIN_MOUNT, adminRoutes as unknown as Hono<AppEnv>);
   api.route(ADMIN_MOUNT, adminOperationsRoutes as unknown as Hono<AppEnv>);
   app.route("/", api);

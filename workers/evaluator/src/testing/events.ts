@@ -42,3 +42,26 @@ export function usageEvent(overrides: Partial<UsageEvent> = {}): UsageEvent {
     ...overrides,
   };
 }
+
+/** A sampled semantic hit as the gateway's cache stage publishes it (decisions.cache.audit). */
+export function semanticHitEvent(requestId: string, audit: { cachedQuestion: string; question: string; similarity: number; answer: string }, overrides: Partial<UsageEvent> = {}): UsageEvent {
+  const entryId = `entry-${requestId}`;
+  return usageEvent({
+    requestId,
+    cache: "hit-semantic",
+    cacheSimilarity: audit.similarity,
+    costUsd: 0,
+    attempts: [],
+    decisions: {
+      cache: {
+        status: "hit-semantic",
+        similarity: audit.similarity,
+        entryId,
+        costAvoidedUsd: 0.01,
+        audit: { entryId, similarity: audit.similarity, cachedQuestion: audit.cachedQuestion, question: audit.question, cachedModelOrTier: "auto", cachedAt: Date.parse("2026-11-27T01:00:00Z") },
+      },
+    },
+    content: { messages: [{ role: "system", content: "You are a support assistant." }, { role: "user", content: audit.question }], response: audit.answer },
+    ...overrides,
+  });
+}

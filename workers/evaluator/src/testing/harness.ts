@@ -50,6 +50,7 @@ export async function startEvaluator(bindings: Record<string, string> = {}): Pro
     compatibilityDate: "2026-04-01",
     compatibilityFlags: ["nodejs_compat"],
     d1Databases: { DB: "evaluator-test" },
+    kvNamespaces: { KEYS_KV: "local-keys-kv" },
     queueProducers: { USAGE_DLQ: { queueName: "llm-gateway-usage-dlq" } },
     bindings: { ENVIRONMENT: "test", JUDGES: "[]", JUDGE_SAMPLING: '{"default":0}', MAX_CONCURRENCY: "4", ...bindings },
   });

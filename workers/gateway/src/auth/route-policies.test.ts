@@ -14,6 +14,7 @@ vi.mock("cloudflare:workers", () => ({ DurableObject: class {}, env: {} }));
 const DOCUMENTED_ROUTES: [string, string][] = [
   ["POST", "/v1/chat/completions"], ["POST", "/v1/embeddings"], ["GET", "/v1/models"], ["POST", "/v1/route"],
   ["POST", "/v1/guardrails/check"], ["GET", "/v1/usage"], ["GET", "/v1/usage.csv"], ["GET", "/v1/requests/:id"], ["GET", "/healthz"], ["DELETE", "/v1/cache"],
+  ["GET", "/v1/cache/quality"],
 ];
 
 const registered = (app: { routes: { method: string; path: string }[] }, prefix = ""): [string, string][] =>
@@ -40,7 +41,9 @@ const EXPECTED: Record<string, Who[]> = {
   "GET /v1/usage": ["developer", "viewer", "admin", "op"],
   "GET /v1/usage.csv": ["developer", "viewer", "admin", "op"],
   "GET /v1/requests/:id": ["developer", "viewer", "admin", "op"],
+  "GET /v1/router/rollout": ["developer", "viewer", "admin", "op"],
   "DELETE /v1/cache": ["developer", "admin", "op"],
+  "GET /v1/cache/quality": ["developer", "viewer", "admin", "op"],
   "POST /admin/v1/tenants": ["op"],
   "GET /admin/v1/tenants": ["op"],
   "POST /admin/v1/tenants/:id/keys": ["admin", "op"],

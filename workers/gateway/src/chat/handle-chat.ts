@@ -47,7 +47,7 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     const store = (answer: ChatCompletionResponse, costUsd: number) => c.executionCtx.waitUntil(cache.store(answer, costUsd).catch(() => undefined));
 
     const budgetPressure = c.get("budget")?.downgrade === true;
-    const route = await timing.measure("route", () => chooseRoute(ex, requested, registry, settings.router, budgetPressure));
+    const route = await timing.measure("route", () => chooseRoute(ex, requested, registry, settings.router, budgetPressure, c.env.DB));
     const limits = { models: ex.auth.models, tiers: ex.auth.tiers, accepts: modelAccepts(ex.request) };
     const run: RunContext = {
       bindings: c.env as unknown as RunContext["bindings"],

@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { IntentSchema } from "../../../../shared/schemas/router-training-example";
+import { RolloutConfigSchema } from "./rollout/rollout";
 
 export const BandSchema = z.object({ below: z.number().min(0).max(1), tier: z.string().min(1) });
 
@@ -22,6 +23,28 @@ const TunablesSchema = z.object({
 });
 export type RouterTunables = z.infer<typeof TunablesSchema>;
 
+/**
+ * A candidate router = the shipped model with these settings layered over the control's
+ * (no defaults here: an absent field keeps the control's value). Strict so a typo in an
+ * admin PUT is a 400, not a candidate silently equal to control.
+ */
+export const CandidateOverridesSchema = TunablesSchema.extend({
+  tiers: z.array(z.string().min(1)).min(1).optional(),
+  budgetPressureShift: z.number().min(0).max(1).optional(),
+}).strict();
+export type CandidateOverrides = z.infer<typeof CandidateOverridesSchema>;
+
+/** Shadow/canary of a candidate (router/rollout/rollout.ts); `off` for every existing tenant. */
+export const RouterRolloutSchema = RolloutConfigSchema.extend({
+  // Goes into a response header and the evaluator's GROUP BY: keep it short and plain.
+  candidateVersion: z.string().regex(/^[A-Za-z0-9._+:-]{1,64}$/).optional(),
+  candidate: CandidateOverridesSchema.default({}),
+}).refine((r) => r.mode === "off" || r.candidateVersion !== undefined, {
+  message: "candidateVersion is required when mode is shadow or canary",
+  path: ["candidateVersion"],
+});
+export type RouterRollout = z.infer<typeof RouterRolloutSchema>;
+
 export const RouterSettingsSchema = z.object({
   enabled: z.boolean().default(true),
   tiers: z.array(z.string().min(1)).min(1).default(["small", "frontier"]),
@@ -36,6 +59,7 @@ export const RouterSettingsSchema = z.object({
   tierModels: z.record(z.string(), z.string()).default({}),
   perTenant: z.record(z.string(), TunablesSchema).default({}),
   perFeature: z.record(z.string(), TunablesSchema).default({}),
+  rollout: RouterRolloutSchema.prefault({}),
 });
 export type RouterSettings = z.infer<typeof RouterSettingsSchema>;
 export type RouterSettingsInput = z.input<typeof RouterSettingsSchema>;

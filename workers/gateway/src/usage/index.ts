@@ -4,3 +4,12 @@ export { usageCsv, UsageCsvQuerySchema } from "./usage-csv";
 export { getRequestTrace, RequestTraceParamsSchema, ContentAccessSchema, type ContentAccess, type TraceOptions } from "./request-trace";
 export { streamRetrainingJsonl, RetrainingQuerySchema, type RetrainingOptions } from "./retraining-export";
 export * from "./alert-rules";
+export {
+  cacheQuality,
+  CacheQualityQuerySchema,
+  type CacheQualityQuery,
+  type CacheQualityReport,
+  type CacheQualityGroup,
+  type CacheQualityOptions,
+} from "./cache-quality";
+export { suggestThreshold, wilsonLowerBound, type AuditBucket, type ThresholdSuggestion } from "./threshold-suggestion";

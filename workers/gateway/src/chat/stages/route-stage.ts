@@ -3,9 +3,14 @@
  * the trace and drift monitoring see the whole population; the decision is the router's for
  * `"model": "auto"`, the client's for an explicit model or tier. If classification fails,
  * routing fails open to the registry's default tier: a router outage must not stop traffic.
+ * A candidate router (settings.rollout) runs beside the shipped one in shadow or canary mode;
+ * the trace records which version decided and the other arm's decision.
  */
-import type { RouteDecision } from "../../router/policy";
+import type { RouteContext, RouteDecision } from "../../router/policy";
 import { routeHeaders } from "../../router/headers";
+import { candidateSettings, effectiveRollout, rolloutPair } from "../../router/rollout/candidate";
+import { rolledBackVersions } from "../../router/rollout/rollout-marker";
+import { routeWithRollout, type Arm } from "../../router/rollout/rollout";
 import type { RouterSettings } from "../../router/settings";
 import { createRouter } from "../../router/worker-router";
 import type { Router } from "../../router/router";
@@ -29,23 +34,65 @@ export function routerFor(settings: RouterSettings): Router {
   return r;
 }
 
+const candidates = new WeakMap<RouterSettings, Router>();
+function candidateRouterFor(settings: RouterSettings): Router {
+  let r = candidates.get(settings);
+  if (!r) candidates.set(settings, (r = createRouter(candidateSettings(settings))));
+  return r;
+}
+
+interface Routed {
+  decision: RouteDecision;
+  arm: Arm;
+  version: string;
+  shadow?: { decision: RouteDecision; version: string };
+}
+
+/** Control alone, or control + candidate per the rollout in force (rollback markers applied). */
+async function routeArms(ex: ChatExchange, settings: RouterSettings, ctx: RouteContext, db: D1Database | undefined): Promise<Routed> {
+  const control = routerFor(settings);
+  const configured = settings.rollout;
+  if (configured.mode === "off" || !configured.candidateVersion) {
+    const decision = await control.route(ex.request, ctx);
+    return { decision, arm: "control", version: decision.modelVersion };
+  }
+  const markers = configured.mode === "canary" && db ? await rolledBackVersions(db, ex.auth.tenantId).catch(() => null) : new Set<string>();
+  const rollout = effectiveRollout(configured, markers);
+  const label = (arm: Arm, d: RouteDecision) => (arm === "candidate" ? (rollout.candidateVersion ?? d.modelVersion) : d.modelVersion);
+  try {
+    const [a, b] = rolloutPair(control, candidateRouterFor(settings), ex.request);
+    const r = await routeWithRollout(ex.requestId, ex.request, ctx, a, b, rollout);
+    const other: Arm = r.arm === "candidate" ? "control" : "candidate";
+    return { decision: r.decision, arm: r.arm, version: label(r.arm, r.decision), ...(r.shadow ? { shadow: { decision: r.shadow, version: label(other, r.shadow) } } : {}) };
+  } catch (err) {
+    // A broken candidate must not take routing down with it: control decides alone.
+    ex.decisions.rolloutError = err instanceof Error ? err.message.slice(0, 200) : "candidate router failed";
+    const decision = await control.route(ex.request, ctx);
+    return { decision, arm: "control", version: decision.modelVersion };
+  }
+}
+
 export async function chooseRoute(
   ex: ChatExchange,
   requested: RequestedTarget,
   registry: ModelRegistry,
   settings: RouterSettings,
   budgetPressure: boolean,
+  /** For the rollout's rollback markers; without it a canary serves unguarded. */
+  db?: D1Database,
 ): Promise<RouteChoice> {
   const explicitModel = requested.kind === "model" ? requested.model : undefined;
   let decision: RouteDecision | null = null;
   try {
-    decision = await routerFor(settings).route(ex.request, {
+    const routed = await routeArms(ex, settings, {
       ...(explicitModel ? { explicitModel: explicitModel.id, explicitModelTier: explicitModel.tier } : {}),
       budgetPressure,
       allowedTiers: ex.auth.tiers,
       tenantId: ex.auth.tenantId,
       feature: ex.feature,
-    });
+    }, db);
+    decision = routed.decision;
+    rolloutFacts.set(ex, routed);
   } catch (err) {
     ex.decisions.routeError = err instanceof Error ? err.message.slice(0, 200) : "router failed";
   }
@@ -64,11 +111,19 @@ export async function chooseRoute(
   return record(ex, { target: { tier: decision.tier }, decision, cascadeDraftTier: null }, decision.tier, decision.reason);
 }
 
+// The arm and versions of each exchange's routing, read back by record() (no extra field on RouteChoice).
+const rolloutFacts = new WeakMap<ChatExchange, Routed>();
+
 function record(ex: ChatExchange, choice: RouteChoice, tier: string, reason: string): RouteChoice {
   const d = choice.decision;
-  Object.assign(ex.headers, d ? routeHeaders(d) : {}, { "x-route-tier": tier, "x-route-reason": reason });
+  const r = rolloutFacts.get(ex);
+  Object.assign(ex.headers, d ? routeHeaders(d) : {}, { "x-route-tier": tier, "x-route-reason": reason }, r ? { "x-route-version": r.version } : {});
   ex.decisions.route = d
-    ? { tier, reason, complexity: d.complexity, intent: d.intent, confidence: d.confidence, threshold: d.threshold, escalate: d.escalate, modelVersion: d.modelVersion, cascadeDraftTier: choice.cascadeDraftTier }
+    ? {
+        tier, reason, complexity: d.complexity, intent: d.intent, confidence: d.confidence, threshold: d.threshold, escalate: d.escalate, modelVersion: d.modelVersion, cascadeDraftTier: choice.cascadeDraftTier,
+        ...(r ? { version: r.version, arm: r.arm } : {}),
+        ...(r?.shadow ? { shadow: { tier: r.shadow.decision.tier, complexity: r.shadow.decision.complexity, reason: r.shadow.decision.reason, version: r.shadow.version } } : {}),
+      }
     : { tier, reason };
   return choice;
 }

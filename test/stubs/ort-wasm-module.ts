@@ -1,0 +1,10 @@
+/**
+ * Node stand-in for `import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm"`:
+ * in the Worker, wrangler's CompiledWasm rule makes that import a WebAssembly.Module; vitest
+ * (Node) would otherwise hand the file to Node's experimental wasm ESM loader.
+ */
+import { readFileSync } from "node:fs";
+import { createRequire } from "node:module";
+
+const path = createRequire(import.meta.url).resolve("onnxruntime-web/ort-wasm-simd-threaded.wasm");
+export default new WebAssembly.Module(readFileSync(path));

@@ -1,0 +1,42 @@
+/** The crons anchor the gateway's audit-log head in KV (workerd, real KEYS_KV and D1). */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { ANCHOR_KEY } from "../../gateway/src/audit/anchor";
+import { appendAudit } from "../../gateway/src/audit/hash-chain";
+import { startEvaluator, type EvaluatorHarness } from "./testing/harness";
+import { ALERTS_CRON, DRIFT_CRON, runAnchor } from "./scheduled";
+
+let h: EvaluatorHarness;
+beforeAll(async () => {
+  h = await startEvaluator();
+});
+afterAll(() => h?.dispose());
+
+async function anchor(): Promise<unknown> {
+  const kv = await h.mf.getKVNamespace("KEYS_KV");
+  const raw = await kv.get(ANCHOR_KEY);
+  return raw === null ? null : JSON.parse(raw);
+}
+
+describe("audit anchor cron", () => {
+  it("anchors nothing while the audit log is empty", async () => {
+    await h.scheduled(ALERTS_CRON, new Date("2026-11-27T03:00:00Z"));
+    expect(await anchor()).toBeNull();
+  });
+
+  it("anchors the head on every cron and moves the anchor forward with the log", async () => {
+    const r1 = await appendAudit(h.db, "t1", { action: "cache.purged", actor: "k1", target: "*" }, 1_000);
+    await appendAudit(h.db, "t1", { action: "key.created", actor: "k1", target: "k2" }, 2_000);
+    await h.scheduled(ALERTS_CRON, new Date("2026-11-27T03:05:00Z"));
+    const first = await anchor();
+    expect(first).toMatchObject({ seq: 2, anchoredAt: Date.parse("2026-11-27T03:05:00Z") });
+    expect(r1.seq).toBe(1);
+
+    const r3 = await appendAudit(h.db, null, { action: "guardrail.blocked", actor: "system" }, 3_000);
+    await h.scheduled(DRIFT_CRON, new Date("2026-11-27T03:07:00Z"));
+    expect(await anchor()).toEqual({ seq: 3, hash: r3.hash, anchoredAt: Date.parse("2026-11-27T03:07:00Z") });
+  });
+
+  it("reports a missing KEYS_KV binding instead of failing the cron", async () => {
+    expect(await runAnchor({ DB: h.db }, 0)).toEqual({ anchoredSeq: null, error: "no KEYS_KV binding" });
+  });
+});
