@@ -7,4 +7,4 @@ import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
 const path = createRequire(import.meta.url).resolve("onnxruntime-web/ort-wasm-simd-threaded.wasm");
-export default new WebAssembly.Module(readFileSync(path));
+export default await WebAssembly.compile(readFileSync(path));
