@@ -6,5 +6,7 @@
 import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 
+// The project's types are the Workers' (no WebAssembly.compile); Node has it.
+const { compile } = WebAssembly as unknown as { compile(bytes: Uint8Array): Promise<WebAssembly.Module> };
 const path = createRequire(import.meta.url).resolve("onnxruntime-web/ort-wasm-simd-threaded.wasm");
-export default await WebAssembly.compile(readFileSync(path));
+export default await compile(readFileSync(path));
