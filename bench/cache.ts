@@ -16,7 +16,7 @@ import { measureEmbedding, measureLookup } from "./cache-latency";
 
 const { values } = parseArgs({
   options: {
-    data: { type: "string", default: "/work/shared/data/stsb-en-dev/stsb-en-dev.csv" },
+    data: { type: "string", default: new URL("../../shared/data/stsb-en-dev/stsb-en-dev.csv", import.meta.url).pathname },
     artifact: { type: "string", default: "workers/gateway/src/cache/embedder/local/glove-sif-int8.bin" },
     sizes: { type: "string", default: "10000,100000" },
   },
