@@ -5,6 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
+import { mulberry32 } from "../../shared/random";
 
 export interface LabelledPrompt {
   prompt: string;
@@ -24,20 +25,8 @@ export function loadLabelled(path: string): LabelledPrompt[] {
   return rows.map((r) => ({ prompt: r.prompt ?? "", smallOk: r.small === "true", frontierOk: r.frontier === "true" })).filter((r) => r.prompt);
 }
 
-/** mulberry32: small, fast, good enough to make a benchmark reproducible. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 export function buildTraffic(pool: LabelledPrompt[], o: TrafficOptions): LabelledPrompt[] {
-  const random = rng(o.seed);
+  const random = mulberry32(o.seed);
   const simple = pool.filter((p) => p.smallOk);
   const hard = pool.filter((p) => !p.smallOk);
   const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)] as T;
