@@ -30,10 +30,20 @@ export function buildWorker(name: WorkerName): string {
   return join(dir, "index.js");
 }
 
-/** The bundle global-setup built for this run (built now if a script runs without it). */
+const builtThisProcess = new Set<WorkerName>();
+
+/**
+ * The bundle to run. Under vitest, global-setup built it for this run; any other caller
+ * (benchmarks, scripts) builds it once per process so it never measures a stale bundle.
+ */
 export function builtEntry(name: WorkerName): string {
   const entry = join(outDir(name), "index.js");
-  return existsSync(entry) ? entry : buildWorker(name);
+  if (process.env.VITEST && existsSync(entry)) return entry;
+  if (!builtThisProcess.has(name)) {
+    buildWorker(name);
+    builtThisProcess.add(name);
+  }
+  return entry;
 }
 
 export interface ModuleDefinition {

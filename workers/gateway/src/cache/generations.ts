@@ -11,10 +11,22 @@ function keysFor(tenantId: string, feature: string | null): [string, string] {
   return [tenant, `${tenant}:${encodeURIComponent(feature ?? "_")}`];
 }
 
-export async function readGeneration(kv: KVNamespace, tenantId: string, feature: string | null): Promise<string> {
+/**
+ * Generations are read on every lookup, so each isolate remembers them briefly: a purge made
+ * elsewhere takes effect here within GENERATION_TTL_MS (KV itself may lag ~60 s), and at once
+ * in the isolate that purged.
+ */
+export const GENERATION_TTL_MS = 5_000;
+const memo = new Map<string, { at: number; value: string }>();
+
+export async function readGeneration(kv: KVNamespace, tenantId: string, feature: string | null, now = Date.now()): Promise<string> {
   const [tk, fk] = keysFor(tenantId, feature);
+  const hit = memo.get(fk);
+  if (hit && now - hit.at < GENERATION_TTL_MS) return hit.value;
   const [t, f] = await Promise.all([kv.get(tk), kv.get(fk)]);
-  return `${t ?? "0"}.${f ?? "0"}`;
+  const value = `${t ?? "0"}.${f ?? "0"}`;
+  memo.set(fk, { at: now, value });
+  return value;
 }
 
 /** Without a feature the tenant generation moves, invalidating all of the tenant's features. */
@@ -23,4 +35,6 @@ export async function bumpGeneration(kv: KVNamespace, tenantId: string, feature:
   // A fresh time-based value (not a counter) needs no read-modify-write.
   const value = `${now.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
   await kv.put(feature === null ? tk : fk, value);
+  // Forget what this isolate remembered for the tenant (all features when the tenant moved).
+  for (const key of memo.keys()) if (key === fk || (feature === null && key.startsWith(`${tk}:`))) memo.delete(key);
 }

@@ -55,6 +55,11 @@ async function prepare(deps: ResponseCacheDeps, input: CacheLookupInput): Promis
 
 async function lookup(deps: ResponseCacheDeps, input: CacheLookupInput): Promise<CacheLookupResult> {
   const now = input.now ?? Date.now();
+  if (input.directives.noCache && input.directives.noStore) {
+    // Neither read nor written: no keys to compute, no KV or vector reads at all.
+    const policy = resolvePolicy(deps.settings, input.scope.tenantId, input.scope.feature);
+    return { status: "bypass", reason: "no-cache", audit: false, costAvoidedUsd: 0, storable: false, context: { policy, keys: null, question: "", embedding: null } };
+  }
   const { skip, ...context } = await prepare(deps, input);
   const miss = (status: "miss" | "bypass", reason?: string, similarity?: number): CacheLookupResult => ({
     status, reason, similarity, audit: false, costAvoidedUsd: 0, storable: status === "miss" || reason === "no-cache", context,

@@ -36,8 +36,18 @@ const PLACEHOLDER_NAMES: Record<string, string[]> = Object.fromEntries(
 );
 const cache = new Map<string, ModelRegistry>();
 
+// workerd hands every request of an isolate the same env object: resolve once per object.
+const byEnv = new WeakMap<object, ModelRegistry>();
+
 export function registryFor(bindings: object): ModelRegistry {
-  const env = bindings as Record<string, unknown>;
+  const known = byEnv.get(bindings);
+  if (known) return known;
+  const reg = resolveRegistry(bindings as Record<string, unknown>);
+  byEnv.set(bindings, reg);
+  return reg;
+}
+
+function resolveRegistry(env: Record<string, unknown>): ModelRegistry {
   const name = typeof env.MODEL_REGISTRY === "string" ? env.MODEL_REGISTRY : "local";
   const raw = REGISTRIES[name];
   if (raw === undefined) throw new Error(`MODEL_REGISTRY="${name}" names no file in config/ (known: ${Object.keys(REGISTRIES).join(", ")})`);

@@ -72,12 +72,15 @@ export async function evaluateBudgets(
   db: D1Database,
   auth: AuthContext,
   feature: string | null,
-  estimateUsd: number,
+  estimate: number | (() => Promise<number>),
   now: number,
   cache = defaultBudgetCache,
 ): Promise<BudgetVerdict> {
   const all = await cache.budgetsFor(db, auth.tenantId, now);
   const applicable = all.filter((b) => b.scope === "tenant" || (b.scope === "key" && b.scope_id === auth.keyId) || (b.scope === "feature" && b.scope_id === feature));
+  if (applicable.length === 0) return { block: null, downgrade: null, alerts: [] };
+  // Estimating parses the body: only worth it when a budget applies.
+  const estimateUsd = typeof estimate === "number" ? estimate : await estimate();
   const statuses = await Promise.all(
     applicable.map(async (b): Promise<BudgetStatus> => {
       const spentUsd = await cache.spendFor(db, b, now);

@@ -68,7 +68,7 @@ export function budget(options: BudgetOptions = {}): MiddlewareHandler<AccessEnv
     const feature = c.get("feature") ?? c.req.header("x-feature") ?? null;
     let verdict;
     try {
-      verdict = await evaluateBudgets(c.env.DB, auth, feature, await estimate(c), now, cache);
+      verdict = await evaluateBudgets(c.env.DB, auth, feature, () => estimate(c), now, cache);
     } catch (cause) {
       throw new GatewayError("control_failed", "Budget checks are temporarily unavailable.", { cause });
     }

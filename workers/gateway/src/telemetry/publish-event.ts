@@ -5,6 +5,7 @@
  * the request it describes.
  */
 import { UsageEventSchema, type UsageEvent } from "../../../../shared/schemas/usage-event";
+import { EventBatcher, type BatchSender } from "./event-batcher";
 
 export interface EventSink {
   send(event: UsageEvent): Promise<void>;

@@ -82,6 +82,7 @@ export async function chooseRoute(
   db?: D1Database,
 ): Promise<RouteChoice> {
   const explicitModel = requested.kind === "model" ? requested.model : undefined;
+  if (!settings.enabled) return routeWithoutRouter(ex, requested, registry, settings);
   let decision: RouteDecision | null = null;
   try {
     const routed = await routeArms(ex, settings, {
@@ -109,6 +110,14 @@ export async function chooseRoute(
     return record(ex, { target: { tier: up }, decision, cascadeDraftTier: decision.tier }, decision.tier, decision.reason);
   }
   return record(ex, { target: { tier: decision.tier }, decision, cascadeDraftTier: null }, decision.tier, decision.reason);
+}
+
+/** Router switched off for the tenant: no classification; `auto` goes to the strongest tier. */
+function routeWithoutRouter(ex: ChatExchange, requested: RequestedTarget, registry: ModelRegistry, settings: RouterSettings): RouteChoice {
+  if (requested.kind === "model") return record(ex, { target: { model: requested.model }, decision: null, cascadeDraftTier: null }, requested.model.tier, "explicit_model");
+  if (requested.kind === "tier") return record(ex, { target: { tier: requested.tier }, decision: null, cascadeDraftTier: null }, requested.tier, "explicit_tier");
+  const strongest = [...settings.tiers].reverse().find((t) => registry.tier(t)) ?? registry.defaultTier;
+  return record(ex, { target: { tier: strongest }, decision: null, cascadeDraftTier: null }, strongest, "router_disabled");
 }
 
 // The arm and versions of each exchange's routing, read back by record() (no extra field on RouteChoice).

@@ -1,0 +1,54 @@
+import { describe, expect, it } from "vitest";
+import type { UsageEvent } from "../../../../shared/schemas/usage-event";
+import { EventBatcher, type BatchSender } from "./event-batcher";
+
+const event = (id: string) => ({ requestId: id }) as unknown as UsageEvent;
+
+function recorder(fail = false) {
+  const batches: string[][] = [];
+  const sender: BatchSender = {
+    async sendBatch(msgs) {
+      if (fail) throw new Error("queue down");
+      batches.push([...msgs].map((m) => (m.body as { requestId: string }).requestId));
+    },
+  };
+  return { batches, sender };
+}
+
+describe("EventBatcher", () => {
+  it("sends events that arrive within the linger time as one batch, via the first caller's promise", async () => {
+    const { batches, sender } = recorder();
+    const b = new EventBatcher(() => sender, { maxMessages: 100, maxBytes: 1e6, lingerMs: 20 });
+    const first = b.add(event("a"));
+    expect(first).not.toBeNull();
+    expect(b.add(event("b"))).toBeNull();
+    expect(b.add(event("c"))).toBeNull();
+    await first;
+    expect(batches).toEqual([["a", "b", "c"]]);
+  });
+
+  it("flushes at once when the batch is full, and never loses or repeats an event", async () => {
+    const { batches, sender } = recorder();
+    const b = new EventBatcher(() => sender, { maxMessages: 3, maxBytes: 1e6, lingerMs: 10 });
+    const promises = ["1", "2", "3", "4", "5"].map((id) => b.add(event(id)));
+    await Promise.all(promises.filter((p) => p !== null));
+    await b.flush();
+    expect(batches.flat().sort()).toEqual(["1", "2", "3", "4", "5"]);
+    expect(batches[0]).toEqual(["1", "2", "3"]);
+  });
+
+  it("splits by size and reports a failed send with the number of events lost", async () => {
+    const lost: number[] = [];
+    const { sender } = recorder(true);
+    const b = new EventBatcher(() => sender, { maxMessages: 100, maxBytes: 1e6, lingerMs: 5 }, (_e, n) => lost.push(n));
+    await b.add(event("x"));
+    expect(lost).toEqual([1]);
+    const sized = recorder();
+    const small = new EventBatcher(() => sized.sender, { maxMessages: 100, maxBytes: 40, lingerMs: 5 });
+    const p = small.add(event("first-event-id"));
+    small.add(event("second-event-id"));
+    await p;
+    await small.flush();
+    expect(sized.batches).toEqual([["first-event-id"], ["second-event-id"]]);
+  });
+});
