@@ -25,15 +25,30 @@ export function loadLabelled(path: string): LabelledPrompt[] {
   return rows.map((r) => ({ prompt: r.prompt ?? "", smallOk: r.small === "true", frontierOk: r.frontier === "true" })).filter((r) => r.prompt);
 }
 
+/** Draws without replacement (each pool reshuffled when used up), plus explicit repeats. */
 export function buildTraffic(pool: LabelledPrompt[], o: TrafficOptions): LabelledPrompt[] {
   const random = mulberry32(o.seed);
-  const simple = pool.filter((p) => p.smallOk);
-  const hard = pool.filter((p) => !p.smallOk);
-  const pick = <T>(xs: T[]): T => xs[Math.floor(random() * xs.length)] as T;
+  const drawer = (items: LabelledPrompt[]) => {
+    let bag: LabelledPrompt[] = [];
+    return () => {
+      if (bag.length === 0) bag = shuffle([...items], random);
+      return bag.pop() as LabelledPrompt;
+    };
+  };
+  const simple = drawer(pool.filter((p) => p.smallOk));
+  const hard = drawer(pool.filter((p) => !p.smallOk));
   const out: LabelledPrompt[] = [];
   for (let i = 0; i < o.requests; i++) {
-    if (out.length > 0 && random() < o.repeatShare) out.push(pick(out));
-    else out.push(random() < o.simpleShare ? pick(simple) : pick(hard));
+    if (out.length > 0 && random() < o.repeatShare) out.push(out[Math.floor(random() * out.length)] as LabelledPrompt);
+    else out.push(random() < o.simpleShare ? simple() : hard());
   }
   return out;
+}
+
+function shuffle<T>(items: T[], random: () => number): T[] {
+  for (let i = items.length - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    [items[i], items[j]] = [items[j] as T, items[i] as T];
+  }
+  return items;
 }
