@@ -1,11 +1,13 @@
 /**
  * `npm run bench:overhead`: what the gateway adds on top of the model call, on loopback.
- * Four targets, measured in one run with the same load (autocannon, POST chat completion):
+ * Targets measured in one run with the same load (POST chat completion):
  *   (a) the GPU simulator directly (zero latency): the floor,
  *   (b) a bare pass-through Worker in workerd (Miniflare API, no wrangler-dev proxy): the
  *       runtime's own cost,
  *   (c) the gateway (auth, guardrails, cache, routing, retries, usage event) in workerd,
  *   (d) Portkey's open-source gateway on Node in front of the same simulator: the peer.
+ *   plus (e) the gateway answering from its exact cache and (f) the core gateway with
+ *       guardrails, cache and router switched off for the tenant.
  * At concurrency 1 and 32. Writes docs/benchmarks/overhead.md.
  */
 import { spawn } from "node:child_process";
@@ -143,8 +145,8 @@ function report(rows: Row[], memory: Array<{ name: string; mb: number }>): void 
   }
   const md = `# Gateway overhead
 
-Command: \`npm run bench:overhead\` (BENCH_DURATION=${DURATION_S}s per cell after a 1 s warm-up; autocannon, POST /v1/chat/completions, \`max_tokens: 16\`).
-Machine: ${machineDescription()}. All four targets measured in the same run, one after another, on loopback; the machine is shared, so compare ratios, not absolutes.
+Command: \`npm run bench:overhead\` (BENCH_DURATION=${DURATION_S}s per cell after a warm-up; POST /v1/chat/completions with \`max_tokens: 16\`). Concurrency 1 is a sequential keep-alive fetch loop timed with \`performance.now()\`; concurrency 32 is autocannon (whole-millisecond latencies). The Workers run in workerd through Miniflare's API (no \`wrangler dev\` proxy); Portkey runs on Node; all share the simulator, and the load generator runs on the same 2 cores.
+Machine: ${machineDescription()}. All targets measured in the same run, one after another, on loopback; the machine is shared, so compare ratios, not absolutes.
 
 ${lines.join("\n")}
 

@@ -65,3 +65,30 @@ describe("PII redaction with restore, end to end", () => {
     expect(body.injection.label).toBe("benign");
   });
 });
+
+describe("PII restore in tool-call arguments, end to end", () => {
+  const tools = [{ type: "function", function: { name: "send_email", parameters: { type: "object", properties: { text: { type: "string" } }, required: ["text"] } } }];
+
+  it("restores placeholders in non-streamed tool-call arguments", async () => {
+    stack.sim.reset();
+    const res = await chat({ tools, messages: [{ role: "user", content: `ECHO_TOOL: notify ${EMAIL} about card ${CARD}` }] });
+    expect(res.status).toBe(200);
+    const body = (await res.json()) as { choices: Array<{ message: { tool_calls: Array<{ function: { arguments: string } }> } }> };
+    const args = JSON.parse(body.choices[0]?.message.tool_calls[0]?.function.arguments ?? "{}") as { text: string };
+    expect(args.text).toBe(`notify ${EMAIL} about card ${CARD}`);
+    expect(upstreamSaw()).not.toContain(EMAIL);
+  });
+
+  it("restores placeholders split across streamed tool-call argument chunks", async () => {
+    stack.sim.reset();
+    const res = await chat({ tools, stream: true, messages: [{ role: "user", content: `ECHO_TOOL: please write to ${EMAIL} and ${EMAIL} again` }] });
+    let args = "";
+    for await (const ev of readSse(res.body as ReadableStream<Uint8Array>)) {
+      if (ev.data === "[DONE]") break;
+      const chunk = JSON.parse(ev.data) as { choices: Array<{ delta: { tool_calls?: Array<{ function?: { arguments?: string } }> } }> };
+      for (const tc of chunk.choices[0]?.delta.tool_calls ?? []) args += tc.function?.arguments ?? "";
+    }
+    expect((JSON.parse(args) as { text: string }).text).toBe(`please write to ${EMAIL} and ${EMAIL} again`);
+    expect(upstreamSaw()).not.toContain(EMAIL);
+  });
+});

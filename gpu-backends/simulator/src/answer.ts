@@ -26,6 +26,8 @@ export interface Answer {
 }
 
 export const ECHO_PREFIX = "ECHO:";
+/** `ECHO_TOOL: text` with tools: a call to the chosen tool with arguments `{"text": "<text>"}` (tests see what reached the upstream, inside tool-call arguments). */
+export const ECHO_TOOL_PREFIX = "ECHO_TOOL:";
 
 /** Words with their leading whitespace; joining the pieces gives back the text exactly. */
 export const splitPieces = (text: string): string[] => text.match(/\s*\S+|\s+$/g) ?? [];
@@ -83,11 +85,21 @@ function chosenTool(req: ChatCompletionRequest): Tool | undefined {
 
 function toolCallAnswer(rng: Rng, tool: Tool, seed: number): Answer {
   const args = JSON.stringify(jsonFromSchema(tool.function.parameters ?? { type: "object", properties: {} }, rng));
-  const name = tool.function.name;
-  const call: ToolCall = { id: `chatcmpl-tool-${seed.toString(16).padStart(8, "0")}`, type: "function", function: { name, arguments: args } };
+  return toolAnswer({ id: `chatcmpl-tool-${seed.toString(16).padStart(8, "0")}`, type: "function", function: { name: tool.function.name, arguments: args } });
+}
+
+/** Streams the arguments in 16-character pieces, as servers do (pieces split words and JSON). */
+function toolAnswer(call: ToolCall): Answer {
+  const args = call.function.arguments;
   const pieces: string[] = [];
   for (let i = 0; i < args.length; i += 16) pieces.push(args.slice(i, i + 16));
-  return { content: null, toolCalls: [call], finishReason: "tool_calls", completionTokens: countText(name) + countText(args), pieces, source: "tool" };
+  return { content: null, toolCalls: [call], finishReason: "tool_calls", completionTokens: countText(call.function.name) + countText(args), pieces, source: "tool" };
+}
+
+function echoToolCall(tool: Tool, text: string): Answer {
+  const seed = fnv1a(`echo-tool\u0000${text}`);
+  const call: ToolCall = { id: `chatcmpl-tool-${seed.toString(16).padStart(8, "0")}`, type: "function", function: { name: tool.function.name, arguments: JSON.stringify({ text }) } };
+  return toolAnswer(call);
 }
 
 function jsonText(rng: Rng, req: ChatCompletionRequest): string | undefined {
@@ -104,6 +116,8 @@ export function buildAnswer(req: ChatCompletionRequest, model: ModelConfig, repl
   if (last?.role === "user") {
     const text = contentText(last.content);
     if (text.startsWith(ECHO_PREFIX)) return textAnswer(text.slice(ECHO_PREFIX.length).replace(/^ /, ""), limit, "echo", req.stop);
+    const echoTool = text.startsWith(ECHO_TOOL_PREFIX) ? chosenTool(req) : undefined;
+    if (echoTool) return echoToolCall(echoTool, text.slice(ECHO_TOOL_PREFIX.length).replace(/^ /, ""));
   }
   const recorded = replay.lookup(model.id, userText);
   if (recorded !== undefined) return textAnswer(recorded, limit, "replay", req.stop);
