@@ -18,7 +18,7 @@ import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
 import { startStack } from "../test/harness/stack";
 import { seedKey } from "../test/harness/seed";
-import { ROOT } from "../test/harness/build-workers";
+import { bundleSizes, ROOT } from "../test/harness/build-workers";
 import { machineDescription, percentile } from "./lib/machine";
 import { childPids, peakRssMb } from "./lib/process-memory";
 
@@ -155,6 +155,8 @@ ${lines.join("\n")}
 ${derived.join("\n")}
 
 (c) sends \`Cache-Control: no-cache, no-store\` so every request runs the full pipeline and reaches the simulator; (e) repeats one request and is answered from the exact cache. The gateway's pipeline per request: auth (cached key lookup), role policy, rate-limit/budget checks, tenant settings, PII redaction + injection screen, cache key + lookup (e: exact hit), ONNX routing, upstream call with retry/breaker bookkeeping, placeholder restore and output PII scan, usage event to the queue.
+
+Gateway bundle (wrangler's count, ORT wasm + router model + embedder included; Workers' paid limit is 10 MB compressed): ${bundleSizes.get("gateway") ?? "n/a"}.
 
 Peak resident memory (VmHWM) after the run: ${memory.map((m) => `${m.name}: ${m.mb ? `${m.mb.toFixed(0)} MB` : "n/a"}`).join("; ")}.
 `;

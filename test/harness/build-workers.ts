@@ -19,14 +19,20 @@ export function outDir(name: WorkerName): string {
   return join(ROOT, ".tmp/build", name);
 }
 
+/** Bundle size as wrangler reports it ("Total Upload: X KiB / gzip: Y KiB"), per worker built. */
+export const bundleSizes = new Map<WorkerName, string>();
+
 export function buildWorker(name: WorkerName): string {
   const dir = outDir(name);
   const wrangler = join(ROOT, "node_modules/wrangler/bin/wrangler.js");
-  execFileSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", dir, "-c", WORKERS[name].config], {
+  const out = execFileSync(process.execPath, [wrangler, "deploy", "--dry-run", "--outdir", dir, "-c", WORKERS[name].config], {
     cwd: ROOT,
-    env: { ...process.env, WRANGLER_SEND_METRICS: "false", WRANGLER_LOG: "error" },
+    env: { ...process.env, WRANGLER_SEND_METRICS: "false" },
     stdio: ["ignore", "pipe", "pipe"],
+    encoding: "utf8",
   });
+  const size = /Total Upload: ([^\n]+)/.exec(out)?.[1];
+  if (size) bundleSizes.set(name, size.trim());
   return join(dir, "index.js");
 }
 
