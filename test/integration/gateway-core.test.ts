@@ -81,3 +81,15 @@ describe("gateway core through workerd", () => {
     }
   });
 });
+
+describe("embeddings and models", () => {
+  it("serves embeddings through the registry and lists models the key may use", async () => {
+    const emb = await client.embeddings.create({ model: "small-sim", input: ["hello", "world"], encoding_format: "float" });
+    expect(emb.data).toHaveLength(2);
+    expect(emb.data[0]?.embedding.length).toBeGreaterThan(10);
+    expect(emb.usage.prompt_tokens).toBeGreaterThan(0);
+    await expect(client.embeddings.create({ model: "frontier-sim", input: "x" })).rejects.toMatchObject({ status: 404 });
+    const models = await client.models.list();
+    expect(models.data.map((m) => m.id)).toEqual(expect.arrayContaining(["auto", "small", "frontier", "small-sim", "frontier-sim"]));
+  });
+});

@@ -1,50 +1,30 @@
 /** POST /v1/embeddings: forwarded to the model's upstream, accounted like chat. */
 import { Hono } from "hono";
 import { GatewayError } from "../../../../shared/errors";
-import { EmbeddingsRequestSchema } from "../../../../shared/schemas/openai-embeddings";
 import { costUsd } from "../../../../shared/pricing";
-import type { AppEnv } from "../app-env";
+import { EmbeddingsRequestSchema, type EmbeddingsRequest, type EmbeddingsResponse } from "../../../../shared/schemas/openai-embeddings";
+import { EMPTY_USAGE, type TokenUsage } from "../../../../shared/usage";
+import type { AppEnv, Bindings } from "../app-env";
+import { featureOf } from "../chat/feature";
+import { mayUse } from "../chat/resolve-target";
+import type { ModelEntry } from "../config/model-registry";
 import { registryFor } from "../config/registry-loader";
 import { readJsonBody } from "../http/read-json-body";
-import { buildAttempts } from "../router/attempts/build-attempts";
+import { publishEvent, queueSink } from "../telemetry/publish-event";
 import { upstreamFor } from "../upstreams/registry";
 import { UpstreamError } from "../upstreams/upstream";
-import { publishEvent, queueSink } from "../telemetry/publish-event";
-import { mayUse } from "../chat/resolve-target";
-import { featureOf } from "../chat/feature";
-import { EMPTY_USAGE } from "../../../../shared/usage";
 
 export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async (c) => {
   const body = await c.get("timing").measure("parse", () => readJsonBody(c, EmbeddingsRequestSchema));
-  const registry = registryFor(c.env);
   const auth = c.get("auth");
   const feature = featureOf(c, {});
-  const model = registry.model(body.model);
+  const model = registryFor(c.env).model(body.model);
   if (!model || !model.capabilities.embeddings) {
     throw new GatewayError("model_not_found", `"${body.model.slice(0, 80)}" is not an embeddings model here.`, { param: "model" });
   }
   if (!mayUse(auth, model)) throw new GatewayError("forbidden", `This API key may not use "${model.id}".`, { param: "model" });
-  const adapter = upstreamFor(model.upstream);
-  if (!adapter.embed) throw new GatewayError("model_not_found", `"${model.id}" does not serve embeddings.`, { param: "model" });
-  const [attempt] = buildAttempts(registry, { model }, { models: null, tiers: null });
-  const credential = model.credential ? (c.env as unknown as Record<string, unknown>)[model.credential] : undefined;
-  let result;
-  try {
-    result = await c.get("timing").measure("upstream", () =>
-      adapter.embed!({ ...body, model: model.upstreamModel }, {
-        config: model.upstream,
-        upstreamModel: model.upstreamModel,
-        credential: typeof credential === "string" ? credential : undefined,
-        signal: AbortSignal.timeout(attempt?.model.timeouts.firstByteMs ?? 30_000),
-        bindings: c.env as unknown as Record<string, never>,
-        fetch: (i, init) => fetch(i, init),
-      }),
-    );
-  } catch (err) {
-    if (err instanceof UpstreamError) throw new GatewayError(err.timeout ? "upstream_timeout" : "upstream_error", "The embeddings upstream failed.", { cause: err });
-    throw err;
-  }
-  const usage = { ...EMPTY_USAGE, input: { total: result.usage.prompt_tokens, cached: 0 }, source: "upstream" as const };
+  const result = await c.get("timing").measure("upstream", () => embed(c.env, model, body));
+  const usage: TokenUsage = { ...EMPTY_USAGE, input: { total: result.usage.prompt_tokens, cached: 0 }, source: "upstream" };
   const now = Date.now();
   c.executionCtx.waitUntil(
     publishEvent(queueSink(c.env.USAGE_QUEUE), {
@@ -57,3 +37,23 @@ export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async 
   );
   return c.json({ ...result, model: model.id }, 200, { "x-upstream": `${model.upstream.kind}:${model.id}` });
 });
+
+/** One call, no fallback: embeddings from different models are not interchangeable. */
+async function embed(env: Bindings, model: ModelEntry, body: EmbeddingsRequest): Promise<EmbeddingsResponse> {
+  const adapter = upstreamFor(model.upstream);
+  if (!adapter.embed) throw new GatewayError("model_not_found", `"${model.id}" does not serve embeddings.`, { param: "model" });
+  const credential = model.credential ? (env as unknown as Record<string, unknown>)[model.credential] : undefined;
+  try {
+    return await adapter.embed({ ...body, model: model.upstreamModel }, {
+      config: model.upstream,
+      upstreamModel: model.upstreamModel,
+      credential: typeof credential === "string" ? credential : undefined,
+      signal: AbortSignal.timeout(model.timeouts.firstByteMs),
+      bindings: env as unknown as Record<string, never>,
+      fetch: (input, init) => fetch(input, init),
+    });
+  } catch (err) {
+    if (err instanceof UpstreamError) throw new GatewayError(err.timeout ? "upstream_timeout" : "upstream_error", "The embeddings upstream failed.", { cause: err });
+    throw err;
+  }
+}
