@@ -9,6 +9,9 @@ import { PLACES, MAX_PLACE_WORDS } from "../../guardrails/pii/dictionaries";
 import {
   CURRENCIES, EXCLUSIVE_SETS, MONTHS, MONTH_ABBR, NEGATIONS, NUMBER_WORDS, PLACE_WORD_EXCEPTIONS, POLARITY_PAIRS, RELATIVE_DAYS, STOPWORDS, WEEKDAYS,
 } from "./lexicon";
+import { acronymLinks, canonicalKeys } from "./entities";
+import { canonicalEntity } from "./entity-aliases";
+import { canonicalNumber, normalizeFacts } from "./normalize";
 
 export interface GuardVerdict {
   ok: boolean;
@@ -16,7 +19,10 @@ export interface GuardVerdict {
 }
 
 interface Features {
+  raw: string[];
   words: string[];
+  /** Alias-folded keys of all words and short phrases, plus names linked through acronyms. */
+  keys: Set<string>;
   wordSet: Set<string>;
   joined: string;
   negated: boolean;
@@ -42,6 +48,8 @@ export function guardCompatible(newText: string, cachedText: string): GuardVerdi
   if (!sameSet(a.dates, b.dates)) return { ok: false, reason: "dates" };
   if (!sameSet(a.currencies, b.currencies)) return { ok: false, reason: "currency" };
   if (!sameSet(a.placeholders, b.placeholders)) return { ok: false, reason: "placeholders" };
+  linkAcronyms(a, b);
+  linkAcronyms(b, a);
   if (!entitiesCovered(a, b) || !entitiesCovered(b, a)) return { ok: false, reason: "entities" };
   if (categorySwapped(a.wordSet, b.wordSet)) return { ok: false, reason: "category" };
   if (rolesSwapped(a.words, b.words)) return { ok: false, reason: "word-order" };
@@ -50,11 +58,11 @@ export function guardCompatible(newText: string, cachedText: string): GuardVerdi
 
 function features(text: string): Features {
   const placeholders = new Set((text.match(PLACEHOLDER) ?? []).map((p) => p.replace(/\d+|:[0-9a-f]+/g, "")));
-  const clean = text.replace(PLACEHOLDER, " ").normalize("NFKC");
+  const clean = normalizeFacts(text.replace(PLACEHOLDER, " ").normalize("NFKC"));
   const matches = [...clean.matchAll(WORD)];
   const raw = matches.map((m) => m[0]);
   const words = raw.map((w) => w.toLowerCase().replace(/['’]/g, ""));
-  const numbers = new Set((clean.match(NUMBER) ?? []).map((n) => n.replace(/,/g, "").replace(/(st|nd|rd|th)$/, "")));
+  const numbers = new Set((clean.match(NUMBER) ?? []).map(canonicalNumber));
   const dates = new Set<string>();
   const entities = new Set<string>();
   raw.forEach((w, i) => {
@@ -62,11 +70,14 @@ function features(text: string): Features {
     const num = NUMBER_WORDS[lower];
     if (num) numbers.add(num.replace(/(st|nd|rd|th)$/, ""));
     if (isDateWord(lower, w, raw[i - 1], raw[i + 1])) dates.add(canonicalMonth(lower));
-    if (isEntity(w, sentenceStart(clean, matches[i]?.index ?? 0))) entities.add(lower.replace(/s$/, ""));
+    const at = matches[i]?.index ?? 0;
+    if (isEntity(w, sentenceStart(clean, at)) && !isInitial(w, clean.slice(at + w.length))) entities.add(lower.replace(/s$/, ""));
   });
   for (const place of places(words)) entities.add(place);
   return {
+    raw,
     words,
+    keys: canonicalKeys(words),
     wordSet: new Set(words),
     joined: ` ${words.join(" ")} `,
     negated: words.some((w) => NEGATIONS.has(w)),
@@ -95,15 +106,26 @@ function canonicalMonth(lower: string): string {
 /** A capitalised word that does not open a sentence, or an ALL-CAPS / alphanumeric code. */
 function isEntity(word: string, atSentenceStart: boolean): boolean {
   if (SHOUTED_WORDS.has(word)) return false;
+  // Title Case headlines capitalise function words ("Opens Camp For Refugees"); they name nothing.
+  if (/^\p{Lu}\p{Ll}*$/u.test(word) && STOPWORDS.has(word.toLowerCase())) return false;
   if (/^[A-Z]{2,}\d*$|^[A-Za-z]+\d+[A-Za-z\d]*$/.test(word)) return true;
   if (!/^\p{Lu}/u.test(word) || word === "I") return false;
   return !atSentenceStart;
 }
 
+/** A middle initial ("Franklyn M. Bergonzi"): often dropped by a paraphrase, it names no one alone. */
+function isInitial(word: string, after: string): boolean {
+  return /^\p{Lu}$/u.test(word) && /^\.\s*\p{Lu}/u.test(after);
+}
+
 function sentenceStart(text: string, index: number): boolean {
   const before = text.slice(0, index).trimEnd();
+  // A period after an initial or a title ("Franklyn M. Bergonzi", "Dr. Smith") does not end a sentence.
+  if (ABBREVIATION_END.test(before)) return false;
   return before === "" || /[.!?:;\n"'(\[-]$/.test(before);
 }
+
+const ABBREVIATION_END = /(?:^|[\s(])(?:\p{Lu}|Mr|Mrs|Ms|Dr|Prof|St|Sen|Rep|Gov|Gen|Lt|Col|Sgt|Jr|Sr|Rev|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\.$/u;
 
 /** Known place names (cities >= 100k, countries, US states: the PII dictionaries), any case. */
 function places(words: string[]): string[] {
@@ -121,13 +143,22 @@ function places(words: string[]): string[] {
   return found;
 }
 
-/** Every entity of `x` must occur somewhere in `y`, whatever its case there. */
+/** Every entity of `x` must occur somewhere in `y`, whatever its case or alias there. */
 function entitiesCovered(x: Features, y: Features): boolean {
   for (const e of x.entities) {
     if (y.entities.has(e) || y.wordSet.has(e) || y.wordSet.has(`${e}s`) || y.joined.includes(` ${e} `)) continue;
+    if (y.keys.has(canonicalEntity(e))) continue;
     return false;
   }
   return true;
+}
+
+/** "SC" in `x`, "Supreme Court" in `y`: each side then counts the other's spelling as present. */
+function linkAcronyms(x: Features, y: Features): void {
+  for (const { acronym, expansion } of acronymLinks(x.raw, y.words)) {
+    y.keys.add(acronym);
+    for (const w of expansion) x.keys.add(w);
+  }
 }
 
 /** One text names a member of a closed set the other does not, and vice versa. */
@@ -171,7 +202,7 @@ const SAME_WORDS_JACCARD = 0.8;
 /**
  * "Flights from Paris to London" vs "from London to Paris", "dog bites man" vs "man bites
  * dog": bag-of-words embeddings score these ~1.0. When both texts use (almost) the same
- * content words, any pair of them appearing in opposite order is treated as a role swap.
+ * content words and exactly two of them have traded places, that is treated as a role swap.
  */
 function rolesSwapped(a: string[], b: string[]): boolean {
   const ca = a.filter((w) => w.length > 1 && !STOPWORDS.has(w));
@@ -183,7 +214,9 @@ function rolesSwapped(a: string[], b: string[]): boolean {
   const once = shared.filter((w) => ca.indexOf(w) === ca.lastIndexOf(w) && cb.indexOf(w) === cb.lastIndexOf(w));
   const order = once.map((w) => cb.indexOf(w)).sort((x, y) => x - y);
   const byA = [...once].sort((x, y) => ca.indexOf(x) - ca.indexOf(y)).map((w) => cb.indexOf(w));
-  return byA.some((pos, i) => pos !== order[i]);
+  // Exactly two words trading places is a role swap; a phrase moved elsewhere ("at school, a boy
+  // takes a test" vs "a boy takes a test at school") shifts three or more and keeps the roles.
+  return byA.filter((pos, i) => pos !== order[i]).length === 2;
 }
 
 function sameSet(x: Set<string>, y: Set<string>): boolean {
