@@ -4,7 +4,8 @@
  * Equivalence only ever widens what counts as "the same name"; a name with no equivalent
  * in the other text still refuses the match.
  */
-import { canonicalEntity, MAX_ALIAS_WORDS } from "./entity-aliases";
+import { FIRST_NAMES } from "../../guardrails/pii/dictionaries";
+import { canonicalEntity, ENTITY_ALIASES, MAX_ALIAS_WORDS } from "./entity-aliases";
 import { STOPWORDS } from "./lexicon";
 
 /** Canonical keys of every word and short phrase of a text, for alias-aware coverage checks. */
@@ -16,6 +17,16 @@ export function canonicalKeys(words: string[]): Set<string> {
     }
   }
   return keys;
+}
+
+/** Multi-word aliases present in the text ("united states", "european union"). */
+export function aliasPhrases(words: string[]): string[] {
+  const found: string[] = [];
+  for (let i = 0; i + 1 < words.length; i++) {
+    const phrase = `${words[i]} ${words[i + 1]}`;
+    if (ENTITY_ALIASES.has(phrase)) found.push(phrase);
+  }
+  return found;
 }
 
 /** Small words an acronym skips ("Federal Bureau of Investigation" = "FBI"). */
@@ -56,4 +67,25 @@ function expansionAt(letters: string, words: string[], start: number): string[] 
     }
   }
   return k === letters.length && run.length >= 2 ? run : null;
+}
+
+const CAPITALISED = /^\p{Lu}/u;
+
+/**
+ * "Bill De Blasio" in one text, "De Blasio" in the other: the same person named by surname
+ * only. True when word `i` of `raw` is a known given name followed (after an optional middle
+ * initial) by a capitalised word the other text has, and the other text does not put a
+ * different capitalised word right before it ("John Smith" vs "Jane Smith" stays a mismatch).
+ */
+export function droppedGivenName(raw: string[], i: number, otherRaw: string[]): boolean {
+  const given = raw[i] ?? "";
+  if (!FIRST_NAMES.has(given)) return false;
+  let j = i + 1;
+  if (/^\p{Lu}$/u.test(raw[j] ?? "")) j++;
+  const surname = raw[j] ?? "";
+  if (!CAPITALISED.test(surname)) return false;
+  const k = otherRaw.indexOf(surname);
+  if (k < 0) return false;
+  const before = otherRaw[k - 1];
+  return before === undefined || !CAPITALISED.test(before) || k - 1 === 0;
 }

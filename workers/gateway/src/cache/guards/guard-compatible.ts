@@ -9,7 +9,7 @@ import { PLACES, MAX_PLACE_WORDS } from "../../guardrails/pii/dictionaries";
 import {
   CURRENCIES, EXCLUSIVE_SETS, MONTHS, MONTH_ABBR, NEGATIONS, NUMBER_WORDS, PLACE_WORD_EXCEPTIONS, POLARITY_PAIRS, RELATIVE_DAYS, STOPWORDS, WEEKDAYS,
 } from "./lexicon";
-import { acronymLinks, canonicalKeys } from "./entities";
+import { acronymLinks, aliasPhrases, canonicalKeys, droppedGivenName } from "./entities";
 import { canonicalEntity } from "./entity-aliases";
 import { canonicalNumber, normalizeFacts } from "./normalize";
 
@@ -71,9 +71,14 @@ function features(text: string): Features {
     if (num) numbers.add(num.replace(/(st|nd|rd|th)$/, ""));
     if (isDateWord(lower, w, raw[i - 1], raw[i + 1])) dates.add(canonicalMonth(lower));
     const at = matches[i]?.index ?? 0;
-    if (isEntity(w, sentenceStart(clean, at)) && !isInitial(w, clean.slice(at + w.length))) entities.add(lower.replace(/s$/, ""));
+    if (isEntity(w, sentenceStart(clean, at)) && !isInitial(w, clean.slice(at + w.length))) entities.add(entityKey(w, lower));
   });
   for (const place of places(words)) entities.add(place);
+  // "United States" is one name: its parts need no separate match once the phrase is known.
+  for (const phrase of aliasPhrases(words)) {
+    entities.add(phrase);
+    for (const part of phrase.split(" ")) entities.delete(part.replace(/s$/, ""));
+  }
   return {
     raw,
     words,
@@ -113,6 +118,11 @@ function isEntity(word: string, atSentenceStart: boolean): boolean {
   return !atSentenceStart;
 }
 
+/** Plural-insensitive key; acronyms keep their final S ("US" is not "U"). */
+function entityKey(raw: string, lower: string): string {
+  return /^\p{Lu}+$/u.test(raw) ? lower : lower.replace(/s$/, "");
+}
+
 /** A middle initial ("Franklyn M. Bergonzi"): often dropped by a paraphrase, it names no one alone. */
 function isInitial(word: string, after: string): boolean {
   return /^\p{Lu}$/u.test(word) && /^\.\s*\p{Lu}/u.test(after);
@@ -148,6 +158,8 @@ function entitiesCovered(x: Features, y: Features): boolean {
   for (const e of x.entities) {
     if (y.entities.has(e) || y.wordSet.has(e) || y.wordSet.has(`${e}s`) || y.joined.includes(` ${e} `)) continue;
     if (y.keys.has(canonicalEntity(e))) continue;
+    const i = x.words.findIndex((w) => w === e || w === `${e}s`);
+    if (i >= 0 && droppedGivenName(x.raw, i, y.raw)) continue;
     return false;
   }
   return true;
@@ -155,7 +167,7 @@ function entitiesCovered(x: Features, y: Features): boolean {
 
 /** "SC" in `x`, "Supreme Court" in `y`: each side then counts the other's spelling as present. */
 function linkAcronyms(x: Features, y: Features): void {
-  for (const { acronym, expansion } of acronymLinks(x.raw, y.words)) {
+  for (const { acronym, expansion } of acronymLinks(x.raw.filter((w) => !SHOUTED_WORDS.has(w)), y.words)) {
     y.keys.add(acronym);
     for (const w of expansion) x.keys.add(w);
   }
@@ -214,9 +226,23 @@ function rolesSwapped(a: string[], b: string[]): boolean {
   const once = shared.filter((w) => ca.indexOf(w) === ca.lastIndexOf(w) && cb.indexOf(w) === cb.lastIndexOf(w));
   const order = once.map((w) => cb.indexOf(w)).sort((x, y) => x - y);
   const byA = [...once].sort((x, y) => ca.indexOf(x) - ca.indexOf(y)).map((w) => cb.indexOf(w));
-  // Exactly two words trading places is a role swap; a phrase moved elsewhere ("at school, a boy
-  // takes a test" vs "a boy takes a test at school") shifts three or more and keeps the roles.
-  return byA.filter((pos, i) => pos !== order[i]).length === 2;
+  // Exactly two words trading places, or two words changing sides of a word between them
+  // ("man carrying dog" vs "dog carrying man"), is a role swap; a phrase moved elsewhere
+  // ("a boy at school takes a test" vs "a boy takes a test at school") keeps the roles.
+  return byA.filter((pos, i) => pos !== order[i]).length === 2 || sidesSwapped(once, a, b);
+}
+
+/** Content words `u`, `v` and a word `w` between them: u < w < v in one text, v < w < u in the other. */
+function sidesSwapped(content: string[], a: string[], b: string[]): boolean {
+  const anchors = a.filter((w) => a.indexOf(w) === a.lastIndexOf(w) && b.indexOf(w) !== -1 && b.indexOf(w) === b.lastIndexOf(w));
+  for (const w of anchors) {
+    const aw = a.indexOf(w);
+    const bw = b.indexOf(w);
+    const before = content.filter((u) => u !== w && a.indexOf(u) < aw && b.indexOf(u) > bw);
+    const after = content.filter((v) => v !== w && a.indexOf(v) > aw && b.indexOf(v) < bw);
+    if (before.length > 0 && after.length > 0) return true;
+  }
+  return false;
 }
 
 function sameSet(x: Set<string>, y: Set<string>): boolean {
