@@ -21,6 +21,7 @@ import { seedKey } from "../test/harness/seed";
 import { bundleSizes, ROOT } from "../test/harness/build-workers";
 import { machineDescription, percentile } from "./lib/machine";
 import { childPids, peakRssMb } from "./lib/process-memory";
+import { totalCpuSeconds } from "./lib/process-cpu";
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
 const CONCURRENCY = [1, 32];
@@ -40,6 +41,8 @@ interface Row {
   p50: number;
   p99: number;
   errors: number;
+  /** CPU of the server process(es) per request served, microseconds (null: not measurable). */
+  cpuUsPerRequest: number | null;
 }
 
 /**
@@ -55,15 +58,20 @@ async function sequential(t: Target): Promise<Row> {
   for (let i = 0; i < 200; i++) await send();
   const latencies: number[] = [];
   let errors = 0;
+  const cpuBefore = totalCpuSeconds(t.pids());
   const end = performance.now() + DURATION_S * 1000;
   while (performance.now() < end) {
     const start = performance.now();
     if (!(await send())) errors++;
     latencies.push(performance.now() - start);
   }
+  const cpuAfter = totalCpuSeconds(t.pids());
   latencies.sort((a, b) => a - b);
   const total = latencies.reduce((a, b) => a + b, 0);
-  return { target: t.name, connections: 1, rps: (latencies.length / total) * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors };
+  return {
+    target: t.name, connections: 1, rps: (latencies.length / total) * 1000, p50: percentile(latencies, 50), p99: percentile(latencies, 99), errors,
+    cpuUsPerRequest: cpuPerRequest(cpuBefore, cpuAfter, latencies.length),
+  };
 }
 
 async function load(t: Target, connections: number): Promise<Row> {
@@ -71,8 +79,16 @@ async function load(t: Target, connections: number): Promise<Row> {
   const run = (duration: number) =>
     autocannon({ url: t.url, method: "POST", headers: { "content-type": "application/json", ...t.headers }, body, connections, duration });
   await run(1); // warm-up: JIT, isolate, connection pools
+  const cpuBefore = totalCpuSeconds(t.pids());
   const r = await run(DURATION_S);
-  return { target: t.name, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx };
+  const cpuUsPerRequest = cpuPerRequest(cpuBefore, totalCpuSeconds(t.pids()), r.requests.total);
+  return { target: t.name, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, cpuUsPerRequest };
+}
+
+const cpuRatio = (x: Row, g: Row): string => (x.cpuUsPerRequest && g.cpuUsPerRequest ? (x.cpuUsPerRequest / g.cpuUsPerRequest).toFixed(2) : "n/a");
+
+function cpuPerRequest(before: number | null, after: number | null, requests: number): number | null {
+  return before === null || after === null || requests === 0 ? null : ((after - before) / requests) * 1e6;
 }
 
 const PASS_THROUGH = `export default { async fetch(req, env) {
@@ -118,8 +134,9 @@ async function main(): Promise<void> {
     },
   ];
   // And the same request answered from the gateway's exact cache (no upstream call).
-  const coreTarget: Target = { name: "(f) gateway core (guardrails, cache, router off)", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${core.key}` }, pids: () => [] };
-  const cached: Target = { name: "(e) gateway, exact-cache hit", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, pids: () => [] };
+  const gatewayPids = () => (gatewayPid ? [gatewayPid] : []);
+  const coreTarget: Target = { name: "(f) gateway core (guardrails, cache, router off)", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${core.key}` }, pids: gatewayPids };
+  const cached: Target = { name: "(e) gateway, exact-cache hit", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, pids: gatewayPids };
   const rows: Row[] = [];
   for (const c of CONCURRENCY) for (const t of [...targets, cached, coreTarget]) rows.push(await load(t, c));
   const memory = targets.map((t) => ({ name: t.name, mb: t.pids().map(peakRssMb).reduce<number>((a, b) => a + (b ?? 0), 0) }));
@@ -132,14 +149,14 @@ async function main(): Promise<void> {
 function report(rows: Row[], memory: Array<{ name: string; mb: number }>): void {
   const get = (prefix: string, c: number) => rows.find((r) => r.target.startsWith(prefix) && r.connections === c) as Row;
   const lines: string[] = [];
-  lines.push("| target | conc. | req/s | p50 ms | p99 ms | non-2xx+errors |", "| --- | --- | --- | --- | --- | --- |");
-  for (const r of rows) lines.push(`| ${r.target} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} |`);
+  lines.push("| target | conc. | req/s | p50 ms | p99 ms | non-2xx+errors | server CPU per request |", "| --- | --- | --- | --- | --- | --- | --- |");
+  for (const r of rows) lines.push(`| ${r.target} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} | ${r.cpuUsPerRequest === null ? "n/a" : `${r.cpuUsPerRequest.toFixed(0)} µs`} |`);
   const derived: string[] = [];
   for (const c of CONCURRENCY) {
     const [a, b, p] = ["(a)", "(b)", "(d)"].map((x) => get(x, c)) as [Row, Row, Row];
     for (const [label, g] of [["full (c)", get("(c)", c)], ["core (f)", get("(f)", c)]] as const) {
       derived.push(
-        `| ${c} | ${label} | ${(g.p50 - b.p50).toFixed(2)} | ${(g.p99 - b.p99).toFixed(2)} | ${(g.p50 - a.p50).toFixed(2)} | ${(g.rps / b.rps).toFixed(2)} | ${(g.rps / p.rps).toFixed(2)} | ${(p.rps / b.rps).toFixed(2)} |`,
+        `| ${c} | ${label} | ${(g.p50 - b.p50).toFixed(2)} | ${(g.p99 - b.p99).toFixed(2)} | ${(g.p50 - a.p50).toFixed(2)} | ${(g.rps / b.rps).toFixed(2)} | ${(g.rps / p.rps).toFixed(2)} | ${(p.rps / b.rps).toFixed(2)} | ${cpuRatio(b, g)} | ${cpuRatio(p, g)} |`,
       );
     }
   }
@@ -150,8 +167,8 @@ Machine: ${machineDescription()}. All targets measured in the same run, one afte
 
 ${lines.join("\n")}
 
-| conc. | gateway | gateway − bare Worker p50 (ms) | gateway − bare p99 (ms) | gateway − simulator p50 (ms) | gateway / bare req/s | gateway / Portkey req/s | Portkey / bare req/s |
-| --- | --- | --- | --- | --- | --- | --- | --- |
+| conc. | gateway | gateway − bare Worker p50 (ms) | gateway − bare p99 (ms) | gateway − simulator p50 (ms) | gateway / bare req/s | gateway / Portkey req/s | Portkey / bare req/s | bare / gateway CPU per request | Portkey / gateway CPU per request |
+| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${derived.join("\n")}
 
 (c) sends \`Cache-Control: no-cache, no-store\` so every request runs the full pipeline and reaches the simulator; (e) repeats one request and is answered from the exact cache. The gateway's pipeline per request: auth (cached key lookup), role policy, rate-limit/budget checks, tenant settings, PII redaction + injection screen, cache key + lookup (e: exact hit), ONNX routing, upstream call with retry/breaker bookkeeping, placeholder restore and output PII scan, usage event to the queue.

@@ -11,6 +11,7 @@
  * well under the latency budget.
  */
 import { z } from "zod";
+import { bytesToHex, sha256Hex } from "../../../../shared/crypto/sha256";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
 export const PREFIX_LENGTH = 12;
@@ -56,20 +57,12 @@ export function parseApiKey(candidate: string): ParsedKey | null {
 
 const encoder = new TextEncoder();
 
-export async function sha256Hex(text: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", encoder.encode(text));
-  return bytesToHex(new Uint8Array(digest));
-}
+export { bytesToHex, sha256Hex };
 
 export function hashApiKey(key: string): Promise<string> {
   return sha256Hex(key);
 }
 
-export function bytesToHex(bytes: Uint8Array): string {
-  let out = "";
-  for (const b of bytes) out += b.toString(16).padStart(2, "0");
-  return out;
-}
 
 /**
  * Compares two strings in time independent of where they differ (both are fixed-length hex

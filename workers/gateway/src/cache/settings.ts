@@ -64,7 +64,25 @@ export type CacheSettings = z.infer<typeof CacheSettingsSchema>;
 
 export const DEFAULT_CACHE_SETTINGS: CacheSettings = CacheSettingsSchema.parse({});
 
+// Resolved policies per settings object (settings objects are long-lived: the isolate's
+// config, or a tenant's cached settings row), so the merge runs once, not per request.
+const resolved = new WeakMap<CacheSettings, Map<string, CachePolicy>>();
+const MAX_RESOLVED = 1_000;
+
+/** The effective policy for a tenant and feature; treat the result as read-only (it is shared). */
 export function resolvePolicy(settings: CacheSettings, tenantId: string, feature: string | null): CachePolicy {
+  let memo = resolved.get(settings);
+  if (!memo) resolved.set(settings, (memo = new Map()));
+  const key = `${tenantId}\u0000${feature ?? "\u0000"}`;
+  const hit = memo.get(key);
+  if (hit) return hit;
+  if (memo.size >= MAX_RESOLVED) memo.clear();
+  const policy = mergePolicy(settings, tenantId, feature);
+  memo.set(key, policy);
+  return policy;
+}
+
+function mergePolicy(settings: CacheSettings, tenantId: string, feature: string | null): CachePolicy {
   // Own properties only: tenant and feature ids are user data ("constructor", "__proto__").
   const tenant = Object.hasOwn(settings.tenants, tenantId) ? settings.tenants[tenantId] : undefined;
   const featurePolicy = tenant && feature !== null && Object.hasOwn(tenant.features, feature) ? tenant.features[feature] : undefined;

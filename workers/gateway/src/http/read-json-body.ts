@@ -9,6 +9,8 @@ import { GatewayError } from "../../../../shared/errors";
 import type { AppEnv } from "../app-env";
 
 const DEFAULT_LIMIT = 4 * 1024 * 1024;
+// Stateless between calls (no `stream: true`), so one decoder serves every request.
+const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
 export function bodyLimitBytes(env: { MAX_BODY_BYTES?: string }): number {
   const n = Number(env.MAX_BODY_BYTES);
@@ -54,7 +56,7 @@ export async function readJsonBody<S extends z.ZodType>(c: Context<AppEnv>, sche
   const bytes = new Uint8Array(await c.req.arrayBuffer());
   let text: string;
   try {
-    text = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false }).decode(bytes);
+    text = UTF8.decode(bytes);
   } catch {
     throw new GatewayError("invalid_request", "The request body is not valid UTF-8.", { code: "invalid_encoding" });
   }

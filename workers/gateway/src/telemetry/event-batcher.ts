@@ -8,7 +8,7 @@
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
 
 export interface BatchSender {
-  sendBatch(messages: Iterable<MessageSendRequest<UsageEvent>>): Promise<void>;
+  sendBatch(messages: Iterable<MessageSendRequest<UsageEvent>>): Promise<unknown>;
 }
 
 export interface BatcherOptions {
@@ -34,7 +34,7 @@ export class EventBatcher {
 
   /** Adds an event; returns the promise the caller must pass to waitUntil (null if none needed). */
   add(event: UsageEvent): Promise<void> | null {
-    const size = JSON.stringify(event).length;
+    const size = approximateSize(event);
     if (this.bytes + size > this.options.maxBytes && this.pending.length > 0) void this.flush();
     this.pending.push(event);
     this.bytes += size;
@@ -56,4 +56,13 @@ export class EventBatcher {
       this.onError(err, batch.length);
     }
   }
+}
+
+/**
+ * Serialized size, near enough for the batch byte cap: every field but `content` is
+ * length-capped by the schema (a few KB at most), so only content is measured.
+ */
+const FIXED_FIELDS_BYTES = 4_096;
+function approximateSize(event: UsageEvent): number {
+  return FIXED_FIELDS_BYTES + (event.content ? JSON.stringify(event.content).length : 0);
 }

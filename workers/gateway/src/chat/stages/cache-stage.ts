@@ -43,25 +43,42 @@ export interface CachedAnswer {
   respond(c: Context<AppEnv>, ex: ChatExchange, filter: OutputFilter, publish: (r: ExchangeResult) => void): Response;
 }
 
+// One ResponseCache per (bindings, tenant policy) object pair: both live for the isolate (the
+// policy comes from the settings cache), so per-request construction and policy merging vanish.
+const built = new WeakMap<Bindings, WeakMap<PartialCachePolicy, ResponseCache>>();
+
 function responseCache(env: Bindings, policy: PartialCachePolicy): ResponseCache {
+  let perEnv = built.get(env);
+  if (!perEnv) built.set(env, (perEnv = new WeakMap()));
+  const existing = perEnv.get(policy);
+  if (existing) return existing;
+  const cache = buildResponseCache(env, policy);
+  perEnv.set(policy, cache);
+  return cache;
+}
+
+function buildResponseCache(env: Bindings, policy: PartialCachePolicy): ResponseCache {
   const vectors = env.VECTOR_STORE === "vectorize" && env.VECTORIZE ? createVectorizeStore(env.VECTORIZE) : createLocalVectorStore(env.VECTOR_INDEX as unknown as DurableObjectNamespace);
   return createResponseCache({ kv: env.CACHE_KV, vectors, embedder: createEmbedder(env), settings: { defaults: policy, tenants: {} } });
 }
 
 /** Purge for DELETE /v1/cache: the tenant's entries (one feature's, when given). */
 export function purgeCache(env: Bindings, tenantId: string, feature: string | null) {
-  return responseCache(env, {}).purge(tenantId, feature);
+  return buildResponseCache(env, {}).purge(tenantId, feature);
 }
 
 export function cacheStage(ex: ChatExchange, env: Bindings, headers: Headers, policy: PartialCachePolicy): CacheStage {
   const cache = responseCache(env, policy);
-  const input = (): CacheLookupInput => ({
-    request: ex.request,
-    scope: { tenantId: ex.auth.tenantId, keyId: ex.auth.keyId, endUser: ex.request.user ?? null, feature: ex.feature },
-    modelOrTier: ex.original.model,
-    directives: parseCacheDirectives(headers),
-    requestId: ex.requestId,
-  });
+  let built: CacheLookupInput | null = null;
+  // Built on first use: the request it describes is final (redacted) by the time the cache runs.
+  const input = (): CacheLookupInput =>
+    (built ??= {
+      request: ex.request,
+      scope: { tenantId: ex.auth.tenantId, keyId: ex.auth.keyId, endUser: ex.request.user ?? null, feature: ex.feature },
+      modelOrTier: ex.original.model,
+      directives: parseCacheDirectives(headers),
+      requestId: ex.requestId,
+    });
   let looked: CacheLookupResult | null = null;
   return {
     async lookup() {

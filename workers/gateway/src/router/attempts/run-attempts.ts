@@ -73,7 +73,12 @@ async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, call: Call<T
       const started = Date.now();
       const timeout = new AbortController();
       const timer = setTimeout(() => timeout.abort(new UpstreamError("attempt timed out", { timeout: true })), attempt.model.timeouts.firstByteMs);
-      const signal = ctx.signal ? AbortSignal.any([timeout.signal, ctx.signal]) : timeout.signal;
+      // The client's disconnect aborts the attempt too, for a committed stream's whole life
+      // (a listener: cheaper than AbortSignal.any; it dies with the request).
+      const onClientGone = () => timeout.abort(ctx.signal?.reason);
+      ctx.signal?.addEventListener("abort", onClientGone, { once: true });
+      if (ctx.signal?.aborted) onClientGone();
+      const signal = timeout.signal;
       try {
         const value = await call(attempt, signal, () => timeout.abort());
         clearTimeout(timer);

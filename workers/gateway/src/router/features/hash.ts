@@ -12,9 +12,4 @@ export function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-/** SHA-256 hex via WebCrypto (present in Workers and Node >= 20). */
-export async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : data;
-  const digest = await crypto.subtle.digest("SHA-256", bytes);
-  return [...new Uint8Array(digest)].map((b) => b.toString(16).padStart(2, "0")).join("");
-}
+export { sha256Hex } from "../../../../../shared/crypto/sha256";
