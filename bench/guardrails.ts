@@ -13,6 +13,7 @@ import { redactChatRequest } from "../workers/gateway/src/guardrails/redact/reda
 import { DEFAULT_GUARDRAIL_SETTINGS } from "../workers/gateway/src/guardrails/settings";
 import type { PiiEntityType } from "../workers/gateway/src/guardrails/types";
 import type { ChatCompletionRequest } from "../shared/schemas/openai-chat";
+import { countTokens } from "../shared/tokens";
 import { syntheticRecall } from "./guardrails-synthetic";
 
 const argIdx = process.argv.indexOf("--data");
@@ -87,10 +88,10 @@ function prompt1k(): ChatCompletionRequest {
     "Hi, I'm Maria Lopez from Acme Bank. Please summarise the attached incident notes for the audit committee and keep a neutral tone. " +
     "The customer can be reached at maria.lopez@example.com or +1 415 555 0132; card 4539 1488 0343 6467 was used from 203.0.113.7. " +
     "We reviewed the deployment logs, the change tickets and the on-call timeline, and found that the retry storm started after the cache was flushed. ";
-  return { model: "m", messages: [{ role: "system", content: "You are a concise assistant." }, { role: "user", content: para.repeat(8) }] };
+  return { model: "m", messages: [{ role: "system", content: "You are a concise assistant." }, { role: "user", content: para.repeat(10) }] };
 }
 
-interface Latency { p50: number; p99: number; cpuP50: number; chars: number }
+interface Latency { p50: number; p99: number; cpuP50: number; chars: number; tokens: number }
 
 /** Wall time and this process's CPU time per call: on a shared machine the CPU time is the stable one. */
 function benchLatency(iterations = 500): Latency {
@@ -109,7 +110,8 @@ function benchLatency(iterations = 500): Latency {
   }
   const q = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
   const content = req.messages[1]?.content;
-  return { p50: q(wall, 0.5), p99: q(wall, 0.99), cpuP50: q(cpu, 0.5), chars: typeof content === "string" ? content.length : 0 };
+  const text = typeof content === "string" ? content : "";
+  return { p50: q(wall, 0.5), p99: q(wall, 0.99), cpuP50: q(cpu, 0.5), chars: text.length, tokens: countTokens(text) };
 }
 
 const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : "-");
@@ -127,6 +129,6 @@ console.log(
 );
 const lat = benchLatency();
 console.log(
-  `latency redact+screen, ${lat.chars} chars (~${Math.round(lat.chars / 4)} tokens): wall p50 ${lat.p50.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms; CPU p50 ${lat.cpuP50.toFixed(3)} ms`,
+  `latency redact+screen, ${lat.chars} chars (${lat.tokens} tokens, cl100k): wall p50 ${lat.p50.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms; CPU p50 ${lat.cpuP50.toFixed(3)} ms`,
 );
 console.log(`machine: ${cpus()[0]?.model ?? "?"} x${cpus().length}, node ${process.version}, load average ${loadavg()[0]?.toFixed(1)}`);

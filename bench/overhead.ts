@@ -24,7 +24,9 @@ import { childPids, peakRssMb } from "./lib/process-memory";
 import { totalCpuSeconds } from "./lib/process-cpu";
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
-const CONCURRENCY = [1, 32];
+const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,32").split(",").map(Number);
+// Iterating on one target: BENCH_ONLY="\\(b\\)|\\(f\\)" measures just those (no report file written).
+const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
 const body = JSON.stringify({ model: "small-sim", messages: [{ role: "user", content: "Give me a one-line status update." }], max_tokens: 16 });
 
 interface Target {
@@ -138,7 +140,14 @@ async function main(): Promise<void> {
   const coreTarget: Target = { name: "(f) gateway core (guardrails, cache, router off)", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${core.key}` }, pids: gatewayPids };
   const cached: Target = { name: "(e) gateway, exact-cache hit", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, pids: gatewayPids };
   const rows: Row[] = [];
-  for (const c of CONCURRENCY) for (const t of [...targets, cached, coreTarget]) rows.push(await load(t, c));
+  for (const c of CONCURRENCY) for (const t of [...targets, cached, coreTarget]) if (!ONLY || ONLY.test(t.name)) rows.push(await load(t, c));
+  if (ONLY || CONCURRENCY.join() !== "1,32") {
+    for (const r of rows) console.log(`${r.target} c=${r.connections}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, CPU ${r.cpuUsPerRequest?.toFixed(0) ?? "n/a"} us/request`);
+    portkey.stop();
+    await bare.dispose();
+    await stack.close();
+    return;
+  }
   const memory = targets.map((t) => ({ name: t.name, mb: t.pids().map(peakRssMb).reduce<number>((a, b) => a + (b ?? 0), 0) }));
   portkey.stop();
   await bare.dispose();
