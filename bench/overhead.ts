@@ -15,6 +15,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
 import autocannon from "autocannon";
+import { buildSync } from "esbuild";
 import { Miniflare } from "miniflare";
 import { startStack } from "../test/harness/stack";
 import { seedKey } from "../test/harness/seed";
@@ -98,6 +99,12 @@ const PASS_THROUGH = `export default { async fetch(req, env) {
   return fetch(env.UPSTREAM + url.pathname, { method: req.method, headers: req.headers, body: req.body });
 } }`;
 
+/** Target (g): bench/fixtures/json-proxy-worker.ts bundled to one ES module. */
+function jsonProxyScript(): string {
+  const out = buildSync({ entryPoints: [join(ROOT, "bench/fixtures/json-proxy-worker.ts")], bundle: true, format: "esm", platform: "neutral", mainFields: ["module", "main"], write: false, minify: false });
+  return out.outputFiles[0]?.text ?? "";
+}
+
 async function startPortkey(port: number): Promise<{ pid: number; port: number; stop: () => void }> {
   const require = createRequire(import.meta.url);
   const entry = require.resolve("@portkey-ai/gateway/build/start-server.js");
@@ -119,13 +126,16 @@ async function main(): Promise<void> {
   await stack.fetch(`/admin/v1/tenants/${core.tenantId}/settings`, { method: "PUT", headers: { authorization: `Bearer ${coreAdmin.key}`, "content-type": "application/json" }, body: JSON.stringify(off) });
   const bare = new Miniflare({ modules: true, script: PASS_THROUGH, bindings: { UPSTREAM: stack.sim.url }, port: 0, host: "127.0.0.1", compatibilityDate: "2026-04-01" });
   const bareUrl = (await bare.ready).toString().replace(/\/$/, "");
+  const proxy = new Miniflare({ modules: true, script: jsonProxyScript(), bindings: { UPSTREAM: stack.sim.url }, port: 0, host: "127.0.0.1", compatibilityDate: "2026-04-01" });
+  const proxyUrl = (await proxy.ready).toString().replace(/\/$/, "");
   const portkey = await startPortkey(18_900 + Math.floor(Math.random() * 50));
   const workerdPids = () => childPids(process.pid, /workerd/);
-  const [gatewayPid, barePid] = workerdPids();
+  const [gatewayPid, barePid, proxyPid] = workerdPids();
 
   const targets: Target[] = [
     { name: "(a) simulator direct", url: `${stack.sim.baseUrl}/chat/completions`, headers: {}, pids: () => [] },
     { name: "(b) bare Worker (workerd)", url: `${bareUrl}/v1/chat/completions`, headers: {}, pids: () => (barePid ? [barePid] : []) },
+    { name: "(g) minimal JSON proxy (Hono + zod, workerd)", url: `${proxyUrl}/v1/chat/completions`, headers: {}, pids: () => (proxyPid ? [proxyPid] : []) },
     // Every request goes upstream (no cache) so (c) does the same work as (a), (b) and (d) plus the gateway's.
     { name: "(c) gateway (workerd)", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${key}`, "cache-control": "no-cache, no-store" }, pids: () => (gatewayPid ? [gatewayPid] : []) },
     {
@@ -145,12 +155,14 @@ async function main(): Promise<void> {
     for (const r of rows) console.log(`${r.target} c=${r.connections}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, CPU ${r.cpuUsPerRequest?.toFixed(0) ?? "n/a"} us/request`);
     portkey.stop();
     await bare.dispose();
+    await proxy.dispose();
     await stack.close();
     return;
   }
   const memory = targets.map((t) => ({ name: t.name, mb: t.pids().map(peakRssMb).reduce<number>((a, b) => a + (b ?? 0), 0) }));
   portkey.stop();
   await bare.dispose();
+  await proxy.dispose();
   await stack.close();
   report(rows, memory);
 }
@@ -163,7 +175,7 @@ function report(rows: Row[], memory: Array<{ name: string; mb: number }>): void 
   const derived: string[] = [];
   for (const c of CONCURRENCY) {
     const [a, b, p] = ["(a)", "(b)", "(d)"].map((x) => get(x, c)) as [Row, Row, Row];
-    for (const [label, g] of [["full (c)", get("(c)", c)], ["core (f)", get("(f)", c)]] as const) {
+    for (const [label, g] of [["full (c)", get("(c)", c)], ["core (f)", get("(f)", c)], ["minimal JSON proxy (g)", get("(g)", c)]] as const) {
       derived.push(
         `| ${c} | ${label} | ${(g.p50 - b.p50).toFixed(2)} | ${(g.p99 - b.p99).toFixed(2)} | ${(g.p50 - a.p50).toFixed(2)} | ${(g.rps / b.rps).toFixed(2)} | ${(g.rps / p.rps).toFixed(2)} | ${(p.rps / b.rps).toFixed(2)} | ${cpuRatio(b, g)} | ${cpuRatio(p, g)} |`,
       );
