@@ -88,6 +88,25 @@ async function load(t: Target, connections: number): Promise<Row> {
   return { target: t.name, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, cpuUsPerRequest };
 }
 
+/** One line per target and gateway variant: the measured value and met / not met. */
+function targetVerdicts(get: (prefix: string, c: number) => Row | undefined): string[] {
+  const out: string[] = [];
+  const mark = (ok: boolean) => (ok ? "**met**" : "**not met**");
+  for (const [label, prefix] of [["core (f)", "(f)"], ["full (c)", "(c)"]] as const) {
+    const [b1, g1, b32, g32, p32] = [get("(b)", 1), get(prefix, 1), get("(b)", 32), get(prefix, 32), get("(d)", 32)];
+    if (!b1 || !g1 || !b32 || !g32 || !p32) continue;
+    const added = g1.p50 - b1.p50;
+    const keep = g32.rps / b32.rps;
+    const keepCpu = b32.cpuUsPerRequest && g32.cpuUsPerRequest ? b32.cpuUsPerRequest / g32.cpuUsPerRequest : null;
+    const vsPortkey = g32.rps / p32.rps;
+    const vsPortkeyCpu = p32.cpuUsPerRequest && g32.cpuUsPerRequest ? p32.cpuUsPerRequest / g32.cpuUsPerRequest : null;
+    out.push(
+      `- ${label}: adds ${added.toFixed(2)} ms p50 at concurrency 1 (≤ 1 ms: ${mark(added <= 1)}); keeps ${keep.toFixed(2)} of the bare Worker's req/s at 32 (CPU ratio ${keepCpu?.toFixed(2) ?? "n/a"}; ≥ 0.60: ${mark(keep >= 0.6)}); ${vsPortkey.toFixed(2)}× Portkey's req/s (CPU ratio ${vsPortkeyCpu?.toFixed(2) ?? "n/a"}; > 1: ${mark(vsPortkey > 1)}).`,
+    );
+  }
+  return out;
+}
+
 const cpuRatio = (x: Row, g: Row): string => (x.cpuUsPerRequest && g.cpuUsPerRequest ? (x.cpuUsPerRequest / g.cpuUsPerRequest).toFixed(2) : "n/a");
 
 function cpuPerRequest(before: number | null, after: number | null, requests: number): number | null {
@@ -168,7 +187,8 @@ async function main(): Promise<void> {
 }
 
 function report(rows: Row[], memory: Array<{ name: string; mb: number }>): void {
-  const get = (prefix: string, c: number) => rows.find((r) => r.target.startsWith(prefix) && r.connections === c) as Row;
+  const find = (prefix: string, c: number): Row | undefined => rows.find((r) => r.target.startsWith(prefix) && r.connections === c);
+  const get = (prefix: string, c: number) => find(prefix, c) as Row;
   const lines: string[] = [];
   lines.push("| target | conc. | req/s | p50 ms | p99 ms | non-2xx+errors | server CPU per request |", "| --- | --- | --- | --- | --- | --- | --- |");
   for (const r of rows) lines.push(`| ${r.target} | ${r.connections} | ${r.rps.toFixed(0)} | ${r.p50.toFixed(2)} | ${r.p99.toFixed(2)} | ${r.errors} | ${r.cpuUsPerRequest === null ? "n/a" : `${r.cpuUsPerRequest.toFixed(0)} µs`} |`);
@@ -181,6 +201,7 @@ function report(rows: Row[], memory: Array<{ name: string; mb: number }>): void 
       );
     }
   }
+  const verdicts = targetVerdicts(find);
   const md = `# Gateway overhead
 
 Command: \`npm run bench:overhead\` (BENCH_DURATION=${DURATION_S}s per cell after a warm-up; POST /v1/chat/completions with \`max_tokens: 16\`). Concurrency 1 is a sequential keep-alive fetch loop timed with \`performance.now()\`; concurrency 32 is autocannon (whole-millisecond latencies). The Workers run in workerd through Miniflare's API (no \`wrangler dev\` proxy); Portkey runs on Node; all share the simulator, and the load generator runs on the same 2 cores.
@@ -191,6 +212,12 @@ ${lines.join("\n")}
 | conc. | gateway | gateway − bare Worker p50 (ms) | gateway − bare p99 (ms) | gateway − simulator p50 (ms) | gateway / bare req/s | gateway / Portkey req/s | Portkey / bare req/s | bare / gateway CPU per request | Portkey / gateway CPU per request |
 | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |
 ${derived.join("\n")}
+
+Targets (issue: the gateway adds ≤ 1 ms p50 over the bare Worker at concurrency 1; at concurrency 32 it keeps ≥ 60% of the bare Worker's throughput and beats Portkey's), read from this run. The gateway core (f) is the gateway as specified for these targets (auth, policy, limits, budgets, routing to the requested model, retries and breaker, accounting, usage event); (c) adds the guardrails, cache and learned router, which have their own latency budgets:
+
+${verdicts.join("\n")}
+
+How to read the CPU columns: "server CPU per request" is the CPU time of the server's processes (all threads) divided by the requests it served in the cell. It does not move when other jobs on the shared machine steal time, so its ratios are the steadier measure of cost; req/s ratios additionally depend on what else ran during each cell. (g) parses and validates the request and the answer with the same zod schemas and answers with \`c.json\`, and nothing else: it costs about what the bare pass-through costs (workerd streams a passed-through body, which is not free either), so the gap between (g) and (f) is the gateway's own per-request logic.
 
 (c) sends \`Cache-Control: no-cache, no-store\` so every request runs the full pipeline and reaches the simulator; (e) repeats one request and is answered from the exact cache. The gateway's pipeline per request: auth (cached key lookup), role policy, rate-limit/budget checks, tenant settings, PII redaction + injection screen, cache key + lookup (e: exact hit), ONNX routing, upstream call with retry/breaker bookkeeping, placeholder restore and output PII scan, usage event to the queue.
 
