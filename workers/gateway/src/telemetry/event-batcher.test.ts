@@ -2,7 +2,15 @@ import { describe, expect, it } from "vitest";
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
 import { EventBatcher, type BatchSender } from "./event-batcher";
 
-const event = (id: string) => ({ requestId: id }) as unknown as UsageEvent;
+const event = (id: string, content = "") =>
+  ({
+    requestId: id,
+    requestedModel: "auto",
+    attempts: [],
+    stages: [],
+    decisions: {},
+    ...(content ? { content: { messages: [{ role: "user", content }], response: content } } : {}),
+  }) as unknown as UsageEvent;
 
 function recorder(fail = false) {
   const batches: string[][] = [];
@@ -50,5 +58,20 @@ describe("EventBatcher", () => {
     await p;
     await small.flush();
     expect(sized.batches).toEqual([["first-event-id"], ["second-event-id"]]);
+  });
+
+  it("keeps each batch's real serialized size under the byte cap, measuring the free-form parts", async () => {
+    const sizes: number[] = [];
+    const sender: BatchSender = {
+      async sendBatch(msgs) {
+        sizes.push([...msgs].reduce((n, m) => n + JSON.stringify(m.body).length, 0));
+      },
+    };
+    const b = new EventBatcher(() => sender, { maxMessages: 100, maxBytes: 200_000, lingerMs: 5 });
+    const pending = Array.from({ length: 12 }, (_, i) => b.add(event(`big-${i}`, "x".repeat(30_000))));
+    await Promise.all(pending.filter((p) => p !== null));
+    await b.flush();
+    expect(sizes.length).toBeGreaterThan(1);
+    for (const s of sizes) expect(s).toBeLessThanOrEqual(200_000);
   });
 });

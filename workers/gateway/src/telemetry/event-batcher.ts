@@ -59,10 +59,20 @@ export class EventBatcher {
 }
 
 /**
- * Serialized size, near enough for the batch byte cap: every field but `content` is
- * length-capped by the schema (a few KB at most), so only content is measured.
+ * Serialized size, near enough for the batch byte cap without serializing whole events on the
+ * request path: the scalar fields fit in a fixed allowance, attempts and stages are bounded per
+ * entry by the schema, and only the free-form parts (decisions, content) are measured.
  */
-const FIXED_FIELDS_BYTES = 4_096;
+const SCALAR_FIELDS_BYTES = 2_048;
+const ATTEMPT_BYTES = 800; // model/tier/upstream names plus a reason of at most 500 chars
+const STAGE_BYTES = 64;
 function approximateSize(event: UsageEvent): number {
-  return FIXED_FIELDS_BYTES + (event.content ? JSON.stringify(event.content).length : 0);
+  return (
+    SCALAR_FIELDS_BYTES +
+    event.requestedModel.length +
+    event.attempts.length * ATTEMPT_BYTES +
+    event.stages.length * STAGE_BYTES +
+    JSON.stringify(event.decisions).length +
+    (event.content ? JSON.stringify(event.content).length : 0)
+  );
 }
