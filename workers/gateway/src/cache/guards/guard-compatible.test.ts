@@ -32,6 +32,18 @@ describe("guardCompatible", () => {
     ["When did John Smith resign?", "When did Jane Smith resign?", "entities"],
     ["Ruling of the SC on the case", "Ruling of the Senate Committee of Oregon on the case", "entities"],
     ["A man is carrying a canoe with a dog", "A dog is carrying a man in a canoe", "word-order"],
+    ["The big dog bit the small man", "The small man bit the big dog", "word-order"],
+    ["Two gray dogs run in the grass", "Two brown dogs run in the grass", "category"],
+    ["write a poem about a cat", "write a poem about dogs", "category"],
+    ["how do I install postgres on ubuntu", "how do I install mysql on ubuntu", "category"],
+    ["Google invests $200 million in a wind farm", "Google invests 200 million EUR in a wind farm", "currency"],
+    ["Convert C$200 to pounds", "Convert $200 to pounds", "currency"],
+    ["Convert ¥100 to dollars", "Convert 100 JPY to dollars", "currency"],
+    ["Convert 100 dollars to yen", "Convert 100 dollars to euros", "currency"],
+    ["Obama Visits China Next Week", "Biden Visits China Next Week", "entities"],
+    ["Smith Wins Local Election", "Jones Wins Local Election", "entities"],
+    ["Musharraf charged in Bhutto death", "Musharraf charged in Sharif death", "entities"],
+    ["Matt Smith quits BBC\u201a\u00c4\u00f4s Doctor Who", "Matt Smith quits CNN's Doctor Who", "entities"],
   ];
   it.each(refuse)("refuses %j vs %j (%s)", (a, b, reason) => {
     expect(guardCompatible(a, b)).toEqual({ ok: false, reason });
@@ -65,6 +77,23 @@ describe("guardCompatible", () => {
     ["Franklyn M. Bergonzi pleaded guilty", "Franklyn Bergonzi pleaded guilty"],
     ["Bill De Blasio succeeds Michael Bloomberg", "De Blasio succeeds Bloomberg"],
     ["A boy is at school taking a test", "The boy is taking a test at school"],
+    // British / American spelling, plurals and aliases of closed-set members.
+    ["Two gray dogs run in the grass", "Two grey dogs running in the grass"],
+    ["write a poem about a cat", "write a poem about cats"],
+    ["how do I install postgres on ubuntu", "how do I install postgresql on ubuntu"],
+    ["New World Trade Centre is the tallest building", "The new World Trade Center is the tallest building"],
+    // A currency symbol and its code are the same currency.
+    ["Google invests $200 million in Texas wind farm", "Google invests 200 million USD in Texas wind farm"],
+    ["Convert \u20ac50 to pounds sterling", "Convert 50 euros to sterling"],
+    ["Price in \u00a3", "Price in GBP"],
+    // Title Case headlines: common words are not names there.
+    ["Pakistan's Musharraf Charged In Bhutto Death", "Pakistan's Musharraf charged over Bhutto murder"],
+    ["Jordan Opens First Tent Camp for Syrian Refugees", "Jordan Opens First Refugee Camp for Syrians"],
+    ["Clinton: US, Europe Must Work to Defeat Tyrants", "Clinton: US, Europe must do more against tyrants"],
+    // Mojibake of an apostrophe is an apostrophe, not a name.
+    ["Matt Smith quits BBC\u201a\u00c4\u00f4s Doctor Who", "Matt Smith quits BBC's Doctor Who"],
+    // A clause moved around its reporting verb keeps its roles.
+    ["Gainer said the two staff aides are very sorry this all happened", "The two staff aides are very sorry all this happened, Gainer said"],
   ];
   it.each(accept)("accepts %j vs %j", (a, b) => {
     expect(guardCompatible(a, b)).toEqual({ ok: true });

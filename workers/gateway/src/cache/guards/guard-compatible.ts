@@ -6,12 +6,15 @@
  * every check is "must be equal", never "similar enough".
  */
 import { PLACES, MAX_PLACE_WORDS } from "../../guardrails/pii/dictionaries";
-import {
-  CURRENCIES, EXCLUSIVE_SETS, MONTHS, MONTH_ABBR, NEGATIONS, NUMBER_WORDS, PLACE_WORD_EXCEPTIONS, POLARITY_PAIRS, RELATIVE_DAYS, STOPWORDS, WEEKDAYS,
-} from "./lexicon";
+import { MONTHS, MONTH_ABBR, NEGATIONS, NUMBER_WORDS, PLACE_WORD_EXCEPTIONS, POLARITY_PAIRS, RELATIVE_DAYS, STOPWORDS, WEEKDAYS } from "./lexicon";
+import { categoryMembers, categorySwapped } from "./categories";
+import { currencies, isCurrencyCode } from "./currency";
 import { acronymLinks, aliasPhrases, canonicalKeys, droppedGivenName } from "./entities";
 import { canonicalEntity } from "./entity-aliases";
-import { canonicalNumber, normalizeFacts } from "./normalize";
+import { canonicalNumber, normalizeFacts, repairMojibake } from "./normalize";
+import { americanSpelling } from "./spelling";
+import { isCommonWord, isTitleCase } from "./title-case";
+import { rolesSwapped } from "./word-order";
 
 export interface GuardVerdict {
   ok: boolean;
@@ -24,6 +27,8 @@ interface Features {
   /** Alias-folded keys of all words and short phrases, plus names linked through acronyms. */
   keys: Set<string>;
   wordSet: Set<string>;
+  /** Closed-set members named, canonical, by set. */
+  categories: Map<number, Set<string>>;
   joined: string;
   negated: boolean;
   numbers: Set<string>;
@@ -51,27 +56,31 @@ export function guardCompatible(newText: string, cachedText: string): GuardVerdi
   linkAcronyms(a, b);
   linkAcronyms(b, a);
   if (!entitiesCovered(a, b) || !entitiesCovered(b, a)) return { ok: false, reason: "entities" };
-  if (categorySwapped(a.wordSet, b.wordSet)) return { ok: false, reason: "category" };
+  if (categorySwapped(a.categories, b.categories)) return { ok: false, reason: "category" };
   if (rolesSwapped(a.words, b.words)) return { ok: false, reason: "word-order" };
   return { ok: true };
 }
 
 function features(text: string): Features {
   const placeholders = new Set((text.match(PLACEHOLDER) ?? []).map((p) => p.replace(/\d+|:[0-9a-f]+/g, "")));
-  const clean = normalizeFacts(text.replace(PLACEHOLDER, " ").normalize("NFKC"));
+  const clean = normalizeFacts(repairMojibake(text.replace(PLACEHOLDER, " ")).normalize("NFKC"));
   const matches = [...clean.matchAll(WORD)];
   const raw = matches.map((m) => m[0]);
-  const words = raw.map((w) => w.toLowerCase().replace(/['’]/g, ""));
+  const words = raw.map((w) => americanSpelling(w.toLowerCase().replace(/['’]/g, "")));
   const numbers = new Set((clean.match(NUMBER) ?? []).map(canonicalNumber));
   const dates = new Set<string>();
   const entities = new Set<string>();
+  // In a Title Case headline capitalisation marks every content word; only non-words are names there.
+  const title = isTitleCase(raw);
   raw.forEach((w, i) => {
     const lower = words[i] ?? "";
     const num = NUMBER_WORDS[lower];
     if (num) numbers.add(num.replace(/(st|nd|rd|th)$/, ""));
     if (isDateWord(lower, w, raw[i - 1], raw[i + 1])) dates.add(canonicalMonth(lower));
     const at = matches[i]?.index ?? 0;
-    if (isEntity(w, sentenceStart(clean, at)) && !isInitial(w, clean.slice(at + w.length))) entities.add(entityKey(w, lower));
+    if (isName(w, sentenceStart(clean, at), title) && !isInitial(w, clean.slice(at + w.length))) {
+      entities.add(entityKey(w, lower));
+    }
   });
   for (const place of places(words)) entities.add(place);
   // "United States" is one name: its parts need no separate match once the phrase is known.
@@ -84,12 +93,13 @@ function features(text: string): Features {
     words,
     keys: canonicalKeys(words),
     wordSet: new Set(words),
+    categories: categoryMembers(words),
     joined: ` ${words.join(" ")} `,
     negated: words.some((w) => NEGATIONS.has(w)),
     numbers,
     dates,
     entities,
-    currencies: new Set((clean.match(CURRENCIES) ?? []).map((c) => c.toLowerCase())),
+    currencies: currencies(clean),
     placeholders,
   };
 }
@@ -110,12 +120,23 @@ function canonicalMonth(lower: string): string {
 
 /** A capitalised word that does not open a sentence, or an ALL-CAPS / alphanumeric code. */
 function isEntity(word: string, atSentenceStart: boolean): boolean {
-  if (SHOUTED_WORDS.has(word)) return false;
+  // "USD" is a currency, compared by the currency check ("200 million USD" = "$200 million").
+  if (SHOUTED_WORDS.has(word) || isCurrencyCode(word)) return false;
   // Title Case headlines capitalise function words ("Opens Camp For Refugees"); they name nothing.
   if (/^\p{Lu}\p{Ll}*$/u.test(word) && STOPWORDS.has(word.toLowerCase())) return false;
   if (/^[A-Z]{2,}\d*$|^[A-Za-z]+\d+[A-Za-z\d]*$/.test(word)) return true;
   if (!/^\p{Lu}/u.test(word) || word === "I") return false;
   return !atSentenceStart;
+}
+
+/**
+ * Capitalisation marks names except where everything is capitalised: at a sentence start
+ * ("Obama visits China") and in Title Case headlines. There a capitalised word is a name
+ * unless it is a common English word ("Visits", "Death").
+ */
+function isName(word: string, atSentenceStart: boolean, titleCase: boolean): boolean {
+  if (isEntity(word, atSentenceStart)) return !(titleCase && isCommonWord(word));
+  return atSentenceStart && /^\p{Lu}\p{Ll}+$/u.test(word) && !STOPWORDS.has(word.toLowerCase()) && !isCommonWord(word);
 }
 
 /** Plural-insensitive key; acronyms keep their final S ("US" is not "U"). */
@@ -173,20 +194,6 @@ function linkAcronyms(x: Features, y: Features): void {
   }
 }
 
-/** One text names a member of a closed set the other does not, and vice versa. */
-function categorySwapped(a: Set<string>, b: Set<string>): boolean {
-  for (const set of EXCLUSIVE_SETS) {
-    let onlyA = false;
-    let onlyB = false;
-    for (const w of set) {
-      if (a.has(w) && !b.has(w)) onlyA = true;
-      if (b.has(w) && !a.has(w)) onlyB = true;
-    }
-    if (onlyA && onlyB) return true;
-  }
-  return false;
-}
-
 function polarityFlip(a: Features, b: Features): boolean {
   for (const [p, q] of POLARITY_PAIRS) {
     const ap = has(a, p), aq = has(a, q), bp = has(b, p), bq = has(b, q);
@@ -206,43 +213,6 @@ function has(f: Features, stem: string): boolean {
     stemPatterns.set(stem, re);
   }
   return re.test(f.joined);
-}
-
-/** Content words this similar are "the same words"; then a changed order means changed roles. */
-const SAME_WORDS_JACCARD = 0.8;
-
-/**
- * "Flights from Paris to London" vs "from London to Paris", "dog bites man" vs "man bites
- * dog": bag-of-words embeddings score these ~1.0. When both texts use (almost) the same
- * content words and exactly two of them have traded places, that is treated as a role swap.
- */
-function rolesSwapped(a: string[], b: string[]): boolean {
-  const ca = a.filter((w) => w.length > 1 && !STOPWORDS.has(w));
-  const cb = b.filter((w) => w.length > 1 && !STOPWORDS.has(w));
-  const sa = new Set(ca);
-  const sb = new Set(cb);
-  const shared = [...sa].filter((w) => sb.has(w));
-  if (shared.length < 2 || shared.length / (sa.size + sb.size - shared.length) < SAME_WORDS_JACCARD) return false;
-  const once = shared.filter((w) => ca.indexOf(w) === ca.lastIndexOf(w) && cb.indexOf(w) === cb.lastIndexOf(w));
-  const order = once.map((w) => cb.indexOf(w)).sort((x, y) => x - y);
-  const byA = [...once].sort((x, y) => ca.indexOf(x) - ca.indexOf(y)).map((w) => cb.indexOf(w));
-  // Exactly two words trading places, or two words changing sides of a word between them
-  // ("man carrying dog" vs "dog carrying man"), is a role swap; a phrase moved elsewhere
-  // ("a boy at school takes a test" vs "a boy takes a test at school") keeps the roles.
-  return byA.filter((pos, i) => pos !== order[i]).length === 2 || sidesSwapped(once, a, b);
-}
-
-/** Content words `u`, `v` and a word `w` between them: u < w < v in one text, v < w < u in the other. */
-function sidesSwapped(content: string[], a: string[], b: string[]): boolean {
-  const anchors = a.filter((w) => a.indexOf(w) === a.lastIndexOf(w) && b.indexOf(w) !== -1 && b.indexOf(w) === b.lastIndexOf(w));
-  for (const w of anchors) {
-    const aw = a.indexOf(w);
-    const bw = b.indexOf(w);
-    const before = content.filter((u) => u !== w && a.indexOf(u) < aw && b.indexOf(u) > bw);
-    const after = content.filter((v) => v !== w && a.indexOf(v) > aw && b.indexOf(v) < bw);
-    if (before.length > 0 && after.length > 0) return true;
-  }
-  return false;
 }
 
 function sameSet(x: Set<string>, y: Set<string>): boolean {

@@ -41,9 +41,6 @@ export const NUMBER_WORDS: Readonly<Record<string, string>> = {
   half: "0.5", dozen: "12", twice: "2x", triple: "3x",
 };
 
-/** Currency symbols and codes: "$5" and "€5" are different questions. */
-export const CURRENCIES = /[$€£¥₹₩₽]|\b(?:usd|eur|gbp|jpy|inr|cad|aud|chf|cny|btc|eth)\b/gi;
-
 /** Function words ignored by the word-order check (only content words carry roles). */
 export const STOPWORDS = new Set(
   ("a an the and or but if of to in on at by for with from into onto over under about as is are was were be been being am " +
@@ -55,25 +52,30 @@ export const STOPWORDS = new Set(
 /**
  * Closed sets whose members are never interchangeable: "poem about cats" vs "about dogs",
  * "install on windows" vs "on mac". Word vectors put such co-hyponyms as close as synonyms
- * (cat/dog > car/automobile in GloVe), so only an explicit list separates them.
+ * (cat/dog > car/automobile in GloVe), so only an explicit list separates them. Members are
+ * written once, singular and in American spelling; `categories.ts` folds plurals, British
+ * spellings and aliases ("=" joins names of the same thing: "postgres=postgresql").
  */
-export const EXCLUSIVE_SETS: ReadonlyArray<ReadonlySet<string>> = [
-  "red orange yellow green blue purple violet pink brown black white gray grey silver gold",
-  "english spanish french german italian portuguese dutch russian chinese mandarin cantonese japanese korean arabic hindi bengali urdu turkish polish swedish norwegian danish finnish greek hebrew latin thai vietnamese indonesian ukrainian czech",
-  "python java javascript typescript ruby php rust golang kotlin swift scala perl haskell elixir erlang clojure c++ c# csharp sql bash powershell lua dart r matlab fortran cobol",
-  "windows linux ubuntu debian fedora macos mac osx ios android iphone ipad chromebook chromeos",
-  "chrome firefox safari edge opera",
-  "aws azure gcp heroku vercel netlify cloudflare",
-  "mysql postgres postgresql sqlite mongodb redis cassandra dynamodb oracle",
-  "react vue angular svelte django flask rails laravel spring express nextjs",
-  "cat cats dog dogs horse horses cow cows pig pigs sheep goat goats chicken chickens duck ducks rabbit rabbits mouse mice rat rats bird birds fish snake snakes lion lions tiger tigers bear bears wolf wolves fox foxes elephant elephants monkey monkeys",
-  "breakfast lunch dinner",
-  "spring summer autumn fall winter",
-  "mercury venus earth mars jupiter saturn uranus neptune pluto",
-  "guitar piano violin cello flute trumpet drums saxophone clarinet harp",
-  "football soccer basketball baseball tennis golf hockey cricket rugby volleyball",
-  "bitcoin ethereum dogecoin solana",
-].map((s) => new Set(s.split(" ")));
+export const EXCLUSIVE_SETS: ReadonlyArray<{ members: string; countable?: true }> = [
+  { members: "red orange yellow green blue purple violet pink brown black white gray silver gold" },
+  { members: "english spanish french german italian portuguese dutch russian chinese mandarin cantonese japanese korean arabic hindi bengali urdu turkish polish swedish norwegian danish finnish greek hebrew latin thai vietnamese indonesian ukrainian czech" },
+  { members: "python java javascript typescript ruby php rust golang kotlin swift scala perl haskell elixir erlang clojure c++ c# csharp sql bash powershell lua dart r matlab fortran cobol" },
+  { members: "windows linux ubuntu debian fedora macos=osx=mac ios android iphone ipad chromebook chromeos" },
+  { members: "chrome firefox safari edge opera" },
+  { members: "aws azure gcp heroku vercel netlify cloudflare" },
+  { members: "mysql postgres=postgresql sqlite mongodb redis cassandra dynamodb oracle" },
+  { members: "react vue angular svelte django flask rails laravel spring express nextjs" },
+  { members: "cat dog horse cow pig sheep goat chicken duck rabbit mouse rat bird fish snake lion tiger bear wolf fox elephant monkey", countable: true },
+  { members: "breakfast lunch dinner" },
+  { members: "spring summer autumn fall winter" },
+  { members: "mercury venus earth mars jupiter saturn uranus neptune pluto" },
+  { members: "guitar piano violin cello flute trumpet drum saxophone clarinet harp", countable: true },
+  { members: "football soccer basketball baseball tennis golf hockey cricket rugby volleyball" },
+  { members: "bitcoin ethereum dogecoin solana" },
+];
+
+/** Irregular plurals of members of countable sets (regular ones add "s"). */
+export const IRREGULAR_PLURALS: Readonly<Record<string, string>> = { mice: "mouse", wolves: "wolf", foxes: "fox" };
 
 /** City names that are also everyday words; not treated as places when lower-case. */
 export const PLACE_WORD_EXCEPTIONS = new Set(["mobile", "reading", "bath", "independence", "orange", "nice", "split", "cork", "surprise", "temple", "victoria", "of", "as", "can", "man", "male", "university", "college"]);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { canonicalNumber, normalizeFacts } from "./normalize";
+import { canonicalNumber, normalizeFacts, repairMojibake } from "./normalize";
 
 describe("normalizeFacts", () => {
   it.each([
@@ -19,5 +19,15 @@ describe("normalizeFacts", () => {
 describe("canonicalNumber", () => {
   it.each([["1,000", "1000"], ["03", "3"], ["3rd", "3"], ["0.5", "0.5"], ["0", "0"]])("%j -> %j", (input, output) => {
     expect(canonicalNumber(input)).toBe(output);
+  });
+});
+
+describe("repairMojibake", () => {
+  it.each([
+    ["BBC\u201a\u00c4\u00f4s Doctor Who", "BBC\u2019s Doctor Who"],
+    ["don\u00e2\u20ac\u2122t", "don\u2019t"],
+    ["\u00c4pfel \u20ac5", "\u00c4pfel \u20ac5"],
+  ])("%j -> %j", (input, output) => {
+    expect(repairMojibake(input)).toBe(output);
   });
 });

@@ -33,6 +33,24 @@ export function normalizeFacts(text: string): string {
     });
 }
 
+/**
+ * UTF-8 punctuation decoded as Windows-1252 or Mac Roman ("BBC‚Äôs", "donâ€™t"), common in
+ * scraped text: mapped back, or the stray letters ("Äôs") would read as a name.
+ */
+const MOJIBAKE: ReadonlyArray<readonly [string, string]> = [
+  ["\u201a\u00c4\u00f4", "\u2019"], ["\u201a\u00c4\u00f2", "\u2018"], ["\u201a\u00c4\u00fa", "\u201c"],
+  ["\u201a\u00c4\u00f9", "\u201d"], ["\u201a\u00c4\u00ee", "\u2014"], ["\u201a\u00c4\u00ec", "\u2013"],
+  ["\u00e2\u20ac\u2122", "\u2019"], ["\u00e2\u20ac\u02dc", "\u2018"], ["\u00e2\u20ac\u0153", "\u201c"],
+  ["\u00e2\u20ac\u009d", "\u201d"], ["\u00e2\u20ac\u201d", "\u2014"], ["\u00e2\u20ac\u201c", "\u2013"],
+];
+
+export function repairMojibake(text: string): string {
+  if (!/[\u00c4\u20ac]/.test(text)) return text;
+  let out = text;
+  for (const [bad, good] of MOJIBAKE) out = out.split(bad).join(good);
+  return out;
+}
+
 /** Canonical spelling of a digit string: no thousands separators, ordinal suffix or leading zeros. */
 export function canonicalNumber(n: string): string {
   return n.replace(/,/g, "").replace(/(st|nd|rd|th)$/, "").replace(/^0+(?=\d)/, "");
