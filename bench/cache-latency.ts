@@ -4,6 +4,7 @@
  * (see `recombined`), queries are real sentences.
  */
 import type { LocalEmbedder } from "../workers/gateway/src/cache/embedder/local/local-embedder";
+import { hitScore } from "../workers/gateway/src/cache/semantic-cache/hit-score";
 import { FlatIndex } from "../workers/gateway/src/cache/vector-store/local/flat-index";
 
 export interface LatencyRow {
@@ -75,6 +76,19 @@ export async function measureEmbedding(embedder: LocalEmbedder, texts: string[])
   for (const t of texts) {
     const t0 = performance.now();
     await embedder.embed([t]);
+    times.push(performance.now() - t0);
+  }
+  times.sort((a, b) => a - b);
+  return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), mean: times.reduce((s, x) => s + x, 0) / times.length };
+}
+
+/** Time of the hit score per candidate (both texts tokenised and weighted, as at lookup time). */
+export function measureHitScore(pairs: ReadonlyArray<{ a: string; b: string }>, lexicalWeight: number): { p50: number; p99: number; mean: number } {
+  for (const p of pairs.slice(0, 50)) hitScore(0.9, p.b, p.a, lexicalWeight);
+  const times: number[] = [];
+  for (const p of pairs) {
+    const t0 = performance.now();
+    hitScore(0.9, p.b, p.a, lexicalWeight);
     times.push(performance.now() - t0);
   }
   times.sort((a, b) => a - b);

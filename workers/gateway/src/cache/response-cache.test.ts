@@ -81,6 +81,15 @@ describe("createResponseCache", () => {
     expect(r.reason).toBe("guard:numbers");
   });
 
+  it("refuses a close neighbour whose key content word differs (lexical penalty), and reports the score", async () => {
+    // Cosine 0.87, above the 0.8 floor; the texts share the content word "man" only, the one that matters differs.
+    await prime("A man is dancing.");
+    const r = await cache.lookup(input(chat("A man is singing.")));
+    expect(r.status).toBe("miss");
+    expect(r.reason).toBe("lexical");
+    expect(r.similarity).toBeLessThan(DEFAULT_SEMANTIC_THRESHOLD);
+  });
+
   it("honours no-cache (lookup bypassed, still stored) and no-store", async () => {
     const req = chat("What is our refund policy?");
     const r = await cache.lookup(input(req, scope(), { directives: { ...NO_DIRECTIVES, noCache: true } }));

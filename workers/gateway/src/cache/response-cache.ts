@@ -78,7 +78,9 @@ async function lookup(deps: ResponseCacheDeps, input: CacheLookupInput): Promise
   context.embedding = embedding;
   const override = input.directives.threshold;
   const threshold = override === null ? policy.threshold : Math.max(override, policy.minThresholdOverride);
-  const found = await findSemanticHit(deps, { tenantId: input.scope.tenantId, keys, question, embedding, threshold, topK: policy.topK, now });
+  const found = await findSemanticHit(deps, {
+    tenantId: input.scope.tenantId, keys, question, embedding, threshold, lexicalWeight: policy.lexicalWeight, minCosine: policy.minCosine, topK: policy.topK, now,
+  });
   if (found.hit) return hit("hit-semantic", found.entry, found.similarity, input, context, now);
   return miss("miss", found.reason, found.similarity);
 }

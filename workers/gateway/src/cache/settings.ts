@@ -4,8 +4,16 @@
  */
 import { z } from "zod";
 
-/** Chosen by the threshold sweep in docs/benchmarks/cache.md (local embedder, guards on). */
-export const DEFAULT_SEMANTIC_THRESHOLD = 0.865;
+/**
+ * The semantic hit decision (semantic-cache/hit-score.ts): hit score = cosine - lexicalWeight x
+ * (weighted share of content words not shared) must reach the threshold, for neighbours with
+ * cosine >= minCosine. Weight and threshold come from the fixed rules in bench/cache.ts (local
+ * embedder, guards on; docs/benchmarks/cache.md); minCosine is the lowest prefilter that keeps
+ * the local index's lookup p99 within 5 ms at 100k entries.
+ */
+export const DEFAULT_SEMANTIC_THRESHOLD = 0.615;
+export const DEFAULT_LEXICAL_WEIGHT = 0.45;
+export const DEFAULT_MIN_COSINE = 0.8;
 
 const ScopeBySchema = z.object({ key: z.boolean(), endUser: z.boolean(), feature: z.boolean() });
 
@@ -14,8 +22,12 @@ export const CachePolicySchema = z.object({
   enabled: z.boolean(),
   exact: z.boolean(),
   semantic: z.boolean(),
-  /** Cosine similarity a semantic neighbour must reach (guards still apply). */
+  /** Hit score (cosine minus the lexical penalty) a semantic neighbour must reach; guards still apply. */
   threshold: z.number().min(0.5).max(1),
+  /** Most the hit score loses when two questions share no content word (0 = cosine alone). */
+  lexicalWeight: z.number().min(0).max(0.5),
+  /** Neighbours below this cosine are not considered at all (the vector index's prefilter). */
+  minCosine: z.number().min(0).max(1),
   /** Lowest value `x-cache-threshold` may set; a client cannot loosen the cache below this. */
   minThresholdOverride: z.number().min(0.5).max(1),
   /** KV enforces a 60 s minimum expiration TTL. */
@@ -41,7 +53,9 @@ export const DEFAULT_POLICY: CachePolicy = {
   exact: true,
   semantic: true,
   threshold: DEFAULT_SEMANTIC_THRESHOLD,
-  minThresholdOverride: 0.85,
+  lexicalWeight: DEFAULT_LEXICAL_WEIGHT,
+  minCosine: DEFAULT_MIN_COSINE,
+  minThresholdOverride: 0.6,
   ttlSeconds: 86_400,
   maxTemperature: 1,
   allowHighTemperature: false,

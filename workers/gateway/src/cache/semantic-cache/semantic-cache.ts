@@ -1,13 +1,17 @@
 /**
  * Semantic side of the cache: neighbours of the redacted question within the request's
- * namespace (tenant + scope + fingerprint + generation + embedder), checked in similarity
- * order. A neighbour becomes a hit only if its entry still exists for this tenant, has the
- * same fingerprint, and passes guardCompatible against the stored question.
+ * namespace (tenant + scope + fingerprint + generation + embedder), checked in cosine order.
+ * A neighbour becomes a hit only if its entry still exists for this tenant, has the same
+ * fingerprint, passes guardCompatible against the stored question, and its hit score (cosine
+ * minus the content-word penalty, hit-score.ts) reaches the threshold. The score is never above
+ * the cosine, so the index may skip everything below max(threshold, minCosine); the score is
+ * what `similarity` (x-cache-similarity) reports.
  */
 import type { Embedder } from "../embedder/embedder";
 import type { CacheKeys } from "../cache-key/cache-key";
 import { readEntry, type CacheEntry } from "../exact-cache/cache-entry";
 import { guardCompatible } from "../guards/guard-compatible";
+import { hitScore } from "./hit-score";
 import type { VectorStore } from "../vector-store/vector-store";
 
 export interface SemanticDeps {
@@ -22,6 +26,8 @@ export interface SemanticQuery {
   question: string;
   embedding: Float32Array;
   threshold: number;
+  lexicalWeight: number;
+  minCosine: number;
   topK: number;
   now: number;
 }
@@ -33,15 +39,16 @@ export function vectorNamespace(keys: CacheKeys, embedder: Embedder): string {
 }
 
 export async function findSemanticHit(deps: SemanticDeps, q: SemanticQuery): Promise<SemanticOutcome> {
+  const minScore = Math.max(q.threshold, q.minCosine);
   const matches = await deps.vectors.query(q.embedding, {
     topK: q.topK,
     namespace: vectorNamespace(q.keys, deps.embedder),
     tenantId: q.tenantId,
-    minScore: q.threshold,
+    minScore,
   });
   let refusal: SemanticOutcome = { hit: false, reason: "no-neighbour" };
   for (const m of matches) {
-    if (m.score < q.threshold) break;
+    if (m.score < minScore) break;
     if (m.metadata.tenantId !== q.tenantId || m.metadata.fingerprint !== q.keys.fingerprint) continue;
     const entry = await readEntry(deps.kv, m.metadata.entryKey, q.tenantId, q.now);
     if (!entry || entry.fingerprint !== q.keys.fingerprint) {
@@ -53,7 +60,12 @@ export async function findSemanticHit(deps: SemanticDeps, q: SemanticQuery): Pro
       if (refusal.reason === "no-neighbour") refusal = { hit: false, reason: `guard:${verdict.reason}`, similarity: m.score };
       continue;
     }
-    return { hit: true, entry, similarity: m.score };
+    const score = hitScore(m.score, q.question, entry.question, q.lexicalWeight);
+    if (score < q.threshold) {
+      if (refusal.reason === "no-neighbour") refusal = { hit: false, reason: "lexical", similarity: score };
+      continue;
+    }
+    return { hit: true, entry, similarity: score };
   }
   return refusal;
 }
