@@ -36,6 +36,17 @@ function ruleThreshold(scored: ScoredPair[], d: Decision): number {
   return Number((pickThreshold(scored, true, 0.01, d).threshold + 0.005).toFixed(3));
 }
 
+const halvesOf = (scored: ScoredPair[]): ScoredPair[][] => [scored.filter((_, i) => i % 2 === 0), scored.filter((_, i) => i % 2 === 1)];
+
+/**
+ * The shipped default: the strictest of the rule applied to the whole set and to each half.
+ * The 1% point rests on a handful of non-paraphrases (~6 of 647), so one pick can land where
+ * another sample would see 2% false hits; taking the strictest pick is the margin.
+ */
+function defaultThreshold(scored: ScoredPair[], d: Decision): number {
+  return Math.max(ruleThreshold(scored, d), ...halvesOf(scored).map((h) => ruleThreshold(h, d)));
+}
+
 function sweep(scored: ScoredPair[]): void {
   console.log(`\n| hit-score threshold | hit rate (guards) | false hits (guards) | hit rate (no guards) | false hits (no guards) | cosine alone as score, guards: hit / false |\n|---|---|---|---|---|---|`);
   for (let t = 0.5; t <= 0.9801; t += 0.02) {
@@ -48,7 +59,7 @@ function sweep(scored: ScoredPair[]): void {
 
 /** Both rules applied to one half, measured on the other. */
 function twoFold(scored: ScoredPair[]): void {
-  const halves = [scored.filter((_, i) => i % 2 === 0), scored.filter((_, i) => i % 2 === 1)];
+  const halves = halvesOf(scored);
   console.log("\n| picked on | lexical weight | threshold | held-out hit rate | held-out false hits | cosine alone: threshold, held-out hit / false |\n|---|---|---|---|---|---|");
   halves.forEach((pick, k) => {
     const other = halves[1 - k] as ScoredPair[];
@@ -72,11 +83,11 @@ async function main(): Promise<void> {
   const w = pickLexicalWeight(main);
   console.log(`\nlexical weight rule (highest ROC AUC of the hit score on guard-accepted pairs, grid 0-0.5 step 0.05, ties to the smaller): ${w.toFixed(2)} (DEFAULT_LEXICAL_WEIGHT = ${DEFAULT_LEXICAL_WEIGHT})`);
   console.log(`AUC by weight: ${LEXICAL_WEIGHT_GRID.map((x) => `${x.toFixed(2)}: ${auc(main, x).toFixed(4)}`).join(", ")}`);
-  const rule = ruleThreshold(main, SHIPPED);
-  console.log(`threshold rule (lowest 0.005-grid hit-score threshold with <= 1% false hits, guards on, cosine floor ${DEFAULT_MIN_COSINE}, + one 0.005 step of margin) at weight ${DEFAULT_LEXICAL_WEIGHT}: ${rule.toFixed(3)} (DEFAULT_SEMANTIC_THRESHOLD = ${DEFAULT_SEMANTIC_THRESHOLD})`);
+  const rule = defaultThreshold(main, SHIPPED);
+  console.log(`threshold rule (lowest 0.005-grid hit-score threshold with <= 1% false hits, guards on, cosine floor ${DEFAULT_MIN_COSINE}, + one 0.005 step; the strictest of that on the whole set and on each half) at weight ${DEFAULT_LEXICAL_WEIGHT}: ${rule.toFixed(3)} (whole set alone: ${ruleThreshold(main, SHIPPED).toFixed(3)}; DEFAULT_SEMANTIC_THRESHOLD = ${DEFAULT_SEMANTIC_THRESHOLD})`);
   console.log(`\n| embedder | decision | Spearman | guards | threshold at <= 1% false hits | hit rate | false hits | at its default: hit / false |\n|---|---|---|---|---|---|---|---|`);
   // Cosine alone is shown at the default the same rule gives it, so the rows compare like with like.
-  const cosDefault = ruleThreshold(main, COSINE_ONLY);
+  const cosDefault = defaultThreshold(main, COSINE_ONLY);
   for (const e of [shipped, sif, bare]) {
     const scored = e === shipped ? main : await scorePairs(pairs, e);
     for (const [label, d, t] of [[`hit score (weight ${DEFAULT_LEXICAL_WEIGHT}, cosine >= ${DEFAULT_MIN_COSINE})`, SHIPPED, DEFAULT_SEMANTIC_THRESHOLD], ["cosine alone", COSINE_ONLY, cosDefault]] as const) {
