@@ -1,16 +1,6 @@
 /** Small dense linear algebra for the artifact build (100-d, so plain loops are fine). */
-
-/** Deterministic PRNG so the artifact is reproducible byte for byte. */
-export function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// Seeded PRNG: the artifact is reproducible byte for byte.
+import { mulberry32 } from "../../shared/random";
 
 /** SIF weight a/(a+p(w)) with p from Zipf's law over the full source vocabulary. */
 export function sifWeights(ranks: number[], sourceVocab: number, a: number): Float32Array {

@@ -7,7 +7,7 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { INTENTS } from "../../shared/schemas/router-training-example";
 import { FEATURE_DIM } from "../../workers/gateway/src/router/features/featurize";
-import { sha256Hex } from "../../workers/gateway/src/router/features/hash";
+import { sha256Hex } from "../../shared/crypto/sha256";
 import { featureSpecHash, ROUTER_MODEL_IO, type RouterManifest } from "../../workers/gateway/src/router/model/manifest";
 import { readJsonl, toTrainRow } from "./lib/dataset";
 import { auc, round4, spearman } from "./lib/metrics";

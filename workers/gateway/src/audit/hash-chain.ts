@@ -6,7 +6,7 @@
  * anchor (head seq + hash copied to KV outside D1, see anchor.ts).
  */
 import { z } from "zod";
-import { sha256Hex } from "../auth/keys";
+import { sha256Hex } from "../../../../shared/crypto/sha256";
 import { canonicalJson, type Json } from "./canonical-json";
 
 export const GENESIS_HASH = "0".repeat(64);

@@ -11,7 +11,7 @@
  * well under the latency budget.
  */
 import { z } from "zod";
-import { bytesToHex, sha256Hex } from "../../../../shared/crypto/sha256";
+import { sha256Hex } from "../../../../shared/crypto/sha256";
 
 const ALPHABET = "abcdefghijklmnopqrstuvwxyz234567";
 export const PREFIX_LENGTH = 12;
@@ -56,8 +56,6 @@ export function parseApiKey(candidate: string): ParsedKey | null {
 }
 
 const encoder = new TextEncoder();
-
-export { bytesToHex, sha256Hex };
 
 export function hashApiKey(key: string): Promise<string> {
   return sha256Hex(key);

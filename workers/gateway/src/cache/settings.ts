@@ -68,7 +68,7 @@ export const DEFAULT_POLICY: CachePolicy = {
   topK: 4,
 };
 
-/** What config may say at any layer: any subset, no defaults filled in (so layers don't reset each other). */
+/** What config may say at each layer: a subset of fields, no defaults filled in (so layers don't reset each other). */
 export const PartialPolicySchema = CachePolicySchema.extend({ scopeBy: ScopeBySchema.partial() }).partial();
 type PartialPolicy = z.infer<typeof PartialPolicySchema>;
 

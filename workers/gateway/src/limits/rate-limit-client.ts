@@ -14,7 +14,7 @@ interface LimiterStub {
   settle(req: SettleRequest): Promise<void>;
 }
 
-/** RPC client over the RATE_LIMITER namespace (structurally typed: any generated Env shape fits). */
+/** RPC client over the RATE_LIMITER namespace (structurally typed: every generated Env shape fits). */
 export interface LimiterNamespace {
   idFromName(name: string): DurableObjectId;
   get(id: DurableObjectId): unknown;

@@ -11,7 +11,8 @@
  */
 import type { ChatCompletionRequest, ChatMessage } from "../../../../../shared/schemas/openai-chat";
 import type { CachePolicy } from "../settings";
-import { canonicalJson, sha256Hex } from "./canonical-json";
+import { sha256Hex } from "../../../../../shared/crypto/sha256";
+import { canonicalJson } from "./canonical-json";
 
 export interface CacheScope {
   tenantId: string;

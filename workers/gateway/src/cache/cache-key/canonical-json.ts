@@ -19,4 +19,3 @@ function canonicalize(value: unknown): unknown {
   return value;
 }
 
-export { sha256Hex } from "../../../../../shared/crypto/sha256";

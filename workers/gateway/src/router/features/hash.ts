@@ -12,4 +12,3 @@ export function fnv1a(text: string): number {
   return h >>> 0;
 }
 
-export { sha256Hex } from "../../../../../shared/crypto/sha256";

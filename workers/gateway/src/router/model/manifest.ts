@@ -6,7 +6,7 @@
 import { z } from "zod";
 import { INTENTS } from "../../../../../shared/schemas/router-training-example";
 import { FEATURE_SPEC } from "../features/featurize";
-import { sha256Hex } from "../features/hash";
+import { sha256Hex } from "../../../../../shared/crypto/sha256";
 import { CODE_PATTERNS, CONSTRAINT_WORDS, EASY_WORDS, HARD_WORDS, MULTISTEP_WORDS, STOPWORDS } from "../features/lexicons";
 
 export const RouterManifestSchema = z.object({

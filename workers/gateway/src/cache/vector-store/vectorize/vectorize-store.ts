@@ -8,7 +8,7 @@
  * https://developers.cloudflare.com/vectorize/reference/metadata-filtering/
  */
 import { z } from "zod";
-import { sha256Hex } from "../../cache-key/canonical-json";
+import { sha256Hex } from "../../../../../../shared/crypto/sha256";
 import type { Match, PurgeFilter, VectorItem, VectorMetadata, VectorQuery, VectorStore } from "../vector-store";
 
 const MetadataSchema = z.object({
