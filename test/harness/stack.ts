@@ -19,6 +19,8 @@ export interface StackOptions {
   /** Extra Worker vars for the gateway (e.g. to switch features on). */
   vars?: Record<string, string>;
   evaluatorVars?: Record<string, string>;
+  /** Which bundle runs as the gateway: the Worker itself, or bench:hotpath's wrapper of it. */
+  gatewayBuild?: "gateway" | "gateway-hotpath";
   /** Expose the V8 inspector (for CPU profiles of the Workers). */
   inspectorPort?: number;
 }
@@ -37,14 +39,14 @@ export interface Stack {
 // it in its types; an empty file keeps a developer's .dev.vars out of the tests.
 const NO_ENV_FILES = { envFiles: ["/dev/null"] } as Parameters<typeof unstable_getMiniflareWorkerOptions>[2];
 
-function workerOptions(name: WorkerName, vars: Record<string, string>): WorkerOptions {
+function workerOptions(name: WorkerName, vars: Record<string, string>, build: WorkerName = name): WorkerOptions {
   // No .dev.vars: tests get their secrets explicitly, exactly as CI's clean clone does.
   const { workerOptions } = unstable_getMiniflareWorkerOptions(WORKERS[name].config, undefined, NO_ENV_FILES);
   return {
     ...workerOptions,
     name: name === "gateway" ? "llm-gateway" : workerOptions.name,
-    modules: bundleModules(name),
-    modulesRoot: outDir(name),
+    modules: bundleModules(build),
+    modulesRoot: outDir(build),
     bindings: { ...(workerOptions.bindings ?? {}), ...vars },
   } as WorkerOptions;
 }
@@ -67,7 +69,7 @@ export async function applyMigrations(db: D1Database): Promise<void> {
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
   const sim = await startSimulator(options.simulator ?? {});
   const secrets = { CONTENT_ENCRYPTION_KEYS: generateKeySpec("test1"), CONTENT_ENCRYPTION_ACTIVE_KID: "test1" };
-  const workers = [workerOptions("gateway", { SIMULATOR_URL: sim.url, ...secrets, ...(options.vars ?? {}) })];
+  const workers = [workerOptions("gateway", { SIMULATOR_URL: sim.url, ...secrets, ...(options.vars ?? {}) }, options.gatewayBuild)];
   if (options.evaluator) workers.push(workerOptions("evaluator", { SIMULATOR_URL: sim.url, ...judgesAt(sim.baseUrl), ...secrets, ...(options.evaluatorVars ?? {}) }));
   const mf = new Miniflare({ workers, host: "127.0.0.1", port: 0, ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}) });
   const url = (await mf.ready).toString().replace(/\/$/, "");
