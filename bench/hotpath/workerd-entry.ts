@@ -29,25 +29,31 @@ async function instantUpstream(input: RequestInfo | URL, init?: RequestInit): Pr
 type Send = () => Promise<Response>;
 
 function sender(target: string, authorization: string, env: Env, ctx: ExecutionContext): Send {
-  const request = (headers: Record<string, string>) => new Request("http://gateway/v1/chat/completions", { method: "POST", headers, body: REQUEST_BODY });
+  // Content-Length as a real client sends it (the body reader takes its one-read path then).
+  const length = String(new TextEncoder().encode(REQUEST_BODY).byteLength);
+  const request = (headers: Record<string, string>) => new Request("http://gateway/v1/chat/completions", { method: "POST", headers: { ...headers, "content-length": length }, body: REQUEST_BODY });
   if (target === "gateway") return async () => gateway.fetch(request({ authorization, "content-type": "application/json" }), env, ctx);
   if (target === "proxy") return async () => jsonProxy.fetch(request({ "content-type": "application/json" }), { UPSTREAM: "http://upstream" }, ctx);
   return () => fetch(new Request("http://upstream/v1/chat/completions", request({ "content-type": "application/json" })));
 }
 
-async function drive(send: Send, n: number): Promise<number> {
+async function drive(send: Send, n: number): Promise<{ failed: number; example: string | null }> {
   let started = 0;
   let failed = 0;
+  let example: string | null = null;
   const lane = async () => {
     while (started < n) {
       started++;
       const res = await send();
-      await res.arrayBuffer();
-      if (res.status !== 200) failed++;
+      const text = await res.text();
+      if (res.status !== 200) {
+        failed++;
+        example ??= `${res.status} ${text.slice(0, 300)}`;
+      }
     }
   };
   await Promise.all(Array.from({ length: CONCURRENCY }, lane));
-  return failed;
+  return { failed, example };
 }
 
 export default {
@@ -59,7 +65,7 @@ export default {
     const realFetch = globalThis.fetch;
     globalThis.fetch = instantUpstream;
     try {
-      return Response.json({ requests: n, failed: await drive(send, n) });
+      return Response.json({ requests: n, ...(await drive(send, n)) });
     } finally {
       globalThis.fetch = realFetch;
     }

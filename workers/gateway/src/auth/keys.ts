@@ -55,8 +55,6 @@ export function parseApiKey(candidate: string): ParsedKey | null {
   return { env: m[1], prefix: m[2] };
 }
 
-const encoder = new TextEncoder();
-
 export function hashApiKey(key: string): Promise<string> {
   return sha256Hex(key);
 }
@@ -64,14 +62,13 @@ export function hashApiKey(key: string): Promise<string> {
 
 /**
  * Compares two strings in time independent of where they differ (both are fixed-length hex
- * digests here, so length is not secret). Avoids an early-exit `===` timing oracle.
+ * digests here, so length is not secret). Avoids an early-exit `===` timing oracle. Compares
+ * UTF-16 code units directly: no encoding step on the request path.
  */
 export function timingSafeEqual(a: string, b: string): boolean {
-  const ea = encoder.encode(a);
-  const eb = encoder.encode(b);
-  let diff = ea.length ^ eb.length;
-  const n = Math.max(ea.length, eb.length);
-  for (let i = 0; i < n; i++) diff |= (ea[i] ?? 0) ^ (eb[i] ?? 0);
+  let diff = a.length ^ b.length;
+  const n = Math.max(a.length, b.length);
+  for (let i = 0; i < n; i++) diff |= (a.charCodeAt(i) | 0) ^ (b.charCodeAt(i) | 0);
   return diff === 0;
 }
 

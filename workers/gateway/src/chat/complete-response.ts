@@ -3,10 +3,8 @@
  * headers. Sent as JSON, or replayed as SSE when the client asked for a stream but the answer
  * had to be complete first (cascade verification).
  */
-import type { Context } from "hono";
 import type { ChatCompletionResponse } from "../../../../shared/schemas/openai-chat";
 import { toOpenAIUsage } from "../../../../shared/usage";
-import type { AppEnv } from "../app-env";
 import { replayAsSse } from "../cache/replay/replay-sse";
 import type { ModelRegistry } from "../config/model-registry";
 import type { Answered } from "../router/attempts/run-attempts";
@@ -16,9 +14,9 @@ import { answerHeaders } from "./answer-headers";
 import type { ExchangeResult } from "./build-event";
 import type { ChatExchange } from "./exchange";
 import type { OutputFilter } from "./output-filter";
+import { requestHeaders } from "../middleware/request-id";
 
 export function completeResponse(
-  c: Context<AppEnv>,
   ex: ChatExchange,
   answered: Answered<ChatResult>,
   filter: OutputFilter,
@@ -50,8 +48,8 @@ export function completeResponse(
   const priced = priceUsage(usage, ex.answeredBy, registry);
   publish({ status: 200, errorCode: null, usage, ...priced, completedAt: Date.now(), ttftMs: null, answer: redactedAnswer });
   onAnswer?.({ ...upstream, model: ex.answeredBy.id, usage: toOpenAIUsage(usage) }, priced.costUsd);
-  const headers = answerHeaders(ex, answered.attemptNumber);
-  if (!ex.stream) return c.json(body, 200, headers);
+  const headers = { ...answerHeaders(ex, answered.attemptNumber), ...requestHeaders(ex.requestId, ex.timing) };
+  if (!ex.stream) return new Response(JSON.stringify(body), { status: 200, headers: { ...headers, "content-type": "application/json" } });
   return new Response(replayAsSse(body, { includeUsage: ex.includeUsage }), {
     status: 200,
     headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },

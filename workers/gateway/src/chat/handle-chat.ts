@@ -53,13 +53,12 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
       bindings: c.env as unknown as RunContext["bindings"],
       breaker: createBreakerClient(c.env.CIRCUIT_BREAKER, (p) => c.executionCtx.waitUntil(p)),
       fetch: (input, init) => fetch(input, init),
-      signal: c.req.raw.signal,
       records: ex.attempts,
     };
 
     if (route.cascadeDraftTier && c.req.header("x-cascade") !== "off") {
       const draft = await timing.measure("cascade_draft", () => draftAndVerify(ex, route.cascadeDraftTier as string, registry, limits, run, (draftEx, r) => publishEvent(queueSink(c.env.USAGE_QUEUE), buildChatEvent(draftEx, r))));
-      if (draft.accepted && draft.answered) return completeResponse(c, ex, draft.answered, filter, registry, publish, store);
+      if (draft.accepted && draft.answered) return completeResponse(ex, draft.answered, filter, registry, publish, store);
     }
 
     const attempts = buildAttempts(registry, route.target, limits);
@@ -71,7 +70,7 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
       return streamResponse(c, ex, open, filter, registry, publish);
     }
     const answered = await timing.measure("upstream", () => runChat(ex.request, attempts, run));
-    return completeResponse(c, ex, answered, filter, registry, publish, store);
+    return completeResponse(ex, answered, filter, registry, publish, store);
   } catch (err) {
     const gw = err instanceof GatewayError ? err : null;
     if (gw?.kind === "guardrail_blocked") {

@@ -5,6 +5,7 @@ import type { ModelRegistry } from "../config/model-registry";
 import type { Answered, OpenStream } from "../router/attempts/run-attempts";
 import { priceUsage, resolveUsage } from "./accounting";
 import { answerHeaders } from "./answer-headers";
+import { requestHeaders } from "../middleware/request-id";
 import type { ExchangeResult } from "./build-event";
 import type { ChatExchange } from "./exchange";
 import type { OutputFilter } from "./output-filter";
@@ -52,11 +53,11 @@ export function streamResponse(
       });
     }),
   );
-  const headers = new Headers(answerHeaders(ex, open.attemptNumber));
-  headers.set("content-type", "text/event-stream; charset=utf-8");
-  headers.set("cache-control", "no-cache");
-  headers.set("x-request-id", ex.requestId);
-  const timing = ex.timing.header();
-  if (timing) headers.set("server-timing", timing);
+  const headers = {
+    ...answerHeaders(ex, open.attemptNumber),
+    ...requestHeaders(ex.requestId, ex.timing),
+    "content-type": "text/event-stream; charset=utf-8",
+    "cache-control": "no-cache",
+  };
   return new Response(body, { status: 200, headers });
 }

@@ -50,6 +50,8 @@ export function cors(): MiddlewareHandler<AccessEnv> {
       return new Response(null, { status: 204, headers });
     }
     await next();
+    // No origin is allowed: responses do not vary by Origin, so there is nothing to add.
+    if (allowed.size === 0) return;
     const out = withHeaders(c.res, ok ? { vary: "Origin", "access-control-allow-origin": origin, "access-control-expose-headers": EXPOSE_HEADERS } : { vary: "Origin" });
     // Reassigning c.res makes Hono copy the response and merge headers: only when a copy was needed.
     if (out !== c.res) c.res = out;

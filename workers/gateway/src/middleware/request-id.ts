@@ -17,7 +17,19 @@ export const requestId = () =>
     c.set("receivedAt", Date.now());
     c.set("timing", new ServerTiming());
     await next();
+    const timing = c.get("timing");
+    if (timing.sealed) return;
     c.res.headers.set("x-request-id", id);
-    const timing = c.get("timing").header();
-    if (timing) c.res.headers.set("server-timing", timing);
+    const value = timing.header();
+    if (value) c.res.headers.set("server-timing", value);
   });
+
+/**
+ * The id and Server-Timing headers for a handler that builds its Response in one go (the chat
+ * hot path): one Response construction instead of setting headers on it one native call at a
+ * time afterwards. The middleware then leaves that response alone.
+ */
+export function requestHeaders(requestId: string, timing: ServerTiming): Record<string, string> {
+  const value = timing.seal();
+  return value ? { "x-request-id": requestId, "server-timing": value } : { "x-request-id": requestId };
+}

@@ -8,8 +8,25 @@ export interface StageTiming {
   durationMs: number;
 }
 
+const NAME_CHARS = /[^A-Za-z0-9_-]/g;
+
 export class ServerTiming {
   private readonly stages: StageTiming[] = [];
+  private written = false;
+
+  /** True once a handler put the header on its response itself (see `seal`). */
+  get sealed(): boolean {
+    return this.written;
+  }
+
+  /**
+   * The header value, for a handler that builds its whole Response at once: marks it written so
+   * the request-id middleware does not set it (and the id) again on the finished response.
+   */
+  seal(): string {
+    this.written = true;
+    return this.header();
+  }
 
   /** Runs `fn` as stage `name` and records its duration, also when it throws. */
   async measure<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
@@ -30,8 +47,8 @@ export class ServerTiming {
   }
 
   header(): string {
-    return this.stages
-      .map((s) => `${s.name.replace(/[^A-Za-z0-9_-]/g, "_")};dur=${s.durationMs.toFixed(2)}`)
-      .join(", ");
+    let out = "";
+    for (const s of this.stages) out += `${out ? ", " : ""}${s.name.replace(NAME_CHARS, "_")};dur=${s.durationMs.toFixed(2)}`;
+    return out;
   }
 }

@@ -68,7 +68,9 @@ export function createBreakerClient(
       const local = localViews.get(key);
       const now = Date.now();
       if (!local || now - local.fetchedAt > REFRESH_MS) {
-        // Refresh off the hot path; an unknown upstream is presumed healthy.
+        // Refresh off the hot path; an unknown upstream is presumed healthy. The stale view is
+        // re-stamped first so that concurrent requests do not each start a refresh.
+        localViews.set(key, { view: local?.view ?? viewOf(CLOSED, DEFAULT_BREAKER), fetchedAt: now });
         waitUntil(stub(key).view().then((v) => remember(key, v), () => undefined));
       }
       if (!local || local.view.phase === "closed") return true;

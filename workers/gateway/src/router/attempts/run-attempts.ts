@@ -18,7 +18,11 @@ export interface RunContext {
   bindings: UpstreamBindings & Record<string, unknown>;
   breaker: BreakerClient;
   fetch: typeof fetch;
-  /** Client disconnect. */
+  /**
+   * Aborts every attempt when it fires (e.g. a caller's deadline). The Worker passes none: when
+   * a client disconnects, workerd cancels the handler and its subrequests itself, and a
+   * committed stream's cancel() aborts its attempt (chat/stream-response.ts).
+   */
   signal?: AbortSignal;
   backoff?: BackoffOptions;
   /** Receives every attempt's record as it happens (kept even when all attempts fail). */
@@ -43,11 +47,11 @@ export interface OpenStream {
 type Call<T> = (attempt: Attempt, signal: AbortSignal, abort: () => void) => Promise<T>;
 
 export function runChat(request: ChatCompletionRequest, attempts: Attempt[], ctx: RunContext): Promise<Answered<ChatResult>> {
-  return runAttempts(attempts, ctx, (a, signal) => upstreamFor(a.model.upstream).chat(withModel(request, a.model), callContext(a.model, signal, ctx)));
+  return runAttempts(attempts, ctx, false, (a, signal) => upstreamFor(a.model.upstream).chat(withModel(request, a.model), callContext(a.model, signal, ctx)));
 }
 
 export function runChatStream(request: ChatCompletionRequest, attempts: Attempt[], ctx: RunContext): Promise<Answered<OpenStream>> {
-  return runAttempts(attempts, ctx, async (a, signal, abort) => {
+  return runAttempts(attempts, ctx, true, async (a, signal, abort) => {
     const { chunks } = await upstreamFor(a.model.upstream).chatStream(withModel(request, a.model), callContext(a.model, signal, ctx));
     const iterator = chunks[Symbol.asyncIterator]();
     const first = await iterator.next();
@@ -58,7 +62,36 @@ export function runChatStream(request: ChatCompletionRequest, attempts: Attempt[
   });
 }
 
-async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, call: Call<T>): Promise<Answered<T>> {
+interface AttemptSignal {
+  signal: AbortSignal;
+  abort: () => void;
+  /** The attempt ended (answered or failed): its first-byte cap no longer applies. */
+  settle: () => void;
+}
+
+const NOTHING = (): void => undefined;
+
+/**
+ * The signal one attempt's upstream call runs under. A whole answer needs only its first-byte
+ * cap, which `AbortSignal.timeout` provides natively (no timer to clear: once the answer is read
+ * the signal has no reader left). A stream outlives that cap once committed, and a caller's own
+ * signal must reach the call, so those get a controller, a clearable timer and a listener.
+ */
+function attemptSignal(timeoutMs: number, streamed: boolean, outer: AbortSignal | undefined): AttemptSignal {
+  if (!streamed && !outer) return { signal: AbortSignal.timeout(timeoutMs), abort: NOTHING, settle: NOTHING };
+  const controller = new AbortController();
+  const abort = () => controller.abort();
+  const timer = setTimeout(() => controller.abort(new UpstreamError("attempt timed out", { timeout: true })), timeoutMs);
+  if (outer) {
+    // A listener, not AbortSignal.any: cheaper, and it dies with the request.
+    const onOuterAbort = () => controller.abort(outer.reason);
+    outer.addEventListener("abort", onOuterAbort, { once: true });
+    if (outer.aborted) onOuterAbort();
+  }
+  return { signal: controller.signal, abort, settle: () => clearTimeout(timer) };
+}
+
+async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, streamed: boolean, call: Call<T>): Promise<Answered<T>> {
   const records: AttemptRecord[] = ctx.records ?? [];
   let lastError: unknown;
   let calls = 0;
@@ -71,24 +104,17 @@ async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, call: Call<T
     for (let retry = 0; retry <= attempt.model.maxRetries; retry++) {
       calls++;
       const started = Date.now();
-      const timeout = new AbortController();
-      const timer = setTimeout(() => timeout.abort(new UpstreamError("attempt timed out", { timeout: true })), attempt.model.timeouts.firstByteMs);
-      // The client's disconnect aborts the attempt too, for a committed stream's whole life
-      // (a listener: cheaper than AbortSignal.any; it dies with the request).
-      const onClientGone = () => timeout.abort(ctx.signal?.reason);
-      ctx.signal?.addEventListener("abort", onClientGone, { once: true });
-      if (ctx.signal?.aborted) onClientGone();
-      const signal = timeout.signal;
+      const guard = attemptSignal(attempt.model.timeouts.firstByteMs, streamed, ctx.signal);
       try {
-        const value = await call(attempt, signal, () => timeout.abort());
-        clearTimeout(timer);
+        const value = await call(attempt, guard.signal, guard.abort);
+        guard.settle();
         records.push(record(attempt, calls, "ok", Date.now() - started));
         await ctx.breaker.report(key, true);
         return { value, attempt, attemptNumber: calls, records };
       } catch (err) {
-        clearTimeout(timer);
+        guard.settle();
         if (ctx.signal?.aborted) throw new GatewayError("invalid_request", "client closed the request", { cause: err });
-        const failure = classify(err, timeout.signal);
+        const failure = classify(err, guard.signal);
         lastError = failure;
         records.push(record(attempt, calls, failure.timeout ? "timeout" : "error", Date.now() - started, failure));
         await ctx.breaker.report(key, !failure.retryable);
