@@ -16,7 +16,7 @@ import { buildAttempts } from "../router/attempts/build-attempts";
 import { createBreakerClient } from "../router/attempts/circuit-breaker";
 import { runChat, runChatStream, type RunContext } from "../router/attempts/run-attempts";
 import { settingsFor } from "../settings/settings-store";
-import { publishEvent, queueSink } from "../telemetry/publish-event";
+import { publishEvent } from "../telemetry/publish-event";
 import { buildChatEvent, type ExchangeResult } from "./build-event";
 import { draftAndVerify } from "./cascade";
 import { completeResponse } from "./complete-response";
@@ -44,7 +44,10 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     const cache = cacheStage(ex, c.env, c.req.raw.headers, settings.cache);
     const cached = await timing.measure("cache", () => cache.lookup());
     if (cached) return cached.respond(c, ex, filter, publish);
-    const store = (answer: ChatCompletionResponse, costUsd: number) => c.executionCtx.waitUntil(cache.store(answer, costUsd).catch(() => undefined));
+    const store = (answer: ChatCompletionResponse, costUsd: number) => {
+      const storing = cache.store(answer, costUsd);
+      if (storing) c.executionCtx.waitUntil(storing.catch(() => undefined));
+    };
 
     const budgetPressure = c.get("budget")?.downgrade === true;
     const route = await timing.measure("route", () => chooseRoute(ex, requested, registry, settings.router, budgetPressure, c.env.DB));
@@ -57,7 +60,7 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     };
 
     if (route.cascadeDraftTier && c.req.header("x-cascade") !== "off") {
-      const draft = await timing.measure("cascade_draft", () => draftAndVerify(ex, route.cascadeDraftTier as string, registry, limits, run, (draftEx, r) => publishEvent(queueSink(c.env.USAGE_QUEUE), buildChatEvent(draftEx, r))));
+      const draft = await timing.measure("cascade_draft", () => draftAndVerify(ex, route.cascadeDraftTier as string, registry, limits, run, (draftEx, r) => publishEvent(c.env.USAGE_QUEUE, buildChatEvent(draftEx, r), background(c))));
       if (draft.accepted && draft.answered) return completeResponse(ex, draft.answered, filter, registry, publish, store);
     }
 
@@ -103,10 +106,12 @@ function newExchange(c: Context<AppEnv>, original: ChatExchange["original"]): Ch
   };
 }
 
+const background = (c: Context<AppEnv>) => (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
+
 /** Publishes the usage event off the response path and settles the rate limiter's token reservation. */
 function publisher(c: Context<AppEnv>, ex: ChatExchange): (result: ExchangeResult) => void {
   return (result) => {
-    c.executionCtx.waitUntil(publishEvent(queueSink(c.env.USAGE_QUEUE), buildChatEvent(ex, result)));
+    publishEvent(c.env.USAGE_QUEUE, buildChatEvent(ex, result), background(c));
     if (result.usage) void settleTokens(c, result.usage.input.total + result.usage.output.total);
   };
 }

@@ -10,7 +10,7 @@ import { mayUse } from "../chat/resolve-target";
 import type { ModelEntry } from "../config/model-registry";
 import { registryFor } from "../config/registry-loader";
 import { readJsonBody } from "../http/read-json-body";
-import { publishEvent, queueSink } from "../telemetry/publish-event";
+import { publishEvent } from "../telemetry/publish-event";
 import { upstreamFor } from "../upstreams/registry";
 import { UpstreamError } from "../upstreams/upstream";
 
@@ -26,14 +26,16 @@ export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async 
   const result = await c.get("timing").measure("upstream", () => embed(c.env, model, body));
   const usage: TokenUsage = { ...EMPTY_USAGE, input: { total: result.usage.prompt_tokens, cached: 0 }, source: "upstream" };
   const now = Date.now();
-  c.executionCtx.waitUntil(
-    publishEvent(queueSink(c.env.USAGE_QUEUE), {
+  publishEvent(
+    c.env.USAGE_QUEUE,
+    {
       version: 1, kind: "embeddings", requestId: c.get("requestId"), receivedAt: c.get("receivedAt"), completedAt: now,
       tenantId: auth.tenantId, keyId: auth.keyId, feature, endUser: body.user ?? null, requestedModel: body.model,
       model: model.id, tier: model.tier, upstream: model.upstream.kind, stream: false, status: 200, errorCode: null,
       cache: "off", usage, costUsd: costUsd(usage, model.pricing), latencyMs: now - c.get("receivedAt"), ttftMs: null,
       attempts: [], stages: c.get("timing").list(), decisions: {},
-    }),
+    },
+    (p) => c.executionCtx.waitUntil(p),
   );
   return c.json({ ...result, model: model.id }, 200, { "x-upstream": `${model.upstream.kind}:${model.id}` });
 });

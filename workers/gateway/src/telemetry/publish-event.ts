@@ -13,11 +13,6 @@
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
 import { EventBatcher } from "./event-batcher";
 
-export interface EventSink {
-  /** Resolves once the event is handed to the queue (or its loss is logged). */
-  send(event: UsageEvent): Promise<void>;
-}
-
 function logLoss(err: unknown, lost: number): void {
   console.error(JSON.stringify({ level: "error", msg: "usage events not queued", lost, error: err instanceof Error ? err.name : "unknown" }));
 }
@@ -26,19 +21,24 @@ function logLoss(err: unknown, lost: number): void {
 // requests in this isolate share batches.
 const batchers = new WeakMap<Queue, EventBatcher>();
 
-export function queueSink(queue: Queue): EventSink {
+function batcherFor(queue: Queue): EventBatcher {
   let batcher = batchers.get(queue);
   if (!batcher) {
     batcher = new EventBatcher(() => queue as Queue<UsageEvent>, undefined, logLoss);
     batchers.set(queue, batcher);
   }
-  const b = batcher;
-  return { send: (event) => b.add(event) ?? Promise.resolve() };
+  return batcher;
 }
 
-export async function publishEvent(sink: EventSink, event: UsageEvent): Promise<void> {
+/**
+ * Adds the event to this isolate's next batch. Only the request whose event starts (or fills)
+ * a batch hands the batch's send to `waitUntil`; the others need nothing kept alive, so most
+ * requests register no background work at all. Never throws: a lost event is logged.
+ */
+export function publishEvent(queue: Queue, event: UsageEvent, waitUntil: (p: Promise<unknown>) => void): void {
   try {
-    await sink.send(event);
+    const sending = batcherFor(queue).add(event);
+    if (sending) waitUntil(sending);
   } catch (err) {
     logLoss(err, 1);
   }

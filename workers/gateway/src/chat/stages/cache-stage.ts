@@ -35,8 +35,11 @@ import type { OutputFilter } from "../output-filter";
 export interface CacheStage {
   /** A hit to answer with, or null (miss, bypass, ineligible). */
   lookup(): Promise<CachedAnswer | null>;
-  /** Stores a fresh, successful answer (redacted) under this request's keys. */
-  store(response: ChatCompletionResponse, costUsd: number): Promise<void>;
+  /**
+   * Stores a fresh, successful answer (redacted) under this request's keys; null when the
+   * lookup already said it may not be stored (nothing to keep the request alive for).
+   */
+  store(response: ChatCompletionResponse, costUsd: number): Promise<void> | null;
 }
 
 export interface CachedAnswer {
@@ -89,9 +92,9 @@ export function cacheStage(ex: ChatExchange, env: Bindings, headers: Headers, po
       ex.decisions.cache = { status: looked.status, ...(looked.reason ? { reason: looked.reason } : {}), ...(looked.similarity !== undefined ? { similarity: looked.similarity } : {}) };
       return looked.response && looked.entry ? hitAnswer(looked) : null;
     },
-    async store(response, costUsd) {
-      if (looked && !looked.storable) return;
-      await cache.store({ ...input(), response, costUsd, ...(looked ? { lookup: looked } : {}) });
+    store(response, costUsd) {
+      if (looked && !looked.storable) return null;
+      return cache.store({ ...input(), response, costUsd, ...(looked ? { lookup: looked } : {}) });
     },
   };
 }
