@@ -7,6 +7,9 @@
  * they move far less than bench:overhead's on a shared machine: use this to iterate on the
  * hot path, and bench:overhead for the end-to-end numbers the targets are stated in.
  * Options: HOTPATH_ROUNDS (default 7), HOTPATH_REQUESTS per batch (default 3000),
+ * HOTPATH_VARIANTS=gateway:x,gateway:y to measure A/B variants side by side in one run (the
+ * wrapper sets `globalThis.__variant` to x or y while it drives them; a temporary experiment in
+ * the gateway reads it),
  * HOTPATH_MODE=core|full (default core: guardrails, cache and router off for the tenant),
  * HOTPATH_PROFILE=1 to print a CPU profile of the gateway batches (HOTPATH_PROFILE_OUT=file to
  * keep the raw .cpuprofile).
@@ -21,7 +24,7 @@ import { connect, summarise, type Profile } from "./lib/inspector-profile";
 const ROUNDS = Number(process.env.HOTPATH_ROUNDS ?? 7);
 const REQUESTS = Number(process.env.HOTPATH_REQUESTS ?? 3000);
 const MODE = process.env.HOTPATH_MODE ?? "core";
-const TARGETS = ["bare", "proxy", "gateway"] as const;
+const TARGETS = ["bare", "proxy", "gateway", ...(process.env.HOTPATH_VARIANTS ?? "").split(",").filter(Boolean)];
 const PROFILE = process.env.HOTPATH_PROFILE === "1";
 const INSPECTOR_PORT = 9500 + Math.floor(Math.random() * 200);
 
@@ -55,14 +58,13 @@ async function main(): Promise<void> {
   const [pid] = childPids(process.pid, /workerd/);
   if (pid === undefined) throw new Error("no workerd process");
   const batch = async (target: string, n: number) => {
-    const res = await stack.fetch(`/__hotpath?target=${target}&n=${n}`, { method: "POST", headers: { authorization: `Bearer ${key}` } });
+    const [name, variant = ""] = target.split(":");
+    const res = await stack.fetch(`/__hotpath?target=${name}&variant=${variant}&n=${n}`, { method: "POST", headers: { authorization: `Bearer ${key}` } });
     const out = (await res.json()) as { failed: number; example: string | null };
     if (!res.ok || out.failed > 0) throw new Error(`${target}: ${res.status}, ${out.failed} of ${n} failed, e.g. ${out.example}`);
   };
   for (const t of TARGETS) await batch(t, 1000); // warm-up: JIT, key and settings caches
   if (PROFILE) {
-    // Batches, not one long loop: each batch is one incoming request, and a request may hold
-    // at most 10,000 live timers (every attempt arms a first-byte timeout).
     await profiled(async () => {
       for (let r = 0; r < ROUNDS; r++) await batch("gateway", REQUESTS);
     });
@@ -71,7 +73,10 @@ async function main(): Promise<void> {
   }
   const samples = new Map<string, number[]>(TARGETS.map((t) => [t, []]));
   for (let r = 0; r < ROUNDS; r++) {
-    for (const t of TARGETS) {
+    // The order rotates every round: whichever target runs right after another pays for some
+    // of its predecessor's leftovers (measured: ~40 us on identical code), so no target may
+    // always hold the same place.
+    for (const t of [...TARGETS.slice(r % TARGETS.length), ...TARGETS.slice(0, r % TARGETS.length)]) {
       const before = cpuSeconds(pid) ?? 0;
       await batch(t, REQUESTS);
       samples.get(t)?.push((((cpuSeconds(pid) ?? 0) - before) / REQUESTS) * 1e6);
@@ -80,6 +85,12 @@ async function main(): Promise<void> {
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   console.log(`workerd CPU per request, in-isolate loop at concurrency 32 (mode ${MODE}; median of ${ROUNDS} x ${REQUESTS}):`);
   for (const [t, xs] of samples) console.log(`${median(xs).toFixed(1).padStart(8)} us  ${t}   [${xs.map((x) => x.toFixed(0)).join(" ")}]`);
+  // Ratios within each round cancel the machine's slow drifts; their median is the steadier figure.
+  const per = (a: string, b: string) => median((samples.get(a) ?? []).map((x, i) => x - (samples.get(b)?.[i] ?? NaN)));
+  const ratio = (a: string, b: string) => median((samples.get(a) ?? []).map((x, i) => x / (samples.get(b)?.[i] ?? NaN)));
+  for (const v of TARGETS.slice(3)) console.log(`${v} / gateway ${ratio(v, "gateway").toFixed(3)}; ${v} - gateway ${per(v, "gateway").toFixed(1)} us`);
+  console.log(`gateway / proxy ${ratio("gateway", "proxy").toFixed(3)}, gateway / bare ${ratio("gateway", "bare").toFixed(3)}`);
+  console.log(`gateway - proxy: ${per("gateway", "proxy").toFixed(1)} us (median of per-round differences); gateway - bare: ${per("gateway", "bare").toFixed(1)} us`);
   await stack.close();
   process.exit(0);
 }

@@ -1,9 +1,10 @@
 /**
- * bench:hotpath's Worker: the gateway exactly as deployed, plus one extra path,
- * `POST /__hotpath?target=gateway|proxy|bare&n=N`, that drives N chat requests through the
- * chosen target *inside this isolate* at concurrency 32, with the upstream `fetch` answered
- * instantly in memory. The caller measures workerd's CPU around the call: the per-request cost
- * of the code alone, with no sockets, Miniflare entry Worker or load generator in the numbers.
+ * bench:hotpath's Worker: the gateway exactly as deployed, plus a driver path,
+ * `POST /__hotpath?target=gateway|proxy|bare&n=N`, that sends N chat requests at concurrency
+ * 32 to this same Worker through a service binding to itself (SELF). Each of those is a
+ * request of its own, as in production (its own request context, waitUntil, timers), but it
+ * arrives without sockets, Miniflare's entry Worker or a load generator; the upstream `fetch`
+ * is answered instantly in memory. The caller reads workerd's CPU around the call.
  * Bench-only: this file is never part of the deployed gateway.
  */
 import gateway from "../../workers/gateway/src/index";
@@ -20,31 +21,26 @@ const UPSTREAM_ANSWER = JSON.stringify({
 });
 const REQUEST_BODY = JSON.stringify({ model: "small-sim", messages: [{ role: "user", content: "Give me a one-line status update." }], max_tokens: 16 });
 const CONCURRENCY = 32;
+const TARGET_PREFIX = "/__as/";
+
+type HotpathEnv = Env & { SELF: Fetcher };
 
 async function instantUpstream(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   await new Request(input, init).arrayBuffer();
   return new Response(UPSTREAM_ANSWER, { status: 200, headers: { "content-type": "application/json" } });
 }
 
-type Send = () => Promise<Response>;
-
-function sender(target: string, authorization: string, env: Env, ctx: ExecutionContext): Send {
+async function drive(env: HotpathEnv, target: string, authorization: string, n: number): Promise<{ failed: number; example: string | null }> {
   // Content-Length as a real client sends it (the body reader takes its one-read path then).
   const length = String(new TextEncoder().encode(REQUEST_BODY).byteLength);
-  const request = (headers: Record<string, string>) => new Request("http://gateway/v1/chat/completions", { method: "POST", headers: { ...headers, "content-length": length }, body: REQUEST_BODY });
-  if (target === "gateway") return async () => gateway.fetch(request({ authorization, "content-type": "application/json" }), env, ctx);
-  if (target === "proxy") return async () => jsonProxy.fetch(request({ "content-type": "application/json" }), { UPSTREAM: "http://upstream" }, ctx);
-  return () => fetch(new Request("http://upstream/v1/chat/completions", request({ "content-type": "application/json" })));
-}
-
-async function drive(send: Send, n: number): Promise<{ failed: number; example: string | null }> {
+  const headers = { authorization, "content-type": "application/json", "content-length": length };
   let started = 0;
   let failed = 0;
   let example: string | null = null;
   const lane = async () => {
     while (started < n) {
       started++;
-      const res = await send();
+      const res = await env.SELF.fetch(`http://gateway${TARGET_PREFIX}${target}/v1/chat/completions`, { method: "POST", headers, body: REQUEST_BODY });
       const text = await res.text();
       if (res.status !== 200) {
         failed++;
@@ -56,18 +52,30 @@ async function drive(send: Send, n: number): Promise<{ failed: number; example: 
   return { failed, example };
 }
 
+/** One driven request, answered by the target it names. */
+function serveAs(req: Request, env: HotpathEnv, ctx: ExecutionContext): Promise<Response> {
+  const url = new URL(req.url);
+  const [target = "", ...rest] = url.pathname.slice(TARGET_PREFIX.length).split("/");
+  const inner = new Request(`http://gateway/${rest.join("/")}`, req);
+  if (target === "proxy") return Promise.resolve(jsonProxy.fetch(inner, { UPSTREAM: "http://upstream" }, ctx));
+  if (target === "bare") return fetch("http://upstream/v1/chat/completions", inner);
+  return Promise.resolve(gateway.fetch(inner, env, ctx));
+}
+
 export default {
-  async fetch(req: Request, env: Env, ctx: ExecutionContext): Promise<Response> {
+  async fetch(req: Request, env: HotpathEnv, ctx: ExecutionContext): Promise<Response> {
     const url = new URL(req.url);
+    if (url.pathname.startsWith(TARGET_PREFIX)) return serveAs(req, env, ctx);
     if (url.pathname !== "/__hotpath") return gateway.fetch(req, env, ctx);
     const n = Number(url.searchParams.get("n") ?? 1000);
-    const send = sender(url.searchParams.get("target") ?? "gateway", req.headers.get("authorization") ?? "", env, ctx);
+    // The driven requests run in this isolate, so they see this global for as long as it is set.
     const realFetch = globalThis.fetch;
     globalThis.fetch = instantUpstream;
+    (globalThis as unknown as { __variant?: string }).__variant = url.searchParams.get("variant") ?? "";
     try {
-      return Response.json({ requests: n, ...(await drive(send, n)) });
+      return Response.json({ requests: n, ...(await drive(env, url.searchParams.get("target") ?? "gateway", req.headers.get("authorization") ?? "", n)) });
     } finally {
       globalThis.fetch = realFetch;
     }
   },
-} satisfies ExportedHandler<Env>;
+} satisfies ExportedHandler<HotpathEnv>;

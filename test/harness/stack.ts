@@ -48,6 +48,8 @@ function workerOptions(name: WorkerName, vars: Record<string, string>, build: Wo
     modules: bundleModules(build),
     modulesRoot: outDir(build),
     bindings: { ...(workerOptions.bindings ?? {}), ...vars },
+    // bench:hotpath's wrapper drives requests through a service binding to itself.
+    ...(build === "gateway-hotpath" ? { serviceBindings: { ...(workerOptions.serviceBindings ?? {}), SELF: "llm-gateway" } } : {}),
   } as WorkerOptions;
 }
 

@@ -45,17 +45,22 @@ async function embed(env: Bindings, model: ModelEntry, body: EmbeddingsRequest):
   const adapter = upstreamFor(model.upstream);
   if (!adapter.embed) throw new GatewayError("model_not_found", `"${model.id}" does not serve embeddings.`, { param: "model" });
   const credential = model.credential ? (env as unknown as Record<string, unknown>)[model.credential] : undefined;
+  // A cleared timer, not AbortSignal.timeout: a pending one keeps the request's context alive.
+  const timeout = new AbortController();
+  const timer = setTimeout(() => timeout.abort(), model.timeouts.firstByteMs);
   try {
     return await adapter.embed({ ...body, model: model.upstreamModel }, {
       config: model.upstream,
       upstreamModel: model.upstreamModel,
       credential: typeof credential === "string" ? credential : undefined,
-      signal: AbortSignal.timeout(model.timeouts.firstByteMs),
+      signal: timeout.signal,
       bindings: env as unknown as Record<string, never>,
       fetch: (input, init) => fetch(input, init),
     });
   } catch (err) {
     if (err instanceof UpstreamError) throw new GatewayError(err.timeout ? "upstream_timeout" : "upstream_error", "The embeddings upstream failed.", { cause: err });
     throw err;
+  } finally {
+    clearTimeout(timer);
   }
 }

@@ -47,11 +47,11 @@ export interface OpenStream {
 type Call<T> = (attempt: Attempt, signal: AbortSignal, abort: () => void) => Promise<T>;
 
 export function runChat(request: ChatCompletionRequest, attempts: Attempt[], ctx: RunContext): Promise<Answered<ChatResult>> {
-  return runAttempts(attempts, ctx, false, (a, signal) => upstreamFor(a.model.upstream).chat(withModel(request, a.model), callContext(a.model, signal, ctx)));
+  return runAttempts(attempts, ctx, (a, signal) => upstreamFor(a.model.upstream).chat(withModel(request, a.model), callContext(a.model, signal, ctx)));
 }
 
 export function runChatStream(request: ChatCompletionRequest, attempts: Attempt[], ctx: RunContext): Promise<Answered<OpenStream>> {
-  return runAttempts(attempts, ctx, true, async (a, signal, abort) => {
+  return runAttempts(attempts, ctx, async (a, signal, abort) => {
     const { chunks } = await upstreamFor(a.model.upstream).chatStream(withModel(request, a.model), callContext(a.model, signal, ctx));
     const iterator = chunks[Symbol.asyncIterator]();
     const first = await iterator.next();
@@ -69,16 +69,14 @@ interface AttemptSignal {
   settle: () => void;
 }
 
-const NOTHING = (): void => undefined;
-
 /**
- * The signal one attempt's upstream call runs under. A whole answer needs only its first-byte
- * cap, which `AbortSignal.timeout` provides natively (no timer to clear: once the answer is read
- * the signal has no reader left). A stream outlives that cap once committed, and a caller's own
- * signal must reach the call, so those get a controller, a clearable timer and a listener.
+ * The signal one attempt's upstream call runs under: its first-byte cap, and the caller's own
+ * signal when there is one. The cap is a timer that is cleared as soon as the attempt settles,
+ * never `AbortSignal.timeout`: a timer left pending holds its request's context alive until it
+ * fires (seconds after the answer went out), which measured as the single largest per-request
+ * cost of the gateway under load (`npm run bench:hotpath`).
  */
-function attemptSignal(timeoutMs: number, streamed: boolean, outer: AbortSignal | undefined): AttemptSignal {
-  if (!streamed && !outer) return { signal: AbortSignal.timeout(timeoutMs), abort: NOTHING, settle: NOTHING };
+function attemptSignal(timeoutMs: number, outer: AbortSignal | undefined): AttemptSignal {
   const controller = new AbortController();
   const abort = () => controller.abort();
   const timer = setTimeout(() => controller.abort(new UpstreamError("attempt timed out", { timeout: true })), timeoutMs);
@@ -91,7 +89,7 @@ function attemptSignal(timeoutMs: number, streamed: boolean, outer: AbortSignal 
   return { signal: controller.signal, abort, settle: () => clearTimeout(timer) };
 }
 
-async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, streamed: boolean, call: Call<T>): Promise<Answered<T>> {
+async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, call: Call<T>): Promise<Answered<T>> {
   const records: AttemptRecord[] = ctx.records ?? [];
   let lastError: unknown;
   let calls = 0;
@@ -104,7 +102,7 @@ async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, streamed: bo
     for (let retry = 0; retry <= attempt.model.maxRetries; retry++) {
       calls++;
       const started = Date.now();
-      const guard = attemptSignal(attempt.model.timeouts.firstByteMs, streamed, ctx.signal);
+      const guard = attemptSignal(attempt.model.timeouts.firstByteMs, ctx.signal);
       try {
         const value = await call(attempt, guard.signal, guard.abort);
         guard.settle();
