@@ -73,3 +73,24 @@ export type UsageEventV1 = z.infer<typeof UsageEventV1Schema>;
 
 export const UsageEventSchema = z.discriminatedUnion("version", [UsageEventV1Schema]);
 export type UsageEvent = z.infer<typeof UsageEventSchema>;
+
+/**
+ * What one queue message carries: a pack of usage events, up to MAX_EVENTS_PER_PACK and about
+ * PACK_MAX_BYTES. The gateway packs the events an isolate produces within a short linger
+ * window (telemetry/event-batcher.ts): Queues bills each message (per 64 KB), so one 100 KB
+ * message of ~60 events costs a few operations instead of ~60 × 3, and the producer's
+ * per-message work shrinks the same way. The consumer validates the events one by one, so a
+ * malformed event never sinks the rest of its pack; a message that is a bare event (an
+ * older producer) is accepted too.
+ */
+export const MAX_EVENTS_PER_PACK = 100;
+/** Under the Queues 128 KB message cap with room for the envelope and the size estimate's error. */
+export const PACK_MAX_BYTES = 100_000;
+export const UsageEventPackSchema = z.object({
+  pack: z.literal(1),
+  events: z.array(z.unknown()).min(1).max(MAX_EVENTS_PER_PACK),
+});
+export interface UsageEventPack {
+  pack: 1;
+  events: UsageEvent[];
+}

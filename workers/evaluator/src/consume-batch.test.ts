@@ -81,6 +81,30 @@ describe("consumeBatch", () => {
     expect(sent[1]).toMatchObject({ messageId: "m1", reason: "body is not JSON" });
   });
 
+  it("records every event of a pack, dead-letters a malformed one on its own, and acks the pack once", async () => {
+    const sent: unknown[] = [];
+    const dlq = { send: async (body: unknown) => void sent.push(body), sendBatch: async () => undefined } as unknown as Queue;
+    const pack = { pack: 1, events: [usageEvent({ requestId: "pk-0", tenantId: "t-pack" }), { version: 99, requestId: "bad" }, usageEvent({ requestId: "pk-2", tenantId: "t-pack" })] };
+    const batch = fakeBatch([pack]);
+    expect(await consumeBatch(batch, deps(d1.db, { dlq }))).toEqual({ acked: 2, retried: 0, deadLettered: 1 });
+    expect(batch.messages[0]).toMatchObject({ acked: true, retryDelay: null });
+    expect(sent).toEqual([expect.objectContaining({ messageId: "m0", body: { version: 99, requestId: "bad" }, reason: expect.stringContaining("version") })]);
+    expect((await totals("t-pack")).rows).toBe(2);
+  });
+
+  it("retries a whole pack when one event's write fails; the redelivery counts nothing twice", async () => {
+    const pack = { pack: 1, events: Array.from({ length: 5 }, (_, i) => usageEvent({ requestId: `pk-crash-${i}`, tenantId: "t-pack-crash" })) };
+    // Call 1 seeds prices, call 2 is the chunk (fails), then one write per event: the 2nd fails.
+    const first = fakeBatch([pack]);
+    expect(await consumeBatch(first, deps(failingOnBatch(d1.db, new Set([2, 4]))))).toEqual({ acked: 4, retried: 1, deadLettered: 0 });
+    expect(first.messages[0]).toMatchObject({ acked: false, retryDelay: backoffSeconds(1) });
+    expect((await totals("t-pack-crash")).rows).toBe(4);
+    const again = fakeBatch([pack], 2);
+    expect(await consumeBatch(again, deps(d1.db))).toEqual({ acked: 5, retried: 0, deadLettered: 0 });
+    expect(again.messages[0]?.acked).toBe(true);
+    expect(await totals("t-pack-crash")).toMatchObject({ rows: 5, requests: 5 });
+  });
+
   it("retries while the judges are down, then records the gap and acks (ledger still counted once)", async () => {
     const judges = [{ name: "j", baseUrl: "http://127.0.0.1:9/v1", model: "small-sim", weight: 1, version: "1", timeoutMs: 1000 }];
     const down = deps(d1.db, { judges, sampling: { default: 1, rules: [] }, fetch: () => Promise.reject(new Error("connection refused")), maxJudgeAttempts: 2 });

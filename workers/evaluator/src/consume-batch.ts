@@ -1,7 +1,10 @@
 /**
- * The queue consumer. Each message is acked or retried on its own (one bad message never
- * holds back the other 99), with exponential backoff; invalid events are dead-lettered with a
- * reason instead of being retried forever; at most `concurrency` messages run at once.
+ * The queue consumer. A message carries a pack of events (or one bare event); each message is
+ * acked or retried on its own (one bad message never holds back the others), with exponential
+ * backoff: it is acked once every event in it is recorded (or dead-lettered), and retried
+ * whole if any event failed (the others' writes are idempotent, and a judged event is never
+ * judged again). Invalid events are dead-lettered one by one with a reason instead of being
+ * retried forever; at most `concurrency` events run at once.
  * Ledger writes go to D1 in chunks of events (one transaction each: D1 round trips dominate
  * the cost); a failed chunk falls back to one transaction per event, so only the events
  * whose own write fails are retried. Nothing is acked before its ledger row is committed; a
@@ -12,7 +15,7 @@ import type { UsageEvent } from "../../../shared/schemas/usage-event";
 import { auditCacheHit, wantsCacheAudit } from "./cache-audit/audit-cache-hit";
 import { forEachLimit } from "./concurrency";
 import { ensurePricesSeeded, loadPriceBook, type PriceBook } from "./pricing/price-book";
-import { judgeEvent, ledgerBatchFor, parseBody, wantsJudging, type ConsumerDeps } from "./process-event";
+import { judgeEvent, ledgerBatchFor, parseMessage, wantsJudging, type ConsumerDeps } from "./process-event";
 
 export interface BatchSummary {
   acked: number;
@@ -35,17 +38,18 @@ function logFailure(msg: Message<unknown>, err: unknown): void {
   console.error(JSON.stringify({ msg: "usage event failed, will retry", id: msg.id, attempts: msg.attempts, error: String(err).slice(0, 300) }));
 }
 
-async function deadLetter(msg: Message<unknown>, reason: string, deps: ConsumerDeps, summary: BatchSummary): Promise<void> {
+/**
+ * Sends one invalid body (a whole message, or one event of a pack) to the DLQ. Returns false
+ * when there is no DLQ binding: the message must then be retried, which carries it into the
+ * platform's dead-letter queue.
+ */
+async function deadLetter(msg: Message<unknown>, body: unknown, reason: string, deps: ConsumerDeps): Promise<boolean> {
   if (!deps.dlq) {
-    // Without the producer binding, retries carry the message into the platform DLQ.
     console.warn(JSON.stringify({ msg: "invalid usage event, no DLQ binding", id: msg.id, reason: reason.slice(0, 300) }));
-    msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
-    summary.retried++;
-    return;
+    return false;
   }
-  await deps.dlq.send({ reason, messageId: msg.id, attempts: msg.attempts, failedAt: deps.now(), body: msg.body });
-  msg.ack();
-  summary.deadLettered++;
+  await deps.dlq.send({ reason, messageId: msg.id, attempts: msg.attempts, failedAt: deps.now(), body });
+  return true;
 }
 
 /** Returns the items whose ledger rows are committed. */
@@ -72,47 +76,68 @@ async function recordLedger(items: Item[], book: PriceBook, deps: ConsumerDeps):
   return committed;
 }
 
-async function finish(it: Item, book: PriceBook, deps: ConsumerDeps, summary: BatchSummary): Promise<void> {
+/** Judges (or audits) a recorded event; false means its message must be retried. */
+async function finish(it: Item, book: PriceBook, deps: ConsumerDeps): Promise<boolean> {
   try {
-    const judged = async (): Promise<boolean> => {
-      if (wantsJudging(it.event, deps)) return judgeEvent(it.event, it.msg.attempts, book, deps);
-      if (wantsCacheAudit(it.event, deps)) return auditCacheHit(it.event, it.msg.attempts, book, deps);
-      return true;
-    };
-    if (!(await judged())) {
-      it.msg.retry({ delaySeconds: backoffSeconds(it.msg.attempts) });
-      summary.retried++;
-      return;
-    }
-    it.msg.ack();
-    summary.acked++;
+    if (wantsJudging(it.event, deps)) return await judgeEvent(it.event, it.msg.attempts, book, deps);
+    if (wantsCacheAudit(it.event, deps)) return await auditCacheHit(it.event, it.msg.attempts, book, deps);
+    return true;
   } catch (err) {
     logFailure(it.msg, err);
-    it.msg.retry({ delaySeconds: backoffSeconds(it.msg.attempts) });
-    summary.retried++;
+    return false;
   }
 }
 
 export async function consumeBatch(batch: MessageBatch<unknown>, deps: ConsumerDeps): Promise<BatchSummary> {
   const summary: BatchSummary = { acked: 0, retried: 0, deadLettered: 0 };
   const items: Item[] = [];
-  const invalid: { msg: Message<unknown>; reason: string }[] = [];
+  const invalid: { msg: Message<unknown>; body: unknown; reason: string }[] = [];
   for (const msg of batch.messages) {
-    const parsed = parseBody(msg.body);
-    if (parsed.ok) items.push({ msg, event: parsed.event });
-    else invalid.push({ msg, reason: parsed.reason });
+    const parsed = parseMessage(msg.body);
+    if (!parsed.ok) {
+      invalid.push({ msg, body: msg.body, reason: parsed.reason });
+      continue;
+    }
+    for (const e of parsed.events) {
+      if (e.parsed.ok) items.push({ msg, event: e.parsed.event });
+      else invalid.push({ msg, body: e.body, reason: e.parsed.reason });
+    }
   }
-  await forEachLimit(invalid, deps.concurrency, (x) => deadLetter(x.msg, x.reason, deps, summary));
-  if (items.length === 0) return summary;
+  // Per message: retried if any of its events must be; acked otherwise, once all are handled.
+  const retry = new Set<Message<unknown>>();
+  const settle = () => {
+    for (const msg of batch.messages) {
+      if (retry.has(msg)) msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
+      else msg.ack();
+    }
+  };
+  await forEachLimit(invalid, deps.concurrency, async (x) => {
+    if (await deadLetter(x.msg, x.body, x.reason, deps)) summary.deadLettered++;
+    else {
+      retry.add(x.msg);
+      summary.retried++;
+    }
+  });
+  if (items.length === 0) {
+    settle();
+    return summary;
+  }
   // If prices cannot be read nothing is acked: the handler throws and the whole batch retries.
   await ensurePricesSeeded(deps.db);
   const book = await loadPriceBook(deps.db, items.map((it) => it.event.tenantId));
   const committed = new Set(await recordLedger(items, book, deps));
   for (const it of items) {
     if (committed.has(it)) continue;
-    it.msg.retry({ delaySeconds: backoffSeconds(it.msg.attempts) });
+    retry.add(it.msg);
     summary.retried++;
   }
-  await forEachLimit([...committed], deps.concurrency, (it) => finish(it, book, deps, summary));
+  await forEachLimit([...committed], deps.concurrency, async (it) => {
+    if (await finish(it, book, deps)) summary.acked++;
+    else {
+      retry.add(it.msg);
+      summary.retried++;
+    }
+  });
+  settle();
   return summary;
 }

@@ -1,10 +1,11 @@
 /**
- * One message, start to finish: validate -> ledger + rollup + trace in one D1 batch ->
+ * One event, start to finish: validate -> ledger + rollup + trace in one D1 batch ->
  * (sampled) judge panel -> evaluation + judge ledger rows in a second batch. Every step is
- * idempotent, so the only safe answer to any failure is "retry the whole message".
+ * idempotent, so the only safe answer to any failure is "retry the whole message" (and with
+ * it the other events of its pack, which then change nothing).
  */
 import { z } from "zod";
-import { UsageEventSchema, type UsageEvent } from "../../../shared/schemas/usage-event";
+import { UsageEventPackSchema, UsageEventSchema, type UsageEvent } from "../../../shared/schemas/usage-event";
 import type { CacheAuditConfig } from "./cache-audit/audit-cache-hit";
 import type { Judge, Sampling } from "./judge/config";
 import { isSampled, panelVersion } from "./judge/config";
@@ -36,17 +37,37 @@ export interface ConsumerDeps {
 
 export type ParsedBody = { ok: true; event: UsageEvent } | { ok: false; reason: string };
 
-export function parseBody(body: unknown): ParsedBody {
-  let value = body;
-  if (typeof body === "string") {
-    try {
-      value = JSON.parse(body);
-    } catch {
-      return { ok: false, reason: "body is not JSON" };
-    }
-  }
+/** One usage event, validated. */
+export function parseEvent(value: unknown): ParsedBody {
   const parsed = UsageEventSchema.safeParse(value);
   return parsed.success ? { ok: true, event: parsed.data } : { ok: false, reason: z.prettifyError(parsed.error).slice(0, 2_000) };
+}
+
+export type ParsedMessage =
+  | { ok: true; events: Array<{ body: unknown; parsed: ParsedBody }> }
+  | { ok: false; reason: string };
+
+/**
+ * A queue message: a pack of events (what the gateway sends) or one bare event. Events in a
+ * pack are validated one by one: a malformed event is reported on its own and the rest of
+ * the pack is still processed.
+ */
+export function parseMessage(body: unknown): ParsedMessage {
+  const value = jsonValue(body);
+  if (!value.ok) return value;
+  const pack = UsageEventPackSchema.safeParse(value.value);
+  if (pack.success) return { ok: true, events: pack.data.events.map((e) => ({ body: e, parsed: parseEvent(e) })) };
+  const single = parseEvent(value.value);
+  return single.ok ? { ok: true, events: [{ body: value.value, parsed: single }] } : single;
+}
+
+function jsonValue(body: unknown): { ok: true; value: unknown } | { ok: false; reason: string } {
+  if (typeof body !== "string") return { ok: true, value: body };
+  try {
+    return { ok: true, value: JSON.parse(body) };
+  } catch {
+    return { ok: false, reason: "body is not JSON" };
+  }
 }
 
 /** Ledger + rollup + trace statements of one event; callers batch them (one transaction). */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { UsageEvent } from "../../../../shared/schemas/usage-event";
-import { EventBatcher, type BatchSender } from "./event-batcher";
+import { PACK_MAX_BYTES, type UsageEvent } from "../../../../shared/schemas/usage-event";
+import fc from "fast-check";
+import { DEFAULT_BATCHER, EventBatcher, utf8Bytes, type BatchSender } from "./event-batcher";
 
 const event = (id: string, content = "") =>
   ({
@@ -17,14 +18,17 @@ function recorder(fail = false) {
   const sender: BatchSender = {
     async sendBatch(msgs) {
       if (fail) throw new Error("queue down");
-      batches.push([...msgs].map((m) => (m.body as { requestId: string }).requestId));
+      const list = [...msgs];
+      // One message per flush, carrying the whole pack.
+      expect(list).toHaveLength(1);
+      batches.push((list[0]?.body.events ?? []).map((e) => e.requestId));
     },
   };
   return { batches, sender };
 }
 
 describe("EventBatcher", () => {
-  it("sends events that arrive within the linger time as one batch, via the first caller's promise", async () => {
+  it("sends events that arrive within the linger time as one packed message, via the first caller's promise", async () => {
     const { batches, sender } = recorder();
     const b = new EventBatcher(() => sender, { maxMessages: 100, maxBytes: 1e6, lingerMs: 20 });
     const first = b.add(event("a"));
@@ -60,18 +64,37 @@ describe("EventBatcher", () => {
     expect(sized.batches).toEqual([["first-event-id"], ["second-event-id"]]);
   });
 
-  it("keeps each batch's real serialized size under the byte cap, measuring the free-form parts", async () => {
+  it("keeps each pack's real serialized size under the byte cap (and so under the 128 KB message cap)", async () => {
     const sizes: number[] = [];
     const sender: BatchSender = {
       async sendBatch(msgs) {
-        sizes.push([...msgs].reduce((n, m) => n + JSON.stringify(m.body).length, 0));
+        sizes.push([...msgs].reduce((n, m) => n + new TextEncoder().encode(JSON.stringify(m.body)).byteLength, 0));
       },
     };
-    const b = new EventBatcher(() => sender, { maxMessages: 100, maxBytes: 200_000, lingerMs: 5 });
-    const pending = Array.from({ length: 12 }, (_, i) => b.add(event(`big-${i}`, "x".repeat(30_000))));
+    const b = new EventBatcher(() => sender, DEFAULT_BATCHER);
+    const pending = Array.from({ length: 12 }, (_, i) => b.add(event(`big-${i}`, "x".repeat(15_000))));
     await Promise.all(pending.filter((p) => p !== null));
     await b.flush();
     expect(sizes.length).toBeGreaterThan(1);
-    for (const s of sizes) expect(s).toBeLessThanOrEqual(200_000);
+    for (const s of sizes) expect(s).toBeLessThanOrEqual(PACK_MAX_BYTES);
+  });
+
+  it("counts bytes, not characters: multi-byte text still fits the cap", async () => {
+    const sizes: number[] = [];
+    const sender: BatchSender = {
+      async sendBatch(msgs) {
+        sizes.push([...msgs].reduce((n, m) => n + new TextEncoder().encode(JSON.stringify(m.body)).byteLength, 0));
+      },
+    };
+    const b = new EventBatcher(() => sender, DEFAULT_BATCHER);
+    const pending = Array.from({ length: 12 }, (_, i) => b.add(event(`cjk-${i}`, "漢字😀".repeat(2_500))));
+    await Promise.all(pending.filter((p) => p !== null));
+    await b.flush();
+    expect(sizes.length).toBeGreaterThan(1);
+    for (const s of sizes) expect(s).toBeLessThanOrEqual(PACK_MAX_BYTES);
+  });
+
+  it("measures UTF-8 length exactly", () => {
+    fc.assert(fc.property(fc.oneof(fc.string({ unit: "grapheme" }), fc.string({ unit: "binary" })), (s) => utf8Bytes(JSON.stringify(s)) === new TextEncoder().encode(JSON.stringify(s)).byteLength));
   });
 });

@@ -1,6 +1,6 @@
 /**
- * Puts the usage event on the queue after the response (ctx.waitUntil), batched per isolate
- * (see event-batcher.ts): at load, one `sendBatch` carries many requests' events.
+ * Puts the usage event on the queue after the response (ctx.waitUntil), packed per isolate
+ * (see event-batcher.ts): at load, one queue message carries many requests' events.
  *
  * The event is not re-validated here: `UsageEvent` is the type inferred from the zod schema;
  * the producers are `buildChatEvent` (a property test checks that whatever it builds passes
@@ -10,7 +10,7 @@
  * 7% of the gateway's CPU under load (zod cannot JIT inside workerd). Publishing never fails
  * the request it describes.
  */
-import type { UsageEvent } from "../../../../shared/schemas/usage-event";
+import type { UsageEvent, UsageEventPack } from "../../../../shared/schemas/usage-event";
 import { EventBatcher } from "./event-batcher";
 
 function logLoss(err: unknown, lost: number): void {
@@ -24,7 +24,7 @@ const batchers = new WeakMap<Queue, EventBatcher>();
 function batcherFor(queue: Queue): EventBatcher {
   let batcher = batchers.get(queue);
   if (!batcher) {
-    batcher = new EventBatcher(() => queue as Queue<UsageEvent>, undefined, logLoss);
+    batcher = new EventBatcher(() => queue as Queue<UsageEventPack>, undefined, logLoss);
     batchers.set(queue, batcher);
   }
   return batcher;
