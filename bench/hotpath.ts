@@ -42,6 +42,8 @@ async function profiled(work: () => Promise<void>): Promise<void> {
   await send("Profiler.start");
   await work();
   const { profile } = (await send("Profiler.stop")) as { profile: Profile };
+  const after = (await send("Runtime.getHeapUsage")) as { usedSize: number; totalSize: number };
+  console.log(`gateway isolate heap after: ${(after.usedSize / 2 ** 20).toFixed(1)} MiB used of ${(after.totalSize / 2 ** 20).toFixed(1)} MiB`);
   if (process.env.HOTPATH_PROFILE_OUT) writeFileSync(process.env.HOTPATH_PROFILE_OUT, JSON.stringify(profile));
   summarise(profile);
 }
@@ -74,9 +76,12 @@ async function main(): Promise<void> {
   const samples = new Map<string, number[]>(TARGETS.map((t) => [t, []]));
   for (let r = 0; r < ROUNDS; r++) {
     // The order rotates every round: whichever target runs right after another pays for some
-    // of its predecessor's leftovers (measured: ~40 us on identical code), so no target may
+    // of its predecessor's leftovers (measured: 40-80 us on identical code), so no target may
     // always hold the same place.
     for (const t of [...TARGETS.slice(r % TARGETS.length), ...TARGETS.slice(0, r % TARGETS.length)]) {
+      // An unmeasured lead-in first: code that sat idle while other targets ran may have lost
+      // its compiled form (V8 flushes idle code), which a continuously loaded Worker never does.
+      await batch(t, Math.ceil(REQUESTS / 5));
       const before = cpuSeconds(pid) ?? 0;
       await batch(t, REQUESTS);
       samples.get(t)?.push((((cpuSeconds(pid) ?? 0) - before) / REQUESTS) * 1e6);
