@@ -24,7 +24,11 @@ import { machineDescription, percentile } from "./lib/machine";
 import { childPids, peakRssMb } from "./lib/process-memory";
 import { totalCpuSeconds } from "./lib/process-cpu";
 
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 8);
+const DURATION_S = Number(process.env.BENCH_DURATION ?? 6);
+// Every cell is measured ROUNDS times, the targets interleaved round by round, and each
+// column reports the median: one pass per cell moved CPU per request by +-60 us between
+// identical runs on this shared machine.
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,32").split(",").map(Number);
 // Iterating on one target: BENCH_ONLY="\\(b\\)|\\(f\\)" measures just those (no report file written).
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
@@ -86,6 +90,22 @@ async function load(t: Target, connections: number): Promise<Row> {
   const r = await run(DURATION_S);
   const cpuUsPerRequest = cpuPerRequest(cpuBefore, totalCpuSeconds(t.pids()), r.requests.total);
   return { target: t.name, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, cpuUsPerRequest };
+}
+
+/** Column-wise median of a cell's passes (errors are summed: any error in any pass shows). */
+function medianRow(passes: Row[]): Row {
+  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
+  const first = passes[0] as Row;
+  const cpu = passes.map((p) => p.cpuUsPerRequest).filter((v): v is number => v !== null);
+  return {
+    target: first.target,
+    connections: first.connections,
+    rps: med(passes.map((p) => p.rps)),
+    p50: med(passes.map((p) => p.p50)),
+    p99: med(passes.map((p) => p.p99)),
+    errors: passes.reduce((n, p) => n + p.errors, 0),
+    cpuUsPerRequest: cpu.length ? med(cpu) : null,
+  };
 }
 
 /** One line per target and gateway variant: the measured value and met / not met. */
@@ -169,7 +189,12 @@ async function main(): Promise<void> {
   const coreTarget: Target = { name: "(f) gateway core (guardrails, cache, router off)", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${core.key}` }, pids: gatewayPids };
   const cached: Target = { name: "(e) gateway, exact-cache hit", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, pids: gatewayPids };
   const rows: Row[] = [];
-  for (const c of CONCURRENCY) for (const t of [...targets, cached, coreTarget]) if (!ONLY || ONLY.test(t.name)) rows.push(await load(t, c));
+  for (const c of CONCURRENCY) {
+    const chosen = [...targets, cached, coreTarget].filter((t) => !ONLY || ONLY.test(t.name));
+    const passes = new Map<string, Row[]>(chosen.map((t) => [t.name, []]));
+    for (let r = 0; r < ROUNDS; r++) for (const t of chosen) passes.get(t.name)?.push(await load(t, c));
+    for (const t of chosen) rows.push(medianRow(passes.get(t.name) ?? []));
+  }
   if (ONLY || CONCURRENCY.join() !== "1,32") {
     for (const r of rows) console.log(`${r.target} c=${r.connections}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, CPU ${r.cpuUsPerRequest?.toFixed(0) ?? "n/a"} us/request`);
     portkey.stop();
@@ -204,7 +229,7 @@ function report(rows: Row[], memory: Array<{ name: string; mb: number }>): void 
   const verdicts = targetVerdicts(find);
   const md = `# Gateway overhead
 
-Command: \`npm run bench:overhead\` (BENCH_DURATION=${DURATION_S}s per cell after a warm-up; POST /v1/chat/completions with \`max_tokens: 16\`). Concurrency 1 is a sequential keep-alive fetch loop timed with \`performance.now()\`; concurrency 32 is autocannon (whole-millisecond latencies). The Workers run in workerd through Miniflare's API (no \`wrangler dev\` proxy); Portkey runs on Node; all share the simulator, and the load generator runs on the same 2 cores.
+Command: \`npm run bench:overhead\` (BENCH_DURATION=${DURATION_S}s per pass after a warm-up, BENCH_ROUNDS=${ROUNDS} passes per cell with the targets interleaved, median reported; POST /v1/chat/completions with \`max_tokens: 16\`). Concurrency 1 is a sequential keep-alive fetch loop timed with \`performance.now()\`; concurrency 32 is autocannon (whole-millisecond latencies). The Workers run in workerd through Miniflare's API (no \`wrangler dev\` proxy); Portkey runs on Node; all share the simulator, and the load generator runs on the same 2 cores.
 Machine: ${machineDescription()}. All targets measured in the same run, one after another, on loopback; the machine is shared, so compare ratios, not absolutes.
 
 ${lines.join("\n")}

@@ -81,7 +81,8 @@ export type UsageEvent = z.infer<typeof UsageEventSchema>;
  * message of ~60 events costs a few operations instead of ~60 × 3, and the producer's
  * per-message work shrinks the same way. The consumer validates the events one by one, so a
  * malformed event never sinks the rest of its pack; a message that is a bare event (an
- * older producer) is accepted too.
+ * older producer) is accepted too. The gateway sends the pack as JSON text (contentType
+ * "text"), assembled from events it serialized once.
  */
 export const MAX_EVENTS_PER_PACK = 100;
 /** Under the Queues 128 KB message cap with room for the envelope and the size estimate's error. */

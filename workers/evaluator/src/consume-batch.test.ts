@@ -92,6 +92,13 @@ describe("consumeBatch", () => {
     expect((await totals("t-pack")).rows).toBe(2);
   });
 
+  it("accepts a pack sent as text, as the gateway sends it", async () => {
+    const text = JSON.stringify({ pack: 1, events: [usageEvent({ requestId: "pk-text-0", tenantId: "t-pack-text" }), usageEvent({ requestId: "pk-text-1", tenantId: "t-pack-text" })] });
+    const batch = fakeBatch([text]);
+    expect(await consumeBatch(batch, deps(d1.db))).toEqual({ acked: 2, retried: 0, deadLettered: 0 });
+    expect((await totals("t-pack-text")).rows).toBe(2);
+  });
+
   it("retries a whole pack when one event's write fails; the redelivery counts nothing twice", async () => {
     const pack = { pack: 1, events: Array.from({ length: 5 }, (_, i) => usageEvent({ requestId: `pk-crash-${i}`, tenantId: "t-pack-crash" })) };
     // Call 1 seeds prices, call 2 is the chunk (fails), then one write per event: the 2nd fails.

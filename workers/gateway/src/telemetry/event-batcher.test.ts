@@ -21,7 +21,9 @@ function recorder(fail = false) {
       const list = [...msgs];
       // One message per flush, carrying the whole pack.
       expect(list).toHaveLength(1);
-      batches.push((list[0]?.body.events ?? []).map((e) => e.requestId));
+      const pack = JSON.parse(list[0]?.body ?? "{}") as { pack: number; events: Array<{ requestId: string }> };
+      expect(pack.pack).toBe(1);
+      batches.push(pack.events.map((e) => e.requestId));
     },
   };
   return { batches, sender };
@@ -68,7 +70,7 @@ describe("EventBatcher", () => {
     const sizes: number[] = [];
     const sender: BatchSender = {
       async sendBatch(msgs) {
-        sizes.push([...msgs].reduce((n, m) => n + new TextEncoder().encode(JSON.stringify(m.body)).byteLength, 0));
+        sizes.push([...msgs].reduce((n, m) => n + new TextEncoder().encode(m.body).byteLength, 0));
       },
     };
     const b = new EventBatcher(() => sender, DEFAULT_BATCHER);
@@ -83,7 +85,7 @@ describe("EventBatcher", () => {
     const sizes: number[] = [];
     const sender: BatchSender = {
       async sendBatch(msgs) {
-        sizes.push([...msgs].reduce((n, m) => n + new TextEncoder().encode(JSON.stringify(m.body)).byteLength, 0));
+        sizes.push([...msgs].reduce((n, m) => n + new TextEncoder().encode(m.body).byteLength, 0));
       },
     };
     const b = new EventBatcher(() => sender, DEFAULT_BATCHER);
@@ -92,6 +94,31 @@ describe("EventBatcher", () => {
     await b.flush();
     expect(sizes.length).toBeGreaterThan(1);
     for (const s of sizes) expect(s).toBeLessThanOrEqual(PACK_MAX_BYTES);
+  });
+
+  it("hands the send of a pack closed early (by size) to the request that closed it", async () => {
+    const { batches, sender } = recorder();
+    const b = new EventBatcher(() => sender, { maxMessages: 100, maxBytes: 400, lingerMs: 10_000 });
+    expect(b.add(event("a", "x".repeat(60)))).not.toBeNull(); // starts the pack (linger timer)
+    const closing = b.add(event("b", "x".repeat(150)));
+    expect(closing).not.toBeNull();
+    await Promise.race([closing, new Promise((r) => setTimeout(r, 100))]);
+    expect(batches).toEqual([["a"]]);
+  });
+
+  it("sends an event too large for any message without its content, never drops it", async () => {
+    const bodies: string[] = [];
+    const sender: BatchSender = {
+      async sendBatch(msgs) {
+        for (const m of msgs) bodies.push(m.body);
+      },
+    };
+    const b = new EventBatcher(() => sender, DEFAULT_BATCHER);
+    await b.add(event("huge", "x".repeat(200_000)));
+    const pack = JSON.parse(bodies[0] ?? "{}") as { events: Array<{ requestId: string; content?: unknown; decisions: Record<string, unknown> }> };
+    expect(pack.events[0]).toMatchObject({ requestId: "huge", decisions: { contentOmitted: "too_large_for_queue" } });
+    expect(pack.events[0]?.content).toBeUndefined();
+    expect(new TextEncoder().encode(bodies[0]).byteLength).toBeLessThanOrEqual(PACK_MAX_BYTES);
   });
 
   it("measures UTF-8 length exactly", () => {

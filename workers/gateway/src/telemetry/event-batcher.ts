@@ -4,20 +4,22 @@
  * one message per request. Queues bill per message (and per 64 KB of it), and each message
  * costs the producer serialization and bookkeeping, so packing is cheaper on both counts
  * (`npm run bench:hotpath` measured the per-message path at ~40 us of workerd CPU per
- * request under the local simulator). The first event of a pack starts the linger timer whose
- * promise is handed to that request's waitUntil, so the isolate stays alive until the pack is
- * out; a full pack (by count or estimated bytes) goes at once.
+ * request under the local simulator). Each event is serialized once, on arrival: that gives
+ * its exact UTF-8 size for the 128 KB message cap, and the pack is sent as that text. The
+ * first event of a pack starts the linger timer whose promise is handed to that request's
+ * waitUntil, so the isolate stays alive until the pack is out; a full pack (by count or bytes)
+ * goes at once, kept alive by the request that filled it.
  */
-import { MAX_EVENTS_PER_PACK, PACK_MAX_BYTES, type UsageEvent, type UsageEventPack } from "../../../../shared/schemas/usage-event";
+import { MAX_EVENTS_PER_PACK, PACK_MAX_BYTES, type UsageEvent } from "../../../../shared/schemas/usage-event";
 
 export interface BatchSender {
-  sendBatch(messages: Iterable<MessageSendRequest<UsageEventPack>>): Promise<unknown>;
+  sendBatch(messages: Iterable<MessageSendRequest<string>>): Promise<unknown>;
 }
 
 export interface BatcherOptions {
   /** Events per pack (one queue message). */
   maxMessages: number;
-  /** Estimated serialized bytes per pack; Queues cap a message at 128 KB. */
+  /** Serialized UTF-8 bytes per pack; Queues cap a message at 128 KB. */
   maxBytes: number;
   /** How long the first event of a pack waits for company. */
   lingerMs: number;
@@ -25,8 +27,12 @@ export interface BatcherOptions {
 
 export const DEFAULT_BATCHER: BatcherOptions = { maxMessages: MAX_EVENTS_PER_PACK, maxBytes: PACK_MAX_BYTES, lingerMs: 50 };
 
+const PACK_OPEN = '{"pack":1,"events":[';
+const PACK_CLOSE = "]}";
+
 export class EventBatcher {
-  private pending: UsageEvent[] = [];
+  /** Events already serialized: each is stringified once, which also gives its exact size. */
+  private pending: string[] = [];
   private bytes = 0;
   private timer: Promise<void> | null = null;
 
@@ -36,16 +42,29 @@ export class EventBatcher {
     private readonly onError: (err: unknown, lost: number) => void = () => undefined,
   ) {}
 
-  /** Adds an event; returns the promise the caller must pass to waitUntil (null if none needed). */
+  /**
+   * Adds an event; returns the promise the caller must pass to waitUntil (null if none
+   * needed): the linger timer when this event starts a pack, or the send of a pack this event
+   * completed.
+   */
   add(event: UsageEvent): Promise<void> | null {
-    const size = approximateSize(event);
-    if (this.bytes + size > this.options.maxBytes && this.pending.length > 0) void this.flush();
-    this.pending.push(event);
+    const room = this.options.maxBytes - PACK_OPEN.length - PACK_CLOSE.length;
+    let json = JSON.stringify(event);
+    let size = utf8Bytes(json) + 1;
+    if (size > room && event.content) {
+      // A huge exchange (a very long prompt) cannot ride in any message: the event still goes
+      // (usage and cost must be counted), without the content the judges would have read.
+      json = JSON.stringify({ ...event, content: undefined, decisions: { ...event.decisions, contentOmitted: "too_large_for_queue" } });
+      size = utf8Bytes(json) + 1;
+    }
+    // The open pack cannot take this event: send it now, and this request keeps it alive.
+    const full = this.bytes + size > room && this.pending.length > 0 ? this.flush() : null;
+    this.pending.push(json);
     this.bytes += size;
-    if (this.pending.length >= this.options.maxMessages) return this.flush();
-    if (this.timer) return null;
+    if (this.pending.length >= this.options.maxMessages) return both(full, this.flush());
+    if (this.timer) return full;
     this.timer = new Promise<void>((resolve) => setTimeout(resolve, this.options.lingerMs)).then(() => this.flush());
-    return this.timer;
+    return both(full, this.timer);
   }
 
   async flush(): Promise<void> {
@@ -55,30 +74,17 @@ export class EventBatcher {
     this.timer = null;
     if (batch.length === 0) return;
     try {
-      await this.sender().sendBatch([{ body: { pack: 1, events: batch }, contentType: "json" }]);
+      // The pack is assembled from the serialized events and sent as text: nothing is
+      // serialized twice. The consumer parses it (evaluator/process-event.ts parseMessage).
+      await this.sender().sendBatch([{ body: `${PACK_OPEN}${batch.join(",")}${PACK_CLOSE}`, contentType: "text" }]);
     } catch (err) {
       this.onError(err, batch.length);
     }
   }
 }
 
-/**
- * Serialized size, near enough for the pack byte cap without serializing whole events on the
- * request path: the scalar fields fit in a fixed allowance, attempts and stages are bounded per
- * entry by the schema, and only the free-form parts (decisions, content) are measured.
- */
-const SCALAR_FIELDS_BYTES = 2_048;
-const ATTEMPT_BYTES = 800; // model/tier/upstream names plus a reason of at most 500 chars
-const STAGE_BYTES = 64;
-function approximateSize(event: UsageEvent): number {
-  return (
-    SCALAR_FIELDS_BYTES +
-    event.requestedModel.length * 3 +
-    event.attempts.length * ATTEMPT_BYTES +
-    event.stages.length * STAGE_BYTES +
-    utf8Bytes(JSON.stringify(event.decisions)) +
-    (event.content ? utf8Bytes(JSON.stringify(event.content)) : 0)
-  );
+function both(a: Promise<void> | null, b: Promise<void>): Promise<void> {
+  return a ? Promise.all([a, b]).then(() => undefined) : b;
 }
 
 const ASCII = /^[\x00-\x7f]*$/;

@@ -10,7 +10,7 @@
  * 7% of the gateway's CPU under load (zod cannot JIT inside workerd). Publishing never fails
  * the request it describes.
  */
-import type { UsageEvent, UsageEventPack } from "../../../../shared/schemas/usage-event";
+import type { UsageEvent } from "../../../../shared/schemas/usage-event";
 import { EventBatcher } from "./event-batcher";
 
 function logLoss(err: unknown, lost: number): void {
@@ -24,7 +24,7 @@ const batchers = new WeakMap<Queue, EventBatcher>();
 function batcherFor(queue: Queue): EventBatcher {
   let batcher = batchers.get(queue);
   if (!batcher) {
-    batcher = new EventBatcher(() => queue as Queue<UsageEventPack>, undefined, logLoss);
+    batcher = new EventBatcher(() => queue as Queue<string>, undefined, logLoss);
     batchers.set(queue, batcher);
   }
   return batcher;
