@@ -10,6 +10,7 @@ const root = resolve(import.meta.dirname, "..");
 const SECTIONS: Array<[string, string]> = [
   ["reference-case", "End to end: the reference case (`npm run bench:reference`)"],
   ["overhead", "Gateway overhead (`npm run bench:overhead`)"],
+  ["hotpath", "Gateway hot path inside workerd (`npm run bench:hotpath`)"],
   ["auth", "Auth, rate limit and budget checks (`npm run bench:auth`)"],
   ["guardrails", "Guardrails (`npm run bench:guardrails`)"],
   ["cache", "Semantic cache (`npm run bench:cache`)"],

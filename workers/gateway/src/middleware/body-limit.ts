@@ -16,7 +16,10 @@ export const bodyLimit = () =>
       const bytes = await readBodyBytes(c.req.raw, bodyLimitBytes(c.env));
       // Hono stores promises in bodyCache at run time (request.js #cachedBody) though its type
       // says values; we put the bytes where its readers look.
-      (c.req.bodyCache as { arrayBuffer?: Promise<ArrayBuffer> }).arrayBuffer = Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer);
+      // The bytes usually own their whole buffer (one native read): hand it over without a copy.
+      const whole = bytes.byteOffset === 0 && bytes.byteLength === bytes.buffer.byteLength;
+      const buffer = (whole ? bytes.buffer : bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength)) as ArrayBuffer;
+      (c.req.bodyCache as { arrayBuffer?: Promise<ArrayBuffer> }).arrayBuffer = Promise.resolve(buffer);
     }
     await next();
   });
