@@ -92,7 +92,7 @@ async function load(t: Target, connections: number): Promise<Row> {
   return { target: t.name, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, cpuUsPerRequest };
 }
 
-/** Column-wise median of a cell's passes (errors are summed: any error in any pass shows). */
+/** Column-wise median of a cell's passes (errors are summed: an error in one pass still shows). */
 function medianRow(passes: Row[]): Row {
   const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const first = passes[0] as Row;

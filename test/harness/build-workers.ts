@@ -48,7 +48,7 @@ export function buildWorker(name: WorkerName): string {
 const builtThisProcess = new Set<WorkerName>();
 
 /**
- * The bundle to run. Under vitest, global-setup built it for this run; any other caller
+ * The bundle to run. Under vitest, global-setup built it for this run; every other caller
  * (benchmarks, scripts) builds it once per process so it never measures a stale bundle.
  */
 export function builtEntry(name: WorkerName): string {

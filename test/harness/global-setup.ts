@@ -1,4 +1,4 @@
-/** Bundles the Workers once per test run, before any integration test starts them. */
+/** Bundles the Workers once per test run, before the integration tests start them. */
 import { existsSync } from "node:fs";
 import { buildWorker, WORKERS, type WorkerName } from "./build-workers";
 

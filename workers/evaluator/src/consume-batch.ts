@@ -2,7 +2,7 @@
  * The queue consumer. A message carries a pack of events (or one bare event); each message is
  * acked or retried on its own (one bad message never holds back the others), with exponential
  * backoff: it is acked once every event in it is recorded (or dead-lettered), and retried
- * whole if any event failed (the others' writes are idempotent, and a judged event is never
+ * whole if one of its events failed (the others' writes are idempotent, and a judged event is never
  * judged again). Invalid events are dead-lettered one by one with a reason instead of being
  * retried forever; at most `concurrency` events run at once.
  * Ledger writes go to D1 in chunks of events (one transaction each: D1 round trips dominate
@@ -103,7 +103,7 @@ export async function consumeBatch(batch: MessageBatch<unknown>, deps: ConsumerD
       else invalid.push({ msg, body: e.body, reason: e.parsed.reason });
     }
   }
-  // Per message: retried if any of its events must be; acked otherwise, once all are handled.
+  // Per message: retried if one of its events must be; acked otherwise, once all are handled.
   const retry = new Set<Message<unknown>>();
   const settle = () => {
     for (const msg of batch.messages) {

@@ -1,7 +1,7 @@
 /**
  * One event, start to finish: validate -> ledger + rollup + trace in one D1 batch ->
  * (sampled) judge panel -> evaluation + judge ledger rows in a second batch. Every step is
- * idempotent, so the only safe answer to any failure is "retry the whole message" (and with
+ * idempotent, so the only safe answer to a failure is "retry the whole message" (and with
  * it the other events of its pack, which then change nothing).
  */
 import { z } from "zod";

@@ -106,7 +106,7 @@ describe("EventBatcher", () => {
     expect(batches).toEqual([["a"]]);
   });
 
-  it("sends an event too large for any message without its content, never drops it", async () => {
+  it("sends an event too large for a queue message without its content, never drops it", async () => {
     const bodies: string[] = [];
     const sender: BatchSender = {
       async sendBatch(msgs) {

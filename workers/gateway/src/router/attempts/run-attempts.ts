@@ -81,7 +81,7 @@ function attemptSignal(timeoutMs: number, outer: AbortSignal | undefined): Attem
   const abort = () => controller.abort();
   const timer = setTimeout(() => controller.abort(new UpstreamError("attempt timed out", { timeout: true })), timeoutMs);
   if (outer) {
-    // A listener, not AbortSignal.any: cheaper, and it dies with the request.
+    // A listener rather than a combined signal: cheaper, and it dies with the request.
     const onOuterAbort = () => controller.abort(outer.reason);
     outer.addEventListener("abort", onOuterAbort, { once: true });
     if (outer.aborted) onOuterAbort();
