@@ -2,9 +2,9 @@
  * The queue consumer. A message carries a pack of events (or one bare event); each message is
  * acked or retried on its own (one bad message never holds back the others), with exponential
  * backoff: it is acked once every event in it is recorded (or dead-lettered), and retried
- * whole if one of its events failed (the others' writes are idempotent, and a judged event is never
- * judged again). Invalid events are dead-lettered one by one with a reason instead of being
- * retried forever; at most `concurrency` events run at once.
+ * whole if one of its events failed (the others' writes are idempotent, and a judged event is
+ * never judged again). Invalid events are dead-lettered one by one with a reason instead of
+ * being retried forever; at most `concurrency` events run at once.
  * Ledger writes go to D1 in chunks of events (one transaction each: D1 round trips dominate
  * the cost); a failed chunk falls back to one transaction per event, so only the events
  * whose own write fails are retried. Nothing is acked before its ledger row is committed; a
@@ -105,8 +105,11 @@ export async function consumeBatch(batch: MessageBatch<unknown>, deps: ConsumerD
   }
   // Per message: retried if one of its events must be; acked otherwise, once all are handled.
   const retry = new Set<Message<unknown>>();
-  const settle = () => {
-    for (const msg of batch.messages) {
+  const settled = new Set<Message<unknown>>();
+  const settle = (messages: Iterable<Message<unknown>>) => {
+    for (const msg of messages) {
+      if (settled.has(msg)) continue;
+      settled.add(msg);
       if (retry.has(msg)) msg.retry({ delaySeconds: backoffSeconds(msg.attempts) });
       else msg.ack();
     }
@@ -118,10 +121,11 @@ export async function consumeBatch(batch: MessageBatch<unknown>, deps: ConsumerD
       summary.retried++;
     }
   });
-  if (items.length === 0) {
-    settle();
-    return summary;
-  }
+  // Messages with nothing valid in them are finished now: if a later step throws and the
+  // batch is redelivered, they are not dead-lettered a second time.
+  const withEvents = new Set(items.map((it) => it.msg));
+  settle(batch.messages.filter((m) => !withEvents.has(m)));
+  if (items.length === 0) return summary;
   // If prices cannot be read nothing is acked: the handler throws and the whole batch retries.
   await ensurePricesSeeded(deps.db);
   const book = await loadPriceBook(deps.db, items.map((it) => it.event.tenantId));
@@ -138,6 +142,6 @@ export async function consumeBatch(batch: MessageBatch<unknown>, deps: ConsumerD
       summary.retried++;
     }
   });
-  settle();
+  settle(batch.messages);
   return summary;
 }

@@ -52,8 +52,8 @@ export class EventBatcher {
     let json = JSON.stringify(event);
     let size = utf8Bytes(json) + 1;
     if (size > room && event.content) {
-      // A huge exchange (a very long prompt) cannot ride in a queue message: the event still goes
-      // (usage and cost must be counted), without the content the judges would have read.
+      // A huge exchange (a very long prompt) cannot ride in a queue message: the event still
+      // goes (usage and cost must be counted), without the content the judges would have read.
       json = JSON.stringify({ ...event, content: undefined, decisions: { ...event.decisions, contentOmitted: "too_large_for_queue" } });
       size = utf8Bytes(json) + 1;
     }
