@@ -69,23 +69,34 @@ export async function applyMigrations(db: D1Database): Promise<void> {
 }
 
 export async function startStack(options: StackOptions = {}): Promise<Stack> {
+  try {
+    return await startStackOnce(options);
+  } catch (err) {
+    // Miniflare's Node-side D1 proxy makes a blocking call per db.prepare(); under heavy load
+    // it has (rarely) lost a reply ("message?.id === id"), after which that proxy stays out of
+    // step. Startup makes hundreds of those calls, so it gets one retry on a fresh instance.
+    if (!(err instanceof Error && err.message.includes("message?.id === id"))) throw err;
+    return startStackOnce(options);
+  }
+}
+
+async function startStackOnce(options: StackOptions): Promise<Stack> {
   const sim = await startSimulator(options.simulator ?? {});
   const secrets = { CONTENT_ENCRYPTION_KEYS: generateKeySpec("test1"), CONTENT_ENCRYPTION_ACTIVE_KID: "test1" };
   const workers = [workerOptions("gateway", { SIMULATOR_URL: sim.url, ...secrets, ...(options.vars ?? {}) }, options.gatewayBuild)];
   if (options.evaluator) workers.push(workerOptions("evaluator", { SIMULATOR_URL: sim.url, ...judgesAt(sim.baseUrl), ...secrets, ...(options.evaluatorVars ?? {}) }));
   const mf = new Miniflare({ workers, host: "127.0.0.1", port: 0, ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}) });
-  const url = (await mf.ready).toString().replace(/\/$/, "");
-  const db = (await mf.getD1Database("DB", "llm-gateway")) as unknown as D1Database;
-  await applyMigrations(db);
-  return {
-    mf,
-    url,
-    sim,
-    db,
-    fetch: (path, init) => fetch(`${url}${path}`, init),
-    async close() {
-      await mf.dispose();
-      await sim.close();
-    },
+  const close = async () => {
+    await mf.dispose();
+    await sim.close();
   };
+  try {
+    const url = (await mf.ready).toString().replace(/\/$/, "");
+    const db = (await mf.getD1Database("DB", "llm-gateway")) as unknown as D1Database;
+    await applyMigrations(db);
+    return { mf, url, sim, db, fetch: (path, init) => fetch(`${url}${path}`, init), close };
+  } catch (err) {
+    await close().catch(() => undefined);
+    throw err;
+  }
 }
