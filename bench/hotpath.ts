@@ -17,7 +17,8 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { childPids } from "./lib/process-memory";
-import { machineDescription } from "./lib/machine";
+import { machineDescription, median } from "./lib/machine";
+import { makeCoreTenant } from "./lib/gateway-load";
 import { ROOT } from "../test/harness/build-workers";
 import { cpuSeconds } from "./lib/process-cpu";
 import { startStack } from "../test/harness/stack";
@@ -54,12 +55,7 @@ async function profiled(work: () => Promise<void>): Promise<void> {
 async function main(): Promise<void> {
   const stack = await startStack({ gatewayBuild: "gateway-hotpath", ...(PROFILE ? { inspectorPort: INSPECTOR_PORT } : {}) });
   const { key, tenantId } = await seedKey(stack, { name: "hotpath" });
-  if (MODE === "core") {
-    const admin = await seedKey(stack, { role: "admin", tenantId });
-    const off = { guardrails: { pii: { enabled: false }, injection: { enabled: false } }, cache: { enabled: false }, router: { enabled: false } };
-    const res = await stack.fetch(`/admin/v1/tenants/${tenantId}/settings`, { method: "PUT", headers: { authorization: `Bearer ${admin.key}`, "content-type": "application/json" }, body: JSON.stringify(off) });
-    if (!res.ok) throw new Error(`settings: ${res.status}`);
-  }
+  if (MODE === "core") await makeCoreTenant(stack, tenantId);
   const [pid] = childPids(process.pid, /workerd/);
   if (pid === undefined) throw new Error("no workerd process");
   const batch = async (target: string, n: number) => {
@@ -90,7 +86,6 @@ async function main(): Promise<void> {
       samples.get(t)?.push((((cpuSeconds(pid) ?? 0) - before) / REQUESTS) * 1e6);
     }
   }
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   console.log(`workerd CPU per request, in-isolate loop at concurrency 32 (mode ${MODE}; median of ${ROUNDS} x ${REQUESTS}):`);
   for (const [t, xs] of samples) console.log(`${median(xs).toFixed(1).padStart(8)} us  ${t}   [${xs.map((x) => x.toFixed(0)).join(" ")}]`);
   // Ratios within each round cancel the machine's slow drifts; their median is the steadier figure.
@@ -105,7 +100,6 @@ async function main(): Promise<void> {
 }
 
 function writeReport(samples: Map<string, number[]>, per: (a: string, b: string) => number, ratio: (a: string, b: string) => number): void {
-  const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const label: Record<string, string> = { bare: "bare pass-through", proxy: "minimal JSON proxy (bench:overhead's (g))", gateway: "gateway core (guardrails, cache, router off)" };
   const lines = [
     "# Gateway hot path, inside workerd",
@@ -120,7 +114,7 @@ function writeReport(samples: Map<string, number[]>, per: (a: string, b: string)
     "",
     `Gateway core − minimal JSON proxy: **${per("gateway", "proxy").toFixed(0)} µs** per request (median of per-round differences; ratio ${ratio("gateway", "proxy").toFixed(2)}). That is the gateway's own per-request work: authentication, role policy, limits and budgets, tenant settings, attempt bookkeeping and its timeout, accounting, Server-Timing and decision headers, and the usage event.`,
     "",
-    "What this harness found (each measured as an A/B variant in one run, HOTPATH_VARIANTS): a first-byte timeout left pending as `AbortSignal.timeout` kept every request's context alive for the whole timeout window, ~80 µs per request, so attempts use a timer cleared as soon as they settle; one queue message per usage event cost ~40 µs per request under the local Queue simulator, so events travel packed (one message per linger window, serialized once).",
+    "What this harness was used to find (A/B runs with HOTPATH_VARIANTS and temporary variants in the code, so their numbers are in the commit messages, not produced by the command above): a first-byte timeout left pending as `AbortSignal.timeout` kept every request's context alive for the whole timeout window, so upstream calls run under a deadline timer cleared as soon as they settle (upstreams/deadline.ts); one queue message per usage event was the largest remaining cost, so events travel packed (telemetry/event-batcher.ts).",
     "",
   ];
   mkdirSync(join(ROOT, "docs/benchmarks"), { recursive: true });

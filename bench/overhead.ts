@@ -20,7 +20,9 @@ import { Miniflare } from "miniflare";
 import { startStack } from "../test/harness/stack";
 import { seedKey } from "../test/harness/seed";
 import { bundleSizes, ROOT } from "../test/harness/build-workers";
-import { machineDescription, percentile } from "./lib/machine";
+import { CHAT_BODY } from "./lib/chat-body";
+import { makeCoreTenant, PASS_THROUGH_WORKER } from "./lib/gateway-load";
+import { machineDescription, median, percentile } from "./lib/machine";
 import { childPids, peakRssMb } from "./lib/process-memory";
 import { totalCpuSeconds } from "./lib/process-cpu";
 
@@ -32,7 +34,7 @@ const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,32").split(",").map(Number);
 // Iterating on one target: BENCH_ONLY="\\(b\\)|\\(f\\)" measures just those (no report file written).
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
-const body = JSON.stringify({ model: "small-sim", messages: [{ role: "user", content: "Give me a one-line status update." }], max_tokens: 16 });
+const body = CHAT_BODY;
 
 interface Target {
   name: string;
@@ -94,17 +96,16 @@ async function load(t: Target, connections: number): Promise<Row> {
 
 /** Column-wise median of a cell's passes (errors are summed: an error in one pass still shows). */
 function medianRow(passes: Row[]): Row {
-  const med = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? NaN;
   const first = passes[0] as Row;
   const cpu = passes.map((p) => p.cpuUsPerRequest).filter((v): v is number => v !== null);
   return {
     target: first.target,
     connections: first.connections,
-    rps: med(passes.map((p) => p.rps)),
-    p50: med(passes.map((p) => p.p50)),
-    p99: med(passes.map((p) => p.p99)),
+    rps: median(passes.map((p) => p.rps)),
+    p50: median(passes.map((p) => p.p50)),
+    p99: median(passes.map((p) => p.p99)),
     errors: passes.reduce((n, p) => n + p.errors, 0),
-    cpuUsPerRequest: cpu.length ? med(cpu) : null,
+    cpuUsPerRequest: cpu.length ? median(cpu) : null,
   };
 }
 
@@ -133,11 +134,6 @@ function cpuPerRequest(before: number | null, after: number | null, requests: nu
   return before === null || after === null || requests === 0 ? null : ((after - before) / requests) * 1e6;
 }
 
-const PASS_THROUGH = `export default { async fetch(req, env) {
-  const url = new URL(req.url);
-  return fetch(env.UPSTREAM + url.pathname, { method: req.method, headers: req.headers, body: req.body });
-} }`;
-
 /** Target (g): bench/fixtures/json-proxy-worker.ts bundled to one ES module. */
 function jsonProxyScript(): string {
   const out = buildSync({ entryPoints: [join(ROOT, "bench/fixtures/json-proxy-worker.ts")], bundle: true, format: "esm", platform: "neutral", mainFields: ["module", "main"], write: false, minify: false });
@@ -160,10 +156,8 @@ async function main(): Promise<void> {
   const { key } = await seedKey(stack, { name: "bench" });
   // A second tenant with guardrails, cache and router switched off: the core gateway alone.
   const core = await seedKey(stack, { name: "bench-core" });
-  const coreAdmin = await seedKey(stack, { role: "admin", tenantId: core.tenantId });
-  const off = { guardrails: { pii: { enabled: false }, injection: { enabled: false } }, cache: { enabled: false }, router: { enabled: false } };
-  await stack.fetch(`/admin/v1/tenants/${core.tenantId}/settings`, { method: "PUT", headers: { authorization: `Bearer ${coreAdmin.key}`, "content-type": "application/json" }, body: JSON.stringify(off) });
-  const bare = new Miniflare({ modules: true, script: PASS_THROUGH, bindings: { UPSTREAM: stack.sim.url }, port: 0, host: "127.0.0.1", compatibilityDate: "2026-04-01" });
+  await makeCoreTenant(stack, core.tenantId);
+  const bare = new Miniflare({ modules: true, script: PASS_THROUGH_WORKER, bindings: { UPSTREAM: stack.sim.url }, port: 0, host: "127.0.0.1", compatibilityDate: "2026-04-01" });
   const bareUrl = (await bare.ready).toString().replace(/\/$/, "");
   const proxy = new Miniflare({ modules: true, script: jsonProxyScript(), bindings: { UPSTREAM: stack.sim.url }, port: 0, host: "127.0.0.1", compatibilityDate: "2026-04-01" });
   const proxyUrl = (await proxy.ready).toString().replace(/\/$/, "");

@@ -12,6 +12,8 @@ import autocannon from "autocannon";
 import { Miniflare } from "miniflare";
 import { startStack } from "../test/harness/stack";
 import { seedKey } from "../test/harness/seed";
+import { CHAT_BODY } from "./lib/chat-body";
+import { makeCoreTenant, PASS_THROUGH_WORKER } from "./lib/gateway-load";
 import { connect, summarise, type Profile, type ProfileNode } from "./lib/inspector-profile";
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 6);
@@ -19,10 +21,6 @@ const MODE = process.env.PROFILE_MODE ?? "core";
 const SAMPLE_US = 200;
 const INSPECTOR_PORT = 9300 + Math.floor(Math.random() * 200);
 
-const PASS_THROUGH = `export default { async fetch(req, env) {
-  const url = new URL(req.url);
-  return fetch(env.UPSTREAM + url.pathname, { method: req.method, headers: req.headers, body: req.body });
-} }`;
 
 async function main(): Promise<void> {
   const stack = await startStack({ inspectorPort: INSPECTOR_PORT });
@@ -30,17 +28,13 @@ async function main(): Promise<void> {
   // much of each request the runtime's own isolates (Miniflare's entry, outbound wrappers) take.
   const bare =
     MODE === "bare"
-      ? new Miniflare({ modules: true, script: PASS_THROUGH, name: "bare", bindings: { UPSTREAM: stack.sim.url }, port: 0, host: "127.0.0.1", compatibilityDate: "2026-04-01", inspectorPort: INSPECTOR_PORT + 1 })
+      ? new Miniflare({ modules: true, script: PASS_THROUGH_WORKER, name: "bare", bindings: { UPSTREAM: stack.sim.url }, port: 0, host: "127.0.0.1", compatibilityDate: "2026-04-01", inspectorPort: INSPECTOR_PORT + 1 })
       : null;
   const bareUrl = bare ? (await bare.ready).toString().replace(/\/$/, "") : null;
   const inspector = bare ? INSPECTOR_PORT + 1 : INSPECTOR_PORT;
   const { key, tenantId } = await seedKey(stack, { name: "profile" });
-  if (MODE === "core") {
-    const admin = await seedKey(stack, { role: "admin", tenantId });
-    const off = { guardrails: { pii: { enabled: false }, injection: { enabled: false } }, cache: { enabled: false }, router: { enabled: false } };
-    await stack.fetch(`/admin/v1/tenants/${tenantId}/settings`, { method: "PUT", headers: { authorization: `Bearer ${admin.key}`, "content-type": "application/json" }, body: JSON.stringify(off) });
-  }
-  const body = JSON.stringify({ model: "small-sim", messages: [{ role: "user", content: "Give me a one-line status update." }], max_tokens: 16 });
+  if (MODE === "core") await makeCoreTenant(stack, tenantId);
+  const body = CHAT_BODY;
   const run = (duration: number) =>
     autocannon({ url: `${bareUrl ?? stack.url}/v1/chat/completions`, method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${key}`, "cache-control": "no-cache, no-store" }, body, connections: 32, duration });
   await run(2);

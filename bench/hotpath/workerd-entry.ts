@@ -9,6 +9,7 @@
  */
 import gateway from "../../workers/gateway/src/index";
 import jsonProxy from "../fixtures/json-proxy-worker";
+import { CHAT_BODY } from "../lib/chat-body";
 export { CircuitBreaker, LocalVectorIndex, RateLimiter } from "../../workers/gateway/src/index";
 
 const UPSTREAM_ANSWER = JSON.stringify({
@@ -19,7 +20,6 @@ const UPSTREAM_ANSWER = JSON.stringify({
   choices: [{ index: 0, message: { role: "assistant", content: "All systems nominal; nothing to report today." }, finish_reason: "stop" }],
   usage: { prompt_tokens: 14, completion_tokens: 10, total_tokens: 24 },
 });
-const REQUEST_BODY = JSON.stringify({ model: "small-sim", messages: [{ role: "user", content: "Give me a one-line status update." }], max_tokens: 16 });
 const CONCURRENCY = 32;
 const TARGET_PREFIX = "/__as/";
 
@@ -32,7 +32,7 @@ async function instantUpstream(input: RequestInfo | URL, init?: RequestInit): Pr
 
 async function drive(env: HotpathEnv, target: string, authorization: string, n: number): Promise<{ failed: number; example: string | null }> {
   // Content-Length as a real client sends it (the body reader takes its one-read path then).
-  const length = String(new TextEncoder().encode(REQUEST_BODY).byteLength);
+  const length = String(new TextEncoder().encode(CHAT_BODY).byteLength);
   const headers = { authorization, "content-type": "application/json", "content-length": length };
   let started = 0;
   let failed = 0;
@@ -40,7 +40,7 @@ async function drive(env: HotpathEnv, target: string, authorization: string, n: 
   const lane = async () => {
     while (started < n) {
       started++;
-      const res = await env.SELF.fetch(`http://gateway${TARGET_PREFIX}${target}/v1/chat/completions`, { method: "POST", headers, body: REQUEST_BODY });
+      const res = await env.SELF.fetch(`http://gateway${TARGET_PREFIX}${target}/v1/chat/completions`, { method: "POST", headers, body: CHAT_BODY });
       const text = await res.text();
       if (res.status !== 200) {
         failed++;

@@ -7,6 +7,15 @@
 import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+
+/** The parts of the vLLM container spec the Deployment test reads. */
+interface VllmContainer {
+  command: string[];
+  args: string[];
+  resources: { limits: Record<string, string> };
+  readinessProbe: { httpGet: { path: string } };
+  env: { name: string; valueFrom?: { secretKeyRef?: { name: string; key: string } } }[];
+}
 import {
   applyTerraformOutputs,
   PLACEHOLDER_PATTERN,
@@ -330,15 +339,15 @@ describe("gpu-backends/k8s/", () => {
 
     it("the vLLM Deployment requests a GPU, probes /health and takes its key from a Secret", () => {
       const [deploy] = docsOf(join(K8S_ROOT, "base/deployment.yaml")) as {
-        spec: { template: { spec: { containers: Record<string, any>[]; tolerations: { key: string }[] } } };
+        spec: { template: { spec: { containers: VllmContainer[]; tolerations: { key: string }[] } } };
       }[];
       const c = deploy!.spec.template.spec.containers[0]!;
       expect(c.command).toEqual(["vllm", "serve"]);
       expect(c.args.slice(0, 5)).toEqual(["meta-llama/Llama-3.1-8B-Instruct", "--port", "8000", "--api-key", "$(VLLM_API_KEY)"]);
       expect(c.resources.limits["nvidia.com/gpu"]).toBe("1");
       expect(c.readinessProbe.httpGet.path).toBe("/health");
-      const key = c.env.find((e: { name: string }) => e.name === "VLLM_API_KEY");
-      expect(key.valueFrom.secretKeyRef).toMatchObject({ name: "vllm-api-key", key: "VLLM_API_KEY" });
+      const key = c.env.find((e) => e.name === "VLLM_API_KEY");
+      expect(key?.valueFrom?.secretKeyRef).toMatchObject({ name: "vllm-api-key", key: "VLLM_API_KEY" });
       expect(deploy!.spec.template.spec.tolerations.map((t) => t.key)).toContain("nvidia.com/gpu");
     });
 

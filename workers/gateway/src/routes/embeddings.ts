@@ -11,6 +11,7 @@ import type { ModelEntry } from "../config/model-registry";
 import { registryFor } from "../config/registry-loader";
 import { readJsonBody } from "../http/read-json-body";
 import { publishEvent } from "../telemetry/publish-event";
+import { deadline } from "../upstreams/deadline";
 import { upstreamFor } from "../upstreams/registry";
 import { UpstreamError } from "../upstreams/upstream";
 
@@ -45,9 +46,7 @@ async function embed(env: Bindings, model: ModelEntry, body: EmbeddingsRequest):
   const adapter = upstreamFor(model.upstream);
   if (!adapter.embed) throw new GatewayError("model_not_found", `"${model.id}" does not serve embeddings.`, { param: "model" });
   const credential = model.credential ? (env as unknown as Record<string, unknown>)[model.credential] : undefined;
-  // A cleared timer, not AbortSignal.timeout: a pending one keeps the request's context alive.
-  const timeout = new AbortController();
-  const timer = setTimeout(() => timeout.abort(), model.timeouts.firstByteMs);
+  const timeout = deadline(model.timeouts.firstByteMs, () => new UpstreamError("embeddings call timed out", { timeout: true }));
   try {
     return await adapter.embed({ ...body, model: model.upstreamModel }, {
       config: model.upstream,
@@ -61,6 +60,6 @@ async function embed(env: Bindings, model: ModelEntry, body: EmbeddingsRequest):
     if (err instanceof UpstreamError) throw new GatewayError(err.timeout ? "upstream_timeout" : "upstream_error", "The embeddings upstream failed.", { cause: err });
     throw err;
   } finally {
-    clearTimeout(timer);
+    timeout.clear();
   }
 }

@@ -3,8 +3,8 @@
  * out as ONE queue message (a UsageEventPack, see shared/schemas/usage-event.ts) rather than
  * one message per request. Queues bill per message (and per 64 KB of it), and each message
  * costs the producer serialization and bookkeeping, so packing is cheaper on both counts
- * (`npm run bench:hotpath` measured the per-message path at ~40 us of workerd CPU per
- * request under the local simulator). Each event is serialized once, on arrival: that gives
+ * (a bench:hotpath A/B run measured the per-message path at ~40 us of workerd CPU per
+ * request under the local Queue simulator). Each event is serialized once, on arrival: that gives
  * its exact UTF-8 size for the 128 KB message cap, and the pack is sent as that text. The
  * first event of a pack starts the linger timer whose promise is handed to that request's
  * waitUntil, so the isolate stays alive until the pack is out; a full pack (by count or bytes)

@@ -28,7 +28,7 @@ export const RULES: readonly Rule[] = [
   // Weak alone: benign role-play ("be my interviewer and stay in character") says it too; in
   // jailbreaks it always comes with stronger signals (no_restrictions, never_refuse, dan).
   { id: "stay_in_character", weight: 0.2, re: /\b(?:stay in character|break(?:ing)? character|remain in character|never break)\b/ },
-  { id: "amoral", weight: 0.3, re: /\b(?:amoral|unethical|unfiltered|uncensored|immoral|illegal|unrestricted|no morals|without (?:any )?(?:warnings?|disclaimers?))\b/ },
+  { id: "amoral", weight: 0.3, re: /\b(?:amoral|unethical|unfiltered|uncensored|immoral|illegal|unrestricted|no morals|without (?:an[y] )?(?:warnings?|disclaimers?))\b/ },
   { id: "persona_switch", weight: 0.2, re: /\b(?:you are|you're|you will be|act as|pretend (?:to be|you are)|roleplay as|role-play as|from now on,? you)\b[^.\n]{0,60}\b(?:ai|model|chatbot|assistant|bot|gpt|llm)\b/ },
   // Same: "from now on, answer in Spanish" is a normal chat setting.
   { id: "from_now_on", weight: 0.1, re: /\bfrom now on\b/ },

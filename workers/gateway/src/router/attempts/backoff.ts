@@ -17,16 +17,4 @@ export function backoffDelay(retry: number, retryAfterMs: number | undefined, op
   return Math.floor((options.random ?? Math.random)() * ceiling);
 }
 
-export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
-  new Promise((resolve, reject) => {
-    if (ms <= 0) return resolve();
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      "abort",
-      () => {
-        clearTimeout(timer);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
+export const sleep = (ms: number): Promise<void> => new Promise((resolve) => (ms <= 0 ? resolve() : setTimeout(resolve, ms)));

@@ -13,17 +13,12 @@ import { UpstreamError, type ChatResult, type UpstreamBindings } from "../../ups
 import type { Attempt } from "./build-attempts";
 import { backoffDelay, sleep, type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
 import type { BreakerClient } from "./circuit-breaker";
+import { deadline } from "../../upstreams/deadline";
 
 export interface RunContext {
   bindings: UpstreamBindings & Record<string, unknown>;
   breaker: BreakerClient;
   fetch: typeof fetch;
-  /**
-   * Aborts every attempt when it fires (e.g. a caller's deadline). The Worker passes none: when
-   * a client disconnects, workerd cancels the handler and its subrequests itself, and a
-   * committed stream's cancel() aborts its attempt (chat/stream-response.ts).
-   */
-  signal?: AbortSignal;
   backoff?: BackoffOptions;
   /** Receives every attempt's record as it happens (kept even when all attempts fail). */
   records?: AttemptRecord[];
@@ -62,33 +57,6 @@ export function runChatStream(request: ChatCompletionRequest, attempts: Attempt[
   });
 }
 
-interface AttemptSignal {
-  signal: AbortSignal;
-  abort: () => void;
-  /** The attempt ended (answered or failed): its first-byte cap no longer applies. */
-  settle: () => void;
-}
-
-/**
- * The signal one attempt's upstream call runs under: its first-byte cap, and the caller's own
- * signal when there is one. The cap is a timer that is cleared as soon as the attempt settles,
- * never `AbortSignal.timeout`: a timer left pending holds its request's context alive until it
- * fires (seconds after the answer went out), which `npm run bench:hotpath` measured at ~80 us
- * of workerd CPU per request under load.
- */
-function attemptSignal(timeoutMs: number, outer: AbortSignal | undefined): AttemptSignal {
-  const controller = new AbortController();
-  const abort = () => controller.abort();
-  const timer = setTimeout(() => controller.abort(new UpstreamError("attempt timed out", { timeout: true })), timeoutMs);
-  if (outer) {
-    // A listener rather than a combined signal: cheaper, and it dies with the request.
-    const onOuterAbort = () => controller.abort(outer.reason);
-    outer.addEventListener("abort", onOuterAbort, { once: true });
-    if (outer.aborted) onOuterAbort();
-  }
-  return { signal: controller.signal, abort, settle: () => clearTimeout(timer) };
-}
-
 async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, call: Call<T>): Promise<Answered<T>> {
   const records: AttemptRecord[] = ctx.records ?? [];
   let lastError: unknown;
@@ -102,16 +70,18 @@ async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, call: Call<T
     for (let retry = 0; retry <= attempt.model.maxRetries; retry++) {
       calls++;
       const started = Date.now();
-      const guard = attemptSignal(attempt.model.timeouts.firstByteMs, ctx.signal);
+      // No client-disconnect signal is needed: when a client goes away workerd cancels the
+      // handler and its subrequests, and a committed stream's cancel() aborts its attempt
+      // (chat/stream-response.ts).
+      const guard = deadline(attempt.model.timeouts.firstByteMs, () => new UpstreamError("attempt timed out", { timeout: true }));
       try {
-        const value = await call(attempt, guard.signal, guard.abort);
-        guard.settle();
+        const value = await call(attempt, guard.signal, () => guard.abort());
+        guard.clear();
         records.push(record(attempt, calls, "ok", Date.now() - started));
         await ctx.breaker.report(key, true);
         return { value, attempt, attemptNumber: calls, records };
       } catch (err) {
-        guard.settle();
-        if (ctx.signal?.aborted) throw new GatewayError("invalid_request", "client closed the request", { cause: err });
+        guard.clear();
         const failure = classify(err, guard.signal);
         lastError = failure;
         records.push(record(attempt, calls, failure.timeout ? "timeout" : "error", Date.now() - started, failure));
@@ -119,7 +89,7 @@ async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, call: Call<T
         if (!failure.retryable || retry === attempt.model.maxRetries) break;
         const delay = backoffDelay(retry, failure.retryAfterMs, ctx.backoff ?? DEFAULT_BACKOFF);
         if (delay === null) break;
-        await sleep(delay, ctx.signal);
+        await sleep(delay);
       }
     }
   }

@@ -1,0 +1,17 @@
+/** What the gateway load benchmarks (overhead, profile, hotpath) share. */
+import type { Stack } from "../../test/harness/stack";
+import { seedKey } from "../../test/harness/seed";
+
+/** The bare pass-through Worker: the runtime's floor (bench:overhead target (b)). */
+export const PASS_THROUGH_WORKER = `export default { async fetch(req, env) {
+  const url = new URL(req.url);
+  return fetch(env.UPSTREAM + url.pathname, { method: req.method, headers: req.headers, body: req.body });
+} }`;
+
+/** Switches guardrails, cache and router off for a tenant: what remains is the gateway core. */
+export async function makeCoreTenant(stack: Stack, tenantId: string): Promise<void> {
+  const admin = await seedKey(stack, { role: "admin", tenantId });
+  const off = { guardrails: { pii: { enabled: false }, injection: { enabled: false } }, cache: { enabled: false }, router: { enabled: false } };
+  const res = await stack.fetch(`/admin/v1/tenants/${tenantId}/settings`, { method: "PUT", headers: { authorization: `Bearer ${admin.key}`, "content-type": "application/json" }, body: JSON.stringify(off) });
+  if (!res.ok) throw new Error(`core tenant settings: ${res.status} ${await res.text()}`);
+}
