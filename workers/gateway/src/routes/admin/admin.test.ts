@@ -94,8 +94,11 @@ describe("admin API", () => {
     await f.call("POST", `/admin/v1/keys/${k.json.id}/rotate`, f.op.key);
     await f.call("PUT", "/admin/v1/tenants/ten_acme/limits", f.op.key, {});
     await f.call("PUT", "/admin/v1/tenants/ten_acme/budget", f.op.key, { budgets: [] });
-    const rotatedId = (await f.call("GET", "/admin/v1/tenants/ten_acme/keys", f.op.key)).json.data as { id: string }[];
-    await f.call("DELETE", `/admin/v1/keys/${rotatedId[1]!.id}`, f.op.key);
+    // Both keys can share a created_at millisecond, so pick the new one by its lineage, not by list order.
+    const listed = (await f.call("GET", "/admin/v1/tenants/ten_acme/keys", f.op.key)).json.data as { id: string; rotated_from: string | null }[];
+    const rotated = listed.find((key) => key.rotated_from === k.json.id);
+    expect(rotated).toBeDefined();
+    await f.call("DELETE", `/admin/v1/keys/${rotated!.id}`, f.op.key);
     expect(t.status).toBe(201);
     const rows = (await f.db.prepare("SELECT action, actor FROM audit_log WHERE tenant_id = 'ten_acme' ORDER BY seq").all()).results;
     expect(rows).toEqual(
