@@ -33,7 +33,9 @@ async function instantUpstream(input: RequestInfo | URL, init?: RequestInit): Pr
 async function drive(env: HotpathEnv, target: string, authorization: string, n: number): Promise<{ failed: number; example: string | null }> {
   // Content-Length as a real client sends it (the body reader takes its one-read path then).
   const length = String(new TextEncoder().encode(CHAT_BODY).byteLength);
-  const headers = { authorization, "content-type": "application/json", "content-length": length };
+  // no-cache, no-store as bench:overhead's (c) sends: in full mode every request runs the whole
+  // pipeline and reaches the upstream (core mode has the cache off anyway).
+  const headers = { authorization, "content-type": "application/json", "content-length": length, "cache-control": "no-cache, no-store" };
   let started = 0;
   let failed = 0;
   let example: string | null = null;

@@ -54,9 +54,10 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     const limits = { models: ex.auth.models, tiers: ex.auth.tiers, accepts: modelAccepts(ex.request) };
     const run: RunContext = {
       bindings: c.env as unknown as RunContext["bindings"],
-      breaker: createBreakerClient(c.env.CIRCUIT_BREAKER, (p) => c.executionCtx.waitUntil(p)),
+      breaker: createBreakerClient(c.env.CIRCUIT_BREAKER, background(c)),
       fetch: (input, init) => fetch(input, init),
       records: ex.attempts,
+      background: background(c),
     };
 
     if (route.cascadeDraftTier && c.req.header("x-cascade") !== "off") {

@@ -24,7 +24,7 @@ export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async 
     throw new GatewayError("model_not_found", `"${body.model.slice(0, 80)}" is not an embeddings model here.`, { param: "model" });
   }
   if (!mayUse(auth, model)) throw new GatewayError("forbidden", `This API key may not use "${model.id}".`, { param: "model" });
-  const result = await c.get("timing").measure("upstream", () => embed(c.env, model, body));
+  const result = await c.get("timing").measure("upstream", () => embed(c.env, model, body, (p) => c.executionCtx.waitUntil(p)));
   const usage: TokenUsage = { ...EMPTY_USAGE, input: { total: result.usage.prompt_tokens, cached: 0 }, source: "upstream" };
   const now = Date.now();
   publishEvent(
@@ -42,11 +42,11 @@ export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async 
 });
 
 /** One call, no fallback: embeddings from different models are not interchangeable. */
-async function embed(env: Bindings, model: ModelEntry, body: EmbeddingsRequest): Promise<EmbeddingsResponse> {
+async function embed(env: Bindings, model: ModelEntry, body: EmbeddingsRequest, background: (work: Promise<unknown>) => void): Promise<EmbeddingsResponse> {
   const adapter = upstreamFor(model.upstream);
   if (!adapter.embed) throw new GatewayError("model_not_found", `"${model.id}" does not serve embeddings.`, { param: "model" });
   const credential = model.credential ? (env as unknown as Record<string, unknown>)[model.credential] : undefined;
-  const timeout = deadline(model.timeouts.firstByteMs, () => new UpstreamError("embeddings call timed out", { timeout: true }));
+  const timeout = deadline(model.timeouts.firstByteMs, () => new UpstreamError("embeddings call timed out", { timeout: true }), background);
   try {
     return await adapter.embed({ ...body, model: model.upstreamModel }, {
       config: model.upstream,

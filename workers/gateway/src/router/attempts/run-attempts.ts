@@ -22,6 +22,8 @@ export interface RunContext {
   backoff?: BackoffOptions;
   /** Receives every attempt's record as it happens (kept even when all attempts fail). */
   records?: AttemptRecord[];
+  /** The request's waitUntil: attempt deadlines then ride the isolate's shared clock (upstreams/deadline.ts). */
+  background?: (work: Promise<unknown>) => void;
 }
 
 export interface Answered<T> {
@@ -73,7 +75,7 @@ async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, call: Call<T
       // No client-disconnect signal is needed: when a client goes away workerd cancels the
       // handler and its subrequests, and a committed stream's cancel() aborts its attempt
       // (chat/stream-response.ts).
-      const guard = deadline(attempt.model.timeouts.firstByteMs, () => new UpstreamError("attempt timed out", { timeout: true }));
+      const guard = deadline(attempt.model.timeouts.firstByteMs, () => new UpstreamError("attempt timed out", { timeout: true }), ctx.background);
       try {
         const value = await call(attempt, guard.signal, () => guard.abort());
         guard.clear();
