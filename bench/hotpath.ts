@@ -114,7 +114,7 @@ function writeReport(samples: Map<string, number[]>, per: (a: string, b: string)
     "",
     `Gateway core − minimal JSON proxy: **${per("gateway", "proxy").toFixed(0)} µs** per request (median of per-round differences; ratio ${ratio("gateway", "proxy").toFixed(2)}). That is the gateway's own per-request work: authentication, role policy, limits and budgets, tenant settings, attempt bookkeeping and its timeout, accounting, Server-Timing and decision headers, and the usage event.`,
     "",
-    "What this harness was used to find (A/B runs with HOTPATH_VARIANTS and temporary variants in the code, so their numbers are in the commit messages, not produced by the command above): a first-byte timeout left pending as `AbortSignal.timeout` kept every request's context alive for the whole timeout window, so upstream calls run under a deadline timer cleared as soon as they settle (upstreams/deadline.ts); one queue message per usage event was the largest remaining cost, so events travel packed (telemetry/event-batcher.ts).",
+    "What this harness was used to find (A/B runs with HOTPATH_VARIANTS and temporary variants in the code, so their numbers are in the commit messages, not produced by the command above): a first-byte timeout left pending as `AbortSignal.timeout` kept every request's context alive for the whole timeout window, so upstream calls run under a deadline cleared as soon as they settle; even a timer armed and cleared per attempt was measurable, so deadlines ride one shared clock per isolate (upstreams/deadline-clock.ts); one queue message per usage event was the largest remaining cost, so events travel packed (telemetry/event-batcher.ts).",
     "",
   ];
   mkdirSync(join(ROOT, "docs/benchmarks"), { recursive: true });
