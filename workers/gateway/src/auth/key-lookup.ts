@@ -12,6 +12,7 @@
  */
 import type { AuthContext } from "../app-env";
 import { hashApiKey, parseApiKey, timingSafeEqual } from "./keys";
+import { TtlCache } from "../../../../shared/ttl-cache";
 import { findKeyByPrefix, type KeyLookupRow } from "./repository";
 
 export const KEY_CACHE_TTL_MS = 4_000;
@@ -32,40 +33,25 @@ export interface ResolvedKey {
 export type LookupFailure = "malformed" | "unknown" | "mismatch" | "expired" | "revoked";
 export type LookupResult = { ok: true; key: ResolvedKey } | { ok: false; reason: LookupFailure; tenantId: string | null };
 
-interface Entry {
-  at: number;
-  row: Promise<KeyLookupRow | null>;
-}
-
+/** Key rows by prefix, negative results included (see the file comment). */
 export class KeyCache {
-  private readonly entries = new Map<string, Entry>();
-  constructor(private readonly ttlMs = KEY_CACHE_TTL_MS) {}
+  private readonly rows: TtlCache<KeyLookupRow | null>;
+  constructor(ttlMs = KEY_CACHE_TTL_MS) {
+    this.rows = new TtlCache({ ttlMs, maxEntries: MAX_ENTRIES });
+  }
 
   /** Single-flight: concurrent misses for one prefix share one D1 read. */
   get(db: D1Database, prefix: string, now: number): Promise<KeyLookupRow | null> {
-    const hit = this.entries.get(prefix);
-    if (hit && now - hit.at < this.ttlMs && now >= hit.at) return hit.row;
-    if (this.entries.size >= MAX_ENTRIES) this.evictOldest();
-    const row = findKeyByPrefix(db, prefix);
-    const entry: Entry = { at: now, row };
-    this.entries.set(prefix, entry);
-    // A failed read must not be cached; the next request retries D1.
-    row.catch(() => this.entries.get(prefix) === entry && this.entries.delete(prefix));
-    return row;
+    return this.rows.get(prefix, now, () => findKeyByPrefix(db, prefix));
   }
 
   /** Same-isolate immediate effect for admin revoke/rotate (other isolates wait for the TTL). */
   invalidate(prefix: string): void {
-    this.entries.delete(prefix);
+    this.rows.delete(prefix);
   }
 
   clear(): void {
-    this.entries.clear();
-  }
-
-  private evictOldest(): void {
-    const first = this.entries.keys().next();
-    if (!first.done) this.entries.delete(first.value);
+    this.rows.clear();
   }
 }
 

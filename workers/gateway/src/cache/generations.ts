@@ -4,6 +4,8 @@
  * has no delete-by-prefix and Vectorize no delete-by-filter); old entries then expire by TTL.
  * KV is eventually consistent: other locations may serve old entries for up to ~60 s.
  */
+import { TtlCache } from "../../../../shared/ttl-cache";
+
 const PREFIX = "cache-gen:v1:";
 
 function keysFor(tenantId: string, feature: string | null): [string, string] {
@@ -17,16 +19,15 @@ function keysFor(tenantId: string, feature: string | null): [string, string] {
  * in the isolate that purged.
  */
 export const GENERATION_TTL_MS = 5_000;
-const memo = new Map<string, { at: number; value: string }>();
+// Keyed by tenant and feature (any X-Feature a caller sends): bounded.
+const memo = new TtlCache<string>({ ttlMs: GENERATION_TTL_MS, maxEntries: 10_000 });
 
 export async function readGeneration(kv: KVNamespace, tenantId: string, feature: string | null, now = Date.now()): Promise<string> {
   const [tk, fk] = keysFor(tenantId, feature);
-  const hit = memo.get(fk);
-  if (hit && now - hit.at < GENERATION_TTL_MS) return hit.value;
-  const [t, f] = await Promise.all([kv.get(tk), kv.get(fk)]);
-  const value = `${t ?? "0"}.${f ?? "0"}`;
-  memo.set(fk, { at: now, value });
-  return value;
+  return memo.get(fk, now, async () => {
+    const [t, f] = await Promise.all([kv.get(tk), kv.get(fk)]);
+    return `${t ?? "0"}.${f ?? "0"}`;
+  });
 }
 
 /** Without a feature the tenant generation moves, invalidating all of the tenant's features. */
@@ -36,5 +37,5 @@ export async function bumpGeneration(kv: KVNamespace, tenantId: string, feature:
   const value = `${now.toString(36)}${Math.floor(Math.random() * 1296).toString(36)}`;
   await kv.put(feature === null ? tk : fk, value);
   // Forget what this isolate remembered for the tenant (all features when the tenant moved).
-  for (const key of memo.keys()) if (key === fk || (feature === null && key.startsWith(`${tk}:`))) memo.delete(key);
+  memo.deleteWhere((key) => key === fk || (feature === null && key.startsWith(`${tk}:`)));
 }

@@ -6,6 +6,7 @@
  * and saves two D1 reads per request.
  */
 import type { AuthContext } from "../app-env";
+import { TtlCache } from "../../../../shared/ttl-cache";
 import { listBudgets, spendSince, type BudgetRow } from "./budget-repository";
 import type { BudgetPolicy, BudgetScope } from "./budget-types";
 
@@ -36,28 +37,24 @@ export const monthLabel = (now: number): string => new Date(now).toISOString().s
 
 const nameOf = (b: BudgetRow): string => (b.scope === "tenant" ? "tenant" : `${b.scope}:${b.scope_id}`);
 
-export class BudgetCache {
-  private readonly budgets = new Map<string, { at: number; value: Promise<BudgetRow[]> }>();
-  private readonly spend = new Map<string, { at: number; value: Promise<number> }>();
-  constructor(private readonly ttlMs = BUDGET_CACHE_MS) {}
+/** At most this many tenants' budgets and budget scopes' spend are remembered per isolate. */
+const MAX_CACHED = 10_000;
 
-  private cached<T>(map: Map<string, { at: number; value: Promise<T> }>, key: string, now: number, load: () => Promise<T>): Promise<T> {
-    const hit = map.get(key);
-    if (hit && now - hit.at < this.ttlMs && now >= hit.at) return hit.value;
-    if (map.size > 10_000) map.clear();
-    const value = load();
-    map.set(key, { at: now, value });
-    value.catch(() => map.delete(key));
-    return value;
+export class BudgetCache {
+  private readonly budgets: TtlCache<BudgetRow[]>;
+  private readonly spend: TtlCache<number>;
+  constructor(ttlMs = BUDGET_CACHE_MS) {
+    this.budgets = new TtlCache({ ttlMs, maxEntries: MAX_CACHED });
+    this.spend = new TtlCache({ ttlMs, maxEntries: MAX_CACHED });
   }
 
   budgetsFor(db: D1Database, tenantId: string, now: number): Promise<BudgetRow[]> {
-    return this.cached(this.budgets, tenantId, now, () => listBudgets(db, tenantId));
+    return this.budgets.get(tenantId, now, () => listBudgets(db, tenantId));
   }
 
   spendFor(db: D1Database, b: BudgetRow, now: number): Promise<number> {
     const since = monthStartUtc(now);
-    return this.cached(this.spend, `${b.tenant_id}|${b.scope}|${b.scope_id}|${since}`, now, () => spendSince(db, b.tenant_id, b.scope, b.scope_id, since));
+    return this.spend.get(`${b.tenant_id}|${b.scope}|${b.scope_id}|${since}`, now, () => spendSince(db, b.tenant_id, b.scope, b.scope_id, since));
   }
 
   clear(): void {

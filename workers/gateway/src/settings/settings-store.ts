@@ -3,10 +3,12 @@
  * rarely and every request needs them, so one D1 read per tenant+feature per TTL. Writes go
  * through the admin API, which validates the merged result before storing.
  */
+import { TtlCache } from "../../../../shared/ttl-cache";
 import { TenantSettingsInputSchema, resolveSettings, type TenantSettings, type TenantSettingsInput } from "./tenant-settings";
 
 export const SETTINGS_TTL_MS = 5_000;
-const cache = new Map<string, { at: number; value: TenantSettings }>();
+// Keyed by tenant and feature, and the feature is whatever X-Feature a caller sends: bounded.
+const cache = new TtlCache<TenantSettings>({ ttlMs: SETTINGS_TTL_MS, maxEntries: 10_000 });
 
 export async function loadLayers(db: D1Database, tenantId: string, feature: string | null): Promise<TenantSettingsInput[]> {
   const rows = await db
@@ -16,13 +18,8 @@ export async function loadLayers(db: D1Database, tenantId: string, feature: stri
   return rows.results.map((r) => TenantSettingsInputSchema.parse(JSON.parse(r.settings_json)));
 }
 
-export async function settingsFor(db: D1Database, tenantId: string, feature: string | null, now = Date.now()): Promise<TenantSettings> {
-  const key = `${tenantId}\u0000${feature ?? ""}`;
-  const hit = cache.get(key);
-  if (hit && now - hit.at < SETTINGS_TTL_MS) return hit.value;
-  const value = resolveSettings(await loadLayers(db, tenantId, feature));
-  cache.set(key, { at: now, value });
-  return value;
+export function settingsFor(db: D1Database, tenantId: string, feature: string | null, now = Date.now()): Promise<TenantSettings> {
+  return cache.get(`${tenantId}\u0000${feature ?? ""}`, now, async () => resolveSettings(await loadLayers(db, tenantId, feature)));
 }
 
 export function putSettingsStmt(db: D1Database, tenantId: string, feature: string | null, input: TenantSettingsInput, now: number): D1PreparedStatement {
