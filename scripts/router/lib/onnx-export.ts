@@ -1,9 +1,12 @@
 /**
- * Writes the trained network as an ONNX model (opset 13) with onnx-proto. Graph:
- *   h          = Relu(Gemm(features, W1, b1))
- *   intent     = Softmax(Gemm(h, W2, b2), axis=1)              -> "intent_probs" [N, 12]
- *   complexity = Sigmoid(Gemm(h, W3, b3) + MatMul(features, V)) -> "complexity"   [N, 1]
- * Names are the contract with workers/gateway/src/router/model/ (ROUTER_MODEL_IO).
+ * Writes the trained network as an ONNX model (opset 13) with onnx-proto. The input is sparse,
+ * as the features are (a few dozen non-zero of ~4,000): `feature_index` int32 [K] and
+ * `feature_value` float32 [1, K]. Graph:
+ *   h          = Relu(MatMul(value, Gather(W1, index)) + b1)
+ *   intent     = Softmax(Gemm(h, W2, b2), axis=1)                       -> "intent_probs" [1, 12]
+ *   complexity = Sigmoid(Gemm(h, W3, b3) + MatMul(value, Gather(V, index))) -> "complexity" [1, 1]
+ * which equals the dense network on the full vector but touches K rows of W1 instead of all of
+ * them. Names are the contract with workers/gateway/src/router/model/ (ROUTER_MODEL_IO).
  */
 import * as onnxNs from "onnx-proto";
 import type { MlpWeights } from "./mlp";
@@ -11,6 +14,7 @@ import type { MlpWeights } from "./mlp";
 // onnx-proto is CommonJS: under Node ESM its exports sit on `default`; bundlers expose them directly.
 const { onnx } = (onnxNs as unknown as { default?: typeof onnxNs }).default ?? onnxNs;
 const FLOAT = onnx.TensorProto.DataType.FLOAT;
+const INT32 = onnx.TensorProto.DataType.INT32;
 
 function tensor(name: string, dims: number[], data: Float32Array): InstanceType<typeof onnx.TensorProto> {
   const bytes = new Uint8Array(data.length * 4);
@@ -19,9 +23,9 @@ function tensor(name: string, dims: number[], data: Float32Array): InstanceType<
   return onnx.TensorProto.create({ name, dims, dataType: FLOAT, rawData: bytes });
 }
 
-function valueInfo(name: string, dims: (number | string)[]): InstanceType<typeof onnx.ValueInfoProto> {
+function valueInfo(name: string, dims: (number | string)[], elemType: number = FLOAT): InstanceType<typeof onnx.ValueInfoProto> {
   const dim = dims.map((d) => (typeof d === "string" ? { dimParam: d } : { dimValue: d }));
-  return onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType: FLOAT, shape: { dim } } } });
+  return onnx.ValueInfoProto.create({ name, type: { tensorType: { elemType, shape: { dim } } } });
 }
 
 function node(opType: string, input: string[], output: string[], attrs: Record<string, number> = {}): InstanceType<typeof onnx.NodeProto> {
@@ -34,12 +38,15 @@ export function exportOnnx(w: MlpWeights, docString: string): Uint8Array {
   const graph = onnx.GraphProto.create({
     name: "router",
     node: [
-      node("Gemm", ["features", "W1", "b1"], ["h_pre"]),
+      node("Gather", ["W1", "feature_index"], ["w1_rows"], { axis: 0 }),
+      node("MatMul", ["feature_value", "w1_rows"], ["h_lin"]),
+      node("Add", ["h_lin", "b1"], ["h_pre"]),
       node("Relu", ["h_pre"], ["h"]),
       node("Gemm", ["h", "W2", "b2"], ["intent_logits"]),
       node("Softmax", ["intent_logits"], ["intent_probs"], { axis: 1 }),
       node("Gemm", ["h", "W3", "b3"], ["c_deep"]),
-      node("MatMul", ["features", "V"], ["c_wide"]),
+      node("Gather", ["V", "feature_index"], ["v_rows"], { axis: 0 }),
+      node("MatMul", ["feature_value", "v_rows"], ["c_wide"]),
       node("Add", ["c_deep", "c_wide"], ["c_logit"]),
       node("Sigmoid", ["c_logit"], ["complexity"]),
     ],
@@ -52,8 +59,8 @@ export function exportOnnx(w: MlpWeights, docString: string): Uint8Array {
       tensor("b3", [1], w.b3),
       tensor("V", [D, 1], w.v),
     ],
-    input: [valueInfo("features", ["N", D])],
-    output: [valueInfo("intent_probs", ["N", C]), valueInfo("complexity", ["N", 1])],
+    input: [valueInfo("feature_index", ["K"], INT32), valueInfo("feature_value", [1, "K"])],
+    output: [valueInfo("intent_probs", [1, C]), valueInfo("complexity", [1, 1])],
   });
   const model = onnx.ModelProto.create({
     irVersion: 7,

@@ -45,9 +45,8 @@ export function createOrtSession(model: ArrayBuffer | Uint8Array, wasmModule: We
   return next;
 }
 
-/** Runs a float32 [1, dim] input through a session and returns the named float outputs. */
-export async function runFloat(session: OrtSession, inputName: string, input: Float32Array, outputs: readonly string[]): Promise<Float32Array[]> {
-  const feeds = { [inputName]: new ort.Tensor("float32", input, [1, input.length]) };
+/** Runs a session on `feeds` and returns the named outputs, each of which must be float32. */
+export async function runFloatOutputs(session: OrtSession, feeds: Record<string, ort.Tensor>, outputs: readonly string[]): Promise<Float32Array[]> {
   const result = await session.run(feeds);
   return outputs.map((name) => {
     const t = result[name];

@@ -4,7 +4,7 @@
  * answered by the `fallback` backend (the pure-TS forward pass over the same file) and ORT is
  * retried after `retryAfterMs`, so a broken runtime degrades speed, never routing.
  */
-import { createOrtSession, runFloat, type OrtSession } from "../onnx/ort-session";
+import { createOrtSession, OrtTensor, runFloatOutputs, type OrtSession } from "../onnx/ort-session";
 import type { ScoreBackend } from "./classify";
 import { featureSpecHash, ROUTER_MODEL_IO, RouterManifestSchema, type RouterManifest } from "./model/manifest";
 
@@ -41,7 +41,7 @@ export function ortBackend(opts: OrtBackendOptions): LoadedBackend {
     return session;
   };
   const viaOrt: ScoreBackend = async (features) => {
-    const [probs, complexity] = await runFloat(await get(), ROUTER_MODEL_IO.input, features, [ROUTER_MODEL_IO.intentProbs, ROUTER_MODEL_IO.complexity]);
+    const [probs, complexity] = await runFloatOutputs(await get(), sparseFeeds(features), [ROUTER_MODEL_IO.intentProbs, ROUTER_MODEL_IO.complexity]);
     return { intentProbs: probs!, complexity: complexity![0]! };
   };
   const fallback = opts.fallback;
@@ -57,4 +57,24 @@ export function ortBackend(opts: OrtBackendOptions): LoadedBackend {
         }
       };
   return { backend, manifest, ready: async () => void (await get()) };
+}
+
+/**
+ * The model's input: only the non-zero features of the dense vector (a few dozen of ~4,000),
+ * so its first layer gathers those rows of W1 instead of multiplying all of them. An all-zero
+ * vector is sent as one zero-valued feature (the graph needs K >= 1; the result is the same).
+ */
+export function sparseFeeds(features: Float32Array): Record<string, InstanceType<typeof OrtTensor>> {
+  let k = 0;
+  for (let i = 0; i < features.length; i++) if (features[i] !== 0) k++;
+  const n = Math.max(k, 1);
+  const index = new Int32Array(n);
+  const value = new Float32Array(n);
+  for (let i = 0, j = 0; i < features.length; i++) {
+    const x = features[i] ?? 0;
+    if (x === 0) continue;
+    index[j] = i;
+    value[j++] = x;
+  }
+  return { [ROUTER_MODEL_IO.index]: new OrtTensor("int32", index, [n]), [ROUTER_MODEL_IO.value]: new OrtTensor("float32", value, [1, n]) };
 }

@@ -18,7 +18,7 @@ export const RouterManifestSchema = z.object({
   featureSpecHash: z.string().regex(/^[0-9a-f]{64}$/),
   featureDim: z.number().int().positive(),
   intents: z.array(z.enum(INTENTS)),
-  io: z.object({ input: z.string(), intentProbs: z.string(), complexity: z.string() }),
+  io: z.object({ index: z.string(), value: z.string(), intentProbs: z.string(), complexity: z.string() }),
   training: z.object({
     corpusSha256: z.string(),
     feedbackSha256: z.string().nullable(),
@@ -45,4 +45,5 @@ export const featureSpecHash = (): Promise<string> =>
     }),
   );
 
-export const ROUTER_MODEL_IO = { input: "features", intentProbs: "intent_probs", complexity: "complexity" } as const;
+/** The model's tensors: the non-zero features as (index int32 [K], value float32 [1, K]) in, scores out. */
+export const ROUTER_MODEL_IO = { index: "feature_index", value: "feature_value", intentProbs: "intent_probs", complexity: "complexity" } as const;

@@ -7,10 +7,11 @@
  *                                                 loader (as router + injection screen would), both run
  */
 import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
-import { createOrtSession, runFloat } from "../../onnx/ort-session";
+import { createOrtSession, runFloatOutputs } from "../../onnx/ort-session";
 import { featurize } from "../features/featurize";
 import routerModel from "../model/router.onnx";
 import { tsBackend } from "../ts-backend";
+import { sparseFeeds } from "../ort-backend";
 import { shippedBackend } from "../worker-router";
 
 interface Body {
@@ -53,7 +54,7 @@ async function twoSessions(prompts: readonly string[]): Promise<Response> {
   const out = [];
   for (const prompt of prompts) {
     const x = featurize({ prompt });
-    const [[, ca], [, cb]] = await Promise.all([runFloat(a, "features", x, ["intent_probs", "complexity"]), runFloat(b, "features", x, ["intent_probs", "complexity"])]);
+    const [[, ca], [, cb]] = await Promise.all([runFloatOutputs(a, sparseFeeds(x), ["intent_probs", "complexity"]), runFloatOutputs(b, sparseFeeds(x), ["intent_probs", "complexity"])]);
     out.push([ca![0], cb![0]]);
   }
   return Response.json({ out });
