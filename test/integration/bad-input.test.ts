@@ -52,6 +52,7 @@ describe("bad input gets a clear 4xx", () => {
     const res = await post(JSON.stringify({ model: "auto", messages: [{ role: "user", content: "hi" }] }), { "x-request-id": "bad id with spaces;x=1", "x-feature": "ok" });
     expect(res.status).toBe(200);
     expect(res.headers.get("x-request-id")).toMatch(/^req_[0-9a-f]{32}$/);
+    expect(res.headers.get("x-client-request-id")).toBeNull();
     await expectOpenAIError(await post(JSON.stringify({ model: "auto", messages: [{ role: "user", content: "hi" }] }), { "x-feature": "a b;c=<script>" }), 400);
   });
 

@@ -51,6 +51,23 @@ describe("usage ledger through the queue", () => {
     expect(a.feature).toBe("parity");
   });
 
+  it("counts every request, even when callers reuse their own request id", async () => {
+    // The ledger is keyed by the gateway's id; a caller's id is only correlation. Before, a
+    // reused X-Request-Id made the second (paid) request vanish from the ledger and budgets.
+    const other = await seedKey(stack, { role: "developer", name: "other-tenant" });
+    const body = JSON.stringify({ model: "small-sim", messages: [{ role: "user", content: "Ledger key check" }] });
+    const send = (k: string, header: string) => stack.fetch("/v1/chat/completions", { method: "POST", headers: bearer(k, { [header]: "client-7", "cache-control": "no-cache, no-store" }), body });
+    const responses = [await send(key, "x-request-id"), await send(key, "x-client-request-id"), await send(other.key, "x-request-id")];
+    const ids = responses.map((r) => r.headers.get("x-request-id") as string);
+    expect(new Set(ids).size).toBe(3);
+    for (const r of responses) {
+      expect(r.status).toBe(200);
+      expect(r.headers.get("x-client-request-id")).toBe("client-7");
+    }
+    const rows = await Promise.all(ids.map(ledgerRow));
+    expect(rows.map((r) => r.status)).toEqual([200, 200, 200]);
+  });
+
   it("records errors too, and GET /v1/usage groups the tenant's totals", async () => {
     const bad = await stack.fetch("/v1/chat/completions", { method: "POST", headers: bearer(key), body: JSON.stringify({ model: "nope", messages: [{ role: "user", content: "x" }] }) });
     expect(bad.status).toBe(404);

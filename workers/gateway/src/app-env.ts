@@ -34,6 +34,8 @@ export type Bindings = Env & OptionalBindings;
 
 export interface AppVariables extends Partial<AccessVariables> {
   requestId: string;
+  /** The caller's own correlation id (X-Client-Request-Id), if it sent a well-formed one. */
+  clientRequestId: string | null;
   receivedAt: number;
   timing: ServerTiming;
   auth: AuthContext;

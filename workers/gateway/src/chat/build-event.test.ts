@@ -41,6 +41,7 @@ describe("buildChatEvent", () => {
         const request = { model: x.model, messages: x.messages, ...(x.user !== undefined ? { user: x.user } : {}) } as ChatExchange["request"];
         const ex: ChatExchange = {
           requestId: "req_test",
+          clientRequestId: null,
           receivedAt: 1_000,
           auth: { tenantId: "ten_a", keyId: "key_a", role: "service", scopes: [], models: null, tiers: null, features: null },
           feature: x.feature,

@@ -48,7 +48,7 @@ export function completeResponse(
   const priced = priceUsage(usage, ex.answeredBy, registry);
   publish({ status: 200, errorCode: null, usage, ...priced, completedAt: Date.now(), ttftMs: null, answer: redactedAnswer });
   onAnswer?.({ ...upstream, model: ex.answeredBy.id, usage: toOpenAIUsage(usage) }, priced.costUsd);
-  const headers = { ...answerHeaders(ex, answered.attemptNumber), ...requestHeaders(ex.requestId, ex.timing) };
+  const headers = { ...answerHeaders(ex, answered.attemptNumber), ...requestHeaders(ex.requestId, ex.clientRequestId, ex.timing) };
   if (!ex.stream) return new Response(JSON.stringify(body), { status: 200, headers: { ...headers, "content-type": "application/json" } });
   return new Response(replayAsSse(body, { includeUsage: ex.includeUsage }), {
     status: 200,

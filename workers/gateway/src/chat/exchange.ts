@@ -11,6 +11,8 @@ import type { ServerTiming } from "../telemetry/server-timing";
 
 export interface ChatExchange {
   requestId: string;
+  /** The caller's own correlation id, echoed back and kept in the trace (middleware/request-id.ts). */
+  clientRequestId: string | null;
   receivedAt: number;
   auth: AuthContext;
   feature: string | null;

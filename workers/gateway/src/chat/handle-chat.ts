@@ -88,8 +88,10 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
 
 function newExchange(c: Context<AppEnv>, original: ChatExchange["original"]): ChatExchange {
   const budgetAlerts = c.get("budgetAlerts");
+  const clientRequestId = c.get("clientRequestId");
   return {
     requestId: c.get("requestId"),
+    clientRequestId,
     receivedAt: c.get("receivedAt"),
     auth: c.get("auth"),
     feature: featureOf(c, original),
@@ -100,7 +102,7 @@ function newExchange(c: Context<AppEnv>, original: ChatExchange["original"]): Ch
     includeUsage: original.stream_options?.include_usage === true,
     cache: "off",
     cacheSimilarity: null,
-    decisions: budgetAlerts?.length ? { budgetAlerts } : {},
+    decisions: { ...(budgetAlerts?.length ? { budgetAlerts } : {}), ...(clientRequestId ? { clientRequestId } : {}) },
     headers: {},
     attempts: [],
     answeredBy: null,

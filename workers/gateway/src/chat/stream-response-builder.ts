@@ -55,7 +55,7 @@ export function streamResponse(
   );
   const headers = {
     ...answerHeaders(ex, open.attemptNumber),
-    ...requestHeaders(ex.requestId, ex.timing),
+    ...requestHeaders(ex.requestId, ex.clientRequestId, ex.timing),
     "content-type": "text/event-stream; charset=utf-8",
     "cache-control": "no-cache",
   };

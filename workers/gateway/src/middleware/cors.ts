@@ -9,8 +9,8 @@
 import type { MiddlewareHandler } from "hono";
 import type { AccessEnv } from "../auth/access-env";
 
-const ALLOW_HEADERS = "authorization, content-type, x-feature, x-request-id";
-const EXPOSE_HEADERS = "x-request-id, retry-after, server-timing";
+const ALLOW_HEADERS = "authorization, content-type, x-feature, x-client-request-id, x-request-id";
+const EXPOSE_HEADERS = "x-request-id, x-client-request-id, retry-after, server-timing";
 const ALLOW_METHODS = "GET, POST, PUT, DELETE, OPTIONS";
 
 export function parseOrigins(value: string | undefined): Set<string> {

@@ -36,6 +36,8 @@ export const onNotFound: NotFoundHandler<AppEnv> = (c) =>
 function finish(c: Context<AppEnv>, res: Response): Response {
   const id = c.get("requestId");
   if (id) res.headers.set("x-request-id", id);
+  const clientId = c.get("clientRequestId");
+  if (clientId) res.headers.set("x-client-request-id", clientId);
   const timing = c.get("timing")?.header();
   if (timing) res.headers.set("server-timing", timing);
   return res;

@@ -27,6 +27,7 @@ export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async 
   const result = await c.get("timing").measure("upstream", () => embed(c.env, model, body, (p) => c.executionCtx.waitUntil(p)));
   const usage: TokenUsage = { ...EMPTY_USAGE, input: { total: result.usage.prompt_tokens, cached: 0 }, source: "upstream" };
   const now = Date.now();
+  const clientRequestId = c.get("clientRequestId");
   publishEvent(
     c.env.USAGE_QUEUE,
     {
@@ -34,7 +35,7 @@ export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async 
       tenantId: auth.tenantId, keyId: auth.keyId, feature, endUser: body.user ?? null, requestedModel: body.model,
       model: model.id, tier: model.tier, upstream: model.upstream.kind, stream: false, status: 200, errorCode: null,
       cache: "off", usage, costUsd: costUsd(usage, model.pricing), latencyMs: now - c.get("receivedAt"), ttftMs: null,
-      attempts: [], stages: c.get("timing").list(), decisions: {},
+      attempts: [], stages: c.get("timing").list(), decisions: clientRequestId ? { clientRequestId } : {},
     },
     (p) => c.executionCtx.waitUntil(p),
   );
