@@ -44,8 +44,23 @@ export function traceJson(event: UsageEvent): string {
     ttftMs: event.ttftMs,
     stages: event.stages,
     attempts: event.attempts,
-    decisions: event.decisions,
+    decisions: withoutText(event.decisions),
   });
+}
+
+/**
+ * Decisions minus the text some of them carry for the evaluator's own use: a sampled semantic
+ * hit's `cache.audit` holds both questions (redacted) for the cache-quality judge. The trace is
+ * readable without the content keyring, so text must not ride in it; the audit keeps its
+ * similarity, entry and timing.
+ */
+function withoutText(decisions: UsageEvent["decisions"]): UsageEvent["decisions"] {
+  const cache = decisions.cache;
+  if (!cache || typeof cache !== "object" || !("audit" in cache)) return decisions;
+  const { audit, ...rest } = cache as { audit: unknown } & Record<string, unknown>;
+  if (!audit || typeof audit !== "object") return decisions;
+  const { cachedQuestion: _cached, question: _question, ...kept } = audit as Record<string, unknown>;
+  return { ...decisions, cache: { ...rest, audit: kept } };
 }
 
 export function contentMeta(content: StoredContent): ContentMeta {
