@@ -48,6 +48,18 @@ describe("bad input gets a clear 4xx", () => {
     await expectOpenAIError(await post(JSON.stringify({ model: "auto", messages: [{ role: "user", content: "hi" }], temperature: "hot" })), 400);
   });
 
+  it("400 for JSON nested deeper than any API body needs, cached path or not, and the upstream is untouched", async () => {
+    const nested = "[".repeat(30_000) + "]".repeat(30_000);
+    const body = `{"model":"auto","messages":[{"role":"user","content":"hi"}],"x":${nested}}`;
+    const before = stack.sim.requests().length;
+    await expectOpenAIError(await post(body), 400, "too_deep");
+    await expectOpenAIError(await post(body, { "cache-control": "no-cache, no-store" }), 400, "too_deep");
+    expect(stack.sim.requests().length).toBe(before);
+    const ok = await post(JSON.stringify({ model: "auto", messages: [{ role: "user", content: "still fine" }], x: [[[1]]] }), { "cache-control": "no-cache, no-store" });
+    expect(ok.status).toBe(200);
+    expect(ok.headers.get("x-upstream-attempt")).toBe("1");
+  });
+
   it("does not echo injected header values", async () => {
     const res = await post(JSON.stringify({ model: "auto", messages: [{ role: "user", content: "hi" }] }), { "x-request-id": "bad id with spaces;x=1", "x-feature": "ok" });
     expect(res.status).toBe(200);

@@ -9,6 +9,12 @@ import { GatewayError } from "../../../../shared/errors";
 import type { AppEnv } from "../app-env";
 
 const DEFAULT_LIMIT = 4 * 1024 * 1024;
+/**
+ * JSON nested deeper than this is refused. No API body needs it, schemas pass unknown fields
+ * through untouched, and recursive code downstream (canonical JSON for cache keys,
+ * JSON.stringify for the upstream call) would overflow the stack on a 100,000-deep array.
+ */
+export const MAX_JSON_DEPTH = 64;
 // Stateless between calls (no `stream: true`), so one decoder serves every request.
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 
@@ -66,7 +72,23 @@ export async function readJsonBody<S extends z.ZodType>(c: Context<AppEnv>, sche
   } catch {
     throw new GatewayError("invalid_json", "The request body is not valid JSON.");
   }
+  if (deeperThan(json, MAX_JSON_DEPTH)) {
+    throw new GatewayError("invalid_request", `The request body is nested more than ${MAX_JSON_DEPTH} levels deep.`, { code: "too_deep" });
+  }
   return parseWith(schema, json);
+}
+
+/** Iterative (a recursive walk would itself overflow on the bodies this exists to refuse). */
+function deeperThan(value: unknown, limit: number): boolean {
+  const stack: Array<[object, number]> = value !== null && typeof value === "object" ? [[value, 1]] : [];
+  for (let top = stack.pop(); top; top = stack.pop()) {
+    const [node, depth] = top;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(node) ? node : Object.values(node)) {
+      if (child !== null && typeof child === "object") stack.push([child as object, depth + 1]);
+    }
+  }
+  return false;
 }
 
 export function parseWith<S extends z.ZodType>(schema: S, value: unknown): z.infer<S> {

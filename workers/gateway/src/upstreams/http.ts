@@ -26,12 +26,20 @@ export interface PostOptions {
 export async function postJson(ctx: Pick<UpstreamCallContext<unknown>, "fetch" | "signal">, opts: PostOptions): Promise<Response> {
   // Detached call: Workers' fetch throws "Illegal invocation" when `this` is not the global.
   const doFetch = ctx.fetch;
+  // Serialized before the call's try: a body that cannot be serialized is the request's fault,
+  // not a network failure to retry (and count against the upstream's circuit).
+  let body: string;
+  try {
+    body = JSON.stringify(opts.body);
+  } catch (err) {
+    throw new UpstreamError(`${opts.provider}: the request could not be serialized`, { status: 400, retryable: false, cause: err });
+  }
   let res: Response;
   try {
     res = await doFetch(opts.url, {
       method: "POST",
       headers: { "content-type": "application/json", ...opts.headers },
-      body: JSON.stringify(opts.body),
+      body,
       signal: ctx.signal,
     });
   } catch (err) {
