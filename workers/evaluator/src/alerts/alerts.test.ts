@@ -7,6 +7,7 @@ import { usageEvent } from "../testing/events";
 import { startEvaluator, type EvaluatorHarness } from "../testing/harness";
 import { startJudgeStub, type JudgeStub } from "../testing/judge-stub";
 import { ALERTS_CRON } from "../scheduled";
+import { windowStart } from "./evaluate-alerts";
 import { AlertRuleInputSchema, createAlertRule, listAlertRules } from "./rules";
 import { verifySignature } from "./webhook";
 
@@ -50,7 +51,13 @@ afterAll(async () => {
 
 describe("alerts", () => {
   it("validates rules and keeps them per tenant", async () => {
-    expect(AlertRuleInputSchema.safeParse({ metric: "judge_score_mean", comparator: "lt", threshold: 3, windowMinutes: 60, webhookUrl: "http://example.com/x", secretName: "S" }).success).toBe(false);
+    const valid = { metric: "judge_score_mean", comparator: "lt", threshold: 3, windowMinutes: 60, webhookUrl: "https://example.com/x", secretName: "ALERT_WEBHOOK_SECRET" } as const;
+    expect(AlertRuleInputSchema.safeParse(valid).success).toBe(true);
+    expect(AlertRuleInputSchema.safeParse({ ...valid, webhookUrl: "http://example.com/x" }).success).toBe(false);
+    // Only alert secrets may sign webhooks, never e.g. a provider key the evaluator holds.
+    expect(AlertRuleInputSchema.safeParse({ ...valid, secretName: "OPENAI_API_KEY" }).success).toBe(false);
+    expect(AlertRuleInputSchema.safeParse({ ...valid, metric: "drift_psi", windowMinutes: 5 }).success).toBe(false);
+    expect(AlertRuleInputSchema.safeParse({ ...valid, metric: "drift_psi", windowMinutes: 120 }).success).toBe(true);
     await createAlertRule(h.db, "t-other", { metric: "spend_usd", comparator: "gt", threshold: 1e9, windowMinutes: 60, webhookUrl: "https://example.com/x", secretName: "ALERT_WEBHOOK_SECRET" });
     expect(await listAlertRules(h.db, "t-alert")).toEqual([]);
     expect(await listAlertRules(h.db, "t-other")).toHaveLength(1);
@@ -66,9 +73,11 @@ describe("alerts", () => {
       webhookUrl: receiver.url,
       secretName: "ALERT_WEBHOOK_SECRET",
     });
-    const now = Date.now();
-    await h.queue([{ id: "low", body: usageEvent({ requestId: "low-1", tenantId: "t-alert", completedAt: now - 1000 }) }]);
-    await h.scheduled(ALERTS_CRON, new Date(now));
+    // The cron runs on a window boundary and reads the hour that just closed, including its
+    // last minutes (the answer below came one minute before the boundary).
+    const boundary = windowStart(Date.now(), 60);
+    await h.queue([{ id: "low", body: usageEvent({ requestId: "low-1", tenantId: "t-alert", completedAt: boundary - 60_000 }) }]);
+    await h.scheduled(ALERTS_CRON, new Date(boundary));
     expect(receiver.hits).toHaveLength(2); // 503, then delivered on the retry
     const hit = receiver.hits[1];
     const header = String(hit?.headers["x-gateway-signature"]);
@@ -78,9 +87,19 @@ describe("alerts", () => {
     expect(await verifySignature("wrong", hit?.body ?? "", header, Math.floor(Date.now() / 1000))).toBe(false);
     expect(JSON.parse(hit?.body ?? "{}")).toMatchObject({ type: "alert.fired", ruleId: rule.id, tenantId: "t-alert", metric: "judge_score_mean", value: 1 });
 
-    await h.scheduled(ALERTS_CRON, new Date(now + 1000));
+    await h.scheduled(ALERTS_CRON, new Date(boundary + 5 * 60_000)); // same closed hour: no second firing
     expect(receiver.hits).toHaveLength(2);
     const firing = await h.db.prepare("SELECT status, attempts FROM alert_firings WHERE rule_id = ?1").bind(rule.id).first();
     expect(firing).toEqual({ status: "delivered", attempts: 1 });
+  });
+
+  it("fires a 5-minute rule for errors in the five minutes that just closed", async () => {
+    await createAlertRule(h.db, "t-alert5", { metric: "error_rate", comparator: "gte", threshold: 0.5, windowMinutes: 5, webhookUrl: receiver.url, secretName: "ALERT_WEBHOOK_SECRET" });
+    const boundary = windowStart(Date.now(), 5);
+    await h.queue([{ id: "err", body: usageEvent({ requestId: "err-1", tenantId: "t-alert5", status: 502, errorCode: "upstream_error", completedAt: boundary - 30_000 }) }]);
+    const before = receiver.hits.length;
+    await h.scheduled(ALERTS_CRON, new Date(boundary));
+    const fired = receiver.hits.slice(before).map((hit) => JSON.parse(hit.body) as { tenantId: string; metric: string; value: number });
+    expect(fired).toContainEqual(expect.objectContaining({ tenantId: "t-alert5", metric: "error_rate", value: 1 }));
   });
 });

@@ -62,17 +62,22 @@ export function alertPayload(rule: AlertRule, start: number, value: number, now:
 }
 
 async function fireRule(db: D1Database, env: Record<string, unknown>, rule: AlertRule, now: number, result: AlertRunResult, fetchFn?: typeof fetch): Promise<void> {
-  const start = windowStart(now, rule.windowMinutes);
-  const value = await metricValue(db, rule.tenantId, rule.metric, start, now + 1);
+  // The last closed window: crons run on window boundaries, where the current window has only
+  // just begun (empty for a 5-minute rule, and the tail of every window would never be read).
+  const span = rule.windowMinutes * 60_000;
+  const start = windowStart(now, rule.windowMinutes) - span;
+  const value = await metricValue(db, rule.tenantId, rule.metric, start, start + span);
   result.evaluated++;
   if (value === null || !crosses(value, rule.comparator, rule.threshold)) return;
   const firing = await claimFiring(db, rule, start, value, now);
   if (!firing) return;
   result.fired++;
-  const secret = secretByName(env, rule.secretName);
+  // Checked again here, not only when the rule was written: a rule stored before the ALERT_
+  // rule (rules.ts) must not sign with a provider key either.
+  const secret = rule.secretName.startsWith("ALERT_") ? secretByName(env, rule.secretName) : undefined;
   const delivery = secret
     ? await deliverWebhook(rule.webhookUrl, alertPayload(rule, start, firing.value, now), secret, { fetch: fetchFn })
-    : { ok: false, tries: 0, error: `secret ${rule.secretName} is not set` };
+    : { ok: false, tries: 0, error: `secret ${rule.secretName} is not set or not an ALERT_ secret` };
   const status = delivery.ok ? "delivered" : firing.attempts >= MAX_DELIVERY_RUNS ? "failed" : "pending";
   if (delivery.ok) result.delivered++;
   else result.failed++;

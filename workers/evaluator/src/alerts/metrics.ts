@@ -39,7 +39,8 @@ export async function metricValue(db: D1Database, tenantId: string, metric: Aler
     case "spend_usd":
       return one(db, "SELECT SUM(cost_usd) AS v FROM usage_ledger WHERE tenant_id = ?1 AND completed_at >= ?2 AND completed_at < ?3", tenantId, from, to);
     case "drift_psi":
-      return one(db, "SELECT MAX(psi) AS v FROM drift_snapshots WHERE tenant_id = ?1 AND computed_at >= ?2 AND computed_at < ?3", tenantId, from, to);
+      // Hourly snapshots of the hours that start in the window (drift runs after each hour closes).
+      return one(db, "SELECT MAX(psi) AS v FROM drift_snapshots WHERE tenant_id = ?1 AND period = 'hour' AND window_start >= ?2 AND window_start < ?3", tenantId, from, to);
   }
 }
 

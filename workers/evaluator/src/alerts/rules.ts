@@ -24,8 +24,13 @@ export const AlertRuleInputSchema = z.object({
     const u = new URL(s);
     return u.protocol === "https:" || (u.protocol === "http:" && isLoopback(u));
   }, "webhookUrl must be https"),
-  secretName: z.string().regex(/^[A-Z][A-Z0-9_]*$/, "secret names are UPPER_SNAKE_CASE"),
+  // Only secrets named for alerts: a tenant admin must not get webhooks signed with, say, a
+  // provider API key the evaluator also holds.
+  secretName: z.string().regex(/^ALERT_[A-Z0-9_]+$/, "secretName must name an alert secret: ALERT_ followed by UPPER_SNAKE_CASE"),
   enabled: z.boolean().default(true),
+}).refine((r) => r.metric !== "drift_psi" || r.windowMinutes % 60 === 0, {
+  message: "drift is computed per closed hour: a drift_psi rule needs a window of whole hours",
+  path: ["windowMinutes"],
 });
 export type AlertRuleInput = z.input<typeof AlertRuleInputSchema>;
 
