@@ -39,8 +39,6 @@ export interface AppVariables extends Partial<AccessVariables> {
   receivedAt: number;
   timing: ServerTiming;
   auth: AuthContext;
-  /** From the `X-Feature` header or `metadata.feature` in the body. */
-  feature: string | null;
 }
 
 export type AppEnv = { Bindings: Bindings; Variables: AppVariables };

@@ -38,7 +38,7 @@ export function createApp() {
 
   const api = new Hono<AppEnv>();
   api.use("*", access(auth()), access(authorize()), access(rateLimit()));
-  api.use("/v1/chat/completions", access(budget()));
+  api.use("/v1/chat/completions", access(budget({ featureFromBody: true })));
   api.use("/v1/embeddings", access(budget()));
   api.route("/", chatCompletionsRoutes);
   api.route("/", embeddingsRoutes);

@@ -68,13 +68,15 @@ export const defaultBudgetCache = new BudgetCache();
 export async function evaluateBudgets(
   db: D1Database,
   auth: AuthContext,
-  feature: string | null,
+  feature: string | null | (() => Promise<string | null>),
   estimate: number | (() => Promise<number>),
   now: number,
   cache = defaultBudgetCache,
 ): Promise<BudgetVerdict> {
   const all = await cache.budgetsFor(db, auth.tenantId, now);
-  const applicable = all.filter((b) => b.scope === "tenant" || (b.scope === "key" && b.scope_id === auth.keyId) || (b.scope === "feature" && b.scope_id === feature));
+  // A lazy feature (read from the body) is resolved only when the tenant has feature budgets.
+  const name = typeof feature === "function" ? (all.some((b) => b.scope === "feature") ? await feature() : null) : feature;
+  const applicable = all.filter((b) => b.scope === "tenant" || (b.scope === "key" && b.scope_id === auth.keyId) || (b.scope === "feature" && b.scope_id === name));
   if (applicable.length === 0) return { block: null, downgrade: null, alerts: [] };
   // Estimating parses the body: only worth it when a budget applies.
   const estimateUsd = typeof estimate === "number" ? estimate : await estimate();

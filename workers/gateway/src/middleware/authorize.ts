@@ -20,7 +20,7 @@ export function authorize(): MiddlewareHandler<AccessEnv> {
       const auth = c.get("auth");
       if (!auth) throw new GatewayError("unauthorized", "Invalid or missing API key.");
       if (decide(policy, auth) === "deny") throw new GatewayError("forbidden", FORBIDDEN_MESSAGE);
-      const feature = c.get("feature") ?? c.req.header("x-feature") ?? null;
+      const feature = c.req.header("x-feature") ?? null;
       if (feature) assertFeatureAllowed(auth, feature);
     }
     await next();

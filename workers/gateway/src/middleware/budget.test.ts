@@ -71,6 +71,20 @@ describe("budget() middleware", () => {
     expect((await s.call(s.other.key, "other")).status).toBe(200);
   });
 
+  it("on the chat route, a feature named only in the body's metadata meets its feature budget too", async () => {
+    const s = await setup();
+    const app = createTestApp();
+    app.use("*", auth({ cache: new KeyCache(), now: () => NOW }), budget({ now: () => NOW, cache: new BudgetCache(0), estimateUsd: async () => 0.5, featureFromBody: true }));
+    app.post("/v1/chat/completions", (c) => c.json({ ok: true }));
+    const call = (body: unknown) => app.request("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${s.a.key}` }, body: JSON.stringify(body) }, s.t.env);
+    await s.setBudgets([{ scope: "feature", scope_id: "search", monthly_usd: 1, policy: "block" }]);
+    await s.spend(0.8, { feature: "search" });
+    expect((await call({ metadata: { feature: "search" } })).status).toBe(429);
+    expect((await call({ metadata: { feature: "other" } })).status).toBe(200);
+    expect((await call({ messages: [] })).status).toBe(200);
+    expect((await app.request("/v1/chat/completions", { method: "POST", headers: { authorization: `Bearer ${s.a.key}` }, body: "not json" }, s.t.env)).status).toBe(200);
+  });
+
   it("raises the 80% alert once per budget and month: audit row + marker for the queue", async () => {
     const s = await setup();
     await s.setBudgets([{ scope: "tenant", monthly_usd: 10, policy: "block" }]);

@@ -8,6 +8,7 @@
  *   `c.var.budgetAlerts` for the lead to publish on the usage queue.
  * If budgets cannot be read the call is refused (fail closed, 503): budgets exist to cap spend.
  */
+import { z } from "zod";
 import type { MiddlewareHandler } from "hono";
 import { GatewayError } from "../../../../shared/errors";
 import { runInBackground, type AccessContext, type AccessEnv } from "../auth/access-env";
@@ -20,9 +21,29 @@ import { estimateBodyTokens } from "./rate-limit";
 
 export interface BudgetOptions {
   now?: () => number;
+  /**
+   * Also take the feature from the body's `metadata.feature` when there is no `X-Feature`
+   * header, as the chat route attributes it (chat/feature.ts): otherwise a feature budget could
+   * be dodged by naming the feature in the body.
+   */
+  featureFromBody?: boolean;
   cache?: BudgetCache;
   /** USD estimate of this call before routing; default: estimated tokens at $10 / 1M. */
   estimateUsd?: (c: AccessContext) => Promise<number>;
+}
+
+const BodyMetadataSchema = z.object({ metadata: z.object({ feature: z.string().optional() }).passthrough().nullish() }).passthrough();
+
+/** `metadata.feature` of a JSON body, or null (an invalid body is the route's error to report). */
+async function bodyFeature(c: AccessContext): Promise<string | null> {
+  let json: unknown;
+  try {
+    json = JSON.parse(await c.req.text());
+  } catch {
+    return null;
+  }
+  const parsed = BodyMetadataSchema.safeParse(json);
+  return (parsed.success && parsed.data.metadata?.feature) || null;
 }
 
 async function defaultEstimate(c: AccessContext): Promise<number> {
@@ -65,7 +86,8 @@ export function budget(options: BudgetOptions = {}): MiddlewareHandler<AccessEnv
     const started = performance.now();
     const now = clock();
     const auth = c.get("auth");
-    const feature = c.get("feature") ?? c.req.header("x-feature") ?? null;
+    const header = c.req.header("x-feature");
+    const feature = header !== undefined ? header || null : options.featureFromBody ? () => bodyFeature(c) : null;
     let verdict;
     try {
       verdict = await evaluateBudgets(c.env.DB, auth, feature, () => estimate(c), now, cache);

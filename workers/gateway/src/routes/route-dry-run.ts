@@ -9,13 +9,14 @@ import { registryFor } from "../config/registry-loader";
 import { runInputGuardrails } from "../guardrails";
 import { readJsonBody } from "../http/read-json-body";
 import { RouteDryRunBodySchema, routeDryRun } from "../router/dry-run";
+import { featureOf } from "../chat/feature";
 import { routerFor } from "../chat/stages/route-stage";
 import { settingsFor } from "../settings/settings-store";
 
 export const routeDryRunRoutes = new Hono<AppEnv>().post("/v1/route", async (c) => {
   const body = await readJsonBody(c, RouteDryRunBodySchema);
   const auth = c.get("auth");
-  const feature = c.req.header("x-feature") ?? body.metadata?.feature ?? null;
+  const feature = featureOf(c, body);
   const settings = await settingsFor(c.env.DB, auth.tenantId, feature);
   const { request } = await runInputGuardrails(body, { ...settings.guardrails, injection: { ...settings.guardrails.injection, enabled: false } }, auth.tenantId);
   const registry = registryFor(c.env);
