@@ -4,7 +4,8 @@
  * had to be complete first (cascade verification).
  */
 import type { ChatCompletionResponse } from "../../../../shared/schemas/openai-chat";
-import { toOpenAIUsage } from "../../../../shared/usage";
+import { GatewayError } from "../../../../shared/errors";
+import { toOpenAIUsage, type TokenUsage } from "../../../../shared/usage";
 import { replayAsSse } from "../cache/replay/replay-sse";
 import type { ModelRegistry } from "../config/model-registry";
 import type { Answered } from "../router/attempts/run-attempts";
@@ -30,9 +31,31 @@ export function completeResponse(
   const redactedAnswer = upstream.choices.map((ch) => ch.message.content ?? "").join("");
   ex.decisions.finishReason = upstream.choices[0]?.finish_reason ?? null;
   const usage = resolveUsage(answered.value.usage, ex.request, redactedAnswer);
-  const body: ChatCompletionResponse = {
+  const priced = priceUsage(usage, ex.answeredBy, registry);
+  let body: ChatCompletionResponse;
+  try {
+    body = restored(upstream, usage, ex, filter);
+  } catch (err) {
+    // The output policy withheld the answer, but the upstream call was made: it is billed. The
+    // answer itself stays out of the event (it holds what the policy blocked).
+    if (err instanceof GatewayError) publish({ status: err.status, errorCode: err.code, usage, ...priced, completedAt: Date.now(), ttftMs: null, answer: null });
+    throw err;
+  }
+  publish({ status: 200, errorCode: null, usage, ...priced, completedAt: Date.now(), ttftMs: null, answer: redactedAnswer });
+  onAnswer?.({ ...upstream, model: ex.answeredBy.id, usage: toOpenAIUsage(usage) }, priced.costUsd);
+  const headers = { ...answerHeaders(ex, answered.attemptNumber), ...requestHeaders(ex.requestId, ex.clientRequestId, ex.timing) };
+  if (!ex.stream) return new Response(JSON.stringify(body), { status: 200, headers: { ...headers, "content-type": "application/json" } });
+  return new Response(replayAsSse(body, { includeUsage: ex.includeUsage }), {
+    status: 200,
+    headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
+  });
+}
+
+/** The client's answer: placeholders restored and the output policy applied (it may throw). */
+function restored(upstream: ChatCompletionResponse, usage: TokenUsage, ex: ChatExchange, filter: OutputFilter): ChatCompletionResponse {
+  return {
     ...upstream,
-    model: ex.answeredBy.id,
+    model: ex.answeredBy?.id ?? upstream.model,
     usage: toOpenAIUsage(usage),
     choices: upstream.choices.map((ch) => ({
       ...ch,
@@ -45,13 +68,4 @@ export function completeResponse(
       },
     })),
   };
-  const priced = priceUsage(usage, ex.answeredBy, registry);
-  publish({ status: 200, errorCode: null, usage, ...priced, completedAt: Date.now(), ttftMs: null, answer: redactedAnswer });
-  onAnswer?.({ ...upstream, model: ex.answeredBy.id, usage: toOpenAIUsage(usage) }, priced.costUsd);
-  const headers = { ...answerHeaders(ex, answered.attemptNumber), ...requestHeaders(ex.requestId, ex.clientRequestId, ex.timing) };
-  if (!ex.stream) return new Response(JSON.stringify(body), { status: 200, headers: { ...headers, "content-type": "application/json" } });
-  return new Response(replayAsSse(body, { includeUsage: ex.includeUsage }), {
-    status: 200,
-    headers: { ...headers, "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache" },
-  });
 }

@@ -113,7 +113,12 @@ const background = (c: Context<AppEnv>) => (p: Promise<unknown>) => c.executionC
 
 /** Publishes the usage event off the response path and settles the rate limiter's token reservation. */
 function publisher(c: Context<AppEnv>, ex: ChatExchange): (result: ExchangeResult) => void {
+  // Once per request: a stage that already published (e.g. a billed answer the output policy
+  // then withheld) is not published again by the error path.
+  let published = false;
   return (result) => {
+    if (published) return;
+    published = true;
     publishEvent(c.env.USAGE_QUEUE, buildChatEvent(ex, result), background(c));
     if (result.usage) void settleTokens(c, result.usage.input.total + result.usage.output.total);
   };
