@@ -95,9 +95,11 @@ export async function judgeEvent(event: UsageEvent, attempts: number, book: Pric
     await deps.db.batch(evaluationStatements(deps.db, event, panel, book, version, newNonce(), deps.now()));
     return true;
   } catch (err) {
-    if (!(err instanceof PanelUnavailableError)) throw err;
+    // Judges unreachable, or anything else on the judging side: retried with the message, and
+    // after maxJudgeAttempts recorded as an evaluation error so the message cannot loop forever.
     if (attempts < deps.maxJudgeAttempts) return false;
-    await evaluationErrorStatement(deps.db, event, err.message, version, deps.now()).run();
+    const reason = err instanceof PanelUnavailableError ? err.message : `judging failed: ${String(err instanceof Error ? err.message : err).slice(0, 300)}`;
+    await evaluationErrorStatement(deps.db, event, reason, version, deps.now()).run();
     return true;
   }
 }

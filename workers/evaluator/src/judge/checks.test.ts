@@ -24,6 +24,16 @@ describe("deterministic checks", () => {
     expect(runChecks("free text", undefined).schemaValid).toBeNull();
   });
 
+  it("reports a schema it cannot compile as unchecked instead of throwing (a throw would retry the message forever)", () => {
+    const pcre = { type: "json_schema", json_schema: { name: "x", schema: { type: "object", properties: { s: { type: "string", pattern: "(?i)abc" } } } } };
+    const danglingRef = { type: "json_schema", json_schema: { name: "x", schema: { $ref: "#/$defs/missing" } } };
+    for (const format of [pcre, danglingRef]) {
+      const r = runChecks('{"s": "ABC"}', format);
+      expect(r.schemaValid).toBeNull();
+      expect(r.schemaErrors[0]).toMatch(/^schema could not be checked/);
+    }
+  });
+
   it("flags empty, truncated and refusing answers", () => {
     expect(runChecks("   ", undefined).empty).toBe(true);
     expect(runChecks("```ts\nconst x =", undefined).truncated).toBe(true);

@@ -67,8 +67,15 @@ function schemaCheck(response: string, responseFormat: unknown): { valid: boolea
     return { valid: false, errors: ["response is not JSON"] };
   }
   if (wanted.kind === "json_object") return typeof parsed === "object" && parsed !== null ? { valid: true, errors: [] } : { valid: false, errors: ["not a JSON object"] };
-  const result = new Validator(wanted.schema, "2020-12", false).validate(parsed);
-  return { valid: result.valid, errors: result.errors.slice(0, 5).map((e) => `${e.instanceLocation}: ${e.error}`) };
+  // The schema is the client's: a pattern JavaScript cannot compile (e.g. PCRE's `(?i)`) or an
+  // unresolvable $ref makes the validator throw. That is "could not check", never a reason to
+  // retry the message (it would fail the same way every time).
+  try {
+    const result = new Validator(wanted.schema, "2020-12", false).validate(parsed);
+    return { valid: result.valid, errors: result.errors.slice(0, 5).map((e) => `${e.instanceLocation}: ${e.error}`) };
+  } catch (err) {
+    return { valid: null, errors: [`schema could not be checked: ${String(err instanceof Error ? err.message : err).slice(0, 200)}`] };
+  }
 }
 
 function looksTruncated(response: string, finishReason: unknown): boolean {
