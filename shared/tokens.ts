@@ -5,8 +5,20 @@
  */
 import { countTokens as countCl100k } from "gpt-tokenizer/encoding/cl100k_base";
 
+// BPE cost grows with the square of a pre-token's length, and a run without spaces (a CJK
+// paragraph, a base64 blob, 100k repeated letters) is one pre-token: 40k CJK characters took
+// ~7 s, past a Worker's CPU limit. Such runs are counted in 256-character pieces, which moves the
+// count by at most a token per cut; text without such runs is counted exactly as before.
+const MAX_RUN = 256;
+const LONG_RUN = new RegExp(`\\S{${MAX_RUN + 1}}`);
+const RUN_PIECE = new RegExp(`(\\S{${MAX_RUN}})`);
+
 export function countTokens(text: string): number {
-  return text ? countCl100k(text) : 0;
+  if (!text) return 0;
+  if (!LONG_RUN.test(text)) return countCl100k(text);
+  let n = 0;
+  for (const part of text.split(RUN_PIECE)) if (part) n += countCl100k(part);
+  return n;
 }
 
 /** OpenAI's chat accounting: ~3 tokens of framing per message plus 3 to prime the reply. */

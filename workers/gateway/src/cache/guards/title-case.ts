@@ -32,5 +32,6 @@ export function isCommonWord(word: string): boolean {
   if (!CAPITALISED_WORD.test(base)) return false;
   const lower = base.toLowerCase();
   if (FIRST_NAMES.has(base) || LAST_NAMES.has(base) || PLACES.has(lower)) return false;
-  return encode(` ${lower}`).length === 1;
+  // One cl100k token is never this long; skipping BPE keeps a 100k-letter "word" linear.
+  return lower.length <= 32 && encode(` ${lower}`).length === 1;
 }

@@ -30,7 +30,9 @@ const MAX_CACHED_WEIGHTS = 50_000;
 export function wordWeight(word: string): number {
   let w = weights.get(word);
   if (w === undefined) {
-    const ids = encode(` ${word}`);
+    // A word this long is never one token, and BPE on it costs the square of its length (a
+    // space-free CJK paragraph is one "word" here): rank it rare without encoding it.
+    const ids = word.length > 32 ? [] : encode(` ${word}`);
     w = Math.log((ids.length === 1 ? (ids[0] ?? MULTI_TOKEN_RANK) : MULTI_TOKEN_RANK) + RANK_OFFSET);
     if (weights.size >= MAX_CACHED_WEIGHTS) weights.clear();
     weights.set(word, w);
