@@ -67,17 +67,23 @@ function fromRow(r: z.infer<typeof RowSchema>): AlertRule {
   };
 }
 
-export async function createAlertRule(db: D1Database, tenantId: string, input: AlertRuleInput, now = Date.now()): Promise<AlertRule> {
+/** The insert for a new rule, to be batched with its audit row (the admin route does). */
+export function alertRuleInsert(db: D1Database, tenantId: string, input: AlertRuleInput, now = Date.now()): { rule: AlertRule; statement: D1PreparedStatement } {
   const rule = AlertRuleInputSchema.parse(input);
   const id = `alr_${crypto.randomUUID()}`;
-  await db
+  const statement = db
     .prepare(
       `INSERT INTO alert_rules (id, tenant_id, name, metric, comparator, threshold, window_minutes, webhook_url, secret_name, enabled, created_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)`,
     )
-    .bind(id, tenantId, rule.name ?? null, rule.metric, rule.comparator, rule.threshold, rule.windowMinutes, rule.webhookUrl, rule.secretName, rule.enabled ? 1 : 0, now)
-    .run();
-  return { ...rule, id, tenantId, createdAt: now };
+    .bind(id, tenantId, rule.name ?? null, rule.metric, rule.comparator, rule.threshold, rule.windowMinutes, rule.webhookUrl, rule.secretName, rule.enabled ? 1 : 0, now);
+  return { rule: { ...rule, id, tenantId, createdAt: now }, statement };
+}
+
+export async function createAlertRule(db: D1Database, tenantId: string, input: AlertRuleInput, now = Date.now()): Promise<AlertRule> {
+  const { rule, statement } = alertRuleInsert(db, tenantId, input, now);
+  await statement.run();
+  return rule;
 }
 
 export async function listAlertRules(db: D1Database, tenantId: string): Promise<AlertRule[]> {
@@ -86,8 +92,17 @@ export async function listAlertRules(db: D1Database, tenantId: string): Promise<
 }
 
 export async function deleteAlertRule(db: D1Database, tenantId: string, ruleId: string): Promise<boolean> {
-  const res = await db.prepare("DELETE FROM alert_rules WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, ruleId).run();
+  const res = await alertRuleDelete(db, tenantId, ruleId).run();
   return res.meta.changes > 0;
+}
+
+/** The delete, to be batched with its audit row; check `alertRuleExists` first. */
+export function alertRuleDelete(db: D1Database, tenantId: string, ruleId: string): D1PreparedStatement {
+  return db.prepare("DELETE FROM alert_rules WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, ruleId);
+}
+
+export async function alertRuleExists(db: D1Database, tenantId: string, ruleId: string): Promise<boolean> {
+  return (await db.prepare("SELECT 1 AS x FROM alert_rules WHERE tenant_id = ?1 AND id = ?2").bind(tenantId, ruleId).first()) !== null;
 }
 
 /** The cron's cross-tenant read; the one query here not scoped to a tenant, by design. */

@@ -13,7 +13,7 @@ import { appendAudit, batchWithAudit } from "../audit/hash-chain";
 import { parseQuery } from "../http/query";
 import { putSettingsStmt, loadLayers } from "../settings/settings-store";
 import { resolveSettings, TenantSettingsInputSchema } from "../settings/tenant-settings";
-import { AlertRuleInputSchema, createAlertRule, deleteAlertRule, listAlertRules, RetrainingQuerySchema, streamRetrainingJsonl } from "../usage";
+import { AlertRuleInputSchema, alertRuleDelete, alertRuleExists, alertRuleInsert, listAlertRules, RetrainingQuerySchema, streamRetrainingJsonl } from "../usage";
 import { actorOf, anchorLater, isOperator, parseBody, requireTenant } from "./admin/helpers";
 
 const FeatureQuerySchema = z.object({ feature: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional() });
@@ -49,15 +49,21 @@ export const adminOperationsRoutes = new Hono<AccessEnv>()
   .post("/tenants/:id/alerts", async (c) => {
     const tenant = await requireTenant(c, c.req.param("id"));
     const input = await parseBody(c, AlertRuleInputSchema);
-    const rule = await createAlertRule(c.env.DB, tenant.id, input);
-    await appendAudit(c.env.DB, tenant.id, { action: "alert_rule.created", actor: actorOf(c), target: rule.id, detail: { metric: rule.metric } });
+    // The rule and its audit row land together or not at all (a retry after a failed audit
+    // must not leave a rule behind, or create a second one).
+    const now = Date.now();
+    const { rule, statement } = alertRuleInsert(c.env.DB, tenant.id, input, now);
+    await batchWithAudit(c.env.DB, [statement], tenant.id, { action: "alert_rule.created", actor: actorOf(c), target: rule.id, detail: { metric: rule.metric } }, now);
+    anchorLater(c, now);
     return c.json(rule, 201);
   })
   .delete("/tenants/:id/alerts/:rule", async (c) => {
     const tenant = await requireTenant(c, c.req.param("id"));
     const ruleId = c.req.param("rule");
-    if (!(await deleteAlertRule(c.env.DB, tenant.id, ruleId))) throw new GatewayError("not_found", "Alert rule not found.");
-    await appendAudit(c.env.DB, tenant.id, { action: "alert_rule.deleted", actor: actorOf(c), target: ruleId });
+    if (!(await alertRuleExists(c.env.DB, tenant.id, ruleId))) throw new GatewayError("not_found", "Alert rule not found.");
+    const now = Date.now();
+    await batchWithAudit(c.env.DB, [alertRuleDelete(c.env.DB, tenant.id, ruleId)], tenant.id, { action: "alert_rule.deleted", actor: actorOf(c), target: ruleId }, now);
+    anchorLater(c, now);
     return c.json({ id: ruleId, deleted: true });
   })
   .get("/datasets/retraining", async (c) => {

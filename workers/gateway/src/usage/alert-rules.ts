@@ -2,6 +2,9 @@
 export {
   AlertRuleInputSchema,
   AlertRuleSchema,
+  alertRuleDelete,
+  alertRuleExists,
+  alertRuleInsert,
   createAlertRule,
   deleteAlertRule,
   listAlertRules,

@@ -87,6 +87,20 @@ describe("admin API", () => {
     expect(l.json).toMatchObject({ tenant_requests_per_minute: 600, tenant_tokens_per_minute: null, key_tokens_per_minute: 10000 });
   });
 
+  it("creates and deletes alert rules together with their audit rows, and refuses non-alert secrets", async () => {
+    const f = await adminFixture();
+    await f.call("POST", "/admin/v1/tenants", f.op.key, { name: "Acme", id: "ten_alerts" });
+    const rule = { metric: "error_rate", comparator: "gte", threshold: 0.2, windowMinutes: 5, webhookUrl: "https://hooks.example.com/x", secretName: "ALERT_WEBHOOK_SECRET" };
+    expect((await f.call("POST", "/admin/v1/tenants/ten_alerts/alerts", f.op.key, { ...rule, secretName: "OPENAI_API_KEY" })).status).toBe(400);
+    const created = await f.call("POST", "/admin/v1/tenants/ten_alerts/alerts", f.op.key, rule);
+    expect(created.status).toBe(201);
+    const id = created.json.id as string;
+    expect((await f.call("DELETE", `/admin/v1/tenants/ten_alerts/alerts/${id}`, f.op.key)).status).toBe(200);
+    expect((await f.call("DELETE", `/admin/v1/tenants/ten_alerts/alerts/${id}`, f.op.key)).status).toBe(404);
+    const rows = (await f.db.prepare("SELECT action, target FROM audit_log WHERE tenant_id = 'ten_alerts' AND action LIKE 'alert_rule.%' ORDER BY seq").all()).results;
+    expect(rows).toEqual([{ action: "alert_rule.created", target: id }, { action: "alert_rule.deleted", target: id }]);
+  });
+
   it("audits every admin action with the acting key id, anchors the head in KV, and verifies", async () => {
     const f = await adminFixture();
     const t = await f.call("POST", "/admin/v1/tenants", f.op.key, { name: "Acme", id: "ten_acme" });

@@ -1,4 +1,5 @@
 /** Test scaffolding for the admin API: the real middleware stack around the sub-app. */
+import { adminOperationsRoutes } from "../admin-operations";
 import { authorize } from "../../middleware/authorize";
 import { auth } from "../../middleware/auth";
 import { defaultKeyCache } from "../../auth/key-lookup";
@@ -12,6 +13,7 @@ export async function adminFixture() {
   const app = createTestApp();
   app.use("*", auth(), authorize());
   app.route(ADMIN_MOUNT, adminRoutes);
+  app.route(ADMIN_MOUNT, adminOperationsRoutes as unknown as typeof adminRoutes);
   app.get("/v1/models", (c) => c.json(c.get("auth")));
   const op = await seedTenant(t.db, { name: "operator", tenantId: "ten_ops", role: "admin", scopes: ["tenants:manage"] });
   const call = async (method: string, path: string, key: string, body?: unknown) => {
