@@ -67,6 +67,22 @@ describe("PII redaction with restore, end to end", () => {
     expect(await rows()).toBe(1);
   });
 
+  it("never relays a live stream for a tenant whose output policy blocks: answered whole, replayed as SSE", async () => {
+    const t = await seedKey(stack, { name: "blocks-output" });
+    const admin = await seedKey(stack, { role: "admin", tenantId: t.tenantId });
+    const put = await stack.fetch(`/admin/v1/tenants/${t.tenantId}/settings`, { method: "PUT", headers: bearer(admin.key), body: JSON.stringify({ guardrails: { pii: { entities: { PHONE_NUMBER: "block" } } } }) });
+    expect(put.status).toBe(200);
+    stack.sim.reset();
+    const res = await stack.fetch("/v1/chat/completions", { method: "POST", headers: bearer(t.key), body: JSON.stringify({ model: "frontier-sim", stream: true, messages: [{ role: "user", content: "Say something short." }] }) });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toMatch(/text\/event-stream/);
+    const events: string[] = [];
+    for await (const ev of readSse(res.body as ReadableStream<Uint8Array>)) events.push(ev.data);
+    expect(events.at(-1)).toBe("[DONE]");
+    // The upstream was asked for a whole answer, so the policy could see all of it first.
+    expect(stack.sim.requests().map((r) => (r.body as { stream?: boolean }).stream ?? false)).toEqual([false]);
+  });
+
   it("answers the check endpoint with UTF-16 offsets", async () => {
     const text = `Contact ${EMAIL} now`;
     const res = await stack.fetch("/v1/guardrails/check", { method: "POST", headers: bearer(key), body: JSON.stringify({ text, checks: ["pii", "injection"] }) });

@@ -24,7 +24,7 @@ import type { ChatExchange } from "./exchange";
 import { featureOf } from "./feature";
 import { checkExplicitModel, modelAccepts, resolveRequestedTarget } from "./resolve-target";
 import { cacheStage } from "./stages/cache-stage";
-import { applyInputGuardrails } from "./stages/guardrails-stage";
+import { applyInputGuardrails, outputNeedsWholeAnswer } from "./stages/guardrails-stage";
 import { chooseRoute } from "./stages/route-stage";
 import { streamResponse } from "./stream-response-builder";
 
@@ -69,7 +69,7 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     if (attempts.length === 0) {
       throw new GatewayError("invalid_request", "No model this key may use can serve this request (check max_tokens and tools).", { param: "model" });
     }
-    if (ex.stream) {
+    if (ex.stream && !outputNeedsWholeAnswer(settings.guardrails)) {
       const open = await timing.measure("upstream", () => runChatStream(ex.request, attempts, run));
       return streamResponse(c, ex, open, filter, registry, publish);
     }

@@ -36,8 +36,19 @@ export async function applyInputGuardrails(ex: ChatExchange, settings: Guardrail
       }
       return restoreText(scan.text, vault);
     },
-    // Streams are restored incrementally; output scanning needs the whole text, so streamed
-    // answers are scanned after the fact by the evaluator's PII-leakage check instead.
+    // Streams are restored incrementally; output scanning needs the whole text, so live streams
+    // are not scanned here (the evaluator's PII-leakage check reports them after the fact). A
+    // tenant whose output policy blocks gets no live streams at all (outputNeedsWholeAnswer).
     stream: () => createStreamRestorer(vault),
   };
+}
+
+/**
+ * True when the tenant's output policy blocks an entity the model might write: blocking needs
+ * the whole answer before any of it reaches the client, so such a request is answered whole
+ * (and replayed as SSE when a stream was asked for) instead of relayed live. Redaction alone
+ * does not need this: streams restore placeholders as they go.
+ */
+export function outputNeedsWholeAnswer(settings: GuardrailSettings): boolean {
+  return settings.pii.enabled && settings.pii.scanOutput && Object.values(settings.pii.entities).includes("block");
 }
