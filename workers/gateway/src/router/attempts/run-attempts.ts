@@ -83,8 +83,11 @@ async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, call: Call<T
         await ctx.breaker.report(key, true);
         return { value, attempt, attemptNumber: calls, records };
       } catch (err) {
-        guard.clear();
         const failure = classify(err, guard.signal);
+        guard.clear();
+        // Nothing more will be read from this attempt (e.g. a stream that ended before its first
+        // chunk): release its connection now rather than leave the body open.
+        guard.abort(failure);
         lastError = failure;
         records.push(record(attempt, calls, failure.timeout ? "timeout" : "error", Date.now() - started, failure));
         await ctx.breaker.report(key, !failure.retryable);
