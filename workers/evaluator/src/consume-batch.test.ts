@@ -125,6 +125,20 @@ describe("consumeBatch", () => {
     expect((await totals("t-jd")).requests).toBe(1);
   });
 
+  it("bills judge calls that were answered off-format, once per delivery attempt, though nothing was scored", async () => {
+    const judges = [{ name: "j", baseUrl: "http://judge.test/v1", model: "small-sim", weight: 1, version: "1", timeoutMs: 1000 }];
+    const offFormat: ConsumerDeps["fetch"] = async () =>
+      Response.json({ id: "c", object: "chat.completion", model: "small-sim", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "I think 4/5" } }], usage: { prompt_tokens: 100_000, completion_tokens: 10, total_tokens: 100_010 } });
+    const chatty = deps(d1.db, { judges, sampling: { default: 1, rules: [] }, fetch: offFormat, maxJudgeAttempts: 2 });
+    const ev = usageEvent({ requestId: "judge-chatty", tenantId: "t-jc" });
+    expect(await consumeBatch(fakeBatch([ev], 1), chatty)).toEqual({ acked: 0, retried: 1, deadLettered: 0 });
+    expect(await consumeBatch(fakeBatch([ev], 1), chatty)).toEqual({ acked: 0, retried: 1, deadLettered: 0 }); // attempt 1 replayed
+    expect(await consumeBatch(fakeBatch([ev], 2), chatty)).toEqual({ acked: 1, retried: 0, deadLettered: 0 });
+    const judged = await d1.db.prepare("SELECT request_id, cost_usd FROM usage_ledger WHERE tenant_id = 't-jc' AND kind = 'judge' ORDER BY request_id").all<{ request_id: string; cost_usd: number }>();
+    expect(judged.results.map((r) => r.request_id)).toEqual(["judge-chatty#judge-failed-1:j", "judge-chatty#judge-failed-2:j"]);
+    for (const r of judged.results) expect(r.cost_usd).toBeGreaterThan(0);
+  });
+
   it("backs off exponentially with a cap", () => {
     expect([1, 2, 3, 4, 20].map(backoffSeconds)).toEqual([2, 4, 8, 16, 300]);
   });

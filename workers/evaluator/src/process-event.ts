@@ -9,7 +9,7 @@ import { UsageEventPackSchema, UsageEventSchema, type UsageEvent } from "../../.
 import type { CacheAuditConfig } from "./cache-audit/audit-cache-hit";
 import type { Judge, Sampling } from "./judge/config";
 import { isSampled, panelVersion } from "./judge/config";
-import { evaluationErrorStatement, evaluationStatements, isEvaluated } from "./judge/evaluation-store";
+import { evaluationErrorStatement, evaluationStatements, isEvaluated, judgeLedgerRow } from "./judge/evaluation-store";
 import type { Fetch } from "./judge/judge-client";
 import { PanelUnavailableError, runPanel } from "./judge/panel";
 import { ledgerRowFromEvent } from "./ledger/ledger-row";
@@ -95,6 +95,9 @@ export async function judgeEvent(event: UsageEvent, attempts: number, book: Pric
     await deps.db.batch(evaluationStatements(deps.db, event, panel, book, version, newNonce(), deps.now()));
     return true;
   } catch (err) {
+    // Calls that were answered but unusable were still paid for: billed once per delivery
+    // attempt (the attempt number is in the row id, so a replay of this attempt adds nothing).
+    if (err instanceof PanelUnavailableError) await billFailedJudging(event, err, attempts, book, deps);
     // Judges unreachable, or anything else on the judging side: retried with the message, and
     // after maxJudgeAttempts recorded as an evaluation error so the message cannot loop forever.
     if (attempts < deps.maxJudgeAttempts) return false;
@@ -102,4 +105,13 @@ export async function judgeEvent(event: UsageEvent, attempts: number, book: Pric
     await evaluationErrorStatement(deps.db, event, reason, version, deps.now()).run();
     return true;
   }
+}
+
+async function billFailedJudging(event: UsageEvent, err: PanelUnavailableError, attempts: number, book: PriceBook, deps: ConsumerDeps): Promise<void> {
+  const paid = err.judges.filter((j) => j.usage.input.total + j.usage.output.total > 0);
+  if (paid.length === 0) return;
+  const now = deps.now();
+  const nonce = newNonce();
+  const rows = paid.map((j) => judgeLedgerRow(event, j, book, now, `judge-failed-${attempts}`));
+  await deps.db.batch(rows.flatMap((r) => ledgerStatements(deps.db, r, nonce, now)));
 }

@@ -44,7 +44,15 @@ export function parseJudgement(text: string): Judgement | null {
 
 export type Fetch = (input: string, init: RequestInit) => Promise<Response>;
 
-export class JudgeCallError extends Error {}
+/** A judge call that failed; `usage` is what it was billed (a judge that answered off-format still costs). */
+export class JudgeCallError extends Error {
+  constructor(
+    message: string,
+    readonly usage: TokenUsage = EMPTY_USAGE,
+  ) {
+    super(message);
+  }
+}
 
 export type JudgeMessage = { role: "system" | "user"; content: string };
 
@@ -69,12 +77,11 @@ export async function callJudgeWith(
   if (!res.ok) throw new JudgeCallError(`judge ${judge.name} answered HTTP ${res.status}`);
   const body = CompletionSchema.safeParse(await res.json());
   if (!body.success) throw new JudgeCallError(`judge ${judge.name}: malformed completion`);
-  const text = body.data.choices[0]?.message.content ?? "";
-  const judgement = parseJudgement(text);
-  if (!judgement) throw new JudgeCallError(`judge ${judge.name}: answer is not {score, reason}`);
   const u = body.data.usage;
   const usage: TokenUsage = u
     ? { input: { total: u.prompt_tokens, cached: u.prompt_tokens_details?.cached_tokens ?? 0 }, output: { total: u.completion_tokens, reasoning: 0 }, source: "upstream" }
     : EMPTY_USAGE;
+  const judgement = parseJudgement(body.data.choices[0]?.message.content ?? "");
+  if (!judgement) throw new JudgeCallError(`judge ${judge.name}: answer is not {score, reason}`, usage);
   return { judgement, usage };
 }

@@ -9,7 +9,7 @@ import { mapLimit } from "../concurrency";
 import type { StoredContent } from "../trace/trace-record";
 import { hardFailure, runChecks, type CheckResult } from "./checks";
 import type { Judge } from "./config";
-import { callJudge, type Fetch } from "./judge-client";
+import { callJudge, JudgeCallError, type Fetch } from "./judge-client";
 import { RUBRICS, type Rubric } from "./rubrics";
 
 export interface JudgeOutcome {
@@ -36,7 +36,15 @@ export interface PanelDeps {
   concurrency?: number;
 }
 
-export class PanelUnavailableError extends Error {}
+/** No judge scored anything; `judges` still carry what their failed calls were billed. */
+export class PanelUnavailableError extends Error {
+  constructor(
+    message: string,
+    readonly judges: readonly JudgeOutcome[] = [],
+  ) {
+    super(message);
+  }
+}
 
 const addUsage = (a: TokenUsage, b: TokenUsage): TokenUsage => ({
   input: { total: a.input.total + b.input.total, cached: a.input.cached + b.input.cached },
@@ -53,7 +61,10 @@ async function runJudge(judge: Judge, content: StoredContent, deps: PanelDeps): 
     if (call.status === "fulfilled") {
       outcome.scores[rubric] = call.value.judgement;
       outcome.usage = addUsage(outcome.usage, call.value.usage);
-    } else outcome.error = call.reason instanceof Error ? call.reason.message : "judge call failed";
+    } else {
+      outcome.error = call.reason instanceof Error ? call.reason.message : "judge call failed";
+      if (call.reason instanceof JudgeCallError) outcome.usage = addUsage(outcome.usage, call.reason.usage);
+    }
   });
   return outcome;
 }
@@ -83,7 +94,7 @@ export async function runPanel(content: StoredContent, judges: readonly Judge[],
   if (checks.empty) return { checks, judges: [], rubricMeans: {}, scoreMean: 1, disagreement: false };
   const outcomes = await mapLimit(judges, deps.concurrency ?? 4, (j) => runJudge(j, content, deps));
   if (!outcomes.some((o) => Object.keys(o.scores).length > 0)) {
-    throw new PanelUnavailableError(outcomes.map((o) => o.error).join("; ") || "no judges configured");
+    throw new PanelUnavailableError(outcomes.map((o) => o.error).join("; ") || "no judges configured", outcomes);
   }
   return { checks, judges: outcomes, ...aggregate(checks, outcomes) };
 }
