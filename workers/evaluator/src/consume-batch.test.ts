@@ -139,6 +139,23 @@ describe("consumeBatch", () => {
     for (const r of judged.results) expect(r.cost_usd).toBeGreaterThan(0);
   });
 
+  it("judges an event carried by two messages of one batch once", async () => {
+    let calls = 0;
+    const judges = [{ name: "j", baseUrl: "http://judge.test/v1", model: "small-sim", weight: 1, version: "1", timeoutMs: 1000 }];
+    const judge: ConsumerDeps["fetch"] = async () => {
+      calls++;
+      return Response.json({ id: "c", object: "chat.completion", model: "small-sim", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: '{"score": 4, "reason": "ok"}' } }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
+    };
+    const ev = usageEvent({ requestId: "judge-twice", tenantId: "t-jt" });
+    const summary = await consumeBatch(fakeBatch([ev, ev], 1), deps(d1.db, { judges, sampling: { default: 1, rules: [] }, fetch: judge }));
+    expect(summary).toEqual({ acked: 2, retried: 0, deadLettered: 0 });
+    const perPanel = calls;
+    expect(perPanel).toBeGreaterThan(0);
+    // One panel run: as many calls as a single event costs (a second event id would double it).
+    await consumeBatch(fakeBatch([usageEvent({ requestId: "judge-once", tenantId: "t-jt" })], 1), deps(d1.db, { judges, sampling: { default: 1, rules: [] }, fetch: judge }));
+    expect(calls).toBe(2 * perPanel);
+  });
+
   it("backs off exponentially with a cap", () => {
     expect([1, 2, 3, 4, 20].map(backoffSeconds)).toEqual([2, 4, 8, 16, 300]);
   });

@@ -135,8 +135,17 @@ export async function consumeBatch(batch: MessageBatch<unknown>, deps: ConsumerD
     retry.add(it.msg);
     summary.retried++;
   }
+  // An event carried by two messages of one batch is judged once (a second panel run would be
+  // paid for and thrown away): duplicates share the first one's outcome.
+  const outcomes = new Map<string, Promise<boolean>>();
   await forEachLimit([...committed], deps.concurrency, async (it) => {
-    if (await finish(it, book, deps)) summary.acked++;
+    const key = `${it.event.tenantId}\u0000${it.event.requestId}`;
+    let outcome = outcomes.get(key);
+    if (!outcome) {
+      outcome = finish(it, book, deps);
+      outcomes.set(key, outcome);
+    }
+    if (await outcome) summary.acked++;
     else {
       retry.add(it.msg);
       summary.retried++;
