@@ -67,7 +67,11 @@ export async function tenantDrift(db: D1Database, tenantId: string, w: DriftWind
 export async function runDrift(db: D1Database, scheduledTime: number, threshold: number, now = Date.now()): Promise<number> {
   let snapshots = 0;
   for (const w of windowsFor(scheduledTime)) {
-    const { results } = await db.prepare("SELECT DISTINCT tenant_id FROM usage_ledger WHERE completed_at >= ?1 AND completed_at < ?2 LIMIT 10000").bind(w.from, w.to).all();
+    // From the hourly rollups (index on hour, migration 0051), not a scan of the ledger.
+    const { results } = await db
+      .prepare("SELECT DISTINCT tenant_id FROM usage_rollups_hourly WHERE hour >= ?1 AND hour < ?2 AND kind = 'request' LIMIT 10000")
+      .bind(w.from, w.to)
+      .all();
     for (const { tenant_id } of z.array(z.object({ tenant_id: z.string() })).parse(results)) {
       snapshots += (await tenantDrift(db, tenant_id, w, threshold, now)).length;
     }
