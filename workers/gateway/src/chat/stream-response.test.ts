@@ -93,4 +93,21 @@ describe("relayStream", () => {
     expect(evs).not.toContain("[DONE]");
     expect((await outcome).error).toBe("boom");
   });
+
+  it("reads the upstream only as fast as the client reads (backpressure), and aborts it when the client leaves", async () => {
+    const chunks = Array.from({ length: 50 }, (_, i) => chunk({ content: `w${i} ` }));
+    let read = 1;
+    let aborted = false;
+    const inner = openStream(chunks);
+    const open: OpenStream = { ...inner, rest: { next: () => (read++, inner.rest.next()) }, abort: () => (aborted = true) };
+    const { body, outcome } = relayStream(open, { publicModel: "m", includeUsage: false, filter: restoring, startedAt: Date.now() });
+    const reader = body.getReader();
+    await reader.read();
+    await new Promise((r) => setTimeout(r, 20));
+    expect(read).toBeLessThanOrEqual(3); // a chunk or two ahead, not the whole answer
+    await reader.cancel();
+    expect(aborted).toBe(true);
+    expect((await outcome).error).toBe("client disconnected");
+  });
 });
+

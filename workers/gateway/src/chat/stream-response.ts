@@ -39,13 +39,27 @@ export function relayStream(open: OpenStream, opts: RelayOptions): { body: Reada
   let usage: TokenUsage | null = null;
   let finishReason: string | null = null;
 
+  const settle = (error: string | null) =>
+    resolveOutcome({ usage, text: state.text(), toolCallArgs: state.toolArgs(), ttftMs, finishReason, completedAt: Date.now(), error });
+  let pending: IteratorResult<ChatCompletionChunk> | null = { done: false, value: open.first };
+  // Pull-based: the upstream is read only as fast as the client takes chunks, so a slow reader
+  // holds back the model's stream instead of making the whole answer pile up in memory.
   const body = new ReadableStream<Uint8Array>({
-    async start(controller) {
+    async pull(controller) {
       const send = (s: string) => controller.enqueue(encoder.encode(s));
-      let error: string | null = null;
       try {
-        let next: IteratorResult<ChatCompletionChunk> = { done: false, value: open.first };
-        while (!next.done) {
+        // Until something is sent (a chunk can filter down to nothing) or the upstream ends.
+        for (;;) {
+          const next: IteratorResult<ChatCompletionChunk> = pending ?? (await open.rest.next());
+          pending = null;
+          if (next.done) {
+            const tail = state.flush(opts.publicModel, open.first);
+            if (tail) send(sseData(tail));
+            send(SSE_DONE);
+            controller.close();
+            settle(null);
+            return;
+          }
           const chunk = next.value;
           if (chunk.usage) usage = fromOpenAIUsage(chunk.usage);
           finishReason = chunk.choices.find((ch) => ch.finish_reason)?.finish_reason ?? finishReason;
@@ -53,23 +67,18 @@ export function relayStream(open: OpenStream, opts: RelayOptions): { body: Reada
           if (out.choices.length > 0 || (opts.includeUsage && chunk.usage)) {
             if (ttftMs === null) ttftMs = Date.now() - opts.startedAt;
             send(sseData(opts.includeUsage ? out : { ...out, usage: undefined }));
+            return;
           }
-          next = await open.rest.next();
         }
-        const tail = state.flush(opts.publicModel, open.first);
-        if (tail) send(sseData(tail));
-        send(SSE_DONE);
       } catch (err) {
-        error = err instanceof Error ? err.message : "stream failed";
         send(sseData({ error: { message: "The upstream stream failed after it started; the answer is incomplete.", type: "api_error", code: "stream_interrupted", param: null } }));
-      } finally {
         controller.close();
-        resolveOutcome({ usage, text: state.text(), toolCallArgs: state.toolArgs(), ttftMs, finishReason, completedAt: Date.now(), error });
+        settle(err instanceof Error ? err.message : "stream failed");
       }
     },
     cancel() {
       open.abort();
-      resolveOutcome({ usage, text: state.text(), toolCallArgs: state.toolArgs(), ttftMs, finishReason, completedAt: Date.now(), error: "client disconnected" });
+      settle("client disconnected");
     },
   });
   return { body, outcome };
