@@ -30,6 +30,16 @@ describe("TtlCache", () => {
     expect(loads).toBe(1);
   });
 
+  it("stops waiting for a load that never settles (its request was torn down) and loads itself, once", async () => {
+    const cache = new TtlCache<string>({ ttlMs: 10_000, maxEntries: 10, joinWaitMs: 20 });
+    void cache.get("k", 0, () => new Promise<string>(() => undefined)); // the loader's context died
+    let loads = 0;
+    const load = async () => `fresh${++loads}`;
+    expect(await Promise.all([cache.get("k", 1, load), cache.get("k", 2, load)])).toEqual(["fresh1", "fresh1"]);
+    expect(await cache.get("k", 3, load)).toBe("fresh1"); // the stalled entry was replaced
+    expect(loads).toBe(1);
+  });
+
   it("never caches a failed load, thrown or rejected", async () => {
     const cache = new TtlCache<number>({ ttlMs: 100, maxEntries: 10 });
     await expect(cache.get("k", 0, async () => Promise.reject(new Error("d1 down")))).rejects.toThrow("d1 down");

@@ -11,7 +11,7 @@ import type { Judge, Sampling } from "./judge/config";
 import { isSampled, panelVersion } from "./judge/config";
 import { evaluationErrorStatement, evaluationStatements, isEvaluated, judgeLedgerRow } from "./judge/evaluation-store";
 import type { Fetch } from "./judge/judge-client";
-import { PanelUnavailableError, runPanel } from "./judge/panel";
+import { PanelUnavailableError, runPanel, type PanelResult } from "./judge/panel";
 import { ledgerRowFromEvent } from "./ledger/ledger-row";
 import { ledgerStatements, newNonce } from "./ledger/ledger-statements";
 import type { PriceBook } from "./pricing/price-book";
@@ -90,14 +90,14 @@ export async function judgeEvent(event: UsageEvent, attempts: number, book: Pric
   if (!content || (await isEvaluated(deps.db, event.tenantId, event.requestId))) return true;
   const version = panelVersion(deps.judges);
   const finishReason = event.decisions["finishReason"];
+  let panel: PanelResult;
   try {
-    const panel = await runPanel(content, deps.judges, { fetch: deps.fetch, credential: deps.credential }, finishReason);
-    await deps.db.batch(evaluationStatements(deps.db, event, panel, book, version, newNonce(), deps.now()));
-    return true;
+    panel = await runPanel(content, deps.judges, { fetch: deps.fetch, credential: deps.credential }, finishReason);
   } catch (err) {
     // Calls that were answered but unusable were still paid for: billed once per delivery
     // attempt (the attempt number is in the row id, so a replay of this attempt adds nothing).
-    if (err instanceof PanelUnavailableError) await billFailedJudging(event, err, attempts, book, deps);
+    // Billing must not turn a judging failure into a storage failure: a lost row is logged.
+    if (err instanceof PanelUnavailableError) await billFailedJudging(event, err, attempts, book, deps).catch((e: unknown) => logBillingLoss(event, e));
     // Judges unreachable, or anything else on the judging side: retried with the message, and
     // after maxJudgeAttempts recorded as an evaluation error so the message cannot loop forever.
     if (attempts < deps.maxJudgeAttempts) return false;
@@ -105,6 +105,13 @@ export async function judgeEvent(event: UsageEvent, attempts: number, book: Pric
     await evaluationErrorStatement(deps.db, event, reason, version, deps.now()).run();
     return true;
   }
+  // A storage failure is not a judging failure: it throws, and the message is retried whole.
+  await deps.db.batch(evaluationStatements(deps.db, event, panel, book, version, newNonce(), deps.now()));
+  return true;
+}
+
+function logBillingLoss(event: UsageEvent, err: unknown): void {
+  console.error(JSON.stringify({ msg: "failed judge calls not billed", requestId: event.requestId, error: String(err).slice(0, 300) }));
 }
 
 async function billFailedJudging(event: UsageEvent, err: PanelUnavailableError, attempts: number, book: PriceBook, deps: ConsumerDeps): Promise<void> {

@@ -7,7 +7,7 @@ import { usageEvent } from "../testing/events";
 import { startEvaluator, type EvaluatorHarness } from "../testing/harness";
 import { startJudgeStub, type JudgeStub } from "../testing/judge-stub";
 import { ALERTS_CRON } from "../scheduled";
-import { windowStart } from "./evaluate-alerts";
+import { ALERT_LAG_MS, windowStart } from "./evaluate-alerts";
 import { AlertRuleInputSchema, createAlertRule, listAlertRules } from "./rules";
 import { verifySignature } from "./webhook";
 
@@ -77,7 +77,9 @@ describe("alerts", () => {
     // last minutes (the answer below came one minute before the boundary).
     const boundary = windowStart(Date.now(), 60);
     await h.queue([{ id: "low", body: usageEvent({ requestId: "low-1", tenantId: "t-alert", completedAt: boundary - 60_000 }) }]);
-    await h.scheduled(ALERTS_CRON, new Date(boundary));
+    await h.scheduled(ALERTS_CRON, new Date(boundary)); // too soon: its last events may still be queued
+    expect(receiver.hits).toHaveLength(0);
+    await h.scheduled(ALERTS_CRON, new Date(boundary + ALERT_LAG_MS));
     expect(receiver.hits).toHaveLength(2); // 503, then delivered on the retry
     const hit = receiver.hits[1];
     const header = String(hit?.headers["x-gateway-signature"]);
@@ -87,18 +89,18 @@ describe("alerts", () => {
     expect(await verifySignature("wrong", hit?.body ?? "", header, Math.floor(Date.now() / 1000))).toBe(false);
     expect(JSON.parse(hit?.body ?? "{}")).toMatchObject({ type: "alert.fired", ruleId: rule.id, tenantId: "t-alert", metric: "judge_score_mean", value: 1 });
 
-    await h.scheduled(ALERTS_CRON, new Date(boundary + 5 * 60_000)); // same closed hour: no second firing
+    await h.scheduled(ALERTS_CRON, new Date(boundary + ALERT_LAG_MS + 5 * 60_000)); // same closed hour: no second firing
     expect(receiver.hits).toHaveLength(2);
     const firing = await h.db.prepare("SELECT status, attempts FROM alert_firings WHERE rule_id = ?1").bind(rule.id).first();
     expect(firing).toEqual({ status: "delivered", attempts: 1 });
   });
 
-  it("fires a 5-minute rule for errors in the five minutes that just closed", async () => {
+  it("fires a 5-minute rule for errors in the last closed five minutes", async () => {
     await createAlertRule(h.db, "t-alert5", { metric: "error_rate", comparator: "gte", threshold: 0.5, windowMinutes: 5, webhookUrl: receiver.url, secretName: "ALERT_WEBHOOK_SECRET" });
     const boundary = windowStart(Date.now(), 5);
     await h.queue([{ id: "err", body: usageEvent({ requestId: "err-1", tenantId: "t-alert5", status: 502, errorCode: "upstream_error", completedAt: boundary - 30_000 }) }]);
     const before = receiver.hits.length;
-    await h.scheduled(ALERTS_CRON, new Date(boundary));
+    await h.scheduled(ALERTS_CRON, new Date(boundary + 5 * 60_000)); // the next cron, 2+ minutes after it closed
     const fired = receiver.hits.slice(before).map((hit) => JSON.parse(hit.body) as { tenantId: string; metric: string; value: number });
     expect(fired).toContainEqual(expect.objectContaining({ tenantId: "t-alert5", metric: "error_rate", value: 1 }));
   });

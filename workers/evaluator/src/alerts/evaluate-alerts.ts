@@ -22,6 +22,9 @@ export interface AlertRunResult {
 
 const FiringSchema = z.object({ status: z.string(), attempts: z.number(), value: z.number() });
 
+/** How long after a window closes it is read: time for its last events to leave the queue. */
+export const ALERT_LAG_MS = 2 * 60_000;
+
 export function windowStart(now: number, windowMinutes: number): number {
   const ms = windowMinutes * 60_000;
   return Math.floor(now / ms) * ms;
@@ -62,10 +65,11 @@ export function alertPayload(rule: AlertRule, start: number, value: number, now:
 }
 
 async function fireRule(db: D1Database, env: Record<string, unknown>, rule: AlertRule, now: number, result: AlertRunResult, fetchFn?: typeof fetch): Promise<void> {
-  // The last closed window: crons run on window boundaries, where the current window has only
-  // just begun (empty for a 5-minute rule, and the tail of every window would never be read).
+  // The last window that closed at least ALERT_LAG_MS ago: crons run on window boundaries, where
+  // the current window has only just begun (empty for a 5-minute rule), and a window's last
+  // events are still on the queue when it closes (batching, retries).
   const span = rule.windowMinutes * 60_000;
-  const start = windowStart(now, rule.windowMinutes) - span;
+  const start = windowStart(now - ALERT_LAG_MS, rule.windowMinutes) - span;
   const value = await metricValue(db, rule.tenantId, rule.metric, start, start + span);
   result.evaluated++;
   if (value === null || !crosses(value, rule.comparator, rule.threshold)) return;

@@ -73,7 +73,8 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
       const open = await timing.measure("upstream", () => runChatStream(ex.request, attempts, run));
       return streamResponse(c, ex, open, filter, registry, publish);
     }
-    const answered = await timing.measure("upstream", () => runChat(ex.request, attempts, run));
+    // A stream answered whole (the output policy must see all of it) gets a streamed answer's time.
+    const answered = await timing.measure("upstream", () => runChat(ex.request, attempts, run, ex.stream ? "total" : "firstByte"));
     return completeResponse(ex, answered, filter, registry, publish, store);
   } catch (err) {
     const gw = err instanceof GatewayError ? err : null;

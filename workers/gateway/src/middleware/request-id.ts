@@ -17,8 +17,7 @@ const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 export const requestId = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const id = `req_${crypto.randomUUID().replaceAll("-", "")}`;
-    const offered = c.req.header("x-client-request-id") ?? c.req.header("x-request-id");
-    const clientId = offered !== undefined && CLIENT_ID.test(offered) ? offered : null;
+    const clientId = [c.req.header("x-client-request-id"), c.req.header("x-request-id")].find((v) => v !== undefined && CLIENT_ID.test(v)) ?? null;
     c.set("requestId", id);
     c.set("clientRequestId", clientId);
     c.set("receivedAt", Date.now());

@@ -50,6 +50,20 @@ describe("deadlines on the shared clock, in workerd", () => {
     await expect.poll(() => closedByClient - before).toBe(3); // the upstream calls were really cancelled
   });
 
+  it("keeps timing others out when the request whose context runs the loop is abandoned by its client", async () => {
+    // The loop runs in its starter's waitUntil, which outlives that request's cancellation.
+    const url = String(await worker.mf.ready);
+    const ac = new AbortController();
+    const owner = fetch(`${url}call?url=${encodeURIComponent(`${base}/hang`)}&ms=3000&clock=abandon`, { signal: ac.signal }).catch(() => "abandoned");
+    await new Promise((r) => setTimeout(r, 100));
+    const other = fetch(`${url}call?url=${encodeURIComponent(`${base}/hang`)}&ms=500&clock=abandon`).then((r) => r.json() as Promise<Outcome>);
+    setTimeout(() => ac.abort(), 50);
+    const o = await other;
+    expect(o).toMatchObject({ outcome: "aborted", reason: "deadline passed" });
+    expect(o.elapsed).toBeLessThan(1_500);
+    expect(await owner).toBe("abandoned");
+  });
+
   it("leaves a call that answers in time alone, and stops watching it", async () => {
     expect(await call("/fast", 300)).toMatchObject({ outcome: "answered" });
     expect(await (await worker.mf.dispatchFetch("http://t/size?clock=shared")).json()).toEqual({ size: 0 });

@@ -43,8 +43,14 @@ export interface OpenStream {
 
 type Call<T> = (attempt: Attempt, signal: AbortSignal, abort: () => void) => Promise<T>;
 
-export function runChat(request: ChatCompletionRequest, attempts: Attempt[], ctx: RunContext): Promise<Answered<ChatResult>> {
-  return runAttempts(attempts, ctx, (a, signal) => upstreamFor(a.model.upstream).chat(withModel(request, a.model), callContext(a.model, signal, ctx)));
+/**
+ * A whole answer. Its attempts run under `firstByteMs` (a non-streamed answer's first byte comes
+ * when it is complete), or under `totalMs` when `limit` is "total": a client that asked for a
+ * stream but is answered whole (output policy, cascade) expects a streamed answer's time.
+ */
+export function runChat(request: ChatCompletionRequest, attempts: Attempt[], ctx: RunContext, limit: "firstByte" | "total" = "firstByte"): Promise<Answered<ChatResult>> {
+  const budget = limit === "total" ? (m: ModelEntry) => m.timeouts.totalMs : undefined;
+  return runAttempts(attempts, ctx, (a, signal) => upstreamFor(a.model.upstream).chat(withModel(request, a.model), callContext(a.model, signal, ctx)), budget);
 }
 
 export function runChatStream(request: ChatCompletionRequest, attempts: Attempt[], ctx: RunContext): Promise<Answered<OpenStream>> {
@@ -55,11 +61,16 @@ export function runChatStream(request: ChatCompletionRequest, attempts: Attempt[
     if (first.done) throw new UpstreamError("upstream closed the stream before the first chunk", { retryable: true });
     // Committed: from here the attempt's cap is its total time, not time-to-first-byte.
     const cap = setTimeout(abort, a.model.timeouts.totalMs);
-    return { first: first.value, rest: clearOnEnd(iterator, () => clearTimeout(cap)), abort };
+    // The client may leave between reads (no next() pending to notice): aborting clears the cap.
+    const close = () => {
+      clearTimeout(cap);
+      abort();
+    };
+    return { first: first.value, rest: clearOnEnd(iterator, () => clearTimeout(cap)), abort: close };
   });
 }
 
-async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, call: Call<T>): Promise<Answered<T>> {
+async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, call: Call<T>, budgetMs: (m: ModelEntry) => number = (m) => m.timeouts.firstByteMs): Promise<Answered<T>> {
   const records: AttemptRecord[] = ctx.records ?? [];
   let lastError: unknown;
   let calls = 0;
@@ -75,7 +86,7 @@ async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, call: Call<T
       // No client-disconnect signal is needed: when a client goes away workerd cancels the
       // handler and its subrequests, and a committed stream's cancel() aborts its attempt
       // (chat/stream-response.ts).
-      const guard = deadline(attempt.model.timeouts.firstByteMs, () => new UpstreamError("attempt timed out", { timeout: true }), ctx.background);
+      const guard = deadline(budgetMs(attempt.model), () => new UpstreamError("attempt timed out", { timeout: true }), ctx.background);
       try {
         const value = await call(attempt, guard.signal, () => guard.abort());
         guard.clear();

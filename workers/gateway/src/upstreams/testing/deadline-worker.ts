@@ -9,6 +9,8 @@ import { DeadlineClock } from "../deadline-clock";
 const clocks: Record<string, DeadlineClock> = {
   // Long-lived: the first request's loop serves every later request's deadline.
   shared: new DeadlineClock({ tickMs: 50, lifetimeMs: 10_000 }),
+  // Like shared, for the test that abandons a request mid-call (its watch lingers until due).
+  abandon: new DeadlineClock({ tickMs: 50, lifetimeMs: 10_000 }),
   // Stops after 100 ms: pending deadlines go back to their own requests.
   brief: new DeadlineClock({ tickMs: 50, lifetimeMs: 100 }),
 };
