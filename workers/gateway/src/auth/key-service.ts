@@ -3,7 +3,7 @@
  * its audit row, so an admin call either fully happens and is audited, or leaves no trace.
  */
 import { z } from "zod";
-import { ROLES } from "../app-env";
+import { ROLES, type AuthContext } from "../app-env";
 import { batchWithAudit } from "../audit/hash-chain";
 import { generateApiKey } from "./keys";
 import { expireKeyStmt, getKey, insertKeyStmt, newKeyId, revokeKeyStmt, type KeySummary } from "./repository";
@@ -21,6 +21,29 @@ export const CreateKeyInputSchema = z.strictObject({
   expires_at: z.union([z.number().int().positive().max(4_102_444_800), z.iso.datetime({ offset: true })]).optional(),
 });
 export type CreateKeyInput = z.infer<typeof CreateKeyInputSchema>;
+
+/**
+ * Why the caller may not mint this key, or null. A key never grants more than its maker holds:
+ * scopes only from the caller's own (operators, who manage every tenant, may grant any), and
+ * when the caller is limited to some models, tiers or features, the new key is limited to a
+ * subset of them. Without this a tenant admin could mint itself `tenants:manage` and act on
+ * every tenant.
+ */
+export function grantViolation(caller: Pick<AuthContext, "scopes" | "models" | "tiers" | "features">, input: CreateKeyInput, callerIsOperator: boolean): { param: string; message: string } | null {
+  if (!callerIsOperator) {
+    const extra = (input.scopes ?? []).filter((s) => !caller.scopes.includes(s));
+    if (extra.length > 0) return { param: "scopes", message: `This key may not grant scopes it does not hold: ${extra.join(", ")}.` };
+  }
+  for (const field of ["models", "tiers", "features"] as const) {
+    const own = caller[field];
+    if (own === null) continue;
+    const wanted = input[field];
+    if (wanted === undefined) return { param: field, message: `This key is limited to some ${field}; the new key must name a subset of them.` };
+    const extra = wanted.filter((v) => !own.includes(v));
+    if (extra.length > 0) return { param: field, message: `This key may not grant ${field} it cannot use: ${extra.join(", ")}.` };
+  }
+  return null;
+}
 
 export function expiresAtMs(v: CreateKeyInput["expires_at"]): number | null {
   if (v === undefined) return null;

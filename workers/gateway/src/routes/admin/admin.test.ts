@@ -52,6 +52,30 @@ describe("admin API", () => {
     expect((await f.call("GET", "/v1/models", r.json.key as string)).status).toBe(200);
   });
 
+  it("never lets a key mint a key with more than it holds: no foreign scopes, no wider allow-lists", async () => {
+    const f = await adminFixture();
+    const a = await seedTenant(f.db, { name: "a", role: "admin", tiers: ["small"] });
+    const b = await seedTenant(f.db, { name: "b", role: "service" });
+    const mint = (body: unknown) => f.call("POST", `/admin/v1/tenants/${a.tenantId}/keys`, a.key, body);
+    for (const [body, param] of [
+      [{ role: "admin", scopes: ["tenants:manage"], tiers: ["small"] }, "scopes"],
+      [{ role: "admin", scopes: ["content:read"], tiers: ["small"] }, "scopes"],
+      [{ role: "service" }, "tiers"],
+      [{ role: "service", tiers: ["small", "frontier"] }, "tiers"],
+    ] as const) {
+      const before = await f.snapshot();
+      const res = await mint(body);
+      expect(res.status, JSON.stringify(body)).toBe(403);
+      expect(res.json.error?.param).toBe(param);
+      expect(await f.snapshot()).toBe(before);
+    }
+    expect((await mint({ role: "service", tiers: ["small"] })).status).toBe(201);
+    // Still confined: the escalation that this closes would have reached tenant b.
+    expect((await f.call("GET", `/admin/v1/tenants/${b.tenantId}/keys`, a.key)).status).toBe(404);
+    // Operators manage every tenant and may grant any scope.
+    expect((await f.call("POST", `/admin/v1/tenants/${b.tenantId}/keys`, f.op.key, { role: "admin", scopes: ["content:read"] })).status).toBe(201);
+  });
+
   it("confines a tenant admin to its own tenant and answers 404 for others", async () => {
     const f = await adminFixture();
     const a = await seedTenant(f.db, { name: "a", role: "admin" });

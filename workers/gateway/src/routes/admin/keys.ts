@@ -2,9 +2,9 @@ import type { Context, Hono } from "hono";
 import { GatewayError } from "../../../../../shared/errors";
 import type { AccessEnv } from "../../auth/access-env";
 import { defaultKeyCache } from "../../auth/key-lookup";
-import { CreateKeyInputSchema, createKey, expiresAtMs, revokeKey, rotateKey } from "../../auth/key-service";
+import { CreateKeyInputSchema, createKey, expiresAtMs, grantViolation, revokeKey, rotateKey } from "../../auth/key-service";
 import { listKeys, locateKeyTenant, type KeySummary } from "../../auth/repository";
-import { actorOf, anchorLater, assertTenantAccess, keyEnvOf, parseBody, requireTenant } from "./helpers";
+import { actorOf, anchorLater, assertTenantAccess, isOperator, keyEnvOf, parseBody, requireTenant } from "./helpers";
 import { KeyIdSchema, RotateKeySchema } from "./schemas";
 
 /** Public view of a key: never the hash, only the masked prefix. */
@@ -38,6 +38,8 @@ export function registerKeyRoutes(app: Hono<AccessEnv>): void {
   app.post("/tenants/:id/keys", async (c) => {
     const tenant = await requireTenant(c, c.req.param("id"));
     const body = await parseBody(c, CreateKeyInputSchema);
+    const violation = grantViolation(c.get("auth"), body, isOperator(c));
+    if (violation) throw new GatewayError("forbidden", violation.message, { param: violation.param });
     const now = Date.now();
     const exp = expiresAtMs(body.expires_at);
     if (exp !== null && (!Number.isFinite(exp) || exp <= now)) throw new GatewayError("invalid_request", "expires_at must be in the future.", { param: "expires_at" });
