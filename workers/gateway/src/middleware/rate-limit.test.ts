@@ -57,6 +57,19 @@ describe("rateLimit() middleware", () => {
     expect((await s.call(s.a.key, { max_tokens: 900 })).status).toBe(429);
   });
 
+  it("counts real usage even when the estimate was larger than the whole limit (no refund of uncharged tokens)", async () => {
+    // A 10k tokens/min limit; every call really uses 9k but asks for max_tokens 100k. The charge
+    // was capped at 10k, so settling must charge back 9k - 10k, not refund 100k - 9k.
+    const s = await setup({ key_tokens_per_minute: 10_000 });
+    s.setActual(9_000);
+    const huge = { messages: [{ role: "user", content: "hi" }], max_tokens: 100_000 };
+    expect((await s.call(s.a.key, huge)).status).toBe(200);
+    const second = await s.call(s.a.key, huge);
+    expect(second.status).toBe(429);
+    s.clock.now += 60_000;
+    expect((await s.call(s.a.key, huge)).status).toBe(200);
+  });
+
   it("skips the limiter entirely for tenants without limits", async () => {
     const s = await setup({});
     expect((await s.call(s.a.key)).status).toBe(200);

@@ -96,12 +96,18 @@ export function settleTokens(c: Context, actualTokens: number, options: Pick<Rat
   const r = ctx.get("rateLimit");
   if (!r || r.settled) return Promise.resolve();
   r.settled = true;
-  const delta = Math.max(0, actualTokens) - r.estimatedTokens;
-  if (delta === 0) return Promise.resolve();
-  const adjustments = r.buckets.map((b) => {
-    const [id = "", limit = "1"] = b.split("|");
-    return { id, limitPerMinute: Number(limit), delta };
-  });
+  const actual = Math.max(0, actualTokens);
+  // Each bucket is corrected by what it was actually charged: consume caps a charge at the
+  // bucket's per-minute limit, so refunding the whole estimate (e.g. max_tokens: 100000 against
+  // a 10k limit) would hand back tokens never taken and let the real usage go uncounted.
+  const adjustments = r.buckets
+    .map((b) => {
+      const [id = "", limit = "1"] = b.split("|");
+      const limitPerMinute = Number(limit);
+      return { id, limitPerMinute, delta: actual - Math.min(r.estimatedTokens, limitPerMinute) };
+    })
+    .filter((a) => a.delta !== 0);
+  if (adjustments.length === 0) return Promise.resolve();
   const work = (options.client ?? defaultClient)(ctx).settle(r.tenantId, { adjustments });
   runInBackground(c, work);
   return work.catch(() => undefined);
