@@ -87,7 +87,8 @@ export function budget(options: BudgetOptions = {}): MiddlewareHandler<AccessEnv
     const now = clock();
     const auth = c.get("auth");
     const header = c.req.header("x-feature");
-    const feature = header !== undefined ? header || null : options.featureFromBody ? () => bodyFeature(c) : null;
+    // An empty header counts as absent, as on the chat route (chat/feature.ts).
+    const feature = header ? header : options.featureFromBody ? () => bodyFeature(c) : null;
     let verdict;
     try {
       verdict = await evaluateBudgets(c.env.DB, auth, feature, () => estimate(c), now, cache);
