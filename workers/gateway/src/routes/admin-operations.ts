@@ -11,8 +11,8 @@ import { keyringFromEnv } from "../../../../shared/crypto/envelope";
 import type { AccessEnv } from "../auth/access-env";
 import { appendAudit, batchWithAudit } from "../audit/hash-chain";
 import { parseQuery } from "../http/query";
-import { putSettingsStmt, loadLayers } from "../settings/settings-store";
-import { resolveSettings, TenantSettingsInputSchema } from "../settings/tenant-settings";
+import { loadFeatureLayers, loadLayers, putSettingsStmt, resolveLayers } from "../settings/settings-store";
+import { resolveSettings, TenantSettingsInputSchema, type TenantSettingsInput } from "../settings/tenant-settings";
 import { AlertRuleInputSchema, alertRuleDelete, alertRuleExists, alertRuleInsert, listAlertRules, RetrainingQuerySchema, streamRetrainingJsonl } from "../usage";
 import { actorOf, anchorLater, isOperator, parseBody, requireTenant } from "./admin/helpers";
 
@@ -23,19 +23,25 @@ export const adminOperationsRoutes = new Hono<AccessEnv>()
     const tenant = await requireTenant(c, c.req.param("id"));
     const { feature } = parseQuery(c.req.url, FeatureQuerySchema);
     const layers = await loadLayers(c.env.DB, tenant.id, feature ?? null);
-    return c.json({ tenant_id: tenant.id, feature: feature ?? null, layers, effective: resolveSettings(layers) });
+    return c.json({ tenant_id: tenant.id, feature: feature ?? null, layers, effective: resolveLayers(layers) });
   })
   .put("/tenants/:id/settings", async (c) => {
     const tenant = await requireTenant(c, c.req.param("id"));
     const { feature } = parseQuery(c.req.url, FeatureQuerySchema);
     const input = await parseBody(c, TenantSettingsInputSchema);
-    // Validate the layer as it will be used: merged over the tenant-wide layer.
-    const base = feature ? (await loadLayers(c.env.DB, tenant.id, null)).slice(0, 1) : [];
-    try {
-      resolveSettings([...base, input]);
-    } catch (err) {
-      const issue = err instanceof z.ZodError ? err.issues[0] : undefined;
-      throw new GatewayError("invalid_request", issue ? `${issue.path.join(".")}: ${issue.message}` : "Invalid settings.", { param: issue?.path.join(".") ?? null });
+    // Validate the layer as it will be used: merged over the tenant-wide layer; and a new
+    // tenant-wide layer merged under every feature layer that already exists.
+    const merges: Array<{ feature: string | null; layers: TenantSettingsInput[] }> = feature
+      ? [{ feature, layers: [...(await loadLayers(c.env.DB, tenant.id, null)).slice(0, 1), input] }]
+      : [{ feature: null, layers: [input] }, ...(await loadFeatureLayers(c.env.DB, tenant.id)).map((f) => ({ feature: f.feature, layers: [input, f.settings] }))];
+    for (const merge of merges) {
+      try {
+        resolveSettings(merge.layers);
+      } catch (err) {
+        const issue = err instanceof z.ZodError ? err.issues[0] : undefined;
+        const where = merge.feature && !feature ? ` (merged with feature "${merge.feature}")` : "";
+        throw new GatewayError("invalid_request", `${issue ? `${issue.path.join(".")}: ${issue.message}` : "Invalid settings."}${where}`, { param: issue?.path.join(".") ?? null });
+      }
     }
     const now = Date.now();
     await batchWithAudit(c.env.DB, [putSettingsStmt(c.env.DB, tenant.id, feature ?? null, input, now)], tenant.id, { action: "settings.updated", actor: actorOf(c), target: feature ? `${tenant.id}/${feature}` : tenant.id, detail: { sections: Object.keys(input) } }, now);

@@ -19,7 +19,31 @@ export async function loadLayers(db: D1Database, tenantId: string, feature: stri
 }
 
 export function settingsFor(db: D1Database, tenantId: string, feature: string | null, now = Date.now()): Promise<TenantSettings> {
-  return cache.get(`${tenantId}\u0000${feature ?? ""}`, now, async () => resolveSettings(await loadLayers(db, tenantId, feature)));
+  return cache.get(`${tenantId}\u0000${feature ?? ""}`, now, async () => resolveLayers(await loadLayers(db, tenantId, feature)));
+}
+
+/**
+ * The effective settings of stored layers. Writes validate every merge (routes/admin-operations),
+ * but a feature layer stored before that check could clash with today's tenant-wide layer: that
+ * feature then runs on the tenant-wide settings (logged) rather than failing every request.
+ */
+export function resolveLayers(layers: TenantSettingsInput[]): TenantSettings {
+  try {
+    return resolveSettings(layers);
+  } catch (err) {
+    if (layers.length < 2) throw err;
+    console.warn(JSON.stringify({ event: "feature_settings_invalid", error: String(err).slice(0, 300) }));
+    return resolveSettings(layers.slice(0, 1));
+  }
+}
+
+/** Every feature layer of a tenant (to check them against a new tenant-wide layer). */
+export async function loadFeatureLayers(db: D1Database, tenantId: string): Promise<Array<{ feature: string; settings: TenantSettingsInput }>> {
+  const rows = await db
+    .prepare("SELECT feature, settings_json FROM tenant_settings WHERE tenant_id = ?1 AND feature != '' ORDER BY feature LIMIT 10000")
+    .bind(tenantId)
+    .all<{ feature: string; settings_json: string }>();
+  return rows.results.map((r) => ({ feature: r.feature, settings: TenantSettingsInputSchema.parse(JSON.parse(r.settings_json)) }));
 }
 
 export function putSettingsStmt(db: D1Database, tenantId: string, feature: string | null, input: TenantSettingsInput, now: number): D1PreparedStatement {

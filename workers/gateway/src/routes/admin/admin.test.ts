@@ -111,6 +111,22 @@ describe("admin API", () => {
     expect(l.json).toMatchObject({ tenant_requests_per_minute: 600, tenant_tokens_per_minute: null, key_tokens_per_minute: 10000 });
   });
 
+  it("refuses a tenant-wide settings change that would break an existing feature layer, and never 500s on old data", async () => {
+    const f = await adminFixture();
+    await f.call("POST", "/admin/v1/tenants", f.op.key, { name: "Acme", id: "ten_set" });
+    const put = (body: unknown, feature?: string) => f.call("PUT", `/admin/v1/tenants/ten_set/settings${feature ? `?feature=${feature}` : ""}`, f.op.key, body);
+    expect((await put({ router: { rollout: { mode: "canary", candidateVersion: "v1" } } })).status).toBe(200);
+    expect((await put({ router: { rollout: { mode: "canary" } } }, "search")).status).toBe(200); // inherits candidateVersion
+    const breaking = await put({ router: {} });
+    expect(breaking.status).toBe(400);
+    expect(breaking.json.error?.message).toContain('feature "search"');
+    expect((await f.call("GET", "/admin/v1/tenants/ten_set/settings?feature=search", f.op.key)).status).toBe(200);
+    // A clash stored before this check: the feature falls back to the tenant-wide settings.
+    await f.db.prepare("UPDATE tenant_settings SET settings_json = ?1 WHERE tenant_id = 'ten_set' AND feature = ''").bind(JSON.stringify({ router: {} })).run();
+    const old = await f.call("GET", "/admin/v1/tenants/ten_set/settings?feature=search", f.op.key);
+    expect(old.status).toBe(200);
+  });
+
   it("creates and deletes alert rules together with their audit rows, and refuses non-alert secrets", async () => {
     const f = await adminFixture();
     await f.call("POST", "/admin/v1/tenants", f.op.key, { name: "Acme", id: "ten_alerts" });
