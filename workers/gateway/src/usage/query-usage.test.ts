@@ -49,6 +49,8 @@ describe("queryUsage", () => {
   it("rejects unknown groups and inverted ranges", () => {
     expect(UsageQuerySchema.safeParse({ groupBy: "day,password" }).success).toBe(false);
     expect(UsageQuerySchema.safeParse({ from: "2026-11-27T00:00:00Z", to: "2026-11-26T00:00:00Z" }).success).toBe(false);
+    // Past year 9999 an instant cannot be formatted: a 400 here, not a RangeError (500) later.
+    expect(UsageQuerySchema.safeParse({ from: "8999999999999999", to: "9000000000000000" }).success).toBe(false);
   });
 
   it("exports CSV with a header and safe cells", async () => {

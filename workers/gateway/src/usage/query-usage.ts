@@ -12,7 +12,9 @@ const MAX_RANGE_MS = 400 * DAY_MS;
 export const USAGE_GROUPS = ["hour", "day", "feature", "model", "tier", "key"] as const;
 export type UsageGroup = (typeof USAGE_GROUPS)[number];
 
-const instant = z.union([z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.coerce.number().int().nonnegative()]);
+// Year 9999 at most: later instants cannot be formatted as ISO dates (a RangeError, a 500).
+const MAX_INSTANT_MS = 253_402_300_799_999;
+const instant = z.union([z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.coerce.number().int().nonnegative()]).pipe(z.number().max(MAX_INSTANT_MS, "dates end at year 9999"));
 
 /** Query-string shape: ?from=ISO&to=ISO&groupBy=day,feature */
 export const UsageQuerySchema = z
