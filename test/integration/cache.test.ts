@@ -40,6 +40,21 @@ describe("response cache through workerd", () => {
     expect(body.choices[0]?.message.content).toBe(first);
   });
 
+  it("never serves a key an answer from a model it may not use (entries are not keyed by API key)", async () => {
+    const a = await seedKey(stack, { name: "tiers" });
+    const frontierOnly = await seedKey(stack, { tenantId: a.tenantId, tiers: ["frontier"] });
+    const question = "Which planet is closest to the sun?";
+    const first = await ask(a.key, question); // "auto": the router picks the small tier
+    expect(first.headers.get("x-model")).toBe("small-sim");
+    await new Promise((r) => setTimeout(r, 300));
+    expect((await ask(a.key, question)).headers.get("x-cache")).toBe("hit-exact");
+    // The same "auto" body from a key that may not use the small tier: not the small-tier answer.
+    const other = await ask(frontierOnly.key, question);
+    expect(other.status).toBe(200);
+    expect(other.headers.get("x-cache")).not.toMatch(/^hit/);
+    expect(other.headers.get("x-model")).toBe("frontier-sim");
+  });
+
   it("does not hit for a negated question or a changed number", async () => {
     await seeded(keyA, "How do I enable two-factor authentication on my account?");
     expect((await ask(keyA, "How do I disable two-factor authentication on my account?")).headers.get("x-cache")).toBe("miss");

@@ -22,7 +22,7 @@ import { draftAndVerify } from "./cascade";
 import { completeResponse } from "./complete-response";
 import type { ChatExchange } from "./exchange";
 import { featureOf } from "./feature";
-import { checkExplicitModel, modelAccepts, resolveRequestedTarget } from "./resolve-target";
+import { checkExplicitModel, mayUse, modelAccepts, resolveRequestedTarget } from "./resolve-target";
 import { cacheStage } from "./stages/cache-stage";
 import { applyInputGuardrails, outputNeedsWholeAnswer } from "./stages/guardrails-stage";
 import { chooseRoute } from "./stages/route-stage";
@@ -41,7 +41,10 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     const settings = await timing.measure("settings", () => settingsFor(c.env.DB, ex.auth.tenantId, ex.feature));
     const filter = await timing.measure("guardrails", () => applyInputGuardrails(ex, settings.guardrails));
 
-    const cache = cacheStage(ex, c.env, c.req.raw.headers, settings.cache);
+    const cache = cacheStage(ex, c.env, c.req.raw.headers, settings.cache, (id) => {
+      const model = registry.model(id);
+      return model !== undefined && mayUse(ex.auth, model);
+    });
     const cached = await timing.measure("cache", () => cache.lookup());
     if (cached) return cached.respond(c, ex, filter, publish);
     const store = (answer: ChatCompletionResponse, costUsd: number) => {

@@ -70,7 +70,12 @@ export function purgeCache(env: Bindings, tenantId: string, feature: string | nu
   return buildResponseCache(env, {}).purge(tenantId, feature);
 }
 
-export function cacheStage(ex: ChatExchange, env: Bindings, headers: Headers, policy: PartialCachePolicy): CacheStage {
+/**
+ * `mayServe(modelId)`: whether this key may receive an answer from that model. Entries are not
+ * keyed by API key, and "auto" or a tier name says nothing about a key's allow-lists, so a hit
+ * produced by a model this key may not use is treated as a miss (and not overwritten).
+ */
+export function cacheStage(ex: ChatExchange, env: Bindings, headers: Headers, policy: PartialCachePolicy, mayServe: (modelId: string) => boolean = () => true): CacheStage {
   const cache = responseCache(env, policy);
   let built: CacheLookupInput | null = null;
   // Built on first use: the request it describes is final (redacted) by the time the cache runs.
@@ -86,6 +91,9 @@ export function cacheStage(ex: ChatExchange, env: Bindings, headers: Headers, po
   return {
     async lookup() {
       looked = await cache.lookup(input());
+      if (looked.response && !mayServe(looked.response.model)) {
+        looked = { ...looked, status: "miss", response: undefined, entry: undefined, similarity: undefined, reason: "model_not_allowed", audit: false, costAvoidedUsd: 0, storable: false };
+      }
       ex.cache = looked.status;
       ex.cacheSimilarity = looked.similarity ?? null;
       Object.assign(ex.headers, cacheResponseHeaders(looked));
