@@ -51,6 +51,17 @@ describe("computeCacheKeys", () => {
     expect(temperatureBucket(undefined)).toBe("t2");
   });
 
+  it("fingerprint keeps the last turn's images and other non-text parts: only its text may vary", async () => {
+    const withImage = (url: string) =>
+      ({ model: "auto", messages: [{ role: "user", content: [{ type: "text", text: "What is in this picture?" }, { type: "image_url", image_url: { url } }] }] }) as Parameters<typeof keys>[0];
+    const xray = await keys(withImage("https://img.example/alice-xray.png"));
+    const cat = await keys(withImage("https://img.example/bob-cat.png"));
+    expect(xray.fingerprint).not.toBe(cat.fingerprint);
+    expect(xray.namespace).not.toBe(cat.namespace);
+    expect((await keys(withImage("https://img.example/alice-xray.png"))).fingerprint).toBe(xray.fingerprint);
+    expect(xray.fingerprint).not.toBe((await keys(chat("What is in this picture?"))).fingerprint);
+  });
+
   it("scopes by feature by default and by key only when asked", async () => {
     const a = await keys(chat("q"), scope("t", { feature: "a" }));
     const b = await keys(chat("q"), scope("t", { feature: "b" }));

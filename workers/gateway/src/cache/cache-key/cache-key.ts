@@ -54,6 +54,19 @@ export function normalizeMessages(messages: readonly ChatMessage[]): unknown[] {
   return messages.map((m) => ({ ...m, content: typeof m.content === "string" ? m.content.trim() : m.content }));
 }
 
+/**
+ * Everything in the last turn except its text: images, audio and files, the speaker's name.
+ * The semantic match compares only the question's text, so without this two users asking
+ * "What is in this picture?" about different pictures would share an answer.
+ */
+function lastTurnBesidesText(messages: readonly ChatMessage[]): unknown {
+  const last = messages.at(-1);
+  if (!last) return null;
+  const { content, ...rest } = last;
+  const parts = Array.isArray(content) ? content.filter((p) => p.type !== "text") : [];
+  return { ...rest, parts };
+}
+
 function segment(value: string): string {
   return encodeURIComponent(value);
 }
@@ -77,7 +90,7 @@ export async function computeCacheKeys(
   const exactHash = await sha256Hex(canonicalJson({ v: KEY_VERSION, scope: scopeParts, modelOrTier, messages, params }));
   const { temperature, ...otherParams } = params;
   const fingerprint = await sha256Hex(
-    canonicalJson({ v: KEY_VERSION, modelOrTier, context: messages.slice(0, -1), params: otherParams, t: temperatureBucket(temperature as number | null) }),
+    canonicalJson({ v: KEY_VERSION, modelOrTier, context: messages.slice(0, -1), last: lastTurnBesidesText(request.messages), params: otherParams, t: temperatureBucket(temperature as number | null) }),
   );
   const tenant = segment(scope.tenantId);
   const feature = segment(scope.feature ?? "_");

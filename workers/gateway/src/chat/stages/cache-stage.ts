@@ -113,7 +113,16 @@ function hitAnswer(hit: CacheLookupResult): CachedAnswer {
       const cached = hit.response as ChatCompletionResponse;
       const body: ChatCompletionResponse = {
         ...cached,
-        choices: cached.choices.map((ch) => ({ ...ch, message: { ...ch.message, content: ch.message.content === null ? null : filter.text(ch.message.content) } })),
+        // As for a fresh answer (complete-response.ts): text and tool-call arguments are restored
+        // and pass the output policy.
+        choices: cached.choices.map((ch) => ({
+          ...ch,
+          message: {
+            ...ch.message,
+            content: ch.message.content === null ? null : filter.text(ch.message.content),
+            ...(ch.message.tool_calls ? { tool_calls: ch.message.tool_calls.map((t) => ({ ...t, function: { ...t.function, arguments: filter.text(t.function.arguments) } })) } : {}),
+          },
+        })),
       };
       const audit = auditPayload(hit);
       ex.decisions.cache = { ...(ex.decisions.cache as object), entryId: hit.entry?.entryId, costAvoidedUsd: hit.costAvoidedUsd, ...(audit ? { audit } : {}) };
