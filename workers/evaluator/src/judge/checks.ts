@@ -4,7 +4,8 @@
  * refusals, and PII leakage. Redaction placeholders (<EMAIL_ADDRESS_1>) are expected in
  * redacted text; a raw email, phone or card number in the response means something leaked.
  */
-import { Validator, type Schema } from "@cfworker/json-schema";
+import type { Schema } from "@cfworker/json-schema";
+import { checkAgainstSchema } from "../../../../shared/json-schema-checks";
 
 export interface CheckResult {
   empty: boolean;
@@ -67,15 +68,9 @@ function schemaCheck(response: string, responseFormat: unknown): { valid: boolea
     return { valid: false, errors: ["response is not JSON"] };
   }
   if (wanted.kind === "json_object") return typeof parsed === "object" && parsed !== null ? { valid: true, errors: [] } : { valid: false, errors: ["not a JSON object"] };
-  // The schema is the client's: a pattern JavaScript cannot compile (e.g. PCRE's `(?i)`) or an
-  // unresolvable $ref makes the validator throw. That is "could not check", never a reason to
-  // retry the message (it would fail the same way every time).
-  try {
-    const result = new Validator(wanted.schema, "2020-12", false).validate(parsed);
-    return { valid: result.valid, errors: result.errors.slice(0, 5).map((e) => `${e.instanceLocation}: ${e.error}`) };
-  } catch (err) {
-    return { valid: null, errors: [`schema could not be checked: ${String(err instanceof Error ? err.message : err).slice(0, 200)}`] };
-  }
+  // The schema is the client's: regex keywords are not evaluated (catastrophic backtracking), and
+  // one the validator cannot compile is "could not check", never a reason to retry the message.
+  return checkAgainstSchema(wanted.schema, parsed);
 }
 
 function looksTruncated(response: string, finishReason: unknown): boolean {

@@ -33,6 +33,14 @@ describe("verifyDraft", () => {
     expect(verifyDraft(ask("json", { type: "json_object" }), '```json\n{"a": 1}\n```').ok).toBe(true);
   });
 
+  it("never throws on a client's schema and does not run its regexes: an uncompilable schema escalates", () => {
+    const rf = (schema: Record<string, unknown>) => ({ type: "json_schema" as const, json_schema: { name: "p", schema } });
+    expect(verifyDraft(ask("x", rf({ $ref: "#/$defs/nope" })), '{"a": 1}').reasons).toContain("schema_unverifiable");
+    const backtracking = rf({ type: "object", properties: { s: { type: "string", pattern: "^(a+)+$" } } });
+    expect(verifyDraft(ask("x", backtracking), JSON.stringify({ s: `${"a".repeat(40)}!` })).ok).toBe(true);
+    expect(verifyDraft(ask("x", rf({ type: "object", properties: { s: { type: "string", pattern: "[" } } })), '{"s": "x"}').ok).toBe(true);
+  });
+
   it("lowers the score for hedging, repetition and missing code", () => {
     const hedged = verifyDraft(ask("Is it safe?"), "I'm not sure. I don't know, it is unclear and perhaps it might be fine.");
     expect(hedged.reasons).toContain("hedging");

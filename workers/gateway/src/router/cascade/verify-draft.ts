@@ -5,7 +5,7 @@
  * code, too short for a hard prompt) lower the score, and the draft passes when the score is
  * at least `minScore`.
  */
-import { Validator, type Schema } from "@cfworker/json-schema";
+import { checkAgainstSchema } from "../../../../../shared/json-schema-checks";
 import { lastUserText, type ChatCompletionRequest } from "../../../../../shared/schemas/openai-chat";
 import { asksForCode, hasCode, hedgeRate, isRefusal, looksTruncated, repetition } from "./draft-signals";
 
@@ -37,7 +37,9 @@ function formatProblem(request: VerifyRequest, text: string): string | null {
   if (rf.type === "json_object") return value !== null && typeof value === "object" && !Array.isArray(value) ? null : "invalid_json";
   const schema = rf.json_schema.schema;
   if (!schema) return null;
-  return new Validator(schema as Schema, "2020-12", false).validate(value).valid ? null : "schema_mismatch";
+  const check = checkAgainstSchema(schema, value);
+  // A schema that cannot be compiled cannot vouch for the draft: escalate rather than throw.
+  return check.valid === true ? null : check.valid === false ? "schema_mismatch" : "schema_unverifiable";
 }
 
 export function verifyDraft(request: VerifyRequest, draftText: string, options: VerifyOptions = {}): VerifyResult {

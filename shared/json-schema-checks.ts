@@ -1,0 +1,32 @@
+/**
+ * Client-supplied JSON Schemas (response_format) are checked against model answers by the
+ * cascade's draft verification and the evaluator's format check. Two hazards of a schema the
+ * client controls: a `pattern` that backtracks catastrophically (`^(a+)+$` against 29 characters
+ * took 10 s), and a schema the validator cannot compile (a PCRE-only pattern, a dangling $ref).
+ * Regex keywords are dropped before validation (the structure is still checked); a schema that
+ * still cannot be compiled is reported, never thrown.
+ */
+import { Validator, type Schema } from "@cfworker/json-schema";
+
+const REGEX_KEYWORDS = new Set(["pattern", "patternProperties"]);
+
+/** A copy of the schema without regex keywords (`pattern`, `patternProperties`), at any depth. */
+export function withoutRegexKeywords(schema: unknown): unknown {
+  if (Array.isArray(schema)) return schema.map(withoutRegexKeywords);
+  if (schema === null || typeof schema !== "object") return schema;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(schema)) if (!REGEX_KEYWORDS.has(k)) out[k] = withoutRegexKeywords(v);
+  return out;
+}
+
+export type SchemaCheck = { valid: boolean; errors: string[] } | { valid: null; errors: string[] };
+
+/** Validates a value against a client's schema, regex keywords aside; never throws. */
+export function checkAgainstSchema(schema: unknown, value: unknown): SchemaCheck {
+  try {
+    const result = new Validator(withoutRegexKeywords(schema) as Schema, "2020-12", false).validate(value);
+    return { valid: result.valid, errors: result.errors.slice(0, 5).map((e) => `${e.instanceLocation}: ${e.error}`) };
+  } catch (err) {
+    return { valid: null, errors: [`schema could not be checked: ${String(err instanceof Error ? err.message : err).slice(0, 200)}`] };
+  }
+}
