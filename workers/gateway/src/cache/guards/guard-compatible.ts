@@ -150,7 +150,10 @@ function isInitial(word: string, after: string): boolean {
 }
 
 function sentenceStart(text: string, index: number): boolean {
-  const before = text.slice(0, index).trimEnd();
+  // Only the last few characters decide (a punctuation mark, an abbreviation): slicing the whole
+  // prefix for every capitalised word made long texts quadratic. A window of only whitespace
+  // reads as a paragraph break.
+  const before = text.slice(Math.max(0, index - 64), index).trimEnd();
   // A period after an initial or a title ("Franklyn M. Bergonzi", "Dr. Smith") does not end a sentence.
   if (ABBREVIATION_END.test(before)) return false;
   return before === "" || /[.!?:;\n"'(\[-]$/.test(before);

@@ -15,16 +15,38 @@ const SAME_WORDS_JACCARD = 0.8;
  */
 const MAX_PARTICIPANT_WORDS = 3;
 
+/**
+ * Longer texts are not role-checked: participants trading places is a short-question failure
+ * of bag-of-words similarity, and the check is quadratic in the words (cubic before index maps),
+ * so a 2,000-word question took seconds.
+ */
+const MAX_WORDS = 200;
+
+/** First and last index of every word, so position lookups are O(1) instead of scans. */
+function positions(words: string[]): { first: Map<string, number>; last: Map<string, number> } {
+  const first = new Map<string, number>();
+  const last = new Map<string, number>();
+  words.forEach((w, i) => {
+    if (!first.has(w)) first.set(w, i);
+    last.set(w, i);
+  });
+  return { first, last };
+}
+
 export function rolesSwapped(a: string[], b: string[]): boolean {
+  if (a.length > MAX_WORDS || b.length > MAX_WORDS) return false;
   const ca = a.filter((w) => w.length > 1 && !STOPWORDS.has(w));
   const cb = b.filter((w) => w.length > 1 && !STOPWORDS.has(w));
   const sa = new Set(ca);
   const sb = new Set(cb);
   const shared = [...sa].filter((w) => sb.has(w));
   if (shared.length < 2 || shared.length / (sa.size + sb.size - shared.length) < SAME_WORDS_JACCARD) return false;
-  const once = shared.filter((w) => ca.indexOf(w) === ca.lastIndexOf(w) && cb.indexOf(w) === cb.lastIndexOf(w));
-  const order = once.map((w) => cb.indexOf(w)).sort((x, y) => x - y);
-  const byA = [...once].sort((x, y) => ca.indexOf(x) - ca.indexOf(y)).map((w) => cb.indexOf(w));
+  const pa = positions(ca);
+  const pb = positions(cb);
+  const at = (p: ReturnType<typeof positions>, w: string): number => p.first.get(w) ?? -1;
+  const once = shared.filter((w) => at(pa, w) === pa.last.get(w) && at(pb, w) === pb.last.get(w));
+  const order = once.map((w) => at(pb, w)).sort((x, y) => x - y);
+  const byA = [...once].sort((x, y) => at(pa, x) - at(pa, y)).map((w) => at(pb, w));
   // Exactly two words trading places, or two participants changing sides of a word between
   // them ("man carrying dog" vs "dog carrying man"), is a role swap; a phrase moved elsewhere
   // ("a boy at school takes a test" vs "a boy takes a test at school") keeps the roles.
@@ -33,12 +55,16 @@ export function rolesSwapped(a: string[], b: string[]): boolean {
 
 /** Content words `u`, `v` and a word `w` between them: u < w < v in one text, v < w < u in the other. */
 function sidesSwapped(content: string[], a: string[], b: string[]): boolean {
-  const anchors = a.filter((w) => a.indexOf(w) === a.lastIndexOf(w) && b.indexOf(w) !== -1 && b.indexOf(w) === b.lastIndexOf(w));
+  const pa = positions(a);
+  const pb = positions(b);
+  const ia = (w: string): number => pa.first.get(w) ?? -1;
+  const ib = (w: string): number => pb.first.get(w) ?? -1;
+  const anchors = a.filter((w) => ia(w) === pa.last.get(w) && ib(w) !== -1 && ib(w) === pb.last.get(w));
   for (const w of anchors) {
-    const aw = a.indexOf(w);
-    const bw = b.indexOf(w);
-    const before = content.filter((u) => u !== w && a.indexOf(u) < aw && b.indexOf(u) > bw);
-    const after = content.filter((v) => v !== w && a.indexOf(v) > aw && b.indexOf(v) < bw);
+    const aw = ia(w);
+    const bw = ib(w);
+    const before = content.filter((u) => u !== w && ia(u) < aw && ib(u) > bw);
+    const after = content.filter((v) => v !== w && ia(v) > aw && ib(v) < bw);
     const participants = (n: number): boolean => n > 0 && n <= MAX_PARTICIPANT_WORDS;
     if (participants(before.length) && participants(after.length)) return true;
   }
