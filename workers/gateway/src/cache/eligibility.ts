@@ -6,7 +6,8 @@ import type { ChatCompletionRequest, ChatCompletionResponse } from "../../../../
 import type { CacheDirectives } from "./cache-control";
 import type { CachePolicy } from "./settings";
 
-const PLACEHOLDER = /<[A-Z][A-Z_]*?_\d{1,6}>/;
+/** Both placeholder forms: numbered (restored per request) and hashed (the `hash` PII action). */
+const PLACEHOLDER = /<[A-Z][A-Z_]*?_\d{1,6}>|<[A-Z_]+:[0-9a-f]{12}>/;
 /** Finishes that are a complete, intended answer ("length" is fine: max_tokens is in the key). */
 const CACHEABLE_FINISH = new Set(["stop", "length"]);
 

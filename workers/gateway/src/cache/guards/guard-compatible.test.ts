@@ -14,6 +14,8 @@ describe("guardCompatible", () => {
     ["Summarize the report for three teams", "Summarize the report for two teams", "numbers"],
     ["Show sales for March 2023", "Show sales for April 2023", "dates"],
     ["Email <PERSON_1> the invoice", "Email <EMAIL_1> the invoice", "placeholders"],
+    // Hashed placeholders name one value each (never restored): different customers differ.
+    ["What is the balance of <EMAIL_ADDRESS:0123456789ab>?", "What is the balance of <EMAIL_ADDRESS:fedcba987654>?", "placeholders"],
     ["Explain error E1234 in the logs", "Explain error E1235 in the logs", "numbers"],
     ["how do I upload a file", "how do I download a file", "polarity"],
     ["cheapest flights from paris to london", "cheapest flights from london to paris", "word-order"],

@@ -62,7 +62,10 @@ export function guardCompatible(newText: string, cachedText: string): GuardVerdi
 }
 
 function features(text: string): Features {
-  const placeholders = new Set((text.match(PLACEHOLDER) ?? []).map((p) => p.replace(/\d+|:[0-9a-f]+/g, "")));
+  // A numbered placeholder (<PERSON_1>) is restored per request, so only its type matters; a
+  // hashed one (<EMAIL_ADDRESS:0123456789ab>) is never restored and names one value: kept whole,
+  // or two customers' questions would share an answer.
+  const placeholders = new Set((text.match(PLACEHOLDER) ?? []).map((p) => (p.includes(":") ? p : p.replace(/\d+/g, ""))));
   const clean = normalizeFacts(repairMojibake(text.replace(PLACEHOLDER, " ")).normalize("NFKC"));
   const matches = [...clean.matchAll(WORD)];
   const raw = matches.map((m) => m[0]);
