@@ -20,6 +20,12 @@ describe("admin API", () => {
     expect(JSON.stringify(await f.snapshot())).not.toContain(key.split("_").at(-1));
   });
 
+  it("answers two concurrent creations of one tenant id with 201 and 409, never a 500", async () => {
+    const f = await adminFixture();
+    const both = await Promise.all([0, 1].map(() => f.call("POST", "/admin/v1/tenants", f.op.key, { name: "Twin", id: "ten_twin" })));
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+  });
+
   it("lists tenants for operators only", async () => {
     const f = await adminFixture();
     const admin = await seedTenant(f.db, { name: "other", role: "admin" });

@@ -12,7 +12,14 @@ export function registerTenantRoutes(app: Hono<AccessEnv>): void {
     const now = Date.now();
     const tenant = { id: body.id ?? newTenantId(), name: body.name, created_at: now };
     if (await getTenant(c.env.DB, tenant.id)) throw new GatewayError("conflict", "A tenant with this id already exists.", { param: "id" });
-    await batchWithAudit(c.env.DB, [insertTenantStmt(c.env.DB, tenant)], tenant.id, { action: "tenant.created", actor: actorOf(c), target: tenant.id, detail: { name: tenant.name } }, now);
+    try {
+      await batchWithAudit(c.env.DB, [insertTenantStmt(c.env.DB, tenant)], tenant.id, { action: "tenant.created", actor: actorOf(c), target: tenant.id, detail: { name: tenant.name } }, now);
+    } catch (err) {
+      // Two creations of one id at once: the check above passed for both, the key refuses one.
+      const detail = err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err);
+      if (/UNIQUE constraint failed: tenants|PRIMARY KEY.*tenants/i.test(detail)) throw new GatewayError("conflict", "A tenant with this id already exists.", { param: "id" });
+      throw err;
+    }
     anchorLater(c, now);
     return c.json(tenant, 201);
   });
