@@ -26,6 +26,16 @@ describe("admin API", () => {
     expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
   });
 
+  it("rotates a key once: a concurrent or repeated rotation is a 409 and leaves one successor", async () => {
+    const f = await adminFixture();
+    const s = await seedTenant(f.db, { name: "acme", role: "service" });
+    const both = await Promise.all([0, 1].map(() => f.call("POST", `/admin/v1/keys/${s.keyId}/rotate`, f.op.key, { grace_seconds: 3600 })));
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    expect((await f.call("POST", `/admin/v1/keys/${s.keyId}/rotate`, f.op.key, { grace_seconds: 3600 })).status).toBe(409);
+    const successors = await f.db.prepare("SELECT COUNT(*) AS n FROM api_keys WHERE rotated_from = ?1").bind(s.keyId).first<{ n: number }>();
+    expect(successors?.n).toBe(1);
+  });
+
   it("lists tenants for operators only", async () => {
     const f = await adminFixture();
     const admin = await seedTenant(f.db, { name: "other", role: "admin" });

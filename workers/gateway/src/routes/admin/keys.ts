@@ -68,10 +68,21 @@ export function registerKeyRoutes(app: Hono<AccessEnv>): void {
     const { keyId, tenantId } = await keyTenant(c);
     const body = await parseBody(c, RotateKeySchema, true);
     const now = Date.now();
-    const rotated = await rotateKey(c.env.DB, tenantId, keyId, { actor: actorOf(c), env: keyEnvOf(c), now, graceSeconds: body.grace_seconds });
+    let rotated: Awaited<ReturnType<typeof rotateKey>>;
+    try {
+      rotated = await rotateKey(c.env.DB, tenantId, keyId, { actor: actorOf(c), env: keyEnvOf(c), now, graceSeconds: body.grace_seconds });
+    } catch (err) {
+      // A concurrent rotation won (one successor per key, migration 0052): nothing was written.
+      const detail = err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err);
+      if (/UNIQUE constraint failed: api_keys\.rotated_from/i.test(detail)) throw new GatewayError("conflict", "This key was already rotated; rotate its successor instead.");
+      throw err;
+    }
     if (!rotated) throw new GatewayError("conflict", "Only an active key can be rotated.");
     if (body.grace_seconds === 0) defaultKeyCache.invalidate(rotated.old.key_prefix);
     anchorLater(c, now);
-    return c.json({ id: rotated.id, key: rotated.key, prefix: rotated.prefix, rotated_from: keyId, old_key_expires_at: now + body.grace_seconds * 1000 }, 201);
+    // The grace period never extends an earlier expiry (expireKeyStmt keeps the minimum).
+    const graceEnd = now + body.grace_seconds * 1000;
+    const oldExpires = rotated.old.expires_at === null ? graceEnd : Math.min(rotated.old.expires_at, graceEnd);
+    return c.json({ id: rotated.id, key: rotated.key, prefix: rotated.prefix, rotated_from: keyId, old_key_expires_at: oldExpires }, 201);
   });
 }
