@@ -7,6 +7,13 @@ describe("client JSON Schema checks", () => {
     expect(withoutRegexKeywords(schema)).toEqual({ type: "object", properties: { a: { type: "array", items: [{ type: "string", minLength: 2 }] } } });
   });
 
+  it("keeps a property named like a regex keyword, and data that looks like one", () => {
+    const schema = { type: "object", properties: { pattern: { type: "string" } }, required: ["pattern"], enum: [{ pattern: "x" }] };
+    expect(withoutRegexKeywords(schema)).toEqual(schema);
+    expect(checkAgainstSchema(schema, { pattern: "x" }).valid).toBe(true);
+    expect(checkAgainstSchema(schema, { pattern: 1 }).valid).toBe(false);
+  });
+
   it("reports, never throws, and still checks structure", () => {
     expect(checkAgainstSchema({ $ref: "#/nope" }, {}).valid).toBeNull();
     expect(checkAgainstSchema({ type: "object", required: ["n"] }, {}).valid).toBe(false);

@@ -9,13 +9,23 @@
 import { Validator, type Schema } from "@cfworker/json-schema";
 
 const REGEX_KEYWORDS = new Set(["pattern", "patternProperties"]);
+/** Keywords whose value is data, not a schema: copied as they are. */
+const DATA_KEYWORDS = new Set(["const", "enum", "default", "examples", "required"]);
+/** Keywords whose value maps names (which may be any word, "pattern" included) to schemas. */
+const SCHEMA_MAPS = new Set(["properties", "$defs", "definitions", "dependentSchemas"]);
 
 /** A copy of the schema without regex keywords (`pattern`, `patternProperties`), at any depth. */
 export function withoutRegexKeywords(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(withoutRegexKeywords);
   if (schema === null || typeof schema !== "object") return schema;
   const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(schema)) if (!REGEX_KEYWORDS.has(k)) out[k] = withoutRegexKeywords(v);
+  for (const [k, v] of Object.entries(schema)) {
+    if (REGEX_KEYWORDS.has(k)) continue;
+    if (DATA_KEYWORDS.has(k)) out[k] = v;
+    else if (SCHEMA_MAPS.has(k) && v !== null && typeof v === "object" && !Array.isArray(v)) {
+      out[k] = Object.fromEntries(Object.entries(v).map(([name, sub]) => [name, withoutRegexKeywords(sub)]));
+    } else out[k] = withoutRegexKeywords(v);
+  }
   return out;
 }
 

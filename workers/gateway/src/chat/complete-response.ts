@@ -14,7 +14,7 @@ import { priceUsage, resolveUsage } from "./accounting";
 import { answerHeaders } from "./answer-headers";
 import type { ExchangeResult } from "./build-event";
 import type { ChatExchange } from "./exchange";
-import type { OutputFilter } from "./output-filter";
+import { filterChoices, type OutputFilter } from "./output-filter";
 import { requestHeaders } from "../middleware/request-id";
 
 export function completeResponse(
@@ -34,7 +34,7 @@ export function completeResponse(
   const priced = priceUsage(usage, ex.answeredBy, registry);
   let body: ChatCompletionResponse;
   try {
-    body = restored(upstream, usage, ex, filter);
+    body = restored(upstream, ex.answeredBy.id, usage, filter);
   } catch (err) {
     // The output policy withheld the answer, but the upstream call was made: it is billed. The
     // answer itself stays out of the event (it holds what the policy blocked).
@@ -52,20 +52,6 @@ export function completeResponse(
 }
 
 /** The client's answer: placeholders restored and the output policy applied (it may throw). */
-function restored(upstream: ChatCompletionResponse, usage: TokenUsage, ex: ChatExchange, filter: OutputFilter): ChatCompletionResponse {
-  return {
-    ...upstream,
-    model: ex.answeredBy?.id ?? upstream.model,
-    usage: toOpenAIUsage(usage),
-    choices: upstream.choices.map((ch) => ({
-      ...ch,
-      message: {
-        ...ch.message,
-        content: ch.message.content === null ? null : filter.text(ch.message.content),
-        ...(ch.message.tool_calls
-          ? { tool_calls: ch.message.tool_calls.map((t) => ({ ...t, function: { ...t.function, arguments: filter.text(t.function.arguments) } })) }
-          : {}),
-      },
-    })),
-  };
+function restored(upstream: ChatCompletionResponse, model: string, usage: TokenUsage, filter: OutputFilter): ChatCompletionResponse {
+  return { ...upstream, model, usage: toOpenAIUsage(usage), choices: filterChoices(upstream.choices, filter) };
 }

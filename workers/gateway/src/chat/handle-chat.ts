@@ -9,6 +9,7 @@ import { ChatCompletionRequestSchema, type ChatCompletionResponse } from "../../
 import { GatewayError } from "../../../../shared/errors";
 import type { AppEnv } from "../app-env";
 import { appendAudit } from "../audit/hash-chain";
+import { auditThrottle } from "../audit/throttle";
 import { registryFor } from "../config/registry-loader";
 import { readJsonBody } from "../http/read-json-body";
 import { settleTokens } from "../middleware/rate-limit";
@@ -81,7 +82,7 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     return completeResponse(ex, answered, filter, registry, publish, store);
   } catch (err) {
     const gw = err instanceof GatewayError ? err : null;
-    if (gw?.kind === "guardrail_blocked" && shouldAuditBlock(ex.auth.tenantId, ex.auth.keyId, gw.code, Date.now())) {
+    if (gw?.kind === "guardrail_blocked" && blockAudits.allow(`${ex.auth.tenantId}|${ex.auth.keyId}|${gw.code}`, Date.now())) {
       const event = { action: "guardrail.blocked", actor: ex.auth.keyId, target: ex.requestId, detail: { code: gw.code, reason: gw.message } };
       c.executionCtx.waitUntil(appendAudit(c.env.DB, ex.auth.tenantId, event).catch(() => undefined));
     }
@@ -113,20 +114,8 @@ function newExchange(c: Context<AppEnv>, original: ChatExchange["original"]): Ch
   };
 }
 
-// Guardrail blocks go to the audit log at most once a minute per key and reason (per isolate),
-// as budget blocks do: a flood of injection attempts must not turn into a flood of writes to the
-// one hash-chained log that admin actions (e.g. revoking the attacker's key) also append to.
-// Every block is still in the usage ledger, with its error code.
-const BLOCK_AUDIT_INTERVAL_MS = 60_000;
-const lastBlockAudit = new Map<string, number>();
-
-function shouldAuditBlock(tenantId: string, keyId: string, code: string, now: number): boolean {
-  const key = `${tenantId}|${keyId}|${code}`;
-  if (now - (lastBlockAudit.get(key) ?? -Infinity) < BLOCK_AUDIT_INTERVAL_MS) return false;
-  if (lastBlockAudit.size >= 10_000) lastBlockAudit.clear();
-  lastBlockAudit.set(key, now);
-  return true;
-}
+// Guardrail blocks are audited once a minute per key and reason (audit/throttle.ts).
+const blockAudits = auditThrottle();
 
 const background = (c: Context<AppEnv>) => (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
 

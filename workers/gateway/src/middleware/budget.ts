@@ -13,10 +13,12 @@ import type { MiddlewareHandler } from "hono";
 import { GatewayError } from "../../../../shared/errors";
 import { runInBackground, type AccessContext, type AccessEnv } from "../auth/access-env";
 import { appendAudit } from "../audit/hash-chain";
+import { auditThrottle } from "../audit/throttle";
 import { claimBudgetAlert } from "../limits/budget-repository";
 import { defaultBudgetCache, evaluateBudgets, monthLabel, type BudgetCache, type BudgetStatus } from "../limits/budget-check";
 import type { BudgetAlert } from "../limits/budget-types";
 import { estimateCostUsd } from "../limits/estimate";
+import { peekJsonBody } from "../http/peek-json-body";
 import { estimateBodyTokens } from "./rate-limit";
 
 export interface BudgetOptions {
@@ -36,13 +38,7 @@ const BodyMetadataSchema = z.object({ metadata: z.object({ feature: z.string().o
 
 /** `metadata.feature` of a JSON body, or null (an invalid body is the route's error to report). */
 async function bodyFeature(c: AccessContext): Promise<string | null> {
-  let json: unknown;
-  try {
-    json = JSON.parse(await c.req.text());
-  } catch {
-    return null;
-  }
-  const parsed = BodyMetadataSchema.safeParse(json);
+  const parsed = BodyMetadataSchema.safeParse((await peekJsonBody(c)).value);
   return (parsed.success && parsed.data.metadata?.feature) || null;
 }
 
@@ -51,13 +47,10 @@ async function defaultEstimate(c: AccessContext): Promise<number> {
   return estimateCostUsd(tokens);
 }
 
-const lastBlockAudit = new Map<string, number>();
+const blockAudits = auditThrottle();
 
 function auditBlock(c: AccessContext, s: BudgetStatus, now: number): void {
-  const key = `${c.get("auth").tenantId}|${s.name}`;
-  if (now - (lastBlockAudit.get(key) ?? -Infinity) < 60_000) return;
-  if (lastBlockAudit.size > 10_000) lastBlockAudit.clear();
-  lastBlockAudit.set(key, now);
+  if (!blockAudits.allow(`${c.get("auth").tenantId}|${s.name}`, now)) return;
   const detail = { budget: s.name, limitUsd: s.limitUsd, spentUsd: s.spentUsd };
   runInBackground(c, appendAudit(c.env.DB, c.get("auth").tenantId, { action: "budget.blocked", actor: c.get("auth").keyId, target: s.name, detail }, now));
 }
@@ -118,5 +111,5 @@ export function budget(options: BudgetOptions = {}): MiddlewareHandler<AccessEnv
 /** Test hook: forget per-isolate memo of claimed alerts and block audits. */
 export function resetBudgetMemo(): void {
   claimedAlerts.clear();
-  lastBlockAudit.clear();
+  blockAudits.clear();
 }

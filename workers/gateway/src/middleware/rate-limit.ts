@@ -12,6 +12,7 @@ import { runInBackground, type AccessContext, type AccessEnv } from "../auth/acc
 import { durableObjectClient, type RateLimiterClient } from "../limits/rate-limit-client";
 import type { ConsumeRequest } from "../limits/rate-limiter-core";
 import { estimateTokensFromBody } from "../limits/estimate";
+import { peekJsonBody } from "../http/peek-json-body";
 import type { RateLimits } from "../auth/key-lookup";
 
 export interface RateLimitOptions {
@@ -22,17 +23,11 @@ export interface RateLimitOptions {
 
 const defaultClient = (c: AccessContext): RateLimiterClient => durableObjectClient(c.env.RATE_LIMITER);
 
-/** Reads the JSON body once (Hono caches it for the route) and estimates its tokens. */
+/** Estimates the body's tokens (an invalid body is estimated from its length alone). */
 export async function estimateBodyTokens(c: AccessContext): Promise<number> {
   if (c.req.method !== "POST") return 0;
-  const text = await c.req.text();
-  let body: unknown = null;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    // Invalid JSON is the route's error to report; estimate from length alone.
-  }
-  return estimateTokensFromBody(body, text.length);
+  const body = await peekJsonBody(c);
+  return estimateTokensFromBody(body.value, body.text.length);
 }
 
 interface Plan {

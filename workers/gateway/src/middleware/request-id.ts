@@ -13,11 +13,12 @@ import type { AppEnv } from "../app-env";
 import { ServerTiming } from "../telemetry/server-timing";
 
 const CLIENT_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const clientIdOf = (value: string | undefined): string | null => (value !== undefined && CLIENT_ID.test(value) ? value : null);
 
 export const requestId = () =>
   createMiddleware<AppEnv>(async (c, next) => {
     const id = `req_${crypto.randomUUID().replaceAll("-", "")}`;
-    const clientId = [c.req.header("x-client-request-id"), c.req.header("x-request-id")].find((v) => v !== undefined && CLIENT_ID.test(v)) ?? null;
+    const clientId = clientIdOf(c.req.header("x-client-request-id")) ?? clientIdOf(c.req.header("x-request-id"));
     c.set("requestId", id);
     c.set("clientRequestId", clientId);
     c.set("receivedAt", Date.now());

@@ -30,7 +30,7 @@ export type PartialCachePolicy = z.infer<typeof PartialPolicySchema>;
 import { answerHeaders } from "../answer-headers";
 import type { ExchangeResult } from "../build-event";
 import type { ChatExchange } from "../exchange";
-import type { OutputFilter } from "../output-filter";
+import { filterChoices, type OutputFilter } from "../output-filter";
 
 export interface CacheStage {
   /** A hit to answer with, or null (miss, bypass, ineligible). */
@@ -113,16 +113,8 @@ function hitAnswer(hit: CacheLookupResult): CachedAnswer {
       const cached = hit.response as ChatCompletionResponse;
       const body: ChatCompletionResponse = {
         ...cached,
-        // As for a fresh answer (complete-response.ts): text and tool-call arguments are restored
-        // and pass the output policy.
-        choices: cached.choices.map((ch) => ({
-          ...ch,
-          message: {
-            ...ch.message,
-            content: ch.message.content === null ? null : filter.text(ch.message.content),
-            ...(ch.message.tool_calls ? { tool_calls: ch.message.tool_calls.map((t) => ({ ...t, function: { ...t.function, arguments: filter.text(t.function.arguments) } })) } : {}),
-          },
-        })),
+        // As for a fresh answer: restored and checked by the output policy.
+        choices: filterChoices(cached.choices, filter),
       };
       const audit = auditPayload(hit);
       ex.decisions.cache = { ...(ex.decisions.cache as object), entryId: hit.entry?.entryId, costAvoidedUsd: hit.costAvoidedUsd, ...(audit ? { audit } : {}) };
