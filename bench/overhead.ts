@@ -236,7 +236,7 @@ Targets (issue: the gateway adds ≤ 1 ms p50 over the bare Worker at concurrenc
 
 ${verdicts.join("\n")}
 
-Between runs of this command with the same code, these req/s ratios move by about ±0.05 on this shared machine, so a verdict within that distance of its threshold is not settled by one run. History of core (f) at 32, full runs: 0.595, 0.51 and 0.57 before the shared deadline clock (upstreams/deadline-clock.ts); 0.62, 0.61 and 0.66 after it (three runs over this session's later commits).
+Between runs of this command with the same code, these req/s ratios move by about ±0.05 on this shared machine, so a verdict within that distance of its threshold is not settled by one run. History of core (f) at 32, full runs: 0.595, 0.51 and 0.57 before the shared deadline clock (upstreams/deadline-clock.ts); 0.62, 0.61, 0.66 and 0.64 after it (four runs over this session's later commits; the report above is the last).
 
 How to read the CPU columns: "server CPU per request" is the CPU time of the server's processes (all threads) divided by the requests it served in the cell. It does not move when other jobs on the shared machine steal time, so its ratios are the steadier measure of cost; req/s ratios additionally depend on what else ran during each cell. (g) parses and validates the request and the answer with the same zod schemas and answers with \`c.json\`, and nothing else: it costs about what the bare pass-through costs (workerd streams a passed-through body, which is not free either), so the gap between (g) and (f) is the gateway's own per-request logic.
 
