@@ -10,9 +10,11 @@ import type { AppEnv } from "../app-env";
 
 const FEATURE = /^[A-Za-z0-9._:-]{1,128}$/;
 
+/** The `X-Feature` header; an empty one counts as absent (it must not hide metadata.feature). */
+export const featureHeader = (c: Context): string | undefined => c.req.header("x-feature") || undefined;
+
 export function featureOf(c: Context<AppEnv>, request: Pick<ChatCompletionRequest, "metadata">): string | null {
-  // An empty header counts as absent (it must not hide metadata.feature).
-  const value = c.req.header("x-feature") || request.metadata?.feature;
+  const value = featureHeader(c) ?? request.metadata?.feature;
   const allowed = c.get("auth").features;
   if (value === undefined || value === "") {
     // A key limited to some features acts for one of them, always: otherwise leaving the feature

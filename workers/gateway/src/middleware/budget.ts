@@ -18,6 +18,7 @@ import { claimBudgetAlert } from "../limits/budget-repository";
 import { defaultBudgetCache, evaluateBudgets, monthLabel, type BudgetCache, type BudgetStatus } from "../limits/budget-check";
 import type { BudgetAlert } from "../limits/budget-types";
 import { estimateCostUsd } from "../limits/estimate";
+import { featureHeader } from "../chat/feature";
 import { peekJsonBody } from "../http/peek-json-body";
 import { estimateBodyTokens } from "./rate-limit";
 
@@ -79,9 +80,7 @@ export function budget(options: BudgetOptions = {}): MiddlewareHandler<AccessEnv
     const started = performance.now();
     const now = clock();
     const auth = c.get("auth");
-    const header = c.req.header("x-feature");
-    // An empty header counts as absent, as on the chat route (chat/feature.ts).
-    const feature = header ? header : options.featureFromBody ? () => bodyFeature(c) : null;
+    const feature = featureHeader(c) ?? (options.featureFromBody ? () => bodyFeature(c) : null);
     let verdict;
     try {
       verdict = await evaluateBudgets(c.env.DB, auth, feature, () => estimate(c), now, cache);
