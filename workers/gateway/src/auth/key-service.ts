@@ -3,8 +3,10 @@
  * its audit row, so an admin call either fully happens and is audited, or leaves no trace.
  */
 import { z } from "zod";
-import { ROLES, type AuthContext } from "../app-env";
+import { GatewayError } from "../../../../shared/errors";
+import { ROLES } from "../app-env";
 import { batchWithAudit } from "../audit/hash-chain";
+import { manageKeyViolation, type Grantor } from "./grants";
 import { generateApiKey } from "./keys";
 import { expireKeyStmt, getKey, insertKeyStmt, newKeyId, revokeKeyStmt, type KeySummary } from "./repository";
 
@@ -21,29 +23,6 @@ export const CreateKeyInputSchema = z.strictObject({
   expires_at: z.union([z.number().int().positive().max(4_102_444_800), z.iso.datetime({ offset: true })]).optional(),
 });
 export type CreateKeyInput = z.infer<typeof CreateKeyInputSchema>;
-
-/**
- * Why the caller may not mint this key, or null. A key never grants more than its maker holds:
- * scopes only from the caller's own (operators, who manage every tenant, may grant any), and
- * when the caller is limited to some models, tiers or features, the new key is limited to a
- * subset of them. Without this a tenant admin could mint itself `tenants:manage` and act on
- * every tenant.
- */
-export function grantViolation(caller: Pick<AuthContext, "scopes" | "models" | "tiers" | "features">, input: CreateKeyInput, callerIsOperator: boolean): { param: string; message: string } | null {
-  if (!callerIsOperator) {
-    const extra = (input.scopes ?? []).filter((s) => !caller.scopes.includes(s));
-    if (extra.length > 0) return { param: "scopes", message: `This key may not grant scopes it does not hold: ${extra.join(", ")}.` };
-  }
-  for (const field of ["models", "tiers", "features"] as const) {
-    const own = caller[field];
-    if (own === null) continue;
-    const wanted = input[field];
-    if (wanted === undefined) return { param: field, message: `This key is limited to some ${field}; the new key must name a subset of them.` };
-    const extra = wanted.filter((v) => !own.includes(v));
-    if (extra.length > 0) return { param: field, message: `This key may not grant ${field} it cannot use: ${extra.join(", ")}.` };
-  }
-  return null;
-}
 
 export function expiresAtMs(v: CreateKeyInput["expires_at"]): number | null {
   if (v === undefined) return null;
@@ -84,25 +63,35 @@ export async function createKey(
   return { id, key: generated.key, prefix: generated.prefix };
 }
 
-export async function revokeKey(db: D1Database, tenantId: string, keyId: string, ctx: { actor: string; now: number }): Promise<KeySummary | null> {
+/** 403 unless `by` could have minted `key` (grants.ts); checked before anything is written. */
+function assertMayManage(by: Grantor, key: KeySummary): void {
+  const v = manageKeyViolation(by, key);
+  if (v) throw new GatewayError("forbidden", v.message, { param: v.param });
+}
+
+export async function revokeKey(db: D1Database, tenantId: string, keyId: string, ctx: { actor: string; now: number; by: Grantor }): Promise<KeySummary | null> {
   const key = await getKey(db, tenantId, keyId);
   if (!key) return null;
+  assertMayManage(ctx.by, key);
   if (key.revoked_at !== null) return key;
   await batchWithAudit(db, [revokeKeyStmt(db, tenantId, keyId, ctx.now)], tenantId, { action: "key.revoked", actor: ctx.actor, target: keyId }, ctx.now);
   return getKey(db, tenantId, keyId);
 }
 
 /**
- * New secret, same grants. The old key ends after `graceSeconds` (default 0 = now) so clients
- * can roll over without an outage when asked to.
+ * New secret, same grants. The old key ends after `graceSeconds` so clients can roll over
+ * without an outage (0 = revoke now). Rotating mints a key with the old key's grants, so the
+ * caller must be one that could have minted it (the escalation of issue 19: a scope-less admin
+ * rotating an operator key got a fresh operator secret).
  */
 export async function rotateKey(
   db: D1Database,
   tenantId: string,
   keyId: string,
-  ctx: { actor: string; env: string; now: number; graceSeconds: number },
+  ctx: { actor: string; env: string; now: number; graceSeconds: number; by: Grantor },
 ): Promise<(CreatedKey & { old: KeySummary }) | null> {
   const old = await getKey(db, tenantId, keyId);
+  if (old) assertMayManage(ctx.by, old);
   if (!old || old.revoked_at !== null || (old.expires_at !== null && old.expires_at <= ctx.now)) return null;
   const input: CreateKeyInput = { role: old.role, scopes: old.scopes, ...(old.name ? { name: old.name } : {}) };
   if (old.models) input.models = old.models;

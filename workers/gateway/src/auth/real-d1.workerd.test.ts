@@ -22,10 +22,11 @@ describe("on real D1 (workerd)", () => {
     const s = await seedTenant(d1.db, { name: "real", role: "developer", scopes: ["content:read"] });
     const now = Date.now();
     expect(await resolveKey(d1.db, s.key, now, new KeyCache(0))).toMatchObject({ ok: true, key: { auth: { tenantId: s.tenantId, role: "developer" } } });
-    const rotated = await rotateKey(d1.db, s.tenantId, s.keyId, { actor: "test", env: "local", now, graceSeconds: 0 });
+    const by = { auth: { scopes: [], models: null, tiers: null, features: null }, operator: true };
+    const rotated = await rotateKey(d1.db, s.tenantId, s.keyId, { actor: "test", env: "local", now, graceSeconds: 0, by });
     expect((await resolveKey(d1.db, s.key, now, new KeyCache(0))).ok).toBe(false);
     expect((await resolveKey(d1.db, rotated!.key, now, new KeyCache(0))).ok).toBe(true);
-    await revokeKey(d1.db, s.tenantId, rotated!.id, { actor: "test", now });
+    await revokeKey(d1.db, s.tenantId, rotated!.id, { actor: "test", now, by });
     expect(await resolveKey(d1.db, rotated!.key, now + 1, new KeyCache(0))).toMatchObject({ ok: false, reason: "revoked" });
     expect(await verifyAuditChain(d1.db, null)).toMatchObject({ ok: true, problems: [] });
   });

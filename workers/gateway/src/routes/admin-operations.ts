@@ -9,12 +9,13 @@ import { z } from "zod";
 import { GatewayError } from "../../../../shared/errors";
 import { keyringFromEnv } from "../../../../shared/crypto/envelope";
 import type { AccessEnv } from "../auth/access-env";
+import { featureControlViolation, tenantControlViolation } from "../auth/grants";
 import { appendAudit, batchWithAudit } from "../audit/hash-chain";
 import { parseQuery } from "../http/query";
 import { loadFeatureLayers, loadLayers, putSettingsStmt, resolveLayers } from "../settings/settings-store";
 import { resolveSettings, TenantSettingsInputSchema, type TenantSettingsInput } from "../settings/tenant-settings";
 import { AlertRuleInputSchema, alertRuleDelete, alertRuleExists, alertRuleInsert, listAlertRules, RetrainingQuerySchema, streamRetrainingJsonl } from "../usage";
-import { actorOf, anchorLater, isOperator, parseBody, requireTenant } from "./admin/helpers";
+import { actorOf, anchorLater, grantorOf, isOperator, parseBody, refuse, requireTenant } from "./admin/helpers";
 
 const FeatureQuerySchema = z.object({ feature: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional() });
 
@@ -29,6 +30,7 @@ export const adminOperationsRoutes = new Hono<AccessEnv>()
     const tenant = await requireTenant(c, c.req.param("id"));
     const { feature } = parseQuery(c.req.url, FeatureQuerySchema);
     const input = await parseBody(c, TenantSettingsInputSchema);
+    refuse(feature ? featureControlViolation(grantorOf(c), feature) : tenantControlViolation(grantorOf(c)), feature ? "feature" : undefined);
     // Validate the layer as it will be used: merged over the tenant-wide layer; and a new
     // tenant-wide layer merged under every feature layer that already exists.
     const merges: Array<{ feature: string | null; layers: TenantSettingsInput[] }> = feature
@@ -55,6 +57,7 @@ export const adminOperationsRoutes = new Hono<AccessEnv>()
   .post("/tenants/:id/alerts", async (c) => {
     const tenant = await requireTenant(c, c.req.param("id"));
     const input = await parseBody(c, AlertRuleInputSchema);
+    refuse(tenantControlViolation(grantorOf(c)));
     // The rule and its audit row land together or not at all (a retry after a failed audit
     // must not leave a rule behind, or create a second one).
     const now = Date.now();
@@ -66,6 +69,7 @@ export const adminOperationsRoutes = new Hono<AccessEnv>()
   .delete("/tenants/:id/alerts/:rule", async (c) => {
     const tenant = await requireTenant(c, c.req.param("id"));
     const ruleId = c.req.param("rule");
+    refuse(tenantControlViolation(grantorOf(c)));
     if (!(await alertRuleExists(c.env.DB, tenant.id, ruleId))) throw new GatewayError("not_found", "Alert rule not found.");
     const now = Date.now();
     await batchWithAudit(c.env.DB, [alertRuleDelete(c.env.DB, tenant.id, ruleId)], tenant.id, { action: "alert_rule.deleted", actor: actorOf(c), target: ruleId }, now);
@@ -74,6 +78,8 @@ export const adminOperationsRoutes = new Hono<AccessEnv>()
   })
   .get("/datasets/retraining", async (c) => {
     const query = parseQuery(c.req.url, RetrainingQuerySchema);
+    // The export spans every feature, model and tier of the tenant: not for restricted keys.
+    refuse(tenantControlViolation(grantorOf(c)));
     // Non-operators export their own tenant only; an operator may name one or take all.
     const tenantId = isOperator(c) ? query.tenantId : c.get("auth").tenantId;
     const keyring = await keyringFromEnv(c.env).catch(() => {

@@ -3,6 +3,7 @@ import type { Context } from "hono";
 import type { z } from "zod";
 import { GatewayError } from "../../../../../shared/errors";
 import { runInBackground, type AccessEnv } from "../../auth/access-env";
+import type { Grantor, Violation } from "../../auth/grants";
 import { OPERATOR_SCOPE } from "../../auth/route-policies";
 import { getTenant, type TenantRow } from "../../auth/repository";
 import { anchorAuditHead } from "../../audit/anchor";
@@ -30,6 +31,14 @@ export async function parseBody<S extends z.ZodType>(c: Ctx, schema: S, optional
 }
 
 export const isOperator = (c: Ctx): boolean => c.get("auth").scopes.includes(OPERATOR_SCOPE);
+
+/** The calling key as auth/grants.ts sees it. */
+export const grantorOf = (c: Ctx): Grantor => ({ auth: c.get("auth"), operator: isOperator(c) });
+
+/** A grant rule's refusal as the wire's 403 (nothing has been written yet). */
+export function refuse(v: Violation | null, param?: string): void {
+  if (v) throw new GatewayError("forbidden", v.message, { param: param ?? v.param });
+}
 
 /**
  * Admin keys manage their own tenant; operators (`tenants:manage`) any tenant. Another

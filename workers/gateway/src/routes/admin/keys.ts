@@ -2,9 +2,10 @@ import type { Context, Hono } from "hono";
 import { GatewayError } from "../../../../../shared/errors";
 import type { AccessEnv } from "../../auth/access-env";
 import { defaultKeyCache } from "../../auth/key-lookup";
-import { CreateKeyInputSchema, createKey, expiresAtMs, grantViolation, revokeKey, rotateKey } from "../../auth/key-service";
+import { grantViolation } from "../../auth/grants";
+import { CreateKeyInputSchema, createKey, expiresAtMs, revokeKey, rotateKey } from "../../auth/key-service";
 import { listKeys, locateKeyTenant, type KeySummary } from "../../auth/repository";
-import { actorOf, anchorLater, assertTenantAccess, isOperator, keyEnvOf, parseBody, requireTenant } from "./helpers";
+import { actorOf, anchorLater, assertTenantAccess, grantorOf, isOperator, keyEnvOf, parseBody, refuse, requireTenant } from "./helpers";
 import { KeyIdSchema, RotateKeySchema } from "./schemas";
 
 /** Public view of a key: never the hash, only the masked prefix. */
@@ -38,8 +39,7 @@ export function registerKeyRoutes(app: Hono<AccessEnv>): void {
   app.post("/tenants/:id/keys", async (c) => {
     const tenant = await requireTenant(c, c.req.param("id"));
     const body = await parseBody(c, CreateKeyInputSchema);
-    const violation = grantViolation(c.get("auth"), body, isOperator(c));
-    if (violation) throw new GatewayError("forbidden", violation.message, { param: violation.param });
+    refuse(grantViolation(c.get("auth"), body, isOperator(c)));
     const now = Date.now();
     const exp = expiresAtMs(body.expires_at);
     if (exp !== null && (!Number.isFinite(exp) || exp <= now)) throw new GatewayError("invalid_request", "expires_at must be in the future.", { param: "expires_at" });
@@ -57,7 +57,7 @@ export function registerKeyRoutes(app: Hono<AccessEnv>): void {
   app.delete("/keys/:id", async (c) => {
     const { keyId, tenantId } = await keyTenant(c);
     const now = Date.now();
-    const key = await revokeKey(c.env.DB, tenantId, keyId, { actor: actorOf(c), now });
+    const key = await revokeKey(c.env.DB, tenantId, keyId, { actor: actorOf(c), now, by: grantorOf(c) });
     if (!key) throw new GatewayError("not_found", "Key not found.");
     defaultKeyCache.invalidate(key.key_prefix);
     anchorLater(c, now);
@@ -70,7 +70,7 @@ export function registerKeyRoutes(app: Hono<AccessEnv>): void {
     const now = Date.now();
     let rotated: Awaited<ReturnType<typeof rotateKey>>;
     try {
-      rotated = await rotateKey(c.env.DB, tenantId, keyId, { actor: actorOf(c), env: keyEnvOf(c), now, graceSeconds: body.grace_seconds });
+      rotated = await rotateKey(c.env.DB, tenantId, keyId, { actor: actorOf(c), env: keyEnvOf(c), now, graceSeconds: body.grace_seconds, by: grantorOf(c) });
     } catch (err) {
       // A concurrent rotation won (one successor per key, migration 0052): nothing was written.
       const detail = err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err);
