@@ -19,6 +19,15 @@ describe("countTokens", () => {
     expect(Math.abs(countTokens(blob) - exact(blob))).toBeLessThanOrEqual(Math.floor(blob.length / 256));
   });
 
+  it("counts special-token text as plain text instead of throwing", () => {
+    for (const text of ["end <|endoftext|> here", "<|im_start|>user\nhi<|im_end|>", "<|fim_prefix|><|endofprompt|>"]) {
+      expect(countTokens(text)).toBe(exact(text, { disallowedSpecial: new Set() }));
+      // As text, not as the one special token id: "<|endoftext|>" alone is several tokens.
+      expect(countTokens(text)).toBeGreaterThan(3);
+    }
+    expect(countChatTokens([{ role: "user", text: "<|endoftext|>" }])).toBeGreaterThan(6);
+  });
+
   it("frames chat messages as OpenAI does: 3 per message plus 3 to prime the reply", () => {
     expect(countChatTokens([{ role: "user", text: "hi" }])).toBe(3 + 3 + exact("user") + exact("hi"));
   });

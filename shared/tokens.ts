@@ -12,12 +12,16 @@ import { countTokens as countCl100k } from "gpt-tokenizer/encoding/cl100k_base";
 const MAX_RUN = 256;
 const LONG_RUN = new RegExp(`\\S{${MAX_RUN + 1}}`);
 const RUN_PIECE = new RegExp(`(\\S{${MAX_RUN}})`);
+// Prompts and answers may contain special-token text ("<|endoftext|>", "<|im_start|>"): it is
+// counted as the plain text it is. gpt-tokenizer's default disallows it and throws, which once
+// dropped usage events and billed answers $0.
+const AS_TEXT = { disallowedSpecial: new Set<string>() };
 
 export function countTokens(text: string): number {
   if (!text) return 0;
-  if (!LONG_RUN.test(text)) return countCl100k(text);
+  if (!LONG_RUN.test(text)) return countCl100k(text, AS_TEXT);
   let n = 0;
-  for (const part of text.split(RUN_PIECE)) if (part) n += countCl100k(part);
+  for (const part of text.split(RUN_PIECE)) if (part) n += countCl100k(part, AS_TEXT);
   return n;
 }
 

@@ -56,7 +56,7 @@ function completionBody(ex: Exchange): unknown {
     created: ex.created,
     model: ex.model.id,
     choices: [{ index: 0, message, logprobs: null, finish_reason: answer.finishReason, stop_reason: null }],
-    usage: ex.usage,
+    ...(ex.model.config.reportUsage ? { usage: ex.usage } : {}),
   };
 }
 
@@ -113,7 +113,7 @@ async function respondStream(ex: Exchange, res: ServerResponse): Promise<boolean
     pending += chunkOf(ex, deltaOf(ex, pieces[i] as string, i === 0), null);
   }
   pending += chunkOf(ex, {}, ex.answer.finishReason);
-  if (ex.request.stream_options?.include_usage === true) {
+  if (ex.request.stream_options?.include_usage === true && ex.model.config.reportUsage) {
     pending += sseData({ id: ex.id, object: "chat.completion.chunk", created: ex.created, model: ex.model.id, choices: [], usage: ex.usage });
   }
   res.end(pending + SSE_DONE);

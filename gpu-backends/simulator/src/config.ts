@@ -50,6 +50,8 @@ export const ModelConfigSchema = z
     maxModelLen: z.number().int().min(1).default(32_768),
     embeddingDimensions: z.number().int().min(1).max(65_536).default(384),
     faults: FaultConfigSchema.default(FaultConfigSchema.parse({})),
+    /** false: answers carry no `usage` (as some TGI / SageMaker containers), so the gateway counts tokens itself. */
+    reportUsage: z.boolean().default(true),
   })
   .strict();
 export type ModelConfig = z.infer<typeof ModelConfigSchema>;

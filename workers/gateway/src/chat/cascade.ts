@@ -10,7 +10,7 @@ import { buildAttempts, type Attempt } from "../router/attempts/build-attempts";
 import { runChat, type Answered, type RunContext } from "../router/attempts/run-attempts";
 import type { ChatResult } from "../upstreams/upstream";
 import type { ModelRegistry } from "../config/model-registry";
-import { priceUsage, resolveUsage } from "./accounting";
+import { accountChat } from "./accounting";
 import type { ChatExchange } from "./exchange";
 import type { ExchangeResult } from "./build-event";
 
@@ -41,9 +41,8 @@ export async function draftAndVerify(
   ex.decisions.cascade = { draftTier, draftModel: answered?.attempt.model.id ?? null, accepted: verdict.ok, reasons: verdict.reasons, score: verdict.score };
   ex.headers["x-cascade"] = verdict.ok ? `accepted:${draftTier}` : `escalated:${verdict.reasons.join("+") || "rejected"}`;
   if (answered && !verdict.ok) {
-    const usage = resolveUsage(answered.value.usage, ex.request, text);
     const draftEx: ChatExchange = { ...ex, requestId: `${ex.requestId}:draft`, answeredBy: answered.attempt.model, attempts: answered.records, decisions: { cascadeDraftOf: ex.requestId } };
-    publishDraft(draftEx, { status: 200, errorCode: null, usage, ...priceUsage(usage, answered.attempt.model, registry), completedAt: Date.now(), ttftMs: null, answer: text });
+    publishDraft(draftEx, { status: 200, errorCode: null, ...accountChat(draftEx, answered.value.usage, text, answered.attempt.model, registry), completedAt: Date.now(), ttftMs: null, answer: text });
   }
   if (answered && verdict.ok) ex.attempts.push(...answered.records);
   return { accepted: verdict.ok, answered };

@@ -10,7 +10,7 @@ import { replayAsSse } from "../cache/replay/replay-sse";
 import type { ModelRegistry } from "../config/model-registry";
 import type { Answered } from "../router/attempts/run-attempts";
 import type { ChatResult } from "../upstreams/upstream";
-import { priceUsage, resolveUsage } from "./accounting";
+import { accountChat } from "./accounting";
 import { answerHeaders } from "./answer-headers";
 import type { ExchangeResult } from "./build-event";
 import type { ChatExchange } from "./exchange";
@@ -30,15 +30,15 @@ export function completeResponse(
   const upstream = answered.value.response;
   const redactedAnswer = upstream.choices.map((ch) => ch.message.content ?? "").join("");
   ex.decisions.finishReason = upstream.choices[0]?.finish_reason ?? null;
-  const usage = resolveUsage(answered.value.usage, ex.request, redactedAnswer);
-  const priced = priceUsage(usage, ex.answeredBy, registry);
+  const { usage, ...priced } = accountChat(ex, answered.value.usage, redactedAnswer, ex.answeredBy, registry);
   let body: ChatCompletionResponse;
   try {
     body = restored(upstream, ex.answeredBy.id, usage, filter);
   } catch (err) {
-    // The output policy withheld the answer, but the upstream call was made: it is billed. The
-    // answer itself stays out of the event (it holds what the policy blocked).
-    if (err instanceof GatewayError) publish({ status: err.status, errorCode: err.code, usage, ...priced, completedAt: Date.now(), ttftMs: null, answer: null });
+    // The output policy withheld the answer (or restoring it failed), but the upstream call was
+    // made: it is billed. The answer itself stays out of the event (it holds what was blocked).
+    const gw = err instanceof GatewayError ? err : null;
+    publish({ status: gw?.status ?? 500, errorCode: gw?.code ?? "internal_error", usage, ...priced, completedAt: Date.now(), ttftMs: null, answer: null });
     throw err;
   }
   publish({ status: 200, errorCode: null, usage, ...priced, completedAt: Date.now(), ttftMs: null, answer: redactedAnswer });

@@ -3,7 +3,7 @@ import type { Context } from "hono";
 import type { AppEnv } from "../app-env";
 import type { ModelRegistry } from "../config/model-registry";
 import type { Answered, OpenStream } from "../router/attempts/run-attempts";
-import { priceUsage, resolveUsage } from "./accounting";
+import { accountChat } from "./accounting";
 import { answerHeaders } from "./answer-headers";
 import { requestHeaders } from "../middleware/request-id";
 import type { ExchangeResult } from "./build-event";
@@ -41,12 +41,12 @@ export function streamResponse(
     outcome.then((o) => {
       const answer = redactedText.join("");
       ex.decisions.finishReason = o.finishReason;
-      const usage = resolveUsage(o.usage, ex.request, answer);
+      // Never throws (an estimate when counting fails): the event and the limiter's settle must go out.
+      const accounted = accountChat(ex, o.usage, answer, ex.answeredBy, registry);
       publish({
         status: o.error ? 502 : 200,
         errorCode: o.error ? "stream_interrupted" : null,
-        usage,
-        ...priceUsage(usage, ex.answeredBy, registry),
+        ...accounted,
         completedAt: o.completedAt,
         ttftMs: o.ttftMs,
         answer,
