@@ -39,10 +39,10 @@ export async function createKey(
   db: D1Database,
   tenantId: string,
   input: CreateKeyInput,
-  ctx: { actor: string; env: string; now: number; rotatedFrom?: string; extra?: D1PreparedStatement[] },
+  ctx: { actor: string; env: string; now: number; id?: string; rotatedFrom?: string; extra?: D1PreparedStatement[] },
 ): Promise<CreatedKey> {
   const generated = await generateApiKey(ctx.env);
-  const id = newKeyId();
+  const id = ctx.id ?? newKeyId();
   const stmt = insertKeyStmt(db, tenantId, {
     id,
     prefix: generated.prefix,
@@ -63,6 +63,22 @@ export async function createKey(
   return { id, key: generated.key, prefix: generated.prefix };
 }
 
+/**
+ * Copies the predecessor's key-scoped budgets to the successor, in the rotation's batch, so a
+ * rotated key keeps its caps (issue 19 item 6). Every column is copied except the key id and
+ * updated_at; the list is read from the schema so columns later migrations add to `budgets`
+ * (owned by limits/) are inherited without this file knowing them.
+ */
+async function inheritKeyBudgetsStmt(db: D1Database, tenantId: string, fromKeyId: string, toKeyId: string, now: number): Promise<D1PreparedStatement> {
+  const { results } = await db.prepare("PRAGMA table_info(budgets)").all<{ name: string }>();
+  const cols = results.map((r) => r.name);
+  const quoted = cols.map((c) => `"${c.replaceAll('"', '""')}"`);
+  const values = cols.map((c, i) => (c === "scope_id" ? "?3" : c === "updated_at" ? "?4" : quoted[i]));
+  return db
+    .prepare(`INSERT INTO budgets (${quoted.join(", ")}) SELECT ${values.join(", ")} FROM budgets WHERE tenant_id = ?1 AND scope = 'key' AND scope_id = ?2`)
+    .bind(tenantId, fromKeyId, toKeyId, now);
+}
+
 /** 403 unless `by` could have minted `key` (grants.ts); checked before anything is written. */
 function assertMayManage(by: Grantor, key: KeySummary): void {
   const v = manageKeyViolation(by, key);
@@ -79,7 +95,7 @@ export async function revokeKey(db: D1Database, tenantId: string, keyId: string,
 }
 
 /**
- * New secret, same grants. The old key ends after `graceSeconds` so clients can roll over
+ * New secret, same grants, same key budgets. The old key ends after `graceSeconds` so clients can roll over
  * without an outage (0 = revoke now). Rotating mints a key with the old key's grants, so the
  * caller must be one that could have minted it (the escalation of issue 19: a scope-less admin
  * rotating an operator key got a fresh operator secret).
@@ -99,6 +115,8 @@ export async function rotateKey(
   if (old.features) input.features = old.features;
   if (old.expires_at !== null) input.expires_at = Math.ceil(old.expires_at / 1000);
   const retire = ctx.graceSeconds > 0 ? expireKeyStmt(db, tenantId, keyId, ctx.now + ctx.graceSeconds * 1000) : revokeKeyStmt(db, tenantId, keyId, ctx.now);
-  const created = await createKey(db, tenantId, input, { ...ctx, rotatedFrom: keyId, extra: [retire] });
+  const id = newKeyId();
+  const budgets = await inheritKeyBudgetsStmt(db, tenantId, keyId, id, ctx.now);
+  const created = await createKey(db, tenantId, input, { ...ctx, id, rotatedFrom: keyId, extra: [retire, budgets] });
   return { ...created, old };
 }

@@ -1,0 +1,40 @@
+/** Key rotation: what the successor inherits (issue 19 item 6) and how long the old key lives. */
+import { describe, expect, it } from "vitest";
+import { seedTenant } from "../../auth/seed-tenant";
+import { adminFixture } from "./testing";
+
+type Fixture = Awaited<ReturnType<typeof adminFixture>>;
+
+const keyBudgets = async (f: Fixture, keyId: string) =>
+  (await f.db.prepare("SELECT scope, monthly_usd, policy FROM budgets WHERE scope = 'key' AND scope_id = ?1").bind(keyId).all()).results;
+
+describe("key rotation", () => {
+  it("the successor inherits its predecessor's key budgets, in the rotation's own batch", async () => {
+    const f = await adminFixture();
+    const s = await seedTenant(f.db, { name: "acme", role: "service" });
+    const other = await seedTenant(f.db, { name: "acme", tenantId: s.tenantId, role: "service" });
+    const budgets = [{ monthly_usd: 100 }, { scope: "key", scope_id: s.keyId, monthly_usd: 5, policy: "downgrade" }, { scope: "key", scope_id: other.keyId, monthly_usd: 9 }];
+    expect((await f.call("PUT", `/admin/v1/tenants/${s.tenantId}/budget`, f.op.key, { budgets })).status).toBe(200);
+    const rotated = await f.call("POST", `/admin/v1/keys/${s.keyId}/rotate`, f.op.key, { grace_seconds: 60 });
+    expect(rotated.status).toBe(201);
+    const successor = rotated.json.id as string;
+    expect(await keyBudgets(f, successor)).toEqual([{ scope: "key", monthly_usd: 5, policy: "downgrade" }]);
+    // The old key keeps its own budget for its grace period; nobody else's budget moved.
+    expect(await keyBudgets(f, s.keyId)).toEqual([{ scope: "key", monthly_usd: 5, policy: "downgrade" }]);
+    expect(await keyBudgets(f, other.keyId)).toEqual([{ scope: "key", monthly_usd: 9, policy: "block" }]);
+    // A successor of the successor inherits too.
+    const again = await f.call("POST", `/admin/v1/keys/${successor}/rotate`, f.op.key, { grace_seconds: 0 });
+    expect(await keyBudgets(f, again.json.id as string)).toEqual([{ scope: "key", monthly_usd: 5, policy: "downgrade" }]);
+  });
+
+  it("a refused (concurrent) rotation copies no budget: the copy commits with the key or not at all", async () => {
+    const f = await adminFixture();
+    const s = await seedTenant(f.db, { name: "acme", role: "service" });
+    await f.call("PUT", `/admin/v1/tenants/${s.tenantId}/budget`, f.op.key, { budgets: [{ scope: "key", scope_id: s.keyId, monthly_usd: 3 }] });
+    const both = await Promise.all([0, 1].map(() => f.call("POST", `/admin/v1/keys/${s.keyId}/rotate`, f.op.key, { grace_seconds: 60 })));
+    expect(both.map((r) => r.status).sort()).toEqual([201, 409]);
+    const rows = (await f.db.prepare("SELECT scope_id FROM budgets WHERE scope = 'key' ORDER BY scope_id").all<{ scope_id: string }>()).results.map((r) => r.scope_id);
+    const winner = both.find((r) => r.status === 201)!.json.id as string;
+    expect(rows.sort()).toEqual([s.keyId, winner].sort());
+  });
+});
