@@ -10,7 +10,14 @@ import { locationRecognizer } from "./recognizers/location";
 import { organizationRecognizer } from "./recognizers/organization";
 import { personRecognizer } from "./recognizers/person";
 import { phoneRecognizer } from "./recognizers/phone";
-import { secretsRecognizer } from "./recognizers/secrets";
+import { authHeaderRecognizer } from "./recognizers/secrets/auth-header";
+import { connectionUrlRecognizer } from "./recognizers/secrets/connection-url";
+import { credentialPairRecognizer } from "./recognizers/secrets/credential-pair";
+import { highEntropyRecognizer } from "./recognizers/secrets/high-entropy";
+import { jwtRecognizer } from "./recognizers/secrets/jwt";
+import { labelledSecretRecognizer } from "./recognizers/secrets/labelled-secret";
+import { privateKeyRecognizer } from "./recognizers/secrets/private-key";
+import { vendorKeysRecognizer } from "./recognizers/secrets/vendor-keys";
 import { urlRecognizer } from "./recognizers/url";
 import { usBankNumberRecognizer } from "./recognizers/us-bank-number";
 import { usDriverLicenseRecognizer } from "./recognizers/us-driver-license";
@@ -30,7 +37,14 @@ export const RECOGNIZERS: readonly Recognizer[] = [
   usPassportRecognizer,
   usDriverLicenseRecognizer,
   dateTimeRecognizer,
-  secretsRecognizer,
+  vendorKeysRecognizer,
+  privateKeyRecognizer,
+  jwtRecognizer,
+  authHeaderRecognizer,
+  connectionUrlRecognizer,
+  labelledSecretRecognizer,
+  credentialPairRecognizer,
+  highEntropyRecognizer,
   personRecognizer,
   locationRecognizer,
   organizationRecognizer,
