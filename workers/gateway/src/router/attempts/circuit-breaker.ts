@@ -1,92 +1,132 @@
 /**
  * Circuit breaker per upstream model, shared across isolates through a Durable Object (one
  * instance per model id), with an isolate-local view so the healthy path costs no round trip:
- * the view is refreshed in the background at most every `refreshMs`, failures are reported
- * (and the new state read back) synchronously, and while open only the DO hands out the one
- * half-open probe.
+ * the view is refreshed in the background at most every `REFRESH_MS`; successes are counted
+ * locally and sent in the background at most every `FLUSH_MS` (or with the next failure, so the
+ * window never sees this isolate's failures without its successes); failures and probe results
+ * are sent at once and the new state read back. While open, the local view denies without a
+ * round trip until the open period is over; then only the DO hands out the one probe.
  */
 import { DurableObject } from "cloudflare:workers";
 import {
   acquireProbe,
-  CLOSED,
+  BreakerStateSchema,
   DEFAULT_BREAKER,
-  recordOutcome,
+  initialState,
+  recordOutcomes,
   viewOf,
+  type Admission,
   type BreakerState,
   type BreakerView,
+  type Outcomes,
+  type Transition,
 } from "./circuit-breaker-state";
 
 const STATE_KEY = "state";
 
 export class CircuitBreaker extends DurableObject {
   private async load(): Promise<BreakerState> {
-    return (await this.ctx.storage.get<BreakerState>(STATE_KEY)) ?? CLOSED;
+    // A state stored by an older version of this class reads as closed rather than failing calls.
+    const parsed = BreakerStateSchema.safeParse(await this.ctx.storage.get(STATE_KEY));
+    return parsed.success ? parsed.data : initialState();
+  }
+
+  private async save(model: string, prev: BreakerState, next: BreakerState): Promise<void> {
+    await this.ctx.storage.put(STATE_KEY, next);
+    // One structured log line per transition: what an operator greps for in Workers Logs.
+    for (const t of next.transitions.filter((t) => !prev.transitions.includes(t))) {
+      console.log(JSON.stringify({ msg: "circuit breaker", model, from: t.from, to: t.to, reason: t.reason }));
+    }
   }
 
   async view(): Promise<BreakerView> {
-    return viewOf(await this.load(), DEFAULT_BREAKER);
+    return viewOf(await this.load());
   }
 
-  async report(ok: boolean): Promise<BreakerView> {
+  async record(model: string, outcomes: Outcomes): Promise<BreakerView> {
     const prev = await this.load();
-    if (ok && prev.phase === "closed" && prev.consecutiveFailures === 0) return viewOf(prev, DEFAULT_BREAKER);
-    const next = recordOutcome(prev, ok, Date.now(), DEFAULT_BREAKER);
-    await this.ctx.storage.put(STATE_KEY, next);
-    return viewOf(next, DEFAULT_BREAKER);
+    const next = recordOutcomes(prev, outcomes, Date.now(), DEFAULT_BREAKER);
+    await this.save(model, prev, next);
+    return viewOf(next);
   }
 
-  async probe(): Promise<boolean> {
-    const { granted, state } = acquireProbe(await this.load(), Date.now(), DEFAULT_BREAKER);
-    await this.ctx.storage.put(STATE_KEY, state);
-    return granted;
+  async admit(model: string, leaseMs: number): Promise<{ admission: Admission; view: BreakerView }> {
+    const prev = await this.load();
+    const { admission, state } = acquireProbe(prev, Date.now(), leaseMs, DEFAULT_BREAKER);
+    if (state !== prev) await this.save(model, prev, state);
+    return { admission, view: viewOf(state) };
+  }
+
+  /** The last transitions, oldest first (for operators and bench:faults). */
+  async transitions(): Promise<Transition[]> {
+    return (await this.load()).transitions;
   }
 }
 
-interface LocalView {
-  view: BreakerView;
-  fetchedAt: number;
+export type CallOutcome = "ok" | "failed" | "released";
+
+export interface BreakerClient {
+  /** May this request call the model now: freely (closed), as the one probe, or not at all. */
+  admit(model: string, leaseMs: number): Promise<Admission>;
+  /** One finished client request on this model ("released": it ended without a verdict, e.g. the client left). */
+  report(model: string, outcome: CallOutcome, probe: boolean): Promise<void>;
 }
 
 const REFRESH_MS = 1_000;
-const localViews = new Map<string, LocalView>();
+const FLUSH_MS = 1_000;
+const localViews = new Map<string, { view: BreakerView; fetchedAt: number }>();
+const pendingOk = new Map<string, { count: number; flushedAt: number }>();
 
-export interface BreakerClient {
-  /** May we call this upstream now? Closed: yes at no cost; open: only with the probe. */
-  allow(upstreamKey: string): Promise<boolean>;
-  report(upstreamKey: string, ok: boolean): Promise<void>;
-}
-
-export function createBreakerClient(
-  namespace: DurableObjectNamespace<CircuitBreaker>,
-  waitUntil: (p: Promise<unknown>) => void,
-): BreakerClient {
-  const stub = (key: string) => namespace.get(namespace.idFromName(key));
-  const remember = (key: string, view: BreakerView) => localViews.set(key, { view, fetchedAt: Date.now() });
+export function createBreakerClient(namespace: DurableObjectNamespace<CircuitBreaker>, waitUntil: (p: Promise<unknown>) => void): BreakerClient {
+  const stub = (model: string) => namespace.get(namespace.idFromName(model));
+  const remember = (model: string, view: BreakerView) => localViews.set(model, { view, fetchedAt: Date.now() });
+  const send = async (model: string, outcomes: Outcomes) => {
+    try {
+      remember(model, await stub(model).record(model, outcomes));
+    } catch {
+      // The breaker is advisory: losing one report must never fail a request.
+    }
+  };
+  const takePending = (model: string, now: number): number => {
+    const p = pendingOk.get(model);
+    pendingOk.set(model, { count: 0, flushedAt: now });
+    return p?.count ?? 0;
+  };
 
   return {
-    async allow(key) {
-      const local = localViews.get(key);
+    async admit(model, leaseMs) {
+      const local = localViews.get(model);
       const now = Date.now();
       if (!local || now - local.fetchedAt > REFRESH_MS) {
         // Refresh off the hot path; an unknown upstream is presumed healthy. The stale view is
         // re-stamped first so that concurrent requests do not each start a refresh.
-        localViews.set(key, { view: local?.view ?? viewOf(CLOSED, DEFAULT_BREAKER), fetchedAt: now });
-        waitUntil(stub(key).view().then((v) => remember(key, v), () => undefined));
+        localViews.set(model, { view: local?.view ?? viewOf(initialState()), fetchedAt: now });
+        waitUntil(stub(model).view().then((v) => remember(model, v), () => undefined));
       }
-      if (!local || local.view.phase === "closed") return true;
-      return stub(key).probe();
-    },
-    async report(key, ok) {
-      const local = localViews.get(key);
-      if (ok && (!local || local.view.phase === "closed")) return;
+      if (!local || local.view.phase === "closed") return "closed";
+      if (local.view.openUntil !== null && now < local.view.openUntil) return "denied";
       try {
-        remember(key, await stub(key).report(ok));
+        const { admission, view } = await stub(model).admit(model, leaseMs);
+        remember(model, view);
+        return admission;
       } catch {
-        // The breaker is advisory: losing one report must never fail a request.
+        return "closed";
       }
+    },
+    async report(model, outcome, probe) {
+      const now = Date.now();
+      if (!probe && outcome === "released") return;
+      if (!probe && outcome === "ok") {
+        const p = pendingOk.get(model) ?? { count: 0, flushedAt: 0 };
+        pendingOk.set(model, { ...p, count: p.count + 1 });
+        if (now - p.flushedAt >= FLUSH_MS) waitUntil(send(model, { ok: takePending(model, now), failed: 0 }));
+        return;
+      }
+      const ok = takePending(model, now) + (outcome === "ok" ? 1 : 0);
+      await send(model, { ok, failed: outcome === "failed" ? 1 : 0, ...(probe ? { probe: outcome } : {}) });
     },
   };
 }
 
 /** A breaker that never opens, for contexts without the binding (unit tests, benches). */
-export const NO_BREAKER: BreakerClient = { allow: async () => true, report: async () => undefined };
+export const NO_BREAKER: BreakerClient = { admit: async () => "closed", report: async () => undefined };

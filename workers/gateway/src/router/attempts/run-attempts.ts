@@ -12,7 +12,7 @@ import { upstreamFor } from "../../upstreams/registry";
 import { UpstreamError, type ChatResult, type UpstreamBindings } from "../../upstreams/upstream";
 import type { Attempt } from "./build-attempts";
 import { backoffDelay, sleep, type BackoffOptions, DEFAULT_BACKOFF } from "./backoff";
-import type { BreakerClient } from "./circuit-breaker";
+import type { BreakerClient, CallOutcome } from "./circuit-breaker";
 import { deadline } from "../../upstreams/deadline";
 
 export interface RunContext {
@@ -41,7 +41,7 @@ export interface OpenStream {
   abort: () => void;
 }
 
-type Call<T> = (attempt: Attempt, signal: AbortSignal, abort: () => void) => Promise<T>;
+type Call<T> = (attempt: Attempt, signal: AbortSignal, abort: () => void, settle: (outcome: CallOutcome) => void) => Promise<T>;
 
 /**
  * A whole answer. Its attempts run under `firstByteMs` (a non-streamed answer's first byte comes
@@ -49,78 +49,141 @@ type Call<T> = (attempt: Attempt, signal: AbortSignal, abort: () => void) => Pro
  * stream but is answered whole (output policy, cascade) expects a streamed answer's time.
  */
 export function runChat(request: ChatCompletionRequest, attempts: Attempt[], ctx: RunContext, limit: "firstByte" | "total" = "firstByte"): Promise<Answered<ChatResult>> {
-  const budget = limit === "total" ? (m: ModelEntry) => m.timeouts.totalMs : undefined;
-  return runAttempts(attempts, ctx, (a, signal) => upstreamFor(a.model.upstream).chat(withModel(request, a.model), callContext(a.model, signal, ctx)), budget);
+  const budgetMs = (m: ModelEntry) => (limit === "total" ? m.timeouts.totalMs : m.timeouts.firstByteMs);
+  return runAttempts(attempts, ctx, { budgetMs, leaseMs: budgetMs, outcomeLater: false }, (a, signal) =>
+    upstreamFor(a.model.upstream).chat(withModel(request, a.model), callContext(a.model, signal, ctx)),
+  );
 }
 
+/**
+ * A stream's outcome for the circuit breaker is known only when it ends: a stream the upstream
+ * cuts is a failed request, one the client leaves has no verdict (it must not count against
+ * the upstream, nor hold a half-open probe slot).
+ */
 export function runChatStream(request: ChatCompletionRequest, attempts: Attempt[], ctx: RunContext): Promise<Answered<OpenStream>> {
-  return runAttempts(attempts, ctx, async (a, signal, abort) => {
+  const options = { budgetMs: (m: ModelEntry) => m.timeouts.firstByteMs, leaseMs: (m: ModelEntry) => m.timeouts.totalMs, outcomeLater: true };
+  return runAttempts(attempts, ctx, options, async (a, signal, abort, settle) => {
     const { chunks } = await upstreamFor(a.model.upstream).chatStream(withModel(request, a.model), callContext(a.model, signal, ctx));
     const iterator = chunks[Symbol.asyncIterator]();
     const first = await iterator.next();
     if (first.done) throw new UpstreamError("upstream closed the stream before the first chunk", { retryable: true });
     // Committed: from here the attempt's cap is its total time, not time-to-first-byte.
     const cap = setTimeout(abort, a.model.timeouts.totalMs);
+    let clientLeft = false;
+    const ended = (outcome: CallOutcome) => {
+      clearTimeout(cap);
+      settle(clientLeft ? "released" : outcome);
+    };
     // The client may leave between reads (no next() pending to notice): aborting clears the cap.
     const close = () => {
-      clearTimeout(cap);
+      clientLeft = true;
+      ended("released");
       abort();
     };
-    return { first: first.value, rest: clearOnEnd(iterator, () => clearTimeout(cap)), abort: close };
+    return { first: first.value, rest: watchEnd(iterator, ended), abort: close };
   });
 }
 
-async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, call: Call<T>, budgetMs: (m: ModelEntry) => number = (m) => m.timeouts.firstByteMs): Promise<Answered<T>> {
-  const records: AttemptRecord[] = ctx.records ?? [];
-  let lastError: unknown;
-  let calls = 0;
-  for (const attempt of attempts) {
-    const key = attempt.model.id;
-    if (!(await ctx.breaker.allow(key))) {
-      records.push(record(attempt, calls + 1, "circuit_open", 0));
-      continue;
-    }
-    for (let retry = 0; retry <= attempt.model.maxRetries; retry++) {
-      calls++;
-      const started = Date.now();
-      // No client-disconnect signal is needed: when a client goes away workerd cancels the
-      // handler and its subrequests, and a committed stream's cancel() aborts its attempt
-      // (chat/stream-response.ts).
-      const guard = deadline(budgetMs(attempt.model), () => new UpstreamError("attempt timed out", { timeout: true }), ctx.background);
-      try {
-        const value = await call(attempt, guard.signal, () => guard.abort());
-        guard.clear();
-        records.push(record(attempt, calls, "ok", Date.now() - started));
-        await ctx.breaker.report(key, true);
-        return { value, attempt, attemptNumber: calls, records };
-      } catch (err) {
-        const failure = classify(err, guard.signal);
-        guard.clear();
-        // Nothing more will be read from this attempt (e.g. a stream that ended before its first
-        // chunk): release its connection now rather than leave the body open.
-        guard.abort(failure);
-        lastError = failure;
-        records.push(record(attempt, calls, failure.timeout ? "timeout" : "error", Date.now() - started, failure));
-        await ctx.breaker.report(key, !failure.retryable);
-        if (!failure.retryable || retry === attempt.model.maxRetries) break;
-        const delay = backoffDelay(retry, failure.retryAfterMs, ctx.backoff ?? DEFAULT_BACKOFF);
-        if (delay === null) break;
-        await sleep(delay);
-      }
-    }
-  }
-  throw finalError(lastError, records);
+interface RunOptions {
+  /** Time limit of one call. */
+  budgetMs: (m: ModelEntry) => number;
+  /** How long a half-open probe on this model may take before the breaker frees its slot. */
+  leaseMs: (m: ModelEntry) => number;
+  /** The call reports its own outcome through `settle` (streams); otherwise success is reported here. */
+  outcomeLater: boolean;
 }
 
-function clearOnEnd<T>(it: AsyncIterator<T>, onEnd: () => void): AsyncIterator<T> {
+interface RunState {
+  calls: number;
+  lastError: unknown;
+  records: AttemptRecord[];
+}
+
+/** "closed": retries allowed; "probe" and "last-resort": exactly one call. */
+type Mode = "closed" | "probe" | "last-resort";
+
+async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, options: RunOptions, call: Call<T>): Promise<Answered<T>> {
+  const run: RunState = { calls: 0, lastError: undefined, records: ctx.records ?? [] };
+  const skipped: Attempt[] = [];
+  for (const attempt of attempts) {
+    const admission = await ctx.breaker.admit(attempt.model.id, options.leaseMs(attempt.model) + PROBE_LEASE_SLACK_MS);
+    if (admission === "denied") {
+      run.records.push(record(attempt, run.calls + 1, "circuit_open", 0));
+      skipped.push(attempt);
+      continue;
+    }
+    const answered = await tryModel(attempt, admission === "probe" ? "probe" : "closed", ctx, options, call, run);
+    if (answered) return answered;
+  }
+  // The breaker sheds load from a failing model towards the others; it must not by itself fail
+  // a request that has nowhere else to go (Envoy's panic threshold, LiteLLM's single-deployment
+  // rule). With every candidate's circuit open, the first one gets one call, without retries.
+  const lastResort = run.calls === 0 ? skipped[0] : undefined;
+  if (lastResort) {
+    const answered = await tryModel(lastResort, "last-resort", ctx, options, call, run);
+    if (answered) return answered;
+  }
+  throw finalError(run.lastError, run.records);
+}
+
+/** Calls one model, with retries when its circuit is closed; reports the request's outcome there once. */
+async function tryModel<T>(attempt: Attempt, mode: Mode, ctx: RunContext, options: RunOptions, call: Call<T>, run: RunState): Promise<Answered<T> | null> {
+  const key = attempt.model.id;
+  const probe = mode === "probe";
+  const retries = mode === "closed" ? attempt.model.maxRetries : 0;
+  let outcome: CallOutcome = "failed";
+  for (let retry = 0; retry <= retries; retry++) {
+    run.calls++;
+    const started = Date.now();
+    // No client-disconnect signal is needed: when a client goes away workerd cancels the
+    // handler and its subrequests, and a committed stream's cancel() aborts its attempt
+    // (chat/stream-response.ts).
+    const guard = deadline(options.budgetMs(attempt.model), () => new UpstreamError("attempt timed out", { timeout: true }), ctx.background);
+    let settled = false;
+    const settle = (o: CallOutcome) => {
+      if (settled) return;
+      settled = true;
+      const reporting = ctx.breaker.report(key, o, probe);
+      ctx.background?.(reporting);
+    };
+    try {
+      const value = await call(attempt, guard.signal, () => guard.abort(), settle);
+      guard.clear();
+      run.records.push(record(attempt, run.calls, "ok", Date.now() - started));
+      if (!options.outcomeLater) await ctx.breaker.report(key, "ok", probe);
+      return { value, attempt, attemptNumber: run.calls, records: run.records };
+    } catch (err) {
+      const failure = classify(err, guard.signal);
+      guard.clear();
+      // Nothing more will be read from this attempt (e.g. a stream that ended before its first
+      // chunk): release its connection now rather than leave the body open.
+      guard.abort(failure);
+      run.lastError = failure;
+      run.records.push(record(attempt, run.calls, failure.timeout ? "timeout" : "error", Date.now() - started, failure));
+      // An upstream that answered "bad request" is up: that is not a failure of the upstream.
+      outcome = failure.status !== undefined && !failure.retryable ? "ok" : "failed";
+      if (!failure.retryable || retry === retries) break;
+      const delay = backoffDelay(retry, failure.retryAfterMs, ctx.backoff ?? DEFAULT_BACKOFF);
+      if (delay === null) break;
+      await sleep(delay);
+    }
+  }
+  await ctx.breaker.report(key, outcome, probe);
+  return null;
+}
+
+/** Extra lease over a call's own time limit, for the report's round trip. */
+const PROBE_LEASE_SLACK_MS = 1_000;
+
+function watchEnd<T>(it: AsyncIterator<T>, onEnd: (outcome: CallOutcome) => void): AsyncIterator<T> {
   return {
     async next() {
       try {
         const r = await it.next();
-        if (r.done) onEnd();
+        if (r.done) onEnd("ok");
         return r;
       } catch (err) {
-        onEnd();
+        onEnd("failed");
         throw err;
       }
     },
