@@ -5,6 +5,7 @@
  */
 import { GatewayError } from "../../../../shared/errors";
 import type { AuthContext } from "../app-env";
+import type { ModelRegistry } from "../config/model-registry";
 
 const allowed = (list: readonly string[] | null, value: string): boolean => list === null || list.includes(value);
 
@@ -23,4 +24,25 @@ export function allowedTiers<T extends string>(auth: AuthContext, tiers: readonl
 
 export function isTierAllowed(auth: AuthContext, tier: string): boolean {
   return allowed(auth.tiers, tier);
+}
+
+/**
+ * A new key's models and tiers as the registry knows them: each model name (id or alias)
+ * becomes the model's id, which is what the chat route compares (`mayUse` in
+ * chat/resolve-target.ts). An unknown model or tier is a 400 naming the entry, not a key that
+ * fails every call later with an unrelated hint.
+ */
+export function canonicalAllowLists<T extends { models?: string[] | undefined; tiers?: string[] | undefined }>(registry: ModelRegistry, input: T): T {
+  const models = input.models?.map((name, i) => {
+    const model = registry.model(name);
+    if (!model) throw new GatewayError("invalid_request", `Unknown model ${JSON.stringify(name)}: GET /v1/models lists the models.`, { param: `models.${i}` });
+    return model.id;
+  });
+  input.tiers?.forEach((tier, i) => {
+    if (!registry.tier(tier)) {
+      const known = registry.tiers.map((t) => t.id).join(", ");
+      throw new GatewayError("invalid_request", `Unknown tier ${JSON.stringify(tier)}: the tiers are ${known}.`, { param: `tiers.${i}` });
+    }
+  });
+  return models ? { ...input, models: [...new Set(models)] } : input;
 }

@@ -24,6 +24,18 @@ export const CreateKeyInputSchema = z.strictObject({
 });
 export type CreateKeyInput = z.infer<typeof CreateKeyInputSchema>;
 
+/**
+ * Without a body the old key keeps working for 5 minutes: long enough for a client to pick up
+ * the new secret, short enough not to matter much. Rotating because a key leaked? Send
+ * `grace_seconds: 0` (or revoke it), which ends the old key at once.
+ */
+export const DEFAULT_ROTATION_GRACE_SECONDS = 300;
+
+export const RotateKeyInputSchema = z.strictObject({
+  /** Keep the old key working this long so clients can switch; 0 = revoke now. Max 7 days. */
+  grace_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(DEFAULT_ROTATION_GRACE_SECONDS),
+});
+
 export function expiresAtMs(v: CreateKeyInput["expires_at"]): number | null {
   if (v === undefined) return null;
   return typeof v === "number" ? v * 1000 : Date.parse(v);

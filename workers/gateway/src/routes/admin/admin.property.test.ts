@@ -14,7 +14,7 @@ type Fixture = Awaited<ReturnType<typeof adminFixture>>;
 const maybe = <T>(arb: fc.Arbitrary<T>) => fc.option(arb, { nil: undefined });
 const junk = fc.oneof(fc.jsonValue(), fc.string(), fc.constant(null));
 const role = fc.oneof(fc.constantFrom("admin", "developer", "viewer", "service"), junk);
-const strList = fc.oneof(fc.array(fc.string({ maxLength: 20 }), { maxLength: 4 }), junk);
+const strList = fc.oneof(fc.array(fc.oneof(fc.string({ maxLength: 20 }), fc.constantFrom("small-sim", "small", "medium")), { maxLength: 4 }), junk);
 const keyBody = fc.record(
   { role, models: maybe(strList), tiers: maybe(strList), features: maybe(strList), scopes: maybe(fc.oneof(fc.constant(["content:read"]), strList)), expires_at: maybe(fc.oneof(fc.integer(), fc.constant(4_000_000_000), fc.string())), extra: maybe(junk) },
   { requiredKeys: [] },
@@ -31,7 +31,13 @@ const anyBody = (structured: fc.Arbitrary<unknown>, valid: fc.Arbitrary<unknown>
   fc.oneof({ arbitrary: valid, weight: 3 }, { arbitrary: structured, weight: 2 }, junk, fc.string().map((s) => `{${s}`));
 const name = fc.string({ minLength: 1, maxLength: 40 }).filter((s) => s.trim() !== "");
 const validTenant = fc.record({ name });
-const validKey = fc.record({ role: fc.constantFrom("admin", "developer", "viewer", "service"), models: maybe(fc.array(name, { maxLength: 3 })), scopes: maybe(fc.constant(["content:read"])) }, { requiredKeys: ["role"] });
+// Registry names of config/models.local.json (ids and aliases), so valid bodies mostly succeed.
+const modelName = fc.constantFrom("small-sim", "frontier-sim", "small", "frontier");
+const tierName = fc.constantFrom("small", "frontier");
+const validKey = fc.record(
+  { role: fc.constantFrom("admin", "developer", "viewer", "service"), models: maybe(fc.array(modelName, { maxLength: 3 })), tiers: maybe(fc.array(tierName, { maxLength: 2 })), scopes: maybe(fc.constant(["content:read"])) },
+  { requiredKeys: ["role"] },
+);
 const validBudget = fc.record({
   budgets: fc.uniqueArray(fc.record({ scope: fc.constant("feature"), scope_id: name, monthly_usd: fc.nat({ max: 1_000_000 }), policy: fc.constantFrom("block", "downgrade") }), { maxLength: 3, selector: (b) => b.scope_id }),
 });
@@ -43,7 +49,7 @@ async function check(f: Fixture, method: string, path: string, body: unknown, wr
   const auditBefore = (await f.db.prepare("SELECT COUNT(*) AS n FROM audit_log").first<number>("n")) ?? 0;
   const res = await f.call(method, path, f.op.key, body);
   expect(res.status, JSON.stringify(res.json)).toBeLessThan(500);
-  if (res.status >= 400) {
+  if (res.status >= 400 || !write) {
     expect(await f.snapshot()).toBe(before);
     return;
   }
@@ -98,8 +104,54 @@ describe("admin API properties (never 5xx, never a partial write)", () => {
     await fc.assert(fc.asyncProperty(idPart("ten_ops"), anyBody(body, validBudget), (id, b) => check(f, "PUT", `/admin/v1/tenants/${id}/budget`, b, true)), RUNS);
   });
 
-  it("PUT /admin/v1/tenants/{id}/limits", async () => {
+  it("PUT and GET /admin/v1/tenants/{id}/limits, GET /admin/v1/tenants/{id}/budget", async () => {
     const f = await adminFixture();
-    await fc.assert(fc.asyncProperty(idPart("ten_ops"), anyBody(limitsBody, validLimits), (id, b) => check(f, "PUT", `/admin/v1/tenants/${id}/limits`, b, true)), RUNS);
+    await fc.assert(
+      fc.asyncProperty(idPart("ten_ops"), anyBody(limitsBody, validLimits), async (id, b) => {
+        await check(f, "PUT", `/admin/v1/tenants/${id}/limits`, b, true);
+        await check(f, "GET", `/admin/v1/tenants/${id}/limits`, undefined, false);
+        await check(f, "GET", `/admin/v1/tenants/${id}/budget`, undefined, false);
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe("admin grant rule properties (auth/grants.ts against an independent oracle)", () => {
+  const sub = <T>(items: readonly T[]) => fc.subarray([...items]);
+  const list = <T>(items: readonly T[]) => fc.option(sub(items), { nil: null });
+  const grants = fc.record({ scopes: sub(["content:read", "tenants:manage"]), models: list(["small-sim", "frontier-sim"]), tiers: list(["small", "frontier"]), features: list(["a", "b"]) });
+  type G = { scopes: string[]; models: string[] | null; tiers: string[] | null; features: string[] | null };
+  const within = (inner: readonly string[], outer: readonly string[]) => inner.every((x) => outer.includes(x));
+  /** Could `caller` have created `key`? Written from the docs' table, not from grants.ts. */
+  const mayManage = (caller: G, key: G) =>
+    (caller.scopes.includes("tenants:manage") || within(key.scopes, caller.scopes)) &&
+    (["models", "tiers", "features"] as const).every((l) => caller[l] === null || (key[l] !== null && within(key[l]!, caller[l]!)));
+  const seed = (f: Fixture, tenantId: string | undefined, role: "admin" | "service", g: G) =>
+    seedTenant(f.db, { name: "g", role, ...(tenantId ? { tenantId } : {}), scopes: g.scopes, ...(g.models ? { models: g.models } : {}), ...(g.tiers ? { tiers: g.tiers } : {}), ...(g.features ? { features: g.features } : {}) });
+
+  it("rotate, revoke and key budgets succeed exactly when the caller could have minted the key; refusals write nothing", async () => {
+    const f = await adminFixture();
+    const action = fc.constantFrom("rotate", "revoke", "budget");
+    await fc.assert(
+      fc.asyncProperty(grants, grants, action, async (callerGrants, keyGrants, act) => {
+        const caller = await seed(f, undefined, "admin", callerGrants);
+        const key = await seed(f, caller.tenantId, "service", keyGrants);
+        const [method, path, body] =
+          act === "rotate" ? ["POST", `/admin/v1/keys/${key.keyId}/rotate`, { grace_seconds: 0 }]
+          : act === "revoke" ? ["DELETE", `/admin/v1/keys/${key.keyId}`, undefined]
+          : ["PUT", `/admin/v1/tenants/${caller.tenantId}/budget`, { budgets: [{ scope: "key", scope_id: key.keyId, monthly_usd: 1 }] }];
+        const before = await f.snapshot();
+        const res = await f.call(method, path, caller.key, body);
+        if (mayManage(callerGrants, keyGrants)) {
+          expect(res.status, JSON.stringify(res.json)).toBeLessThan(300);
+        } else {
+          expect(res.status, JSON.stringify(res.json)).toBe(403);
+          expect(await f.snapshot()).toBe(before);
+        }
+      }),
+      { numRuns: 60 },
+    );
+    expect((await verifyAuditChain(f.db, null)).ok).toBe(true);
   });
 });

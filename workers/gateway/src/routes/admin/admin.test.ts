@@ -9,11 +9,12 @@ describe("admin API", () => {
     const t = await f.call("POST", "/admin/v1/tenants", f.op.key, { name: "Acme" });
     expect(t.status).toBe(201);
     const tenantId = t.json.id as string;
-    const k = await f.call("POST", `/admin/v1/tenants/${tenantId}/keys`, f.op.key, { role: "service", models: ["m1"], features: ["search"] });
+    // "small" is the local registry's alias of small-sim: the key stores the model's id.
+    const k = await f.call("POST", `/admin/v1/tenants/${tenantId}/keys`, f.op.key, { role: "service", models: ["small", "small-sim"], features: ["search"] });
     expect(k.status).toBe(201);
     const key = k.json.key as string;
     expect(key).toMatch(/^gw_local_/);
-    expect((await f.call("GET", "/v1/models", key)).json).toMatchObject({ tenantId, role: "service", models: ["m1"], features: ["search"] });
+    expect((await f.call("GET", "/v1/models", key)).json).toMatchObject({ tenantId, role: "service", models: ["small-sim"], features: ["search"] });
     const list = await f.call("GET", `/admin/v1/tenants/${tenantId}/keys`, f.op.key);
     expect(JSON.stringify(list.json)).not.toContain(key.split("_").at(-1));
     expect(JSON.stringify(list.json)).not.toContain("hash");
@@ -58,7 +59,7 @@ describe("admin API", () => {
   it("rotates a key: same grants, new secret, old key revoked (or kept for the grace period)", async () => {
     const f = await adminFixture();
     const s = await seedTenant(f.db, { name: "acme", role: "developer", scopes: ["content:read"], tiers: ["small"] });
-    const r = await f.call("POST", `/admin/v1/keys/${s.keyId}/rotate`, f.op.key);
+    const r = await f.call("POST", `/admin/v1/keys/${s.keyId}/rotate`, f.op.key, { grace_seconds: 0 });
     expect(r.status).toBe(201);
     expect((await f.call("GET", "/v1/models", r.json.key as string)).json).toMatchObject({ role: "developer", scopes: ["content:read"], tiers: ["small"] });
     expect((await f.call("GET", "/v1/models", s.key)).status).toBe(401);
@@ -104,6 +105,8 @@ describe("admin API", () => {
       ["POST", `/admin/v1/keys/${b.keyId}/rotate`, undefined],
       ["PUT", `/admin/v1/tenants/${b.tenantId}/budget`, { budgets: [] }],
       ["PUT", `/admin/v1/tenants/${b.tenantId}/limits`, {}],
+      ["GET", `/admin/v1/tenants/${b.tenantId}/budget`, undefined],
+      ["GET", `/admin/v1/tenants/${b.tenantId}/limits`, undefined],
     ] as const) {
       const before = await f.snapshot();
       const res = await f.call(m, p, a.key, body);
@@ -120,11 +123,15 @@ describe("admin API", () => {
     const ok = await put({ budgets: [{ monthly_usd: 100 }, { scope: "key", scope_id: s.keyId, monthly_usd: 10, policy: "downgrade" }, { scope: "feature", scope_id: "search", monthly_usd: 5 }] });
     expect(ok.status).toBe(200);
     expect(ok.json.budgets).toHaveLength(3);
+    expect((await f.call("GET", `/admin/v1/tenants/${s.tenantId}/budget`, f.op.key)).json).toEqual(ok.json);
+    const unset = await f.call("GET", `/admin/v1/tenants/${s.tenantId}/limits`, f.op.key);
+    expect(unset.json).toMatchObject({ tenant_id: s.tenantId, tenant_requests_per_minute: null, tenant_tokens_per_minute: null, key_requests_per_minute: null, key_tokens_per_minute: null });
     expect((await put({ budgets: [{ scope: "key", scope_id: "key_aaaaaaaaaaaaaaaa", monthly_usd: 1 }] })).json.error?.param).toBe("budgets.0.scope_id");
     expect((await put({ budgets: [{ monthly_usd: 1 }, { monthly_usd: 2 }] })).status).toBe(400);
     expect((await put({ budgets: [] })).json.budgets).toEqual([]);
     const l = await f.call("PUT", `/admin/v1/tenants/${s.tenantId}/limits`, f.op.key, { tenant_requests_per_minute: 600, key_tokens_per_minute: 10000 });
     expect(l.json).toMatchObject({ tenant_requests_per_minute: 600, tenant_tokens_per_minute: null, key_tokens_per_minute: 10000 });
+    expect((await f.call("GET", `/admin/v1/tenants/${s.tenantId}/limits`, f.op.key)).json).toEqual(l.json);
   });
 
   it("refuses a tenant-wide settings change that would break an existing feature layer, and never 500s on old data", async () => {
@@ -187,6 +194,17 @@ describe("admin API", () => {
     expect((await f.call("POST", "/admin/v1/tenants", f.op.key, { name: "" })).json.error?.param).toBe("name");
     expect((await f.call("POST", "/admin/v1/tenants/ten_ops/keys", f.op.key, { role: "root" })).json.error?.param).toBe("role");
     expect((await f.call("POST", "/admin/v1/tenants/ten_ops/keys", f.op.key, { role: "service", expires_at: 1000 })).json.error?.param).toBe("expires_at");
+    // Allow-lists are checked against the model registry (issue 18): no key that fails every call.
+    const before = await f.snapshot();
+    for (const [body, param] of [
+      [{ role: "service", models: ["small-sim", "gpt-nope"] }, "models.1"],
+      [{ role: "service", tiers: ["small", "medium"] }, "tiers.1"],
+      [{ role: "service", tiers: ["small-sim"] }, "tiers.0"],
+    ] as const) {
+      const res = await f.call("POST", "/admin/v1/tenants/ten_ops/keys", f.op.key, body);
+      expect([res.status, res.json.error?.param], JSON.stringify(body)).toEqual([400, param]);
+    }
+    expect(await f.snapshot()).toBe(before);
     expect((await f.call("POST", "/admin/v1/tenants", f.op.key, { name: "dup", id: "ten_ops" })).status).toBe(409);
     expect((await f.call("GET", "/admin/v1/tenants/ten_nope/keys", f.op.key)).status).toBe(404);
   });

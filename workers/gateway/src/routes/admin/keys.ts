@@ -2,11 +2,13 @@ import type { Context, Hono } from "hono";
 import { GatewayError } from "../../../../../shared/errors";
 import type { AccessEnv } from "../../auth/access-env";
 import { defaultKeyCache } from "../../auth/key-lookup";
+import { canonicalAllowLists } from "../../auth/allow-lists";
 import { grantViolation } from "../../auth/grants";
-import { CreateKeyInputSchema, createKey, expiresAtMs, revokeKey, rotateKey } from "../../auth/key-service";
+import { CreateKeyInputSchema, createKey, expiresAtMs, revokeKey, RotateKeyInputSchema, rotateKey } from "../../auth/key-service";
 import { listKeys, locateKeyTenant, type KeySummary } from "../../auth/repository";
+import { registryFor } from "../../config/registry-loader";
 import { actorOf, anchorLater, assertTenantAccess, grantorOf, isOperator, keyEnvOf, parseBody, refuse, requireTenant } from "./helpers";
-import { KeyIdSchema, RotateKeySchema } from "./schemas";
+import { KeyIdSchema } from "./schemas";
 
 /** Public view of a key: never the hash, only the masked prefix. */
 export function keyView(k: KeySummary) {
@@ -38,7 +40,7 @@ async function keyTenant(c: Context<AccessEnv>): Promise<{ keyId: string; tenant
 export function registerKeyRoutes(app: Hono<AccessEnv>): void {
   app.post("/tenants/:id/keys", async (c) => {
     const tenant = await requireTenant(c, c.req.param("id"));
-    const body = await parseBody(c, CreateKeyInputSchema);
+    const body = canonicalAllowLists(registryFor(c.env), await parseBody(c, CreateKeyInputSchema));
     refuse(grantViolation(c.get("auth"), body, isOperator(c)));
     const now = Date.now();
     const exp = expiresAtMs(body.expires_at);
@@ -66,7 +68,7 @@ export function registerKeyRoutes(app: Hono<AccessEnv>): void {
 
   app.post("/keys/:id/rotate", async (c) => {
     const { keyId, tenantId } = await keyTenant(c);
-    const body = await parseBody(c, RotateKeySchema, true);
+    const body = await parseBody(c, RotateKeyInputSchema, true);
     const now = Date.now();
     let rotated: Awaited<ReturnType<typeof rotateKey>>;
     try {

@@ -37,4 +37,19 @@ describe("key rotation", () => {
     const winner = both.find((r) => r.status === 201)!.json.id as string;
     expect(rows.sort()).toEqual([s.keyId, winner].sort());
   });
+
+  it("without a body, the old key keeps working for the default grace of 300 s", async () => {
+    const f = await adminFixture();
+    const s = await seedTenant(f.db, { name: "acme", role: "service" });
+    const before = Date.now();
+    const r = await f.call("POST", `/admin/v1/keys/${s.keyId}/rotate`, f.op.key);
+    expect(r.status).toBe(201);
+    const ends = r.json.old_key_expires_at as number;
+    expect(ends).toBeGreaterThanOrEqual(before + 300_000);
+    expect(ends).toBeLessThanOrEqual(Date.now() + 300_000);
+    expect((await f.call("GET", "/v1/models", s.key)).status).toBe(200);
+    expect((await f.call("GET", "/v1/models", r.json.key as string)).status).toBe(200);
+    const row = await f.db.prepare("SELECT expires_at, revoked_at FROM api_keys WHERE id = ?1").bind(s.keyId).first();
+    expect(row).toEqual({ expires_at: ends, revoked_at: null });
+  });
 });

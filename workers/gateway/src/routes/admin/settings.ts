@@ -5,7 +5,7 @@ import type { AccessEnv } from "../../auth/access-env";
 import { featureControlViolation, manageKeyViolation, tenantControlViolation, type Grantor, type Violation } from "../../auth/grants";
 import { getKey } from "../../auth/repository";
 import { batchWithAudit } from "../../audit/hash-chain";
-import { listBudgets, replaceBudgetsStmts, upsertLimitsStmt, type BudgetRow } from "../../limits/budget-repository";
+import { getLimits, listBudgets, replaceBudgetsStmts, upsertLimitsStmt, type BudgetRow } from "../../limits/budget-repository";
 import { actorOf, anchorLater, grantorOf, parseBody, refuse, requireTenant } from "./helpers";
 import { PutBudgetSchema, PutLimitsSchema } from "./schemas";
 
@@ -44,7 +44,24 @@ function budgetRows(body: z.infer<typeof PutBudgetSchema>, now: number): Array<B
   return body.budgets.map((b) => ({ scope: b.scope, scope_id: b.scope_id ?? "", monthly_usd: b.monthly_usd, policy: b.policy, ceiling_usd: b.ceiling_usd ?? null, updated_at: now }));
 }
 
+/** The wire view of a tenant's budgets (GET and PUT answer alike). */
+async function budgetsView(db: D1Database, tenantId: string) {
+  return { tenant_id: tenantId, budgets: (await listBudgets(db, tenantId)).map(({ tenant_id: _t, ...b }) => b) };
+}
+
 export function registerSettingsRoutes(app: Hono<AccessEnv>): void {
+  app.get("/tenants/:id/budget", async (c) => {
+    const tenant = await requireTenant(c, c.req.param("id"));
+    return c.json(await budgetsView(c.env.DB, tenant.id));
+  });
+
+  // A tenant that never set limits reads as the PUT defaults (every limit null = unlimited).
+  app.get("/tenants/:id/limits", async (c) => {
+    const tenant = await requireTenant(c, c.req.param("id"));
+    const stored = await getLimits(c.env.DB, tenant.id);
+    return c.json({ tenant_id: tenant.id, ...PutLimitsSchema.parse({}), ...stored });
+  });
+
   app.put("/tenants/:id/budget", async (c) => {
     const tenant = await requireTenant(c, c.req.param("id"));
     const body = await parseBody(c, PutBudgetSchema);
@@ -59,7 +76,7 @@ export function registerSettingsRoutes(app: Hono<AccessEnv>): void {
     const detail = { budgets: rows.map((r) => ({ scope: r.scope, scope_id: r.scope_id, monthly_usd: r.monthly_usd, policy: r.policy, ceiling_usd: r.ceiling_usd })) };
     await batchWithAudit(c.env.DB, replaceBudgetsStmts(c.env.DB, tenant.id, rows), tenant.id, { action: "budget.updated", actor: actorOf(c), target: tenant.id, detail }, now);
     anchorLater(c, now);
-    return c.json({ tenant_id: tenant.id, budgets: (await listBudgets(c.env.DB, tenant.id)).map(({ tenant_id: _t, ...b }) => b) });
+    return c.json(await budgetsView(c.env.DB, tenant.id));
   });
 
   app.put("/tenants/:id/limits", async (c) => {
