@@ -3,6 +3,7 @@ export { queryUsage, UsageQuerySchema, USAGE_GROUPS, type UsageQuery, type Usage
 export { usageCsv, UsageCsvQuerySchema } from "./usage-csv";
 export { getRequestTrace, RequestTraceParamsSchema, ContentAccessSchema, type ContentAccess, type TraceOptions } from "./request-trace";
 export { streamRetrainingJsonl, RetrainingQuerySchema, type RetrainingOptions } from "./retraining-export";
+export { streamFineTuningJsonl, FineTuningQuerySchema, type FineTuningOptions } from "./fine-tuning-export";
 export * from "./alert-rules";
 export {
   cacheQuality,

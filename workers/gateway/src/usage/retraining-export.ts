@@ -11,6 +11,7 @@
 import { z } from "zod";
 import { decryptText, type Keyring } from "../../../../shared/crypto/envelope";
 import { IntentSchema, RouterTrainingExampleSchema, type RouterTrainingExample } from "../../../../shared/schemas/router-training-example";
+import { pagedNdjson } from "./paged-ndjson";
 
 export const RetrainingQuerySchema = z.object({
   since: z.union([z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.coerce.number().int().nonnegative()]),
@@ -82,25 +83,13 @@ async function page(db: D1Database, q: z.output<typeof RetrainingQuerySchema>, s
 export function streamRetrainingJsonl(db: D1Database, opts: RetrainingOptions): ReadableStream<Uint8Array> {
   const q = RetrainingQuerySchema.parse(opts);
   const small = opts.smallTiers ?? ["small"];
-  const size = opts.pageSize ?? 200;
-  const enc = new TextEncoder();
-  let after = { at: -1, id: "" };
-  let emitted = 0;
-  return new ReadableStream<Uint8Array>({
-    async pull(controller) {
-      const rows = emitted >= q.limit ? [] : await page(db, q, small, after, size);
-      if (rows.length === 0) return controller.close();
-      const lines: string[] = [];
-      for (const row of rows) {
-        after = { at: row.completed_at, id: row.request_id };
-        const text = await decryptText(row.content_envelope, opts.keyring).catch(() => null);
-        const example = text === null ? null : exampleFromRow(row, text, q.threshold, small);
-        if (example && emitted < q.limit) {
-          lines.push(JSON.stringify(example));
-          emitted++;
-        }
-      }
-      if (lines.length) controller.enqueue(enc.encode(`${lines.join("\n")}\n`));
+  return pagedNdjson<Row>({
+    limit: q.limit,
+    page: (after) => page(db, q, small, after, opts.pageSize ?? 200),
+    cursor: (row) => ({ at: row.completed_at, id: row.request_id }),
+    line: async (row) => {
+      const text = await decryptText(row.content_envelope, opts.keyring).catch(() => null);
+      return text === null ? null : exampleFromRow(row, text, q.threshold, small);
     },
   });
 }
