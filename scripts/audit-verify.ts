@@ -3,21 +3,51 @@
  *
  * Verifies the local audit hash chain (the same D1 file `wrangler dev` uses) against the KV
  * anchor `audit:anchor`, prints the report as JSON and exits 1 if any row was edited,
- * deleted, inserted or reordered. `--anchor` then moves the anchor to the verified head.
- * Against production, call GET /admin/v1/audit/verify with an operator key instead.
+ * deleted, inserted, reordered or is malformed. `--anchor` then moves the anchor to the
+ * verified head. Against production, call GET /admin/v1/audit/verify with an operator key.
+ * Exit codes: 0 chain intact, 1 problems found (listed), 2 the check itself could not run.
  */
 import { parseArgs } from "node:util";
-import { anchorAuditHead, readAnchor } from "../workers/gateway/src/audit/anchor";
-import { verifyAuditChain } from "../workers/gateway/src/audit/verify";
-import { openLocalState } from "./seed-dev";
+
+const USAGE = "usage: npm run audit:verify -- [--persist-to <dir>] [--anchor] [--help]";
+const HELP = `${USAGE}
+
+Verifies the local audit log's hash chain and its KV anchor; prints a JSON report.
+  --persist-to <dir>  wrangler's local state (default .wrangler/state)
+  --anchor            after a clean check, move the KV anchor to the verified head
+Exit: 0 intact, 1 problems (each with its seq and kind; malformed rows with the row), 2 error.`;
+
+function args(): { persistTo: string; anchor: boolean } | null {
+  const { values } = parseArgs({
+    options: { "persist-to": { type: "string", default: ".wrangler/state" }, anchor: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+  });
+  if (values.help) return null;
+  return { persistTo: values["persist-to"] ?? ".wrangler/state", anchor: values.anchor ?? false };
+}
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({ options: { "persist-to": { type: "string", default: ".wrangler/state" }, anchor: { type: "boolean", default: false } } });
-  const state = await openLocalState(values["persist-to"] ?? ".wrangler/state");
+  let parsed: ReturnType<typeof args>;
+  try {
+    parsed = args();
+  } catch (err) {
+    console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
+    return 2;
+  }
+  if (!parsed) {
+    console.log(HELP);
+    return 0;
+  }
+  // Loaded after the arguments are checked, so --help and typos answer without starting Miniflare.
+  const [{ anchorAuditHead, readAnchor }, { verifyAuditChain }, { openLocalState }] = await Promise.all([
+    import("../workers/gateway/src/audit/anchor"),
+    import("../workers/gateway/src/audit/verify"),
+    import("./seed-dev"),
+  ]);
+  const state = await openLocalState(parsed.persistTo);
   try {
     const report = await verifyAuditChain(state.db, await readAnchor(state.kv));
     console.log(JSON.stringify(report, null, 2));
-    if (report.ok && values.anchor) await anchorAuditHead(state.db, state.kv);
+    if (report.ok && parsed.anchor) await anchorAuditHead(state.db, state.kv);
     return report.ok ? 0 : 1;
   } finally {
     await state.dispose();

@@ -13,7 +13,14 @@ export const ANCHOR_KEY = "audit:anchor";
 export async function readAnchor(kv: KVNamespace): Promise<AuditAnchor | null> {
   const raw = await kv.get(ANCHOR_KEY);
   if (raw === null) return null;
-  const parsed = AuditAnchorSchema.safeParse(JSON.parse(raw));
+  let json: unknown;
+  try {
+    json = JSON.parse(raw);
+  } catch {
+    json = null;
+  }
+  const parsed = AuditAnchorSchema.safeParse(json);
+  if (!parsed.success) console.warn(JSON.stringify({ event: "audit_anchor_unreadable" }));
   return parsed.success ? parsed.data : null;
 }
 

@@ -4,15 +4,20 @@
  * fetched through wrangler).
  */
 import { z } from "zod";
-import { AuditRowSchema, GENESIS_HASH, rowHash, type AuditRow } from "./hash-chain";
+import { GENESIS_HASH, rowHash } from "./hash-chain";
+import { parseAuditRow } from "./parse-row";
 
 export const AuditAnchorSchema = z.object({ seq: z.number().int().nonnegative(), hash: z.string(), anchoredAt: z.number() });
 export type AuditAnchor = z.infer<typeof AuditAnchorSchema>;
 
-export type ProblemKind = "hash_mismatch" | "prev_hash_mismatch" | "seq_gap" | "anchor_missing_row" | "anchor_mismatch";
+export type ProblemKind = "hash_mismatch" | "prev_hash_mismatch" | "seq_gap" | "anchor_missing_row" | "anchor_mismatch" | "malformed_row";
 export interface Problem {
-  seq: number;
+  /** null only for a malformed row whose seq is not an integer. */
+  seq: number | null;
   kind: ProblemKind;
+  /** malformed_row: which field is wrong, and the row as stored (long strings cut). */
+  reason?: string;
+  row?: Record<string, unknown>;
 }
 
 export interface VerifyReport {
@@ -34,8 +39,17 @@ export class ChainVerifier {
 
   constructor(private readonly anchor: AuditAnchor | null = null) {}
 
-  async push(row: AuditRow): Promise<void> {
+  async push(raw: unknown): Promise<void> {
     this.count++;
+    const parsed = parseAuditRow(raw);
+    if (!parsed.ok) {
+      this.problem({ seq: parsed.seq, kind: "malformed_row", reason: parsed.reason, row: parsed.view });
+      // Carry on from what the row claims, so one bad row is reported once, not as a cascade.
+      if (parsed.seq !== null) this.expectedSeq = parsed.seq + 1;
+      if (parsed.hash !== null) this.prevHash = parsed.hash;
+      return;
+    }
+    const row = parsed.row;
     if (row.seq !== this.expectedSeq) this.report(row.seq, "seq_gap");
     if (row.prev_hash !== this.prevHash) this.report(row.seq, "prev_hash_mismatch");
     const { hash, ...rest } = row;
@@ -64,13 +78,17 @@ export class ChainVerifier {
   }
 
   private report(seq: number, kind: ProblemKind): void {
-    if (this.problems.length < MAX_PROBLEMS) this.problems.push({ seq, kind });
+    this.problem({ seq, kind });
+  }
+
+  private problem(p: Problem): void {
+    if (this.problems.length < MAX_PROBLEMS) this.problems.push(p);
   }
 }
 
 export async function verifyAuditRows(rows: readonly unknown[], anchor: AuditAnchor | null): Promise<VerifyReport> {
   const v = new ChainVerifier(anchor);
-  for (const r of rows) await v.push(AuditRowSchema.parse(r));
+  for (const r of rows) await v.push(r);
   return v.finish();
 }
 
@@ -86,10 +104,11 @@ export async function verifyAuditChain(db: D1Database, anchor: AuditAnchor | nul
       .prepare("SELECT seq, created_at, tenant_id, actor, action, target, detail, prev_hash, hash FROM audit_log WHERE seq > ? ORDER BY seq LIMIT ?")
       .bind(after, PAGE)
       .all();
-    for (const r of results) await v.push(AuditRowSchema.parse(r));
-    const last = results.at(-1);
-    if (results.length < PAGE || !last) break;
-    after = AuditRowSchema.parse(last).seq;
+    for (const r of results) await v.push(r);
+    // seq is the INTEGER PRIMARY KEY (rowid), the one column SQLite keeps an integer.
+    const last = Number((results.at(-1) as { seq?: unknown } | undefined)?.seq);
+    if (results.length < PAGE || !Number.isSafeInteger(last)) break;
+    after = last;
   }
   return v.finish();
 }
