@@ -1,5 +1,6 @@
 /** Logic behind POST /v1/guardrails/check: detect, redact and screen one text without calling a model. */
 import { z } from "zod";
+import { stripInvisible } from "./invisible";
 import { scoreText } from "./injection/screen";
 import { detectFor } from "./redact/redact-text";
 import { applyPolicy } from "./redact/transform";
@@ -28,7 +29,8 @@ export interface GuardrailCheckResponse {
 export function runGuardrailCheck(body: GuardrailCheckRequest, settings: GuardrailSettings, salt: string): GuardrailCheckResponse {
   const wantPii = body.checks.includes("pii");
   const findings = wantPii ? detectFor(body.text, settings.pii, PII_ENTITY_TYPES) : [];
-  const redacted = wantPii ? applyPolicy(body.text, findings, settings.pii, new PiiVault(), salt).text : body.text;
+  // `redacted` is the text as the gateway would forward it: hidden-text carriers stripped too.
+  const redacted = stripInvisible(wantPii ? applyPolicy(body.text, findings, settings.pii, new PiiVault(), salt).text : body.text);
   const injection = body.checks.includes("injection")
     ? (({ score, label }) => ({ score, label }))(scoreText(body.text, settings.injection.threshold))
     : { score: 0, label: "benign" as const };

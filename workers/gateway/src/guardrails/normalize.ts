@@ -2,8 +2,10 @@
  * Detection runs on a normalized COPY of the text so that zero-width characters,
  * full-width/mathematical letters and mixed-script homoglyphs cannot hide PII or an
  * injection; `map` takes every normalized offset back to the original so findings still
- * point at the user's own characters.
+ * point at the user's own characters. Text hidden in tag characters or variation-selector
+ * runs (invisible.ts) is decoded in place, so it is screened and redacted like visible text.
  */
+import { hiddenRuns, isInvisibleFormat, isTag, isVariationSelector, type HiddenRun } from "./invisible";
 
 export interface NormalizedText {
   text: string;
@@ -15,9 +17,6 @@ export interface NormalizedText {
   changed: boolean;
 }
 
-// Invisible characters used to split tokens: ZWSP..RLM, LRE..RLO, word joiner..invisible plus,
-// BOM, soft hyphen, Mongolian vowel separator, combining grapheme joiner.
-const INVISIBLE = /[\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\uFEFF\u00AD\u180E\u034F]/;
 
 // Cyrillic/Greek letters that render like Latin ones. Folded only inside words that already
 // mix scripts, so genuine Russian or Greek text is left alone.
@@ -74,7 +73,17 @@ export function normalizeForDetection(input: string): NormalizedText {
   const map: number[] = [];
   const ends: number[] = [];
   let changed = false;
+  const runs = hiddenRuns(input);
+  let r = 0;
   for (let i = 0; i < input.length; ) {
+    const run = runs[r];
+    if (run && run.start === i) {
+      decodeRun(run, out, map, ends);
+      i = run.end;
+      r++;
+      changed = true;
+      continue;
+    }
     const cp = input.codePointAt(i) ?? 0;
     const width = cp > 0xffff ? 2 : 1;
     let ch = input.slice(i, i + width);
@@ -83,7 +92,7 @@ export function normalizeForDetection(input: string): NormalizedText {
       out.push(ch);
       map.push(i);
       ends.push(i + 1);
-    } else if (INVISIBLE.test(ch)) {
+    } else if (isInvisibleFormat(cp) || isVariationSelector(cp) || isTag(cp)) {
       changed = true;
     } else {
       const folded = foldCodePoint(cp, ch);
@@ -100,6 +109,26 @@ export function normalizeForDetection(input: string): NormalizedText {
   const text = /[\u0370-\u03FF\u0400-\u052F]/.test(input) ? foldMixedScriptWords(out) : out.join("");
   if (text !== out.join("")) changed = true;
   return { text, map: Uint32Array.from(map), ends: Uint32Array.from(ends), changed };
+}
+
+/**
+ * Hidden text goes where it was, set off by spaces so it does not glue onto visible words. Tag
+ * characters map one to one (a redaction covers exactly the hidden value); a selector run's
+ * bytes do not, so each decoded char maps to the whole run.
+ */
+function decodeRun(run: HiddenRun, out: string[], map: number[], ends: number[]): void {
+  if (!run.text) return;
+  const push = (c: string, start: number, end: number): void => {
+    out.push(c);
+    map.push(start);
+    ends.push(end);
+  };
+  if (/[\p{L}\p{N}]$/u.test(out[out.length - 1] ?? "")) push(" ", run.start, run.start + 2);
+  for (let k = 0; k < run.text.length; k++) {
+    if (run.kind === "tag") push(run.text[k] ?? " ", run.start + 2 * k, run.start + 2 * k + 2);
+    else push(run.text[k] ?? " ", run.start, run.end);
+  }
+  push(" ", run.end - 2, run.end);
 }
 
 /** Folds homoglyphs only in words (letter runs) that contain at least one ASCII letter. */

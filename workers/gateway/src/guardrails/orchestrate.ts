@@ -1,7 +1,8 @@
 /**
  * Input guardrails in request-path order: PII redaction, then injection screening on the
  * REDACTED request (so the classifier never sees raw PII and placeholders do not hide an
- * attack). Fail-closed contract: a control whose action blocks must run; if it throws, the
+ * attack), then invisible-character stripping of what is forwarded (after screening, which
+ * reads the text hidden in tag characters; see invisible.ts). Fail-closed contract: a control whose action blocks must run; if it throws, the
  * request is refused (GatewayError control_failed, 503). A control that only flags fails open
  * and says so in `controls`.
  */
@@ -11,6 +12,7 @@ import { screenInjection, type InjectionVerdict } from "./injection/screen";
 import { redactChatRequest, type RedactionResult } from "./redact/redact-request";
 import { PiiVault } from "./redact/vault";
 import type { GuardrailSettings } from "./settings";
+import { stripInvisibleRequest } from "./strip-request";
 import type { PiiEntityType } from "./types";
 
 export type ControlStatus = "ran" | "failed_open" | "skipped";
@@ -90,7 +92,7 @@ export async function runInputGuardrails(request: ChatCompletionRequest, setting
     });
   }
   return {
-    request: red.request,
+    request: stripInvisibleRequest(red.request),
     vault: red.vault,
     pii: { findings: red.findings, blocked: red.blocked },
     injection: verdict,

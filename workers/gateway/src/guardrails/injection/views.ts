@@ -4,6 +4,7 @@
  * homoglyphs (via normalizeForDetection), and base64 payloads. Each view is screened; the
  * verdict is the worst one.
  */
+import { hiddenText } from "../invisible";
 import { normalizeForDetection } from "../normalize";
 import { decodeBase64Text } from "../pii/encoded";
 import { tokenRuns } from "../pii/runs";
@@ -76,6 +77,10 @@ export function viewsOf(text: string): TextViews {
     const spaced = despace(plain);
     if (spaced !== plain) extra.add(spaced);
   }
+  // Text hidden in tag characters or selector runs is also read on its own, undiluted by the
+  // visible text around it (normalizeForDetection already decoded it in place).
+  const hidden = hiddenText(text).toLowerCase();
+  if (hidden) extra.add(hidden);
   const decoded = decodedBlobs(normalized).toLowerCase();
   if (decoded) extra.add(decoded);
   const morse = decodeMorse(plain);

@@ -1,4 +1,5 @@
-import type { ChatCompletionRequest, ChatMessage, MessageContent } from "../../../../../shared/schemas/openai-chat";
+import type { ChatCompletionRequest } from "../../../../../shared/schemas/openai-chat";
+import { mapRequestTexts } from "../request-texts";
 import type { GuardrailSettings } from "../settings";
 import type { PiiEntityType } from "../types";
 import { redactJsonText } from "./redact-json";
@@ -27,24 +28,6 @@ class Collector {
     for (const t of r.blocked) this.blocked.add(t);
     return r.text;
   };
-
-  content = (c: MessageContent): MessageContent => {
-    if (typeof c === "string") return this.text(c);
-    // Only text parts carry text we can read; image/audio/file parts pass through untouched.
-    return c.map((p) => (p.type === "text" && typeof p.text === "string" ? { ...p, text: this.text(p.text) } : p));
-  };
-}
-
-function redactMessage(m: ChatMessage, col: Collector): ChatMessage {
-  if (m.role === "assistant") {
-    const content = m.content == null ? m.content : col.content(m.content);
-    const tool_calls = m.tool_calls?.map((tc) => ({
-      ...tc,
-      function: { ...tc.function, arguments: redactJsonText(tc.function.arguments, col.text) },
-    }));
-    return { ...m, content, ...(tool_calls ? { tool_calls } : {}) };
-  }
-  return { ...m, content: col.content(m.content) } as ChatMessage;
 }
 
 /**
@@ -56,9 +39,8 @@ export function redactChatRequest(request: ChatCompletionRequest, settings: Guar
   const vault = new PiiVault();
   if (!settings.pii.enabled) return { request, vault, findings: [], blocked: [] };
   const col = new Collector(settings.pii, vault, salt);
-  const messages = request.messages.map((m) => redactMessage(m, col));
   return {
-    request: { ...request, messages },
+    request: mapRequestTexts(request, { text: (s) => col.text(s), json: (raw) => redactJsonText(raw, col.text) }),
     vault,
     findings: [...col.counts].map(([type, count]) => ({ type, count })),
     blocked: [...col.blocked],
