@@ -23,6 +23,8 @@ export interface Answer {
   /** Stream deltas: content pieces, or argument pieces of the single tool call. */
   pieces: string[];
   source: "echo" | "replay" | "tool" | "json" | "synthetic";
+  /** Recorded token logprobs (replay); null when the recording has none; absent = simulated. */
+  recordedLogprobs?: readonly number[] | null;
 }
 
 export const ECHO_PREFIX = "ECHO:";
@@ -119,8 +121,8 @@ export function buildAnswer(req: ChatCompletionRequest, model: ModelConfig, repl
     const echoTool = text.startsWith(ECHO_TOOL_PREFIX) ? chosenTool(req) : undefined;
     if (echoTool) return echoToolCall(echoTool, text.slice(ECHO_TOOL_PREFIX.length).replace(/^ /, ""));
   }
-  const recorded = replay.lookup(model.id, userText);
-  if (recorded !== undefined) return textAnswer(recorded, limit, "replay", req.stop);
+  const recorded = replay.entry(model.id, userText);
+  if (recorded !== undefined) return { ...textAnswer(recorded.response, limit, "replay", req.stop), recordedLogprobs: recorded.logprobs ?? null };
   const seed = fnv1a(`${model.id}\u0000${JSON.stringify(req.messages)}`);
   const rng = seededRng(seed);
   const tool = last?.role === "user" ? chosenTool(req) : undefined;

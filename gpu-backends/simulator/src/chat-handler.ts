@@ -12,6 +12,7 @@ import { ChatCompletionRequestSchema } from "../../../shared/schemas/openai-chat
 import { SSE_DONE, sseData } from "../../../shared/sse";
 import type { Answer } from "./answer";
 import { buildAnswer } from "./answer";
+import { answerLogprobs } from "./logprobs";
 import type { Fault } from "./faults";
 import { FAULT_HEADER, RETRY_AFTER_HEADER, decideFault, retryAfterOf } from "./faults";
 import { HttpError, errorType, sendError, sleep } from "./http-util";
@@ -55,7 +56,7 @@ function completionBody(ex: Exchange): unknown {
     object: "chat.completion",
     created: ex.created,
     model: ex.model.id,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: answer.finishReason, stop_reason: null }],
+    choices: [{ index: 0, message, logprobs: ex.request.logprobs === true ? answerLogprobs(answer, ex.model.id) : null, finish_reason: answer.finishReason, stop_reason: null }],
     ...(ex.model.config.reportUsage ? { usage: ex.usage } : {}),
   };
 }

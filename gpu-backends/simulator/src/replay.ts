@@ -6,7 +6,13 @@ import { readFileSync } from "node:fs";
 import { z } from "zod";
 
 export const ReplayEntrySchema = z
-  .object({ model: z.string().min(1).optional(), prompt: z.string(), response: z.string() })
+  .object({
+    model: z.string().min(1).optional(),
+    prompt: z.string(),
+    response: z.string(),
+    /** Token logprobs of `response` (o200k tokens, in order), returned for `logprobs: true`; absent = none recorded. */
+    logprobs: z.array(z.number().max(0)).optional(),
+  })
   .passthrough();
 export type ReplayEntry = z.infer<typeof ReplayEntrySchema>;
 
@@ -14,20 +20,24 @@ const ANY_MODEL = "*";
 const key = (model: string, prompt: string): string => `${model}\u0000${prompt}`;
 
 export class ReplayIndex {
-  private readonly byKey = new Map<string, string>();
+  private readonly byKey = new Map<string, ReplayEntry>();
 
   constructor(entries: readonly ReplayEntry[] = []) {
     // Later lines win, so a file can be patched by appending.
-    for (const e of entries) this.byKey.set(key(e.model ?? ANY_MODEL, e.prompt), e.response);
+    for (const e of entries) this.byKey.set(key(e.model ?? ANY_MODEL, e.prompt), e);
   }
 
   get size(): number {
     return this.byKey.size;
   }
 
-  lookup(model: string, prompt: string): string | undefined {
+  entry(model: string, prompt: string): ReplayEntry | undefined {
     if (this.byKey.size === 0) return undefined;
     return this.byKey.get(key(model, prompt)) ?? this.byKey.get(key(ANY_MODEL, prompt));
+  }
+
+  lookup(model: string, prompt: string): string | undefined {
+    return this.entry(model, prompt)?.response;
   }
 }
 

@@ -45,6 +45,14 @@ describe("decideRoute", () => {
     expect(decideRoute(cls(0.1), s).cascade).toBe(false);
   });
 
+  it("carries the verifier threshold of the tenant or feature", () => {
+    const s = RouterSettingsSchema.parse({ cascade: true, cascadeThreshold: 0.4, perFeature: { homework: { cascadeThreshold: 0.2 } } });
+    expect(decideRoute(cls(0.7), s).cascadeThreshold).toBe(0.4);
+    expect(decideRoute(cls(0.7), s, { feature: "homework" }).cascadeThreshold).toBe(0.2);
+    expect(decideRoute(cls(0.7), RouterSettingsSchema.parse({ cascade: true })).cascadeThreshold).toBeUndefined();
+    expect(() => RouterSettingsSchema.parse({ cascadeThreshold: 1.5 })).toThrow();
+  });
+
   it("routes everything to the strongest tier when disabled", () => {
     expect(decideRoute(cls(0.1), RouterSettingsSchema.parse({ enabled: false }))).toMatchObject({ tier: "frontier", reason: "router_disabled" });
   });

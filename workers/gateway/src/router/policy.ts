@@ -42,6 +42,8 @@ export interface RouteDecision {
   /** Draft on `cascadeDraftTier` first, escalate to `tier` if the draft fails verification. */
   cascade: boolean;
   cascadeDraftTier?: string;
+  /** The tenant's/feature's verifier threshold (router settings), when set. */
+  cascadeThreshold?: number;
   complexity: number;
   intent: string;
   confidence: number;
@@ -66,7 +68,10 @@ function clampAllowed(tiers: readonly string[], tier: string, allowed?: readonly
 
 export function decideRoute(c: Classification, settings: RouterSettings, ctx: RouteContext = {}): RouteDecision {
   const s = effectiveSettings(settings, ctx.tenantId, ctx.feature);
-  const base = { complexity: c.complexity, intent: c.intent, confidence: c.confidence, modelVersion: c.modelVersion, escalate: false, cascade: false };
+  const base = {
+    complexity: c.complexity, intent: c.intent, confidence: c.confidence, modelVersion: c.modelVersion, escalate: false, cascade: false,
+    ...(s.cascadeThreshold !== undefined ? { cascadeThreshold: s.cascadeThreshold } : {}),
+  };
   const explicit = ctx.explicitModel && ctx.explicitModel !== "auto" ? ctx.explicitModelTier : undefined;
   if (explicit && (!ctx.allowedTiers || ctx.allowedTiers.includes(explicit))) return { ...base, tier: explicit, reason: "explicit_model", threshold: 0 };
   const shift = ctx.budgetPressure ? s.budgetPressureShift : 0;

@@ -18,6 +18,8 @@ const TunablesSchema = z.object({
   cascade: z.boolean().optional(),
   /** Prompts at or above this complexity skip the draft: it would almost surely be escalated. */
   cascadeMaxComplexity: z.number().min(0).max(1).optional(),
+  /** A draft escalates when the verifier's P(draft wrong) is above this (default: the shipped verifier's). */
+  cascadeThreshold: z.number().min(0).max(1).optional(),
   /** Intents that always get at least this tier (e.g. coding -> frontier for one product). */
   minTierByIntent: z.partialRecord(IntentSchema, z.string()).optional(),
 });
@@ -52,6 +54,8 @@ export const RouterSettingsSchema = z.object({
   confidenceThreshold: z.number().min(0).max(1).default(0.3),
   cascade: z.boolean().default(false),
   cascadeMaxComplexity: z.number().min(0).max(1).default(0.85),
+  /** P(draft wrong) above which a cascade draft escalates; absent = the shipped verifier's default. */
+  cascadeThreshold: z.number().min(0).max(1).optional(),
   /** Under budget pressure every band's `below` rises by this much (more traffic on cheaper tiers). */
   budgetPressureShift: z.number().min(0).max(1).default(0.2),
   minTierByIntent: z.partialRecord(IntentSchema, z.string()).default({}),

@@ -1,26 +1,42 @@
 /**
- * Cascade verifier: decides whether the small tier's draft can be served or the request must
- * escalate. Pure; the lead's executor makes the calls. Hard failures (empty, refusal, broken
- * requested format, truncation) always reject; soft signals (hedging, repetition, missing
- * code, too short for a hard prompt) lower the score, and the draft passes when the score is
- * at least `minScore`.
+ * Cascade verifier: decides from the prompt and one draft whether the small tier's answer can
+ * be served or the request must escalate. Pure; the chat pipeline makes the calls.
+ *
+ * Hard failures always escalate: empty, refusal, truncation, a generation loop, broken
+ * requested format (JSON, JSON Schema). Otherwise the trained verifier (verifier-model.ts) reads the draft's signals
+ * (stated arithmetic recomputed, final answer against the working and the prompt's numbers,
+ * hedging, length against the ask, multiple-choice validity, token logprobs when present) and
+ * gives P(draft wrong); the draft escalates when that is above the tenant's threshold.
  */
 import { checkAgainstSchema } from "../../../../../shared/json-schema-checks";
 import { lastUserText, type ChatCompletionRequest } from "../../../../../shared/schemas/openai-chat";
-import { asksForCode, hasCode, hedgeRate, isRefusal, looksTruncated, repetition } from "./draft-signals";
+import { draftFeatureVector } from "./draft-features";
+import { isRefusal, looksTruncated, repetition } from "./draft-signals";
+import type { LogprobStats } from "./logprob-signals";
+import { pWrong, topSignals, verifierFor, type VerifierModel } from "./verifier-model";
 
 export interface VerifyOptions {
   /** finish_reason of the draft; "length" means it was cut off. */
   finishReason?: string | null;
-  /** Router complexity of the prompt: hard prompts need substantive answers. */
+  /** Router complexity of the prompt (the prior). */
   complexity?: number;
-  minScore?: number;
+  /** Escalate when P(wrong) is above this (router settings `cascadeThreshold`); default: the model's. */
+  threshold?: number;
+  /** Token logprob summary of the draft, when the upstream returned logprobs. */
+  logprobs?: LogprobStats | null;
+  /** Another model (tests, candidate weights); default: the shipped one (or a bench build's source). */
+  model?: VerifierModel;
 }
 
 export interface VerifyResult {
   ok: boolean;
+  /** Hard failures, or the signals that drove P(wrong) up when the verifier escalated. */
   reasons: string[];
+  /** 1 − P(wrong), rounded (0 for a hard failure). */
   score: number;
+  /** The verifier's P(draft wrong); 1 for a hard failure. */
+  pWrong: number;
+  threshold: number;
 }
 
 type VerifyRequest = Pick<ChatCompletionRequest, "messages" | "response_format">;
@@ -42,24 +58,29 @@ function formatProblem(request: VerifyRequest, text: string): string | null {
   return check.valid === true ? null : check.valid === false ? "schema_mismatch" : "schema_unverifiable";
 }
 
-export function verifyDraft(request: VerifyRequest, draftText: string, options: VerifyOptions = {}): VerifyResult {
-  const text = draftText ?? "";
+function hardFailures(request: VerifyRequest, text: string, finishReason: string | null | undefined): string[] {
+  if (!text.trim()) return ["empty"];
   const hard: string[] = [];
-  if (!text.trim()) return { ok: false, reasons: ["empty"], score: 0 };
   if (isRefusal(text)) hard.push("refusal");
-  if (options.finishReason === "length" || looksTruncated(text)) hard.push("truncated");
+  if (finishReason === "length" || looksTruncated(text)) hard.push("truncated");
+  // Half the sentences repeated is a generation loop, whatever the verifier thinks of the rest.
+  if (repetition(text) >= 0.5) hard.push("repetition");
   const format = formatProblem(request, text);
   if (format) hard.push(format);
-  const soft: [string, number][] = [];
-  const hedges = hedgeRate(text);
-  if (hedges >= 2) soft.push(["hedging", Math.min(0.5, hedges / 10)]);
-  const rep = repetition(text);
-  if (rep >= 0.3) soft.push(["repetition", Math.min(0.6, rep)]);
+  return hard;
+}
+
+const round3 = (x: number): number => Math.round(x * 1000) / 1000;
+
+export function verifyDraft(request: VerifyRequest, draftText: string, options: VerifyOptions = {}): VerifyResult {
+  const text = draftText ?? "";
   const prompt = lastUserText(request.messages);
-  if (asksForCode(prompt) && !hasCode(text)) soft.push(["missing_code", 0.4]);
-  const c = options.complexity ?? 0;
-  if (c >= 0.5 && text.trim().length < 40) soft.push(["too_short", 0.3]);
-  const score = Math.max(0, 1 - soft.reduce((s, [, p]) => s + p, 0) - (hard.length ? 0.5 : 0));
-  const reasons = [...hard, ...soft.map(([r]) => r)];
-  return { ok: hard.length === 0 && score >= (options.minScore ?? 0.6), reasons, score: Math.round(score * 1000) / 1000 };
+  const model = options.model ?? verifierFor(prompt);
+  const threshold = options.threshold ?? model.threshold;
+  const hard = hardFailures(request, text, options.finishReason);
+  if (hard.length) return { ok: false, reasons: hard, score: 0, pWrong: 1, threshold };
+  const x = draftFeatureVector({ prompt, draft: text, finishReason: options.finishReason ?? null, prior: options.complexity ?? null, logprobs: options.logprobs ?? null });
+  const p = pWrong(model, x);
+  const ok = p <= threshold;
+  return { ok, reasons: ok ? [] : ["p_wrong", ...topSignals(model, x)], score: round3(1 - p), pWrong: round3(p), threshold };
 }
