@@ -26,6 +26,15 @@ export const AttemptRecordSchema = z.object({
 });
 export type AttemptRecord = z.infer<typeof AttemptRecordSchema>;
 
+/**
+ * A request the client abandoned (nginx's 499), e.g. a stream it disconnected from: booked with
+ * error code `client_closed`, billed for what was generated, and not an error in usage reports
+ * or alerts (nothing failed upstream or here).
+ */
+export const CLIENT_CLOSED_STATUS = 499;
+/** SQL predicate over a `status` column: the statuses that count as errors. */
+export const ERROR_STATUS_SQL = `(status >= 400 AND status <> ${CLIENT_CLOSED_STATUS})`;
+
 export const StageTimingSchema = z.object({ name: z.string(), durationMs: z.number().nonnegative() });
 
 export const UsageEventV1Schema = z.object({

@@ -7,7 +7,8 @@ let key: string;
 let tenantId: string;
 
 beforeAll(async () => {
-  stack = await startStack({ evaluator: true });
+  // small-sim writes its tokens 10 ms apart, so a client can leave a stream half way.
+  stack = await startStack({ evaluator: true, simulator: { config: { models: [{ id: "small-sim", latency: { tpotMs: 10 }, defaultOutputTokens: 48 }, { id: "frontier-sim" }] } } });
   ({ key, tenantId } = await seedKey(stack, { role: "developer" }));
 });
 afterAll(async () => stack?.close());
@@ -24,6 +25,7 @@ async function waitFor<T>(fn: () => Promise<T | null>, timeoutMs = 20_000): Prom
 
 interface LedgerRow {
   request_id: string;
+  error_code: string | null;
   prompt_tokens: number;
   completion_tokens: number;
   cost_usd: number;
@@ -81,5 +83,30 @@ describe("usage ledger through the queue", () => {
     });
     expect(usage.rows.length).toBeGreaterThan(0);
     void tenantId;
+  });
+
+  it("books a stream the client left as a client cancellation: 499, billed for what was generated, not an error", async () => {
+    const ac = new AbortController();
+    const res = await stack.fetch("/v1/chat/completions", {
+      method: "POST",
+      signal: ac.signal,
+      headers: bearer(key, { "x-feature": "cut-by-client", "cache-control": "no-cache, no-store" }),
+      body: JSON.stringify({ model: "small-sim", stream: true, messages: [{ role: "user", content: "Tell a long story about a cut stream" }] }),
+    });
+    const reader = (res.body as ReadableStream<Uint8Array>).getReader();
+    await reader.read();
+    ac.abort();
+    await reader.closed.catch(() => undefined);
+    const row = await ledgerRow(res.headers.get("x-request-id") as string);
+    expect([row.status, row.error_code]).toEqual([499, "client_closed"]);
+    expect(row.completion_tokens).toBeGreaterThan(0);
+    expect(row.completion_tokens).toBeLessThan(48);
+    expect(row.cost_usd).toBeGreaterThan(0);
+    const usage = await waitFor(async () => {
+      const r = await stack.fetch("/v1/usage?group_by=feature", { headers: bearer(key) });
+      const json = (await r.json()) as { rows: Array<{ feature?: string | null; requests: number; errors: number; cost_usd?: number }> };
+      return json.rows.find((x) => x.feature === "cut-by-client") ?? null;
+    });
+    expect([usage.requests, usage.errors]).toEqual([1, 0]);
   });
 });

@@ -3,6 +3,7 @@
  * drift snapshots. null = no data in the window (a rule never fires on no data).
  */
 import { z } from "zod";
+import { ERROR_STATUS_SQL } from "../../../../shared/schemas/usage-event";
 import type { AlertMetric } from "./rules";
 
 const Num = z.object({ v: z.number().nullable() });
@@ -31,7 +32,7 @@ export async function metricValue(db: D1Database, tenantId: string, metric: Aler
     case "error_rate":
       return one(
         db,
-        "SELECT CASE WHEN COUNT(*) = 0 THEN NULL ELSE SUM(CASE WHEN status >= 400 THEN 1.0 ELSE 0 END) / COUNT(*) END AS v FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request' AND completed_at >= ?2 AND completed_at < ?3",
+        `SELECT CASE WHEN COUNT(*) = 0 THEN NULL ELSE SUM(CASE WHEN ${ERROR_STATUS_SQL} THEN 1.0 ELSE 0 END) / COUNT(*) END AS v FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request' AND completed_at >= ?2 AND completed_at < ?3`,
         tenantId, from, to,
       );
     case "latency_p95":

@@ -4,6 +4,7 @@
  * the rollup upsert reads its numbers back from the ledger row only if that row carries this
  * delivery's nonce, i.e. only if this delivery inserted it. A replay adds nothing anywhere.
  */
+import { ERROR_STATUS_SQL } from "../../../../shared/schemas/usage-event";
 import { hourOf, type LedgerRow } from "./ledger-row";
 
 const INSERT_LEDGER = `INSERT INTO usage_ledger (request_id, tenant_id, kind, parent_request_id, key_id, feature, end_user,
@@ -15,7 +16,7 @@ ON CONFLICT (request_id) DO NOTHING`;
 
 const UPSERT_ROLLUP = `INSERT INTO usage_rollups_hourly (tenant_id, hour, feature, model, tier, key_id, kind, requests, errors, cache_hits,
   prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_avoided_usd, latency_ms_sum)
-SELECT tenant_id, hour, feature, model, tier, key_id, kind, 1, CASE WHEN status >= 400 THEN 1 ELSE 0 END,
+SELECT tenant_id, hour, feature, model, tier, key_id, kind, 1, CASE WHEN ${ERROR_STATUS_SQL} THEN 1 ELSE 0 END,
   CASE WHEN cache_status IN ('hit-exact', 'hit-semantic') THEN 1 ELSE 0 END,
   prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_avoided_usd, latency_ms
 FROM usage_ledger WHERE request_id = ?1 AND tenant_id = ?2 AND ingest_nonce = ?3

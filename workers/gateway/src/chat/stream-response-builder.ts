@@ -9,7 +9,7 @@ import { requestHeaders } from "../middleware/request-id";
 import type { ExchangeResult } from "./build-event";
 import type { ChatExchange } from "./exchange";
 import type { OutputFilter } from "./output-filter";
-import { relayStream } from "./stream-response";
+import { bookedStatus, relayStream } from "./stream-response";
 
 export function streamResponse(
   c: Context<AppEnv>,
@@ -44,8 +44,7 @@ export function streamResponse(
       // Never throws (an estimate when counting fails): the event and the limiter's settle must go out.
       const accounted = accountChat(ex, o.usage, answer, ex.answeredBy, registry);
       publish({
-        status: o.error ? 502 : 200,
-        errorCode: o.error ? "stream_interrupted" : null,
+        ...bookedStatus(o),
         ...accounted,
         completedAt: o.completedAt,
         ttftMs: o.ttftMs,

@@ -3,7 +3,7 @@ import type { ChatCompletionChunk } from "../../../../shared/schemas/openai-chat
 import { readSse } from "../../../../shared/sse";
 import type { OpenStream } from "../router/attempts/run-attempts";
 import type { OutputFilter } from "./output-filter";
-import { relayStream } from "./stream-response";
+import { bookedStatus, relayStream } from "./stream-response";
 
 const chunk = (delta: ChatCompletionChunk["choices"][number]["delta"], extra: Partial<ChatCompletionChunk> = {}, finish: string | null = null): ChatCompletionChunk => ({
   id: "c1",
@@ -108,6 +108,31 @@ describe("relayStream", () => {
     await reader.cancel();
     expect(aborted).toBe(true);
     expect((await outcome).error).toBe("client disconnected");
+  });
+
+  it("books a stream the client left as a client cancellation (499), one the upstream cut as a 502", async () => {
+    // Before, both were 502 stream_interrupted, so client disconnects showed up as upstream errors.
+    const chunks = [chunk({ content: "one " }), chunk({ content: "two" }, {}, "stop")];
+    const left = relayStream(openStream(chunks), { publicModel: "m", includeUsage: false, filter: restoring, startedAt: Date.now() });
+    const reader = left.body.getReader();
+    await reader.read();
+    await reader.cancel();
+    expect(bookedStatus(await left.outcome)).toEqual({ status: 499, errorCode: "client_closed" });
+    // The client leaving while a read is pending: the aborted read must not re-book it as an upstream cut.
+    let fail: (e: Error) => void = () => undefined;
+    const pending: OpenStream = { first: chunks[0] as ChatCompletionChunk, rest: { next: () => new Promise((_, reject) => (fail = reject)) }, abort: () => fail(new Error("aborted")) };
+    const racing = relayStream(pending, { publicModel: "m", includeUsage: false, filter: restoring, startedAt: Date.now() });
+    const r2 = racing.body.getReader();
+    await r2.read();
+    void r2.read().catch(() => undefined);
+    await r2.cancel();
+    expect(bookedStatus(await racing.outcome)).toEqual({ status: 499, errorCode: "client_closed" });
+    const cut = relayStream(openStream(chunks, 1), { publicModel: "m", includeUsage: false, filter: restoring, startedAt: Date.now() });
+    await events(cut.body);
+    expect(bookedStatus(await cut.outcome)).toEqual({ status: 502, errorCode: "stream_interrupted" });
+    const whole = relayStream(openStream(chunks), { publicModel: "m", includeUsage: false, filter: restoring, startedAt: Date.now() });
+    await events(whole.body);
+    expect(bookedStatus(await whole.outcome)).toEqual({ status: 200, errorCode: null });
   });
 });
 

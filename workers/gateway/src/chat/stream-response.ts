@@ -4,6 +4,11 @@
  * forwarded only when the client asked for `stream_options.include_usage` (we always ask the
  * upstream for it, so streamed and non-streamed exchanges are accounted identically). A
  * failure after the first byte ends the stream with an OpenAI-style error event.
+ *
+ * How a stream ended decides how it is booked: a client that disconnects is a cancellation
+ * (499 `client_closed`, nginx's code for it), billed for what was generated, and neither an
+ * upstream error in usage reports nor a failure for the circuit breaker; a stream the upstream
+ * cut is a 502 `stream_interrupted`.
  */
 import type { ChatCompletionChunk } from "../../../../shared/schemas/openai-chat";
 import { SSE_DONE, sseData } from "../../../../shared/sse";
@@ -21,6 +26,14 @@ export interface StreamOutcome {
   finishReason: string | null;
   completedAt: number;
   error: string | null;
+  /** Who ended it: the upstream (or us) normally or with an error, or the client by leaving. */
+  endedBy: "upstream" | "client";
+}
+
+/** The status a stream's usage event carries (the client saw 200 headers either way). */
+export function bookedStatus(o: Pick<StreamOutcome, "error" | "endedBy">): { status: number; errorCode: string | null } {
+  if (o.endedBy === "client") return { status: 499, errorCode: "client_closed" };
+  return o.error ? { status: 502, errorCode: "stream_interrupted" } : { status: 200, errorCode: null };
 }
 
 export interface RelayOptions {
@@ -39,8 +52,8 @@ export function relayStream(open: OpenStream, opts: RelayOptions): { body: Reada
   let usage: TokenUsage | null = null;
   let finishReason: string | null = null;
 
-  const settle = (error: string | null) =>
-    resolveOutcome({ usage, text: state.text(), toolCallArgs: state.toolArgs(), ttftMs, finishReason, completedAt: Date.now(), error });
+  const settle = (error: string | null, endedBy: StreamOutcome["endedBy"] = "upstream") =>
+    resolveOutcome({ usage, text: state.text(), toolCallArgs: state.toolArgs(), ttftMs, finishReason, completedAt: Date.now(), error, endedBy });
   let pending: IteratorResult<ChatCompletionChunk> | null = { done: false, value: open.first };
   // Pull-based: the upstream is read only as fast as the client takes chunks, so a slow reader
   // holds back the model's stream instead of making the whole answer pile up in memory.
@@ -77,8 +90,9 @@ export function relayStream(open: OpenStream, opts: RelayOptions): { body: Reada
       }
     },
     cancel() {
+      // Settled before the abort: the aborted read that follows must not book it as an upstream cut.
+      settle("client disconnected", "client");
       open.abort();
-      settle("client disconnected");
     },
   });
   return { body, outcome };
