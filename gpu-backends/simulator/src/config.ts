@@ -14,6 +14,8 @@ export const FaultConfigSchema = z
     hangRate: z.number().min(0).max(1).default(0),
     /** Probability a stream (or body) is cut after about half of its content. */
     disconnectMidStreamRate: z.number().min(0).max(1).default(0),
+    /** Probability the first token comes `latency.slowFirstTokenMs` late (as `x-sim-fault: slow-first-token`). */
+    slowFirstTokenRate: z.number().min(0).max(1).default(0),
     /** The next K requests fail with `failStatus` (then the counter runs out): deterministic outages. */
     failNext: z.number().int().min(0).default(0),
     failStatus: z.number().int().min(400).max(599).default(503),

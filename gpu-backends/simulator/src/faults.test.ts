@@ -106,4 +106,14 @@ describe("runtime fault control", () => {
     expect(decideFault(undefined, faults, () => 0.1)).toEqual({ kind: "hang" });
     expect(decideFault(undefined, faults, () => 0.9)).toEqual({ kind: "none" });
   });
+
+  it("slowFirstTokenRate makes that share of requests slow to their first token", async () => {
+    expect(decideFault(undefined, FaultConfigSchema.parse({ slowFirstTokenRate: 0.5 }), () => 0.1)).toEqual({ kind: "slow-first-token" });
+    expect(decideFault(undefined, FaultConfigSchema.parse({ slowFirstTokenRate: 0.5 }), () => 0.9)).toEqual({ kind: "none" });
+    expect((await postJson(`${sim.url}/_sim/faults`, { model: "small-sim", slowFirstTokenRate: 1 })).status).toBe(200);
+    const started = Date.now();
+    expect((await postJson(chatUrl, chatBody("x"))).status).toBe(200);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(450);
+    await postJson(`${sim.url}/_sim/faults`, { model: "small-sim", reset: true });
+  });
 });

@@ -36,6 +36,7 @@ export function decideFault(header: string | undefined, faults: FaultConfig, ran
   if (faults.errorRate > 0 && random() < faults.errorRate) return { kind: "error", status: faults.errorStatus };
   if (faults.hangRate > 0 && random() < faults.hangRate) return { kind: "hang" };
   if (faults.disconnectMidStreamRate > 0 && random() < faults.disconnectMidStreamRate) return { kind: "disconnect-mid-stream" };
+  if (faults.slowFirstTokenRate > 0 && random() < faults.slowFirstTokenRate) return { kind: "slow-first-token" };
   return NONE;
 }
 
