@@ -6,6 +6,8 @@
  * deleted, inserted, reordered or is malformed. `--anchor` then moves the anchor to the
  * verified head. Against production, call GET /admin/v1/audit/verify with an operator key.
  * Exit codes: 0 chain intact, 1 problems found (listed), 2 the check itself could not run.
+ * Keyed links are checked with AUDIT_CHAIN_KEY (and AUDIT_CHAIN_KEYED_FROM) from the
+ * environment, else from ./.dev.vars, where `npm start` puts the local key.
  */
 import { parseArgs } from "node:util";
 
@@ -15,6 +17,7 @@ const HELP = `${USAGE}
 Verifies the local audit log's hash chain and its KV anchor; prints a JSON report.
   --persist-to <dir>  wrangler's local state (default .wrangler/state)
   --anchor            after a clean check, move the KV anchor to the verified head
+Keyed links are checked with AUDIT_CHAIN_KEY from the environment, else from ./.dev.vars.
 Exit: 0 intact, 1 problems (each with its seq and kind; malformed rows with the row), 2 error.`;
 
 function args(): { persistTo: string; anchor: boolean } | null {
@@ -38,13 +41,17 @@ async function main(): Promise<number> {
     return 0;
   }
   // Loaded after the arguments are checked, so --help and typos answer without starting Miniflare.
-  const [{ anchorAuditHead, readAnchor }, { verifyAuditChain }, { openLocalState }] = await Promise.all([
+  const [{ anchorAuditHead, readAnchor }, { verifyAuditChain }, { useAuditChainKey }, { openLocalState }, { readDevVar }] = await Promise.all([
     import("../workers/gateway/src/audit/anchor"),
     import("../workers/gateway/src/audit/verify"),
+    import("../workers/gateway/src/audit/chain-key"),
     import("./seed-dev"),
+    import("./dev-vars"),
   ]);
+  const fromEnvOrFile = (name: string) => process.env[name] ?? readDevVar(".dev.vars", name);
   const state = await openLocalState(parsed.persistTo);
   try {
+    useAuditChainKey(state.db, { AUDIT_CHAIN_KEY: fromEnvOrFile("AUDIT_CHAIN_KEY"), AUDIT_CHAIN_KEYED_FROM: fromEnvOrFile("AUDIT_CHAIN_KEYED_FROM") });
     const report = await verifyAuditChain(state.db, await readAnchor(state.kv));
     console.log(JSON.stringify(report, null, 2));
     if (report.ok && parsed.anchor) await anchorAuditHead(state.db, state.kv);

@@ -7,7 +7,9 @@
  * Only hashes live in D1, so the plaintext dev keys are kept in the git-ignored
  * `.dev-keys.json` (mode 0600) and printed again on later starts; a key that was revoked,
  * expired or lost (fresh D1 state) is replaced. It also adds a random content-encryption key to
- * `.dev.vars` if none is configured, so local trace encryption works out of the box.
+ * `.dev.vars` if none is configured, so local trace encryption works out of the box, and a
+ * random AUDIT_CHAIN_KEY to both Workers' `.dev.vars` (gateway and evaluator must share it),
+ * with which the audit rows it writes are keyed too.
  */
 import { existsSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -15,10 +17,13 @@ import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { Miniflare } from "miniflare";
 import { z } from "zod";
+import { randomBytes } from "node:crypto";
 import { anchorAuditHead } from "../workers/gateway/src/audit/anchor";
+import { useAuditChainKey } from "../workers/gateway/src/audit/chain-key";
 import { resolveKey, KeyCache } from "../workers/gateway/src/auth/key-lookup";
 import { seedTenant } from "../workers/gateway/src/auth/seed-tenant";
 import { generateKeySpec } from "../shared/crypto/envelope";
+import { addDevVarIfMissing, readDevVar } from "./dev-vars";
 
 export { seedTenant } from "../workers/gateway/src/auth/seed-tenant";
 export type { SeedTenantInput } from "../workers/gateway/src/auth/seed-tenant";
@@ -71,6 +76,20 @@ function ensureEncryptionKey(devVarsPath: string): boolean {
   return true;
 }
 
+/**
+ * The local audit chain key: the gateway's `.dev.vars` value (created if absent), copied into
+ * the evaluator's `.dev.vars`, whose cron appends and anchors rows of the same chain.
+ */
+function ensureAuditChainKey(root: string): { key: string; added: boolean } {
+  const gatewayVars = join(root, ".dev.vars");
+  const added = addDevVarIfMissing(gatewayVars, "AUDIT_CHAIN_KEY", randomBytes(32).toString("base64url"));
+  const key = readDevVar(gatewayVars, "AUDIT_CHAIN_KEY") ?? "";
+  const evaluatorVars = join(root, "workers", "evaluator", ".dev.vars");
+  addDevVarIfMissing(evaluatorVars, "AUDIT_CHAIN_KEY", key);
+  if (readDevVar(evaluatorVars, "AUDIT_CHAIN_KEY") !== key) console.warn("  warning: AUDIT_CHAIN_KEY differs between .dev.vars and workers/evaluator/.dev.vars");
+  return { key, added };
+}
+
 /** Local D1 + KEYS_KV exactly where `wrangler dev` / `wrangler d1 ... --local` keep them. */
 export async function openLocalState(persistTo: string): Promise<{ db: D1Database; kv: KVNamespace; dispose: () => Promise<void> }> {
   const mf = new Miniflare({
@@ -97,6 +116,8 @@ async function main(): Promise<void> {
   const { root, persist } = cliPaths();
   const state = await openLocalState(persist);
   try {
+    const chainKey = ensureAuditChainKey(root);
+    useAuditChainKey(state.db, { AUDIT_CHAIN_KEY: chainKey.key });
     const keys = await seedDev(state.db, join(root, ".dev-keys.json"));
     await anchorAuditHead(state.db, state.kv);
     const addedVars = ensureEncryptionKey(join(root, ".dev.vars"));
@@ -104,6 +125,7 @@ async function main(): Promise<void> {
     console.log(`  service key: ${keys.service?.key}`);
     console.log(`  admin key:   ${keys.admin?.key}`);
     if (addedVars) console.log("  added a dev CONTENT_ENCRYPTION_KEYS to .dev.vars");
+    if (chainKey.added) console.log("  added a dev AUDIT_CHAIN_KEY to .dev.vars and workers/evaluator/.dev.vars");
   } finally {
     await state.dispose();
   }

@@ -7,6 +7,7 @@
  * until the next admin write.
  */
 import { anchorAuditHead } from "../../gateway/src/audit/anchor";
+import { useAuditChainKey } from "../../gateway/src/audit/chain-key";
 import { runAlerts } from "./alerts/evaluate-alerts";
 import { runDrift } from "./drift/drift-job";
 import { intVar, type EvaluatorEnv } from "./env";
@@ -32,6 +33,8 @@ export async function runAnchor(env: EvaluatorEnv, now: number): Promise<{ ancho
 }
 
 export async function runScheduled(cron: string, scheduledTime: number, env: EvaluatorEnv): Promise<void> {
+  // The rollout check appends audit rows and the anchor verifies links: both need the chain key.
+  useAuditChainKey(env.DB, env);
   // A failed anchor must not cost the alert run: it is reported after drift and alerts ran.
   const anchor = await runAnchor(env, scheduledTime);
   console.log(JSON.stringify({ msg: "audit head anchor", cron, ...anchor }));

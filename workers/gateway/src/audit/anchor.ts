@@ -1,12 +1,12 @@
 /**
  * Anchors the audit head outside D1 (KV `audit:anchor`), so someone who can rewrite D1 cannot
  * silently drop the newest rows or rebuild the whole chain: the anchored (seq, hash) must still
- * be in the chain. The anchor only moves forward; a head behind the anchor is left for verify
- * to report instead of being papered over. Called after admin writes (ctx.waitUntil) and from
+ * be in the chain. The anchor only moves forward, and only over rows that verify (from the
+ * current anchor on); a head behind the anchor, or a broken row, is left for verify to report
+ * instead of being papered over. Called after admin writes (ctx.waitUntil) and from
  * any periodic job; rows appended after the last anchor are protected only by the chain itself.
  */
-import { readAuditHead } from "./hash-chain";
-import { AuditAnchorSchema, type AuditAnchor } from "./verify";
+import { AuditAnchorSchema, verifyFromAnchor, type AuditAnchor } from "./verify";
 
 export const ANCHOR_KEY = "audit:anchor";
 
@@ -25,8 +25,15 @@ export async function readAnchor(kv: KVNamespace): Promise<AuditAnchor | null> {
 }
 
 export async function anchorAuditHead(db: D1Database, kv: KVNamespace, now = Date.now()): Promise<AuditAnchor | null> {
-  const [head, current] = await Promise.all([readAuditHead(db), readAnchor(kv)]);
-  if (head.seq === 0 || (current && current.seq >= head.seq)) return current;
+  const current = await readAnchor(kv);
+  // Verify before anchoring: the anchor never moves past a row that does not verify (a forged
+  // tail row would otherwise be pinned as genuine by the next admin write).
+  const { head, problems } = await verifyFromAnchor(db, current);
+  if (problems.length > 0) {
+    const first = problems.slice(0, 5).map((p) => ({ seq: p.seq, kind: p.kind }));
+    console.warn(JSON.stringify({ event: "audit_anchor_held", anchoredSeq: current?.seq ?? null, verifiedSeq: head?.seq ?? null, problems: first }));
+  }
+  if (!head || head.seq === 0 || (current && current.seq >= head.seq)) return current;
   const anchor: AuditAnchor = { seq: head.seq, hash: head.hash, anchoredAt: now };
   await kv.put(ANCHOR_KEY, JSON.stringify(anchor));
   return anchor;

@@ -1,6 +1,7 @@
 /**
  * Tamper-evident audit log: each row stores `prev_hash` and
- * `hash = SHA-256(canonical JSON of {seq, created_at, tenant_id, actor, action, target, detail, prev_hash})`.
+ * `hash = HMAC-SHA256(AUDIT_CHAIN_KEY, canonical JSON of {seq, created_at, tenant_id, actor, action, target, detail, prev_hash})`
+ * (plain SHA-256 where no key is configured, and for rows written before one was; chain-key.ts).
  * `seq` is dense from 1, so editing a row breaks its hash, deleting one leaves a gap, inserting
  * or reordering breaks the next row's `prev_hash`. Deleting the newest rows is caught by the
  * anchor (head seq + hash copied to KV outside D1, see anchor.ts).
@@ -8,6 +9,7 @@
 import { z } from "zod";
 import { sha256Hex } from "../../../../shared/crypto/sha256";
 import { canonicalJson, type Json } from "./canonical-json";
+import { chainKeyFor, hmacHex, type ChainKey } from "./chain-key";
 
 export const GENESIS_HASH = "0".repeat(64);
 
@@ -33,7 +35,8 @@ export const AuditRowSchema = z.object({
 });
 export type AuditRow = z.infer<typeof AuditRowSchema>;
 
-export function rowHash(row: Omit<AuditRow, "hash">): Promise<string> {
+/** The row's link: keyed (HMAC) when `key` is given, else the legacy unkeyed SHA-256. */
+export function rowHash(row: Omit<AuditRow, "hash">, key: ChainKey | null = null): Promise<string> {
   const fields: Json = {
     seq: row.seq,
     created_at: row.created_at,
@@ -44,7 +47,8 @@ export function rowHash(row: Omit<AuditRow, "hash">): Promise<string> {
     detail: row.detail,
     prev_hash: row.prev_hash,
   };
-  return sha256Hex(canonicalJson(fields));
+  const text = canonicalJson(fields);
+  return key ? hmacHex(key, text) : sha256Hex(text);
 }
 
 export interface AuditHead {
@@ -76,7 +80,7 @@ export async function prepareAudit(db: D1Database, tenantId: string | null, even
     detail: canonicalJson(e.detail as Json),
     prev_hash: head.hash,
   };
-  const row: AuditRow = { ...base, hash: await rowHash(base) };
+  const row: AuditRow = { ...base, hash: await rowHash(base, chainKeyFor(db)) };
   const stmt = db
     .prepare(
       "INSERT INTO audit_log (seq, created_at, tenant_id, actor, action, target, detail, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",

@@ -9,6 +9,7 @@ import { GatewayError } from "../../../../shared/errors";
 import { runInBackground, type AccessContext, type AccessEnv } from "../auth/access-env";
 import { defaultFailureTracker, type FailureTracker } from "../auth/failure-tracker";
 import { defaultKeyCache, resolveKey, type KeyCache, type LookupResult } from "../auth/key-lookup";
+import { useAuditChainKey } from "../audit/chain-key";
 import { appendAudit } from "../audit/hash-chain";
 
 export const UNAUTHORIZED_MESSAGE = "Invalid or missing API key.";
@@ -42,6 +43,8 @@ export function auth(options: AuthOptions = {}): MiddlewareHandler<AccessEnv> {
   const cache = options.cache ?? defaultKeyCache;
   const tracker = options.failures ?? defaultFailureTracker;
   return async (c, next) => {
+    // Every audit row this request appends (auth bursts, budgets, guardrails, admin) is keyed.
+    useAuditChainKey(c.env.DB, c.env);
     const started = performance.now();
     const now = clock();
     const presented = bearerToken(c.req.header("authorization"));

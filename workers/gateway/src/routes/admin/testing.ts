@@ -1,4 +1,5 @@
 /** Test scaffolding for the admin API: the real middleware stack around the sub-app. */
+import { useAuditChainKey } from "../../audit/chain-key";
 import { adminOperationsRoutes } from "../admin-operations";
 import { authorize } from "../../middleware/authorize";
 import { auth } from "../../middleware/auth";
@@ -7,9 +8,11 @@ import { seedTenant } from "../../auth/seed-tenant";
 import { createTestApp, createTestEnv } from "../../auth/testing/test-app";
 import { ADMIN_MOUNT, adminRoutes } from "./index";
 
-export async function adminFixture() {
+/** `env` adds bindings, e.g. AUDIT_CHAIN_KEY (registered before the first row is written). */
+export async function adminFixture(env: Record<string, unknown> = {}) {
   defaultKeyCache.clear();
-  const t = createTestEnv();
+  const t = createTestEnv(env);
+  useAuditChainKey(t.db, t.env);
   const app = createTestApp();
   app.use("*", auth(), authorize());
   app.route(ADMIN_MOUNT, adminRoutes);

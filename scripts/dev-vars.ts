@@ -1,0 +1,27 @@
+/**
+ * Local Worker secrets in `.dev.vars` files (dotenv syntax, read by `wrangler dev` from the
+ * directory of each Worker's wrangler.toml). Only what the local tooling needs: read one
+ * variable, and add one if it is missing without touching the rest of the file.
+ */
+import { appendFileSync, existsSync, readFileSync } from "node:fs";
+
+/** The value of `name` in a .dev.vars file (quotes stripped), or undefined. */
+export function readDevVar(path: string, name: string): string | undefined {
+  if (!existsSync(path)) return undefined;
+  for (const line of readFileSync(path, "utf8").split(/\r?\n/)) {
+    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    if (!m || m[1] !== name) continue;
+    const value = m[2] ?? "";
+    return /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
+  }
+  return undefined;
+}
+
+/** Appends `name="value"` (mode 0600) unless the file already sets it; true when added. */
+export function addDevVarIfMissing(path: string, name: string, value: string): boolean {
+  if (readDevVar(path, name) !== undefined) return false;
+  const current = existsSync(path) ? readFileSync(path, "utf8") : "";
+  const sep = current === "" || current.endsWith("\n") ? "" : "\n";
+  appendFileSync(path, `${sep}${name}="${value}"\n`, { mode: 0o600 });
+  return true;
+}
