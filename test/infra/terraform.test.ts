@@ -286,7 +286,8 @@ type YamlModule = typeof import("yaml");
 // `yaml` is in node_modules (a dependency of the toolchain), not a direct dependency: use it
 // when present, skip the parse checks otherwise.
 const yamlLib: YamlModule | null = await import("yaml").catch(() => null);
-const manifestFiles = existsSync(K8S_ROOT) ? walk(K8S_ROOT, (f) => /\.ya?ml$/.test(f)) : [];
+// files/ folders hold ConfigMap data (e.g. the LoRA trainer's config), not Kubernetes objects.
+const manifestFiles = existsSync(K8S_ROOT) ? walk(K8S_ROOT, (f) => /\.ya?ml$/.test(f) && !f.includes("/files/")) : [];
 
 describe("gpu-backends/k8s/", () => {
   it("has base, cluster and the trtllm overlay", () => {

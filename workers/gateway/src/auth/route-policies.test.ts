@@ -61,6 +61,7 @@ const EXPECTED: Record<string, Who[]> = {
   "POST /admin/v1/tenants/:id/alerts": ["admin", "op"],
   "DELETE /admin/v1/tenants/:id/alerts/:rule": ["admin", "op"],
   "GET /admin/v1/datasets/retraining": ["op"],
+  "GET /admin/v1/datasets/fine-tuning": ["op"],
 };
 
 describe("ROUTE_POLICIES", () => {

@@ -60,6 +60,7 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: "DELETE", path: "/admin/v1/tenants/:id/alerts/:rule", roles: ADMIN },
   // Exports decrypted exchanges: content access, not just admin.
   { method: "GET", path: "/admin/v1/datasets/retraining", roles: ADMIN, scope: CONTENT_READ },
+  { method: "GET", path: "/admin/v1/datasets/fine-tuning", roles: ADMIN, scope: CONTENT_READ },
 ];
 
 /** Normalizes `:id{[0-9]+}` / `:id?` style params to `:` so patterns compare structurally. */

@@ -1,7 +1,8 @@
 /**
  * Admin routes for how a tenant's traffic is handled (beside routes/admin/, which manages
  * tenants, keys, budgets and limits): request-path policy per tenant and feature, alert
- * rules, and the router's retraining dataset. Admin keys act on their own tenant; operators
+ * rules, the router's retraining dataset (and, from admin-datasets.ts, the small tier's
+ * fine-tuning dataset). Admin keys act on their own tenant; operators
  * (`tenants:manage`) on any. Every change is audited.
  */
 import { Hono } from "hono";
@@ -16,6 +17,7 @@ import { loadFeatureLayers, loadLayers, putSettingsStmt, resolveLayers } from ".
 import { resolveSettings, TenantSettingsInputSchema, type TenantSettingsInput } from "../settings/tenant-settings";
 import { AlertRuleInputSchema, alertRuleDelete, alertRuleExists, alertRuleInsert, listAlertRules, RetrainingQuerySchema, streamRetrainingJsonl } from "../usage";
 import { actorOf, anchorLater, grantorOf, isOperator, parseBody, refuse, requireTenant } from "./admin/helpers";
+import { adminDatasetRoutes } from "./admin-datasets";
 
 const FeatureQuerySchema = z.object({ feature: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional() });
 
@@ -88,4 +90,5 @@ export const adminOperationsRoutes = new Hono<AccessEnv>()
     const body = streamRetrainingJsonl(c.env.DB, { ...query, ...(tenantId ? { tenantId } : {}), keyring });
     await appendAudit(c.env.DB, tenantId ?? null, { action: "dataset.exported", actor: actorOf(c), target: "retraining", detail: { since: query.since } });
     return new Response(body, { headers: { "content-type": "application/x-ndjson" } });
-  });
+  })
+  .route("/", adminDatasetRoutes);

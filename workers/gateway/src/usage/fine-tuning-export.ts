@@ -19,7 +19,8 @@ import { redactForExport } from "./export-redaction";
 import { pagedNdjson } from "./paged-ndjson";
 
 const DRAFT_SUFFIX = ":draft";
-const booleanParam = z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1");
+// A query string's "true"/"1", or a boolean when the parsed query is handed on (parsed twice).
+const booleanParam = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
 
 export const FineTuningQuerySchema = z.object({
   since: z.union([z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.coerce.number().int().nonnegative()]),
