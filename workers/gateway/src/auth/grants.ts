@@ -3,8 +3,9 @@
  * a key's powers or a tenant's controls (docs/access-control.md, "Managing what you could mint").
  *
  * - Keys: a caller creates, rotates, revokes or sets a key-scoped budget only for a key it could
- *   itself have minted: scopes from its own (operators may grant any), and, where the caller is
- *   limited to some models/tiers/features, allow-lists that are a subset of its own. Rotation
+ *   itself have minted: scopes from its own (operators may grant any), where the caller is
+ *   limited to some models/tiers/features allow-lists that are a subset of its own, and where
+ *   the caller expires an expiry no later than its own. Rotation
  *   hands out a fresh secret with the old grants, so it is minting; revocation and key budgets
  *   act on a key the caller might not be allowed to hold, so they follow the same rule.
  * - Feature-wide controls (feature budgets, feature settings) bind every key that calls with
@@ -16,6 +17,7 @@
  * the caller could not have minted, just as revoking them would be.
  */
 import type { AuthContext } from "../app-env";
+import type { KeySummary } from "./repository";
 
 export type Caller = Pick<AuthContext, "scopes" | "models" | "tiers" | "features">;
 
@@ -23,14 +25,17 @@ export type Caller = Pick<AuthContext, "scopes" | "models" | "tiers" | "features
 export interface Grantor {
   auth: Caller;
   operator: boolean;
+  /** The calling key's expiry (ms); null = never. Omitted where no key is made or managed. */
+  expiresAt?: number | null;
 }
 
-/** What a key holds; an omitted (or null) list means unrestricted. */
+/** What a key holds; an omitted (or null) list means unrestricted, a null expiry never ends. */
 export interface Grants {
   scopes?: readonly string[];
   models?: readonly string[] | null;
   tiers?: readonly string[] | null;
   features?: readonly string[] | null;
+  expiresAt?: number | null;
 }
 
 export interface Violation {
@@ -44,8 +49,9 @@ const LISTS = ["models", "tiers", "features"] as const;
  * Why `caller` may not mint a key holding `wanted`, or null. Without this a tenant admin could
  * mint itself `tenants:manage` and act on every tenant.
  */
-export function grantViolation(caller: Caller, wanted: Grants, callerIsOperator: boolean): Violation | null {
-  if (!callerIsOperator) {
+export function grantViolation(by: Grantor, wanted: Grants): Violation | null {
+  const caller = by.auth;
+  if (!by.operator) {
     const extra = (wanted.scopes ?? []).filter((s) => !caller.scopes.includes(s));
     if (extra.length > 0) return { param: "scopes", message: `This key may not grant scopes it does not hold: ${extra.join(", ")}.` };
   }
@@ -57,12 +63,17 @@ export function grantViolation(caller: Caller, wanted: Grants, callerIsOperator:
     const extra = list.filter((v) => !own.includes(v));
     if (extra.length > 0) return { param: field, message: `This key may not grant ${field} it cannot use: ${extra.join(", ")}.` };
   }
+  // Time is a power too: an expiring key must not mint (or rotate into) one that outlives it.
+  const end = by.expiresAt ?? null;
+  if (end !== null && (wanted.expiresAt == null || wanted.expiresAt > end)) {
+    return { param: "expires_at", message: `This key expires at ${new Date(end).toISOString()}; the new key must expire no later.` };
+  }
   return null;
 }
 
 /** Why `by` may not rotate, revoke or budget `key` (a key it could not have minted), or null. */
-export function manageKeyViolation(by: Grantor, key: Grants): Violation | null {
-  const v = grantViolation(by.auth, key, by.operator);
+export function manageKeyViolation(by: Grantor, key: Pick<KeySummary, "scopes" | "models" | "tiers" | "features" | "expires_at">): Violation | null {
+  const v = grantViolation(by, { scopes: key.scopes, models: key.models, tiers: key.tiers, features: key.features, expiresAt: key.expires_at });
   if (!v) return null;
   return { param: v.param, message: `This key may only manage keys it could have created, and that key holds ${v.param} this key may not grant.` };
 }

@@ -16,6 +16,8 @@ export interface SeedTenantInput {
   tiers?: string[];
   features?: string[];
   keyName?: string;
+  /** Unix ms; default never. */
+  expiresAt?: number;
   /** The `<env>` part of the key; default "local". */
   env?: string;
 }
@@ -37,6 +39,7 @@ export async function seedTenant(db: D1Database, input: SeedTenantInput): Promis
       ...(input.tiers ? { tiers: input.tiers } : {}),
       ...(input.features ? { features: input.features } : {}),
       ...(input.keyName ? { name: input.keyName } : {}),
+      ...(input.expiresAt !== undefined ? { expires_at: Math.ceil(input.expiresAt / 1000) } : {}),
     },
     { actor: "seed", env: input.env ?? "local", now },
   );

@@ -120,15 +120,23 @@ describe("admin API properties (never 5xx, never a partial write)", () => {
 describe("admin grant rule properties (auth/grants.ts against an independent oracle)", () => {
   const sub = <T>(items: readonly T[]) => fc.subarray([...items]);
   const list = <T>(items: readonly T[]) => fc.option(sub(items), { nil: null });
-  const grants = fc.record({ scopes: sub(["content:read", "tenants:manage"]), models: list(["small-sim", "frontier-sim"]), tiers: list(["small", "frontier"]), features: list(["a", "b"]) });
-  type G = { scopes: string[]; models: string[] | null; tiers: string[] | null; features: string[] | null };
+  const grants = fc.record({
+    scopes: sub(["content:read", "tenants:manage"]),
+    models: list(["small-sim", "frontier-sim"]),
+    tiers: list(["small", "frontier"]),
+    features: list(["a", "b"]),
+    expires: fc.option(fc.constantFrom(1, 2), { nil: null }),
+  });
+  type G = { scopes: string[]; models: string[] | null; tiers: string[] | null; features: string[] | null; expires: number | null };
+  const base = Date.now() + 86_400_000;
   const within = (inner: readonly string[], outer: readonly string[]) => inner.every((x) => outer.includes(x));
   /** Could `caller` have created `key`? Written from the docs' table, not from grants.ts. */
   const mayManage = (caller: G, key: G) =>
     (caller.scopes.includes("tenants:manage") || within(key.scopes, caller.scopes)) &&
-    (["models", "tiers", "features"] as const).every((l) => caller[l] === null || (key[l] !== null && within(key[l]!, caller[l]!)));
+    (["models", "tiers", "features"] as const).every((l) => caller[l] === null || (key[l] !== null && within(key[l]!, caller[l]!))) &&
+    (caller.expires === null || (key.expires !== null && key.expires <= caller.expires));
   const seed = (f: Fixture, tenantId: string | undefined, role: "admin" | "service", g: G) =>
-    seedTenant(f.db, { name: "g", role, ...(tenantId ? { tenantId } : {}), scopes: g.scopes, ...(g.models ? { models: g.models } : {}), ...(g.tiers ? { tiers: g.tiers } : {}), ...(g.features ? { features: g.features } : {}) });
+    seedTenant(f.db, { name: "g", role, ...(tenantId ? { tenantId } : {}), scopes: g.scopes, ...(g.models ? { models: g.models } : {}), ...(g.tiers ? { tiers: g.tiers } : {}), ...(g.features ? { features: g.features } : {}), ...(g.expires ? { expiresAt: base + g.expires * 60_000 } : {}) });
 
   it("rotate, revoke and key budgets succeed exactly when the caller could have minted the key; refusals write nothing", async () => {
     const f = await adminFixture();

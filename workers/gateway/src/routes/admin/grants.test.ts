@@ -97,4 +97,21 @@ describe("admin grant rule", () => {
     await refused(f, "DELETE", `/admin/v1/tenants/${tenantId}/alerts/${created.json.id}`, support.key);
     expect((await f.call("PUT", `/admin/v1/tenants/${tenantId}/limits`, plain.key, { tenant_requests_per_minute: 60 })).status).toBe(200);
   });
+
+  it("an expiring key mints and manages only keys that expire no later than itself", async () => {
+    const f = await adminFixture();
+    const day = 86_400_000;
+    const soon = Date.now() + day;
+    const temp = await seedTenant(f.db, { name: "acme", role: "admin", expiresAt: soon });
+    const tenantId = temp.tenantId;
+    const mint = (body: unknown) => f.call("POST", `/admin/v1/tenants/${tenantId}/keys`, temp.key, body);
+    await refused(f, "POST", `/admin/v1/tenants/${tenantId}/keys`, temp.key, { role: "admin" }, "expires_at");
+    await refused(f, "POST", `/admin/v1/tenants/${tenantId}/keys`, temp.key, { role: "admin", expires_at: Math.ceil((soon + day) / 1000) }, "expires_at");
+    expect((await mint({ role: "service", expires_at: Math.floor((soon - 60_000) / 1000) })).status).toBe(201);
+    const forever = await seedTenant(f.db, { name: "acme", tenantId, role: "service" });
+    const shorter = await seedTenant(f.db, { name: "acme", tenantId, role: "service", expiresAt: soon - 60_000 });
+    await refused(f, "POST", `/admin/v1/keys/${forever.keyId}/rotate`, temp.key, {}, "expires_at");
+    await refused(f, "DELETE", `/admin/v1/keys/${forever.keyId}`, temp.key, undefined, "expires_at");
+    expect((await f.call("POST", `/admin/v1/keys/${shorter.keyId}/rotate`, temp.key, {})).status).toBe(201);
+  });
 });

@@ -5,7 +5,7 @@ import { GatewayError } from "../../../../../shared/errors";
 import { runInBackground, type AccessEnv } from "../../auth/access-env";
 import type { Grantor, Violation } from "../../auth/grants";
 import { OPERATOR_SCOPE } from "../../auth/route-policies";
-import { getTenant, type TenantRow } from "../../auth/repository";
+import { getKey, getTenant, type TenantRow } from "../../auth/repository";
 import { anchorAuditHead } from "../../audit/anchor";
 import { TenantIdSchema } from "./schemas";
 
@@ -34,6 +34,12 @@ export const isOperator = (c: Ctx): boolean => c.get("auth").scopes.includes(OPE
 
 /** The calling key as auth/grants.ts sees it. */
 export const grantorOf = (c: Ctx): Grantor => ({ auth: c.get("auth"), operator: isOperator(c) });
+
+/** The same, with the calling key's expiry: for routes that mint or manage keys. */
+export async function keyGrantorOf(c: Ctx): Promise<Grantor> {
+  const own = await getKey(c.env.DB, c.get("auth").tenantId, c.get("auth").keyId);
+  return { ...grantorOf(c), expiresAt: own?.expires_at ?? null };
+}
 
 /** A grant rule's refusal as the wire's 403 (nothing has been written yet). */
 export function refuse(v: Violation | null, param?: string): void {

@@ -7,7 +7,7 @@ import { grantViolation } from "../../auth/grants";
 import { CreateKeyInputSchema, createKey, expiresAtMs, revokeKey, RotateKeyInputSchema, rotateKey } from "../../auth/key-service";
 import { listKeys, locateKeyTenant, type KeySummary } from "../../auth/repository";
 import { registryFor } from "../../config/registry-loader";
-import { actorOf, anchorLater, assertTenantAccess, grantorOf, isOperator, keyEnvOf, parseBody, refuse, requireTenant } from "./helpers";
+import { actorOf, anchorLater, assertTenantAccess, keyEnvOf, keyGrantorOf, parseBody, refuse, requireTenant } from "./helpers";
 import { KeyIdSchema } from "./schemas";
 
 /** Public view of a key: never the hash, only the masked prefix. */
@@ -41,10 +41,10 @@ export function registerKeyRoutes(app: Hono<AccessEnv>): void {
   app.post("/tenants/:id/keys", async (c) => {
     const tenant = await requireTenant(c, c.req.param("id"));
     const body = canonicalAllowLists(registryFor(c.env), await parseBody(c, CreateKeyInputSchema));
-    refuse(grantViolation(c.get("auth"), body, isOperator(c)));
     const now = Date.now();
     const exp = expiresAtMs(body.expires_at);
     if (exp !== null && (!Number.isFinite(exp) || exp <= now)) throw new GatewayError("invalid_request", "expires_at must be in the future.", { param: "expires_at" });
+    refuse(grantViolation(await keyGrantorOf(c), { ...body, expiresAt: exp }));
     const created = await createKey(c.env.DB, tenant.id, body, { actor: actorOf(c), env: keyEnvOf(c), now });
     anchorLater(c, now);
     // The only time the key is ever shown.
@@ -59,7 +59,7 @@ export function registerKeyRoutes(app: Hono<AccessEnv>): void {
   app.delete("/keys/:id", async (c) => {
     const { keyId, tenantId } = await keyTenant(c);
     const now = Date.now();
-    const key = await revokeKey(c.env.DB, tenantId, keyId, { actor: actorOf(c), now, by: grantorOf(c) });
+    const key = await revokeKey(c.env.DB, tenantId, keyId, { actor: actorOf(c), now, by: await keyGrantorOf(c) });
     if (!key) throw new GatewayError("not_found", "Key not found.");
     defaultKeyCache.invalidate(key.key_prefix);
     anchorLater(c, now);
@@ -72,7 +72,7 @@ export function registerKeyRoutes(app: Hono<AccessEnv>): void {
     const now = Date.now();
     let rotated: Awaited<ReturnType<typeof rotateKey>>;
     try {
-      rotated = await rotateKey(c.env.DB, tenantId, keyId, { actor: actorOf(c), env: keyEnvOf(c), now, graceSeconds: body.grace_seconds, by: grantorOf(c) });
+      rotated = await rotateKey(c.env.DB, tenantId, keyId, { actor: actorOf(c), env: keyEnvOf(c), now, graceSeconds: body.grace_seconds, by: await keyGrantorOf(c) });
     } catch (err) {
       // A concurrent rotation won (one successor per key, migration 0052): nothing was written.
       const detail = err instanceof Error ? `${err.message} ${String(err.cause ?? "")}` : String(err);

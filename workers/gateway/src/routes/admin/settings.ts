@@ -6,7 +6,7 @@ import { featureControlViolation, manageKeyViolation, tenantControlViolation, ty
 import { getKey } from "../../auth/repository";
 import { batchWithAudit } from "../../audit/hash-chain";
 import { getLimits, listBudgets, replaceBudgetsStmts, upsertLimitsStmt, type BudgetRow } from "../../limits/budget-repository";
-import { actorOf, anchorLater, grantorOf, parseBody, refuse, requireTenant } from "./helpers";
+import { actorOf, anchorLater, grantorOf, keyGrantorOf, parseBody, refuse, requireTenant } from "./helpers";
 import { PutBudgetSchema, PutLimitsSchema } from "./schemas";
 
 type BudgetEntry = Pick<BudgetRow, "scope" | "scope_id" | "monthly_usd" | "policy" | "ceiling_usd">;
@@ -72,7 +72,7 @@ export function registerSettingsRoutes(app: Hono<AccessEnv>): void {
     }
     const now = Date.now();
     const rows = budgetRows(body, now);
-    refuse(await budgetChangesViolation(c, grantorOf(c), tenant.id, rows));
+    refuse(await budgetChangesViolation(c, await keyGrantorOf(c), tenant.id, rows));
     const detail = { budgets: rows.map((r) => ({ scope: r.scope, scope_id: r.scope_id, monthly_usd: r.monthly_usd, policy: r.policy, ceiling_usd: r.ceiling_usd })) };
     await batchWithAudit(c.env.DB, replaceBudgetsStmts(c.env.DB, tenant.id, rows), tenant.id, { action: "budget.updated", actor: actorOf(c), target: tenant.id, detail }, now);
     anchorLater(c, now);
