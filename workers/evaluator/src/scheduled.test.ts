@@ -1,6 +1,7 @@
 /** The crons anchor the gateway's audit-log head in KV (workerd, real KEYS_KV and D1). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ANCHOR_KEY } from "../../gateway/src/audit/anchor";
+import { useAuditChainKey } from "../../gateway/src/audit/chain-key";
 import { appendAudit } from "../../gateway/src/audit/hash-chain";
 import { startEvaluator, type EvaluatorHarness } from "./testing/harness";
 import { ALERTS_CRON, DRIFT_CRON, runAnchor } from "./scheduled";
@@ -38,5 +39,22 @@ describe("audit anchor cron", () => {
 
   it("reports a missing KEYS_KV binding instead of failing the cron", async () => {
     expect(await runAnchor({ DB: h.db }, 0)).toEqual({ anchoredSeq: null, error: "no KEYS_KV binding" });
+  });
+});
+
+describe("audit anchor cron with a keyed chain", () => {
+  it("checks keyed links with the Worker's AUDIT_CHAIN_KEY and anchors them", async () => {
+    const AUDIT_CHAIN_KEY = "evaluator-test-chain-key-1a2b3c4d";
+    const keyed = await startEvaluator({ AUDIT_CHAIN_KEY });
+    try {
+      useAuditChainKey(keyed.db, { AUDIT_CHAIN_KEY });
+      await appendAudit(keyed.db, "t1", { action: "key.created", actor: "k1", target: "k2" }, 1_000);
+      const head = await appendAudit(keyed.db, "t1", { action: "key.revoked", actor: "k1", target: "k2" }, 2_000);
+      await keyed.scheduled(ALERTS_CRON, new Date("2026-11-27T03:05:00Z"));
+      const raw = await (await keyed.mf.getKVNamespace("KEYS_KV")).get(ANCHOR_KEY);
+      expect(raw === null ? null : JSON.parse(raw)).toMatchObject({ seq: 2, hash: head.hash });
+    } finally {
+      await keyed.dispose();
+    }
   });
 });
