@@ -1,0 +1,44 @@
+/**
+ * Where archived rows live in R2: one NDJSON object (gzip) per chunk of one table, one tenant
+ * and one UTC day, so a day of a tenant is one prefix to list:
+ *   archive/v1/<table>/tenant=<tenant id, URI-encoded>/day=<YYYY-MM-DD>/<first ms>-<first id hash>.ndjson.gz
+ * A chunk's name comes from its first row: re-archiving the same rows (a crash between the upload
+ * and the delete) writes the same object again, never a second copy.
+ */
+import { z } from "zod";
+import type { Retention } from "../schemas/retention";
+
+export const DAY_MS = 86_400_000;
+const ROOT = "archive/v1";
+
+/** Archived tables: the column that places a row in a day, and which retention applies. */
+export const ARCHIVE_TABLES = {
+  usage_ledger: { time: "completed_at", retention: "ledgerDays" },
+  request_traces: { time: "created_at", retention: "tracesDays" },
+  evaluations: { time: "completed_at", retention: "evaluationsDays" },
+  cache_audits: { time: "created_at", retention: "evaluationsDays" },
+} as const satisfies Record<string, { time: string; retention: keyof Retention }>;
+
+export type ArchiveTable = keyof typeof ARCHIVE_TABLES;
+export const ArchiveTableSchema = z.enum(Object.keys(ARCHIVE_TABLES) as [ArchiveTable, ...ArchiveTable[]]);
+export const ArchiveDaySchema = z.iso.date();
+
+export const dayOf = (ms: number): string => new Date(Math.floor(ms / DAY_MS) * DAY_MS).toISOString().slice(0, 10);
+
+export function dayPrefix(table: ArchiveTable, tenantId: string, day: string): string {
+  return `${ROOT}/${table}/tenant=${encodeURIComponent(tenantId)}/day=${day}/`;
+}
+
+/** FNV-1a of the first row's id: keeps names short and safe whatever the id holds. */
+function fnv1a(s: string): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < s.length; i++) {
+    h ^= s.charCodeAt(i);
+    h = Math.imul(h, 0x01000193) >>> 0;
+  }
+  return h.toString(16).padStart(8, "0");
+}
+
+export function chunkKey(table: ArchiveTable, tenantId: string, firstMs: number, firstId: string): string {
+  return `${dayPrefix(table, tenantId, dayOf(firstMs))}${String(firstMs).padStart(13, "0")}-${fnv1a(firstId)}.ndjson.gz`;
+}

@@ -1,0 +1,28 @@
+/**
+ * How long per-request rows stay in D1 before the evaluator's cron archives them to R2 and
+ * deletes them (docs/evaluator.md, "Storage: retention and the R2 archive"). Hourly rollups are
+ * never archived. Per tenant: the `retention` section of the tenant-wide settings row
+ * (PUT /admin/v1/tenants/{id}/settings), each field over the deployment's defaults
+ * (`RETENTION_DEFAULTS` on the evaluator).
+ */
+import { z } from "zod";
+
+const days = z.number().int().min(1).max(3650);
+
+export const RetentionSchema = z
+  .object({
+    /** usage_ledger: requests and judge calls (the raw events). */
+    ledgerDays: days.default(30),
+    /** request_traces: stages, attempts, decisions and the sealed exchange. */
+    tracesDays: days.default(14),
+    /** evaluations and cache_audits: judged verdicts. */
+    evaluationsDays: days.default(30),
+  })
+  .strict();
+export type Retention = z.infer<typeof RetentionSchema>;
+
+/** What a settings row may hold: any subset, merged over the defaults. */
+export const RetentionInputSchema = RetentionSchema.partial().strict();
+export type RetentionInput = z.infer<typeof RetentionInputSchema>;
+
+export const DEFAULT_RETENTION: Retention = RetentionSchema.parse({});
