@@ -4,8 +4,9 @@
  * in-Worker timing would read 0). D1 is node:sqlite in memory behind the test adapter, the
  * rate limiter is the in-process core: this measures the gateway's own work on the hot path
  * (key cache hit, SHA-256 + constant-time compare, policy lookup, body estimate, bucket math,
- * cached budgets/spend), not network hops. In production add one DO RPC round trip (same colo,
- * typically ~1 ms) when the tenant has limits, and a D1 read every 4 s per key and 10 s per budget.
+ * cached budgets/spend, budget reservation), not network hops. In production add one DO RPC round
+ * trip (same colo, typically ~1 ms) when the tenant has limits or budgets (one for both), a
+ * background settle RPC, and a D1 read every 4 s per key and 10 s per budget.
  *
  * Method: two apps on the same requests, baseline (handler only) and full stack; requests
  * interleaved; overhead = percentile(full) - percentile(baseline).
@@ -23,6 +24,7 @@ import { auth } from "../workers/gateway/src/middleware/auth";
 import { authorize } from "../workers/gateway/src/middleware/authorize";
 import { budget } from "../workers/gateway/src/middleware/budget";
 import { rateLimit } from "../workers/gateway/src/middleware/rate-limit";
+import { settleAdmission } from "../workers/gateway/src/middleware/settle-admission";
 
 const WARMUP = 3_000;
 const N = Number(process.env.BENCH_N ?? 20_000);
@@ -46,8 +48,14 @@ async function main(): Promise<void> {
   const baseline = new Hono();
   baseline.post("/v1/chat/completions", async (c) => { await c.req.text(); return handler(c); });
   const full = createTestApp();
-  full.use("*", auth({ cache: new KeyCache() }), authorize(), rateLimit({ client: () => limiter }), budget({ cache: new BudgetCache() }));
-  full.post("/v1/chat/completions", async (c) => { await c.req.text(); return handler(c); });
+  // As app.ts orders them: budget() admits model calls (rate limits + budget reservation in one
+  // limiter call), rateLimit() then skips; the handler settles the reservation as the route does.
+  full.use("*", auth({ cache: new KeyCache() }), authorize(), budget({ cache: new BudgetCache(), client: () => limiter }), rateLimit({ client: () => limiter }));
+  full.post("/v1/chat/completions", async (c) => {
+    await c.req.text();
+    void settleAdmission(c, { tokens: 100, costUsd: 0.0001 }, () => limiter);
+    return handler(c);
+  });
 
   const body = JSON.stringify({ model: "auto", messages: [{ role: "user", content: "Summarize our refund policy in two sentences." }], max_tokens: 200 });
   const init = (): RequestInit => ({ method: "POST", headers: { authorization: `Bearer ${s.key}`, "content-type": "application/json", "x-feature": "bench" }, body });

@@ -37,9 +37,11 @@ export function createApp() {
   app.use("*", bodyLimit());
 
   const api = new Hono<AppEnv>();
-  api.use("*", access(auth()), access(authorize()), access(rateLimit()));
+  api.use("*", access(auth()), access(authorize()));
+  // Model routes: rate limits and budgets in one limiter round trip; rateLimit() then skips them.
   api.use("/v1/chat/completions", access(budget({ featureFromBody: true })));
-  api.use("/v1/embeddings", access(budget()));
+  api.use("/v1/embeddings", access(budget({ kind: "embeddings" })));
+  api.use("*", access(rateLimit()));
   api.route("/", chatCompletionsRoutes);
   api.route("/", embeddingsRoutes);
   api.route("/", modelsRoutes);

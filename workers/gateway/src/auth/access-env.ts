@@ -6,7 +6,7 @@
 import type { Context } from "hono";
 import type { AppVariables, Bindings } from "../app-env";
 import type { RateLimits } from "./key-lookup";
-import type { RateLimitReservation } from "../limits/rate-limit-types";
+import type { BudgetLease, RateLimitReservation } from "../limits/rate-limit-types";
 import type { BudgetAlert, BudgetDecision } from "../limits/budget-types";
 
 export interface AccessVariables {
@@ -14,6 +14,10 @@ export interface AccessVariables {
   limits: RateLimits;
   /** Token reservation to settle after the upstream call (rateLimit middleware). */
   rateLimit?: RateLimitReservation;
+  /** Set once this request's rate limits were checked (budget() checks them on model routes). */
+  rateChecked?: boolean;
+  /** Budget reservation to settle with the call's real cost (budget middleware). */
+  budgetLease?: BudgetLease;
   /** For the router: `downgrade` asks for a cheaper tier (budget middleware). */
   budget?: BudgetDecision;
   /** Budgets that crossed 80% this request; the lead puts these on the usage queue. */

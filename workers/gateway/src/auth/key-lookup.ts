@@ -23,6 +23,8 @@ export interface RateLimits {
   tenantTokensPerMinute: number | null;
   keyRequestsPerMinute: number | null;
   keyTokensPerMinute: number | null;
+  /** Let calls through when the limiter is unreachable (tenant setting; default false: refuse). */
+  failOpen: boolean;
 }
 
 export interface ResolvedKey {
@@ -73,6 +75,7 @@ function toResolved(row: KeyLookupRow): ResolvedKey {
       tenantTokensPerMinute: row.tenant_tokens_per_minute,
       keyRequestsPerMinute: row.key_requests_per_minute,
       keyTokensPerMinute: row.key_tokens_per_minute,
+      failOpen: row.limiter_fail_mode === "open",
     },
   };
 }

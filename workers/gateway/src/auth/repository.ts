@@ -51,6 +51,7 @@ export const KeyLookupRowSchema = z.object({
   tenant_tokens_per_minute: nullableInt,
   key_requests_per_minute: nullableInt,
   key_tokens_per_minute: nullableInt,
+  limiter_fail_mode: z.enum(["open", "closed"]).nullable(),
 });
 export type KeyLookupRow = z.infer<typeof KeyLookupRowSchema>;
 
@@ -141,7 +142,7 @@ export async function findKeyByPrefix(db: D1Database, prefix: string): Promise<K
   const row = await db
     .prepare(
       `SELECT ${KEY_COLUMNS}, k.key_hash, l.tenant_requests_per_minute, l.tenant_tokens_per_minute,
-              l.key_requests_per_minute, l.key_tokens_per_minute
+              l.key_requests_per_minute, l.key_tokens_per_minute, l.limiter_fail_mode
        FROM api_keys k LEFT JOIN tenant_limits l ON l.tenant_id = k.tenant_id
        WHERE k.key_prefix = ?`,
     )

@@ -12,13 +12,14 @@ import { appendAudit } from "../audit/hash-chain";
 import { auditThrottle } from "../audit/throttle";
 import { registryFor } from "../config/registry-loader";
 import { readJsonBody } from "../http/read-json-body";
-import { settleTokens } from "../middleware/rate-limit";
+import { chargeBudget, settleAdmission } from "../middleware/settle-admission";
 import { buildAttempts } from "../router/attempts/build-attempts";
 import { createBreakerClient } from "../router/attempts/circuit-breaker";
 import { runChat, runChatStream, type RunContext } from "../router/attempts/run-attempts";
 import { settingsFor } from "../settings/settings-store";
 import { publishEvent } from "../telemetry/publish-event";
 import { buildChatEvent, type ExchangeResult } from "./build-event";
+import { budgetDowngrade, downgradeUnservable } from "./budget-downgrade";
 import { draftAndVerify } from "./cascade";
 import { completeResponse } from "./complete-response";
 import type { ChatExchange } from "./exchange";
@@ -53,8 +54,8 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
       if (storing) c.executionCtx.waitUntil(storing.catch(() => undefined));
     };
 
-    const budgetPressure = c.get("budget")?.downgrade === true;
-    const route = await timing.measure("route", () => chooseRoute(ex, requested, registry, settings.router, budgetPressure, c.env.DB));
+    const downgrade = budgetDowngrade(c.get("budget"), requested, registry, ex.auth);
+    const route = await timing.measure("route", () => chooseRoute(ex, requested, registry, settings.router, downgrade, c.env.DB));
     const limits = { models: ex.auth.models, tiers: ex.auth.tiers, accepts: modelAccepts(ex.request) };
     const run: RunContext = {
       bindings: c.env as unknown as RunContext["bindings"],
@@ -65,12 +66,16 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     };
 
     if (route.cascadeDraftTier && c.req.header("x-cascade") !== "off") {
-      const draft = await timing.measure("cascade_draft", () => draftAndVerify(ex, route.cascadeDraftTier as string, registry, limits, run, (draftEx, r) => publishEvent(c.env.USAGE_QUEUE, buildChatEvent(draftEx, r), background(c))));
+      const draft = await timing.measure("cascade_draft", () => draftAndVerify(ex, route.cascadeDraftTier as string, registry, limits, run, (draftEx, r) => {
+        publishEvent(c.env.USAGE_QUEUE, buildChatEvent(draftEx, r), background(c));
+        chargeBudget(c, r.costUsd);
+      }));
       if (draft.accepted && draft.answered) return completeResponse(ex, draft.answered, filter, registry, publish, store);
     }
 
     const attempts = buildAttempts(registry, route.target, limits);
     if (attempts.length === 0) {
+      if (downgrade) throw downgradeUnservable(downgrade);
       throw new GatewayError("invalid_request", "No model this key may use can serve this request (check max_tokens and tools).", { param: "model" });
     }
     if (ex.stream && !outputNeedsWholeAnswer(settings.guardrails)) {
@@ -128,6 +133,7 @@ function publisher(c: Context<AppEnv>, ex: ChatExchange): (result: ExchangeResul
     if (published) return;
     published = true;
     publishEvent(c.env.USAGE_QUEUE, buildChatEvent(ex, result), background(c));
-    if (result.usage) void settleTokens(c, result.usage.input.total + result.usage.output.total);
+    // The budget reservation is replaced by what the call really cost (0 releases it).
+    void settleAdmission(c, { tokens: result.usage ? result.usage.input.total + result.usage.output.total : null, costUsd: result.costUsd });
   };
 }

@@ -1,13 +1,15 @@
 /**
- * Monthly budget evaluation: which budgets apply to this call (tenant, the caller's key, the
- * request's feature), their month-to-date spend from the rollups plus this call's estimate,
- * and the verdict. Budgets and spend are cached in the isolate for BUDGET_CACHE_MS: spend
- * reaches the ledger through a queue anyway, so a few seconds more staleness changes little
- * and saves two D1 reads per request.
+ * Monthly budgets: which apply to this call (tenant, the caller's key, the request's feature)
+ * and their month-to-date spend from the rollups. The verdict is the tenant's Durable Object's
+ * (budget-ledger-core.ts), which also counts calls in flight and spend not yet rolled up.
+ * Budgets and spend are cached in the isolate for BUDGET_CACHE_MS: the object keeps what it
+ * saw settled meanwhile, so the cache costs no accuracy and saves two D1 reads per request.
  */
 import type { AuthContext } from "../app-env";
 import { TtlCache } from "../../../../shared/ttl-cache";
 import { listBudgets, spendSince, type BudgetRow } from "./budget-repository";
+import type { BudgetClaim, BudgetState } from "./budget-ledger-core";
+import { refusalPointUsd } from "../../../../shared/budgets";
 import type { BudgetPolicy, BudgetScope } from "./budget-types";
 
 export const BUDGET_CACHE_MS = 10_000;
@@ -21,12 +23,6 @@ export interface BudgetStatus {
   limitUsd: number;
   spentUsd: number;
   projectedUsd: number;
-}
-
-export interface BudgetVerdict {
-  block: BudgetStatus | null;
-  downgrade: BudgetStatus | null;
-  alerts: BudgetStatus[];
 }
 
 export const monthStartUtc = (now: number): number => {
@@ -65,31 +61,40 @@ export class BudgetCache {
 
 export const defaultBudgetCache = new BudgetCache();
 
-export async function evaluateBudgets(
+/** The budgets this call is charged to (tenant, the caller's key, the request's feature), with their rollup spend. */
+export async function budgetClaims(
   db: D1Database,
   auth: AuthContext,
   feature: string | null | (() => Promise<string | null>),
-  estimate: number | (() => Promise<number>),
   now: number,
   cache = defaultBudgetCache,
-): Promise<BudgetVerdict> {
+): Promise<BudgetClaim[]> {
   const all = await cache.budgetsFor(db, auth.tenantId, now);
+  if (all.length === 0) return [];
   // A lazy feature (read from the body) is resolved only when the tenant has feature budgets.
   const name = typeof feature === "function" ? (all.some((b) => b.scope === "feature") ? await feature() : null) : feature;
   const applicable = all.filter((b) => b.scope === "tenant" || (b.scope === "key" && b.scope_id === auth.keyId) || (b.scope === "feature" && b.scope_id === name));
-  if (applicable.length === 0) return { block: null, downgrade: null, alerts: [] };
-  // Estimating parses the body: only worth it when a budget applies.
-  const estimateUsd = typeof estimate === "number" ? estimate : await estimate();
-  const statuses = await Promise.all(
-    applicable.map(async (b): Promise<BudgetStatus> => {
-      const spentUsd = await cache.spendFor(db, b, now);
-      return { name: nameOf(b), scope: b.scope, scopeId: b.scope_id, policy: b.policy, limitUsd: b.monthly_usd, spentUsd, projectedUsd: spentUsd + estimateUsd };
-    }),
+  return Promise.all(
+    applicable.map(async (b): Promise<BudgetClaim> => ({
+      name: nameOf(b),
+      policy: b.policy,
+      limitUsd: b.monthly_usd,
+      ceilingUsd: refusalPointUsd(b),
+      rollupUsd: await cache.spendFor(db, b, now),
+    })),
   );
-  const over = statuses.filter((s) => s.projectedUsd >= s.limitUsd);
-  return {
-    block: over.find((s) => s.policy === "block") ?? null,
-    downgrade: over.find((s) => s.policy === "downgrade") ?? null,
-    alerts: statuses.filter((s) => s.limitUsd > 0 && s.projectedUsd >= s.limitUsd * ALERT_RATIO),
-  };
+}
+
+/** Budgets at or past ALERT_RATIO of their cap once this call's reservation is counted. */
+export function alertsAmong(claims: readonly BudgetClaim[], states: readonly BudgetState[]): BudgetStatus[] {
+  const out: BudgetStatus[] = [];
+  for (const c of claims) {
+    const s = states.find((x) => x.name === c.name);
+    if (!s || c.limitUsd <= 0) continue;
+    const projectedUsd = s.spentUsd + s.inFlightUsd;
+    if (projectedUsd < c.limitUsd * ALERT_RATIO) continue;
+    const [scope, ...rest] = c.name.split(":");
+    out.push({ name: c.name, scope: scope as BudgetScope, scopeId: rest.join(":"), policy: c.policy, limitUsd: c.limitUsd, spentUsd: s.spentUsd, projectedUsd });
+  }
+  return out;
 }

@@ -6,7 +6,7 @@
  * as 0 and a warning is logged: budgets then only count the current call's estimate.
  */
 import { z } from "zod";
-import { BUDGET_POLICIES, BUDGET_SCOPES, type BudgetScope } from "./budget-types";
+import { BUDGET_POLICIES, BUDGET_SCOPES, type BudgetScope, type LimiterFailMode } from "./budget-types";
 
 export const BudgetRowSchema = z.object({
   tenant_id: z.string(),
@@ -14,26 +14,29 @@ export const BudgetRowSchema = z.object({
   scope_id: z.string(),
   monthly_usd: z.number().nonnegative(),
   policy: z.enum(BUDGET_POLICIES),
+  /** Downgrade budgets only: spend past this blocks; null = DEFAULT_CEILING_RATIO x monthly_usd. */
+  ceiling_usd: z.number().nonnegative().nullable(),
   updated_at: z.number(),
 });
 export type BudgetRow = z.infer<typeof BudgetRowSchema>;
+export type BudgetRowInput = Omit<BudgetRow, "tenant_id" | "ceiling_usd"> & { ceiling_usd?: number | null };
 
 export async function listBudgets(db: D1Database, tenantId: string): Promise<BudgetRow[]> {
   const { results } = await db
-    .prepare("SELECT tenant_id, scope, scope_id, monthly_usd, policy, updated_at FROM budgets WHERE tenant_id = ? ORDER BY scope, scope_id")
+    .prepare("SELECT tenant_id, scope, scope_id, monthly_usd, policy, ceiling_usd, updated_at FROM budgets WHERE tenant_id = ? ORDER BY scope, scope_id")
     .bind(tenantId)
     .all();
   return z.array(BudgetRowSchema).parse(results);
 }
 
 /** PUT semantics: the statements replace all budgets of the tenant (run them in one batch). */
-export function replaceBudgetsStmts(db: D1Database, tenantId: string, rows: Omit<BudgetRow, "tenant_id">[]): D1PreparedStatement[] {
+export function replaceBudgetsStmts(db: D1Database, tenantId: string, rows: BudgetRowInput[]): D1PreparedStatement[] {
   return [
     db.prepare("DELETE FROM budgets WHERE tenant_id = ?").bind(tenantId),
     ...rows.map((r) =>
       db
-        .prepare("INSERT INTO budgets (tenant_id, scope, scope_id, monthly_usd, policy, updated_at) VALUES (?, ?, ?, ?, ?, ?)")
-        .bind(tenantId, r.scope, r.scope_id, r.monthly_usd, r.policy, r.updated_at),
+        .prepare("INSERT INTO budgets (tenant_id, scope, scope_id, monthly_usd, policy, ceiling_usd, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+        .bind(tenantId, r.scope, r.scope_id, r.monthly_usd, r.policy, r.ceiling_usd ?? null, r.updated_at),
     ),
   ];
 }
@@ -43,23 +46,25 @@ export interface LimitsInput {
   tenant_tokens_per_minute: number | null;
   key_requests_per_minute: number | null;
   key_tokens_per_minute: number | null;
+  /** When the tenant's limiter is unreachable: refuse (closed, the default) or let calls through (open). */
+  limiter_fail_mode?: LimiterFailMode | null;
 }
 
 export function upsertLimitsStmt(db: D1Database, tenantId: string, l: LimitsInput, now: number): D1PreparedStatement {
   return db
     .prepare(
-      `INSERT INTO tenant_limits (tenant_id, tenant_requests_per_minute, tenant_tokens_per_minute, key_requests_per_minute, key_tokens_per_minute, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?)
+      `INSERT INTO tenant_limits (tenant_id, tenant_requests_per_minute, tenant_tokens_per_minute, key_requests_per_minute, key_tokens_per_minute, limiter_fail_mode, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?)
        ON CONFLICT (tenant_id) DO UPDATE SET tenant_requests_per_minute = excluded.tenant_requests_per_minute,
          tenant_tokens_per_minute = excluded.tenant_tokens_per_minute, key_requests_per_minute = excluded.key_requests_per_minute,
-         key_tokens_per_minute = excluded.key_tokens_per_minute, updated_at = excluded.updated_at`,
+         key_tokens_per_minute = excluded.key_tokens_per_minute, limiter_fail_mode = excluded.limiter_fail_mode, updated_at = excluded.updated_at`,
     )
-    .bind(tenantId, l.tenant_requests_per_minute, l.tenant_tokens_per_minute, l.key_requests_per_minute, l.key_tokens_per_minute, now);
+    .bind(tenantId, l.tenant_requests_per_minute, l.tenant_tokens_per_minute, l.key_requests_per_minute, l.key_tokens_per_minute, l.limiter_fail_mode ?? null, now);
 }
 
 export async function getLimits(db: D1Database, tenantId: string): Promise<LimitsInput | null> {
   return db
-    .prepare("SELECT tenant_requests_per_minute, tenant_tokens_per_minute, key_requests_per_minute, key_tokens_per_minute FROM tenant_limits WHERE tenant_id = ?")
+    .prepare("SELECT tenant_requests_per_minute, tenant_tokens_per_minute, key_requests_per_minute, key_tokens_per_minute, limiter_fail_mode FROM tenant_limits WHERE tenant_id = ?")
     .bind(tenantId)
     .first<LimitsInput>();
 }

@@ -8,7 +8,7 @@ describe("RateLimiterCore (token buckets)", () => {
   it("allows exactly the per-minute limit in a burst, then asks to retry after the refill time", () => {
     const core = new RateLimiterCore();
     for (let i = 0; i < 60; i++) expect(core.consume(req(60), 0).ok).toBe(true);
-    expect(core.consume(req(60), 0)).toEqual({ ok: false, id: "tenant:req", retryAfterSeconds: 1 });
+    expect(core.consume(req(60), 0)).toMatchObject({ ok: false, id: "tenant:req", retryAfterSeconds: 1 });
     expect(core.consume(req(60), 1_000).ok).toBe(true);
   });
 
@@ -31,6 +31,17 @@ describe("RateLimiterCore (token buckets)", () => {
     expect(core.consume(tok(300), 0).ok).toBe(true);
     core.settle({ adjustments: [{ id: "tenant:tok", limitPerMinute: 1000, delta: 2000 }] }, 0); // far more than reserved
     expect(core.consume(tok(1), 60_000)).toMatchObject({ ok: false });
+  });
+
+  it("reports each bucket's limit, what is left and when it is full again", () => {
+    const core = new RateLimiterCore();
+    const both = { checks: [{ id: "tenant:req", limitPerMinute: 60, cost: 1 }, { id: "tenant:tok", limitPerMinute: 1_000, cost: 250 }] };
+    expect(core.consume(both, 0).buckets).toEqual([
+      { id: "tenant:req", limit: 60, remaining: 59, resetSeconds: 1 },
+      { id: "tenant:tok", limit: 1_000, remaining: 750, resetSeconds: 15 },
+    ]);
+    const denied = core.consume({ checks: [{ id: "tenant:tok", limitPerMinute: 1_000, cost: 900 }] }, 0);
+    expect(denied).toMatchObject({ ok: false, buckets: [{ id: "tenant:tok", remaining: 750 }] });
   });
 
   it("lets a single request larger than the minute's allowance through from a full bucket", () => {

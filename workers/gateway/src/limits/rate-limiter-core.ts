@@ -21,7 +21,16 @@ export const SettleRequestSchema = z.object({
 });
 export type SettleRequest = z.infer<typeof SettleRequestSchema>;
 
-export type ConsumeResult = { ok: true } | { ok: false; id: string; retryAfterSeconds: number };
+/** A bucket after the check, for `x-ratelimit-*` headers. */
+export interface BucketState {
+  id: string;
+  limit: number;
+  remaining: number;
+  /** Seconds until the bucket is full again. */
+  resetSeconds: number;
+}
+
+export type ConsumeResult = ({ ok: true } | { ok: false; id: string; retryAfterSeconds: number }) & { buckets?: BucketState[] };
 
 interface Bucket {
   tokens: number;
@@ -30,6 +39,10 @@ interface Bucket {
 }
 
 const MAX_BUCKETS = 5_000;
+
+function state(id: string, b: Bucket): BucketState {
+  return { id, limit: b.limit, remaining: Math.max(0, Math.floor(b.tokens)), resetSeconds: Math.max(0, ((b.limit - b.tokens) / b.limit) * 60) };
+}
 
 export class RateLimiterCore {
   private readonly buckets = new Map<string, Bucket>();
@@ -54,10 +67,11 @@ export class RateLimiterCore {
         if (!worst || wait > worst.wait) worst = { id: check.id, wait };
       }
     }
-    if (worst) return { ok: false, id: worst.id, retryAfterSeconds: Math.max(1, Math.ceil(worst.wait)) };
-    for (const { check, bucket } of next) this.buckets.set(check.id, { ...bucket, tokens: bucket.tokens - Math.min(check.cost, check.limitPerMinute) });
+    if (worst) return { ok: false, id: worst.id, retryAfterSeconds: Math.max(1, Math.ceil(worst.wait)), buckets: next.map(({ bucket, check }) => state(check.id, bucket)) };
+    const charged = next.map(({ check, bucket }) => ({ check, bucket: { ...bucket, tokens: bucket.tokens - Math.min(check.cost, check.limitPerMinute) } }));
+    for (const { check, bucket } of charged) this.buckets.set(check.id, bucket);
     this.prune(now);
-    return { ok: true };
+    return { ok: true, buckets: charged.map(({ bucket, check }) => state(check.id, bucket)) };
   }
 
   /** Charges (delta > 0) or refunds (delta < 0) the difference between actual and estimate. */

@@ -14,7 +14,8 @@ export default {
     const { tenant, req, settle } = await request.json();
     const client = durableObjectClient(env.RATE_LIMITER);
     if (settle) { await client.settle(tenant, settle); return Response.json({ ok: true }); }
-    return Response.json(await client.consume(tenant, req));
+    const admitted = await client.admit(tenant, req);
+    return Response.json(req.budget ? admitted.budget : admitted.rate);
   },
 };`;
 
@@ -45,7 +46,7 @@ afterAll(() => mf?.dispose());
 
 async function consume(worker: string, tenant: string, limit: number): Promise<{ ok: boolean; retryAfterSeconds?: number }> {
   const w = await mf.getWorker(worker);
-  const res = await w.fetch("http://x/", { method: "POST", body: JSON.stringify({ tenant, req: { checks: [{ id: "tenant:req", limitPerMinute: limit, cost: 1 }] } }) });
+  const res = await w.fetch("http://x/", { method: "POST", body: JSON.stringify({ tenant, req: { rate: { checks: [{ id: "tenant:req", limitPerMinute: limit, cost: 1 }] } } }) });
   return (await res.json()) as { ok: boolean; retryAfterSeconds?: number };
 }
 
@@ -61,7 +62,7 @@ describe("RateLimiter Durable Object (workerd)", () => {
 
   it("rejects malformed RPC input instead of corrupting state", async () => {
     const w = await mf.getWorker("isolate-a");
-    const bad = JSON.stringify({ tenant: "t", req: { checks: [{ id: "", limitPerMinute: -1, cost: 1 }] } });
+    const bad = JSON.stringify({ tenant: "t", req: { rate: { checks: [{ id: "", limitPerMinute: -1, cost: 1 }] } } });
     // Miniflare surfaces the Worker's uncaught ZodError either as a rejection or a 500.
     const status = await w.fetch("http://x/", { method: "POST", body: bad }).then((r) => r.status, () => 500);
     expect(status).toBe(500);

@@ -1,12 +1,19 @@
 /**
- * `budget()`: before the upstream call, checks the monthly USD budgets that apply (tenant, key,
- * feature) against month-to-date spend plus an estimate of this call.
+ * `budget()`: admission of a model call, in one RPC to the tenant's RateLimiter object: the
+ * rate limits (when `rateLimit()` has not checked them yet) and a reservation of this call's
+ * estimated cost on every monthly budget that applies (tenant, key, feature), checked against
+ * month-to-date spend plus every call still in flight, whichever isolate admitted it.
  * - policy `block`: 429 budget_exceeded naming the budget, and an audit row (at most one per
  *   budget per minute per isolate, so a client hammering a closed budget cannot flood the log);
- * - policy `downgrade`: `c.var.budget = { downgrade: true, budget }` for the router;
+ * - policy `downgrade`: past the cap `c.var.budget = { downgrade: true, budget }` and the chat
+ *   pipeline serves the call on the cheapest tier the key may use; past the budget's ceiling
+ *   (default 1.2 x the cap) 429 budget_exceeded as for `block`;
  * - at 80%: once per budget and month (claimed in D1) an audit row and a `BudgetAlert` in
- *   `c.var.budgetAlerts` for the lead to publish on the usage queue.
- * If budgets cannot be read the call is refused (fail closed, 503): budgets exist to cap spend.
+ *   `c.var.budgetAlerts` for the usage queue.
+ * The reservation is settled with the real cost by the route (`settleAdmission`), released
+ * here if the call fails before it spent anything, and expires after `leaseMs` otherwise.
+ * If budgets cannot be read or the object cannot be reached the call is refused (fail closed,
+ * 503): budgets exist to cap spend.
  */
 import { z } from "zod";
 import type { MiddlewareHandler } from "hono";
@@ -14,13 +21,21 @@ import { GatewayError } from "../../../../shared/errors";
 import { runInBackground, type AccessContext, type AccessEnv } from "../auth/access-env";
 import { appendAudit } from "../audit/hash-chain";
 import { auditThrottle } from "../audit/throttle";
+import { registryFor } from "../config/registry-loader";
 import { claimBudgetAlert } from "../limits/budget-repository";
-import { defaultBudgetCache, evaluateBudgets, monthLabel, type BudgetCache, type BudgetStatus } from "../limits/budget-check";
+import { alertsAmong, budgetClaims, defaultBudgetCache, monthLabel, monthStartUtc, type BudgetCache, type BudgetStatus } from "../limits/budget-check";
+import type { BudgetClaim, ReserveResult } from "../limits/budget-ledger-core";
 import type { BudgetAlert } from "../limits/budget-types";
-import { estimateCostUsd } from "../limits/estimate";
+import { estimateCallCost, type CallKind, type CostEstimate } from "../limits/cost-estimate";
+import { defaultLimiterClient, type RateLimiterClient } from "../limits/rate-limit-client";
+import type { AdmitResult } from "../limits/tenant-limiter-core";
 import { featureHeader } from "../chat/feature";
 import { peekJsonBody } from "../http/peek-json-body";
-import { estimateBodyTokens } from "./rate-limit";
+import { addHeaders, applyRateResult, estimateBodyTokens, limiterUnavailable, ratePlan, type RatePlan } from "./rate-limit";
+import { settleAdmission } from "./settle-admission";
+
+/** A reservation whose call never settles (crashed isolate) is given back after this long. */
+export const DEFAULT_LEASE_MS = 10 * 60_000;
 
 export interface BudgetOptions {
   now?: () => number;
@@ -31,8 +46,14 @@ export interface BudgetOptions {
    */
   featureFromBody?: boolean;
   cache?: BudgetCache;
-  /** USD estimate of this call before routing; default: estimated tokens at $10 / 1M. */
-  estimateUsd?: (c: AccessContext) => Promise<number>;
+  /** Which route's calls are estimated (embeddings generate no output tokens). */
+  kind?: CallKind;
+  /** USD estimate of this call before routing; default: priced from the registry (cost-estimate.ts). */
+  estimateUsd?: (c: AccessContext) => Promise<number | CostEstimate>;
+  client?: (c: AccessContext) => RateLimiterClient;
+  leaseMs?: number;
+  /** Overrides every tenant's `limiter_fail_mode` for the rate-limit part (tests, benchmarks). */
+  failOpen?: boolean;
 }
 
 const BodyMetadataSchema = z.object({ metadata: z.object({ feature: z.string().optional() }).passthrough().nullish() }).passthrough();
@@ -43,17 +64,19 @@ async function bodyFeature(c: AccessContext): Promise<string | null> {
   return (parsed.success && parsed.data.metadata?.feature) || null;
 }
 
-async function defaultEstimate(c: AccessContext): Promise<number> {
-  const tokens = c.get("rateLimit")?.estimatedTokens ?? (await estimateBodyTokens(c));
-  return estimateCostUsd(tokens);
-}
+const registryEstimate = (kind: CallKind) => async (c: AccessContext): Promise<CostEstimate> => {
+  const body = await peekJsonBody(c);
+  return estimateCallCost(registryFor(c.env), c.get("auth"), kind, body.value, body.text.length);
+};
 
 const blockAudits = auditThrottle();
 
-function auditBlock(c: AccessContext, s: BudgetStatus, now: number): void {
-  if (!blockAudits.allow(`${c.get("auth").tenantId}|${s.name}`, now)) return;
-  const detail = { budget: s.name, limitUsd: s.limitUsd, spentUsd: s.spentUsd };
-  runInBackground(c, appendAudit(c.env.DB, c.get("auth").tenantId, { action: "budget.blocked", actor: c.get("auth").keyId, target: s.name, detail }, now));
+function refuse(c: AccessContext, r: Extract<ReserveResult, { ok: false }>, now: number, headers: Record<string, string>): never {
+  if (blockAudits.allow(`${c.get("auth").tenantId}|${r.budget}`, now)) {
+    const detail = { budget: r.budget, limitUsd: r.limitUsd, spentUsd: r.spentUsd, inFlightUsd: r.inFlightUsd };
+    runInBackground(c, appendAudit(c.env.DB, c.get("auth").tenantId, { action: "budget.blocked", actor: c.get("auth").keyId, target: r.budget, detail }, now));
+  }
+  throw new GatewayError("budget_exceeded", `Monthly budget exceeded: ${r.budget} (limit ${r.limitUsd} USD).`, { headers });
 }
 
 async function raiseAlerts(c: AccessContext, alerts: BudgetStatus[], now: number): Promise<BudgetAlert[]> {
@@ -72,38 +95,74 @@ async function raiseAlerts(c: AccessContext, alerts: BudgetStatus[], now: number
 // Alerts already claimed in this isolate: skip the D1 write on every later request.
 const claimedAlerts = new Set<string>();
 
+async function alertOnce(c: AccessContext, claims: BudgetClaim[], r: Extract<ReserveResult, { ok: true }>, now: number): Promise<void> {
+  const { tenantId } = c.get("auth");
+  const fresh = alertsAmong(claims, r.budgets).filter((a) => !claimedAlerts.has(`${tenantId}|${a.name}|${monthLabel(now)}`));
+  if (fresh.length === 0) return;
+  for (const a of fresh) claimedAlerts.add(`${tenantId}|${a.name}|${monthLabel(now)}`);
+  // An alert that cannot be recorded must not fail the call it is only warning about.
+  const raised = await raiseAlerts(c, fresh, now).catch((err: unknown) => {
+    console.warn(JSON.stringify({ event: "budget_alert_failed", error: String(err) }));
+    return [];
+  });
+  if (raised.length > 0) c.set("budgetAlerts", raised);
+}
+
 export function budget(options: BudgetOptions = {}): MiddlewareHandler<AccessEnv> {
   const clock = options.now ?? Date.now;
   const cache = options.cache ?? defaultBudgetCache;
-  const estimate = options.estimateUsd ?? defaultEstimate;
+  const estimate = options.estimateUsd ?? registryEstimate(options.kind ?? "chat");
+  const client = options.client ?? defaultLimiterClient;
+  const leaseMs = options.leaseMs ?? DEFAULT_LEASE_MS;
   return async (c, next) => {
     const started = performance.now();
     const now = clock();
     const auth = c.get("auth");
+    const limits = c.get("limits");
     const feature = featureHeader(c) ?? (options.featureFromBody ? () => bodyFeature(c) : null);
-    let verdict;
+    let claims: BudgetClaim[];
     try {
-      verdict = await evaluateBudgets(c.env.DB, auth, feature, () => estimate(c), now, cache);
+      claims = await budgetClaims(c.env.DB, auth, feature, now, cache);
     } catch (cause) {
       throw new GatewayError("control_failed", "Budget checks are temporarily unavailable.", { cause });
     }
-    if (verdict.block) {
-      auditBlock(c, verdict.block, now);
-      throw new GatewayError("budget_exceeded", `Monthly budget exceeded: ${verdict.block.name} (limit ${verdict.block.limitUsd} USD).`);
-    }
-    const fresh = verdict.alerts.filter((a) => !claimedAlerts.has(`${auth.tenantId}|${a.name}|${monthLabel(now)}`));
-    if (fresh.length > 0) {
-      for (const a of fresh) claimedAlerts.add(`${auth.tenantId}|${a.name}|${monthLabel(now)}`);
-      // An alert that cannot be recorded must not fail the call it is only warning about.
-      const raised = await raiseAlerts(c, fresh, now).catch((err: unknown) => {
-        console.warn(JSON.stringify({ event: "budget_alert_failed", error: String(err) }));
-        return [];
+    const rate: RatePlan | null = limits && !c.get("rateChecked") ? await ratePlan(c, limits, auth.keyId, estimateBodyTokens) : null;
+    const checks = rate && rate.consume.checks.length > 0 ? rate.consume : undefined;
+    c.set("budget", { downgrade: false });
+    if (!checks && claims.length === 0) return next();
+
+    const cost = claims.length > 0 ? await estimate(c) : null;
+    const usd = typeof cost === "number" ? { usd: cost, downgradedUsd: cost } : cost;
+    const month = monthStartUtc(now);
+    const leaseId = `${c.get("requestId") ?? "req"}:${crypto.randomUUID()}`;
+    let result: AdmitResult;
+    try {
+      result = await client(c).admit(auth.tenantId, {
+        ...(checks ? { rate: checks } : {}),
+        ...(usd ? { budget: { leaseId, month, leaseMs, estimateUsd: usd.usd, downgradedEstimateUsd: usd.downgradedUsd, budgets: claims } } : {}),
       });
-      if (raised.length > 0) c.set("budgetAlerts", raised);
+    } catch (cause) {
+      if (claims.length > 0) throw new GatewayError("control_failed", "Budget checks are temporarily unavailable.", { cause });
+      limiterUnavailable(c, cause, options.failOpen ?? limits?.failOpen ?? false);
+      return next();
     }
-    c.set("budget", verdict.downgrade ? { downgrade: true, budget: verdict.downgrade.name } : { downgrade: false });
     c.get("timing")?.add("budget", performance.now() - started);
+    const headers = rate ? applyRateResult(c, rate, result.rate) : {};
+    const reserved = result.budget;
+    if (reserved && !reserved.ok) {
+      // Refused calls use no tokens: hand the token reservation back.
+      void settleAdmission(c, { tokens: 0, costUsd: null }, client);
+      refuse(c, reserved, now, headers);
+    }
+    if (reserved?.ok) {
+      c.set("budgetLease", { tenantId: auth.tenantId, leaseId, month, budgets: claims.map((b) => b.name), reservedUsd: reserved.reservedUsd, extraUsd: 0, settled: false });
+      c.set("budget", reserved.downgrade ? { downgrade: true, budget: reserved.downgrade } : { downgrade: false });
+      await alertOnce(c, claims, reserved, now);
+    }
     await next();
+    addHeaders(c, headers);
+    // Refused or failed before the route settled: nothing was spent, give the reservation back.
+    if (c.error || c.res.status >= 400) void settleAdmission(c, { tokens: 0, costUsd: 0 }, client);
   };
 }
 

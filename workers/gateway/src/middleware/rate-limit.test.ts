@@ -7,7 +7,9 @@ import { inMemoryClient } from "../limits/rate-limit-client";
 import { auth } from "./auth";
 import { rateLimit, settleTokens } from "./rate-limit";
 
-async function setup(limits: Partial<Record<"tenant_requests_per_minute" | "tenant_tokens_per_minute" | "key_requests_per_minute" | "key_tokens_per_minute", number>>) {
+type LimitsRow = Partial<Record<"tenant_requests_per_minute" | "tenant_tokens_per_minute" | "key_requests_per_minute" | "key_tokens_per_minute", number>> & { limiter_fail_mode?: "open" | "closed" };
+
+async function setup(limits: LimitsRow) {
   const t = createTestEnv();
   const clock = { now: 1_000_000 };
   const limiter = inMemoryClient(() => clock.now);
@@ -76,12 +78,40 @@ describe("rateLimit() middleware", () => {
     expect(s.limiter.cores.size).toBe(0);
   });
 
-  it("fails open when the limiter is unreachable", async () => {
-    const s = await setup({ key_requests_per_minute: 1 });
-    s.limiter.consume = async () => {
+  it("fails closed by default when the limiter is unreachable (503), open only for tenants that chose it", async () => {
+    const closed = await setup({ key_requests_per_minute: 1 });
+    closed.limiter.admit = async () => {
       throw new Error("durable object overloaded");
     };
-    expect((await s.call(s.a.key)).status).toBe(200);
-    expect((await s.call(s.a.key)).status).toBe(200);
+    const refused = await closed.call(closed.a.key);
+    expect(refused.status).toBe(503);
+    expect(((await refused.json()) as { error: { code: string } }).error.code).toBe("control_unavailable");
+
+    const open = await setup({ key_requests_per_minute: 1, limiter_fail_mode: "open" });
+    open.limiter.admit = async () => {
+      throw new Error("durable object overloaded");
+    };
+    expect((await open.call(open.a.key)).status).toBe(200);
+    expect((await open.call(open.a.key)).status).toBe(200);
+  });
+
+  it("answers with OpenAI's x-ratelimit-* headers, on success and on 429, naming the tighter bucket", async () => {
+    const s = await setup({ tenant_requests_per_minute: 100, key_requests_per_minute: 2, tenant_tokens_per_minute: 10_000 });
+    const ok = await s.call(s.a.key, { messages: [{ role: "user", content: "hi" }], max_tokens: 1_000 });
+    expect(ok.status).toBe(200);
+    const reserved = ((await ok.json()) as { reserved: number }).reserved;
+    expect(ok.headers.get("x-ratelimit-limit-requests")).toBe("2");
+    expect(ok.headers.get("x-ratelimit-remaining-requests")).toBe("1");
+    expect(ok.headers.get("x-ratelimit-reset-requests")).toBe("30s");
+    expect(ok.headers.get("x-ratelimit-limit-tokens")).toBe("10000");
+    expect(ok.headers.get("x-ratelimit-remaining-tokens")).toBe(String(10_000 - reserved));
+    expect(ok.headers.get("x-ratelimit-reset-tokens")).toMatch(/^\d+(\.\d+)?s$/);
+    await s.call(s.a.key);
+    const denied = await s.call(s.a.key);
+    expect(denied.status).toBe(429);
+    expect(denied.headers.get("x-ratelimit-limit-requests")).toBe("2");
+    expect(denied.headers.get("x-ratelimit-remaining-requests")).toBe("0");
+    expect(denied.headers.get("x-ratelimit-reset-requests")).toBe("1m0s");
+    expect(denied.headers.get("retry-after")).toBe("30");
   });
 });

@@ -10,6 +10,7 @@ import { mayUse } from "../chat/resolve-target";
 import type { ModelEntry } from "../config/model-registry";
 import { registryFor } from "../config/registry-loader";
 import { readJsonBody } from "../http/read-json-body";
+import { settleAdmission } from "../middleware/settle-admission";
 import { publishEvent } from "../telemetry/publish-event";
 import { deadline } from "../upstreams/deadline";
 import { upstreamFor } from "../upstreams/registry";
@@ -27,6 +28,8 @@ export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async 
   const result = await c.get("timing").measure("upstream", () => embed(c.env, model, body, (p) => c.executionCtx.waitUntil(p)));
   const usage: TokenUsage = { ...EMPTY_USAGE, input: { total: result.usage.prompt_tokens, cached: 0 }, source: "upstream" };
   const now = Date.now();
+  const cost = costUsd(usage, model.pricing);
+  void settleAdmission(c, { tokens: usage.input.total, costUsd: cost });
   const clientRequestId = c.get("clientRequestId");
   publishEvent(
     c.env.USAGE_QUEUE,
@@ -34,7 +37,7 @@ export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async 
       version: 1, kind: "embeddings", requestId: c.get("requestId"), receivedAt: c.get("receivedAt"), completedAt: now,
       tenantId: auth.tenantId, keyId: auth.keyId, feature, endUser: body.user ?? null, requestedModel: body.model,
       model: model.id, tier: model.tier, upstream: model.upstream.kind, stream: false, status: 200, errorCode: null,
-      cache: "off", usage, costUsd: costUsd(usage, model.pricing), latencyMs: now - c.get("receivedAt"), ttftMs: null,
+      cache: "off", usage, costUsd: cost, latencyMs: now - c.get("receivedAt"), ttftMs: null,
       attempts: [], stages: c.get("timing").list(), decisions: clientRequestId ? { clientRequestId } : {},
     },
     (p) => c.executionCtx.waitUntil(p),

@@ -41,7 +41,7 @@ const settings = (mode: "shadow" | "canary", percent = 10) =>
   RouterSettingsSchema.parse({ rollout: { mode, percent, candidateVersion: "thresh-0.7", candidate: { bands: [{ below: 0.7, tier: "small" }] } } });
 
 const route = async (ex: ChatExchange, s: ReturnType<typeof settings>, db?: D1Database) => {
-  await chooseRoute(ex, { kind: "auto" }, registry, s, false, db);
+  await chooseRoute(ex, { kind: "auto" }, registry, s, null, db);
   return ex.decisions.route as Record<string, unknown>;
 };
 

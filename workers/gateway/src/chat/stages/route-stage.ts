@@ -18,6 +18,7 @@ import type { ModelRegistry } from "../../config/model-registry";
 import type { AttemptTarget } from "../../router/attempts/build-attempts";
 import type { ChatExchange } from "../exchange";
 import type { RequestedTarget } from "../resolve-target";
+import { recordDowngrade, type Downgrade } from "../budget-downgrade";
 
 export interface RouteChoice {
   target: AttemptTarget;
@@ -77,17 +78,18 @@ export async function chooseRoute(
   requested: RequestedTarget,
   registry: ModelRegistry,
   settings: RouterSettings,
-  budgetPressure: boolean,
+  /** An exceeded downgrade budget: the call goes to this tier whatever routing says (budget-downgrade.ts). */
+  downgrade: Downgrade | null,
   /** For the rollout's rollback markers; without it a canary serves unguarded. */
   db?: D1Database,
 ): Promise<RouteChoice> {
   const explicitModel = requested.kind === "model" ? requested.model : undefined;
-  if (!settings.enabled) return routeWithoutRouter(ex, requested, registry, settings);
+  if (!settings.enabled) return downgrade ? forced(ex, requested, downgrade, null) : routeWithoutRouter(ex, requested, registry, settings);
   let decision: RouteDecision | null = null;
   try {
     const routed = await routeArms(ex, settings, {
       ...(explicitModel ? { explicitModel: explicitModel.id, explicitModelTier: explicitModel.tier } : {}),
-      budgetPressure,
+      budgetPressure: downgrade !== null,
       allowedTiers: ex.auth.tiers,
       tenantId: ex.auth.tenantId,
       feature: ex.feature,
@@ -97,6 +99,7 @@ export async function chooseRoute(
   } catch (err) {
     ex.decisions.routeError = err instanceof Error ? err.message.slice(0, 200) : "router failed";
   }
+  if (downgrade) return forced(ex, requested, downgrade, decision);
   if (requested.kind === "model") return record(ex, { target: { model: requested.model }, decision, cascadeDraftTier: null }, requested.model.tier, "explicit_model");
   if (requested.kind === "tier") return record(ex, { target: { tier: requested.tier }, decision, cascadeDraftTier: null }, requested.tier, "explicit_tier");
   if (!decision) return record(ex, { target: { tier: registry.defaultTier }, decision, cascadeDraftTier: null }, registry.defaultTier, "router_unavailable");
@@ -110,6 +113,12 @@ export async function chooseRoute(
     return record(ex, { target: { tier: up }, decision, cascadeDraftTier: decision.tier }, decision.tier, decision.reason);
   }
   return record(ex, { target: { tier: decision.tier }, decision, cascadeDraftTier: null }, decision.tier, decision.reason);
+}
+
+/** The router still classified the call (trace, drift); the budget decides where it goes. */
+function forced(ex: ChatExchange, requested: RequestedTarget, d: Downgrade, decision: RouteDecision | null): RouteChoice {
+  recordDowngrade(ex, d, requested);
+  return record(ex, { target: { tier: d.tier }, decision, cascadeDraftTier: null }, d.tier, "budget_downgrade");
 }
 
 /** Router switched off for the tenant: no classification; `auto` goes to the strongest tier. */
@@ -130,6 +139,7 @@ function record(ex: ChatExchange, choice: RouteChoice, tier: string, reason: str
   ex.decisions.route = d
     ? {
         tier, reason, complexity: d.complexity, intent: d.intent, confidence: d.confidence, threshold: d.threshold, escalate: d.escalate, modelVersion: d.modelVersion, cascadeDraftTier: choice.cascadeDraftTier,
+        ...(d.cascadeThreshold !== undefined ? { cascadeThreshold: d.cascadeThreshold } : {}),
         ...(r ? { version: r.version, arm: r.arm } : {}),
         ...(r?.shadow ? { shadow: { tier: r.shadow.decision.tier, complexity: r.shadow.decision.complexity, reason: r.shadow.decision.reason, version: r.shadow.version } } : {}),
       }
