@@ -12,6 +12,7 @@ const SECTIONS: Array<[string, string]> = [
   ["overhead", "Gateway overhead (`npm run bench:overhead`)"],
   ["hotpath", "Gateway hot path inside workerd (`npm run bench:hotpath`)"],
   ["auth", "Auth, rate limit and budget checks (`npm run bench:auth`)"],
+  ["faults", "Fault injection: retries, fallback and the circuit breaker (`npm run bench:faults`)"],
   ["guardrails", "Guardrails (`npm run bench:guardrails`)"],
   ["cache", "Semantic cache (`npm run bench:cache`)"],
   ["router", "Router (`npm run bench:router`)"],
