@@ -9,11 +9,13 @@ import { basename, join, resolve } from "node:path";
 
 export const ROOT = resolve(import.meta.dirname, "../..");
 
-export const WORKERS: Record<"gateway" | "evaluator" | "gateway-hotpath", { config: string; main?: string }> = {
+export const WORKERS: Record<"gateway" | "evaluator" | "gateway-hotpath" | "gateway-replay", { config: string; main?: string }> = {
   gateway: { config: join(ROOT, "wrangler.toml") },
   evaluator: { config: join(ROOT, "workers/evaluator/wrangler.toml") },
   // The gateway behind bench:hotpath's in-isolate load loop (same config and bindings).
   "gateway-hotpath": { config: join(ROOT, "wrangler.toml"), main: join(ROOT, "bench/hotpath/workerd-entry.ts") },
+  // The gateway with bench:replay's held-out verifier folds installed (same config and bindings).
+  "gateway-replay": { config: join(ROOT, "wrangler.toml"), main: join(ROOT, "bench/replay/workerd-entry.ts") },
 };
 export type WorkerName = keyof typeof WORKERS;
 

@@ -50,15 +50,28 @@ export function withoutExemplars(prompt: string): string {
   return prompt.slice(cut).trim();
 }
 
-export function gsm8kRows(dir: string): DraftRow[] {
+/** One GSM8K row with both models' answers (bench:replay serves them through the simulator). */
+export interface Gsm8kRecord {
+  id: string;
+  prompt: string;
+  smallOk: boolean;
+  frontierOk: boolean;
+  smallResponse: string;
+  frontierResponse: string;
+}
+
+export function gsm8kRecords(dir: string): Gsm8kRecord[] {
   const records = Records.parse(parse(readFileSync(join(dir, "gsm8k-mixtral-gpt4-dev.csv"), "utf8"), { columns: true, skip_empty_lines: true }));
-  const rows: DraftRow[] = [];
-  records.forEach((r, i) => {
-    const small = cell01(r.small_correct);
-    if (small === null || !r.prompt || r.small_response === undefined) return;
-    rows.push({ id: `gsm8k:${i}`, source: "gsm8k", prompt: r.prompt, draft: r.small_response.trim(), wrong: !small, frontierOk: cell01(r.frontier_correct) });
+  return records.flatMap((r, i) => {
+    const smallOk = cell01(r.small_correct);
+    const frontierOk = cell01(r.frontier_correct);
+    if (smallOk === null || frontierOk === null || !r.prompt || r.small_response === undefined || r.frontier_response === undefined) return [];
+    return [{ id: `gsm8k:${i}`, prompt: r.prompt, smallOk, frontierOk, smallResponse: r.small_response.trim(), frontierResponse: r.frontier_response.trim() }];
   });
-  return rows;
+}
+
+export function gsm8kRows(dir: string): DraftRow[] {
+  return gsm8kRecords(dir).map((r) => ({ id: r.id, source: "gsm8k", prompt: r.prompt, draft: r.smallResponse, wrong: !r.smallOk, frontierOk: r.frontierOk }));
 }
 
 const ROUTERBENCH: Record<Exclude<Source, "gsm8k">, string> = { arc_challenge: "arc_challenge", mbpp: "mbpp", winogrande: "winograde" };

@@ -4,12 +4,12 @@
  * not see it). Folds are a hash of the prompt, so `npm run bench:replay` can serve each
  * GSM8K row with the fold model that left it out, without shipping a row list.
  */
-import { fnv1a } from "../../../workers/gateway/src/router/features/hash";
 import { auc } from "../../router/lib/metrics";
 import type { DraftRow, Source } from "./draft-rows";
 import { fitLogistic, logit, type FitOptions, type LogisticFit } from "./logistic";
+import { verifierFold } from "./verifier-folds";
 
-export const verifierFold = (prompt: string, k: number): number => fnv1a(`verifier-fold:${prompt}`) % k;
+export { verifierFold };
 
 export interface TrainSet {
   rows: readonly DraftRow[];

@@ -178,12 +178,18 @@ function checkChain(segments: string[], out: ArithmeticCheck): void {
   }
 }
 
+const MAX_EQUATIONS = 60;
+const MAX_EQUATION_LINES = 120;
+
 /** Recomputes every `expr = value` (and `<<expr=value>>`) the draft states, in text order. */
 export function checkArithmetic(text: string): ArithmeticCheck {
   const out: ArithmeticCheck = { checked: 0, wrong: 0, lastResult: null, results: [] };
-  const cleaned = text.slice(0, 20_000).replace(/\\[()[\]]/g, " ").replace(/\\(?=[*_])/g, "");
+  const cleaned = text.slice(0, 12_000).replace(/\\[()[\]]/g, " ").replace(/\\(?=[*_])/g, "");
+  let examined = 0;
   for (const line of cleaned.split(/\n|(?<=[.!?])\s+(?=[A-Z])|;/)) {
     if (!line.includes("=") || line.length > 600) continue;
+    // On the request path: a draft's first lines with equations are plenty to judge it.
+    if (out.checked >= MAX_EQUATIONS || ++examined > MAX_EQUATION_LINES) break;
     // Calculator annotations (GSM8K style) are checked where they stand, then removed so the
     // visible equation around them is read once.
     const visible = line.replace(/<<([^<>=]{1,200})=([^<>]{1,60})>>/g, (_m, expr: string, value: string) => {

@@ -74,6 +74,8 @@ const priorLogit = (p: number | null | undefined): number => {
   return Math.log(q / (1 - q));
 };
 
+const headTail = (text: string, head: number, tail: number): string => (text.length > head + tail ? `${text.slice(0, head)}\n${text.slice(-tail)}` : text);
+
 type DraftKind = "math" | "code" | "choice" | "other";
 
 function kindOf(prompt: string, draft: string, quantities: number, shownWork: boolean): DraftKind {
@@ -85,7 +87,10 @@ function kindOf(prompt: string, draft: string, quantities: number, shownWork: bo
 
 /** Named signals, for explanations (reasons) and tests. */
 export function draftSignals(input: DraftInput): Record<DraftFeature, number> {
-  const { prompt, draft } = input;
+  // Bounded work on the request path: a long prompt or draft is read at its head and tail,
+  // where the question and the final answer sit.
+  const prompt = headTail(input.prompt, 4000, 2000);
+  const draft = headTail(input.draft, 6000, 2000);
   const arith = checkArithmetic(draft);
   const final = finalAnswer(draft);
   const quantities = promptQuantities(prompt).length;

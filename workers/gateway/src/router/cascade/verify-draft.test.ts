@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ChatCompletionRequest } from "../../../../../shared/schemas/openai-chat";
 import { verifyDraft } from "./verify-draft";
@@ -74,5 +75,18 @@ describe("verifyDraft", () => {
   it("reads a multiple-choice draft against the listed options", () => {
     const q = ask("Which is a mammal?\nA) trout\nB) whale\nC) gecko\nAnswer with the letter only.");
     expect(verifyDraft(q, "F").reasons).toContain("choice_invalid");
+  });
+
+  it("never throws and always gives P(wrong) in [0, 1], whatever the prompt and draft", () => {
+    const text = fc.oneof(fc.string({ maxLength: 400 }), fc.array(fc.constantFrom("3", " x ", " = ", "4", "%", "$", "(", ")", "/", "\n", "####", "A) ", "answer is ", "1,000", ".", "-"), { maxLength: 80 }).map((a) => a.join("")));
+    fc.assert(
+      fc.property(text, text, fc.option(fc.double({ min: 0, max: 1, noNaN: true })), (prompt, draft, complexity) => {
+        const v = verifyDraft(ask(prompt), draft, complexity === null ? {} : { complexity });
+        expect(v.pWrong).toBeGreaterThanOrEqual(0);
+        expect(v.pWrong).toBeLessThanOrEqual(1);
+        expect(v.ok).toBe(v.pWrong <= v.threshold);
+      }),
+      { numRuns: 300 },
+    );
   });
 });

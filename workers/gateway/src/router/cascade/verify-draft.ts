@@ -80,7 +80,8 @@ export function verifyDraft(request: VerifyRequest, draftText: string, options: 
   const hard = hardFailures(request, text, options.finishReason);
   if (hard.length) return { ok: false, reasons: hard, score: 0, pWrong: 1, threshold };
   const x = draftFeatureVector({ prompt, draft: text, finishReason: options.finishReason ?? null, prior: options.complexity ?? null, logprobs: options.logprobs ?? null });
-  const p = pWrong(model, x);
+  // Decided on the reported (rounded) value, so the header and the trace explain the decision exactly.
+  const p = round3(pWrong(model, x));
   const ok = p <= threshold;
-  return { ok, reasons: ok ? [] : ["p_wrong", ...topSignals(model, x)], score: round3(1 - p), pWrong: round3(p), threshold };
+  return { ok, reasons: ok ? [] : ["p_wrong", ...topSignals(model, x)], score: round3(1 - p), pWrong: p, threshold };
 }

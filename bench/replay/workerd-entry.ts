@@ -1,0 +1,25 @@
+/**
+ * bench:replay's Worker: the gateway exactly as deployed, except that the cascade verifier
+ * scores each prompt with the fold model that was trained without it (k-fold by row), so the
+ * replayed GSM8K rows are never scored in-sample. The fold models arrive in the bench-only
+ * variable BENCH_VERIFIER_FOLDS, which only this entry reads: the deployed gateway's entry
+ * (workers/gateway/src/index.ts) never installs a verifier source, whatever its environment says.
+ * Bench-only: this file is never part of the deployed gateway.
+ */
+import { env } from "cloudflare:workers";
+import { z } from "zod";
+import { parseVerifierModel, setVerifierSource } from "../../workers/gateway/src/router/cascade/verifier-model";
+import { verifierFold } from "../../scripts/cascade/lib/verifier-folds";
+import gateway from "../../workers/gateway/src/index";
+export * from "../../workers/gateway/src/index";
+
+const FoldsSchema = z.object({ k: z.number().int().min(2), models: z.array(z.unknown()) });
+
+const raw = (env as unknown as { BENCH_VERIFIER_FOLDS?: string }).BENCH_VERIFIER_FOLDS;
+if (!raw) throw new Error("bench:replay's Worker needs BENCH_VERIFIER_FOLDS (the k fold verifier models)");
+const folds = FoldsSchema.parse(JSON.parse(raw));
+const models = folds.models.map(parseVerifierModel);
+if (models.length !== folds.k) throw new Error(`expected ${folds.k} fold models, got ${models.length}`);
+setVerifierSource((prompt) => models[verifierFold(prompt, folds.k)]!);
+
+export default gateway;
