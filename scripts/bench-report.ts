@@ -16,6 +16,7 @@ const SECTIONS: Array<[string, string]> = [
   ["guardrails", "Guardrails (`npm run bench:guardrails`)"],
   ["cache", "Semantic cache (`npm run bench:cache`)"],
   ["router", "Router (`npm run bench:router`)"],
+  ["replay", "Routing and cascade on replayed real answers (`npm run bench:replay`)"],
   ["evaluator", "Evaluator (`npm run bench:evaluator`)"],
 ];
 
