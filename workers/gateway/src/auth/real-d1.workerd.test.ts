@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startD1 } from "../../../evaluator/src/testing/harness";
 import { appendAudit, isSeqConflict, prepareAudit } from "../audit/hash-chain";
 import { verifyAuditChain } from "../audit/verify";
+import { spendSince } from "../limits/budget-repository";
 import { KeyCache, resolveKey } from "./key-lookup";
 import { revokeKey, rotateKey } from "./key-service";
 import { seedTenant } from "./seed-tenant";
@@ -29,6 +30,9 @@ describe("on real D1 (workerd)", () => {
     await revokeKey(d1.db, s.tenantId, rotated!.id, { actor: "test", now, by });
     expect(await resolveKey(d1.db, rotated!.key, now + 1, new KeyCache(0))).toMatchObject({ ok: false, reason: "revoked" });
     expect(await verifyAuditChain(d1.db, null)).toMatchObject({ ok: true, problems: [] });
+    // A key budget's spend follows the rotation lineage (recursive CTE on real D1).
+    await d1.db.prepare("INSERT INTO usage_rollups_hourly (tenant_id, hour, feature, model, tier, key_id, kind, cost_usd) VALUES (?1, 0, '', 'm', 't', ?2, 'chat', 1.5)").bind(s.tenantId, s.keyId).run();
+    expect(await spendSince(d1.db, s.tenantId, "key", rotated!.id, 0)).toBe(1.5);
   });
 
   it("recognizes D1's error for a lost seq race and retries concurrent appends into one chain", async () => {

@@ -71,13 +71,21 @@ export async function getLimits(db: D1Database, tenantId: string): Promise<Limit
 
 let warnedMissingRollups = false;
 
+/**
+ * A key budget counts the spend of the key's predecessors too: a rotated key's successor
+ * inherits its budget (auth/key-service.ts), and rotating must not reset the month's spend.
+ * The lineage follows api_keys.rotated_from within the tenant.
+ */
+const KEY_LINEAGE = `key_id IN (WITH RECURSIVE lineage(id) AS (SELECT ?3 UNION SELECT k.rotated_from FROM api_keys k JOIN lineage l ON k.id = l.id
+  WHERE k.tenant_id = ?1 AND k.rotated_from IS NOT NULL) SELECT id FROM lineage)`;
+
 /** Month-to-date spend in USD for one budget scope, from hour `sinceMs` on. */
 export async function spendSince(db: D1Database, tenantId: string, scope: BudgetScope, scopeId: string, sinceMs: number): Promise<number> {
-  const filter = scope === "key" ? " AND key_id = ?" : scope === "feature" ? " AND feature = ?" : "";
+  const filter = scope === "key" ? ` AND ${KEY_LINEAGE}` : scope === "feature" ? " AND feature = ?3" : "";
   const binds: (string | number)[] = scope === "tenant" ? [tenantId, sinceMs] : [tenantId, sinceMs, scopeId];
   try {
     const v = await db
-      .prepare(`SELECT COALESCE(SUM(cost_usd), 0) AS spent FROM usage_rollups_hourly WHERE tenant_id = ? AND hour >= ?${filter}`)
+      .prepare(`SELECT COALESCE(SUM(cost_usd), 0) AS spent FROM usage_rollups_hourly WHERE tenant_id = ?1 AND hour >= ?2${filter}`)
       .bind(...binds)
       .first<number>("spent");
     return v ?? 0;

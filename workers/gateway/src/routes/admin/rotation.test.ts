@@ -1,6 +1,7 @@
 /** Key rotation: what the successor inherits (issue 19 item 6) and how long the old key lives. */
 import { describe, expect, it } from "vitest";
 import { seedTenant } from "../../auth/seed-tenant";
+import { spendSince } from "../../limits/budget-repository";
 import { adminFixture } from "./testing";
 
 type Fixture = Awaited<ReturnType<typeof adminFixture>>;
@@ -51,5 +52,27 @@ describe("key rotation", () => {
     expect((await f.call("GET", "/v1/models", r.json.key as string)).status).toBe(200);
     const row = await f.db.prepare("SELECT expires_at, revoked_at FROM api_keys WHERE id = ?1").bind(s.keyId).first();
     expect(row).toEqual({ expires_at: ends, revoked_at: null });
+  });
+
+  it("a successor's key budget counts its predecessors' spend this month (rotating does not reset it)", async () => {
+    const f = await adminFixture();
+    const a = await seedTenant(f.db, { name: "acme", role: "service" });
+    const other = await seedTenant(f.db, { name: "acme", tenantId: a.tenantId, role: "service" });
+    const stranger = await seedTenant(f.db, { name: "elsewhere", role: "service" });
+    const b = (await f.call("POST", `/admin/v1/keys/${a.keyId}/rotate`, f.op.key, { grace_seconds: 0 })).json.id as string;
+    const c = (await f.call("POST", `/admin/v1/keys/${b}/rotate`, f.op.key, { grace_seconds: 0 })).json.id as string;
+    const spend = (tenantId: string, keyId: string, usd: number) =>
+      f.db.prepare("INSERT INTO usage_rollups_hourly (tenant_id, hour, feature, model, tier, key_id, kind, cost_usd) VALUES (?1, 3600000, '', 'small-sim', 'small', ?2, 'chat', ?3)").bind(tenantId, keyId, usd).run();
+    await spend(a.tenantId, a.keyId, 2);
+    await spend(a.tenantId, b, 1);
+    await spend(a.tenantId, c, 0.5);
+    await spend(a.tenantId, other.keyId, 7);
+    await spend(stranger.tenantId, a.keyId, 100); // same key id under another tenant: never counted
+    expect(await spendSince(f.db, a.tenantId, "key", c, 0)).toBe(3.5);
+    expect(await spendSince(f.db, a.tenantId, "key", b, 0)).toBe(3);
+    expect(await spendSince(f.db, a.tenantId, "key", a.keyId, 0)).toBe(2);
+    expect(await spendSince(f.db, a.tenantId, "key", other.keyId, 0)).toBe(7);
+    expect(await spendSince(f.db, a.tenantId, "feature", "", 0)).toBe(10.5);
+    expect(await spendSince(f.db, a.tenantId, "tenant", "", 0)).toBe(10.5);
   });
 });

@@ -10,11 +10,6 @@ export const CreateTenantSchema = z.strictObject({
   id: TenantIdSchema.optional(),
 });
 
-export const RotateKeySchema = z.strictObject({
-  /** Keep the old key working this long so clients can switch; 0 = revoke now. Max 7 days. */
-  grace_seconds: z.number().int().min(0).max(7 * 24 * 3600).default(0),
-});
-
 export const BudgetEntrySchema = z
   .strictObject({
     scope: z.enum(BUDGET_SCOPES).default("tenant"),
