@@ -33,6 +33,14 @@ describe("routeDryRun", () => {
     expect(rejected.reason).toContain("refusal");
   });
 
+  it("judges a draft against the tenant's verifier threshold", async () => {
+    const q = body("A van carries 9 boxes of 12 jars. How many jars?", { draft: { model: "llama-8b", content: "9 x 12 = 108 jars.\n#### 108" } });
+    const strict = buildRouter({ backend: referenceBackend(), modelVersion: manifest.version }, { cascadeThreshold: 0 });
+    const lenient = buildRouter({ backend: referenceBackend(), modelVersion: manifest.version }, { cascadeThreshold: 1 });
+    expect((await routeDryRun(q, strict)).draft).toMatchObject({ accepted: false, threshold: 0 });
+    expect((await routeDryRun(q, lenient)).draft).toMatchObject({ accepted: true, threshold: 1 });
+  });
+
   it("validates the body with zod", () => {
     expect(RouteDryRunBodySchema.safeParse({ model: "auto", messages: [] }).success).toBe(false);
     expect(RouteDryRunBodySchema.safeParse({ model: "auto", messages: [{ role: "user", content: "x" }], draft: { content: "y" } }).success).toBe(false);

@@ -49,7 +49,7 @@ export async function routeDryRun(body: RouteDryRunBody, router: Router, opts: D
     escalate: d.escalate, reason: d.reason, cascade: d.cascade, modelVersion: d.modelVersion,
   };
   if (!body.draft) return result;
-  const v = verifyDraft(body, body.draft.content, { finishReason: body.draft.finish_reason ?? null, complexity: c.complexity });
+  const v = verifyDraft(body, body.draft.content, { finishReason: body.draft.finish_reason ?? null, complexity: c.complexity, ...(d.cascadeThreshold !== undefined ? { threshold: d.cascadeThreshold } : {}) });
   if (v.ok) return { ...result, tier: d.cascadeDraftTier ?? s.tiers[0]!, model: body.draft.model, reason: "cascade_draft_accepted", escalate: false, draft: { ...v, accepted: true } };
   const top = s.tiers[s.tiers.length - 1]!;
   const tier = d.tier === (d.cascadeDraftTier ?? s.tiers[0]) ? top : d.tier;
