@@ -4,11 +4,13 @@
  * then evaluates alerts so a drift_psi rule sees the new snapshots at once. Every run also
  * anchors the gateway's audit-log head in KV: the gateway anchors only after admin writes, so
  * rows appended by other paths (cache purges, guardrail blocks) would otherwise stay unanchored
- * until the next admin write.
+ * until the next admin write. Last, every run archives a bounded share of the rows past
+ * retention to R2 (archive/).
  */
 import { anchorAuditHead } from "../../gateway/src/audit/anchor";
 import { useAuditChainKey } from "../../gateway/src/audit/chain-key";
 import { runAlerts } from "./alerts/evaluate-alerts";
+import { archiveStep } from "./archive/archive-step";
 import { runDrift } from "./drift/drift-job";
 import { intVar, type EvaluatorEnv } from "./env";
 import { runRolloutChecks } from "./rollout/rollout-job";
@@ -46,6 +48,9 @@ export async function runScheduled(cron: string, scheduledTime: number, env: Eva
   if (cron === ALERTS_CRON) await rolloutChecks(env, scheduledTime);
   const alerts = await runAlerts(env.DB, env, scheduledTime);
   console.log(JSON.stringify({ msg: "alerts evaluated", cron, ...alerts }));
+  // After the jobs that read recent rows; bounded per run, so every cron moves a share.
+  const archive = await archiveStep(env, scheduledTime);
+  console[archive.ok ? "log" : "error"](JSON.stringify({ msg: "archive to R2", cron, ...archive }));
   if (anchor.error && env.KEYS_KV) throw new AnchorError(`audit head not anchored: ${anchor.error}`);
 }
 

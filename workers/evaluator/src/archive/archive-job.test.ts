@@ -8,6 +8,7 @@ import { ingest } from "../../../gateway/src/usage/test-fixtures";
 import { usageEvent } from "../testing/events";
 import { applyMigrations } from "../testing/migrations";
 import { runArchive, type ArchiveOptions, type ArchiveWriter } from "./archive-job";
+import { archiveStep } from "./archive-step";
 
 // Three days of traffic for two tenants, archived on day 40 with the usage queue's horizon at
 // 4 days: what each tenant's retention lets go moves to R2, the rest stays in D1.
@@ -48,9 +49,10 @@ afterAll(async () => mf.dispose());
 beforeEach(async () => {
   for (const t of ["usage_ledger", "usage_rollups_hourly", "request_traces", "evaluations", "tenant_settings"]) await db.prepare(`DELETE FROM ${t}`).run();
   for (const o of (await bucket.list()).objects) await bucket.delete(o.key);
-  // Traces are stamped with the ingest time: ingest "then", as the consumer did.
+  // Traces are stamped with the ingest time: ingest each day's events "then", as the consumer did.
   const events = traffic();
-  for (const e of events) await ingest(db, [e], { now: () => e.completedAt });
+  const byDay = Map.groupBy(events, (e) => Math.floor(e.completedAt / DAY_MS));
+  for (const [, day] of byDay) await ingest(db, day, { now: () => day[0]!.completedAt });
   await judged(events);
 });
 
@@ -123,5 +125,11 @@ describe("runArchive", () => {
     expect(first).toMatchObject({ chunks: 2, more: true });
     const rest = await runArchive(db, bucket, OPTS);
     expect((first.rows.usage_ledger ?? 0) + (rest.rows.usage_ledger ?? 0)).toBe(12);
+  });
+
+  it("runs from the cron's environment: vars for retention and horizon, a missing bucket reported, not thrown", async () => {
+    expect(await archiveStep({ DB: db }, NOW)).toEqual({ ok: false, reason: "no ARCHIVE binding: nothing archived, D1 keeps every row" });
+    const step = await archiveStep({ DB: db, ARCHIVE: bucket, RETENTION_DEFAULTS: '{"ledgerDays":1,"tracesDays":1,"evaluationsDays":1}', ARCHIVE_HORIZON_HOURS: "24" }, NOW + DAY_MS);
+    expect(step).toMatchObject({ ok: true, more: false, rows: { usage_ledger: 20, request_traces: 20, evaluations: 20 } });
   });
 });

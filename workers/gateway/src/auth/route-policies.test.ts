@@ -62,6 +62,7 @@ const EXPECTED: Record<string, Who[]> = {
   "DELETE /admin/v1/tenants/:id/alerts/:rule": ["admin", "op"],
   "GET /admin/v1/datasets/retraining": ["op"],
   "GET /admin/v1/datasets/fine-tuning": ["op"],
+  "GET /admin/v1/tenants/:id/archive/:table/:day": ["admin", "op"],
 };
 
 describe("ROUTE_POLICIES", () => {

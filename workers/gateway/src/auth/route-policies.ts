@@ -61,6 +61,8 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   // Exports decrypted exchanges: content access, not just admin.
   { method: "GET", path: "/admin/v1/datasets/retraining", roles: ADMIN, scope: CONTENT_READ },
   { method: "GET", path: "/admin/v1/datasets/fine-tuning", roles: ADMIN, scope: CONTENT_READ },
+  // Archived rows (R2) of the admin's own tenant; traces stay sealed there, so no content:read.
+  { method: "GET", path: "/admin/v1/tenants/:id/archive/:table/:day", roles: ADMIN },
 ];
 
 /** Normalizes `:id{[0-9]+}` / `:id?` style params to `:` so patterns compare structurally. */
