@@ -32,9 +32,12 @@ function expectation(r: ScenarioResult): string | null {
 
 export function explainMisses(results: ScenarioResult[]): string {
   const notes = results.flatMap((r) => [streamCuts(r), slowTail(r), expectation(r)].filter((x): x is string => x !== null));
-  const sample = results[0]?.sent.length ?? 0;
-  notes.push(
-    `A scenario of ${sample} requests with no failure shows a success rate of 100%, but cannot by itself prove ≥ 99.9%: with 0 failures in n requests the 95% upper bound of the failure rate is about 3/n (${sample ? pct(3 / sample) : "n/a"} here). Run with \`--requests 3000 --only errors\` for a tighter bound.`,
-  );
+  const clean = results.filter((r) => r.sent.length > 0 && r.sent.every((x) => x.ok)).map((r) => r.sent.length);
+  if (clean.length) {
+    const n = Math.min(...clean);
+    notes.push(
+      `A scenario with no failure shows 100%, but cannot by itself prove ≥ 99.9%: with 0 failures in n requests the 95% upper bound of the failure rate is about 3/n (${pct(3 / n)} for the smallest such scenario here, n = ${n}). Run with \`--requests 3000 --seconds 300 --only errors\` for a tighter bound.`,
+    );
+  }
   return `## Reading the numbers\n\n${notes.map((n) => `- ${n}`).join("\n")}`;
 }

@@ -7,8 +7,8 @@ const ROOT = resolve(import.meta.dirname, "../..");
 
 describe("bench:faults command line", () => {
   it("takes defaults, numbers and a scenario subset, and --help", () => {
-    expect(parseOptions([])).toEqual({ requests: 250, concurrency: 16, only: null, write: true });
-    expect(parseOptions(["--requests", "40", "--concurrency", "4", "--only", "errors,outage", "--no-write"])).toEqual({ requests: 40, concurrency: 4, only: ["errors", "outage"], write: false });
+    expect(parseOptions([])).toEqual({ requests: 250, concurrency: 16, seconds: 6, only: null, write: true });
+    expect(parseOptions(["--requests", "40", "--concurrency", "4", "--seconds", "30", "--only", "errors,outage", "--no-write"])).toEqual({ requests: 40, concurrency: 4, seconds: 30, only: ["errors", "outage"], write: false });
     expect(parseOptions(["--help"])).toBeNull();
     expect(parseOptions(["-h"])).toBeNull();
   });

@@ -1,22 +1,25 @@
 /** bench:faults' command line: parsed and checked before anything heavy is loaded. */
 import { parseArgs } from "node:util";
 
-export const USAGE = "usage: npm run bench:faults -- [--requests N] [--concurrency N] [--only id,id] [--no-write] [--help]";
+export const USAGE = "usage: npm run bench:faults -- [--requests N] [--concurrency N] [--seconds N] [--only id,id] [--no-write] [--help]";
 export const HELP = `${USAGE}
 
 Drives chat requests through the local gateway while the simulator injects faults, one scenario
 at a time: errors, hangs, slow first tokens and dropped streams on the small tier, all of them
 at once, every tier at 50% errors, explicit small-sim requests at 50% errors (sequential), and an
-outage that ends mid-run. Each scenario stops sending after 8-15 s, so a run takes about three
-minutes (less on a quiet machine, where the request count ends each scenario first).
+outage that ends mid-run. A scenario stops sending at its request count or after --seconds
+(3x for the sequential one; the outage runs 14 s), so a default run takes about two and a half
+minutes, less on a quiet machine.
   --requests N      requests per scenario (default 250; the sequential one takes at most 150)
   --concurrency N   concurrent clients (default 16)
+  --seconds N       how long a scenario may send (default 6); raise it with --requests for tighter numbers
   --only ids        run only these scenarios (errors, hangs, slow, drops, mixed, all-tiers, explicit, outage)
   --no-write        print the report without writing docs/benchmarks/faults.md`;
 
 export interface Options {
   requests: number;
   concurrency: number;
+  seconds: number;
   only: string[] | null;
   write: boolean;
 }
@@ -32,6 +35,7 @@ export function parseOptions(argv: string[]): Options | null {
     options: {
       requests: { type: "string", default: "250" },
       concurrency: { type: "string", default: "16" },
+      seconds: { type: "string", default: "6" },
       only: { type: "string" },
       "no-write": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
@@ -46,5 +50,11 @@ export function parseOptions(argv: string[]): Options | null {
   const only = values.only ? values.only.split(",").map((s) => s.trim()) : null;
   const unknown = only?.filter((id) => !SCENARIO_IDS.includes(id)) ?? [];
   if (unknown.length) throw new Error(`unknown scenario ${unknown.join(", ")}; known: ${SCENARIO_IDS.join(", ")}`);
-  return { requests: int("requests", values.requests, 5_000), concurrency: int("concurrency", values.concurrency, 64), only, write: !values["no-write"] };
+  return {
+    requests: int("requests", values.requests, 5_000),
+    concurrency: int("concurrency", values.concurrency, 64),
+    seconds: int("seconds", values.seconds, 600),
+    only,
+    write: !values["no-write"],
+  };
 }

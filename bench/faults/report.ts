@@ -14,7 +14,7 @@ const pct = (x: number, digits = 1) => (Number.isNaN(x) ? "n/a" : `${(100 * x).t
 const ms = (x: number) => (Number.isNaN(x) ? "n/a" : x.toFixed(0));
 
 function verdict(s: Summary, r: ScenarioResult): string {
-  const target = pct(r.scenario.target.success, 1);
+  const target = r.scenario.target.sampled ? `${pct(r.scenario.target.success, 1)} − 3σ = ${pct(s.bar, 1)}` : pct(r.scenario.target.success, 1);
   return s.met ? `≥ ${target}: **met**` : `≥ ${target}: **missed by ${s.missByPoints.toFixed(1)} points**`;
 }
 

@@ -7,7 +7,9 @@ import { summarize, type ScenarioResult } from "./summary";
 
 const sent = (over: Partial<Sent>): Sent => ({ ok: true, status: 200, streamed: false, latencyMs: 100, requestId: "r", tier: "small", attempt: 1, failure: null, ...over });
 const ledger = (over: Partial<LedgerCheck> = {}): LedgerCheck => ({ rows: 4, missing: 0, extra: 0, byStatus: { "200": 3 }, billedComplete: 3, costUsd: 0.01, ...over });
-const errors = scenarios({ requests: 4, concurrency: 1 }).find((s) => s.id === "errors")!;
+const all = scenarios({ requests: 4, concurrency: 1, seconds: 1 });
+const errors = all.find((s) => s.id === "errors")!;
+const explicit = all.find((s) => s.id === "explicit")!;
 
 function result(over: Partial<ScenarioResult>): ScenarioResult {
   const requests = [sent({}), sent({ streamed: true, attempt: 3 }), sent({ tier: "frontier", attempt: 4 }), sent({ ok: false, streamed: true, tier: "small", failure: "stream_interrupted", latencyMs: 12_000 })];
@@ -23,6 +25,14 @@ describe("bench:faults summary", () => {
     expect(s.servedBy).toEqual({ small: 0.75, frontier: 0.25 });
     expect(s.meanAnsweringCall).toBeCloseTo(9 / 4, 10);
     expect(s.failures).toEqual({ stream_interrupted: 1 });
+  });
+
+  it("holds a sampled target to 3 standard errors under its expectation", () => {
+    const many = (ok: number, n: number) => Array.from({ length: n }, (_, i) => sent({ ok: i < ok }));
+    // 87.5% expected; 40 requests: 3 standard errors = 15.7 points.
+    expect(summarize(result({ scenario: explicit, sent: many(30, 40) })).met).toBe(true);
+    expect(summarize(result({ scenario: explicit, sent: many(28, 40) })).met).toBe(false);
+    expect(summarize(result({ scenario: explicit, sent: many(28, 40) })).bar).toBeCloseTo(0.875 - 3 * Math.sqrt((0.875 * 0.125) / 40), 10);
   });
 
   it("flags ledger rows that do not match the requests, and complete answers billed more or less than once", () => {

@@ -29,7 +29,9 @@ export interface BreakerConfig {
 export const DEFAULT_BREAKER: BreakerConfig = {
   windowMs: 10_000,
   bucketMs: 1_000,
-  minRequests: 10,
+  // Envoy's default request volume is 50 per interval; 20 keeps a small window from opening on
+  // noise (at a true 20% request failure rate, P(>= 10 of 20 fail) is 0.3%; of 10, 3%).
+  minRequests: 20,
   failureRatio: 0.5,
   openMs: 5_000,
   maxOpenMs: 60_000,
