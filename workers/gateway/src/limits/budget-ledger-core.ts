@@ -78,8 +78,10 @@ const SWEEP_EVERY_MS = 1_000;
 export class BudgetLedgerCore {
   private readonly scopes = new Map<string, Scope>();
   private readonly leases = new Map<string, Lease>();
-  // Recently settled lease ids, so a retried settle RPC is not booked twice.
-  private readonly settled = new Set<string>();
+  // Recently settled lease ids, so a retried settle RPC is not booked twice: two generations of
+  // MAX_SCOPES each (dropping a Set's oldest entry one at a time is slow in V8).
+  private settled = new Set<string>();
+  private settledBefore = new Set<string>();
   private lastSweep = 0;
 
   private scope(name: string, month: number): Scope {
@@ -120,11 +122,11 @@ export class BudgetLedgerCore {
     if (lease) {
       this.leases.delete(req.leaseId);
       this.unreserve(lease);
-    } else if (this.settled.has(req.leaseId)) {
+    } else if (this.settled.has(req.leaseId) || this.settledBefore.has(req.leaseId)) {
       return;
     }
     this.settled.add(req.leaseId);
-    if (this.settled.size > MAX_SCOPES) this.settled.delete(this.settled.values().next().value as string);
+    if (this.settled.size >= MAX_SCOPES) [this.settledBefore, this.settled] = [this.settled, new Set()];
     if (req.costUsd <= 0) return;
     for (const name of lease?.budgets ?? req.budgets) this.scope(name, req.month).spentUsd += req.costUsd;
   }

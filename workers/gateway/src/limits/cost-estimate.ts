@@ -7,7 +7,6 @@
  * own maximum). The second figure prices the same call on the cheapest tier the key may use:
  * what a call forced down by a downgrade budget reserves.
  */
-import { z } from "zod";
 import { costUsd } from "../../../../shared/pricing";
 import type { AuthContext } from "../app-env";
 import type { ModelEntry, ModelRegistry } from "../config/model-registry";
@@ -21,11 +20,13 @@ export interface CostEstimate {
 
 export type CallKind = "chat" | "embeddings";
 
-const BodySchema = z.looseObject({
-  model: z.string().optional(),
-  max_tokens: z.number().int().nonnegative().nullish(),
-  max_completion_tokens: z.number().int().nonnegative().nullish(),
-});
+/** The fields the estimate reads, from a body the route has not validated yet (anything else: absent). */
+function fields(body: unknown): { model?: string; outputCap?: number } {
+  if (typeof body !== "object" || body === null) return {};
+  const b = body as Record<string, unknown>;
+  const cap = [b.max_completion_tokens, b.max_tokens].find((v): v is number => typeof v === "number" && Number.isInteger(v) && v >= 0);
+  return { ...(typeof b.model === "string" ? { model: b.model } : {}), ...(cap !== undefined ? { outputCap: cap } : {}) };
+}
 
 function priceOn(models: readonly ModelEntry[], inputTokens: number, outputCap: number): number {
   let max = 0;
@@ -53,10 +54,9 @@ export function cheapestAllowedTier(registry: ModelRegistry, auth: AuthContext):
 }
 
 export function estimateCallCost(registry: ModelRegistry, auth: AuthContext, kind: CallKind, body: unknown, bodyChars: number): CostEstimate {
-  const parsed = BodySchema.safeParse(body);
-  const b = parsed.success ? parsed.data : {};
+  const b = fields(body);
   const inputTokens = Math.ceil(bodyChars / 4);
-  const outputCap = kind === "embeddings" ? 0 : (b.max_completion_tokens ?? b.max_tokens ?? DEFAULT_OUTPUT_TOKENS);
+  const outputCap = kind === "embeddings" ? 0 : (b.outputCap ?? DEFAULT_OUTPUT_TOKENS);
   const models = candidates(registry, auth, kind, b.model);
   const usd = priceOn(models, inputTokens, outputCap);
   if (kind === "embeddings") return { usd, downgradedUsd: usd };
