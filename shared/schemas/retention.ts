@@ -21,8 +21,8 @@ export const RetentionSchema = z
   .strict();
 export type Retention = z.infer<typeof RetentionSchema>;
 
-/** What a settings row may hold: any subset, merged over the defaults. */
-export const RetentionInputSchema = RetentionSchema.partial().strict();
+/** What a settings row may hold: any subset (no defaults filled in), merged over the defaults. */
+export const RetentionInputSchema = z.object({ ledgerDays: days.optional(), tracesDays: days.optional(), evaluationsDays: days.optional() }).strict();
 export type RetentionInput = z.infer<typeof RetentionInputSchema>;
 
 export const DEFAULT_RETENTION: Retention = RetentionSchema.parse({});

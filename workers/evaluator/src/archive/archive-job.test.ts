@@ -51,8 +51,9 @@ beforeEach(async () => {
   for (const o of (await bucket.list()).objects) await bucket.delete(o.key);
   // Traces are stamped with the ingest time: ingest each day's events "then", as the consumer did.
   const events = traffic();
-  const byDay = Map.groupBy(events, (e) => Math.floor(e.completedAt / DAY_MS));
-  for (const [, day] of byDay) await ingest(db, day, { now: () => day[0]!.completedAt });
+  const byDay = new Map<number, UsageEvent[]>();
+  for (const e of events) byDay.set(Math.floor(e.completedAt / DAY_MS), [...(byDay.get(Math.floor(e.completedAt / DAY_MS)) ?? []), e]);
+  for (const day of byDay.values()) await ingest(db, day, { now: () => day[0]!.completedAt });
   await judged(events);
 });
 

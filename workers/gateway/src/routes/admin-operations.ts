@@ -32,6 +32,7 @@ export const adminOperationsRoutes = new Hono<AccessEnv>()
     const tenant = await requireTenant(c, c.req.param("id"));
     const { feature } = parseQuery(c.req.url, FeatureQuerySchema);
     const input = await parseBody(c, TenantSettingsInputSchema);
+    if (feature && input.retention) throw new GatewayError("invalid_request", "retention is tenant-wide: set it without ?feature.", { param: "retention" });
     refuse(feature ? featureControlViolation(grantorOf(c), feature) : tenantControlViolation(grantorOf(c)), feature ? "feature" : undefined);
     // Validate the layer as it will be used: merged over the tenant-wide layer; and a new
     // tenant-wide layer merged under every feature layer that already exists.

@@ -1,9 +1,12 @@
 /**
  * One tenant's request-path policy: guardrails, cache and router sections, layered
  * defaults <- tenant-wide row <- feature row. Rows hold partial inputs; the section schemas
- * supply every default, so a tenant with no rows gets the documented defaults.
+ * supply every default, so a tenant with no rows gets the documented defaults. The `retention`
+ * section (how long per-request rows stay in D1) is tenant-wide only; the evaluator's archive
+ * reads it and fills the deployment's defaults (RETENTION_DEFAULTS).
  */
 import { z } from "zod";
+import { RetentionInputSchema, type RetentionInput } from "../../../../shared/schemas/retention";
 import { GuardrailSettingsSchema, type GuardrailSettings } from "../guardrails";
 import { RouterSettingsSchema, type RouterSettings } from "../router/settings";
 import { PartialPolicySchema } from "../cache/settings";
@@ -12,7 +15,7 @@ const JsonObject = z.record(z.string(), z.unknown());
 
 /** What the admin API accepts and a row stores: partial inputs per section. */
 export const TenantSettingsInputSchema = z
-  .object({ guardrails: JsonObject.optional(), cache: JsonObject.optional(), router: JsonObject.optional() })
+  .object({ guardrails: JsonObject.optional(), cache: JsonObject.optional(), router: JsonObject.optional(), retention: JsonObject.optional() })
   .strict();
 export type TenantSettingsInput = z.infer<typeof TenantSettingsInputSchema>;
 
@@ -21,6 +24,8 @@ export interface TenantSettings {
   /** Cache policy overrides (the cache module fills the defaults). */
   cache: z.infer<typeof PartialPolicySchema>;
   router: RouterSettings;
+  /** The tenant's overrides only; unset fields take the evaluator's defaults. */
+  retention: RetentionInput;
 }
 
 /** Objects merge key by key; arrays and scalars from the later layer replace. */
@@ -43,6 +48,8 @@ export function resolveSettings(layers: readonly TenantSettingsInput[]): TenantS
     guardrails: GuardrailSettingsSchema.parse(section("guardrails")),
     cache: PartialPolicySchema.parse(section("cache")),
     router: RouterSettingsSchema.parse(section("router")),
+    // Parsed under its section name, so an error names `retention.<field>`.
+    retention: z.object({ retention: RetentionInputSchema }).parse({ retention: section("retention") }).retention,
   };
 }
 
