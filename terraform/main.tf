@@ -20,6 +20,7 @@ module "cloudflare" {
   keys_kv_title            = var.keys_kv_title
   usage_queue_name         = var.usage_queue_name
   usage_dlq_name           = var.usage_dlq_name
+  archive_bucket_name      = var.archive_bucket_name
 }
 
 module "network" {

@@ -38,6 +38,11 @@ output "usage_dlq_id" {
   value       = module.cloudflare.usage_dlq_id
 }
 
+output "archive_bucket_name" {
+  description = "bucket_name of the ARCHIVE R2 binding in both wrangler.toml files."
+  value       = module.cloudflare.archive_bucket_name
+}
+
 output "wrangler_placeholders" {
   description = "Placeholder in wrangler.toml -> value; consumed by scripts/apply-terraform-outputs.ts."
   value = {

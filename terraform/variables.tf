@@ -106,6 +106,17 @@ variable "usage_dlq_name" {
   }
 }
 
+variable "archive_bucket_name" {
+  description = "R2 bucket of per-request rows past retention (bucket_name of ARCHIVE in both wrangler.toml files)."
+  type        = string
+  default     = "llm-gateway-archive"
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9-]{1,61}[a-z0-9]$", var.archive_bucket_name))
+    error_message = "archive_bucket_name must be 3-63 lowercase letters, digits and hyphens, not starting or ending with a hyphen."
+  }
+}
+
 variable "vectorize_index_name" {
   description = "Vectorize index of the semantic cache (index_name in wrangler.toml). Not created by Terraform: see the vectorize_create_command output."
   type        = string

@@ -40,3 +40,15 @@ resource "cloudflare_queue" "usage_dlq" {
   account_id = var.account_id
   queue_name = var.usage_dlq_name
 }
+
+# Per-request rows past retention (ledger, traces, evaluations), archived by the evaluator's
+# cron as gzip NDJSON by table, tenant and day (docs/evaluator.md); bound as ARCHIVE by both Workers.
+resource "cloudflare_r2_bucket" "archive" {
+  account_id = var.account_id
+  name       = var.archive_bucket_name
+
+  lifecycle {
+    # Archived rows exist nowhere else once D1 has deleted them.
+    prevent_destroy = true
+  }
+}

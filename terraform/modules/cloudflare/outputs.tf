@@ -37,3 +37,8 @@ output "usage_dlq_name" {
   description = "Dead-letter queue name."
   value       = cloudflare_queue.usage_dlq.queue_name
 }
+
+output "archive_bucket_name" {
+  description = "R2 bucket of archived rows (bucket_name of the ARCHIVE binding)."
+  value       = cloudflare_r2_bucket.archive.name
+}

@@ -39,3 +39,8 @@ variable "usage_dlq_name" {
   type        = string
 }
 
+variable "archive_bucket_name" {
+  description = "R2 bucket bound as ARCHIVE by both Workers (rows past retention)."
+  type        = string
+}
+
