@@ -22,7 +22,11 @@ function slowTail(r: ScenarioResult): string | null {
 function expectation(r: ScenarioResult): string | null {
   const s = summarize(r);
   if (r.scenario.id === "all-tiers") {
-    return `**all-tiers**: ${pct(s.success)} against an expectation of ${pct(1 - 0.125 ** 2)} (each tier fails a request only when all 3 calls fail, 12.5%, and both tiers must fail); the breaker stays closed because 12.5% of requests failing is far under its 50% threshold.`;
+    const opened = r.transitions.filter((t) => t.to === "open");
+    const breaker = opened.length
+      ? `the circuit opened ${opened.length} time(s) (${opened.map((t) => `${t.model} at ${((t.at - r.startedAt) / 1000).toFixed(1)} s: ${t.reason}`).join("; ")}); while open, that model is tried once, after the other tier's three calls failed`
+      : "the circuits stayed closed: 12.5% of requests failing on a model is far under the 50% that opens one";
+    return `**all-tiers**: ${pct(s.success)} against an expectation of ${pct(1 - 0.125 ** 2)} with both circuits closed (a tier fails a request only when all 3 calls fail, 12.5%, and both tiers must fail); ${breaker}.`;
   }
   if (r.scenario.id === "explicit") {
     return `**explicit**: ${pct(s.success)} against ${pct(1 - 0.5 ** 3)} for three calls at 50% (retries alone; an explicit model does not leave its tier). Before this change the breaker opened after 5 failed calls and this setup answered 11%.`;

@@ -13,7 +13,7 @@ minutes, less on a quiet machine.
   --requests N      requests per scenario (default 250; the sequential one takes at most 150)
   --concurrency N   concurrent clients (default 16)
   --seconds N       how long a scenario may send (default 6); raise it with --requests for tighter numbers
-  --only ids        run only these scenarios (errors, hangs, slow, drops, mixed, all-tiers, explicit, outage)
+  --only ids        run only these scenarios (errors, all-tiers, explicit, slow, drops, hangs, mixed, outage)
   --no-write        print the report without writing docs/benchmarks/faults.md`;
 
 export interface Options {
@@ -24,7 +24,7 @@ export interface Options {
   write: boolean;
 }
 
-export const SCENARIO_IDS = ["errors", "hangs", "slow", "drops", "mixed", "all-tiers", "explicit", "outage"];
+export const SCENARIO_IDS = ["errors", "all-tiers", "explicit", "slow", "drops", "hangs", "mixed", "outage"];
 
 /** null = --help. Throws a message (printed with the usage line) on anything it does not accept. */
 export function parseOptions(argv: string[]): Options | null {

@@ -108,6 +108,15 @@ describe("run attempts and the circuit breaker", () => {
     expect(reports).toEqual([["small-sim", "failed", false], ["small-sim", "ok", false]]);
   });
 
+  it("gives the skipped model one call when every model the breaker let through failed", async () => {
+    const { client, reports } = recordingBreaker((m) => (m === "small-sim" ? "denied" : "closed"));
+    const up = scripted({ "frontier-sim": [500, 500, 500] });
+    const answered = await runChat(request, bothTiers, { bindings: {}, breaker: client, fetch: up.fetchFn, backoff: fast });
+    expect(up.calls).toEqual(["frontier-sim", "frontier-sim", "frontier-sim", "small-sim"]);
+    expect(answered.attempt.model.id).toBe("small-sim");
+    expect(reports).toEqual([["frontier-sim", "failed", false], ["small-sim", "ok", false]]);
+  });
+
   it("books a stream's outcome when it ends: ok when complete, released when the client left", async () => {
     const { client, reports } = recordingBreaker();
     const up = scripted({});

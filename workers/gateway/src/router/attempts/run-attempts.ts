@@ -117,8 +117,9 @@ async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, options: Run
   }
   // The breaker sheds load from a failing model towards the others; it must not by itself fail
   // a request that has nowhere else to go (Envoy's panic threshold, LiteLLM's single-deployment
-  // rule). With every candidate's circuit open, the first one gets one call, without retries.
-  const lastResort = run.calls === 0 ? skipped[0] : undefined;
+  // rule). When every model it let through failed, or it let none through, the first model it
+  // skipped gets one call, without retries.
+  const lastResort = skipped[0];
   if (lastResort) {
     const answered = await tryModel(lastResort, "last-resort", ctx, options, call, run);
     if (answered) return answered;
