@@ -252,6 +252,7 @@ describe("terraform/", () => {
     expect(wrangler).toContain(`queue = "${defaultOf("usage_queue_name")}"`);
     expect(evaluator).toContain(`dead_letter_queue = "${defaultOf("usage_dlq_name")}"`);
     expect(wrangler).toContain(`bucket_name = "${defaultOf("archive_bucket_name")}"`);
+    expect(evaluator).toContain(`bucket_name = "${defaultOf("archive_bucket_name")}"`);
     expect(wrangler).toContain(`index_name = "${defaultOf("vectorize_index_name")}"`);
     expect(defaultOf("vectorize_dimensions")).toBe("768");
     expect(defaultOf("vectorize_metric")).toBe("cosine");
