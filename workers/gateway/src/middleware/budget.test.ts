@@ -74,6 +74,19 @@ describe("budget() middleware", () => {
     expect((await s.call(s.other.key, "other")).status).toBe(200);
   });
 
+  it("counts a rotated key's predecessors' spend against the key budget its successor inherited", async () => {
+    const s = await setup();
+    const successor = await seedTenant(s.t.db, { name: "a", tenantId: s.a.tenantId, role: "service" });
+    await s.t.db.prepare("UPDATE api_keys SET rotated_from = ? WHERE id = ?").bind(s.other.keyId, successor.keyId).run();
+    await s.t.db.prepare("UPDATE api_keys SET rotated_from = ? WHERE id = ?").bind(s.a.keyId, s.other.keyId).run();
+    await s.setBudgets([{ scope: "key", scope_id: successor.keyId, monthly_usd: 2, policy: "block" }]);
+    await s.spend(0.8, { keyId: s.a.keyId });
+    expect((await s.call(successor.key)).status).toBe(200);
+    await s.spend(0.8, { keyId: s.other.keyId });
+    // 0.8 + 0.8 by its two predecessors + 0.5 in flight + 0.5 for this call: over 2.
+    expect((await s.call(successor.key)).status).toBe(429);
+  });
+
   it("on the chat route, a feature named only in the body's metadata meets its feature budget too", async () => {
     const s = await setup();
     const app = createTestApp();
