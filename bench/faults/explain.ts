@@ -3,13 +3,17 @@ import { summarize, type ScenarioResult } from "./summary";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-function streamCuts(r: ScenarioResult): string | null {
+/** The first scenario with cut streams gets the full reason; later ones refer back to it. */
+function streamCuts(r: ScenarioResult, explainedIn: string | null): string | null {
   const cut = r.sent.filter((s) => !s.ok && s.streamed && s.failure === "stream_interrupted").length;
   if (cut === 0) return null;
   const streamed = r.sent.filter((s) => s.streamed).length;
   const whole = r.sent.filter((s) => !s.streamed);
   const wholeOk = whole.filter((s) => s.ok).length;
-  return `**${r.scenario.id}**: ${cut} of ${streamed} streamed requests ended with \`stream_interrupted\`: the simulator cut them after their first chunk, and the gateway does not retry or fall back once a stream has sent its first byte (the client already holds part of the answer; a silent restart would duplicate or contradict it). They are booked as 502 \`stream_interrupted\`, billed for what was relayed, and count as failures for the circuit breaker. Non-streamed requests hit by the same fault are cut before anything reaches the client, so they are retried: ${wholeOk} of ${whole.length} succeeded. Meeting 99.9% on streams under this fault would need the gateway to resume a cut stream (ask the model to continue from the text already sent, e.g. vLLM's \`continue_final_message\`), which this build does not do; a continuation is also not the answer the cut stream would have given.`;
+  const head = `**${r.scenario.id}**: ${cut} of ${streamed} streamed requests ended with \`stream_interrupted\``;
+  const tail = `Non-streamed requests hit by the same fault are cut before anything reaches the client, so they are retried: ${wholeOk} of ${whole.length} succeeded.`;
+  if (explainedIn) return `${head}, for the reason given under ${explainedIn}. ${tail}`;
+  return `${head}: the simulator cut them after their first chunk, and the gateway does not retry or fall back once a stream has sent its first byte (the client already holds part of the answer; a silent restart would duplicate or contradict it). They are booked as 502 \`stream_interrupted\`, billed for what was relayed, and count as failures for the circuit breaker. ${tail} Meeting 99.9% on streams under this fault would need the gateway to resume a cut stream (ask the model to continue from the text already sent, e.g. vLLM's \`continue_final_message\`), which this build does not do; a continuation is also not the answer the cut stream would have given.`;
 }
 
 function slowTail(r: ScenarioResult): string | null {
@@ -26,7 +30,7 @@ function expectation(r: ScenarioResult): string | null {
     const breaker = opened.length
       ? `the circuit opened ${opened.length} time(s) (${opened.map((t) => `${t.model} at ${((t.at - r.startedAt) / 1000).toFixed(1)} s: ${t.reason}`).join("; ")}); while open, that model is tried once, after the other tier's three calls failed`
       : "the circuits stayed closed: 12.5% of requests failing on a model is far under the 50% that opens one";
-    return `**all-tiers**: ${pct(s.success)} against an expectation of ${pct(1 - 0.125 ** 2)} with both circuits closed (a tier fails a request only when all 3 calls fail, 12.5%, and both tiers must fail); ${breaker}.`;
+    return `**all-tiers**: ${pct(s.success)} against an expected ${pct(1 - 0.125 ** 2)} (a tier fails a request only when all 3 of its calls fail, 12.5%, and both tiers must fail); ${breaker}.`;
   }
   if (r.scenario.id === "explicit") {
     return `**explicit**: ${pct(s.success)} against ${pct(1 - 0.5 ** 3)} for three calls at 50% (retries alone; an explicit model does not leave its tier). Before this change the breaker opened after 5 failed calls and this setup answered 11%.`;
@@ -35,7 +39,12 @@ function expectation(r: ScenarioResult): string | null {
 }
 
 export function explainMisses(results: ScenarioResult[]): string {
-  const notes = results.flatMap((r) => [streamCuts(r), slowTail(r), expectation(r)].filter((x): x is string => x !== null));
+  let cutsExplainedIn: string | null = null;
+  const notes = results.flatMap((r) => {
+    const cuts = streamCuts(r, cutsExplainedIn);
+    if (cuts) cutsExplainedIn ??= `**${r.scenario.id}**`;
+    return [cuts, slowTail(r), expectation(r)].filter((x): x is string => x !== null);
+  });
   const clean = results.filter((r) => r.sent.length > 0 && r.sent.every((x) => x.ok)).map((r) => r.sent.length);
   if (clean.length) {
     const n = Math.min(...clean);
