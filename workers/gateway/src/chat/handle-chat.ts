@@ -132,8 +132,14 @@ function publisher(c: Context<AppEnv>, ex: ChatExchange): (result: ExchangeResul
   return (result) => {
     if (published) return;
     published = true;
-    publishEvent(c.env.USAGE_QUEUE, buildChatEvent(ex, result), background(c));
-    // The budget reservation is replaced by what the call really cost (0 releases it).
-    void settleAdmission(c, { tokens: result.usage ? result.usage.input.total + result.usage.output.total : null, costUsd: result.costUsd });
+    try {
+      publishEvent(c.env.USAGE_QUEUE, buildChatEvent(ex, result), background(c));
+    } catch (err) {
+      console.error(JSON.stringify({ level: "error", msg: "usage event not built", requestId: ex.requestId, error: err instanceof Error ? err.name : "unknown" }));
+    } finally {
+      // Settled even when the event could not be built: the reservation must not outlive the call.
+      // The budget reservation is replaced by what the call really cost (0 releases it).
+      void settleAdmission(c, { tokens: result.usage ? result.usage.input.total + result.usage.output.total : null, costUsd: result.costUsd });
+    }
   };
 }
