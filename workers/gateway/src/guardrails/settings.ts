@@ -5,6 +5,7 @@
  * because redacting them degrades answers more than it protects anyone.
  */
 import { z } from "zod";
+import { scoreForRate } from "./injection/calibrate";
 import { PII_ENTITY_TYPES, type PiiEntityType } from "./types";
 
 export const PII_ACTIONS = ["redact", "mask", "hash", "block", "allow"] as const;
@@ -56,10 +57,17 @@ export const InjectionSettingsSchema = z
   .object({
     enabled: z.boolean().default(true),
     action: z.enum(["block", "flag"]).default("block"),
-    /** Verdict score at or above which the request is an injection. */
+    /**
+     * Calibrated score at or above which a text is an injection. The score is
+     * -log10(false-alarm rate)/4 on held-out benign texts of the same source, so 0.5 flags 1% of
+     * benign look-alikes, 0.38 3%, 0.25 10% (docs/guardrails.md, "Calibration").
+     */
     threshold: z.number().min(0).max(1).default(0.5),
+    /** The same setting as a false-alarm rate (0.01 = 1%); when given it replaces `threshold`. */
+    falseAlarmRate: z.number().min(0.0001).max(0.5).optional(),
   })
-  .prefault({});
+  .prefault({})
+  .transform(({ falseAlarmRate, ...rest }) => (falseAlarmRate === undefined ? rest : { ...rest, threshold: scoreForRate(falseAlarmRate) }));
 
 export const GuardrailSettingsSchema = z
   .object({

@@ -1,8 +1,10 @@
 /**
  * Hashed bag-of-n-grams (the "hashing trick"): word unigrams and bigrams plus character
  * 4-grams (which carry non-space-separated languages such as Chinese and survive small
- * spelling variations). No vocabulary file to ship; collisions are tolerated by the model.
+ * spelling variations), plus cross-lingual concepts and concept pairs (concepts.ts). No
+ * vocabulary file to ship; collisions are tolerated by the model.
  */
+import { conceptsIn } from "./concepts";
 export const FEATURE_BITS = 15;
 export const DIM = 1 << FEATURE_BITS;
 
@@ -45,6 +47,13 @@ export function forEachFeature(lowerText: string, visit: (i: number, v: number) 
     pos = end + 1;
   }
   for (let i = 0; i + 4 <= squashed.length; i++) bump(fnvRange(0x811c9dc5 ^ 3, squashed, i, i + 4));
+  // Concepts (seed 4) and unordered concept pairs (seed 5): word order differs across languages.
+  const concepts = conceptsIn(lowerText);
+  for (let a = 0; a < concepts.length; a++) {
+    const ca = concepts[a] ?? 0;
+    bump(Math.imul(0x811c9dc5 ^ 4, 0x01000193) ^ Math.imul(ca + 1, 0x9e3779b1));
+    for (let b = a + 1; b < concepts.length; b++) bump(Math.imul(0x811c9dc5 ^ 5, 0x01000193) ^ Math.imul(ca * 64 + (concepts[b] ?? 0) + 1, 0x85ebca6b));
+  }
   let norm = 0;
   for (const i of touched) {
     const x = Math.log1p(counts[i] ?? 0);

@@ -1,13 +1,14 @@
 /**
  * Alternative readings of a text that undo common smuggling tricks before screening:
- * leetspeak ("1gn0r3"), spaced or dotted letters ("i g n o r e"), invisible characters and
- * homoglyphs (via normalizeForDetection), and base64 payloads. Each view is screened; the
- * verdict is the worst one.
+ * leetspeak ("1gn0r3"), spaced or dotted letters ("i g n o r e"), invisible characters,
+ * homoglyphs and hidden tag text (via normalizeForDetection), base64, hex/binary, escapes,
+ * Morse, reversed text and ROT13 (decoders.ts). Each view is screened; the verdict is the worst one.
  */
 import { hiddenText } from "../invisible";
 import { normalizeForDetection } from "../normalize";
 import { decodeBase64Text } from "../pii/encoded";
 import { tokenRuns } from "../pii/runs";
+import { decodeEscapes, decodeHexAndBinary, decodeReversedOrRot13 } from "./decoders";
 
 const LEET: Record<string, string> = { "0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "t", "@": "a", $: "s", "!": "i", "|": "l" };
 const SPACED = /(?<![\p{L}\d])(?:[\p{L}\d][ .\-_*]{1,3}){3,}[\p{L}\d](?![\p{L}\d])/gu;
@@ -60,30 +61,50 @@ function decodedBlobs(text: string): string {
 export interface TextViews {
   /** Normalized text, lower-cased: the main view. */
   plain: string;
-  /** Extra views, only those that differ from plain. */
-  extra: string[];
+  /** Overlapping stretches of a long plain view: a payload buried in a document is read undiluted. */
+  windows: string[];
+  /** Extra readings, only those that differ from plain, named for the reasons list. */
+  extra: Array<{ name: string; text: string }>;
 }
 
 export function viewsOf(text: string): TextViews {
   const normalized = normalizeForDetection(bound(text)).text;
   const plain = normalized.toLowerCase();
-  const extra = new Set<string>();
+  const extra = new Map<string, string>();
+  const add = (name: string, view: string | null): void => {
+    if (view && view !== plain && ![...extra.values()].includes(view)) extra.set(name, view);
+  };
   // Cheap gates first: most texts have no leet-mixed words and no runs of single letters.
-  if (/\p{L}[013457@$!|]|[013457@$!|]\p{L}/u.test(plain)) {
-    const leet = deLeet(plain);
-    if (leet !== plain) extra.add(leet);
-  }
-  if (/(?:^|[^\p{L}\d])[\p{L}\d][ .\-_*]{1,3}[\p{L}\d][ .\-_*]{1,3}[\p{L}\d][ .\-_*]/u.test(plain)) {
-    const spaced = despace(plain);
-    if (spaced !== plain) extra.add(spaced);
-  }
+  if (/\p{L}[013457@$!|]|[013457@$!|]\p{L}/u.test(plain)) add("leetspeak", deLeet(plain));
+  if (/(?:^|[^\p{L}\d])[\p{L}\d][ .\-_*]{1,3}[\p{L}\d][ .\-_*]{1,3}[\p{L}\d][ .\-_*]/u.test(plain)) add("spaced", despace(plain));
   // Text hidden in tag characters or selector runs is also read on its own, undiluted by the
   // visible text around it (normalizeForDetection already decoded it in place).
-  const hidden = hiddenText(text).toLowerCase();
-  if (hidden) extra.add(hidden);
-  const decoded = decodedBlobs(normalized).toLowerCase();
-  if (decoded) extra.add(decoded);
-  const morse = decodeMorse(plain);
-  if (morse) extra.add(morse);
-  return { plain, extra: [...extra] };
+  add("hidden", hiddenText(text).toLowerCase());
+  add("base64", decodedBlobs(normalized).toLowerCase());
+  add("morse", decodeMorse(plain));
+  if (/[0-9a-f]{12}|[01]{8}/i.test(plain)) add("hex", decodeHexAndBinary(plain)?.toLowerCase() ?? null);
+  if (/[%\\&]/.test(plain)) add("escapes", decodeEscapes(plain)?.toLowerCase() ?? null);
+  for (const r of decodeReversedOrRot13(plain)) add(r.name, r.text);
+  return { plain, windows: windowsOf(plain), extra: [...extra].map(([name, view]) => ({ name, text: view })) };
+}
+
+const WINDOW = 200;
+const MAX_WINDOWS = 64;
+
+/**
+ * Sentence-aligned windows of about WINDOW chars, a new one every half window, for texts longer
+ * than two windows. Very long texts keep their first and last MAX_WINDOWS / 2 windows.
+ */
+export function windowsOf(plain: string): string[] {
+  if (plain.length <= WINDOW) return [];
+  const cuts = [0];
+  for (const m of plain.matchAll(/[.!?。！？\n]+\s*/g)) cuts.push(m.index + m[0].length);
+  cuts.push(plain.length);
+  const starts: number[] = [];
+  let last = -WINDOW;
+  for (let i = 0; i < cuts.length - 1; i++) {
+    for (let at = cuts[i] ?? 0; at < (cuts[i + 1] ?? 0); at += WINDOW) if (at - last >= WINDOW / 2) starts.push((last = at));
+  }
+  const out = starts.map((st) => plain.slice(st, st + WINDOW));
+  return out.length <= MAX_WINDOWS ? out : [...out.slice(0, MAX_WINDOWS / 2), ...out.slice(-MAX_WINDOWS / 2)];
 }
