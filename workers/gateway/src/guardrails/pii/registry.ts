@@ -6,9 +6,7 @@ import { dateTimeRecognizer } from "./recognizers/date-time";
 import { emailRecognizer } from "./recognizers/email";
 import { ibanRecognizer } from "./recognizers/iban";
 import { ipAddressRecognizer } from "./recognizers/ip-address";
-import { locationRecognizer } from "./recognizers/location";
-import { organizationRecognizer } from "./recognizers/organization";
-import { personRecognizer } from "./recognizers/person";
+import { entitiesRecognizer } from "./recognizers/entities";
 import { phoneRecognizer } from "./recognizers/phone";
 import { authHeaderRecognizer } from "./recognizers/secrets/auth-header";
 import { connectionUrlRecognizer } from "./recognizers/secrets/connection-url";
@@ -45,7 +43,7 @@ export const RECOGNIZERS: readonly Recognizer[] = [
   labelledSecretRecognizer,
   credentialPairRecognizer,
   highEntropyRecognizer,
-  personRecognizer,
-  locationRecognizer,
-  organizationRecognizer,
+  // PERSON, LOCATION, ORGANIZATION, STREET_ADDRESS: the learned tagger fused with the
+  // person/location/organization dictionary recognizers (recognizers/entities.ts).
+  entitiesRecognizer,
 ];

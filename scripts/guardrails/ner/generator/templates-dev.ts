@@ -1,0 +1,23 @@
+/** Dev templates: used to choose the model and its settings, never for training. */
+export const DEV_TEMPLATES: readonly string[] = [
+  "Good morning {TITLED}, I am writing on behalf of {ORG}.",
+  "{NAME} lives at {ADDRESS} with two cats.",
+  "Address on file: {ADDRESS}",
+  "Regards, {NAME}",
+  "I bumped into {NAME_LC} at the station in {CITY}.",
+  "Send the keys to {ADDRESS} before {WEEKDAY}.",
+  "{ORG} opened a branch in {CITY_COUNTRY}.",
+  "Name: {NAME}\nPhone: {PHONE}\nCard: {CARD}",
+  "Ask {FIRST} whether {ORG} still uses {ADDRESS} as its billing address.",
+  "The doctor, {TITLED}, referred {NAME} to a specialist.",
+  "can u send it to {NAME_LC} at {STREET}",
+  "{NAME} from {COUNTRY} won the chess tournament.",
+  "Letters for {NAME} should go to {ADDRESS}.",
+  "Thanks again,\n{FIRST}",
+  "Please call {NAME} on {PHONE}.",
+  "The server room on floor {NUM} needs a new cooling unit.",
+  "Which is better for a beginner, Python or Rust?",
+  "{NAME} was appointed CFO of {ORG} on {WEEKDAY}.",
+  "Shipping label:\n{NAME}\n{ADDRESS}",
+  "Our team in {CITY} will take over the {PRODUCT} project.",
+];

@@ -1,0 +1,41 @@
+/**
+ * Held-out templates: never used for training or for choosing settings; only for the reported
+ * held-out numbers. Written in other genres (forms, tickets, chats, records, CSV/JSON) than the
+ * training group.
+ */
+export const TEST_TEMPLATES: readonly string[] = [
+  "Ticket #{NUM}: {NAME} reports no hot water at {ADDRESS}.",
+  "{\"customer\": \"{NAME}\", \"shipping\": \"{ADDRESS}\", \"tel\": \"{PHONE}\"}",
+  "name,address,phone\n{NAME},\"{ADDRESS}\",{PHONE}",
+  "lol {FIRST_LC} just texted me from {CITY}",
+  "To whom it may concern: {NAME} has been our tenant at {ADDRESS} since {NUM}.",
+  "Kindly reimburse {TITLED} for the hotel in {CITY}.",
+  "RE: claim filed by {NAME} — vehicle registered to {ADDRESS}",
+  "xoxo, {FIRST}",
+  "Warm wishes from all of us,\n{NAME}",
+  "The bursary goes to {NAME}, a student at {ORG}.",
+  "{NAME} ({PHONE}) will collect the documents from {ADDRESS}.",
+  "I think {NAME_LC} still owes me money from the trip to {COUNTRY}",
+  "Next of kin: {NAME}; relationship: sister; address: {ADDRESS}",
+  "The landlord, {NAME}, refuses to fix the roof at {STREET}.",
+  "Our auditors at {ORG} flagged two invoices from {ORG}.",
+  "Pls forward my mail to {ADDRESS} until further notice",
+  "Visitor log — {NAME}, arrived 9:40, host {NAME}",
+  "{TITLED} prescribed the medication; pharmacy: {ORG}, {ADDRESS}.",
+  "Accepted offer: {NAME} joins the {CITY} office of {ORG}.",
+  "Rewrite this politely: {FIRST}, you missed the deadline again.",
+  "Card ending in {CARD} was declined for {NAME}.",
+  "Reach me at {PHONE} or {EMAIL}. — {NAME}",
+  "The parcel was left with a neighbour, {NAME}, at {ADDRESS}.",
+  "{NAME_LC}\n{ADDRESS}",
+  "Lunch with {FIRST} in {CITY}? I'm free on {WEEKDAY}.",
+  "Bank transfer from {NAME} to {IBAN} flagged by {ORG}.",
+  "Please correct the spelling of my name to {NAME} on the certificate.",
+  "We visited {CITY}, {STATE} and then drove up to {COUNTRY}.",
+  "Hiring manager: {TITLED}. Location: {CITY_COUNTRY}.",
+  "All the best, {FIRST} {LAST}",
+  "Draft an apology to {NAME} for the late delivery to {ADDRESS}.",
+  "Pay stub for {NAME}, SSN {SSN}, employer {ORG}.",
+  "How do I make a sourdough starter without a scale?",
+  "The Board approved the Budget for the Spring Term.",
+];

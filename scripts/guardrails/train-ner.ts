@@ -1,0 +1,64 @@
+/**
+ * `npm run guardrails:train-ner`: trains the entity tagger (PERSON, LOCATION, ORGANIZATION,
+ * STREET_ADDRESS) from ../shared/data/ner and our generator, reports dev and held-out span
+ * metrics, and writes workers/gateway/src/guardrails/pii/tagger/model/entity-tagger.json.
+ * Deterministic: seeded generator, seeded shuffles, no wall-clock input.
+ *   --data DIR   NER sets (default ../shared/data/ner)
+ *   --select     compare settings on the dev split only; writes nothing
+ *   --no-write   train and report without writing the artifact
+ *   --eval       only report the shipped artifact on the dev and held-out splits
+ */
+import { readFileSync, writeFileSync } from "node:fs";
+import { resolve } from "node:path";
+import { ENTITY_TYPES } from "../../workers/gateway/src/guardrails/pii/tagger/decode";
+import { decodeTaggerFile, TaggerFileSchema, type TaggerFile } from "../../workers/gateway/src/guardrails/pii/tagger/model";
+import { tagText } from "../../workers/gateway/src/guardrails/pii/tagger/tag";
+import { trainTagger, type TrainConfig } from "./ner/build";
+import { DEFAULT_DATA, loadSplits } from "./ner/datasets";
+import type { Example } from "./ner/example";
+import { formatRow, HEADER, score, total } from "./ner/evaluate";
+
+const OUT = resolve(import.meta.dirname, "../../workers/gateway/src/guardrails/pii/tagger/model/entity-tagger.json");
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(name);
+  return i > 0 ? process.argv[i + 1] : undefined;
+};
+const BASE: TrainConfig = { bits: 16, epochs: 6, charNgrams: true, hideGazetteer: 0.3, seed: 13 };
+const TYPES = new Set<string>(ENTITY_TYPES);
+
+function report(title: string, sets: Record<string, Example[]>, file: TaggerFile): void {
+  const model = decodeTaggerFile(file);
+  console.log(`\n### ${title}\n`);
+  for (const [name, exs] of Object.entries(sets)) {
+    const r = score(exs, (t) => tagText(t, model).filter((s) => s.score >= 0.5), TYPES);
+    console.log(`${name} (${exs.length} texts)\n${HEADER}`);
+    for (const [k, t] of [...r].sort()) console.log(formatRow(k, t));
+    console.log(`${formatRow("**all**", total(r))}\n`);
+  }
+}
+
+const evalOnly = process.argv.includes("--eval");
+const splits = loadSplits({ data: arg("--data") ?? DEFAULT_DATA, generated: Number(arg("--generated") ?? 12000), seed: 13, withTrain: !evalOnly });
+const calib = [...(splits.dev["generated-dev"] ?? []), ...(splits.dev["wnut17-dev"] ?? [])];
+if (evalOnly) {
+  const file = TaggerFileSchema.parse(JSON.parse(readFileSync(OUT, "utf8")));
+  report("dev", splits.dev, file);
+  report("held-out", splits.test, file);
+} else if (process.argv.includes("--select")) {
+  const grid: Array<Partial<TrainConfig>> = JSON.parse(arg("--grid") ?? '[{}]') as Array<Partial<TrainConfig>>;
+  for (const g of grid) {
+    const cfg = { ...BASE, ...g };
+    const t0 = Date.now();
+    const file = trainTagger(splits.train, calib, cfg);
+    console.log(`\n## ${JSON.stringify(g)} (${((Date.now() - t0) / 1000).toFixed(0)} s, ${(file.weights.length / 1024).toFixed(0)} KB base64)`);
+    report("dev", splits.dev, file);
+  }
+} else {
+  const file = trainTagger(splits.train, calib, BASE, console.log);
+  report("dev", splits.dev, file);
+  report("held-out", splits.test, file);
+  if (!process.argv.includes("--no-write")) {
+    writeFileSync(OUT, `${JSON.stringify(file)}\n`);
+    console.log(`wrote ${OUT}`);
+  }
+}

@@ -1,0 +1,78 @@
+/**
+ * Card numbers of every length an issuer uses (12–19 digits) and phone numbers in national and
+ * international formats of many regions. All strings written for this test; card numbers are
+ * issuer test numbers or made Luhn-valid here.
+ */
+import { describe, expect, it } from "vitest";
+import { luhn } from "../checksums";
+import { matchesIssuer } from "./card-issuers";
+import { creditCardRecognizer } from "./credit-card";
+import { phoneRecognizer } from "./phone";
+import { found } from "./test-helpers";
+
+/** Appends the Luhn check digit to `body`. */
+function withCheckDigit(body: string): string {
+  for (let d = 0; d <= 9; d++) if (luhn(body + d)) return body + d;
+  throw new Error("unreachable");
+}
+
+describe("card issuers and lengths", () => {
+  it.each([
+    ["Maestro, 12 digits", withCheckDigit("50186466790")],
+    ["Maestro 6759, 18 digits", withCheckDigit("67591234567890123")],
+    ["Visa, 13 digits", withCheckDigit("422222222222")],
+    ["Visa, 19 digits", withCheckDigit("491761000000000000")],
+    ["Mastercard 2-series", withCheckDigit("222300004840001")],
+    ["Amex, 15 digits", "378282246310005"],
+    ["Diners, 14 digits", "30569309025904"],
+    ["JCB, 16 digits", "3530111333300000"],
+    ["JCB 2131, 15 digits", withCheckDigit("21310000000000")],
+    ["UnionPay, 19 digits", withCheckDigit("621234567890123456")],
+    ["Mir", withCheckDigit("220012345678901")],
+    ["Discover 65", withCheckDigit("653123456789012")],
+    ["UATP", withCheckDigit("11234567890123")],
+  ])("%s: %s is a card without any label", (_name, digits) => {
+    expect(matchesIssuer(digits)).toBe(true);
+    expect(found(creditCardRecognizer, `number ${digits} on the form`)).toEqual([["CREDIT_CARD", digits]]);
+  });
+
+  it.each([
+    ["grouped 12-digit Maestro", `paid with ${withCheckDigit("50386466790").replace(/(\d{4})(?=\d)/g, "$1 ")}`],
+    ["dashed Visa", `visa ${withCheckDigit("411111111111111").replace(/(\d{4})(?=\d)/g, "$1-")}`],
+  ])("%s", (_name, text) => expect(found(creditCardRecognizer, text)).toHaveLength(1));
+
+  it.each([
+    ["Luhn-valid 12 digits with no issuer", `order ${withCheckDigit("31234567890")}`],
+    ["Visa prefix at a length Visa does not issue (14)", `ref ${withCheckDigit("4123456789012")}`],
+    ["Luhn failure", "ticket 501864667908"],
+    ["a phone number with +", `+${withCheckDigit("5012345678901")}`],
+    ["11 digits", `id ${withCheckDigit("5012345678")}`],
+  ])("not a card: %s", (_name, text) => expect(found(creditCardRecognizer, text)).toEqual([]));
+});
+
+describe("phone formats", () => {
+  it.each([
+    ["US dashed with extension", "call 415-555-2671x204", "415-555-2671x204"],
+    ["US dotted", "reach me at 312.555.0188 tonight", "312.555.0188"],
+    ["US 001 prefix", "dial 001-212-555-0143", "001-212-555-0143"],
+    ["UK London international with (0)", "office +44 (0)20 7946 0321", "+44 (0)20 7946 0321"],
+    ["UK national", "ring 020 7946 0321 today", "020 7946 0321"],
+    ["Germany national with area code in parentheses", "Tel. (030) 9012 3456", "(030) 9012 3456"],
+    ["Germany international", "mobil +49 151 23456789", "+49 151 23456789"],
+    ["France national pairs", "appelez le 01 42 68 53 00", "01 42 68 53 00"],
+    ["France international with (0)", "+33 (0)6 12 34 56 78 is mine", "+33 (0)6 12 34 56 78"],
+    ["India international, one block", "whatsapp +91 9876543210", "+91 9876543210"],
+    ["Australia national", "phone (02) 9374 4000", "(02) 9374 4000"],
+    ["Japan mobile", "my number is 090-1234-5678", "090-1234-5678"],
+    ["Brazil international", "fone +55 11 98765-4321", "+55 11 98765-4321"],
+    ["Spain international", "+34 912 345 678 (oficina)", "+34 912 345 678"],
+    ["Netherlands 00 prefix", "bel 0031 20 123 4567", "0031 20 123 4567"],
+    ["Mexico international", "+52 55 1234 5678", "+52 55 1234 5678"],
+    ["South Africa national", "cell 082 555 1234", "082 555 1234"],
+    ["Nigeria international", "+234 803 123 4567", "+234 803 123 4567"],
+  ])("%s", (_name, text, value) => expect(found(phoneRecognizer, text)).toEqual([["PHONE_NUMBER", value]]));
+
+  it.each(["in 2024 we sold 1,000", "ip 192.168.1.20", "version 10.2.3", "page 12 of 40", "between 09 and 17"])("not a phone: %s", (text) =>
+    expect(found(phoneRecognizer, text)).toEqual([]),
+  );
+});

@@ -1,0 +1,14 @@
+/**
+ * The shipped tagger, decoded once per isolate at first use (~0.6 MB of int8 weights). A corrupt
+ * or stale file throws here; detectPii's caller then fails closed (control_failed), as with any
+ * control error.
+ */
+import taggerFile from "./model/entity-tagger.json";
+import { decodeTaggerFile, TaggerFileSchema, type TaggerModel } from "./model";
+
+let model: TaggerModel | null = null;
+
+export function loadTagger(): TaggerModel {
+  model ??= decodeTaggerFile(TaggerFileSchema.parse(taggerFile));
+  return model;
+}

@@ -1,0 +1,94 @@
+/** The entity tagger's parts, and the shipped model on sentences written for this test. */
+import { describe, expect, it } from "vitest";
+import { decode, NUM_LABELS, spansOf } from "./decode";
+import { featuresOf, prepare, tokenFeatures } from "./features";
+import { loadTagger } from "./load";
+import { decodeTaggerFile, quantize, TaggerFileSchema } from "./model";
+import { tagText } from "./tag";
+import { tagTokens } from "./tokenize";
+import shipped from "./model/entity-tagger.json";
+
+describe("tokens", () => {
+  it("keeps words, numbers, punctuation and line breaks with offsets", () => {
+    const text = "Flat 2, 221B Baker St.\nLondon";
+    const toks = tagTokens(text);
+    expect(toks.map((t) => t.text)).toEqual(["Flat", "2", ",", "221B", "Baker", "St", ".", "London"]);
+    expect(toks.every((t) => text.slice(t.start, t.end) === t.text)).toBe(true);
+    expect(toks.find((t) => t.text === "London")?.breaks).toBe(1);
+    expect(toks.map((t) => t.kind)).toEqual([0, 1, 2, 1, 0, 0, 2, 0]);
+  });
+});
+
+describe("decoding", () => {
+  it("never emits I- without its B-, and reads spans from labels", () => {
+    const L = NUM_LABELS;
+    const emit = new Float32Array(3 * L);
+    emit[0 * L + 2] = 5; // I-PERSON wanted at the start: not allowed
+    emit[1 * L + 2] = 5;
+    emit[2 * L + 0] = 5;
+    const { labels } = decode(emit, 3, new Float32Array(L * L), new Float32Array(L));
+    expect(labels[0]).not.toBe(2);
+    expect(spansOf(Uint8Array.from([0, 1, 2, 0, 7, 8, 8]))).toMatchObject([
+      { type: "PERSON", first: 1, end: 3 },
+      { type: "STREET_ADDRESS", first: 4, end: 7 },
+    ]);
+  });
+
+  it("gives a positive margin to every labelled token", () => {
+    const L = NUM_LABELS;
+    const emit = new Float32Array(2 * L);
+    emit[1] = 3;
+    emit[L + 2] = 2;
+    const { labels, margins } = decode(emit, 2, new Float32Array(L * L), new Float32Array(L));
+    expect([...labels]).toEqual([1, 2]);
+    expect(Math.min(...margins)).toBeGreaterThan(0);
+  });
+});
+
+describe("features", () => {
+  it("are the same whether computed for the whole text (training) or a window (inference)", () => {
+    const text = "Deliver to Okonkwo Adeyemi at 17 Larch Row, Harwell.";
+    const toks = tagTokens(text);
+    const whole = tokenFeatures(text, toks, { charNgrams: true });
+    const part = featuresOf(prepare(text, toks, { charNgrams: true }), 3, 7);
+    const slice = whole.feats.slice(whole.offsets[3], whole.offsets[7]);
+    expect([...part.feats]).toEqual([...slice]);
+  });
+});
+
+describe("model file", () => {
+  it("round-trips int8 weights and rejects a file of the wrong size", () => {
+    const w = Float32Array.from({ length: 256 * NUM_LABELS }, (_, i) => Math.sin(i));
+    const q = quantize(w);
+    const base = { version: 1 as const, bits: 8, labels: NUM_LABELS, charNgrams: false, scale: q.scale, weights: q.base64 };
+    const rest = { transitions: Array(NUM_LABELS * NUM_LABELS).fill(0), start: Array(NUM_LABELS).fill(0), calibration: {} };
+    const m = decodeTaggerFile({ ...base, ...rest });
+    expect(Math.abs((m.weights[10] as number) * m.scale - (w[10] as number))).toBeLessThan(q.scale);
+    expect(() => decodeTaggerFile({ ...base, ...rest, bits: 9 })).toThrow(/weights/);
+  });
+
+  it("ships a file that parses", () => expect(TaggerFileSchema.safeParse(shipped).success).toBe(true));
+});
+
+describe("shipped tagger on sentences it never saw", () => {
+  const model = loadTagger();
+  const typesIn = (text: string, value: string): string[] => {
+    const at = text.indexOf(value);
+    return tagText(text, model)
+      .filter((s) => s.score >= 0.5 && s.start < at + value.length && at < s.end)
+      .map((s) => s.type);
+  };
+
+  it.each([
+    ["Could you ask Wilhelmina Oyelaran-Brandt to sign the lease?", "Wilhelmina Oyelaran-Brandt", "PERSON"],
+    ["Our plumber, Tadeusz Wróblewski, comes on Thursday.", "Tadeusz Wróblewski", "PERSON"],
+    ["The parcel goes to 4410 Quarry Hollow Road, Unit 12, Bozeman, MT 59715.", "4410 Quarry Hollow Road, Unit 12, Bozeman, MT 59715", "STREET_ADDRESS"],
+    ["Her new flat is at Lindenallee 37, 50968 Köln.", "Lindenallee 37, 50968 Köln", "STREET_ADDRESS"],
+    ["Care package to PSC 4127, Box 8830, APO AE 09021 please.", "PSC 4127, Box 8830, APO AE 09021", "STREET_ADDRESS"],
+  ])("%s", (text, value, type) => expect(typesIn(text, value)).toContain(type));
+
+  it("leaves ordinary prose alone", () => {
+    const text = "We reviewed the deployment logs and found that the retry storm started after the cache was flushed.";
+    expect(tagText(text, model).filter((s) => s.score >= 0.5)).toEqual([]);
+  });
+});

@@ -1,0 +1,84 @@
+/**
+ * Everything the tagger derives from a token's text alone (hashes of the word, its shapes,
+ * affixes and character trigrams, dictionary bits), computed once per distinct word per text:
+ * in running text most tokens are repeats ("the", ",", "and"). Shapes and n-grams are hashed
+ * straight from char codes, with no intermediate strings.
+ */
+import { hashRange, mix } from "./hash";
+import { wordBits } from "./lexicon";
+import { TOKEN_KIND, type TagToken } from "./tokenize";
+
+export interface WordInfo {
+  lower: string;
+  hw: number;
+  hs: number;
+  hss: number;
+  bits: number;
+  /** Affix, n-gram and length features, already final hashes. */
+  own: Uint32Array;
+}
+
+const X = 88;
+const XL = 120;
+const D = 100;
+const O = 111;
+
+function charClass(c: number): number {
+  if (c < 128) return c >= 65 && c <= 90 ? X : c >= 97 && c <= 122 ? XL : c >= 48 && c <= 57 ? D : c;
+  if (c >= 0xd800 && c <= 0xdfff) return O;
+  const ch = String.fromCharCode(c);
+  return ch.toLowerCase() !== ch ? X : ch.toUpperCase() !== ch ? XL : O;
+}
+
+/** FNV-1a over the word's character classes, runs cut at `maxRun`, at most `maxLen` classes. */
+function shapeHash(t: string, maxRun: number, maxLen: number, seed: number): number {
+  let h = (0x811c9dc5 ^ Math.imul(seed, 0x9e3779b1)) >>> 0;
+  let prev = -1;
+  let run = 0;
+  let len = 0;
+  for (let i = 0; i < t.length && len < maxLen; i++) {
+    const c = charClass(t.charCodeAt(i));
+    run = c === prev ? run + 1 : 1;
+    prev = c;
+    if (run > maxRun) continue;
+    h ^= c;
+    h = Math.imul(h, 0x01000193);
+    len++;
+  }
+  return h >>> 0;
+}
+
+const MAX_WORD = 24;
+
+function trigramHashes(lower: string, out: number[]): void {
+  const n = lower.length;
+  const code = (i: number): number => (i < 0 ? 94 : i >= n ? 36 : lower.charCodeAt(i));
+  for (let k = -1; k + 2 <= n && k < 15; k++) {
+    let h = (0x811c9dc5 ^ Math.imul(120, 0x9e3779b1)) >>> 0;
+    for (let j = k; j < k + 3; j++) {
+      h ^= code(j);
+      h = Math.imul(h, 0x01000193);
+    }
+    out.push(h >>> 0);
+  }
+}
+
+export function wordInfo(tok: TagToken, charNgrams: boolean): WordInfo {
+  const t = tok.text;
+  const lower = t.toLowerCase();
+  const n = lower.length;
+  const own: number[] = [];
+  if (tok.kind === TOKEN_KIND.word) {
+    for (let k = 1; k <= 3 && k <= n; k++) own.push(hashRange(lower, 0, k, 100 + k));
+    for (let k = 1; k <= 4 && k <= n; k++) own.push(hashRange(lower, n - k, n, 110 + k));
+    if (charNgrams && n >= 4) trigramHashes(lower, own);
+  } else if (tok.kind === TOKEN_KIND.number) own.push(mix(Math.min(n, 12), 27));
+  return {
+    lower,
+    hw: n > MAX_WORD ? hashRange("<long>", 0, 6, 1) : hashRange(lower, 0, n, 1),
+    hs: shapeHash(t, 2, 8, 2),
+    hss: shapeHash(t, 1, 6, 3),
+    bits: tok.kind === TOKEN_KIND.word ? wordBits(t, lower) : 0,
+    own: Uint32Array.from(own),
+  };
+}
