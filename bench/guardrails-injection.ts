@@ -5,7 +5,7 @@
  *     tables fitted without its fold (scripts/guardrails/injection/fit.ts);
  *   - leave-source-out: a model fitted without that whole source (jailbreak-dev, notinject-dev,
  *     or one language), the closest we get to data nobody here has seen;
- * at the default threshold 0.5 (1% calibrated false alarms) and at 0.38 (3%). Also: encoded
+ * at thresholds 0.5, 0.425 (the default) and 0.38: 1%, 2% and 3% calibrated false alarms. Also: encoded
  * variants of held-out attacks, and benign sets never trained on (router held-out, STS-B, SciFact).
  * Run: npm run bench:guardrails-cv [-- --data ../shared/data]   (~10 min on 2 cores)
  */
@@ -20,6 +20,7 @@ const argIdx = process.argv.indexOf("--data");
 const DATA = argIdx > 0 ? (process.argv[argIdx + 1] ?? "") : new URL("../../shared/data", import.meta.url).pathname;
 const K = 5;
 const T1 = 0.5;
+const T2 = 0.425;
 const T3 = 0.38;
 
 const base = [...corpusSamples(), ...sharedSamples(DATA), ...extraTrainingSamples(DATA)];
@@ -66,7 +67,7 @@ for (const [name, out] of leaveOut) {
 }
 
 const rate = (xs: readonly number[], t: number): string => (xs.length ? (xs.filter((x) => x >= t).length / xs.length).toFixed(3) : "-");
-const both = (xs: readonly number[]): string => (xs.length ? `${rate(xs, T1)} / ${rate(xs, T3)}` : "-");
+const both = (xs: readonly number[]): string => (xs.length ? `${rate(xs, T1)} / **${rate(xs, T2)}** / ${rate(xs, T3)}` : "-");
 
 console.log("| source | kind | n | dev (in-sample) | k-fold held-out | leave-source-out |\n| --- | --- | --- | --- | --- | --- |");
 const keys = [...new Set(base.map((s) => `${s.source}|${s.y}`))].sort();
@@ -86,4 +87,4 @@ console.log("\n| encoded held-out attacks (k-fold) | n | caught |\n| --- | --- |
 for (const [name, xs] of encoded) console.log(`| ${name} | ${xs.length} | ${both(xs)} |`);
 console.log("\n| benign, never trained on (mean over the 5 fold models) | role | n | flagged |\n| --- | --- | --- | --- |");
 for (const [src, xs] of heldFlags) console.log(`| ${src} | ${held.find((s) => s.source === src)?.role} | ${xs.length / K} | ${both(xs)} |`);
-console.log(`\nCells: share at threshold ${T1} (1% calibrated) / ${T3} (3%). machine: ${cpus()[0]?.model ?? "?"} x${cpus().length}, node ${process.version}, load ${loadavg()[0]?.toFixed(1)}`);
+console.log(`\nCells: share at threshold ${T1} (1% calibrated false alarms) / **${T2} (2%, the default)** / ${T3} (3%). machine: ${cpus()[0]?.model ?? "?"} x${cpus().length}, node ${process.version}, load ${loadavg()[0]?.toFixed(1)}`);

@@ -8,7 +8,7 @@ import { readFileSync } from "node:fs";
 import { cpus, loadavg } from "node:os";
 import { parse } from "csv-parse/sync";
 import { detectPii } from "../workers/gateway/src/guardrails/pii/detect";
-import { scoreText, screenInjection } from "../workers/gateway/src/guardrails/injection/screen";
+import { DEFAULT_THRESHOLD, scoreText, screenInjection } from "../workers/gateway/src/guardrails/injection/screen";
 import { redactChatRequest } from "../workers/gateway/src/guardrails/redact/redact-request";
 import { DEFAULT_GUARDRAIL_SETTINGS } from "../workers/gateway/src/guardrails/settings";
 import type { PiiEntityType } from "../workers/gateway/src/guardrails/types";
@@ -122,10 +122,12 @@ console.log(`| **all (micro)** | ${all.tp} | ${all.fp} | ${all.fn} | ${f(all.tp 
 console.log("\n| entity (generated values) | n | recall |\n| --- | --- | --- |");
 for (const r of syntheticRecall()) console.log(`| ${r.type} | ${r.n} | ${f(r.recall)} |`);
 const inj = benchInjection();
-console.log(`\njailbreak-dev TPR ${f(inj.tpr)} (n=${inj.n[0]}); notinject-dev FPR ${f(inj.fpr)} (n=${inj.n[1]}); stsb sentences FPR ${f(inj.generalFpr)} (n=${inj.n[2]}) at threshold 0.5`);
+console.log(
+  `\njailbreak-dev TPR ${f(inj.tpr)} (n=${inj.n[0]}); notinject-dev FPR ${f(inj.fpr)} (n=${inj.n[1]}) — in-sample, the shipped model trains on both (held-out: npm run bench:guardrails-cv); stsb sentences FPR ${f(inj.generalFpr)} (n=${inj.n[2]}, never trained on) at the default threshold ${DEFAULT_THRESHOLD}`,
+);
 const rp = benchRouterPrompts();
 console.log(
-  `benign task prompts (router corpus) flagged ${f(rp.flagged / rp.n)} (${rp.flagged}/${rp.n}; ${rp.per.map(([k, x, n]) => `${k} ${x}/${n}`).join(", ")}) at threshold 0.5`,
+  `benign task prompts (router corpus) flagged ${f(rp.flagged / rp.n)} (${rp.flagged}/${rp.n}; ${rp.per.map(([k, x, n]) => `${k} ${x}/${n}`).join(", ")}) at the default threshold ${DEFAULT_THRESHOLD}`,
 );
 const lat = benchLatency();
 console.log(

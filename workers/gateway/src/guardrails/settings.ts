@@ -5,7 +5,7 @@
  * because redacting them degrades answers more than it protects anyone.
  */
 import { z } from "zod";
-import { scoreForRate } from "./injection/calibrate";
+import { DEFAULT_THRESHOLD, scoreForRate } from "./injection/calibrate";
 import { PII_ENTITY_TYPES, type PiiEntityType } from "./types";
 
 export const PII_ACTIONS = ["redact", "mask", "hash", "block", "allow"] as const;
@@ -60,9 +60,9 @@ export const InjectionSettingsSchema = z
     /**
      * Calibrated score at or above which a text is an injection. The score is
      * -log10(false-alarm rate)/4 on held-out benign texts of the same source, so 0.5 flags 1% of
-     * benign look-alikes, 0.38 3%, 0.25 10% (docs/guardrails.md, "Calibration").
+     * benign look-alikes, 0.425 (the default) 2%, 0.38 3% (docs/guardrails.md).
      */
-    threshold: z.number().min(0).max(1).default(0.5),
+    threshold: z.number().min(0).max(1).default(DEFAULT_THRESHOLD),
     /** The same setting as a false-alarm rate (0.01 = 1%); when given it replaces `threshold`. */
     falseAlarmRate: z.number().min(0.0001).max(0.5).optional(),
   })

@@ -53,6 +53,14 @@ export function falseAlarmRate(table: CalibrationTable, raw: number): number {
 export const scoreForRate = (rate: number): number => Math.min(1, Math.max(0, -Math.log10(rate) / 4));
 export const rateForScore = (score: number): number => 10 ** (-4 * score);
 
+/**
+ * Default: 2% of benign look-alikes flagged (threshold 0.425). On held-out data this sits between
+ * the 1% point (fewer false alarms, a few more jailbreaks missed) and the 3% point; ordinary
+ * prompts are flagged far less (docs/benchmarks/guardrails.md).
+ */
+export const DEFAULT_FALSE_ALARM_RATE = 0.02;
+export const DEFAULT_THRESHOLD = Math.round(scoreForRate(DEFAULT_FALSE_ALARM_RATE) * 1000) / 1000;
+
 /** Calibrated verdict score of a raw classifier output. */
 export const calibratedScore = (table: CalibrationTable, raw: number): number => scoreForRate(falseAlarmRate(table, raw));
 

@@ -82,7 +82,7 @@ describe("calibration", () => {
     expect(scoreForRate(0.01)).toBeCloseTo(0.5);
     expect(rateForScore(0.5)).toBeCloseTo(0.01);
     expect(GuardrailSettingsSchema.parse({ injection: { falseAlarmRate: 0.03 } }).injection.threshold).toBeCloseTo(scoreForRate(0.03));
-    expect(GuardrailSettingsSchema.parse({}).injection.threshold).toBe(0.5);
+    expect(GuardrailSettingsSchema.parse({}).injection.threshold).toBeCloseTo(scoreForRate(0.02), 3);
   });
 
   it("refuses a model file trained with other rules (the screen then fails closed)", () => {

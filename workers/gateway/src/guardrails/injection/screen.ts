@@ -1,5 +1,5 @@
 import { contentText, type ChatCompletionRequest } from "../../../../../shared/schemas/openai-chat";
-import { calibratedScore } from "./calibrate";
+import { calibratedScore, DEFAULT_THRESHOLD } from "./calibrate";
 import { RULES, ruleHits } from "./heuristics";
 import { loadModel, logitOf, sigmoid, type InjectionSource } from "./model";
 import { viewsOf } from "./views";
@@ -12,8 +12,8 @@ export interface InjectionVerdict {
   reasons: string[];
 }
 
-/** A calibrated score of 0.5 is a 1% false-alarm rate on held-out benign texts of the same source (calibrate.ts). */
-export const DEFAULT_THRESHOLD = 0.5;
+/** 0.425: a 2% false-alarm rate on held-out benign texts of the same source (calibrate.ts). */
+export { DEFAULT_THRESHOLD };
 
 export interface TextScore {
   /** Calibrated: -log10(false-alarm rate) / 4 for this source. */
