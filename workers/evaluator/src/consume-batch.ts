@@ -14,6 +14,7 @@
 import type { UsageEvent } from "../../../shared/schemas/usage-event";
 import { auditCacheHit, wantsCacheAudit } from "./cache-audit/audit-cache-hit";
 import { forEachLimit } from "./concurrency";
+import { judgingWithinBudget } from "./judge/monthly-budgets";
 import { ensurePricesSeeded, loadPriceBook, type PriceBook } from "./pricing/price-book";
 import { judgeEvent, ledgerBatchFor, parseMessage, wantsJudging, type ConsumerDeps } from "./process-event";
 
@@ -76,12 +77,17 @@ async function recordLedger(items: Item[], book: PriceBook, deps: ConsumerDeps):
   return committed;
 }
 
-/** Judges (or audits) a recorded event; false means its message must be retried. */
+/**
+ * Judges (or audits) a recorded event; false means its message must be retried. Judge spend is
+ * the call's own spend: none once a budget the call is charged to is used up (monthly-budgets.ts).
+ */
 async function finish(it: Item, book: PriceBook, deps: ConsumerDeps): Promise<boolean> {
   try {
-    if (wantsJudging(it.event, deps)) return await judgeEvent(it.event, it.msg.attempts, book, deps);
-    if (wantsCacheAudit(it.event, deps)) return await auditCacheHit(it.event, it.msg.attempts, book, deps);
-    return true;
+    const judging = wantsJudging(it.event, deps);
+    if (!judging && !wantsCacheAudit(it.event, deps)) return true;
+    if ((await judgingWithinBudget(deps.db, [it], deps.now())).length === 0) return true;
+    if (judging) return await judgeEvent(it.event, it.msg.attempts, book, deps);
+    return await auditCacheHit(it.event, it.msg.attempts, book, deps);
   } catch (err) {
     logFailure(it.msg, err);
     return false;
