@@ -76,6 +76,12 @@ export function verifierAuc(rows: readonly RowFacts[]): number {
   return auc(drafted.map((r) => r.pWrong as number), drafted.map((r) => !r.smallOk));
 }
 
+/** How well the router's complexity ranks the rows by "the small model's answer is wrong". */
+export function routerAuc(rows: readonly RowFacts[]): number {
+  const routed = rows.filter((r) => r.complexity !== null);
+  return auc(routed.map((r) => r.complexity as number), routed.map((r) => !r.smallOk));
+}
+
 /** The best point of a curve that keeps `floor` of all-frontier quality (largest cost cut), if any. */
 export function bestAtQuality(points: readonly Point[], floor: number): Point | null {
   return points.filter((p) => p.quality >= floor).reduce<Point | null>((best, p) => (best === null || p.costCut > best.costCut ? p : best), null);

@@ -22,6 +22,7 @@ export interface ReplayReport {
   verifierVersion: string;
   verifierThreshold: number;
   verifierAuc: number;
+  routerAuc: number;
   drafted: number;
   tenants: TenantResult[];
   routerCurve: Point[];
@@ -76,13 +77,15 @@ export function replayMarkdown(r: ReplayReport): string {
     `Machine: ${r.machine}.`,
     "",
     `Traffic: ${r.rows} GSM8K questions from \`../shared/data/routing/gsm8k-mixtral-gpt4-dev.csv\`, each sent once per tenant through the gateway and evaluator in workerd. The GPU simulator replays the recorded answers: the small tier (\`small-sim\`) answers with Mixtral-8x7B-Instruct's \`small_response\`, the frontier tier (\`frontier-sim\`) with GPT-4-1106's \`frontier_response\`. Quality is counted from the rows' correctness labels for the tier whose answer the client received; cost is the evaluator's ledger (\`GET /v1/usage\`, priced by config/models.local.json: small = self-hosted GPU-hour, frontier = per token), which bills every call: drafts, escalations and answers.`,
-    `Router: model ${r.routerVersion} (\`Classification.complexity\` as shipped; default band: small below 0.5, low confidence raises one tier). Verifier: ${r.verifierVersion}, default threshold ${r.verifierThreshold}, **scored only on rows it was not trained on**: ${r.folds} fold models trained out of process on the other folds (\`npm run cascade:train -- --folds ${r.folds}\`; fold = hash of the prompt), and the bench's Worker build serves each row with the model of its own fold. Held-out AUC of P(draft wrong) on the ${r.drafted} drafted rows: **${r.verifierAuc.toFixed(3)}**.`,
+    `Router: model ${r.routerVersion} (\`Classification.complexity\` as shipped; default band: small below 0.5, low confidence raises one tier). Verifier: ${r.verifierVersion}, default threshold ${r.verifierThreshold}, **scored only on rows it was not trained on**: ${r.folds} fold models trained out of process on the other folds (\`npm run cascade:train -- --folds ${r.folds}\`; fold = hash of the prompt), and the bench's Worker build serves each row with the model of its own fold. Held-out AUC of P(draft wrong) on the ${r.drafted} drafted rows: **${r.verifierAuc.toFixed(3)}**. The default threshold was itself chosen on held-out predictions of these rows (\`cascade:train\`: the largest threshold whose 5-fold GSM8K predictions keep 96% of all-frontier quality), so the measured default point is not independent of them: read the curve's neighbouring thresholds too. The arithmetic and answer checks were debugged on drafts of this set (generic parsing fixes: units, labels in parentheses, percentages, running chains).`,
     "",
     ...tenantTable(r),
     "",
     "Targets (cross-validated):",
     verdict("`auto` with cascade", cascade, frontier, r.verifierCurve, 0.5),
     verdict("`auto` without cascade", auto, frontier, r.routerCurve, 0.3),
+    "",
+    `Why, in one number each: the router's complexity ranks these prompts by "the small model's answer is wrong" with AUC ${r.routerAuc.toFixed(3)} (it sees only the prompt), the held-out verifier with AUC ${r.verifierAuc.toFixed(3)} (it sees the draft). Keeping 95% of all-frontier quality while the small model is right on ${pct(r.tenants[1]!.correct / r.rows)} of rows and the frontier on ${pct(frontier.correct / r.rows)} leaves room for few small-tier answers unless the ranking is good; the curves below show where each ranking lands.`,
     "",
     "Operating curves, re-deciding every row from what the run recorded (router complexity, the held-out verifier's P(wrong), and each row's ledger cost on each tier from the all-small and all-frontier tenants). The router curve ignores the low-confidence raise, so its point at 0.50 can differ from the measured `auto` row.",
     "",
