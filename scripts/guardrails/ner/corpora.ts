@@ -15,6 +15,13 @@ const TYPE_OF: Record<string, TaggedType> = {
   ORG: "ORGANIZATION", corporation: "ORGANIZATION", group: "ORGANIZATION",
 };
 
+/**
+ * SEC filings and Wikipedia tag defined-term references ("the bank", "the company") as entities;
+ * a single all-lower-case token there is a common noun, not a name. (Social-media sets keep
+ * their lower-case names: people do write "john" there.)
+ */
+const LOWER_IS_NOUN = /^(?:sec-filings|wikigold)/;
+
 function sentenceToExample(rows: Array<[string, string]>, source: string): Example {
   const b = new ExampleBuilder();
   let i = 0;
@@ -31,7 +38,8 @@ function sentenceToExample(rows: Array<[string, string]>, source: string): Examp
     const parts = [tok];
     let j = i + 1;
     while (j < rows.length && (rows[j] as [string, string])[1] === `I-${tag.slice(2)}`) parts.push((rows[j] as [string, string])[0]), j++;
-    b.add(parts.join(" "), type);
+    const noun = LOWER_IS_NOUN.test(source) && parts.length === 1 && parts[0] === parts[0]?.toLowerCase();
+    b.add(parts.join(" "), noun ? null : type);
     i = j;
   }
   return b.build(source);

@@ -8,7 +8,7 @@ const EXT = String.raw`(?:\s?(?:x|ext\.?|extension|poste|durchwahl)\s?\d{1,6})?`
 // per 1k tokens; parsing only these costs microseconds):
 //   +CC [(0)] digits [groups]   |   (area) digits [groups]   |   grouped digits   |   8-15 bare digits
 const CANDIDATE = new RegExp(
-  String.raw`(?<![\w+@./-])(?:(?:\+|00)\d{1,3}[\s.-]?(?:\(\d{1,5}\)[\s.-]?)?\d{1,12}(?:[\s.-]\d{1,8}){0,5}|\(\d{1,5}\)[\s.-]?\d{1,10}(?:[\s.-]\d{1,8}){0,4}|\d{1,5}(?:[\s.-]\d{1,8}){1,5}|\d{8,15})${EXT}(?![\w@]|[.-]\d)`,
+  String.raw`(?<![\w+@./-])(?:(?:\+|00)\d{1,3}[\s.-]?(?:\(\d{1,5}\)[\s.-]?)?\d{1,12}(?:[\s./-]\d{1,8}){0,5}|\(\d{1,5}\)[\s.-]?\d{1,10}(?:[\s./-]\d{1,8}){0,4}|\d{1,5}(?:[\s./-]\d{1,8}){1,5}|\d{8,15})${EXT}(?![\w@]|[.-]\d)`,
   "g",
 );
 
@@ -21,29 +21,38 @@ const OTHER_REGIONS: readonly CountryCode[] = [
   "CO", "CL", "GR", "CZ", "HU", "RO", "UA",
 ];
 
-/** 2 = valid number, 1 = possible (right length) but not in an assigned range, 0 = not a phone. */
+/** 3 = valid number, 2 = possible (right length, unassigned range), 1 = known country code only, 0 = not a phone. */
 function phoneVerdict(raw: string, region: CountryCode): number {
   const parsed = parsePhoneNumberFromString(raw, region);
   if (!parsed) return 0;
-  if (parsed.isValid()) return 2;
-  return parsed.isPossible() ? 1 : 0;
+  if (parsed.isValid()) return 3;
+  return parsed.isPossible() ? 2 : 1;
 }
 
-/** Valid in some other region's national format; only for trunk-prefixed ("0…") numbers. */
-function validElsewhere(raw: string): boolean {
-  if (!/^\(?0/.test(raw)) return false;
-  return OTHER_REGIONS.some((r) => phoneVerdict(raw, r) === 2);
-}
+/** Valid in some other region's national format ("030 1234567" in Germany, "463 92 858" in Norway). */
+const validElsewhere = (raw: string): boolean => OTHER_REGIONS.some((r) => phoneVerdict(raw, r) === 3);
 
+/**
+ * A bare digit run could be any id; formatting, a "+" or a "phone" label makes it a phone.
+ * National numbers that only another region accepts need a trunk "0" and grouping, or a label.
+ */
 function scoreOf(raw: string, verdict: number, ctx: boolean): number {
   const international = raw.startsWith("+");
-  const grouped = /[\s().-]/.test(raw);
-  // A bare digit run could be any id; formatting or a "phone" label makes it a phone.
+  const grouped = /[\s().\/-]/.test(raw);
   const base = ctx ? 0.95 : international ? 0.85 : grouped ? 0.7 : 0.4;
-  // Right length for the region but unassigned range (fictional 555 numbers, typos): weaker.
-  if (verdict === 2) return base;
-  if (verdict === 1) return grouped || ctx ? base - 0.15 : 0;
+  if (verdict === 3) return base;
+  // Right length but unassigned range (fictional 555 numbers, typos): weaker.
+  if (verdict === 2) return grouped || ctx ? base - 0.15 : 0;
+  // "+34 840 146 3140": a real calling code and phone-shaped groups, even if no such number exists.
+  if (verdict === 1) return international && grouped ? 0.6 : 0;
   return 0;
+}
+
+function verdictFor(normal: string, region: CountryCode, ctx: boolean): number {
+  const v = phoneVerdict(normal, region);
+  if (v === 3 || normal.startsWith("+")) return v;
+  const trunkGrouped = /^\(?0/.test(normal) && /[\s().\/-]/.test(normal);
+  return (trunkGrouped || ctx) && validElsewhere(normal) ? 4 : v;
 }
 
 export const phoneRecognizer: Recognizer = {
@@ -60,14 +69,11 @@ export const phoneRecognizer: Recognizer = {
       if (digits < 7 || digits > 17 || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(raw)) continue;
       // "00" is the international prefix in most of the world; "(0)" is a trunk digit dropped after +CC.
       const normal = raw.replace(/^00/, "+").replace(/^(\+\d{1,3})[\s.-]?\(0\)/, "$1 ");
-      let verdict = verdicts.get(normal);
-      if (verdict === undefined) {
-        verdict = phoneVerdict(normal, region);
-        if (verdict < 2 && !normal.startsWith("+") && /[\s().-]/.test(normal) && validElsewhere(normal)) verdict = 3;
-        verdicts.set(normal, verdict);
-      }
       const ctx = precededBy(text, m.index, CONTEXT, 32);
-      const score = verdict === 3 ? (ctx ? 0.9 : 0.6) : scoreOf(normal, verdict, ctx);
+      const key = `${ctx ? 1 : 0}${normal}`;
+      let verdict = verdicts.get(key);
+      if (verdict === undefined) verdicts.set(key, (verdict = verdictFor(normal, region, ctx)));
+      const score = verdict === 4 ? (ctx ? 0.9 : 0.6) : scoreOf(normal, verdict, ctx);
       if (score > 0) out.push({ type: "PHONE_NUMBER", start: m.index, end: m.index + raw.length, score });
     }
     return out;

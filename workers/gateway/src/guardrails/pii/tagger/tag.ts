@@ -44,12 +44,15 @@ const CUE_BITS = GAZ.first | GAZ.last | GAZ.placeB | GAZ.placeI | GAZ.street | G
 const INTRO = new Set(
   `hi hey hello dear thanks thank cheers regards is am i'm im by from with to and for at of into met meet saw see ask tell call
 said told cc attn via mr mrs ms dr name named called love best sincerely yours her his my our sister brother wife husband
-son daughter mom dad friend colleague boss manager patient client customer tenant user , - —`.split(/\s+/),
+son daughter mom dad friend colleague boss manager patient client customer tenant user it's its this , - —`.split(/\s+/),
 );
 const NAME_BITS = GAZ.first | GAZ.last;
+// After these, even a word no dictionary knows is probably a name ("this is tobiah", "dear ngozi").
+const STRONG_INTRO = new Set(`hi hey hello dear thanks thank cheers regards is i'm im it's its name named called sincerely yours mr mrs ms dr`.split(" "));
 
 function isLowerName(p: Prepared, i: number): boolean {
-  if (!((p.bits[i] as number) & NAME_BITS)) return false;
+  const prev = i > 0 ? (p.info[i - 1] as { lower: string }).lower : "";
+  if (!((p.bits[i] as number) & NAME_BITS)) return STRONG_INTRO.has(prev) && !((p.bits[i] as number) & (GAZ.stop | GAZ.english));
   const near = (j: number): boolean => j >= 0 && j < p.toks.length && ((p.bits[j] as number) & NAME_BITS) !== 0;
   return near(i - 1) || near(i + 1) || (i > 0 && INTRO.has((p.info[i - 1] as { lower: string }).lower));
 }
