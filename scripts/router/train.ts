@@ -1,24 +1,34 @@
 /**
- * Trains the router from the shipped corpus (and optional production feedback), exports ONNX
- * and its manifest to workers/gateway/src/router/model/. Deterministic for a seed.
- * Usage: npm run router:train [-- --feedback FILE.jsonl] [--seed 1] [--epochs 18] [--out DIR]
+ * Trains the router and exports ONNX + manifest to workers/gateway/src/router/model/.
+ * Intent from the authored corpus; complexity from the shared routing sets' real outcomes,
+ * calibrated on leave-one-dataset-out predictions (docs/router.md). Deterministic for a seed.
+ * Usage: npm run router:train [-- --routing-dir ../shared/data/routing] [--feedback FILE.jsonl]
+ *        [--seed 1] [--epochs 18] [--hidden 32] [--out DIR]
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import { INTENTS } from "../../shared/schemas/router-training-example";
-import { FEATURE_DIM } from "../../workers/gateway/src/router/features/featurize";
 import { sha256Hex } from "../../shared/crypto/sha256";
+import { FEATURE_DIM } from "../../workers/gateway/src/router/features/featurize";
 import { featureSpecHash, ROUTER_MODEL_IO, type RouterManifest } from "../../workers/gateway/src/router/model/manifest";
+import { loadRoutingSets } from "./outcomes/load-routing-sets";
+import { outcomeLabel } from "./outcomes/outcome-row";
+import { applyPlatt, ece } from "./lib/calibration";
+import { COMPLEXITY_FEATURES } from "./lib/complexity-model";
 import { readJsonl, toTrainRow } from "./lib/dataset";
-import { auc, round4, spearman } from "./lib/metrics";
+import { featurizeOutcomes, lodoLogits, lodoPlatt, MAIN_FAMILIES } from "./lib/lodo";
+import { round4 } from "./lib/metrics";
 import { forward } from "./lib/mlp";
 import { exportOnnx, importOnnx } from "./lib/onnx-export";
-import { trainRouter } from "./lib/train-router";
+import { routingReport } from "./lib/routellm-metrics";
+import { complexityInputs, RECIPE_DEFAULTS, trainCorpusModel, trainRouter } from "./lib/train-router";
+import { ROUTING_LABELS } from "./outcomes/labels";
 
 const { values: args } = parseArgs({
   options: {
     data: { type: "string", default: "data/router/corpus.jsonl" },
     heldout: { type: "string", default: "data/router/heldout.jsonl" },
+    "routing-dir": { type: "string", default: "../shared/data/routing" },
     feedback: { type: "string" },
     out: { type: "string", default: "workers/gateway/src/router/model" },
     seed: { type: "string", default: "1" },
@@ -30,26 +40,37 @@ const { values: args } = parseArgs({
 async function main(): Promise<void> {
   const seed = Number(args.seed);
   const epochs = Number(args.epochs);
+  const hidden = Number(args.hidden);
+  const started = Date.now();
   const corpus = readJsonl(args.data!);
   const feedback = args.feedback ? readJsonl(args.feedback).filter((e) => e.source === "feedback") : [];
-  const examples = [...corpus, ...feedback];
-  const started = Date.now();
-  const weights = trainRouter(examples, {
-    seed, epochs, hidden: Number(args.hidden),
-    onEpoch: (e, loss) => process.stdout.write(`epoch ${e + 1}/${epochs} loss ${loss.toFixed(4)}\n`),
-  });
-  const onnx = exportOnnx(weights, `router model; seed ${seed}; ${examples.length} rows`);
-  const held = readJsonl(args.heldout!);
+  const routing = loadRoutingSets(args["routing-dir"]!, ROUTING_LABELS);
+  const outcomes = featurizeOutcomes(routing.rows);
+  const opts = { seed, epochs, hidden, onEpoch: (e: number, loss: number) => process.stdout.write(`corpus model epoch ${e + 1}/${epochs} loss ${loss.toFixed(4)}\n`) };
+  const corpusModel = trainCorpusModel(corpus, opts);
+  const inputs = outcomes.x.map((x) => complexityInputs(corpusModel, x));
+  const heldLogits = lodoLogits(outcomes.rows, inputs);
+  const platt = lodoPlatt(outcomes.rows, heldLogits);
+  const { weights } = trainRouter([...corpus, ...feedback], opts, outcomes, platt, corpusModel);
+  const onnx = exportOnnx(weights, `router model; seed ${seed}; ${corpus.length} corpus rows, ${routing.rows.length} outcome rows`);
   const reference = importOnnx(onnx);
-  const preds = held.map((e) => forward(reference, toTrainRow(e).x));
-  const labelled = held.map((e, i) => ({ e, p: preds[i]! })).filter((r) => r.e.complexity !== undefined);
-  const metrics = {
-    heldoutRows: held.length,
-    intentAccuracy: round4(held.filter((e, i) => INTENTS[preds[i]!.probs.indexOf(Math.max(...preds[i]!.probs))] === e.intent).length / held.length),
-    complexityMae: round4(labelled.reduce((s, r) => s + Math.abs(r.p.complexity - r.e.complexity!), 0) / labelled.length),
-    complexitySpearman: round4(spearman(labelled.map((r) => r.p.complexity), labelled.map((r) => r.e.complexity!))),
-    complexityAucAt05: round4(auc(labelled.map((r) => r.p.complexity), labelled.map((r) => r.e.complexity! >= 0.5))),
-  };
+  const held = readJsonl(args.heldout!);
+  const intentOk = held.filter((e) => {
+    const p = forward(reference, toTrainRow(e).x).probs;
+    return INTENTS[p.indexOf(Math.max(...p))] === e.intent;
+  }).length;
+  const metrics: Record<string, number> = { intentHeldoutRows: held.length, intentAccuracy: round4(intentOk / held.length) };
+  const calibrated: number[] = [];
+  const truth: number[] = [];
+  for (const family of MAIN_FAMILIES) {
+    const idx = outcomes.rows.map((_, i) => i).filter((i) => outcomes.rows[i]!.family === family && outcomes.rows[i]!.pair === "mixtral-gpt4");
+    if (!idx.length) continue;
+    const item = (score: (i: number) => number) => idx.map((i) => ({ score: score(i), weakOk: outcomes.rows[i]!.weakOk, strongOk: outcomes.rows[i]!.strongOk }));
+    metrics[`lodoApgr_${family}`] = round4(routingReport(item((i) => heldLogits[i]!)).apgr);
+    metrics[`devApgr_${family}`] = round4(routingReport(item((i) => forward(reference, outcomes.x[i]!).complexity)).apgr);
+    for (const i of idx) (calibrated.push(applyPlatt(platt, heldLogits[i]!)), truth.push(outcomeLabel(outcomes.rows[i]!.weakOk, outcomes.rows[i]!.strongOk)));
+  }
+  metrics.lodoCalibrationEce = round4(ece(calibrated, truth));
   const onnxSha = await sha256Hex(onnx);
   const manifest: RouterManifest = {
     name: "router",
@@ -64,7 +85,10 @@ async function main(): Promise<void> {
     training: {
       corpusSha256: await sha256Hex(readFileSync(args.data!)),
       feedbackSha256: args.feedback ? await sha256Hex(readFileSync(args.feedback)) : null,
-      trainRows: corpus.length, feedbackRows: feedback.length, seed, epochs, hidden: Number(args.hidden),
+      trainRows: corpus.length, feedbackRows: feedback.length, seed, epochs, hidden,
+      routingSets: routing.files,
+      outcomeRows: routing.rows.length,
+      complexity: { features: [...COMPLEXITY_FEATURES, "corpus_prior_logit"], platt: { a: round4(platt.a), b: round4(platt.b) }, balance: RECIPE_DEFAULTS.balance, l2: RECIPE_DEFAULTS.l2, labels: ROUTING_LABELS.description },
     },
     metrics,
   };

@@ -58,6 +58,8 @@ export interface Forward {
   pre: Float32Array;
   h: Float32Array;
   probs: Float32Array;
+  /** Complexity before the sigmoid. */
+  logit: number;
   complexity: number;
 }
 
@@ -80,5 +82,5 @@ export function forward(w: MlpWeights, x: SparseVec): Forward {
   const sum = exps.reduce((a, b) => a + b, 0);
   let z = w.b3[0]! + wide;
   for (let j = 0; j < H; j++) z += h[j]! * w.w3[j]!;
-  return { pre, h, probs: exps.map((e) => e / sum), complexity: 1 / (1 + Math.exp(-z)) };
+  return { pre, h, probs: exps.map((e) => e / sum), logit: z, complexity: 1 / (1 + Math.exp(-z)) };
 }

@@ -1,6 +1,7 @@
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import type { ScoreBackend } from "./classify";
+import { FEATURE_DIM } from "./features/featurize";
 import manifest from "./model/manifest.json";
 import { ortBackend, sparseFeeds } from "./ort-backend";
 import { ROUTER_MODEL_IO } from "./model/manifest";
@@ -13,10 +14,10 @@ describe("ortBackend", () => {
     const errors: unknown[] = [];
     const wrongSpec = { ...manifest, featureSpecHash: "0".repeat(64) };
     const b = ortBackend({ model, wasm: {} as WebAssembly.Module, manifest: wrongSpec, fallback: fixed, onError: (e) => errors.push(e) });
-    expect((await b.backend(new Float32Array(4121))).complexity).toBe(0.42);
+    expect((await b.backend(new Float32Array(FEATURE_DIM))).complexity).toBe(0.42);
     expect(String(errors[0] ?? "")).toMatch(/feature spec mismatch/);
     // Within the retry window ORT is not retried per request: the fallback answers directly.
-    expect((await b.backend(new Float32Array(4121))).complexity).toBe(0.42);
+    expect((await b.backend(new Float32Array(FEATURE_DIM))).complexity).toBe(0.42);
     expect(errors).toHaveLength(1);
     await expect(b.ready()).rejects.toThrow(/feature spec mismatch/);
   });

@@ -8,18 +8,18 @@ const cls = (complexity: number, over: Partial<Classification> = {}): Classifica
 const settings = RouterSettingsSchema.parse({});
 
 describe("decideRoute", () => {
-  it("maps complexity to tiers with the default 0.5 threshold", () => {
-    expect(decideRoute(cls(0.2), settings)).toMatchObject({ tier: "small", reason: "complexity_below_threshold", escalate: false });
-    expect(decideRoute(cls(0.7), settings)).toMatchObject({ tier: "frontier", reason: "complexity_above_threshold" });
+  it("maps calibrated complexity to tiers with the default 0.17 threshold", () => {
+    expect(decideRoute(cls(0.12), settings)).toMatchObject({ tier: "small", reason: "complexity_below_threshold", escalate: false, threshold: 0.17 });
+    expect(decideRoute(cls(0.3), settings)).toMatchObject({ tier: "frontier", reason: "complexity_above_threshold" });
   });
 
   it("escalates one tier when confidence is below the threshold", () => {
-    expect(decideRoute(cls(0.45, { confidence: 0.1 }), settings)).toMatchObject({ tier: "frontier", reason: "low_confidence", escalate: true });
+    expect(decideRoute(cls(0.15, { confidence: 0.1 }), settings)).toMatchObject({ tier: "frontier", reason: "low_confidence", escalate: true });
   });
 
   it("lets budget pressure keep mid-complexity prompts on the cheaper tier and skips escalation", () => {
-    expect(decideRoute(cls(0.6, { confidence: 0.1 }), settings, { budgetPressure: true })).toMatchObject({ tier: "small", reason: "budget_pressure", escalate: false });
-    expect(decideRoute(cls(0.9), settings, { budgetPressure: true })).toMatchObject({ tier: "frontier", reason: "complexity_above_threshold" });
+    expect(decideRoute(cls(0.18, { confidence: 0.1 }), settings, { budgetPressure: true })).toMatchObject({ tier: "small", reason: "budget_pressure", escalate: false });
+    expect(decideRoute(cls(0.4), settings, { budgetPressure: true })).toMatchObject({ tier: "frontier", reason: "complexity_above_threshold" });
   });
 
   it("honours an explicit model unless the key forbids its tier", () => {

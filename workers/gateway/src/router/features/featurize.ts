@@ -10,7 +10,7 @@ import { normalizeText, wordTokens } from "./normalize";
 import { NUMERIC_FEATURES, numericFeatures } from "./numeric";
 
 export const FEATURE_SPEC = {
-  version: 2,
+  version: 3,
   hash: "fnv1a32",
   hashDim: 4096,
   blocks: ["w1", "w2", "c3", "ctx"],

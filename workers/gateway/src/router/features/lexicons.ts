@@ -52,6 +52,25 @@ export const EASY_WORDS = words(`
   capital synonym antonym spell spelling define definition meaning translate fix typo typos
 `);
 
+/**
+ * Within-task difficulty cues (features/difficulty.ts): each negation or connective is one more
+ * condition the answer must respect; number words are quantities the problem carries.
+ */
+export const NEGATION_WORDS = words(`
+  not except least never false incorrect neither nor
+  no excepto nunca falso ninguno ni sauf jamais faux aucun ni nicht ausser nie falsch kein keine weder noch
+`);
+
+export const CONJUNCTION_WORDS = words(`and or et ou und oder`);
+
+export const NUMBER_WORDS = words(`
+  one two three four five six seven eight nine ten eleven twelve twenty thirty forty fifty hundred thousand million
+  half twice double triple quarter third dozen
+  dos tres cuatro cinco seis siete ocho nueve diez cien mil mitad doble
+  deux trois quatre cinq sept huit neuf dix cent mille moitie
+  zwei drei vier funf sechs sieben acht neun zehn hundert tausend halb doppelt
+`);
+
 /** Code markers as they appear in raw text (checked before normalization). */
 export const CODE_PATTERNS: readonly RegExp[] = [
   /```/g,

@@ -3,7 +3,8 @@
  * per-feature scaling state. They carry the signals that generalise beyond our corpus:
  * size, arithmetic load, code, number of asks, constraints, multi-step cues, script, turns.
  */
-import { CODE_PATTERNS, CONSTRAINT_WORDS, EASY_WORDS, HARD_WORDS, MULTISTEP_WORDS, STOPWORDS } from "./lexicons";
+import { DIFFICULTY_FEATURES, difficultyFeatures } from "./difficulty";
+import { CODE_PATTERNS, CONJUNCTION_WORDS, CONSTRAINT_WORDS, EASY_WORDS, HARD_WORDS, MULTISTEP_WORDS, NEGATION_WORDS, NUMBER_WORDS, STOPWORDS } from "./lexicons";
 
 export const NUMERIC_FEATURES = [
   "log_chars",
@@ -31,13 +32,14 @@ export const NUMERIC_FEATURES = [
   "log_context_chars",
   "quoted_ratio",
   "very_short",
+  ...DIFFICULTY_FEATURES,
 ] as const;
 
 const sq = (x: number, scale: number): number => 1 - Math.exp(-x / scale);
 const count = (text: string, re: RegExp): number => (text.match(re) ?? []).length;
 
 // One pass over the tokens for all lexicons: bit i set = token is in LEXICONS[i].
-const LEXICONS = [CONSTRAINT_WORDS, MULTISTEP_WORDS, HARD_WORDS, EASY_WORDS, STOPWORDS.en, STOPWORDS.es, STOPWORDS.fr, STOPWORDS.de] as const;
+const LEXICONS = [CONSTRAINT_WORDS, MULTISTEP_WORDS, HARD_WORDS, EASY_WORDS, STOPWORDS.en, STOPWORDS.es, STOPWORDS.fr, STOPWORDS.de, NUMBER_WORDS, NEGATION_WORDS, CONJUNCTION_WORDS] as const;
 const MASKS = new Map<string, number>();
 LEXICONS.forEach((set, i) => set.forEach((w) => MASKS.set(w, (MASKS.get(w) ?? 0) | (1 << i))));
 
@@ -78,7 +80,7 @@ export function numericFeatures({ raw, tokens, context, turns }: NumericInput): 
   const codeMarkers = CODE_PATTERNS.reduce((n, re) => n + count(raw, re), 0);
   const avgLen = tokens.length ? tokens.reduce((n, t) => n + t.length, 0) / tokens.length : 0;
   const lex = allLexiconHits(tokens);
-  const [en, es, fr, de] = languageShares(lex.slice(4));
+  const [en, es, fr, de] = languageShares(lex.slice(4, 8));
   return [
     Math.min(1, Math.log1p(raw.length) / 10),
     Math.min(1, Math.log1p(tokens.length) / 8),
@@ -105,5 +107,6 @@ export function numericFeatures({ raw, tokens, context, turns }: NumericInput): 
     Math.min(1, Math.log1p(context.length) / 12),
     quotedRatio(raw),
     tokens.length <= 6 ? 1 : 0,
+    ...difficultyFeatures(raw, { numberWords: lex[8]!, negations: lex[9]!, conjunctions: lex[10]! }),
   ];
 }

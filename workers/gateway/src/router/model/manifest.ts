@@ -7,7 +7,7 @@ import { z } from "zod";
 import { INTENTS } from "../../../../../shared/schemas/router-training-example";
 import { FEATURE_SPEC } from "../features/featurize";
 import { sha256Hex } from "../../../../../shared/crypto/sha256";
-import { CODE_PATTERNS, CONSTRAINT_WORDS, EASY_WORDS, HARD_WORDS, MULTISTEP_WORDS, STOPWORDS } from "../features/lexicons";
+import { CODE_PATTERNS, CONJUNCTION_WORDS, CONSTRAINT_WORDS, EASY_WORDS, HARD_WORDS, MULTISTEP_WORDS, NEGATION_WORDS, NUMBER_WORDS, STOPWORDS } from "../features/lexicons";
 
 export const RouterManifestSchema = z.object({
   name: z.literal("router"),
@@ -27,6 +27,12 @@ export const RouterManifestSchema = z.object({
     seed: z.number().int(),
     epochs: z.number().int(),
     hidden: z.number().int(),
+    /** The shared routing sets the complexity head was fitted on (file, SHA-256, rows read). */
+    routingSets: z.array(z.object({ file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), rows: z.number().int() })).default([]),
+    outcomeRows: z.number().int().default(0),
+    complexity: z
+      .object({ features: z.array(z.string()), platt: z.object({ a: z.number(), b: z.number() }), balance: z.number(), l2: z.number(), labels: z.string() })
+      .optional(),
   }),
   metrics: z.record(z.string(), z.number()),
 });
@@ -40,7 +46,7 @@ export const featureSpecHash = (): Promise<string> =>
   sha256Hex(
     JSON.stringify({
       spec: FEATURE_SPEC,
-      lexicons: [CONSTRAINT_WORDS, MULTISTEP_WORDS, HARD_WORDS, EASY_WORDS, ...Object.values(STOPWORDS)].map((set) => [...set].sort()),
+      lexicons: [CONSTRAINT_WORDS, MULTISTEP_WORDS, HARD_WORDS, EASY_WORDS, ...Object.values(STOPWORDS), NEGATION_WORDS, CONJUNCTION_WORDS, NUMBER_WORDS].map((set) => [...set].sort()),
       code: CODE_PATTERNS.map((re) => re.source),
     }),
   );

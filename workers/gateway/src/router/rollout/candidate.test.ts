@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { buildRouter } from "../router";
-import { RouterSettingsSchema, type RouterSettings } from "../settings";
+import { DEFAULT_ROUTER_SETTINGS, RouterSettingsSchema, type RouterSettings } from "../settings";
 import { candidateSettings, effectiveRollout, rolloutPair } from "./candidate";
 
 const canary = (extra: Record<string, unknown> = {}): RouterSettings =>
@@ -25,7 +25,7 @@ describe("rollout settings", () => {
     expect(c.confidenceThreshold).toBe(control.confidenceThreshold);
     expect(c.minTierByIntent).toEqual({ coding: "frontier" });
     expect(c.rollout.mode).toBe("off");
-    expect(control.bands).toEqual([{ below: 0.5, tier: "small" }]);
+    expect(control.bands).toEqual(DEFAULT_ROUTER_SETTINGS.bands);
   });
 });
 
