@@ -1,8 +1,14 @@
 import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
+import { assembleCorpus } from "./corpus/assemble";
 import { evaluate } from "./eval";
+import { lodoReport } from "./lib/lodo-report";
+import { lodoMarkdown } from "./lib/lodo-table";
 import { SHIPPED_MODEL } from "./lib/reference-backend";
-import type { RoutingReport } from "./lib/routellm-metrics";
+import { routingReport, type RoutingReport } from "./lib/routellm-metrics";
+import { ROUTING_LABELS } from "./outcomes/labels";
+import { loadRoutingSets } from "./outcomes/load-routing-sets";
 
 describe("router:eval", () => {
   it("reports APGR/CPT for prompt-only routing and cascade on the sample CSV, beating random", async () => {
@@ -18,5 +24,31 @@ describe("router:eval", () => {
 
   it("rejects a CSV without the named columns", async () => {
     await expect(evaluate("prompt,a\nhi,true\n", "a", "b", SHIPPED_MODEL)).rejects.toThrow(/missing column "b"/);
+  });
+});
+
+describe("router:eval --lodo (on the project's fixtures)", () => {
+  const { rows } = loadRoutingSets(fileURLToPath(new URL("./outcomes/fixtures/", import.meta.url)), ROUTING_LABELS);
+  const report = lodoReport(assembleCorpus(7).filter((_, i) => i % 8 === 0), rows, { seed: 3, epochs: 4, hidden: 8 });
+
+  it("scores every set with the Mixtral/GPT-4 pair beside the length and random baselines on the same rows", () => {
+    const sets = report.lines.filter((l) => l.pair === "mixtral-gpt4").map((l) => l.set);
+    expect(sets).toEqual(["gsm8k", "mmlu", "arc_challenge"]);
+    const gsm = report.lines[0]!;
+    const gsmRows = rows.filter((r) => r.family === "gsm8k" && r.pair === "mixtral-gpt4");
+    expect(gsm.rows).toBe(gsmRows.length);
+    expect(gsm.length.apgr).toBeCloseTo(routingReport(gsmRows.map((r) => ({ score: r.prompt.length, weakOk: r.weakOk, strongOk: r.strongOk }))).apgr);
+    for (const l of report.lines) for (const s of [l.heldOut, l.dev, l.length, l.random]) expect(Number.isFinite(s.apgr)).toBe(true);
+    expect(report.pooled?.rows).toBe(rows.filter((r) => r.pair === "mixtral-gpt4").length);
+    expect(report.mmluSubjectFolds?.rows).toBe(rows.filter((r) => r.family === "mmlu").length);
+  });
+
+  it("leaves out pairs whose strong model is not ahead and picks the default threshold at >= 95% quality", () => {
+    expect(report.skipped.every((k) => k.qStrong - k.qWeak < 0.05)).toBe(true);
+    const chosen = report.thresholds.find((t) => t.threshold === report.defaultThreshold);
+    if (chosen) expect(chosen.quality).toBeGreaterThanOrEqual(0.95);
+    const md = lodoMarkdown(report);
+    expect(md).toContain("| gsm8k | Mixtral → GPT-4 |");
+    expect(md).toContain("held-out APGR");
   });
 });

@@ -2,8 +2,10 @@
  * Offline router evaluation in RouteLLM's terms (APGR, CPT(50%), CPT(80%)).
  * Usage: npm run router:eval -- --data FILE.csv --weak COLUMN --strong COLUMN [--model FILE.onnx] [--json OUT]
  *        [--score-column COL]  route by a numeric column instead of the model (e.g. label_complexity: the ceiling)
+ *        npm run router:eval -- --lodo [--routing-dir ../shared/data/routing] [--corpus FILE] [--json OUT] [--markdown OUT]
  * Prompt-only routing sweeps the complexity threshold; when `<weak>_response` is present the
- * cascade (verify the weak answer, escalate on failure) is reported too.
+ * cascade (verify the weak answer, escalate on failure) is reported too. `--lodo` refits the
+ * complexity model once per left-out set (lib/lodo-report.ts) and prints the held-out table.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -11,6 +13,11 @@ import cliProgress from "cli-progress";
 import { verifyDraft } from "../../workers/gateway/src/router/cascade/verify-draft";
 import { classifyInput } from "../../workers/gateway/src/router/classify";
 import { parseEvalCsv } from "./lib/eval-csv";
+import { readJsonl } from "./lib/dataset";
+import { lodoReport } from "./lib/lodo-report";
+import { lodoMarkdown } from "./lib/lodo-table";
+import { loadRoutingSets } from "./outcomes/load-routing-sets";
+import { ROUTING_LABELS } from "./outcomes/labels";
 import { referenceBackend, SHIPPED_MODEL } from "./lib/reference-backend";
 import { cascadeReport, routingReport, type EvalItem, type RoutingReport } from "./lib/routellm-metrics";
 
@@ -35,8 +42,26 @@ export async function evaluate(csv: string, weak: string, strong: string, model:
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
 
+function lodoMain(values: { "routing-dir"?: string; corpus?: string; json?: string; markdown?: string }): void {
+  const started = Date.now();
+  const { rows, files } = loadRoutingSets(values["routing-dir"] ?? "../shared/data/routing", ROUTING_LABELS);
+  const corpus = readJsonl(values.corpus ?? "data/router/corpus.jsonl");
+  console.error(`read ${rows.length} outcome rows from ${files.length} files, ${corpus.length} corpus rows`);
+  const report = lodoReport(corpus, rows, { seed: 1, epochs: 18, hidden: 32 }, (step) => console.error(`${((Date.now() - started) / 1000).toFixed(1)} s: ${step}`));
+  const md = lodoMarkdown(report);
+  console.log(md);
+  if (values.json) writeFileSync(values.json, JSON.stringify({ files, ...report }, null, 2) + "\n");
+  if (values.markdown) writeFileSync(values.markdown, md + "\n");
+}
+
 async function main(): Promise<void> {
-  const { values } = parseArgs({ options: { data: { type: "string" }, weak: { type: "string" }, strong: { type: "string" }, model: { type: "string" }, json: { type: "string" }, "score-column": { type: "string" } } });
+  const { values } = parseArgs({
+    options: {
+      data: { type: "string" }, weak: { type: "string" }, strong: { type: "string" }, model: { type: "string" }, json: { type: "string" }, "score-column": { type: "string" },
+      lodo: { type: "boolean" }, "routing-dir": { type: "string" }, corpus: { type: "string" }, markdown: { type: "string" },
+    },
+  });
+  if (values.lodo) return lodoMain(values);
   if (!values.data || !values.weak || !values.strong) throw new Error("usage: router:eval -- --data FILE.csv --weak COLUMN --strong COLUMN");
   const report = await evaluate(readFileSync(values.data, "utf8"), values.weak, values.strong, values.model ?? SHIPPED_MODEL, process.stderr.isTTY, values["score-column"]);
   for (const [mode, r] of Object.entries(report)) {

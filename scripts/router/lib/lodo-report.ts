@@ -1,0 +1,142 @@
+/**
+ * `router:eval --lodo`: every set scored by a complexity model fitted without it, next to the
+ * in-sample (dev) score, the prompt-length baseline and random routing on the same rows; the
+ * within-MMLU k-fold by subject group; all Mixtral/GPT-4 sets pooled; and the default-threshold
+ * sweep on calibrated held-out predictions.
+ */
+import type { RouterTrainingExample } from "../../../shared/schemas/router-training-example";
+import { outcomeLabel, type OutcomeRow } from "../outcomes/outcome-row";
+import { applyPlatt, ece, type Platt } from "./calibration";
+import { linearLogit } from "./complexity-model";
+import { crossFitLogits, subjectFolds } from "./cross-fit";
+import { featurizeOutcomes, lodoLogits, lodoPlatt, MAIN_FAMILIES } from "./lodo";
+import { mulberry32 } from "./rng";
+import { routingReport, type EvalItem } from "./routellm-metrics";
+import { complexityInputs, trainComplexity, trainCorpusModel, type RecipeOptions } from "./train-router";
+
+export interface Scores {
+  apgr: number;
+  cpt50: number;
+  cpt80: number;
+}
+
+export interface LodoLine {
+  set: string;
+  pair: OutcomeRow["pair"];
+  rows: number;
+  qWeak: number;
+  qStrong: number;
+  heldOut: Scores;
+  dev: Scores;
+  length: Scores;
+  random: Scores;
+}
+
+export interface ThresholdPoint {
+  threshold: number;
+  smallShare: number;
+  quality: number;
+  /** Random routing with the same small-tier share on every set. */
+  randomQuality: number;
+}
+
+export interface LodoReport {
+  lines: LodoLine[];
+  /** Sets left out of the table: the strong model is not ahead by MIN_GAP, so PGR is undefined or noise. */
+  skipped: { set: string; pair: OutcomeRow["pair"]; qWeak: number; qStrong: number }[];
+  mmluSubjectFolds: LodoLine | null;
+  pooled: LodoLine | null;
+  platt: Platt;
+  calibrationEce: number;
+  thresholds: ThresholdPoint[];
+  /** Highest threshold keeping >= 95% of all-frontier quality (mean over the Mixtral/GPT-4 sets). */
+  defaultThreshold: number;
+}
+
+/** LLMRouter pairs where the 51B model is not clearly ahead of the 8B one (MGSM, MATH, NQ, TriviaQA, CommonGen) say nothing about routing. */
+export const MIN_GAP = 0.05;
+
+const pick = (r: Scores): Scores => ({ apgr: r.apgr, cpt50: r.cpt50, cpt80: r.cpt80 });
+
+function randomScores(items: readonly EvalItem[], draws = 100): Scores {
+  const rng = mulberry32(12345);
+  const acc = { apgr: 0, cpt50: 0, cpt80: 0 };
+  for (let d = 0; d < draws; d++) {
+    const r = routingReport(items.map((it) => ({ ...it, score: rng() })));
+    (acc.apgr += r.apgr / draws), (acc.cpt50 += r.cpt50 / draws), (acc.cpt80 += r.cpt80 / draws);
+  }
+  return acc;
+}
+
+function line(set: string, rows: readonly OutcomeRow[], idx: readonly number[], held: Float64Array, dev: Float64Array): LodoLine {
+  const items = (score: (i: number) => number): EvalItem[] => idx.map((i) => ({ score: score(i), weakOk: rows[i]!.weakOk, strongOk: rows[i]!.strongOk }));
+  const h = routingReport(items((i) => held[i]!));
+  return {
+    set, pair: rows[idx[0]!]!.pair, rows: idx.length, qWeak: h.qWeak, qStrong: h.qStrong,
+    heldOut: pick(h), dev: pick(routingReport(items((i) => dev[i]!))), length: pick(routingReport(items((i) => rows[i]!.prompt.length))), random: randomScores(items(() => 0)),
+  };
+}
+
+/** Routing to frontier when calibrated P(small worse) >= t: quality as a share of all-frontier, per set then averaged. */
+function sweep(rows: readonly OutcomeRow[], p: Float64Array): ThresholdPoint[] {
+  const grid = Array.from({ length: 91 }, (_, i) => Math.round(50 + i * 5) / 1000);
+  return grid.map((t) => {
+    let share = 0;
+    let quality = 0;
+    let randomQuality = 0;
+    const fams = MAIN_FAMILIES.filter((f) => rows.some((r) => r.family === f && r.pair === "mixtral-gpt4"));
+    for (const f of fams) {
+      const idx = rows.map((_, i) => i).filter((i) => rows[i]!.family === f && rows[i]!.pair === "mixtral-gpt4");
+      const small = idx.filter((i) => p[i]! < t);
+      const correct = idx.reduce((s, i) => s + ((p[i]! < t ? rows[i]!.weakOk : rows[i]!.strongOk) ? 1 : 0), 0);
+      const frontier = idx.reduce((s, i) => s + (rows[i]!.strongOk ? 1 : 0), 0);
+      const weak = idx.reduce((s, i) => s + (rows[i]!.weakOk ? 1 : 0), 0);
+      const sh = small.length / idx.length;
+      share += sh / fams.length;
+      quality += correct / Math.max(1, frontier) / fams.length;
+      randomQuality += (sh * weak + (1 - sh) * frontier) / Math.max(1, frontier) / fams.length;
+    }
+    return { threshold: t, smallShare: share, quality, randomQuality };
+  });
+}
+
+export function lodoReport(corpus: readonly RouterTrainingExample[], rows: readonly OutcomeRow[], opts: RecipeOptions, onStep?: (step: string) => void): LodoReport {
+  onStep?.("corpus model (intent + prior)");
+  const corpusModel = trainCorpusModel(corpus, opts);
+  onStep?.("features");
+  const set = featurizeOutcomes(rows);
+  const inputs = set.x.map((x) => complexityInputs(corpusModel, x));
+  onStep?.("leave-one-dataset-out fits");
+  const held = lodoLogits(rows, inputs);
+  const devModel = trainComplexity(rows, inputs);
+  const dev = Float64Array.from(inputs, (f) => linearLogit(devModel, f));
+  const lines: LodoLine[] = [];
+  const skipped: LodoReport["skipped"] = [];
+  const order = [...MAIN_FAMILIES, ...[...new Set(rows.map((r) => r.family))].filter((f) => !(MAIN_FAMILIES as readonly string[]).includes(f)).sort()];
+  for (const f of order)
+    for (const pair of ["mixtral-gpt4", "llama8b-nemotron51b"] as const) {
+      const idx = rows.map((_, i) => i).filter((i) => rows[i]!.family === f && rows[i]!.pair === pair);
+      if (!idx.length) continue;
+      const l = line(f, rows, idx, held, dev);
+      if (l.qStrong - l.qWeak >= MIN_GAP) lines.push(l);
+      else skipped.push({ set: f, pair, qWeak: l.qWeak, qStrong: l.qStrong });
+    }
+  const mmlu = rows.map((_, i) => i).filter((i) => rows[i]!.family === "mmlu");
+  let mmluSubjectFolds: LodoLine | null = null;
+  if (mmlu.length) {
+    onStep?.("MMLU k-fold by subject group");
+    const { foldOf, folds } = subjectFolds(rows, 4);
+    mmluSubjectFolds = line("mmlu (4-fold by subject group)", rows, mmlu, crossFitLogits(rows, inputs, foldOf, folds), dev);
+  }
+  const main = rows.map((_, i) => i).filter((i) => rows[i]!.pair === "mixtral-gpt4" && (MAIN_FAMILIES as readonly string[]).includes(rows[i]!.family));
+  const platt = lodoPlatt(rows, held);
+  const p = Float64Array.from(held, (z) => applyPlatt(platt, z));
+  const thresholds = sweep(rows, p);
+  const ok = thresholds.filter((t) => t.quality >= 0.95);
+  return {
+    lines, skipped, mmluSubjectFolds, platt, thresholds,
+    pooled: main.length ? line("all Mixtral/GPT-4 sets pooled", rows, main, held, dev) : null,
+    calibrationEce: ece(main.map((i) => p[i]!), main.map((i) => outcomeLabel(rows[i]!.weakOk, rows[i]!.strongOk))),
+    defaultThreshold: ok.length ? ok[ok.length - 1]!.threshold : 0,
+  };
+}
