@@ -5,6 +5,7 @@ import type { ConsumerDeps } from "../process-event";
 import { usageEvent } from "../testing/events";
 import { fakeBatch } from "../testing/fake-batch";
 import { startD1 } from "../testing/harness";
+import { JudgesSchema } from "./config";
 import { monthStart } from "./monthly-budgets";
 
 let d1: Awaited<ReturnType<typeof startD1>>;
@@ -20,11 +21,12 @@ describe("judge spend stops at the budget", () => {
     let calls = 0;
     const judge: ConsumerDeps["fetch"] = async () => {
       calls++;
-      return Response.json({ id: "c", object: "chat.completion", model: "small-sim", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: '{"score": 4, "reason": "ok"}' } }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
+      return Response.json({ id: "c", object: "chat.completion", model: "small-sim", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: '{"verdicts": [{"score": 4, "confidence": 5}]}' } }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
     };
     const deps: ConsumerDeps = {
       db: d1.db,
-      judges: [{ name: "j", baseUrl: "http://judge.test/v1", model: "small-sim", weight: 1, version: "1", timeoutMs: 1000 }],
+      // Parsed, so the panel's defaulted fields are whatever the judge config says they are.
+      judges: JudgesSchema.parse([{ name: "j", baseUrl: "http://judge.test/v1", model: "small-sim", timeoutMs: 1000 }]),
       sampling: { default: 1, rules: [] },
       fetch: judge,
       credential: () => undefined,
