@@ -3,6 +3,8 @@ import type { RawFinding, Recognizer } from "../../types";
 import { matches, precededBy } from "../context";
 
 const CONTEXT = /\b(?:phone|tel|telephone|mobile|cell|call|fax|whatsapp|sms|text me|contact|number|telefon|téléphone|teléfono|telefone|telefono|handy|tél|tlf|puh|мобильный|телефон)\b/i;
+// A label that names a phone, not any "number": only this lets a bare national number be tried abroad.
+const PHONE_LABEL = /\b(?:phone|call|ring|dial|tel|telephone|mobile|cell|fax|whatsapp|sms|handy|telefon|téléphone|teléfono|telefone|telefono|tél|tlf|puh|мобильный|телефон)\b/i;
 const EXT = String.raw`(?:\s?(?:x|ext\.?|extension|poste|durchwahl)\s?\d{1,6})?`;
 // Candidate spans, validated below by libphonenumber's parser (its own text scanner costs ~4 ms
 // per 1k tokens; parsing only these costs microseconds):
@@ -48,11 +50,11 @@ function scoreOf(raw: string, verdict: number, ctx: boolean): number {
   return 0;
 }
 
-function verdictFor(normal: string, region: CountryCode, ctx: boolean): number {
+function verdictFor(normal: string, region: CountryCode, phoneLabel: boolean): number {
   const v = phoneVerdict(normal, region);
   if (v === 3 || normal.startsWith("+")) return v;
   const trunkGrouped = /^\(?0/.test(normal) && /[\s().\/-]/.test(normal);
-  return (trunkGrouped || ctx) && validElsewhere(normal) ? 4 : v;
+  return (trunkGrouped || phoneLabel) && validElsewhere(normal) ? 4 : v;
 }
 
 export const phoneRecognizer: Recognizer = {
@@ -67,12 +69,15 @@ export const phoneRecognizer: Recognizer = {
       const digits = raw.replace(/(?:x|ext\.?|extension|poste|durchwahl)\s?\d+$/, "").replace(/\D/g, "").length;
       // Dotted quads are IPs; 16+ grouped digits are cards: neither needs the phone parser.
       if (digits < 7 || digits > 17 || /^\d{1,3}(?:\.\d{1,3}){3}$/.test(raw)) continue;
+      // 3-2-4 is how SSNs are written; the SSN recognizer decides about those.
+      if (/^\d{3}-\d{2}-\d{4}$/.test(raw)) continue;
       // "00" is the international prefix in most of the world; "(0)" is a trunk digit dropped after +CC.
       const normal = raw.replace(/^00/, "+").replace(/^(\+\d{1,3})[\s.-]?\(0\)/, "$1 ");
       const ctx = precededBy(text, m.index, CONTEXT, 32);
-      const key = `${ctx ? 1 : 0}${normal}`;
+      const phoneLabel = ctx && precededBy(text, m.index, PHONE_LABEL, 32);
+      const key = `${phoneLabel ? 1 : 0}${normal}`;
       let verdict = verdicts.get(key);
-      if (verdict === undefined) verdicts.set(key, (verdict = verdictFor(normal, region, ctx)));
+      if (verdict === undefined) verdicts.set(key, (verdict = verdictFor(normal, region, phoneLabel)));
       const score = verdict === 4 ? (ctx ? 0.9 : 0.6) : scoreOf(normal, verdict, ctx);
       if (score > 0) out.push({ type: "PHONE_NUMBER", start: m.index, end: m.index + raw.length, score });
     }
