@@ -1,3 +1,4 @@
+import http from "node:http";
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, seedKey } from "../harness/seed";
@@ -28,6 +29,34 @@ describe("bad input gets a clear 4xx", () => {
   it("413 for a body over the configured limit, declared or streamed", async () => {
     const big = JSON.stringify({ model: "auto", messages: [{ role: "user", content: "x".repeat(70_000) }] });
     await expectOpenAIError(await post(big), 413, "payload_too_large");
+  });
+
+  it("a chunked upload over the limit gets 413 and leaves the keep-alive connection usable", async () => {
+    // workerd drops a keep-alive connection whose request body was cancelled half-read; the next
+    // request on it then fails (under wrangler dev: a plain-text 503 "worker restarted").
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    const { port } = new URL(stack.url);
+    const send = (method: string, path: string, body: (req: http.ClientRequest) => void) =>
+      new Promise<{ status: number; reused: boolean }>((ok, fail) => {
+        const req = http.request({ host: "127.0.0.1", port, method, path, agent, headers: bearer(key) }, (res) => {
+          res.resume();
+          res.on("end", () => ok({ status: res.statusCode ?? 0, reused: req.reusedSocket }));
+        });
+        req.on("error", fail);
+        body(req);
+      });
+    try {
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      const big = await send("POST", "/v1/chat/completions", (req) => {
+        for (let i = 0; i < 80; i++) req.write(chunk); // 5 MB, Transfer-Encoding: chunked
+        req.end();
+      });
+      expect(big.status).toBe(413);
+      const next = await send("GET", "/v1/models", (req) => req.end());
+      expect(next).toEqual({ status: 200, reused: true });
+    } finally {
+      agent.destroy();
+    }
   });
 
   it("400 for invalid UTF-8", async () => {

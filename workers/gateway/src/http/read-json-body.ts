@@ -39,7 +39,7 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
     if (done) break;
     size += value.byteLength;
     if (size > limit) {
-      await reader.cancel();
+      await discardRest(reader);
       throw tooLarge(limit);
     }
     parts.push(value);
@@ -51,6 +51,35 @@ export async function readBodyBytes(request: Request, limit: number): Promise<Ui
     offset += p.byteLength;
   }
   return out;
+}
+
+/**
+ * Reads and drops the rest of an over-limit body before the 413 goes out. workerd closes a
+ * keep-alive connection whose request body was cancelled half-read without telling the client
+ * (no `Connection: close`; setting that header does not help), so the client's next request on
+ * it fails: a reset, or under `wrangler dev` a plain-text 503 "worker restarted mid-request".
+ * Reading after the response is sent is refused by the runtime, hence before. Bounded: past
+ * DRAIN_MAX_BYTES or DRAIN_MAX_MS (a client that keeps sending) it is cancelled after all.
+ */
+const DRAIN_MAX_BYTES = 64 * 1024 * 1024;
+const DRAIN_MAX_MS = 10_000;
+
+async function discardRest(reader: ReadableStreamDefaultReader<Uint8Array>): Promise<void> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const timedOut = new Promise<null>((ok) => {
+    timer = setTimeout(() => ok(null), DRAIN_MAX_MS);
+  });
+  try {
+    for (let drained = 0; drained <= DRAIN_MAX_BYTES; ) {
+      const next = await Promise.race([reader.read(), timedOut]);
+      if (next === null) break;
+      if (next.done) return;
+      drained += next.value.byteLength;
+    }
+    await reader.cancel().catch(() => undefined);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export async function readJsonBody<S extends z.ZodType>(c: Context<AppEnv>, schema: S): Promise<z.infer<S>> {
