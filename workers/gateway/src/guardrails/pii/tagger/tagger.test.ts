@@ -61,7 +61,9 @@ describe("model file", () => {
     const w = Float32Array.from({ length: 256 * NUM_LABELS }, (_, i) => Math.sin(i));
     const q = quantize(w);
     const base = { version: 1 as const, bits: 8, labels: NUM_LABELS, charNgrams: false, scale: q.scale, weights: q.base64 };
-    const rest = { transitions: Array(NUM_LABELS * NUM_LABELS).fill(0), start: Array(NUM_LABELS).fill(0), calibration: {} };
+    const cal = { a: 1, b: 0 };
+    const calibration = { PERSON: cal, LOCATION: cal, ORGANIZATION: cal, STREET_ADDRESS: cal };
+    const rest = { transitions: new Array<number>(NUM_LABELS * NUM_LABELS).fill(0), start: new Array<number>(NUM_LABELS).fill(0), calibration };
     const m = decodeTaggerFile({ ...base, ...rest });
     expect(Math.abs((m.weights[10] as number) * m.scale - (w[10] as number))).toBeLessThan(q.scale);
     expect(() => decodeTaggerFile({ ...base, ...rest, bits: 9 })).toThrow(/weights/);
