@@ -5,35 +5,34 @@
  * training command calls it once on everything.
  */
 import { buildTable, type CalibrationTable } from "../../../workers/gateway/src/guardrails/injection/calibrate";
-import { ruleHits } from "../../../workers/gateway/src/guardrails/injection/heuristics";
-import { viewsOf, type TextViews } from "../../../workers/gateway/src/guardrails/injection/views";
+import { DIM } from "../../../workers/gateway/src/guardrails/injection/features";
+import type { LinearModel } from "../../../workers/gateway/src/guardrails/injection/model";
+import { rawScoreOf } from "../../../workers/gateway/src/guardrails/injection/screen";
+import { viewsOf } from "../../../workers/gateway/src/guardrails/injection/views";
 import type { Role, Sample } from "./data";
 import { foldOf } from "./groups";
-import { DEFAULT_TRAIN, featuresOf, logit, mulberry32, train, type Example, type Weights } from "./linear";
+import { DEFAULT_TRAIN, featuresOf, mulberry32, train, type Example, type Weights } from "./linear";
 
 export interface Fitted {
   model: Weights;
   tables: Record<Role, CalibrationTable>;
 }
 
-const viewCache = new Map<string, TextViews>();
-function views(text: string): TextViews {
-  let v = viewCache.get(text);
-  if (!v) viewCache.set(text, (v = viewsOf(text)));
-  return v;
+const served = new WeakMap<Weights, LinearModel>();
+
+/** The serving-time raw score (screen.ts rawScoreOf), for weights still in training form. */
+export function rawScore(m: Weights, text: string): number {
+  let lm = served.get(m);
+  if (!lm) {
+    const calibration = { raw: [0.5], rate: [0.5] };
+    lm = { bias: m.b, weights: Float32Array.from(m.w.subarray(0, DIM)), ruleWeights: Float32Array.from(m.w.subarray(DIM)), calibration: { user: calibration, tool: calibration, system: calibration } };
+    served.set(m, lm);
+  }
+  return rawScoreOf(text, lm).raw;
 }
 
-/** The serving-time raw score (screen.ts): the worst of every view and window. */
-export function rawScore(m: Weights, text: string): number {
-  const v = views(text);
-  let best = logit(m, featuresOf(v.plain));
-  for (const e of v.extra) best = Math.max(best, logit(m, featuresOf(e.text)));
-  if (v.windows.length) {
-    const plainHits = ruleHits(v.plain);
-    for (const w of v.windows) best = Math.max(best, logit(m, featuresOf(w, plainHits)));
-  }
-  return 1 / (1 + Math.exp(-best));
-}
+const plainCache = new Map<string, string>();
+const plainOf = (text: string): string => plainCache.get(text) ?? (plainCache.set(text, viewsOf(text).plain), plainCache.get(text) ?? "");
 
 const SHORT = 600;
 
@@ -76,7 +75,7 @@ function trainOn(samples: readonly Sample[], seed: number): Weights {
   const pos = ex.filter((e) => e.y === 1).length;
   const neg = ex.length - pos;
   const data: Example[] = ex.map((e) => ({
-    x: featuresOf(views(e.text).plain),
+    x: featuresOf(plainOf(e.text)),
     y: e.y,
     weight: e.y === 1 ? ex.length / (2 * pos) : ex.length / (2 * neg),
   }));

@@ -26,13 +26,9 @@ export interface Weights {
 
 const cache = new Map<string, Sparse>();
 
-/**
- * Features of one lower-cased view (memoised: folds re-use the same texts many times). `rules`
- * restricts the rule features to those candidates, as the Worker does for windows of a long text.
- */
-export function featuresOf(view: string, rules?: readonly number[]): Sparse {
-  const key = rules ? `${rules.join(",")}\u0000${view}` : view;
-  const hit = cache.get(key);
+/** Features of one lower-cased view (memoised: folds re-use the same texts many times). */
+export function featuresOf(view: string): Sparse {
+  const hit = cache.get(view);
   if (hit) return hit;
   const idx: number[] = [];
   const val: number[] = [];
@@ -40,17 +36,16 @@ export function featuresOf(view: string, rules?: readonly number[]): Sparse {
     idx.push(i);
     val.push(v);
   });
-  const hits = rules ? rules.filter((r) => RULES[r]?.re.test(view)) : ruleHits(view);
-  for (const r of hits) {
+  for (const r of ruleHits(view)) {
     idx.push(DIM + r);
     val.push(1);
   }
   const out = { idx: Int32Array.from(idx), val: Float32Array.from(val) };
-  cache.set(key, out);
+  cache.set(view, out);
   return out;
 }
 
-export function logit(m: Weights, x: Sparse): number {
+function logit(m: Weights, x: Sparse): number {
   let z = m.b;
   for (let k = 0; k < x.idx.length; k++) z += (m.w[x.idx[k] ?? 0] ?? 0) * (x.val[k] ?? 0);
   return z;

@@ -37,21 +37,37 @@ export const CONCEPTS: ReadonlyArray<readonly [string, string]> = [
   ["evade", `${W}(?:base64|rot13|so the filter|not be detected|avoid detection|won'?t be detected|чтобы фильтр не|не заметил)|検出されない|不被发现|검출되지|لا يكتشف|पकड़ा न`],
 ];
 
-const ANY = new RegExp(CONCEPTS.map(([, p]) => `(${p})`).join("|"), "gu");
+const SOURCE = CONCEPTS.map(([, p]) => `(${p})`).join("|");
+const ANY = new RegExp(SOURCE, "gu");
+// For ASCII-only text (most traffic) the Unicode look-behind is a plain \b, and the regex runs
+// without the u flag: the same matches, several times faster in V8.
+const ANY_ASCII = new RegExp(SOURCE.split(W).join("\\b"), "g");
 
-/** Indices of the concepts present in a lower-cased view, in one regex pass. */
-export function conceptsIn(view: string): number[] {
-  const seen = new Set<number>();
-  ANY.lastIndex = 0;
-  for (let m = ANY.exec(view); m !== null; m = ANY.exec(view)) {
+export interface ConceptMatch {
+  concept: number;
+  start: number;
+}
+
+/** Every concept occurrence in a lower-cased view, in one regex pass. */
+export function conceptMatches(view: string): ConceptMatch[] {
+  const out: ConceptMatch[] = [];
+  const re = /[^\x00-\x7F]/.test(view) ? ANY : ANY_ASCII;
+  re.lastIndex = 0;
+  for (let m = re.exec(view); m !== null; m = re.exec(view)) {
     for (let g = 1; g < m.length; g++) {
       if (m[g] !== undefined) {
-        seen.add(g - 1);
+        out.push({ concept: g - 1, start: m.index });
         break;
       }
     }
-    if (m[0].length === 0) ANY.lastIndex++;
-    if (seen.size === CONCEPTS.length) break;
+    if (m[0].length === 0) re.lastIndex++;
   }
-  return [...seen].sort((a, b) => a - b);
+  return out;
 }
+
+/** Sorted distinct concept indices of some matches (all of a view's, or those inside a window). */
+export function distinctConcepts(matches: readonly ConceptMatch[]): number[] {
+  return [...new Set(matches.map((m) => m.concept))].sort((a, b) => a - b);
+}
+
+export const conceptsIn = (view: string): number[] => distinctConcepts(conceptMatches(view));

@@ -77,13 +77,15 @@ const rot13 = (s: string): string => s.replace(/[a-z]/g, (c) => String.fromCharC
 /** Reversed text ("snoitcurtsni suoiverp erongi") or ROT13, for lower-cased input that reads as neither forwards. */
 export function decodeReversedOrRot13(lower: string): Array<{ name: string; text: string }> {
   if (lower.length < 12) return [];
-  const words = lower.split(/[^a-z]+/).filter(Boolean).length;
-  const forward = commonHits(lower);
+  // The first 2,000 chars decide: a text written backwards is written so throughout.
+  const head = lower.slice(0, 2000);
+  const words = head.split(/[^a-z]+/).filter(Boolean).length;
+  const forward = commonHits(head);
   // Ordinary English is ~40% such words; anything above 15% is read as written.
   if (words === 0 || forward / words >= 0.15) return [];
   const out: Array<{ name: string; text: string }> = [];
   for (const [name, text] of [["reversed", reverse(lower)], ["rot13", rot13(lower)]] as const) {
-    const hits = commonHits(text);
+    const hits = commonHits(text.slice(0, 2000));
     if (hits >= 3 && hits > forward * 2) out.push({ name, text });
   }
   return out;

@@ -27,7 +27,7 @@ function fnvRange(h0: number, s: string, from: number, to: number): number {
  * module-level count buffer and range hashing instead of a Map and substrings: this is the
  * hot path of every screened message.
  */
-export function forEachFeature(lowerText: string, visit: (i: number, v: number) => void): void {
+export function forEachFeature(lowerText: string, visit: (i: number, v: number) => void, concepts: readonly number[] = conceptsIn(lowerText)): void {
   const touched: number[] = [];
   const bump = (h: number): void => {
     const i = (h >>> 0) & (DIM - 1);
@@ -48,7 +48,6 @@ export function forEachFeature(lowerText: string, visit: (i: number, v: number) 
   }
   for (let i = 0; i + 4 <= squashed.length; i++) bump(fnvRange(0x811c9dc5 ^ 3, squashed, i, i + 4));
   // Concepts (seed 4) and unordered concept pairs (seed 5): word order differs across languages.
-  const concepts = conceptsIn(lowerText);
   for (let a = 0; a < concepts.length; a++) {
     const ca = concepts[a] ?? 0;
     bump(Math.imul(0x811c9dc5 ^ 4, 0x01000193) ^ Math.imul(ca + 1, 0x9e3779b1));

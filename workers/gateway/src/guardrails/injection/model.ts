@@ -59,12 +59,16 @@ export function loadModel(): LinearModel {
 
 export const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
-/** Logit of one lower-cased view; `hits` (rule indices) may be passed when already computed. */
-export function logitOf(view: string, m: LinearModel = loadModel(), hits: readonly number[] = ruleHits(view)): number {
+/** Logit of one lower-cased view; rule hits and concepts may be passed when already computed. */
+export function logitOf(view: string, m: LinearModel = loadModel(), hits: readonly number[] = ruleHits(view), concepts?: readonly number[]): number {
   let z = m.bias;
-  forEachFeature(view, (i, v) => {
-    z += (m.weights[i] ?? 0) * v;
-  });
+  forEachFeature(
+    view,
+    (i, v) => {
+      z += (m.weights[i] ?? 0) * v;
+    },
+    concepts,
+  );
   for (const h of hits) z += m.ruleWeights[h] ?? 0;
   return z;
 }

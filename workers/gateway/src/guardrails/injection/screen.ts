@@ -1,8 +1,9 @@
 import { contentText, type ChatCompletionRequest } from "../../../../../shared/schemas/openai-chat";
 import { calibratedScore, DEFAULT_THRESHOLD } from "./calibrate";
+import { conceptMatches, distinctConcepts } from "./concepts";
 import { RULES, ruleHits } from "./heuristics";
-import { loadModel, logitOf, sigmoid, type InjectionSource } from "./model";
-import { viewsOf } from "./views";
+import { loadModel, logitOf, sigmoid, type InjectionSource, type LinearModel } from "./model";
+import { viewsOf, WINDOW } from "./views";
 
 export type { InjectionSource } from "./model";
 export interface InjectionVerdict {
@@ -24,37 +25,61 @@ export interface TextScore {
   reasons: string[];
 }
 
+export interface RawScore {
+  raw: number;
+  /** The reading that scored worst ("plain" for the text itself and its windows). */
+  view: string;
+  /** Ids of the rules that fired on any reading. */
+  rules: string[];
+}
+
 /**
- * Scores one text: the classifier over every view (decoded readings included), worst view wins,
- * then calibration for the text's source. Reasons are the rules that fired and, when the worst
- * view was a decoded one, its name (`decoded:hex`).
+ * The classifier over every reading of a text, worst one wins. Windows of a long text are scored
+ * only when they hold a concept or a rule match: a window of ordinary prose cannot outscore the
+ * whole text it is part of by much, and skipping it keeps a 1,000-token prompt well under a
+ * millisecond. Training (scripts/guardrails/injection/fit.ts) scores with this same function.
+ */
+export function rawScoreOf(text: string, m: LinearModel = loadModel()): RawScore {
+  const v = viewsOf(text);
+  const rules = new Set<number>();
+  const plainHits = ruleHits(v.plain);
+  const matches = conceptMatches(v.plain);
+  let best = logitOf(v.plain, m, plainHits, distinctConcepts(matches));
+  let view = "plain";
+  for (const h of plainHits) rules.add(h);
+  for (const e of v.extra) {
+    const hits = ruleHits(e.text);
+    for (const h of hits) rules.add(h);
+    const z = logitOf(e.text, m, hits);
+    if (z > best) [best, view] = [z, e.name];
+  }
+  for (const w of v.windows) {
+    // A window can only match rules its whole text matched (all but the line-anchored ones).
+    const inside = matches.filter((c) => c.start >= w.start && c.start < w.start + WINDOW);
+    const hits = plainHits.filter((h) => RULES[h]?.re.test(w.text));
+    if (inside.length === 0 && hits.length === 0) continue;
+    const z = logitOf(w.text, m, hits, distinctConcepts(inside));
+    if (z > best) [best, view] = [z, "plain"];
+  }
+  return { raw: sigmoid(best), view, rules: [...rules].map((h) => RULES[h]?.id ?? "") };
+}
+
+/**
+ * Scores one text: the worst reading's probability, calibrated for the text's source. Reasons
+ * are the rules that fired and, when flagged, the classifier's probability and the decoded
+ * reading that gave the attack away (`decoded:hex`).
  */
 export function scoreText(text: string, threshold = DEFAULT_THRESHOLD, source: InjectionSource = "user"): TextScore {
   const m = loadModel();
-  const v = viewsOf(text);
-  const reasons = new Set<string>();
-  let best = -Infinity;
-  let bestView = "plain";
-  const plainHits = ruleHits(v.plain);
-  for (const view of [{ name: "plain", text: v.plain }, ...v.extra]) {
-    const hits = view.name === "plain" ? plainHits : ruleHits(view.text);
-    for (const h of hits) reasons.add(RULES[h]?.id ?? "");
-    const z = logitOf(view.text, m, hits);
-    if (z > best) [best, bestView] = [z, view.name];
-  }
-  // A window can only match rules its whole text matched (all but the line-anchored ones).
-  for (const w of v.windows) {
-    const z = logitOf(w, m, plainHits.filter((h) => RULES[h]?.re.test(w)));
-    if (z > best) [best, bestView] = [z, "plain"];
-  }
-  const raw = sigmoid(best);
-  const score = Math.round(calibratedScore(m.calibration[source], raw) * 1000) / 1000;
+  const r = rawScoreOf(text, m);
+  const score = Math.round(calibratedScore(m.calibration[source], r.raw) * 1000) / 1000;
   const label = score >= threshold ? "injection" : "benign";
+  const reasons = [...r.rules];
   if (label === "injection") {
-    reasons.add(`classifier(${raw.toFixed(2)})`);
-    if (bestView !== "plain") reasons.add(`decoded:${bestView}`);
+    reasons.push(`classifier(${r.raw.toFixed(2)})`);
+    if (r.view !== "plain") reasons.push(`decoded:${r.view}`);
   }
-  return { score, raw, label, reasons: [...reasons] };
+  return { score, raw: r.raw, label, reasons };
 }
 
 /**

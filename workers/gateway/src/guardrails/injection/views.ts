@@ -61,14 +61,16 @@ function decodedBlobs(text: string): string {
 export interface TextViews {
   /** Normalized text, lower-cased: the main view. */
   plain: string;
-  /** Overlapping stretches of a long plain view: a payload buried in a document is read undiluted. */
-  windows: string[];
+  /** Overlapping stretches of a long plain view (start offsets into it): a payload buried in a document is read undiluted. */
+  windows: Array<{ start: number; text: string }>;
   /** Extra readings, only those that differ from plain, named for the reasons list. */
   extra: Array<{ name: string; text: string }>;
 }
 
 export function viewsOf(text: string): TextViews {
-  const normalized = normalizeForDetection(bound(text)).text;
+  const bounded = bound(text);
+  // ASCII text has nothing to normalize: skip building the offset maps.
+  const normalized = /[^\x00-\x7F]/.test(bounded) ? normalizeForDetection(bounded).text : bounded;
   const plain = normalized.toLowerCase();
   const extra = new Map<string, string>();
   const add = (name: string, view: string | null): void => {
@@ -88,14 +90,14 @@ export function viewsOf(text: string): TextViews {
   return { plain, windows: windowsOf(plain), extra: [...extra].map(([name, view]) => ({ name, text: view })) };
 }
 
-const WINDOW = 200;
+export const WINDOW = 200;
 const MAX_WINDOWS = 64;
 
 /**
  * Sentence-aligned windows of about WINDOW chars, a new one every half window, for texts longer
  * than two windows. Very long texts keep their first and last MAX_WINDOWS / 2 windows.
  */
-export function windowsOf(plain: string): string[] {
+export function windowsOf(plain: string): Array<{ start: number; text: string }> {
   if (plain.length <= WINDOW) return [];
   const cuts = [0];
   for (const m of plain.matchAll(/[.!?。！？\n]+\s*/g)) cuts.push(m.index + m[0].length);
@@ -105,6 +107,6 @@ export function windowsOf(plain: string): string[] {
   for (let i = 0; i < cuts.length - 1; i++) {
     for (let at = cuts[i] ?? 0; at < (cuts[i + 1] ?? 0); at += WINDOW) if (at - last >= WINDOW / 2) starts.push((last = at));
   }
-  const out = starts.map((st) => plain.slice(st, st + WINDOW));
+  const out = starts.map((st) => ({ start: st, text: plain.slice(st, st + WINDOW) }));
   return out.length <= MAX_WINDOWS ? out : [...out.slice(0, MAX_WINDOWS / 2), ...out.slice(-MAX_WINDOWS / 2)];
 }
