@@ -12,7 +12,13 @@ const NAME_CHARS = /[^A-Za-z0-9_-]/g;
 
 export class ServerTiming {
   private readonly stages: StageTiming[] = [];
+  /** performance.now() at each stage's start, beside `stages` (trace spans need starts; the header does not). */
+  private readonly starts: number[] = [];
+  /** performance.now() when the request began: stage starts are offsets from it. */
+  readonly origin = performance.now();
   private written = false;
+  /** The stage `measure` is running now (an upstream attempt's span is its child). */
+  current: string | null = null;
 
   /** True once a handler put the header on its response itself (see `seal`). */
   get sealed(): boolean {
@@ -31,15 +37,27 @@ export class ServerTiming {
   /** Runs `fn` as stage `name` and records its duration, also when it throws. */
   async measure<T>(name: string, fn: () => Promise<T> | T): Promise<T> {
     const start = performance.now();
+    this.current = name;
     try {
       return await fn();
     } finally {
-      this.add(name, performance.now() - start);
+      this.current = null;
+      this.record(name, start, performance.now() - start);
     }
   }
 
   add(name: string, durationMs: number): void {
+    this.record(name, performance.now() - durationMs, durationMs);
+  }
+
+  private record(name: string, start: number, durationMs: number): void {
     this.stages.push({ name, durationMs: Math.max(0, durationMs) });
+    this.starts.push(start);
+  }
+
+  /** Stages with their start, in ms after `origin` (for trace spans). */
+  timeline(): Array<StageTiming & { startMs: number }> {
+    return this.stages.map((s, i) => ({ ...s, startMs: Math.max(0, (this.starts[i] ?? this.origin) - this.origin) }));
   }
 
   list(): StageTiming[] {
