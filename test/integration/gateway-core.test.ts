@@ -1,3 +1,4 @@
+import fc from "fast-check";
 import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, seedKey } from "../harness/seed";
@@ -19,7 +20,24 @@ describe("gateway core through workerd", () => {
     const res = await stack.fetch("/healthz");
     expect(res.status).toBe(200);
     expect(res.headers.get("x-request-id")).toMatch(/^req_/);
+    expect(res.headers.get("server-timing")).toMatch(/total;dur=/);
     expect(await res.json()).toMatchObject({ status: "ok", tiers: ["small", "frontier"] });
+  });
+
+  it("property: every response carries x-request-id and Server-Timing (401s, 404s, preflights too)", async () => {
+    const paths = fc.oneof(fc.constantFrom("/healthz", "/v1/models", "/v1/chat/completions", "/v1/embeddings", "/admin/v1/tenants", "/v1/usage", "/nope"), fc.webPath());
+    const auths = fc.option(fc.constantFrom(`Bearer ${key}`, "Bearer nope", "Basic x", ""), { nil: undefined });
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom("GET", "POST", "DELETE", "OPTIONS", "PUT"), paths, auths, async (method, path, auth) => {
+        const headers: Record<string, string> = { "content-type": "application/json", ...(auth !== undefined ? { authorization: auth } : {}) };
+        const res = await stack.fetch(path.startsWith("/") ? path : `/${path}`, { method, headers, ...(method === "POST" || method === "PUT" ? { body: "{}" } : {}) });
+        await res.arrayBuffer();
+        expect(res.status, `${method} ${path}`).toBeLessThan(500);
+        expect(res.headers.get("x-request-id")).toMatch(/^req_/);
+        expect(res.headers.get("server-timing"), `${method} ${path} ${res.status}`).toMatch(/(^|, )total;dur=\d/);
+      }),
+      { numRuns: 60 },
+    );
   });
 
   it("rejects a missing or forged key with OpenAI's 401 shape", async () => {

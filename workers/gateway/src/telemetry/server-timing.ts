@@ -64,9 +64,13 @@ export class ServerTiming {
     return [...this.stages];
   }
 
+  /**
+   * The stages, then `total` (since `origin`): never empty, so every response carries the
+   * header, a 401 or /healthz with no stage of its own too.
+   */
   header(): string {
     let out = "";
-    for (const s of this.stages) out += `${out ? ", " : ""}${s.name.replace(NAME_CHARS, "_")};dur=${s.durationMs.toFixed(2)}`;
-    return out;
+    for (const s of this.stages) out += `${s.name.replace(NAME_CHARS, "_") || "_"};dur=${s.durationMs.toFixed(2)}, `;
+    return `${out}total;dur=${Math.max(0, performance.now() - this.origin).toFixed(2)}`;
   }
 }
