@@ -11,7 +11,8 @@ import { DEFAULT_DATA_DIR, gsm8kRecords, type Gsm8kRecord } from "../scripts/cas
 import { ROOT, type WorkerName } from "../test/harness/build-workers";
 import { startStack, type Stack, type StackOptions } from "../test/harness/stack";
 import { machineDescription } from "./lib/machine";
-import { routerAuc, routerCurve, verifierAuc, verifierCurve, type RowFacts } from "./replay/curve";
+import { DEFAULT_ROUTER_SETTINGS } from "../workers/gateway/src/router/settings";
+import { bandsByShare, routerAuc, routerCurve, verifierAuc, verifierCurve, type RowFacts } from "./replay/curve";
 import { replayMarkdown, type TenantResult } from "./replay/report";
 import { createTenant, ledgerCosts, ledgerSettled, replay, usageCost, type Served, type Tenant, type TenantSpec } from "./replay/tenants";
 
@@ -126,7 +127,7 @@ async function main(): Promise<void> {
   const stack = await startStack({ evaluator: true, simulator: { replay: replayEntries }, gatewayBuild: REPLAY_BUILD, vars: { BENCH_VERIFIER_FOLDS: verifier.foldsJson }, evaluatorVars: { JUDGES: "[]" } });
   try {
     const { results, facts } = await run(stack, rows, Number(args.concurrency));
-    const manifest = JSON.parse(readFileSync(join(ROOT, "workers/gateway/src/router/model/manifest.json"), "utf8")) as { version: string };
+    const manifest = JSON.parse(readFileSync(join(ROOT, "workers/gateway/src/router/model/manifest.json"), "utf8")) as { version: string; training?: { routingSets?: Array<{ file?: string }> } };
     const md = replayMarkdown({
       command: `npm run bench:replay${process.argv.slice(2).length ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
       machine: machineDescription(),
@@ -134,13 +135,15 @@ async function main(): Promise<void> {
       folds: k,
       seconds: (Date.now() - started) / 1000,
       routerVersion: manifest.version,
+      routerBand: DEFAULT_ROUTER_SETTINGS.bands[0]?.below ?? 0,
+      routerTrainedOnRows: (manifest.training?.routingSets ?? []).some((s) => s.file === "gsm8k-mixtral-gpt4-dev.csv"),
       verifierVersion: verifier.version,
       verifierThreshold: verifier.threshold,
       verifierAuc: verifierAuc(facts),
       routerAuc: routerAuc(facts),
       drafted: facts.filter((f) => f.pWrong !== null).length,
       tenants: results,
-      routerCurve: routerCurve(facts, CURVE),
+      routerCurve: routerCurve(facts, bandsByShare(facts)),
       verifierCurve: verifierCurve(facts, CURVE),
     });
     console.log(`\n${md}`);

@@ -70,6 +70,17 @@ export function verifierCurve(rows: readonly RowFacts[], thresholds: readonly nu
   );
 }
 
+/**
+ * Router bands that send 0%, 10%, ..., 100% of the rows to the small tier (a calibrated router
+ * can put a whole task inside a narrow complexity range, where a fixed grid would skip it).
+ */
+export function bandsByShare(rows: readonly RowFacts[], steps = 10): number[] {
+  const c = rows.flatMap((r) => (r.complexity === null ? [] : [r.complexity])).sort((a, b) => a - b);
+  if (c.length === 0) return [];
+  const bands = Array.from({ length: steps + 1 }, (_, i) => (i === 0 ? c[0]! : i === steps ? c.at(-1)! + 1e-4 : c[Math.floor((i * c.length) / steps)]!));
+  return [...new Set(bands.map((b) => Math.round(b * 1e4) / 1e4))];
+}
+
 /** Held-out AUC of the verifier on the drafted rows (P(wrong) against the small model's label). */
 export function verifierAuc(rows: readonly RowFacts[]): number {
   const drafted = rows.filter((r) => r.pWrong !== null);
