@@ -20,7 +20,7 @@ export interface StackOptions {
   vars?: Record<string, string>;
   evaluatorVars?: Record<string, string>;
   /** Which bundle runs as the gateway: the Worker itself, or bench:hotpath's wrapper of it. */
-  gatewayBuild?: "gateway" | "gateway-hotpath";
+  gatewayBuild?: "gateway" | "gateway-hotpath" | "gateway-replay";
   /** Expose the V8 inspector (for CPU profiles of the Workers). */
   inspectorPort?: number;
 }
@@ -53,13 +53,6 @@ function workerOptions(name: WorkerName, vars: Record<string, string>, build: Wo
   } as WorkerOptions;
 }
 
-/** The evaluator's judge panel pointed at this run's simulator instead of :8000. */
-function judgesAt(baseUrl: string): Record<string, string> {
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(WORKERS.evaluator.config, undefined, NO_ENV_FILES);
-  const judges = (workerOptions.bindings as Record<string, unknown> | undefined)?.JUDGES;
-  return typeof judges === "string" ? { JUDGES: judges.replaceAll("http://127.0.0.1:8000/v1", baseUrl) } : {};
-}
-
 export async function applyMigrations(db: D1Database): Promise<void> {
   const dir = join(ROOT, "migrations");
   for (const file of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
@@ -84,7 +77,7 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
   const sim = await startSimulator(options.simulator ?? {});
   const secrets = { CONTENT_ENCRYPTION_KEYS: generateKeySpec("test1"), CONTENT_ENCRYPTION_ACTIVE_KID: "test1" };
   const workers = [workerOptions("gateway", { SIMULATOR_URL: sim.url, ...secrets, ...(options.vars ?? {}) }, options.gatewayBuild)];
-  if (options.evaluator) workers.push(workerOptions("evaluator", { SIMULATOR_URL: sim.url, ...judgesAt(sim.baseUrl), ...secrets, ...(options.evaluatorVars ?? {}) }));
+  if (options.evaluator) workers.push(workerOptions("evaluator", { SIMULATOR_URL: sim.url, ...secrets, ...(options.evaluatorVars ?? {}) }));
   const mf = new Miniflare({ workers, host: "127.0.0.1", port: 0, ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}) });
   const close = async () => {
     await mf.dispose();

@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { backoffSeconds, consumeBatch } from "./consume-batch";
+import { JudgeSchema } from "./judge/config";
+import { DEFAULT_JUDGE_POLICY } from "./judge/policy";
 import type { ConsumerDeps } from "./process-event";
 import { usageEvent } from "./testing/events";
 import { failingOnBatch, fakeBatch } from "./testing/fake-batch";
@@ -20,6 +22,7 @@ function deps(db: D1Database, extra: Partial<ConsumerDeps> = {}): ConsumerDeps {
     credential: () => undefined,
     concurrency: 3,
     maxJudgeAttempts: 3,
+    policy: { ...DEFAULT_JUDGE_POLICY, maxShareOfInference: null },
     now: () => Date.parse("2026-11-27T02:10:01Z"),
     ...extra,
   };
@@ -113,7 +116,7 @@ describe("consumeBatch", () => {
   });
 
   it("retries while the judges are down, then records the gap and acks (ledger still counted once)", async () => {
-    const judges = [{ name: "j", baseUrl: "http://127.0.0.1:9/v1", model: "small-sim", weight: 1, version: "1", timeoutMs: 1000 }];
+    const judges = [JudgeSchema.parse({ name: "j", baseUrl: "http://127.0.0.1:9/v1", model: "small-sim", timeoutMs: 1000 })];
     const down = deps(d1.db, { judges, sampling: { default: 1, rules: [] }, fetch: () => Promise.reject(new Error("connection refused")), maxJudgeAttempts: 2 });
     const ev = usageEvent({ requestId: "judge-down", tenantId: "t-jd" });
     const first = fakeBatch([ev], 1);
@@ -126,7 +129,7 @@ describe("consumeBatch", () => {
   });
 
   it("bills judge calls that were answered off-format, once per delivery attempt, though nothing was scored", async () => {
-    const judges = [{ name: "j", baseUrl: "http://judge.test/v1", model: "small-sim", weight: 1, version: "1", timeoutMs: 1000 }];
+    const judges = [JudgeSchema.parse({ name: "j", baseUrl: "http://judge.test/v1", model: "small-sim", timeoutMs: 1000 })];
     const offFormat: ConsumerDeps["fetch"] = async () =>
       Response.json({ id: "c", object: "chat.completion", model: "small-sim", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: "I think 4/5" } }], usage: { prompt_tokens: 100_000, completion_tokens: 10, total_tokens: 100_010 } });
     const chatty = deps(d1.db, { judges, sampling: { default: 1, rules: [] }, fetch: offFormat, maxJudgeAttempts: 2 });
@@ -141,10 +144,10 @@ describe("consumeBatch", () => {
 
   it("judges an event carried by two messages of one batch once", async () => {
     let calls = 0;
-    const judges = [{ name: "j", baseUrl: "http://judge.test/v1", model: "small-sim", weight: 1, version: "1", timeoutMs: 1000 }];
+    const judges = [JudgeSchema.parse({ name: "j", baseUrl: "http://judge.test/v1", model: "small-sim", timeoutMs: 1000 })];
     const judge: ConsumerDeps["fetch"] = async () => {
       calls++;
-      return Response.json({ id: "c", object: "chat.completion", model: "small-sim", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: '{"score": 4, "reason": "ok"}' } }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
+      return Response.json({ id: "c", object: "chat.completion", model: "small-sim", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: '{"verdicts": [{"score": 4, "confidence": 5}]}' } }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
     };
     const ev = usageEvent({ requestId: "judge-twice", tenantId: "t-jt" });
     const summary = await consumeBatch(fakeBatch([ev, ev], 1), deps(d1.db, { judges, sampling: { default: 1, rules: [] }, fetch: judge }));

@@ -14,9 +14,10 @@
 import type { UsageEvent } from "../../../shared/schemas/usage-event";
 import { auditCacheHit, wantsCacheAudit } from "./cache-audit/audit-cache-hit";
 import { forEachLimit } from "./concurrency";
-import { judgingWithinBudget } from "./judge/monthly-budgets";
 import { ensurePricesSeeded, loadPriceBook, type PriceBook } from "./pricing/price-book";
-import { judgeEvent, ledgerBatchFor, parseMessage, wantsJudging, type ConsumerDeps } from "./process-event";
+import { prepareJudging, runJudging } from "./judge/judge-batch";
+import { judgingWithinBudget } from "./judge/monthly-budgets";
+import { ledgerBatchFor, parseMessage, wantsJudging, type ConsumerDeps } from "./process-event";
 
 export interface BatchSummary {
   acked: number;
@@ -77,21 +78,44 @@ async function recordLedger(items: Item[], book: PriceBook, deps: ConsumerDeps):
   return committed;
 }
 
-/**
- * Judges (or audits) a recorded event; false means its message must be retried. Judge spend is
- * the call's own spend: none once a budget the call is charged to is used up (monthly-budgets.ts).
- */
-async function finish(it: Item, book: PriceBook, deps: ConsumerDeps): Promise<boolean> {
+/** Audits a recorded semantic cache hit when it is marked and sampled; false = retry its message. */
+async function audit(it: Item, book: PriceBook, deps: ConsumerDeps): Promise<boolean> {
   try {
-    const judging = wantsJudging(it.event, deps);
-    if (!judging && !wantsCacheAudit(it.event, deps)) return true;
-    if ((await judgingWithinBudget(deps.db, [it], deps.now())).length === 0) return true;
-    if (judging) return await judgeEvent(it.event, it.msg.attempts, book, deps);
-    return await auditCacheHit(it.event, it.msg.attempts, book, deps);
+    return wantsCacheAudit(it.event, deps) ? await auditCacheHit(it.event, it.msg.attempts, book, deps) : true;
   } catch (err) {
     logFailure(it.msg, err);
     return false;
   }
+}
+
+const eventKey = (e: UsageEvent): string => `${e.tenantId}\u0000${e.requestId}`;
+
+/** One entry per event: an event carried by two messages of one batch is judged once (a second run would be paid for and thrown away). */
+function uniqueEvents(items: readonly Item[]): Item[] {
+  const seen = new Set<string>();
+  return items.filter((it) => !seen.has(eventKey(it.event)) && seen.add(eventKey(it.event)));
+}
+
+/**
+ * The ledger and judging of a batch, overlapped: judging reads what it needs first, then its
+ * judge calls run while the ledger rows are written; cache audits follow for the recorded
+ * hits. Returns the items whose ledger row is committed and the keys of events to retry
+ * (duplicates share the first one's outcome).
+ */
+async function recordAndEvaluate(items: Item[], book: PriceBook, deps: ConsumerDeps): Promise<{ committed: Set<Item>; failed: Set<string> }> {
+  const unique = uniqueEvents(items);
+  // Judge spend is the call's own: none once a budget it is charged to is used up (monthly-budgets.ts).
+  const judged = await judgingWithinBudget(deps.db, unique.filter((it) => wantsJudging(it.event, deps)), deps.now());
+  const prepared = await prepareJudging(judged.map((it) => ({ event: it.event, attempts: it.msg.attempts })), unique.map((it) => it.event), book, deps);
+  const [committedList, judgingFailed] = await Promise.all([recordLedger(items, book, deps), runJudging(prepared, deps)]);
+  const committed = new Set(committedList);
+  const failed = new Set([...judgingFailed].map(eventKey));
+  const judgedKeys = new Set(judged.map((it) => eventKey(it.event)));
+  const audited = await judgingWithinBudget(deps.db, unique.filter((it) => committed.has(it) && !judgedKeys.has(eventKey(it.event)) && wantsCacheAudit(it.event, deps)), deps.now());
+  await forEachLimit(audited, deps.concurrency, async (it) => {
+    if (!(await audit(it, book, deps))) failed.add(eventKey(it.event));
+  });
+  return { committed, failed };
 }
 
 export async function consumeBatch(batch: MessageBatch<unknown>, deps: ConsumerDeps): Promise<BatchSummary> {
@@ -135,28 +159,14 @@ export async function consumeBatch(batch: MessageBatch<unknown>, deps: ConsumerD
   // If prices cannot be read nothing is acked: the handler throws and the whole batch retries.
   await ensurePricesSeeded(deps.db);
   const book = await loadPriceBook(deps.db, items.map((it) => it.event.tenantId));
-  const committed = new Set(await recordLedger(items, book, deps));
+  const { committed, failed } = await recordAndEvaluate(items, book, deps);
   for (const it of items) {
-    if (committed.has(it)) continue;
-    retry.add(it.msg);
-    summary.retried++;
-  }
-  // An event carried by two messages of one batch is judged once (a second panel run would be
-  // paid for and thrown away): duplicates share the first one's outcome.
-  const outcomes = new Map<string, Promise<boolean>>();
-  await forEachLimit([...committed], deps.concurrency, async (it) => {
-    const key = `${it.event.tenantId}\u0000${it.event.requestId}`;
-    let outcome = outcomes.get(key);
-    if (!outcome) {
-      outcome = finish(it, book, deps);
-      outcomes.set(key, outcome);
-    }
-    if (await outcome) summary.acked++;
+    if (committed.has(it) && !failed.has(eventKey(it.event))) summary.acked++;
     else {
       retry.add(it.msg);
       summary.retried++;
     }
-  });
+  }
   settle(batch.messages);
   return summary;
 }

@@ -2,6 +2,7 @@
 import { parseCacheAuditConfig } from "./cache-audit/audit-cache-hit";
 import { intVar, secretByName, type EvaluatorEnv } from "./env";
 import { parseJudges, parseSampling } from "./judge/config";
+import { parseJudgePolicy } from "./judge/policy";
 import type { ConsumerDeps } from "./process-event";
 import { sealerFromEnv } from "./trace/content-cipher";
 
@@ -9,8 +10,11 @@ export async function depsFromEnv(env: EvaluatorEnv): Promise<ConsumerDeps> {
   return {
     db: env.DB,
     dlq: env.USAGE_DLQ,
-    judges: parseJudges(env.JUDGES),
+    judges: parseJudges(env.JUDGES, env),
     sampling: parseSampling(env.JUDGE_SAMPLING),
+    policy: parseJudgePolicy(env.JUDGE_POLICY),
+    ...(env.AI ? { ai: env.AI } : {}),
+    ...(env.JUDGE_ESCALATIONS ? { escalations: env.JUDGE_ESCALATIONS } : {}),
     seal: await sealerFromEnv(env),
     fetch: (input, init) => fetch(input, init),
     credential: (name) => secretByName(env, name),

@@ -3,12 +3,17 @@
  * plain strings (parsed with zod where they are used) and secrets looked up by name (judge
  * credentials, webhook HMAC keys, content encryption keys), never stored in D1 or [vars].
  */
-type GeneratedBindings = Pick<Cloudflare.Env, "DB"> & Partial<Pick<Cloudflare.Env, "USAGE_DLQ" | "KEYS_KV">>;
+import type { AiBinding } from "./judge/judge-client";
+
+type GeneratedBindings = Pick<Cloudflare.Env, "DB"> & Partial<Pick<Cloudflare.Env, "USAGE_DLQ" | "KEYS_KV" | "JUDGE_ESCALATIONS">>;
 
 /** Bindings typed by the generated file; vars widened to string (tests and envs override them). */
 export interface EvaluatorEnv extends GeneratedBindings {
+  /** Workers AI (production only: it has no local mode); judges of kind "workers-ai" use it. */
+  AI?: AiBinding;
   JUDGES?: string;
   JUDGE_SAMPLING?: string;
+  JUDGE_POLICY?: string;
   MAX_CONCURRENCY?: string;
   DRIFT_PSI_THRESHOLD?: string;
   COUNTERFACTUAL_MODEL?: string;

@@ -1,15 +1,18 @@
 /**
- * Evaluator Worker entry: the usage-queue consumer and the cron jobs. Evaluation runs here,
- * off the request path; the gateway only publishes events.
+ * Evaluator Worker entry: the usage-queue consumer, the strong-judge escalation consumer and
+ * the cron jobs. Evaluation runs here, off the request path; the gateway only publishes events.
  */
+import { WorkerEntrypoint } from "cloudflare:workers";
 import { consumeBatch } from "./consume-batch";
 import { depsFromEnv } from "./deps-from-env";
 import type { EvaluatorEnv } from "./env";
+import { consumeEscalations, ESCALATION_QUEUE } from "./judge/escalation";
 import { runScheduled } from "./scheduled";
 
 export default {
   async queue(batch: MessageBatch<unknown>, env: EvaluatorEnv): Promise<void> {
-    const summary = await consumeBatch(batch, await depsFromEnv(env));
+    const deps = await depsFromEnv(env);
+    const summary = batch.queue === ESCALATION_QUEUE ? await consumeEscalations(batch, deps) : await consumeBatch(batch, deps);
     console.log(JSON.stringify({ msg: "usage batch", queue: batch.queue, size: batch.messages.length, ...summary }));
   },
 
@@ -18,3 +21,16 @@ export default {
     await runScheduled(controller.cron, controller.scheduledTime, env);
   },
 } satisfies ExportedHandler<EvaluatorEnv>;
+
+/**
+ * The cron jobs over RPC, for local development only: under `wrangler dev` with several
+ * configs only the first Worker answers /cdn-cgi/handler/scheduled, so the local dev front
+ * (workers/dev-front) forwards scheduled events here through a service binding. Nothing in
+ * production binds this entrypoint, and a named entrypoint has no public URL.
+ */
+export class CronTrigger extends WorkerEntrypoint<EvaluatorEnv> {
+  async run(cron: string, scheduledTime: number): Promise<{ cron: string; ok: true }> {
+    await runScheduled(cron, scheduledTime, this.env);
+    return { cron, ok: true };
+  }
+}

@@ -8,6 +8,7 @@ import { z } from "zod";
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
 import { isSampled, panelVersion, SamplingSchema, type Sampling } from "../judge/config";
 import { PanelUnavailableError } from "../judge/panel";
+import { firstPassJudges } from "../judge/tiered";
 import { newNonce } from "../ledger/ledger-statements";
 import type { PriceBook } from "../pricing/price-book";
 import type { ConsumerDeps } from "../process-event";
@@ -47,9 +48,11 @@ export async function auditCacheHit(event: UsageEvent, attempts: number, book: P
   const content = event.content;
   if (!audit || !content || (await isAudited(deps.db, event.tenantId, event.requestId))) return true;
   const { passScore } = deps.cacheAudit ?? DEFAULT_CACHE_AUDIT;
-  const ctx: AuditContext = { event, audit, passScore, panelVersion: panelVersion(deps.judges), now: deps.now() };
+  // The cheap judges: an audit is one short question, and audited hits are a sample already.
+  const judges = firstPassJudges(deps.judges);
+  const ctx: AuditContext = { event, audit, passScore, panelVersion: panelVersion(judges), now: deps.now() };
   try {
-    const verdict = await runAuditPanel(cacheAuditMessages(audit, content), deps.judges, { fetch: deps.fetch, credential: deps.credential }, passScore);
+    const verdict = await runAuditPanel(cacheAuditMessages(audit, content), judges, deps, passScore);
     await deps.db.batch(auditStatements(deps.db, ctx, verdict, book, newNonce()));
     return true;
   } catch (err) {

@@ -7,7 +7,7 @@
 import { EMPTY_USAGE, type TokenUsage } from "../../../../shared/usage";
 import { mapLimit } from "../concurrency";
 import type { Judge } from "../judge/config";
-import { callJudgeWith, type Judgement, type JudgeMessage } from "../judge/judge-client";
+import { callJudgeWith, JudgeCallError, type Judgement, type JudgeMessage } from "../judge/judge-client";
 import { PanelUnavailableError, type PanelDeps } from "../judge/panel";
 import { CACHE_AUDIT_RESPONSE_FORMAT, CACHE_AUDIT_RUBRIC } from "./audit-prompt";
 
@@ -33,13 +33,13 @@ export const DEFAULT_PASS_SCORE = 4;
 
 async function runJudge(judge: Judge, messages: readonly JudgeMessage[], deps: PanelDeps): Promise<AuditJudgeOutcome> {
   const outcome: AuditJudgeOutcome = { name: judge.name, model: judge.model, version: judge.version, weight: judge.weight, scores: {}, usage: EMPTY_USAGE, error: null };
-  const credential = judge.credential ? deps.credential(judge.credential) : undefined;
   try {
-    const call = await callJudgeWith(judge, messages, CACHE_AUDIT_RESPONSE_FORMAT, credential, deps.fetch);
+    const call = await callJudgeWith(judge, messages, CACHE_AUDIT_RESPONSE_FORMAT, deps);
     outcome.scores[CACHE_AUDIT_RUBRIC] = call.judgement;
     outcome.usage = call.usage;
   } catch (err) {
     outcome.error = err instanceof Error ? err.message : "judge call failed";
+    if (err instanceof JudgeCallError) outcome.usage = err.usage;
   }
   return outcome;
 }

@@ -64,9 +64,9 @@ export async function calibrate(lines: readonly GoldenLine[], judges: readonly J
     const result = await runPanel({ messages: line.messages, response: line.response, responseFormat: line.responseFormat }, judges, deps).catch(() => null);
     panelVerdicts.push(result ? result.scoreMean >= threshold : null);
     judges.forEach((j, i) => {
-      const scores = Object.values(result?.judges.find((o) => o.name === j.name)?.scores ?? {}).map((s) => s.score);
+      const overall = result?.judges.find((o) => o.name === j.name)?.overall ?? null;
       // An empty answer is scored without judges; the judge "agrees" with the checks then.
-      const verdict = scores.length ? scores.reduce((a, b) => a + b, 0) / scores.length >= threshold : result && result.judges.length === 0 ? result.scoreMean >= threshold : null;
+      const verdict = overall !== null ? overall >= threshold : result && result.judges.length === 0 ? result.scoreMean >= threshold : null;
       judgeVerdicts[i]?.push(verdict);
     });
   }

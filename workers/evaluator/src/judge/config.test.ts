@@ -8,6 +8,14 @@ describe("judge config", () => {
     expect(parseJudges('[{"name":"a","baseUrl":"http://127.0.0.1:8000/v1","model":"small-sim","credential":"OPENAI_API_KEY"}]')[0]).toMatchObject({ weight: 1, version: "1" });
     expect(() => parseJudges('[{"name":"a","baseUrl":"nope","model":"m"}]')).toThrow();
     expect(() => parseJudges('[{"name":"a","baseUrl":"http://x/v1","model":"m"},{"name":"a","baseUrl":"http://x/v1","model":"n"}]')).toThrow();
+    expect(parseJudges('[{"name":"w","kind":"workers-ai","model":"@cf/meta/llama-3.1-8b-instruct"}]')[0]).toMatchObject({ kind: "workers-ai", tier: "cheap" });
+    expect(() => parseJudges('[{"name":"w","kind":"workers-ai-typo","model":"m"}]')).toThrow();
+  });
+
+  it("follows the Worker's variables in {env:NAME}, and names a missing one", () => {
+    const raw = '[{"name":"cheap","baseUrl":"{env:SIMULATOR_URL}/v1","model":"small-sim"}]';
+    expect(parseJudges(raw, { SIMULATOR_URL: "http://127.0.0.1:18000/" })[0]).toMatchObject({ kind: "openai-compatible", baseUrl: "http://127.0.0.1:18000/v1" });
+    expect(() => parseJudges(raw, {})).toThrow(/SIMULATOR_URL/);
   });
 
   it("samples deterministically by request id, with tenant and feature rules", () => {
@@ -24,7 +32,7 @@ describe("judge config", () => {
 
 describe("panel aggregate", () => {
   const judge = (name: string, weight: number, f: number, r: number, fmt: number) => ({
-    name, model: name, version: "1", weight, usage: { input: { total: 0, cached: 0 }, output: { total: 0, reasoning: 0 }, source: "none" as const }, error: null,
+    name, model: name, version: "1", weight, tier: "strong" as const, overall: (f + r + fmt) / 3, confidence: 5, usage: { input: { total: 0, cached: 0 }, output: { total: 0, reasoning: 0 }, source: "none" as const }, error: null,
     scores: { faithfulness: { score: f, reason: "" }, relevance: { score: r, reason: "" }, format: { score: fmt, reason: "" } },
   });
 

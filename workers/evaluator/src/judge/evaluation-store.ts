@@ -1,7 +1,8 @@
 /**
- * Persists a panel result: the evaluation row and one ledger row (kind 'judge') per judge,
+ * Persists judging outcomes: the evaluation row and one ledger row (kind 'judge') per judge,
  * carrying the parent's tenant, key and feature so judging cost lands on whoever caused it.
- * Same idempotency as the request ledger (ON CONFLICT DO NOTHING + nonce-gated rollup).
+ * Same idempotency as the request ledger (ON CONFLICT DO NOTHING + nonce-gated rollup); the
+ * evaluation carries the nonce too, so the coverage rollup (coverage-store.ts) counts it once.
  */
 import { costUsd } from "../../../../shared/pricing";
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
@@ -9,12 +10,23 @@ import type { LedgerRow } from "../ledger/ledger-row";
 import { ledgerStatements } from "../ledger/ledger-statements";
 import type { PriceBook } from "../pricing/price-book";
 import type { JudgeOutcome, PanelResult } from "./panel";
+import type { EscalationReason } from "./policy";
+
+/** The parent request as judge billing needs it (a usage event, or an escalation message's copy). */
+export type JudgedRequest = Pick<UsageEvent, "requestId" | "tenantId" | "keyId" | "feature" | "endUser" | "model" | "tier" | "completedAt">;
 
 /** What billing needs from one judge's calls (panel rubrics or a cache audit). */
 export type BilledJudge = Pick<JudgeOutcome, "name" | "model" | "usage" | "error"> & { scores: object };
 
+export type EscalationState = "pending" | "done" | "skipped" | "error";
+
+export interface Escalation {
+  reasons: EscalationReason[];
+  state: EscalationState | null;
+}
+
 /** `purpose` names the row (`<parent>#judge:<name>`, `<parent>#cache-audit:<name>`), so the two never collide. */
-export function judgeLedgerRow(event: UsageEvent, judge: BilledJudge, book: PriceBook, now: number, purpose = "judge"): LedgerRow {
+export function judgeLedgerRow(event: JudgedRequest, judge: BilledJudge, book: PriceBook, now: number, purpose = "judge"): LedgerRow {
   const pricing = book.priceAt(event.tenantId, judge.model, now);
   return {
     requestId: `${event.requestId}#${purpose}:${judge.name}`,
@@ -45,14 +57,25 @@ export function judgeLedgerRow(event: UsageEvent, judge: BilledJudge, book: Pric
   };
 }
 
+/** What these judges' calls cost at today's prices (for the budget's settlement). */
+export function billedUsd(event: JudgedRequest, judges: readonly BilledJudge[], book: PriceBook, now: number): number {
+  return judges.reduce((sum, j) => sum + judgeLedgerRow(event, j, book, now).costUsd, 0);
+}
+
 const INSERT_EVALUATION = `INSERT INTO evaluations (request_id, tenant_id, feature, model, tier, status, score_mean, disagreement,
-  checks_json, judges_json, judge_cost_usd, panel_version, completed_at, evaluated_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14) ON CONFLICT (request_id) DO NOTHING`;
+  checks_json, judges_json, judge_cost_usd, panel_version, completed_at, evaluated_at, escalation, escalation_state, ingest_nonce)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) ON CONFLICT (request_id) DO NOTHING`;
+
+export const judgesJson = (judges: readonly JudgeOutcome[]): string =>
+  JSON.stringify(judges.map((j) => ({ name: j.name, model: j.model, version: j.version, weight: j.weight, tier: j.tier, overall: j.overall, scores: j.scores, confidence: j.confidence, error: j.error })));
+
+export const checksJson = (panel: PanelResult): string => JSON.stringify({ ...panel.checks, rubricMeans: panel.rubricMeans, confidence: panel.confidence });
 
 export function evaluationStatements(
   db: D1Database,
-  event: UsageEvent,
+  event: JudgedRequest,
   panel: PanelResult,
+  escalation: Escalation,
   book: PriceBook,
   version: string,
   nonce: string,
@@ -60,28 +83,39 @@ export function evaluationStatements(
 ): D1PreparedStatement[] {
   const rows = panel.judges.map((j) => judgeLedgerRow(event, j, book, now));
   const judgeCost = rows.reduce((s, r) => s + r.costUsd, 0);
-  const judges = panel.judges.map((j) => ({ name: j.name, model: j.model, version: j.version, weight: j.weight, scores: j.scores, error: j.error }));
   const evaluation = db
     .prepare(INSERT_EVALUATION)
     .bind(
       event.requestId, event.tenantId, event.feature ?? "", event.model ?? "", event.tier ?? "", "ok", panel.scoreMean,
-      panel.disagreement ? 1 : 0, JSON.stringify({ ...panel.checks, rubricMeans: panel.rubricMeans }), JSON.stringify(judges),
-      judgeCost, version, event.completedAt, now,
+      panel.disagreement ? 1 : 0, checksJson(panel), judgesJson(panel.judges), judgeCost, version, event.completedAt, now,
+      escalation.reasons.length ? escalation.reasons.join(",") : null, escalation.state, nonce,
     );
   return [evaluation, ...rows.flatMap((r) => ledgerStatements(db, r, nonce, now))];
 }
 
 /** Judges stayed unreachable for the whole retry budget: record the gap and let the message go. */
-export function evaluationErrorStatement(db: D1Database, event: UsageEvent, reason: string, version: string, now: number): D1PreparedStatement {
+export function evaluationErrorStatement(db: D1Database, event: JudgedRequest, reason: string, version: string, nonce: string, now: number): D1PreparedStatement {
   return db
     .prepare(INSERT_EVALUATION)
     .bind(
       event.requestId, event.tenantId, event.feature ?? "", event.model ?? "", event.tier ?? "", "error", null, 0,
-      JSON.stringify({ error: reason.slice(0, 500) }), "[]", 0, version, event.completedAt, now,
+      JSON.stringify({ error: reason.slice(0, 500) }), "[]", 0, version, event.completedAt, now, null, null, nonce,
     );
 }
 
-export async function isEvaluated(db: D1Database, tenantId: string, requestId: string): Promise<boolean> {
-  const row = await db.prepare("SELECT 1 AS x FROM evaluations WHERE tenant_id = ?1 AND request_id = ?2").bind(tenantId, requestId).first();
-  return row !== null;
+/**
+ * The strong judges' verdict on an escalated answer: the row moves from 'pending' once (the
+ * fresh nonce marks this delivery's move for the coverage rollup), the strong calls are billed.
+ */
+export function escalationStatements(db: D1Database, event: JudgedRequest, merged: PanelResult, strong: readonly JudgeOutcome[], book: PriceBook, state: "done" | "error", nonce: string, now: number): D1PreparedStatement[] {
+  const rows = strong.map((j) => judgeLedgerRow(event, j, book, now));
+  const cost = rows.reduce((s, r) => s + r.costUsd, 0);
+  const update = db
+    .prepare(
+      `UPDATE evaluations SET score_mean = ?1, disagreement = ?2, checks_json = ?3, judges_json = ?4, judge_cost_usd = judge_cost_usd + ?5,
+         escalation_state = ?6, evaluated_at = ?7, ingest_nonce = ?8
+       WHERE request_id = ?9 AND tenant_id = ?10 AND escalation_state = 'pending'`,
+    )
+    .bind(merged.scoreMean, merged.disagreement ? 1 : 0, checksJson(merged), judgesJson(merged.judges), cost, state, now, nonce, event.requestId, event.tenantId);
+  return [update, ...rows.flatMap((r) => ledgerStatements(db, r, nonce, now))];
 }

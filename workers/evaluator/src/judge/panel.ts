@@ -1,15 +1,19 @@
 /**
- * The judge panel: deterministic checks first, then every judge scores every rubric (bounded
- * concurrency), then a weighted aggregate with a disagreement flag (judges >= 2 points apart
- * on any rubric). Judges that fail are reported, not averaged in; if all fail the panel throws
- * so the consumer can retry the message later.
+ * The judge panel: deterministic checks first, then each judge gives its verdict on the answer
+ * in one call (bounded concurrency): cheap judges an overall score, strong judges a score per
+ * rubric. Then a weighted aggregate of the judges' overall scores, the rubric means where
+ * rubrics were scored, a disagreement flag (judges >= 2 points apart overall or on a rubric)
+ * and the least confident judge's confidence. Judges that fail are reported, not averaged in;
+ * if all fail the panel throws so the consumer can retry later.
+ * The tiered flow (tiered.ts) runs this with the cheap judges, and merges the strong judges'
+ * verdict in when the escalation policy asks for one.
  */
 import { EMPTY_USAGE, type TokenUsage } from "../../../../shared/usage";
 import { mapLimit } from "../concurrency";
 import type { StoredContent } from "../trace/trace-record";
 import { hardFailure, runChecks, type CheckResult } from "./checks";
-import type { Judge } from "./config";
-import { callJudge, JudgeCallError, type Fetch } from "./judge-client";
+import type { Judge, JudgeTier } from "./config";
+import { callPanelJudge, JudgeCallError, type JudgeTransportDeps } from "./judge-client";
 import { RUBRICS, type Rubric } from "./rubrics";
 
 export interface JudgeOutcome {
@@ -17,7 +21,12 @@ export interface JudgeOutcome {
   model: string;
   version: string;
   weight: number;
+  tier: JudgeTier;
+  /** The judge's overall 1-5 score (the mean of its rubric scores when it gave them); null when it did not answer. */
+  overall: number | null;
   scores: Partial<Record<Rubric, { score: number; reason: string }>>;
+  /** The judge's own confidence in its scores, 1-5; null when it did not answer. */
+  confidence: number | null;
   usage: TokenUsage;
   error: string | null;
 }
@@ -28,11 +37,11 @@ export interface PanelResult {
   rubricMeans: Partial<Record<Rubric, number>>;
   scoreMean: number;
   disagreement: boolean;
+  /** Lowest confidence among the judges that scored (null: no judge was asked). */
+  confidence: number | null;
 }
 
-export interface PanelDeps {
-  fetch: Fetch;
-  credential: (secretName: string) => string | undefined;
+export interface PanelDeps extends JudgeTransportDeps {
   concurrency?: number;
 }
 
@@ -46,55 +55,77 @@ export class PanelUnavailableError extends Error {
   }
 }
 
-const addUsage = (a: TokenUsage, b: TokenUsage): TokenUsage => ({
-  input: { total: a.input.total + b.input.total, cached: a.input.cached + b.input.cached },
-  output: { total: a.output.total + b.output.total, reasoning: a.output.reasoning + b.output.reasoning },
-  source: b.source === "none" ? a.source : b.source,
-});
-
-async function runJudge(judge: Judge, content: StoredContent, deps: PanelDeps): Promise<JudgeOutcome> {
-  const outcome: JudgeOutcome = { name: judge.name, model: judge.model, version: judge.version, weight: judge.weight, scores: {}, usage: EMPTY_USAGE, error: null };
-  const credential = judge.credential ? deps.credential(judge.credential) : undefined;
-  const calls = await Promise.allSettled(RUBRICS.map((r) => callJudge(judge, r, content, credential, deps.fetch)));
-  calls.forEach((call, i) => {
-    const rubric = RUBRICS[i] as Rubric;
-    if (call.status === "fulfilled") {
-      outcome.scores[rubric] = call.value.judgement;
-      outcome.usage = addUsage(outcome.usage, call.value.usage);
-    } else {
-      outcome.error = call.reason instanceof Error ? call.reason.message : "judge call failed";
-      if (call.reason instanceof JudgeCallError) outcome.usage = addUsage(outcome.usage, call.reason.usage);
-    }
-  });
+export async function runJudge(judge: Judge, content: StoredContent, deps: JudgeTransportDeps): Promise<JudgeOutcome> {
+  const outcome: JudgeOutcome = { name: judge.name, model: judge.model, version: judge.version, weight: judge.weight, tier: judge.tier, overall: null, scores: {}, confidence: null, usage: EMPTY_USAGE, error: null };
+  try {
+    const { verdict, usage } = await callPanelJudge(judge, content, deps);
+    outcome.overall = verdict.overall;
+    outcome.scores = verdict.scores;
+    outcome.confidence = verdict.confidence;
+    outcome.usage = usage;
+  } catch (err) {
+    outcome.error = err instanceof Error ? err.message : "judge call failed";
+    if (err instanceof JudgeCallError) outcome.usage = err.usage;
+  }
   return outcome;
 }
 
+export const scored = (j: JudgeOutcome): boolean => j.overall !== null;
+
+const spread = (values: readonly number[]): number => (values.length ? Math.max(...values) - Math.min(...values) : 0);
+
 export function aggregate(checks: CheckResult, judges: readonly JudgeOutcome[]): Omit<PanelResult, "checks" | "judges"> {
   const rubricMeans: Partial<Record<Rubric, number>> = {};
-  let disagreement = false;
+  const withOverall = judges.filter(scored);
+  let disagreement = spread(withOverall.map((j) => j.overall ?? 0)) >= 2;
   for (const rubric of RUBRICS) {
-    const scored = judges.filter((j) => j.scores[rubric] !== undefined);
-    if (scored.length === 0) continue;
-    const values = scored.map((j) => j.scores[rubric]?.score ?? 0);
+    const withScore = judges.filter((j) => j.scores[rubric] !== undefined);
+    if (withScore.length === 0) continue;
+    const values = withScore.map((j) => j.scores[rubric]?.score ?? 0);
     if (Math.max(...values) - Math.min(...values) >= 2) disagreement = true;
-    const weight = scored.reduce((s, j) => s + j.weight, 0);
-    rubricMeans[rubric] = scored.reduce((s, j) => s + j.weight * (j.scores[rubric]?.score ?? 0), 0) / weight;
+    const weight = withScore.reduce((s, j) => s + j.weight, 0);
+    rubricMeans[rubric] = withScore.reduce((s, j) => s + j.weight * (j.scores[rubric]?.score ?? 0), 0) / weight;
   }
   // A response that breaks the requested JSON Schema fails format whatever a judge thought.
   if (checks.schemaValid === false) rubricMeans.format = 1;
-  const means = Object.values(rubricMeans);
-  let scoreMean = means.length ? means.reduce((a, b) => a + b, 0) / means.length : 1;
+  const weight = withOverall.reduce((s, j) => s + j.weight, 0);
+  let scoreMean = weight > 0 ? withOverall.reduce((s, j) => s + j.weight * (j.overall ?? 0), 0) / weight : 1;
+  // A hard failure (empty, truncated, leak, broken schema) is bad whatever the judges said.
   if (hardFailure(checks)) scoreMean = Math.min(scoreMean, 2);
-  return { rubricMeans, scoreMean: Math.round(scoreMean * 1000) / 1000, disagreement };
+  const confidences = withOverall.flatMap((j) => (j.confidence === null ? [] : [j.confidence]));
+  return { rubricMeans, scoreMean: Math.round(scoreMean * 1000) / 1000, disagreement, confidence: confidences.length ? Math.min(...confidences) : null };
+}
+
+/** An empty answer: nothing for a judge to read, so it is scored without paying for calls. */
+export function emptyAnswerResult(checks: CheckResult): PanelResult {
+  return { checks, judges: [], rubricMeans: {}, scoreMean: 1, disagreement: false, confidence: null };
 }
 
 export async function runPanel(content: StoredContent, judges: readonly Judge[], deps: PanelDeps, finishReason?: unknown): Promise<PanelResult> {
   const checks = runChecks(content.response, content.responseFormat, finishReason);
-  // Nothing for a judge to read: score it without paying for calls.
-  if (checks.empty) return { checks, judges: [], rubricMeans: {}, scoreMean: 1, disagreement: false };
+  if (checks.empty) return emptyAnswerResult(checks);
+  return scorePanel(checks, content, judges, deps);
+}
+
+/** The judges' half of runPanel, for callers that already ran the checks. */
+export async function scorePanel(checks: CheckResult, content: StoredContent, judges: readonly Judge[], deps: PanelDeps): Promise<PanelResult> {
   const outcomes = await mapLimit(judges, deps.concurrency ?? 4, (j) => runJudge(j, content, deps));
-  if (!outcomes.some((o) => Object.keys(o.scores).length > 0)) {
+  if (!outcomes.some(scored)) {
     throw new PanelUnavailableError(outcomes.map((o) => o.error).join("; ") || "no judges configured", outcomes);
   }
   return { checks, judges: outcomes, ...aggregate(checks, outcomes) };
+}
+
+/**
+ * The strong judges' verdict replaces the cheap one (they were asked because the cheap pass
+ * could not be trusted); both stay in `judges`, and a cheap/strong gap of >= 2 on any rubric
+ * is the disagreement. If no strong judge scored, the cheap verdict stands.
+ */
+export function mergeStrong(cheap: PanelResult, strong: readonly JudgeOutcome[]): PanelResult {
+  const judges = [...cheap.judges, ...strong];
+  const strongScored = strong.filter(scored);
+  if (strongScored.length === 0) return { ...cheap, judges };
+  const verdict = aggregate(cheap.checks, strongScored);
+  const gap = aggregate(cheap.checks, [...cheap.judges.filter(scored), ...strongScored]).disagreement;
+  return { ...verdict, checks: cheap.checks, judges, disagreement: gap };
 }

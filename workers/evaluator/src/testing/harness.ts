@@ -21,6 +21,7 @@ export function bundleEvaluator(): Promise<string> {
     mainFields: ["module", "main"],
     conditions: ["workerd", "worker", "browser"],
     write: false,
+    external: ["cloudflare:workers"],
     logLevel: "silent",
   }).then((r) => r.outputFiles[0]?.text ?? "");
   return bundled;
@@ -38,11 +39,16 @@ export interface FetcherQueueResult {
 export interface EvaluatorHarness {
   mf: Miniflare;
   db: D1Database;
-  queue: (messages: { id: string; body: unknown; attempts?: number }[]) => Promise<FetcherQueueResult>;
+  /** Delivers one batch to the queue handler (the usage queue unless named). */
+  queue: (messages: { id: string; body: unknown; attempts?: number }[], queueName?: string) => Promise<FetcherQueueResult>;
   scheduled: (cron: string, scheduledTime?: Date) => Promise<unknown>;
   dispose: () => Promise<void>;
 }
 
+/**
+ * The evaluator with the usage queue fed by hand (`queue()`, exactly as Cloudflare Queues calls
+ * the handler) and the strong-judge escalation queue run by Miniflare, as in wrangler.toml.
+ */
 export async function startEvaluator(bindings: Record<string, string> = {}): Promise<EvaluatorHarness> {
   const mf = new Miniflare({
     modules: true,
@@ -51,8 +57,11 @@ export async function startEvaluator(bindings: Record<string, string> = {}): Pro
     compatibilityFlags: ["nodejs_compat"],
     d1Databases: { DB: "evaluator-test" },
     kvNamespaces: { KEYS_KV: "local-keys-kv" },
-    queueProducers: { USAGE_DLQ: { queueName: "llm-gateway-usage-dlq" } },
-    bindings: { ENVIRONMENT: "test", JUDGES: "[]", JUDGE_SAMPLING: '{"default":0}', MAX_CONCURRENCY: "4", ...bindings },
+    queueProducers: { USAGE_DLQ: { queueName: "llm-gateway-usage-dlq" }, JUDGE_ESCALATIONS: { queueName: "llm-gateway-judge-escalations" } },
+    queueConsumers: { "llm-gateway-judge-escalations": { maxBatchSize: 20, maxBatchTimeout: 0.2, maxRetries: 5 } },
+    // No judge budget by default: tests of the panel must not depend on event prices; the
+    // budget has its own tests (JUDGE_POLICY overrides this).
+    bindings: { ENVIRONMENT: "test", JUDGES: "[]", JUDGE_SAMPLING: '{"default":0}', JUDGE_POLICY: '{"maxShareOfInference":null}', MAX_CONCURRENCY: "4", ...bindings },
   });
   const db = (await mf.getD1Database("DB")) as unknown as D1Database;
   await applyMigrations(db);
@@ -60,9 +69,9 @@ export async function startEvaluator(bindings: Record<string, string> = {}): Pro
   return {
     mf,
     db,
-    queue: (messages) =>
+    queue: (messages, queueName = "llm-gateway-usage") =>
       (worker as unknown as { queue: (q: string, m: unknown[]) => Promise<FetcherQueueResult> }).queue(
-        "llm-gateway-usage",
+        queueName,
         messages.map((m) => ({ id: m.id, timestamp: new Date(), attempts: m.attempts ?? 1, body: m.body })),
       ),
     scheduled: (cron, scheduledTime) => worker.scheduled({ cron, scheduledTime: scheduledTime ?? new Date() }),

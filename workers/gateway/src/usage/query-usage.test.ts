@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usageEvent } from "../../../evaluator/src/testing/events";
+import { JudgeSchema } from "../../../evaluator/src/judge/config";
 import { startD1 } from "../../../evaluator/src/testing/harness";
+import { startJudgeStub } from "../../../evaluator/src/testing/judge-stub";
 import { queryUsage, UsageQuerySchema } from "./query-usage";
 import { csvCell, usageCsv } from "./usage-csv";
 import { ingest } from "./test-fixtures";
@@ -56,9 +58,46 @@ describe("queryUsage", () => {
   it("exports CSV with a header and safe cells", async () => {
     const csv = await usageCsv(d1.db, "acme", q({ from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z", groupBy: "day,feature" }));
     const lines = csv.trim().split("\r\n");
-    expect(lines[0]).toBe("day,feature,requests,errors,cacheHits,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,costAvoidedUsd,judgeCalls,judgeCostUsd,avgLatencyMs");
+    expect(lines[0]).toBe(
+      "day,feature,requests,errors,cacheHits,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,inferenceCostUsd,costAvoidedUsd,judgeCalls,judgeCostUsd,judgeShare," +
+        "judgeEligible,judged,judgeEscalated,judgeEscalationsSkipped,judgeChecksOnly,judgeChecksFailed,judgeCoverage,avgLatencyMs",
+    );
     expect(lines).toHaveLength(4);
     expect(lines[1]?.startsWith("2026-11-26,chat,2,1,0,2000,1000,")).toBe(true);
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
+  });
+
+  it("reports judge spend as its own line beside inference spend and savings, with the coverage the judge budget bought", async () => {
+    const stub = await startJudgeStub(() => 5);
+    try {
+      const T = Date.parse("2026-11-20T09:00:00Z");
+      const small = (i: number, feature: string) =>
+        usageEvent({ requestId: `j-${feature}-${i}`, tenantId: "judged", completedAt: T, feature, model: "small-sim", tier: "small", usage: { input: { total: 60, cached: 0 }, output: { total: 250, reasoning: 0 }, source: "upstream" } });
+      const deps = { judges: [JudgeSchema.parse({ name: "cheap", baseUrl: stub.url, model: "small-sim" })], sampling: { default: 1, rules: [] }, fetch: (u: string, i: RequestInit) => fetch(u, i) };
+      await ingest(d1.db, [...Array.from({ length: 6 }, (_, i) => small(i, "faq")), ...Array.from({ length: 6 }, (_, i) => small(i, "chat"))], deps);
+      await ingest(d1.db, [usageEvent({ requestId: "j-rich", tenantId: "judged-rich", completedAt: T, feature: "rich" })], deps);
+      // Judge calls are booked when they are made (now), the answers when they were given (T).
+      const range = { from: "2026-11-20T00:00:00Z", to: new Date(Date.now() + 3_600_000).toISOString() };
+      const report = await queryUsage(d1.db, "judged", q({ ...range, groupBy: "feature" }));
+      expect(report.rows.map((r) => r.feature)).toEqual(["chat", "faq"]);
+      for (const r of report.rows) {
+        expect(r.costUsd).toBeCloseTo(r.inferenceCostUsd + r.judgeCostUsd, 8);
+        expect(r.judged + r.judgeChecksOnly).toBe(r.judgeEligible);
+        expect(r.judgeEligible).toBe(6);
+      }
+      // Small-tier answers cost little: the tenant's 10% buys judging for part of them only.
+      const total = await queryUsage(d1.db, "judged", q({ ...range, groupBy: "" }));
+      expect(total.rows[0]?.judgeShare).toBeLessThanOrEqual(0.1);
+      expect(total.rows[0]?.judgeCostUsd).toBeGreaterThan(0);
+      expect(total.rows[0]?.judgeCoverage).toBeGreaterThan(0);
+      expect(total.rows[0]?.judgeCoverage).toBeLessThan(1);
+      // A frontier answer pays for its own judging.
+      const rich = await queryUsage(d1.db, "judged-rich", q({ ...range, groupBy: "feature" }));
+      expect(rich.rows[0]).toMatchObject({ feature: "rich", judgeEligible: 1, judged: 1, judgeCoverage: 1 });
+      const byKey = await queryUsage(d1.db, "judged", q({ ...range, groupBy: "key" }));
+      expect(byKey.rows[0]?.judgeCoverage).toBeNull();
+    } finally {
+      await stub.close();
+    }
   });
 });

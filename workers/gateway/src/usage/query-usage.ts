@@ -1,7 +1,10 @@
 /**
  * GET /v1/usage: spend and volume for the caller's tenant, answered from the hourly rollups
- * the evaluator maintains (a few rows per hour, never a ledger scan). Judge calls the gateway
- * made for the tenant are included in cost and reported separately (judgeCalls, judgeCostUsd).
+ * the evaluator maintains (a few rows per hour, never a ledger scan). Spend comes in three
+ * lines: inference (inferenceCostUsd), judging (judgeCostUsd, judgeCalls; costUsd is their
+ * sum) and what routing and caching saved (costAvoidedUsd). Judging coverage comes from the
+ * evaluator's judge_coverage_hourly: answers eligible for judging, judged, escalated to a
+ * strong judge, and left to the deterministic checks by the judge budget.
  */
 import { z } from "zod";
 
@@ -48,10 +51,23 @@ export interface UsageRow {
   completionTokens: number;
   cachedTokens: number;
   reasoningTokens: number;
+  /** Inference + judging. */
   costUsd: number;
+  inferenceCostUsd: number;
   costAvoidedUsd: number;
   judgeCalls: number;
   judgeCostUsd: number;
+  /** judgeCostUsd / inferenceCostUsd (the judge budget caps it per tenant and day); null without inference spend. */
+  judgeShare: number | null;
+  judgeEligible: number;
+  judged: number;
+  judgeEscalated: number;
+  judgeEscalationsSkipped: number;
+  /** Answers the judge budget did not cover: deterministic checks only (and how many failed them). */
+  judgeChecksOnly: number;
+  judgeChecksFailed: number;
+  /** judged / judgeEligible; null when nothing was eligible (or grouped by key: coverage is not kept per key). */
+  judgeCoverage: number | null;
   avgLatencyMs: number | null;
 }
 
@@ -72,12 +88,16 @@ const GROUP_EXPR: Record<UsageGroup, string> = {
   key: "key_id",
 };
 
-const DbRowSchema = z.object({
+/** The group columns a query selected (coverage has no key column). */
+const GroupSchema = z.object({
   g_hour: z.number().optional(),
   g_day: z.number().optional(),
   g_feature: z.string().optional(),
   g_model: z.string().optional(),
   g_tier: z.string().optional(),
+});
+
+const DbRowSchema = GroupSchema.extend({
   g_key: z.string().optional(),
   requests: z.number().nullable(),
   errors: z.number().nullable(),
@@ -88,6 +108,7 @@ const DbRowSchema = z.object({
   reasoning_tokens: z.number().nullable(),
   cost_usd: z.number().nullable(),
   cost_avoided_usd: z.number().nullable(),
+  inference_cost_usd: z.number().nullable(),
   judge_calls: z.number().nullable(),
   judge_cost_usd: z.number().nullable(),
   latency_ms_sum: z.number().nullable(),
@@ -95,8 +116,34 @@ const DbRowSchema = z.object({
 
 const usd = (n: number | null): number => Math.round((n ?? 0) * 1e8) / 1e8;
 
-function toRow(r: z.infer<typeof DbRowSchema>): UsageRow {
+/** judge_coverage_hourly's counters, summed per group. */
+const COVERAGE_SUMS = ["eligible", "judged", "escalated", "escalations_skipped", "checks_only", "checks_failed"] as const;
+const CoverageRowSchema = GroupSchema.extend(
+  Object.fromEntries(COVERAGE_SUMS.map((c) => [c, z.number().nullable()])) as Record<(typeof COVERAGE_SUMS)[number], z.ZodNullable<z.ZodNumber>>,
+);
+type CoverageRow = z.infer<typeof CoverageRowSchema>;
+
+const groupKey = (r: z.infer<typeof GroupSchema>): string =>
+  JSON.stringify([r.g_hour, r.g_day, r.g_feature, r.g_model, r.g_tier]);
+
+function judging(c: CoverageRow | undefined): Pick<UsageRow, "judgeEligible" | "judged" | "judgeEscalated" | "judgeEscalationsSkipped" | "judgeChecksOnly" | "judgeChecksFailed" | "judgeCoverage"> {
+  const eligible = c?.eligible ?? 0;
+  const judged = c?.judged ?? 0;
+  return {
+    judgeEligible: eligible,
+    judged,
+    judgeEscalated: c?.escalated ?? 0,
+    judgeEscalationsSkipped: c?.escalations_skipped ?? 0,
+    judgeChecksOnly: c?.checks_only ?? 0,
+    judgeChecksFailed: c?.checks_failed ?? 0,
+    judgeCoverage: eligible > 0 ? Math.round((judged / eligible) * 10_000) / 10_000 : null,
+  };
+}
+
+function toRow(r: z.infer<typeof DbRowSchema>, coverage: CoverageRow | undefined): UsageRow {
   const requests = r.requests ?? 0;
+  const inference = usd(r.inference_cost_usd);
+  const judge = usd(r.judge_cost_usd);
   return {
     ...(r.g_hour !== undefined ? { hour: new Date(r.g_hour).toISOString() } : {}),
     ...(r.g_day !== undefined ? { day: new Date(r.g_day).toISOString().slice(0, 10) } : {}),
@@ -112,9 +159,12 @@ function toRow(r: z.infer<typeof DbRowSchema>): UsageRow {
     cachedTokens: r.cached_tokens ?? 0,
     reasoningTokens: r.reasoning_tokens ?? 0,
     costUsd: usd(r.cost_usd),
+    inferenceCostUsd: inference,
     costAvoidedUsd: usd(r.cost_avoided_usd),
     judgeCalls: r.judge_calls ?? 0,
-    judgeCostUsd: usd(r.judge_cost_usd),
+    judgeCostUsd: judge,
+    judgeShare: inference > 0 ? Math.round((judge / inference) * 10_000) / 10_000 : null,
+    ...judging(coverage),
     avgLatencyMs: requests > 0 ? Math.round(((r.latency_ms_sum ?? 0) / requests) * 10) / 10 : null,
   };
 }
@@ -125,7 +175,7 @@ export async function queryUsage(db: D1Database, tenantId: string, query: UsageQ
   const groups = query.groupBy.map((g) => `${GROUP_EXPR[g]} AS g_${g}`);
   const sql = `SELECT ${[...groups, `${req("requests")} AS requests`, `${req("errors")} AS errors`, `${req("cache_hits")} AS cache_hits`,
     "SUM(prompt_tokens) AS prompt_tokens", "SUM(completion_tokens) AS completion_tokens", "SUM(cached_tokens) AS cached_tokens",
-    "SUM(reasoning_tokens) AS reasoning_tokens", "SUM(cost_usd) AS cost_usd", "SUM(cost_avoided_usd) AS cost_avoided_usd",
+    "SUM(reasoning_tokens) AS reasoning_tokens", "SUM(cost_usd) AS cost_usd", "SUM(cost_avoided_usd) AS cost_avoided_usd", `${req("cost_usd")} AS inference_cost_usd`,
     "SUM(CASE WHEN kind = 'judge' THEN requests ELSE 0 END) AS judge_calls", "SUM(CASE WHEN kind = 'judge' THEN cost_usd ELSE 0 END) AS judge_cost_usd",
     `${req("latency_ms_sum")} AS latency_ms_sum`].join(", ")}
     FROM usage_rollups_hourly WHERE tenant_id = ?1 AND hour >= ?2 AND hour < ?3
@@ -134,5 +184,17 @@ export async function queryUsage(db: D1Database, tenantId: string, query: UsageQ
   const fromHour = Math.floor(query.from / HOUR_MS) * HOUR_MS;
   const { results } = await db.prepare(sql).bind(tenantId, fromHour, query.to).all();
   const rows = z.array(DbRowSchema).parse(results).filter((r) => r.requests !== null || r.judge_calls !== null);
-  return { tenantId, from: new Date(query.from).toISOString(), to: new Date(query.to).toISOString(), groupBy: query.groupBy, rows: rows.map(toRow) };
+  const coverage = await queryCoverage(db, tenantId, query, fromHour);
+  return { tenantId, from: new Date(query.from).toISOString(), to: new Date(query.to).toISOString(), groupBy: query.groupBy, rows: rows.map((r) => toRow(r, coverage.get(groupKey(r)))) };
+}
+
+/** Judging coverage with the same grouping (not kept per key: grouping by key leaves it out). */
+async function queryCoverage(db: D1Database, tenantId: string, query: UsageQuery, fromHour: number): Promise<Map<string, CoverageRow>> {
+  if (query.groupBy.includes("key")) return new Map();
+  const groups = query.groupBy.map((g) => `${GROUP_EXPR[g]} AS g_${g}`);
+  const sums = COVERAGE_SUMS.map((c) => `SUM(${c}) AS ${c}`);
+  const sql = `SELECT ${[...groups, ...sums].join(", ")} FROM judge_coverage_hourly WHERE tenant_id = ?1 AND hour >= ?2 AND hour < ?3
+    ${groups.length ? `GROUP BY ${query.groupBy.map((g) => `g_${g}`).join(", ")}` : ""} LIMIT 10000`;
+  const { results } = await db.prepare(sql).bind(tenantId, fromHour, query.to).all();
+  return new Map(z.array(CoverageRowSchema).parse(results).map((r) => [groupKey(r), r]));
 }

@@ -53,7 +53,29 @@ const EvalRowSchema = z.object({
   judge_cost_usd: z.number(),
   panel_version: z.string(),
   evaluated_at: z.number(),
+  escalation: z.string().nullable().optional(),
+  escalation_state: z.string().nullable().optional(),
 });
+
+/** The judge budget did not cover this answer: the deterministic checks are all it got. */
+const FallbackRowSchema = z.object({ reason: z.string(), checks_json: z.string(), recorded_at: z.number() });
+
+function evaluationView(evaluation: z.infer<typeof EvalRowSchema> | null, fallback: z.infer<typeof FallbackRowSchema> | null) {
+  if (evaluation) {
+    return {
+      status: evaluation.status,
+      scoreMean: evaluation.score_mean,
+      disagreement: evaluation.disagreement === 1,
+      checks: JSON.parse(evaluation.checks_json) as unknown,
+      judges: JSON.parse(evaluation.judges_json) as unknown,
+      panelVersion: evaluation.panel_version,
+      evaluatedAt: evaluation.evaluated_at,
+      escalation: evaluation.escalation ? { reasons: evaluation.escalation.split(","), state: evaluation.escalation_state ?? null } : null,
+    };
+  }
+  if (fallback) return { status: "checks_only", reason: fallback.reason, checks: JSON.parse(fallback.checks_json) as unknown, evaluatedAt: fallback.recorded_at };
+  return null;
+}
 
 const StoredContentSchema = z.object({
   messages: z.array(z.object({ role: z.string(), content: z.string() })),
@@ -73,7 +95,13 @@ async function content(row: z.infer<typeof TraceRowSchema> | null, opts: TraceOp
   return { access: "decrypted", meta, available: true, ...exchange };
 }
 
-function buildTrace(ledger: z.infer<typeof LedgerSchema>, trace: Record<string, unknown>, evaluation: z.infer<typeof EvalRowSchema> | null, judgeCost: number) {
+function buildTrace(
+  ledger: z.infer<typeof LedgerSchema>,
+  trace: Record<string, unknown>,
+  evaluation: z.infer<typeof EvalRowSchema> | null,
+  fallback: z.infer<typeof FallbackRowSchema> | null,
+  judgeCost: number,
+) {
   return {
     requestId: ledger.request_id,
     receivedAt: trace["receivedAt"] ?? null,
@@ -100,28 +128,19 @@ function buildTrace(ledger: z.infer<typeof LedgerSchema>, trace: Record<string, 
       avoidedUsd: ledger.cost_avoided_usd,
       judgeUsd: judgeCost,
     },
-    evaluation: evaluation
-      ? {
-          status: evaluation.status,
-          scoreMean: evaluation.score_mean,
-          disagreement: evaluation.disagreement === 1,
-          checks: JSON.parse(evaluation.checks_json) as unknown,
-          judges: JSON.parse(evaluation.judges_json) as unknown,
-          panelVersion: evaluation.panel_version,
-          evaluatedAt: evaluation.evaluated_at,
-        }
-      : null,
+    evaluation: evaluationView(evaluation, fallback),
     ledgerIngestedAt: ledger.ingested_at,
   };
 }
 
 /** null when the request is unknown to this tenant (the route answers 404 either way). */
 export async function getRequestTrace(db: D1Database, tenantId: string, requestId: string, opts: TraceOptions) {
-  const [ledgerRes, traceRes, evalRes, judgeRes] = await db.batch([
+  const [ledgerRes, traceRes, evalRes, judgeRes, fallbackRes] = await db.batch([
     db.prepare("SELECT * FROM usage_ledger WHERE tenant_id = ?1 AND request_id = ?2 AND kind = 'request'").bind(tenantId, requestId),
     db.prepare("SELECT trace_json, content_meta_json, content_envelope FROM request_traces WHERE tenant_id = ?1 AND request_id = ?2").bind(tenantId, requestId),
     db.prepare("SELECT * FROM evaluations WHERE tenant_id = ?1 AND request_id = ?2").bind(tenantId, requestId),
     db.prepare("SELECT COALESCE(SUM(cost_usd), 0) AS c FROM usage_ledger WHERE tenant_id = ?1 AND parent_request_id = ?2").bind(tenantId, requestId),
+    db.prepare("SELECT reason, checks_json, recorded_at FROM judge_fallbacks WHERE tenant_id = ?1 AND request_id = ?2").bind(tenantId, requestId),
   ]);
   const ledgerRow = ledgerRes?.results[0];
   if (!ledgerRow) return null;
@@ -130,7 +149,8 @@ export async function getRequestTrace(db: D1Database, tenantId: string, requestI
   const evaluation = evalRes?.results[0] ? EvalRowSchema.parse(evalRes.results[0]) : null;
   const judgeCost = z.object({ c: z.number() }).parse(judgeRes?.results[0] ?? { c: 0 }).c;
   const trace = traceRow ? (JSON.parse(traceRow.trace_json) as Record<string, unknown>) : {};
-  const story = buildTrace(ledger, trace, evaluation, judgeCost);
+  const fallback = fallbackRes?.results[0] ? FallbackRowSchema.parse(fallbackRes.results[0]) : null;
+  const story = buildTrace(ledger, trace, evaluation, fallback, judgeCost);
   const c = await content(traceRow, opts);
   return c === undefined ? story : { ...story, content: c };
 }

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { encryptText, generateKeySpec, keyringFromEnv, type Keyring } from "../../../../shared/crypto/envelope";
 import { RouterTrainingExampleSchema } from "../../../../shared/schemas/router-training-example";
+import { JudgeSchema } from "../../../evaluator/src/judge/config";
 import { usageEvent } from "../../../evaluator/src/testing/events";
 import { startD1 } from "../../../evaluator/src/testing/harness";
 import { startJudgeStub, type JudgeStub } from "../../../evaluator/src/testing/judge-stub";
@@ -29,7 +30,7 @@ beforeAll(async () => {
   stub = await startJudgeStub((_model, prompt) => (prompt.includes("WRONG") ? 2 : 5));
   await ingest(d1.db, [ev("s-good", "small", "<PERSON_1> owns it."), ev("s-bad", "small", "WRONG"), ev("f-good", "frontier", "<PERSON_1>."), ev("f-bad", "frontier", "WRONG")], {
     seal: (t) => encryptText(t, keyring),
-    judges: [{ name: "j", baseUrl: stub.url, model: "small-sim", weight: 1, version: "1", timeoutMs: 5000 }],
+    judges: [JudgeSchema.parse({ name: "j", baseUrl: stub.url, model: "small-sim", timeoutMs: 5000 })],
     sampling: { default: 1, rules: [] },
     fetch: (u, i) => fetch(u, i),
   });

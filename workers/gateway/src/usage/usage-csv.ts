@@ -5,7 +5,8 @@ export { UsageQuerySchema as UsageCsvQuerySchema } from "./query-usage";
 
 const METRICS: (keyof UsageRow)[] = [
   "requests", "errors", "cacheHits", "promptTokens", "completionTokens", "cachedTokens", "reasoningTokens",
-  "costUsd", "costAvoidedUsd", "judgeCalls", "judgeCostUsd", "avgLatencyMs",
+  "costUsd", "inferenceCostUsd", "costAvoidedUsd", "judgeCalls", "judgeCostUsd", "judgeShare", "judgeEligible", "judged",
+  "judgeEscalated", "judgeEscalationsSkipped", "judgeChecksOnly", "judgeChecksFailed", "judgeCoverage", "avgLatencyMs",
 ];
 
 export function csvCell(value: unknown): string {

@@ -1,0 +1,167 @@
+/**
+ * Judging for one consumer batch, in two steps so the judge calls overlap the batch's ledger
+ * writes (the consumer acks an event once both are done):
+ *   prepareJudging (before any write of the batch): one D1 round trip for what is already
+ *     decided (redeliveries judge and bill nothing twice) and for the spend since the start
+ *     of the day per tenant (budget.ts), plus this batch's inference, priced in memory;
+ *   runJudging: tiered judging, `concurrency` answers at once (tiered.ts); the outcomes
+ *     written in D1 batches of JUDGE_WRITE_CHUNK answers with their coverage rollup (one
+ *     transaction each; a failed chunk falls back to one transaction per answer); the
+ *     escalations sent to the strong-judge queue in a few sendBatch calls.
+ */
+import type { UsageEvent } from "../../../../shared/schemas/usage-event";
+import { forEachLimit, mapLimit } from "../concurrency";
+import { ledgerStatements, newNonce } from "../ledger/ledger-statements";
+import type { PriceBook } from "../pricing/price-book";
+import type { ConsumerDeps } from "../process-event";
+import { ledgerRowFromEvent } from "../ledger/ledger-row";
+import { loadJudgeBudget, type JudgeBudget } from "./budget";
+import { panelVersion } from "./config";
+import { coverageStatements, fallbackStatement, priorOutcomes } from "./coverage-store";
+import { escalationMessage, sendEscalations, type EscalationMessage } from "./escalation";
+import { evaluationErrorStatement, evaluationStatements, judgeLedgerRow } from "./evaluation-store";
+import { DEFAULT_JUDGE_POLICY } from "./policy";
+import { finishAnswer, firstPassJudges, prepareAnswer, type TieredDecision } from "./tiered";
+import { runTriage } from "./triage";
+
+/** Answers per D1 transaction (an evaluation and its judges' ledger rows each). */
+export const JUDGE_WRITE_CHUNK = 20;
+
+export interface JudgeItem {
+  event: UsageEvent;
+  attempts: number;
+}
+
+interface Written {
+  item: JudgeItem;
+  statements: (nonce: string) => D1PreparedStatement[];
+  escalation?: EscalationMessage;
+}
+
+function logFailure(event: UsageEvent, err: unknown): void {
+  console.error(JSON.stringify({ msg: "judging failed, will retry", requestId: event.requestId, error: String(err).slice(0, 300) }));
+}
+
+/** Judges unreachable, message retried: what their answered-but-unusable calls cost, to bill now. */
+interface Retry {
+  retry: true;
+  billing: D1PreparedStatement[];
+}
+
+/** What to write for one decision. */
+function toWrite(item: JudgeItem, d: TieredDecision, book: PriceBook, deps: ConsumerDeps, now: number): Written | Retry {
+  const { event } = item;
+  const version = panelVersion(deps.judges);
+  const content = event.content;
+  if (!content) return { retry: true, billing: [] };
+  if (d.kind === "fallback") return { item, statements: (n) => [fallbackStatement(deps.db, event, d.checks, d.reason, n, now)] };
+  if (d.kind === "evaluated") {
+    const pending = d.escalation.state === "pending";
+    return {
+      item,
+      statements: (n) => evaluationStatements(deps.db, event, d.panel, d.escalation, book, version, n, now),
+      ...(pending ? { escalation: escalationMessage(event, content, d.escalation.reasons, event.decisions["finishReason"]) } : {}),
+    };
+  }
+  // Judges unreachable. Calls that were answered but unusable were still paid for: billed once
+  // per delivery attempt (the attempt number is in the row id, so a replay adds nothing).
+  const paid = d.error.judges.filter((j) => j.usage.input.total + j.usage.output.total > 0);
+  const failedRows = (n: string) => paid.flatMap((j) => ledgerStatements(deps.db, judgeLedgerRow(event, j, book, now, `judge-failed-${item.attempts}`), n, now));
+  if (item.attempts < deps.maxJudgeAttempts) return { retry: true, billing: failedRows(newNonce()) };
+  return { item, statements: (n) => [...failedRows(n), evaluationErrorStatement(deps.db, event, d.error.message, version, n, now)] };
+}
+
+/** Writes the outcomes; returns the ones committed. */
+async function writeOutcomes(written: Written[], deps: ConsumerDeps): Promise<Written[]> {
+  const committed: Written[] = [];
+  const chunks: Written[][] = [];
+  for (let i = 0; i < written.length; i += JUDGE_WRITE_CHUNK) chunks.push(written.slice(i, i + JUDGE_WRITE_CHUNK));
+  const write = async (ws: Written[]) => {
+    const nonce = newNonce();
+    await deps.db.batch([...ws.flatMap((w) => w.statements(nonce)), ...coverageStatements(deps.db, ws.map((w) => w.item.event.requestId), nonce)]);
+    committed.push(...ws);
+  };
+  await forEachLimit(chunks, 2, async (chunk) => {
+    try {
+      await write(chunk);
+    } catch {
+      await forEachLimit(chunk, 4, (w) => write([w]).catch((err: unknown) => logFailure(w.item.event, err)));
+    }
+  });
+  return committed;
+}
+
+export interface PreparedJudging {
+  items: readonly JudgeItem[];
+  todo: JudgeItem[];
+  resend: EscalationMessage[];
+  budget: JudgeBudget;
+  book: PriceBook;
+  now: number;
+}
+
+/**
+ * Reads what judging needs before the batch writes anything: had the ledger rows of this
+ * batch been committed first, the rollups would already hold their inference; read before,
+ * it is added from `batch` here instead, so the allowance is the same either way (a
+ * redelivered event whose ledger row exists counts twice: a small, one-off over-allowance).
+ */
+export async function prepareJudging(items: readonly JudgeItem[], batch: readonly UsageEvent[], book: PriceBook, deps: ConsumerDeps): Promise<PreparedJudging> {
+  const now = deps.now();
+  const policy = deps.policy ?? DEFAULT_JUDGE_POLICY;
+  const since = Math.min(now, ...items.map((it) => it.event.completedAt));
+  const [prior, budget] = await Promise.all([
+    priorOutcomes(deps.db, items.map((it) => it.event.requestId)),
+    loadJudgeBudget(deps.db, policy, deps.judges, items.map((it) => it.event.tenantId), since),
+  ]);
+  for (const e of batch) budget.addInference(e.tenantId, ledgerRowFromEvent(e, book, deps.counterfactualModel).costUsd);
+  // A pending escalation whose message may not have been sent (the delivery failed after the
+  // write): sent again; the escalation consumer finishes a request once whatever arrives.
+  const resend = items.flatMap((it) => {
+    const p = prior.get(it.event.requestId);
+    return p?.kind === "evaluation" && p.escalationState === "pending" && it.event.content ? [escalationMessage(it.event, it.event.content, p.reasons, it.event.decisions["finishReason"])] : [];
+  });
+  return { items, todo: items.filter((it) => !prior.has(it.event.requestId)), resend, budget, book, now };
+}
+
+/** Judges, writes and escalates; returns the events whose message must be retried. */
+export async function runJudging(p: PreparedJudging, deps: ConsumerDeps): Promise<Set<UsageEvent>> {
+  const retry = new Set<UsageEvent>();
+  const { todo, book, now } = p;
+  const ctx = { judges: deps.judges, policy: deps.policy ?? DEFAULT_JUDGE_POLICY, budget: p.budget, book, transport: deps, strongInline: !deps.escalations, now };
+  const written: Written[] = [];
+  const onDecision = async (item: JudgeItem, decision: TieredDecision): Promise<void> => {
+    // Rows carry the time the verdict was reached (the lag a user sees), not the batch's start.
+    const w = toWrite(item, decision, book, deps, deps.now());
+    if (!("retry" in w)) return void written.push(w);
+    retry.add(item.event);
+    // Billing must not turn a judging failure into a storage failure: a lost row is logged.
+    if (w.billing.length) await deps.db.batch(w.billing).catch((e: unknown) => logFailure(item.event, e));
+  };
+  const prepared = todo.flatMap((item) => (item.event.content ? [{ item, content: item.event.content, tenantId: item.event.tenantId, p: prepareAnswer(item.event, item.event.content, item.event.decisions["finishReason"], ctx) }] : []));
+  const triaged = await runTriage(prepared.filter((x) => x.p.kind === "triage"), firstPassJudges(deps.judges), deps, deps.concurrency);
+  await mapLimit(prepared, deps.concurrency, async (x) => {
+    try {
+      if (x.p.kind === "decided") return await onDecision(x.item, x.p.decision);
+      await onDecision(x.item, await finishAnswer(x.item.event, x.content, x.p, triaged.get(x) ?? [], ctx));
+    } catch (err) {
+      logFailure(x.item.event, err);
+      retry.add(x.item.event);
+    }
+  });
+  const committed = await writeOutcomes(written, deps);
+  const done = new Set(committed.map((w) => w.item));
+  for (const w of written) if (!done.has(w.item)) retry.add(w.item.event);
+  const messages = [...committed.flatMap((w) => (w.escalation ? [w.escalation] : [])), ...p.resend];
+  if (messages.length && deps.escalations) {
+    try {
+      await sendEscalations(deps.escalations, messages);
+    } catch (err) {
+      // The evaluations say 'pending': the retried messages send them again.
+      const ids = new Set(messages.map((m) => m.request.requestId));
+      for (const it of p.items) if (ids.has(it.event.requestId)) retry.add(it.event);
+      console.error(JSON.stringify({ msg: "escalations not sent, will retry", count: messages.length, error: String(err).slice(0, 300) }));
+    }
+  }
+  return retry;
+}
