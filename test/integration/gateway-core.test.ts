@@ -100,6 +100,23 @@ describe("gateway core through workerd", () => {
   });
 });
 
+describe("n (several choices)", () => {
+  it("property: n > 1 is a 400 unsupported_value naming n, before any upstream call; n = 1 is served", async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 2, max: 16 }), fc.boolean(), fc.constantFrom("auto", "small", "frontier-sim"), async (n, stream, model) => {
+        const before = stack.sim.requests().length;
+        const res = await stack.fetch("/v1/chat/completions", { method: "POST", headers: bearer(key), body: JSON.stringify({ model, n, stream, messages: [{ role: "user", content: `Pick ${n} names` }] }) });
+        expect(res.status).toBe(400);
+        expect(((await res.json()) as { error: { code: string; param: string } }).error).toMatchObject({ code: "unsupported_value", param: "n" });
+        expect(stack.sim.requests().length).toBe(before);
+      }),
+      { numRuns: 15 },
+    );
+    const one = await client.chat.completions.create({ model: "auto", n: 1, messages: [{ role: "user", content: "One name please" }] });
+    expect(one.choices).toHaveLength(1);
+  });
+});
+
 describe("embeddings and models", () => {
   it("serves embeddings through the registry and lists models the key may use", async () => {
     const emb = await client.embeddings.create({ model: "small-sim", input: ["hello", "world"], encoding_format: "float" });

@@ -29,6 +29,7 @@ import { cacheStage } from "./stages/cache-stage";
 import { applyInputGuardrails, outputNeedsWholeAnswer } from "./stages/guardrails-stage";
 import { chooseRoute } from "./stages/route-stage";
 import { streamResponse } from "./stream-response-builder";
+import { rejectUnsupportedParameters } from "./unsupported-parameters";
 
 export async function handleChat(c: Context<AppEnv>): Promise<Response> {
   const timing = c.get("timing");
@@ -38,6 +39,7 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
   const publish = publisher(c, ex);
 
   try {
+    rejectUnsupportedParameters(original);
     const requested = resolveRequestedTarget(original, registry, ex.auth);
     if (requested.kind === "model") checkExplicitModel(original, requested.model);
     const settings = await timing.measure("settings", () => settingsFor(c.env.DB, ex.auth.tenantId, ex.feature));
