@@ -5,6 +5,7 @@
  */
 import type { AccessVariables } from "./auth/access-env";
 import type { ServerTiming } from "./telemetry/server-timing";
+import type { RequestTrace } from "./telemetry/otel/request-trace";
 
 export const ROLES = ["admin", "developer", "viewer", "service"] as const;
 export type Role = (typeof ROLES)[number];
@@ -39,6 +40,8 @@ export interface AppVariables extends Partial<AccessVariables> {
   receivedAt: number;
   timing: ServerTiming;
   auth: AuthContext;
+  /** This request's OpenTelemetry trace; absent when no OTLP endpoint is configured. */
+  otel?: RequestTrace;
 }
 
 export type AppEnv = { Bindings: Bindings; Variables: AppVariables };

@@ -10,6 +10,7 @@ import { authorize } from "./middleware/authorize";
 import { adminRoutes, ADMIN_MOUNT } from "./routes/admin";
 import { adminOperationsRoutes } from "./routes/admin-operations";
 import { requestId } from "./middleware/request-id";
+import { otelTrace } from "./telemetry/otel/middleware";
 import { bodyLimit } from "./middleware/body-limit";
 import { cors } from "./middleware/cors";
 import { rateLimit } from "./middleware/rate-limit";
@@ -32,6 +33,7 @@ export function createApp() {
   app.onError(onError);
   app.notFound(onNotFound);
   app.use("*", requestId());
+  app.use("*", otelTrace());
   app.use("*", access(cors()));
   app.route("/", healthRoutes);
   app.use("*", bodyLimit());

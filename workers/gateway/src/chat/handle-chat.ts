@@ -18,6 +18,7 @@ import { createBreakerClient } from "../router/attempts/circuit-breaker";
 import { runChat, runChatStream, type RunContext } from "../router/attempts/run-attempts";
 import { settingsFor } from "../settings/settings-store";
 import { publishEvent } from "../telemetry/publish-event";
+import { chatTrace, tracedRun } from "../telemetry/otel/chat-trace";
 import { buildChatEvent, type ExchangeResult } from "./build-event";
 import { budgetDowngrade, downgradeUnservable } from "./budget-downgrade";
 import { draftAndVerify } from "./cascade";
@@ -65,6 +66,7 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
       fetch: (input, init) => fetch(input, init),
       records: ex.attempts,
       background: background(c),
+      ...tracedRun(c),
     };
 
     if (route.cascadeDraftTier && c.req.header("x-cascade") !== "off") {
@@ -131,10 +133,12 @@ function publisher(c: Context<AppEnv>, ex: ChatExchange): (result: ExchangeResul
   // Once per request: a stage that already published (e.g. a billed answer the output policy
   // then withheld) is not published again by the error path.
   let published = false;
+  const traced = chatTrace(c, ex);
   return (result) => {
     if (published) return;
     published = true;
     try {
+      traced?.(result);
       publishEvent(c.env.USAGE_QUEUE, buildChatEvent(ex, result), background(c));
     } catch (err) {
       console.error(JSON.stringify({ level: "error", msg: "usage event not built", requestId: ex.requestId, error: err instanceof Error ? err.name : "unknown" }));

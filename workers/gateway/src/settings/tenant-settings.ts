@@ -10,12 +10,13 @@ import { RetentionInputSchema, type RetentionInput } from "../../../../shared/sc
 import { GuardrailSettingsSchema, type GuardrailSettings } from "../guardrails";
 import { RouterSettingsSchema, type RouterSettings } from "../router/settings";
 import { PartialPolicySchema } from "../cache/settings";
+import { TelemetrySettingsSchema, type TelemetrySettings } from "../telemetry/otel/settings";
 
 const JsonObject = z.record(z.string(), z.unknown());
 
 /** What the admin API accepts and a row stores: partial inputs per section. */
 export const TenantSettingsInputSchema = z
-  .object({ guardrails: JsonObject.optional(), cache: JsonObject.optional(), router: JsonObject.optional(), retention: JsonObject.optional() })
+  .object({ guardrails: JsonObject.optional(), cache: JsonObject.optional(), router: JsonObject.optional(), retention: JsonObject.optional(), telemetry: JsonObject.optional() })
   .strict();
 export type TenantSettingsInput = z.infer<typeof TenantSettingsInputSchema>;
 
@@ -26,6 +27,8 @@ export interface TenantSettings {
   router: RouterSettings;
   /** The tenant's overrides only; unset fields take the evaluator's defaults. */
   retention: RetentionInput;
+  /** Trace content opt-in (telemetry/otel/settings.ts). */
+  telemetry: TelemetrySettings;
 }
 
 /** Objects merge key by key; arrays and scalars from the later layer replace. */
@@ -50,6 +53,7 @@ export function resolveSettings(layers: readonly TenantSettingsInput[]): TenantS
     router: RouterSettingsSchema.parse(section("router")),
     // Parsed under its section name, so an error names `retention.<field>`.
     retention: z.object({ retention: RetentionInputSchema }).parse({ retention: section("retention") }).retention,
+    telemetry: z.object({ telemetry: TelemetrySettingsSchema }).parse({ telemetry: section("telemetry") }).telemetry,
   };
 }
 

@@ -24,6 +24,8 @@ export interface RunContext {
   records?: AttemptRecord[];
   /** The request's waitUntil: attempt deadlines then ride the isolate's shared clock (upstreams/deadline.ts). */
   background?: (work: Promise<unknown>) => void;
+  /** Tracing: called as each upstream call starts; the returned function receives its record (telemetry/otel). */
+  onAttempt?: (attempt: Attempt) => (record: AttemptRecord) => void;
 }
 
 export interface Answered<T> {
@@ -136,6 +138,7 @@ async function tryModel<T>(attempt: Attempt, mode: Mode, ctx: RunContext, option
   for (let retry = 0; retry <= retries; retry++) {
     run.calls++;
     const started = Date.now();
+    const traced = ctx.onAttempt?.(attempt);
     // No client-disconnect signal is needed: when a client goes away workerd cancels the
     // handler and its subrequests, and a committed stream's cancel() aborts its attempt
     // (chat/stream-response.ts).
@@ -151,6 +154,7 @@ async function tryModel<T>(attempt: Attempt, mode: Mode, ctx: RunContext, option
       const value = await call(attempt, guard.signal, () => guard.abort(), settle);
       guard.clear();
       run.records.push(record(attempt, run.calls, "ok", Date.now() - started));
+      traced?.(run.records[run.records.length - 1] as AttemptRecord);
       if (!options.outcomeLater) await ctx.breaker.report(key, "ok", probe);
       return { value, attempt, attemptNumber: run.calls, records: run.records };
     } catch (err) {
@@ -161,6 +165,7 @@ async function tryModel<T>(attempt: Attempt, mode: Mode, ctx: RunContext, option
       guard.abort(failure);
       run.lastError = failure;
       run.records.push(record(attempt, run.calls, failure.timeout ? "timeout" : "error", Date.now() - started, failure));
+      traced?.(run.records[run.records.length - 1] as AttemptRecord);
       // An upstream that answered "bad request" is up: that is not a failure of the upstream.
       outcome = failure.status !== undefined && !failure.retryable ? "ok" : "failed";
       if (!failure.retryable || retry === retries) break;

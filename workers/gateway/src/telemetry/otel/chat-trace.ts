@@ -1,0 +1,45 @@
+/**
+ * The chat handler's two touch points with tracing, both no-ops when tracing is off:
+ * `tracedRun` gives run-attempts the traced fetch (traceparent upstream) and the attempt hook;
+ * `chatTrace` holds the request's trace until the usage event is published (a stream's
+ * end), puts the traceparent in the event's decisions (the evaluator parents its evaluation
+ * events to our server span with it), and contributes the exchange's spans.
+ */
+import type { Context } from "hono";
+import type { AppEnv } from "../../app-env";
+import type { ExchangeResult } from "../../chat/build-event";
+import type { ChatExchange } from "../../chat/exchange";
+import type { RunContext } from "../../router/attempts/run-attempts";
+import { settingsFor } from "../../settings/settings-store";
+import { chatContributor } from "./chat-spans";
+
+export function tracedRun(c: Context<AppEnv>): Pick<RunContext, "fetch" | "onAttempt"> | null {
+  const trace = c.get("otel");
+  return trace ? { fetch: trace.fetch, onAttempt: trace.onAttempt } : null;
+}
+
+export function chatTrace(c: Context<AppEnv>, ex: ChatExchange): ((result: ExchangeResult) => void) | null {
+  const trace = c.get("otel");
+  if (!trace) return null;
+  trace.hold();
+  if (trace.context.sampled) ex.decisions.traceparent = trace.traceparent;
+  const waitUntil = (p: Promise<unknown>) => {
+    try {
+      c.executionCtx.waitUntil(p);
+    } catch {
+      // No ExecutionContext (app.request in unit tests): the promise just runs.
+    }
+  };
+  return (result) => {
+    // Settings are cached per isolate (the request already read them), so this rarely waits.
+    const capture = trace.context.sampled
+      ? settingsFor(c.env.DB, ex.auth.tenantId, ex.feature).then((s) => s.telemetry.captureContent, () => false)
+      : Promise.resolve(false);
+    waitUntil(
+      capture.then((captureContent) => {
+        trace.contribute(chatContributor(ex, result, captureContent));
+        trace.release(waitUntil);
+      }),
+    );
+  };
+}

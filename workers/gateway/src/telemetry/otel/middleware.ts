@@ -1,0 +1,47 @@
+/**
+ * `otelTrace()`: one server span per request (401s and 404s too), joined to the caller's W3C
+ * trace when it sent a valid `traceparent`. Without an OTLP endpoint configured it is a
+ * single property check and nothing else (the hot path's budget).
+ */
+import type { MiddlewareHandler } from "hono";
+import { isGatewayError } from "../../../../../shared/errors";
+import { otelConfig, type OtelVars } from "../../../../../shared/otel/config";
+import { exporterFor } from "../../../../../shared/otel/exporter";
+import { startContext } from "../../../../../shared/otel/trace-context";
+import type { AppEnv } from "../../app-env";
+import { findPolicy } from "../../auth/route-policies";
+import { buildSpans } from "./build-spans";
+import { RequestTrace } from "./request-trace";
+
+export const GATEWAY_SERVICE_NAME = "llm-gateway";
+
+export function otelTrace(): MiddlewareHandler<AppEnv> {
+  return async (c, next) => {
+    const config = otelConfig(c.env as unknown as OtelVars, GATEWAY_SERVICE_NAME);
+    if (!config) return next();
+    const context = startContext(c.req.header("traceparent"), c.req.header("tracestate"), config.ratio);
+    const trace = new RequestTrace(context, c.get("timing"), c.get("receivedAt"), exporterFor(config, { "deployment.environment.name": c.env.ENVIRONMENT }), buildSpans);
+    c.set("otel", trace);
+    try {
+      await next();
+    } finally {
+      const url = new URL(c.req.url);
+      const err = c.error;
+      trace.http = {
+        method: c.req.method,
+        path: url.pathname,
+        host: url.hostname,
+        route: findPolicy(c.req.method, url.pathname)?.path ?? null,
+        status: c.res.status,
+        errorCode: err ? (isGatewayError(err) ? err.code : "internal_error") : null,
+      };
+      trace.release((p) => {
+        try {
+          c.executionCtx.waitUntil(p);
+        } catch {
+          // No ExecutionContext (app.request in unit tests).
+        }
+      });
+    }
+  };
+}
