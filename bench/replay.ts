@@ -8,8 +8,8 @@ import { join } from "node:path";
 import { parseArgs } from "node:util";
 import cliProgress from "cli-progress";
 import { DEFAULT_DATA_DIR, gsm8kRecords, type Gsm8kRecord } from "../scripts/cascade/lib/draft-rows";
-import { ROOT, type WorkerName } from "../test/harness/build-workers";
-import { startStack, type Stack, type StackOptions } from "../test/harness/stack";
+import { ROOT } from "../test/harness/build-workers";
+import { startStack, type Stack } from "../test/harness/stack";
 import { machineDescription } from "./lib/machine";
 import { DEFAULT_ROUTER_SETTINGS } from "../workers/gateway/src/router/settings";
 import { bandsByShare, routerAuc, routerCurve, verifierAuc, verifierCurve, type RowFacts } from "./replay/curve";
@@ -48,9 +48,6 @@ const { values: args } = parseArgs({
 });
 
 const WORK = join(ROOT, ".tmp/bench-replay");
-// The Worker build with the held-out fold verifiers (test/harness/build-workers.ts). StackOptions'
-// list of gateway builds gains it with the harness's next commit; until then it is named here.
-const REPLAY_BUILD = "gateway-replay" satisfies WorkerName as unknown as StackOptions["gatewayBuild"];
 const TENANTS: TenantSpec[] = [
   { label: "all-frontier", model: "frontier-sim" },
   { label: "all-small", model: "small-sim" },
@@ -124,7 +121,7 @@ async function main(): Promise<void> {
     { model: "frontier-sim", prompt: r.prompt, response: r.frontierResponse },
   ]);
   process.stdout.write("building and starting the stack...\n");
-  const stack = await startStack({ evaluator: true, simulator: { replay: replayEntries }, gatewayBuild: REPLAY_BUILD, vars: { BENCH_VERIFIER_FOLDS: verifier.foldsJson }, evaluatorVars: { JUDGES: "[]" } });
+  const stack = await startStack({ evaluator: true, simulator: { replay: replayEntries }, gatewayBuild: "gateway-replay", vars: { BENCH_VERIFIER_FOLDS: verifier.foldsJson }, evaluatorVars: { JUDGES: "[]" } });
   try {
     const { results, facts } = await run(stack, rows, Number(args.concurrency));
     const manifest = JSON.parse(readFileSync(join(ROOT, "workers/gateway/src/router/model/manifest.json"), "utf8")) as { version: string; training?: { routingSets?: Array<{ file?: string }> } };
