@@ -127,4 +127,32 @@ describe("embeddings and models", () => {
     const models = await client.models.list();
     expect(models.data.map((m) => m.id)).toEqual(expect.arrayContaining(["auto", "small", "frontier", "small-sim", "frontier-sim"]));
   });
+
+  it('"model": "auto" embeds with the default embeddings model, and /v1/models says which models embed', async () => {
+    const emb = await client.embeddings.create({ model: "auto", input: "hello", encoding_format: "float" });
+    expect(emb.model).toBe("small-sim");
+    expect(emb.data[0]?.embedding.length).toBeGreaterThan(10);
+    const listed = (await (await stack.fetch("/v1/models", { headers: bearer(key) })).json()) as { data: Array<{ id: string; capabilities: { chat: boolean; embeddings: boolean } }> };
+    const embeds = Object.fromEntries(listed.data.map((m) => [m.id, m.capabilities.embeddings]));
+    expect(embeds).toMatchObject({ auto: true, "small-sim": true, "frontier-sim": false, small: false, frontier: false });
+    // A key without any embeddings model: auto is a clear 404 and /v1/models says auto does not embed.
+    const { key: frontierOnly } = await seedKey(stack, { tiers: ["frontier"] });
+    const res = await stack.fetch("/v1/embeddings", { method: "POST", headers: bearer(frontierOnly), body: JSON.stringify({ model: "auto", input: "x" }) });
+    expect(res.status).toBe(404);
+    expect(((await res.json()) as { error: { code: string; message: string } }).error).toMatchObject({ code: "model_not_found", message: expect.stringContaining("capabilities.embeddings") });
+    const limited = (await (await stack.fetch("/v1/models", { headers: bearer(frontierOnly) })).json()) as { data: Array<{ id: string; capabilities: { embeddings: boolean } }> };
+    expect(limited.data.find((m) => m.id === "auto")?.capabilities.embeddings).toBe(false);
+  });
+
+  it("property: /v1/embeddings with auto or any name and any input is never a 5xx", async () => {
+    const input = fc.oneof(fc.string(), fc.array(fc.string(), { maxLength: 3 }), fc.array(fc.integer({ min: 0, max: 50_000 }), { maxLength: 5 }), fc.jsonValue());
+    await fc.assert(
+      fc.asyncProperty(fc.oneof(fc.constantFrom("auto", "small-sim", "frontier-sim", "small"), fc.string()), input, async (model, value) => {
+        const res = await stack.fetch("/v1/embeddings", { method: "POST", headers: bearer(key), body: JSON.stringify({ model, input: value }) });
+        await res.arrayBuffer();
+        expect(res.status, JSON.stringify({ model, value }).slice(0, 200)).toBeLessThan(500);
+      }),
+      { numRuns: 40 },
+    );
+  });
 });

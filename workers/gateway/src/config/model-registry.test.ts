@@ -27,6 +27,14 @@ describe("model registry", () => {
     expect(() => new ModelRegistry({ ...base, defaultTier: "medium" })).toThrow(/defaultTier: unknown tier "medium"/);
   });
 
+  it("embeddingModel must name a model with capabilities.embeddings", () => {
+    expect(() => new ModelRegistry({ ...base, embeddingModel: "tiny" })).toThrow(/embeddingModel: "tiny" is not a model with capabilities.embeddings/);
+    expect(() => new ModelRegistry({ ...base, embeddingModel: "nope" })).toThrow(/embeddingModel/);
+    const models = [{ ...base.models[0]!, capabilities: { embeddings: true } }, base.models[1]!];
+    expect(new ModelRegistry({ ...base, models, embeddingModel: "tiny" }).embeddingModel?.id).toBe("tiny");
+    expect(new ModelRegistry(base).embeddingModel).toBeUndefined();
+  });
+
   it("adds a model with one entry and orders fallback tiers up then down", () => {
     const extra = { ...base.models[0]!, id: "tiny-2" };
     const reg = new ModelRegistry({ ...base, models: [...base.models, extra] });

@@ -69,6 +69,8 @@ export const RegistrySchema = z
     if (!tiers.has(reg.defaultTier)) ctx.addIssue({ code: "custom", path: ["defaultTier"], message: `unknown tier "${reg.defaultTier}"` });
     if (!names.has(reg.counterfactualModel))
       ctx.addIssue({ code: "custom", path: ["counterfactualModel"], message: `unknown model "${reg.counterfactualModel}"` });
+    if (reg.embeddingModel !== undefined && !reg.models.some((m) => (m.id === reg.embeddingModel || m.aliases.includes(reg.embeddingModel as string)) && m.capabilities.embeddings))
+      ctx.addIssue({ code: "custom", path: ["embeddingModel"], message: `"${reg.embeddingModel}" is not a model with capabilities.embeddings` });
   });
 export type RegistryInput = z.input<typeof RegistrySchema>;
 
@@ -77,6 +79,8 @@ export class ModelRegistry {
   readonly models: readonly ModelEntry[];
   readonly defaultTier: string;
   readonly counterfactualModel: ModelEntry;
+  /** What `"model": "auto"` embeds with (when the key may use it). */
+  readonly embeddingModel: ModelEntry | undefined;
   private readonly byName = new Map<string, ModelEntry>();
 
   constructor(input: unknown, source = "model registry") {
@@ -88,6 +92,7 @@ export class ModelRegistry {
     this.defaultTier = reg.defaultTier;
     for (const m of reg.models) for (const name of [m.id, ...m.aliases]) this.byName.set(name, m);
     this.counterfactualModel = this.byName.get(reg.counterfactualModel) as ModelEntry;
+    this.embeddingModel = reg.embeddingModel === undefined ? undefined : this.byName.get(reg.embeddingModel);
   }
 
   model(name: string): ModelEntry | undefined {

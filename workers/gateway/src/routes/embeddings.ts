@@ -1,4 +1,4 @@
-/** POST /v1/embeddings: forwarded to the model's upstream, accounted like chat. */
+/** POST /v1/embeddings: forwarded to the model's upstream, accounted like chat; `"model": "auto"` is the default embeddings model. */
 import { Hono } from "hono";
 import { GatewayError } from "../../../../shared/errors";
 import { costUsd } from "../../../../shared/pricing";
@@ -8,6 +8,7 @@ import type { AppEnv, Bindings } from "../app-env";
 import { featureOf } from "../chat/feature";
 import { mayUse } from "../chat/resolve-target";
 import type { ModelEntry } from "../config/model-registry";
+import { defaultEmbeddingModel } from "../config/embedding-model";
 import { registryFor } from "../config/registry-loader";
 import { readJsonBody } from "../http/read-json-body";
 import { settleAdmission } from "../middleware/settle-admission";
@@ -20,9 +21,11 @@ export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async 
   const body = await c.get("timing").measure("parse", () => readJsonBody(c, EmbeddingsRequestSchema));
   const auth = c.get("auth");
   const feature = featureOf(c, {});
-  const model = registryFor(c.env).model(body.model);
+  const registry = registryFor(c.env);
+  const model = body.model === "auto" ? defaultEmbeddingModel(registry, auth) : registry.model(body.model);
   if (!model || !model.capabilities.embeddings) {
-    throw new GatewayError("model_not_found", `"${body.model.slice(0, 80)}" is not an embeddings model here.`, { param: "model" });
+    const message = body.model === "auto" ? "No embeddings model is available to this API key." : `"${body.model.slice(0, 80)}" is not an embeddings model here.`;
+    throw new GatewayError("model_not_found", `${message} GET /v1/models lists the models with capabilities.embeddings.`, { param: "model" });
   }
   if (!mayUse(auth, model)) throw new GatewayError("forbidden", `This API key may not use "${model.id}".`, { param: "model" });
   const result = await c.get("timing").measure("upstream", () => embed(c.env, model, body, (p) => c.executionCtx.waitUntil(p)));
