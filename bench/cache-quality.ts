@@ -8,6 +8,7 @@ import { readFileSync } from "node:fs";
 import { parse } from "csv-parse/sync";
 import { cosine, type Embedder } from "../workers/gateway/src/cache/embedder/embedder";
 import { guardCompatible } from "../workers/gateway/src/cache/guards/guard-compatible";
+import { DEFAULT_GUARD_RULES, type GuardRules } from "../workers/gateway/src/cache/guards/rules";
 import { lexicalOverlap } from "../workers/gateway/src/cache/semantic-cache/lexical-overlap";
 
 export interface Pair {
@@ -42,11 +43,16 @@ export function loadPairs(path: string): Pair[] {
   return rows.map(([a = "", b = "", s = "0"]) => ({ a, b, score: Number(s) }));
 }
 
-export async function scorePairs(pairs: Pair[], embedder: Embedder): Promise<ScoredPair[]> {
+/** Both directions must pass: either text may be the cached one. */
+export function guardsPass(p: Pair, rules: GuardRules = DEFAULT_GUARD_RULES): boolean {
+  return guardCompatible(p.b, p.a, rules).ok && guardCompatible(p.a, p.b, rules).ok;
+}
+
+export async function scorePairs(pairs: Pair[], embedder: Embedder, rules: GuardRules = DEFAULT_GUARD_RULES): Promise<ScoredPair[]> {
   const out: ScoredPair[] = [];
   for (const p of pairs) {
     const [va, vb] = await embedder.embed([p.a, p.b]);
-    const guard = guardCompatible(p.b, p.a).ok && guardCompatible(p.a, p.b).ok;
+    const guard = guardsPass(p, rules);
     out.push({ ...p, cos: va && vb ? cosine(va, vb) : 0, overlap: lexicalOverlap(p.b, p.a), guardOk: guard });
   }
   return out;

@@ -9,11 +9,12 @@ import { canonicalEntity, ENTITY_ALIASES, MAX_ALIAS_WORDS } from "./entity-alias
 import { STOPWORDS } from "./lexicon";
 
 /** Canonical keys of every word and short phrase of a text, for alias-aware coverage checks. */
-export function canonicalKeys(words: string[]): Set<string> {
+export function canonicalKeys(words: string[], aliases = true): Set<string> {
   const keys = new Set<string>();
   for (let i = 0; i < words.length; i++) {
     for (let n = 1; n <= MAX_ALIAS_WORDS && i + n <= words.length; n++) {
-      keys.add(canonicalEntity(words.slice(i, i + n).join(" ")));
+      const phrase = words.slice(i, i + n).join(" ");
+      keys.add(aliases ? canonicalEntity(phrase) : phrase);
     }
   }
   return keys;
@@ -72,7 +73,7 @@ function expansionAt(letters: string, words: string[], start: number): string[] 
 const CAPITALISED = /^\p{Lu}/u;
 
 /**
- * "Bill De Blasio" in one text, "De Blasio" in the other: the same person named by surname
+ * "Ada Lovelace" in one text, "Lovelace" in the other: the same person named by surname
  * only. True when word `i` of `raw` is a known given name followed (after an optional middle
  * initial) by a capitalised word the other text has, and the other text does not put a
  * different capitalised word right before it ("John Smith" vs "Jane Smith" stays a mismatch).

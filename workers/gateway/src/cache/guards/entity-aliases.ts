@@ -1,6 +1,6 @@
 /**
  * Names that denote the same entity, folded to one key before the entity guard compares two
- * texts: "Syrian capital" asks about the same place as "Syria's capital", "U.S. flights" about
+ * texts: "Peruvian coast" asks about the same place as "Peru's coast", "U.S. flights" about
  * the same country as "American flights". Only unambiguous, closed equivalences (country, its
  * demonym, its common short names); anything not listed is compared as written.
  */
@@ -34,7 +34,7 @@ export const ENTITY_ALIASES: ReadonlyMap<string, string> = new Map(
 /** Longest alias in words, for phrase matching. */
 export const MAX_ALIAS_WORDS = 2;
 
-/** Canonical key for an entity word or phrase, trying the singular ("syrians" -> "syria"). */
+/** Canonical key for an entity word or phrase, trying the singular ("peruvians" -> "peru"). */
 export function canonicalEntity(e: string): string {
   return ENTITY_ALIASES.get(e) ?? (e.endsWith("s") ? ENTITY_ALIASES.get(e.slice(0, -1)) : undefined) ?? e;
 }

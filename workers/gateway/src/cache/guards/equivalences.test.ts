@@ -56,14 +56,14 @@ describe("British spelling", () => {
 
 describe("Title Case", () => {
   it("detects headlines by the share of capitalised content words", () => {
-    expect(isTitleCase("Jordan Opens First Tent Camp for Syrian Refugees".split(" "))).toBe(true);
-    expect(isTitleCase("Jordan opens first tent camp for Syrian refugees".split(" "))).toBe(false);
+    expect(isTitleCase("Acme Opens First Repair Shop for Electric Bikes".split(" "))).toBe(true);
+    expect(isTitleCase("Acme opens first repair shop for electric bikes".split(" "))).toBe(false);
     expect(isTitleCase("Obama Wins".split(" "))).toBe(false);
   });
   it("tells common words from names", () => {
-    for (const w of ["Death", "Tent", "Star", "Opens", "Refugees", "Charged", "Work"]) expect(isCommonWord(w)).toBe(true);
+    for (const w of ["Death", "Tent", "Star", "Opens", "Bikes", "Charged", "Work"]) expect(isCommonWord(w)).toBe(true);
     // Names split into several BPE tokens in lower case, or are known names and places.
-    for (const w of ["Obama", "Musharraf", "Clinton", "Smith", "Jordan", "Paris", "IAEA"]) expect(isCommonWord(w)).toBe(false);
+    for (const w of ["Obama", "Kowalski", "Novak", "Smith", "Jordan", "Paris", "IAEA"]) expect(isCommonWord(w)).toBe(false);
   });
 });
 
@@ -74,6 +74,12 @@ describe("role order", () => {
     expect(rolesSwapped(words("John said Mary lied"), words("Mary said John lied"))).toBe(true);
   });
   it("lets a clause move around its reporting verb", () => {
-    expect(rolesSwapped(words("Gainer said the two staff aides are very sorry this all happened"), words("The two staff aides are very sorry all this happened, Gainer said"))).toBe(false);
+    expect(rolesSwapped(words("Hana said the two new interns are very happy here"), words("The two new interns are very happy here, Hana said"))).toBe(false);
+  });
+  it("counts many words changing sides of an anchor as a clause move only when asked", () => {
+    const a = words("Before the vote the mayor said the new bridge plan was too costly");
+    const b = words("The new bridge plan was too costly, the mayor said before the vote");
+    expect(rolesSwapped(a, b, true)).toBe(false);
+    expect(rolesSwapped(a, b, false)).toBe(true);
   });
 });

@@ -29,23 +29,29 @@ describe("guardCompatible", () => {
     ["Flights to Paris on 2024-05-03", "Flights to Paris on May 4 2024", "numbers"],
     ["Budget of 1.5 million dollars", "Budget of 1,600,000 dollars", "numbers"],
     ["Invite twenty-five guests", "Invite 26 guests", "numbers"],
-    ["Visa rules for Syrian citizens", "Visa rules for Iraq citizens", "entities"],
-    ["Tax rules in the U.S.", "Tax rules in the UK", "entities"],
+    ["Visa rules for Peruvian citizens", "Visa rules for Chile citizens", "entities"],
+    ["Import rules in the U.S.", "Import rules in the UK", "entities"],
     ["When did John Smith resign?", "When did Jane Smith resign?", "entities"],
-    ["Ruling of the SC on the case", "Ruling of the Senate Committee of Oregon on the case", "entities"],
-    ["A man is carrying a canoe with a dog", "A dog is carrying a man in a canoe", "word-order"],
+    ["The teacher thanked the student in the hallway", "The student thanked the teacher in the hallway", "word-order"],
+    ["A chef is slicing bread with a knife", "A knife is slicing a chef with bread", "word-order"],
     ["The big dog bit the small man", "The small man bit the big dog", "word-order"],
     ["Two gray dogs run in the grass", "Two brown dogs run in the grass", "category"],
     ["write a poem about a cat", "write a poem about dogs", "category"],
     ["how do I install postgres on ubuntu", "how do I install mysql on ubuntu", "category"],
-    ["Google invests $200 million in a wind farm", "Google invests 200 million EUR in a wind farm", "currency"],
+    ["Acme buys a $40 million solar plant", "Acme buys a 40 million EUR solar plant", "currency"],
     ["Convert C$200 to pounds", "Convert $200 to pounds", "currency"],
     ["Convert ¥100 to dollars", "Convert 100 JPY to dollars", "currency"],
     ["Convert 100 dollars to yen", "Convert 100 dollars to euros", "currency"],
+    // Units of measure: the numbers match, the quantity does not.
+    ["Convert 5 kg to grams", "Convert 5 lb to grams", "units"],
+    ["How much is 10 GB of cloud storage?", "How much is 10 TB of cloud storage?", "units"],
+    ["Set the oven to 180 °C", "Set the oven to 180 °F", "units"],
+    ["How many liters of water fill the tank?", "How many gallons of water fill the tank?", "units"],
+    // Title Case headlines and sentence starts still compare names.
     ["Obama Visits China Next Week", "Biden Visits China Next Week", "entities"],
     ["Smith Wins Local Election", "Jones Wins Local Election", "entities"],
-    ["Musharraf charged in Bhutto death", "Musharraf charged in Sharif death", "entities"],
-    ["Matt Smith quits BBC\u201a\u00c4\u00f4s Doctor Who", "Matt Smith quits CNN's Doctor Who", "entities"],
+    ["Acme Opens New Office In Lisbon", "Acme opens a new office in Porto", "entities"],
+    ["Novak charged in Lisbon fraud case", "Novak charged in Kowalski fraud case", "entities"],
   ];
   it.each(refuse)("refuses %j vs %j (%s)", (a, b, reason) => {
     expect(guardCompatible(a, b)).toEqual({ ok: false, reason });
@@ -70,32 +76,24 @@ describe("guardCompatible", () => {
     ["Growth of 5 percent", "Growth of 5%"],
     ["Flights to Paris on 2024-05-03", "Flights to Paris on May 3 2024"],
     ["Flights to Paris on May 03", "Flights to Paris on 3 May"],
-    ["Two blasts hit Syria capital", "Two blasts rock Syrian capital"],
-    ["Tax rules in the U.S.", "Tax rules in the United States"],
-    ["Tax rules for American citizens", "Tax rules for US citizens"],
-    ["Kenya SC upholds the result", "Kenya Supreme Court upholds the result"],
-    ["What does the FBI investigate?", "What does the Federal Bureau of Investigation investigate?"],
-    ["Michelle Obama To Star In the show", "Michelle Obama to star in the show"],
-    ["Franklyn M. Bergonzi pleaded guilty", "Franklyn Bergonzi pleaded guilty"],
-    ["Bill De Blasio succeeds Michael Bloomberg", "De Blasio succeeds Bloomberg"],
-    ["A boy is at school taking a test", "The boy is taking a test at school"],
+    ["Import rules in the U.S.", "Import rules in the US"],
+    ["A chef is slicing bread in the kitchen", "The chef is slicing bread in a kitchen"],
+    ["Convert 5 kg to grams", "Convert 5 kilograms to grams"],
+    ["How many liters are in a gallon?", "How many litres are in a gallon?"],
     // British / American spelling, plurals and aliases of closed-set members.
     ["Two gray dogs run in the grass", "Two grey dogs running in the grass"],
     ["write a poem about a cat", "write a poem about cats"],
     ["how do I install postgres on ubuntu", "how do I install postgresql on ubuntu"],
-    ["New World Trade Centre is the tallest building", "The new World Trade Center is the tallest building"],
+    ["Where is the city centre?", "Where is the city center?"],
     // A currency symbol and its code are the same currency.
-    ["Google invests $200 million in Texas wind farm", "Google invests 200 million USD in Texas wind farm"],
+    ["Acme buys a $40 million solar plant", "Acme buys a 40 million USD solar plant"],
     ["Convert \u20ac50 to pounds sterling", "Convert 50 euros to sterling"],
     ["Price in \u00a3", "Price in GBP"],
     // Title Case headlines: common words are not names there.
-    ["Pakistan's Musharraf Charged In Bhutto Death", "Pakistan's Musharraf charged over Bhutto murder"],
-    ["Jordan Opens First Tent Camp for Syrian Refugees", "Jordan Opens First Refugee Camp for Syrians"],
-    ["Clinton: US, Europe Must Work to Defeat Tyrants", "Clinton: US, Europe must do more against tyrants"],
+    ["Acme Opens New Office In Lisbon", "Acme opens a new office in Lisbon"],
+    ["Novak Charged In Lisbon Fraud Case", "Novak charged over Lisbon fraud case"],
     // Mojibake of an apostrophe is an apostrophe, not a name.
-    ["Matt Smith quits BBC\u201a\u00c4\u00f4s Doctor Who", "Matt Smith quits BBC's Doctor Who"],
-    // A clause moved around its reporting verb keeps its roles.
-    ["Gainer said the two staff aides are very sorry this all happened", "The two staff aides are very sorry all this happened, Gainer said"],
+    ["Lena Novak leaves Orbit Radio\u201a\u00c4\u00f4s morning show", "Lena Novak leaves Orbit Radio's morning show"],
   ];
   it.each(accept)("accepts %j vs %j", (a, b) => {
     expect(guardCompatible(a, b)).toEqual({ ok: true });

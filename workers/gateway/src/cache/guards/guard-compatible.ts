@@ -14,11 +14,13 @@ import { canonicalEntity } from "./entity-aliases";
 import { canonicalNumber, normalizeFacts, repairMojibake } from "./normalize";
 import { americanSpelling } from "./spelling";
 import { isCommonWord, isTitleCase } from "./title-case";
+import { DEFAULT_GUARD_RULES, type GuardRules } from "./rules";
+import { unitsDiffer, unitsOf } from "./units";
 import { rolesSwapped } from "./word-order";
 
 export interface GuardVerdict {
   ok: boolean;
-  reason?: "negation" | "polarity" | "numbers" | "dates" | "entities" | "currency" | "placeholders" | "word-order" | "category";
+  reason?: "negation" | "polarity" | "numbers" | "dates" | "entities" | "currency" | "placeholders" | "units" | "word-order" | "category";
 }
 
 interface Features {
@@ -36,37 +38,43 @@ interface Features {
   entities: Set<string>;
   currencies: Set<string>;
   placeholders: Set<string>;
+  units: Map<number, Set<string>>;
 }
 
 /** All-caps words that are emphasis, not names ("do NOT", "is it OK"). */
-const SHOUTED_WORDS = new Set(["OK", "NOT", "NO", "YES", "ALL", "ANY", "ONLY", "NEVER", "DO", "DONT", "IS", "THE", "AND", "OR"]);
+const SHOUTED = new Set(["OK", "NOT", "NO", "YES", "ALL", "ANY", "ONLY", "NEVER", "DO", "DONT", "IS", "THE", "AND", "OR"]);
 const WORD = /[\p{L}\p{N}]+(?:['’][\p{L}]+)*/gu;
 const NUMBER = /\d+(?:[.,]\d+)*(?:st|nd|rd|th)?/g;
 const PLACEHOLDER = /<[A-Z][A-Z_]*?_\d{1,6}>|<[A-Z_]+:[0-9a-f]{12}>/g;
 
-export function guardCompatible(newText: string, cachedText: string): GuardVerdict {
-  const a = features(newText);
-  const b = features(cachedText);
-  if (a.negated !== b.negated) return { ok: false, reason: "negation" };
-  if (polarityFlip(a, b)) return { ok: false, reason: "polarity" };
-  if (!sameSet(a.numbers, b.numbers)) return { ok: false, reason: "numbers" };
-  if (!sameSet(a.dates, b.dates)) return { ok: false, reason: "dates" };
-  if (!sameSet(a.currencies, b.currencies)) return { ok: false, reason: "currency" };
-  if (!sameSet(a.placeholders, b.placeholders)) return { ok: false, reason: "placeholders" };
-  linkAcronyms(a, b);
-  linkAcronyms(b, a);
-  if (!entitiesCovered(a, b) || !entitiesCovered(b, a)) return { ok: false, reason: "entities" };
-  if (categorySwapped(a.categories, b.categories)) return { ok: false, reason: "category" };
-  if (rolesSwapped(a.words, b.words)) return { ok: false, reason: "word-order" };
+/** `rules` is for the benchmark's ablation; production uses the defaults. */
+export function guardCompatible(newText: string, cachedText: string, rules: GuardRules = DEFAULT_GUARD_RULES): GuardVerdict {
+  const a = features(newText, rules);
+  const b = features(cachedText, rules);
+  if (rules.negation && a.negated !== b.negated) return { ok: false, reason: "negation" };
+  if (rules.polarity && polarityFlip(a, b)) return { ok: false, reason: "polarity" };
+  if (rules.numbers && !sameSet(a.numbers, b.numbers)) return { ok: false, reason: "numbers" };
+  if (rules.dates && !sameSet(a.dates, b.dates)) return { ok: false, reason: "dates" };
+  if (rules.currency && !sameSet(a.currencies, b.currencies)) return { ok: false, reason: "currency" };
+  if (rules.placeholders && !sameSet(a.placeholders, b.placeholders)) return { ok: false, reason: "placeholders" };
+  if (rules.units && unitsDiffer(a.units, b.units)) return { ok: false, reason: "units" };
+  if (rules.acronyms) {
+    linkAcronyms(a, b, rules);
+    linkAcronyms(b, a, rules);
+  }
+  if (rules.entities && (!entitiesCovered(a, b, rules) || !entitiesCovered(b, a, rules))) return { ok: false, reason: "entities" };
+  if (rules.category && categorySwapped(a.categories, b.categories)) return { ok: false, reason: "category" };
+  if (rules.wordOrder && rolesSwapped(a.words, b.words, rules.clauseMove)) return { ok: false, reason: "word-order" };
   return { ok: true };
 }
 
-function features(text: string): Features {
+function features(text: string, rules: GuardRules): Features {
   // A numbered placeholder (<PERSON_1>) is restored per request, so only its type matters; a
   // hashed one (<EMAIL_ADDRESS:0123456789ab>) is never restored and names one value: kept whole,
   // or two customers' questions would share an answer.
   const placeholders = new Set((text.match(PLACEHOLDER) ?? []).map((p) => (p.includes(":") ? p : p.replace(/\d+/g, ""))));
-  const clean = normalizeFacts(repairMojibake(text.replace(PLACEHOLDER, " ")).normalize("NFKC"));
+  const stripped = text.replace(PLACEHOLDER, " ");
+  const clean = normalizeFacts((rules.mojibake ? repairMojibake(stripped) : stripped).normalize("NFKC"));
   const matches = [...clean.matchAll(WORD)];
   const raw = matches.map((m) => m[0]);
   const words = raw.map((w) => americanSpelling(w.toLowerCase().replace(/['’]/g, "")));
@@ -74,27 +82,27 @@ function features(text: string): Features {
   const dates = new Set<string>();
   const entities = new Set<string>();
   // In a Title Case headline capitalisation marks every content word; only non-words are names there.
-  const title = isTitleCase(raw);
+  const title = rules.titleCase && isTitleCase(raw);
   raw.forEach((w, i) => {
     const lower = words[i] ?? "";
     const num = NUMBER_WORDS[lower];
     if (num) numbers.add(num.replace(/(st|nd|rd|th)$/, ""));
     if (isDateWord(lower, w, raw[i - 1], raw[i + 1])) dates.add(canonicalMonth(lower));
     const at = matches[i]?.index ?? 0;
-    if (isName(w, sentenceStart(clean, at), title) && !isInitial(w, clean.slice(at + w.length))) {
+    if (isName(w, sentenceStart(clean, at, rules), title, rules) && !(rules.middleInitial && isInitial(w, clean.slice(at + w.length)))) {
       entities.add(entityKey(w, lower));
     }
   });
   for (const place of places(words)) entities.add(place);
   // "United States" is one name: its parts need no separate match once the phrase is known.
-  for (const phrase of aliasPhrases(words)) {
+  for (const phrase of rules.entityAliases ? aliasPhrases(words) : []) {
     entities.add(phrase);
     for (const part of phrase.split(" ")) entities.delete(part.replace(/s$/, ""));
   }
   return {
     raw,
     words,
-    keys: canonicalKeys(words),
+    keys: canonicalKeys(words, rules.entityAliases),
     wordSet: new Set(words),
     categories: categoryMembers(words),
     joined: ` ${words.join(" ")} `,
@@ -104,6 +112,7 @@ function features(text: string): Features {
     entities,
     currencies: currencies(clean),
     placeholders,
+    units: unitsOf(words, clean.toLowerCase()),
   };
 }
 
@@ -122,10 +131,10 @@ function canonicalMonth(lower: string): string {
 }
 
 /** A capitalised word that does not open a sentence, or an ALL-CAPS / alphanumeric code. */
-function isEntity(word: string, atSentenceStart: boolean): boolean {
+function isEntity(word: string, atSentenceStart: boolean, rules: GuardRules): boolean {
   // "USD" is a currency, compared by the currency check ("200 million USD" = "$200 million").
-  if (SHOUTED_WORDS.has(word) || isCurrencyCode(word)) return false;
-  // Title Case headlines capitalise function words ("Opens Camp For Refugees"); they name nothing.
+  if ((rules.shoutedWords && SHOUTED.has(word)) || isCurrencyCode(word)) return false;
+  // Title Case headlines capitalise function words ("Opens Shop For Cyclists"); they name nothing.
   if (/^\p{Lu}\p{Ll}*$/u.test(word) && STOPWORDS.has(word.toLowerCase())) return false;
   if (/^[A-Z]{2,}\d*$|^[A-Za-z]+\d+[A-Za-z\d]*$/.test(word)) return true;
   if (!/^\p{Lu}/u.test(word) || word === "I") return false;
@@ -137,9 +146,9 @@ function isEntity(word: string, atSentenceStart: boolean): boolean {
  * ("Obama visits China") and in Title Case headlines. There a capitalised word is a name
  * unless it is a common English word ("Visits", "Death").
  */
-function isName(word: string, atSentenceStart: boolean, titleCase: boolean): boolean {
-  if (isEntity(word, atSentenceStart)) return !(titleCase && isCommonWord(word));
-  return atSentenceStart && /^\p{Lu}\p{Ll}+$/u.test(word) && !STOPWORDS.has(word.toLowerCase()) && !isCommonWord(word);
+function isName(word: string, atSentenceStart: boolean, titleCase: boolean, rules: GuardRules): boolean {
+  if (isEntity(word, atSentenceStart, rules)) return !(titleCase && isCommonWord(word));
+  return rules.sentenceStartNames && atSentenceStart && /^\p{Lu}\p{Ll}+$/u.test(word) && !STOPWORDS.has(word.toLowerCase()) && !isCommonWord(word);
 }
 
 /** Plural-insensitive key; acronyms keep their final S ("US" is not "U"). */
@@ -147,18 +156,18 @@ function entityKey(raw: string, lower: string): string {
   return /^\p{Lu}+$/u.test(raw) ? lower : lower.replace(/s$/, "");
 }
 
-/** A middle initial ("Franklyn M. Bergonzi"): often dropped by a paraphrase, it names no one alone. */
+/** A middle initial ("Ada R. Lovelace"): often dropped by a paraphrase, it names no one alone. */
 function isInitial(word: string, after: string): boolean {
   return /^\p{Lu}$/u.test(word) && /^\.\s*\p{Lu}/u.test(after);
 }
 
-function sentenceStart(text: string, index: number): boolean {
+function sentenceStart(text: string, index: number, rules: GuardRules): boolean {
   // Only the last few characters decide (a punctuation mark, an abbreviation): slicing the whole
   // prefix for every capitalised word made long texts quadratic. A window of only whitespace
   // reads as a paragraph break.
   const before = text.slice(Math.max(0, index - 64), index).trimEnd();
-  // A period after an initial or a title ("Franklyn M. Bergonzi", "Dr. Smith") does not end a sentence.
-  if (ABBREVIATION_END.test(before)) return false;
+  // A period after an initial or a title ("Ada R. Lovelace", "Dr. Smith") does not end a sentence.
+  if (rules.middleInitial && ABBREVIATION_END.test(before)) return false;
   return before === "" || /[.!?:;\n"'(\[-]$/.test(before);
 }
 
@@ -181,11 +190,11 @@ function places(words: string[]): string[] {
 }
 
 /** Every entity of `x` must occur somewhere in `y`, whatever its case or alias there. */
-function entitiesCovered(x: Features, y: Features): boolean {
+function entitiesCovered(x: Features, y: Features, rules: GuardRules): boolean {
   for (const e of x.entities) {
     if (y.entities.has(e) || y.wordSet.has(e) || y.wordSet.has(`${e}s`) || y.joined.includes(` ${e} `)) continue;
-    if (y.keys.has(canonicalEntity(e))) continue;
-    const i = x.words.findIndex((w) => w === e || w === `${e}s`);
+    if (y.keys.has(rules.entityAliases ? canonicalEntity(e) : e)) continue;
+    const i = rules.surnameOnly ? x.words.findIndex((w) => w === e || w === `${e}s`) : -1;
     if (i >= 0 && droppedGivenName(x.raw, i, y.raw)) continue;
     return false;
   }
@@ -193,8 +202,8 @@ function entitiesCovered(x: Features, y: Features): boolean {
 }
 
 /** "SC" in `x`, "Supreme Court" in `y`: each side then counts the other's spelling as present. */
-function linkAcronyms(x: Features, y: Features): void {
-  for (const { acronym, expansion } of acronymLinks(x.raw.filter((w) => !SHOUTED_WORDS.has(w)), y.words)) {
+function linkAcronyms(x: Features, y: Features, rules: GuardRules): void {
+  for (const { acronym, expansion } of acronymLinks(x.raw.filter((w) => !(rules.shoutedWords && SHOUTED.has(w))), y.words)) {
     y.keys.add(acronym);
     for (const w of expansion) x.keys.add(w);
   }

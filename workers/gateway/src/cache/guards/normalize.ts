@@ -34,7 +34,7 @@ export function normalizeFacts(text: string): string {
 }
 
 /**
- * UTF-8 punctuation decoded as Windows-1252 or Mac Roman ("BBC‚Äôs", "donâ€™t"), common in
+ * UTF-8 punctuation decoded as Windows-1252 or Mac Roman ("Radio‚Äôs", "donâ€™t"), common in
  * scraped text: mapped back, or the stray letters ("Äôs") would read as a name.
  */
 const MOJIBAKE: ReadonlyArray<readonly [string, string]> = [

@@ -1,5 +1,5 @@
 /**
- * Title Case headlines ("Musharraf Charged In Bhutto Death") capitalise every content word, so
+ * Title Case headlines ("Novak Charged In Lisbon Fraud Case") capitalise every content word, so
  * capitalisation stops telling names from words. In such a text a capitalised word counts as a
  * name only if it is not a common English word.
  *
@@ -7,7 +7,7 @@
  * counting: BPE merges follow corpus frequency, so a word whose lower-case form (after a space)
  * is a single token is frequent in lower case, i.e. used as an ordinary word ("death", "tent",
  * "star"); names are mostly written capitalised, so their lower-case form splits ("obama",
- * "clinton", "musharraf" are 2-3 tokens). Known given names, surnames and places (the PII
+ * "kowalski", "novak" are 2-3 tokens). Known given names, surnames and places (the PII
  * dictionaries) stay names even when frequent in lower case ("Smith", "Bush", "Jordan").
  */
 import { encode } from "gpt-tokenizer/encoding/cl100k_base";

@@ -11,7 +11,8 @@ const SAME_WORDS_JACCARD = 0.8;
 /**
  * Most content words a participant (a noun phrase: "the big red dog") has. Words changing
  * sides of an anchor in larger numbers are a clause moved around it, not two participants
- * trading places: "Gainer said the aides are sorry" = "The aides are sorry, Gainer said".
+ * trading places: "the mayor said the bridge plan was too costly" = "the bridge plan was too
+ * costly, the mayor said" (the `clauseMove` equivalence, off by default: guards/rules.ts).
  */
 const MAX_PARTICIPANT_WORDS = 3;
 
@@ -33,7 +34,8 @@ function positions(words: string[]): { first: Map<string, number>; last: Map<str
   return { first, last };
 }
 
-export function rolesSwapped(a: string[], b: string[]): boolean {
+/** `clauseMove` off: any participants trading sides of an anchor count, however many words move. */
+export function rolesSwapped(a: string[], b: string[], clauseMove = true): boolean {
   if (a.length > MAX_WORDS || b.length > MAX_WORDS) return false;
   const ca = a.filter((w) => w.length > 1 && !STOPWORDS.has(w));
   const cb = b.filter((w) => w.length > 1 && !STOPWORDS.has(w));
@@ -50,11 +52,11 @@ export function rolesSwapped(a: string[], b: string[]): boolean {
   // Exactly two words trading places, or two participants changing sides of a word between
   // them ("man carrying dog" vs "dog carrying man"), is a role swap; a phrase moved elsewhere
   // ("a boy at school takes a test" vs "a boy takes a test at school") keeps the roles.
-  return byA.filter((pos, i) => pos !== order[i]).length === 2 || sidesSwapped(once, a, b);
+  return byA.filter((pos, i) => pos !== order[i]).length === 2 || sidesSwapped(once, a, b, clauseMove ? MAX_PARTICIPANT_WORDS : Infinity);
 }
 
 /** Content words `u`, `v` and a word `w` between them: u < w < v in one text, v < w < u in the other. */
-function sidesSwapped(content: string[], a: string[], b: string[]): boolean {
+function sidesSwapped(content: string[], a: string[], b: string[], maxParticipantWords: number): boolean {
   const pa = positions(a);
   const pb = positions(b);
   const ia = (w: string): number => pa.first.get(w) ?? -1;
@@ -65,7 +67,7 @@ function sidesSwapped(content: string[], a: string[], b: string[]): boolean {
     const bw = ib(w);
     const before = content.filter((u) => u !== w && ia(u) < aw && ib(u) > bw);
     const after = content.filter((v) => v !== w && ia(v) > aw && ib(v) < bw);
-    const participants = (n: number): boolean => n > 0 && n <= MAX_PARTICIPANT_WORDS;
+    const participants = (n: number): boolean => n > 0 && n <= maxParticipantWords;
     if (participants(before.length) && participants(after.length)) return true;
   }
   return false;

@@ -4,15 +4,15 @@ import { contentWords, lexicalOverlap, stem, wordWeight } from "./lexical-overla
 
 describe("lexical overlap", () => {
   it("compares content words after light normalisation", () => {
-    expect([...contentWords("What's the colour of the Refugees' tents?")].sort()).toEqual(["color", stem("refugee"), "tent"]);
-    expect(stem("refugees")).toBe(stem("refugee"));
+    expect([...contentWords("What's the colour of the Hikers' tents?")].sort()).toEqual(["color", stem("hiker"), "tent"]);
+    expect(stem("hikers")).toBe(stem("hiker"));
     expect(stem("charged")).toBe(stem("charges"));
     expect(lexicalOverlap("How do I reset my password?", "How can I reset my password?")).toBe(1);
     expect(lexicalOverlap("grey colour", "gray color")).toBe(1);
   });
 
   it("weights rare words above common ones", () => {
-    expect(wordWeight("musharraf")).toBeGreaterThan(wordWeight("tent"));
+    expect(wordWeight("kowalczyk")).toBeGreaterThan(wordWeight("tent"));
     expect(wordWeight("tent")).toBeGreaterThan(wordWeight("time"));
   });
 
@@ -26,8 +26,8 @@ describe("lexical overlap", () => {
 describe("hitScore", () => {
   it("is the cosine when the content words are the same, and never above it", () => {
     expect(hitScore(0.9, "How do I reset my password?", "How can I reset my password?", 0.45)).toBeCloseTo(0.9);
-    const swapped = hitScore(0.909, "A girl is riding a horse.", "A girl is riding a bicycle.", 0.45);
+    const swapped = hitScore(0.918, "My kid is learning to swim.", "My kid is learning to skate.", 0.45);
     expect(swapped).toBeLessThan(0.8);
-    expect(hitScore(0.909, "A girl is riding a horse.", "A girl is riding a bicycle.", 0)).toBe(0.909);
+    expect(hitScore(0.918, "My kid is learning to swim.", "My kid is learning to skate.", 0)).toBe(0.918);
   });
 });

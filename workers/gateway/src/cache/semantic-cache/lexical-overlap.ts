@@ -1,11 +1,11 @@
 /**
  * Content-word overlap of two questions, weighted by how rare each word is: the lexical half of
- * the semantic hit score (see hit-score.ts). A bag of word vectors rates "a girl riding a horse"
- * and "a girl riding a bicycle" 0.91; the two share only two of three content words, and the
+ * the semantic hit score (see hit-score.ts). A bag of word vectors rates "my kid is learning to
+ * swim" and "... to skate" 0.92; the two share only two of three content words, and the
  * one they do not share is the point of the question.
  *
  * Words are compared after light normalisation (lower case, American spelling, possessives and
- * plural / tense endings stripped), so "Refugees" = "refugee" and "colour" = "color". Numbers
+ * plural / tense endings stripped), so "Hikers" = "hiker" and "colour" = "color". Numbers
  * and PII placeholders are left out: the guards already require them to be equal.
  *
  * Weights: -log of a word's frequency, read off the cl100k BPE vocabulary the gateway bundles
