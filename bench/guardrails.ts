@@ -93,7 +93,7 @@ function prompt1k(): ChatCompletionRequest {
   return { model: "m", messages: [{ role: "system", content: "You are a concise assistant." }, { role: "user", content: para.repeat(10) }] };
 }
 
-interface Latency { p50: number; p99: number; cpuP50: number; taggerCpuP50: number; chars: number; tokens: number }
+interface Latency { p50: number; p99: number; cpuP50: number; taggerCpuP50: number; screenCpuP50: number; chars: number; tokens: number }
 
 /** Wall time and this process's CPU time per call: on a shared machine the CPU time is the stable one. */
 function benchLatency(iterations = 500): Latency {
@@ -103,13 +103,20 @@ function benchLatency(iterations = 500): Latency {
   const wall: number[] = [];
   const cpu: number[] = [];
   const tagger: number[] = [];
+  const screen: number[] = [];
   const userText = String(req.messages[1]?.content ?? "");
+  const redacted = redactChatRequest(req, s, "salt").request;
   for (let i = 0; i < iterations; i++) {
     // The entity tagger alone on the user message, interleaved: its share of the total below.
     const t0c = process.cpuUsage();
     tagText(userText, loadTagger());
     const tc = process.cpuUsage(t0c);
     tagger.push((tc.user + tc.system) / 1000);
+    // The injection screen alone on the redacted request, likewise.
+    const s0 = process.cpuUsage();
+    screenInjection(redacted);
+    const sc = process.cpuUsage(s0);
+    screen.push((sc.user + sc.system) / 1000);
     const c0 = process.cpuUsage();
     const t0 = performance.now();
     screenInjection(redactChatRequest(req, s, "salt").request);
@@ -120,7 +127,7 @@ function benchLatency(iterations = 500): Latency {
   const q = (xs: number[], p: number): number => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(p * xs.length))] ?? 0;
   const content = req.messages[1]?.content;
   const text = typeof content === "string" ? content : "";
-  return { p50: q(wall, 0.5), p99: q(wall, 0.99), cpuP50: q(cpu, 0.5), taggerCpuP50: q(tagger, 0.5), chars: text.length, tokens: countTokens(text) };
+  return { p50: q(wall, 0.5), p99: q(wall, 0.99), cpuP50: q(cpu, 0.5), taggerCpuP50: q(tagger, 0.5), screenCpuP50: q(screen, 0.5), chars: text.length, tokens: countTokens(text) };
 }
 
 const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : "-");
@@ -140,6 +147,6 @@ console.log(
 );
 const lat = benchLatency();
 console.log(
-  `latency redact+screen, ${lat.chars} chars (${lat.tokens} tokens, cl100k): wall p50 ${lat.p50.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms; CPU p50 ${lat.cpuP50.toFixed(3)} ms, of which the entity tagger ${lat.taggerCpuP50.toFixed(3)} ms`,
+  `latency redact+screen, ${lat.chars} chars (${lat.tokens} tokens, cl100k): wall p50 ${lat.p50.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms; CPU p50 ${lat.cpuP50.toFixed(3)} ms, of which the entity tagger ${lat.taggerCpuP50.toFixed(3)} ms and the injection screen ${lat.screenCpuP50.toFixed(3)} ms`,
 );
 console.log(`machine: ${cpus()[0]?.model ?? "?"} x${cpus().length}, node ${process.version}, load average ${loadavg()[0]?.toFixed(1)}`);
