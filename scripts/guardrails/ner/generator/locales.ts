@@ -8,8 +8,9 @@ import { allFakers, type Faker } from "@faker-js/faker";
 export const TRAIN_LOCALES = [
   "en_US", "en_US", "en_US", "en_GB", "en_AU", "en_CA", "de", "de_CH", "fr", "es", "es_MX", "it", "nl", "pt_BR", "pt_PT",
   "pl", "sv", "da", "fi", "cs_CZ", "tr", "vi", "id_ID", "ru", "zh_CN", "ja", "ko", "ar", "fa", "en_IE", "en_ZA", "sk", "th",
+  "ta_IN", "ur", "sr_RS_latin", "az", "uz_UZ_latin", "mn_MN_cyrl", "dv", "ku_ckb", "cy", "eo",
 ] as const;
-export const DEV_LOCALES = ["en_US", "en_GB", "de_AT", "fr_BE", "nl_BE", "nb_NO", "zh_TW", "hr"] as const;
+export const DEV_LOCALES = ["en_US", "en_GB", "de_AT", "fr_BE", "nl_BE", "nb_NO", "zh_TW", "hr", "mk", "bn_BD"] as const;
 export const TEST_LOCALES = ["en_US", "en_US", "en_IN", "en_NG", "en_GH", "fr_CA", "fr_CH", "ro", "hu", "el", "he", "uk", "lv", "af_ZA", "sl_SI", "ka_GE", "hy", "ne", "yo_NG", "zu_ZA"] as const;
 
 export type LocaleGroup = "train" | "dev" | "test";
