@@ -7,11 +7,17 @@ import { GatewayError } from "../../../../shared/errors";
 import type { ChatCompletionRequest } from "../../../../shared/schemas/openai-chat";
 import type { AuthContext } from "../app-env";
 import type { ModelEntry, ModelRegistry } from "../config/model-registry";
+import { contextLengthExceeded, fitsContext } from "./context-window";
 
 export type RequestedTarget = { kind: "auto" } | { kind: "tier"; tier: string } | { kind: "model"; model: ModelEntry };
 
 export function resolveRequestedTarget(request: ChatCompletionRequest, registry: ModelRegistry, auth: AuthContext): RequestedTarget {
-  const name = request.model;
+  const target = resolveName(request.model, registry, auth);
+  if (target.kind !== "model") requireSomeWindowFits(request, registry, auth);
+  return target;
+}
+
+function resolveName(name: string, registry: ModelRegistry, auth: AuthContext): RequestedTarget {
   if (name === "auto") return { kind: "auto" };
   const model = registry.model(name);
   if (model && model.id === name) {
@@ -34,11 +40,22 @@ export function mayUse(auth: AuthContext, model: ModelEntry): boolean {
   return (auth.models === null || auth.models.includes(model.id)) && (auth.tiers === null || auth.tiers.includes(model.tier));
 }
 
-/** Whether a model can serve this request at all (output budget, tools). */
+/** Whether a model can serve this request at all (output budget, tools, context window). */
 export function modelAccepts(request: ChatCompletionRequest): (m: ModelEntry) => boolean {
   const wanted = request.max_completion_tokens ?? request.max_tokens ?? 0;
   const needsTools = (request.tools?.length ?? 0) > 0;
-  return (m) => wanted <= m.maxOutputTokens && (!needsTools || m.capabilities.tools);
+  return (m) => wanted <= m.maxOutputTokens && (!needsTools || m.capabilities.tools) && fitsContext(request, m);
+}
+
+/**
+ * `auto` and tier names route to a model whose window fits (modelAccepts); when no model this
+ * key may use has one large enough, the answer is OpenAI's 400 rather than a failed call.
+ */
+function requireSomeWindowFits(request: ChatCompletionRequest, registry: ModelRegistry, auth: AuthContext): void {
+  // Smallest window first: the count then only goes as far as the answer needs.
+  const usable = registry.models.filter((m) => mayUse(auth, m)).sort((a, b) => a.contextWindow - b.contextWindow);
+  const largest = usable.at(-1);
+  if (largest && !usable.some((m) => fitsContext(request, m))) throw contextLengthExceeded(request, largest, "The largest available model's");
 }
 
 export function checkExplicitModel(request: ChatCompletionRequest, model: ModelEntry): void {
@@ -48,6 +65,7 @@ export function checkExplicitModel(request: ChatCompletionRequest, model: ModelE
       param: request.max_completion_tokens != null ? "max_completion_tokens" : "max_tokens",
     });
   }
+  if (!fitsContext(request, model)) throw contextLengthExceeded(request, model);
 }
 
 const forbidden = (name: string) => new GatewayError("forbidden", `This API key may not use "${truncate(name)}".`, { param: "model", code: "model_not_allowed" });

@@ -1,0 +1,74 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import type { ChatCompletionRequest } from "../../../../shared/schemas/openai-chat";
+import { countTokens } from "../../../../shared/tokens";
+import type { ModelEntry } from "../config/model-registry";
+import { contextLengthExceeded, fitsContext, PromptTokens } from "./context-window";
+
+const WORDS = ["river", "lantern", "copper", "meadow", "signal", "harbor", "quiet", "orbit", "ledger", "maple"];
+const prose = (words: number) => Array.from({ length: words }, (_, i) => WORDS[(i * 7 + (i >> 3)) % WORDS.length]).join(" ");
+const chat = (content: string, extra: Partial<ChatCompletionRequest> = {}): ChatCompletionRequest =>
+  ({ model: "auto", messages: [{ role: "user", content }], ...extra }) as ChatCompletionRequest;
+const model = (contextWindow: number, maxOutputTokens = 4096) => ({ id: `m${contextWindow}`, contextWindow, maxOutputTokens }) as ModelEntry;
+
+describe("context window check", () => {
+  it("decides an everyday prompt from its length alone, without tokenizing", () => {
+    const counter = new PromptTokens(chat(prose(2_000)));
+    expect(counter.fitsIn(32_768)).toBe(true);
+    expect(counter.known).toEqual({ tokens: 7, complete: false }); // framing only: nothing was counted
+  });
+
+  it("stops counting a huge prompt soon after the window, and resumes for a larger one", () => {
+    const counter = new PromptTokens(chat(prose(230_000)));
+    expect(counter.fitsIn(32_768)).toBe(false);
+    const first = counter.known;
+    expect(first.complete).toBe(false);
+    expect(first.tokens).toBeGreaterThan(32_768);
+    expect(first.tokens).toBeLessThan(32_768 + 20_000); // one piece past the window, not the whole prompt
+    expect(counter.fitsIn(128_000)).toBe(false);
+    expect(counter.known.tokens).toBeLessThan(128_000 + 20_000);
+  });
+
+  it("counts the output the request asks for (clamped to the model's own output limit)", () => {
+    const request = chat(prose(30_000));
+    const exact = countTokens(prose(30_000)) + 7;
+    expect(fitsContext({ ...request, max_tokens: 32_768 - exact } as ChatCompletionRequest, model(32_768, 8192))).toBe(true);
+    expect(fitsContext({ ...request, max_tokens: 32_768 - exact + 1 } as ChatCompletionRequest, model(32_768, 8192))).toBe(false);
+    expect(fitsContext({ ...request, max_tokens: 100_000 } as ChatCompletionRequest, model(exact + 8192, 8192))).toBe(true);
+  });
+
+  it("counts tool definitions and tool-call arguments as prompt", () => {
+    const args = JSON.stringify({ notes: prose(3_000) });
+    const request = chat("hi", {
+      messages: [
+        { role: "user", content: "hi" },
+        { role: "assistant", content: null, tool_calls: [{ id: "c1", type: "function", function: { name: "save", arguments: args } }] },
+      ],
+    } as Partial<ChatCompletionRequest>);
+    expect(fitsContext(request, model(2_000, 100))).toBe(false);
+    expect(fitsContext(request, model(8_000, 100))).toBe(true);
+  });
+
+  it("property: agrees with an exact count of the whole prompt (within one token per 16k-char piece)", () => {
+    const text = fc.array(fc.oneof(fc.constantFrom(...WORDS), fc.string({ unit: "grapheme", maxLength: 12 }), fc.constantFrom("数据", "🙂", "\n\n", "    ")), { maxLength: 4_000 }).map((parts) => parts.join(" "));
+    fc.assert(
+      fc.property(text, fc.integer({ min: 0, max: 6_000 }), (content, limit) => {
+        const exact = countTokens(content) + 7;
+        const slack = Math.ceil(content.length / 16_384) + 1;
+        const fits = new PromptTokens(chat(content)).fitsIn(limit);
+        if (fits) expect(exact).toBeLessThanOrEqual(limit + slack);
+        else expect(exact).toBeGreaterThan(limit - slack);
+      }),
+      { numRuns: 150 },
+    );
+  });
+
+  it("explains itself as OpenAI does", () => {
+    const request = chat(prose(40_000), { max_tokens: 500 });
+    const small = model(32_768);
+    expect(fitsContext(request, small)).toBe(false);
+    const err = contextLengthExceeded(request, small);
+    expect(err).toMatchObject({ status: 400, code: "context_length_exceeded", param: "messages" });
+    expect(err.message).toMatch(/^This model's maximum context length is 32768 tokens \(m32768\)\. However, you requested at least \d+ tokens \(at least \d+ in the messages, 500 in the completion\)/);
+  });
+});
