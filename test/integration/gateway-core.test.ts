@@ -100,6 +100,28 @@ describe("gateway core through workerd", () => {
   });
 });
 
+describe("rate limits on the wire", () => {
+  it("a rate-limited chat is a 429 with Retry-After and OpenAI's x-ratelimit-* headers", async () => {
+    const admin = await seedKey(stack, { role: "admin" });
+    const service = await seedKey(stack, { tenantId: admin.tenantId });
+    const put = await stack.fetch(`/admin/v1/tenants/${admin.tenantId}/limits`, { method: "PUT", headers: bearer(admin.key), body: JSON.stringify({ key_requests_per_minute: 1 }) });
+    expect(put.status).toBe(200);
+    const ask = () => stack.fetch("/v1/chat/completions", { method: "POST", headers: bearer(service.key), body: JSON.stringify({ model: "auto", messages: [{ role: "user", content: "Limited hello" }] }) });
+    const first = await ask();
+    await first.arrayBuffer();
+    expect(first.status).toBe(200);
+    expect(first.headers.get("x-ratelimit-remaining-requests")).toBe("0");
+    const second = await ask();
+    expect(second.status).toBe(429);
+    expect(((await second.json()) as { error: { code: string } }).error.code).toBe("rate_limit_exceeded");
+    expect(Number(second.headers.get("retry-after"))).toBeGreaterThan(0);
+    expect(second.headers.get("x-ratelimit-limit-requests")).toBe("1");
+    expect(second.headers.get("x-ratelimit-remaining-requests")).toBe("0");
+    expect(second.headers.get("x-ratelimit-reset-requests")).toMatch(/^(\d+m)?[\d.]+m?s$/);
+    expect(second.headers.get("server-timing")).toMatch(/total;dur=/);
+  });
+});
+
 describe("n (several choices)", () => {
   it("property: n > 1 is a 400 unsupported_value naming n, before any upstream call; n = 1 is served", async () => {
     await fc.assert(
