@@ -17,6 +17,18 @@ export function assertFeatureAllowed(auth: AuthContext, feature: string): void {
   if (!allowed(auth.features, feature)) throw new GatewayError("forbidden", "This API key may not be used for this feature.");
 }
 
+/**
+ * Writes to one feature's stored data (a cache purge): a key limited to some features must name
+ * one of them, since leaving the feature out means every feature of the tenant.
+ */
+export function assertFeatureNamed(auth: AuthContext, feature: string | undefined, param = "feature"): void {
+  if (auth.features === null) return;
+  if (feature === undefined) {
+    throw new GatewayError("forbidden", `This API key acts only for features ${auth.features.join(", ")}: name one with ?${param}=.`, { code: "feature_required", param });
+  }
+  assertFeatureAllowed(auth, feature);
+}
+
 /** Filters router candidates to the key's tiers; an empty result means "forbidden". */
 export function allowedTiers<T extends string>(auth: AuthContext, tiers: readonly T[]): T[] {
   return tiers.filter((t) => allowed(auth.tiers, t));

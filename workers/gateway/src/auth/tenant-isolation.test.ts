@@ -42,11 +42,11 @@ describe("tenant isolation", () => {
     const t0 = Date.parse("2026-11-27T02:10:00Z");
     await ingest(db, [usageEvent({ requestId: "req-b", tenantId: b.tenantId, keyId: b.keyId, completedAt: t0 })]);
     const query = UsageQuerySchema.parse({ from: String(t0 - 86_400_000), to: String(t0 + 86_400_000) });
-    const ofB = await queryUsage(db, b.tenantId, query);
+    const ofB = await queryUsage(db, b.tenantId, query, null);
     expect(ofB.rows.reduce((n, r) => n + r.requests, 0)).toBe(1);
-    expect((await getRequestTrace(db, b.tenantId, "req-b", { contentAccess: "none" }))?.requestId).toBe("req-b");
-    expect(await getRequestTrace(db, a.tenantId, "req-b", { contentAccess: "redacted" })).toBeNull();
-    const ofA = await queryUsage(db, a.tenantId, query);
+    expect((await getRequestTrace(db, b.tenantId, "req-b", { contentAccess: "none", features: null }))?.requestId).toBe("req-b");
+    expect(await getRequestTrace(db, a.tenantId, "req-b", { contentAccess: "redacted", features: null })).toBeNull();
+    const ofA = await queryUsage(db, a.tenantId, query, null);
     expect(ofA.rows.reduce((n, r) => n + r.requests, 0)).toBe(0);
     expect(await spendSince(db, a.tenantId, "tenant", "", 0)).toBe(0);
     expect(await spendSince(db, b.tenantId, "tenant", "", 0)).toBeGreaterThan(0);

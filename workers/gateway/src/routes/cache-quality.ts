@@ -6,6 +6,7 @@
  */
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
+import { assertFeatureAllowed } from "../auth/allow-lists";
 import { resolvePolicy } from "../cache/settings";
 import { parseQuery } from "../http/query";
 import { settingsFor } from "../settings/settings-store";
@@ -27,7 +28,10 @@ async function servingThreshold(db: D1Database, tenantId: string, feature: strin
 
 export const cacheQualityRoutes = new Hono<AppEnv>().get("/v1/cache/quality", async (c) => {
   const query = parseQuery(c.req.url, CacheQualityQuerySchema);
-  const { tenantId } = c.get("auth");
-  const report = await cacheQuality(c.env.DB, tenantId, query, { currentThreshold: (feature) => servingThreshold(c.env.DB, tenantId, feature) });
+  const auth = c.get("auth");
+  const { tenantId } = auth;
+  // A key limited to some features sees only theirs: naming another is a 403, like X-Feature.
+  if (query.feature !== undefined) assertFeatureAllowed(auth, query.feature);
+  const report = await cacheQuality(c.env.DB, tenantId, query, { features: auth.features, currentThreshold: (feature) => servingThreshold(c.env.DB, tenantId, feature) });
   return c.json(report);
 });

@@ -47,7 +47,7 @@ const now = T0 + 3_600_000;
 
 describe("cacheQuality", () => {
   it("reports the tenant's hit precision overall and per feature, with threshold suggestions", async () => {
-    const r = await cacheQuality(d1.db, "acme", q(), { now, currentThreshold: (f) => (f === "support" ? 0.865 : 0.9) });
+    const r = await cacheQuality(d1.db, "acme", q(), { features: null, now, currentThreshold: (f) => (f === "support" ? 0.865 : 0.9) });
     expect(r).toMatchObject({ tenantId: "acme", feature: null, audited: 36, correct: 34, errors: 0, precision: 0.9444, currentThreshold: 0.9, targetPrecision: 0.97 });
     expect(r.since).toBe(new Date(now - 30 * 86_400_000).toISOString());
     expect(r.byFeature.map((f) => [f.feature, f.audited, f.correct, f.precision, f.suggestedThreshold, f.currentThreshold])).toEqual([
@@ -62,16 +62,23 @@ describe("cacheQuality", () => {
   });
 
   it("filters by feature and time, honours the target precision and never shows another tenant", async () => {
-    const support = await cacheQuality(d1.db, "acme", q({ feature: "support", targetPrecision: "0.9" }), { now });
+    const support = await cacheQuality(d1.db, "acme", q({ feature: "support", targetPrecision: "0.9" }), { features: null, now });
     expect(support).toMatchObject({ feature: "support", audited: 32, suggestedThreshold: 0.87 });
     expect(support.byFeature).toHaveLength(1);
     expect(support.currentThreshold).toBeUndefined();
-    const all = await cacheQuality(d1.db, "acme", q({ since: new Date(T0 - 60 * 86_400_000).toISOString() }), { now });
+    const all = await cacheQuality(d1.db, "acme", q({ since: new Date(T0 - 60 * 86_400_000).toISOString() }), { features: null, now });
     expect(all.audited).toBe(37);
-    const other = await cacheQuality(d1.db, "other", q(), { now });
+    const other = await cacheQuality(d1.db, "other", q(), { features: null, now });
     expect(other).toMatchObject({ audited: 1, correct: 0, precision: 0 });
-    const none = await cacheQuality(d1.db, "nobody", q(), { now });
+    const none = await cacheQuality(d1.db, "nobody", q(), { features: null, now });
     expect(none).toMatchObject({ audited: 0, precision: null, suggestedThreshold: null, byFeature: [] });
+  });
+
+  it("leaves out the audits of features outside a key's allow-list (and those of no feature)", async () => {
+    const billing = await cacheQuality(d1.db, "acme", q(), { features: ["billing"], now });
+    expect(billing).toMatchObject({ audited: 3, correct: 3 });
+    expect(billing.byFeature.map((f) => f.feature)).toEqual(["billing"]);
+    expect(await cacheQuality(d1.db, "acme", q({ feature: "support" }), { features: ["billing"], now })).toMatchObject({ audited: 0, byFeature: [] });
   });
 
   it("validates the query", () => {

@@ -6,6 +6,7 @@
  * volume; a suggested threshold is a bucket's lower edge, exact for "similarity >= t".
  */
 import { z } from "zod";
+import { featureFilter, type FeatureScope } from "./feature-scope";
 import { DEFAULT_MIN_SAMPLES, DEFAULT_TARGET_PRECISION, precision, suggestThreshold, type AuditBucket, type ThresholdSuggestion } from "./threshold-suggestion";
 
 const DAY_MS = 86_400_000;
@@ -44,6 +45,8 @@ export interface CacheQualityReport extends CacheQualityGroup {
 }
 
 export interface CacheQualityOptions {
+  /** The caller's feature allow-list: audits of other features are left out (null = every feature). */
+  features: FeatureScope;
   now?: number;
   /** Resolves the serving threshold for a feature (null = tenant-wide); undefined = unknown. */
   currentThreshold?: (feature: string | null) => number | undefined | Promise<number | undefined>;
@@ -62,8 +65,8 @@ const SELECT_BUCKETS = `SELECT feature, CAST(similarity * 1000 + 1e-9 AS INTEGER
   SUM(CASE WHEN status = 'ok' THEN 1 ELSE 0 END) AS audited,
   SUM(CASE WHEN status = 'ok' AND correct = 1 THEN 1 ELSE 0 END) AS correct,
   SUM(CASE WHEN status = 'error' THEN 1 ELSE 0 END) AS errors
-FROM cache_audits WHERE tenant_id = ?1 AND created_at >= ?2 AND (?3 IS NULL OR feature = ?3)
-GROUP BY feature, bucket LIMIT ${MAX_ROWS}`;
+FROM cache_audits WHERE tenant_id = ?1 AND created_at >= ?2 AND (?3 IS NULL OR feature = ?3)`;
+const GROUP_BUCKETS = ` GROUP BY feature, bucket LIMIT ${MAX_ROWS}`;
 
 interface Counted {
   buckets: AuditBucket[];
@@ -90,9 +93,10 @@ async function group(counted: Counted, feature: string | null, query: CacheQuali
   };
 }
 
-export async function cacheQuality(db: D1Database, tenantId: string, query: CacheQualityQuery, options: CacheQualityOptions = {}): Promise<CacheQualityReport> {
+export async function cacheQuality(db: D1Database, tenantId: string, query: CacheQualityQuery, options: CacheQualityOptions): Promise<CacheQualityReport> {
   const since = query.since ?? (options.now ?? Date.now()) - 30 * DAY_MS;
-  const result = await db.prepare(SELECT_BUCKETS).bind(tenantId, since, query.feature ?? null).all();
+  const scope = featureFilter(options.features, 4);
+  const result = await db.prepare(SELECT_BUCKETS + scope.sql + GROUP_BUCKETS).bind(tenantId, since, query.feature ?? null, ...scope.binds).all();
   const all: Counted = { buckets: [], errors: 0 };
   const byFeature = new Map<string, Counted>();
   for (const raw of result.results) {

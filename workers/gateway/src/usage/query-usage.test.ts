@@ -28,24 +28,34 @@ const q = (raw: Record<string, string>) => UsageQuerySchema.parse(raw);
 
 describe("queryUsage", () => {
   it("groups the tenant's rollups by day and feature, and never shows another tenant", async () => {
-    const report = await queryUsage(d1.db, "acme", q({ from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z", groupBy: "day,feature" }));
+    const report = await queryUsage(d1.db, "acme", q({ from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z", groupBy: "day,feature" }), null);
     expect(report.rows.map((r) => [r.day, r.feature, r.requests, r.errors, r.cacheHits])).toEqual([
       ["2026-11-26", "chat", 2, 1, 0],
       ["2026-11-26", "search", 1, 0, 0],
       ["2026-11-27", null, 1, 0, 1],
     ]);
-    const total = await queryUsage(d1.db, "acme", q({ from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z", groupBy: "" }));
+    const total = await queryUsage(d1.db, "acme", q({ from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z", groupBy: "" }), null);
     expect(total.rows).toHaveLength(1);
     expect(total.rows[0]?.requests).toBe(4);
     expect(total.rows[0]?.costUsd).toBeCloseTo(2 * 0.00725 + (1000 * 0.1 + 500) / 2500 * (1.2 / 3600), 8);
   });
 
   it("groups by hour, model and tier within the time range", async () => {
-    const report = await queryUsage(d1.db, "acme", q({ from: "2026-11-26T10:00:00Z", to: "2026-11-26T12:00:00Z", groupBy: "hour,tier" }));
+    const report = await queryUsage(d1.db, "acme", q({ from: "2026-11-26T10:00:00Z", to: "2026-11-26T12:00:00Z", groupBy: "hour,tier" }), null);
     expect(report.rows.map((r) => [r.hour, r.tier, r.requests])).toEqual([
       ["2026-11-26T10:00:00.000Z", "frontier", 2],
       ["2026-11-26T11:00:00.000Z", "small", 1],
     ]);
+  });
+
+  it("reads only the features of a key's allow-list (one bound JSON list: a key may name 100)", async () => {
+    const range = { from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z" };
+    const some = await queryUsage(d1.db, "acme", q({ ...range, groupBy: "feature" }), ["search", "absent"]);
+    expect(some.rows.map((r) => [r.feature, r.requests])).toEqual([["search", 1]]);
+    const many = Array.from({ length: 99 }, (_, i) => `f${i}`).concat("chat");
+    const total = await queryUsage(d1.db, "acme", q({ ...range, groupBy: "" }), many);
+    expect(total.rows[0]?.requests).toBe(2);
+    expect((await queryUsage(d1.db, "acme", q({ ...range, groupBy: "" }), [])).rows).toEqual([]);
   });
 
   it("rejects unknown groups and inverted ranges", () => {
@@ -56,7 +66,7 @@ describe("queryUsage", () => {
   });
 
   it("exports CSV with a header and safe cells", async () => {
-    const csv = await usageCsv(d1.db, "acme", q({ from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z", groupBy: "day,feature" }));
+    const csv = await usageCsv(d1.db, "acme", q({ from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z", groupBy: "day,feature" }), null);
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toBe(
       "day,feature,requests,errors,cacheHits,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,inferenceCostUsd,costAvoidedUsd,judgeCalls,judgeCostUsd,judgeShare," +
@@ -78,7 +88,7 @@ describe("queryUsage", () => {
       await ingest(d1.db, [usageEvent({ requestId: "j-rich", tenantId: "judged-rich", completedAt: T, feature: "rich" })], deps);
       // Judge calls are booked when they are made (now), the answers when they were given (T).
       const range = { from: "2026-11-20T00:00:00Z", to: new Date(Date.now() + 3_600_000).toISOString() };
-      const report = await queryUsage(d1.db, "judged", q({ ...range, groupBy: "feature" }));
+      const report = await queryUsage(d1.db, "judged", q({ ...range, groupBy: "feature" }), null);
       expect(report.rows.map((r) => r.feature)).toEqual(["chat", "faq"]);
       for (const r of report.rows) {
         expect(r.costUsd).toBeCloseTo(r.inferenceCostUsd + r.judgeCostUsd, 8);
@@ -86,15 +96,15 @@ describe("queryUsage", () => {
         expect(r.judgeEligible).toBe(6);
       }
       // Small-tier answers cost little: the tenant's 10% buys judging for part of them only.
-      const total = await queryUsage(d1.db, "judged", q({ ...range, groupBy: "" }));
+      const total = await queryUsage(d1.db, "judged", q({ ...range, groupBy: "" }), null);
       expect(total.rows[0]?.judgeShare).toBeLessThanOrEqual(0.1);
       expect(total.rows[0]?.judgeCostUsd).toBeGreaterThan(0);
       expect(total.rows[0]?.judgeCoverage).toBeGreaterThan(0);
       expect(total.rows[0]?.judgeCoverage).toBeLessThan(1);
       // A frontier answer pays for its own judging.
-      const rich = await queryUsage(d1.db, "judged-rich", q({ ...range, groupBy: "feature" }));
+      const rich = await queryUsage(d1.db, "judged-rich", q({ ...range, groupBy: "feature" }), null);
       expect(rich.rows[0]).toMatchObject({ feature: "rich", judgeEligible: 1, judged: 1, judgeCoverage: 1 });
-      const byKey = await queryUsage(d1.db, "judged", q({ ...range, groupBy: "key" }));
+      const byKey = await queryUsage(d1.db, "judged", q({ ...range, groupBy: "key" }), null);
       expect(byKey.rows[0]?.judgeCoverage).toBeNull();
     } finally {
       await stub.close();

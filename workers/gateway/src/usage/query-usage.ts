@@ -7,6 +7,7 @@
  * strong judge, and left to the deterministic checks by the judge budget.
  */
 import { z } from "zod";
+import { featureFilter, type FeatureScope } from "./feature-scope";
 
 const HOUR_MS = 3_600_000;
 const DAY_MS = 86_400_000;
@@ -171,30 +172,33 @@ function toRow(r: z.infer<typeof DbRowSchema>, coverage: CoverageRow | undefined
 
 const req = (col: string): string => `SUM(CASE WHEN kind = 'request' THEN ${col} ELSE 0 END)`;
 
-export async function queryUsage(db: D1Database, tenantId: string, query: UsageQuery): Promise<UsageReport> {
+/** `features`: the caller's allow-list (null = every feature); other features' rows are left out. */
+export async function queryUsage(db: D1Database, tenantId: string, query: UsageQuery, features: FeatureScope): Promise<UsageReport> {
+  const scope = featureFilter(features, 4);
   const groups = query.groupBy.map((g) => `${GROUP_EXPR[g]} AS g_${g}`);
   const sql = `SELECT ${[...groups, `${req("requests")} AS requests`, `${req("errors")} AS errors`, `${req("cache_hits")} AS cache_hits`,
     "SUM(prompt_tokens) AS prompt_tokens", "SUM(completion_tokens) AS completion_tokens", "SUM(cached_tokens) AS cached_tokens",
     "SUM(reasoning_tokens) AS reasoning_tokens", "SUM(cost_usd) AS cost_usd", "SUM(cost_avoided_usd) AS cost_avoided_usd", `${req("cost_usd")} AS inference_cost_usd`,
     "SUM(CASE WHEN kind = 'judge' THEN requests ELSE 0 END) AS judge_calls", "SUM(CASE WHEN kind = 'judge' THEN cost_usd ELSE 0 END) AS judge_cost_usd",
     `${req("latency_ms_sum")} AS latency_ms_sum`].join(", ")}
-    FROM usage_rollups_hourly WHERE tenant_id = ?1 AND hour >= ?2 AND hour < ?3
+    FROM usage_rollups_hourly WHERE tenant_id = ?1 AND hour >= ?2 AND hour < ?3${scope.sql}
     ${groups.length ? `GROUP BY ${query.groupBy.map((g) => `g_${g}`).join(", ")} ORDER BY ${query.groupBy.map((g) => `g_${g}`).join(", ")}` : ""}
     LIMIT 10000`;
   const fromHour = Math.floor(query.from / HOUR_MS) * HOUR_MS;
-  const { results } = await db.prepare(sql).bind(tenantId, fromHour, query.to).all();
+  const { results } = await db.prepare(sql).bind(tenantId, fromHour, query.to, ...scope.binds).all();
   const rows = z.array(DbRowSchema).parse(results).filter((r) => r.requests !== null || r.judge_calls !== null);
-  const coverage = await queryCoverage(db, tenantId, query, fromHour);
+  const coverage = await queryCoverage(db, tenantId, query, fromHour, features);
   return { tenantId, from: new Date(query.from).toISOString(), to: new Date(query.to).toISOString(), groupBy: query.groupBy, rows: rows.map((r) => toRow(r, coverage.get(groupKey(r)))) };
 }
 
 /** Judging coverage with the same grouping (not kept per key: grouping by key leaves it out). */
-async function queryCoverage(db: D1Database, tenantId: string, query: UsageQuery, fromHour: number): Promise<Map<string, CoverageRow>> {
+async function queryCoverage(db: D1Database, tenantId: string, query: UsageQuery, fromHour: number, features: FeatureScope): Promise<Map<string, CoverageRow>> {
   if (query.groupBy.includes("key")) return new Map();
+  const scope = featureFilter(features, 4);
   const groups = query.groupBy.map((g) => `${GROUP_EXPR[g]} AS g_${g}`);
   const sums = COVERAGE_SUMS.map((c) => `SUM(${c}) AS ${c}`);
-  const sql = `SELECT ${[...groups, ...sums].join(", ")} FROM judge_coverage_hourly WHERE tenant_id = ?1 AND hour >= ?2 AND hour < ?3
+  const sql = `SELECT ${[...groups, ...sums].join(", ")} FROM judge_coverage_hourly WHERE tenant_id = ?1 AND hour >= ?2 AND hour < ?3${scope.sql}
     ${groups.length ? `GROUP BY ${query.groupBy.map((g) => `g_${g}`).join(", ")}` : ""} LIMIT 10000`;
-  const { results } = await db.prepare(sql).bind(tenantId, fromHour, query.to).all();
+  const { results } = await db.prepare(sql).bind(tenantId, fromHour, query.to, ...scope.binds).all();
   return new Map(z.array(CoverageRowSchema).parse(results).map((r) => [groupKey(r), r]));
 }

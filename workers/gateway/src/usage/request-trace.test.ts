@@ -19,7 +19,7 @@ afterAll(() => d1.dispose());
 
 describe("getRequestTrace", () => {
   it("tells the request's story without content at access level none", async () => {
-    const t = await getRequestTrace(d1.db, "acme", "tr-1", { contentAccess: "none" });
+    const t = await getRequestTrace(d1.db, "acme", "tr-1", { contentAccess: "none", features: null });
     expect(t).toMatchObject({
       requestId: "tr-1",
       status: 200,
@@ -35,14 +35,20 @@ describe("getRequestTrace", () => {
   });
 
   it("shows only the content's shape at redacted and the exchange at decrypted", async () => {
-    const redacted = await getRequestTrace(d1.db, "acme", "tr-1", { contentAccess: "redacted" });
+    const redacted = await getRequestTrace(d1.db, "acme", "tr-1", { contentAccess: "redacted", features: null });
     expect(JSON.stringify(redacted)).not.toContain("refund window");
     expect(redacted).toMatchObject({ content: { access: "redacted", meta: { placeholders: ["<PERSON_1>"], responseChars: 29 } } });
-    const full = await getRequestTrace(d1.db, "acme", "tr-1", { contentAccess: "decrypted", keyring });
+    const full = await getRequestTrace(d1.db, "acme", "tr-1", { contentAccess: "decrypted", features: null, keyring });
     expect(full).toMatchObject({ content: { access: "decrypted", available: true, response: "The refund window is 30 days." } });
   });
 
+  it("is unknown to a key limited to other features, even with content:read", async () => {
+    // usageEvent's feature is "support".
+    expect(await getRequestTrace(d1.db, "acme", "tr-1", { contentAccess: "decrypted", features: ["billing"], keyring })).toBeNull();
+    expect(await getRequestTrace(d1.db, "acme", "tr-1", { contentAccess: "none", features: ["billing", "support"] })).toMatchObject({ requestId: "tr-1", feature: "support" });
+  });
+
   it("is tenant-isolated", async () => {
-    expect(await getRequestTrace(d1.db, "intruder", "tr-1", { contentAccess: "decrypted", keyring })).toBeNull();
+    expect(await getRequestTrace(d1.db, "intruder", "tr-1", { contentAccess: "decrypted", features: null, keyring })).toBeNull();
   });
 });

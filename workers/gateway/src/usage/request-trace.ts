@@ -9,6 +9,7 @@
  */
 import { z } from "zod";
 import { decryptText, type Keyring } from "../../../../shared/crypto/envelope";
+import { featureFilter, type FeatureScope } from "./feature-scope";
 
 export const RequestTraceParamsSchema = z.object({ id: z.string().min(1).max(128) });
 export const ContentAccessSchema = z.enum(["none", "redacted", "decrypted"]);
@@ -16,6 +17,8 @@ export type ContentAccess = z.infer<typeof ContentAccessSchema>;
 
 export interface TraceOptions {
   contentAccess: ContentAccess;
+  /** The caller's feature allow-list: a request of another feature is unknown to it (null = any). */
+  features: FeatureScope;
   keyring?: Keyring;
 }
 
@@ -133,10 +136,14 @@ function buildTrace(
   };
 }
 
-/** null when the request is unknown to this tenant (the route answers 404 either way). */
+/**
+ * null when the request is unknown to this tenant, or of a feature outside `opts.features`: the
+ * route answers the same 404 for all three, so a restricted key learns nothing of the others.
+ */
 export async function getRequestTrace(db: D1Database, tenantId: string, requestId: string, opts: TraceOptions) {
+  const scope = featureFilter(opts.features, 3);
   const [ledgerRes, traceRes, evalRes, judgeRes, fallbackRes] = await db.batch([
-    db.prepare("SELECT * FROM usage_ledger WHERE tenant_id = ?1 AND request_id = ?2 AND kind = 'request'").bind(tenantId, requestId),
+    db.prepare(`SELECT * FROM usage_ledger WHERE tenant_id = ?1 AND request_id = ?2 AND kind = 'request'${scope.sql}`).bind(tenantId, requestId, ...scope.binds),
     db.prepare("SELECT trace_json, content_meta_json, content_envelope FROM request_traces WHERE tenant_id = ?1 AND request_id = ?2").bind(tenantId, requestId),
     db.prepare("SELECT * FROM evaluations WHERE tenant_id = ?1 AND request_id = ?2").bind(tenantId, requestId),
     db.prepare("SELECT COALESCE(SUM(cost_usd), 0) AS c FROM usage_ledger WHERE tenant_id = ?1 AND parent_request_id = ?2").bind(tenantId, requestId),

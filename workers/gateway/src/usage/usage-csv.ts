@@ -1,4 +1,5 @@
 /** GET /v1/usage.csv: the same report as CSV (RFC 4180 quoting) for spreadsheets and billing. */
+import type { FeatureScope } from "./feature-scope";
 import { queryUsage, type UsageQuery, type UsageRow } from "./query-usage";
 
 export { UsageQuerySchema as UsageCsvQuerySchema } from "./query-usage";
@@ -17,8 +18,8 @@ export function csvCell(value: unknown): string {
   return /[",\n\r]/.test(safe) ? `"${safe.replace(/"/g, '""')}"` : safe;
 }
 
-export async function usageCsv(db: D1Database, tenantId: string, query: UsageQuery): Promise<string> {
-  const report = await queryUsage(db, tenantId, query);
+export async function usageCsv(db: D1Database, tenantId: string, query: UsageQuery, features: FeatureScope): Promise<string> {
+  const report = await queryUsage(db, tenantId, query, features);
   const columns: (keyof UsageRow)[] = [...report.groupBy, ...METRICS];
   const lines = [columns.join(","), ...report.rows.map((r) => columns.map((c) => csvCell(r[c])).join(","))];
   return `${lines.join("\r\n")}\r\n`;
