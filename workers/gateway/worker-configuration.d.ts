@@ -3,7 +3,7 @@
 declare namespace Cloudflare {
 	interface GlobalProps {
 		mainModule: typeof import("./src/index");
-		durableNamespaces: "CircuitBreaker" | "RateLimiter" | "LocalVectorIndex";
+		durableNamespaces: "CircuitBreaker" | "RateLimiter" | "LocalVectorIndex" | "MetricsAggregator";
 	}
 	interface ProductionEnv {
 		CACHE_KV: KVNamespace;
@@ -25,6 +25,7 @@ declare namespace Cloudflare {
 		CIRCUIT_BREAKER: DurableObjectNamespace<import("./src/index").CircuitBreaker>;
 		RATE_LIMITER: DurableObjectNamespace<import("./src/index").RateLimiter>;
 		VECTOR_INDEX: DurableObjectNamespace<import("./src/index").LocalVectorIndex>;
+		METRICS_AGGREGATOR: DurableObjectNamespace<import("./src/index").MetricsAggregator>;
 	}
 	interface Env {
 		CACHE_KV: KVNamespace;
@@ -46,6 +47,7 @@ declare namespace Cloudflare {
 		CIRCUIT_BREAKER: DurableObjectNamespace<import("./src/index").CircuitBreaker>;
 		RATE_LIMITER: DurableObjectNamespace<import("./src/index").RateLimiter>;
 		VECTOR_INDEX: DurableObjectNamespace<import("./src/index").LocalVectorIndex>;
+		METRICS_AGGREGATOR: DurableObjectNamespace<import("./src/index").MetricsAggregator>;
 	}
 }
 interface Env extends Cloudflare.Env {}

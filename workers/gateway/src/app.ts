@@ -11,6 +11,9 @@ import { adminRoutes, ADMIN_MOUNT } from "./routes/admin";
 import { adminOperationsRoutes } from "./routes/admin-operations";
 import { requestId } from "./middleware/request-id";
 import { otelTrace } from "./telemetry/otel/middleware";
+import { liveMetrics } from "./telemetry/metrics/middleware";
+import { metricsRoutes } from "./routes/metrics";
+import { openApiRoutes } from "./routes/openapi";
 import { bodyLimit } from "./middleware/body-limit";
 import { cors } from "./middleware/cors";
 import { rateLimit } from "./middleware/rate-limit";
@@ -34,8 +37,11 @@ export function createApp() {
   app.notFound(onNotFound);
   app.use("*", requestId());
   app.use("*", otelTrace());
+  app.use("*", liveMetrics());
   app.use("*", access(cors()));
   app.route("/", healthRoutes);
+  app.route("/", metricsRoutes);
+  app.route("/", openApiRoutes);
   app.use("*", bodyLimit());
 
   const api = new Hono<AppEnv>();

@@ -18,3 +18,4 @@ export default {
 } satisfies ExportedHandler<Env>;
 export { RateLimiter } from "./limits/rate-limiter";
 export { LocalVectorIndex } from "./cache/vector-store/local/local-vector-index";
+export { MetricsAggregator } from "./telemetry/metrics/aggregator";

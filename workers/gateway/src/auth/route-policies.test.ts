@@ -33,6 +33,8 @@ type Who = Role | "op";
 const ALL: Who[] = [...ROLES, "op"];
 const EXPECTED: Record<string, Who[]> = {
   "GET /healthz": ALL,
+  "GET /metrics": ["admin", "op"],
+  "GET /openapi.json": ALL,
   "POST /v1/chat/completions": ["service", "developer"],
   "POST /v1/embeddings": ["service", "developer"],
   "GET /v1/models": ALL,

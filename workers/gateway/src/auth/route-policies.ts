@@ -31,6 +31,10 @@ const CONTENT_READ = "content:read";
 
 export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: "GET", path: "/healthz", roles: "public" },
+  // Or the METRICS_TOKEN bearer a scraper presents (routes/metrics.ts); operators see every tenant.
+  { method: "GET", path: "/metrics", roles: ADMIN },
+  // The API description (routes/openapi.ts says why it is public).
+  { method: "GET", path: "/openapi.json", roles: "public" },
   { method: "POST", path: "/v1/chat/completions", roles: MODEL_CALLERS },
   { method: "POST", path: "/v1/embeddings", roles: MODEL_CALLERS },
   { method: "GET", path: "/v1/models", roles: ["service", "developer", "viewer", "admin"] },

@@ -18,7 +18,8 @@ import { createBreakerClient } from "../router/attempts/circuit-breaker";
 import { runChat, runChatStream, type RunContext } from "../router/attempts/run-attempts";
 import { settingsFor } from "../settings/settings-store";
 import { publishEvent } from "../telemetry/publish-event";
-import { chatTrace, tracedRun } from "../telemetry/otel/chat-trace";
+import { tracedRun } from "../telemetry/otel/chat-trace";
+import { observeChat } from "../telemetry/observe-chat";
 import { buildChatEvent, type ExchangeResult } from "./build-event";
 import { budgetDowngrade, downgradeUnservable } from "./budget-downgrade";
 import { draftAndVerify } from "./cascade";
@@ -133,7 +134,7 @@ function publisher(c: Context<AppEnv>, ex: ChatExchange): (result: ExchangeResul
   // Once per request: a stage that already published (e.g. a billed answer the output policy
   // then withheld) is not published again by the error path.
   let published = false;
-  const traced = chatTrace(c, ex);
+  const traced = observeChat(c, ex);
   return (result) => {
     if (published) return;
     published = true;

@@ -18,7 +18,7 @@ import { parseQuery } from "../http/query";
 import { FineTuningQuerySchema, streamFineTuningJsonl } from "../usage";
 import { actorOf, grantorOf, isOperator, refuse, requireTenant } from "./admin/helpers";
 
-const ArchiveParamsSchema = z.object({ table: ArchiveTableSchema, day: ArchiveDaySchema });
+export const ArchiveParamsSchema = z.object({ table: ArchiveTableSchema, day: ArchiveDaySchema });
 
 /** Chunks become NDJSON lines as the client reads: one chunk in memory at a time. */
 function ndjson(chunks: AsyncGenerator<unknown[]>): ReadableStream<Uint8Array> {

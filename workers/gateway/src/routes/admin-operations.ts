@@ -19,7 +19,7 @@ import { AlertRuleInputSchema, alertRuleDelete, alertRuleExists, alertRuleInsert
 import { actorOf, anchorLater, grantorOf, isOperator, parseBody, refuse, requireTenant } from "./admin/helpers";
 import { adminDatasetRoutes } from "./admin-datasets";
 
-const FeatureQuerySchema = z.object({ feature: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional() });
+export const FeatureQuerySchema = z.object({ feature: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional() });
 
 export const adminOperationsRoutes = new Hono<AccessEnv>()
   .get("/tenants/:id/settings", async (c) => {

@@ -7,7 +7,7 @@ import { appendAudit } from "../audit/hash-chain";
 import { purgeCache } from "../chat/stages/cache-stage";
 import { parseQuery } from "../http/query";
 
-const PurgeQuerySchema = z.object({ feature: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional() });
+export const PurgeQuerySchema = z.object({ feature: z.string().regex(/^[A-Za-z0-9._:-]{1,128}$/).optional() });
 
 export const cachePurgeRoutes = new Hono<AppEnv>().delete("/v1/cache", async (c) => {
   const { feature } = parseQuery(c.req.url, PurgeQuerySchema);

@@ -1,0 +1,74 @@
+/**
+ * The API's operations for the OpenAPI document, each pointing at the zod schema its handler
+ * parses with (the single source of truth: the document is generated from these, never
+ * written by hand). Who may call each comes from auth/route-policies.ts. openapi.test.ts
+ * fails when a registered route is missing here or a listed one is not registered.
+ */
+import { z } from "zod";
+import { ArchiveDaySchema, ArchiveTableSchema } from "../../../../shared/archive/layout";
+import { ChatCompletionRequestSchema, ChatCompletionResponseSchema } from "../../../../shared/schemas/openai-chat";
+import { EmbeddingsRequestSchema, EmbeddingsResponseSchema } from "../../../../shared/schemas/openai-embeddings";
+import { CreateKeyInputSchema, RotateKeyInputSchema } from "../auth/key-service";
+import { GuardrailCheckRequestSchema } from "../guardrails/check";
+import { RouteDryRunBodySchema } from "../router/dry-run";
+import { KeyIdSchema, CreateTenantSchema, PutBudgetSchema, PutLimitsSchema, TenantIdSchema } from "../routes/admin/schemas";
+import { FeatureQuerySchema } from "../routes/admin-operations";
+import { PurgeQuerySchema } from "../routes/cache-purge";
+import { TenantSettingsInputSchema } from "../settings/tenant-settings";
+import { AlertRuleInputSchema, CacheQualityQuerySchema, FineTuningQuerySchema, RequestTraceParamsSchema, RetrainingQuerySchema, UsageQuerySchema } from "../usage";
+
+export interface Operation {
+  method: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Hono pattern (`:id`); the document spells it `{id}`. */
+  path: string;
+  summary: string;
+  tag: "OpenAI-compatible" | "Gateway" | "Admin" | "Operations";
+  body?: z.ZodType;
+  /** The body may be empty (key rotation). */
+  bodyOptional?: boolean;
+  query?: z.ZodType;
+  params?: Record<string, z.ZodType>;
+  /** The success response's schema when the handler's output has one; else a plain description. */
+  response?: z.ZodType;
+  responseType?: "application/json" | "text/csv" | "application/x-ndjson" | "text/plain" | "text/event-stream";
+  /** Success status when not 200. */
+  status?: number;
+}
+
+const tenant = { id: TenantIdSchema };
+
+export const OPERATIONS: readonly Operation[] = [
+  { method: "GET", path: "/healthz", summary: "Liveness and registry check (load balancers).", tag: "Operations" },
+  { method: "GET", path: "/metrics", summary: "Prometheus metrics: a METRICS_TOKEN bearer or an admin key (docs/observability.md).", tag: "Operations", responseType: "text/plain" },
+  { method: "GET", path: "/openapi.json", summary: "This document (OpenAPI 3.1).", tag: "Operations" },
+  { method: "POST", path: "/v1/chat/completions", summary: "OpenAI Chat Completions; `model: auto` lets the router choose. `stream: true` answers with SSE.", tag: "OpenAI-compatible", body: ChatCompletionRequestSchema, response: ChatCompletionResponseSchema },
+  { method: "POST", path: "/v1/embeddings", summary: "OpenAI Embeddings.", tag: "OpenAI-compatible", body: EmbeddingsRequestSchema, response: EmbeddingsResponseSchema },
+  { method: "GET", path: "/v1/models", summary: "Models and routable names (auto, tiers) this key may use.", tag: "OpenAI-compatible" },
+  { method: "POST", path: "/v1/route", summary: "Dry-run routing decision (no model call).", tag: "Gateway", body: RouteDryRunBodySchema },
+  { method: "POST", path: "/v1/guardrails/check", summary: "PII findings, redacted text and injection score for a text.", tag: "Gateway", body: GuardrailCheckRequestSchema },
+  { method: "GET", path: "/v1/usage", summary: "The tenant's totals from the hourly rollups (`group_by` is accepted for `groupBy`).", tag: "Gateway", query: UsageQuerySchema },
+  { method: "GET", path: "/v1/usage.csv", summary: "The same totals as CSV.", tag: "Gateway", query: UsageQuerySchema, responseType: "text/csv" },
+  { method: "GET", path: "/v1/requests/:id", summary: "One request's trace; content masked by role.", tag: "Gateway", params: { id: RequestTraceParamsSchema.shape.id } },
+  { method: "GET", path: "/v1/router/rollout", summary: "Shadow/canary router rollout status and verdicts.", tag: "Gateway" },
+  { method: "DELETE", path: "/v1/cache", summary: "Purge the tenant's cache (optionally one feature).", tag: "Gateway", query: PurgeQuerySchema },
+  { method: "GET", path: "/v1/cache/quality", summary: "Audited semantic-hit precision and a threshold suggestion.", tag: "Gateway", query: CacheQualityQuerySchema },
+  { method: "POST", path: "/admin/v1/tenants", summary: "Create a tenant (operator).", tag: "Admin", body: CreateTenantSchema, status: 201 },
+  { method: "GET", path: "/admin/v1/tenants", summary: "List tenants (operator).", tag: "Admin" },
+  { method: "POST", path: "/admin/v1/tenants/:id/keys", summary: "Create an API key; the key is shown once.", tag: "Admin", params: tenant, body: CreateKeyInputSchema, status: 201 },
+  { method: "GET", path: "/admin/v1/tenants/:id/keys", summary: "List the tenant's keys (prefixes only).", tag: "Admin", params: tenant },
+  { method: "DELETE", path: "/admin/v1/keys/:id", summary: "Revoke a key.", tag: "Admin", params: { id: KeyIdSchema } },
+  { method: "POST", path: "/admin/v1/keys/:id/rotate", summary: "Rotate a key (the old one lives `grace_seconds` more).", tag: "Admin", params: { id: KeyIdSchema }, body: RotateKeyInputSchema, bodyOptional: true, status: 201 },
+  { method: "GET", path: "/admin/v1/tenants/:id/budget", summary: "Read the tenant's monthly budgets.", tag: "Admin", params: tenant },
+  { method: "PUT", path: "/admin/v1/tenants/:id/budget", summary: "Set monthly budgets (block or downgrade).", tag: "Admin", params: tenant, body: PutBudgetSchema },
+  { method: "GET", path: "/admin/v1/tenants/:id/limits", summary: "Read rate limits.", tag: "Admin", params: tenant },
+  { method: "PUT", path: "/admin/v1/tenants/:id/limits", summary: "Set rate limits.", tag: "Admin", params: tenant, body: PutLimitsSchema },
+  { method: "GET", path: "/admin/v1/audit/verify", summary: "Verify the audit hash chain (operator).", tag: "Admin" },
+  { method: "GET", path: "/admin/v1/tenants/:id/settings", summary: "Read request-path settings (tenant-wide or ?feature=).", tag: "Admin", params: tenant, query: FeatureQuerySchema },
+  { method: "PUT", path: "/admin/v1/tenants/:id/settings", summary: "Set guardrails, cache, router, retention and telemetry settings.", tag: "Admin", params: tenant, query: FeatureQuerySchema, body: TenantSettingsInputSchema },
+  { method: "GET", path: "/admin/v1/tenants/:id/alerts", summary: "List alert rules.", tag: "Admin", params: tenant },
+  { method: "POST", path: "/admin/v1/tenants/:id/alerts", summary: "Create an alert rule (signed webhook).", tag: "Admin", params: tenant, body: AlertRuleInputSchema, status: 201 },
+  { method: "DELETE", path: "/admin/v1/tenants/:id/alerts/:rule", summary: "Delete an alert rule.", tag: "Admin", params: { ...tenant, rule: z.string().min(1).max(128) } },
+  { method: "GET", path: "/admin/v1/datasets/retraining", summary: "Router retraining export (JSONL; needs content:read).", tag: "Admin", query: RetrainingQuerySchema, responseType: "application/x-ndjson" },
+  { method: "GET", path: "/admin/v1/datasets/fine-tuning", summary: "Fine-tuning export (JSONL; needs content:read).", tag: "Admin", query: FineTuningQuerySchema, responseType: "application/x-ndjson" },
+  { method: "GET", path: "/admin/v1/tenants/:id/archive/:table/:day", summary: "One archived day of a table (R2).", tag: "Admin", params: { ...tenant, table: ArchiveTableSchema, day: ArchiveDaySchema }, responseType: "application/x-ndjson" },
+];

@@ -1,0 +1,71 @@
+/**
+ * GET /metrics: Prometheus text for scrapers. Who may read it: a scraper presenting the
+ * METRICS_TOKEN secret as its bearer token, or an admin key (route policy row): an operator
+ * (scope tenants:manage) sees every tenant; any other admin sees only its own tenant's series,
+ * and none of the deployment-wide ones. Mounted before the API's auth middleware, so the token
+ * (not an API key) gets through; an API key is checked here by the same auth() and authorize().
+ */
+import { Hono, type Context, type MiddlewareHandler } from "hono";
+import type { AppEnv } from "../app-env";
+import { timingSafeEqual } from "../auth/keys";
+import { OPERATOR_SCOPE } from "../auth/route-policies";
+import { registryFor } from "../config/registry-loader";
+import { auth, bearerToken } from "../middleware/auth";
+import { authorize } from "../middleware/authorize";
+import { pick, render, type Family } from "../telemetry/metrics/exposition";
+import { BREAKER_FAMILY, family, LAG_FAMILIES, LIVE_FAMILIES, ROLLUP_FAMILIES } from "../telemetry/metrics/families";
+import { aggregator, flushIfDue, liveEnabled, type MetricsBindings } from "../telemetry/metrics/live";
+import { parseKey } from "../telemetry/metrics/series";
+import { breakerSeries, businessSeries, queueLagSeries, rollupTotals } from "../telemetry/metrics/sources";
+
+const sha256 = async (s: string): Promise<string> => {
+  const d = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s)));
+  return Array.from(d, (b) => b.toString(16).padStart(2, "0")).join("");
+};
+
+const noop = async () => undefined;
+
+/** null = every tenant; a tenant id = only that tenant's series. Throws 401/403 like the API. */
+async function scopeOf(c: Context<AppEnv>): Promise<string | null> {
+  const token = (c.env as unknown as MetricsBindings).METRICS_TOKEN;
+  const presented = bearerToken(c.req.header("authorization"));
+  // Hashing first makes the comparison constant-time whatever the lengths.
+  if (token && presented && timingSafeEqual(await sha256(presented), await sha256(token))) return null;
+  await (auth() as unknown as MiddlewareHandler<AppEnv>)(c, noop);
+  await (authorize() as unknown as MiddlewareHandler<AppEnv>)(c, noop);
+  const who = c.get("auth");
+  return who.scopes.includes(OPERATOR_SCOPE) ? null : who.tenantId;
+}
+
+const ofTenant = (series: Record<string, number>, tenantId: string): Record<string, number> =>
+  Object.fromEntries(Object.entries(series).filter(([k]) => parseKey(k).labels.split(",").includes(`tenant="${tenantId.replace(/\\/g, "\\\\").replace(/"/g, '\\"')}"`)));
+
+async function liveFamilies(env: MetricsBindings, tenantId: string | null): Promise<Family[]> {
+  if (!liveEnabled(env)) return [];
+  await flushIfDue(env.METRICS_AGGREGATOR, Date.now(), true);
+  const totals = await aggregator(env.METRICS_AGGREGATOR).totals();
+  return LIVE_FAMILIES.filter((f) => tenantId === null || f.tenantLabel).map((f) => {
+    const series = pick(totals, f.name, f.type === "histogram");
+    return family(f, tenantId === null ? series : ofTenant(series, tenantId));
+  });
+}
+
+export const metricsRoutes = new Hono<AppEnv>().get("/metrics", async (c) => {
+  const tenantId = await scopeOf(c);
+  const env = c.env as AppEnv["Bindings"] & MetricsBindings;
+  const now = Date.now();
+  const [rows, live, lag, breakers] = await Promise.all([
+    rollupTotals(env.DB, tenantId),
+    liveFamilies(env, tenantId),
+    queueLagSeries(env.DB, tenantId, now),
+    tenantId === null ? breakerSeries(env.CIRCUIT_BREAKER, registryFor(env)) : Promise.resolve(null),
+  ]);
+  const business = businessSeries(rows);
+  const families: Family[] = [
+    ...(Object.keys(ROLLUP_FAMILIES) as Array<keyof typeof ROLLUP_FAMILIES>).map((k) => family(ROLLUP_FAMILIES[k], business[k])),
+    ...live,
+    ...(breakers ? [family(BREAKER_FAMILY, breakers)] : []),
+    ...LAG_FAMILIES.map((f) => family(f, pick(lag, f.name))),
+  ];
+  return c.body(render(families), 200, { "content-type": "text/plain; version=0.0.4; charset=utf-8", "cache-control": "no-store" });
+});
