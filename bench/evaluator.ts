@@ -1,84 +1,157 @@
 /**
- * npm run bench:evaluator [-- --events 2000 --batch 100 --judged 60 --sim-config local|zero]
+ * npm run bench:evaluator [-- --events 2000 --batch 100 --pack 25 --rate 200 --open-events 2000 --write]
  *
- * Measures the evaluator Worker inside workerd (Miniflare, in-memory D1 with the real
- * migrations), fed through its queue handler exactly as Cloudflare Queues calls it:
- *   1. ledger throughput: events/s through consume -> price -> ledger + rollup + trace;
- *      lag p50/p99 from the event's completedAt to the ledger row's ingested_at;
- *   2. judge throughput with the GPU simulator as both judges (small-sim, frontier-sim):
- *      judged events/s, judge calls/s, lag p50/p99 from completedAt to the evaluation row.
- * Queue delivery delay (max_batch_timeout) is not included: batches are handed over directly.
+ * The evaluator Worker inside workerd (Miniflare, in-memory D1 with the real migrations), fed
+ * through its queue handler exactly as Cloudflare Queues calls it, judges on the local GPU
+ * simulator (gpu-backends/simulator/config.local.json) with the shipped local defaults
+ * (workers/evaluator/wrangler.toml [vars]: JUDGES, JUDGE_POLICY, MAX_CONCURRENCY), and the
+ * strong-judge escalation queue run by Miniflare. Phases, each on a fresh Worker and D1:
+ *   1 ledger only (no judges): events/s;
+ *   2 judges on, closed loop: events/s, judged/s, escalations, the books, then every batch
+ *     replayed as a redelivery (the books must not move);
+ *   3 judges on, open loop at --rate events/s: queue lag (creation -> ledger row, -> cheap
+ *     verdict, -> strong verdict), including the wait for a batch;
+ *   4 cheap pass only, judge budget off (every eligible answer triaged, no escalations): the
+ *     ceiling the simulator's small model sets.
+ * --write puts the result in docs/benchmarks/evaluator.md (then `npm run bench:report`).
  */
-import { parseArgs } from "node:util";
+import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { startSimulator } from "../gpu-backends/simulator/src/server";
-import { usageEvent } from "../workers/evaluator/src/testing/events";
-import { startEvaluator, type EvaluatorHarness } from "../workers/evaluator/src/testing/harness";
+import { parseArgs } from "node:util";
+import { generateKeySpec } from "../shared/crypto/envelope";
+import { parseJudges } from "../workers/evaluator/src/judge/config";
+import { startEvaluator } from "../workers/evaluator/src/testing/harness";
+import { machineDescription } from "./lib/machine";
+import { startSimulatorProcess } from "./evaluator/simulator-process";
+import { balanced, books, closedLoop, drainEscalations, fmtLag, localEvaluatorVars, openLoop, replay, type Books } from "./evaluator/measure";
 
-const { values } = parseArgs({
+const { values: args } = parseArgs({
   options: {
     events: { type: "string", default: "2000" },
-    batch: { type: "string", default: "100" },
-    judged: { type: "string", default: "60" },
-    "sim-config": { type: "string", default: "local" },
+    batch: { type: "string", default: "500" },
+    pack: { type: "string", default: "25" },
+    rate: { type: "string", default: "200" },
+    "open-events": { type: "string", default: "2000" },
+    write: { type: "boolean", default: false },
   },
 });
+const N = Number(args.events);
+const BATCH = Number(args.batch);
+const PACK = Number(args.pack);
+const RATE = Number(args.rate);
+const OPEN_N = Number(args["open-events"]);
+const lines: string[] = [];
+const log = (s: string): void => {
+  console.log(s);
+  lines.push(s);
+};
 
-function pct(sorted: number[], p: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] as number;
-}
+const sim = await startSimulatorProcess("gpu-backends/simulator/config.local.json");
+// Content keys as in production: every trace is sealed (AES-GCM) on the way in.
+const local: Record<string, string> = { ...localEvaluatorVars(), SIMULATOR_URL: sim.url, CONTENT_ENCRYPTION_KEYS: generateKeySpec("bench") };
+const judges = parseJudges(local["JUDGES"], local);
+const tiers = { cheap: judges.filter((j) => j.tier === "cheap").length, strong: judges.filter((j) => j.tier === "strong").length };
 
-async function feed(h: EvaluatorHarness, prefix: string, total: number, batch: number, tenantId: string): Promise<number> {
-  const started = performance.now();
-  for (let i = 0; i < total; i += batch) {
-    const now = Date.now();
-    const msgs = Array.from({ length: Math.min(batch, total - i) }, (_, k) => ({
-      id: `${prefix}-${i + k}`,
-      body: usageEvent({ requestId: `${prefix}-${i + k}`, tenantId, completedAt: now, receivedAt: now - 400 }),
-    }));
-    const res = await h.queue(msgs);
-    if (res.explicitAcks.length !== msgs.length) throw new Error(`batch ${i}: ${res.explicitAcks.length}/${msgs.length} acked`);
-  }
-  return (performance.now() - started) / 1000;
-}
-
-async function lags(h: EvaluatorHarness, sql: string, tenantId: string): Promise<number[]> {
-  const { results } = await h.db.prepare(sql).bind(tenantId).all<{ lag: number }>();
-  return results.map((r) => r.lag).sort((a, b) => a - b);
-}
-
-async function ledgerPhase(events: number, batch: number): Promise<void> {
-  const h = await startEvaluator({ MAX_CONCURRENCY: "8" });
+async function withEvaluator<T>(vars: Record<string, string>, run: (h: Awaited<ReturnType<typeof startEvaluator>>) => Promise<T>): Promise<T> {
+  const h = await startEvaluator(vars);
   try {
-    await feed(h, "warm", 200, batch, "t-warm");
-    const secs = await feed(h, "ev", events, batch, "t-bench");
-    const lag = await lags(h, "SELECT ingested_at - completed_at AS lag FROM usage_ledger WHERE tenant_id = ?1", "t-bench");
-    console.log(`ledger: ${events} events in ${secs.toFixed(2)} s = ${(events / secs).toFixed(0)} events/s (batch ${batch}, concurrency 8)`);
-    console.log(`ledger lag completedAt -> row: p50 ${pct(lag, 0.5)} ms, p99 ${pct(lag, 0.99)} ms`);
+    return await run(h);
   } finally {
     await h.dispose();
   }
 }
 
-async function judgePhase(judged: number, simConfig: string): Promise<void> {
-  const sim = await startSimulator(simConfig === "zero" ? {} : { configPath: resolve(import.meta.dirname, "../gpu-backends/simulator/config.local.json") });
-  const judges = [
-    { name: "small", baseUrl: sim.baseUrl, model: "small-sim", version: "small-sim@1" },
-    { name: "frontier", baseUrl: sim.baseUrl, model: "frontier-sim", version: "frontier-sim@1" },
-  ];
-  const h = await startEvaluator({ MAX_CONCURRENCY: "8", JUDGES: JSON.stringify(judges), JUDGE_SAMPLING: '{"default":1}' });
-  try {
-    const secs = await feed(h, "jv", judged, 20, "t-judge");
-    const lag = await lags(h, "SELECT evaluated_at - completed_at AS lag FROM evaluations WHERE tenant_id = ?1 AND status = 'ok'", "t-judge");
-    const calls = judged * judges.length * 3;
-    console.log(`judge (${simConfig} simulator latencies): ${lag.length}/${judged} judged in ${secs.toFixed(2)} s = ${(judged / secs).toFixed(1)} events/s, ${(calls / secs).toFixed(1)} judge calls/s`);
-    console.log(`judge lag completedAt -> score: p50 ${pct(lag, 0.5)} ms, p99 ${pct(lag, 0.99)} ms`);
-  } finally {
-    await h.dispose();
-    await sim.close();
-  }
+function describeBooks(b: Books, judging = true): string {
+  const problems = balanced(b, judging);
+  if (problems.length) return `UNBALANCED: ${problems.join("; ")}`;
+  return judging ? `balanced (${b.events} ledger rows, ${b.evaluations} evaluations + ${b.fallbacks} checks-only = ${b.eligible} eligible, ${b.judgeRows} judge ledger rows)` : `balanced (${b.events} ledger rows and rollup requests)`;
 }
 
-await ledgerPhase(Number(values.events), Number(values.batch));
-await judgePhase(Number(values.judged), values["sim-config"] ?? "local");
+async function ledgerPhase(): Promise<string> {
+  return withEvaluator({ ...local, JUDGES: "[]" }, async (h) => {
+    await closedLoop(h, 200, BATCH, PACK, { prefix: "warm", seed: 9 });
+    const fed = await closedLoop(h, N, BATCH, PACK, { prefix: "ledger", seed: 1 });
+    const b = await books(h, fed, "ledger", 0, 0);
+    log(`ledger only: ${N} events in ${fed.seconds.toFixed(2)} s = ${(N / fed.seconds).toFixed(0)} events/s; lag ${fmtLag(b.lag.ledger)}; ${describeBooks(b, false)}`);
+    return `| 1 ledger only (no judges) | ${N} events, batches of ${BATCH} | **${(N / fed.seconds).toFixed(0)} events/s**; ledger lag ${fmtLag(b.lag.ledger)} |`;
+  });
+}
+
+async function judgedPhase(prefix: string, vars: Record<string, string>, label: string): Promise<string[]> {
+  return withEvaluator(vars, async (h) => {
+    await closedLoop(h, 200, BATCH, PACK, { prefix: `${prefix}warm`, seed: 9 });
+    const fed = await closedLoop(h, N, BATCH, PACK, { prefix, seed: 2 });
+    const drain = await drainEscalations(h, prefix, 180_000);
+    const b = await books(h, fed, prefix, tiers.cheap, tiers.strong);
+    await replay(h, fed.batches);
+    await drainEscalations(h, prefix, 30_000);
+    const again = await books(h, fed, prefix, tiers.cheap, tiers.strong);
+    // Compared once the strong-judge queue has drained (otherwise it is still, rightly, moving).
+    const moved = drain.pending === 0 && JSON.stringify({ ...b, lag: null }) !== JSON.stringify({ ...again, lag: null });
+    const rate = N / fed.seconds;
+    log(`${label}: ${N} events in ${fed.seconds.toFixed(2)} s = ${rate.toFixed(0)} events/s; eligible ${b.eligible}, judged ${b.judged} (${((100 * b.judged) / b.eligible).toFixed(0)}%), checks-only ${b.fallbacks}, escalated ${b.escalated}, escalations skipped (budget) ${b.skipped}, still pending ${drain.pending} after a ${drain.seconds.toFixed(1)} s drain`);
+    log(`  lag: ledger ${fmtLag(b.lag.ledger)}; cheap verdict ${fmtLag(b.lag.cheap)}; strong verdict ${fmtLag(b.lag.strong)}`);
+    log(`  books: ${describeBooks(b)}; after replaying all ${fed.batches.length} batches as redeliveries: ${moved ? "MOVED" : "unchanged"}`);
+    return [
+      `| ${label} | ${N} events, batches of ${BATCH} (packs of ${PACK}) | **${rate.toFixed(0)} events/s**, ${(b.judged / fed.seconds).toFixed(0)} judged/s; judged ${b.judged}/${b.eligible} eligible (${((100 * b.judged) / b.eligible).toFixed(0)}%), checks-only ${b.fallbacks}, escalated ${b.escalated} (+${b.skipped} skipped by budget) |`,
+      `| ${label}: lag | same | ledger ${fmtLag(b.lag.ledger)}; cheap verdict ${fmtLag(b.lag.cheap)}; strong verdict ${fmtLag(b.lag.strong)} (queue drained ${drain.seconds.toFixed(1)} s after the last batch) |`,
+      `| ${label}: books | same, then every batch redelivered | ${describeBooks(b)}; replay: ${moved ? "**MOVED**" : "nothing changed"} |`,
+    ];
+  });
+}
+
+async function openPhase(): Promise<string> {
+  return withEvaluator(local, async (h) => {
+    const fed = await openLoop(h, OPEN_N, RATE, BATCH, PACK, 1_000, { prefix: "open", seed: 3 });
+    const drain = await drainEscalations(h, "open", 180_000);
+    const b = await books(h, fed, "open", tiers.cheap, tiers.strong);
+    log(`open loop at ${RATE} events/s: ${OPEN_N} events offered over ${fed.seconds.toFixed(1)} s; lag ledger ${fmtLag(b.lag.ledger)}; cheap ${fmtLag(b.lag.cheap)}; strong ${fmtLag(b.lag.strong)}; ${describeBooks(b)}`);
+    return `| 3 open loop, ${RATE} events/s offered | ${OPEN_N} events, batch <= ${BATCH} or 1 s | kept up: ${(OPEN_N / fed.seconds).toFixed(0)} events/s served; **queue lag** ledger ${fmtLag(b.lag.ledger)}; cheap verdict ${fmtLag(b.lag.cheap)}; strong verdict ${fmtLag(b.lag.strong)} (+${drain.seconds.toFixed(1)} s drain) |`;
+  });
+}
+
+try {
+  log(`machine: ${machineDescription()}; judges: ${judges.map((j) => `${j.name}=${j.model} (${j.tier})`).join(", ")}; MAX_CONCURRENCY=${local["MAX_CONCURRENCY"]}`);
+  const rows = [await ledgerPhase()];
+  rows.push(...(await judgedPhase("judged", local, "2 judges on, default policy")));
+  rows.push(await openPhase());
+  // The cheap pass's ceiling: every eligible answer triaged, no strong judging competing for the Worker.
+  rows.push(...(await judgedPhase("full", { ...local, JUDGE_POLICY: '{"maxShareOfInference":null,"strongShare":0}' }, "4 cheap pass only, no budget (100% triaged)")));
+  if (args.write) writeReport(rows);
+} finally {
+  await sim.close();
+}
+
+function writeReport(rows: string[]): void {
+  const doc = `# Evaluator throughput and lag
+
+Command: \`npm run bench:evaluator -- --write\` (defaults: \`--events ${N} --batch ${BATCH} --pack ${PACK} --rate ${RATE} --open-events ${OPEN_N}\`).
+Machine: ${machineDescription()}, shared with other engineers' test runs (compare rows of one run, not absolutes).
+Date: ${new Date().toISOString().slice(0, 10)}.
+
+What runs: the bundled evaluator Worker in workerd (Miniflare 4), in-memory D1 with every file in
+\`migrations/\`, content keys set (every trace sealed), the local defaults of \`workers/evaluator/wrangler.toml\` (judges: ${judges.map((j) => `\`${j.name}\` = ${j.model}, ${j.tier}`).join("; ")};
+\`JUDGE_POLICY\` = 10% of inference spend, half of it for the strong judge; \`MAX_CONCURRENCY=${local["MAX_CONCURRENCY"]}\`), the GPU
+simulator in its own process with \`config.local.json\` latencies (small-sim: 40 ms to first token + 8 ms/token, 32 sequences;
+frontier-sim: 350 ms + 25 ms/token, 8 sequences), and the strong-judge escalation queue consumed by Miniflare.
+Traffic (\`bench/evaluator/traffic.ts\`): 60% small-tier answers, 30% frontier, 10% cache hits (never judged), five tenants,
+every exchange different; events packed ${PACK} per queue message as the gateway packs them. Usage batches go to the
+Worker's \`queue\` handler directly, as Cloudflare Queues calls it. Lag = the timestamp the Worker wrote (ledger
+\`ingested_at\`, first judge row, strong \`evaluated_at\`) minus the event's \`completedAt\`; in the open loop an event's
+\`completedAt\` is its arrival time, so its lag includes waiting for a batch (up to ${BATCH} events or 1 s).
+"Books" = ledger rows and rollup requests = events; evaluations + checks-only fallbacks = eligible answers = coverage
+rollup; judge ledger rows = judged x cheap judges + escalated x strong judges.
+
+| phase | setting | result |
+| --- | --- | --- |
+${rows.join("\n")}
+
+Raw output:
+
+\`\`\`
+${lines.join("\n")}
+\`\`\`
+`;
+  writeFileSync(resolve(import.meta.dirname, "../docs/benchmarks/evaluator.md"), doc);
+  console.log("wrote docs/benchmarks/evaluator.md");
+}

@@ -14,6 +14,7 @@
 import type { UsageEvent } from "../../../shared/schemas/usage-event";
 import { auditCacheHit, wantsCacheAudit } from "./cache-audit/audit-cache-hit";
 import { forEachLimit } from "./concurrency";
+import { newNonce, rollupStatements } from "./ledger/ledger-statements";
 import { ensurePricesSeeded, loadPriceBook, type PriceBook } from "./pricing/price-book";
 import { prepareJudging, runJudging } from "./judge/judge-batch";
 import { judgingWithinBudget } from "./judge/monthly-budgets";
@@ -25,7 +26,7 @@ export interface BatchSummary {
   deadLettered: number;
 }
 
-/** Events per D1 transaction (3 statements each). */
+/** Events per D1 transaction (a ledger row and a trace each, plus one rollup upsert). */
 export const LEDGER_CHUNK = 25;
 
 /** 2s, 4s, 8s ... capped at 5 minutes (Queues allow up to 12h). */
@@ -54,6 +55,13 @@ async function deadLetter(msg: Message<unknown>, body: unknown, reason: string, 
   return true;
 }
 
+/** One transaction: the items' ledger rows and traces, and their rollups (one grouped upsert). */
+async function writeLedger(chunk: readonly Item[], book: PriceBook, deps: ConsumerDeps): Promise<void> {
+  const nonce = newNonce();
+  const statements = await Promise.all(chunk.map((it) => ledgerBatchFor(it.event, book, deps, nonce)));
+  await deps.db.batch([...statements.flat(), ...rollupStatements(deps.db, chunk.map((it) => it.event.requestId), nonce)]);
+}
+
 /** Returns the items whose ledger rows are committed. */
 async function recordLedger(items: Item[], book: PriceBook, deps: ConsumerDeps): Promise<Item[]> {
   const committed: Item[] = [];
@@ -61,13 +69,12 @@ async function recordLedger(items: Item[], book: PriceBook, deps: ConsumerDeps):
   for (let i = 0; i < items.length; i += LEDGER_CHUNK) chunks.push(items.slice(i, i + LEDGER_CHUNK));
   await forEachLimit(chunks, Math.max(1, Math.ceil(deps.concurrency / 4)), async (chunk) => {
     try {
-      const statements = await Promise.all(chunk.map((it) => ledgerBatchFor(it.event, book, deps)));
-      await deps.db.batch(statements.flat());
+      await writeLedger(chunk, book, deps);
       committed.push(...chunk);
     } catch {
       await forEachLimit(chunk, deps.concurrency, async (it) => {
         try {
-          await deps.db.batch(await ledgerBatchFor(it.event, book, deps));
+          await writeLedger([it], book, deps);
           committed.push(it);
         } catch (err) {
           logFailure(it.msg, err);

@@ -12,7 +12,7 @@ import { isSampled } from "./judge/config";
 import type { AiBinding, Fetch } from "./judge/judge-client";
 import type { JudgePolicy } from "./judge/policy";
 import { ledgerRowFromEvent } from "./ledger/ledger-row";
-import { ledgerStatements, newNonce } from "./ledger/ledger-statements";
+import { ledgerInsert } from "./ledger/ledger-statements";
 import type { PriceBook } from "./pricing/price-book";
 import { traceStatement, type Seal } from "./trace/trace-record";
 
@@ -76,12 +76,15 @@ function jsonValue(body: unknown): { ok: true; value: unknown } | { ok: false; r
   }
 }
 
-/** Ledger + rollup + trace statements of one event; callers batch them (one transaction). */
-export async function ledgerBatchFor(event: UsageEvent, book: PriceBook, deps: ConsumerDeps): Promise<D1PreparedStatement[]> {
+/**
+ * Ledger row + trace statements of one event, written with `nonce`; callers batch them (one
+ * transaction) with the rollup of the batch's ids (rollupStatements).
+ */
+export async function ledgerBatchFor(event: UsageEvent, book: PriceBook, deps: ConsumerDeps, nonce: string): Promise<D1PreparedStatement[]> {
   const now = deps.now();
   const row = ledgerRowFromEvent(event, book, deps.counterfactualModel);
   const trace = await traceStatement(deps.db, event, deps.seal, now);
-  return [...ledgerStatements(deps.db, row, newNonce(), now), trace];
+  return [ledgerInsert(deps.db, row, nonce, now), trace];
 }
 
 export function wantsJudging(event: UsageEvent, deps: ConsumerDeps): boolean {

@@ -7,7 +7,7 @@
 import { costUsd } from "../../../../shared/pricing";
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
 import type { LedgerRow } from "../ledger/ledger-row";
-import { ledgerStatements } from "../ledger/ledger-statements";
+import { ledgerInsert, ledgerStatements } from "../ledger/ledger-statements";
 import type { PriceBook } from "../pricing/price-book";
 import type { JudgeOutcome, PanelResult } from "./panel";
 import type { EscalationReason } from "./policy";
@@ -71,6 +71,10 @@ export const judgesJson = (judges: readonly JudgeOutcome[]): string =>
 
 export const checksJson = (panel: PanelResult): string => JSON.stringify({ ...panel.checks, rubricMeans: panel.rubricMeans, confidence: panel.confidence });
 
+/**
+ * The evaluation row and its judges' ledger rows (without their rollup: the writer adds
+ * rollupStatements over `ledgerIds` for its whole chunk).
+ */
 export function evaluationStatements(
   db: D1Database,
   event: JudgedRequest,
@@ -80,7 +84,7 @@ export function evaluationStatements(
   version: string,
   nonce: string,
   now: number,
-): D1PreparedStatement[] {
+): { statements: D1PreparedStatement[]; ledgerIds: string[] } {
   const rows = panel.judges.map((j) => judgeLedgerRow(event, j, book, now));
   const judgeCost = rows.reduce((s, r) => s + r.costUsd, 0);
   const evaluation = db
@@ -90,7 +94,7 @@ export function evaluationStatements(
       panel.disagreement ? 1 : 0, checksJson(panel), judgesJson(panel.judges), judgeCost, version, event.completedAt, now,
       escalation.reasons.length ? escalation.reasons.join(",") : null, escalation.state, nonce,
     );
-  return [evaluation, ...rows.flatMap((r) => ledgerStatements(db, r, nonce, now))];
+  return { statements: [evaluation, ...rows.map((r) => ledgerInsert(db, r, nonce, now))], ledgerIds: rows.map((r) => r.requestId) };
 }
 
 /** Judges stayed unreachable for the whole retry budget: record the gap and let the message go. */

@@ -11,7 +11,7 @@
  */
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
 import { forEachLimit, mapLimit } from "../concurrency";
-import { ledgerStatements, newNonce } from "../ledger/ledger-statements";
+import { ledgerInsert, ledgerStatements, newNonce, rollupStatements } from "../ledger/ledger-statements";
 import type { PriceBook } from "../pricing/price-book";
 import type { ConsumerDeps } from "../process-event";
 import { ledgerRowFromEvent } from "../ledger/ledger-row";
@@ -34,7 +34,8 @@ export interface JudgeItem {
 
 interface Written {
   item: JudgeItem;
-  statements: (nonce: string) => D1PreparedStatement[];
+  /** The rows to write with the chunk's nonce, and the ids of the ledger rows among them (their rollup is grouped). */
+  statements: (nonce: string) => { statements: D1PreparedStatement[]; ledgerIds: string[] };
   escalation?: EscalationMessage;
 }
 
@@ -54,7 +55,7 @@ function toWrite(item: JudgeItem, d: TieredDecision, book: PriceBook, deps: Cons
   const version = panelVersion(deps.judges);
   const content = event.content;
   if (!content) return { retry: true, billing: [] };
-  if (d.kind === "fallback") return { item, statements: (n) => [fallbackStatement(deps.db, event, d.checks, d.reason, n, now)] };
+  if (d.kind === "fallback") return { item, statements: (n) => ({ statements: [fallbackStatement(deps.db, event, d.checks, d.reason, n, now)], ledgerIds: [] }) };
   if (d.kind === "evaluated") {
     const pending = d.escalation.state === "pending";
     return {
@@ -65,10 +66,15 @@ function toWrite(item: JudgeItem, d: TieredDecision, book: PriceBook, deps: Cons
   }
   // Judges unreachable. Calls that were answered but unusable were still paid for: billed once
   // per delivery attempt (the attempt number is in the row id, so a replay adds nothing).
-  const paid = d.error.judges.filter((j) => j.usage.input.total + j.usage.output.total > 0);
-  const failedRows = (n: string) => paid.flatMap((j) => ledgerStatements(deps.db, judgeLedgerRow(event, j, book, now, `judge-failed-${item.attempts}`), n, now));
-  if (item.attempts < deps.maxJudgeAttempts) return { retry: true, billing: failedRows(newNonce()) };
-  return { item, statements: (n) => [...failedRows(n), evaluationErrorStatement(deps.db, event, d.error.message, version, n, now)] };
+  const paid = d.error.judges.filter((j) => j.usage.input.total + j.usage.output.total > 0).map((j) => judgeLedgerRow(event, j, book, now, `judge-failed-${item.attempts}`));
+  if (item.attempts < deps.maxJudgeAttempts) return { retry: true, billing: paid.flatMap((r) => ledgerStatements(deps.db, r, newNonce(), now)) };
+  return {
+    item,
+    statements: (n) => ({
+      statements: [...paid.map((r) => ledgerInsert(deps.db, r, n, now)), evaluationErrorStatement(deps.db, event, d.error.message, version, n, now)],
+      ledgerIds: paid.map((r) => r.requestId),
+    }),
+  };
 }
 
 /** Writes the outcomes; returns the ones committed. */
@@ -78,7 +84,12 @@ async function writeOutcomes(written: Written[], deps: ConsumerDeps): Promise<Wr
   for (let i = 0; i < written.length; i += JUDGE_WRITE_CHUNK) chunks.push(written.slice(i, i + JUDGE_WRITE_CHUNK));
   const write = async (ws: Written[]) => {
     const nonce = newNonce();
-    await deps.db.batch([...ws.flatMap((w) => w.statements(nonce)), ...coverageStatements(deps.db, ws.map((w) => w.item.event.requestId), nonce)]);
+    const parts = ws.map((w) => w.statements(nonce));
+    await deps.db.batch([
+      ...parts.flatMap((p) => p.statements),
+      ...rollupStatements(deps.db, parts.flatMap((p) => p.ledgerIds), nonce),
+      ...coverageStatements(deps.db, ws.map((w) => w.item.event.requestId), nonce),
+    ]);
     committed.push(...ws);
   };
   await forEachLimit(chunks, 2, async (chunk) => {

@@ -27,9 +27,10 @@ ON CONFLICT (tenant_id, hour, feature, model, tier, key_id, kind) DO UPDATE SET
   cost_usd = cost_usd + excluded.cost_usd, cost_avoided_usd = cost_avoided_usd + excluded.cost_avoided_usd,
   latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum`;
 
-export function ledgerStatements(db: D1Database, row: LedgerRow, nonce: string, now: number): D1PreparedStatement[] {
+/** The ledger row alone; its rollup comes from rollupStatements over the batch's ids. */
+export function ledgerInsert(db: D1Database, row: LedgerRow, nonce: string, now: number): D1PreparedStatement {
   const u = row.usage;
-  const insert = db
+  return db
     .prepare(INSERT_LEDGER)
     .bind(
       row.requestId, row.tenantId, row.kind, row.parentRequestId, row.keyId, row.feature, row.endUser,
@@ -38,8 +39,38 @@ export function ledgerStatements(db: D1Database, row: LedgerRow, nonce: string, 
       row.counterfactualCostUsd, row.costAvoidedUsd, row.latencyMs, row.ttftMs, row.routeComplexity,
       row.routeIntent, row.receivedAt, row.completedAt, hourOf(row.completedAt), now, nonce,
     );
-  const rollup = db.prepare(UPSERT_ROLLUP).bind(row.requestId, row.tenantId, nonce);
-  return [insert, rollup];
+}
+
+/** One row and its rollup (callers writing many rows at once use ledgerInsert + rollupStatements). */
+export function ledgerStatements(db: D1Database, row: LedgerRow, nonce: string, now: number): D1PreparedStatement[] {
+  return [ledgerInsert(db, row, nonce, now), db.prepare(UPSERT_ROLLUP).bind(row.requestId, row.tenantId, nonce)];
+}
+
+const UPSERT_ROLLUPS = (marks: string) => `INSERT INTO usage_rollups_hourly (tenant_id, hour, feature, model, tier, key_id, kind, requests, errors,
+  cache_hits, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_avoided_usd, latency_ms_sum)
+SELECT tenant_id, hour, feature, model, tier, key_id, kind, COUNT(*), SUM(status >= 400), SUM(cache_status IN ('hit-exact', 'hit-semantic')),
+  SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), SUM(reasoning_tokens), SUM(cost_usd), SUM(cost_avoided_usd), SUM(latency_ms)
+FROM usage_ledger WHERE ingest_nonce = ?1 AND request_id IN (${marks})
+GROUP BY tenant_id, hour, feature, model, tier, key_id, kind
+ON CONFLICT (tenant_id, hour, feature, model, tier, key_id, kind) DO UPDATE SET
+  requests = requests + excluded.requests, errors = errors + excluded.errors, cache_hits = cache_hits + excluded.cache_hits,
+  prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
+  cached_tokens = cached_tokens + excluded.cached_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+  cost_usd = cost_usd + excluded.cost_usd, cost_avoided_usd = cost_avoided_usd + excluded.cost_avoided_usd,
+  latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum`;
+
+/**
+ * The rollups of many ledger rows written in the same D1 batch with the same nonce: one grouped
+ * upsert per 90 request ids instead of one per row (D1 binds 100 parameters a statement). Same
+ * idempotency as the per-row upsert: only rows this delivery inserted carry its nonce.
+ */
+export function rollupStatements(db: D1Database, requestIds: readonly string[], nonce: string): D1PreparedStatement[] {
+  const out: D1PreparedStatement[] = [];
+  for (let i = 0; i < requestIds.length; i += 90) {
+    const ids = requestIds.slice(i, i + 90);
+    out.push(db.prepare(UPSERT_ROLLUPS(ids.map((_, k) => `?${k + 2}`).join(", "))).bind(nonce, ...ids));
+  }
+  return out;
 }
 
 export const newNonce = (): string => crypto.randomUUID();
