@@ -35,7 +35,7 @@ describe("learned router through workerd", () => {
     expect(hard.headers.get("x-upstream")).toBe("openai-compatible:frontier-sim");
     const [e, h] = [Number(easy.headers.get("x-route-complexity")), Number(hard.headers.get("x-route-complexity"))];
     expect(h).toBeGreaterThan(e);
-    expect(easy.headers.get("x-route-reason")).toBe("complexity_below_threshold");
+    expect(easy.headers.get("x-route-reason")).toBe("complexity_below_threshold; band=0.1700 static");
   });
 
   it("answers POST /v1/route with a continuous complexity and no model call", async () => {

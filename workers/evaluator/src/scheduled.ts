@@ -1,7 +1,8 @@
 /**
  * Cron dispatch (crons in wrangler.toml): "*\/5 * * * *" evaluates alert rules; "7 * * * *"
  * computes drift for the hour just closed (and the day, in the first hour of the UTC day),
- * then evaluates alerts so a drift_psi rule sees the new snapshots at once. Every run also
+ * then the router's complexity histograms and the quality-target traffic it publishes to KV
+ * (router-traffic/), then evaluates alerts so a drift_psi rule sees the new snapshots at once. Every run also
  * anchors the gateway's audit-log head in KV: the gateway anchors only after admin writes, so
  * rows appended by other paths (cache purges, guardrail blocks) would otherwise stay unanchored
  * until the next admin write. Last, every run archives a bounded share of the rows past
@@ -14,6 +15,7 @@ import { archiveStep } from "./archive/archive-step";
 import { runDrift } from "./drift/drift-job";
 import { intVar, type EvaluatorEnv } from "./env";
 import { runRolloutChecks } from "./rollout/rollout-job";
+import { runTrafficJob } from "./router-traffic/traffic-job";
 
 export const ALERTS_CRON = "*/5 * * * *";
 export const DRIFT_CRON = "7 * * * *";
@@ -44,6 +46,7 @@ export async function runScheduled(cron: string, scheduledTime: number, env: Eva
     const threshold = Number(env.DRIFT_PSI_THRESHOLD ?? "0.2");
     const snapshots = await runDrift(env.DB, scheduledTime, Number.isFinite(threshold) ? threshold : 0.2);
     console.log(JSON.stringify({ msg: "drift computed", snapshots }));
+    await routerTraffic(env, scheduledTime);
   }
   if (cron === ALERTS_CRON) await rolloutChecks(env, scheduledTime);
   const alerts = await runAlerts(env.DB, env, scheduledTime);
@@ -52,6 +55,17 @@ export async function runScheduled(cron: string, scheduledTime: number, env: Eva
   const archive = await archiveStep(env, scheduledTime);
   console[archive.ok ? "log" : "error"](JSON.stringify({ msg: "archive to R2", cron, ...archive }));
   if (anchor.error && env.KEYS_KV) throw new AnchorError(`audit head not anchored: ${anchor.error}`);
+}
+
+/** Logged, not thrown: gateways keep the last published band (or the static one) meanwhile. */
+async function routerTraffic(env: EvaluatorEnv, now: number): Promise<void> {
+  try {
+    const windowHours = intVar(env.ROUTER_TRAFFIC_WINDOW_HOURS, 24, 1, 24 * 14);
+    const result = await runTrafficJob(env.DB, env.KEYS_KV, now, { windowHours });
+    console.log(JSON.stringify({ msg: "router traffic published", ...result }));
+  } catch (err) {
+    console.error(JSON.stringify({ msg: "router traffic job failed", error: err instanceof Error ? err.message : String(err) }));
+  }
 }
 
 /** Logged, not thrown: a failing rollout check must not stop the alert evaluation after it. */

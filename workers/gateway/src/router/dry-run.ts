@@ -7,6 +7,7 @@ import { z } from "zod";
 import { ChatCompletionRequestSchema } from "../../../../shared/schemas/openai-chat";
 import { verifyDraft, type VerifyResult } from "./cascade/verify-draft";
 import { decideRoute, type RouteContext } from "./policy";
+import type { BandInForce } from "./quality-target/band-in-force";
 import type { Router } from "./router";
 
 export const RouteDryRunBodySchema = ChatCompletionRequestSchema.extend({
@@ -26,6 +27,9 @@ export interface RouteDryRunResult {
   intent: string;
   complexity: number;
   confidence: number;
+  /** The complexity threshold applied, and the cheapest band in force with its source. */
+  threshold: number;
+  band: BandInForce;
   escalate: boolean;
   reason: string;
   cascade: boolean;
@@ -46,7 +50,7 @@ export async function routeDryRun(body: RouteDryRunBody, router: Router, opts: D
   const modelFor = (tier: string): string => opts.modelForTier?.(tier) ?? s.tierModels[tier] ?? tier;
   const result: RouteDryRunResult = {
     tier: d.tier, model: modelFor(d.tier), intent: d.intent, complexity: d.complexity, confidence: d.confidence,
-    escalate: d.escalate, reason: d.reason, cascade: d.cascade, modelVersion: d.modelVersion,
+    threshold: d.threshold, band: d.band, escalate: d.escalate, reason: d.reason, cascade: d.cascade, modelVersion: d.modelVersion,
   };
   if (!body.draft) return result;
   const v = verifyDraft(body, body.draft.content, { finishReason: body.draft.finish_reason ?? null, complexity: c.complexity, ...(d.cascadeThreshold !== undefined ? { threshold: d.cascadeThreshold } : {}) });

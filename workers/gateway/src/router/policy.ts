@@ -2,14 +2,16 @@
  * The routing policy: a pure function from a classification, settings and request context to
  * a tier. Order of rules (first that applies wins, later ones may only raise/lower as noted):
  *  1. explicit model  -> its tier, unless the key forbids that tier (then routed normally)
- *  2. complexity band -> tier (bands shifted up under budget pressure)
+ *  2. complexity band -> tier (bands shifted up under budget pressure); with a quality target
+ *     the cheapest band comes from the tenant's traffic (band-in-force.ts)
  *  3. minimum tier per intent (raise)
  *  4. low confidence  -> one tier up (escalate), not under budget pressure
  *  5. clamp to the key's allowed tiers (nearest allowed, preferring stronger)
  * Cascade: when enabled and the decided tier is above the cheapest allowed one, the executor
  * drafts on the cheapest, runs verifyDraft, and escalates to `tier` on failure.
  */
-import type { Classification } from "./classify";
+import { routeConfidence, type Classification } from "./classify";
+import { bandInForce, type BandInForce, type TrafficPair } from "./quality-target/band-in-force";
 import { effectiveSettings, type RouterSettings } from "./settings";
 
 export interface RouteContext {
@@ -22,6 +24,8 @@ export interface RouteContext {
   allowedTiers?: readonly string[] | null;
   tenantId?: string;
   feature?: string | null;
+  /** The evaluator's published traffic for this feature and tenant (quality-target band); absent = cold start. */
+  traffic?: TrafficPair | null;
 }
 
 export type RouteReason =
@@ -46,16 +50,20 @@ export interface RouteDecision {
   cascadeThreshold?: number;
   complexity: number;
   intent: string;
+  /** Relative to the band in force (routeConfidence). */
   confidence: number;
+  /** The threshold applied: the band in force, plus the budget-pressure shift. */
   threshold: number;
+  /** The cheapest band in force and where it came from (static, quality target, cold start). */
+  band: BandInForce;
   modelVersion: string;
 }
 
 const rank = (tiers: readonly string[], t: string): number => tiers.indexOf(t);
 
-function bandTier(s: RouterSettings, complexity: number, shift: number): { tier: string; threshold: number } {
-  for (const band of s.bands) if (complexity < Math.min(1, band.below + shift)) return { tier: band.tier, threshold: band.below + shift };
-  return { tier: s.tiers[s.tiers.length - 1]!, threshold: s.bands[s.bands.length - 1]!.below + shift };
+function bandTier(bands: RouterSettings["bands"], tiers: readonly string[], complexity: number, shift: number): { tier: string; threshold: number } {
+  for (const band of bands) if (complexity < Math.min(1, band.below + shift)) return { tier: band.tier, threshold: band.below + shift };
+  return { tier: tiers[tiers.length - 1]!, threshold: bands[bands.length - 1]!.below + shift };
 }
 
 function clampAllowed(tiers: readonly string[], tier: string, allowed?: readonly string[] | null): string | null {
@@ -68,16 +76,19 @@ function clampAllowed(tiers: readonly string[], tier: string, allowed?: readonly
 
 export function decideRoute(c: Classification, settings: RouterSettings, ctx: RouteContext = {}): RouteDecision {
   const s = effectiveSettings(settings, ctx.tenantId, ctx.feature);
+  const inForce = bandInForce(s, ctx.traffic ?? null);
+  const bands = s.bands.map((b, i) => (i === 0 ? { ...b, below: inForce.below } : b));
+  const shift = ctx.budgetPressure ? s.budgetPressureShift : 0;
+  const band = bandTier(bands, s.tiers, c.complexity, shift);
   const base = {
-    complexity: c.complexity, intent: c.intent, confidence: c.confidence, modelVersion: c.modelVersion, escalate: false, cascade: false,
+    complexity: c.complexity, intent: c.intent, modelVersion: c.modelVersion, escalate: false, cascade: false, band: inForce,
+    confidence: routeConfidence(c.complexity, bands.map((b) => Math.min(1, b.below + shift)), c.intentConfidence),
     ...(s.cascadeThreshold !== undefined ? { cascadeThreshold: s.cascadeThreshold } : {}),
   };
   const explicit = ctx.explicitModel && ctx.explicitModel !== "auto" ? ctx.explicitModelTier : undefined;
   if (explicit && (!ctx.allowedTiers || ctx.allowedTiers.includes(explicit))) return { ...base, tier: explicit, reason: "explicit_model", threshold: 0 };
-  const shift = ctx.budgetPressure ? s.budgetPressureShift : 0;
-  const band = bandTier(s, c.complexity, shift);
   let tier = s.enabled ? band.tier : s.tiers[s.tiers.length - 1]!;
-  const unshifted = bandTier(s, c.complexity, 0).tier;
+  const unshifted = bandTier(bands, s.tiers, c.complexity, 0).tier;
   let reason: RouteReason = !s.enabled
     ? "router_disabled"
     : tier !== unshifted
@@ -90,7 +101,7 @@ export function decideRoute(c: Classification, settings: RouterSettings, ctx: Ro
   if (minTier && rank(s.tiers, minTier) > rank(s.tiers, tier)) (tier = minTier), (reason = "intent_min_tier");
   let escalate = false;
   const next = s.tiers[rank(s.tiers, tier) + 1];
-  if (!ctx.budgetPressure && c.confidence < s.confidenceThreshold && next) (tier = next), (reason = "low_confidence"), (escalate = true);
+  if (!ctx.budgetPressure && base.confidence < s.confidenceThreshold && next) (tier = next), (reason = "low_confidence"), (escalate = true);
   const decision: RouteDecision = { ...base, tier, reason, escalate, threshold: band.threshold };
   return finish(s, decision, ctx);
 }

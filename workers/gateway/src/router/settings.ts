@@ -10,18 +10,36 @@ import { RolloutConfigSchema } from "./rollout/rollout";
 
 export const BandSchema = z.object({ below: z.number().min(0).max(1), tier: z.string().min(1) });
 
+/**
+ * Quality-target routing (docs/router.md, "Quality target"): the cheapest band's `below` is
+ * derived from the tenant's (or feature's) recent complexity distribution so that the expected
+ * loss stays within (1 - qualityTarget) x the frontier's quality. Unset or null = the static band.
+ */
+const QualityTargetFields = {
+  /** Keep at least this share of all-frontier quality (0.95 = lose at most 5% of it). null turns a layer's target off. */
+  qualityTarget: z.number().min(0.5).max(1).nullable().optional(),
+  /** The frontier tier's quality on this traffic (share of good answers), if known; else the judged pass rate, else 0.85. */
+  frontierQuality: z.number().min(0.05).max(1).optional(),
+  /** Guard rails on the derived band. */
+  qualityBandMin: z.number().min(0).max(1).optional(),
+  qualityBandMax: z.number().min(0).max(1).optional(),
+  /** Requests in the published window needed before the derived band replaces the static one. */
+  qualityMinRequests: z.number().int().min(1).max(10_000_000).optional(),
+};
+
 const TunablesSchema = z.object({
   bands: z.array(BandSchema).min(1).optional(),
   /** Below this confidence the decision is raised one tier. */
   confidenceThreshold: z.number().min(0).max(1).optional(),
   /** Draft on the cheapest tier, verify, escalate on failure (see cascade/verify-draft.ts). */
   cascade: z.boolean().optional(),
-  /** Prompts at or above this complexity skip the draft: it would almost surely be escalated. */
+  /** Prompts at or above this complexity skip the draft (the small tier more likely loses than not). */
   cascadeMaxComplexity: z.number().min(0).max(1).optional(),
   /** A draft escalates when the verifier's P(draft wrong) is above this (default: the shipped verifier's). */
   cascadeThreshold: z.number().min(0).max(1).optional(),
   /** Intents that always get at least this tier (e.g. coding -> frontier for one product). */
   minTierByIntent: z.partialRecord(IntentSchema, z.string()).optional(),
+  ...QualityTargetFields,
 });
 export type RouterTunables = z.infer<typeof TunablesSchema>;
 
@@ -53,17 +71,30 @@ export const RouterSettingsSchema = z.object({
   /**
    * complexity is a calibrated P(small tier's answer worse than the frontier's), ~0.1-0.4 in
    * practice. 0.17 is the highest threshold that kept >= 95% of all-frontier quality on
-   * held-out sets (23% of prompts to the small tier; docs/router.md, Policy).
+   * held-out sets pooled (23% of prompts to the small tier; docs/router.md, Policy). With a
+   * qualityTarget it is the cold-start band, until the tenant's own traffic gives one.
    */
   bands: z.array(BandSchema).min(1).default([{ below: 0.17, tier: "small" }]),
+  /** Below this confidence (policy.ts: distance from the band in force, and intent) the decision is raised one tier. */
   confidenceThreshold: z.number().min(0).max(1).default(0.3),
   cascade: z.boolean().default(false),
-  cascadeMaxComplexity: z.number().min(0).max(1).default(0.85),
+  /**
+   * complexity >= this skips the cascade draft and goes straight to the routed tier: at 0.5 the
+   * small tier is more likely than not to lose to the frontier (calibrated), so the draft mostly
+   * adds latency and a chance of serving the worse answer (docs/router.md, Cascade verifier).
+   */
+  cascadeMaxComplexity: z.number().min(0).max(1).default(0.5),
   /** P(draft wrong) above which a cascade draft escalates; absent = the shipped verifier's default. */
   cascadeThreshold: z.number().min(0).max(1).optional(),
   /** Under budget pressure every band's `below` rises by this much (0.17 -> 0.20: ~66% small, ~90% quality held out). */
   budgetPressureShift: z.number().min(0).max(1).default(0.03),
   minTierByIntent: z.partialRecord(IntentSchema, z.string()).default({}),
+  ...QualityTargetFields,
+  qualityBandMin: QualityTargetFields.qualityBandMin.default(0.05),
+  /** 0.5: never send the small tier a prompt it more likely than not answers worse. */
+  qualityBandMax: QualityTargetFields.qualityBandMax.default(0.5),
+  /** ~200 requests put the share below a band within ~±3.5 points (binomial, at 30%). */
+  qualityMinRequests: QualityTargetFields.qualityMinRequests.default(200),
   /** Model id per tier, for /v1/route output; the gateway's registry has the last word. */
   tierModels: z.record(z.string(), z.string()).default({}),
   perTenant: z.record(z.string(), TunablesSchema).default({}),

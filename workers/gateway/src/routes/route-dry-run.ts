@@ -11,6 +11,8 @@ import { readJsonBody } from "../http/read-json-body";
 import { RouteDryRunBodySchema, routeDryRun } from "../router/dry-run";
 import { featureOf } from "../chat/feature";
 import { routerFor } from "../chat/stages/route-stage";
+import { trafficFor } from "../router/quality-target/traffic-store";
+import { effectiveSettings } from "../router/settings";
 import { settingsFor } from "../settings/settings-store";
 
 export const routeDryRunRoutes = new Hono<AppEnv>().post("/v1/route", async (c) => {
@@ -21,11 +23,13 @@ export const routeDryRunRoutes = new Hono<AppEnv>().post("/v1/route", async (c) 
   const { request } = await runInputGuardrails(body, { ...settings.guardrails, injection: { ...settings.guardrails.injection, enabled: false } }, auth.tenantId);
   const registry = registryFor(c.env);
   const explicit = registry.model(body.model);
+  const targeted = (effectiveSettings(settings.router, auth.tenantId, feature).qualityTarget ?? null) !== null;
   const result = await routeDryRun({ ...body, messages: request.messages }, routerFor(settings.router), {
     ...(explicit && body.model !== "auto" ? { explicitModelTier: explicit.tier } : {}),
     allowedTiers: auth.tiers,
     tenantId: auth.tenantId,
     feature,
+    traffic: targeted ? await trafficFor(c.env.KEYS_KV, auth.tenantId, feature) : null,
     modelForTier: (tier) => registry.modelsInTier(tier)[0]?.id,
   });
   return c.json(result);

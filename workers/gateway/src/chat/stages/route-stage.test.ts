@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from "vitest";
 import { ModelRegistry } from "../../config/model-registry";
 import { buildRouter } from "../../router/router";
 import { clearMarkerCache } from "../../router/rollout/rollout-marker";
+import { clearTrafficCache, trafficKey } from "../../router/quality-target/traffic-store";
 import { RouterSettingsSchema, type RouterSettingsInput } from "../../router/settings";
 import type { ChatExchange } from "../exchange";
 import { chooseRoute } from "./route-stage";
@@ -45,7 +46,10 @@ const route = async (ex: ChatExchange, s: ReturnType<typeof settings>, db?: D1Da
   return ex.decisions.route as Record<string, unknown>;
 };
 
-beforeEach(() => clearMarkerCache());
+beforeEach(() => {
+  clearMarkerCache();
+  clearTrafficCache();
+});
 
 describe("route stage with a rollout", () => {
   it("records version and arm without a rollout, and no shadow", async () => {
@@ -84,5 +88,37 @@ describe("route stage with a rollout", () => {
       expect(rs.every((r) => r.arm === "control" && r.tier === "frontier")).toBe(true);
       expect(rs[0]).toMatchObject({ shadow: { tier: "small", version: "thresh-0.7" } });
     }
+  });
+});
+
+describe("route stage with a quality target", () => {
+  // The tenant's published traffic: 200 requests at 0.05 and 100 at 0.7; a 0.9 target's budget
+  // (0.1 x 0.85 x 300 = 25.5) covers the easy ones and a few hard ones: band just above 0.7.
+  const published = { version: 1, from: 0, to: 1, requests: 300, bins: [[10, 200, 10], [140, 100, 70]], judged: {} };
+  const kvWith = (values: Record<string, unknown>) => {
+    const reads: string[] = [];
+    return { reads, ns: { get: async (key: string) => (reads.push(key), values[key] ?? null) } as unknown as KVNamespace };
+  };
+
+  it("reads the published traffic only for targeted tenants and records the band in force", async () => {
+    const kv = kvWith({ [trafficKey("t-qt", "all")]: published });
+    const plain = exchange("q-plain", "t-qt");
+    await chooseRoute(plain, { kind: "auto" }, registry, RouterSettingsSchema.parse({}), null, undefined, kv.ns);
+    expect(kv.reads).toHaveLength(0);
+    expect(plain.headers["x-route-reason"]).toBe("complexity_above_threshold; band=0.1700 static");
+
+    const ex = exchange("q-target", "t-qt");
+    await chooseRoute(ex, { kind: "auto" }, registry, RouterSettingsSchema.parse({ qualityTarget: 0.9, qualityBandMax: 0.8 }), null, undefined, kv.ns);
+    expect(kv.reads.length).toBe(2);
+    const r = ex.decisions.route as { tier: string; band: Record<string, unknown> };
+    expect(r.tier).toBe("small");
+    expect(r.band).toMatchObject({ source: "quality_target", scope: "tenant", target: 0.9, requests: 300, frontierQualitySource: "default" });
+    expect(ex.headers["x-route-reason"]).toBe("complexity_below_threshold; band=0.7011 quality_target");
+  });
+
+  it("without published traffic a targeted tenant starts on the static band", async () => {
+    const ex = exchange("q-cold", "t-cold");
+    await chooseRoute(ex, { kind: "auto" }, registry, RouterSettingsSchema.parse({ qualityTarget: 0.9 }), null, undefined, kvWith({}).ns);
+    expect(ex.decisions.route).toMatchObject({ tier: "frontier", band: { source: "cold_start", below: 0.17 } });
   });
 });

@@ -7,11 +7,13 @@
  * the trace records which version decided and the other arm's decision.
  */
 import type { RouteContext, RouteDecision } from "../../router/policy";
-import { routeHeaders } from "../../router/headers";
+import { routeHeaders, routeReasonHeader } from "../../router/headers";
+import type { BandInForce, TrafficPair } from "../../router/quality-target/band-in-force";
+import { trafficFor } from "../../router/quality-target/traffic-store";
 import { candidateSettings, effectiveRollout, rolloutPair } from "../../router/rollout/candidate";
 import { rolledBackVersions } from "../../router/rollout/rollout-marker";
 import { routeWithRollout, type Arm } from "../../router/rollout/rollout";
-import type { RouterSettings } from "../../router/settings";
+import { effectiveSettings, type RouterSettings } from "../../router/settings";
 import { createRouter } from "../../router/worker-router";
 import type { Router } from "../../router/router";
 import type { ModelRegistry } from "../../config/model-registry";
@@ -82,12 +84,16 @@ export async function chooseRoute(
   downgrade: Downgrade | null,
   /** For the rollout's rollback markers; without it a canary serves unguarded. */
   db?: D1Database,
+  /** The evaluator's published traffic (quality-target band); without it such tenants keep the static band. */
+  kv?: KVNamespace,
 ): Promise<RouteChoice> {
   const explicitModel = requested.kind === "model" ? requested.model : undefined;
   if (!settings.enabled) return downgrade ? forced(ex, requested, downgrade, null) : routeWithoutRouter(ex, requested, registry, settings);
   let decision: RouteDecision | null = null;
   try {
+    const traffic = await publishedTraffic(ex, settings, kv);
     const routed = await routeArms(ex, settings, {
+      traffic,
       ...(explicitModel ? { explicitModel: explicitModel.id, explicitModelTier: explicitModel.tier } : {}),
       budgetPressure: downgrade !== null,
       allowedTiers: ex.auth.tiers,
@@ -115,6 +121,25 @@ export async function chooseRoute(
   return record(ex, { target: { tier: decision.tier }, decision, cascadeDraftTier: null }, decision.tier, decision.reason);
 }
 
+/** Read only when a quality target applies to this request (either rollout arm). */
+function publishedTraffic(ex: ChatExchange, settings: RouterSettings, kv: KVNamespace | undefined): Promise<TrafficPair | null> {
+  const wants = (s: RouterSettings) => (effectiveSettings(s, ex.auth.tenantId, ex.feature).qualityTarget ?? null) !== null;
+  const candidate = settings.rollout.mode !== "off" && wants(candidateSettings(settings));
+  if (!kv || !(wants(settings) || candidate)) return Promise.resolve(null);
+  return trafficFor(kv, ex.auth.tenantId, ex.feature);
+}
+
+/** The band in force for the trace: where it came from and, when derived, what it predicts. */
+function bandFacts(b: BandInForce): Record<string, unknown> {
+  const d = b.derived;
+  return {
+    below: b.below, source: b.source,
+    ...(b.target !== undefined ? { target: b.target } : {}),
+    ...(b.scope ? { scope: b.scope } : {}),
+    ...(d ? { requests: d.requests, frontierQuality: d.frontierQuality, frontierQualitySource: d.frontierQualitySource, smallShare: d.smallShare, predictedQuality: d.predictedQuality, clamped: d.clamped } : {}),
+  };
+}
+
 /** The router still classified the call (trace, drift); the budget decides where it goes. */
 function forced(ex: ChatExchange, requested: RequestedTarget, d: Downgrade, decision: RouteDecision | null): RouteChoice {
   recordDowngrade(ex, d, requested);
@@ -135,10 +160,11 @@ const rolloutFacts = new WeakMap<ChatExchange, Routed>();
 function record(ex: ChatExchange, choice: RouteChoice, tier: string, reason: string): RouteChoice {
   const d = choice.decision;
   const r = rolloutFacts.get(ex);
-  Object.assign(ex.headers, d ? routeHeaders(d) : {}, { "x-route-tier": tier, "x-route-reason": reason }, r ? { "x-route-version": r.version } : {});
+  const reasonHeader = d && reason === d.reason ? routeReasonHeader(d) : reason;
+  Object.assign(ex.headers, d ? routeHeaders(d) : {}, { "x-route-tier": tier, "x-route-reason": reasonHeader }, r ? { "x-route-version": r.version } : {});
   ex.decisions.route = d
     ? {
-        tier, reason, complexity: d.complexity, intent: d.intent, confidence: d.confidence, threshold: d.threshold, escalate: d.escalate, modelVersion: d.modelVersion, cascadeDraftTier: choice.cascadeDraftTier,
+        tier, reason, complexity: d.complexity, intent: d.intent, confidence: d.confidence, threshold: d.threshold, band: bandFacts(d.band), escalate: d.escalate, modelVersion: d.modelVersion, cascadeDraftTier: choice.cascadeDraftTier,
         ...(d.cascadeThreshold !== undefined ? { cascadeThreshold: d.cascadeThreshold } : {}),
         ...(r ? { version: r.version, arm: r.arm } : {}),
         ...(r?.shadow ? { shadow: { tier: r.shadow.decision.tier, complexity: r.shadow.decision.complexity, reason: r.shadow.decision.reason, version: r.shadow.version } } : {}),

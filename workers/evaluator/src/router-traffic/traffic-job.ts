@@ -1,0 +1,130 @@
+/**
+ * The quality-target band's inputs (docs/router.md, "Quality target"), hourly:
+ *  1. for every tenant with traffic, the histogram of the router's complexity per feature for
+ *     the hour just closed and the current hour so far (events of a closed hour still arrive for
+ *     a few minutes, and the current hour lets a new tenant's traffic count the same hour), from
+ *     the ledger, with the judged pass counts per tier, into router_complexity_hourly;
+ *  2. for tenants whose settings name a qualityTarget, the window's sum per feature and for the
+ *     whole tenant, published to KV, where the gateway reads it (router/quality-target/).
+ * Only requests the router decided count: model "auto", not cache hits, not cascade drafts.
+ * No labels are read: the band follows the traffic, not outcomes.
+ */
+import { z } from "zod";
+import { ALL_SCOPE, featureScope, trafficKey } from "../../../gateway/src/router/quality-target/traffic-store";
+import { BIN_COUNT, BIN_WIDTH, mergeBins, mergeJudged, type Bin, type TrafficSummary } from "../../../gateway/src/router/quality-target/traffic-summary";
+
+const HOUR = 3_600_000;
+/** A judged answer at or above this panel mean counts as a good one (the cache audit's pass mark). */
+export const PASS_SCORE = 4;
+/** Features with fewer requests in the window are not published on their own (the tenant-wide value covers them). */
+export const MIN_PUBLISHED_REQUESTS = 20;
+/** At most this many features per tenant are published (the busiest). */
+export const MAX_PUBLISHED_FEATURES = 100;
+
+export interface TrafficJobOptions {
+  windowHours: number;
+  passScore?: number;
+}
+
+export interface TrafficJobResult {
+  tenants: number;
+  hourRows: number;
+  published: number;
+}
+
+const HistRow = z.object({ feature: z.string(), bin: z.number().int(), n: z.number().int(), s: z.number() });
+const JudgedRow = z.object({ feature: z.string(), tier: z.string(), judged: z.number().int(), passed: z.number().int() });
+
+const HIST = `SELECT feature, MIN(CAST(route_complexity / ${BIN_WIDTH} AS INTEGER), ${BIN_COUNT - 1}) AS bin, COUNT(*) AS n, SUM(route_complexity) AS s
+FROM usage_ledger WHERE tenant_id = ?1 AND completed_at >= ?2 AND completed_at < ?3 AND kind = 'request' AND parent_request_id IS NULL
+  AND requested_model = 'auto' AND route_complexity IS NOT NULL AND cache_status NOT IN ('hit-exact', 'hit-semantic')
+GROUP BY feature, bin`;
+
+const JUDGED = `SELECT feature, tier, COUNT(*) AS judged, SUM(score_mean >= ?4) AS passed
+FROM evaluations WHERE tenant_id = ?1 AND completed_at >= ?2 AND completed_at < ?3 AND status = 'ok' AND score_mean IS NOT NULL
+  AND substr(request_id, -6) != ':draft'
+GROUP BY feature, tier`;
+
+const UPSERT = `INSERT INTO router_complexity_hourly (tenant_id, feature, hour, requests, bins_json, judged_json, computed_at)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+ON CONFLICT (tenant_id, feature, hour) DO UPDATE SET requests = excluded.requests, bins_json = excluded.bins_json,
+  judged_json = excluded.judged_json, computed_at = excluded.computed_at`;
+
+/** One tenant's hour: a statement per feature that had routed requests. */
+async function hourStatements(db: D1Database, tenantId: string, hour: number, passScore: number, now: number): Promise<D1PreparedStatement[]> {
+  const [hist, judged] = await db.batch([
+    db.prepare(HIST).bind(tenantId, hour, hour + HOUR),
+    db.prepare(JUDGED).bind(tenantId, hour, hour + HOUR, passScore),
+  ]);
+  const byFeature = new Map<string, Bin[]>();
+  for (const r of z.array(HistRow).parse(hist?.results ?? [])) byFeature.set(r.feature, [...(byFeature.get(r.feature) ?? []), [r.bin, r.n, r.s]]);
+  const judgedBy = new Map<string, TrafficSummary["judged"]>();
+  for (const r of z.array(JudgedRow).parse(judged?.results ?? [])) judgedBy.set(r.feature, { ...judgedBy.get(r.feature), [r.tier]: { judged: r.judged, passed: r.passed } });
+  return [...byFeature].map(([feature, bins]) => {
+    const sorted = mergeBins([bins]);
+    const requests = sorted.reduce((n, [, k]) => n + k, 0);
+    return db.prepare(UPSERT).bind(tenantId, feature, hour, requests, JSON.stringify(sorted), JSON.stringify(judgedBy.get(feature) ?? {}), now);
+  });
+}
+
+const StoredRow = z.object({ feature: z.string(), requests: z.number().int(), bins_json: z.string(), judged_json: z.string() });
+const StoredBins = z.array(z.tuple([z.number().int(), z.number().int(), z.number()]));
+const StoredJudged = z.record(z.string(), z.object({ judged: z.number().int(), passed: z.number().int() }));
+
+/** The window's summaries of one tenant: per feature ('' = none) and the whole tenant. */
+export async function windowSummaries(db: D1Database, tenantId: string, from: number, to: number): Promise<{ features: Map<string, TrafficSummary>; all: TrafficSummary | null }> {
+  const { results } = await db
+    .prepare("SELECT feature, requests, bins_json, judged_json FROM router_complexity_hourly WHERE tenant_id = ?1 AND hour >= ?2 AND hour < ?3 LIMIT 20000")
+    .bind(tenantId, from, to)
+    .all();
+  const parts = new Map<string, { bins: Bin[][]; judged: TrafficSummary["judged"][]; requests: number }>();
+  for (const r of z.array(StoredRow).parse(results)) {
+    const p = parts.get(r.feature) ?? { bins: [], judged: [], requests: 0 };
+    p.bins.push(StoredBins.parse(JSON.parse(r.bins_json)));
+    p.judged.push(StoredJudged.parse(JSON.parse(r.judged_json)));
+    p.requests += r.requests;
+    parts.set(r.feature, p);
+  }
+  const summary = (bins: Bin[][], judged: TrafficSummary["judged"][], requests: number): TrafficSummary => ({ version: 1, from, to, requests, bins: mergeBins(bins), judged: mergeJudged(judged) });
+  const features = new Map([...parts].map(([f, p]) => [f, summary(p.bins, p.judged, p.requests)] as const));
+  const every = [...parts.values()];
+  const all = every.length ? summary(every.flatMap((p) => p.bins), every.flatMap((p) => p.judged), every.reduce((n, p) => n + p.requests, 0)) : null;
+  return { features, all };
+}
+
+/** Publishes one tenant's window: the whole tenant and its busiest features. Returns the number of values written. */
+async function publish(db: D1Database, kv: KVNamespace, tenantId: string, from: number, to: number, ttlSeconds: number): Promise<number> {
+  const { features, all } = await windowSummaries(db, tenantId, from, to);
+  if (!all) return 0;
+  const busiest = [...features].filter(([, s]) => s.requests >= MIN_PUBLISHED_REQUESTS).sort((a, b) => b[1].requests - a[1].requests).slice(0, MAX_PUBLISHED_FEATURES);
+  const writes: Array<[string, TrafficSummary]> = [[trafficKey(tenantId, ALL_SCOPE), all], ...busiest.map(([f, s]): [string, TrafficSummary] => [trafficKey(tenantId, featureScope(f)), s])];
+  await Promise.all(writes.map(([key, value]) => kv.put(key, JSON.stringify(value), { expirationTtl: ttlSeconds })));
+  return writes.length;
+}
+
+// A tenant-wide row or a feature row can carry the target (also inside perTenant/perFeature or a canary candidate).
+const TARGETED = `SELECT DISTINCT tenant_id FROM tenant_settings WHERE settings_json LIKE '%"qualityTarget"%' LIMIT 10000`;
+
+/** Cross-tenant by design (a cron). Without a KV binding the histograms are still kept. */
+export async function runTrafficJob(db: D1Database, kv: KVNamespace | undefined, scheduledTime: number, o: TrafficJobOptions, now = Date.now()): Promise<TrafficJobResult> {
+  const current = Math.floor(scheduledTime / HOUR) * HOUR;
+  const hours = [current - HOUR, current];
+  const active = await db
+    .prepare("SELECT DISTINCT tenant_id FROM usage_rollups_hourly WHERE hour >= ?1 AND hour <= ?2 AND kind = 'request' LIMIT 10000")
+    .bind(hours[0], current)
+    .all();
+  const tenants = z.array(z.object({ tenant_id: z.string() })).parse(active.results).map((r) => r.tenant_id);
+  let hourRows = 0;
+  for (const tenantId of tenants) {
+    const statements = (await Promise.all(hours.map((h) => hourStatements(db, tenantId, h, o.passScore ?? PASS_SCORE, now)))).flat();
+    if (statements.length) await db.batch(statements);
+    hourRows += statements.length;
+  }
+  let published = 0;
+  if (kv) {
+    const targeted = z.array(z.object({ tenant_id: z.string() })).parse((await db.prepare(TARGETED).all()).results);
+    const from = current + HOUR - o.windowHours * HOUR;
+    for (const { tenant_id } of targeted) published += await publish(db, kv, tenant_id, from, current + HOUR, (o.windowHours + 2) * 3_600);
+  }
+  return { tenants: tenants.length, hourRows, published };
+}

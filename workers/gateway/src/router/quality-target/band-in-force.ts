@@ -1,0 +1,51 @@
+/**
+ * Which cheapest-tier band a decision uses: the static `bands[0].below`, or with a
+ * `qualityTarget` the band derived from published traffic: the feature's own window when it
+ * has `qualityMinRequests` requests, else the tenant's whole traffic, else the static band
+ * (cold start). Recorded in the decision, the trace and `x-route-reason`.
+ */
+import type { RouterSettings } from "../settings";
+import { qualityTargetBand, type QualityBand } from "./derive-band";
+import type { TrafficSummary } from "./traffic-summary";
+
+/** The evaluator's published windows for the request's feature and for the whole tenant. */
+export interface TrafficPair {
+  feature: TrafficSummary | null;
+  tenant: TrafficSummary | null;
+}
+
+export type BandSource = "static" | "quality_target" | "cold_start";
+
+export interface BandInForce {
+  below: number;
+  source: BandSource;
+  /** With a quality target: the share of all-frontier quality to keep. */
+  target?: number;
+  /** Whose traffic the band came from. */
+  scope?: "feature" | "tenant";
+  derived?: QualityBand;
+}
+
+export function bandInForce(s: RouterSettings, traffic: TrafficPair | null): BandInForce {
+  const staticBelow = s.bands[0]!.below;
+  const target = s.qualityTarget ?? null;
+  if (target === null) return { below: staticBelow, source: "static" };
+  const opts = {
+    target,
+    ...(s.frontierQuality !== undefined ? { frontierQuality: s.frontierQuality } : {}),
+    frontierTier: s.tiers[s.tiers.length - 1]!,
+    min: s.qualityBandMin,
+    max: s.qualityBandMax,
+    minRequests: s.qualityMinRequests,
+  };
+  // A derived band never passes the next band's boundary: bands stay ordered.
+  const ceiling = s.bands[1]?.below ?? 1;
+  for (const scope of ["feature", "tenant"] as const) {
+    const derived = qualityTargetBand(traffic?.[scope] ?? null, opts);
+    if (derived) return { below: Math.min(derived.below, ceiling), source: "quality_target", target, scope, derived };
+  }
+  return { below: staticBelow, source: "cold_start", target };
+}
+
+/** `x-route-reason` suffix: `band=0.2650 quality_target` (what the decision compared complexity with). */
+export const bandNote = (b: BandInForce): string => `band=${b.below.toFixed(4)} ${b.source}`;
