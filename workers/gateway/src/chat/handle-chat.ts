@@ -59,7 +59,7 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     };
 
     const downgrade = budgetDowngrade(c.get("budget"), requested, registry, ex.auth);
-    const route = await timing.measure("route", () => chooseRoute(ex, requested, registry, settings.router, downgrade, c.env.DB));
+    const route = await timing.measure("route", () => chooseRoute(ex, requested, registry, settings.router, downgrade, c.env.DB, c.env.KEYS_KV));
     const limits = { models: ex.auth.models, tiers: ex.auth.tiers, accepts: modelAccepts(ex.request) };
     const run: RunContext = {
       bindings: c.env as unknown as RunContext["bindings"],
