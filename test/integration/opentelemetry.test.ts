@@ -15,7 +15,7 @@ let key: string;
 beforeAll(async () => {
   receiver = await startOtlpReceiver();
   const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_HEADERS: "x-collector-token=t0k%20en" };
-  stack = await startStack({ vars: otel });
+  stack = await startStack({ vars: otel, evaluator: true, evaluatorVars: otel });
   ({ key } = await seedKey(stack, { role: "service" }));
 });
 afterAll(async () => {
@@ -71,7 +71,8 @@ describe("OpenTelemetry GenAI traces", () => {
     const guardrails = byName(spans, "guardrails");
     expect(guardrails?.events.map((e) => e.name)).toEqual(expect.arrayContaining(["gen_ai.guardrail.pii", "gen_ai.guardrail.injection"]));
     expect((server?.endNs ?? 0n) >= (attempt?.endNs ?? 1n)).toBe(true);
-    const upstream = stack.sim.requests().find((r) => r.path.endsWith("/chat/completions"));
+    // The evaluator's judge calls go to the simulator too (untraced): find the gateway's.
+    const upstream = stack.sim.requests().find((r) => r.headers.traceparent?.includes(CALLER_TRACE));
     expect(upstream?.headers.traceparent).toBe(`00-${CALLER_TRACE}-${attempt?.spanId}-01`);
     expect(upstream?.headers.tracestate).toBe("vendor=x");
     expect(receiver.headers.at(-1)?.["x-collector-token"]).toBe("t0k en");
@@ -104,7 +105,7 @@ describe("OpenTelemetry GenAI traces", () => {
       body: JSON.stringify({ model: "small-sim", messages: [{ role: "user", content: "Do not sample me" }] }),
     });
     await res.text();
-    const upstream = stack.sim.requests().find((r) => r.path.endsWith("/chat/completions"));
+    const upstream = stack.sim.requests().find((r) => r.headers.traceparent?.includes(unsampled));
     expect(upstream?.headers.traceparent).toMatch(new RegExp(`^00-${unsampled}-[0-9a-f]{16}-00$`));
     await new Promise((r) => setTimeout(r, 600));
     expect(receiver.spans.some((s) => s.traceId === unsampled)).toBe(false);
@@ -131,5 +132,25 @@ describe("OpenTelemetry GenAI traces", () => {
     expect(input).not.toContain("jane.roe@example.org");
     expect(JSON.parse(String(server?.attributes["gen_ai.output.messages"]))[0]).toMatchObject({ role: "assistant" });
     expect(JSON.stringify(spans, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain("jane.roe@example.org");
+  });
+
+  it("joins the evaluator's verdict to the request's trace as gen_ai.evaluation.result events", async () => {
+    const traceId = "e".repeat(32);
+    const res = await stack.fetch("/v1/chat/completions", {
+      method: "POST",
+      headers: bearer(key, { traceparent: `00-${traceId}-${CALLER_SPAN}-01`, "cache-control": "no-cache, no-store" }),
+      body: JSON.stringify({ model: "small-sim", messages: [{ role: "user", content: "Judge this answer please" }] }),
+    });
+    await res.text();
+    const spans = await receiver.waitFor((all) => all.some((s) => s.traceId === traceId && s.name === "evaluation"), 30_000);
+    const server = spans.find((s) => s.traceId === traceId && s.name === "POST /v1/chat/completions");
+    const evaluation = spans.find((s) => s.traceId === traceId && s.name === "evaluation");
+    expect(evaluation).toMatchObject({ parentSpanId: server?.spanId, service: "llm-gateway-evaluator" });
+    expect(evaluation?.attributes).toMatchObject({ "gen_ai.operation.name": "evaluation", "gateway.request.id": res.headers.get("x-request-id") });
+    const results = evaluation?.events.filter((e) => e.name === "gen_ai.evaluation.result") ?? [];
+    expect(results.map((e) => e.attributes["gen_ai.evaluation.name"])).toContain("panel");
+    const panel = results.find((e) => e.attributes["gen_ai.evaluation.name"] === "panel");
+    const row = await stack.db.prepare("SELECT score_mean FROM evaluations WHERE request_id = ?1").bind(res.headers.get("x-request-id")).first<{ score_mean: number | null }>();
+    expect(panel?.attributes["gen_ai.evaluation.score.value"]).toBe(row?.score_mean ?? undefined);
   });
 });

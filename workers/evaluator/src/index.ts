@@ -7,13 +7,16 @@ import { consumeBatch } from "./consume-batch";
 import { depsFromEnv } from "./deps-from-env";
 import type { EvaluatorEnv } from "./env";
 import { consumeEscalations, ESCALATION_QUEUE } from "./judge/escalation";
+import { exportEvaluations } from "./otel/evaluation-spans";
 import { runScheduled } from "./scheduled";
 
 export default {
-  async queue(batch: MessageBatch<unknown>, env: EvaluatorEnv): Promise<void> {
+  async queue(batch: MessageBatch<unknown>, env: EvaluatorEnv, ctx: ExecutionContext): Promise<void> {
     const deps = await depsFromEnv(env);
     const summary = batch.queue === ESCALATION_QUEUE ? await consumeEscalations(batch, deps) : await consumeBatch(batch, deps);
     console.log(JSON.stringify({ msg: "usage batch", queue: batch.queue, size: batch.messages.length, ...summary }));
+    // Tracing (off without an OTLP endpoint): the batch's committed evaluations join their requests' traces.
+    if (batch.queue !== ESCALATION_QUEUE) ctx.waitUntil(exportEvaluations(env.DB, env, batch.messages).catch((err: unknown) => console.warn(JSON.stringify({ msg: "evaluation spans not exported", error: err instanceof Error ? err.name : "unknown" }))));
   },
 
   // Awaited rather than waitUntil: a failed run then shows as a failed cron invocation.
