@@ -14,18 +14,20 @@ const INSERT_LEDGER = `INSERT INTO usage_ledger (request_id, tenant_id, kind, pa
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)
 ON CONFLICT (request_id) DO NOTHING`;
 
+const ROLLUP_CONFLICT = `ON CONFLICT (tenant_id, hour, feature, model, tier, key_id, kind) DO UPDATE SET
+  requests = requests + excluded.requests, errors = errors + excluded.errors, cache_hits = cache_hits + excluded.cache_hits,
+  prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
+  cached_tokens = cached_tokens + excluded.cached_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
+  cost_usd = cost_usd + excluded.cost_usd, cost_avoided_usd = cost_avoided_usd + excluded.cost_avoided_usd,
+  latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum`;
+
 const UPSERT_ROLLUP = `INSERT INTO usage_rollups_hourly (tenant_id, hour, feature, model, tier, key_id, kind, requests, errors, cache_hits,
   prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_avoided_usd, latency_ms_sum)
 SELECT tenant_id, hour, feature, model, tier, key_id, kind, 1, CASE WHEN ${ERROR_STATUS_SQL} THEN 1 ELSE 0 END,
   CASE WHEN cache_status IN ('hit-exact', 'hit-semantic') THEN 1 ELSE 0 END,
   prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_avoided_usd, latency_ms
 FROM usage_ledger WHERE request_id = ?1 AND tenant_id = ?2 AND ingest_nonce = ?3
-ON CONFLICT (tenant_id, hour, feature, model, tier, key_id, kind) DO UPDATE SET
-  requests = requests + excluded.requests, errors = errors + excluded.errors, cache_hits = cache_hits + excluded.cache_hits,
-  prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
-  cached_tokens = cached_tokens + excluded.cached_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
-  cost_usd = cost_usd + excluded.cost_usd, cost_avoided_usd = cost_avoided_usd + excluded.cost_avoided_usd,
-  latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum`;
+${ROLLUP_CONFLICT}`;
 
 /** The ledger row alone; its rollup comes from rollupStatements over the batch's ids. */
 export function ledgerInsert(db: D1Database, row: LedgerRow, nonce: string, now: number): D1PreparedStatement {
@@ -48,16 +50,11 @@ export function ledgerStatements(db: D1Database, row: LedgerRow, nonce: string, 
 
 const UPSERT_ROLLUPS = (marks: string) => `INSERT INTO usage_rollups_hourly (tenant_id, hour, feature, model, tier, key_id, kind, requests, errors,
   cache_hits, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_avoided_usd, latency_ms_sum)
-SELECT tenant_id, hour, feature, model, tier, key_id, kind, COUNT(*), SUM(status >= 400), SUM(cache_status IN ('hit-exact', 'hit-semantic')),
+SELECT tenant_id, hour, feature, model, tier, key_id, kind, COUNT(*), SUM(${ERROR_STATUS_SQL}), SUM(cache_status IN ('hit-exact', 'hit-semantic')),
   SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), SUM(reasoning_tokens), SUM(cost_usd), SUM(cost_avoided_usd), SUM(latency_ms)
 FROM usage_ledger WHERE ingest_nonce = ?1 AND request_id IN (${marks})
 GROUP BY tenant_id, hour, feature, model, tier, key_id, kind
-ON CONFLICT (tenant_id, hour, feature, model, tier, key_id, kind) DO UPDATE SET
-  requests = requests + excluded.requests, errors = errors + excluded.errors, cache_hits = cache_hits + excluded.cache_hits,
-  prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
-  cached_tokens = cached_tokens + excluded.cached_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
-  cost_usd = cost_usd + excluded.cost_usd, cost_avoided_usd = cost_avoided_usd + excluded.cost_avoided_usd,
-  latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum`;
+${ROLLUP_CONFLICT}`;
 
 /**
  * The rollups of many ledger rows written in the same D1 batch with the same nonce: one grouped
