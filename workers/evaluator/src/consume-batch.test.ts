@@ -159,6 +159,21 @@ describe("consumeBatch", () => {
     expect(calls).toBe(2 * perPanel);
   });
 
+  it("rolls a chunk up in one upsert that counts what one row at a time would (a 499 is not an error)", async () => {
+    const events = [
+      usageEvent({ requestId: "ru-ok", tenantId: "t-rollup" }),
+      usageEvent({ requestId: "ru-499", tenantId: "t-rollup", status: 499, errorCode: "client_closed" }),
+      usageEvent({ requestId: "ru-500", tenantId: "t-rollup", status: 500, errorCode: "upstream_error" }),
+      usageEvent({ requestId: "ru-hit", tenantId: "t-rollup", cache: "hit-exact" }),
+    ];
+    await consumeBatch(fakeBatch(events), deps(d1.db));
+    await consumeBatch(fakeBatch(events, 2), deps(d1.db));
+    const r = await d1.db.prepare("SELECT SUM(requests) AS requests, SUM(errors) AS errors, SUM(cache_hits) AS hits FROM usage_rollups_hourly WHERE tenant_id = 't-rollup'").first();
+    expect(r).toEqual({ requests: 4, errors: 1, hits: 1 });
+    const t = await totals("t-rollup");
+    expect(t.cost).toBeCloseTo(t.ledgerCost, 10);
+  });
+
   it("backs off exponentially with a cap", () => {
     expect([1, 2, 3, 4, 20].map(backoffSeconds)).toEqual([2, 4, 8, 16, 300]);
   });
