@@ -35,7 +35,8 @@ beforeAll(async () => {
     },
   });
   ({ key: service, tenantId } = await seedKey(stack, { name: "cascade-tenant" }));
-  const { key: admin } = await seedKey(stack, { role: "admin", tenantId });
+  // content:read: turning PII redaction off is a content grant (docs/access-control.md).
+  const { key: admin } = await seedKey(stack, { role: "admin", tenantId, scopes: ["content:read"] });
   // Every prompt drafts (cascadeMaxComplexity 1), and the verifier's bar is the tenant's own.
   // Guardrails are not the subject here: off, so the upstream sees the replayed prompts verbatim.
   const settings = { router: { cascade: true, cascadeMaxComplexity: 1, cascadeThreshold: 0.5 }, guardrails: { pii: { enabled: false }, injection: { enabled: false } } };

@@ -11,8 +11,10 @@ import { GatewayError } from "../../../../shared/errors";
 import { keyringFromEnv } from "../../../../shared/crypto/envelope";
 import type { AccessEnv } from "../auth/access-env";
 import { featureControlViolation, tenantControlViolation } from "../auth/grants";
+import { contentGrantViolation } from "../auth/redaction-grants";
 import { appendAudit, batchWithAudit } from "../audit/hash-chain";
 import { parseQuery } from "../http/query";
+import { settingsChanges } from "../settings/settings-change";
 import { loadFeatureLayers, loadLayers, putSettingsStmt, resolveLayers } from "../settings/settings-store";
 import { resolveSettings, TenantSettingsInputSchema, type TenantSettingsInput } from "../settings/tenant-settings";
 import { AlertRuleInputSchema, alertRuleDelete, alertRuleExists, alertRuleInsert, listAlertRules, RetrainingQuerySchema, streamRetrainingJsonl } from "../usage";
@@ -48,6 +50,8 @@ export const adminOperationsRoutes = new Hono<AccessEnv>()
         throw new GatewayError("invalid_request", `${issue ? `${issue.path.join(".")}: ${issue.message}` : "Invalid settings."}${where}`, { param: issue?.path.join(".") ?? null });
       }
     }
+    // Letting more content through redaction is a content grant (auth/redaction-grants.ts).
+    refuse(contentGrantViolation(grantorOf(c), await settingsChanges(c.env.DB, tenant.id, feature ?? null, input)));
     const now = Date.now();
     await batchWithAudit(c.env.DB, [putSettingsStmt(c.env.DB, tenant.id, feature ?? null, input, now)], tenant.id, { action: "settings.updated", actor: actorOf(c), target: feature ? `${tenant.id}/${feature}` : tenant.id, detail: { sections: Object.keys(input) } }, now);
     anchorLater(c, now);
