@@ -10,7 +10,7 @@
 import gateway from "../../workers/gateway/src/index";
 import jsonProxy from "../fixtures/json-proxy-worker";
 import { CHAT_BODY } from "../lib/chat-body";
-export { CircuitBreaker, LocalVectorIndex, RateLimiter } from "../../workers/gateway/src/index";
+export { CircuitBreaker, LocalVectorIndex, MetricsAggregator, RateLimiter } from "../../workers/gateway/src/index";
 
 const UPSTREAM_ANSWER = JSON.stringify({
   id: "chatcmpl-bench",
@@ -54,6 +54,17 @@ async function drive(env: HotpathEnv, target: string, authorization: string, n: 
   return { failed, example };
 }
 
+/**
+ * Observability variants (HOTPATH_VARIANTS=gateway:nometrics,gateway:otel): the gateway with
+ * its live metrics off, or with OpenTelemetry export on (to an endpoint this isolate's
+ * instant fetch answers, so span building and OTLP encoding are measured, the network is not).
+ */
+const VARIANT_VARS: Record<string, Record<string, string>> = {
+  nometrics: { METRICS: "off" },
+  otel: { OTEL_EXPORTER_OTLP_ENDPOINT: "http://otlp.bench" },
+  "otel+nometrics": { METRICS: "off", OTEL_EXPORTER_OTLP_ENDPOINT: "http://otlp.bench" },
+};
+
 /** One driven request, answered by the target it names. */
 function serveAs(req: Request, env: HotpathEnv, ctx: ExecutionContext): Promise<Response> {
   const url = new URL(req.url);
@@ -61,7 +72,9 @@ function serveAs(req: Request, env: HotpathEnv, ctx: ExecutionContext): Promise<
   const inner = new Request(`http://gateway/${rest.join("/")}`, req);
   if (target === "proxy") return Promise.resolve(jsonProxy.fetch(inner, { UPSTREAM: "http://upstream" }, ctx));
   if (target === "bare") return fetch("http://upstream/v1/chat/completions", inner);
-  return Promise.resolve(gateway.fetch(inner, env, ctx));
+  const variant = (globalThis as unknown as { __variant?: string }).__variant ?? "";
+  // Every gateway target gets a copy of env, so the variants differ only in their vars.
+  return Promise.resolve(gateway.fetch(inner, { ...env, ...(VARIANT_VARS[variant] ?? {}) }, ctx));
 }
 
 export default {

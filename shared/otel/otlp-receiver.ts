@@ -78,7 +78,7 @@ export function decodeExport(body: string): ReceivedSpan[] {
   return out;
 }
 
-export async function startOtlpReceiver(): Promise<OtlpReceiver> {
+export async function startOtlpReceiver(options: { port?: number; host?: string; onSpans?: (spans: ReceivedSpan[]) => void } = {}): Promise<OtlpReceiver> {
   const spans: ReceivedSpan[] = [];
   const headers: OtlpReceiver["headers"] = [];
   const server: Server = createServer((req, res) => {
@@ -90,7 +90,9 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
         return;
       }
       try {
-        spans.push(...decodeExport(Buffer.concat(chunks).toString("utf8")));
+        const received = decodeExport(Buffer.concat(chunks).toString("utf8"));
+        spans.push(...received);
+        options.onSpans?.(received);
         headers.push(req.headers);
         res.writeHead(200, { "content-type": "application/json" }).end("{}");
       } catch (err) {
@@ -98,10 +100,11 @@ export async function startOtlpReceiver(): Promise<OtlpReceiver> {
       }
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     spans,
     headers,
     async waitFor(pred, timeoutMs = 10_000) {
