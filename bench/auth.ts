@@ -25,6 +25,9 @@ import { authorize } from "../workers/gateway/src/middleware/authorize";
 import { budget } from "../workers/gateway/src/middleware/budget";
 import { rateLimit } from "../workers/gateway/src/middleware/rate-limit";
 import { settleAdmission } from "../workers/gateway/src/middleware/settle-admission";
+import { parseCli } from "../scripts/lib/cli";
+
+parseCli({ name: "npm run bench:auth", summary: "Per-request overhead of auth, policy, rate limit and budget checks in a warm isolate.", notes: ["Environment: BENCH_N (requests per round)."] });
 
 const WARMUP = 3_000;
 const N = Number(process.env.BENCH_N ?? 20_000);

@@ -17,9 +17,14 @@ import { PII_ENTITY_TYPES, type PiiEntityType } from "../workers/gateway/src/gua
 import { DEFAULT_DATA, loadSplits } from "../scripts/guardrails/ner/datasets";
 import type { Example, Span } from "../scripts/guardrails/ner/example";
 import { formatRow, HEADER, recall, score, spanPrecision, total, type Report } from "../scripts/guardrails/ner/evaluate";
+import { parseCli } from "../scripts/lib/cli";
 
-const argIdx = process.argv.indexOf("--data");
-const data = argIdx > 0 ? (process.argv[argIdx + 1] ?? DEFAULT_DATA) : DEFAULT_DATA;
+const { values } = parseCli({
+  name: "npm run bench:guardrails-ner --",
+  summary: "Entity detection (typed recall, precision) on the dev and held-out NER splits, beside the rule recognizers alone.",
+  options: { data: { type: "string", default: DEFAULT_DATA, value: "DIR", description: "NER data directory" } },
+});
+const data = values.data;
 const TAGGED = new Set(["PERSON", "LOCATION", "ORGANIZATION", "STREET_ADDRESS"]);
 const STRUCTURED = new Set(["PHONE_NUMBER", "EMAIL_ADDRESS", "CREDIT_CARD", "US_SSN", "IBAN_CODE"]);
 

@@ -7,6 +7,7 @@
 import { faker } from "@faker-js/faker";
 import { detectPii } from "../workers/gateway/src/guardrails/pii/detect";
 import type { PiiEntityType } from "../workers/gateway/src/guardrails/types";
+import { parseCli } from "../scripts/lib/cli";
 
 faker.seed(42);
 const N = 300;
@@ -35,5 +36,6 @@ export function syntheticRecall(): Array<{ type: PiiEntityType; recall: number; 
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
+  parseCli({ name: "npx tsx bench/guardrails-synthetic.ts", summary: "Recall of the checksum/pattern PII entities on generated values (faker, seeded); also part of bench:guardrails." });
   for (const r of syntheticRecall()) console.log(`| ${r.type} | ${r.n} | ${r.recall.toFixed(3)} |`);
 }

@@ -25,6 +25,13 @@ import { makeCoreTenant, PASS_THROUGH_WORKER } from "./lib/gateway-load";
 import { machineDescription, median, percentile } from "./lib/machine";
 import { childPids, peakRssMb } from "./lib/process-memory";
 import { totalCpuSeconds } from "./lib/process-cpu";
+import { parseCli } from "../scripts/lib/cli";
+
+parseCli({
+  name: "npm run bench:overhead",
+  summary: "What the gateway adds over the model call (simulator, bare Worker, gateway, Portkey) at concurrency 1 and 32; writes docs/benchmarks/overhead.md. Runs for minutes.",
+  notes: ["Environment: BENCH_DURATION (s per target), BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_ONLY (comma-separated targets)."],
+});
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 6);
 // Every cell is measured ROUNDS times, the targets interleaved round by round, and each

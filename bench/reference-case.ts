@@ -18,6 +18,9 @@ import { seedKey } from "../test/harness/seed";
 import { startStack, type Stack } from "../test/harness/stack";
 import { buildTraffic, loadLabelled, type LabelledPrompt } from "./lib/traffic";
 import { machineDescription, percentile } from "./lib/machine";
+import { parseCli } from "../scripts/lib/cli";
+
+parseCli({ name: "npm run bench:reference", summary: "The reference case: the same traffic all-frontier vs the gateway (router + cache), cost and latency; writes docs/benchmarks/reference-case.md. Runs for minutes.", notes: ["Environment: BENCH_REQUESTS (default 300), BENCH_CONCURRENCY (default 16), BENCH_DEBUG=1."] });
 
 const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
 const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);

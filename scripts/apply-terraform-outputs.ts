@@ -18,7 +18,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs } from "node:util";
+import { parseCli } from "./lib/cli";
 
 /** A whole placeholder token: REPLACE-WITH- then upper-case words joined by single hyphens. */
 export const PLACEHOLDER_PATTERN = /REPLACE-WITH-[A-Z0-9]+(?:-[A-Z0-9]+)*/g;
@@ -96,12 +96,14 @@ function readOutputs(source: string | undefined): unknown {
 }
 
 function main(): number {
-  const { values, positionals } = parseArgs({
-    allowPositionals: true,
+  const { values, positionals } = parseCli({
+    name: "npx tsx scripts/apply-terraform-outputs.ts",
+    summary: "Fills the REPLACE-WITH-... placeholders of the wrangler.toml files with the ids terraform apply created.",
+    positionals: "[FILE...]  (default: wrangler.toml and workers/evaluator/wrangler.toml)",
     options: {
-      outputs: { type: "string" },
-      "dry-run": { type: "boolean", default: false },
-      strict: { type: "boolean", default: false },
+      outputs: { type: "string", value: "FILE|-", description: "terraform output -json (default: run it in terraform/)" },
+      "dry-run": { type: "boolean", default: false, description: "print what would change, write nothing" },
+      strict: { type: "boolean", default: false, description: "exit 1 if a placeholder remains" },
     },
   });
   const placeholders = placeholdersFromTerraformOutput(readOutputs(values.outputs));

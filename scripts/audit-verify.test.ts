@@ -54,10 +54,10 @@ describe("npm run audit:verify", () => {
   it("prints help with --help and a usage line (exit 2) for an unknown flag", () => {
     const help = cli("--help");
     expect(help.status).toBe(0);
-    expect(help.stdout).toMatch(/^usage: npm run audit:verify/);
+    expect(help.stdout).toMatch(/^Usage: npm run audit:verify/);
     const bad = cli("--frobnicate");
     expect(bad.status).toBe(2);
-    expect(bad.stderr).toMatch(/usage: npm run audit:verify/);
+    expect(bad.stderr).toMatch(/Usage: npm run audit:verify/);
     expect(bad.stderr).not.toMatch(/\n\s+at /);
   }, 60_000);
 });

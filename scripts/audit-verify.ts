@@ -9,37 +9,26 @@
  * Keyed links are checked with AUDIT_CHAIN_KEY (and AUDIT_CHAIN_KEYED_FROM) from the
  * environment, else from ./.dev.vars, where `npm start` puts the local key.
  */
-import { parseArgs } from "node:util";
+import { parseCli } from "./lib/cli";
 
-const USAGE = "usage: npm run audit:verify -- [--persist-to <dir>] [--anchor] [--help]";
-const HELP = `${USAGE}
-
-Verifies the local audit log's hash chain and its KV anchor; prints a JSON report.
-  --persist-to <dir>  wrangler's local state (default .wrangler/state)
-  --anchor            after a clean check, move the KV anchor to the verified head
-Keyed links are checked with AUDIT_CHAIN_KEY from the environment, else from ./.dev.vars.
-Exit: 0 intact, 1 problems (each with its seq and kind; malformed rows with the row), 2 error.`;
-
-function args(): { persistTo: string; anchor: boolean } | null {
-  const { values } = parseArgs({
-    options: { "persist-to": { type: "string", default: ".wrangler/state" }, anchor: { type: "boolean", default: false }, help: { type: "boolean", short: "h", default: false } },
+function args(): { persistTo: string; anchor: boolean } {
+  const { values } = parseCli({
+    name: "npm run audit:verify --",
+    summary: "Verifies the local audit log's hash chain and its KV anchor; prints a JSON report.",
+    options: {
+      "persist-to": { type: "string", default: ".wrangler/state", value: "DIR", description: "wrangler's local state" },
+      anchor: { type: "boolean", default: false, description: "after a clean check, move the KV anchor to the verified head" },
+    },
+    notes: [
+      "Keyed links are checked with AUDIT_CHAIN_KEY from the environment, else from ./.dev.vars.",
+      "Exit: 0 intact, 1 problems (each with its seq and kind; malformed rows with the row), 2 error.",
+    ],
   });
-  if (values.help) return null;
-  return { persistTo: values["persist-to"] ?? ".wrangler/state", anchor: values.anchor ?? false };
+  return { persistTo: values["persist-to"], anchor: values.anchor };
 }
 
 async function main(): Promise<number> {
-  let parsed: ReturnType<typeof args>;
-  try {
-    parsed = args();
-  } catch (err) {
-    console.error(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`);
-    return 2;
-  }
-  if (!parsed) {
-    console.log(HELP);
-    return 0;
-  }
+  const parsed = args();
   // Loaded after the arguments are checked, so --help and typos answer without starting Miniflare.
   const [{ anchorAuditHead, readAnchor }, { verifyAuditChain }, { useAuditChainKey }, { openLocalState }, { readDevVar }] = await Promise.all([
     import("../workers/gateway/src/audit/anchor"),

@@ -5,6 +5,9 @@
  */
 import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
+import { parseCli } from "./lib/cli";
+
+parseCli({ name: "npm run bench:report", summary: "Assembles docs/benchmarks.md from the sections in docs/benchmarks/<area>.md." });
 
 const root = resolve(import.meta.dirname, "..");
 const SECTIONS: Array<[string, string]> = [

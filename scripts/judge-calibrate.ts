@@ -9,18 +9,25 @@
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { z } from "zod";
 import { calibrate, GoldenLineSchema, type CalibrationResult } from "../workers/evaluator/src/judge/calibration";
 import { JudgesSchema } from "../workers/evaluator/src/judge/config";
+import { parseCli } from "./lib/cli";
 
 export const DEFAULT_OUT = resolve(import.meta.dirname, "../workers/evaluator/calibration/judge-calibration.json");
 const StoreSchema = z.object({ runs: z.array(z.unknown()) });
 
 export async function main(argv: string[], env: Record<string, string | undefined> = process.env): Promise<CalibrationResult> {
-  const { values } = parseArgs({
-    args: argv,
-    options: { golden: { type: "string" }, judges: { type: "string" }, threshold: { type: "string", default: "3.5" }, out: { type: "string", default: DEFAULT_OUT } },
+  const { values } = parseCli({
+    name: "npm run judge:calibrate --",
+    summary: "Agreement (accuracy, Cohen's kappa) of each judge and the panel with a golden set; writes the calibration file.",
+    argv,
+    options: {
+      golden: { type: "string", value: "FILE.jsonl", description: "human-labelled answers (required)" },
+      judges: { type: "string", value: "FILE.json", description: "judge panel config" },
+      threshold: { type: "string", default: "3.5", value: "SCORE", description: "pass mark on the 1-5 scale" },
+      out: { type: "string", default: DEFAULT_OUT, value: "FILE", description: "calibration file to write" },
+    },
   });
   if (!values.golden) throw new Error("usage: judge:calibrate -- --golden FILE.jsonl [--judges FILE.json] [--out FILE]");
   const lines = readFileSync(values.golden, "utf8")

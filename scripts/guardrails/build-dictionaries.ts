@@ -7,6 +7,9 @@ import { readFileSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { allLocales } from "@faker-js/faker";
 import { countries } from "countries-list";
+import { parseCli } from "../lib/cli";
+
+parseCli({ name: "npm run guardrails:dicts", summary: "Rebuilds the PII detector's name and place dictionaries (workers/gateway/src/guardrails/pii/data) from npm packages." });
 
 const cityMap: unknown = JSON.parse(readFileSync(createRequire(import.meta.url).resolve("city-timezones/data/cityMap.json"), "utf8"));
 const OUT = "workers/gateway/src/guardrails/pii/data";

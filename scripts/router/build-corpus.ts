@@ -10,6 +10,7 @@ import { RouterTrainingExampleSchema, type RouterTrainingExample } from "../../s
 import { fnv1a } from "../../workers/gateway/src/router/features/hash";
 import { assembleCorpus } from "./corpus/assemble";
 import { mulberry32 } from "./lib/rng";
+import { parseCli, usageError } from "../lib/cli";
 
 export const isHeldOut = (prompt: string): boolean => fnv1a("split:" + prompt) % 100 < 15;
 
@@ -28,8 +29,14 @@ export function heldoutCsv(rows: readonly RouterTrainingExample[], seed: number)
 }
 
 function main(): void {
-  const seedArg = process.argv.indexOf("--seed");
-  const seed = seedArg > 0 ? Number(process.argv[seedArg + 1]) : 7;
+  const spec = {
+    name: "npm run router:corpus --",
+    summary: "Builds data/router/corpus.jsonl, heldout.jsonl (15% by prompt hash) and heldout-eval.csv.",
+    options: { seed: { type: "string", default: "7", value: "N", description: "seed of the simulated held-out outcomes" } },
+  } as const;
+  const { values } = parseCli(spec);
+  const seed = Number(values.seed);
+  if (!Number.isInteger(seed)) usageError(spec, `--seed must be an integer, not '${values.seed}'.`);
   const rows = assembleCorpus(seed).map((r) => RouterTrainingExampleSchema.parse(r));
   const train = rows.filter((r) => !isHeldOut(r.prompt));
   const held = rows.filter((r) => isHeldOut(r.prompt));

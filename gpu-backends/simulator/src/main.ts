@@ -2,20 +2,23 @@
  * CLI: npx tsx gpu-backends/simulator/src/main.ts --port 8000 --config path --replay path
  * Prints one line with the base URL when ready (scripts wait for it).
  */
-import { parseArgs } from "node:util";
 import { startSimulator } from "./server";
+import { parseCli, usageError } from "../../../scripts/lib/cli";
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const spec = {
+    name: "npm run sim --",
+    summary: "The GPU simulator: an OpenAI-compatible vLLM stand-in (latency, concurrency, metrics, faults, replay).",
     options: {
-      port: { type: "string", default: "8000" },
-      host: { type: "string", default: "127.0.0.1" },
-      config: { type: "string" },
-      replay: { type: "string" },
+      port: { type: "string", default: "8000", value: "PORT", description: "port to listen on (0: any free port)" },
+      host: { type: "string", default: "127.0.0.1", value: "HOST", description: "address to listen on" },
+      config: { type: "string", value: "FILE", description: "models and latency profile (JSON)" },
+      replay: { type: "string", value: "FILE", description: "recorded answers to replay (JSONL)" },
     },
-  });
+  } as const;
+  const { values } = parseCli(spec);
   const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65_535) throw new Error(`bad --port ${values.port}`);
+  if (!Number.isInteger(port) || port < 0 || port > 65_535) usageError(spec, `--port must be 0-65535, not '${values.port}'.`);
   const sim = await startSimulator({
     port,
     host: values.host,
