@@ -1,9 +1,9 @@
 /**
  * Local Worker secrets in `.dev.vars` files (dotenv syntax, read by `wrangler dev` from the
  * directory of each Worker's wrangler.toml). Only what the local tooling needs: read one
- * variable, and add one if it is missing without touching the rest of the file.
+ * variable, add one if it is missing, or set one, without touching the rest of the file.
  */
-import { appendFileSync, existsSync, readFileSync } from "node:fs";
+import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 
 /** The value of `name` in a .dev.vars file (quotes stripped), or undefined. */
 export function readDevVar(path: string, name: string): string | undefined {
@@ -23,5 +23,15 @@ export function addDevVarIfMissing(path: string, name: string, value: string): b
   const current = existsSync(path) ? readFileSync(path, "utf8") : "";
   const sep = current === "" || current.endsWith("\n") ? "" : "\n";
   appendFileSync(path, `${sep}${name}="${value}"\n`, { mode: 0o600 });
+  return true;
+}
+
+/** Sets `name="value"` (mode 0600), replacing an existing line for it; true when the file changed. */
+export function setDevVar(path: string, name: string, value: string): boolean {
+  if (readDevVar(path, name) === value) return false;
+  if (readDevVar(path, name) === undefined) return addDevVarIfMissing(path, name, value);
+  const lines = readFileSync(path, "utf8").split(/\r?\n/);
+  const kept = lines.map((line) => (new RegExp(`^\\s*${name}\\s*=`).test(line) ? `${name}="${value}"` : line));
+  writeFileSync(path, kept.join("\n"), { mode: 0o600 });
   return true;
 }

@@ -1,0 +1,47 @@
+import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { keyringFromEnv } from "../shared/crypto/envelope";
+import { devVarsPaths, seedLoopDevVars, wranglerDevArgs } from "./dev-loop";
+import { readDevVar } from "./dev-vars";
+
+function repo(): string {
+  const root = mkdtempSync(join(tmpdir(), "dev-loop-"));
+  mkdirSync(join(root, "workers", "evaluator"), { recursive: true });
+  return root;
+}
+
+describe("npm start's loop seeding", () => {
+  it("gives the evaluator the gateway's content keyring and both Workers the simulator's URL", async () => {
+    const root = repo();
+    const paths = devVarsPaths(root);
+    writeFileSync(paths.gateway, 'OPENAI_API_KEY="sk-mine"\n');
+    seedLoopDevVars(root, "http://127.0.0.1:18000");
+    const keys = readDevVar(paths.gateway, "CONTENT_ENCRYPTION_KEYS");
+    expect(keys).toMatch(/^dev1:/);
+    expect(readDevVar(paths.evaluator, "CONTENT_ENCRYPTION_KEYS")).toBe(keys);
+    expect(readDevVar(paths.evaluator, "CONTENT_ENCRYPTION_ACTIVE_KID")).toBe("dev1");
+    await expect(keyringFromEnv({ CONTENT_ENCRYPTION_KEYS: keys })).resolves.toMatchObject({ activeKid: "dev1" });
+    expect([readDevVar(paths.gateway, "SIMULATOR_URL"), readDevVar(paths.evaluator, "SIMULATOR_URL")]).toEqual(["http://127.0.0.1:18000", "http://127.0.0.1:18000"]);
+    expect(readDevVar(paths.gateway, "OPENAI_API_KEY")).toBe("sk-mine");
+  });
+
+  it("keeps the keyring across starts, follows a new simulator port, and replaces a stale evaluator key", () => {
+    const root = repo();
+    const paths = devVarsPaths(root);
+    writeFileSync(paths.evaluator, 'CONTENT_ENCRYPTION_KEYS="old:AAAA"\nAUDIT_CHAIN_KEY="x"\n');
+    seedLoopDevVars(root, "http://127.0.0.1:8000");
+    const keys = readDevVar(paths.gateway, "CONTENT_ENCRYPTION_KEYS");
+    expect(seedLoopDevVars(root, "http://127.0.0.1:9000")).toEqual([]);
+    expect(readDevVar(paths.gateway, "CONTENT_ENCRYPTION_KEYS")).toBe(keys);
+    expect(readDevVar(paths.evaluator, "CONTENT_ENCRYPTION_KEYS")).toBe(keys);
+    expect(readDevVar(paths.evaluator, "SIMULATOR_URL")).toBe("http://127.0.0.1:9000");
+    expect(readFileSync(paths.evaluator, "utf8").match(/SIMULATOR_URL/g)).toHaveLength(1);
+    expect(readDevVar(paths.evaluator, "AUDIT_CHAIN_KEY")).toBe("x");
+  });
+
+  it("runs the dev front first, so cron triggers reach the evaluator", () => {
+    expect(wranglerDevArgs()).toEqual(["-c", "workers/dev-front/wrangler.toml", "-c", "wrangler.toml", "-c", "workers/evaluator/wrangler.toml", "--test-scheduled"]);
+  });
+});
