@@ -6,20 +6,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, seedKey } from "../harness/seed";
 import { startStack, type Stack } from "../harness/stack";
+import { waitFor } from "../harness/wait-for";
 
 let stack: Stack;
 let key: string;
 let tenantId: string;
-
-async function waitFor<T>(fn: () => Promise<T | null>, timeoutMs = 20_000): Promise<T> {
-  const end = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn();
-    if (v !== null) return v;
-    if (Date.now() > end) throw new Error("timed out");
-    await new Promise((r) => setTimeout(r, 250));
-  }
-}
 
 beforeAll(async () => {
   stack = await startStack({ evaluator: true });

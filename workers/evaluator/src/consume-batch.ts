@@ -118,7 +118,9 @@ async function recordAndEvaluate(items: Item[], book: PriceBook, deps: ConsumerD
   const committed = new Set(committedList);
   const failed = new Set([...judgingFailed].map(eventKey));
   const judgedKeys = new Set(judged.map((it) => eventKey(it.event)));
-  const audited = await judgingWithinBudget(deps.db, unique.filter((it) => committed.has(it) && !judgedKeys.has(eventKey(it.event)) && wantsCacheAudit(it.event, deps)), deps.now());
+  // A shadow check (a miss) is its own question, whether or not the rubric panel judged the answer too.
+  const auditable = (it: Item): boolean => !judgedKeys.has(eventKey(it.event)) || it.event.cache === "miss";
+  const audited = await judgingWithinBudget(deps.db, unique.filter((it) => committed.has(it) && auditable(it) && wantsCacheAudit(it.event, deps)), deps.now());
   await forEachLimit(audited, deps.concurrency, async (it) => {
     if (!(await audit(it, book, deps))) failed.add(eventKey(it.event));
   });

@@ -30,6 +30,7 @@ import { routeDryRunRoutes } from "./routes/route-dry-run";
 import { cachePurgeRoutes } from "./routes/cache-purge";
 import { routerRolloutRoutes } from "./routes/router-rollout";
 import { cacheQualityRoutes } from "./routes/cache-quality";
+import { feedbackRoutes } from "./routes/feedback";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -59,6 +60,7 @@ export function createApp() {
   api.route("/", cachePurgeRoutes);
   api.route("/", routerRolloutRoutes);
   api.route("/", cacheQualityRoutes);
+  api.route("/", feedbackRoutes);
   api.route(ADMIN_MOUNT, adminRoutes as unknown as Hono<AppEnv>);
   api.route(ADMIN_MOUNT, adminOperationsRoutes as unknown as Hono<AppEnv>);
   app.route("/", api);

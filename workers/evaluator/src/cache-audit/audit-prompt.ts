@@ -12,22 +12,37 @@ import { SCORE_SCHEMA } from "../judge/rubrics";
 
 /** Same shape as the gateway's CacheAuditPayload (workers/gateway/src/cache/audit-payload.ts). */
 export const CacheAuditSchema = z.object({
+  /** "hit": a served hit; "shadow": a refused near-miss, its cached answer judged for the question asked. */
+  kind: z.enum(["hit", "shadow"]).default("hit"),
   entryId: z.string().min(1).max(256),
   similarity: z.number().min(-1).max(1),
   cachedQuestion: z.string(),
   question: z.string(),
   cachedModelOrTier: z.string().max(256).default(""),
   cachedAt: z.number().int().optional(),
+  /** Calibration namespace scorer and band key; absent from older gateways (then not counted). */
+  scorer: z.string().max(256).default(""),
+  band: z.number().int().min(0).max(1000).optional(),
+  cachedAnswer: z.string().optional(),
 });
 export type CacheAudit = z.infer<typeof CacheAuditSchema>;
 
-/** The audit payload of a sampled semantic hit, or null (not a hit, not sampled, malformed). */
+/**
+ * The audit payload of a sampled semantic hit (`decisions.cache.audit`) or of a sampled shadow
+ * check on a miss (`decisions.cache.shadow`, which must carry the cached answer), or null.
+ */
 export function cacheAuditOf(event: UsageEvent): CacheAudit | null {
-  if (event.cache !== "hit-semantic") return null;
   const cache = event.decisions["cache"];
-  if (typeof cache !== "object" || cache === null || !("audit" in cache)) return null;
-  const parsed = CacheAuditSchema.safeParse(cache.audit);
-  return parsed.success ? parsed.data : null;
+  if (typeof cache !== "object" || cache === null) return null;
+  if (event.cache === "hit-semantic" && "audit" in cache) {
+    const parsed = CacheAuditSchema.safeParse(cache.audit);
+    return parsed.success ? { ...parsed.data, kind: "hit" } : null;
+  }
+  if (event.cache === "miss" && "shadow" in cache) {
+    const parsed = CacheAuditSchema.safeParse(cache.shadow);
+    return parsed.success && parsed.data.cachedAnswer !== undefined ? { ...parsed.data, kind: "shadow" } : null;
+  }
+  return null;
 }
 
 export const CACHE_AUDIT_RUBRIC = "cache_fit";
@@ -47,14 +62,22 @@ function sharedContext(content: NonNullable<UsageEvent["content"]>): string {
   return before.map((m) => `[${m.role}]\n${clip(m.content, 2_000)}`).join("\n\n");
 }
 
+/**
+ * A served hit: ANSWER X is the answer the client got. A shadow check: ANSWER X is the cached
+ * answer the cache would have served, and the fresh answer the model wrote for B is shown as a
+ * reference (it may itself be imperfect; X is judged against B, not matched to it).
+ */
 export function cacheAuditMessages(audit: CacheAudit, content: NonNullable<UsageEvent["content"]>): JudgeMessage[] {
   const context = sharedContext(content);
   const contextBlock = context ? `\n\nCONTEXT SHARED BY BOTH QUESTIONS:\n${clip(context, 6_000)}` : "";
+  const shadow = audit.kind === "shadow" && audit.cachedAnswer !== undefined;
+  const answer = shadow ? (audit.cachedAnswer ?? "") : content.response;
+  const reference = shadow ? `\n\nREFERENCE (an answer written for B just now; for comparison only):\n${clip(content.response, 6_000)}` : "";
   return [
     { role: "system", content: SYSTEM },
     {
       role: "user",
-      content: `${SCALE}${contextBlock}\n\nQUESTION A (the answer was written for this):\n${clip(audit.cachedQuestion, 4_000)}\n\nQUESTION B (asked now):\n${clip(audit.question, 4_000)}\n\nANSWER X:\n${clip(content.response, 12_000)}`,
+      content: `${SCALE}${contextBlock}\n\nQUESTION A (the answer was written for this):\n${clip(audit.cachedQuestion, 4_000)}\n\nQUESTION B (asked now):\n${clip(audit.question, 4_000)}\n\nANSWER X:\n${clip(answer, 12_000)}${reference}`,
     },
   ];
 }

@@ -65,3 +65,35 @@ export function semanticHitEvent(requestId: string, audit: { cachedQuestion: str
     ...overrides,
   });
 }
+
+/** Calibration fields the gateway adds to audit and shadow payloads (scorer id, band key). */
+export const TEST_SCORER = "local-glove72-avg-v28000@w0.45";
+
+/**
+ * A miss whose closest neighbour was refused by the threshold and sampled for a shadow check
+ * (decisions.cache.shadow): the cached answer is judged against the question asked, with the
+ * fresh answer (content.response) as reference.
+ */
+export function shadowCheckEvent(
+  requestId: string,
+  shadow: { cachedQuestion: string; question: string; similarity: number; band: number; cachedAnswer: string; freshAnswer: string },
+  overrides: Partial<UsageEvent> = {},
+): UsageEvent {
+  const entryId = `entry-${requestId}`;
+  return usageEvent({
+    requestId,
+    cache: "miss",
+    decisions: {
+      cache: {
+        status: "miss",
+        reason: "cold-start",
+        shadow: {
+          kind: "shadow", entryId, similarity: shadow.similarity, cachedQuestion: shadow.cachedQuestion, question: shadow.question,
+          cachedModelOrTier: "auto", cachedAt: Date.parse("2026-11-27T01:00:00Z"), scorer: TEST_SCORER, band: shadow.band, cachedAnswer: shadow.cachedAnswer,
+        },
+      },
+    },
+    content: { messages: [{ role: "system", content: "You are a support assistant." }, { role: "user", content: shadow.question }], response: shadow.freshAnswer },
+    ...overrides,
+  });
+}

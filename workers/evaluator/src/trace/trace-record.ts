@@ -50,17 +50,22 @@ export function traceJson(event: UsageEvent): string {
 
 /**
  * Decisions minus the text some of them carry for the evaluator's own use: a sampled semantic
- * hit's `cache.audit` holds both questions (redacted) for the cache-quality judge. The trace is
- * readable without the content keyring, so text must not ride in it; the audit keeps its
- * similarity, entry and timing.
+ * hit's `cache.audit` holds both questions (redacted) for the cache-quality judge, a shadow
+ * check's `cache.shadow` also the cached answer. The trace is readable without the content
+ * keyring, so text must not ride in it; they keep their similarity, band, entry and timing.
  */
 function withoutText(decisions: UsageEvent["decisions"]): UsageEvent["decisions"] {
   const cache = decisions.cache;
-  if (!cache || typeof cache !== "object" || !("audit" in cache)) return decisions;
-  const { audit, ...rest } = cache as { audit: unknown } & Record<string, unknown>;
-  if (!audit || typeof audit !== "object") return decisions;
-  const { cachedQuestion: _cached, question: _question, ...kept } = audit as Record<string, unknown>;
-  return { ...decisions, cache: { ...rest, audit: kept } };
+  if (!cache || typeof cache !== "object") return decisions;
+  // A sampled hit's `audit` and a sampled near-miss's `shadow` (which also holds the cached answer).
+  const out: Record<string, unknown> = { ...(cache as Record<string, unknown>) };
+  for (const part of ["audit", "shadow"]) {
+    const payload = out[part];
+    if (!payload || typeof payload !== "object") continue;
+    const { cachedQuestion: _cached, question: _question, cachedAnswer: _answer, ...kept } = payload as Record<string, unknown>;
+    out[part] = kept;
+  }
+  return { ...decisions, cache: out };
 }
 
 export function contentMeta(content: StoredContent): ContentMeta {

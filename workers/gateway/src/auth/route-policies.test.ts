@@ -14,7 +14,7 @@ vi.mock("cloudflare:workers", () => ({ DurableObject: class {}, env: {} }));
 const DOCUMENTED_ROUTES: [string, string][] = [
   ["POST", "/v1/chat/completions"], ["POST", "/v1/embeddings"], ["GET", "/v1/models"], ["POST", "/v1/route"],
   ["POST", "/v1/guardrails/check"], ["GET", "/v1/usage"], ["GET", "/v1/usage.csv"], ["GET", "/v1/requests/:id"], ["GET", "/healthz"], ["DELETE", "/v1/cache"],
-  ["GET", "/v1/cache/quality"],
+  ["GET", "/v1/cache/quality"], ["POST", "/v1/feedback"],
 ];
 
 const registered = (app: { routes: { method: string; path: string }[] }, prefix = ""): [string, string][] =>
@@ -46,6 +46,7 @@ const EXPECTED: Record<string, Who[]> = {
   "GET /v1/router/rollout": ["developer", "viewer", "admin", "op"],
   "DELETE /v1/cache": ["developer", "admin", "op"],
   "GET /v1/cache/quality": ["developer", "viewer", "admin", "op"],
+  "POST /v1/feedback": ["service", "developer"],
   "POST /admin/v1/tenants": ["op"],
   "GET /admin/v1/tenants": ["op"],
   "POST /admin/v1/tenants/:id/keys": ["admin", "op"],

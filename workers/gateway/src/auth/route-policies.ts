@@ -46,6 +46,8 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: "GET", path: "/v1/router/rollout", roles: USAGE_READERS },
   { method: "DELETE", path: "/v1/cache", roles: ["developer", "admin"] },
   { method: "GET", path: "/v1/cache/quality", roles: USAGE_READERS },
+  // Reports on the caller's own tenant's semantic cache hits (cache/feedback).
+  { method: "POST", path: "/v1/feedback", roles: MODEL_CALLERS },
   { method: "POST", path: "/admin/v1/tenants", roles: ADMIN, scope: OPERATOR_SCOPE },
   { method: "GET", path: "/admin/v1/tenants", roles: ADMIN, scope: OPERATOR_SCOPE },
   { method: "POST", path: "/admin/v1/tenants/:id/keys", roles: ADMIN },

@@ -26,4 +26,12 @@ describe("cache directives and headers", () => {
     expect(cacheResponseHeaders({ status: "hit-semantic", similarity: 0.93456 })).toEqual({ "x-cache": "hit-semantic", "x-cache-similarity": "0.9346" });
     expect(cacheResponseHeaders({ status: "miss" })).toEqual({ "x-cache": "miss" });
   });
+
+  it("shows the threshold in force, and a similarity only on hits", () => {
+    const semantic = { threshold: 0.78 };
+    expect(cacheResponseHeaders({ status: "hit-semantic", similarity: 0.8, semantic })).toEqual({ "x-cache": "hit-semantic", "x-cache-similarity": "0.8000", "x-cache-threshold": "0.780" });
+    // A near-miss's score stays in the trace, not in a header that reads like a hit.
+    expect(cacheResponseHeaders({ status: "miss", similarity: 0.7, semantic })).toEqual({ "x-cache": "miss", "x-cache-threshold": "0.780" });
+    expect(cacheResponseHeaders({ status: "miss", semantic: { threshold: null } })).toEqual({ "x-cache": "miss", "x-cache-threshold": "exact-only" });
+  });
 });

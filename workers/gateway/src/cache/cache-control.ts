@@ -26,8 +26,16 @@ export function parseCacheDirectives(headers: Headers): CacheDirectives {
   };
 }
 
-export function cacheResponseHeaders(result: { status: CacheStatus; similarity?: number }): Record<string, string> {
+/**
+ * `x-cache`; `x-cache-similarity` on hits only (the score the threshold was compared with; 1 for
+ * exact hits); `x-cache-threshold` whenever the semantic side ran: the hit-score threshold in
+ * force, or "exact-only" while nothing semantic may be served (cold start of an unmeasured
+ * embedder, or a bound that certifies no band).
+ */
+export function cacheResponseHeaders(result: { status: CacheStatus; similarity?: number; semantic?: { threshold: number | null } }): Record<string, string> {
   const headers: Record<string, string> = { "x-cache": result.status };
-  if (result.similarity !== undefined) headers["x-cache-similarity"] = result.similarity.toFixed(4);
+  const hit = result.status === "hit-exact" || result.status === "hit-semantic";
+  if (hit && result.similarity !== undefined) headers["x-cache-similarity"] = result.similarity.toFixed(4);
+  if (result.semantic) headers["x-cache-threshold"] = result.semantic.threshold === null ? "exact-only" : result.semantic.threshold.toFixed(3);
   return headers;
 }

@@ -11,7 +11,9 @@ export { CacheSettingsSchema, CachePolicySchema, PartialPolicySchema, DEFAULT_PO
 export { parseCacheDirectives, cacheResponseHeaders, type CacheDirectives } from "./cache-control";
 export { replayAsSse, replayChunks } from "./replay/replay-sse";
 export { shouldAudit } from "./audit";
-export { auditPayload, type CacheAuditPayload } from "./audit-payload";
+export { auditPayload, shadowPayload, type CacheAuditPayload } from "./audit-payload";
+export { cacheDecision, type CacheDecision } from "./decision-record";
+export { d1Calibration, type CalibrationSource } from "./calibration/calibration-source";
 export { guardCompatible, type GuardVerdict } from "./guards/guard-compatible";
 export type { Embedder } from "./embedder/embedder";
 export { LocalEmbedder } from "./embedder/local/local-embedder";

@@ -9,7 +9,11 @@ import { readEntry, writeEntry, type CacheEntry } from "./exact-cache/cache-entr
 import type { Embedder } from "./embedder/embedder";
 import { lookupBypass, requestIneligible, responseUnstorable, semanticEligible } from "./eligibility";
 import { bumpGeneration, readGeneration } from "./generations";
-import { findSemanticHit, indexEntry } from "./semantic-cache/semantic-cache";
+import { findSemanticHit, indexEntry, type SemanticOutcome } from "./semantic-cache/semantic-cache";
+import { noCalibration, type CalibrationSource } from "./calibration/calibration-source";
+import { boundAt, refusalReason, type Gate } from "./calibration/gate";
+import { namespaceGate } from "./calibration/namespace-gate";
+import { scorerId } from "./calibration/scorer";
 import { resolvePolicy, type CacheSettings } from "./settings";
 import type { CacheLookupInput, CacheLookupResult, CacheStoreInput, LookupContext } from "./types";
 import type { VectorStore } from "./vector-store/vector-store";
@@ -19,6 +23,8 @@ export interface ResponseCacheDeps {
   vectors: VectorStore;
   embedder: Embedder;
   settings: CacheSettings;
+  /** Correctness feedback per namespace and band; without it every namespace stays cold. */
+  calibration?: CalibrationSource;
 }
 
 export interface PurgeResult {
@@ -76,13 +82,34 @@ async function lookup(deps: ResponseCacheDeps, input: CacheLookupInput): Promise
   const [embedding] = await deps.embedder.embed([question]);
   if (!embedding) return miss("miss", "embedding-failed");
   context.embedding = embedding;
-  const override = input.directives.threshold;
-  const threshold = override === null ? policy.threshold : Math.max(override, policy.minThresholdOverride);
+  const scorer = scorerId(deps.embedder.id, policy.lexicalWeight);
+  const calibrationKey = { tenantId: input.scope.tenantId, feature: input.scope.feature ?? "", scorerId: scorer };
+  const gate = await namespaceGate(deps.calibration ?? noCalibration(), calibrationKey, policy, now);
+  const threshold = thresholdInForce(gate, input.directives.threshold, policy.minThresholdOverride);
   const found = await findSemanticHit(deps, {
-    tenantId: input.scope.tenantId, keys, question, embedding, threshold, lexicalWeight: policy.lexicalWeight, minCosine: policy.minCosine, topK: policy.topK, now,
+    tenantId: input.scope.tenantId, keys, question, embedding, threshold, belowThreshold: refusalReason(gate), boundAt: (score) => boundAt(gate, score),
+    lexicalWeight: policy.lexicalWeight, minCosine: policy.minCosine, topK: policy.topK, now,
   });
-  if (found.hit) return hit("hit-semantic", found.entry, found.similarity, input, context, now);
-  return miss("miss", found.reason, found.similarity);
+  const semantic = { threshold, phase: gate.phase, delta: gate.delta, checks: gate.checks, scorer };
+  if (found.hit) return { ...hit("hit-semantic", found.entry, found.similarity, input, context, now), semantic: { ...semantic, band: found.band } };
+  return { ...miss("miss", found.reason), semantic, ...nearMissParts(found, policy.shadowRate, input.requestId) };
+}
+
+/**
+ * The gate's threshold, or the client's `x-cache-threshold`. Under a false-hit bound a client
+ * may only tighten it (a looser threshold would void the bound); in static mode it may loosen
+ * it down to minThresholdOverride, as before.
+ */
+function thresholdInForce(gate: Gate, override: number | null, floor: number): number | null {
+  if (override === null) return gate.threshold;
+  if (gate.phase === "static") return Math.max(override, floor);
+  return gate.threshold === null ? null : Math.max(gate.threshold, override);
+}
+
+function nearMissParts(found: Extract<SemanticOutcome, { hit: false }>, shadowRate: number, requestId: string): Pick<CacheLookupResult, "nearMiss" | "shadow"> {
+  // A different salt from the audit sample, so shadow and audit samples are independent.
+  const shadow = found.shadow && shouldAudit(shadowRate, `shadow:${requestId}`) ? found.shadow : undefined;
+  return { ...(found.nearMiss ? { nearMiss: found.nearMiss } : {}), ...(shadow ? { shadow } : {}) };
 }
 
 async function store(deps: ResponseCacheDeps, input: CacheStoreInput): Promise<void> {

@@ -14,6 +14,10 @@ import { z } from "zod";
  * (0.80 measured 3.8-4.7 ms, too close to the 5 ms budget on a loaded machine).
  */
 export const DEFAULT_SEMANTIC_THRESHOLD = 0.665;
+/** Default maximum false-hit rate: the share of served semantic hits allowed to be wrong. */
+export const DEFAULT_MAX_FALSE_HIT_RATE = 0.01;
+/** Share of refused near-misses whose fresh answer the evaluator checks against the cached one. */
+export const DEFAULT_SHADOW_RATE = 0.25;
 export const DEFAULT_LEXICAL_WEIGHT = 0.45;
 export const DEFAULT_MIN_COSINE = 0.82;
 
@@ -24,7 +28,21 @@ export const CachePolicySchema = z.object({
   enabled: z.boolean(),
   exact: z.boolean(),
   semantic: z.boolean(),
-  /** Hit score (cosine minus the lexical penalty) a semantic neighbour must reach; guards still apply. */
+  /**
+   * Maximum false-hit rate delta: a semantic hit is served only where the upper confidence bound
+   * of the chance it is wrong is within it (calibration/gate.ts), learned from correctness
+   * feedback. null: the static `threshold` instead (no feedback used).
+   */
+  maxFalseHitRate: z.number().min(0.001).max(0.2).nullable(),
+  /**
+   * While the bound has too little feedback: "auto" = the strict static threshold measured for
+   * the embedder (calibration/measured.ts), exact hits only for an embedder nobody measured;
+   * "exact" = exact hits only; a number = that hit-score threshold.
+   */
+  coldThreshold: z.union([z.literal("auto"), z.literal("exact"), z.number().min(0.5).max(1)]),
+  /** Share of refused guard-passing near-misses sent to the evaluator as shadow checks. */
+  shadowRate: z.number().min(0).max(1),
+  /** Static mode (maxFalseHitRate null): hit score (cosine minus the lexical penalty) a neighbour must reach; guards still apply. */
   threshold: z.number().min(0.5).max(1),
   /** Most the hit score loses when two questions share no content word (0 = cosine alone). */
   lexicalWeight: z.number().min(0).max(0.5),
@@ -54,6 +72,9 @@ export const DEFAULT_POLICY: CachePolicy = {
   enabled: true,
   exact: true,
   semantic: true,
+  maxFalseHitRate: DEFAULT_MAX_FALSE_HIT_RATE,
+  coldThreshold: "auto",
+  shadowRate: DEFAULT_SHADOW_RATE,
   threshold: DEFAULT_SEMANTIC_THRESHOLD,
   lexicalWeight: DEFAULT_LEXICAL_WEIGHT,
   minCosine: DEFAULT_MIN_COSINE,

@@ -13,7 +13,10 @@ import type { z } from "zod";
 import { createEmbedder } from "../../cache/embedder/create-embedder";
 import {
   auditPayload,
+  cacheDecision,
   cacheResponseHeaders,
+  d1Calibration,
+  shadowPayload,
   createLocalVectorStore,
   createResponseCache,
   createVectorizeStore,
@@ -62,7 +65,7 @@ function responseCache(env: Bindings, policy: PartialCachePolicy): ResponseCache
 
 function buildResponseCache(env: Bindings, policy: PartialCachePolicy): ResponseCache {
   const vectors = env.VECTOR_STORE === "vectorize" && env.VECTORIZE ? createVectorizeStore(env.VECTORIZE) : createLocalVectorStore(env.VECTOR_INDEX as unknown as DurableObjectNamespace);
-  return createResponseCache({ kv: env.CACHE_KV, vectors, embedder: createEmbedder(env), settings: { defaults: policy, tenants: {} } });
+  return createResponseCache({ kv: env.CACHE_KV, vectors, embedder: createEmbedder(env), calibration: d1Calibration(env.DB), settings: { defaults: policy, tenants: {} } });
 }
 
 /** Purge for DELETE /v1/cache: the tenant's entries (one feature's, when given). */
@@ -95,9 +98,11 @@ export function cacheStage(ex: ChatExchange, env: Bindings, headers: Headers, po
         looked = { ...looked, status: "miss", response: undefined, entry: undefined, similarity: undefined, reason: "model_not_allowed", audit: false, costAvoidedUsd: 0, storable: false };
       }
       ex.cache = looked.status;
-      ex.cacheSimilarity = looked.similarity ?? null;
+      ex.cacheSimilarity = looked.status.startsWith("hit") ? (looked.similarity ?? null) : null;
       Object.assign(ex.headers, cacheResponseHeaders(looked));
-      ex.decisions.cache = { status: looked.status, ...(looked.reason ? { reason: looked.reason } : {}), ...(looked.similarity !== undefined ? { similarity: looked.similarity } : {}) };
+      // A sampled near-miss rides to the evaluator, which judges the cached answer against this question.
+      const shadow = shadowPayload(looked);
+      ex.decisions.cache = { ...cacheDecision(looked, ex.feature), ...(shadow ? { shadow } : {}) };
       return looked.response && looked.entry ? hitAnswer(looked) : null;
     },
     store(response, costUsd) {
