@@ -20,16 +20,20 @@ interface Spend {
   strong: number;
 }
 
-/** Judge output the estimate assumes: the panel answer is ~40 tokens, the cap is 160. */
-const EST_OUTPUT_TOKENS = 60;
-/** Instructions and framing around the conversation in the judge prompt. */
+/** Instructions and framing around the conversation in a judge prompt (shared by a triage call's answers). */
 const EST_PROMPT_OVERHEAD_TOKENS = 260;
+/** Output per answer: a triage verdict is ~11 tokens, a strong judge's scores and reason ~40 (capped at 160). */
+const EST_OUTPUT_TOKENS = { cheap: 16, strong: 60 } as const;
 
-/** What one call of `judge` on a prompt of `promptChars` characters is expected to cost (~4 characters a token). */
+/**
+ * What judging one answer of `promptChars` characters with `judge` is expected to cost (~4
+ * characters a token): a cheap judge shares its instructions among the `batch` answers of a call.
+ */
 export function estimateCallUsd(judge: Judge, promptChars: number, book: PriceBook, tenantId: string, at: number): number {
   const pricing = book.priceAt(tenantId, judge.model, at);
   if (!pricing) return 0;
-  const usage: TokenUsage = { input: { total: Math.ceil(promptChars / 4) + EST_PROMPT_OVERHEAD_TOKENS, cached: 0 }, output: { total: EST_OUTPUT_TOKENS, reasoning: 0 }, source: "tokenizer" };
+  const overhead = judge.tier === "cheap" ? EST_PROMPT_OVERHEAD_TOKENS / judge.batch + 10 : EST_PROMPT_OVERHEAD_TOKENS;
+  const usage: TokenUsage = { input: { total: Math.ceil(promptChars / 4 + overhead), cached: 0 }, output: { total: EST_OUTPUT_TOKENS[judge.tier], reasoning: 0 }, source: "tokenizer" };
   return costUsd(usage, pricing);
 }
 
