@@ -44,6 +44,11 @@ async function main(): Promise<void> {
   const started = Date.now();
   const corpus = readJsonl(args.data!);
   const feedback = args.feedback ? readJsonl(args.feedback).filter((e) => e.source === "feedback") : [];
+  if (args.feedback && feedback.length === 0) {
+    // Training on the corpus alone would look like a success: an empty export or the wrong file is an error.
+    console.error(`router:train: ${args.feedback} has no feedback rows (lines with "source": "feedback"); nothing was trained. Judge some traffic, then export it: GET /admin/v1/datasets/retraining?since=... (needs content keys in both Workers and the content:read scope).`);
+    process.exit(1);
+  }
   const routing = loadRoutingSets(args["routing-dir"]!, ROUTING_LABELS);
   const outcomes = featurizeOutcomes(routing.rows);
   const opts = { seed, epochs, hidden, onEpoch: (e: number, loss: number) => process.stdout.write(`corpus model epoch ${e + 1}/${epochs} loss ${loss.toFixed(4)}\n`) };
