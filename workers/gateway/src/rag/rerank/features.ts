@@ -1,0 +1,121 @@
+/**
+ * Query-chunk interaction features for the local reranker. Cross-encoders win by reading the
+ * query against the passage; on a CPU budget of a few milliseconds for 50 candidates we keep
+ * the signals that read the same way: how much of the query's rarity mass the chunk (and its
+ * best sentence or sentence pair) covers, whether the rarest query term is missing, whether
+ * query word pairs occur as adjacent pairs, whether the query's numbers occur, and dense
+ * similarity of the query to the chunk and to its closest sentence, beside each retriever's
+ * score and rank. Every feature is scale-free (fractions, cosines, ranks normalised per query),
+ * so a model fitted on one corpus reads another's the same way.
+ */
+import { cosine, type Embedder } from "../../cache/embedder/embedder";
+import { splitSentences } from "../text/sentences";
+import { terms, words } from "../text/terms";
+import type { Candidate, TermStats } from "./reranker";
+
+export const FEATURE_NAMES = [
+  "bm25_norm", "bm25_rank", "dense_raw", "dense_rank", "rrf_norm",
+  "coverage", "best_sentence", "best_pair", "heading_coverage", "rarest_missing",
+  "bigrams", "numbers", "has_numbers", "cos_chunk", "cos_best_sentence", "cos_rel", "query_len", "chunk_len",
+] as const;
+export type FeatureVector = Float32Array;
+
+export function idfOf(stats: TermStats, term: string): number {
+  const df = stats.df.get(term) ?? 0;
+  const n = Math.max(stats.total, df, 1);
+  return Math.log(1 + (n - df + 0.5) / (df + 0.5));
+}
+
+interface QueryInfo {
+  stems: string[];
+  idf: Map<string, number>;
+  mass: number;
+  maxIdf: number;
+  bigrams: Set<string>;
+  numbers: Set<string>;
+  vector: Float32Array;
+}
+
+const NUMBER = /^\d+(?:\.\d+)?$/;
+
+function coverageOf(q: QueryInfo, present: ReadonlySet<string>): number {
+  let m = 0;
+  for (const t of q.stems) if (present.has(t)) m += q.idf.get(t) ?? 0;
+  return q.mass > 0 ? m / q.mass : 0;
+}
+
+function adjacentPairs(stems: readonly string[]): Set<string> {
+  const out = new Set<string>();
+  for (let i = 1; i < stems.length; i++) out.add(`${stems[i - 1]} ${stems[i]}`);
+  return out;
+}
+
+export async function queryInfo(query: string, stats: TermStats, embedder: Embedder): Promise<QueryInfo> {
+  const seq = terms(query);
+  const stems = [...new Set(seq)];
+  const idf = new Map(stems.map((t) => [t, idfOf(stats, t)]));
+  let mass = 0;
+  let maxIdf = 0;
+  for (const v of idf.values()) {
+    mass += v;
+    maxIdf = Math.max(maxIdf, v);
+  }
+  const [vector] = await embedder.embed([query]);
+  return { stems, idf, mass, maxIdf, bigrams: adjacentPairs(seq), numbers: new Set(words(query).filter((w) => NUMBER.test(w))), vector: vector ?? new Float32Array(embedder.dimensions) };
+}
+
+export async function candidateFeatures(q: QueryInfo, candidates: readonly Candidate[], embedder: Embedder): Promise<FeatureVector[]> {
+  const maxBm25 = Math.max(1e-9, ...candidates.map((c) => c.bm25 ?? 0));
+  const maxRrf = Math.max(1e-9, ...candidates.map((c) => c.fused));
+  const sentencesOf = candidates.map((c) => splitSentences(c.chunk.text).slice(0, 40));
+  const flat = sentencesOf.flat();
+  const vectors = await embedder.embed([...candidates.map((c) => `${c.chunk.heading}\n${c.chunk.text}`), ...flat]);
+  const chunkCos = candidates.map((_, i) => cosine(q.vector, vectors[i] as Float32Array));
+  const bestCos = Math.max(1e-9, ...chunkCos);
+  let offset = candidates.length;
+  return candidates.map((c, i) => {
+    const sentences = sentencesOf[i] ?? [];
+    const sentenceTerms = sentences.map((s) => new Set(terms(s)));
+    let bestSentence = 0;
+    let bestPair = 0;
+    let cosSentence = -1;
+    sentenceTerms.forEach((set, j) => {
+      bestSentence = Math.max(bestSentence, coverageOf(q, set));
+      const next = sentenceTerms[j + 1];
+      bestPair = Math.max(bestPair, next ? coverageOf(q, new Set([...set, ...next])) : coverageOf(q, set));
+      cosSentence = Math.max(cosSentence, cosine(q.vector, vectors[offset + j] as Float32Array));
+    });
+    offset += sentences.length;
+    const chunkSeq = terms(`${c.chunk.heading}\n${c.chunk.text}`);
+    const chunkSet = new Set(chunkSeq);
+    let rarestMissing = 0;
+    for (const t of q.stems) if (!chunkSet.has(t)) rarestMissing = Math.max(rarestMissing, (q.idf.get(t) ?? 0) / Math.max(q.maxIdf, 1e-9));
+    const pairs = adjacentPairs(chunkSeq);
+    let bigramHits = 0;
+    for (const b of q.bigrams) if (pairs.has(b)) bigramHits++;
+    const chunkWords = new Set(words(c.chunk.text));
+    let numberHits = 0;
+    for (const n of q.numbers) if (chunkWords.has(n)) numberHits++;
+    const f = [
+      (c.bm25 ?? 0) / maxBm25,
+      c.bm25Rank === null ? 0 : 1 / Math.log2(1 + c.bm25Rank),
+      c.dense ?? 0,
+      c.denseRank === null ? 0 : 1 / Math.log2(1 + c.denseRank),
+      c.fused / maxRrf,
+      coverageOf(q, chunkSet),
+      bestSentence,
+      bestPair,
+      coverageOf(q, new Set(terms(c.chunk.heading))),
+      rarestMissing,
+      q.bigrams.size ? bigramHits / q.bigrams.size : 0,
+      q.numbers.size ? numberHits / q.numbers.size : 0,
+      q.numbers.size ? 1 : 0,
+      chunkCos[i] ?? 0,
+      Math.max(0, cosSentence),
+      (chunkCos[i] ?? 0) / bestCos,
+      Math.min(1, q.stems.length / 20),
+      Math.min(1, chunkSeq.length / 300),
+    ];
+    return Float32Array.from(f);
+  });
+}

@@ -1,0 +1,32 @@
+/**
+ * The reranker trained here (scripts/rag/train-reranker.ts, SciFact train claims only): the
+ * interaction features of features.ts scored by a small MLP. Features use the shipped local
+ * embedder whatever embedder the collection's dense index uses, as in training.
+ */
+import type { Embedder } from "../../cache/embedder/embedder";
+import { distinctTerms } from "../text/terms";
+import { candidateFeatures, FEATURE_NAMES, queryInfo } from "./features";
+import { RerankModelSchema, scoreFeatures, type RerankModel } from "./mlp";
+import type { Candidate, Reranker, TermStats } from "./reranker";
+import shipped from "./model/reranker.json";
+
+let parsed: RerankModel | undefined;
+
+export function shippedRerankModel(): RerankModel {
+  parsed ??= RerankModelSchema.parse(shipped);
+  if (parsed.features.join() !== FEATURE_NAMES.join()) throw new Error("reranker model was trained on other features");
+  return parsed;
+}
+
+export function createLocalReranker(embedder: Embedder, model: RerankModel = shippedRerankModel()): Reranker {
+  return {
+    id: `local:${model.id}`,
+    needsStats: (query) => distinctTerms(query),
+    async score(query: string, candidates: readonly Candidate[], stats: TermStats): Promise<number[]> {
+      if (candidates.length === 0) return [];
+      const q = await queryInfo(query, stats, embedder);
+      const features = await candidateFeatures(q, candidates, embedder);
+      return features.map((x) => scoreFeatures(model, x));
+    },
+  };
+}
