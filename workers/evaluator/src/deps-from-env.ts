@@ -12,6 +12,7 @@ export async function depsFromEnv(env: EvaluatorEnv): Promise<ConsumerDeps> {
     dlq: env.USAGE_DLQ,
     judges: parseJudges(env.JUDGES, env),
     sampling: parseSampling(env.JUDGE_SAMPLING),
+    judgeDrafts: env.JUDGE_DRAFTS === "true",
     policy: parseJudgePolicy(env.JUDGE_POLICY),
     ...(env.AI ? { ai: env.AI } : {}),
     ...(env.JUDGE_ESCALATIONS ? { escalations: env.JUDGE_ESCALATIONS } : {}),

@@ -13,6 +13,8 @@ export interface EvaluatorEnv extends GeneratedBindings {
   AI?: AiBinding;
   JUDGES?: string;
   JUDGE_SAMPLING?: string;
+  /** "true": escalated cascade drafts are judged too, for the fine-tuning export (process-event.ts). */
+  JUDGE_DRAFTS?: string;
   JUDGE_POLICY?: string;
   MAX_CONCURRENCY?: string;
   DRIFT_PSI_THRESHOLD?: string;

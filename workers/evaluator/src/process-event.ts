@@ -11,7 +11,7 @@ import type { Judge, Sampling } from "./judge/config";
 import { isSampled } from "./judge/config";
 import type { AiBinding, Fetch } from "./judge/judge-client";
 import type { JudgePolicy } from "./judge/policy";
-import { ledgerRowFromEvent } from "./ledger/ledger-row";
+import { draftParent, ledgerRowFromEvent } from "./ledger/ledger-row";
 import { ledgerInsert } from "./ledger/ledger-statements";
 import type { PriceBook } from "./pricing/price-book";
 import { traceStatement, type Seal } from "./trace/trace-record";
@@ -22,6 +22,12 @@ export interface ConsumerDeps {
   dlq?: Queue;
   judges: Judge[];
   sampling: Sampling;
+  /**
+   * Judge escalated cascade drafts (`<id>:draft`): only the fine-tuning export reads their
+   * scores (a low-scoring draft paired with its better served answer). Off by default: nobody
+   * saw the draft, so judging it is spend on the export alone.
+   */
+  judgeDrafts?: boolean;
   seal?: Seal;
   fetch: Fetch;
   credential: (secretName: string) => string | undefined;
@@ -90,5 +96,8 @@ export async function ledgerBatchFor(event: UsageEvent, book: PriceBook, deps: C
 export function wantsJudging(event: UsageEvent, deps: ConsumerDeps): boolean {
   if (!event.content || deps.judges.length === 0 || event.kind !== "chat") return false;
   if (event.status >= 400 || event.cache === "hit-exact" || event.cache === "hit-semantic") return false;
+  // A draft is drawn with the answer served in its place: the export needs both judged or neither.
+  const parent = draftParent(event.decisions);
+  if (parent !== null) return deps.judgeDrafts === true && isSampled(deps.sampling, parent, event.tenantId, event.feature);
   return isSampled(deps.sampling, event.requestId, event.tenantId, event.feature);
 }

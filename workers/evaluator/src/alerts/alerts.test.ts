@@ -8,6 +8,7 @@ import { startEvaluator, type EvaluatorHarness } from "../testing/harness";
 import { startJudgeStub, type JudgeStub } from "../testing/judge-stub";
 import { ALERTS_CRON } from "../scheduled";
 import { ALERT_LAG_MS, windowStart } from "./evaluate-alerts";
+import { metricValue } from "./metrics";
 import { AlertRuleInputSchema, createAlertRule, listAlertRules } from "./rules";
 import { verifySignature } from "./webhook";
 
@@ -104,4 +105,18 @@ describe("alerts", () => {
     const fired = receiver.hits.slice(before).map((hit) => JSON.parse(hit.body) as { tenantId: string; metric: string; value: number });
     expect(fired).toContainEqual(expect.objectContaining({ tenantId: "t-alert5", metric: "error_rate", value: 1 }));
   });
+
+  it("counts client requests only: an escalated cascade draft is spend, not a request", async () => {
+    const t = Date.parse("2026-11-25T10:00:00Z");
+    await h.queue([
+      { id: "c-err", body: usageEvent({ requestId: "c-1", tenantId: "t-alert-draft", status: 502, errorCode: "upstream_error", completedAt: t, latencyMs: 900 }) },
+      { id: "c-draft", body: usageEvent({ requestId: "c-1:draft", tenantId: "t-alert-draft", completedAt: t, latencyMs: 100, decisions: { cascadeDraftOf: "c-1" } }) },
+    ]);
+    expect(await metricValue(h.db, "t-alert-draft", "error_rate", t - 1, t + 1)).toBe(1);
+    expect(await metricValue(h.db, "t-alert-draft", "latency_p95", t - 1, t + 1)).toBe(900);
+    const rows = (await h.db.prepare("SELECT cost_usd FROM usage_ledger WHERE tenant_id = 't-alert-draft'").all<{ cost_usd: number }>()).results;
+    expect(rows).toHaveLength(2);
+    expect(await metricValue(h.db, "t-alert-draft", "spend_usd", t - 1, t + 1)).toBeCloseTo(rows[0]!.cost_usd + rows[1]!.cost_usd, 9);
+  });
 });
+

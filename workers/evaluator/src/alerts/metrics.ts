@@ -1,6 +1,7 @@
 /**
  * Alert metric values for one tenant over [from, to): read from the ledger, evaluations and
- * drift snapshots. null = no data in the window (a rule never fires on no data).
+ * drift snapshots. null = no data in the window (a rule never fires on no data). Requests,
+ * latency, errors and judge scores are the clients' (no escalated cascade draft); spend is all.
  */
 import { z } from "zod";
 import { ERROR_STATUS_SQL } from "../../../../shared/schemas/usage-event";
@@ -14,13 +15,13 @@ async function one(db: D1Database, sql: string, ...args: unknown[]): Promise<num
 }
 
 async function p95Latency(db: D1Database, tenantId: string, from: number, to: number): Promise<number | null> {
-  const n = await one(db, "SELECT COUNT(*) AS v FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request' AND completed_at >= ?2 AND completed_at < ?3", tenantId, from, to);
+  const n = await one(db, "SELECT COUNT(*) AS v FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request' AND parent_request_id IS NULL AND completed_at >= ?2 AND completed_at < ?3", tenantId, from, to);
   if (!n) return null;
   // Nearest-rank p95: the ceil(0.95 n)-th smallest value.
   const offset = Math.max(0, Math.ceil(0.95 * n) - 1);
   return one(
     db,
-    "SELECT latency_ms AS v FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request' AND completed_at >= ?2 AND completed_at < ?3 ORDER BY latency_ms LIMIT 1 OFFSET ?4",
+    "SELECT latency_ms AS v FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request' AND parent_request_id IS NULL AND completed_at >= ?2 AND completed_at < ?3 ORDER BY latency_ms LIMIT 1 OFFSET ?4",
     tenantId, from, to, offset,
   );
 }
@@ -28,11 +29,11 @@ async function p95Latency(db: D1Database, tenantId: string, from: number, to: nu
 export async function metricValue(db: D1Database, tenantId: string, metric: AlertMetric, from: number, to: number): Promise<number | null> {
   switch (metric) {
     case "judge_score_mean":
-      return one(db, "SELECT AVG(score_mean) AS v FROM evaluations WHERE tenant_id = ?1 AND status = 'ok' AND completed_at >= ?2 AND completed_at < ?3", tenantId, from, to);
+      return one(db, "SELECT AVG(score_mean) AS v FROM evaluations WHERE tenant_id = ?1 AND status = 'ok' AND substr(request_id, -6) != ':draft' AND completed_at >= ?2 AND completed_at < ?3", tenantId, from, to);
     case "error_rate":
       return one(
         db,
-        `SELECT CASE WHEN COUNT(*) = 0 THEN NULL ELSE SUM(CASE WHEN ${ERROR_STATUS_SQL} THEN 1.0 ELSE 0 END) / COUNT(*) END AS v FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request' AND completed_at >= ?2 AND completed_at < ?3`,
+        `SELECT CASE WHEN COUNT(*) = 0 THEN NULL ELSE SUM(CASE WHEN ${ERROR_STATUS_SQL} THEN 1.0 ELSE 0 END) / COUNT(*) END AS v FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request' AND parent_request_id IS NULL AND completed_at >= ?2 AND completed_at < ?3`,
         tenantId, from, to,
       );
     case "latency_p95":

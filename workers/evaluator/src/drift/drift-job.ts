@@ -27,13 +27,17 @@ export function windowsFor(scheduledTime: number): DriftWindow[] {
 
 const LedgerSample = z.object({ route_complexity: z.number().nullable(), route_intent: z.string().nullable(), cost_usd: z.number() });
 
-/** A window's rows, the most recent MAX_ROWS when it has more (not the oldest, as an unordered LIMIT would take). */
+/**
+ * A window's rows, the most recent MAX_ROWS when it has more (not the oldest, as an unordered
+ * LIMIT would take). Client requests only: an escalated cascade draft is neither a request's
+ * cost nor a served answer's score.
+ */
 export async function loadSamples(db: D1Database, tenantId: string, from: number, to: number): Promise<Samples> {
   const [ledger, evals] = await db.batch([
     db
-      .prepare(`SELECT route_complexity, route_intent, cost_usd FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request' AND completed_at >= ?2 AND completed_at < ?3 ORDER BY completed_at DESC LIMIT ${MAX_ROWS}`)
+      .prepare(`SELECT route_complexity, route_intent, cost_usd FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request' AND parent_request_id IS NULL AND completed_at >= ?2 AND completed_at < ?3 ORDER BY completed_at DESC LIMIT ${MAX_ROWS}`)
       .bind(tenantId, from, to),
-    db.prepare(`SELECT score_mean FROM evaluations WHERE tenant_id = ?1 AND status = 'ok' AND completed_at >= ?2 AND completed_at < ?3 ORDER BY completed_at DESC LIMIT ${MAX_ROWS}`).bind(tenantId, from, to),
+    db.prepare(`SELECT score_mean FROM evaluations WHERE tenant_id = ?1 AND status = 'ok' AND substr(request_id, -6) != ':draft' AND completed_at >= ?2 AND completed_at < ?3 ORDER BY completed_at DESC LIMIT ${MAX_ROWS}`).bind(tenantId, from, to),
   ]);
   const rows = z.array(LedgerSample).parse(ledger?.results ?? []);
   const scores = z.array(z.object({ score_mean: z.number() })).parse(evals?.results ?? []);

@@ -38,4 +38,11 @@ describe("ledger row cost attribution", () => {
     expect(routeFacts({ route: { complexity: 2, intent: 5 } })).toEqual({ complexity: null, intent: null });
     expect(routeFacts({})).toEqual({ complexity: null, intent: null });
   });
+
+  it("links an escalated cascade draft to the request it was drafted for; other rows have no parent", () => {
+    const draft = ledgerRowFromEvent(usageEvent({ requestId: "r9:draft", model: "small-sim", tier: "small", decisions: { cascadeDraftOf: "r9" } }), book);
+    expect(draft).toMatchObject({ kind: "request", parentRequestId: "r9" });
+    expect(ledgerRowFromEvent(usageEvent(), book).parentRequestId).toBeNull();
+    expect(ledgerRowFromEvent(usageEvent({ decisions: { cascadeDraftOf: 7 } }), book).parentRequestId).toBeNull();
+  });
 });

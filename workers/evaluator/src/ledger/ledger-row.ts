@@ -45,6 +45,17 @@ export interface RouteFacts {
   intent: string | null;
 }
 
+/**
+ * A cascade draft the verifier rejected (`<id>:draft`, decisions.cascadeDraftOf = <id>): a
+ * model call the gateway made because of request <id>, billed but never shown to the client.
+ * Its ledger row points at that request (parent_request_id, like a judge call), its rollup is
+ * kind 'draft' (ledger-statements.ts), so /v1/usage bills it without counting it as a request.
+ */
+export function draftParent(decisions: Record<string, unknown>): string | null {
+  const parent = decisions["cascadeDraftOf"];
+  return typeof parent === "string" && parent.length > 0 ? parent.slice(0, 256) : null;
+}
+
 /** event.decisions is free-form JSON; read only what is well-typed. */
 export function routeFacts(decisions: Record<string, unknown>): RouteFacts {
   const route = decisions["route"];
@@ -77,7 +88,7 @@ export function ledgerRowFromEvent(event: UsageEvent, book: PriceBook, counterfa
     requestId: event.requestId,
     tenantId: event.tenantId,
     kind: "request",
-    parentRequestId: null,
+    parentRequestId: draftParent(event.decisions),
     keyId: event.keyId,
     feature: event.feature ?? "",
     endUser: event.endUser,

@@ -14,6 +14,12 @@ const INSERT_LEDGER = `INSERT INTO usage_ledger (request_id, tenant_id, kind, pa
 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)
 ON CONFLICT (request_id) DO NOTHING`;
 
+/**
+ * The rollup's kind: an escalated cascade draft (a 'request' row with a parent, ledger-row.ts)
+ * rolls up as 'draft', so GET /v1/usage bills it without counting it as a client request.
+ */
+const ROLLUP_KIND = "CASE WHEN kind = 'request' AND parent_request_id IS NOT NULL THEN 'draft' ELSE kind END";
+
 const ROLLUP_CONFLICT = `ON CONFLICT (tenant_id, hour, feature, model, tier, key_id, kind) DO UPDATE SET
   requests = requests + excluded.requests, errors = errors + excluded.errors, cache_hits = cache_hits + excluded.cache_hits,
   prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
@@ -23,7 +29,7 @@ const ROLLUP_CONFLICT = `ON CONFLICT (tenant_id, hour, feature, model, tier, key
 
 const UPSERT_ROLLUP = `INSERT INTO usage_rollups_hourly (tenant_id, hour, feature, model, tier, key_id, kind, requests, errors, cache_hits,
   prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_avoided_usd, latency_ms_sum)
-SELECT tenant_id, hour, feature, model, tier, key_id, kind, 1, CASE WHEN ${ERROR_STATUS_SQL} THEN 1 ELSE 0 END,
+SELECT tenant_id, hour, feature, model, tier, key_id, ${ROLLUP_KIND}, 1, CASE WHEN ${ERROR_STATUS_SQL} THEN 1 ELSE 0 END,
   CASE WHEN cache_status IN ('hit-exact', 'hit-semantic') THEN 1 ELSE 0 END,
   prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_avoided_usd, latency_ms
 FROM usage_ledger WHERE request_id = ?1 AND tenant_id = ?2 AND ingest_nonce = ?3
@@ -50,10 +56,10 @@ export function ledgerStatements(db: D1Database, row: LedgerRow, nonce: string, 
 
 const UPSERT_ROLLUPS = (marks: string) => `INSERT INTO usage_rollups_hourly (tenant_id, hour, feature, model, tier, key_id, kind, requests, errors,
   cache_hits, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_avoided_usd, latency_ms_sum)
-SELECT tenant_id, hour, feature, model, tier, key_id, kind, COUNT(*), SUM(${ERROR_STATUS_SQL}), SUM(cache_status IN ('hit-exact', 'hit-semantic')),
+SELECT tenant_id, hour, feature, model, tier, key_id, ${ROLLUP_KIND} AS rollup_kind, COUNT(*), SUM(${ERROR_STATUS_SQL}), SUM(cache_status IN ('hit-exact', 'hit-semantic')),
   SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), SUM(reasoning_tokens), SUM(cost_usd), SUM(cost_avoided_usd), SUM(latency_ms)
 FROM usage_ledger WHERE ingest_nonce = ?1 AND request_id IN (${marks})
-GROUP BY tenant_id, hour, feature, model, tier, key_id, kind
+GROUP BY tenant_id, hour, feature, model, tier, key_id, rollup_kind
 ${ROLLUP_CONFLICT}`;
 
 /**

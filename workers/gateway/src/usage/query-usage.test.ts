@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usageEvent } from "../../../evaluator/src/testing/events";
 import { JudgeSchema } from "../../../evaluator/src/judge/config";
+import { JudgePolicySchema } from "../../../evaluator/src/judge/policy";
 import { startD1 } from "../../../evaluator/src/testing/harness";
 import { startJudgeStub } from "../../../evaluator/src/testing/judge-stub";
 import { queryUsage, UsageQuerySchema } from "./query-usage";
@@ -110,4 +111,30 @@ describe("queryUsage", () => {
       await stub.close();
     }
   });
+
+  it("bills an escalated cascade draft as inference spend without counting it as a request, and judges it only when asked", async () => {
+    const stub = await startJudgeStub(() => 2);
+    try {
+      const T = Date.parse("2026-11-21T09:00:00Z");
+      const pair = (id: string) => [
+        usageEvent({ requestId: `${id}:draft`, tenantId: "casc", completedAt: T, model: "small-sim", tier: "small", decisions: { cascadeDraftOf: id } }),
+        usageEvent({ requestId: id, tenantId: "casc", completedAt: T + 1, decisions: { route: { complexity: 0.3 }, cascade: { accepted: false } } }),
+      ];
+      const deps = { judges: [JudgeSchema.parse({ name: "cheap", baseUrl: stub.url, model: "small-sim" })], sampling: { default: 1, rules: [] }, fetch: (u: string, i: RequestInit) => fetch(u, i), policy: JudgePolicySchema.parse({ maxShareOfInference: null, escalation: { lowScore: 1, unsureBelow: 1, disagreement: false, auditRate: 0 } }) };
+      await ingest(d1.db, pair("c1"), deps);
+      await ingest(d1.db, pair("c2"), { ...deps, judgeDrafts: true });
+      const range = { from: "2026-11-21T00:00:00Z", to: new Date(Date.now() + 3_600_000).toISOString() };
+      const row = (await queryUsage(d1.db, "casc", q({ ...range, groupBy: "" }), null)).rows[0]!;
+      expect(row.requests).toBe(2);
+      const ledger = (await d1.db.prepare("SELECT request_id, kind, parent_request_id, cost_usd FROM usage_ledger WHERE tenant_id = 'casc' AND kind = 'request' ORDER BY request_id").all<{ request_id: string; parent_request_id: string | null; cost_usd: number }>()).results;
+      expect(ledger.map((r) => [r.request_id, r.parent_request_id])).toEqual([["c1", null], ["c1:draft", "c1"], ["c2", null], ["c2:draft", "c2"]]);
+      expect(row.inferenceCostUsd).toBeCloseTo(ledger.reduce((s, r) => s + r.cost_usd, 0), 8);
+      // Judged: both served answers; the drafts only where the deployment judges drafts (the fine-tuning export).
+      const judged = (await d1.db.prepare("SELECT request_id FROM evaluations WHERE tenant_id = 'casc' ORDER BY request_id").all<{ request_id: string }>()).results.map((r) => r.request_id);
+      expect(judged).toEqual(["c1", "c2", "c2:draft"]);
+    } finally {
+      await stub.close();
+    }
+  });
 });
+

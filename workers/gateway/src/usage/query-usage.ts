@@ -2,7 +2,9 @@
  * GET /v1/usage: spend and volume for the caller's tenant, answered from the hourly rollups
  * the evaluator maintains (a few rows per hour, never a ledger scan). Spend comes in three
  * lines: inference (inferenceCostUsd), judging (judgeCostUsd, judgeCalls; costUsd is their
- * sum) and what routing and caching saved (costAvoidedUsd). Judging coverage comes from the
+ * sum) and what routing and caching saved (costAvoidedUsd). Escalated cascade drafts (rollup
+ * kind 'draft') are inference spend, but not requests: `requests`, errors and latency count
+ * what clients asked for. Judging coverage comes from the
  * evaluator's judge_coverage_hourly: answers eligible for judging, judged, escalated to a
  * strong judge, and left to the deterministic checks by the judge budget.
  */
@@ -178,7 +180,7 @@ export async function queryUsage(db: D1Database, tenantId: string, query: UsageQ
   const groups = query.groupBy.map((g) => `${GROUP_EXPR[g]} AS g_${g}`);
   const sql = `SELECT ${[...groups, `${req("requests")} AS requests`, `${req("errors")} AS errors`, `${req("cache_hits")} AS cache_hits`,
     "SUM(prompt_tokens) AS prompt_tokens", "SUM(completion_tokens) AS completion_tokens", "SUM(cached_tokens) AS cached_tokens",
-    "SUM(reasoning_tokens) AS reasoning_tokens", "SUM(cost_usd) AS cost_usd", "SUM(cost_avoided_usd) AS cost_avoided_usd", `${req("cost_usd")} AS inference_cost_usd`,
+    "SUM(reasoning_tokens) AS reasoning_tokens", "SUM(cost_usd) AS cost_usd", "SUM(cost_avoided_usd) AS cost_avoided_usd", "SUM(CASE WHEN kind IN ('request', 'draft') THEN cost_usd ELSE 0 END) AS inference_cost_usd",
     "SUM(CASE WHEN kind = 'judge' THEN requests ELSE 0 END) AS judge_calls", "SUM(CASE WHEN kind = 'judge' THEN cost_usd ELSE 0 END) AS judge_cost_usd",
     `${req("latency_ms_sum")} AS latency_ms_sum`].join(", ")}
     FROM usage_rollups_hourly WHERE tenant_id = ?1 AND hour >= ?2 AND hour < ?3${scope.sql}

@@ -23,7 +23,7 @@ export const LIVE_FAMILIES: readonly Spec[] = [
 ];
 
 export const ROLLUP_FAMILIES = {
-  requests: { name: "gateway_requests_total", help: "Requests recorded in the usage ledger (kind=request) and judge calls (kind=judge), as GET /v1/usage sums them.", type: "counter" },
+  requests: { name: "gateway_requests_total", help: "Requests recorded in the usage ledger (kind=request), escalated cascade drafts (kind=draft) and judge calls (kind=judge), as GET /v1/usage sums them.", type: "counter" },
   errors: { name: "gateway_request_errors_total", help: "Recorded requests that failed (status >= 400).", type: "counter" },
   cacheHits: { name: "gateway_cache_hits_total", help: "Recorded requests answered from the exact or semantic cache.", type: "counter" },
   tokens: { name: "gateway_tokens_total", help: "Tokens by type (input, output, cached_input, reasoning).", type: "counter" },
