@@ -10,6 +10,7 @@ import { mayUse } from "../chat/resolve-target";
 import type { ModelEntry } from "../config/model-registry";
 import { defaultEmbeddingModel } from "../config/embedding-model";
 import { registryFor } from "../config/registry-loader";
+import { endUserSecret, pseudonymizeEndUsers } from "../guardrails/end-user";
 import { readJsonBody } from "../http/read-json-body";
 import { settleAdmission } from "../middleware/settle-admission";
 import { publishEvent } from "../telemetry/publish-event";
@@ -18,8 +19,9 @@ import { upstreamFor } from "../upstreams/registry";
 import { UpstreamError } from "../upstreams/upstream";
 
 export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async (c) => {
-  const body = await c.get("timing").measure("parse", () => readJsonBody(c, EmbeddingsRequestSchema));
   const auth = c.get("auth");
+  // `user` is known only by its per-tenant pseudonym from here on (upstream, usage event, ledger).
+  const body = pseudonymizeEndUsers(await c.get("timing").measure("parse", () => readJsonBody(c, EmbeddingsRequestSchema)), auth.tenantId, endUserSecret(c.env));
   const feature = featureOf(c, {});
   const registry = registryFor(c.env);
   const model = body.model === "auto" ? defaultEmbeddingModel(registry, auth) : registry.model(body.model);

@@ -1,14 +1,15 @@
 /**
  * Any server speaking OpenAI's Chat Completions / Embeddings wire format: vLLM, TensorRT-LLM's
- * OpenAI frontend, OpenAI itself. The request is forwarded nearly verbatim.
+ * OpenAI frontend, OpenAI itself. The body carries the forwarded fields only (openai-wire.ts).
  * Spec: https://platform.openai.com/docs/api-reference/chat/create
  */
 import { z } from "zod";
-import { ChatCompletionResponseSchema, type ChatCompletionRequest } from "../../../../../shared/schemas/openai-chat";
-import { EmbeddingsResponseSchema } from "../../../../../shared/schemas/openai-embeddings";
+import { ChatCompletionResponseSchema } from "../../../../../shared/schemas/openai-chat";
+import { EmbeddingsResponseSchema, type EmbeddingsRequest } from "../../../../../shared/schemas/openai-embeddings";
 import { fromOpenAIUsage } from "../../../../../shared/usage";
 import { joinUrl, postJson, readJson, sseEvents } from "../http";
 import { openAIChunksFromSse } from "../openai-stream";
+import { openAIChatBody } from "../openai-wire";
 import type { Upstream, UpstreamCallContext } from "../upstream";
 
 export const OpenAICompatibleConfigSchema = z.object({
@@ -28,15 +29,10 @@ function post(ctx: Ctx, path: string, body: unknown): Promise<Response> {
   return postJson(ctx, { url: joinUrl(ctx.config.baseUrl, path), body, headers: { ...ctx.config.headers, ...auth }, provider: PROVIDER });
 }
 
-/** OpenAI rejects `stream_options` unless `stream` is true, so it is dropped for plain calls. */
-function plainBody(request: ChatCompletionRequest, ctx: Ctx): ChatCompletionRequest {
-  const { stream_options: _dropped, ...rest } = request;
-  return { ...rest, model: ctx.upstreamModel, stream: false };
-}
-
-/** `include_usage` is forced so the final chunk always carries usage for metering. */
-function streamBody(request: ChatCompletionRequest, ctx: Ctx): ChatCompletionRequest {
-  return { ...request, model: ctx.upstreamModel, stream: true, stream_options: { ...request.stream_options, include_usage: true } };
+/** The Embeddings fields, by name; `user` arrives as the gateway's pseudonym. */
+function embeddingsBody(request: EmbeddingsRequest, ctx: Ctx): Record<string, unknown> {
+  const { input, encoding_format, dimensions, user } = request;
+  return { model: ctx.upstreamModel, input, ...(encoding_format ? { encoding_format } : {}), ...(dimensions ? { dimensions } : {}), ...(user ? { user } : {}) };
 }
 
 export const openAICompatibleUpstream: Upstream<OpenAICompatibleConfig> = {
@@ -44,18 +40,18 @@ export const openAICompatibleUpstream: Upstream<OpenAICompatibleConfig> = {
   configSchema: OpenAICompatibleConfigSchema,
 
   async chat(request, ctx) {
-    const res = await post(ctx, "chat/completions", plainBody(request, ctx));
+    const res = await post(ctx, "chat/completions", openAIChatBody(request, ctx.upstreamModel, false));
     const response = await readJson(res, ChatCompletionResponseSchema, PROVIDER);
     return { response, usage: response.usage ? fromOpenAIUsage(response.usage) : null };
   },
 
   async chatStream(request, ctx) {
-    const res = await post(ctx, "chat/completions", streamBody(request, ctx));
+    const res = await post(ctx, "chat/completions", openAIChatBody(request, ctx.upstreamModel, true));
     return { chunks: openAIChunksFromSse(sseEvents(res, ctx.signal, PROVIDER), PROVIDER) };
   },
 
   async embed(request, ctx) {
-    const res = await post(ctx, "embeddings", { ...request, model: ctx.upstreamModel });
+    const res = await post(ctx, "embeddings", embeddingsBody(request, ctx));
     return readJson(res, EmbeddingsResponseSchema, PROVIDER);
   },
 };
