@@ -78,6 +78,23 @@ export const ToolSchema = z
   .passthrough();
 export type Tool = z.infer<typeof ToolSchema>;
 
+/** "none" | "auto" | "required", one named function, or OpenAI's allowed_tools subset. */
+const NamedFunctionSchema = z.object({ type: z.literal("function"), function: z.object({ name: z.string().min(1).max(256) }).passthrough() }).passthrough();
+export const ToolChoiceSchema = z.union([
+  z.enum(["none", "auto", "required"]),
+  NamedFunctionSchema,
+  z
+    .object({
+      type: z.literal("allowed_tools"),
+      allowed_tools: z.object({ mode: z.enum(["auto", "required"]), tools: z.array(NamedFunctionSchema).max(128) }).passthrough(),
+    })
+    .passthrough(),
+]);
+export type ToolChoice = z.infer<typeof ToolChoiceSchema>;
+
+/** Predicted Outputs: text the answer is expected to repeat (OpenAI). */
+export const PredictionSchema = z.object({ type: z.literal("content"), content: MessageContentSchema }).passthrough();
+
 export const ResponseFormatSchema = z.union([
   z.object({ type: z.literal("text") }),
   z.object({ type: z.literal("json_object") }),
@@ -111,11 +128,22 @@ export const ChatCompletionRequestSchema = z
     frequency_penalty: z.number().min(-2).max(2).nullable().optional(),
     seed: z.number().int().nullable().optional(),
     tools: z.array(ToolSchema).max(128).optional(),
-    tool_choice: z.unknown().optional(),
+    tool_choice: ToolChoiceSchema.optional(),
     parallel_tool_calls: z.boolean().optional(),
     response_format: ResponseFormatSchema.optional(),
     user: z.string().max(512).optional(),
     metadata: z.record(z.string(), z.string().max(512)).optional(),
+    // OpenAI options an OpenAI-compatible upstream receives as they are (docs/guardrails.md, "Fields").
+    logit_bias: z.record(z.string().regex(/^\d{1,10}$/, "token ids"), z.number().min(-100).max(100)).nullable().optional(),
+    logprobs: z.boolean().nullable().optional(),
+    top_logprobs: z.number().int().min(0).max(20).nullable().optional(),
+    reasoning_effort: z.enum(["none", "minimal", "low", "medium", "high", "xhigh"]).nullable().optional(),
+    verbosity: z.enum(["low", "medium", "high"]).nullable().optional(),
+    prediction: PredictionSchema.nullable().optional(),
+    prompt_cache_retention: z.enum(["in-memory", "24h"]).nullable().optional(),
+    /** End-user identifiers (OpenAI's successors of `user`): pseudonymized like `user`. */
+    safety_identifier: z.string().max(512).optional(),
+    prompt_cache_key: z.string().max(512).optional(),
   })
   .passthrough();
 export type ChatCompletionRequest = z.infer<typeof ChatCompletionRequestSchema>;

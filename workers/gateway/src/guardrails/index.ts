@@ -16,3 +16,5 @@ export { scanOutput, type OutputScan } from "./redact/scan-output";
 export { screenInjection, scoreText, type InjectionVerdict } from "./injection/screen";
 export { runInputGuardrails, guardrailsHeader, type GuardrailOutcome, type ControlReport } from "./orchestrate";
 export { GuardrailCheckRequestSchema, runGuardrailCheck, type GuardrailCheckRequest, type GuardrailCheckResponse } from "./check";
+export { pseudonymizeEndUsers, endUserPseudonym, endUserSecret } from "./end-user";
+export { forwardedFields } from "./forwarded-fields";

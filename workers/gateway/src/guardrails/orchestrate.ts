@@ -1,5 +1,6 @@
 /**
- * Input guardrails in request-path order: PII redaction, then injection screening on the
+ * Input guardrails in request-path order: the request cut down to known fields
+ * (forwarded-fields.ts), PII redaction of every text an upstream receives, then injection screening on the
  * REDACTED request (so the classifier never sees raw PII and placeholders do not hide an
  * attack), then invisible-character stripping of what is forwarded (after screening, which
  * reads the text hidden in tag characters; see invisible.ts). Fail-closed contract: a control whose action blocks must run; if it throws, the
@@ -8,6 +9,7 @@
  */
 import { GatewayError } from "../../../../shared/errors";
 import type { ChatCompletionRequest } from "../../../../shared/schemas/openai-chat";
+import { forwardedFields } from "./forwarded-fields";
 import { screenInjection, type InjectionVerdict } from "./injection/screen";
 import { redactChatRequest, type RedactionResult } from "./redact/redact-request";
 import { PiiVault } from "./redact/vault";
@@ -17,13 +19,15 @@ import type { PiiEntityType } from "./types";
 
 export type ControlStatus = "ran" | "failed_open" | "skipped";
 export interface ControlReport {
-  name: "pii" | "injection";
+  name: "pii" | "injection" | "fields";
   action: string;
   status: ControlStatus;
   /** Injection score, when screened. */
   score?: number;
   /** Entity counts acted on, for PII. */
   entities?: Array<{ type: PiiEntityType; count: number }>;
+  /** Fields left out of the forwarded request, for fields. */
+  dropped?: number;
 }
 
 export interface GuardrailOutcome {
@@ -52,6 +56,8 @@ function runPii(request: ChatCompletionRequest, settings: GuardrailSettings, sal
     controls.push({ name: "pii", action, status: "ran", entities: r.findings });
     return r;
   } catch (cause) {
+    // The client's own error (a function name holding PII, a schema nested absurdly deep).
+    if (cause instanceof GatewayError) throw cause;
     if (piiBlocks(settings)) throw new GatewayError("control_failed", "The PII guardrail could not run; the request was not sent.", { cause });
     controls.push({ name: "pii", action, status: "failed_open" });
     return { request, vault: new PiiVault(), findings: [], blocked: [] };
@@ -77,7 +83,9 @@ function runInjection(request: ChatCompletionRequest, settings: GuardrailSetting
 
 export async function runInputGuardrails(request: ChatCompletionRequest, settings: GuardrailSettings, salt: string): Promise<GuardrailOutcome> {
   const controls: ControlReport[] = [];
-  const red = runPii(request, settings, salt, controls);
+  const fields = forwardedFields(request, settings.strictFields);
+  if (fields.dropped > 0) controls.push({ name: "fields", action: "drop", status: "ran", dropped: fields.dropped });
+  const red = runPii(fields.request, settings, salt, controls);
   if (red.blocked.length > 0) {
     throw new GatewayError("guardrail_blocked", `Request blocked by PII policy: contains ${red.blocked.join(", ")}.`, {
       param: "messages",
@@ -105,7 +113,7 @@ export async function runInputGuardrails(request: ChatCompletionRequest, setting
 export function guardrailsHeader(outcome: Pick<GuardrailOutcome, "controls">): string {
   return outcome.controls
     .map((c) => {
-      const score = c.score === undefined ? "" : `(${c.score.toFixed(2)})`;
+      const score = c.score !== undefined ? `(${c.score.toFixed(2)})` : c.dropped !== undefined ? `(${c.dropped})` : "";
       const status = c.status === "ran" ? "" : `!${c.status}`;
       return `${c.name}=${c.action}${score}${status}`;
     })

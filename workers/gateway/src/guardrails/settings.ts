@@ -73,6 +73,12 @@ export const GuardrailSettingsSchema = z
   .object({
     pii: PiiSettingsSchema,
     injection: InjectionSettingsSchema,
+    /**
+     * Request fields the gateway does not forward (unknown ones, and known ones it drops such as
+     * `store`) are a 400 (`unknown_parameter` / `unsupported_parameter`) instead of being dropped
+     * silently: for tenants who want to know when a parameter of theirs has no effect.
+     */
+    strictFields: z.boolean().default(false),
   })
   .prefault({});
 export type GuardrailSettings = z.output<typeof GuardrailSettingsSchema>;

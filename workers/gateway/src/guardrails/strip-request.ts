@@ -20,6 +20,7 @@ export function stripInvisibleRequest(request: ChatCompletionRequest): ChatCompl
   const out = mapRequestTexts(request, {
     text: (s) => track(s, stripInvisible(s)),
     json: (raw) => track(raw, MAY_HIDE.test(raw) ? stripJson(raw) : raw),
+    identifier: (s) => track(s, stripInvisible(s)),
   });
   return changed ? out : request;
 }

@@ -49,7 +49,7 @@ describe("anthropic request translation", () => {
   ])("maps tool_choice %s (parallel %s)", async (choice, parallel, expected) => {
     const { fetch, calls } = recordingFetch(() => jsonResponse(fixtureJson(here, "text.response.json")));
     const tools = request.tools;
-    await upstream.chat({ ...simple, tools, tool_choice: choice, ...(parallel === undefined ? {} : { parallel_tool_calls: parallel }) }, ctx(fetch));
+    await upstream.chat({ ...simple, tools, tool_choice: choice as ChatCompletionRequest["tool_choice"], ...(parallel === undefined ? {} : { parallel_tool_calls: parallel }) }, ctx(fetch));
     expect((calls[0]?.body as { tool_choice?: unknown }).tool_choice).toEqual(expected);
   });
 

@@ -10,6 +10,7 @@ import { ChatCompletionResponseSchema, type ChatCompletionRequest } from "../../
 import { fromOpenAIUsage } from "../../../../../shared/usage";
 import { parseOrThrow } from "../http";
 import { openAIChunksFromSse } from "../openai-stream";
+import { openAIChatBody } from "../openai-wire";
 import { UpstreamError, type Upstream, type UpstreamCallContext } from "../upstream";
 import { PROVIDER, sagemakerClient, sagemakerError } from "./client";
 import { payloadEvents, tgiChunks } from "./payload-stream";
@@ -31,10 +32,7 @@ type Ctx = UpstreamCallContext<SageMakerConfig>;
 
 function payload(request: ChatCompletionRequest, ctx: Ctx, stream: boolean): unknown {
   if (ctx.config.payload === "tgi") return toTgiRequest(request, stream, ctx.config.defaultMaxTokens);
-  const { stream_options: _dropped, ...rest } = request;
-  return stream
-    ? { ...rest, model: ctx.upstreamModel, stream: true, stream_options: { ...request.stream_options, include_usage: true } }
-    : { ...rest, model: ctx.upstreamModel, stream: false };
+  return openAIChatBody(request, ctx.upstreamModel, stream);
 }
 
 function commandInput(request: ChatCompletionRequest, ctx: Ctx, stream: boolean) {

@@ -4,7 +4,7 @@
  * temperature, top_p, tools, response_format). Content must be a string for most models.
  */
 import { requireText } from "../content";
-import { type ChatCompletionRequest, type ChatCompletionResponse, type ChatMessage, type ToolCall } from "../../../../../shared/schemas/openai-chat";
+import { type ChatCompletionRequest, type ChatCompletionResponse, type ChatMessage, type Tool, type ToolCall } from "../../../../../shared/schemas/openai-chat";
 import type { OpenAIUsage } from "../../../../../shared/schemas/openai-chat";
 import type { WorkersAIOutput, WorkersAIToolCall, WorkersAIUsage } from "./schemas";
 
@@ -17,16 +17,27 @@ export function toWorkersAIInputs(req: ChatCompletionRequest, stream: boolean): 
   if (req.seed != null) inputs.seed = req.seed;
   if (req.frequency_penalty != null) inputs.frequency_penalty = req.frequency_penalty;
   if (req.presence_penalty != null) inputs.presence_penalty = req.presence_penalty;
-  // Workers AI accepts OpenAI-style `{type: "function", function}` tools as they are.
-  if (req.tools?.length && req.tool_choice !== "none") inputs.tools = req.tools;
-  if (req.response_format && req.response_format.type !== "text") inputs.response_format = req.response_format;
+  // Workers AI accepts OpenAI-style `{type: "function", function}` tools; only their known keys go.
+  if (req.tools?.length && req.tool_choice !== "none") inputs.tools = req.tools.map(toTool);
+  if (req.response_format?.type === "json_object") inputs.response_format = { type: "json_object" };
+  if (req.response_format?.type === "json_schema") {
+    const { name, description, schema, strict } = req.response_format.json_schema;
+    inputs.response_format = { type: "json_schema", json_schema: { name, ...(description ? { description } : {}), ...(schema ? { schema } : {}), ...(strict != null ? { strict } : {}) } };
+  }
   return inputs;
 }
+
+function toTool(t: Tool): Record<string, unknown> {
+  const { name, description, parameters } = t.function;
+  return { type: "function", function: { name, ...(description ? { description } : {}), ...(parameters ? { parameters } : {}) } };
+}
+
+const toCall = (c: ToolCall): ToolCall => ({ id: c.id, type: "function", function: { name: c.function.name, arguments: c.function.arguments } });
 
 function toMessage(m: ChatMessage): Record<string, unknown> {
   const role = m.role === "developer" ? "system" : m.role;
   const out: Record<string, unknown> = { role, content: requireText(m.content, "workers-ai upstream") };
-  if (m.role === "assistant" && m.tool_calls?.length) out.tool_calls = m.tool_calls;
+  if (m.role === "assistant" && m.tool_calls?.length) out.tool_calls = m.tool_calls.map(toCall);
   if (m.role === "tool") out.tool_call_id = m.tool_call_id;
   return out;
 }
