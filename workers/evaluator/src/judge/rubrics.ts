@@ -4,7 +4,7 @@
  * the same three rubrics; what differs is the answer:
  *   - triage (cheap judges, every answer): one overall 1-5 score and a confidence per answer,
  *     for up to `batch` answers of one tenant per call (triagePrompt). Output tokens are what
- *     a judge call waits on (decode) and most of what the cheap pass costs: ~9 tokens an
+ *     a judge call waits on (decode) and most of what the cheap pass costs: ~4 tokens an
  *     answer here against ~24 for per-rubric scores with a reason; and one call for several
  *     answers shares the instructions and the call overhead (a Worker has 6 connections);
  *   - full (strong judges, escalated answers only): a score per rubric, a confidence and a
@@ -36,17 +36,16 @@ const FULL_SCHEMA = {
   additionalProperties: false,
 };
 
+/** A verdict is a `[score, confidence]` pair: ~4 output tokens an answer (an object with named keys took ~11). */
 const triageSchema = (n: number) => ({
   type: "object",
-  properties: {
-    verdicts: { type: "array", minItems: n, maxItems: n, items: { type: "object", properties: { score, confidence: score }, required: ["score", "confidence"], additionalProperties: false } },
-  },
+  properties: { verdicts: { type: "array", minItems: n, maxItems: n, items: { type: "array", minItems: 2, maxItems: 2, items: score } } },
   required: ["verdicts"],
   additionalProperties: false,
 });
 
 const Score = z.coerce.number().int().min(1).max(5);
-export const TriageAnswerSchema = z.object({ verdicts: z.array(z.object({ score: Score, confidence: Score })).min(1) });
+export const TriageAnswerSchema = z.object({ verdicts: z.array(z.tuple([Score, Score])).min(1) });
 export const FullAnswerSchema = z.object({ faithfulness: Score, relevance: Score, format: Score, confidence: Score, reason: z.string().max(2_000).default("") });
 
 const CRITERIA = [
@@ -63,7 +62,7 @@ const TRIAGE = (n: number): string =>
     `You get ${n} numbered item(s), each a CONVERSATION and the ANSWER given to it. Judge each ANSWER on its own, on these criteria:`,
     ...CRITERIA,
     "For each item give one overall score from 1 (fails a criterion badly) to 5 (meets all), and your confidence in it (1 = guessing, 5 = certain).",
-    `Reply only with JSON: {"verdicts": [{"score": n, "confidence": n}, ...]} with exactly ${n} entries, in item order.`,
+    `Reply only with JSON: {"verdicts": [[score, confidence], ...]} with exactly ${n} pairs, in item order.`,
   ].join("\n");
 
 const FULL = [
