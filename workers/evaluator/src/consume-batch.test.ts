@@ -147,7 +147,7 @@ describe("consumeBatch", () => {
     const judges = [JudgeSchema.parse({ name: "j", baseUrl: "http://judge.test/v1", model: "small-sim", timeoutMs: 1000 })];
     const judge: ConsumerDeps["fetch"] = async () => {
       calls++;
-      return Response.json({ id: "c", object: "chat.completion", model: "small-sim", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: '{"verdicts": [{"score": 4, "confidence": 5}]}' } }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
+      return Response.json({ id: "c", object: "chat.completion", model: "small-sim", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: '{"verdicts": [[4, 5]]}' } }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
     };
     const ev = usageEvent({ requestId: "judge-twice", tenantId: "t-jt" });
     const summary = await consumeBatch(fakeBatch([ev, ev], 1), deps(d1.db, { judges, sampling: { default: 1, rules: [] }, fetch: judge }));

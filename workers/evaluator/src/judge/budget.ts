@@ -10,6 +10,7 @@ import { costUsd } from "../../../../shared/pricing";
 import type { TokenUsage } from "../../../../shared/usage";
 import type { PriceBook } from "../pricing/price-book";
 import type { Judge, JudgeTier } from "./config";
+import { FULL_MAX_TOKENS, triageMaxTokens } from "./judge-client";
 import { maxShareFor, type JudgePolicy } from "./policy";
 
 export const DAY_MS = 86_400_000;
@@ -22,18 +23,20 @@ interface Spend {
 
 /** Instructions and framing around the conversation in a judge prompt (shared by a triage call's answers). */
 const EST_PROMPT_OVERHEAD_TOKENS = 260;
-/** Output per answer: a triage verdict is ~11 tokens, a strong judge's scores and reason ~40 (capped at 160). */
-const EST_OUTPUT_TOKENS = { cheap: 16, strong: 60 } as const;
 
 /**
- * What judging one answer of `promptChars` characters with `judge` is expected to cost (~4
- * characters a token): a cheap judge shares its instructions among the `batch` answers of a call.
+ * What judging one answer of `promptChars` characters with `judge` may cost: input ~4 characters
+ * a token plus the instructions (a cheap judge shares them among the `batch` answers of a call),
+ * output at the call's max_tokens (an upper bound: a batch reserves before its calls return, so
+ * the estimate must not be below the bill).
  */
 export function estimateCallUsd(judge: Judge, promptChars: number, book: PriceBook, tenantId: string, at: number): number {
   const pricing = book.priceAt(tenantId, judge.model, at);
   if (!pricing) return 0;
-  const overhead = judge.tier === "cheap" ? EST_PROMPT_OVERHEAD_TOKENS / judge.batch + 10 : EST_PROMPT_OVERHEAD_TOKENS;
-  const usage: TokenUsage = { input: { total: Math.ceil(promptChars / 4 + overhead), cached: 0 }, output: { total: EST_OUTPUT_TOKENS[judge.tier], reasoning: 0 }, source: "tokenizer" };
+  const cheap = judge.tier === "cheap";
+  const overhead = cheap ? EST_PROMPT_OVERHEAD_TOKENS / judge.batch + 10 : EST_PROMPT_OVERHEAD_TOKENS;
+  const output = cheap ? triageMaxTokens(judge.batch) / judge.batch : FULL_MAX_TOKENS;
+  const usage: TokenUsage = { input: { total: Math.ceil(promptChars / 4 + overhead), cached: 0 }, output: { total: Math.ceil(output), reasoning: 0 }, source: "tokenizer" };
   return costUsd(usage, pricing);
 }
 

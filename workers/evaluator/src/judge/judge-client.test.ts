@@ -12,7 +12,7 @@ describe("judge transports", () => {
     const ai: AiBinding = {
       run: async (model, inputs) => {
         seen.push({ model, inputs });
-        return { response: { verdicts: [{ score: 4, confidence: 3 }] }, usage: { prompt_tokens: 310, completion_tokens: 13, total_tokens: 323 } };
+        return { response: { verdicts: [[4, 3]] }, usage: { prompt_tokens: 310, completion_tokens: 13, total_tokens: 323 } };
       },
     };
     const judge = JudgeSchema.parse({ name: "cheap", kind: "workers-ai", model: "@cf/meta/llama-3.1-8b-instruct" });

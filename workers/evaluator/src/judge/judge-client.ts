@@ -84,8 +84,8 @@ export type JudgeMessage = { role: "system" | "user"; content: string };
 type ResponseFormat = { type: "json_schema"; json_schema: { name: string; strict?: boolean; schema: object } };
 
 /** Output tokens a judge may spend: a few numbers (and one short sentence) an answer. */
-const FULL_MAX_TOKENS = 160;
-const triageMaxTokens = (n: number): number => 24 + 16 * n;
+export const FULL_MAX_TOKENS = 160;
+export const triageMaxTokens = (n: number): number => 16 + 8 * n;
 
 const usageOf = (u: { prompt_tokens: number; completion_tokens: number; cached?: number } | null | undefined): TokenUsage =>
   u ? { input: { total: u.prompt_tokens, cached: u.cached ?? 0 }, output: { total: u.completion_tokens, reasoning: 0 }, source: "upstream" } : EMPTY_USAGE;
@@ -150,7 +150,7 @@ export async function callTriageJudge(judge: Judge, contents: readonly StoredCon
   const { text, usage } = await complete(judge, triageMessages(contents.map(exchangeText)), triageResponseFormat(contents.length), deps, triageMaxTokens(contents.length));
   const a = parseJudgeJson(text, TriageAnswerSchema);
   if (!a || a.verdicts.length !== contents.length) throw new JudgeCallError(`judge ${judge.name}: answer is not ${contents.length} triage verdict(s)`, usage);
-  return { verdicts: a.verdicts.map((v) => ({ overall: v.score, scores: {}, confidence: v.confidence })), usage };
+  return { verdicts: a.verdicts.map(([score, confidence]) => ({ overall: score, scores: {}, confidence })), usage };
 }
 
 /** One answer judged in one call: triaged by a cheap judge, scored per rubric by a strong one (rubrics.ts). */

@@ -21,7 +21,7 @@ describe("judge spend stops at the budget", () => {
     let calls = 0;
     const judge: ConsumerDeps["fetch"] = async () => {
       calls++;
-      return Response.json({ id: "c", object: "chat.completion", model: "small-sim", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: '{"verdicts": [{"score": 4, "confidence": 5}]}' } }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
+      return Response.json({ id: "c", object: "chat.completion", model: "small-sim", choices: [{ index: 0, finish_reason: "stop", message: { role: "assistant", content: '{"verdicts": [[4, 5]]}' } }], usage: { prompt_tokens: 10, completion_tokens: 5, total_tokens: 15 } });
     };
     const deps: ConsumerDeps = {
       db: d1.db,

@@ -1,6 +1,6 @@
 /**
  * A loopback OpenAI-compatible judge for tests. It answers in the shape the request's
- * response_format asks for: a cheap judge's triage {verdicts: [{score, confidence}]}, a strong judge's
+ * response_format asks for: a cheap judge's triage {verdicts: [[score, confidence]]}, a strong judge's
  * {faithfulness, relevance, format, confidence, reason} (every rubric gets the test's score)
  * or a cache audit's {score, reason}; the score (and optionally the confidence) is chosen per
  * model by the test.
@@ -35,7 +35,7 @@ function answerFor(body: StubRequest, verdictFor: (model: string, prompt: string
     const items = (body.messages[body.messages.length - 1]?.content ?? "").split(/^### ITEM \d+\n/m).slice(1);
     const verdicts = items.map((text) => verdictFor(body.model, text));
     if (verdicts.some((v) => v === "fail")) return null;
-    return JSON.stringify({ verdicts: verdicts.map((v) => asPair(v as Exclude<StubVerdict, "fail">)) });
+    return JSON.stringify({ verdicts: verdicts.map((v) => Object.values(asPair(v as Exclude<StubVerdict, "fail">))) });
   }
   const v = verdictFor(body.model, prompt);
   if (v === "fail") return null;
