@@ -6,6 +6,8 @@
 import type { LocalEmbedder } from "../workers/gateway/src/cache/embedder/local/local-embedder";
 import { hitScore } from "../workers/gateway/src/cache/semantic-cache/hit-score";
 import { FlatIndex } from "../workers/gateway/src/cache/vector-store/local/flat-index";
+import { emptyCounts } from "../workers/gateway/src/cache/calibration/error-bound";
+import { gateFor } from "../workers/gateway/src/cache/calibration/gate";
 
 export interface LatencyRow {
   entries: number;
@@ -93,4 +95,27 @@ export function measureHitScore(pairs: ReadonlyArray<{ a: string; b: string }>, 
   }
   times.sort((a, b) => a - b);
   return { p50: percentile(times, 0.5), p99: percentile(times, 0.99), mean: times.reduce((s, x) => s + x, 0) / times.length };
+}
+
+/**
+ * Time of one gate (exact bounds of every band) from a fresh counts snapshot, as after each
+ * isolate-cache reload: counts with a few errors per band so the bisection path runs, each
+ * snapshot different so no memoised bound is reused.
+ */
+export function measureGate(snapshots = 300): { mean: number; p99: number; cpuMean: number; cpuP99: number } {
+  const times: number[] = [];
+  const cpu: number[] = [];
+  for (let i = 0; i < snapshots; i++) {
+    const counts = emptyCounts().map((_, b) => ({ checks: 200 + 37 * b + i, wrong: b < 12 ? 1 + ((b + i) % 5) : 0 }));
+    const c0 = process.cpuUsage();
+    const t0 = performance.now();
+    gateFor({ counts, delta: 0.01, staticThreshold: 0.7, coldThreshold: 0.78 });
+    times.push(performance.now() - t0);
+    const c = process.cpuUsage(c0);
+    cpu.push((c.user + c.system) / 1000);
+  }
+  times.sort((a, b) => a - b);
+  cpu.sort((a, b) => a - b);
+  const mean = (xs: number[]): number => xs.reduce((s, x) => s + x, 0) / xs.length;
+  return { mean: mean(times), p99: percentile(times, 0.99), cpuMean: mean(cpu), cpuP99: percentile(cpu, 0.99) };
 }

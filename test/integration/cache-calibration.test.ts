@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, seedKey } from "../harness/seed";
 import { startStack, type Stack } from "../harness/stack";
 import { waitFor } from "../harness/wait-for";
+import { SHIPPED_COLD_THRESHOLD as COLD } from "../../workers/gateway/src/cache/calibration/scorer";
 
 let stack: Stack;
 let key: string;
@@ -37,13 +38,13 @@ describe("semantic cache under a false-hit bound, through the stack", () => {
     await seeded("What is the capital of France?");
     const hit = await ask("What's the capital city of France?");
     expect(hit.headers.get("x-cache")).toBe("hit-semantic");
-    expect(hit.headers.get("x-cache-threshold")).toBe("0.780");
-    expect(Number(hit.headers.get("x-cache-similarity"))).toBeGreaterThanOrEqual(0.78);
+    expect(hit.headers.get("x-cache-threshold")).toBe(COLD.toFixed(3));
+    expect(Number(hit.headers.get("x-cache-similarity"))).toBeGreaterThanOrEqual(COLD);
 
     await seeded("My kid is learning to swim.");
     const near = await ask("My kid is learning to skate.");
     expect(near.headers.get("x-cache")).toBe("miss");
-    expect(near.headers.get("x-cache-threshold")).toBe("0.780");
+    expect(near.headers.get("x-cache-threshold")).toBe(COLD.toFixed(3));
     expect(near.headers.get("x-cache-similarity")).toBeNull();
     const nearId = near.headers.get("x-request-id") as string;
 
@@ -51,7 +52,7 @@ describe("semantic cache under a false-hit bound, through the stack", () => {
     expect(shadow.status).toBe("ok");
     expect(await waitFor(() => counted(shadow.band_key))).toMatchObject({ checks: 1 });
     const trace = (await (await stack.fetch(`/v1/requests/${nearId}`, { headers: bearer(key) })).json()) as { decisions: { cache: Record<string, unknown> } };
-    expect(trace.decisions.cache).toMatchObject({ status: "miss", reason: "cold-start", threshold: 0.78, phase: "cold", nearMiss: { reason: "cold-start", band: shadow.band_key } });
+    expect(trace.decisions.cache).toMatchObject({ status: "miss", reason: "cold-start", threshold: COLD, phase: "cold", nearMiss: { reason: "cold-start", band: shadow.band_key } });
     expect(JSON.stringify(trace.decisions.cache)).not.toContain("swim");
   });
 

@@ -61,16 +61,23 @@ export function binomialCdf(k: number, n: number, p: number): number {
   return regularizedBeta(1 - p, n - k, k + 1);
 }
 
-/** Bisection on a monotone function of p: 60 halvings are far below any rate that matters. */
-function solve(f: (p: number) => boolean): number {
-  let lo = 0;
-  let hi = 1;
-  for (let i = 0; i < 60; i++) {
+/**
+ * Bisection on a monotone predicate of p (true below the answer) within [lo, hi], to an absolute
+ * 1e-7: rates are compared with a delta of at least 0.001. Returns the upper end (conservative).
+ */
+function solve(f: (p: number) => boolean, lo = 0, hi = 1): number {
+  while (hi - lo > 1e-7) {
     const mid = (lo + hi) / 2;
     if (f(mid)) lo = mid;
     else hi = mid;
   }
   return hi;
+}
+
+/** A bracket above the exact bound: the rate plus a generous normal-approximation margin. */
+function bracketAbove(k: number, n: number): number {
+  const p = k / n;
+  return Math.min(1, p + 6 * Math.sqrt((p * (1 - p) + 1 / n) / n) + 4 / n);
 }
 
 /** Largest rate p still consistent with seeing at most k of n: P(X <= k | p) >= alpha. 1 when n = 0. */
@@ -82,7 +89,10 @@ export function upperBound(k: number, n: number, alpha: number): number {
   const key = `${k}/${n}/${alpha}`;
   let bound = memo.get(key);
   if (bound === undefined) {
-    bound = solve((p) => binomialCdf(k, n, p) >= alpha);
+    const f = (p: number): boolean => binomialCdf(k, n, p) >= alpha;
+    const edge = bracketAbove(k, n);
+    // The bracket is generous, but never trusted blindly: if the bound lies above it, search above.
+    bound = f(edge) ? solve(f, edge, 1) : solve(f, 0, edge);
     if (memo.size >= MAX_MEMO) memo.clear();
     memo.set(key, bound);
   }

@@ -8,9 +8,9 @@ import { MemoryVectorStore } from "../testing/memory-vector-store";
 import { testEmbedder } from "../testing/test-embedder";
 import { NO_DIRECTIVES, answer, chat, input, scope } from "../testing/fixtures";
 import { checksToCertify } from "./error-bound";
-import { scorerId } from "./scorer";
+import { scorerId, SHIPPED_COLD_THRESHOLD as COLD } from "./scorer";
 
-// "swim" vs "skate": guards pass, hit score ~0.75 (under the 0.78 cold threshold).
+// "swim" vs "skate": guards pass, hit score ~0.75 (under the shipped scorer's cold threshold).
 const CACHED = "My kid is learning to swim.";
 const ASKED = "My kid is learning to skate.";
 const key = { tenantId: "t-acme", feature: "support", scorerId: scorerId(testEmbedder().id, 0.45) };
@@ -31,10 +31,10 @@ describe("lookup under a maximum false-hit rate", () => {
 
   it("starts cold at the strict threshold measured for the shipped embedder, and says so", async () => {
     const r = await make({ shadowRate: 1 }).lookup(input(chat(ASKED)));
-    expect(r).toMatchObject({ status: "miss", reason: "cold-start", semantic: { phase: "cold", threshold: 0.78, delta: 0.01, checks: 0 } });
+    expect(r).toMatchObject({ status: "miss", reason: "cold-start", semantic: { phase: "cold", threshold: COLD, delta: 0.01, checks: 0 } });
     expect(r.similarity).toBeUndefined();
     expect(r.nearMiss).toMatchObject({ reason: "cold-start", upperBound: 1 });
-    expect(r.nearMiss?.score).toBeLessThan(0.78);
+    expect(r.nearMiss?.score).toBeLessThan(COLD);
     // Sampled for a shadow check: the entry whose answer the evaluator judges against this question.
     expect(r.shadow?.entry.question).toBe(CACHED);
   });
@@ -62,13 +62,13 @@ describe("lookup under a maximum false-hit rate", () => {
     for (const score of [0.7, 0.72, 0.74]) fresh.record(key, score, n);
     fresh.record(key, warm.similarity as number, 60, 20);
     calibration = fresh;
-    expect((await make().lookup(input(chat(ASKED)))).semantic).toMatchObject({ phase: "cold", threshold: 0.78 });
+    expect((await make().lookup(input(chat(ASKED)))).semantic).toMatchObject({ phase: "cold", threshold: COLD });
   });
 
   it("keeps namespaces apart: another feature's feedback certifies nothing here", async () => {
     const n = checksToCertify(0.01);
     for (const score of [0.7, 0.72, 0.74]) calibration.record({ ...key, feature: "billing" }, score, n);
-    expect((await make().lookup(input(chat(ASKED)))).semantic).toMatchObject({ phase: "cold", threshold: 0.78 });
+    expect((await make().lookup(input(chat(ASKED)))).semantic).toMatchObject({ phase: "cold", threshold: COLD });
   });
 
   it("lets a client tighten the bound's threshold, never loosen it", async () => {

@@ -36,6 +36,7 @@ describe("checks", () => {
     currency: ["Convert 100 dollars to yen", "Convert 100 dollars to euros"],
     placeholders: ["Email <PERSON_1> the invoice", "Email <EMAIL_1> the invoice"],
     entities: ["Book flights to Paris on May 3", "Book flights to London on May 3"],
+    sentenceStartNames: ["Obama visits China next week", "Biden visits China next week"],
     units: ["Convert 5 kg to grams", "Convert 5 lb to grams"],
     category: ["write a poem about cats", "write a poem about dogs"],
     wordOrder: ["Does the dog chase the cat?", "Does the cat chase the dog?"],

@@ -9,14 +9,17 @@
  *
  * Production uses DEFAULT_GUARD_RULES; the others exist for the ablation.
  */
-export const GUARD_CHECKS = ["negation", "polarity", "numbers", "dates", "currency", "placeholders", "entities", "units", "category", "wordOrder"] as const;
+export const GUARD_CHECKS = [
+  "negation", "polarity", "numbers", "dates", "currency", "placeholders", "entities",
+  /** Refines `entities`: a capitalised non-word at a sentence start is a name ("Obama visits China"). */
+  "sentenceStartNames",
+  "units", "category", "wordOrder",
+] as const;
 export const GUARD_EQUIVALENCES = [
   /** UTF-8 punctuation mis-decoded as Windows-1252 / Mac Roman is repaired before comparing. */
   "mojibake",
   /** In a Title Case headline, capitalised common English words are not names. */
   "titleCase",
-  /** Capitalised non-words at a sentence start count as names (a stricter entity check). */
-  "sentenceStartNames",
   /** Countries, demonyms and short names fold to one key ("Peruvian" = "Peru"). */
   "entityAliases",
   /** An acronym matches its spelled-out words in the other text ("FBI"). */

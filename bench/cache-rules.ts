@@ -1,0 +1,79 @@
+/**
+ * The fixed rules that pick the cache's static thresholds, and their 2-fold check: each rule is
+ * applied to one half of the development pairs and measured on the other (the held-out half),
+ * and the shipped value is the strictest of the rule's picks on the whole set and on each half
+ * (the critical points rest on a handful of non-paraphrases, so one sample's pick can sit where
+ * another sample sees twice the false hits).
+ *
+ * - static default (maxFalseHitRate null): lowest 0.005-grid threshold whose false-hit rate is
+ *   <= 0.75% (the 1% target less a quarter for sampling), plus one step;
+ * - cold threshold (the strict start under a false-hit bound): lowest threshold with no
+ *   non-paraphrase at or above it, plus one 0.02 similarity band.
+ */
+import { rates, type Decision, type Rates, type ScoredPair } from "./cache-quality";
+
+export interface ThresholdRule {
+  name: string;
+  pick(scored: ScoredPair[], d: Decision): number;
+}
+
+const GRID = 0.005;
+
+/** Lowest grid threshold from which the false-hit rate stays within `budget` (scanning down from 1). */
+function lowestWithin(scored: ScoredPair[], d: Decision, budget: number): number {
+  let best = 1;
+  for (let t = 1; t >= 0.5 - 1e-9; t -= GRID) {
+    const r = rates(scored, Number(t.toFixed(3)), true, d);
+    if (r.falseHitRate > budget) break;
+    best = Number(t.toFixed(3));
+  }
+  return best;
+}
+
+export const STATIC_RULE: ThresholdRule = {
+  name: "lowest threshold with <= 0.75% false hits, + 0.005",
+  pick: (scored, d) => Number((lowestWithin(scored, d, 0.0075) + GRID).toFixed(3)),
+};
+
+export const COLD_RULE: ThresholdRule = {
+  name: "lowest threshold with no false hit, + 0.02",
+  pick: (scored, d) => Number((lowestWithin(scored, d, 0) + 0.02).toFixed(3)),
+};
+
+export const halvesOf = (scored: ScoredPair[]): ScoredPair[][] => [scored.filter((_, i) => i % 2 === 0), scored.filter((_, i) => i % 2 === 1)];
+
+/** The shipped value: the strictest of the rule's picks on the whole set and on each half. */
+export function shippedThreshold(rule: ThresholdRule, scored: ScoredPair[], d: Decision): number {
+  return Math.max(rule.pick(scored, d), ...halvesOf(scored).map((h) => rule.pick(h, d)));
+}
+
+export interface FoldResult {
+  pickedOn: string;
+  threshold: number;
+  heldOut: Rates;
+}
+
+/** The rule picked on each half, measured on the other; then the shipped value on each half. */
+export function twoFold(rule: ThresholdRule, scored: ScoredPair[], d: Decision): { folds: FoldResult[]; shipped: number; onHalves: Rates[] } {
+  const halves = halvesOf(scored);
+  const folds = halves.map((pick, k) => {
+    const threshold = rule.pick(pick, d);
+    return { pickedOn: `half ${k + 1}`, threshold, heldOut: rates(halves[1 - k] as ScoredPair[], threshold, true, d) };
+  });
+  const shipped = shippedThreshold(rule, scored, d);
+  return { folds, shipped, onHalves: halves.map((h) => rates(h, shipped, true, d)) };
+}
+
+const pct = (x: number): string => `${(100 * x).toFixed(1)}%`;
+const pct2 = (x: number): string => `${(100 * x).toFixed(2)}%`;
+
+export function twoFoldTable(rule: ThresholdRule, result: ReturnType<typeof twoFold>): string {
+  return [
+    `Rule: ${rule.name}.`,
+    "",
+    "| picked on | threshold | measured on | recall | false hits |",
+    "|---|---|---|---|---|",
+    ...result.folds.map((f, k) => `| ${f.pickedOn} | ${f.threshold.toFixed(3)} | half ${2 - k} (held out) | ${pct(f.heldOut.hitRate)} | ${pct2(f.heldOut.falseHitRate)} |`),
+    ...result.onHalves.map((r, k) => `| shipped (strictest pick) | **${result.shipped.toFixed(3)}** | half ${k + 1} | ${pct(r.hitRate)} | ${pct2(r.falseHitRate)} |`),
+  ].join("\n");
+}
