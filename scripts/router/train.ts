@@ -3,7 +3,10 @@
  * Intent from the authored corpus; complexity from the shared routing sets' real outcomes,
  * calibrated on leave-one-dataset-out predictions (docs/router.md). Deterministic for a seed.
  * Usage: npm run router:train [-- --routing-dir ../shared/data/routing] [--feedback FILE.jsonl]
- *        [--seed 1] [--epochs 18] [--hidden 32] [--out DIR]
+ *        [--seed 1] [--epochs 18] [--hidden 32] [--out DIR] [--exclude-family gsm8k[,mmlu]]
+ * --exclude-family trains without every row of those families (a family includes its copies,
+ * e.g. MGSM for gsm8k), calibration included: a held-out build for benchmarks that replay one of
+ * them (bench:replay --router lodo). Never for the shipped model.
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { parseArgs } from "node:util";
@@ -34,6 +37,7 @@ const { values: args } = parseArgs({
     seed: { type: "string", default: "1" },
     epochs: { type: "string", default: "18" },
     hidden: { type: "string", default: "32" },
+    "exclude-family": { type: "string" },
   },
 });
 
@@ -49,7 +53,10 @@ async function main(): Promise<void> {
     console.error(`router:train: ${args.feedback} has no feedback rows (lines with "source": "feedback"); nothing was trained. Judge some traffic, then export it: GET /admin/v1/datasets/retraining?since=... (needs content keys in both Workers and the content:read scope).`);
     process.exit(1);
   }
-  const routing = loadRoutingSets(args["routing-dir"]!, ROUTING_LABELS);
+  const excluded = new Set((args["exclude-family"] ?? "").split(",").filter(Boolean));
+  const loaded = loadRoutingSets(args["routing-dir"]!, ROUTING_LABELS);
+  const routing = { ...loaded, rows: loaded.rows.filter((r) => !excluded.has(r.family)) };
+  if (excluded.size && routing.rows.length === loaded.rows.length) throw new Error(`--exclude-family ${[...excluded].join(",")}: no such family in the routing sets`);
   const outcomes = featurizeOutcomes(routing.rows);
   const opts = { seed, epochs, hidden, onEpoch: (e: number, loss: number) => process.stdout.write(`corpus model epoch ${e + 1}/${epochs} loss ${loss.toFixed(4)}\n`) };
   const corpusModel = trainCorpusModel(corpus, opts);
@@ -93,6 +100,7 @@ async function main(): Promise<void> {
       trainRows: corpus.length, feedbackRows: feedback.length, seed, epochs, hidden,
       routingSets: routing.files,
       outcomeRows: routing.rows.length,
+      ...(excluded.size ? { excludedFamilies: [...excluded].sort() } : {}),
       complexity: { features: [...COMPLEXITY_FEATURES, "corpus_prior_logit"], platt: { a: round4(platt.a), b: round4(platt.b) }, balance: RECIPE_DEFAULTS.balance, l2: RECIPE_DEFAULTS.l2, labels: ROUTING_LABELS.description },
     },
     metrics,

@@ -12,6 +12,7 @@ import { crossFitLogits, subjectFolds } from "./cross-fit";
 import { featurizeOutcomes, lodoLogits, lodoPlatt, MAIN_FAMILIES } from "./lodo";
 import { mulberry32 } from "./rng";
 import { routingReport, type EvalItem } from "./routellm-metrics";
+import { qualityTargetLines, type TargetLine } from "./quality-target-eval";
 import { complexityInputs, trainComplexity, trainCorpusModel, type RecipeOptions } from "./train-router";
 
 export interface Scores {
@@ -51,6 +52,8 @@ export interface LodoReport {
   thresholds: ThresholdPoint[];
   /** Highest threshold keeping >= 95% of all-frontier quality (mean over the Mixtral/GPT-4 sets). */
   defaultThreshold: number;
+  /** The label-free quality-target band on each left-out set (quality-target-eval.ts). */
+  qualityTarget: TargetLine[];
 }
 
 /** LLMRouter pairs where the 51B model is not clearly ahead of the 8B one (MGSM, MATH, NQ, TriviaQA, CommonGen) say nothing about routing. */
@@ -138,5 +141,6 @@ export function lodoReport(corpus: readonly RouterTrainingExample[], rows: reado
     pooled: main.length ? line("all Mixtral/GPT-4 sets pooled", rows, main, held, dev) : null,
     calibrationEce: ece(main.map((i) => p[i]!), main.map((i) => outcomeLabel(rows[i]!.weakOk, rows[i]!.strongOk))),
     defaultThreshold: ok.length ? ok[ok.length - 1]!.threshold : 0,
+    qualityTarget: qualityTargetLines(rows, held),
   };
 }

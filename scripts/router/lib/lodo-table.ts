@@ -30,5 +30,11 @@ export function lodoMarkdown(r: LodoReport): string {
     "| threshold (frontier if P(small worse) >= t) | small-tier share | quality vs all-frontier | random routing, same share |",
     "|---|---|---|---|",
     ...sweep.map((t) => `| ${t.threshold.toFixed(3)}${t.threshold === r.defaultThreshold ? " (chosen)" : ""} | ${pct(t.smallShare)} | ${(t.quality * 100).toFixed(1)}% | ${(t.randomQuality * 100).toFixed(1)}% |`),
+    "",
+    "Quality target (router.qualityTarget) on each left-out set: band derived label-free from the set's held-out complexities (model and calibration fitted without the set); quality from the labels.",
+    "",
+    "| left-out set | target | frontier quality | band | small-tier share | predicted quality | measured quality |",
+    "|---|---|---|---|---|---|---|",
+    ...r.qualityTarget.map((t) => `| ${t.set} | ${t.target} | ${t.frontierQuality} | ${f3(t.band)} | ${pct(t.smallShare)} | ${(t.predicted * 100).toFixed(1)}% | ${(t.quality * 100).toFixed(1)}% |`),
   ].join("\n");
 }

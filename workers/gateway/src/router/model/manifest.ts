@@ -30,6 +30,8 @@ export const RouterManifestSchema = z.object({
     /** The shared routing sets the complexity head was fitted on (file, SHA-256, rows read). */
     routingSets: z.array(z.object({ file: z.string(), sha256: z.string().regex(/^[0-9a-f]{64}$/), rows: z.number().int() })).default([]),
     outcomeRows: z.number().int().default(0),
+    /** Families left out of training (router:train --exclude-family; bench builds only, never shipped). */
+    excludedFamilies: z.array(z.string()).optional(),
     complexity: z
       .object({ features: z.array(z.string()), platt: z.object({ a: z.number(), b: z.number() }), balance: z.number(), l2: z.number(), labels: z.string() })
       .optional(),

@@ -1,12 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { budgetBand, DEFAULT_FRONTIER_QUALITY, massBelow, MIN_JUDGED_FOR_QUALITY, qualityTargetBand } from "./derive-band";
-import { binOf, mergeBins, type Bin, type TrafficSummary } from "./traffic-summary";
-
-/** A histogram of the given complexities, as the evaluator builds it. */
-function summary(values: number[], judged: TrafficSummary["judged"] = {}): TrafficSummary {
-  const bins = mergeBins([values.map((c): Bin => [binOf(c), 1, c])]);
-  return { version: 1, from: 0, to: 1, requests: values.length, bins, judged };
-}
+import { mergeBins, summaryOf as summary } from "./traffic-summary";
 
 const opts = { target: 0.95, frontierTier: "frontier", min: 0.05, max: 0.5, minRequests: 10 };
 // 100 requests: 40 easy ones at 0.1, 60 hard ones at 0.3 (mean 0.22).

@@ -52,3 +52,8 @@ export function mergeJudged(parts: ReadonlyArray<TrafficSummary["judged"]>): Tra
   }
   return out;
 }
+
+/** The summary of a list of complexities (tests, benchmarks and offline evaluation; the evaluator builds it in SQL). */
+export function summaryOf(complexities: readonly number[], judged: TrafficSummary["judged"] = {}): TrafficSummary {
+  return { version: 1, from: 0, to: 0, requests: complexities.length, judged, bins: mergeBins([complexities.map((c): Bin => [binOf(c), 1, c])]) };
+}
