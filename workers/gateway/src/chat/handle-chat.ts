@@ -11,6 +11,7 @@ import type { AppEnv } from "../app-env";
 import { appendAudit } from "../audit/hash-chain";
 import { auditThrottle } from "../audit/throttle";
 import { registryFor } from "../config/registry-loader";
+import { endUserSecret, pseudonymizeEndUsers } from "../guardrails/end-user";
 import { readJsonBody } from "../http/read-json-body";
 import { chargeBudget, settleAdmission } from "../middleware/settle-admission";
 import { buildAttempts } from "../router/attempts/build-attempts";
@@ -101,7 +102,10 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
   }
 }
 
-function newExchange(c: Context<AppEnv>, original: ChatExchange["original"]): ChatExchange {
+function newExchange(c: Context<AppEnv>, parsed: ChatExchange["original"]): ChatExchange {
+  // From here on end users are known only by their per-tenant pseudonym: upstreams, cache scope,
+  // usage event, ledger and traces (docs/guardrails.md, "Fields").
+  const original = pseudonymizeEndUsers(parsed, c.get("auth").tenantId, endUserSecret(c.env));
   const budgetAlerts = c.get("budgetAlerts");
   const clientRequestId = c.get("clientRequestId");
   return {
