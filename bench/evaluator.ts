@@ -17,7 +17,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCli } from "../scripts/lib/cli";
 import { generateKeySpec } from "../shared/crypto/envelope";
 import { parseJudges } from "../workers/evaluator/src/judge/config";
 import { startEvaluator } from "../workers/evaluator/src/testing/harness";
@@ -25,7 +25,9 @@ import { machineDescription } from "./lib/machine";
 import { startSimulatorProcess } from "./evaluator/simulator-process";
 import { balanced, books, closedLoop, drainEscalations, fmtLag, localEvaluatorVars, openLoop, replay, type Books } from "./evaluator/measure";
 
-const { values: args } = parseArgs({
+const { values: args } = parseCli({
+  name: "npm run bench:evaluator --",
+  summary: "Evaluator throughput and judge cost; writes docs/benchmarks/evaluator.md with --write. Runs for minutes.",
   options: {
     events: { type: "string", default: "2000" },
     batch: { type: "string", default: "500" },

@@ -15,9 +15,14 @@ import { scoreText } from "../workers/gateway/src/guardrails/injection/screen";
 import { corpusSamples, extraTrainingSamples, heldOutBenign, sharedSamples, type Sample } from "../scripts/guardrails/injection/data";
 import { fit, rawScore, type Fitted } from "../scripts/guardrails/injection/fit";
 import { assignGroups, foldOf } from "../scripts/guardrails/injection/groups";
+import { parseCli } from "../scripts/lib/cli";
 
-const argIdx = process.argv.indexOf("--data");
-const DATA = argIdx > 0 ? (process.argv[argIdx + 1] ?? "") : new URL("../../shared/data", import.meta.url).pathname;
+const { values } = parseCli({
+  name: "npm run bench:guardrails-cv --",
+  summary: "The injection screen by k-fold-by-group and leave-source-out cross-validation. Runs for minutes.",
+  options: { data: { type: "string", default: new URL("../../shared/data", import.meta.url).pathname, value: "DIR", description: "shared data directory" } },
+});
+const DATA = values.data;
 const K = 5;
 const T1 = 0.5;
 const T2 = 0.425;

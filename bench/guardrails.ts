@@ -17,9 +17,14 @@ import { countTokens } from "../shared/tokens";
 import { syntheticRecall } from "./guardrails-synthetic";
 import { loadTagger } from "../workers/gateway/src/guardrails/pii/tagger/load";
 import { tagText } from "../workers/gateway/src/guardrails/pii/tagger/tag";
+import { parseCli } from "../scripts/lib/cli";
 
-const argIdx = process.argv.indexOf("--data");
-const DATA = argIdx > 0 ? (process.argv[argIdx + 1] ?? "") : new URL("../../shared/data", import.meta.url).pathname;
+const { values } = parseCli({
+  name: "npm run bench:guardrails --",
+  summary: "PII and injection detection quality and latency on the shared sets; writes docs/benchmarks/guardrails.md. Runs for minutes.",
+  options: { data: { type: "string", default: new URL("../../shared/data", import.meta.url).pathname, value: "DIR", description: "shared data directory" } },
+});
+const DATA = values.data;
 const load = <T>(p: string): T => JSON.parse(readFileSync(`${DATA}/${p}`, "utf8")) as T;
 
 // Dataset labels are not normalised; map them onto Presidio-style names. Unlisted labels

@@ -16,7 +16,6 @@ import { createRequire } from "node:module";
 import { join } from "node:path";
 import autocannon from "autocannon";
 import { buildSync } from "esbuild";
-import { Miniflare } from "miniflare";
 import { startStack } from "../test/harness/stack";
 import { seedKey } from "../test/harness/seed";
 import { bundleSizes, ROOT } from "../test/harness/build-workers";
@@ -159,6 +158,8 @@ async function startPortkey(port: number): Promise<{ pid: number; port: number; 
 }
 
 async function main(): Promise<void> {
+  // Imported here, not at the top: --help then answers without loading Miniflare.
+  const { Miniflare } = await import("miniflare");
   const stack = await startStack();
   const { key } = await seedKey(stack, { name: "bench" });
   // A second tenant with guardrails, cache and router switched off: the core gateway alone.

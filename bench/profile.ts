@@ -9,7 +9,6 @@
  */
 import { writeFileSync } from "node:fs";
 import autocannon from "autocannon";
-import { Miniflare } from "miniflare";
 import { startStack } from "../test/harness/stack";
 import { seedKey } from "../test/harness/seed";
 import { CHAT_BODY } from "./lib/chat-body";
@@ -26,6 +25,8 @@ const INSPECTOR_PORT = 9300 + Math.floor(Math.random() * 200);
 
 
 async function main(): Promise<void> {
+  // Imported here, not at the top: --help then answers without loading Miniflare.
+  const { Miniflare } = await import("miniflare");
   const stack = await startStack({ inspectorPort: INSPECTOR_PORT });
   // PROFILE_MODE=bare: the bare pass-through Worker of bench:overhead (b), for comparing how
   // much of each request the runtime's own isolates (Miniflare's entry, outbound wrappers) take.

@@ -5,7 +5,7 @@
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCli } from "../scripts/lib/cli";
 import cliProgress from "cli-progress";
 import { DEFAULT_DATA_DIR, gsm8kRecords, type Gsm8kRecord } from "../scripts/cascade/lib/draft-rows";
 import { ROOT } from "../test/harness/build-workers";
@@ -36,7 +36,10 @@ Options:
   --help           this text; starts nothing
 Runtime: about 2-4 minutes for all rows on 2 shared cores.`;
 
-const { values: args } = parseArgs({
+const { values: args } = parseCli({
+  name: "npm run bench:replay --",
+  summary: "Replays the shared GSM8K half through the gateway and evaluator; about 10 minutes.",
+  help: HELP,
   options: {
     limit: { type: "string" },
     folds: { type: "string", default: "5" },

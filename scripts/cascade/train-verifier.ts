@@ -13,7 +13,7 @@
  */
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCli } from "../lib/cli";
 import { sha256Hex } from "../../shared/crypto/sha256";
 import { DRAFT_FEATURES, DRAFT_FEATURES_VERSION, draftFeatureVector } from "../../workers/gateway/src/router/cascade/draft-features";
 import { parseVerifierModel, type VerifierModel } from "../../workers/gateway/src/router/cascade/verifier-model";
@@ -23,7 +23,9 @@ import { shippedRouterPrior } from "./lib/router-prior";
 import { fitAll, fitFolds, rowsBySource, scoreVariant, UNFITTED, VARIANTS, type Variant, type VariantScore } from "./lib/train-verifier-lib";
 import { aucBySource, tradeoff, type TrainSet } from "./lib/verifier-cv";
 
-const { values: args } = parseArgs({
+const { values: args } = parseCli({
+  name: "npm run cascade:train --",
+  summary: "Trains the cascade's draft verifier (k-fold by source, held-out threshold); writes the verifier model. Runs for minutes.",
   options: {
     data: { type: "string", default: DEFAULT_DATA_DIR },
     out: { type: "string", default: "workers/gateway/src/router/cascade/verifier-model.json" },

@@ -14,9 +14,14 @@ import { RULES } from "../../workers/gateway/src/guardrails/injection/heuristics
 import { corpusSamples, extraTrainingSamples, heldOutBenign, sharedSamples } from "./injection/data";
 import { fit } from "./injection/fit";
 import { assignGroups } from "./injection/groups";
+import { parseCli } from "../lib/cli";
 
-const argIdx = process.argv.indexOf("--data");
-const DATA = argIdx > 0 ? (process.argv[argIdx + 1] ?? "") : new URL("../../../shared/data", import.meta.url).pathname;
+const { values } = parseCli({
+  name: "npm run guardrails:train --",
+  summary: "Trains the prompt-injection screen (corpus + shared sets, deterministic) and writes its model. Runs for minutes.",
+  options: { data: { type: "string", default: new URL("../../../shared/data", import.meta.url).pathname, value: "DIR", description: "shared data directory" } },
+});
+const DATA = values.data;
 const OUT = "workers/gateway/src/guardrails/injection/model/injection-model.json";
 export const SEED = 7;
 

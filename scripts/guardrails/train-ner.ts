@@ -17,12 +17,22 @@ import { trainTagger, type TrainConfig } from "./ner/build";
 import { DEFAULT_DATA, loadSplits } from "./ner/datasets";
 import type { Example } from "./ner/example";
 import { formatRow, HEADER, score, total } from "./ner/evaluate";
+import { parseCli } from "../lib/cli";
 
 const OUT = resolve(import.meta.dirname, "../../workers/gateway/src/guardrails/pii/tagger/model/entity-tagger.json");
-const arg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(name);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
+const { values } = parseCli({
+  name: "npm run guardrails:train-ner --",
+  summary: "Trains the PII entity tagger and reports dev and held-out scores (--eval: report only). Runs for minutes.",
+  options: {
+    data: { type: "string", value: "DIR", description: "NER data directory" },
+    generated: { type: "string", value: "N", description: "generated training texts (default 12000)" },
+    eval: { type: "boolean", description: "score the shipped tagger, train nothing" },
+    select: { type: "boolean", description: "model selection over --grid" },
+    grid: { type: "string", value: "JSON", description: "configurations for --select" },
+    "no-write": { type: "boolean", description: "do not write the model" },
+  },
+});
+const arg = (name: string): string | undefined => values[name.replace(/^--/, "") as "data" | "generated" | "grid"];
 const BASE: TrainConfig = { bits: 16, epochs: 6, charNgrams: true, hideGazetteer: 0.3, seed: 13 };
 const TYPES = new Set<string>(ENTITY_TYPES);
 

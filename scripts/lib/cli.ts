@@ -26,6 +26,8 @@ export interface CliSpec<O extends CliOptions> {
   positionals?: string;
   /** Extra lines after the option table (examples, environment variables). */
   notes?: string[];
+  /** A hand-written help text, printed after the usage line instead of the generated one. */
+  help?: string;
   argv?: string[];
 }
 
@@ -44,6 +46,7 @@ export function usageLine(spec: CliSpec<CliOptions>): string {
 }
 
 export function helpText(spec: CliSpec<CliOptions>): string {
+  if (spec.help !== undefined) return `${usageLine(spec)}\n\n${spec.help.trimEnd()}\n`;
   const options = { ...(spec.options ?? {}), help: HELP };
   const lines = [usageLine(spec), "", spec.summary, "", "Options:", ...Object.entries(options).map(([n, o]) => optionLine(n, o))];
   if (spec.notes?.length) lines.push("", ...spec.notes);

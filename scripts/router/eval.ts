@@ -8,7 +8,7 @@
  * complexity model once per left-out set (lib/lodo-report.ts) and prints the held-out table.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { parseCli, usageError } from "../lib/cli";
 import cliProgress from "cli-progress";
 import { verifyDraft } from "../../workers/gateway/src/router/cascade/verify-draft";
 import { classifyInput } from "../../workers/gateway/src/router/classify";
@@ -55,14 +55,17 @@ function lodoMain(values: { "routing-dir"?: string; corpus?: string; json?: stri
 }
 
 async function main(): Promise<void> {
-  const { values } = parseArgs({
+  const spec = {
+    name: "npm run router:eval --",
+    summary: "Offline router evaluation in RouteLLM's terms (APGR, CPT(50%), CPT(80%)); --lodo: the leave-one-dataset-out table.",
     options: {
       data: { type: "string" }, weak: { type: "string" }, strong: { type: "string" }, model: { type: "string" }, json: { type: "string" }, "score-column": { type: "string" },
       lodo: { type: "boolean" }, "routing-dir": { type: "string" }, corpus: { type: "string" }, markdown: { type: "string" },
     },
-  });
+  } as const;
+  const { values } = parseCli(spec);
   if (values.lodo) return lodoMain(values);
-  if (!values.data || !values.weak || !values.strong) throw new Error("usage: router:eval -- --data FILE.csv --weak COLUMN --strong COLUMN");
+  if (!values.data || !values.weak || !values.strong) usageError(spec, "give --data FILE.csv --weak COLUMN --strong COLUMN (or --lodo).");
   const report = await evaluate(readFileSync(values.data, "utf8"), values.weak, values.strong, values.model ?? SHIPPED_MODEL, process.stderr.isTTY, values["score-column"]);
   for (const [mode, r] of Object.entries(report)) {
     if (typeof r === "number") continue;

@@ -9,7 +9,7 @@
  * them (bench:replay --router lodo). Never for the shipped model.
  */
 import { readFileSync, writeFileSync } from "node:fs";
-import { parseArgs } from "node:util";
+import { parseCli } from "../lib/cli";
 import { INTENTS } from "../../shared/schemas/router-training-example";
 import { sha256Hex } from "../../shared/crypto/sha256";
 import { FEATURE_DIM } from "../../workers/gateway/src/router/features/featurize";
@@ -27,7 +27,9 @@ import { routingReport } from "./lib/routellm-metrics";
 import { complexityInputs, RECIPE_DEFAULTS, trainCorpusModel, trainRouter } from "./lib/train-router";
 import { ROUTING_LABELS } from "./outcomes/labels";
 
-const { values: args } = parseArgs({
+const { values: args } = parseCli({
+  name: "npm run router:train --",
+  summary: "Trains the router (intent from the corpus, complexity from the routing sets) and exports ONNX + manifest. Runs for minutes.",
   options: {
     data: { type: "string", default: "data/router/corpus.jsonl" },
     heldout: { type: "string", default: "data/router/heldout.jsonl" },

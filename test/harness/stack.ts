@@ -6,8 +6,8 @@
  */
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { Miniflare, type WorkerOptions } from "miniflare";
-import { unstable_getMiniflareWorkerOptions } from "wrangler";
+import type { Miniflare, WorkerOptions } from "miniflare";
+import type { unstable_getMiniflareWorkerOptions } from "wrangler";
 import { startSimulator, type RunningSimulator, type SimulatorOptions } from "../../gpu-backends/simulator/src/server";
 import { bundleModules, outDir, ROOT, WORKERS, type WorkerName } from "./build-workers";
 import { splitSqlStatements } from "./sql-statements";
@@ -39,9 +39,13 @@ export interface Stack {
 // it in its types; an empty file keeps a developer's .dev.vars out of the tests.
 const NO_ENV_FILES = { envFiles: ["/dev/null"] } as Parameters<typeof unstable_getMiniflareWorkerOptions>[2];
 
-function workerOptions(name: WorkerName, vars: Record<string, string>, build: WorkerName = name): WorkerOptions {
+// wrangler and miniflare are imported when a stack starts, not with this module: the benchmarks
+// that import it then answer --help in a second instead of loading both (3-4 s of CPU).
+type WranglerOptionsReader = typeof unstable_getMiniflareWorkerOptions;
+
+function workerOptions(read: WranglerOptionsReader, name: WorkerName, vars: Record<string, string>, build: WorkerName = name): WorkerOptions {
   // No .dev.vars: tests get their secrets explicitly, exactly as CI's clean clone does.
-  const { workerOptions } = unstable_getMiniflareWorkerOptions(WORKERS[name].config, undefined, NO_ENV_FILES);
+  const { workerOptions } = read(WORKERS[name].config, undefined, NO_ENV_FILES);
   return {
     ...workerOptions,
     name: name === "gateway" ? "llm-gateway" : workerOptions.name,
@@ -76,8 +80,9 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 async function startStackOnce(options: StackOptions): Promise<Stack> {
   const sim = await startSimulator(options.simulator ?? {});
   const secrets = { CONTENT_ENCRYPTION_KEYS: generateKeySpec("test1"), CONTENT_ENCRYPTION_ACTIVE_KID: "test1" };
-  const workers = [workerOptions("gateway", { SIMULATOR_URL: sim.url, ...secrets, ...(options.vars ?? {}) }, options.gatewayBuild)];
-  if (options.evaluator) workers.push(workerOptions("evaluator", { SIMULATOR_URL: sim.url, ...secrets, ...(options.evaluatorVars ?? {}) }));
+  const [{ Miniflare }, { unstable_getMiniflareWorkerOptions: read }] = await Promise.all([import("miniflare"), import("wrangler")]);
+  const workers = [workerOptions(read, "gateway", { SIMULATOR_URL: sim.url, ...secrets, ...(options.vars ?? {}) }, options.gatewayBuild)];
+  if (options.evaluator) workers.push(workerOptions(read, "evaluator", { SIMULATOR_URL: sim.url, ...secrets, ...(options.evaluatorVars ?? {}) }));
   const mf = new Miniflare({ workers, host: "127.0.0.1", port: 0, ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}) });
   const close = async () => {
     await mf.dispose();

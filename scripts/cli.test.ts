@@ -1,0 +1,84 @@
+/**
+ * Every npm script answers `--help` with its usage (exit 0, without starting its work) and an
+ * unknown flag with a usage line (non-zero exit, no stack trace). Our own tools (tsx scripts)
+ * are spawned directly with node + tsx, a few at a time; third-party CLIs through npm.
+ */
+import { spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { helpText, usageLine } from "./lib/cli";
+
+const ROOT = join(import.meta.dirname, "..");
+const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+
+/** Third-party CLIs whose own handling of an unknown flag we cannot change (see `external`). */
+const EXTERNAL = /^(vitest|tsc|wrangler) /;
+// vitest's CLI (cac) throws its CACError with a stack for an unknown flag; tsc prints one line
+// (error TS5023) without a usage line. Both exit non-zero.
+const STACK_TRACE_ALLOWED = new Set(["test"]);
+const NO_USAGE_LINE = new Set(["typecheck", "test"]);
+
+interface Run {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function run(name: string, flag: string): Promise<Run> {
+  const command = scripts[name] as string;
+  const [bin, ...args] = command.split(/\s+/);
+  const [exe, argv] = bin === "tsx" ? [process.execPath, ["--import", "tsx", ...args, flag]] : ["npm", ["run", "--silent", name, "--", flag]];
+  return new Promise((resolve) => {
+    const child = spawn(exe, argv, { cwd: ROOT, env: { ...process.env, FORCE_COLOR: "0", NO_COLOR: "1" }, timeout: 120_000 });
+    let stdout = "";
+    let stderr = "";
+    child.stdout.on("data", (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on("data", (d: Buffer) => (stderr += d.toString()));
+    child.on("close", (code) => resolve({ code, stdout, stderr }));
+  });
+}
+
+/** Runs every job with at most `size` at once (the machine is shared; each spawn loads tsx). */
+async function pool<T, R>(items: readonly T[], size: number, job: (item: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: size }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await job(items[i] as T);
+    }
+  }));
+  return out;
+}
+
+const STACK = /\n\s+at .+(:\d+:\d+|\(node:)/;
+
+describe("every npm script's command line", () => {
+  const names = Object.keys(scripts).sort();
+
+  it("--help prints the usage and exits 0 without starting; --bogus prints a usage line and fails, without a stack trace", async () => {
+    const results = await pool(names, 3, async (name) => ({ name, help: await run(name, "--help"), bogus: await run(name, "--bogus") }));
+    const problems: string[] = [];
+    for (const { name, help, bogus } of results) {
+      const ours = !EXTERNAL.test(scripts[name] as string);
+      if (help.code !== 0) problems.push(`${name} --help: exit ${help.code} ${help.stderr.slice(0, 300)}`);
+      // Third-party help pages (wrangler, tsc) list OPTIONS / FLAGS / COMMANDS rather than "usage".
+      if (!/usage|options|flags|commands/i.test(help.stdout)) problems.push(`${name} --help: no usage text`);
+      // Ours print the help and nothing else: a bench that started would print its results too.
+      if (ours && !new RegExp(`^usage: npm (run )?${name}\\b`, "i").test(help.stdout)) problems.push(`${name} --help: output is not the usage: ${help.stdout.slice(0, 200)}`);
+      if (ours && help.stdout.length > 4000) problems.push(`${name} --help: printed more than its help`);
+      if (bogus.code === 0) problems.push(`${name} --bogus: exit 0`);
+      if (!NO_USAGE_LINE.has(name) && !/usage|wrangler \w+/i.test(bogus.stderr + bogus.stdout)) problems.push(`${name} --bogus: no usage line: ${bogus.stderr.slice(0, 200)}`);
+      if (ours && !/^usage: npm /im.test(bogus.stderr)) problems.push(`${name} --bogus: no usage line on stderr: ${bogus.stderr.slice(0, 200)}`);
+      if (!STACK_TRACE_ALLOWED.has(name) && STACK.test(bogus.stderr + bogus.stdout)) problems.push(`${name} --bogus: stack trace`);
+    }
+    expect(problems).toEqual([]);
+  }, 600_000);
+
+  it("the shared helper builds the usage from the option table", () => {
+    const spec = { name: "npm run x --", summary: "Does x.", positionals: "[FILE...]", options: { out: { type: "string" as const, default: "a.md", value: "FILE", description: "where" } } };
+    expect(usageLine(spec)).toBe("Usage: npm run x -- [options] [FILE...]");
+    expect(helpText(spec)).toMatch(/^Usage: npm run x -- \[options\] \[FILE\.\.\.\]\n\nDoes x\.\n\nOptions:\n +--out FILE +where \(default: a\.md\)\n +-h, --help +show this help and exit\n$/);
+  });
+});
