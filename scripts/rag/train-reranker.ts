@@ -19,12 +19,12 @@ import { fitMlp, type FitOptions } from "./fit-mlp";
 const OUT = join(import.meta.dirname, "../../workers/gateway/src/rag/rerank/model/reranker.json");
 const CHUNKING = { size: 1000, overlap: 150 };
 const GRID: Array<Pick<FitOptions, "hidden" | "l2">> = [
-  { hidden: 0, l2: 1e-3 },
-  { hidden: 8, l2: 1e-3 },
-  { hidden: 8, l2: 1e-2 },
-  { hidden: 16, l2: 1e-3 },
+  { hidden: 0, l2: 1e-4 },
+  { hidden: 0, l2: 1e-2 },
+  { hidden: 4, l2: 1e-2 },
+  { hidden: 8, l2: 3e-2 },
 ];
-const BASE = { epochs: 400, lr: 0.02, seed: 17 };
+const BASE = { epochs: 300, lr: 0.02, seed: 17 };
 
 function ndcgOf(set: readonly ClaimCandidates[], score: (c: ClaimCandidates) => number[]): number {
   let total = 0;

@@ -31,6 +31,7 @@ import { cachePurgeRoutes } from "./routes/cache-purge";
 import { routerRolloutRoutes } from "./routes/router-rollout";
 import { cacheQualityRoutes } from "./routes/cache-quality";
 import { feedbackRoutes } from "./routes/feedback";
+import { collectionsRoutes } from "./routes/collections";
 
 export function createApp() {
   const app = new Hono<AppEnv>();
@@ -61,6 +62,7 @@ export function createApp() {
   api.route("/", routerRolloutRoutes);
   api.route("/", cacheQualityRoutes);
   api.route("/", feedbackRoutes);
+  api.route("/", collectionsRoutes);
   api.route(ADMIN_MOUNT, adminRoutes as unknown as Hono<AppEnv>);
   api.route(ADMIN_MOUNT, adminOperationsRoutes as unknown as Hono<AppEnv>);
   app.route("/", api);

@@ -5,6 +5,7 @@
 import { env } from "cloudflare:workers";
 import { createApp } from "./app";
 import { registryFor } from "./config/registry-loader";
+import { consumeIndexBatch } from "./rag/ingest/consume-index-batch";
 
 // Fail at start, naming the field, rather than on the first request.
 registryFor(env);
@@ -15,6 +16,8 @@ const app = createApp();
 
 export default {
   fetch: app.fetch,
+  // The only queue this Worker consumes: RAG ingestion batches (wrangler.toml RAG_QUEUE).
+  queue: (batch, env) => consumeIndexBatch(batch, env),
 } satisfies ExportedHandler<Env>;
 export { RateLimiter } from "./limits/rate-limiter";
 export { LocalVectorIndex } from "./cache/vector-store/local/local-vector-index";

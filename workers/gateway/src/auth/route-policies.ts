@@ -25,6 +25,9 @@ export interface RoutePolicy {
 const MODEL_CALLERS: readonly Role[] = ["service", "developer"];
 const USAGE_READERS: readonly Role[] = ["developer", "viewer", "admin"];
 const ADMIN: readonly Role[] = ["admin"];
+/** RAG collections (docs/rag.md): written like the cache is purged; searched by model callers. */
+const COLLECTION_WRITERS: readonly Role[] = ["developer", "admin"];
+const COLLECTION_READERS: readonly Role[] = ["service", "developer", "viewer", "admin"];
 export const OPERATOR_SCOPE = "tenants:manage";
 /** Same string as CONTENT_READ_SCOPE in content-access.ts (kept import-free here). */
 const CONTENT_READ = "content:read";
@@ -48,6 +51,16 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: "GET", path: "/v1/cache/quality", roles: USAGE_READERS },
   // Reports on the caller's own tenant's semantic cache hits (cache/feedback).
   { method: "POST", path: "/v1/feedback", roles: MODEL_CALLERS },
+  { method: "POST", path: "/v1/collections", roles: COLLECTION_WRITERS },
+  { method: "GET", path: "/v1/collections", roles: COLLECTION_READERS },
+  { method: "GET", path: "/v1/collections/:id", roles: COLLECTION_READERS },
+  { method: "DELETE", path: "/v1/collections/:id", roles: COLLECTION_WRITERS },
+  { method: "POST", path: "/v1/collections/:id/documents", roles: COLLECTION_WRITERS },
+  { method: "GET", path: "/v1/collections/:id/documents", roles: COLLECTION_READERS },
+  { method: "GET", path: "/v1/collections/:id/documents/:doc", roles: COLLECTION_READERS },
+  { method: "DELETE", path: "/v1/collections/:id/documents/:doc", roles: COLLECTION_WRITERS },
+  // Returns chunk text: model callers only (viewers never read content).
+  { method: "POST", path: "/v1/collections/:id/search", roles: MODEL_CALLERS },
   { method: "POST", path: "/admin/v1/tenants", roles: ADMIN, scope: OPERATOR_SCOPE },
   { method: "GET", path: "/admin/v1/tenants", roles: ADMIN, scope: OPERATOR_SCOPE },
   { method: "POST", path: "/admin/v1/tenants/:id/keys", roles: ADMIN },

@@ -33,11 +33,17 @@ import { applyInputGuardrails, outputNeedsWholeAnswer } from "./stages/guardrail
 import { chooseRoute } from "./stages/route-stage";
 import { streamResponse } from "./stream-response-builder";
 import { rejectUnsupportedParameters } from "./unsupported-parameters";
+import { attachCitations } from "../rag/grounding/attach-citations";
+import { groundRequest } from "../rag/grounding/ground-request";
+import { takeRetrieval } from "../rag/grounding/retrieval-spec";
+import { ragDeps } from "../rag/rag-deps";
 
 export async function handleChat(c: Context<AppEnv>): Promise<Response> {
   const timing = c.get("timing");
   const registry = registryFor(c.env);
-  const original = await timing.measure("parse", () => readJsonBody(c, ChatCompletionRequestSchema));
+  // `retrieval` (docs/rag.md) is the gateway's own field: taken off before any stage sees the request.
+  const retrieval = takeRetrieval(await timing.measure("parse", () => readJsonBody(c, ChatCompletionRequestSchema)));
+  const original = retrieval.request;
   const ex = newExchange(c, original);
   const publish = publisher(c, ex);
 
@@ -47,13 +53,17 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     if (requested.kind === "model") checkExplicitModel(original, requested.model);
     const settings = await timing.measure("settings", () => settingsFor(c.env.DB, ex.auth.tenantId, ex.feature));
     const filter = await timing.measure("guardrails", () => applyInputGuardrails(ex, settings.guardrails));
+    // Retrieval grounds the redacted request before the cache, so cache keys include the chunk ids.
+    const spec = retrieval.spec;
+    const grounding = spec ? await timing.measure("retrieval", () => groundRequest(ex, spec, ragDeps(c.env), settings.guardrails)) : null;
+    const cite = async (r: Response | Promise<Response>): Promise<Response> => (grounding ? attachCitations(await r, grounding) : r);
 
     const cache = cacheStage(ex, c.env, c.req.raw.headers, settings.cache, (id) => {
       const model = registry.model(id);
       return model !== undefined && mayUse(ex.auth, model);
     });
     const cached = await timing.measure("cache", () => cache.lookup());
-    if (cached) return cached.respond(c, ex, filter, publish);
+    if (cached) return cite(cached.respond(c, ex, filter, publish));
     const store = (answer: ChatCompletionResponse, costUsd: number) => {
       const storing = cache.store(answer, costUsd);
       if (storing) c.executionCtx.waitUntil(storing.catch(() => undefined));
@@ -76,7 +86,7 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
         publishEvent(c.env.USAGE_QUEUE, buildChatEvent(draftEx, r), background(c));
         chargeBudget(c, r.costUsd);
       }));
-      if (draft.accepted && draft.answered) return completeResponse(ex, draft.answered, filter, registry, publish, store);
+      if (draft.accepted && draft.answered) return cite(completeResponse(ex, draft.answered, filter, registry, publish, store));
     }
 
     const attempts = buildAttempts(registry, route.target, limits);
@@ -90,7 +100,7 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     }
     // A stream answered whole (the output policy must see all of it) gets a streamed answer's time.
     const answered = await timing.measure("upstream", () => runChat(ex.request, attempts, run, ex.stream ? "total" : "firstByte"));
-    return completeResponse(ex, answered, filter, registry, publish, store);
+    return cite(completeResponse(ex, answered, filter, registry, publish, store));
   } catch (err) {
     const gw = err instanceof GatewayError ? err : null;
     if (gw?.kind === "guardrail_blocked" && blockAudits.allow(`${ex.auth.tenantId}|${ex.auth.keyId}|${gw.code}`, Date.now())) {

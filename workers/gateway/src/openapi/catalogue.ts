@@ -14,6 +14,7 @@ import { RouteDryRunBodySchema } from "../router/dry-run";
 import { KeyIdSchema, CreateTenantSchema, PutBudgetSchema, PutLimitsSchema, TenantIdSchema } from "../routes/admin/schemas";
 import { FeatureQuerySchema } from "../routes/admin-operations";
 import { PurgeQuerySchema } from "../routes/cache-purge";
+import { CollectionParamsSchema, CreateCollectionSchema, DocumentParamsSchema, IngestBodySchema, ListQuerySchema, SearchBodySchema } from "../rag/schemas";
 import { TenantSettingsInputSchema } from "../settings/tenant-settings";
 import { AlertRuleInputSchema, CacheQualityQuerySchema, FineTuningQuerySchema, RequestTraceParamsSchema, RetrainingQuerySchema, UsageQuerySchema } from "../usage";
 
@@ -52,6 +53,15 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "GET", path: "/v1/router/rollout", summary: "Shadow/canary router rollout status and verdicts.", tag: "Gateway" },
   { method: "DELETE", path: "/v1/cache", summary: "Purge the tenant's cache (optionally one feature).", tag: "Gateway", query: PurgeQuerySchema },
   { method: "GET", path: "/v1/cache/quality", summary: "Audited semantic-hit precision and a threshold suggestion.", tag: "Gateway", query: CacheQualityQuerySchema },
+  { method: "POST", path: "/v1/collections", summary: "Create a RAG collection (docs/rag.md).", tag: "Gateway", body: CreateCollectionSchema, status: 201 },
+  { method: "GET", path: "/v1/collections", summary: "List the tenant's collections.", tag: "Gateway", query: ListQuerySchema },
+  { method: "GET", path: "/v1/collections/:id", summary: "One collection with document and chunk counts.", tag: "Gateway", params: CollectionParamsSchema.shape },
+  { method: "DELETE", path: "/v1/collections/:id", summary: "Delete a collection and every chunk from both indexes.", tag: "Gateway", params: CollectionParamsSchema.shape },
+  { method: "POST", path: "/v1/collections/:id/documents", summary: "Ingest documents (PII policy, chunking, idempotent by content hash); large ones are queued (202).", tag: "Gateway", params: CollectionParamsSchema.shape, body: IngestBodySchema },
+  { method: "GET", path: "/v1/collections/:id/documents", summary: "List documents with status and progress.", tag: "Gateway", params: CollectionParamsSchema.shape, query: ListQuerySchema },
+  { method: "GET", path: "/v1/collections/:id/documents/:doc", summary: "One document's status and ingestion progress.", tag: "Gateway", params: DocumentParamsSchema.shape },
+  { method: "DELETE", path: "/v1/collections/:id/documents/:doc", summary: "Delete a document's chunks from both indexes.", tag: "Gateway", params: DocumentParamsSchema.shape },
+  { method: "POST", path: "/v1/collections/:id/search", summary: "Hybrid search (BM25 + dense, RRF, rerank) with each retriever's score.", tag: "Gateway", params: CollectionParamsSchema.shape, body: SearchBodySchema },
   { method: "POST", path: "/admin/v1/tenants", summary: "Create a tenant (operator).", tag: "Admin", body: CreateTenantSchema, status: 201 },
   { method: "GET", path: "/admin/v1/tenants", summary: "List tenants (operator).", tag: "Admin" },
   { method: "POST", path: "/admin/v1/tenants/:id/keys", summary: "Create an API key; the key is shown once.", tag: "Admin", params: tenant, body: CreateKeyInputSchema, status: 201 },

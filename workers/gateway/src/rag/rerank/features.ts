@@ -3,20 +3,23 @@
  * query against the passage; on a CPU budget of a few milliseconds for 50 candidates we keep
  * the signals that read the same way: how much of the query's rarity mass the chunk (and its
  * best sentence or sentence pair) covers, whether the rarest query term is missing, whether
- * query word pairs occur as adjacent pairs, whether the query's numbers occur, and dense
- * similarity of the query to the chunk and to its closest sentence, beside each retriever's
- * score and rank. Every feature is scale-free (fractions, cosines, ranks normalised per query),
+ * query word pairs occur as adjacent pairs, whether the query's numbers occur, how much of the
+ * missing rarity mass has a near-synonym in the chunk (word vectors: "reduces" ~ "decreases"),
+ * dense similarity of the query to the chunk and to its closest sentence, how strongly the
+ * chunk's document is retrieved overall, beside each retriever's score and rank. Every feature is scale-free (fractions, cosines, ranks normalised per query),
  * so a model fitted on one corpus reads another's the same way.
  */
 import { cosine, type Embedder } from "../../cache/embedder/embedder";
 import { splitSentences } from "../text/sentences";
-import { terms, words } from "../text/terms";
+import { porterStem } from "../text/porter";
+import { isStopword, terms, words } from "../text/terms";
 import type { Candidate, TermStats } from "./reranker";
 
 export const FEATURE_NAMES = [
   "bm25_norm", "bm25_rank", "dense_raw", "dense_rank", "rrf_norm",
   "coverage", "best_sentence", "best_pair", "heading_coverage", "rarest_missing",
   "bigrams", "numbers", "has_numbers", "cos_chunk", "cos_best_sentence", "cos_rel", "query_len", "chunk_len",
+  "soft_coverage", "doc_best_bm25", "doc_chunks",
 ] as const;
 export type FeatureVector = Float32Array;
 
@@ -28,6 +31,8 @@ export function idfOf(stats: TermStats, term: string): number {
 
 interface QueryInfo {
   stems: string[];
+  /** Content words with their stem, for near-synonym matching. */
+  surface: Array<{ word: string; stem: string }>;
   idf: Map<string, number>;
   mass: number;
   maxIdf: number;
@@ -61,11 +66,58 @@ export async function queryInfo(query: string, stats: TermStats, embedder: Embed
     maxIdf = Math.max(maxIdf, v);
   }
   const [vector] = await embedder.embed([query]);
-  return { stems, idf, mass, maxIdf, bigrams: adjacentPairs(seq), numbers: new Set(words(query).filter((w) => NUMBER.test(w))), vector: vector ?? new Float32Array(embedder.dimensions) };
+  const seen = new Set<string>();
+  const surface = contentWords(query).filter((w) => !seen.has(w.stem) && seen.add(w.stem));
+  return { stems, surface, idf, mass, maxIdf, bigrams: adjacentPairs(seq), numbers: new Set(words(query).filter((w) => NUMBER.test(w))), vector: vector ?? new Float32Array(embedder.dimensions) };
+}
+
+/** Content words of a text with their stems (at most `max`, distinct by stem). */
+function contentWords(text: string, max = 400): Array<{ word: string; stem: string }> {
+  const out: Array<{ word: string; stem: string }> = [];
+  for (const w of words(text)) {
+    if (isStopword(w) || NUMBER.test(w)) continue;
+    out.push({ word: w, stem: porterStem(w) });
+    if (out.length >= max) break;
+  }
+  return out;
+}
+
+/** Word vectors, embedded once per call (the local embedder's vector of a single word). */
+async function wordVectors(embedder: Embedder, wordsNeeded: ReadonlySet<string>): Promise<Map<string, Float32Array>> {
+  const list = [...wordsNeeded];
+  const vectors = await embedder.embed(list);
+  return new Map(list.map((w, i) => [w, vectors[i] as Float32Array]));
+}
+
+/** Share of the query's rarity mass that is missing from the chunk but has a near-synonym in it. */
+function softCoverage(q: QueryInfo, present: ReadonlySet<string>, chunkWords: readonly string[], vectors: ReadonlyMap<string, Float32Array>): number {
+  if (q.mass <= 0) return 0;
+  let m = 0;
+  for (const { word, stem } of q.surface) {
+    if (present.has(stem)) continue;
+    const v = vectors.get(word);
+    if (!v) continue;
+    let best = 0;
+    for (const cw of chunkWords) best = Math.max(best, cosine(v, vectors.get(cw) as Float32Array));
+    // Cosines of unrelated words sit below ~0.5 for these vectors; count the part above.
+    m += (q.idf.get(stem) ?? 0) * Math.max(0, (best - 0.5) / 0.5);
+  }
+  return m / q.mass;
 }
 
 export async function candidateFeatures(q: QueryInfo, candidates: readonly Candidate[], embedder: Embedder): Promise<FeatureVector[]> {
   const maxBm25 = Math.max(1e-9, ...candidates.map((c) => c.bm25 ?? 0));
+  const docBest = new Map<string, number>();
+  const docCount = new Map<string, number>();
+  for (const c of candidates) {
+    const d = c.chunk.documentId;
+    docBest.set(d, Math.max(docBest.get(d) ?? 0, (c.bm25 ?? 0) / maxBm25));
+    docCount.set(d, (docCount.get(d) ?? 0) + 1);
+  }
+  const chunkWords = candidates.map((c) => [...new Set(contentWords(c.chunk.text).map((w) => w.word))]);
+  const needed = new Set<string>(q.surface.map((w) => w.word));
+  for (const ws of chunkWords) for (const w of ws) needed.add(w);
+  const vocab = await wordVectors(embedder, needed);
   const maxRrf = Math.max(1e-9, ...candidates.map((c) => c.fused));
   const sentencesOf = candidates.map((c) => splitSentences(c.chunk.text).slice(0, 40));
   const flat = sentencesOf.flat();
@@ -115,6 +167,9 @@ export async function candidateFeatures(q: QueryInfo, candidates: readonly Candi
       (chunkCos[i] ?? 0) / bestCos,
       Math.min(1, q.stems.length / 20),
       Math.min(1, chunkSeq.length / 300),
+      softCoverage(q, chunkSet, chunkWords[i] ?? [], vocab),
+      docBest.get(c.chunk.documentId) ?? 0,
+      Math.min(1, (docCount.get(c.chunk.documentId) ?? 1) / 3),
     ];
     return Float32Array.from(f);
   });
