@@ -29,12 +29,13 @@ export interface Point {
   costCut: number;
 }
 
-interface Decision {
+export interface Decision {
   small: boolean;
   frontier: boolean;
 }
 
-function summarise(rows: readonly RowFacts[], threshold: number, decide: (r: RowFacts) => Decision): Point {
+/** One operating point: every row decided by `decide`, scored from its labels and ledger costs. */
+export function summarise(rows: readonly RowFacts[], threshold: number, decide: (r: RowFacts) => Decision): Point {
   let correct = 0;
   let frontierCalls = 0;
   let cost = 0;
@@ -96,4 +97,37 @@ export function routerAuc(rows: readonly RowFacts[]): number {
 /** The best point of a curve that keeps `floor` of all-frontier quality (largest cost cut), if any. */
 export function bestAtQuality(points: readonly Point[], floor: number): Point | null {
   return points.filter((p) => p.quality >= floor).reduce<Point | null>((best, p) => (best === null || p.costCut > best.costCut ? p : best), null);
+}
+
+export interface CascadeBand {
+  from: number;
+  to: number;
+  rows: number;
+  /** Drafts the verifier served (the rest escalated or were not drafted). */
+  accepted: number;
+  /** Served drafts whose answer was wrong (the small model's label). */
+  acceptedWrong: number;
+  /** Rows whose small-model answer was right: what a draft could save. */
+  smallRight: number;
+}
+
+/**
+ * The measured cascade by quarter of the router's complexity: how often a draft was served and
+ * how often a served draft was wrong. It shows what skipping drafts above a complexity
+ * (cascadeMaxComplexity) would trade: the served drafts' savings against their mistakes.
+ */
+export function cascadeByComplexity(rows: readonly RowFacts[], servedSmall: readonly boolean[], parts = 4): CascadeBand[] {
+  const order = rows.map((_, i) => i).filter((i) => rows[i]!.complexity !== null).sort((a, b) => rows[a]!.complexity! - rows[b]!.complexity!);
+  return Array.from({ length: parts }, (_, p) => {
+    const idx = order.slice(Math.floor((p * order.length) / parts), Math.floor(((p + 1) * order.length) / parts));
+    const accepted = idx.filter((i) => servedSmall[i]);
+    return {
+      from: rows[idx[0]!]?.complexity ?? 0,
+      to: rows[idx.at(-1)!]?.complexity ?? 0,
+      rows: idx.length,
+      accepted: accepted.length,
+      acceptedWrong: accepted.filter((i) => !rows[i]!.smallOk).length,
+      smallRight: idx.filter((i) => rows[i]!.smallOk).length,
+    };
+  });
 }

@@ -29,11 +29,16 @@ export interface Served {
   complexity: number | null;
   pWrong: number | null;
   cascade: string | null;
+  /** The cheapest band the decision used and its source, from x-route-reason (`band=0.2650 quality_target`). */
+  band: { below: number; source: string } | null;
+  /** The routing reason (x-route-reason without the band), e.g. low_confidence. */
+  reason: string | null;
 }
 
 export async function createTenant(stack: Stack, spec: TenantSpec): Promise<Tenant> {
   const { tenantId, key: service } = await seedKey(stack, { name: `replay ${spec.label}` });
-  const { key: admin } = await seedKey(stack, { role: "admin", tenantId });
+  // Guardrails off lets more through redaction: the admin needs content:read for that PUT.
+  const { key: admin } = await seedKey(stack, { role: "admin", tenantId, scopes: ["content:read"] });
   const settings = { guardrails: { pii: { enabled: false }, injection: { enabled: false } }, ...(spec.router ? { router: spec.router } : {}) };
   const res = await stack.fetch(`/admin/v1/tenants/${tenantId}/settings`, { method: "PUT", headers: bearer(admin), body: JSON.stringify(settings) });
   if (res.status !== 200) throw new Error(`settings for ${spec.label}: ${res.status} ${await res.text()}`);
@@ -41,6 +46,11 @@ export async function createTenant(stack: Stack, spec: TenantSpec): Promise<Tena
 }
 
 const num = (v: string | null): number | null => (v === null || v === "" || Number.isNaN(Number(v)) ? null : Number(v));
+
+function bandOf(reason: string | null): Served["band"] {
+  const m = /band=([0-9.]+) ([a-z_]+)/.exec(reason ?? "");
+  return m ? { below: Number(m[1]), source: m[2]! } : null;
+}
 
 async function ask(stack: Stack, tenant: Tenant, prompt: string): Promise<Served> {
   const res = await stack.fetch("/v1/chat/completions", {
@@ -56,6 +66,8 @@ async function ask(stack: Stack, tenant: Tenant, prompt: string): Promise<Served
     complexity: num(res.headers.get("x-route-complexity")),
     pWrong: num(res.headers.get("x-cascade-p-wrong")),
     cascade: res.headers.get("x-cascade"),
+    band: bandOf(res.headers.get("x-route-reason")),
+    reason: res.headers.get("x-route-reason")?.split(";")[0] ?? null,
   };
 }
 

@@ -4,11 +4,14 @@
  * replayed GSM8K rows are never scored in-sample. The fold models arrive in the bench-only
  * variable BENCH_VERIFIER_FOLDS, which only this entry reads: the deployed gateway's entry
  * (workers/gateway/src/index.ts) never installs a verifier source, whatever its environment says.
+ * With BENCH_ROUTER_MODEL (base64 .onnx) and BENCH_ROUTER_VERSION, the router is that file
+ * instead of the shipped one (bench:replay's leave-GSM8K-out build).
  * Bench-only: this file is never part of the deployed gateway.
  */
 import { env } from "cloudflare:workers";
 import { z } from "zod";
 import { parseVerifierModel, setVerifierSource } from "../../workers/gateway/src/router/cascade/verifier-model";
+import { setBenchRouterModel } from "../../workers/gateway/src/router/worker-router";
 import { verifierFold } from "../../scripts/cascade/lib/verifier-folds";
 import gateway from "../../workers/gateway/src/index";
 export * from "../../workers/gateway/src/index";
@@ -21,5 +24,11 @@ const folds = FoldsSchema.parse(JSON.parse(raw));
 const models = folds.models.map(parseVerifierModel);
 if (models.length !== folds.k) throw new Error(`expected ${folds.k} fold models, got ${models.length}`);
 setVerifierSource((prompt) => models[verifierFold(prompt, folds.k)]!);
+
+const bench = env as unknown as { BENCH_ROUTER_MODEL?: string; BENCH_ROUTER_VERSION?: string };
+if (bench.BENCH_ROUTER_MODEL) {
+  const bytes = Uint8Array.from(atob(bench.BENCH_ROUTER_MODEL), (ch) => ch.charCodeAt(0));
+  setBenchRouterModel(bytes, bench.BENCH_ROUTER_VERSION ?? "bench-router");
+}
 
 export default gateway;

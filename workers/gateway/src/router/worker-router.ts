@@ -27,8 +27,20 @@ export function shippedBackend(): LoadedBackend {
   return shipped;
 }
 
+let benchModel: { backend: ScoreBackend; version: string } | null = null;
+
+/**
+ * Bench builds only (bench/replay/workerd-entry.ts): route with another router file, e.g. one
+ * trained without the replayed set, through the pure-TS forward pass. The deployed entry
+ * (index.ts) never calls it, and nothing in a request, the settings or the environment reaches it.
+ */
+export function setBenchRouterModel(modelBytes: ArrayBuffer | Uint8Array, version: string): void {
+  benchModel = { backend: tsBackend(modelBytes), version };
+}
+
 /** The gateway's entry point: `createRouter(settings).route(request, ctx)`. */
 export function createRouter(settings: RouterSettingsInput = {}): Router {
+  if (benchModel) return buildRouter({ backend: benchModel.backend, modelVersion: benchModel.version }, settings);
   const b = shippedBackend();
   return buildRouter({ backend: b.backend, modelVersion: b.manifest.version }, settings);
 }
