@@ -11,6 +11,12 @@ import { helpText, usageLine } from "./lib/cli";
 
 const ROOT = join(import.meta.dirname, "..");
 const scripts = (JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { scripts: Record<string, string> }).scripts;
+/** Command-line tools that are not npm scripts, run as `npx tsx <file>`. */
+const TOOLS: Record<string, string> = {
+  "scripts/apply-terraform-outputs.ts": "tsx scripts/apply-terraform-outputs.ts",
+  "bench/guardrails-synthetic.ts": "tsx bench/guardrails-synthetic.ts",
+};
+const commands: Record<string, string> = { ...scripts, ...TOOLS };
 
 /** Third-party CLIs whose own handling of an unknown flag we cannot change (see `external`). */
 const EXTERNAL = /^(vitest|tsc|wrangler) /;
@@ -26,7 +32,7 @@ interface Run {
 }
 
 function run(name: string, flag: string): Promise<Run> {
-  const command = scripts[name] as string;
+  const command = commands[name] as string;
   const [bin, ...args] = command.split(/\s+/);
   const [exe, argv] = bin === "tsx" ? [process.execPath, ["--import", "tsx", ...args, flag]] : ["npm", ["run", "--silent", name, "--", flag]];
   return new Promise((resolve) => {
@@ -54,23 +60,24 @@ async function pool<T, R>(items: readonly T[], size: number, job: (item: T) => P
 
 const STACK = /\n\s+at .+(:\d+:\d+|\(node:)/;
 
-describe("every npm script's command line", () => {
-  const names = Object.keys(scripts).sort();
+describe("every npm script's and tool's command line", () => {
+  const names = Object.keys(commands).sort();
 
   it("--help prints the usage and exits 0 without starting; --bogus prints a usage line and fails, without a stack trace", async () => {
     const results = await pool(names, 3, async (name) => ({ name, help: await run(name, "--help"), bogus: await run(name, "--bogus") }));
     const problems: string[] = [];
     for (const { name, help, bogus } of results) {
-      const ours = !EXTERNAL.test(scripts[name] as string);
+      const ours = !EXTERNAL.test(commands[name] as string);
+      const invocation = name in TOOLS ? `npx tsx ${name}` : `npm (run )?${name}\\b`;
       if (help.code !== 0) problems.push(`${name} --help: exit ${help.code} ${help.stderr.slice(0, 300)}`);
       // Third-party help pages (wrangler, tsc) list OPTIONS / FLAGS / COMMANDS rather than "usage".
       if (!/usage|options|flags|commands/i.test(help.stdout)) problems.push(`${name} --help: no usage text`);
       // Ours print the help and nothing else: a bench that started would print its results too.
-      if (ours && !new RegExp(`^usage: npm (run )?${name}\\b`, "i").test(help.stdout)) problems.push(`${name} --help: output is not the usage: ${help.stdout.slice(0, 200)}`);
+      if (ours && !new RegExp(`^usage: ${invocation}`, "i").test(help.stdout)) problems.push(`${name} --help: output is not the usage: ${help.stdout.slice(0, 200)}`);
       if (ours && help.stdout.length > 4000) problems.push(`${name} --help: printed more than its help`);
       if (bogus.code === 0) problems.push(`${name} --bogus: exit 0`);
       if (!NO_USAGE_LINE.has(name) && !/usage|wrangler \w+/i.test(bogus.stderr + bogus.stdout)) problems.push(`${name} --bogus: no usage line: ${bogus.stderr.slice(0, 200)}`);
-      if (ours && !/^usage: npm /im.test(bogus.stderr)) problems.push(`${name} --bogus: no usage line on stderr: ${bogus.stderr.slice(0, 200)}`);
+      if (ours && !/^usage: (npm|npx) /im.test(bogus.stderr)) problems.push(`${name} --bogus: no usage line on stderr: ${bogus.stderr.slice(0, 200)}`);
       if (!STACK_TRACE_ALLOWED.has(name) && STACK.test(bogus.stderr + bogus.stdout)) problems.push(`${name} --bogus: stack trace`);
     }
     expect(problems).toEqual([]);

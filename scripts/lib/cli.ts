@@ -74,6 +74,8 @@ export function parseCli<O extends CliOptions>(spec: CliSpec<O>): Parsed<O> {
 
 /** For checks after parsing (a missing required flag, a bad number): the same one-line error. */
 export function usageError(spec: CliSpec<CliOptions>, message: string): never {
-  process.stderr.write(`error: ${message.split("\n")[0]}\n${usageLine(spec)}  (--help for details)\n`);
+  // parseArgs appends advice on positionals starting with '-' to "Unknown option": one sentence is enough.
+  const first = message.split("\n")[0]?.replace(/\. To specify a positional argument.*$/, ".") ?? message;
+  process.stderr.write(`error: ${first}\n${usageLine(spec)}  (--help for details)\n`);
   process.exit(2);
 }
