@@ -88,6 +88,8 @@ function windows(p: Prepared): Array<[number, number]> {
   return out;
 }
 
+const POSSESSIVE = /['’][sS]$/u;
+
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
 /** Entity spans with character offsets; punctuation at either edge of a span is trimmed. */
@@ -108,7 +110,10 @@ export function tagText(text: string, model: TaggerModel): TaggedSpan[] {
       if (a >= b) continue;
       const cal = model.calibration[s.type];
       const score = cal ? sigmoid(cal.a * s.margin + cal.b) : 0.5;
-      out.push({ type: s.type, start: (toks[a] as TagToken).start, end: (toks[b - 1] as TagToken).end, score, margin: s.margin });
+      const last = toks[b - 1] as TagToken;
+      // "Smith's" is one token (inner apostrophes keep O'Brien whole); the possessive is not the name.
+      const end = POSSESSIVE.test(last.text) && last.text.length > 2 ? last.end - 2 : last.end;
+      out.push({ type: s.type, start: (toks[a] as TagToken).start, end, score, margin: s.margin });
     }
   }
   return out;

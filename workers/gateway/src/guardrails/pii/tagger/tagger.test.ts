@@ -89,6 +89,14 @@ describe("shipped tagger on sentences it never saw", () => {
     ["Care package to PSC 4127, Box 8830, APO AE 09021 please.", "PSC 4127, Box 8830, APO AE 09021", "STREET_ADDRESS"],
   ])("%s", (text, value, type) => expect(typesIn(text, value)).toContain(type));
 
+  it("ends an entity before its possessive, so the placeholder reads <PERSON_1>'s", () => {
+    const texts = ["I borrowed Daniel Fischer's ladder yesterday.", "That was Tomás Herrera’s idea."];
+    const spans = texts.flatMap((t) => tagText(t, model).map((s) => t.slice(s.start, s.end)));
+    expect(spans.length).toBeGreaterThan(0);
+    for (const span of spans) expect(span).not.toMatch(/['’]s$/);
+    expect(spans).toEqual(expect.arrayContaining([expect.stringMatching(/Herrera$/)]));
+  });
+
   it("leaves ordinary prose alone", () => {
     const text = "We reviewed the deployment logs and found that the retry storm started after the cache was flushed.";
     expect(tagText(text, model).filter((s) => s.score >= 0.5)).toEqual([]);
