@@ -6,6 +6,6 @@ import { readJsonBody } from "../http/read-json-body";
 
 export const feedbackRoutes = new Hono<AppEnv>().post("/v1/feedback", async (c) => {
   const body = await readJsonBody(c, FeedbackRequestSchema);
-  const { tenantId, keyId } = c.get("auth");
-  return c.json(await recordFeedback(c.env.DB, { tenantId, keyId }, body, Date.now()));
+  const { tenantId, keyId, features } = c.get("auth");
+  return c.json(await recordFeedback(c.env.DB, { tenantId, keyId, features }, body, Date.now()));
 });

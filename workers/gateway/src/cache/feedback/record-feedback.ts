@@ -5,10 +5,16 @@
  * request. Only "wrong" moves the bound: clients choose what they report, so unsolicited praise
  * is a biased sample, while a reported wrong answer can only make the cache stricter. "correct"
  * is stored for the tenant's own analysis.
+ *
+ * A key limited to some features reports only on requests of those features (the feature as the
+ * ledger booked it, usage/feature-scope.ts): any other request answers the same 404 as an unknown
+ * id, from the same single query, so the report is neither an existence oracle nor a way to
+ * take another feature's one report per request.
  */
 import { z } from "zod";
 import { calibrationIncrement } from "../../../../../shared/cache-calibration";
 import { GatewayError } from "../../../../../shared/errors";
+import { featureFilter, type FeatureScope } from "../../usage/feature-scope";
 
 export const FeedbackRequestSchema = z
   .object({
@@ -37,8 +43,22 @@ const TraceCacheSchema = z.object({
   }),
 });
 
-async function servedHit(db: D1Database, tenantId: string, requestId: string): Promise<{ scorer: string; feature: string; band: number }> {
-  const row = await db.prepare("SELECT trace_json FROM request_traces WHERE tenant_id = ?1 AND request_id = ?2").bind(tenantId, requestId).first<{ trace_json: string }>();
+/** Who reports: the tenant, the key (stored with the report) and the key's feature allow-list. */
+export interface FeedbackCaller {
+  tenantId: string;
+  keyId: string;
+  features: FeatureScope;
+}
+
+/** The trace row of a request the caller may see: the ledger row (same batch) carries its feature. */
+function traceQuery(db: D1Database, caller: FeedbackCaller, requestId: string): D1PreparedStatement {
+  const scope = featureFilter(caller.features, 3, "l.feature");
+  const inScope = caller.features === null ? "" : ` AND EXISTS (SELECT 1 FROM usage_ledger l WHERE l.tenant_id = t.tenant_id AND l.request_id = t.request_id AND l.kind = 'request'${scope.sql})`;
+  return db.prepare(`SELECT t.trace_json FROM request_traces t WHERE t.tenant_id = ?1 AND t.request_id = ?2${inScope}`).bind(caller.tenantId, requestId, ...scope.binds);
+}
+
+async function servedHit(db: D1Database, caller: FeedbackCaller, requestId: string): Promise<{ scorer: string; feature: string; band: number }> {
+  const row = await traceQuery(db, caller, requestId).first<{ trace_json: string }>();
   if (!row) {
     throw new GatewayError("not_found", "No request with this id for your tenant (yet: a request's record is written within about a minute of its answer).", { param: "request_id" });
   }
@@ -56,8 +76,8 @@ async function servedHit(db: D1Database, tenantId: string, requestId: string): P
   return cache.calibration;
 }
 
-export async function recordFeedback(db: D1Database, caller: { tenantId: string; keyId: string }, body: FeedbackRequest, now: number): Promise<FeedbackResult> {
-  const hit = await servedHit(db, caller.tenantId, body.request_id);
+export async function recordFeedback(db: D1Database, caller: FeedbackCaller, body: FeedbackRequest, now: number): Promise<FeedbackResult> {
+  const hit = await servedHit(db, caller, body.request_id);
   const wrong = body.verdict === "wrong";
   const key = { tenantId: caller.tenantId, feature: hit.feature, scorerId: hit.scorer };
   const insert = db
