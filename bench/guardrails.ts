@@ -14,6 +14,11 @@ import { DEFAULT_GUARDRAIL_SETTINGS } from "../workers/gateway/src/guardrails/se
 import type { PiiEntityType } from "../workers/gateway/src/guardrails/types";
 import type { ChatCompletionRequest } from "../shared/schemas/openai-chat";
 import { countTokens } from "../shared/tokens";
+import { projectChatRequest } from "../shared/schemas/openai-chat-fields";
+import { mapJsonTree } from "../workers/gateway/src/guardrails/json-tree";
+import { redactJsonText } from "../workers/gateway/src/guardrails/redact/redact-json";
+import { redactText } from "../workers/gateway/src/guardrails/redact/redact-text";
+import { PiiVault } from "../workers/gateway/src/guardrails/redact/vault";
 import { syntheticRecall } from "./guardrails-synthetic";
 import { loadTagger } from "../workers/gateway/src/guardrails/pii/tagger/load";
 import { tagText } from "../workers/gateway/src/guardrails/pii/tagger/tag";
@@ -135,6 +140,59 @@ function benchLatency(iterations = 500): Latency {
   return { p50: q(wall, 0.5), p99: q(wall, 0.99), cpuP50: q(cpu, 0.5), taggerCpuP50: q(tagger, 0.5), screenCpuP50: q(screen, 0.5), chars: text.length, tokens: countTokens(text) };
 }
 
+/**
+ * What covering every forwarded field costs (issue 13 item 3), side by side in one loop: the
+ * projection to known fields, redaction of the 1k prompt, and of the same prompt with 8 tool
+ * definitions (descriptions and parameter schemas are redacted like message text), `user`,
+ * `stop` and `metadata`; and the 8 parameter schemas alone with json-tree's skip rules (schema
+ * vocabulary, declared `required` names, short bounds) against every leaf sent to the detector.
+ */
+function benchFields(iterations = 400): { projectionUs: number; plainMs: number; withToolsMs: number; schemasSkipMs: number; schemasAllMs: number } {
+  const plain = prompt1k();
+  const tools = Array.from({ length: 8 }, (_, i) => ({
+    type: "function" as const,
+    function: {
+      name: `lookup_${i}`,
+      description: "Looks up an order by its number and returns the status, carrier and expected delivery date.",
+      parameters: {
+        type: "object",
+        properties: {
+          order: { type: "string", description: "The order number, e.g. A-123.", maxLength: 32 },
+          quantity: { type: "integer", minimum: 1, maximum: 100 },
+          since: { type: "string", format: "date-time" },
+          verbose: { type: "boolean" },
+        },
+        required: ["order", "quantity"],
+      },
+    },
+  }));
+  const rich: ChatCompletionRequest = { ...plain, tools, tool_choice: "auto", user: "eu_00112233445566778899aabbccddeeff", stop: ["END"], metadata: { feature: "support" } };
+  const s = DEFAULT_GUARDRAIL_SETTINGS;
+  const cpuMs = (fn: () => unknown): number => {
+    const c0 = process.cpuUsage();
+    fn();
+    const c = process.cpuUsage(c0);
+    return (c.user + c.system) / 1000;
+  };
+  const proj: number[] = [];
+  const a: number[] = [];
+  const b: number[] = [];
+  const skip: number[] = [];
+  const every: number[] = [];
+  const leaf = (v: string, k: string): string => redactText(v, s.pii, new PiiVault(), "salt", k).text;
+  const schemas = tools.map((t) => t.function.parameters);
+  for (let i = 0; i < 30; i++) redactChatRequest(projectChatRequest(rich), s, "salt");
+  for (let i = 0; i < iterations; i++) {
+    proj.push(cpuMs(() => projectChatRequest(rich)));
+    a.push(cpuMs(() => redactChatRequest(projectChatRequest(plain), s, "salt")));
+    b.push(cpuMs(() => redactChatRequest(projectChatRequest(rich), s, "salt")));
+    skip.push(cpuMs(() => schemas.map((x) => mapJsonTree(x, leaf, "p"))));
+    every.push(cpuMs(() => schemas.map((x) => redactJsonText(JSON.stringify(x), leaf))));
+  }
+  const p50 = (xs: number[]): number => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)] ?? 0;
+  return { projectionUs: p50(proj) * 1000, plainMs: p50(a), withToolsMs: p50(b), schemasSkipMs: p50(skip), schemasAllMs: p50(every) };
+}
+
 const f = (x: number): string => (Number.isFinite(x) ? x.toFixed(3) : "-");
 const { per, all } = benchPii();
 console.log("| entity | TP | FP | FN | precision | recall |\n| --- | --- | --- | --- | --- | --- |");
@@ -153,5 +211,9 @@ console.log(
 const lat = benchLatency();
 console.log(
   `latency redact+screen, ${lat.chars} chars (${lat.tokens} tokens, cl100k): wall p50 ${lat.p50.toFixed(3)} ms, p99 ${lat.p99.toFixed(3)} ms; CPU p50 ${lat.cpuP50.toFixed(3)} ms, of which the entity tagger ${lat.taggerCpuP50.toFixed(3)} ms and the injection screen ${lat.screenCpuP50.toFixed(3)} ms`,
+);
+const fields = benchFields();
+console.log(
+  `fields (projection + redaction, CPU p50): projection ${fields.projectionUs.toFixed(0)} µs; redaction of the 1k prompt ${fields.plainMs.toFixed(3)} ms, with 8 tool definitions, user, stop and metadata ${fields.withToolsMs.toFixed(3)} ms; the 8 parameter schemas alone: skip rules ${fields.schemasSkipMs.toFixed(3)} ms, every leaf ${fields.schemasAllMs.toFixed(3)} ms`,
 );
 console.log(`machine: ${cpus()[0]?.model ?? "?"} x${cpus().length}, node ${process.version}, load average ${loadavg()[0]?.toFixed(1)}`);
