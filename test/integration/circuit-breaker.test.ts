@@ -12,7 +12,14 @@ let key: string;
 
 beforeAll(async () => {
   stack = await startStack();
-  ({ key } = await seedKey(stack));
+  let tenantId: string;
+  ({ key, tenantId } = await seedKey(stack));
+  // The subject is the breaker, not the router: this tenant's auto requests all start on the
+  // small tier, so an outage there is what auto traffic meets first.
+  const { key: admin } = await seedKey(stack, { role: "admin", tenantId });
+  const settings = { router: { bands: [{ below: 0.99, tier: "small" }], confidenceThreshold: 0 } };
+  const put = await stack.fetch(`/admin/v1/tenants/${tenantId}/settings`, { method: "PUT", headers: bearer(admin), body: JSON.stringify(settings) });
+  expect(put.status).toBe(200);
 });
 afterAll(async () => stack?.close());
 afterEach(() => {
