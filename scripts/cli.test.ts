@@ -23,7 +23,7 @@ const EXTERNAL = /^(vitest|tsc|wrangler) /;
 // vitest's CLI (cac) throws its CACError with a stack for an unknown flag; tsc prints one line
 // (error TS5023) without a usage line. Both exit non-zero.
 const STACK_TRACE_ALLOWED = new Set(["test"]);
-const NO_USAGE_LINE = new Set(["typecheck", "test"]);
+const NO_USAGE_LINE = new Set(["typecheck", "typecheck:console", "test"]);
 
 interface Run {
   code: number | null;

@@ -113,6 +113,7 @@ function printReady(gateway: string, simulator: string, inspector: number): void
 ✔ Local stack ready. Logs: ${relative(root, logPath)}   Ctrl-C stops everything.
 
   Gateway (OpenAI base URL)  ${gateway}/v1
+  Web console                ${gateway}/console/   (sign in with the developer or admin key below)
   GPU simulator              ${simulator}/v1   (metrics: ${simulator}/metrics)
   V8 inspector (DevTools)    127.0.0.1:${inspector}
 

@@ -1,0 +1,116 @@
+/**
+ * Overview of the tenant (or one feature) over a time range. Spend, volume, errors, cache and
+ * tiers come from the hourly rollups (GET /v1/usage); latency and TTFT percentiles and the mean
+ * judge score from the newest requests of the range (GET /v1/requests, up to 500: the rollups
+ * keep sums, not distributions), audited semantic-hit precision from GET /v1/cache/quality.
+ */
+import { firstPages, get } from "../api";
+import { timeChart } from "../chart";
+import { h, link, table, type Child } from "../dom";
+import { mean, ms, num, pct, percentile, ratio, usd } from "../format";
+import { go, type Page, type PageContext } from "../router";
+import type { CacheQualityReport, RequestSummary, UsageReport, UsageRow } from "../types";
+
+const RANGES: Record<string, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
+const SAMPLE_PAGES = 5;
+
+type Totals = Pick<UsageRow, "requests" | "errors" | "cacheHits" | "costUsd" | "inferenceCostUsd" | "costAvoidedUsd" | "judgeCostUsd" | "judgeCalls">;
+const ZERO: Totals = { requests: 0, errors: 0, cacheHits: 0, costUsd: 0, inferenceCostUsd: 0, costAvoidedUsd: 0, judgeCostUsd: 0, judgeCalls: 0 };
+
+function sum(rows: UsageRow[]): Totals {
+  return rows.reduce<Totals>((t, r) => ({
+    requests: t.requests + r.requests, errors: t.errors + r.errors, cacheHits: t.cacheHits + r.cacheHits, costUsd: t.costUsd + r.costUsd,
+    inferenceCostUsd: t.inferenceCostUsd + r.inferenceCostUsd, costAvoidedUsd: t.costAvoidedUsd + r.costAvoidedUsd,
+    judgeCostUsd: t.judgeCostUsd + r.judgeCostUsd, judgeCalls: t.judgeCalls + r.judgeCalls,
+  }), ZERO);
+}
+
+const featureName = (f: string | null | undefined): string => f ?? "(none)";
+
+function controls(ctx: PageContext, features: string[]): HTMLElement {
+  const range = h("select", { id: "range", name: "range" }, Object.keys(RANGES).map((r) => h("option", { value: r, selected: r === (ctx.params.get("range") ?? "24h") }, `last ${r}`)));
+  const feature = h("select", { id: "feature", name: "feature" }, h("option", { value: "" }, "all features"), features.map((f) => h("option", { value: f, selected: f === ctx.params.get("feature") }, f)));
+  const apply = () => go("/overview", { range: range.value, feature: feature.value || undefined });
+  range.addEventListener("change", apply);
+  feature.addEventListener("change", apply);
+  return h("form", { class: "controls", onsubmit: (e: Event) => e.preventDefault() }, h("label", { for: "range" }, "Time range"), range, h("label", { for: "feature" }, "Feature"), feature);
+}
+
+function kpis(t: Totals, small: number | null, sample: RequestSummary[], complete: boolean, cache: CacheQualityReport | null): HTMLElement {
+  const latencies = sample.map((r) => r.latencyMs);
+  const ttfts = sample.flatMap((r) => (r.ttftMs === null ? [] : [r.ttftMs]));
+  const scores = sample.flatMap((r) => (r.evaluation?.scoreMean === null || r.evaluation?.scoreMean === undefined ? [] : [r.evaluation.scoreMean]));
+  const card = (label: string, value: string, note?: string) => h("div", { class: "kpi" }, h("dt", {}, label), h("dd", { "data-kpi": label }, value), note ? h("dd", { class: "note" }, note) : null);
+  const sampleNote = `${complete ? "all" : "newest"} ${sample.length} requests`;
+  return h(
+    "dl",
+    { class: "kpis" },
+    card("Cost", usd(t.costUsd), `inference ${usd(t.inferenceCostUsd)}`),
+    card("Cost avoided", usd(t.costAvoidedUsd), "cache and routing"),
+    card("Judge cost", usd(t.judgeCostUsd), `${t.judgeCalls} judge calls`),
+    card("Requests", String(t.requests)),
+    card("Error rate", pct(ratio(t.errors, t.requests)), `${t.errors} errors`),
+    card("Latency p50 / p95 / p99", `${ms(percentile(latencies, 0.5))} / ${ms(percentile(latencies, 0.95))} / ${ms(percentile(latencies, 0.99))}`, sampleNote),
+    card("Time to first token p50 / p95", `${ms(percentile(ttfts, 0.5))} / ${ms(percentile(ttfts, 0.95))}`, `${ttfts.length} streamed`),
+    card("Small-tier share", pct(small)),
+    card("Cache hit rate", pct(ratio(t.cacheHits, t.requests)), `${t.cacheHits} hits`),
+    card("Audited semantic-hit precision", pct(cache?.precision), cache ? `${cache.audited} audited` : "no access"),
+    card("Mean judge score", num(mean(scores), 2), `${scores.length} judged of ${sampleNote}`),
+  );
+}
+
+function hourlyChart(rows: UsageRow[], from: number, to: number): HTMLElement | null {
+  const byHour = new Map<number, Totals>();
+  for (const r of rows) {
+    if (!r.hour) continue;
+    const t = Date.parse(r.hour) / 1000;
+    byHour.set(t, sum([{ ...(byHour.get(t) ?? ZERO), avgLatencyMs: null }, r]));
+  }
+  if (!byHour.size) return null;
+  const hours = [...byHour.keys()].sort((a, b) => a - b);
+  const at = (f: (t: Totals) => number) => hours.map((x) => f(byHour.get(x) ?? ZERO));
+  return timeChart("Requests, errors and cost per hour", hours, [
+    { label: "requests", values: at((t) => t.requests), color: "#1d4ed8" },
+    { label: "errors", values: at((t) => t.errors), color: "#b91c1c" },
+    { label: "cost (USD)", values: at((t) => t.costUsd), color: "#047857", right: true },
+  ], [from / 1000, to / 1000]);
+}
+
+function featureTable(byFeature: UsageRow[], byTier: UsageRow[], range: string): HTMLElement {
+  const rows: Child[][] = byFeature.map((r) => {
+    const tiers = byTier.filter((t) => t.feature === r.feature);
+    const small = ratio(sum(tiers.filter((t) => t.tier === "small")).requests, sum(tiers).requests);
+    return [link(`/overview?range=${range}&feature=${encodeURIComponent(r.feature ?? "")}`, featureName(r.feature)), r.requests, pct(ratio(r.errors, r.requests)), usd(r.costUsd), usd(r.costAvoidedUsd), usd(r.judgeCostUsd), pct(ratio(r.cacheHits, r.requests)), pct(small), ms(r.avgLatencyMs)];
+  });
+  return table(["Feature", "Requests", "Error rate", "Cost", "Avoided", "Judge cost", "Cache hits", "Small tier", "Mean latency"], rows, "Per feature");
+}
+
+export const overviewPage: Page = {
+  title: "Overview",
+  async render(ctx) {
+    const rangeName = RANGES[ctx.params.get("range") ?? ""] ? (ctx.params.get("range") as string) : "24h";
+    const to = Date.now();
+    const from = to - (RANGES[rangeName] ?? RANGES["24h"]!);
+    const feature = ctx.params.get("feature") || undefined;
+    const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
+    const inFeature = (rows: UsageRow[]) => (feature ? rows.filter((r) => r.feature === feature) : rows);
+    const [byFeature, byHour, byTier, cache, sample] = await Promise.all([
+      get<UsageReport>("/v1/usage", { ...range, group_by: "feature" }),
+      get<UsageReport>("/v1/usage", { ...range, group_by: "hour,feature" }),
+      get<UsageReport>("/v1/usage", { ...range, group_by: "feature,tier" }),
+      get<CacheQualityReport>("/v1/cache/quality", { feature, since: range.from }).catch(() => null),
+      firstPages<RequestSummary>("/v1/requests", { ...range, feature }, SAMPLE_PAGES),
+    ]);
+    const tiers = inFeature(byTier.rows);
+    const small = ratio(sum(tiers.filter((t) => t.tier === "small")).requests, sum(tiers).requests);
+    const features = byFeature.rows.flatMap((r) => (r.feature ? [r.feature] : []));
+    return [
+      controls(ctx, features),
+      h("p", { class: "scope" }, `Tenant ${byFeature.tenantId}${feature ? `, feature ${feature}` : ", all features"}, ${range.from} to ${range.to}.`),
+      kpis(sum(inFeature(byFeature.rows)), small, sample.rows, sample.complete, cache),
+      hourlyChart(inFeature(byHour.rows), from, to),
+      featureTable(inFeature(byFeature.rows), byTier.rows, rangeName),
+      h("p", {}, link(`/requests?from=${encodeURIComponent(range.from)}${feature ? `&feature=${encodeURIComponent(feature)}` : ""}`, "These requests in the trace explorer")),
+    ];
+  },
+};
