@@ -11,6 +11,7 @@ import { EmbeddingsRequestSchema, EmbeddingsResponseSchema } from "../../../../s
 import { CreateKeyInputSchema, RotateKeyInputSchema } from "../auth/key-service";
 import { GuardrailCheckRequestSchema } from "../guardrails/check";
 import { RouteDryRunBodySchema } from "../router/dry-run";
+import { FeedbackRequestSchema } from "../cache/feedback/record-feedback";
 import { KeyIdSchema, CreateTenantSchema, PutBudgetSchema, PutLimitsSchema, TenantIdSchema } from "../routes/admin/schemas";
 import { FeatureQuerySchema } from "../routes/admin-operations";
 import { PurgeQuerySchema } from "../routes/cache-purge";
@@ -50,6 +51,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "GET", path: "/v1/usage", summary: "The tenant's totals from the hourly rollups (`group_by` is accepted for `groupBy`).", tag: "Gateway", query: UsageQuerySchema },
   { method: "GET", path: "/v1/usage.csv", summary: "The same totals as CSV.", tag: "Gateway", query: UsageQuerySchema, responseType: "text/csv" },
   { method: "GET", path: "/v1/requests/:id", summary: "One request's trace; content masked by role.", tag: "Gateway", params: { id: RequestTraceParamsSchema.shape.id } },
+  { method: "POST", path: "/v1/feedback", summary: "Report whether an answer served from the semantic cache was right (`wrong` tightens the false-hit bound; once per request; docs/semantic-cache.md).", tag: "Gateway", body: FeedbackRequestSchema },
   { method: "GET", path: "/v1/router/rollout", summary: "Shadow/canary router rollout status and verdicts.", tag: "Gateway" },
   { method: "DELETE", path: "/v1/cache", summary: "Purge the tenant's cache (optionally one feature).", tag: "Gateway", query: PurgeQuerySchema },
   { method: "GET", path: "/v1/cache/quality", summary: "Audited semantic-hit precision and a threshold suggestion.", tag: "Gateway", query: CacheQualityQuerySchema },
