@@ -13,7 +13,8 @@ import { DEFAULT_ROUTER_SETTINGS } from "../workers/gateway/src/router/settings"
 import { bandsByShare, cascadeByComplexity, routerAuc, routerCurve, verifierAuc, verifierCurve, type RowFacts } from "./replay/curve";
 import { qualityTargetCurve } from "./replay/quality-target";
 import { replayMarkdown, type RouterSection } from "./replay/report";
-import { QUALITY_TARGET_LABEL, runStack, type RouterBuild, type StackRun } from "./replay/run-stack";
+import { QUALITY_TARGET_BOUND_LABEL, QUALITY_TARGET_LABEL, runStack, type RouterBuild, type StackRun } from "./replay/run-stack";
+import type { WinCurve } from "../workers/gateway/src/router/quality-target/win-curve";
 
 const HELP = `npm run bench:replay [-- options]
 
@@ -22,8 +23,8 @@ gateway and evaluator in workerd: the GPU simulator answers the small tier with 
 recorded small_response and the frontier tier with GPT-4's frontier_response. Tenants:
 all-frontier, all-small, "auto" (static band), "auto" with a quality target (router.qualityTarget,
 band derived label-free from the tenant's own traffic: two tenants, each warmed up on one half of
-the prompts and measured on the other, after the evaluator's hourly job published the histogram)
-and "auto" with cascade. Quality comes from the correctness labels, cost from the ledger.
+the prompts and measured on the other, after the evaluator's hourly job published the histogram;
+measured twice, with the net loss estimate and with the upper bound) and "auto" with cascade. Quality comes from the correctness labels, cost from the ledger.
 Before the run, K fold verifiers are trained out of process (npm run cascade:train -- --folds K)
 and the bench's Worker build scores each row with the fold model that never saw it. The shipped
 router was trained on these rows (in-sample); --router lodo (default: both) also runs the routed
@@ -79,13 +80,14 @@ function trainFolds(k: number): { foldsJson: string; version: string; threshold:
 interface Manifest {
   version: string;
   training?: { routingSets?: Array<{ file?: string }>; excludedFamilies?: string[] };
+  winCurve?: WinCurve;
 }
 
 const trainedOn = (m: Manifest) => (m.training?.routingSets ?? []).some((s) => s.file === "gsm8k-mixtral-gpt4-dev.csv") && !(m.training?.excludedFamilies ?? []).includes("gsm8k");
 
 function shippedRouter(): RouterBuild {
   const m = JSON.parse(readFileSync(join(ROOT, "workers/gateway/src/router/model/manifest.json"), "utf8")) as Manifest;
-  return { kind: "shipped", version: m.version, trainedOnRows: trainedOn(m) };
+  return { kind: "shipped", version: m.version, trainedOnRows: trainedOn(m), ...(m.winCurve ? { winCurve: m.winCurve } : {}) };
 }
 
 /** The router rebuilt without any GSM8K row (MGSM included), calibration too: GSM8K is then held out. */
@@ -94,7 +96,7 @@ function lodoRouter(): RouterBuild {
   mkdirSync(dir, { recursive: true });
   child("scripts/router/train.ts", ["--routing-dir", args.data!, "--exclude-family", "gsm8k", "--out", dir], "router:train --exclude-family gsm8k");
   const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Manifest;
-  return { kind: "lodo", version: `${m.version}-no-gsm8k`, trainedOnRows: trainedOn(m), modelBase64: readFileSync(join(dir, "router.onnx")).toString("base64") };
+  return { kind: "lodo", version: `${m.version}-no-gsm8k`, trainedOnRows: trainedOn(m), modelBase64: readFileSync(join(dir, "router.onnx")).toString("base64"), ...(m.winCurve ? { winCurve: m.winCurve } : {}) };
 }
 
 /** Per-row ledger cost of each tier, from the stack that ran all-small and all-frontier (the same recorded answers, so the same tokens). */
@@ -135,7 +137,10 @@ function section(run: StackRun, base: Baseline, rows: readonly Gsm8kRecord[]): R
     drafted: f.filter((x) => x.pWrong !== null).length,
     routerCurve: routerCurve(f, bandsByShare(f)),
     verifierCurve: verifierCurve(f, CURVE),
-    targetCurve: qualityTargetCurve(f, rows.map((r) => r.prompt), TARGETS),
+    targetCurves: {
+      net: qualityTargetCurve(f, rows.map((r) => r.prompt), TARGETS, "net", run.router.winCurve),
+      upper_bound: qualityTargetCurve(f, rows.map((r) => r.prompt), TARGETS, "upper_bound"),
+    },
     cascadeBands: cascadeByComplexity(f, run.served.get("auto + cascade")!.map((s) => s.tier === "small")),
   };
 }
@@ -179,6 +184,7 @@ async function main(): Promise<void> {
     baselines: new Map([...first.results].filter(([label]) => label === "all-frontier" || label === "all-small")),
     sections: runs.map((r) => section(r, base, rows)),
     qualityTargetLabel: QUALITY_TARGET_LABEL,
+    qualityTargetBoundLabel: QUALITY_TARGET_BOUND_LABEL,
   });
   console.log(`\n${md}`);
   const out = args.out ?? (args.limit ? null : join(ROOT, "docs/benchmarks/replay.md"));

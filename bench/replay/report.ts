@@ -1,5 +1,6 @@
 /** bench:replay's markdown: the measured tenants per router build, the targets, and the operating curves. */
 import { bestAtQuality, type CascadeBand, type Point } from "./curve";
+import type { LossEstimate } from "../../workers/gateway/src/router/quality-target/derive-band";
 import type { TargetPoint } from "./quality-target";
 import type { RouterBuild } from "./run-stack";
 import type { Served } from "./tenants";
@@ -25,7 +26,8 @@ export interface RouterSection {
   drafted: number;
   routerCurve: Point[];
   verifierCurve: Point[];
-  targetCurve: TargetPoint[];
+  /** Label-free target curves with each loss estimate (net: the router build's win curve). */
+  targetCurves: Record<LossEstimate, TargetPoint[]>;
   cascadeBands: CascadeBand[];
 }
 
@@ -43,6 +45,7 @@ export interface ReplayReport {
   baselines: Map<string, TenantResult>;
   sections: RouterSection[];
   qualityTargetLabel: string;
+  qualityTargetBoundLabel: string;
 }
 
 const pct = (x: number, d = 1) => `${(100 * x).toFixed(d)}%`;
@@ -65,9 +68,10 @@ function tenantRows(r: ReplayReport): string[] {
     ...[...r.baselines.values()].map((t) => row(t, "—", "—")),
   ];
   for (const s of r.sections) {
-    for (const label of ["auto", r.qualityTargetLabel, "auto + cascade"]) {
+    for (const label of ["auto", r.qualityTargetLabel, r.qualityTargetBoundLabel, "auto + cascade"]) {
       const t = s.tenants.get(label);
-      if (t) lines.push(row({ ...t, label: label === r.qualityTargetLabel ? `${label} ${r.target}` : label }, s.router.kind === "shipped" ? "shipped (in-sample)" : "without GSM8K (held out)", label === "auto + cascade" ? "drafts every row" : bandsInForce(s.served.get(label))));
+      const named = label === r.qualityTargetLabel ? `auto, quality target ${r.target} (net loss)` : label === r.qualityTargetBoundLabel ? `auto, quality target ${r.target} (upper bound, old policy)` : label;
+      if (t) lines.push(row({ ...t, label: named }, s.router.kind === "shipped" ? "shipped (in-sample)" : "without GSM8K (held out)", label === "auto + cascade" ? "drafts every row" : bandsInForce(s.served.get(label))));
     }
   }
   return lines;
@@ -130,18 +134,20 @@ function sectionText(r: ReplayReport, s: RouterSection): string[] {
   const name = s.router.kind === "shipped" ? "Shipped router (in-sample for the router)" : "Router trained without GSM8K (held out)";
   const cascade = s.served.get("auto + cascade") ?? [];
   const skipped = cascade.filter((x) => x.cascade === null && x.status === 200).length;
-  const unsure = ["auto", r.qualityTargetLabel].map((l) => `${l}: ${(s.served.get(l) ?? []).filter((x) => x.reason === "low_confidence").length}`);
+  const unsure = ["auto", r.qualityTargetLabel, r.qualityTargetBoundLabel].map((l) => `${l}: ${(s.served.get(l) ?? []).filter((x) => x.reason === "low_confidence").length}`);
   return [
     `### ${name}: ${routerName(s.router)}`,
     "",
     "Targets (verifier cross-validated; router as labelled):",
     verdict("`auto` with cascade", s.tenants.get("auto + cascade"), base, s.verifierCurve, 0.5, "verifier threshold", 2),
     verdict(`\`auto\` at the static band ${r.staticBand}`, s.tenants.get("auto"), base, s.routerCurve, 0.3, "router band", 3),
-    verdict(`\`auto\` with quality target ${r.target}`, s.tenants.get(r.qualityTargetLabel), base, s.routerCurve, 0.3, "router band", 3),
+    verdict(`\`auto\` with quality target ${r.target}, net loss (default)`, s.tenants.get(r.qualityTargetLabel), base, s.routerCurve, 0.3, "router band", 3),
+    verdict(`\`auto\` with quality target ${r.target}, upper bound (old policy)`, s.tenants.get(r.qualityTargetBoundLabel), base, s.routerCurve, 0.3, "router band", 3),
     "",
     `Ranking by "the small model's answer is wrong": router complexity AUC ${s.routerAuc.toFixed(3)} (prompt only), held-out verifier AUC ${s.verifierAuc.toFixed(3)} on the ${s.drafted} drafted rows (it sees the draft). Cascade rows that skipped the draft (complexity ≥ cascadeMaxComplexity): ${skipped}. Low-confidence raises (${unsure.join(", ")}).`,
     "",
-    ...targetTable("`auto` with a quality target: label-free bands re-derived from the recorded complexities, each fold from the other fold's (as the measured tenants)", s.targetCurve),
+    ...targetTable("`auto` with a quality target, net loss (default): label-free bands re-derived from the recorded complexities, each fold from the other fold's (as the measured tenants)", s.targetCurves.net),
+    ...targetTable("`auto` with a quality target, upper bound (old policy): same complexities and folds", s.targetCurves.upper_bound),
     ...curveTable("`auto` without cascade: router band (small tier below this complexity; bands at every 10% of rows)", "band", s.routerCurve, 3),
     ...curveTable("`auto` with cascade: verifier threshold on P(draft wrong) (drafts above it escalate)", "threshold", s.verifierCurve),
     ...cascadeTable(s.cascadeBands),
@@ -161,7 +167,7 @@ export function replayMarkdown(r: ReplayReport): string {
     "",
     `Routers: the shipped router was trained on these rows (its manifest lists this file), so its \`auto\` rows and curves are **in-sample for the router**. The held-out build is the same recipe with every GSM8K row left out (\`npm run router:train -- --exclude-family gsm8k\`: GSM8K and its translation MGSM, calibration included), served by the bench's Worker build only; its numbers are what a set the router never saw gets.`,
     "",
-    `Quality target (\`router.qualityTarget: ${r.target}\`, the rest default): the band is derived label-free from the tenant's own complexities (docs/router.md, "Quality target"): the largest band whose summed complexity (a calibrated P(small worse)) stays within (1 − target) × frontier quality; the bench runs no judges, so frontier quality is the documented default 0.85 (GPT-4 is right on ${pct(frontier.correct / r.rows)} of these rows, which the band never reads). Warm-up by **calibration on the other fold's prompts**: two tenants, each first sent one half of the prompts (split by a hash of the prompt), then the evaluator's hourly job ran (histograms, KV), then each was measured on the other half with the band it derived, once the gateway's one-minute cache had expired. No correctness label is read for the band; the measured rows were never part of the traffic that set their band.`,
+    `Quality target (\`router.qualityTarget: ${r.target}\`, the rest default): the band is derived label-free from the tenant's own complexities (docs/router.md, "Quality target"): the largest band whose expected loss stays within (1 − target) × frontier quality. Two estimates, measured on the same tenants from the same published histogram: the **net loss** (default: summed P(small worse) − P(small better), the second from the router build's win curve, fitted with its calibration) and the **upper bound** (summed P(small worse) only: the policy before the win curve, asked for by a feature whose settings say \`qualityEstimate: "upper_bound"\`; it has no traffic of its own, so its band comes from the same tenant window); the bench runs no judges, so frontier quality is the documented default 0.85 (GPT-4 is right on ${pct(frontier.correct / r.rows)} of these rows, which the band never reads). Warm-up by **calibration on the other fold's prompts**: two tenants, each first sent one half of the prompts (split by a hash of the prompt), then the evaluator's hourly job ran (histograms, KV), then each was measured on the other half with the band it derived, once the gateway's one-minute cache had expired. No correctness label is read for the band; the measured rows were never part of the traffic that set their band.`,
     "",
     `Verifier: ${r.verifierVersion}, default threshold ${r.verifierThreshold}, **scored only on rows it was not trained on**: ${r.folds} fold models trained out of process on the other folds (\`npm run cascade:train -- --folds ${r.folds}\`; fold = hash of the prompt), and the bench's Worker build serves each row with the model of its own fold. The default threshold was itself chosen on held-out predictions of these rows (\`cascade:train\`: the largest threshold whose 5-fold GSM8K predictions keep 96% of all-frontier quality), so the measured default point is not independent of them: read the curve's neighbouring thresholds too. The arithmetic and answer checks were debugged on drafts of this set (generic parsing fixes: units, labels in parentheses, percentages, running chains).`,
     "",

@@ -52,10 +52,13 @@ function bandOf(reason: string | null): Served["band"] {
   return m ? { below: Number(m[1]), source: m[2]! } : null;
 }
 
-async function ask(stack: Stack, tenant: Tenant, prompt: string): Promise<Served> {
+/** The feature every replayed request names (x-feature), unless a measurement asks for another one. */
+export const REPLAY_FEATURE = "replay";
+
+async function ask(stack: Stack, tenant: Tenant, prompt: string, feature: string): Promise<Served> {
   const res = await stack.fetch("/v1/chat/completions", {
     method: "POST",
-    headers: bearer(tenant.service, { "cache-control": "no-cache, no-store", "x-feature": "replay" }),
+    headers: bearer(tenant.service, { "cache-control": "no-cache, no-store", "x-feature": feature }),
     body: JSON.stringify({ model: tenant.model, messages: [{ role: "user", content: prompt }] }),
   });
   const body = (await res.json()) as { model?: string };
@@ -72,13 +75,13 @@ async function ask(stack: Stack, tenant: Tenant, prompt: string): Promise<Served
 }
 
 /** Every prompt once, `concurrency` at a time, in row order of the results. */
-export async function replay(stack: Stack, tenant: Tenant, prompts: readonly string[], concurrency: number, bar: SingleBar): Promise<Served[]> {
+export async function replay(stack: Stack, tenant: Tenant, prompts: readonly string[], concurrency: number, bar: SingleBar, feature = REPLAY_FEATURE): Promise<Served[]> {
   const out = new Array<Served>(prompts.length);
   let next = 0;
   const lane = async () => {
     while (next < prompts.length) {
       const i = next++;
-      out[i] = await ask(stack, tenant, prompts[i] as string);
+      out[i] = await ask(stack, tenant, prompts[i] as string, feature);
       bar.increment();
     }
   };

@@ -14,12 +14,13 @@ import { INTENTS } from "../../shared/schemas/router-training-example";
 import { sha256Hex } from "../../shared/crypto/sha256";
 import { FEATURE_DIM } from "../../workers/gateway/src/router/features/featurize";
 import { featureSpecHash, ROUTER_MODEL_IO, type RouterManifest } from "../../workers/gateway/src/router/model/manifest";
+import { winCurveOf } from "../../workers/gateway/src/router/quality-target/win-curve";
 import { loadRoutingSets } from "./outcomes/load-routing-sets";
 import { outcomeLabel } from "./outcomes/outcome-row";
 import { applyPlatt, ece } from "./lib/calibration";
 import { COMPLEXITY_FEATURES } from "./lib/complexity-model";
 import { readJsonl, toTrainRow } from "./lib/dataset";
-import { featurizeOutcomes, lodoLogits, lodoPlatt, MAIN_FAMILIES } from "./lib/lodo";
+import { featurizeOutcomes, lodoLogits, lodoPlatt, lodoWinPlatt, MAIN_FAMILIES } from "./lib/lodo";
 import { round4 } from "./lib/metrics";
 import { forward } from "./lib/mlp";
 import { exportOnnx, importOnnx } from "./lib/onnx-export";
@@ -65,6 +66,7 @@ async function main(): Promise<void> {
   const inputs = outcomes.x.map((x) => complexityInputs(corpusModel, x));
   const heldLogits = lodoLogits(outcomes.rows, inputs);
   const platt = lodoPlatt(outcomes.rows, heldLogits);
+  const winCurve = winCurveOf(platt, lodoWinPlatt(outcomes.rows, heldLogits));
   const { weights } = trainRouter([...corpus, ...feedback], opts, outcomes, platt, corpusModel);
   const onnx = exportOnnx(weights, `router model; seed ${seed}; ${corpus.length} corpus rows, ${routing.rows.length} outcome rows`);
   const reference = importOnnx(onnx);
@@ -106,6 +108,7 @@ async function main(): Promise<void> {
       complexity: { features: [...COMPLEXITY_FEATURES, "corpus_prior_logit"], platt: { a: round4(platt.a), b: round4(platt.b) }, balance: RECIPE_DEFAULTS.balance, l2: RECIPE_DEFAULTS.l2, labels: ROUTING_LABELS.description },
     },
     metrics,
+    winCurve: { alpha: round4(winCurve.alpha), beta: round4(winCurve.beta) },
   };
   writeFileSync(`${args.out}/router.onnx`, onnx);
   writeFileSync(`${args.out}/manifest.json`, JSON.stringify(manifest, null, 2) + "\n");

@@ -1,5 +1,6 @@
 /** Markdown for `router:eval --lodo` (printed, and pasted into docs/benchmarks/router.md). */
 import { MIN_GAP, type LodoLine, type LodoReport, type Scores } from "./lodo-report";
+import type { TargetLine, TargetOutcome } from "./quality-target-eval";
 
 const f3 = (x: number): string => x.toFixed(3);
 const pct = (x: number): string => `${(x * 100).toFixed(0)}%`;
@@ -9,6 +10,22 @@ const PAIR: Record<LodoLine["pair"], string> = { "mixtral-gpt4": "Mixtral → GP
 function row(l: LodoLine): string {
   const beats = l.heldOut.apgr > l.length.apgr ? "yes" : `no (${(l.heldOut.apgr - l.length.apgr).toFixed(3)})`;
   return `| ${l.set} | ${PAIR[l.pair]} | ${l.rows} | ${pct(l.qWeak)} / ${pct(l.qStrong)} | ${cells(l.heldOut)} | ${f3(l.dev.apgr)} | ${cells(l.length)} | ${cells(l.random)} | ${beats} |`;
+}
+
+const q1 = (x: number): string => `${(x * 100).toFixed(1)}%`;
+const outcome = (o: TargetOutcome): string => `${f3(o.band)} | ${pct(o.smallShare)} | ${q1(o.predicted)} | ${q1(o.quality)}`;
+
+/** Per target and estimate, over the left-out sets (default frontier quality): mean and worst measured quality, mean small-tier share. */
+function targetSummary(lines: readonly TargetLine[]): string[] {
+  const out = ["| target | estimate | mean measured quality | worst set | sets below target | mean small-tier share |", "|---|---|---|---|---|---|"];
+  for (const target of [...new Set(lines.map((l) => l.target))])
+    for (const e of ["upper_bound", "net"] as const) {
+      const ls = lines.filter((l) => l.target === target && l.frontierQuality === "default");
+      const worst = ls.reduce((w, l) => (l[e].quality < w[e].quality ? l : w), ls[0]!);
+      const mean = (f: (o: TargetOutcome) => number) => ls.reduce((a, l) => a + f(l[e]), 0) / ls.length;
+      out.push(`| ${target} | ${e} | ${q1(mean((o) => o.quality))} | ${worst.set} ${q1(worst[e].quality)} | ${ls.filter((l) => l[e].quality < target).length} of ${ls.length} | ${pct(mean((o) => o.smallShare))} |`);
+    }
+  return out;
 }
 
 export function lodoMarkdown(r: LodoReport): string {
@@ -31,10 +48,12 @@ export function lodoMarkdown(r: LodoReport): string {
     "|---|---|---|---|",
     ...sweep.map((t) => `| ${t.threshold.toFixed(3)}${t.threshold === r.defaultThreshold ? " (chosen)" : ""} | ${pct(t.smallShare)} | ${(t.quality * 100).toFixed(1)}% | ${(t.randomQuality * 100).toFixed(1)}% |`),
     "",
-    "Quality target (router.qualityTarget) on each left-out set: band derived label-free from the set's held-out complexities (model and calibration fitted without the set); quality from the labels.",
+    "Quality target (router.qualityTarget) on each left-out set: band derived label-free from the set's held-out complexities (model, calibration and win curve fitted without the set), with the loss's upper bound (P(small worse), wins not credited) and with the net loss (P(small worse) − P(small better)); quality from the labels.",
     "",
-    "| left-out set | target | frontier quality | band | small-tier share | predicted quality | measured quality |",
-    "|---|---|---|---|---|---|---|",
-    ...r.qualityTarget.map((t) => `| ${t.set} | ${t.target} | ${t.frontierQuality} | ${f3(t.band)} | ${pct(t.smallShare)} | ${(t.predicted * 100).toFixed(1)}% | ${(t.quality * 100).toFixed(1)}% |`),
+    ...targetSummary(r.qualityTarget),
+    "",
+    "| left-out set | target | frontier quality | upper bound: band | small-tier share | predicted | measured | net: band | small-tier share | predicted | measured |",
+    "|---|---|---|---|---|---|---|---|---|---|---|",
+    ...r.qualityTarget.map((t) => `| ${t.set} | ${t.target} | ${t.frontierQuality} | ${outcome(t.upper_bound)} | ${outcome(t.net)} |`),
   ].join("\n");
 }

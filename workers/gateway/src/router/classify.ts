@@ -7,6 +7,7 @@
  */
 import { INTENTS, type Intent } from "../../../../shared/schemas/router-training-example";
 import { featurize, type FeatureInput } from "./features/featurize";
+import type { WinCurve } from "./quality-target/win-curve";
 
 export interface ModelScores {
   intentProbs: Float32Array;
@@ -21,6 +22,8 @@ export interface Classification {
   intentConfidence: number;
   complexity: number;
   modelVersion: string;
+  /** The model's P(small better) by complexity (manifest), for the quality target's net loss; absent for models without one. */
+  winCurve?: WinCurve;
 }
 
 const logit = (p: number): number => {

@@ -115,6 +115,20 @@ describe("decideRoute with a quality target", () => {
     expect(pressed.threshold).toBeCloseTo(pressed.band.below + 0.03, 9);
   });
 
+  it("credits the small tier's wins when the model ships a win curve, unless the setting asks for the bound", () => {
+    // A flat 5% chance that the small tier is right where the frontier is wrong.
+    const winCurve = { alpha: 0, beta: Math.log(0.05 / 0.95) };
+    const net = decideRoute(cls(0.2, { winCurve }), targeted, { traffic: { feature, tenant: null } });
+    // 12.75 expected losses at 0.22 − 0.05 each: 75 of the 0.22 requests fit instead of 57.
+    expect(net.band.derived).toMatchObject({ estimate: "net" });
+    expect(net.band.derived?.smallShare).toBeCloseTo(12.75 / 0.17 / 300, 2);
+    const bound = RouterSettingsSchema.parse({ qualityTarget: 0.95, qualityEstimate: "upper_bound" });
+    const old = decideRoute(cls(0.2, { winCurve }), bound, { traffic: { feature, tenant: null } });
+    expect(old.band.derived).toMatchObject({ estimate: "upper_bound" });
+    expect(old.band.below).toBe(decideRoute(cls(0.2), targeted, { traffic: { feature, tenant: null } }).band.below);
+    expect(decideRoute(cls(0.2), targeted, { traffic: { feature, tenant: null } }).band.derived?.estimate).toBe("upper_bound");
+  });
+
   it("keeps bands ordered: a derived band never passes the next tier's boundary", () => {
     const three = RouterSettingsSchema.parse({ qualityTarget: 0.5, tiers: ["small", "medium", "frontier"], bands: [{ below: 0.1, tier: "small" }, { below: 0.25, tier: "medium" }] });
     const d = decideRoute(cls(0.24), three, { traffic: { feature, tenant: null } });

@@ -76,7 +76,7 @@ function clampAllowed(tiers: readonly string[], tier: string, allowed?: readonly
 
 export function decideRoute(c: Classification, settings: RouterSettings, ctx: RouteContext = {}): RouteDecision {
   const s = effectiveSettings(settings, ctx.tenantId, ctx.feature);
-  const inForce = bandInForce(s, ctx.traffic ?? null);
+  const inForce = bandInForce(s, ctx.traffic ?? null, c.winCurve);
   const bands = s.bands.map((b, i) => (i === 0 ? { ...b, below: inForce.below } : b));
   const shift = ctx.budgetPressure ? s.budgetPressureShift : 0;
   const band = bandTier(bands, s.tiers, c.complexity, shift);

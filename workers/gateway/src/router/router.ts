@@ -5,6 +5,7 @@
 import type { ChatCompletionRequest } from "../../../../shared/schemas/openai-chat";
 import { classifyInput, type Classification, type ScoreBackend } from "./classify";
 import { decideRoute, type RouteContext, type RouteDecision } from "./policy";
+import type { WinCurve } from "./quality-target/win-curve";
 import { featureInputFromMessages } from "./request-features";
 import { RouterSettingsSchema, type RouterSettings, type RouterSettingsInput } from "./settings";
 
@@ -18,12 +19,16 @@ export interface Router {
 export interface RouterDeps {
   backend: ScoreBackend;
   modelVersion: string;
+  /** The model's win curve (manifest `winCurve`): what the quality target's net loss credits. */
+  winCurve?: WinCurve;
 }
 
 export function buildRouter(deps: RouterDeps, settings: RouterSettingsInput = {}): Router {
   const parsed = RouterSettingsSchema.parse(settings);
-  const classifyRequest = (request: Pick<ChatCompletionRequest, "messages">): Promise<Classification> =>
-    classifyInput(deps.backend, featureInputFromMessages(request.messages), deps.modelVersion);
+  const classifyRequest = async (request: Pick<ChatCompletionRequest, "messages">): Promise<Classification> => {
+    const c = await classifyInput(deps.backend, featureInputFromMessages(request.messages), deps.modelVersion);
+    return deps.winCurve ? { ...c, winCurve: deps.winCurve } : c;
+  };
   return {
     settings: parsed,
     modelVersion: deps.modelVersion,

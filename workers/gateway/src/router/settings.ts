@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { IntentSchema } from "../../../../shared/schemas/router-training-example";
+import { LOSS_ESTIMATES } from "./quality-target/derive-band";
 import { RolloutConfigSchema } from "./rollout/rollout";
 
 export const BandSchema = z.object({ below: z.number().min(0).max(1), tier: z.string().min(1) });
@@ -25,6 +26,12 @@ const QualityTargetFields = {
   qualityBandMax: z.number().min(0).max(1).optional(),
   /** Requests in the published window needed before the derived band replaces the static one. */
   qualityMinRequests: z.number().int().min(1).max(10_000_000).optional(),
+  /**
+   * "net": the budget pays for P(small worse) − P(small better) (the model's win curve), so the
+   * measured quality lands near the target; "upper_bound": P(small worse) only, so it lands at or
+   * above it and the cut is smaller (docs/router.md, "Quality target").
+   */
+  qualityEstimate: z.enum(LOSS_ESTIMATES).optional(),
 };
 
 const TunablesSchema = z.object({
@@ -95,6 +102,7 @@ export const RouterSettingsSchema = z.object({
   qualityBandMax: QualityTargetFields.qualityBandMax.default(0.5),
   /** ~200 requests put the share below a band within ~±3.5 points (binomial, at 30%). */
   qualityMinRequests: QualityTargetFields.qualityMinRequests.default(200),
+  qualityEstimate: QualityTargetFields.qualityEstimate.default("net"),
   /** Model id per tier, for /v1/route output; the gateway's registry has the last word. */
   tierModels: z.record(z.string(), z.string()).default({}),
   perTenant: z.record(z.string(), TunablesSchema).default({}),

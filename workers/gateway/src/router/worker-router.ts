@@ -9,6 +9,7 @@ import routerModel from "./model/router.onnx";
 import type { ScoreBackend } from "./classify";
 import { ortBackend, type LoadedBackend } from "./ort-backend";
 import { buildRouter, type Router } from "./router";
+import type { WinCurve } from "./quality-target/win-curve";
 import type { RouterSettingsInput } from "./settings";
 import { tsBackend } from "./ts-backend";
 
@@ -27,20 +28,20 @@ export function shippedBackend(): LoadedBackend {
   return shipped;
 }
 
-let benchModel: { backend: ScoreBackend; version: string } | null = null;
+let benchModel: { backend: ScoreBackend; version: string; winCurve?: WinCurve } | null = null;
 
 /**
  * Bench builds only (bench/replay/workerd-entry.ts): route with another router file, e.g. one
  * trained without the replayed set, through the pure-TS forward pass. The deployed entry
  * (index.ts) never calls it, and nothing in a request, the settings or the environment reaches it.
  */
-export function setBenchRouterModel(modelBytes: ArrayBuffer | Uint8Array, version: string): void {
-  benchModel = { backend: tsBackend(modelBytes), version };
+export function setBenchRouterModel(modelBytes: ArrayBuffer | Uint8Array, version: string, winCurve?: WinCurve): void {
+  benchModel = { backend: tsBackend(modelBytes), version, ...(winCurve ? { winCurve } : {}) };
 }
 
 /** The gateway's entry point: `createRouter(settings).route(request, ctx)`. */
 export function createRouter(settings: RouterSettingsInput = {}): Router {
-  if (benchModel) return buildRouter({ backend: benchModel.backend, modelVersion: benchModel.version }, settings);
+  if (benchModel) return buildRouter({ backend: benchModel.backend, modelVersion: benchModel.version, ...(benchModel.winCurve ? { winCurve: benchModel.winCurve } : {}) }, settings);
   const b = shippedBackend();
-  return buildRouter({ backend: b.backend, modelVersion: b.manifest.version }, settings);
+  return buildRouter({ backend: b.backend, modelVersion: b.manifest.version, ...(b.manifest.winCurve ? { winCurve: b.manifest.winCurve } : {}) }, settings);
 }

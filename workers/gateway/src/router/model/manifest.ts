@@ -6,6 +6,7 @@
 import { z } from "zod";
 import { INTENTS } from "../../../../../shared/schemas/router-training-example";
 import { FEATURE_SPEC } from "../features/featurize";
+import { WinCurveSchema } from "../quality-target/win-curve";
 import { sha256Hex } from "../../../../../shared/crypto/sha256";
 import { CODE_PATTERNS, CONJUNCTION_WORDS, CONSTRAINT_WORDS, EASY_WORDS, HARD_WORDS, MULTISTEP_WORDS, NEGATION_WORDS, NUMBER_WORDS, STOPWORDS } from "../features/lexicons";
 
@@ -37,6 +38,8 @@ export const RouterManifestSchema = z.object({
       .optional(),
   }),
   metrics: z.record(z.string(), z.number()),
+  /** P(small better) by complexity (quality-target/win-curve.ts), fitted with the calibration; older files have none. */
+  winCurve: WinCurveSchema.optional(),
 });
 export type RouterManifest = z.infer<typeof RouterManifestSchema>;
 

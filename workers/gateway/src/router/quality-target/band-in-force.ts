@@ -7,6 +7,7 @@
 import type { RouterSettings } from "../settings";
 import { qualityTargetBand, type QualityBand } from "./derive-band";
 import type { TrafficSummary } from "./traffic-summary";
+import type { WinCurve } from "./win-curve";
 
 /** The evaluator's published windows for the request's feature and for the whole tenant. */
 export interface TrafficPair {
@@ -26,7 +27,8 @@ export interface BandInForce {
   derived?: QualityBand;
 }
 
-export function bandInForce(s: RouterSettings, traffic: TrafficPair | null): BandInForce {
+/** `winCurve`: the model's P(small better) by complexity (its manifest); without it the band uses the loss's upper bound. */
+export function bandInForce(s: RouterSettings, traffic: TrafficPair | null, winCurve?: WinCurve): BandInForce {
   const staticBelow = s.bands[0]!.below;
   const target = s.qualityTarget ?? null;
   if (target === null) return { below: staticBelow, source: "static" };
@@ -37,6 +39,8 @@ export function bandInForce(s: RouterSettings, traffic: TrafficPair | null): Ban
     min: s.qualityBandMin,
     max: s.qualityBandMax,
     minRequests: s.qualityMinRequests,
+    estimate: s.qualityEstimate,
+    ...(winCurve ? { winCurve } : {}),
   };
   // A derived band never passes the next band's boundary: bands stay ordered.
   const ceiling = s.bands[1]?.below ?? 1;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { budgetBand, DEFAULT_FRONTIER_QUALITY, massBelow, MIN_JUDGED_FOR_QUALITY, qualityTargetBand } from "./derive-band";
 import { mergeBins, summaryOf as summary } from "./traffic-summary";
+import { netLoss, winCurveOf, winProbability } from "./win-curve";
 
 const opts = { target: 0.95, frontierTier: "frontier", min: 0.05, max: 0.5, minRequests: 10 };
 // 100 requests: 40 easy ones at 0.1, 60 hard ones at 0.3 (mean 0.22).
@@ -54,6 +55,45 @@ describe("qualityTargetBand", () => {
   it("is a cold start (null) without a summary or below the minimum number of requests", () => {
     expect(qualityTargetBand(null, opts)).toBeNull();
     expect(qualityTargetBand(summary([0.1, 0.2]), opts)).toBeNull();
+  });
+});
+
+describe("qualityTargetBand with the net loss", () => {
+  // P(small better) = 2% at complexity 0.1, 6% at 0.3 (rising with difficulty, as on the pooled sets).
+  const wins = { alpha: Math.log((0.06 / 0.94) / (0.02 / 0.98)) / Math.log((0.3 / 0.7) / (0.1 / 0.9)), beta: 0 };
+  wins.beta = Math.log(0.02 / 0.98) - wins.alpha * Math.log(0.1 / 0.9);
+
+  it("spends the budget on P(small worse) − P(small better), so more requests fit and the prediction is the net one", () => {
+    expect(winProbability(wins, 0.1)).toBeCloseTo(0.02, 6);
+    expect(winProbability(wins, 0.3)).toBeCloseTo(0.06, 6);
+    const net = qualityTargetBand(mixed, { ...opts, winCurve: wins })!;
+    const bound = qualityTargetBand(mixed, { ...opts, winCurve: wins, estimate: "upper_bound" })!;
+    expect([net.estimate, bound.estimate]).toEqual(["net", "upper_bound"]);
+    // Budget 4.25: the 40 easy requests cost 40 x 0.08 = 3.2, then 1.05 / (0.3 − 0.06) of the hard ones.
+    expect(net.smallShare).toBeCloseTo(0.4 + 1.05 / 0.24 / 100, 3);
+    expect(net.predictedQuality).toBeCloseTo(0.95, 3);
+    expect(net.below).toBeGreaterThan(bound.below);
+  });
+
+  it("falls back to the upper bound, and says so, when the model has no win curve", () => {
+    expect(qualityTargetBand(mixed, opts)).toMatchObject({ estimate: "upper_bound" });
+    expect(qualityTargetBand(mixed, opts)!.below).toBe(qualityTargetBand(mixed, { ...opts, estimate: "upper_bound", winCurve: wins })!.below);
+  });
+
+  it("never lets a bin's wins exceed its losses (no budget bought by extrapolation)", () => {
+    expect(netLoss({ alpha: 0, beta: 5 }, 10, 0.5)).toBe(0);
+    expect(netLoss(wins, 0, 0)).toBe(0);
+  });
+
+  it("rewrites a second Platt calibration of the same logit on the complexity scale", () => {
+    const loss = { a: 0.8, b: -1.3 };
+    const win = { a: 0.6, b: -2.9 };
+    const curve = winCurveOf(loss, win);
+    for (const z of [-2, -0.5, 0, 0.7, 2]) {
+      const c = 1 / (1 + Math.exp(-(loss.a * z + loss.b)));
+      expect(winProbability(curve, c)).toBeCloseTo(1 / (1 + Math.exp(-(win.a * z + win.b))), 9);
+    }
+    expect(() => winCurveOf({ a: 0, b: 0 }, win)).toThrow();
   });
 });
 
