@@ -53,8 +53,11 @@ export function facts(pairs: [string, Child][]): HTMLDListElement {
 }
 
 /** Any JSON value as nested description lists (decisions, checks, stats). */
-export function jsonView(value: unknown, depth = 0): Child {
+export function jsonView(value: unknown, depth = 0, key = ""): Child {
   if (value === null || value === undefined) return "—";
+  // Epoch-millisecond fields (evaluatedAt, decidedAt...) as times; long fractions shortened.
+  if (typeof value === "number" && /At$/.test(key) && value > 1e11) return new Date(value).toISOString();
+  if (typeof value === "number" && !Number.isInteger(value)) return String(Number(value.toPrecision(4)));
   if (typeof value !== "object") return String(value);
   if (depth > 5) return JSON.stringify(value);
   if (Array.isArray(value)) {
@@ -63,7 +66,7 @@ export function jsonView(value: unknown, depth = 0): Child {
   }
   const entries = Object.entries(value as Record<string, unknown>);
   if (!entries.length) return "—";
-  return facts(entries.map(([k, v]) => [k, jsonView(v, depth + 1)]));
+  return facts(entries.map(([k, v]) => [k, jsonView(v, depth + 1, k)]));
 }
 
 export const notice = (kind: "error" | "info" | "ok", ...children: Child[]): HTMLElement =>

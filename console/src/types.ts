@@ -1,4 +1,9 @@
-/** The API answers the console reads (the gateway's REST shapes; see README's API table). */
+/**
+ * The API answers the console reads (the gateway's REST shapes; see README's API table). Most
+ * mirror interfaces of workers/gateway/src: those modules use the Workers runtime's types, which
+ * cannot be loaded beside the DOM's, so only runtime-free shapes (shared/schemas) are imported.
+ */
+export type { DriftReport, DriftSnapshot } from "../../shared/schemas/drift-report";
 export interface UsageRow {
   hour?: string;
   day?: string;
@@ -175,3 +180,4 @@ export interface BudgetView {
   policy: string;
   ceiling_usd: number | null;
 }
+

@@ -4,7 +4,7 @@
  * (the console's TypeScript, uPlot and its CSS). Workers static assets serve them, so the
  * console adds nothing to the Worker bundle.
  */
-import { cpSync, mkdirSync, readFileSync, rmSync } from "node:fs";
+import { cpSync, mkdirSync, readFileSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { gzipSync } from "node:zlib";
 import { build } from "esbuild";
@@ -23,7 +23,8 @@ export interface AssetSize {
 }
 
 export async function bundleConsole(outDir = ASSETS_DIR): Promise<AssetSize[]> {
-  rmSync(outDir, { recursive: true, force: true });
+  // Overwritten in place, never emptied first: a stack started by another build (a second test
+  // run, wrangler dev) may be serving this directory, and the files have fixed names.
   mkdirSync(join(outDir, "console"), { recursive: true });
   cpSync(join(ROOT, "console/public"), outDir, { recursive: true });
   await build({

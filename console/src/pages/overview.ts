@@ -2,14 +2,15 @@
  * Overview of the tenant (or one feature) over a time range. Spend, volume, errors, cache and
  * tiers come from the hourly rollups (GET /v1/usage); latency and TTFT percentiles and the mean
  * judge score from the newest requests of the range (GET /v1/requests, up to 500: the rollups
- * keep sums, not distributions), audited semantic-hit precision from GET /v1/cache/quality.
+ * keep sums, not distributions), audited semantic-hit precision from GET /v1/cache/quality,
+ * drift alarms (tenant-wide) from GET /v1/drift.
  */
 import { firstPages, get } from "../api";
 import { timeChart } from "../chart";
 import { h, link, table, type Child } from "../dom";
 import { mean, ms, num, pct, percentile, ratio, usd } from "../format";
 import { go, type Page, type PageContext } from "../router";
-import type { CacheQualityReport, RequestSummary, UsageReport, UsageRow } from "../types";
+import type { CacheQualityReport, DriftReport, RequestSummary, UsageReport, UsageRow } from "../types";
 
 const RANGES: Record<string, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
 const SAMPLE_PAGES = 5;
@@ -36,7 +37,13 @@ function controls(ctx: PageContext, features: string[]): HTMLElement {
   return h("form", { class: "controls", onsubmit: (e: Event) => e.preventDefault() }, h("label", { for: "range" }, "Time range"), range, h("label", { for: "feature" }, "Feature"), feature);
 }
 
-function kpis(t: Totals, small: number | null, sample: RequestSummary[], complete: boolean, cache: CacheQualityReport | null): HTMLElement {
+function driftNote(drift: DriftReport | null): string {
+  if (!drift) return "not readable with this key";
+  const latest = drift.data.find((d) => d.alarm);
+  return latest ? `latest: ${latest.metric} PSI ${latest.psi.toFixed(2)} (${latest.period} of ${latest.windowStart.slice(0, 16)}Z), tenant-wide` : "none in this range, tenant-wide";
+}
+
+function kpis(t: Totals, small: number | null, sample: RequestSummary[], complete: boolean, cache: CacheQualityReport | null, drift: DriftReport | null): HTMLElement {
   const latencies = sample.map((r) => r.latencyMs);
   const ttfts = sample.flatMap((r) => (r.ttftMs === null ? [] : [r.ttftMs]));
   const scores = sample.flatMap((r) => (r.evaluation?.scoreMean === null || r.evaluation?.scoreMean === undefined ? [] : [r.evaluation.scoreMean]));
@@ -56,6 +63,7 @@ function kpis(t: Totals, small: number | null, sample: RequestSummary[], complet
     card("Cache hit rate", pct(ratio(t.cacheHits, t.requests)), `${t.cacheHits} hits`),
     card("Audited semantic-hit precision", pct(cache?.precision), cache ? `${cache.audited} audited` : "no access"),
     card("Mean judge score", num(mean(scores), 2), `${scores.length} judged of ${sampleNote}`),
+    card("Drift alarms", drift ? String(drift.alarms) : "—", driftNote(drift)),
   );
 }
 
@@ -67,7 +75,9 @@ function hourlyChart(rows: UsageRow[], from: number, to: number): HTMLElement | 
     byHour.set(t, sum([{ ...(byHour.get(t) ?? ZERO), avgLatencyMs: null }, r]));
   }
   if (!byHour.size) return null;
-  const hours = [...byHour.keys()].sort((a, b) => a - b);
+  // Every hour of the range, empty ones as zeros, so the lines show quiet hours too.
+  const hours: number[] = [];
+  for (let t = Math.floor(from / 3_600_000) * 3_600; t < to / 1000; t += 3_600) hours.push(t);
   const at = (f: (t: Totals) => number) => hours.map((x) => f(byHour.get(x) ?? ZERO));
   return timeChart("Requests, errors and cost per hour", hours, [
     { label: "requests", values: at((t) => t.requests), color: "#1d4ed8" },
@@ -94,11 +104,12 @@ export const overviewPage: Page = {
     const feature = ctx.params.get("feature") || undefined;
     const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
     const inFeature = (rows: UsageRow[]) => (feature ? rows.filter((r) => r.feature === feature) : rows);
-    const [byFeature, byHour, byTier, cache, sample] = await Promise.all([
+    const [byFeature, byHour, byTier, cache, drift, sample] = await Promise.all([
       get<UsageReport>("/v1/usage", { ...range, group_by: "feature" }),
       get<UsageReport>("/v1/usage", { ...range, group_by: "hour,feature" }),
       get<UsageReport>("/v1/usage", { ...range, group_by: "feature,tier" }),
       get<CacheQualityReport>("/v1/cache/quality", { feature, since: range.from }).catch(() => null),
+      get<DriftReport>("/v1/drift", { ...range, alarms: "true" }).catch(() => null),
       firstPages<RequestSummary>("/v1/requests", { ...range, feature }, SAMPLE_PAGES),
     ]);
     const tiers = inFeature(byTier.rows);
@@ -107,7 +118,7 @@ export const overviewPage: Page = {
     return [
       controls(ctx, features),
       h("p", { class: "scope" }, `Tenant ${byFeature.tenantId}${feature ? `, feature ${feature}` : ", all features"}, ${range.from} to ${range.to}.`),
-      kpis(sum(inFeature(byFeature.rows)), small, sample.rows, sample.complete, cache),
+      kpis(sum(inFeature(byFeature.rows)), small, sample.rows, sample.complete, cache, drift),
       hourlyChart(inFeature(byHour.rows), from, to),
       featureTable(inFeature(byFeature.rows), byTier.rows, rangeName),
       h("p", {}, link(`/requests?from=${encodeURIComponent(range.from)}${feature ? `&feature=${encodeURIComponent(feature)}` : ""}`, "These requests in the trace explorer")),

@@ -15,11 +15,18 @@ const DECISION_ORDER = ["prompt", "guardrails", "input", "injection", "retrieval
 
 function timeline(stages: StageTiming[], total: number): HTMLElement {
   if (!stages.length) return notice("info", "No stage timings recorded.");
-  const end = Math.max(total, ...stages.map((s) => (s.startMs ?? 0) + s.durationMs), 1);
-  const rows = stages.map((s) => {
+  // Server-Timing stages run one after another; without recorded starts, each starts where the last ended.
+  let cursor = 0;
+  const placed = stages.map((s) => {
+    const start = s.startMs ?? cursor;
+    cursor = start + s.durationMs;
+    return { ...s, start };
+  });
+  const end = Math.max(total, cursor, 1);
+  const rows = placed.map((s) => {
     const bar = h("span", { class: "bar" });
     // CSSOM, not a style attribute: the CSP allows no inline styles.
-    bar.style.marginLeft = `${(((s.startMs ?? 0) / end) * 100).toFixed(2)}%`;
+    bar.style.marginLeft = `${((s.start / end) * 100).toFixed(2)}%`;
     bar.style.width = `${Math.max(0.5, (s.durationMs / end) * 100).toFixed(2)}%`;
     return h("li", {}, h("span", { class: "stage" }, s.name), h("span", { class: "track" }, bar), h("span", { class: "ms" }, ms(s.durationMs)));
   });
@@ -43,9 +50,27 @@ function content(c: TraceContent | undefined): Child {
   ];
 }
 
+const short = (v: unknown): string => (typeof v === "number" ? String(Number(v.toPrecision(3))) : v === undefined || v === null ? "—" : String(v));
+
+/** The route decision in one line: where it went and why. */
+function routeWhy(route: unknown): Child {
+  if (!route || typeof route !== "object") return null;
+  const r = route as Record<string, unknown>;
+  const band = r["band"] && typeof r["band"] === "object" ? (r["band"] as Record<string, unknown>) : null;
+  const parts = [
+    `tier ${short(r["tier"])} (${short(r["reason"])})`,
+    `complexity ${short(r["complexity"])}${band ? ` vs band below ${short(band["below"])} (${short(band["source"])})` : ""}`,
+    `confidence ${short(r["confidence"])}${r["threshold"] !== undefined ? ` vs threshold ${short(r["threshold"])}` : ""}`,
+    `escalated: ${r["escalate"] ? "yes" : "no"}`,
+    r["cascadeDraftTier"] ? `cascade draft on ${short(r["cascadeDraftTier"])}` : null,
+    r["arm"] ? `rollout arm ${short(r["arm"])}` : null,
+  ];
+  return h("p", { class: "why" }, parts.filter(Boolean).join("; "));
+}
+
 function decisions(d: Record<string, unknown>): Child[] {
   const names = Object.keys(d).sort((a, b) => rank(a) - rank(b));
-  return names.map((name) => h("section", { class: "decision" }, h("h3", {}, name), jsonView(d[name])));
+  return names.map((name) => h("section", { class: "decision" }, h("h3", {}, name), name === "route" ? routeWhy(d[name]) : null, jsonView(d[name])));
 }
 
 const rank = (name: string): number => {
@@ -96,8 +121,7 @@ export const requestPage: Page = {
       h("h2", {}, "Attempts"),
       attempts(t.attempts),
       h("h2", {}, "Decisions"),
-      h("section", { class: "decision" }, h("h3", {}, "cache"), jsonView(t.cache)),
-      decisions(t.decisions),
+      decisions("cache" in t.decisions ? t.decisions : { cache: t.cache, ...t.decisions }),
       h("h2", {}, "Judge scores"),
       evaluation(t.evaluation),
       h("h2", {}, "Content"),
