@@ -63,7 +63,12 @@ describe("GET /metrics", () => {
     // Read both until they describe the same ledger (judge rows may land between two reads).
     const pair = await eventually(
       async () => ({ u: await usage(), m: await scrape() }),
-      ({ u, m }) => u.requests >= 4 && total(m, "gateway_requests_total", { tenant: tenantId, kind: "request" }) === u.requests && total(m, "gateway_tokens_total", { tenant: tenantId, type: "input" }) === u.input,
+      // The other tenant's event may land in a later queue batch than these.
+      ({ u, m }) =>
+        u.requests >= 4 &&
+        total(m, "gateway_requests_total", { tenant: tenantId, kind: "request" }) === u.requests &&
+        total(m, "gateway_tokens_total", { tenant: tenantId, type: "input" }) === u.input &&
+        total(m, "gateway_requests_total", { tenant: other.tenantId, kind: "request" }) >= 1,
     );
     const { u, m } = pair;
     expect(u.requests).toBe(4);
@@ -103,7 +108,7 @@ describe("GET /metrics", () => {
     expect([...routes].some((r) => r?.includes("zzzz") || r?.includes("definitely"))).toBe(false);
   });
 
-  it("admits the scrape token and admin keys only; a tenant admin sees its own tenant's series", async () => {
+  it("admits the scrape token and admin keys only; a tenant admin sees its own tenant's series, a feature-limited key its features'", async () => {
     expect((await stack.fetch("/metrics")).status).toBe(401);
     expect((await stack.fetch("/metrics", { headers: bearer(service) })).status).toBe(403);
     const own = await scrape(admin);
@@ -111,6 +116,17 @@ describe("GET /metrics", () => {
     expect([...tenants]).toEqual([tenantId]);
     expect(own.has("gateway_http_requests_total")).toBe(false);
     expect(own.has("gateway_circuit_breaker_state")).toBe(false);
+    // A key limited to some features (operator scope or not) reads those features' rollups only,
+    // and no live family: those add up all of the tenant's features.
+    for (const scopes of [[], ["tenants:manage"]]) {
+      const { key: limited } = await seedKey(stack, { role: "admin", tenantId, features: ["dash"], scopes });
+      const seen = await scrape(limited);
+      const labels = [...seen.values()].flatMap((f) => f.samples.map((s) => s.labels));
+      expect(new Set(labels.map((l) => l.tenant).filter((t) => t !== undefined))).toEqual(new Set([tenantId]));
+      expect(new Set(labels.map((l) => l.feature).filter((f) => f !== undefined))).toEqual(new Set(["dash"]));
+      expect(total(seen, "gateway_requests_total", { tenant: tenantId, kind: "request" })).toBe(2);
+      expect(seen.has("gateway_chat_request_duration_seconds") || seen.has("gateway_cache_lookups_total") || seen.has("gateway_circuit_breaker_state")).toBe(false);
+    }
     await fc.assert(
       fc.asyncProperty(fc.string({ maxLength: 80 }), async (token) => {
         fc.pre(token !== TOKEN);

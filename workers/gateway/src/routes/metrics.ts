@@ -2,8 +2,9 @@
  * GET /metrics: Prometheus text for scrapers. Who may read it: a scraper presenting the
  * METRICS_TOKEN secret as its bearer token, or an admin key (route policy row): an operator
  * (scope tenants:manage) sees every tenant; any other admin sees only its own tenant's series,
- * and none of the deployment-wide ones. Mounted before the API's auth middleware, so the token
- * (not an API key) gets through; an API key is checked here by the same auth() and authorize().
+ * and none of the deployment-wide ones; a key restricted to some features, only those features'
+ * series. Mounted before the API's auth middleware, so the token (not an API key) gets through;
+ * an API key is checked here by the same auth() and authorize().
  */
 import { Hono, type Context, type MiddlewareHandler } from "hono";
 import type { AppEnv } from "../app-env";
@@ -17,6 +18,7 @@ import { BREAKER_FAMILY, family, LAG_FAMILIES, LIVE_FAMILIES, ROLLUP_FAMILIES } 
 import { aggregator, flushIfDue, liveEnabled, type MetricsBindings } from "../telemetry/metrics/live";
 import { parseKey } from "../telemetry/metrics/series";
 import { breakerSeries, businessSeries, queueLagSeries, rollupTotals } from "../telemetry/metrics/sources";
+import type { FeatureScope } from "../usage/feature-scope";
 
 const sha256 = async (s: string): Promise<string> => {
   const d = new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(s)));
@@ -25,16 +27,21 @@ const sha256 = async (s: string): Promise<string> => {
 
 const noop = async () => undefined;
 
-/** null = every tenant; a tenant id = only that tenant's series. Throws 401/403 like the API. */
-async function scopeOf(c: Context<AppEnv>): Promise<string | null> {
+/**
+ * tenantId null = every tenant; a tenant id = only that tenant's series. features (a key's
+ * allow-list, usage/feature-scope.ts) narrows that tenant's series to those features, operator or
+ * not, as every other read does. Throws 401/403 like the API.
+ */
+async function scopeOf(c: Context<AppEnv>): Promise<{ tenantId: string | null; features: FeatureScope }> {
   const token = (c.env as unknown as MetricsBindings).METRICS_TOKEN;
   const presented = bearerToken(c.req.header("authorization"));
   // Hashing first makes the comparison constant-time whatever the lengths.
-  if (token && presented && timingSafeEqual(await sha256(presented), await sha256(token))) return null;
+  if (token && presented && timingSafeEqual(await sha256(presented), await sha256(token))) return { tenantId: null, features: null };
   await (auth() as unknown as MiddlewareHandler<AppEnv>)(c, noop);
   await (authorize() as unknown as MiddlewareHandler<AppEnv>)(c, noop);
   const who = c.get("auth");
-  return who.scopes.includes(OPERATOR_SCOPE) ? null : who.tenantId;
+  if (who.features !== null) return { tenantId: who.tenantId, features: who.features };
+  return { tenantId: who.scopes.includes(OPERATOR_SCOPE) ? null : who.tenantId, features: null };
 }
 
 const ofTenant = (series: Record<string, number>, tenantId: string): Record<string, number> =>
@@ -51,13 +58,14 @@ async function liveFamilies(env: MetricsBindings, tenantId: string | null): Prom
 }
 
 export const metricsRoutes = new Hono<AppEnv>().get("/metrics", async (c) => {
-  const tenantId = await scopeOf(c);
+  const { tenantId, features } = await scopeOf(c);
   const env = c.env as AppEnv["Bindings"] & MetricsBindings;
   const now = Date.now();
   const [rows, live, lag, breakers] = await Promise.all([
-    rollupTotals(env.DB, tenantId),
-    liveFamilies(env, tenantId),
-    queueLagSeries(env.DB, tenantId, now),
+    rollupTotals(env.DB, tenantId, features),
+    // The live families have no feature label: a tenant's series there add up all its features.
+    features === null ? liveFamilies(env, tenantId) : Promise.resolve([]),
+    queueLagSeries(env.DB, tenantId, now, features),
     tenantId === null ? breakerSeries(env.CIRCUIT_BREAKER, registryFor(env)) : Promise.resolve(null),
   ]);
   const business = businessSeries(rows);

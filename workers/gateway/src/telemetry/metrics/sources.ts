@@ -9,6 +9,7 @@
  */
 import type { ModelRegistry } from "../../config/model-registry";
 import type { CircuitBreaker } from "../../router/attempts/circuit-breaker";
+import { featureFilter, type FeatureScope } from "../../usage/feature-scope";
 import { labelText, seriesKey } from "./series";
 
 export interface RollupTotals {
@@ -28,15 +29,17 @@ export interface RollupTotals {
   cost_avoided_usd: number;
 }
 
-export async function rollupTotals(db: D1Database, tenantId: string | null): Promise<RollupTotals[]> {
-  const where = tenantId === null ? "" : "WHERE tenant_id = ?1";
+/** A feature-restricted key (features not null) reads its own tenant's rows of those features only. */
+export async function rollupTotals(db: D1Database, tenantId: string | null, features: FeatureScope = null): Promise<RollupTotals[]> {
+  const only = featureFilter(tenantId === null ? null : features, 2);
+  const where = tenantId === null ? "" : `WHERE tenant_id = ?1${only.sql}`;
   const stmt = db.prepare(
     `SELECT tenant_id, feature, model, tier, kind, SUM(requests) AS requests, SUM(errors) AS errors, SUM(cache_hits) AS cache_hits,
        SUM(prompt_tokens) AS prompt_tokens, SUM(completion_tokens) AS completion_tokens, SUM(cached_tokens) AS cached_tokens,
        SUM(reasoning_tokens) AS reasoning_tokens, SUM(cost_usd) AS cost_usd, SUM(cost_avoided_usd) AS cost_avoided_usd
      FROM usage_rollups_hourly ${where} GROUP BY tenant_id, feature, model, tier, kind LIMIT 50000`,
   );
-  const { results } = await (tenantId === null ? stmt : stmt.bind(tenantId)).all<RollupTotals>();
+  const { results } = await (tenantId === null ? stmt : stmt.bind(tenantId, ...only.binds)).all<RollupTotals>();
   return results;
 }
 
@@ -95,16 +98,17 @@ export async function breakerSeries(ns: DurableObjectNamespace<CircuitBreaker>, 
 export const LAG_WINDOW_MS = 5 * 60_000;
 
 /** Seconds from a request's completion to its ledger row (queue + consumer), over the last 5 minutes of ingestion. */
-export async function queueLagSeries(db: D1Database, tenantId: string | null, now: number): Promise<Record<string, number>> {
+export async function queueLagSeries(db: D1Database, tenantId: string | null, now: number, features: FeatureScope = null): Promise<Record<string, number>> {
   const since = now - LAG_WINDOW_MS;
+  const only = featureFilter(tenantId === null ? null : features, 3);
   // The ledger is indexed by (tenant, completed_at): the tenants come from this hour's rollups.
   const tenants = tenantId === null ? "SELECT DISTINCT tenant_id FROM usage_rollups_hourly WHERE hour >= ?2" : "?2";
   const row = await db
     .prepare(
       `SELECT COUNT(*) AS n, AVG(ingested_at - completed_at) AS avg_ms, MAX(ingested_at - completed_at) AS max_ms FROM usage_ledger
-       WHERE tenant_id IN (${tenants}) AND completed_at >= ?1 AND kind = 'request'`,
+       WHERE tenant_id IN (${tenants}) AND completed_at >= ?1 AND kind = 'request'${only.sql}`,
     )
-    .bind(since, tenantId ?? Math.floor(since / 3_600_000) * 3_600_000)
+    .bind(since, tenantId ?? Math.floor(since / 3_600_000) * 3_600_000, ...only.binds)
     .first<{ n: number; avg_ms: number | null; max_ms: number | null }>();
   return {
     [seriesKey("gateway_evaluator_queue_lag_seconds", labelText({ stat: "avg" }))]: Math.max(0, (row?.avg_ms ?? 0) / 1000),
