@@ -14,6 +14,7 @@ const SECTIONS: Array<[string, string]> = [
   ["reference-case", "End to end: the reference case (`npm run bench:reference`)"],
   ["overhead", "Gateway overhead (`npm run bench:overhead`)"],
   ["hotpath", "Gateway hot path inside workerd (`npm run bench:hotpath`)"],
+  ["observability", "Observability: traces and live metrics (`npm run bench:observability`)"],
   ["auth", "Auth, rate limit and budget checks (`npm run bench:auth`)"],
   ["faults", "Fault injection: retries, fallback and the circuit breaker (`npm run bench:faults`)"],
   ["guardrails", "Guardrails (`npm run bench:guardrails`)"],

@@ -102,6 +102,28 @@ describe("OTLP/HTTP JSON export to a loopback receiver", () => {
     expect(got.find((s) => s.name === "GET /healthz")?.status).toBe(2);
   });
 
+  it("builds soon after the response, not at the flush; splits a batch into POSTs of whole requests, each valid OTLP JSON", async () => {
+    const config = otelConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }, "svc");
+    if (!config) throw new Error("config");
+    const exporter = new OtlpExporter(config, fetch, { "deployment.environment.name": "test" }, { maxSpans: 3, maxPending: 100, lingerMs: 50 });
+    const traceId = newTraceId();
+    let built = 0;
+    const posts = receiver.headers.length;
+    let sending: Promise<void> | null = null;
+    for (let i = 0; i < 20; i++) {
+      const p = exporter.add(() => (built++, [span(traceId, `r${i} server`), span(traceId, `r${i} stage`, { kind: SpanKind.INTERNAL })]));
+      sending ??= p;
+    }
+    expect(built).toBe(16); // 16 waiting builders are built at once: a batch does not hold its requests alive
+    await new Promise((r) => setTimeout(r, 5));
+    expect(built).toBe(20); // the rest by the timer task
+    await sending;
+    const got = receiver.spans.filter((s) => s.traceId === traceId);
+    expect(got).toHaveLength(40);
+    expect(receiver.headers.length - posts).toBe(10); // 2 requests (4 spans ≥ 3) per POST, never half a request
+    expect(new Set(got.map((s) => s.service))).toEqual(new Set(["svc"]));
+  });
+
   it("loses only the trace when the collector is down or a builder throws", async () => {
     const config = otelConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:9/v1/traces" }, "svc");
     if (!config) throw new Error("config");

@@ -47,7 +47,8 @@ export function buildSpans(trace: RequestTrace, contributor: SpanContributor | n
       kind: SpanKind.INTERNAL,
       startMs: trace.startMs + s.startMs,
       endMs: trace.startMs + s.startMs + s.durationMs,
-      attributes: { "gateway.stage": s.name },
+      // The name says the stage: no attribute repeats it (every byte is encoded per request).
+      attributes: {},
     };
     stages.set(s.name, span);
     stageSpans.push(span);

@@ -15,6 +15,19 @@ function recorder() {
 
 const attempt = { model: { id: "small-sim", upstreamModel: "org/small-7b", upstream: { kind: "openai-compatible" } }, tier: "small" } as unknown as Attempt;
 
+/** Headers of every global fetch `run` makes (answered in memory). */
+async function sentHeaders(run: () => Promise<void>): Promise<Headers[]> {
+  const sent: Headers[] = [];
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = (async (_i: RequestInfo | URL, init?: RequestInit) => (sent.push(new Headers(init?.headers)), new Response("{}"))) as typeof fetch;
+  try {
+    await run();
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+  return sent;
+}
+
 describe("RequestTrace", () => {
   it("exports once, when the last holder lets go (a stream outlives its handler)", () => {
     const { built, exporter } = recorder();
@@ -30,18 +43,13 @@ describe("RequestTrace", () => {
     const { built, exporter } = recorder();
     const timing = new ServerTiming();
     const trace = new RequestTrace(startContext(`00-${"1".repeat(32)}-${"2".repeat(16)}-01`, "k=v", 1), timing, Date.now(), exporter, buildSpans);
-    const sent: Headers[] = [];
-    const realFetch = globalThis.fetch;
-    globalThis.fetch = (async (_i: RequestInfo | URL, init?: RequestInit) => (sent.push(new Headers(init?.headers)), new Response("{}"))) as typeof fetch;
-    try {
-      await timing.measure("upstream", async () => {
+    const sent = await sentHeaders(() =>
+      timing.measure("upstream", async () => {
         const done = trace.onAttempt(attempt);
         await trace.fetch("https://vllm.internal:8443/v1/chat/completions", { method: "POST", headers: { "x-a": "1" } });
         done({ model: "small-sim", tier: "small", upstream: "openai-compatible", attempt: 1, outcome: "error", status: 503, reason: "busy", durationMs: 3 });
-      });
-    } finally {
-      globalThis.fetch = realFetch;
-    }
+      }),
+    );
     trace.release(() => undefined);
     const spans = built[0] ?? [];
     const server = spans.find((s) => s.kind === 2);
@@ -55,6 +63,28 @@ describe("RequestTrace", () => {
     expect(sent[0]?.get("traceparent")).toBe(`00-${"1".repeat(32)}-${call?.spanId}-01`);
     expect(sent[0]?.get("tracestate")).toBe("k=v");
     expect(sent[0]?.get("x-a")).toBe("1");
+  });
+
+  it("replaces a traceparent the call already had in any case, keeps a Headers object's others", async () => {
+    const { built, exporter } = recorder();
+    const timing = new ServerTiming();
+    const trace = new RequestTrace(startContext(null, null, 1), timing, Date.now(), exporter, buildSpans);
+    const stale = `00-${"3".repeat(32)}-${"4".repeat(16)}-01`;
+    const sent = await sentHeaders(() =>
+      timing.measure("upstream", async () => {
+        const done = trace.onAttempt(attempt);
+        await trace.fetch("HTTP://User:pw@Sim.Local/v1/chat/completions", { headers: { TraceParent: stale, TraceState: "kept=1", "x-a": "1" } });
+        await trace.fetch(new URL("https://[::1]/v1"), { headers: new Headers({ traceparent: stale, "x-b": "2" }) });
+        done({ model: "small-sim", tier: "small", upstream: "openai-compatible", attempt: 1, outcome: "ok", durationMs: 3 });
+      }),
+    );
+    trace.release(() => undefined);
+    const call = (built[0] ?? []).find((s) => s.kind === 3);
+    const ours = `00-${trace.traceparent.split("-")[1]}-${call?.spanId}-01`;
+    expect(sent.map((h) => h.get("traceparent"))).toEqual([ours, ours]);
+    expect(sent[0]?.get("tracestate")).toBe("kept=1"); // the trace has none of its own to set
+    expect([sent[0]?.get("x-a"), sent[1]?.get("x-b")]).toEqual(["1", "2"]);
+    expect(call?.attributes).toMatchObject({ "server.address": "[::1]", "server.port": 443 });
   });
 
   it("builds nothing for an unsampled trace", () => {

@@ -48,6 +48,27 @@ export interface BuiltSpans {
 /** What a route adds once it knows it (chat: the exchange, its outcome and decisions). */
 export type SpanContributor = (spans: BuiltSpans) => void;
 
+/** scheme, host (bracketed IPv6 too) and port of an absolute http(s) URL, without a URL object. */
+const SERVER = /^(https?):\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)(?::(\d+))?/i;
+
+/**
+ * The call's headers with the trace's set. The adapters pass a plain object (upstreams/http.ts):
+ * copied with the trace keys, no Headers object built. A key differing from ours only in case
+ * would be appended to ours by fetch, not replaced, so it is left out.
+ */
+function withTrace(given: HeadersInit | undefined, trace: Record<string, string>): HeadersInit {
+  if (given !== undefined && Symbol.iterator in given) {
+    // Headers, or [name, value] pairs.
+    const h = new Headers(given);
+    for (const k in trace) h.set(k, trace[k] as string);
+    return h;
+  }
+  const copy: Record<string, string> = {};
+  const record: Record<string, string> = given ?? {};
+  for (const k in record) if (!Object.hasOwn(trace, k.toLowerCase())) copy[k] = record[k] as string;
+  return Object.assign(copy, trace);
+}
+
 export class RequestTrace {
   readonly serverSpanId = newSpanId();
   readonly attempts: AttemptSpan[] = [];
@@ -119,16 +140,14 @@ export class RequestTrace {
    */
   readonly fetch = (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
     const span = this.current;
-    const headers = new Headers(init?.headers ?? (input instanceof Request ? input.headers : undefined));
-    headers.set("traceparent", formatTraceparent(this.context.traceId, span?.spanId ?? this.serverSpanId, this.context.sampled));
-    if (this.context.tracestate) headers.set("tracestate", this.context.tracestate);
+    const trace: Record<string, string> = { traceparent: formatTraceparent(this.context.traceId, span?.spanId ?? this.serverSpanId, this.context.sampled) };
+    if (this.context.tracestate) trace.tracestate = this.context.tracestate;
+    const headers = withTrace(init?.headers ?? (input instanceof Request ? input.headers : undefined), trace);
     if (span) {
-      try {
-        const url = new URL(input instanceof Request ? input.url : String(input));
-        span.serverAddress = url.hostname;
-        span.serverPort = url.port ? Number(url.port) : url.protocol === "https:" ? 443 : 80;
-      } catch {
-        // An unparsable URL fails in fetch itself; the span just lacks server.address.
+      const m = SERVER.exec(typeof input === "string" ? input : input instanceof Request ? input.url : input.href);
+      if (m) {
+        span.serverAddress = m[2]?.toLowerCase() ?? null;
+        span.serverPort = m[3] ? Number(m[3]) : m[1]?.toLowerCase() === "https" ? 443 : 80;
       }
     }
     return fetch(input, { ...init, headers });
