@@ -81,8 +81,9 @@ export class OtlpExporter {
   }
 
   private encodePending(): void {
-    // Not cleared: the timer may belong to another request's context (workerd drops a context's
-    // timers when it ends, hence the reset here); firing late, it finds nothing or the next few.
+    // Not cleared: the timer may belong to another request's context, which may end before it
+    // fires (hence the reset here, so the next add arms a new one); firing late, it finds
+    // nothing to do or the next few builders.
     this.encodeTimer = null;
     const builders = this.unbuilt;
     this.unbuilt = [];
