@@ -67,6 +67,8 @@ export const UsageEventV1Schema = z.object({
   ttftMs: z.number().nonnegative().nullable(),
   attempts: z.array(AttemptRecordSchema).max(32),
   stages: z.array(StageTimingSchema).max(64),
+  /** The prompt version a chat request was rendered from (POST /v1/prompts); the ledger keeps it. */
+  prompt: z.object({ id: z.string().min(1).max(64), version: z.number().int().min(1) }).optional(),
   /** Decisions of the request path (route, guardrails, cache) for the trace; free-form JSON. */
   decisions: z.record(z.string(), z.unknown()).default({}),
   /** Redacted exchange for judges and traces; absent when the tenant disables content capture. */

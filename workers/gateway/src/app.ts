@@ -30,6 +30,8 @@ import { routeDryRunRoutes } from "./routes/route-dry-run";
 import { cachePurgeRoutes } from "./routes/cache-purge";
 import { routerRolloutRoutes } from "./routes/router-rollout";
 import { cacheQualityRoutes } from "./routes/cache-quality";
+import { promptsRoutes } from "./routes/prompts";
+import { requestListRoutes } from "./routes/request-lists";
 import { feedbackRoutes } from "./routes/feedback";
 import { collectionsRoutes } from "./routes/collections";
 
@@ -61,6 +63,8 @@ export function createApp() {
   api.route("/", cachePurgeRoutes);
   api.route("/", routerRolloutRoutes);
   api.route("/", cacheQualityRoutes);
+  api.route("/", promptsRoutes);
+  api.route("/", requestListRoutes);
   api.route("/", feedbackRoutes);
   api.route("/", collectionsRoutes);
   api.route(ADMIN_MOUNT, adminRoutes as unknown as Hono<AppEnv>);

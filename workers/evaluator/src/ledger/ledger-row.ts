@@ -38,6 +38,8 @@ export interface LedgerRow {
   routeIntent: string | null;
   receivedAt: number;
   completedAt: number;
+  /** The prompt version the request was rendered from (GET /v1/prompts/:id/compare groups by it). */
+  prompt?: { id: string; version: number } | null;
 }
 
 export interface RouteFacts {
@@ -110,5 +112,6 @@ export function ledgerRowFromEvent(event: UsageEvent, book: PriceBook, counterfa
     routeIntent: facts.intent,
     receivedAt: event.receivedAt,
     completedAt: event.completedAt,
+    prompt: event.prompt ?? null,
   };
 }

@@ -10,8 +10,8 @@ import { hourOf, type LedgerRow } from "./ledger-row";
 const INSERT_LEDGER = `INSERT INTO usage_ledger (request_id, tenant_id, kind, parent_request_id, key_id, feature, end_user,
   requested_model, model, tier, upstream, status, error_code, cache_status, prompt_tokens, completion_tokens, cached_tokens,
   reasoning_tokens, cost_usd, price_source, counterfactual_cost_usd, cost_avoided_usd, latency_ms, ttft_ms, route_complexity,
-  route_intent, received_at, completed_at, hour, ingested_at, ingest_nonce)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31)
+  route_intent, received_at, completed_at, hour, ingested_at, ingest_nonce, prompt_id, prompt_version)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)
 ON CONFLICT (request_id) DO NOTHING`;
 
 /**
@@ -45,7 +45,7 @@ export function ledgerInsert(db: D1Database, row: LedgerRow, nonce: string, now:
       row.requestedModel, row.model, row.tier, row.upstream, row.status, row.errorCode, row.cacheStatus,
       u.input.total, u.output.total, u.input.cached, u.output.reasoning, row.costUsd, row.priceSource,
       row.counterfactualCostUsd, row.costAvoidedUsd, row.latencyMs, row.ttftMs, row.routeComplexity,
-      row.routeIntent, row.receivedAt, row.completedAt, hourOf(row.completedAt), now, nonce,
+      row.routeIntent, row.receivedAt, row.completedAt, hourOf(row.completedAt), now, nonce, row.prompt?.id ?? null, row.prompt?.version ?? null,
     );
 }
 

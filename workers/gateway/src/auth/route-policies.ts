@@ -28,6 +28,8 @@ const ADMIN: readonly Role[] = ["admin"];
 /** RAG collections (docs/rag.md): written like the cache is purged; searched by model callers. */
 const COLLECTION_WRITERS: readonly Role[] = ["developer", "admin"];
 const COLLECTION_READERS: readonly Role[] = ["service", "developer", "viewer", "admin"];
+/** Prompt templates are authored by developer and admin keys; viewers read them (docs/prompts.md). */
+const PROMPT_WRITERS: readonly Role[] = ["developer", "admin"];
 export const OPERATOR_SCOPE = "tenants:manage";
 /** Same string as CONTENT_READ_SCOPE in content-access.ts (kept import-free here). */
 const CONTENT_READ = "content:read";
@@ -49,6 +51,17 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: "GET", path: "/v1/router/rollout", roles: USAGE_READERS },
   { method: "DELETE", path: "/v1/cache", roles: ["developer", "admin"] },
   { method: "GET", path: "/v1/cache/quality", roles: USAGE_READERS },
+  { method: "POST", path: "/v1/prompts", roles: PROMPT_WRITERS },
+  { method: "GET", path: "/v1/prompts", roles: USAGE_READERS },
+  { method: "GET", path: "/v1/prompts/:id", roles: USAGE_READERS },
+  { method: "POST", path: "/v1/prompts/:id/versions", roles: PROMPT_WRITERS },
+  { method: "GET", path: "/v1/prompts/:id/versions", roles: USAGE_READERS },
+  { method: "GET", path: "/v1/prompts/:id/versions/:version", roles: USAGE_READERS },
+  { method: "POST", path: "/v1/prompts/:id/labels/:label", roles: PROMPT_WRITERS },
+  { method: "POST", path: "/v1/prompts/:id/render", roles: PROMPT_WRITERS },
+  { method: "GET", path: "/v1/prompts/:id/compare", roles: USAGE_READERS },
+  { method: "GET", path: "/v1/requests", roles: USAGE_READERS },
+  { method: "GET", path: "/v1/evaluations", roles: USAGE_READERS },
   // Reports on the caller's own tenant's semantic cache hits (cache/feedback).
   { method: "POST", path: "/v1/feedback", roles: MODEL_CALLERS },
   { method: "POST", path: "/v1/collections", roles: COLLECTION_WRITERS },

@@ -45,6 +45,7 @@ export function buildChatEvent(ex: ChatExchange, result: ExchangeResult): UsageE
     attempts: ex.attempts.slice(0, 32),
     stages: ex.timing.list().slice(0, 64),
     decisions: ex.decisions,
+    ...(ex.prompt ? { prompt: ex.prompt } : {}),
     ...(result.answer !== null
       ? {
           content: {

@@ -31,4 +31,6 @@ export interface ChatExchange {
   headers: Record<string, string>;
   attempts: AttemptRecord[];
   answeredBy: ModelEntry | null;
+  /** The prompt version the messages were rendered from (prompts/chat-prompt.ts), if any. */
+  prompt?: { id: string; version: number };
 }

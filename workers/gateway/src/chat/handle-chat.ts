@@ -5,7 +5,7 @@
  * into Server-Timing and records its decision on the exchange for the trace.
  */
 import type { Context } from "hono";
-import { ChatCompletionRequestSchema, type ChatCompletionResponse } from "../../../../shared/schemas/openai-chat";
+import type { ChatCompletionResponse } from "../../../../shared/schemas/openai-chat";
 import { GatewayError } from "../../../../shared/errors";
 import type { AppEnv } from "../app-env";
 import { appendAudit } from "../audit/hash-chain";
@@ -17,6 +17,7 @@ import { chargeBudget, settleAdmission } from "../middleware/settle-admission";
 import { buildAttempts } from "../router/attempts/build-attempts";
 import { createBreakerClient } from "../router/attempts/circuit-breaker";
 import { runChat, runChatStream, type RunContext } from "../router/attempts/run-attempts";
+import { applyPrompt, ChatBodySchema, chatRequestOf } from "../prompts/chat-prompt";
 import { settingsFor } from "../settings/settings-store";
 import { publishEvent } from "../telemetry/publish-event";
 import { tracedRun } from "../telemetry/otel/chat-trace";
@@ -41,13 +42,17 @@ import { ragDeps } from "../rag/rag-deps";
 export async function handleChat(c: Context<AppEnv>): Promise<Response> {
   const timing = c.get("timing");
   const registry = registryFor(c.env);
+  const parsed = chatRequestOf(await timing.measure("parse", () => readJsonBody(c, ChatBodySchema)));
   // `retrieval` (docs/rag.md) is the gateway's own field: taken off before any stage sees the request.
-  const retrieval = takeRetrieval(await timing.measure("parse", () => readJsonBody(c, ChatCompletionRequestSchema)));
-  const original = retrieval.request;
-  const ex = newExchange(c, original);
+  const retrieval = takeRetrieval(parsed.request);
+  const body = { ...parsed, request: retrieval.request };
+  const ex = newExchange(c, body.request);
   const publish = publisher(c, ex);
 
   try {
+    // A prompt is rendered before every guardrail, so its text is redacted and screened too.
+    const prompt = body.prompt;
+    const original = prompt ? await timing.measure("prompt", () => applyPrompt(ex, prompt, c.env.DB)) : body.request;
     rejectUnsupportedParameters(original);
     const requested = resolveRequestedTarget(original, registry, ex.auth);
     if (requested.kind === "model") checkExplicitModel(original, requested.model);

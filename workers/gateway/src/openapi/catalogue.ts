@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { ArchiveDaySchema, ArchiveTableSchema } from "../../../../shared/archive/layout";
-import { ChatCompletionRequestSchema, ChatCompletionResponseSchema } from "../../../../shared/schemas/openai-chat";
+import { ChatCompletionResponseSchema } from "../../../../shared/schemas/openai-chat";
 import { EmbeddingsRequestSchema, EmbeddingsResponseSchema } from "../../../../shared/schemas/openai-embeddings";
 import { CreateKeyInputSchema, RotateKeyInputSchema } from "../auth/key-service";
 import { GuardrailCheckRequestSchema } from "../guardrails/check";
@@ -17,6 +17,11 @@ import { FeatureQuerySchema } from "../routes/admin-operations";
 import { PurgeQuerySchema } from "../routes/cache-purge";
 import { CollectionParamsSchema, CreateCollectionSchema, DocumentParamsSchema, IngestBodySchema, ListQuerySchema, SearchBodySchema } from "../rag/schemas";
 import { TenantSettingsInputSchema } from "../settings/tenant-settings";
+import { ChatBodyWireSchema } from "../prompts/chat-prompt";
+import { CompareQuerySchema } from "../prompts/compare-versions";
+import { CreatePromptSchema, CreateVersionSchema, LabelSchema, ListPromptsQuerySchema, ListVersionsQuerySchema, MoveLabelSchema, PromptIdSchema, RenderBodySchema, VersionSchema } from "../prompts/schemas";
+import { ListEvaluationsQuerySchema } from "../usage/list-evaluations";
+import { ListRequestsQuerySchema } from "../usage/list-requests";
 import { AlertRuleInputSchema, CacheQualityQuerySchema, FineTuningQuerySchema, RequestTraceParamsSchema, RetrainingQuerySchema, UsageQuerySchema } from "../usage";
 
 export interface Operation {
@@ -43,7 +48,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "GET", path: "/healthz", summary: "Liveness and registry check (load balancers).", tag: "Operations" },
   { method: "GET", path: "/metrics", summary: "Prometheus metrics: a METRICS_TOKEN bearer or an admin key (docs/observability.md).", tag: "Operations", responseType: "text/plain" },
   { method: "GET", path: "/openapi.json", summary: "This document (OpenAPI 3.1).", tag: "Operations" },
-  { method: "POST", path: "/v1/chat/completions", summary: "OpenAI Chat Completions; `model: auto` lets the router choose. `stream: true` answers with SSE.", tag: "OpenAI-compatible", body: ChatCompletionRequestSchema, response: ChatCompletionResponseSchema },
+  { method: "POST", path: "/v1/chat/completions", summary: "OpenAI Chat Completions; `model: auto` lets the router choose. `stream: true` answers with SSE. `prompt` (docs/prompts.md) renders a stored template before, or instead of, `messages`.", tag: "OpenAI-compatible", body: ChatBodyWireSchema, response: ChatCompletionResponseSchema },
   { method: "POST", path: "/v1/embeddings", summary: "OpenAI Embeddings.", tag: "OpenAI-compatible", body: EmbeddingsRequestSchema, response: EmbeddingsResponseSchema },
   { method: "GET", path: "/v1/models", summary: "Models and routable names (auto, tiers) this key may use.", tag: "OpenAI-compatible" },
   { method: "POST", path: "/v1/route", summary: "Dry-run routing decision (no model call).", tag: "Gateway", body: RouteDryRunBodySchema },
@@ -64,6 +69,17 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "GET", path: "/v1/collections/:id/documents/:doc", summary: "One document's status and ingestion progress.", tag: "Gateway", params: DocumentParamsSchema.shape },
   { method: "DELETE", path: "/v1/collections/:id/documents/:doc", summary: "Delete a document's chunks from both indexes.", tag: "Gateway", params: DocumentParamsSchema.shape },
   { method: "POST", path: "/v1/collections/:id/search", summary: "Hybrid search (BM25 + dense, RRF, rerank) with each retriever's score.", tag: "Gateway", params: CollectionParamsSchema.shape, body: SearchBodySchema },
+  { method: "GET", path: "/v1/requests", summary: "Search requests (trace explorer), newest first; metadata only.", tag: "Gateway", query: ListRequestsQuerySchema },
+  { method: "GET", path: "/v1/evaluations", summary: "Judge verdicts, newest first.", tag: "Gateway", query: ListEvaluationsQuerySchema },
+  { method: "POST", path: "/v1/prompts", summary: "Create a prompt template with version 1 (docs/prompts.md).", tag: "Gateway", body: CreatePromptSchema, status: 201 },
+  { method: "GET", path: "/v1/prompts", summary: "List prompts (paged).", tag: "Gateway", query: ListPromptsQuerySchema },
+  { method: "GET", path: "/v1/prompts/:id", summary: "One prompt with its labels.", tag: "Gateway", params: { id: PromptIdSchema } },
+  { method: "POST", path: "/v1/prompts/:id/versions", summary: "Add an immutable version (optionally labelled).", tag: "Gateway", params: { id: PromptIdSchema }, body: CreateVersionSchema, status: 201 },
+  { method: "GET", path: "/v1/prompts/:id/versions", summary: "List versions, newest first (paged).", tag: "Gateway", params: { id: PromptIdSchema }, query: ListVersionsQuerySchema },
+  { method: "GET", path: "/v1/prompts/:id/versions/:version", summary: "One version: messages, variables, labels.", tag: "Gateway", params: { id: PromptIdSchema, version: VersionSchema } },
+  { method: "POST", path: "/v1/prompts/:id/labels/:label", summary: "Move a label to a version (release or rollback; audited).", tag: "Gateway", params: { id: PromptIdSchema, label: LabelSchema }, body: MoveLabelSchema },
+  { method: "POST", path: "/v1/prompts/:id/render", summary: "Render a version or label with variables (no model call).", tag: "Gateway", params: { id: PromptIdSchema }, body: RenderBodySchema },
+  { method: "GET", path: "/v1/prompts/:id/compare", summary: "Versions side by side: cost, latency, judge score, escalation rate.", tag: "Gateway", params: { id: PromptIdSchema }, query: CompareQuerySchema },
   { method: "POST", path: "/admin/v1/tenants", summary: "Create a tenant (operator).", tag: "Admin", body: CreateTenantSchema, status: 201 },
   { method: "GET", path: "/admin/v1/tenants", summary: "List tenants (operator).", tag: "Admin" },
   { method: "POST", path: "/admin/v1/tenants/:id/keys", summary: "Create an API key; the key is shown once.", tag: "Admin", params: tenant, body: CreateKeyInputSchema, status: 201 },

@@ -3,6 +3,7 @@ import { Validator, type Schema } from "@cfworker/json-schema";
 import fc from "fast-check";
 import { describe, expect, it, vi } from "vitest";
 import { ChatCompletionRequestSchema } from "../../../../shared/schemas/openai-chat";
+import { ChatBodySchema } from "../prompts/chat-prompt";
 import { ADMIN_MOUNT, adminRoutes } from "../routes/admin";
 import { PutBudgetSchema } from "../routes/admin/schemas";
 import { TenantSettingsInputSchema } from "../settings/tenant-settings";
@@ -45,6 +46,10 @@ describe("GET /openapi.json", () => {
     expect(accepts(chat, { model: "auto", messages: [{ role: "user", content: "Hello" }] })).toBe(true);
     expect(accepts(chat, { model: "auto", stream: true, stream_options: { include_usage: true }, messages: [{ role: "system", content: "Be brief" }, { role: "user", content: [{ type: "text", text: "Hi" }] }] })).toBe(true);
     expect(accepts(chat, { model: "auto" })).toBe(false);
+    expect(accepts(chat, { model: "auto", prompt: { id: "greeting", label: "production", variables: { name: "Ada" } } })).toBe(true);
+    expect(accepts(chat, { model: "auto", prompt: { id: "greeting", extra: 1 } })).toBe(false);
+    expect(accepts(requestSchema("/v1/feedback", "post"), { request_id: "req_1", verdict: "wrong" })).toBe(true);
+    expect(accepts(requestSchema("/v1/feedback", "post"), { request_id: "req_1", verdict: "maybe" })).toBe(false);
     expect(accepts(chat, { model: "auto", messages: [{ role: "user", content: "x" }], temperature: 9 })).toBe(false);
     const settings = requestSchema("/admin/v1/tenants/{id}/settings", "put");
     expect(accepts(settings, { guardrails: { injection: { action: "flag" } }, cache: { threshold: 0.9, ttlSeconds: 3600 }, router: { cascade: true }, telemetry: { captureContent: true } })).toBe(true);
@@ -58,6 +63,7 @@ describe("GET /openapi.json", () => {
   it("never rejects a body the route's own zod schema accepts (property)", () => {
     const pairs = [
       [ChatCompletionRequestSchema, requestSchema("/v1/chat/completions", "post")],
+      [ChatBodySchema, requestSchema("/v1/chat/completions", "post")],
       [TenantSettingsInputSchema, requestSchema("/admin/v1/tenants/{id}/settings", "put")],
       [PutBudgetSchema, requestSchema("/admin/v1/tenants/{id}/budget", "put")],
     ] as const;
