@@ -15,6 +15,8 @@ export class ApiError extends Error {
   }
 }
 
+export const errorMessage = (err: unknown): string => (err instanceof Error ? err.message : String(err));
+
 interface ErrorBody {
   error?: { message?: string; code?: string | null };
 }

@@ -5,7 +5,7 @@
  */
 import "uplot/dist/uPlot.min.css";
 import "./console.css";
-import { ApiError } from "./api";
+import { ApiError, errorMessage } from "./api";
 import { h, link, mount, notice, type Child } from "./dom";
 import { currentRoute, go, type Page } from "./router";
 import { clearSession, currentSession, type Session } from "./session";
@@ -30,7 +30,7 @@ function pageFor(segments: string[]): Page | null {
 }
 
 function nav(session: Session, active: string): HTMLElement {
-  const item = (route: string, label: string) => h("li", {}, Object.assign(link(route, label), active === route ? { ariaCurrent: "page" } : {}));
+  const item = (route: string, label: string) => h("li", {}, h("a", { href: `#${route}`, "aria-current": active === route ? "page" : undefined }, label));
   return h(
     "nav",
     { "aria-label": "Console" },
@@ -79,7 +79,7 @@ async function render(): Promise<void> {
     body = await page.render({ ...route, session });
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) return signOut();
-    body = notice("error", err instanceof Error ? err.message : String(err));
+    body = notice("error", errorMessage(err));
   }
   // A newer navigation may have started while this page loaded.
   if (currentRoute().segments.join("/") !== route.segments.join("/")) return;

@@ -3,7 +3,7 @@
  * and the effective result, and the feature's own layer edited as JSON (the API validates it
  * merged over the tenant-wide layer and answers a 400 naming the field).
  */
-import { call, get } from "../api";
+import { call, errorMessage, get } from "../api";
 import { h, jsonView, notice } from "../dom";
 import { go, type Page } from "../router";
 
@@ -42,7 +42,7 @@ export const settingsPage: Page = {
       const url = feature ? `${path}?feature=${encodeURIComponent(feature)}` : path;
       call("PUT", url, body).then(
         () => status.replaceChildren(notice("ok", "Saved (audited).")),
-        (err: unknown) => status.replaceChildren(notice("error", err instanceof Error ? err.message : String(err))),
+        (err: unknown) => status.replaceChildren(notice("error", errorMessage(err))),
       );
     });
     return [pick, h("h2", {}, "Edit"), save, h("h2", {}, "Effective settings"), jsonView(view.effective)];

@@ -3,7 +3,7 @@
  * the version it named before), versions side by side on cost, latency, judge score and
  * escalation (GET /v1/prompts/{id}/compare), and two versions' templates next to each other.
  */
-import { call, get, type Page as ApiPage } from "../api";
+import { call, errorMessage, get, type Page as ApiPage } from "../api";
 import { h, link, mount, notice, table, type Child } from "../dom";
 import { ms, num, pct, usd, when } from "../format";
 import type { Page, PageContext } from "../router";
@@ -28,7 +28,7 @@ function labelRow(prompt: Prompt, l: PromptLabel, status: HTMLElement): Child[] 
       await call("POST", `/v1/prompts/${encodeURIComponent(prompt.id)}/labels/${encodeURIComponent(l.label)}`, { version });
       window.dispatchEvent(new HashChangeEvent("hashchange"));
     } catch (err) {
-      status.replaceChildren(notice("error", err instanceof Error ? err.message : String(err)));
+      status.replaceChildren(notice("error", errorMessage(err)));
     }
   };
   const rollback = l.previousVersion !== null ? h("button", { type: "button", onclick: () => void move(l.previousVersion as number) }, `Roll back to v${l.previousVersion}`) : "—";

@@ -3,7 +3,7 @@
  * admin keys read it; a service key is refused with the API's own 403), and the admin API is
  * probed once to decide whether to show the admin pages.
  */
-import { ApiError, call } from "../api";
+import { ApiError, call, errorMessage } from "../api";
 import { h, notice } from "../dom";
 import { go } from "../router";
 import { saveSession } from "../session";
@@ -31,7 +31,7 @@ export async function signInPage(): Promise<HTMLElement> {
       input.value = "";
       go("/overview");
     } catch (err) {
-      const message = err instanceof ApiError && err.status === 403 ? `${err.message} The console needs a developer, viewer or admin key.` : err instanceof Error ? err.message : String(err);
+      const message = err instanceof ApiError && err.status === 403 ? `${err.message} The console needs a developer, viewer or admin key.` : errorMessage(err);
       status.replaceChildren(notice("error", message));
     }
   };
