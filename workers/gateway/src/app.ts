@@ -29,10 +29,10 @@ import { usageRoutes } from "./routes/usage";
 import { routeDryRunRoutes } from "./routes/route-dry-run";
 import { cachePurgeRoutes } from "./routes/cache-purge";
 import { routerRolloutRoutes } from "./routes/router-rollout";
-import { driftRoutes } from "./routes/drift";
 import { cacheQualityRoutes } from "./routes/cache-quality";
 import { promptsRoutes } from "./routes/prompts";
 import { requestListRoutes } from "./routes/request-lists";
+import { graphqlRoutes } from "./routes/graphql";
 import { feedbackRoutes } from "./routes/feedback";
 import { collectionsRoutes } from "./routes/collections";
 
@@ -63,10 +63,10 @@ export function createApp() {
   api.route("/", routeDryRunRoutes);
   api.route("/", cachePurgeRoutes);
   api.route("/", routerRolloutRoutes);
-  api.route("/", driftRoutes);
   api.route("/", cacheQualityRoutes);
   api.route("/", promptsRoutes);
   api.route("/", requestListRoutes);
+  api.route("/", graphqlRoutes);
   api.route("/", feedbackRoutes);
   api.route("/", collectionsRoutes);
   api.route(ADMIN_MOUNT, adminRoutes as unknown as Hono<AppEnv>);

@@ -49,7 +49,6 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: "GET", path: "/v1/usage.csv", roles: USAGE_READERS },
   { method: "GET", path: "/v1/requests/:id", roles: USAGE_READERS },
   { method: "GET", path: "/v1/router/rollout", roles: USAGE_READERS },
-  { method: "GET", path: "/v1/drift", roles: USAGE_READERS },
   { method: "DELETE", path: "/v1/cache", roles: ["developer", "admin"] },
   { method: "GET", path: "/v1/cache/quality", roles: USAGE_READERS },
   { method: "POST", path: "/v1/prompts", roles: PROMPT_WRITERS },
@@ -63,6 +62,9 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: "GET", path: "/v1/prompts/:id/compare", roles: USAGE_READERS },
   { method: "GET", path: "/v1/requests", roles: USAGE_READERS },
   { method: "GET", path: "/v1/evaluations", roles: USAGE_READERS },
+  // Read-only analytics over the same domain functions (and masking) as the REST reads.
+  { method: "GET", path: "/v1/graphql", roles: USAGE_READERS },
+  { method: "POST", path: "/v1/graphql", roles: USAGE_READERS },
   // Reports on the caller's own tenant's semantic cache hits (cache/feedback).
   { method: "POST", path: "/v1/feedback", roles: MODEL_CALLERS },
   { method: "POST", path: "/v1/collections", roles: COLLECTION_WRITERS },

@@ -20,9 +20,9 @@ import { TenantSettingsInputSchema } from "../settings/tenant-settings";
 import { ChatBodyWireSchema } from "../prompts/chat-prompt";
 import { CompareQuerySchema } from "../prompts/compare-versions";
 import { CreatePromptSchema, CreateVersionSchema, LabelSchema, ListPromptsQuerySchema, ListVersionsQuerySchema, MoveLabelSchema, PromptIdSchema, RenderBodySchema, VersionSchema } from "../prompts/schemas";
+import { GraphQLRequestSchema } from "../graphql/run-query";
 import { ListEvaluationsQuerySchema } from "../usage/list-evaluations";
 import { ListRequestsQuerySchema } from "../usage/list-requests";
-import { DriftQuerySchema } from "../usage/drift-alarms";
 import { AlertRuleInputSchema, CacheQualityQuerySchema, FineTuningQuerySchema, RequestTraceParamsSchema, RetrainingQuerySchema, UsageQuerySchema } from "../usage";
 
 export interface Operation {
@@ -59,7 +59,6 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "GET", path: "/v1/requests/:id", summary: "One request's trace; content masked by role.", tag: "Gateway", params: { id: RequestTraceParamsSchema.shape.id } },
   { method: "POST", path: "/v1/feedback", summary: "Report whether an answer served from the semantic cache was right (`wrong` tightens the false-hit bound; once per request; docs/semantic-cache.md).", tag: "Gateway", body: FeedbackRequestSchema },
   { method: "GET", path: "/v1/router/rollout", summary: "Shadow/canary router rollout status and verdicts.", tag: "Gateway" },
-  { method: "GET", path: "/v1/drift", summary: "Drift snapshots (PSI, KL per metric and window) and alarms of the tenant, newest first.", tag: "Gateway", query: DriftQuerySchema },
   { method: "DELETE", path: "/v1/cache", summary: "Purge the tenant's cache (optionally one feature).", tag: "Gateway", query: PurgeQuerySchema },
   { method: "GET", path: "/v1/cache/quality", summary: "Audited semantic-hit precision and a threshold suggestion.", tag: "Gateway", query: CacheQualityQuerySchema },
   { method: "POST", path: "/v1/collections", summary: "Create a RAG collection (docs/rag.md).", tag: "Gateway", body: CreateCollectionSchema, status: 201 },
@@ -82,6 +81,8 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "POST", path: "/v1/prompts/:id/labels/:label", summary: "Move a label to a version (release or rollback; audited).", tag: "Gateway", params: { id: PromptIdSchema, label: LabelSchema }, body: MoveLabelSchema },
   { method: "POST", path: "/v1/prompts/:id/render", summary: "Render a version or label with variables (no model call).", tag: "Gateway", params: { id: PromptIdSchema }, body: RenderBodySchema },
   { method: "GET", path: "/v1/prompts/:id/compare", summary: "Versions side by side: cost, latency, judge score, escalation rate.", tag: "Gateway", params: { id: PromptIdSchema }, query: CompareQuerySchema },
+  { method: "GET", path: "/v1/graphql", summary: "GraphQL analytics (query, variables, operationName, extensions as parameters; docs/graphql.md).", tag: "Gateway" },
+  { method: "POST", path: "/v1/graphql", summary: "GraphQL analytics (docs/graphql.md).", tag: "Gateway", body: GraphQLRequestSchema },
   { method: "POST", path: "/admin/v1/tenants", summary: "Create a tenant (operator).", tag: "Admin", body: CreateTenantSchema, status: 201 },
   { method: "GET", path: "/admin/v1/tenants", summary: "List tenants (operator).", tag: "Admin" },
   { method: "POST", path: "/admin/v1/tenants/:id/keys", summary: "Create an API key; the key is shown once.", tag: "Admin", params: tenant, body: CreateKeyInputSchema, status: 201 },

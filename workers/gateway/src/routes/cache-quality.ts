@@ -17,7 +17,7 @@ import { cacheQuality, CacheQualityQuerySchema } from "../usage";
  * defaults, as the cache stage resolves it). Unknown, not an error, when a stored settings row
  * no longer validates: the quality report is still worth having.
  */
-async function servingThreshold(db: D1Database, tenantId: string, feature: string | null): Promise<number | undefined> {
+export async function servingThreshold(db: D1Database, tenantId: string, feature: string | null): Promise<number | undefined> {
   try {
     const settings = await settingsFor(db, tenantId, feature);
     return resolvePolicy({ defaults: settings.cache, tenants: {} }, tenantId, feature).threshold;
