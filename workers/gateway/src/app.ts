@@ -29,6 +29,7 @@ import { usageRoutes } from "./routes/usage";
 import { routeDryRunRoutes } from "./routes/route-dry-run";
 import { cachePurgeRoutes } from "./routes/cache-purge";
 import { routerRolloutRoutes } from "./routes/router-rollout";
+import { driftRoutes } from "./routes/drift";
 import { cacheQualityRoutes } from "./routes/cache-quality";
 import { promptsRoutes } from "./routes/prompts";
 import { requestListRoutes } from "./routes/request-lists";
@@ -63,6 +64,7 @@ export function createApp() {
   api.route("/", routeDryRunRoutes);
   api.route("/", cachePurgeRoutes);
   api.route("/", routerRolloutRoutes);
+  api.route("/", driftRoutes);
   api.route("/", cacheQualityRoutes);
   api.route("/", promptsRoutes);
   api.route("/", requestListRoutes);

@@ -44,6 +44,7 @@ const EXPECTED: Record<string, Who[]> = {
   "GET /v1/usage.csv": ["developer", "viewer", "admin", "op"],
   "GET /v1/requests/:id": ["developer", "viewer", "admin", "op"],
   "GET /v1/router/rollout": ["developer", "viewer", "admin", "op"],
+  "GET /v1/drift": ["developer", "viewer", "admin", "op"],
   "DELETE /v1/cache": ["developer", "admin", "op"],
   "GET /v1/cache/quality": ["developer", "viewer", "admin", "op"],
   "POST /v1/prompts": ["developer", "admin", "op"],

@@ -49,6 +49,7 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: "GET", path: "/v1/usage.csv", roles: USAGE_READERS },
   { method: "GET", path: "/v1/requests/:id", roles: USAGE_READERS },
   { method: "GET", path: "/v1/router/rollout", roles: USAGE_READERS },
+  { method: "GET", path: "/v1/drift", roles: USAGE_READERS },
   { method: "DELETE", path: "/v1/cache", roles: ["developer", "admin"] },
   { method: "GET", path: "/v1/cache/quality", roles: USAGE_READERS },
   { method: "POST", path: "/v1/prompts", roles: PROMPT_WRITERS },

@@ -23,6 +23,7 @@ import { CreatePromptSchema, CreateVersionSchema, LabelSchema, ListPromptsQueryS
 import { GraphQLRequestSchema } from "../graphql/run-query";
 import { ListEvaluationsQuerySchema } from "../usage/list-evaluations";
 import { ListRequestsQuerySchema } from "../usage/list-requests";
+import { DriftQuerySchema } from "../usage/drift-alarms";
 import { AlertRuleInputSchema, CacheQualityQuerySchema, FineTuningQuerySchema, RequestTraceParamsSchema, RetrainingQuerySchema, UsageQuerySchema } from "../usage";
 
 export interface Operation {
@@ -59,6 +60,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "GET", path: "/v1/requests/:id", summary: "One request's trace; content masked by role.", tag: "Gateway", params: { id: RequestTraceParamsSchema.shape.id } },
   { method: "POST", path: "/v1/feedback", summary: "Report whether an answer served from the semantic cache was right (`wrong` tightens the false-hit bound; once per request; docs/semantic-cache.md).", tag: "Gateway", body: FeedbackRequestSchema },
   { method: "GET", path: "/v1/router/rollout", summary: "Shadow/canary router rollout status and verdicts.", tag: "Gateway" },
+  { method: "GET", path: "/v1/drift", summary: "Drift snapshots (PSI, KL per metric and window) and alarms of the tenant, newest first.", tag: "Gateway", query: DriftQuerySchema },
   { method: "DELETE", path: "/v1/cache", summary: "Purge the tenant's cache (optionally one feature).", tag: "Gateway", query: PurgeQuerySchema },
   { method: "GET", path: "/v1/cache/quality", summary: "Audited semantic-hit precision and a threshold suggestion.", tag: "Gateway", query: CacheQualityQuerySchema },
   { method: "POST", path: "/v1/collections", summary: "Create a RAG collection (docs/rag.md).", tag: "Gateway", body: CreateCollectionSchema, status: 201 },
