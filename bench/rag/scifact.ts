@@ -9,6 +9,7 @@
  */
 import { existsSync, readFileSync } from "node:fs";
 import { join } from "node:path";
+import { fnv1a } from "../../shared/hash/fnv1a";
 
 export const SCIFACT_DIR = process.env.SCIFACT_DIR ?? join(import.meta.dirname, "../../../shared/data/rag/scifact-dev");
 export const HELD_OUT_FOLD = 0;
@@ -38,12 +39,6 @@ export function loadCorpus(): Abstract[] {
       const r = JSON.parse(l) as { _id: string; title: string; text: string };
       return { id: String(r._id), title: r.title, text: r.text };
     });
-}
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193) >>> 0;
-  return h;
 }
 
 export function loadClaims(): Claim[] {

@@ -7,7 +7,7 @@
  */
 import { writeFileSync } from "node:fs";
 import { RouterTrainingExampleSchema, type RouterTrainingExample } from "../../shared/schemas/router-training-example";
-import { fnv1a } from "../../workers/gateway/src/router/features/hash";
+import { fnv1a } from "../../shared/hash/fnv1a";
 import { assembleCorpus } from "./corpus/assemble";
 import { mulberry32 } from "./lib/rng";
 import { parseCli, usageError } from "../lib/cli";

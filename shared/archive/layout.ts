@@ -7,6 +7,7 @@
  */
 import { z } from "zod";
 import type { Retention } from "../schemas/retention";
+import { fnv1a } from "../hash/fnv1a";
 
 export const DAY_MS = 86_400_000;
 const ROOT = "archive/v1";
@@ -30,15 +31,8 @@ export function dayPrefix(table: ArchiveTable, tenantId: string, day: string): s
 }
 
 /** FNV-1a of the first row's id: keeps names short and safe whatever the id holds. */
-function fnv1a(s: string): string {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < s.length; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193) >>> 0;
-  }
-  return h.toString(16).padStart(8, "0");
-}
+const fnv1aHex = (s: string): string => fnv1a(s).toString(16).padStart(8, "0");
 
 export function chunkKey(table: ArchiveTable, tenantId: string, firstMs: number, firstId: string): string {
-  return `${dayPrefix(table, tenantId, dayOf(firstMs))}${String(firstMs).padStart(13, "0")}-${fnv1a(firstId)}.ndjson.gz`;
+  return `${dayPrefix(table, tenantId, dayOf(firstMs))}${String(firstMs).padStart(13, "0")}-${fnv1aHex(firstId)}.ndjson.gz`;
 }

@@ -7,7 +7,8 @@ import type { ChatCompletionRequest, Tool, ToolCall } from "../../../shared/sche
 import { contentText, lastUserText } from "../../../shared/schemas/openai-chat";
 import type { ModelConfig } from "./config";
 import type { Rng } from "./hash";
-import { fnv1a, seededRng } from "./hash";
+import { fnv1a } from "../../../shared/hash/fnv1a";
+import { seededRng } from "./hash";
 import { jsonFromSchema } from "./json-from-schema";
 import type { ReplayIndex } from "./replay";
 import { synthPhrase, synthWords } from "./synth-text";

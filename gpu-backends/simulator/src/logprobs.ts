@@ -8,7 +8,7 @@
  */
 import { decode, encode } from "gpt-tokenizer";
 import type { Answer } from "./answer";
-import { fnv1a } from "./hash";
+import { fnv1a } from "../../../shared/hash/fnv1a";
 
 const PLAIN = { disallowedSpecial: new Set<string>() };
 

@@ -3,6 +3,6 @@
  * and bench:replay's Worker (which serves each row with the fold model that left it out) agree
  * without shipping a list of rows.
  */
-import { fnv1a } from "../../../workers/gateway/src/router/features/hash";
+import { fnv1a } from "../../../shared/hash/fnv1a";
 
 export const verifierFold = (prompt: string, k: number): number => fnv1a(`verifier-fold:${prompt}`) % k;

@@ -4,6 +4,7 @@
  * in template variants). Splitting by group keeps a copy of a test text out of its training
  * fold, which is what makes a k-fold number a held-out number.
  */
+import { fnv1a } from "../../../shared/hash/fnv1a";
 import type { Sample } from "./data";
 
 function shingles(text: string): Set<string> {
@@ -54,7 +55,5 @@ export function assignGroups(samples: Sample[]): void {
 
 /** FNV-1a of the group name: a fold assignment that does not depend on row order. */
 export function foldOf(group: string, k: number): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < group.length; i++) h = Math.imul(h ^ group.charCodeAt(i), 0x01000193);
-  return (h >>> 0) % k;
+  return fnv1a(group) % k;
 }

@@ -11,6 +11,7 @@
  * only see what the escalation policy (policy.ts) sends them.
  */
 import { z } from "zod";
+import { fnv1a } from "../../../../shared/hash/fnv1a";
 
 const JudgeBaseSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
@@ -84,15 +85,6 @@ export function parseJudges(raw: string | undefined, vars: Record<string, unknow
 
 export function parseSampling(raw: string | undefined): Sampling {
   return SamplingSchema.parse(raw ? JSON.parse(raw) : {});
-}
-
-export function fnv1a(text: string): number {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) {
-    h ^= text.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h >>> 0;
 }
 
 /** A deterministic draw in [0, 1) per key: the same request gets the same decision on redelivery. */

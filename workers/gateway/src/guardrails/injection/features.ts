@@ -4,6 +4,7 @@
  * spelling variations), plus cross-lingual concepts and concept pairs (concepts.ts). No
  * vocabulary file to ship; collisions are tolerated by the model.
  */
+import { fnv1aStep } from "../../../../../shared/hash/fnv1a";
 import { conceptsIn } from "./concepts";
 export const FEATURE_BITS = 15;
 export const DIM = 1 << FEATURE_BITS;
@@ -11,16 +12,6 @@ export const DIM = 1 << FEATURE_BITS;
 const WORD = /[\p{L}\p{N}']+/gu;
 
 const counts = new Float32Array(DIM);
-
-/** FNV-1a over s[from, to), continuing from state h: hashes n-grams without slicing strings. */
-function fnvRange(h0: number, s: string, from: number, to: number): number {
-  let h = h0;
-  for (let i = from; i < to; i++) {
-    h ^= s.charCodeAt(i);
-    h = Math.imul(h, 0x01000193);
-  }
-  return h;
-}
 
 /**
  * Calls `visit(index, value)` for each feature of the text, L2-normalised log counts. Uses one
@@ -41,12 +32,12 @@ export function forEachFeature(lowerText: string, visit: (i: number, v: number) 
   let prevStart = -1;
   for (const w of words) {
     const end = pos + w.length;
-    bump(fnvRange(0x811c9dc5 ^ 1, squashed, pos, end));
-    if (prevStart >= 0) bump(fnvRange(0x811c9dc5 ^ 2, squashed, prevStart, end));
+    bump(fnv1aStep(0x811c9dc5 ^ 1, squashed, pos, end));
+    if (prevStart >= 0) bump(fnv1aStep(0x811c9dc5 ^ 2, squashed, prevStart, end));
     prevStart = pos;
     pos = end + 1;
   }
-  for (let i = 0; i + 4 <= squashed.length; i++) bump(fnvRange(0x811c9dc5 ^ 3, squashed, i, i + 4));
+  for (let i = 0; i + 4 <= squashed.length; i++) bump(fnv1aStep(0x811c9dc5 ^ 3, squashed, i, i + 4));
   // Concepts (seed 4) and unordered concept pairs (seed 5): word order differs across languages.
   for (let a = 0; a < concepts.length; a++) {
     const ca = concepts[a] ?? 0;

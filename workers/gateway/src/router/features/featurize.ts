@@ -6,6 +6,7 @@
  * long prompts do not dominate. FEATURE_SPEC is hashed into the model manifest: a model is
  * only loaded when its spec hash equals the code's.
  */
+import { fnv1aStep, FNV_OFFSET } from "../../../../../shared/hash/fnv1a";
 import { normalizeText, wordTokens } from "./normalize";
 import { NUMERIC_FEATURES, numericFeatures } from "./numeric";
 
@@ -31,14 +32,8 @@ export interface FeatureInput {
 // Hashing runs without building n-gram strings: FNV-1a stepped over the namespace, then the
 // characters, gives exactly fnv1a(ns + gram) (the spec) at a fraction of the cost. The scratch
 // buffers are module-level: featurize is synchronous, so no two calls interleave.
-const FNV_OFFSET = 0x811c9dc5;
 const counts = new Float32Array(HASH_DIM);
 const touched: number[] = [];
-
-function step(h: number, text: string, from = 0, to = text.length): number {
-  for (let i = from; i < to; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
-  return h;
-}
 
 function bump(h: number): void {
   const b = (h >>> 0) % HASH_DIM;
@@ -59,20 +54,20 @@ function flush(out: Float32Array): void {
 }
 
 function addWords(out: Float32Array, tokens: readonly string[], ns: string): void {
-  const seed = step(FNV_OFFSET, ns);
-  for (const t of tokens) bump(step(seed, t));
+  const seed = fnv1aStep(FNV_OFFSET, ns);
+  for (const t of tokens) bump(fnv1aStep(seed, t));
   flush(out);
 }
 
 function addBigrams(out: Float32Array, tokens: readonly string[]): void {
-  const seed = step(FNV_OFFSET, "w2:");
-  for (let i = 1; i < tokens.length; i++) bump(step(Math.imul(step(seed, tokens[i - 1]!) ^ 32, 0x01000193), tokens[i]!));
+  const seed = fnv1aStep(FNV_OFFSET, "w2:");
+  for (let i = 1; i < tokens.length; i++) bump(fnv1aStep(Math.imul(fnv1aStep(seed, tokens[i - 1]!) ^ 32, 0x01000193), tokens[i]!));
   flush(out);
 }
 
 /** Char 3-grams of each word padded as "<word>". */
 function addCharGrams(out: Float32Array, tokens: readonly string[]): void {
-  const seed = step(FNV_OFFSET, "c3:");
+  const seed = fnv1aStep(FNV_OFFSET, "c3:");
   for (const t of tokens) {
     if (t === "<num>") continue;
     // Grams of "<" + t + ">" as a sliding window of char codes, without building strings

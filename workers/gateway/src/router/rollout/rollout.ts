@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import type { ChatCompletionRequest } from "../../../../../shared/schemas/openai-chat";
-import { fnv1a } from "../features/hash";
+import { fnv1a } from "../../../../../shared/hash/fnv1a";
 import type { RouteContext, RouteDecision } from "../policy";
 import type { Router } from "../router";
 

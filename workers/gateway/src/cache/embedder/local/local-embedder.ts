@@ -5,6 +5,7 @@
  * try simple suffix variants, then get a deterministic pseudo-random vector from a hash, so two
  * texts sharing the same rare token (a product name, an error code) still move together.
  */
+import { fnv1a } from "../../../../../../shared/hash/fnv1a";
 import { normalize, type Embedder } from "../embedder";
 import { decodeArtifact, type WordVectorTable } from "./artifact-format";
 import { tokenize, variants } from "./tokenize";
@@ -78,8 +79,7 @@ export class LocalEmbedder implements Embedder {
 
 /** FNV-1a seeded xorshift: a fixed random direction per unknown token, weight 1 (it is rare). */
 function addHashed(acc: Float32Array, token: string, norm: number): void {
-  let h = 0x811c9dc5;
-  for (let i = 0; i < token.length; i++) h = Math.imul(h ^ token.charCodeAt(i), 0x01000193);
+  let h = fnv1a(token);
   const v = new Float32Array(acc.length);
   let sq = 0;
   for (let i = 0; i < v.length; i++) {
