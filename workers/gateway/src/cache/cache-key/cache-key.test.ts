@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { DEFAULT_POLICY } from "../settings";
 import { chat, scope } from "../testing/fixtures";
-import { canonicalJson } from "./canonical-json";
+import { canonicalJson } from "../../../../../shared/canonical-json";
 import { computeCacheKeys, temperatureBucket } from "./cache-key";
 
 const policy = DEFAULT_POLICY;
@@ -76,6 +76,6 @@ describe("computeCacheKeys", () => {
   });
 
   it("canonical JSON sorts keys and drops nulls", () => {
-    expect(canonicalJson({ b: 1, a: { d: null, c: [2, 1] } })).toBe('{"a":{"c":[2,1]},"b":1}');
+    expect(canonicalJson({ b: 1, a: { d: null, c: [2, 1] } }, { dropNull: true })).toBe('{"a":{"c":[2,1]},"b":1}');
   });
 });

@@ -12,7 +12,10 @@
 import type { ChatCompletionRequest, ChatMessage } from "../../../../../shared/schemas/openai-chat";
 import type { CachePolicy } from "../settings";
 import { sha256Hex } from "../../../../../shared/crypto/sha256";
-import { canonicalJson } from "./canonical-json";
+import { canonicalJson } from "../../../../../shared/canonical-json";
+
+/** Key text: canonical JSON without null members (OpenAI treats an explicit null like an absent field). */
+const keyJson = (value: unknown): string => canonicalJson(value, { dropNull: true });
 
 export interface CacheScope {
   tenantId: string;
@@ -84,13 +87,13 @@ export async function computeCacheKeys(
     endUser: policy.scopeBy.endUser ? scope.endUser : null,
     feature: policy.scopeBy.feature ? scope.feature : null,
   };
-  const scopeHash = (await sha256Hex(canonicalJson(scopeParts))).slice(0, 32);
+  const scopeHash = (await sha256Hex(keyJson(scopeParts))).slice(0, 32);
   const params = answerParameters(request);
   const messages = normalizeMessages(request.messages);
-  const exactHash = await sha256Hex(canonicalJson({ v: KEY_VERSION, scope: scopeParts, modelOrTier, messages, params }));
+  const exactHash = await sha256Hex(keyJson({ v: KEY_VERSION, scope: scopeParts, modelOrTier, messages, params }));
   const { temperature, ...otherParams } = params;
   const fingerprint = await sha256Hex(
-    canonicalJson({ v: KEY_VERSION, modelOrTier, context: messages.slice(0, -1), last: lastTurnBesidesText(request.messages), params: otherParams, t: temperatureBucket(temperature as number | null) }),
+    keyJson({ v: KEY_VERSION, modelOrTier, context: messages.slice(0, -1), last: lastTurnBesidesText(request.messages), params: otherParams, t: temperatureBucket(temperature as number | null) }),
   );
   const tenant = segment(scope.tenantId);
   const feature = segment(scope.feature ?? "_");
