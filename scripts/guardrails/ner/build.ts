@@ -15,6 +15,22 @@ export interface TrainConfig {
   /** Share of tokens whose name/place dictionary bits are hidden during training. */
   hideGazetteer: number;
   seed: number;
+  /**
+   * Share of training texts seen in lower case (labels unchanged): chat and tickets are typed
+   * that way, and the CoNLL sets are mostly capitalised. Absent in older configs: 0.
+   */
+  lowerShare?: number;
+}
+
+/** Lower-cases a seeded share of the examples whose length does not change (offsets stay valid). */
+function lowerSome(examples: readonly Example[], share: number, seed: number): readonly Example[] {
+  if (share <= 0) return examples;
+  const r = rng(seed + 11);
+  return examples.map((ex) => {
+    if (r() >= share) return ex;
+    const text = ex.text.toLowerCase();
+    return text.length === ex.text.length ? { ...ex, text } : ex;
+  });
 }
 
 export function toSequences(examples: readonly Example[], cfg: TrainConfig): Sequence[] {
@@ -59,7 +75,7 @@ export function calibrate(model: TaggerModel, dev: readonly Example[]): TaggerFi
 }
 
 export function trainTagger(train: readonly Example[], calib: readonly Example[], cfg: TrainConfig, log?: (s: string) => void): TaggerFile {
-  const seqs = toSequences(train, cfg);
+  const seqs = toSequences(lowerSome(train, cfg.lowerShare ?? 0, cfg.seed), cfg);
   log?.(`${seqs.length} sequences, ${seqs.reduce((s, q) => s + q.labels.length, 0)} tokens`);
   const lc = trainPerceptron(seqs, cfg.bits, cfg.epochs, cfg.seed, log);
   // Clip the long tail so int8 keeps resolution where most weights are.

@@ -24,7 +24,7 @@ export const TRAIN_ADDRESSES: readonly AddressRenderer[] = [
   (f, r) => `${streetLine(f, r)}, ${city(f)}, ${state(f, true)} ${zip(f)}`,
   (f, r) => streetLine(f, r),
   (f, r) => `${streetLine(f, r)}${sep(r)}${city(f)}, ${country(f)} ${zip(f)}`,
-  (f, r) => `${street(f)} ${building(f)}, ${zip(f)} ${city(f)}`,
+  (f, _r) => `${street(f)} ${building(f)}, ${zip(f)} ${city(f)}`,
   (f, r) => `${streetLine(f, r)}\n${city(f)}, ${state(f, chance(r, 0.7))} ${zip(f)}`,
   (f, r) => `${streetLine(f, r)}, ${city(f)}`,
   (f, r) => `${streetLine(f, r)}, ${zip(f)} ${city(f)}, ${country(f)}`,
@@ -39,13 +39,13 @@ export const TRAIN_ADDRESSES: readonly AddressRenderer[] = [
 
 /** Layouts only the held-out group uses. */
 export const TEST_ADDRESSES: readonly AddressRenderer[] = [
-  (f, r) => `${building(f)}, ${street(f)}\n${city(f)} ${zip(f)}\n${country(f).toUpperCase()}`,
-  (f, r) => `${unit(f)}, ${building(f)} ${street(f)}, ${city(f)} ${state(f, true)}`,
+  (f, _r) => `${building(f)}, ${street(f)}\n${city(f)} ${zip(f)}\n${country(f).toUpperCase()}`,
+  (f, _r) => `${unit(f)}, ${building(f)} ${street(f)}, ${city(f)} ${state(f, true)}`,
   (f, r) => `${streetLine(f, r)} - ${city(f)} (${state(f, false)}) - ${zip(f)}`,
   (f, r) => `Box ${int(r, 10, 9999)}, ${city(f)}, ${state(f, true)} ${zip(f)}`,
   (f, r) => `${pick(r, ["PSC", "Unit"])} ${digits(r, 4)} Box ${digits(r, 4)} ${pick(r, ["APO", "DPO"])} ${pick(r, MIL_CODE)} ${digits(r, 5)}`,
   (f, r) => `${streetLine(f, r)} ${city(f)} ${zip(f)}`,
-  (f, r) => `${street(f)}, ${building(f)}, ${city(f)}, ${zip(f)}`,
+  (f, _r) => `${street(f)}, ${building(f)}, ${city(f)}, ${zip(f)}`,
 ];
 
 export const DEV_ADDRESSES: readonly AddressRenderer[] = [

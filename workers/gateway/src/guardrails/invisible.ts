@@ -71,6 +71,8 @@ function decodeSelectors(bytes: number[]): string {
 /** Every run of hidden-text carriers in `text` (flag tag sequences excluded), in order. */
 export function hiddenRuns(text: string): HiddenRun[] {
   const out: HiddenRun[] = [];
+  // A UTF-16 pre-check (no u flag): tag characters all start with the high surrogate U+DB40.
+  // eslint-disable-next-line no-misleading-character-class -- the lone surrogate is the point
   if (!/[\uDB40\uFE00-\uFE0F]/.test(text)) return out;
   for (let i = 0; i < text.length; ) {
     const cp = text.codePointAt(i) ?? 0;

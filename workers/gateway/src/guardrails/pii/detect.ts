@@ -3,6 +3,7 @@ import { mapSpan, normalizeForDetection } from "../normalize";
 import { findEncoded } from "./encoded";
 import { RECOGNIZERS } from "./registry";
 import { resolveOverlaps } from "./resolve";
+import { yieldToStructured } from "./structured-first";
 
 export interface DetectOptions {
   entities?: readonly PiiEntityType[];
@@ -44,7 +45,7 @@ export function detectPii(text: string, options: DetectOptions = {}): PiiFinding
   const raw = scanWindows(norm.text, lang, wanted);
   const inner = (decoded: string): RawFinding[] => runRecognizers(decoded, lang, wanted).filter((f) => f.score >= 0.8);
   raw.push(...findEncoded(norm.text, inner));
-  return resolveOverlaps(raw.filter((f) => f.score >= minScore)).map((f) => {
+  return resolveOverlaps(yieldToStructured(raw.filter((f) => f.score >= minScore), norm.text)).map((f) => {
     const [start, end] = mapSpan(norm, f.start, f.end);
     return { type: f.type, start, end, score: Math.round(f.score * 100) / 100, text: text.slice(start, end) };
   });

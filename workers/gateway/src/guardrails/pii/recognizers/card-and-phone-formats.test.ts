@@ -76,3 +76,27 @@ describe("phone formats", () => {
     expect(found(phoneRecognizer, text)).toEqual([]),
   );
 });
+
+describe("phones across lines, regions and labels", () => {
+  it.each([
+    ["a postcode ending the line above stays out of the number", "Berlin 10115\n030 1234567\nthanks", "030 1234567"],
+    ["calling code in parentheses", "Jakarta office (+62) 21 5790 1234", "(+62) 21 5790 1234"],
+    ["E.164 in an unassigned range", "wire it to +19604471285 today", "+19604471285"],
+    ["German contact label, Austrian mobile", "Kontakt: 0664 1234567", "0664 1234567"],
+    ["Cyrillic abbreviation", "моб. 067 123 4567", "067 123 4567"],
+    ["a verb as the label, a region outside the common list", "We rang her on 060 1234567", "060 1234567"],
+    ["'line is'", "his line is 0977 123 456", "0977 123 456"],
+    ["'called from', no trunk digit", "called from 22 345 678 yesterday", "22 345 678"],
+    ["the phone line of a contact block", "Ines Berg\n3312 4567\nines.berg@example.net", "3312 4567"],
+    ["UK six-digit area code", "Phone: 017687 72345", "017687 72345"],
+    ["Indian mobile with the trunk 0", "call 098765 43210", "098765 43210"],
+    ["a Dutch mobile typed without spaces", "zoals gezegd: 0612345678", "0612345678"],
+  ])("%s", (_name, text, value) => expect(found(phoneRecognizer, text)).toEqual([["PHONE_NUMBER", value]]));
+
+  it.each([
+    ["a confidence interval", "95% CI, 0.004-0.02; P = .01"],
+    ["grouped digits with no label", "order 4521 8876 shipped"],
+    ["the same line without an email next to it", "Ines Berg\n3312 4567\nsee you"],
+    ["a ZIP+4 code that is also a number abroad", "PO Box 311, Cherry Hill, NJ 08002-4417"],
+  ])("not a phone: %s", (_name, text) => expect(found(phoneRecognizer, text)).toEqual([]));
+});

@@ -57,10 +57,19 @@ function isLowerName(p: Prepared, i: number): boolean {
   return near(i - 1) || near(i + 1) || (i > 0 && INTRO.has((p.info[i - 1] as { lower: string }).lower));
 }
 
+/** Whether the closest word within 3 tokens before `i` is Latin-script (false at the start of the text). */
+function afterLatin(p: Prepared, i: number): boolean {
+  for (let j = i - 1; j >= 0 && j >= i - 3; j--) {
+    const t = p.toks[j] as TagToken;
+    if (t.kind === TOKEN_KIND.word) return t.text.charCodeAt(0) < 0x370;
+  }
+  return false;
+}
+
 /**
  * A token that may start or carry an entity: capitalised or caseless-script words that are not
- * stopwords, dictionary and address words, and lower-case words that look like a name in a
- * name's position. Numbers, lower-case words and punctuation are only context.
+ * stopwords, dictionary and address words, lower-case words of non-Latin scripts inside Latin
+ * text, and Latin lower-case words that look like a name in a name's position. Numbers, lower-case words and punctuation are only context.
  */
 function isCue(p: Prepared, i: number): boolean {
   const t = p.toks[i] as TagToken;
@@ -69,12 +78,16 @@ function isCue(p: Prepared, i: number): boolean {
   if (bits & CUE_BITS & ~NAME_BITS) return true;
   const c = t.text.charCodeAt(0);
   const lower = (c >= 97 && c <= 122) || (c > 127 && t.text[0] !== (t.text[0] as string).toUpperCase());
+  // Lower case in Greek, Cyrillic, Armenian ... right after Latin-script words ("met јордан
+  // белковска"): a name or a place far more often than not. Within a run of that script it is
+  // prose, which would cost a decode of every word.
+  if (lower && c >= 0x370) return !(bits & GAZ.stop) && afterLatin(p, i);
   if (lower) return isLowerName(p, i);
   return !(bits & GAZ.stop) || (bits & NAME_BITS) !== 0;
 }
 
 /** [from, to) token windows around cues, merged when they touch. */
-function windows(p: Prepared): Array<[number, number]> {
+export function windows(p: Prepared): Array<[number, number]> {
   const n = p.toks.length;
   const out: Array<[number, number]> = [];
   for (let i = 0; i < n; i++) {

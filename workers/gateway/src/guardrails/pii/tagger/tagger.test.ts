@@ -4,7 +4,7 @@ import { decode, NUM_LABELS, spansOf } from "./decode";
 import { featuresOf, prepare, tokenFeatures } from "./features";
 import { loadTagger } from "./load";
 import { decodeTaggerFile, quantize, TaggerFileSchema } from "./model";
-import { tagText } from "./tag";
+import { tagText, windows } from "./tag";
 import { tagTokens } from "./tokenize";
 import shipped from "./model/entity-tagger.json";
 
@@ -70,6 +70,22 @@ describe("model file", () => {
   });
 
   it("ships a file that parses", () => expect(TaggerFileSchema.safeParse(shipped).success).toBe(true));
+});
+
+describe("cue windows", () => {
+  const decoded = (text: string): string[] => {
+    const toks = tagTokens(text);
+    return windows(prepare(text, toks, { charNgrams: true })).flatMap(([a, b]) => toks.slice(a, b).map((t) => t.text));
+  };
+
+  it("decode a lower-case name in another script inside Latin text", () => {
+    expect(decoded("yesterday I ran into олеся кравчук outside the library")).toEqual(expect.arrayContaining(["олеся", "кравчук"]));
+    expect(decoded("please forward the invoice to δημήτρης καλογεράκης by friday")).toEqual(expect.arrayContaining(["δημήτρης", "καλογεράκης"]));
+  });
+
+  it("skip lower-case prose in that script", () => {
+    expect(decoded("отчёт о сбое готов, пришлите его в отдел аудита")).toEqual([]);
+  });
 });
 
 describe("shipped tagger on sentences it never saw", () => {
