@@ -8,15 +8,17 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { parseArgs } from "node:util";
+import { parseCli } from "../lib/cli";
 import { loadCorpus, scifactAvailable } from "../../bench/rag/scifact";
 
-const { values } = parseArgs({
+const { values } = parseCli({
+  name: "npm run rag:ingest-scifact --",
+  summary: "Against a running `npm start`: creates the collection and ingests the SciFact abstracts (../shared/data/rag/scifact-dev) through the public API with the dev developer key (.dev-keys.json). Unchanged documents are skipped.",
   options: {
-    url: { type: "string", default: process.env.GATEWAY_URL ?? "http://127.0.0.1:8787" },
-    collection: { type: "string", default: "scifact" },
-    limit: { type: "string" },
-    batch: { type: "string", default: "50" },
+    url: { type: "string", default: process.env.GATEWAY_URL ?? "http://127.0.0.1:8787", description: "gateway base URL (env GATEWAY_URL)" },
+    collection: { type: "string", default: "scifact", value: "ID", description: "collection id" },
+    limit: { type: "string", value: "N", description: "ingest only the first N abstracts" },
+    batch: { type: "string", default: "50", value: "N", description: "documents per request (at most 100)" },
   },
 });
 

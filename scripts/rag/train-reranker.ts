@@ -15,6 +15,12 @@ import { claimCandidates, type ClaimCandidates } from "../../bench/rag/claim-can
 import { HELD_OUT_FOLD, loadClaims, loadCorpus, ndcgAt } from "../../bench/rag/scifact";
 import { buildIndex, localEmbedder } from "../../bench/rag/scifact-index";
 import { fitMlp, type FitOptions } from "./fit-mlp";
+import { parseCli } from "../lib/cli";
+
+parseCli({
+  name: "npm run rag:train-reranker --",
+  summary: "Trains the local RAG reranker on SciFact train claims (../shared/data/rag/scifact-dev): configuration by 4-fold CV over the dev folds, fold 0 held out and scored once; writes workers/gateway/src/rag/rerank/model/reranker.json. Runs for 10-30 minutes.",
+});
 
 const OUT = join(import.meta.dirname, "../../workers/gateway/src/rag/rerank/model/reranker.json");
 const CHUNKING = { size: 1000, overlap: 150 };

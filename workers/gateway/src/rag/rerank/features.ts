@@ -145,9 +145,9 @@ export async function candidateFeatures(q: QueryInfo, candidates: readonly Candi
     const pairs = adjacentPairs(chunkSeq);
     let bigramHits = 0;
     for (const b of q.bigrams) if (pairs.has(b)) bigramHits++;
-    const chunkWords = new Set(words(c.chunk.text));
+    const chunkTokens = new Set(words(c.chunk.text));
     let numberHits = 0;
-    for (const n of q.numbers) if (chunkWords.has(n)) numberHits++;
+    for (const n of q.numbers) if (chunkTokens.has(n)) numberHits++;
     const f = [
       (c.bm25 ?? 0) / maxBm25,
       c.bm25Rank === null ? 0 : 1 / Math.log2(1 + c.bm25Rank),

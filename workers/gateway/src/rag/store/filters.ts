@@ -12,11 +12,11 @@ const Condition = z.union([
   z.object({ $ne: Scalar }).strict(),
   z.object({ $in: z.array(Scalar).min(1).max(50) }).strict(),
 ]);
-export const MetadataFiltersSchema = z
-  .record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "filter keys are metadata field names: letters, digits, _ and -"), Condition)
-  // D1 binds at most 100 parameters a statement; the search query needs a few of its own.
-  .refine((f) => Object.keys(f).length <= 16 && filtersSql(f, "m").params.length <= 60, "at most 16 filters and 60 compared values in all");
-export type MetadataFilters = z.infer<typeof MetadataFiltersSchema>;
+const FiltersShape = z.record(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "filter keys are metadata field names: letters, digits, _ and -"), Condition);
+// The type comes from the shape, not the refined schema: the refinement calls filtersSql, whose parameter is this type.
+export type MetadataFilters = z.infer<typeof FiltersShape>;
+// D1 binds at most 100 parameters a statement; the search query needs a few of its own.
+export const MetadataFiltersSchema = FiltersShape.refine((f) => Object.keys(f).length <= 16 && filtersSql(f, "m").params.length <= 60, "at most 16 filters and 60 compared values in all");
 type ScalarValue = z.infer<typeof Scalar>;
 
 /** SQLite's json_extract gives booleans as 0/1. */
