@@ -125,6 +125,8 @@ export async function books(h: EvaluatorHarness, fed: Fed, prefix: string, cheap
   const inTenants = `tenant_id IN (${tenants.map((t) => `'${t}'`).join(", ")})`;
   const judged = await one(h, "SELECT COUNT(*) AS n FROM evaluations WHERE request_id LIKE ?1 AND status = 'ok' AND judges_json != '[]'", like);
   const escalated = await one(h, "SELECT COUNT(*) AS n FROM evaluations WHERE request_id LIKE ?1 AND escalation_state = 'done'", like);
+  // An escalation that ended in 'error' billed its strong judge's calls too.
+  const escalationErrors = await one(h, "SELECT COUNT(*) AS n FROM evaluations WHERE request_id LIKE ?1 AND escalation_state = 'error'", like);
   return {
     events: fed.events.length,
     ledgerRows: await one(h, "SELECT COUNT(*) AS n FROM usage_ledger WHERE kind = 'request' AND request_id LIKE ?1", like),
@@ -137,7 +139,7 @@ export async function books(h: EvaluatorHarness, fed: Fed, prefix: string, cheap
     escalated,
     skipped: await one(h, "SELECT COUNT(*) AS n FROM evaluations WHERE request_id LIKE ?1 AND escalation_state = 'skipped'", like),
     judgeRows: await one(h, "SELECT COUNT(*) AS n FROM usage_ledger WHERE kind = 'judge' AND parent_request_id LIKE ?1", like),
-    expectedJudgeRows: judged * cheapJudges + escalated * strongJudges,
+    expectedJudgeRows: judged * cheapJudges + (escalated + escalationErrors) * strongJudges,
     pending: await one(h, "SELECT COUNT(*) AS n FROM evaluations WHERE request_id LIKE ?1 AND escalation_state = 'pending'", like),
     lag: {
       ledger: await lags(h, "SELECT ingested_at - completed_at AS lag FROM usage_ledger WHERE kind = 'request' AND request_id LIKE ?1", prefix),

@@ -251,6 +251,10 @@ describe("terraform/", () => {
     expect(wrangler).toContain(`database_name = "${defaultOf("d1_database_name")}"`);
     expect(wrangler).toContain(`queue = "${defaultOf("usage_queue_name")}"`);
     expect(evaluator).toContain(`dead_letter_queue = "${defaultOf("usage_dlq_name")}"`);
+    // The strong-judge escalation queue the evaluator both produces and consumes.
+    const escalations = /resource "cloudflare_queue" "judge_escalations" \{[^}]*queue_name = "([^"]+)"/.exec(readFileSync(join(TF_ROOT, "modules/cloudflare/main.tf"), "utf8"))?.[1];
+    expect(escalations).toBe("llm-gateway-judge-escalations");
+    expect(evaluator.match(new RegExp(`queue = "${escalations}"`, "g"))?.length).toBe(4); // producer + consumer, local and production
     expect(wrangler).toContain(`bucket_name = "${defaultOf("archive_bucket_name")}"`);
     expect(evaluator).toContain(`bucket_name = "${defaultOf("archive_bucket_name")}"`);
     expect(wrangler).toContain(`index_name = "${defaultOf("vectorize_index_name")}"`);

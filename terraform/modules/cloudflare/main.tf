@@ -41,6 +41,13 @@ resource "cloudflare_queue" "usage_dlq" {
   queue_name = var.usage_dlq_name
 }
 
+# The evaluator's escalations from its cheap judges to its strong judges (JUDGE_ESCALATIONS:
+# produced and consumed by the evaluator, workers/evaluator/wrangler.toml; docs/evaluator.md).
+resource "cloudflare_queue" "judge_escalations" {
+  account_id = var.account_id
+  queue_name = "llm-gateway-judge-escalations"
+}
+
 # Per-request rows past retention (ledger, traces, evaluations), archived by the evaluator's
 # cron as gzip NDJSON by table, tenant and day (docs/evaluator.md); bound as ARCHIVE by both Workers.
 resource "cloudflare_r2_bucket" "archive" {

@@ -20,3 +20,19 @@ export async function mapLimit<T, R>(items: readonly T[], limit: number, task: (
   });
   return out;
 }
+
+/** A gate for tasks that arrive one by one (not as a list): at most `limit` run at once. */
+export function limiter(limit: number): <R>(task: () => Promise<R>) => Promise<R> {
+  let active = 0;
+  const waiting: (() => void)[] = [];
+  return async <R>(task: () => Promise<R>): Promise<R> => {
+    while (active >= Math.max(1, limit)) await new Promise<void>((wake) => waiting.push(wake));
+    active++;
+    try {
+      return await task();
+    } finally {
+      active--;
+      waiting.shift()?.();
+    }
+  };
+}

@@ -19,6 +19,7 @@ import { ensurePricesSeeded, loadPriceBook, type PriceBook } from "./pricing/pri
 import { prepareJudging, runJudging } from "./judge/judge-batch";
 import { judgingWithinBudget } from "./judge/monthly-budgets";
 import { ledgerBatchFor, parseMessage, wantsJudging, type ConsumerDeps } from "./process-event";
+import { archiveSampledOut, traceInD1 } from "./trace/trace-sampling";
 
 export interface BatchSummary {
   acked: number;
@@ -114,9 +115,14 @@ async function recordAndEvaluate(items: Item[], book: PriceBook, deps: ConsumerD
   // Judge spend is the call's own: none once a budget it is charged to is used up (monthly-budgets.ts).
   const judged = await judgingWithinBudget(deps.db, unique.filter((it) => wantsJudging(it.event, deps)), deps.now());
   const prepared = await prepareJudging(judged.map((it) => ({ event: it.event, attempts: it.msg.attempts })), unique.map((it) => it.event), book, deps);
-  const [committedList, judgingFailed] = await Promise.all([recordLedger(items, book, deps), runJudging(prepared, deps)]);
+  const sampledOut = deps.traceArchive ? unique.filter((it) => !traceInD1(it.event, deps)) : [];
+  const [committedList, judgingFailed, tracesFailed] = await Promise.all([
+    recordLedger(items, book, deps),
+    runJudging(prepared, deps),
+    deps.traceArchive && sampledOut.length ? archiveSampledOut(sampledOut, deps.traceArchive, deps.seal, deps.now(), deps.concurrency) : [],
+  ]);
   const committed = new Set(committedList);
-  const failed = new Set([...judgingFailed].map(eventKey));
+  const failed = new Set([...[...judgingFailed].map(eventKey), ...tracesFailed.map((it) => eventKey(it.event))]);
   const judgedKeys = new Set(judged.map((it) => eventKey(it.event)));
   // A shadow check (a miss) is its own question, whether or not the rubric panel judged the answer too.
   const auditable = (it: Item): boolean => !judgedKeys.has(eventKey(it.event)) || it.event.cache === "miss";

@@ -4,7 +4,11 @@ import { intVar, secretByName, type EvaluatorEnv } from "./env";
 import { parseJudges, parseSampling } from "./judge/config";
 import { parseJudgePolicy } from "./judge/policy";
 import type { ConsumerDeps } from "./process-event";
+import type { ArchiveWriter } from "./archive/archive-job";
 import { sealerFromEnv } from "./trace/content-cipher";
+import { parseTraceSampling } from "./trace/trace-sampling";
+
+const bucketOf = (b: unknown): ArchiveWriter | undefined => (typeof b === "object" && b !== null && typeof (b as { put?: unknown }).put === "function" ? (b as ArchiveWriter) : undefined);
 
 export async function depsFromEnv(env: EvaluatorEnv): Promise<ConsumerDeps> {
   return {
@@ -23,6 +27,8 @@ export async function depsFromEnv(env: EvaluatorEnv): Promise<ConsumerDeps> {
     counterfactualModel: env.COUNTERFACTUAL_MODEL,
     maxJudgeAttempts: intVar(env.MAX_JUDGE_ATTEMPTS, 3, 1, 20),
     cacheAudit: parseCacheAuditConfig(env.CACHE_AUDIT_SAMPLING, env.CACHE_AUDIT_PASS_SCORE),
+    traceSampling: parseTraceSampling(env.TRACE_SAMPLING),
+    ...(bucketOf(env["ARCHIVE"]) ? { traceArchive: bucketOf(env["ARCHIVE"]) } : {}),
     now: () => Date.now(),
   };
 }

@@ -21,6 +21,8 @@ export interface EvaluatorEnv extends GeneratedBindings {
   COUNTERFACTUAL_MODEL?: string;
   CACHE_AUDIT_SAMPLING?: string;
   CACHE_AUDIT_PASS_SCORE?: string;
+  /** Share of requests whose trace row stays in D1 (trace/trace-sampling.ts); the rest go to ARCHIVE. */
+  TRACE_SAMPLING?: string;
   CONTENT_ENCRYPTION_KEYS?: string;
   CONTENT_ENCRYPTION_ACTIVE_KID?: string;
   [name: string]: unknown;

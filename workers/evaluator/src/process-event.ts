@@ -15,8 +15,9 @@ import { draftParent, ledgerRowFromEvent } from "./ledger/ledger-row";
 import { ledgerInsert } from "./ledger/ledger-statements";
 import type { PriceBook } from "./pricing/price-book";
 import { traceStatement, type Seal } from "./trace/trace-record";
+import { traceInD1, type TraceSamplingDeps } from "./trace/trace-sampling";
 
-export interface ConsumerDeps {
+export interface ConsumerDeps extends TraceSamplingDeps {
   db: D1Database;
   /** Invalid events go here with a reason; without it they fall to the platform DLQ via retries. */
   dlq?: Queue;
@@ -83,14 +84,15 @@ function jsonValue(body: unknown): { ok: true; value: unknown } | { ok: false; r
 }
 
 /**
- * Ledger row + trace statements of one event, written with `nonce`; callers batch them (one
+ * Ledger row + trace statements of one event (the trace only if kept in D1), written with `nonce`; callers batch them (one
  * transaction) with the rollup of the batch's ids (rollupStatements).
  */
 export async function ledgerBatchFor(event: UsageEvent, book: PriceBook, deps: ConsumerDeps, nonce: string): Promise<D1PreparedStatement[]> {
   const now = deps.now();
   const row = ledgerRowFromEvent(event, book, deps.counterfactualModel);
-  const trace = await traceStatement(deps.db, event, deps.seal, now);
-  return [ledgerInsert(deps.db, row, nonce, now), trace];
+  const ledger = ledgerInsert(deps.db, row, nonce, now);
+  // A trace sampled out of D1 goes to R2 instead (consume-batch.ts, trace/trace-sampling.ts).
+  return traceInD1(event, deps) ? [ledger, await traceStatement(deps.db, event, deps.seal, now)] : [ledger];
 }
 
 export function wantsJudging(event: UsageEvent, deps: ConsumerDeps): boolean {

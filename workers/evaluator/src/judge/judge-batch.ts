@@ -5,12 +5,13 @@
  *     decided (redeliveries judge and bill nothing twice) and for the spend since the start
  *     of the day per tenant (budget.ts), plus this batch's inference, priced in memory;
  *   runJudging: tiered judging, `concurrency` answers at once (tiered.ts); the outcomes
- *     written in D1 batches of JUDGE_WRITE_CHUNK answers with their coverage rollup (one
- *     transaction each; a failed chunk falls back to one transaction per answer); the
+ *     written as they are decided, in D1 batches of JUDGE_WRITE_CHUNK answers with their
+ *     coverage rollup (one transaction each; a failed chunk falls back to one transaction per
+ *     answer); the
  *     escalations sent to the strong-judge queue in a few sendBatch calls.
  */
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
-import { forEachLimit, mapLimit } from "../concurrency";
+import { forEachLimit, limiter } from "../concurrency";
 import { ledgerInsert, ledgerStatements, newNonce, rollupStatements } from "../ledger/ledger-statements";
 import type { PriceBook } from "../pricing/price-book";
 import type { ConsumerDeps } from "../process-event";
@@ -21,6 +22,7 @@ import { coverageStatements, fallbackStatement, priorOutcomes } from "./coverage
 import { escalationMessage, sendEscalations, type EscalationMessage } from "./escalation";
 import { evaluationErrorStatement, evaluationStatements, judgeLedgerRow } from "./evaluation-store";
 import { DEFAULT_JUDGE_POLICY } from "./policy";
+import type { JudgeOutcome } from "./panel";
 import { finishAnswer, firstPassJudges, prepareAnswer, type TieredDecision } from "./tiered";
 import { runTriage } from "./triage";
 
@@ -77,29 +79,68 @@ function toWrite(item: JudgeItem, d: TieredDecision, book: PriceBook, deps: Cons
   };
 }
 
-/** Writes the outcomes; returns the ones committed. */
-async function writeOutcomes(written: Written[], deps: ConsumerDeps): Promise<Written[]> {
-  const committed: Written[] = [];
-  const chunks: Written[][] = [];
-  for (let i = 0; i < written.length; i += JUDGE_WRITE_CHUNK) chunks.push(written.slice(i, i + JUDGE_WRITE_CHUNK));
-  const write = async (ws: Written[]) => {
-    const nonce = newNonce();
-    const parts = ws.map((w) => w.statements(nonce));
-    await deps.db.batch([
-      ...parts.flatMap((p) => p.statements),
-      ...rollupStatements(deps.db, parts.flatMap((p) => p.ledgerIds), nonce),
-      ...coverageStatements(deps.db, ws.map((w) => w.item.event.requestId), nonce),
-    ]);
-    committed.push(...ws);
-  };
-  await forEachLimit(chunks, 2, async (chunk) => {
+/** One transaction: the answers' rows, their grouped rollup and their coverage. */
+async function writeTogether(ws: readonly Written[], deps: ConsumerDeps): Promise<void> {
+  const nonce = newNonce();
+  const parts = ws.map((w) => w.statements(nonce));
+  await deps.db.batch([
+    ...parts.flatMap((p) => p.statements),
+    ...rollupStatements(deps.db, parts.flatMap((p) => p.ledgerIds), nonce),
+    ...coverageStatements(deps.db, ws.map((w) => w.item.event.requestId), nonce),
+  ]);
+}
+
+/**
+ * Writes outcomes as they are decided, in chunks of JUDGE_WRITE_CHUNK, two chunks at a time,
+ * while the batch's other judge calls are still running (writing after the last call made the
+ * writes a second, serial phase of every batch). A failed chunk falls back to one transaction
+ * per answer.
+ */
+class OutcomeWriter {
+  readonly all: Written[] = [];
+  readonly committed = new Set<JudgeItem>();
+  private buffer: Written[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+
+  constructor(private readonly deps: ConsumerDeps) {}
+
+  async add(w: Written): Promise<void> {
+    this.all.push(w);
+    this.buffer.push(w);
+    if (this.buffer.length >= JUDGE_WRITE_CHUNK) await this.flush();
+  }
+
+  /** Waits for every write; returns the outcomes committed. */
+  async done(): Promise<Written[]> {
+    await this.flush();
+    await Promise.all(this.inFlight);
+    return this.all.filter((w) => this.committed.has(w.item));
+  }
+
+  private async flush(): Promise<void> {
+    const chunk = this.buffer;
+    this.buffer = [];
+    if (chunk.length === 0) return;
+    while (this.inFlight.size >= 2) await Promise.race(this.inFlight);
+    const write = this.write(chunk).finally(() => this.inFlight.delete(write));
+    this.inFlight.add(write);
+  }
+
+  private async write(chunk: Written[]): Promise<void> {
     try {
-      await write(chunk);
+      await writeTogether(chunk, this.deps);
+      for (const w of chunk) this.committed.add(w.item);
     } catch {
-      await forEachLimit(chunk, 4, (w) => write([w]).catch((err: unknown) => logFailure(w.item.event, err)));
+      await forEachLimit(chunk, 4, async (w) => {
+        try {
+          await writeTogether([w], this.deps);
+          this.committed.add(w.item);
+        } catch (err) {
+          logFailure(w.item.event, err);
+        }
+      });
     }
-  });
-  return committed;
+  }
 }
 
 export interface PreparedJudging {
@@ -140,29 +181,33 @@ export async function runJudging(p: PreparedJudging, deps: ConsumerDeps): Promis
   const retry = new Set<UsageEvent>();
   const { todo, book, now } = p;
   const ctx = { judges: deps.judges, policy: deps.policy ?? DEFAULT_JUDGE_POLICY, budget: p.budget, book, transport: deps, strongInline: !deps.escalations, now };
-  const written: Written[] = [];
+  const writer = new OutcomeWriter(deps);
   const onDecision = async (item: JudgeItem, decision: TieredDecision): Promise<void> => {
     // Rows carry the time the verdict was reached (the lag a user sees), not the batch's start.
     const w = toWrite(item, decision, book, deps, deps.now());
-    if (!("retry" in w)) return void written.push(w);
+    if (!("retry" in w)) return writer.add(w);
     retry.add(item.event);
     // Billing must not turn a judging failure into a storage failure: a lost row is logged.
     if (w.billing.length) await deps.db.batch(w.billing).catch((e: unknown) => logFailure(item.event, e));
   };
   const prepared = todo.flatMap((item) => (item.event.content ? [{ item, content: item.event.content, tenantId: item.event.tenantId, p: prepareAnswer(item.event, item.event.content, item.event.decisions["finishReason"], ctx) }] : []));
-  const triaged = await runTriage(prepared.filter((x) => x.p.kind === "triage"), firstPassJudges(deps.judges), deps, deps.concurrency);
-  await mapLimit(prepared, deps.concurrency, async (x) => {
-    try {
-      if (x.p.kind === "decided") return await onDecision(x.item, x.p.decision);
-      await onDecision(x.item, await finishAnswer(x.item.event, x.content, x.p, triaged.get(x) ?? [], ctx));
-    } catch (err) {
-      logFailure(x.item.event, err);
-      retry.add(x.item.event);
-    }
-  });
-  const committed = await writeOutcomes(written, deps);
-  const done = new Set(committed.map((w) => w.item));
-  for (const w of written) if (!done.has(w.item)) retry.add(w.item.event);
+  // Strong judges may run inline (no escalation queue): `concurrency` answers are finished at once.
+  const gate = limiter(deps.concurrency);
+  const finishing: Promise<void>[] = [];
+  const finish = (x: (typeof prepared)[number], outcomes: readonly JudgeOutcome[]): Promise<void> =>
+    gate(async () => {
+      try {
+        await onDecision(x.item, x.p.kind === "decided" ? x.p.decision : await finishAnswer(x.item.event, x.content, x.p, outcomes, ctx));
+      } catch (err) {
+        logFailure(x.item.event, err);
+        retry.add(x.item.event);
+      }
+    });
+  for (const x of prepared) if (x.p.kind === "decided") finishing.push(finish(x, []));
+  await runTriage(prepared.filter((x) => x.p.kind === "triage"), firstPassJudges(deps.judges), deps, deps.concurrency, (x, outcomes) => void finishing.push(finish(x, outcomes)));
+  await Promise.all(finishing);
+  const committed = await writer.done();
+  for (const w of writer.all) if (!writer.committed.has(w.item)) retry.add(w.item.event);
   const messages = [...committed.flatMap((w) => (w.escalation ? [w.escalation] : [])), ...p.resend];
   if (messages.length && deps.escalations) {
     try {

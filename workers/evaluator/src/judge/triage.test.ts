@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startJudgeStub, type JudgeStub } from "../testing/judge-stub";
 import { JudgeSchema } from "./config";
-import { runTriage, shareUsage, triageGroups, MAX_TRIAGE_CHARS } from "./triage";
+import { runTriage, shareUsage, triageGroups } from "./triage";
 
 let stub: JudgeStub;
 beforeAll(async () => {
@@ -39,5 +39,27 @@ describe("cheap-pass triage", () => {
     expect(items.map((i) => out.get(i)?.[0]?.confidence)).toEqual([5, 4, 5, 5]);
     const billed = items.slice(0, 3).reduce((s, i) => s + (out.get(i)?.[0]?.usage.input.total ?? 0), 0);
     expect(billed).toBe(200); // the stub bills 200 prompt tokens a call
+  });
+
+  it("hands each answer on once all its cheap judges answered, judges in config order, without waiting for the batch's slowest call", async () => {
+    const first = JudgeSchema.parse({ name: "first", baseUrl: stub.url, model: "frontier-sim", batch: 8 });
+    const second = JudgeSchema.parse({ name: "second", baseUrl: stub.url, model: "small-sim", batch: 8 });
+    // The first judge answers late, and tenant b's calls later still.
+    const fetchSlowly = async (u: string, init?: RequestInit): Promise<Response> => {
+      const body = String(init?.body ?? "");
+      await new Promise((r) => setTimeout(r, (body.includes("frontier-sim") ? 100 : 0) + (body.includes("SLOW") ? 400 : 0)));
+      return fetch(u, init);
+    };
+    const items = [item("a", "Within 30 days."), item("b", "SLOW: within a month.")];
+    const heard: { tenant: string; judges: string[] }[] = [];
+    const out = await runTriage(items, [first, second], { fetch: fetchSlowly, credential: () => undefined }, 4, (it, outcomes) => {
+      heard.push({ tenant: it.tenantId, judges: outcomes.map((o) => o.name) });
+    });
+    // a is handed on while b's calls are still out (b's come back 400 ms later).
+    expect(heard).toEqual([
+      { tenant: "a", judges: ["first", "second"] },
+      { tenant: "b", judges: ["first", "second"] },
+    ]);
+    expect(items.map((i) => out.get(i)?.map((o) => o.name))).toEqual([["first", "second"], ["first", "second"]]);
   });
 });

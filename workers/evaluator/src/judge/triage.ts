@@ -67,23 +67,41 @@ function outcome(judge: Judge, verdict: PanelVerdict | null, usage: TokenUsage, 
   return { name: judge.name, model: judge.model, version: judge.version, weight: judge.weight, tier: judge.tier, overall: verdict?.overall ?? null, scores: verdict?.scores ?? {}, confidence: verdict?.confidence ?? null, usage, error };
 }
 
-/** Every cheap judge's outcome for every item, in `judges` order. */
-export async function runTriage<T extends TriageItem>(items: readonly T[], judges: readonly Judge[], deps: JudgeTransportDeps, concurrency: number): Promise<Map<T, JudgeOutcome[]>> {
-  const results = new Map<T, JudgeOutcome[]>(items.map((it) => [it, []]));
-  const calls = judges.flatMap((judge) => triageGroups(items, judge.batch).map((group) => ({ judge, group })));
-  const done = await mapLimit(calls, concurrency, async ({ judge, group }) => {
+/**
+ * Every cheap judge's outcome for every item, in `judges` order. `onItem` hears of an item as
+ * soon as all its judges have answered (its writes need not wait for the batch's slowest call).
+ */
+export async function runTriage<T extends TriageItem>(
+  items: readonly T[],
+  judges: readonly Judge[],
+  deps: JudgeTransportDeps,
+  concurrency: number,
+  onItem?: (item: T, outcomes: JudgeOutcome[]) => void,
+): Promise<Map<T, JudgeOutcome[]>> {
+  // Slots by judge index: calls finish in any order, an item lists its judges in config order.
+  const slots = new Map<T, (JudgeOutcome | undefined)[]>(items.map((it) => [it, new Array<JudgeOutcome | undefined>(judges.length)]));
+  const missing = new Map<T, number>(items.map((it) => [it, judges.length]));
+  const settle = (it: T, j: number, o: JudgeOutcome): void => {
+    const list = slots.get(it);
+    if (!list) return;
+    list[j] = o;
+    const left = (missing.get(it) ?? 1) - 1;
+    missing.set(it, left);
+    if (left === 0) onItem?.(it, list as JudgeOutcome[]);
+  };
+  if (judges.length === 0) for (const it of items) onItem?.(it, []);
+  const calls = judges.flatMap((judge, j) => triageGroups(items, judge.batch).map((group) => ({ judge, j, group })));
+  await mapLimit(calls, concurrency, async ({ judge, j, group }) => {
     const weights = group.map((it) => exchangeText(it.content).length);
     try {
       const { verdicts, usage } = await callTriageJudge(judge, group.map((it) => it.content), deps);
       const shares = shareUsage(usage, weights);
-      return group.map((it, i) => [it, outcome(judge, verdicts[i] ?? null, shares[i] ?? EMPTY_USAGE, null)] as const);
+      group.forEach((it, i) => settle(it, j, outcome(judge, verdicts[i] ?? null, shares[i] ?? EMPTY_USAGE, null)));
     } catch (err) {
       const shares = shareUsage(err instanceof JudgeCallError ? err.usage : EMPTY_USAGE, weights);
       const message = err instanceof Error ? err.message : "judge call failed";
-      return group.map((it, i) => [it, outcome(judge, null, shares[i] ?? EMPTY_USAGE, message)] as const);
+      group.forEach((it, i) => settle(it, j, outcome(judge, null, shares[i] ?? EMPTY_USAGE, message)));
     }
   });
-  // Appended in call order, which follows `judges`: every item lists its judges in config order.
-  for (const pairs of done) for (const [it, o] of pairs) results.get(it)?.push(o);
-  return results;
+  return new Map([...slots].map(([it, list]) => [it, list.filter((o): o is JudgeOutcome => o !== undefined)]));
 }

@@ -79,15 +79,38 @@ export function contentMeta(content: StoredContent): ContentMeta {
   };
 }
 
+/** A request_traces row, as D1 holds it and as the archive stores it in R2. */
+export interface TraceRow {
+  request_id: string;
+  tenant_id: string;
+  trace_json: string;
+  content_meta_json: string | null;
+  content_envelope: string | null;
+  created_at: number;
+}
+
 /** Without a keyring (seal undefined) the content is dropped, never stored in the clear. */
-export async function traceStatement(db: D1Database, event: UsageEvent, seal: Seal | undefined, now: number): Promise<D1PreparedStatement> {
+export async function traceRow(event: UsageEvent, seal: Seal | undefined, now: number): Promise<TraceRow> {
   const content = event.content;
-  const meta = content ? JSON.stringify(contentMeta(content)) : null;
-  const envelope = content && seal ? await seal(JSON.stringify(content)) : null;
+  return {
+    request_id: event.requestId,
+    tenant_id: event.tenantId,
+    trace_json: traceJson(event),
+    content_meta_json: content ? JSON.stringify(contentMeta(content)) : null,
+    content_envelope: content && seal ? await seal(JSON.stringify(content)) : null,
+    created_at: now,
+  };
+}
+
+export function traceInsert(db: D1Database, row: TraceRow): D1PreparedStatement {
   return db
     .prepare(
       `INSERT INTO request_traces (request_id, tenant_id, trace_json, content_meta_json, content_envelope, created_at)
        VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (request_id) DO NOTHING`,
     )
-    .bind(event.requestId, event.tenantId, traceJson(event), meta, envelope, now);
+    .bind(row.request_id, row.tenant_id, row.trace_json, row.content_meta_json, row.content_envelope, row.created_at);
+}
+
+export async function traceStatement(db: D1Database, event: UsageEvent, seal: Seal | undefined, now: number): Promise<D1PreparedStatement> {
+  return traceInsert(db, await traceRow(event, seal, now));
 }
