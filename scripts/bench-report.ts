@@ -17,11 +17,13 @@ const SECTIONS: Array<[string, string]> = [
   ["observability", "Observability: traces and live metrics (`npm run bench:observability`)"],
   ["auth", "Auth, rate limit and budget checks (`npm run bench:auth`)"],
   ["faults", "Fault injection: retries, fallback and the circuit breaker (`npm run bench:faults`)"],
+  ["soak", "Soak run: ten minutes of mixed traffic (`npm run bench:soak`)"],
   ["guardrails", "Guardrails (`npm run bench:guardrails`)"],
   ["cache", "Semantic cache (`npm run bench:cache`)"],
   ["router", "Router (`npm run bench:router`)"],
   ["replay", "Routing and cascade on replayed real answers (`npm run bench:replay`)"],
   ["evaluator", "Evaluator (`npm run bench:evaluator`)"],
+  ["rag", "Retrieval: hybrid search and reranking on SciFact (`npm run bench:rag`)"],
 ];
 
 const parts = [

@@ -23,6 +23,12 @@ export interface StackOptions {
   gatewayBuild?: "gateway" | "gateway-hotpath" | "gateway-replay";
   /** Expose the V8 inspector (for CPU profiles of the Workers). */
   inspectorPort?: number;
+  /**
+   * Keep D1, KV, R2, Durable Objects and the cache on disk under this directory, as `wrangler
+   * dev` does, instead of in workerd's memory (the default): long benchmarks that measure the
+   * runtime's memory must not count the data they wrote.
+   */
+  persistRoot?: string;
 }
 
 export interface Stack {
@@ -83,7 +89,13 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
   const [{ Miniflare }, { unstable_getMiniflareWorkerOptions: read }] = await Promise.all([import("miniflare"), import("wrangler")]);
   const workers = [workerOptions(read, "gateway", { SIMULATOR_URL: sim.url, ...secrets, ...(options.vars ?? {}) }, options.gatewayBuild)];
   if (options.evaluator) workers.push(workerOptions(read, "evaluator", { SIMULATOR_URL: sim.url, ...secrets, ...(options.evaluatorVars ?? {}) }));
-  const mf = new Miniflare({ workers, host: "127.0.0.1", port: 0, ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}) });
+  const mf = new Miniflare({
+    workers,
+    host: "127.0.0.1",
+    port: 0,
+    ...(options.inspectorPort ? { inspectorPort: options.inspectorPort } : {}),
+    ...(options.persistRoot ? { defaultPersistRoot: options.persistRoot } : {}),
+  });
   const close = async () => {
     await mf.dispose();
     await sim.close();
