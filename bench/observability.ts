@@ -19,11 +19,11 @@
  * Writes docs/benchmarks/observability.md.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
-import { cpus, loadavg } from "node:os";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { otelConfig } from "../shared/otel/config";
 import { DEFAULT_EXPORTER, OtlpExporter, type SpanBuilder } from "../shared/otel/exporter";
-import { encodeExport, spanJson, type SpanData } from "../shared/otel/span";
+import { encodeExport, spanJson } from "../shared/otel/span";
 import { newSpanId, startContext } from "../shared/otel/trace-context";
 import type { ExchangeResult } from "../workers/gateway/src/chat/build-event";
 import type { ChatExchange } from "../workers/gateway/src/chat/exchange";

@@ -13,7 +13,7 @@ import { startStack } from "../test/harness/stack";
 import { seedKey } from "../test/harness/seed";
 import { CHAT_BODY } from "./lib/chat-body";
 import { makeCoreTenant, PASS_THROUGH_WORKER } from "./lib/gateway-load";
-import { connect, summarise, type Profile, type ProfileNode } from "./lib/inspector-profile";
+import { connect, summarise, type Profile } from "./lib/inspector-profile";
 import { parseCli } from "../scripts/lib/cli";
 
 parseCli({ name: "npm run bench:profile", summary: "CPU profile of the gateway isolate under load (functions with the most self and inclusive time).", notes: ["Environment: PROFILE_MODE=core|full|bare (default core), BENCH_DURATION seconds (default 6), PROFILE_OUT=file.cpuprofile."] });

@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, mkdirSync } from "node:fs";
 import { join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { applyMigrations } from "../workers/evaluator/src/testing/migrations";
-import { useAuditChainKey } from "../workers/gateway/src/audit/chain-key";
-import { appendAudit } from "../workers/gateway/src/audit/hash-chain";
+import { useAuditChainKey } from "../shared/audit/chain-key";
+import { appendAudit } from "../shared/audit/hash-chain";
 import { openLocalState } from "./seed-dev";
 
 const ROOT = resolve(import.meta.dirname, "..");

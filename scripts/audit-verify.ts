@@ -31,9 +31,9 @@ async function main(): Promise<number> {
   const parsed = args();
   // Loaded after the arguments are checked, so --help and typos answer without starting Miniflare.
   const [{ anchorAuditHead, readAnchor }, { verifyAuditChain }, { useAuditChainKey }, { openLocalState }, { readDevVar }] = await Promise.all([
-    import("../workers/gateway/src/audit/anchor"),
-    import("../workers/gateway/src/audit/verify"),
-    import("../workers/gateway/src/audit/chain-key"),
+    import("../shared/audit/anchor"),
+    import("../shared/audit/verify"),
+    import("../shared/audit/chain-key"),
     import("./seed-dev"),
     import("./dev-vars"),
   ]);

@@ -19,11 +19,11 @@ const TOOLS: Record<string, string> = {
 const commands: Record<string, string> = { ...scripts, ...TOOLS };
 
 /** Third-party CLIs whose own handling of an unknown flag we cannot change (see `external`). */
-const EXTERNAL = /^(vitest|tsc|wrangler) /;
+const EXTERNAL = /^(vitest|tsc|wrangler|eslint) /;
 // vitest's CLI (cac) throws its CACError with a stack for an unknown flag; tsc prints one line
-// (error TS5023) without a usage line. Both exit non-zero.
+// (error TS5023) and eslint one line ("Invalid option '--bogus'") without a usage line. All exit non-zero.
 const STACK_TRACE_ALLOWED = new Set(["test"]);
-const NO_USAGE_LINE = new Set(["typecheck", "typecheck:console", "test"]);
+const NO_USAGE_LINE = new Set(["typecheck", "typecheck:console", "test", "lint"]);
 
 interface Run {
   code: number | null;

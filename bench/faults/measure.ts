@@ -67,7 +67,7 @@ interface LedgerRow {
 /** Waits (bounded) for the evaluator to book the scenario's requests, then compares. */
 export async function checkLedger(stack: Stack, tenantId: string, requestIds: readonly string[], expected: number, timeoutMs = 60_000): Promise<LedgerCheck> {
   const end = Date.now() + timeoutMs;
-  let rows: LedgerRow[] = [];
+  let rows: LedgerRow[];
   for (;;) {
     const res = await stack.db.prepare("SELECT request_id, status, error_code, cost_usd FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request'").bind(tenantId).all<LedgerRow>();
     rows = res.results;

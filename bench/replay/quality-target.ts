@@ -15,7 +15,7 @@
 import type { SingleBar } from "cli-progress";
 import { verifierFold } from "../../scripts/cascade/lib/verifier-folds";
 import { qualityTargetBand, type LossEstimate } from "../../workers/gateway/src/router/quality-target/derive-band";
-import { summaryOf } from "../../workers/gateway/src/router/quality-target/traffic-summary";
+import { summaryOf } from "../../shared/router-traffic/traffic-summary";
 import { TRAFFIC_TTL_MS } from "../../workers/gateway/src/router/quality-target/traffic-store";
 import type { WinCurve } from "../../workers/gateway/src/router/quality-target/win-curve";
 import { DEFAULT_ROUTER_SETTINGS } from "../../workers/gateway/src/router/settings";

@@ -36,7 +36,7 @@ export async function call<T>(method: string, path: string, body?: unknown, key 
   if (body !== undefined) headers["content-type"] = "application/json";
   const res = await fetch(path, { method, headers, credentials: "omit", cache: "no-store", ...(body !== undefined ? { body: JSON.stringify(body) } : {}) });
   const text = await res.text();
-  let json: unknown = null;
+  let json: unknown;
   try {
     json = text ? JSON.parse(text) : null;
   } catch {

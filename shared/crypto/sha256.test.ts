@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
-import { createHash } from "node:crypto";
-import { bytesToHex, sha256Hex } from "./sha256";
+import { createHash, createHmac } from "node:crypto";
+import { bytesToHex, hmacSha256, sha256Hex, sha256Sync } from "./sha256";
 
 describe("sha256Hex", () => {
   it("matches the known vectors", async () => {
@@ -21,5 +21,20 @@ describe("sha256Hex", () => {
         expect(bytesToHex(b)).toBe(Buffer.from(b).toString("hex"));
       }),
     );
+  });
+});
+
+describe("sha256Sync and hmacSha256", () => {
+  it("match Node's hash and HMAC (keys shorter and longer than a block)", () => {
+    fc.assert(
+      fc.property(fc.string({ unit: "grapheme", maxLength: 200 }), fc.string({ maxLength: 100 }), (message, key) => {
+        expect(bytesToHex(sha256Sync(message))).toBe(createHash("sha256").update(message, "utf8").digest("hex"));
+        expect(bytesToHex(hmacSha256(key, message))).toBe(createHmac("sha256", key).update(message, "utf8").digest("hex"));
+      }),
+    );
+  });
+
+  it("gives RFC 4231's test case 2", () => {
+    expect(bytesToHex(hmacSha256("Jefe", "what do ya want for nothing?"))).toBe("5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843");
   });
 });

@@ -128,7 +128,7 @@ describe("OTLP/HTTP JSON export to a loopback receiver", () => {
     const config = otelConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:9/v1/traces" }, "svc");
     if (!config) throw new Error("config");
     const exporter = new OtlpExporter(config, fetch, {}, { maxSpans: 10, maxPending: 2, lingerMs: 5 });
-    exporter.add(() => {
+    void exporter.add(() => {
       throw new Error("bug");
     });
     await expect(exporter.add(() => [span(newTraceId(), "x")])).resolves.toBeUndefined();

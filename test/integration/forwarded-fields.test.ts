@@ -21,6 +21,8 @@ const fast = { latency: { ttftMs: 1, tpotMs: 0, jitter: 0 }, defaultOutputTokens
 beforeAll(async () => {
   stack = await startStack({
     evaluator: true,
+    // No judges: the tests count the simulator's requests, and judge calls would land there too.
+    evaluatorVars: { JUDGES: "[]" },
     vars: { END_USER_HASH_KEY: "integration-end-user-key" },
     simulator: { config: { models: [{ id: "small-sim", ...fast }, { id: "frontier-sim", ...fast }] } },
   });

@@ -45,14 +45,14 @@ type Scenario = (rng: Rng, n: string) => readonly [string, number];
 const SCENARIOS: readonly Scenario[] = [
   (r, n) => [`${n} earns $${int(r, 10, 30)} per hour and works ${int(r, 10, 40)} hours a week. How much does ${n} earn in a week?`, 1],
   (r, n) => [`${n} earns $${int(r, 10, 30)} per hour and works ${int(r, 10, 40)} hours a week. ${n} spends ${int(r, 2, 4) * 10}% of that on rent. How much is left each week?`, 3],
-  (r, n) => [`A shirt costs $${int(r, 20, 80)}. It is discounted by ${int(r, 1, 5) * 10}%, and then a ${int(r, 5, 9)}% sales tax is added to the discounted price. What is the final price?`, 3],
+  (r, _n) => [`A shirt costs $${int(r, 20, 80)}. It is discounted by ${int(r, 1, 5) * 10}%, and then a ${int(r, 5, 9)}% sales tax is added to the discounted price. What is the final price?`, 3],
   (r, n) => [`${n} is ${int(r, 3, 9)} years older than her brother. In ${int(r, 2, 6)} years the sum of their ages will be ${int(r, 30, 60)}. How old is her brother now?`, 4],
-  (r, n) => [`A car travels ${int(r, 100, 300)} km at ${int(r, 50, 90)} km/h and then ${int(r, 50, 150)} km at ${int(r, 60, 110)} km/h. What is its average speed for the whole trip?`, 4],
+  (r, _n) => [`A car travels ${int(r, 100, 300)} km at ${int(r, 50, 90)} km/h and then ${int(r, 50, 150)} km at ${int(r, 60, 110)} km/h. What is its average speed for the whole trip?`, 4],
   (r, n) => [`${n} bakes ${int(r, 3, 8)} trays of ${int(r, 10, 24)} cookies. She gives ${int(r, 1, 3)}/${int(r, 4, 6)} of them to neighbours, eats ${int(r, 2, 6)}, and packs the rest into boxes of ${int(r, 4, 8)}. How many full boxes does she get?`, 5],
-  (r, n) => [`A recipe needs ${int(r, 2, 4)} cups of flour for ${int(r, 10, 14)} muffins. How many cups are needed for ${int(r, 30, 60)} muffins?`, 2],
-  (r, n) => [`A tank is filled by one pipe in ${int(r, 3, 6)} hours and emptied by another in ${int(r, 8, 12)} hours. If both are open, how long does it take to fill the tank?`, 4],
+  (r, _n) => [`A recipe needs ${int(r, 2, 4)} cups of flour for ${int(r, 10, 14)} muffins. How many cups are needed for ${int(r, 30, 60)} muffins?`, 2],
+  (r, _n) => [`A tank is filled by one pipe in ${int(r, 3, 6)} hours and emptied by another in ${int(r, 8, 12)} hours. If both are open, how long does it take to fill the tank?`, 4],
   (r, n) => [`${n} buys ${int(r, 2, 6)} notebooks at $${int(r, 2, 6)} each and ${int(r, 2, 5)} pens at $${int(r, 1, 3)} each, and pays with a $50 bill. How much change does ${n} get?`, 3],
-  (r, n) => [`In a class of ${int(r, 20, 40)} students, ${int(r, 2, 6) * 10}% play football, and half of the rest play tennis. How many students play neither sport?`, 4],
+  (r, _n) => [`In a class of ${int(r, 20, 40)} students, ${int(r, 2, 6) * 10}% play football, and half of the rest play tennis. How many students play neither sport?`, 4],
 ];
 
 export function scenarioProblem(rng: Rng): Generated {

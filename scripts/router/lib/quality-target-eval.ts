@@ -8,7 +8,7 @@
  */
 import { DEFAULT_FRONTIER_QUALITY, qualityTargetBand, type LossEstimate } from "../../../workers/gateway/src/router/quality-target/derive-band";
 import { winCurveOf } from "../../../workers/gateway/src/router/quality-target/win-curve";
-import { summaryOf } from "../../../workers/gateway/src/router/quality-target/traffic-summary";
+import { summaryOf } from "../../../shared/router-traffic/traffic-summary";
 import { DEFAULT_ROUTER_SETTINGS } from "../../../workers/gateway/src/router/settings";
 import type { OutcomeRow } from "../outcomes/outcome-row";
 import { applyPlatt } from "./calibration";

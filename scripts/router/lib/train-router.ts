@@ -13,7 +13,7 @@ import { INTENTS, type RouterTrainingExample } from "../../../shared/schemas/rou
 import { FEATURE_DIM, HASH_DIM } from "../../../workers/gateway/src/router/features/featurize";
 import type { OutcomeRow } from "../outcomes/outcome-row";
 import type { Platt } from "./calibration";
-import { COMPLEXITY_INDEX, fitComplexity, linearLogit, selectFeatures, type ComplexityRow, type LinearComplexity } from "./complexity-model";
+import { COMPLEXITY_INDEX, fitComplexity, selectFeatures, type ComplexityRow, type LinearComplexity } from "./complexity-model";
 import { toTrainRow } from "./dataset";
 import { fitFeedbackNgrams } from "./feedback-ngrams";
 import { forward, type MlpWeights, type SparseVec } from "./mlp";

@@ -1,8 +1,8 @@
 /** The crons anchor the gateway's audit-log head in KV (workerd, real KEYS_KV and D1). */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ANCHOR_KEY } from "../../gateway/src/audit/anchor";
-import { useAuditChainKey } from "../../gateway/src/audit/chain-key";
-import { appendAudit } from "../../gateway/src/audit/hash-chain";
+import { ANCHOR_KEY } from "../../../shared/audit/anchor";
+import { useAuditChainKey } from "../../../shared/audit/chain-key";
+import { appendAudit } from "../../../shared/audit/hash-chain";
 import { startEvaluator, type EvaluatorHarness } from "./testing/harness";
 import { ALERTS_CRON, DRIFT_CRON, runAnchor } from "./scheduled";
 

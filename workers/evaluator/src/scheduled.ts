@@ -8,8 +8,8 @@
  * until the next admin write. Last, every run archives a bounded share of the rows past
  * retention to R2 (archive/).
  */
-import { anchorAuditHead } from "../../gateway/src/audit/anchor";
-import { useAuditChainKey } from "../../gateway/src/audit/chain-key";
+import { anchorAuditHead } from "../../../shared/audit/anchor";
+import { useAuditChainKey } from "../../../shared/audit/chain-key";
 import { runAlerts } from "./alerts/evaluate-alerts";
 import { archiveStep } from "./archive/archive-step";
 import { runDrift } from "./drift/drift-job";

@@ -9,7 +9,7 @@ import { startJudgeStub, type JudgeStub } from "../testing/judge-stub";
 import { ALERTS_CRON } from "../scheduled";
 import { ALERT_LAG_MS, windowStart } from "./evaluate-alerts";
 import { metricValue } from "./metrics";
-import { AlertRuleInputSchema, createAlertRule, listAlertRules } from "./rules";
+import { AlertRuleInputSchema, createAlertRule, listAlertRules } from "../../../../shared/alerts/alert-rules";
 import { verifySignature } from "./webhook";
 
 const SECRET = "whsec_test_0123456789";

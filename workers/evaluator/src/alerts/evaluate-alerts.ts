@@ -8,7 +8,7 @@
 import { z } from "zod";
 import { secretByName } from "../env";
 import { crosses, metricValue } from "./metrics";
-import { enabledRulesForCron, type AlertRule } from "./rules";
+import { enabledRulesForCron, type AlertRule } from "../../../../shared/alerts/alert-rules";
 import { deliverWebhook } from "./webhook";
 
 export const MAX_DELIVERY_RUNS = 5;

@@ -5,7 +5,7 @@
  */
 import { z } from "zod";
 import { ERROR_STATUS_SQL } from "../../../../shared/schemas/usage-event";
-import type { AlertMetric } from "./rules";
+import type { AlertMetric } from "../../../../shared/alerts/alert-rules";
 
 const Num = z.object({ v: z.number().nullable() });
 

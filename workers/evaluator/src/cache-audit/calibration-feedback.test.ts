@@ -15,7 +15,7 @@ import { traceJson } from "../trace/trace-record";
 
 let d1: Awaited<ReturnType<typeof startD1>>;
 let stub: JudgeStub;
-let prompts: string[] = [];
+const prompts: string[] = [];
 
 beforeAll(async () => {
   d1 = await startD1();

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { EMPTY_USAGE, type TokenUsage } from "../../../../shared/usage";
-import { WorkersAIOutputSchema } from "../../../gateway/src/upstreams/workers-ai/schemas";
+import { WorkersAIOutputSchema } from "../../../../shared/schemas/workers-ai";
 import type { StoredContent } from "../trace/trace-record";
 import type { Judge } from "./config";
 import { exchangeText, FULL_RESPONSE_FORMAT, FullAnswerSchema, fullMessages, RUBRICS, triageMessages, triageResponseFormat, TriageAnswerSchema, type Rubric } from "./rubrics";

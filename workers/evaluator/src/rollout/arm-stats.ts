@@ -4,7 +4,7 @@
  * ledger's cost and the panel's score. Only requests the router decided count: cache hits,
  * errors and explicit model/tier requests would look the same in both arms and dilute a regression.
  */
-import { rollbackDecision, type ArmStats, type RollbackVerdict, type RolloutConfig } from "../../../gateway/src/router/rollout/rollout";
+import { rollbackDecision, type ArmStats, type RollbackVerdict, type RolloutConfig } from "../../../../shared/router-rollout/rollback";
 
 export interface ArmAggregate {
   arm: "control" | "candidate";

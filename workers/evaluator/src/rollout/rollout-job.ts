@@ -5,8 +5,8 @@
  * audit row in the same D1 batch. Rolled-back rows are sticky, so a later healthy-looking
  * window (the candidate no longer serves) never revives a candidate.
  */
-import { batchWithAudit } from "../../../gateway/src/audit/hash-chain";
-import { RouterRolloutSchema, type RouterRollout } from "../../../gateway/src/router/settings";
+import { batchWithAudit } from "../../../../shared/audit/hash-chain";
+import { RolloutConfigSchema, type RolloutConfig } from "../../../../shared/router-rollout/rollback";
 import { armStats, verdictFor, type ArmAggregate } from "./arm-stats";
 
 export const DEFAULT_WINDOW_MS = 24 * 3_600_000;
@@ -14,7 +14,7 @@ export const DEFAULT_WINDOW_MS = 24 * 3_600_000;
 export interface ActiveRollout {
   tenantId: string;
   candidateVersion: string;
-  bounds: RouterRollout["bounds"];
+  bounds: RolloutConfig["bounds"];
 }
 
 /** Canary rollouts from tenant settings rows; a row whose rollout does not validate alone is skipped. */
@@ -24,7 +24,9 @@ export async function activeRollouts(db: D1Database): Promise<ActiveRollout[]> {
     .all<{ tenant_id: string; settings_json: string }>();
   const seen = new Map<string, ActiveRollout>();
   for (const row of rows.results) {
-    const parsed = RouterRolloutSchema.safeParse((JSON.parse(row.settings_json) as { router?: { rollout?: unknown } }).router?.rollout);
+    // The gateway validated the whole rollout (candidate overrides included) when it was written;
+    // the job needs only the fields shared with it.
+    const parsed = RolloutConfigSchema.safeParse((JSON.parse(row.settings_json) as { router?: { rollout?: unknown } }).router?.rollout);
     if (!parsed.success || !parsed.data.candidateVersion) continue;
     const key = `${row.tenant_id}\u0000${parsed.data.candidateVersion}`;
     if (!seen.has(key)) seen.set(key, { tenantId: row.tenant_id, candidateVersion: parsed.data.candidateVersion, bounds: parsed.data.bounds });

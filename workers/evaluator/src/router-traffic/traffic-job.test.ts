@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { qualityTargetBand } from "../../../gateway/src/router/quality-target/derive-band";
-import { trafficKey } from "../../../gateway/src/router/quality-target/traffic-store";
-import { TrafficSummarySchema } from "../../../gateway/src/router/quality-target/traffic-summary";
+import { trafficKey } from "../../../../shared/router-traffic/traffic-key";
+import { TrafficSummarySchema } from "../../../../shared/router-traffic/traffic-summary";
 import { DRIFT_CRON } from "../scheduled";
 import { usageEvent } from "../testing/events";
 import { startEvaluator, type EvaluatorHarness } from "../testing/harness";

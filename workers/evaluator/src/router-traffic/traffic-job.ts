@@ -10,8 +10,8 @@
  * No labels are read: the band follows the traffic, not outcomes.
  */
 import { z } from "zod";
-import { ALL_SCOPE, featureScope, trafficKey } from "../../../gateway/src/router/quality-target/traffic-store";
-import { BIN_COUNT, BIN_WIDTH, mergeBins, mergeJudged, type Bin, type TrafficSummary } from "../../../gateway/src/router/quality-target/traffic-summary";
+import { ALL_SCOPE, featureScope, trafficKey } from "../../../../shared/router-traffic/traffic-key";
+import { BIN_COUNT, BIN_WIDTH, mergeBins, mergeJudged, type Bin, type TrafficSummary } from "../../../../shared/router-traffic/traffic-summary";
 
 const HOUR = 3_600_000;
 /** A judged answer at or above this panel mean counts as a good one (the cache audit's pass mark). */

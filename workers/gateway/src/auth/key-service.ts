@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { GatewayError } from "../../../../shared/errors";
 import { ROLES } from "../app-env";
-import { batchWithAudit } from "../audit/hash-chain";
+import { batchWithAudit } from "../../../../shared/audit/hash-chain";
 import { manageKeyViolation, type Grantor } from "./grants";
 import { generateApiKey } from "./keys";
 import { expireKeyStmt, getKey, insertKeyStmt, newKeyId, revokeKeyStmt, type KeySummary } from "./repository";

@@ -5,8 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startD1 } from "../../../evaluator/src/testing/harness";
-import { appendAudit, isSeqConflict, prepareAudit } from "../audit/hash-chain";
-import { verifyAuditChain } from "../audit/verify";
+import { appendAudit, isSeqConflict, prepareAudit } from "../../../../shared/audit/hash-chain";
+import { verifyAuditChain } from "../../../../shared/audit/verify";
 import { spendSince } from "../limits/budget-repository";
 import { KeyCache, resolveKey } from "./key-lookup";
 import { revokeKey, rotateKey } from "./key-service";

@@ -3,7 +3,7 @@
  * path and the lead's integration harness. Creating the tenant is idempotent by id.
  */
 import type { Role } from "../app-env";
-import { batchWithAudit } from "../audit/hash-chain";
+import { batchWithAudit } from "../../../../shared/audit/hash-chain";
 import { createKey } from "./key-service";
 import { getTenant, insertTenantStmt, newTenantId } from "./repository";
 

@@ -1,5 +1,5 @@
 /** The response cache's public input/output shapes (see response-cache.ts). */
-import type { ChatCompletionRequest, ChatCompletionResponse, OpenAIUsage } from "../../../../shared/schemas/openai-chat";
+import type { ChatCompletionRequest, ChatCompletionResponse } from "../../../../shared/schemas/openai-chat";
 import type { CacheDirectives } from "./cache-control";
 import type { CacheKeys, CacheScope } from "./cache-key/cache-key";
 import type { CacheEntry } from "./exact-cache/cache-entry";

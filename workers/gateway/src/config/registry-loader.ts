@@ -28,7 +28,10 @@ function resolvePlaceholders(value: unknown, vars: Record<string, unknown>): unk
 
 /** Every shipped registry, validated (used by the config test so CI checks all of them). */
 export function validateShippedRegistries(): string[] {
-  return Object.entries(REGISTRIES).map(([name, raw]) => new ModelRegistry(resolvePlaceholders(raw, {}), `config/models.${name}.json`) && name);
+  return Object.entries(REGISTRIES).map(([name, raw]) => {
+    new ModelRegistry(resolvePlaceholders(raw, {}), `config/models.${name}.json`); // throws on an invalid registry
+    return name;
+  });
 }
 
 const PLACEHOLDER_NAMES: Record<string, string[]> = Object.fromEntries(

@@ -2,9 +2,9 @@
  * End-user identifiers are replaced by their per-tenant pseudonym as soon as a request is
  * parsed (shared/end-user.ts has the format and why): the upstream, the cache's end-user scope,
  * the usage event, the ledger and traces all see `eu_…` and never the client's value.
- * Synchronous (the pure HMAC of sha256.ts): three short strings per request at most.
+ * Synchronous (shared/crypto/sha256.ts hmacSha256): three short strings per request at most.
  */
-import { hmacSha256, toHex } from "./sha256";
+import { bytesToHex as toHex, hmacSha256 } from "../../../../shared/crypto/sha256";
 
 /** Fields that identify an end user: OpenAI's `user` and its two successors. */
 export const END_USER_FIELDS = ["user", "safety_identifier", "prompt_cache_key"] as const;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { GatewayError } from "../../../../shared/errors";
+import type { GatewayError } from "../../../../shared/errors";
 import { ChatCompletionRequestSchema } from "../../../../shared/schemas/openai-chat";
 import { guardrailsHeader, runInputGuardrails } from "./orchestrate";
 import { GuardrailSettingsSchema } from "./settings";

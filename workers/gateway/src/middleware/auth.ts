@@ -9,8 +9,8 @@ import { GatewayError } from "../../../../shared/errors";
 import { runInBackground, type AccessContext, type AccessEnv } from "../auth/access-env";
 import { defaultFailureTracker, type FailureTracker } from "../auth/failure-tracker";
 import { defaultKeyCache, resolveKey, type KeyCache, type LookupResult } from "../auth/key-lookup";
-import { useAuditChainKey } from "../audit/chain-key";
-import { appendAudit } from "../audit/hash-chain";
+import { useAuditChainKey } from "../../../../shared/audit/chain-key";
+import { appendAudit } from "../../../../shared/audit/hash-chain";
 
 export const UNAUTHORIZED_MESSAGE = "Invalid or missing API key.";
 

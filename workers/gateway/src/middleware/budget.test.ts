@@ -3,7 +3,7 @@ import { KeyCache } from "../auth/key-lookup";
 import { seedTenant } from "../auth/seed-tenant";
 import { createTestApp, createTestEnv } from "../auth/testing/test-app";
 import { BudgetCache, monthStartUtc } from "../limits/budget-check";
-import { replaceBudgetsStmts, upsertLimitsStmt } from "../limits/budget-repository";
+import { replaceBudgetsStmts } from "../limits/budget-repository";
 import { inMemoryClient } from "../limits/rate-limit-client";
 import { auth } from "./auth";
 import { budget, resetBudgetMemo, type BudgetOptions } from "./budget";

@@ -6,7 +6,7 @@
  * new state (a 409 after a few tries), so numbers are dense and never reused.
  */
 import { GatewayError } from "../../../../shared/errors";
-import { batchWithAudit } from "../audit/hash-chain";
+import { batchWithAudit } from "../../../../shared/audit/hash-chain";
 import { getPrompt, promptRow, visibleTo, type LabelView, type PromptCaller, type PromptRow, type PromptView } from "./prompt-reads";
 import type { CreatePromptInput, CreateVersionInput } from "./schemas";
 import { checkTemplate, type TemplateMessage } from "./template";

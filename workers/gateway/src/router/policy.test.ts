@@ -3,7 +3,7 @@ import type { Classification } from "./classify";
 import { routeHeaders } from "./headers";
 import { decideRoute } from "./policy";
 import { RouterSettingsSchema } from "./settings";
-import { binOf, mergeBins, type TrafficSummary } from "./quality-target/traffic-summary";
+import { binOf, mergeBins, type TrafficSummary } from "../../../../shared/router-traffic/traffic-summary";
 
 const cls = (complexity: number, over: Partial<Classification> = {}): Classification => ({ intent: "chat", intentConfidence: 0.9, complexity, modelVersion: "t", ...over });
 const settings = RouterSettingsSchema.parse({});

@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { IntentSchema } from "../../../../shared/schemas/router-training-example";
 import { LOSS_ESTIMATES } from "./quality-target/derive-band";
-import { RolloutConfigSchema } from "./rollout/rollout";
+import { RolloutConfigSchema } from "../../../../shared/router-rollout/rollback";
 
 export const BandSchema = z.object({ below: z.number().min(0).max(1), tier: z.string().min(1) });
 

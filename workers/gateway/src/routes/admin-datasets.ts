@@ -13,7 +13,7 @@ import { keyringFromEnv } from "../../../../shared/crypto/envelope";
 import { GatewayError } from "../../../../shared/errors";
 import type { AccessEnv } from "../auth/access-env";
 import { tenantControlViolation } from "../auth/grants";
-import { appendAudit } from "../audit/hash-chain";
+import { appendAudit } from "../../../../shared/audit/hash-chain";
 import { parseQuery } from "../http/query";
 import { FineTuningQuerySchema, streamFineTuningJsonl } from "../usage";
 import { actorOf, grantorOf, isOperator, refuse, requireTenant } from "./admin/helpers";

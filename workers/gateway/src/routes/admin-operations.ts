@@ -12,7 +12,7 @@ import { keyringFromEnv } from "../../../../shared/crypto/envelope";
 import type { AccessEnv } from "../auth/access-env";
 import { featureControlViolation, tenantControlViolation } from "../auth/grants";
 import { contentGrantViolation } from "../auth/redaction-grants";
-import { appendAudit, batchWithAudit } from "../audit/hash-chain";
+import { appendAudit, batchWithAudit } from "../../../../shared/audit/hash-chain";
 import { parseQuery } from "../http/query";
 import { settingsChanges } from "../settings/settings-change";
 import { loadFeatureLayers, loadLayers, putSettingsStmt, resolveLayers } from "../settings/settings-store";

@@ -3,7 +3,7 @@ import { Hono } from "hono";
 import { z } from "zod";
 import type { AppEnv } from "../app-env";
 import { assertFeatureNamed } from "../auth/allow-lists";
-import { appendAudit } from "../audit/hash-chain";
+import { appendAudit } from "../../../../shared/audit/hash-chain";
 import { purgeCache } from "../chat/stages/cache-stage";
 import { parseQuery } from "../http/query";
 

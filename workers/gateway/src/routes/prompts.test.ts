@@ -1,6 +1,6 @@
 /** /v1/prompts over the real migrations, auth middleware and route policies. */
 import { beforeEach, describe, expect, it, vi } from "vitest";
-import { verifyAuditChain } from "../audit/verify";
+import { verifyAuditChain } from "../../../../shared/audit/verify";
 import { GREETING, promptsFixture } from "../prompts/testing";
 import { promptsRoutes } from "./prompts";
 

@@ -7,7 +7,7 @@
 import { Hono, type Context } from "hono";
 import { runInBackground } from "../auth/access-env";
 import type { AppEnv } from "../app-env";
-import { anchorAuditHead } from "../audit/anchor";
+import { anchorAuditHead } from "../../../../shared/audit/anchor";
 import { parseQuery } from "../http/query";
 import { parseWith, readJsonBody } from "../http/read-json-body";
 import { compareVersions, CompareQuerySchema } from "../prompts/compare-versions";

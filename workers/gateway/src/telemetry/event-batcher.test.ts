@@ -60,7 +60,7 @@ describe("EventBatcher", () => {
     const sized = recorder();
     const small = new EventBatcher(() => sized.sender, { maxMessages: 100, maxBytes: 40, lingerMs: 5 });
     const p = small.add(event("first-event-id"));
-    small.add(event("second-event-id"));
+    void small.add(event("second-event-id"));
     await p;
     await small.flush();
     expect(sized.batches).toEqual([["first-event-id"], ["second-event-id"]]);

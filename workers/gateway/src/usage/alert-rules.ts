@@ -10,4 +10,4 @@ export {
   listAlertRules,
   type AlertRule,
   type AlertRuleInput,
-} from "../../../evaluator/src/alerts/rules";
+} from "../../../../shared/alerts/alert-rules";

@@ -1,5 +1,5 @@
 import type { PiiSettings } from "./policy";
-import { hmacSha256, toHex } from "../sha256";
+import { bytesToHex as toHex, hmacSha256 } from "../../../../../shared/crypto/sha256";
 import type { PiiEntityType, PiiFinding } from "../types";
 import type { PiiVault } from "./vault";
 

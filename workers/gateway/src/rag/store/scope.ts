@@ -1,5 +1,5 @@
 /** Where a collection's rows live: every query is keyed by (tenant, collection). */
-import { sha256, toHex } from "../../guardrails/sha256";
+import { bytesToHex, sha256Sync } from "../../../../../shared/crypto/sha256";
 
 export interface CollectionScope {
   tenantId: string;
@@ -11,7 +11,7 @@ export interface CollectionScope {
  * digits only (one token for unicode61), hashed so neither id leaks into the index's vocabulary.
  */
 export function scopeToken(scope: CollectionScope): string {
-  const h = toHex(sha256(new TextEncoder().encode(`${scope.tenantId}\u0000${scope.collectionId}`)));
+  const h = bytesToHex(sha256Sync(`${scope.tenantId}\u0000${scope.collectionId}`));
   return `rag${h.slice(0, 24)}`;
 }
 

@@ -6,7 +6,7 @@
  */
 import type { RouterSettings } from "../settings";
 import { qualityTargetBand, type QualityBand } from "./derive-band";
-import type { TrafficSummary } from "./traffic-summary";
+import type { TrafficSummary } from "../../../../../shared/router-traffic/traffic-summary";
 import type { WinCurve } from "./win-curve";
 
 /** The evaluator's published windows for the request's feature and for the whole tenant. */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { budgetBand, DEFAULT_FRONTIER_QUALITY, massBelow, MIN_JUDGED_FOR_QUALITY, qualityTargetBand } from "./derive-band";
-import { mergeBins, summaryOf as summary } from "./traffic-summary";
+import { mergeBins, summaryOf as summary } from "../../../../../shared/router-traffic/traffic-summary";
 import { netLoss, winCurveOf, winProbability } from "./win-curve";
 
 const opts = { target: 0.95, frontierTier: "frontier", min: 0.05, max: 0.5, minRequests: 10 };

@@ -13,7 +13,7 @@
  * the band is the largest threshold whose requests below it stay within the budget, read off
  * the published histogram (linear inside the boundary bin), then clamped to [min, max].
  */
-import { BIN_WIDTH, type TrafficSummary } from "./traffic-summary";
+import { BIN_WIDTH, type TrafficSummary } from "../../../../../shared/router-traffic/traffic-summary";
 import { netLoss, type WinCurve } from "./win-curve";
 
 /** GPT-4-1106's correct share over the 11,473 Mixtral/GPT-4 rows of the shared routing sets (docs/router.md). */

@@ -1,6 +1,6 @@
 import { beforeEach, describe, expect, it } from "vitest";
 import { clearTrafficCache, featureScope, trafficFor, trafficKey, TRAFFIC_TTL_MS } from "./traffic-store";
-import type { TrafficSummary } from "./traffic-summary";
+import type { TrafficSummary } from "../../../../../shared/router-traffic/traffic-summary";
 
 const summary: TrafficSummary = { version: 1, from: 0, to: 1, requests: 2, bins: [[40, 2, 0.41]], judged: {} };
 

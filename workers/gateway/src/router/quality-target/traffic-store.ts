@@ -6,17 +6,13 @@
  * at most two KV reads per tenant and feature a minute. A value KV cannot return or that does
  * not parse counts as absent (cold start: the static band) for that minute.
  */
+import { ALL_SCOPE, featureScope, trafficKey } from "../../../../../shared/router-traffic/traffic-key";
+import { TrafficSummarySchema, type TrafficSummary } from "../../../../../shared/router-traffic/traffic-summary";
 import { TtlCache } from "../../../../../shared/ttl-cache";
 import type { TrafficPair } from "./band-in-force";
-import { TrafficSummarySchema, type TrafficSummary } from "./traffic-summary";
 
+export { ALL_SCOPE, featureScope, trafficKey };
 export const TRAFFIC_TTL_MS = 60_000;
-
-/** The tenant's whole traffic (every feature, and none). */
-export const ALL_SCOPE = "all";
-/** One feature's traffic; requests without a feature are the scope "none" (the ledger stores them as ''). */
-export const featureScope = (feature: string | null): string => (feature === null || feature === "" ? "none" : `f:${feature}`);
-export const trafficKey = (tenantId: string, scope: string): string => `router-traffic:v1:${tenantId}:${scope}`;
 
 const cache = new TtlCache<TrafficPair>({ ttlMs: TRAFFIC_TTL_MS, maxEntries: 10_000 });
 let warned = false;

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { buildRouter } from "../router";
-import { assignArm, enforceRollback, rollbackDecision, RolloutConfigSchema, routeWithRollout, type RolloutConfig } from "./rollout";
+import { rollbackDecision, RolloutConfigSchema, type RolloutConfig } from "../../../../../shared/router-rollout/rollback";
+import { assignArm, enforceRollback, routeWithRollout } from "./rollout";
 
 const fixed = (complexity: number) => async () => ({ intentProbs: Float32Array.from([0.9, ...new Array(11).fill(0.1 / 11)]), complexity });
 const control = buildRouter({ backend: fixed(0.6), modelVersion: "v1" });

@@ -6,7 +6,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { seedTenant } from "../../auth/seed-tenant";
-import { verifyAuditChain } from "../../audit/verify";
+import { verifyAuditChain } from "../../../../../shared/audit/verify";
 import { adminFixture } from "./testing";
 
 type Fixture = Awaited<ReturnType<typeof adminFixture>>;

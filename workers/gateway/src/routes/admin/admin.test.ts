@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from "vitest";
-import { readAnchor } from "../../audit/anchor";
+import { readAnchor } from "../../../../../shared/audit/anchor";
 import { seedTenant } from "../../auth/seed-tenant";
 import { adminFixture } from "./testing";
 

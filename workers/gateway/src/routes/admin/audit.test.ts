@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from "vitest";
-import { readAnchor } from "../../audit/anchor";
-import { readAuditHead, rowHash } from "../../audit/hash-chain";
+import { readAnchor } from "../../../../../shared/audit/anchor";
+import { readAuditHead, rowHash } from "../../../../../shared/audit/hash-chain";
 import { adminFixture } from "./testing";
 
 describe("GET /admin/v1/audit/verify", () => {

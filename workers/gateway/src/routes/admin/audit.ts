@@ -1,7 +1,7 @@
 import type { Hono } from "hono";
 import type { AccessEnv } from "../../auth/access-env";
-import { readAnchor } from "../../audit/anchor";
-import { verifyAuditChain } from "../../audit/verify";
+import { readAnchor } from "../../../../../shared/audit/anchor";
+import { verifyAuditChain } from "../../../../../shared/audit/verify";
 
 export function registerAuditRoutes(app: Hono<AccessEnv>): void {
   // 200 with ok:false on a broken chain: the check itself succeeded; the report says what broke.

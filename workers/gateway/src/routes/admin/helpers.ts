@@ -6,7 +6,7 @@ import { runInBackground, type AccessEnv } from "../../auth/access-env";
 import type { Grantor, Violation } from "../../auth/grants";
 import { OPERATOR_SCOPE } from "../../auth/route-policies";
 import { getKey, getTenant, type TenantRow } from "../../auth/repository";
-import { anchorAuditHead } from "../../audit/anchor";
+import { anchorAuditHead } from "../../../../../shared/audit/anchor";
 import { TenantIdSchema } from "./schemas";
 
 type Ctx = Context<AccessEnv>;

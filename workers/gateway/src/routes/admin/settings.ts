@@ -4,7 +4,7 @@ import { GatewayError } from "../../../../../shared/errors";
 import type { AccessEnv } from "../../auth/access-env";
 import { featureControlViolation, manageKeyViolation, tenantControlViolation, type Grantor, type Violation } from "../../auth/grants";
 import { getKey } from "../../auth/repository";
-import { batchWithAudit } from "../../audit/hash-chain";
+import { batchWithAudit } from "../../../../../shared/audit/hash-chain";
 import { getLimits, listBudgets, replaceBudgetsStmts, upsertLimitsStmt, type BudgetRow } from "../../limits/budget-repository";
 import { actorOf, anchorLater, grantorOf, keyGrantorOf, parseBody, refuse, requireTenant } from "./helpers";
 import { PutBudgetSchema, PutLimitsSchema } from "./schemas";

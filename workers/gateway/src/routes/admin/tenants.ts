@@ -2,7 +2,7 @@ import type { Hono } from "hono";
 import { GatewayError } from "../../../../../shared/errors";
 import type { AccessEnv } from "../../auth/access-env";
 import { getTenant, insertTenantStmt, listAllTenants, newTenantId } from "../../auth/repository";
-import { batchWithAudit } from "../../audit/hash-chain";
+import { batchWithAudit } from "../../../../../shared/audit/hash-chain";
 import { actorOf, anchorLater, parseBody } from "./helpers";
 import { CreateTenantSchema } from "./schemas";
 

@@ -1,5 +1,5 @@
 /** Test scaffolding for the admin API: the real middleware stack around the sub-app. */
-import { useAuditChainKey } from "../../audit/chain-key";
+import { useAuditChainKey } from "../../../../../shared/audit/chain-key";
 import { adminOperationsRoutes } from "../admin-operations";
 import { authorize } from "../../middleware/authorize";
 import { auth } from "../../middleware/auth";
@@ -24,7 +24,7 @@ export async function adminFixture(env: Record<string, unknown> = {}) {
     if (body !== undefined) init.body = typeof body === "string" ? body : JSON.stringify(body);
     const res = await app.request(path, init, t.env);
     const text = await res.text();
-    let json: unknown = null;
+    let json: unknown;
     try {
       json = JSON.parse(text);
     } catch {

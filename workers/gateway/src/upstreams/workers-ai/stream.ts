@@ -6,7 +6,7 @@
 import type { ChatCompletionChunk, OpenAIUsage } from "../../../../../shared/schemas/openai-chat";
 import type { SseEvent } from "../../../../../shared/sse";
 import { describeStreamError, parseJsonEvent, parseOrThrow, streamError } from "../http";
-import { WorkersAIStreamEventSchema, type WorkersAIUsage } from "./schemas";
+import { WorkersAIStreamEventSchema, type WorkersAIUsage } from "../../../../../shared/schemas/workers-ai";
 import { finishReason, newId, toToolCall, toUsage } from "./translate";
 
 const PROVIDER = "workers-ai upstream";

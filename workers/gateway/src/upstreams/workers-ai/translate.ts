@@ -6,7 +6,7 @@
 import { requireText } from "../content";
 import { type ChatCompletionRequest, type ChatCompletionResponse, type ChatMessage, type Tool, type ToolCall } from "../../../../../shared/schemas/openai-chat";
 import type { OpenAIUsage } from "../../../../../shared/schemas/openai-chat";
-import type { WorkersAIOutput, WorkersAIToolCall, WorkersAIUsage } from "./schemas";
+import type { WorkersAIOutput, WorkersAIToolCall, WorkersAIUsage } from "../../../../../shared/schemas/workers-ai";
 
 export function toWorkersAIInputs(req: ChatCompletionRequest, stream: boolean): Record<string, unknown> {
   const inputs: Record<string, unknown> = { messages: req.messages.map(toMessage), stream };

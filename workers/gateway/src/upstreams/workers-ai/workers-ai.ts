@@ -7,7 +7,7 @@ import { z } from "zod";
 import { fromOpenAIUsage } from "../../../../../shared/usage";
 import { networkError, parseOrThrow, raceAbort, sseEventsFromBody } from "../http";
 import { UpstreamError, type Upstream, type UpstreamCallContext } from "../upstream";
-import { WorkersAIOutputSchema } from "./schemas";
+import { WorkersAIOutputSchema } from "../../../../../shared/schemas/workers-ai";
 import { workersAIChunks } from "./stream";
 import { toChatCompletion, toWorkersAIInputs } from "./translate";
 

@@ -1,7 +1,7 @@
 import type { RawFinding, Recognizer } from "../../types";
 import { bech32Valid } from "../checksums";
 import { matches } from "../context";
-import { sha256 } from "../../sha256";
+import { sha256Sync as sha256 } from "../../../../../../shared/crypto/sha256";
 
 const BASE58 = "123456789ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnopqrstuvwxyz";
 const LEGACY = /\b[13][1-9A-HJ-NP-Za-km-z]{25,34}\b/g;

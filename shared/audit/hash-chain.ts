@@ -7,8 +7,8 @@
  * anchor (head seq + hash copied to KV outside D1, see anchor.ts).
  */
 import { z } from "zod";
-import { sha256Hex } from "../../../../shared/crypto/sha256";
-import { canonicalJson, type Json } from "../../../../shared/canonical-json";
+import { sha256Hex } from "../crypto/sha256";
+import { canonicalJson, type Json } from "../canonical-json";
 import { chainKeyFor, hmacHex, type ChainKey } from "./chain-key";
 
 export const GENESIS_HASH = "0".repeat(64);

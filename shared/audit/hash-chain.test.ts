@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { createTestDb } from "../auth/testing/sqlite-d1";
-import { MemoryKV } from "../auth/testing/test-app";
+import { createTestDb } from "../../workers/gateway/src/auth/testing/sqlite-d1";
+import { MemoryKV } from "../../workers/gateway/src/auth/testing/test-app";
 import { anchorAuditHead, readAnchor } from "./anchor";
 import { appendAudit, rowHash, type AuditRow } from "./hash-chain";
 import { verifyAuditChain } from "./verify";

@@ -9,7 +9,7 @@
  * places that append rows (budgets, guardrails, cache purges, rollouts) need no change: every
  * row written through a binding is keyed once its Worker has the secret.
  */
-import { bytesToHex } from "../../../../shared/crypto/sha256";
+import { bytesToHex } from "../crypto/sha256";
 
 export interface ChainKey {
   /** The HMAC key, from the secret's UTF-8 bytes. */

@@ -3,7 +3,7 @@
  * code never writes is reported as `malformed_row` with the row, never thrown.
  */
 import { describe, expect, it } from "vitest";
-import { createTestDb } from "../auth/testing/sqlite-d1";
+import { createTestDb } from "../../workers/gateway/src/auth/testing/sqlite-d1";
 import { appendAudit } from "./hash-chain";
 import { verifyAuditChain, verifyAuditRows } from "./verify";
 

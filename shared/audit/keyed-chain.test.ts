@@ -4,8 +4,8 @@
  * only over rows that verify.
  */
 import { describe, expect, it } from "vitest";
-import { createTestDb } from "../auth/testing/sqlite-d1";
-import { MemoryKV } from "../auth/testing/test-app";
+import { createTestDb } from "../../workers/gateway/src/auth/testing/sqlite-d1";
+import { MemoryKV } from "../../workers/gateway/src/auth/testing/test-app";
 import { anchorAuditHead, readAnchor } from "./anchor";
 import { useAuditChainKey } from "./chain-key";
 import { appendAudit, readAuditHead, rowHash } from "./hash-chain";
