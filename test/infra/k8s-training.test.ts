@@ -2,7 +2,8 @@
  * The LoRA training job (gpu-backends/k8s/training/) against what it consumes: the gateway's
  * fine-tuning export (the fetch step's request and its refusal to train on too little, run
  * with sh + curl against a loopback server) and the export's line shape (the trainer config's
- * field mapping), plus the manifests' structure. `kubectl kustomize` runs when kubectl exists.
+ * field mapping), plus the manifests' structure. `kubectl kustomize` runs when kubectl exists;
+ * the schema validation of these manifests is in k8s-manifests.test.ts.
  */
 import { execFileSync, spawn } from "node:child_process";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
@@ -11,11 +12,11 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { describe, expect, it } from "vitest";
+import { parse as parseYaml, parseAllDocuments } from "yaml";
 import { FineTuningExampleSchema } from "../../shared/schemas/fine-tuning-example";
 import { fineTuningExample } from "../../workers/gateway/src/usage/fine-tuning-export";
 
 const DIR = resolve(import.meta.dirname, "../../gpu-backends/k8s/training");
-const yamlLib = await import("yaml").catch(() => null);
 const has = (cmd: string) => {
   try {
     execFileSync("sh", ["-c", `command -v ${cmd}`], { stdio: "ignore" });
@@ -43,8 +44,8 @@ type AxolotlConfig = {
   datasets: { path: string; type: string; field_messages: string; message_property_mappings: Record<string, string>; message_field_training: string; roles_to_train: string[] }[];
 };
 
-describe.skipIf(yamlLib === null)("gpu-backends/k8s/training (LoRA job)", () => {
-  const parse = <T>(file: string): T => yamlLib!.parse(readFileSync(join(DIR, file), "utf8")) as T;
+describe("gpu-backends/k8s/training (LoRA job)", () => {
+  const parse = <T>(file: string): T => parseYaml(readFileSync(join(DIR, file), "utf8")) as T;
 
   it("fetches, then trains on one GPU, then publishes, in that order", () => {
     const job = parse<JobDoc>("job.yaml");
@@ -63,7 +64,7 @@ describe.skipIf(yamlLib === null)("gpu-backends/k8s/training (LoRA job)", () => 
 
   it("trains the model the small tier serves, reading the export's own line shape", () => {
     const cfg = parse<AxolotlConfig>("files/axolotl-lora-sft.yaml");
-    const served = yamlLib!.parse(readFileSync(join(DIR, "../base/deployment.yaml"), "utf8")) as { spec: { template: { spec: { containers: Container[] } } } };
+    const served = parseYaml(readFileSync(join(DIR, "../base/deployment.yaml"), "utf8")) as { spec: { template: { spec: { containers: Container[] } } } };
     expect(cfg.base_model).toBe(served.spec.template.spec.containers[0]!.args?.[0]);
     expect(cfg.adapter).toMatch(/^q?lora$/);
     const [ds] = cfg.datasets;
@@ -80,7 +81,7 @@ describe.skipIf(yamlLib === null)("gpu-backends/k8s/training (LoRA job)", () => 
 
   it.skipIf(!has("kubectl"))("builds with kubectl kustomize", () => {
     const out = execFileSync("kubectl", ["kustomize", DIR], { encoding: "utf8" });
-    const kinds = yamlLib!.parseAllDocuments(out).map((d) => (d.toJS() as { kind: string }).kind);
+    const kinds = parseAllDocuments(out).map((d) => (d.toJS() as { kind: string }).kind);
     expect(kinds.sort()).toEqual(["ConfigMap", "ConfigMap", "Job", "ServiceAccount"]);
   });
 });
