@@ -12,13 +12,33 @@ import { fnv1a } from "../hash/fnv1a";
 export const DAY_MS = 86_400_000;
 const ROOT = "archive/v1";
 
-/** Archived tables: the column that places a row in a day, and which retention applies. */
+/**
+ * Archived tables, in the order a run visits them: the column that places a row in a day, which
+ * retention applies, and (`keepAtLeast`) a retention the table never goes below. Every table
+ * has `tenant_id` and `request_id` and an index on (tenant_id, time).
+ */
+export interface ArchiveTableSpec {
+  time: string;
+  retention: keyof Retention;
+  keepAtLeast?: keyof Retention;
+}
+
 export const ARCHIVE_TABLES = {
   usage_ledger: { time: "completed_at", retention: "ledgerDays" },
   request_traces: { time: "created_at", retention: "tracesDays" },
   evaluations: { time: "completed_at", retention: "evaluationsDays" },
   cache_audits: { time: "created_at", retention: "evaluationsDays" },
-} as const satisfies Record<string, { time: string; retention: keyof Retention }>;
+  /** Checks-only verdicts (the judge budget ran out): an evaluation's counterpart. */
+  judge_fallbacks: { time: "completed_at", retention: "evaluationsDays" },
+  /** Judged near-misses of the semantic cache: verdicts like cache_audits. */
+  cache_shadow_checks: { time: "created_at", retention: "evaluationsDays" },
+  /**
+   * Client reports (POST /v1/feedback). Its row is what stops a repeated report from counting
+   * twice, and a report needs the request's trace row: kept at least as long as traces (and
+   * visited after them), a report row goes only once its trace is gone, so no report can come again.
+   */
+  cache_feedback: { time: "created_at", retention: "evaluationsDays", keepAtLeast: "tracesDays" },
+} as const satisfies Record<string, ArchiveTableSpec>;
 
 export type ArchiveTable = keyof typeof ARCHIVE_TABLES;
 export const ArchiveTableSchema = z.enum(Object.keys(ARCHIVE_TABLES) as [ArchiveTable, ...ArchiveTable[]]);

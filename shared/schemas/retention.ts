@@ -15,7 +15,10 @@ export const RetentionSchema = z
     ledgerDays: days.default(30),
     /** request_traces: stages, attempts, decisions and the sealed exchange. */
     tracesDays: days.default(14),
-    /** evaluations and cache_audits: judged verdicts. */
+    /**
+     * Verdicts: evaluations, judge_fallbacks (checks only), cache_audits, cache_shadow_checks, and
+     * cache_feedback (client reports; kept at least tracesDays, shared/archive/layout.ts).
+     */
     evaluationsDays: days.default(30),
   })
   .strict();

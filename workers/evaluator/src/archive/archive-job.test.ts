@@ -16,6 +16,8 @@ const D0 = Date.parse("2026-10-01T00:00:00Z");
 const NOW = D0 + 40 * DAY_MS + 3_600_000;
 const OPTS: ArchiveOptions = { now: NOW, defaults: DEFAULT_RETENTION, horizonMs: 4 * DAY_MS, chunkRows: 3, maxChunks: 1_000 };
 
+const VERDICT_TABLES = ["judge_fallbacks", "cache_shadow_checks", "cache_feedback"] as const;
+
 let mf: Miniflare;
 let db: D1Database;
 let bucket: R2Bucket;
@@ -38,6 +40,18 @@ async function judged(events: UsageEvent[]): Promise<void> {
   await db.batch(events.map((e) => insert.bind(e.requestId, e.tenantId, e.completedAt)));
 }
 
+/** Checks-only fallbacks, cache shadow checks and client reports for the same requests. */
+async function verdictRows(events: UsageEvent[]): Promise<void> {
+  const fallback = db.prepare(
+    "INSERT INTO judge_fallbacks (request_id, tenant_id, reason, checks_json, hard_failure, completed_at, recorded_at, ingest_nonce) VALUES (?1, ?2, 'budget', '{}', 0, ?3, ?3, 'n')",
+  );
+  const shadow = db.prepare(
+    "INSERT INTO cache_shadow_checks (request_id, tenant_id, entry_id, similarity, status, pass_score, correct, judges_json, panel_version, created_at, judged_at, scorer_id, band_key) VALUES (?1, ?2, 'e', 0.9, 'ok', 3, 1, '[]', 't', ?3, ?3, 's', 900)",
+  );
+  const report = db.prepare("INSERT INTO cache_feedback (tenant_id, request_id, verdict, scorer_id, band_key, key_id, created_at) VALUES (?2, ?1, 'wrong', 's', 900, 'k', ?3)");
+  await db.batch(events.flatMap((e) => [fallback, shadow, report].map((st) => st.bind(e.requestId, e.tenantId, e.completedAt))));
+}
+
 beforeAll(async () => {
   mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response('ok'); } }", compatibilityDate: "2026-04-01", d1Databases: { DB: "archive-unit" }, r2Buckets: ["ARCHIVE"] });
   db = (await mf.getD1Database("DB")) as unknown as D1Database;
@@ -47,7 +61,7 @@ beforeAll(async () => {
 afterAll(async () => mf.dispose());
 
 beforeEach(async () => {
-  for (const t of ["usage_ledger", "usage_rollups_hourly", "request_traces", "evaluations", "tenant_settings"]) await db.prepare(`DELETE FROM ${t}`).run();
+  for (const t of ["usage_ledger", "usage_rollups_hourly", "request_traces", "evaluations", "tenant_settings", ...VERDICT_TABLES, "cache_calibration"]) await db.prepare(`DELETE FROM ${t}`).run();
   for (const o of (await bucket.list()).objects) await bucket.delete(o.key);
   // Traces are stamped with the ingest time: ingest each day's events "then", as the consumer did.
   const events = traffic();
@@ -126,6 +140,33 @@ describe("runArchive", () => {
     expect(first).toMatchObject({ chunks: 2, more: true });
     const rest = await runArchive(db, bucket, OPTS);
     expect((first.rows.usage_ledger ?? 0) + (rest.rows.usage_ledger ?? 0)).toBe(12);
+  });
+
+  it("archives judge fallbacks, cache shadow checks and client reports too; calibration counts stay", async () => {
+    await verdictRows(traffic());
+    await db.prepare("INSERT INTO cache_calibration (tenant_id, feature, scorer_id, band_key, checks, wrong, updated_at) VALUES ('acme', '', 's', 900, 7, 2, 0)").run();
+    const before = (await db.prepare("SELECT * FROM judge_fallbacks WHERE tenant_id = 'acme' AND completed_at < ?1 ORDER BY completed_at, request_id").bind(D0 + DAY_MS).all()).results;
+    const report = await runArchive(db, bucket, OPTS);
+    expect(report.rows).toMatchObject({ judge_fallbacks: 12, cache_shadow_checks: 12, cache_feedback: 12 });
+    for (const table of VERDICT_TABLES) {
+      expect(await ids(table, "acme")).toEqual(["acme-d38-0", "acme-d38-1", "acme-d38-2", "acme-d38-3"]);
+      expect(await ids(table, "beta")).toEqual(["beta-d39-0", "beta-d39-1", "beta-d39-2", "beta-d39-3"]);
+    }
+    expect(await archived("judge_fallbacks", "acme", 0)).toEqual(before);
+    expect((await archived("cache_feedback", "beta", 0)).map((r) => r.request_id)).toEqual(["beta-d0-0", "beta-d0-1", "beta-d0-2", "beta-d0-3"]);
+    // The gateway calibrates from the counts, which the archive never touches.
+    expect(await db.prepare("SELECT checks, wrong FROM cache_calibration WHERE tenant_id = 'acme'").first()).toEqual({ checks: 7, wrong: 2 });
+  });
+
+  it("keeps a client report while its request's trace can still take a report (a repeat would count twice)", async () => {
+    await verdictRows(traffic());
+    await db.prepare("INSERT OR IGNORE INTO tenants (id, name, created_at) VALUES ('beta', 'beta', 0)").run();
+    await db.prepare("INSERT INTO tenant_settings (tenant_id, feature, settings_json, updated_at) VALUES ('beta', '', ?1, 0)").bind(JSON.stringify({ retention: { evaluationsDays: 1 } })).run();
+    await runArchive(db, bucket, { ...OPTS, now: NOW + DAY_MS, horizonMs: 0 });
+    expect(await ids("judge_fallbacks", "beta")).toEqual([]); // day 39 is past beta's one day
+    expect(await ids("cache_shadow_checks", "beta")).toEqual([]);
+    expect(await ids("request_traces", "beta")).toHaveLength(4); // traces keep 14 days...
+    expect(await ids("cache_feedback", "beta")).toEqual(["beta-d39-0", "beta-d39-1", "beta-d39-2", "beta-d39-3"]); // ...and so do reports
   });
 
   it("runs from the cron's environment: vars for retention and horizon, a missing bucket reported, not thrown", async () => {

@@ -9,7 +9,7 @@
  * queue's message retention): the ledger's and the evaluations' idempotency is their primary key,
  * so a redelivery after a delete would count a request twice. Hourly rollups are never touched.
  */
-import { ARCHIVE_TABLES, chunkKey, DAY_MS, dayOf, type ArchiveTable } from "../../../../shared/archive/layout";
+import { ARCHIVE_TABLES, chunkKey, DAY_MS, dayOf, type ArchiveTable, type ArchiveTableSpec } from "../../../../shared/archive/layout";
 import { encodeRows } from "../../../../shared/archive/ndjson-gzip";
 import type { Retention } from "../../../../shared/schemas/retention";
 import { loadTenantRetention } from "./retention-config";
@@ -38,7 +38,9 @@ export interface ArchiveReport {
 
 /** Start of the first UTC day a tenant keeps for a table: rows before it are archived. */
 export function cutoffFor(retention: Retention, table: ArchiveTable, now: number, horizonMs: number): number {
-  const keepMs = Math.max(retention[ARCHIVE_TABLES[table].retention] * DAY_MS, horizonMs);
+  const spec: ArchiveTableSpec = ARCHIVE_TABLES[table];
+  const days = Math.max(retention[spec.retention], spec.keepAtLeast ? retention[spec.keepAtLeast] : 0);
+  const keepMs = Math.max(days * DAY_MS, horizonMs);
   return Math.floor((now - keepMs) / DAY_MS) * DAY_MS;
 }
 
