@@ -8,8 +8,8 @@
  *   --no-write   train and report without writing the artifact
  *   --eval       only report the shipped artifact on the dev and held-out splits
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { resolve } from "node:path";
+import { readFileSync, statSync, writeFileSync } from "node:fs";
+import { join, resolve } from "node:path";
 import { ENTITY_TYPES } from "../../workers/gateway/src/guardrails/pii/tagger/decode";
 import { decodeTaggerFile, TaggerFileSchema, type TaggerFile } from "../../workers/gateway/src/guardrails/pii/tagger/model";
 import { tagText } from "../../workers/gateway/src/guardrails/pii/tagger/tag";
@@ -17,6 +17,7 @@ import { trainTagger, type TrainConfig } from "./ner/build";
 import { DEFAULT_DATA, loadSplits } from "./ner/datasets";
 import type { Example } from "./ner/example";
 import { formatRow, HEADER, score, total } from "./ner/evaluate";
+import { SHIPPED_RUN, taggerSpecHash, type TaggerRun } from "./ner/spec";
 import { parseCli } from "../lib/cli";
 
 const OUT = resolve(import.meta.dirname, "../../workers/gateway/src/guardrails/pii/tagger/model/entity-tagger.json");
@@ -33,7 +34,7 @@ const { values } = parseCli({
   },
 });
 const arg = (name: string): string | undefined => values[name.replace(/^--/, "") as "data" | "generated" | "grid"];
-const BASE: TrainConfig = { bits: 16, epochs: 6, charNgrams: true, hideGazetteer: 0.3, seed: 13 };
+const BASE: TrainConfig = SHIPPED_RUN.train;
 const TYPES = new Set<string>(ENTITY_TYPES);
 
 function report(title: string, sets: Record<string, Example[]>, file: TaggerFile): void {
@@ -48,7 +49,9 @@ function report(title: string, sets: Record<string, Example[]>, file: TaggerFile
 }
 
 const evalOnly = process.argv.includes("--eval");
-const splits = loadSplits({ data: arg("--data") ?? DEFAULT_DATA, generated: Number(arg("--generated") ?? 12000), seed: 13, withTrain: !evalOnly });
+const dataDir = arg("--data") ?? DEFAULT_DATA;
+const run: TaggerRun = { ...SHIPPED_RUN, generated: Number(arg("--generated") ?? SHIPPED_RUN.generated) };
+const splits = loadSplits({ data: dataDir, generated: run.generated, seed: run.splitSeed, withTrain: !evalOnly });
 const calib = [...(splits.dev["generated-dev"] ?? []), ...(splits.dev["wnut17-dev"] ?? [])];
 if (evalOnly) {
   const file = TaggerFileSchema.parse(JSON.parse(readFileSync(OUT, "utf8")));
@@ -68,6 +71,8 @@ if (evalOnly) {
   report("dev", splits.dev, file);
   report("held-out", splits.test, file);
   if (!process.argv.includes("--no-write")) {
+    // A run with other settings writes another hash, which model-spec.test.ts then refuses.
+    file.spec = { hash: taggerSpecHash(run), data: splits.files.map((f) => ({ file: f, bytes: statSync(join(dataDir, f)).size })) };
     writeFileSync(OUT, `${JSON.stringify(file)}\n`);
     console.log(`wrote ${OUT}`);
   }

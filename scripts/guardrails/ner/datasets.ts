@@ -21,6 +21,8 @@ export interface Splits {
   train: Example[];
   dev: Record<string, Example[]>;
   test: Record<string, Example[]>;
+  /** The data files read, relative to the data directory, in reading order. */
+  files: string[];
 }
 
 export interface SplitOptions {
@@ -37,9 +39,11 @@ const bare = (addresses: readonly string[], source: string): Example[] => addres
 const fromList = (list: readonly string[]): AddressRenderer => (_f, r) => pick(r, list);
 
 export function loadSplits(opts: SplitOptions): Splits {
+  const files: string[] = [];
   const file = (name: string): string => {
     const p = join(opts.data, name);
     if (!existsSync(p)) throw new Error(`missing ${p}: the NER sets live in ../shared/data/ner (pass --data)`);
+    files.push(name);
     return p;
   };
   const conll = (name: string): Example[] => readConll(file(`${name}.conll`), name);
@@ -64,5 +68,5 @@ export function loadSplits(opts: SplitOptions): Splits {
     "sec-filings-test": conll("sec-filings-test"),
     "generated-heldout": generate({ group: "test", templates: TEST_TEMPLATES, addresses: TEST_ADDRESSES, count: 2000, seed: opts.seed + 2 }),
   };
-  return { train, dev, test };
+  return { train, dev, test, files };
 }

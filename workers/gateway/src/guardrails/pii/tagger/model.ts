@@ -19,6 +19,10 @@ export const TaggerFileSchema = z.object({
   /** score = sigmoid(a · margin + b), fitted on the dev split per type. */
   calibration: z.record(z.enum(ENTITY_TYPES), z.object({ a: z.number(), b: z.number() })),
   training: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+  /** What the trainer built this from (scripts/guardrails/ner/spec.ts), checked by model-spec.test.ts. */
+  spec: z
+    .object({ hash: z.string().regex(/^[0-9a-f]{64}$/), data: z.array(z.object({ file: z.string(), bytes: z.number().int().nonnegative() })) })
+    .optional(),
 });
 export type TaggerFile = z.infer<typeof TaggerFileSchema>;
 
