@@ -19,14 +19,14 @@ import { createBreakerClient } from "../router/attempts/circuit-breaker";
 import { runChat, runChatStream, type RunContext } from "../router/attempts/run-attempts";
 import { applyPrompt, ChatBodySchema, chatRequestOf } from "../prompts/chat-prompt";
 import { settingsFor } from "../settings/settings-store";
-import { publishEvent } from "../telemetry/publish-event";
 import { tracedRun } from "../telemetry/otel/chat-trace";
 import { observeChat } from "../telemetry/observe-chat";
-import { buildChatEvent, type ExchangeResult } from "./build-event";
+import type { ExchangeResult } from "./build-event";
 import { budgetDowngrade, downgradeUnservable } from "./budget-downgrade";
 import { draftAndVerify } from "./cascade";
 import { completeResponse } from "./complete-response";
 import type { ChatExchange } from "./exchange";
+import { chatPublisher, publishChatEvent } from "./publish-chat-event";
 import { featureOf } from "./feature";
 import { checkExplicitModel, mayUse, modelAccepts, resolveRequestedTarget } from "./resolve-target";
 import { cacheStage } from "./stages/cache-stage";
@@ -88,7 +88,7 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
 
     if (route.cascadeDraftTier && c.req.header("x-cascade") !== "off") {
       const draft = await timing.measure("cascade_draft", () => draftAndVerify(ex, route.cascadeDraftTier as string, registry, limits, run, (draftEx, r) => {
-        publishEvent(c.env.USAGE_QUEUE, buildChatEvent(draftEx, r), background(c));
+        publishChatEvent(c.env.USAGE_QUEUE, draftEx, r, background(c));
         chargeBudget(c, r.costUsd);
       }));
       if (draft.accepted && draft.answered) return cite(completeResponse(ex, draft.answered, filter, registry, publish, store));
@@ -148,24 +148,13 @@ const blockAudits = auditThrottle();
 
 const background = (c: Context<AppEnv>) => (p: Promise<unknown>) => c.executionCtx.waitUntil(p);
 
-/** Publishes the usage event off the response path and settles the rate limiter's token reservation. */
+/** Publishes the usage event off the response path (publish-chat-event.ts) and settles the reservations. */
 function publisher(c: Context<AppEnv>, ex: ChatExchange): (result: ExchangeResult) => void {
-  // Once per request: a stage that already published (e.g. a billed answer the output policy
-  // then withheld) is not published again by the error path.
-  let published = false;
-  const traced = observeChat(c, ex);
-  return (result) => {
-    if (published) return;
-    published = true;
-    try {
-      traced?.(result);
-      publishEvent(c.env.USAGE_QUEUE, buildChatEvent(ex, result), background(c));
-    } catch (err) {
-      console.error(JSON.stringify({ level: "error", msg: "usage event not built", requestId: ex.requestId, error: err instanceof Error ? err.name : "unknown" }));
-    } finally {
-      // Settled even when the event could not be built: the reservation must not outlive the call.
-      // The budget reservation is replaced by what the call really cost (0 releases it).
-      void settleAdmission(c, { tokens: result.usage ? result.usage.input.total + result.usage.output.total : null, costUsd: result.costUsd });
-    }
-  };
+  return chatPublisher(ex, {
+    queue: c.env.USAGE_QUEUE,
+    waitUntil: background(c),
+    observe: observeChat(c, ex),
+    // The budget reservation is replaced by what the call really cost (0 releases it).
+    settle: (result) => void settleAdmission(c, { tokens: result.usage ? result.usage.input.total + result.usage.output.total : null, costUsd: result.costUsd }),
+  });
 }
