@@ -1,194 +1,162 @@
 /**
- * `npm run bench:reference`: the reference case, measured on our own stack. The same traffic
- * (70% simple, 30% hard, 10% repeats; labelled prompts from data/router/heldout-eval.csv) is
- * sent twice through the gateway in workerd, with the evaluator consuming the queue:
- *   baseline: every request to the frontier model, no cache (what the platform did before);
- *   gateway:  "model": "auto" (learned router + semantic cache), default settings.
- * Model tiers are the GPU simulator with latency and concurrency caps shaped like the real
- * ones (frontier API: slow first token, limited concurrency; self-hosted small: fast).
- * Reports cost (from the evaluator's ledger), latency p50/p99 (client side), the share served
- * on the small tier, served answers that are wrong by the labels (quality escapes), and the
- * share of answers the judge panel scored. Writes docs/benchmarks/reference-case.md.
+ * `npm run bench:reference`: the reference case (all traffic to one frontier model vs the
+ * gateway), measured on recorded real answers. See HELP; writes docs/benchmarks/reference-case.md.
  */
 import { mkdirSync, writeFileSync } from "node:fs";
+import { loadavg } from "node:os";
 import { join } from "node:path";
+import cliProgress from "cli-progress";
 import { startSimulator } from "../gpu-backends/simulator/src/server";
-import { ROOT } from "../test/harness/build-workers";
-import { seedKey } from "../test/harness/seed";
-import { startStack, type Stack } from "../test/harness/stack";
-import { buildTraffic, loadLabelled, type LabelledPrompt } from "./lib/traffic";
-import { machineDescription, percentile } from "./lib/machine";
 import { parseCli } from "../scripts/lib/cli";
+import { DEFAULT_DATA_DIR } from "../scripts/cascade/lib/draft-rows";
+import { ROOT } from "../test/harness/build-workers";
+import { startStack, type Stack } from "../test/harness/stack";
+import { machineDescription } from "./lib/machine";
+import { routerWithout, trainVerifierFolds } from "./replay/builds";
+import { createTenant, type TenantSpec } from "./replay/tenants";
+import { sendTraffic } from "./reference/client";
+import { judgeServed } from "./reference/escapes";
+import { referenceMarkdown, type ReportInput, type Run } from "./reference/report";
+import { heldOutPools, type ReplayRow } from "./reference/rows";
+import { bySource, ledgerFacts, routingDetail, summarize } from "./reference/summary";
+import { DEFAULT_ROUTER_SETTINGS } from "../workers/gateway/src/router/settings";
+import { mixTraffic, shareOf, type Request } from "./reference/traffic";
 
-parseCli({ name: "npm run bench:reference", summary: "The reference case: the same traffic all-frontier vs the gateway (router + cache), cost and latency; writes docs/benchmarks/reference-case.md. Runs for minutes.", notes: ["Environment: BENCH_REQUESTS (default 300), BENCH_CONCURRENCY (default 16), BENCH_DEBUG=1."] });
+const HELP = `npm run bench:reference [-- options]
 
-const REQUESTS = Number(process.env.BENCH_REQUESTS ?? 300);
-const CONCURRENCY = Number(process.env.BENCH_CONCURRENCY ?? 16);
-const SIMULATOR = {
-  models: [
-    { id: "small-sim", latency: { ttftMs: 60, tpotMs: 10, jitter: 0.3 }, maxConcurrency: 64, defaultOutputTokens: 64 },
-    { id: "frontier-sim", latency: { ttftMs: 450, tpotMs: 22, jitter: 0.5 }, maxConcurrency: 6, defaultOutputTokens: 64 },
-  ],
-  requestLogSize: 10,
+The reference case on recorded real answers: a seeded mix of held-out rows (RouterBench test
+halves of ARC-Challenge, MBPP and Winogrande, and the GSM8K file; equal shares, never chosen by
+label) plus ~10% repeats, sent through the gateway and evaluator in workerd as three tenants:
+all-frontier without cache (baseline), "model": "auto" with default settings, and "auto" with
+cascade. The GPU simulator replays Mixtral's recorded answer on the small tier and GPT-4's on
+the frontier tier, with the latency shapes of a self-hosted small model and a frontier API.
+Quality escapes come from the rows' real correctness labels; cost from the evaluator's ledger.
+Before the run, a router without those four datasets and K fold cascade verifiers are trained
+out of process (the shipped router was trained on every one of these rows).
+
+Options:
+  --requests N      requests per configuration (default: BENCH_REQUESTS or 300)
+  --concurrency C   clients in flight (default: BENCH_CONCURRENCY or 16)
+  --repeat-share R  probability a request repeats an earlier one (default 0.1)
+  --seed S          traffic seed (default 42)
+  --folds K         cascade verifier folds (default 5)
+  --no-cascade      skip the cascade tenant
+  --data DIR        the routing data folder (default ../shared/data/routing)
+  --out FILE        the markdown (default docs/benchmarks/reference-case.md)
+  --help            this text; starts nothing
+Runtime: about 8 minutes with the defaults on 2 shared cores.`;
+
+const { values: args } = parseCli({
+  name: "npm run bench:reference --",
+  summary: "The reference case on recorded real answers: all-frontier vs the gateway; about 8 minutes.",
+  help: HELP,
+  options: {
+    requests: { type: "string", default: process.env.BENCH_REQUESTS ?? "300" },
+    concurrency: { type: "string", default: process.env.BENCH_CONCURRENCY ?? "16" },
+    "repeat-share": { type: "string", default: "0.1" },
+    seed: { type: "string", default: "42" },
+    folds: { type: "string", default: "5" },
+    "no-cascade": { type: "boolean", default: false },
+    data: { type: "string", default: DEFAULT_DATA_DIR },
+    out: { type: "string", default: join(ROOT, "docs/benchmarks/reference-case.md") },
+  },
+});
+
+const WORK = join(ROOT, ".tmp/bench-reference");
+const BAND = DEFAULT_ROUTER_SETTINGS.bands[0]?.below ?? 0;
+const FAMILIES = ["gsm8k", "arc_challenge", "mbpp", "winogrande"];
+// The latency shapes of the earlier synthetic run: a frontier API (slow first token, 6 in flight) and a self-hosted small model.
+const MODELS = [
+  { id: "small-sim", latency: { ttftMs: 60, tpotMs: 10, jitter: 0.3 }, maxConcurrency: 64, defaultOutputTokens: 64 },
+  { id: "frontier-sim", latency: { ttftMs: 450, tpotMs: 22, jitter: 0.5 }, maxConcurrency: 6, defaultOutputTokens: 64 },
+];
+const SIMULATOR_TEXT = "GPU simulator — small-sim (self-hosted, TTFT 60 ms, 10 ms/token, 64 concurrent, ±30% jitter; priced from $/GPU-hour) and frontier-sim (API, TTFT 450 ms, 22 ms/token, 6 concurrent, ±50% jitter; priced per token); answer lengths are the recorded answers' own";
+
+const num = (name: string, v: string | undefined, min: number): number => {
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new Error(`--${name} ${v}: expected a number ≥ ${min}`);
+  return n;
 };
 
-interface Served {
-  prompt: LabelledPrompt;
-  status: number;
-  latencyMs: number;
-  tier: string | null;
-  cache: string | null;
-  requestId: string;
-}
+const CONFIGS: Array<{ spec: TenantSpec; useCache: boolean; cascade: boolean }> = [
+  { spec: { label: "baseline (all frontier, no cache)", model: "frontier-sim" }, useCache: false, cascade: false },
+  { spec: { label: "gateway defaults (auto)", model: "auto" }, useCache: true, cascade: false },
+  { spec: { label: "gateway + cascade", model: "auto", router: { cascade: true } }, useCache: true, cascade: true },
+];
 
-type Mode = "baseline" | "gateway";
-
-async function runTraffic(stack: Stack, key: string, traffic: LabelledPrompt[], mode: Mode): Promise<Served[]> {
-  const out: Served[] = [];
-  let next = 0;
-  const worker = async () => {
-    while (next < traffic.length) {
-      const prompt = traffic[next++] as LabelledPrompt;
-      const headers: Record<string, string> = { authorization: `Bearer ${key}`, "content-type": "application/json", "x-feature": "support-assistant" };
-      if (mode === "baseline") headers["cache-control"] = "no-cache, no-store";
-      const body = JSON.stringify({ model: mode === "baseline" ? "frontier-sim" : "auto", messages: [{ role: "user", content: prompt.prompt }] });
-      const started = performance.now();
-      const res = await stack.fetch("/v1/chat/completions", { method: "POST", headers, body });
-      const json = (await res.json()) as { model?: string; error?: { code?: string } };
-      if (process.env.BENCH_DEBUG && res.headers.get("x-cache") === "hit-semantic") console.log("HIT", res.headers.get("x-cache-similarity"), prompt.prompt.slice(0, 110));
-      if (res.status !== 200 && process.env.BENCH_DEBUG) console.log(mode, res.status, json.error?.code, prompt.prompt.slice(0, 80));
-      const servedModel = json.model ?? null;
-      out.push({
-        prompt,
-        status: res.status,
-        latencyMs: performance.now() - started,
-        tier: servedModel === "small-sim" ? "small" : servedModel === "frontier-sim" ? "frontier" : null,
-        cache: res.headers.get("x-cache"),
-        requestId: res.headers.get("x-request-id") ?? "",
-      });
-    }
-  };
-  await Promise.all(Array.from({ length: CONCURRENCY }, worker));
-  return out;
-}
-
-async function waitFor(label: string, fn: () => Promise<boolean>, timeoutMs = 240_000): Promise<void> {
-  const end = Date.now() + timeoutMs;
-  while (!(await fn())) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${label}`);
-    await new Promise((r) => setTimeout(r, 1_000));
-  }
-}
-
-interface Summary {
-  costUsd: number;
-  judgeCostUsd: number;
-  p50: number;
-  p99: number;
-  smallShare: number;
-  cacheHitShare: number;
-  escapes: number;
-  scoredShare: number;
-  errors: number;
-}
-
-async function summarize(stack: Stack, tenantId: string, served: Served[]): Promise<Summary> {
-  const n = served.length;
-  await waitFor("ledger rows", async () => ((await stack.db.prepare("SELECT COUNT(*) AS n FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request'").bind(tenantId).first<{ n: number }>())?.n ?? 0) >= n);
-  await waitFor("judge scores", async () => {
-    const got = (await stack.db.prepare("SELECT COUNT(*) AS n FROM evaluations WHERE tenant_id = ?1").bind(tenantId).first<{ n: number }>())?.n ?? 0;
-    if (process.env.BENCH_DEBUG) console.log("evaluations", got, "of", n);
-    return got >= n;
-  }, 90_000).catch(() => undefined);
-  const cost = await stack.db
-    .prepare("SELECT SUM(CASE WHEN kind = 'request' THEN cost_usd ELSE 0 END) AS req, SUM(CASE WHEN kind = 'judge' THEN cost_usd ELSE 0 END) AS judge FROM usage_ledger WHERE tenant_id = ?1")
-    .bind(tenantId)
-    .first<{ req: number; judge: number }>();
-  const scored = await stack.db.prepare("SELECT COUNT(*) AS n FROM evaluations WHERE tenant_id = ?1 AND status = 'ok'").bind(tenantId).first<{ n: number }>();
-  const latencies = served.map((s) => s.latencyMs).sort((a, b) => a - b);
-  const wrong = (s: Served) => (s.tier === "small" ? !s.prompt.smallOk : s.tier === "frontier" ? !s.prompt.frontierOk : true);
+async function measure(stack: Stack, traffic: ReadonlyArray<Request<ReplayRow>>, config: (typeof CONFIGS)[number], concurrency: number, bar: cliProgress.SingleBar): Promise<Run> {
+  const tenant = await createTenant(stack, config.spec);
+  bar.update({ tenant: config.spec.label });
+  const served = await sendTraffic(stack, tenant, traffic, { concurrency, useCache: config.useCache, bar });
+  const verdicts = served.map((s, i) => judgeServed(traffic[i]!.row, s));
+  const ledger = await ledgerFacts(stack, tenant.tenantId, served);
   return {
-    costUsd: cost?.req ?? 0,
-    judgeCostUsd: cost?.judge ?? 0,
-    p50: percentile(latencies, 50),
-    p99: percentile(latencies, 99),
-    smallShare: served.filter((s) => s.tier === "small").length / n,
-    cacheHitShare: served.filter((s) => s.cache?.startsWith("hit")).length / n,
-    escapes: served.filter(wrong).length,
-    // Fresh answers are judged; a cache hit replays an answer that was judged when it was made.
-    scoredShare: ((scored?.n ?? 0) + served.filter((s) => s.status === 200 && s.cache?.startsWith("hit")).length) / Math.max(1, served.filter((s) => s.status === 200).length),
-    errors: served.filter((s) => s.status !== 200).length,
+    label: config.spec.label,
+    summary: summarize(served, verdicts, ledger),
+    sources: bySource(traffic.map((t) => t.row.source), served, verdicts),
+    routing: routingDetail(served, BAND),
   };
-}
-
-interface Run {
-  label: string;
-  summary: Summary;
-}
-
-function report(runs: Run[], n: number): string {
-  const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
-  const base = (runs[0] as Run).summary;
-  const change = (a: number, b: number) => (a === 0 ? "n/a" : `${b <= a ? "−" : "+"}${((100 * Math.abs(b - a)) / a).toFixed(0)}%`);
-  const metric = (name: string, f: (s: Summary) => string, delta?: (s: Summary) => number) =>
-    `| ${name} | ${runs.map((r) => f(r.summary) + (delta && r.summary !== base ? ` (${change(delta(base), delta(r.summary))})` : "")).join(" | ")} |`;
-  const rows = [
-    metric("inference cost (ledger, USD)", (s) => s.costUsd.toFixed(4), (s) => s.costUsd),
-    metric("latency p50 (ms, client side)", (s) => s.p50.toFixed(0), (s) => s.p50),
-    metric("latency p99 (ms, client side)", (s) => s.p99.toFixed(0), (s) => s.p99),
-    metric("served on the small tier", (s) => pct(s.smallShare)),
-    metric("served from cache", (s) => pct(s.cacheHitShare)),
-    metric("quality escapes (served answer wrong by the labels)", (s) => `${s.escapes} (${pct(s.escapes / n)})`, (s) => s.escapes),
-    metric("answers scored by the judge panel (of 200s; cache hits count as their original's score)", (s) => pct(s.scoredShare)),
-    metric("judge panel cost (USD, attributed to the tenant)", (s) => s.judgeCostUsd.toFixed(4)),
-    metric("non-200 responses", (s) => String(s.errors)),
-  ];
-  return `# Reference case, measured
-
-Command: \`npm run bench:reference\` (BENCH_REQUESTS=${n}, BENCH_CONCURRENCY=${CONCURRENCY}).
-Machine: ${machineDescription()}.
-Traffic: ${n} chat requests, 70% simple / 30% hard prompts drawn (seeded, without replacement) from \`data/router/heldout-eval.csv\` (held out from router training; per-tier correctness labels), 10% repeats; ${CONCURRENCY} concurrent clients; the same traffic for every configuration.
-Tiers: GPU simulator — small-sim (self-hosted, TTFT 60 ms, 10 ms/token, 64 concurrent; priced from $/GPU-hour) and frontier-sim (API, TTFT 450 ms, 22 ms/token, 6 concurrent, ±50% jitter; priced per token), 64-token answers. Judges: a second, zero-latency simulator (the panel's *scores* are synthetic; coverage and cost are real).
-Every configuration goes through the same gateway and evaluator in workerd, each as its own tenant. Baseline sends \`"model": "frontier-sim"\` with \`Cache-Control: no-cache, no-store\` (one frontier model, as the platform did before); the others send \`"model": "auto"\`. "Quality-first" is the same gateway with the tenant's router band moved from complexity < 0.5 to < 0.3 for the small tier (\`PUT /admin/v1/tenants/{id}/settings\`).
-
-| measure | ${runs.map((r) => r.label).join(" | ")} |
-| --- | ${runs.map(() => "---").join(" | ")} |
-${rows.join("\n")}
-
-Quality escapes are counted from the labels of the tier that served each answer (for a cache hit, the tier that produced the cached answer). The held-out labels are simulated from authored complexity (docs/router.md), so some small-tier failures are not predictable from the prompt by any router; they measure routing mistakes, not the judge panel, whose detection of bad answers needs real judge models (calibrate with \`npm run judge:calibrate\`).
-`;
 }
 
 async function main(): Promise<void> {
-  const pool = loadLabelled(join(ROOT, "data/router/heldout-eval.csv"));
-  const traffic = buildTraffic(pool, { requests: REQUESTS, simpleShare: 0.7, repeatShare: 0.1, seed: 42 });
-  const judgeSim = await startSimulator({});
-  const judges = JSON.stringify([
-    { name: "judge-a", baseUrl: judgeSim.baseUrl, model: "small-sim", weight: 1, version: "small-sim@1" },
-    { name: "judge-b", baseUrl: judgeSim.baseUrl, model: "frontier-sim", weight: 1, version: "frontier-sim@1" },
+  const started = Date.now();
+  const load = loadavg().map((x) => x.toFixed(2)).join(" / ");
+  const requests = num("requests", args.requests, 1);
+  const concurrency = num("concurrency", args.concurrency, 1);
+  const pools = heldOutPools(args.data!);
+  const traffic = mixTraffic(pools, { requests, repeatShare: num("repeat-share", args["repeat-share"], 0), seed: num("seed", args.seed, 0) });
+  const distinct = [...new Set(traffic.map((t) => t.row))];
+  process.stdout.write(`training the router without ${FAMILIES.join(", ")} and ${args.folds} fold verifiers out of process...\n`);
+  const router = routerWithout(WORK, args.data!, FAMILIES);
+  const verifier = trainVerifierFolds(WORK, args.data!, num("folds", args.folds, 2));
+  const replay = distinct.flatMap((r) => [
+    { model: "small-sim", prompt: r.prompt, response: r.smallResponse },
+    { model: "frontier-sim", prompt: r.prompt, response: r.frontierResponse },
   ]);
-  const stack = await startStack({ evaluator: true, simulator: { config: SIMULATOR }, evaluatorVars: { JUDGES: judges } });
+  const judgeSim = await startSimulator({});
+  // The evaluator's local panel (workers/evaluator/wrangler.toml: a cheap triage judge in calls of 8, a strong one for
+  // escalations) on a simulator of its own, so judge calls do not queue behind the tiers; its judge budget is the default.
+  const judges = JSON.stringify([
+    { name: "cheap", baseUrl: judgeSim.baseUrl, model: "small-sim", tier: "cheap", batch: 8, version: "small-sim@2" },
+    { name: "strong", baseUrl: judgeSim.baseUrl, model: "frontier-sim", tier: "strong", version: "frontier-sim@2" },
+  ]);
+  const vars = { BENCH_VERIFIER_FOLDS: verifier.foldsJson, BENCH_ROUTER_MODEL: router.modelBase64!, BENCH_ROUTER_VERSION: router.version, ...(router.winCurve ? { BENCH_ROUTER_WIN_CURVE: JSON.stringify(router.winCurve) } : {}) };
+  const stack = await startStack({ evaluator: true, simulator: { config: { models: MODELS, requestLogSize: 10 }, replay }, gatewayBuild: "gateway-replay", vars, evaluatorVars: { JUDGES: judges } });
+  const configs = CONFIGS.filter((c) => !(c.cascade && args["no-cascade"]));
+  const bar = new cliProgress.SingleBar({ format: "reference {bar} {value}/{total} requests | {tenant}", hideCursor: true }, cliProgress.Presets.shades_classic);
   try {
+    bar.start(configs.length * traffic.length, 0, { tenant: "" });
     const runs: Run[] = [];
-    const configs: Array<[string, Mode, Record<string, unknown> | null]> = [
-      ["baseline (all frontier)", "baseline", null],
-      ["gateway (router + cache)", "gateway", null],
-      ["gateway, quality-first", "gateway", { router: { bands: [{ below: 0.3, tier: "small" }] } }],
-    ];
-    for (const [label, mode, settings] of configs) {
-      const tenant = await seedKey(stack, { name: label });
-      if (settings) {
-        const admin = await seedKey(stack, { role: "admin", tenantId: tenant.tenantId });
-        await stack.fetch(`/admin/v1/tenants/${tenant.tenantId}/settings`, { method: "PUT", headers: { authorization: `Bearer ${admin.key}`, "content-type": "application/json" }, body: JSON.stringify(settings) });
-      }
-      const served = await runTraffic(stack, tenant.key, traffic, mode);
-      runs.push({ label, summary: await summarize(stack, tenant.tenantId, served) });
-    }
-    const md = report(runs, REQUESTS);
-    mkdirSync(join(ROOT, "docs/benchmarks"), { recursive: true });
-    writeFileSync(join(ROOT, "docs/benchmarks/reference-case.md"), md);
-    console.log(md);
+    for (const config of configs) runs.push(await measure(stack, traffic, config, concurrency, bar));
+    bar.stop();
+    const counts = [...new Set(distinct.map((r) => r.source))].sort().map((s) => `${distinct.filter((r) => r.source === s).length} ${s}`);
+    const input: ReportInput = {
+      command: `npm run bench:reference${process.argv.length > 2 ? ` -- ${process.argv.slice(2).join(" ")}` : ""}`,
+      machine: machineDescription(),
+      date: new Date().toISOString().slice(0, 10),
+      loadAverage: load,
+      seconds: (Date.now() - started) / 1000,
+      requests: traffic.length,
+      repeats: traffic.filter((t) => t.repeat).length,
+      concurrency,
+      simpleShare: shareOf(traffic, (r) => r.smallOk),
+      frontierRightShare: shareOf(traffic, (r) => r.frontierOk),
+      oracleEscapes: traffic.filter((t) => !t.row.smallOk && !t.row.frontierOk).length,
+      band: BAND,
+      mix: `${distinct.length} distinct prompts (${counts.join(", ")}; RouterBench test halves and the GSM8K file)`,
+      routerVersion: router.version,
+      verifier: `${verifier.version}, default threshold ${verifier.threshold}, ${args.folds} fold models (each row scored by the fold trained without it)`,
+      simulator: SIMULATOR_TEXT,
+      runs,
+    };
+    // The measured facts, for re-reading without a re-run (bench output, not committed).
+    writeFileSync(join(WORK, "report-input.json"), JSON.stringify(input));
+    const md = referenceMarkdown(input);
+    mkdirSync(join(args.out!, ".."), { recursive: true });
+    writeFileSync(args.out!, md);
+    console.log(`\n${md}\nwrote ${args.out}`);
   } finally {
+    bar.stop();
     await stack.close();
     await judgeSim.close();
   }

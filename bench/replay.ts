@@ -2,8 +2,7 @@
  * `npm run bench:replay`: recorded real answers replayed through the whole local stack.
  * See HELP below; results go to docs/benchmarks/replay.md (assembled by npm run bench:report).
  */
-import { spawnSync } from "node:child_process";
-import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseCli } from "../scripts/lib/cli";
 import { DEFAULT_DATA_DIR, gsm8kRecords, type Gsm8kRecord } from "../scripts/cascade/lib/draft-rows";
@@ -13,6 +12,7 @@ import { DEFAULT_ROUTER_SETTINGS } from "../workers/gateway/src/router/settings"
 import { bandsByShare, cascadeByComplexity, routerAuc, routerCurve, verifierAuc, verifierCurve, type RowFacts } from "./replay/curve";
 import { qualityTargetCurve } from "./replay/quality-target";
 import { replayMarkdown, type RouterSection } from "./replay/report";
+import { routerWithout, trainVerifierFolds } from "./replay/builds";
 import { QUALITY_TARGET_BOUND_LABEL, QUALITY_TARGET_LABEL, runStack, type RouterBuild, type StackRun } from "./replay/run-stack";
 import type { WinCurve } from "../workers/gateway/src/router/quality-target/win-curve";
 
@@ -62,21 +62,6 @@ const WORK = join(ROOT, ".tmp/bench-replay");
 const CURVE = [0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5, 0.6, 0.8];
 const TARGETS = [0.85, 0.9, 0.93, 0.95, 0.97, 0.99];
 
-function child(script: string, argv: string[], what: string): void {
-  const r = spawnSync(process.execPath, ["--import", "tsx", join(ROOT, script), ...argv], { cwd: ROOT, stdio: "inherit" });
-  if (r.status !== 0) throw new Error(`${what} failed (exit ${r.status})`);
-}
-
-/** Fold verifiers, trained in a child process so the bench never holds a model fitted on a row it scores. */
-function trainFolds(k: number): { foldsJson: string; version: string; threshold: number } {
-  mkdirSync(WORK, { recursive: true });
-  const folds = join(WORK, "verifier-folds.json");
-  const all = join(WORK, "verifier-all-rows.json");
-  child("scripts/cascade/train-verifier.ts", ["--quiet", "--data", args.data!, "--folds", String(k), "--folds-out", folds, "--out", all], `cascade:train --folds ${k}`);
-  const model = JSON.parse(readFileSync(all, "utf8")) as { version: string; threshold: number };
-  return { foldsJson: readFileSync(folds, "utf8"), version: model.version, threshold: model.threshold };
-}
-
 interface Manifest {
   version: string;
   training?: { routingSets?: Array<{ file?: string }>; excludedFamilies?: string[] };
@@ -88,15 +73,6 @@ const trainedOn = (m: Manifest) => (m.training?.routingSets ?? []).some((s) => s
 function shippedRouter(): RouterBuild {
   const m = JSON.parse(readFileSync(join(ROOT, "workers/gateway/src/router/model/manifest.json"), "utf8")) as Manifest;
   return { kind: "shipped", version: m.version, trainedOnRows: trainedOn(m), ...(m.winCurve ? { winCurve: m.winCurve } : {}) };
-}
-
-/** The router rebuilt without any GSM8K row (MGSM included), calibration too: GSM8K is then held out. */
-function lodoRouter(): RouterBuild {
-  const dir = join(WORK, "router-without-gsm8k");
-  mkdirSync(dir, { recursive: true });
-  child("scripts/router/train.ts", ["--routing-dir", args.data!, "--exclude-family", "gsm8k", "--out", dir], "router:train --exclude-family gsm8k");
-  const m = JSON.parse(readFileSync(join(dir, "manifest.json"), "utf8")) as Manifest;
-  return { kind: "lodo", version: `${m.version}-no-gsm8k`, trainedOnRows: trainedOn(m), modelBase64: readFileSync(join(dir, "router.onnx")).toString("base64"), ...(m.winCurve ? { winCurve: m.winCurve } : {}) };
 }
 
 /** Per-row ledger cost of each tier, from the stack that ran all-small and all-frontier (the same recorded answers, so the same tokens). */
@@ -157,11 +133,12 @@ async function main(): Promise<void> {
   const target = Number(args.target);
   if (!["shipped", "lodo", "both"].includes(args.router!)) throw new Error(`--router ${args.router}: expected shipped, lodo or both`);
   process.stdout.write(`training ${k} fold verifiers out of process...\n`);
-  const verifier = trainFolds(k);
+  const verifier = trainVerifierFolds(WORK, args.data!, k);
   const builds: RouterBuild[] = [shippedRouter()];
   if (args.router !== "shipped") {
     process.stdout.write("training the router without GSM8K out of process...\n");
-    builds.push(lodoRouter());
+    // The router rebuilt without any GSM8K row (MGSM included), calibration too: GSM8K is then held out.
+    builds.push(routerWithout(WORK, args.data!, ["gsm8k"]));
     if (args.router === "lodo") builds.shift();
   }
   const runs: StackRun[] = [];
