@@ -3,7 +3,7 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { startSimulator, type RunningSimulator } from "../../gpu-backends/simulator/src/server";
 import { ROOT } from "../../test/harness/build-workers";
-import { seedKey } from "../../test/harness/seed";
+import { bearer, seedKey } from "../../test/harness/seed";
 import { startStack, type Stack } from "../../test/harness/stack";
 import { machineDescription } from "../lib/machine";
 import { drive, type Sent } from "./drive";
@@ -35,8 +35,18 @@ interface Run {
   upstreamAnswers: number;
 }
 
+/**
+ * The scenarios inject faults on the small tier, so `auto` traffic must start there: with the
+ * default router a short prompt may go to the frontier on low confidence and never meet a fault
+ * (a 1,500-request run once measured "100% success" with every request on the frontier).
+ */
+const SMALL_FIRST = { router: { bands: [{ below: 0.99, tier: "small" }], confidenceThreshold: 0 } };
+
 async function runScenario(stack: Stack, scenario: Scenario): Promise<Run> {
   const tenant = await seedKey(stack, { name: `faults-${scenario.id}` });
+  const admin = await seedKey(stack, { name: `faults-${scenario.id}-admin`, role: "admin", tenantId: tenant.tenantId });
+  const put = await stack.fetch(`/admin/v1/tenants/${tenant.tenantId}/settings`, { method: "PUT", headers: bearer(admin.key), body: JSON.stringify(SMALL_FIRST) });
+  if (put.status !== 200) throw new Error(`router settings for ${scenario.id}: ${put.status} ${await put.text()}`);
   await resetFaults(stack.sim);
   await setFaults(stack.sim, scenario.faults);
   const answersBefore = completeAnswers(stack.sim);
