@@ -2,7 +2,8 @@
  * `npm run bench:soak`: steady mixed traffic (chat, streams, tool calls, cache hits, embeddings,
  * guardrail checks, usage/models/budget reads) through the local stack for a fixed time, then
  * errors (target 0), workerd memory over time (target: no upward slope), queue lag, and
- * requests against ledger rows (target: equal). Writes docs/benchmarks/soak.md.
+ * requests against ledger rows (target: equal). Writes docs/benchmarks/soak.md. --heap adds where
+ * workerd's memory sits and the isolates' live JS heap (bench/soak/heap.ts, memory-regions.ts).
  */
 import { parseCli, usageError } from "../scripts/lib/cli";
 
@@ -16,6 +17,8 @@ const spec = {
     "sample-seconds": { type: "string", default: "10", description: "memory and backlog sampling interval" },
     seed: { type: "string", default: "1", description: "traffic seed (same seed, same requests)" },
     storage: { type: "string", default: "disk", description: "disk (D1/KV/DO persisted under a temp dir, as wrangler dev) or memory (in workerd)" },
+    heap: { type: "boolean", default: false, description: "with each sample also read every isolate's JS heap and where workerd's memory sits (V8 heaps, native, code); after the run, one heap snapshot per isolate (live heap after a full GC)" },
+    "heap-diff": { type: "boolean", default: false, description: "--heap plus a snapshot at the end of warm-up, and what grew between the two (that snapshot pauses the isolates for seconds and leaves ~100 MB in workerd's allocator: for diagnosis, not for the memory verdict)" },
     "no-write": { type: "boolean", default: false, description: "print the report without writing docs/benchmarks/soak.md" },
   },
 } as const;
@@ -36,6 +39,8 @@ async function main(): Promise<void> {
     seed: Math.round(num("seed", values.seed, 0, 2 ** 31)),
     storage: values.storage === "memory" ? ("memory" as const) : ("disk" as const),
     write: values["no-write"] !== true,
+    heap: values.heap === true || values["heap-diff"] === true,
+    heapDiff: values["heap-diff"] === true,
   };
   if (values.storage !== "disk" && values.storage !== "memory") usageError(spec, `--storage must be disk or memory, got "${values.storage}".`);
   // Loaded after the arguments are checked: --help and typos answer without building anything.

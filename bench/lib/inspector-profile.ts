@@ -4,13 +4,17 @@ export interface CallFrame { functionName: string; url: string; lineNumber: numb
 export interface ProfileNode { id: number; callFrame: CallFrame; hitCount?: number; children?: number[] }
 export interface Profile { nodes: ProfileNode[]; startTime: number; endTime: number }
 
-export function connect(url: string): Promise<(method: string, params?: object) => Promise<unknown>> {
+/** `onEvent` receives the protocol's notifications (e.g. HeapProfiler.addHeapSnapshotChunk). */
+export function connect(url: string, onEvent?: (method: string, params: unknown) => void): Promise<(method: string, params?: object) => Promise<unknown>> {
   const ws = new WebSocket(url);
   let id = 0;
   const waiting = new Map<number, (v: unknown) => void>();
   ws.addEventListener("message", (e) => {
-    const msg = JSON.parse(String(e.data)) as { id?: number; result?: unknown };
-    if (msg.id !== undefined) waiting.get(msg.id)?.(msg.result);
+    const msg = JSON.parse(String(e.data)) as { id?: number; result?: unknown; method?: string; params?: unknown };
+    if (msg.id !== undefined) {
+      waiting.get(msg.id)?.(msg.result);
+      waiting.delete(msg.id);
+    } else if (msg.method) onEvent?.(msg.method, msg.params);
   });
   return new Promise((ok, fail) => {
     ws.addEventListener("error", fail);

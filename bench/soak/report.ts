@@ -1,5 +1,7 @@
 /** bench:soak's report: docs/benchmarks/soak.md (assembled into docs/benchmarks.md by bench:report). */
 import type { DriveResult } from "./drive";
+import type { HeapReading } from "./heap";
+import { DIAGNOSIS, renderMemorySection } from "./report-memory";
 import type { LedgerView } from "./measure";
 import { WEIGHTS } from "./mix";
 import type { SoakOptions } from "./run";
@@ -14,6 +16,8 @@ export interface SoakRun {
   drainSeconds: number;
   driven: DriveResult;
   samples: Sample[];
+  /** With --heap: the isolates' heaps after a full GC at the end of warm-up and at the end. */
+  snapshots: HeapReading[];
   billedIds: string[];
   ledger: LedgerView;
   peakMb: number;
@@ -29,6 +33,17 @@ function perMinute(samples: readonly Sample[]): Sample[] {
   const last = samples.at(-1);
   if (last && out.at(-1) !== last) out.push(last);
   return out;
+}
+
+function overTime(samples: readonly Sample[]): string {
+  const rows = perMinute(samples);
+  if (!samples.some((s) => s.regions)) {
+    return `| t (s) | workerd MB | backlog |\n| --- | --- | --- |\n${rows.map((s) => `| ${s.t.toFixed(0)} | ${s.rssMb.toFixed(0)} | ${s.backlog} |`).join("\n")}`;
+  }
+  const part = (x: number | undefined) => (x === undefined ? "" : x.toFixed(0));
+  return `| t (s) | workerd MB | of it V8 heaps | of it native | JS heaps used / committed MB | backlog |\n| --- | --- | --- | --- | --- | --- |\n${rows
+    .map((s) => `| ${s.t.toFixed(0)} | ${s.rssMb.toFixed(0)} | ${part(s.regions?.v8HeapMb)} | ${part(s.regions?.nativeMb)} | ${s.js ? `${part(s.js.usedMb)} / ${part(s.js.committedMb)}` : ""} | ${s.backlog} |`)
+    .join("\n")}`;
 }
 
 export function renderReport(r: SoakRun): string {
@@ -73,8 +88,6 @@ ${kinds.map((k) => `| ${k.kind} | ${k.sent} | ${k.failed} | ${ms(k.p50Ms)} | ${m
 
 Over time (one sample a minute):
 
-| t (s) | workerd MB | backlog |
-| --- | --- | --- |
-${perMinute(r.samples).map((s) => `| ${s.t.toFixed(0)} | ${s.rssMb.toFixed(0)} | ${s.backlog} |`).join("\n")}
-`;
+${overTime(r.samples)}
+${renderMemorySection(r.samples, r.snapshots)}${DIAGNOSIS}`;
 }

@@ -9,10 +9,12 @@ import { startStack } from "../../test/harness/stack";
 import { machineDescription } from "../lib/machine";
 import { childPids } from "../lib/process-memory";
 import { driveSteady, type Keys } from "./drive";
-import { ledgerCount, ledgerView, rssMb } from "./measure";
+import { growthBetween, openHeapProbe, type HeapReading } from "./heap";
+import { ledgerCount, ledgerView } from "./measure";
 import { BILLED, planRun } from "./mix";
 import { renderReport } from "./report";
-import type { Sample } from "./summary";
+import { startSampler } from "./sampler";
+import { WARMUP_SHARE } from "./summary";
 
 export interface SoakOptions {
   minutes: number;
@@ -23,7 +25,22 @@ export interface SoakOptions {
   /** "disk": storage persisted under a temp dir (as wrangler dev keeps it); "memory": in workerd. */
   storage: "disk" | "memory";
   write: boolean;
+  /** Read the isolates' JS heaps and workerd's memory regions with each sample; snapshot twice (heap.ts). */
+  heap: boolean;
+  /** With `heap`: a snapshot at the end of warm-up too, to diff against the last (perturbs memory). */
+  heapDiff: boolean;
 }
+
+function printHeapGrowth(snapshots: readonly HeapReading[]): void {
+  if (snapshots.length < 2) return;
+  for (const g of growthBetween(snapshots[0] as HeapReading, snapshots.at(-1) as HeapReading)) {
+    if (g.toMb - g.fromMb < 0.5 && !g.id.startsWith("core:user:")) continue;
+    console.log(`\n${g.id || "?"}: live heap ${g.fromMb.toFixed(1)} -> ${g.toMb.toFixed(1)} MB`);
+    for (const x of g.top) console.log(`  ${(x.bytesDelta / 2 ** 20).toFixed(2).padStart(8)} MB  ${String(x.countDelta).padStart(8)} objects (now ${x.countAfter})  ${x.key}`);
+  }
+}
+
+const INSPECTOR_PORT = 9700 + Math.floor(Math.random() * 200);
 
 export async function runSoak(o: SoakOptions, command: string): Promise<void> {
   const startedAt = new Date();
@@ -31,7 +48,7 @@ export async function runSoak(o: SoakOptions, command: string): Promise<void> {
   const judges = JSON.stringify([{ name: "judge-a", baseUrl: judgeSim.baseUrl, model: "small-sim", weight: 1, version: "small-sim@1" }]);
   // On disk by default: an in-memory D1/KV grows with every row written, which would read as a leak.
   const persistRoot = o.storage === "disk" ? mkdtempSync(join(tmpdir(), "soak-")) : undefined;
-  const stack = await startStack({ evaluator: true, evaluatorVars: { JUDGES: judges }, ...(persistRoot ? { persistRoot } : {}) });
+  const stack = await startStack({ evaluator: true, evaluatorVars: { JUDGES: judges }, ...(persistRoot ? { persistRoot } : {}), ...(o.heap ? { inspectorPort: INSPECTOR_PORT } : {}) });
   try {
     const service = await seedKey(stack, { name: "soak" });
     const tenantId = service.tenantId;
@@ -42,16 +59,11 @@ export async function runSoak(o: SoakOptions, command: string): Promise<void> {
     };
     const plan = planRun(Math.round(o.minutes * 60 * o.rate), o.seed, tenantId);
     const workerd = childPids(process.pid, /workerd/);
-    const samples: Sample[] = [];
     const billedDone = { n: 0 };
     const runStart = Date.now();
-    const sampler = setInterval(() => {
-      void ledgerCount(stack, tenantId).then((rows) => {
-        const s = { t: (Date.now() - runStart) / 1000, rssMb: rssMb(workerd), backlog: billedDone.n - rows };
-        samples.push(s);
-        console.log(`t=${s.t.toFixed(0)} s  workerd ${s.rssMb.toFixed(0)} MB  backlog ${s.backlog}`);
-      });
-    }, o.sampleSeconds * 1000);
+    const probe = o.heap ? await openHeapProbe(INSPECTOR_PORT) : null;
+    const sampler = startSampler({ stack, tenantId, workerd, everySeconds: o.sampleSeconds, runStart, billedDone, probe, firstSnapshotAt: o.heapDiff ? o.minutes * 60 * WARMUP_SHARE : null });
+    const samples = sampler.samples;
     const driven = await driveSteady(stack.url, keys, plan, o.rate, o.maxInFlight, runStart, (outcome) => {
       if (BILLED.has(outcome.kind) && outcome.requestId && outcome.status === 200) billedDone.n++;
     });
@@ -60,8 +72,9 @@ export async function runSoak(o: SoakOptions, command: string): Promise<void> {
     const billedIds = driven.outcomes.filter((x) => BILLED.has(x.kind) && x.requestId !== null).map((x) => x.requestId as string);
     const drainEnd = Date.now() + 120_000;
     while ((await ledgerCount(stack, tenantId)) < billedIds.length && Date.now() < drainEnd) await new Promise((r) => setTimeout(r, 1_000));
-    clearInterval(sampler);
     const drainSeconds = (Date.now() - runStart) / 1000 - sendSeconds;
+    await sampler.stop();
+    printHeapGrowth(sampler.snapshots);
     const ledger = await ledgerView(stack, tenantId);
     const md = renderReport({
       options: o,
@@ -72,6 +85,7 @@ export async function runSoak(o: SoakOptions, command: string): Promise<void> {
       drainSeconds,
       driven,
       samples,
+      snapshots: sampler.snapshots,
       billedIds,
       ledger,
       peakMb: Math.max(0, ...samples.map((s) => s.rssMb)),

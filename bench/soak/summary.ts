@@ -3,6 +3,7 @@
  * runtime over the run, the evaluator's lag behind the gateway, and requests against ledger rows.
  */
 import { percentile } from "../lib/machine";
+import type { MemoryRegions } from "./memory-regions";
 import type { Kind } from "./mix";
 
 export interface Outcome {
@@ -23,6 +24,10 @@ export interface Sample {
   rssMb: number;
   /** Billed requests answered so far minus ledger rows booked so far. */
   backlog: number;
+  /** With --heap: every isolate's JS heap as it stands (not collected), MB. */
+  js?: { usedMb: number; committedMb: number };
+  /** With --heap: where the resident memory sits (see memory-regions.ts). */
+  regions?: MemoryRegions;
 }
 
 export interface MemoryTrend {
