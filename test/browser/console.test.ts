@@ -2,7 +2,8 @@
  * The web console in a real browser (headless Chromium) against the whole stack in workerd:
  * requests sent here show up in the overview and the trace explorer, a prompt label is rolled
  * back from its page, a viewer key sees the trace without content, an admin key creates a key
- * shown once; every page is checked by axe-core and must raise no CSP violation.
+ * shown once and rotates one with a grace period, the router rollout page shows a rollback
+ * verdict; every page is checked by axe-core and must raise no CSP violation.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -19,6 +20,9 @@ let browser: Browser;
 let context: BrowserContext;
 let page: Page;
 const keys = { developer: "", viewer: "", admin: "", service: "" };
+/** A key the admin rotates from the keys page (its old value must keep working during the grace). */
+const toRotate = { id: "", key: "", tenantId: "" };
+const CANDIDATE = "console-cand-1";
 const sent: { id: string; feature: string; status: number }[] = [];
 const cspErrors: string[] = [];
 const PROMPT = "console-greeting";
@@ -68,6 +72,15 @@ beforeAll(async () => {
     .prepare("INSERT INTO drift_snapshots (tenant_id, period, window_start, metric, psi, kl, current_n, baseline_n, baseline_from, baseline_to, alert, computed_at) VALUES (?1, 'hour', ?2, 'complexity', 0.42, 0.2, 50, 400, ?3, ?2, 1, ?2)")
     .bind(dev.tenantId, hour, hour - 7 * 86_400_000)
     .run();
+  // A canary the evaluator's rollout cron rolled back (its own tests cover deciding that).
+  const rollout = { mode: "canary", percent: 0, candidateVersion: CANDIDATE, candidate: { confidenceThreshold: 0.9 } };
+  expect((await stack.fetch(`/admin/v1/tenants/${dev.tenantId}/settings`, { method: "PUT", headers: bearer(keys.admin), body: JSON.stringify({ router: { rollout } }) })).status).toBe(200);
+  await stack.db
+    .prepare("INSERT INTO router_rollouts (tenant_id, candidate_version, status, reasons_json, stats_json, decided_at) VALUES (?1, ?2, 'rolled_back', ?3, ?4, ?5)")
+    .bind(dev.tenantId, CANDIDATE, JSON.stringify(["candidate judge score 0.61 is 0.12 below control 0.73"]), JSON.stringify({ control: { samples: 240 }, candidate: { samples: 236 } }), Date.now())
+    .run();
+  const rotated = await seedKey(stack, { role: "viewer", name: "ci-rotated", tenantId: dev.tenantId });
+  Object.assign(toRotate, { id: rotated.keyId, key: rotated.key, tenantId: dev.tenantId });
   // The overview reads the evaluator's rollups and traces: wait until all four are in.
   await waitFor(async () => {
     const usage = (await (await api("GET", "/v1/usage?group_by=")).json()) as { rows: { requests: number }[] };
@@ -175,6 +188,39 @@ describe.skipIf(!runnable)("web console", () => {
     await row.getByText(/^revoked /).waitFor();
     await waitFor(async () => ((await stack.fetch("/v1/usage", { headers: bearer(shown) })).status === 401 ? true : null), 10_000, "the revoked key to fail");
     await expectAccessible("keys");
+  });
+
+  it("rotates a key with a grace period: the new key is shown once, the old one works until the grace ends", async () => {
+    await page.getByLabel("When rotating, the old key keeps working for").selectOption({ label: "5 minutes" });
+    await page.getByRole("row").filter({ hasText: toRotate.id }).getByRole("button", { name: "Rotate" }).click();
+    await page.getByText(/The old key keeps working until/).waitFor();
+    const fresh = await page.locator("#new-key").inputValue();
+    expect(fresh).not.toBe(toRotate.key);
+    expect((await stack.fetch("/v1/usage", { headers: bearer(fresh) })).status).toBe(200);
+    expect((await stack.fetch("/v1/usage", { headers: bearer(toRotate.key) })).status).toBe(200);
+    const keysApi = await stack.fetch(`/admin/v1/tenants/${toRotate.tenantId}/keys`, { headers: bearer(keys.admin) });
+    const old = ((await keysApi.json()) as { data: { id: string; expires_at: string | number | null }[] }).data.find((k) => k.id === toRotate.id);
+    const expires = new Date(old?.expires_at ?? 0).getTime();
+    expect(expires - Date.now()).toBeGreaterThan(240_000);
+    expect(expires - Date.now()).toBeLessThanOrEqual(300_000);
+    // Shown once: after the list is drawn again, the key's value is nowhere in the page.
+    await page.getByRole("link", { name: "Overview" }).click();
+    await page.getByRole("link", { name: "Keys" }).click();
+    await page.getByRole("row").filter({ hasText: toRotate.id }).waitFor();
+    expect(await page.locator("#new-key").count()).toBe(0);
+    expect(await page.content()).not.toContain(fresh);
+  });
+
+  it("shows the router rollout: control vs candidate, and a verdict that rolled the candidate back", async () => {
+    await page.getByRole("link", { name: "Router rollout" }).click();
+    await page.getByRole("heading", { name: "Verdicts" }).waitFor();
+    await page.getByText("shadow (the candidate was rolled back)").waitFor();
+    expect(await page.locator("main").textContent()).toContain("confidenceThreshold");
+    const verdict = page.getByRole("row").filter({ hasText: CANDIDATE });
+    expect(await verdict.locator(".verdict").textContent()).toBe("rolled_back");
+    expect(await verdict.textContent()).toContain("0.12 below control");
+    await screenshot(page, "rollout");
+    await expectAccessible("rollout");
     expect(cspErrors).toEqual([]);
   });
 });
