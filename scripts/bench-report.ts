@@ -24,6 +24,7 @@ const SECTIONS: Array<[string, string]> = [
   ["replay", "Routing and cascade on replayed real answers (`npm run bench:replay`)"],
   ["evaluator", "Evaluator (`npm run bench:evaluator`)"],
   ["rag", "Retrieval: hybrid search and reranking on SciFact (`npm run bench:rag`)"],
+  ["console", "Web console: first load (`npm run bench:console`)"],
 ];
 
 const parts = [
