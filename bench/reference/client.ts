@@ -6,7 +6,7 @@
 import type { SingleBar } from "cli-progress";
 import { bearer } from "../../test/harness/seed";
 import type { Stack } from "../../test/harness/stack";
-import type { Tenant } from "../replay/tenants";
+import { bandOf, type Tenant } from "../replay/tenants";
 import type { ServedAnswer } from "./escapes";
 import type { Request } from "./traffic";
 
@@ -21,6 +21,8 @@ export interface Served extends ServedAnswer {
   reason: string | null;
   /** x-route-complexity: the router's calibrated P(small answer worse than the frontier's). */
   complexity: number | null;
+  /** The band the decision used and where it came from (static, quality_target, cold_start), from x-route-reason. */
+  band: { below: number; source: string } | null;
 }
 
 interface ChatBody {
@@ -48,6 +50,7 @@ async function ask(stack: Stack, tenant: Tenant, prompt: string, useCache: boole
     cascade: res.headers.get("x-cascade"),
     reason: res.headers.get("x-route-reason")?.split(";")[0] ?? null,
     complexity: complexityOf(res.headers.get("x-route-complexity")),
+    band: bandOf(res.headers.get("x-route-reason")),
   };
 }
 

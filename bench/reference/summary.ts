@@ -24,6 +24,8 @@ export interface Summary {
 }
 
 export interface LedgerFacts {
+  /** Request rows billed (cascade drafts aside). */
+  rows: number;
   costUsd: number;
   judgeCostUsd: number;
   /** Request ids the judge panel scored (status ok). */
@@ -69,17 +71,22 @@ async function settled(label: string, count: () => Promise<number>, atLeast: num
   }
 }
 
-/** Waits for the evaluator to bill every request (an escalated cascade draft is billed apart, as `<id>:draft`) and for its judging to stop. */
-export async function ledgerFacts(stack: Stack, tenantId: string, served: readonly Served[]): Promise<LedgerFacts> {
+/**
+ * Waits for the evaluator to bill every request (an escalated cascade draft is billed apart, as `<id>:draft`) and for its
+ * judging to stop. `before`: the tenant's facts before these requests (a warm-up), taken out of the costs.
+ */
+export async function ledgerFacts(stack: Stack, tenantId: string, served: readonly Served[], before?: LedgerFacts): Promise<LedgerFacts> {
   const count = async (sql: string) => (await stack.db.prepare(sql).bind(tenantId).first<{ n: number }>())?.n ?? 0;
-  await settled("ledger rows", () => count("SELECT COUNT(*) AS n FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request' AND request_id NOT LIKE '%:draft'"), served.length, 2_000, 240_000);
+  const billed = () => count("SELECT COUNT(*) AS n FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request' AND request_id NOT LIKE '%:draft'");
+  await settled("ledger rows", billed, served.length + (before?.rows ?? 0), 2_000, 240_000);
   await settled("evaluations", () => count("SELECT COUNT(*) AS n FROM evaluations WHERE tenant_id = ?1"), 0, 8_000, 90_000);
   const cost = await stack.db
     .prepare("SELECT SUM(CASE WHEN kind = 'request' THEN cost_usd ELSE 0 END) AS req, SUM(CASE WHEN kind = 'judge' THEN cost_usd ELSE 0 END) AS judge FROM usage_ledger WHERE tenant_id = ?1")
     .bind(tenantId)
     .first<{ req: number | null; judge: number | null }>();
   const scored = await stack.db.prepare("SELECT request_id FROM evaluations WHERE tenant_id = ?1 AND status = 'ok'").bind(tenantId).all<{ request_id: string }>();
-  return { costUsd: cost?.req ?? 0, judgeCostUsd: cost?.judge ?? 0, scored: new Set(scored.results.map((r) => r.request_id)) };
+  const rows = await billed();
+  return { rows: rows - (before?.rows ?? 0), costUsd: (cost?.req ?? 0) - (before?.costUsd ?? 0), judgeCostUsd: (cost?.judge ?? 0) - (before?.judgeCostUsd ?? 0), scored: new Set(scored.results.map((r) => r.request_id)) };
 }
 
 export interface SourceLine {
@@ -106,18 +113,41 @@ export function bySource(sources: readonly string[], served: readonly Served[], 
 export interface RoutingDetail {
   /** Router complexity at the 10th, 50th and 90th percentile of the routed requests (null: none routed). */
   complexity: [number, number, number] | null;
-  /** Share of routed requests below the band (the small tier's side of it). */
+  /** Share of routed requests below the band in force for each (the small tier's side of it). */
   belowBand: number;
+  /** The bands decisions were made against (x-route-reason), most used first. */
+  bands: BandUse[];
   lowConfidence: number;
   /** x-cascade outcomes: accepted drafts, escalated drafts, requests not drafted (cache hits included). */
   cascade: { accepted: number; escalated: number; notDrafted: number };
 }
 
-export function routingDetail(served: readonly Served[], band: number): RoutingDetail {
-  const c = served.flatMap((s) => (s.complexity === null ? [] : [s.complexity])).sort((a, b) => a - b);
+export interface BandUse {
+  below: number;
+  source: string;
+  requests: number;
+}
+
+/** How many routed requests were decided against each band the headers name. */
+export function bandsUsed(served: readonly Served[]): BandUse[] {
+  const uses = new Map<string, BandUse>();
+  for (const s of served) {
+    if (!s.band) continue;
+    const key = `${s.band.below} ${s.band.source}`;
+    const u = uses.get(key) ?? { ...s.band, requests: 0 };
+    uses.set(key, { ...u, requests: u.requests + 1 });
+  }
+  return [...uses.values()].sort((a, b) => b.requests - a.requests || a.below - b.below);
+}
+
+/** `staticBand`: what a request is compared with when its headers name no band. */
+export function routingDetail(served: readonly Served[], staticBand: number): RoutingDetail {
+  const routed = served.filter((s) => s.complexity !== null);
+  const c = routed.map((s) => s.complexity!).sort((a, b) => a - b);
   return {
     complexity: c.length ? [percentile(c, 10), percentile(c, 50), percentile(c, 90)] : null,
-    belowBand: c.filter((x) => x < band).length / Math.max(1, c.length),
+    belowBand: routed.filter((s) => s.complexity! < (s.band?.below ?? staticBand)).length / Math.max(1, routed.length),
+    bands: bandsUsed(routed),
     lowConfidence: served.filter((s) => s.reason === "low_confidence").length,
     cascade: {
       accepted: served.filter((s) => s.cascade?.startsWith("accepted")).length,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mixTraffic, shareOf } from "./traffic";
+import { mixTraffic, shareOf, withoutRows } from "./traffic";
 
 interface Row {
   id: string;
@@ -58,5 +58,24 @@ describe("shareOf", () => {
     const b = { id: "b", ok: false };
     expect(shareOf([{ row: a, repeat: false }, { row: b, repeat: false }, { row: a, repeat: true }, { row: a, repeat: true }], (r) => r.ok)).toBe(0.5);
     expect(shareOf([], (r: Row) => r.ok)).toBe(0);
+  });
+});
+
+describe("withoutRows", () => {
+  it("leaves every row the measured traffic used out, so a warm-up drawn from the rest shares no row with it", () => {
+    const measured = mixTraffic(pools, { requests: 30, repeatShare: 0.1, seed: 5 });
+    const rest = withoutRows(pools, measured);
+    const used = new Set(measured.map((r) => r.row.id));
+    expect([...rest.values()].flat().some((r) => used.has(r.id))).toBe(false);
+    expect([...rest.values()].flat().length + used.size).toBe([...pools.values()].flat().length);
+    const warm = mixTraffic(rest, { requests: 40, repeatShare: 0.1, seed: 6 });
+    expect(warm.some((r) => used.has(r.row.id))).toBe(false);
+    expect(warm).toHaveLength(40);
+  });
+
+  it("does not change the pools it was given", () => {
+    const before = [...pools.values()].flat().length;
+    withoutRows(pools, mixTraffic(pools, { requests: 10, repeatShare: 0, seed: 1 }));
+    expect([...pools.values()].flat().length).toBe(before);
   });
 });

@@ -44,3 +44,12 @@ export function shareOf<T>(traffic: ReadonlyArray<Request<T>>, ok: (row: T) => b
   const firsts = traffic.filter((r) => !r.repeat);
   return firsts.length ? firsts.filter((r) => ok(r.row)).length / firsts.length : 0;
 }
+
+/**
+ * The pools without the rows `taken` uses: a warm-up sample of the same distribution (same files,
+ * another seed) that shares no prompt with the measured traffic.
+ */
+export function withoutRows<T>(pools: ReadonlyMap<string, readonly T[]>, taken: ReadonlyArray<Request<T>>): Map<string, T[]> {
+  const used = new Set(taken.map((r) => r.row));
+  return new Map([...pools].map(([name, rows]) => [name, rows.filter((r) => !used.has(r))]));
+}

@@ -58,10 +58,15 @@ export async function publishTraffic(stack: Stack): Promise<number> {
   return Date.now();
 }
 
-/** Measures each fold on the tenant that warmed up on the other one, once the gateways' traffic caches have expired. */
-export async function measure(stack: Stack, tenants: [Tenant, Tenant], prompts: readonly string[], publishedAt: number, concurrency: number, bar: SingleBar, feature = REPLAY_FEATURE): Promise<Served[]> {
+/** Resolves once a gateway's cached read of the published traffic (taken during the warm-up) has expired. */
+export async function trafficCacheExpired(publishedAt: number): Promise<void> {
   const wait = publishedAt + TRAFFIC_TTL_MS + 1_000 - Date.now();
   if (wait > 0) await new Promise((r) => setTimeout(r, wait));
+}
+
+/** Measures each fold on the tenant that warmed up on the other one, once the gateways' traffic caches have expired. */
+export async function measure(stack: Stack, tenants: [Tenant, Tenant], prompts: readonly string[], publishedAt: number, concurrency: number, bar: SingleBar, feature = REPLAY_FEATURE): Promise<Served[]> {
+  await trafficCacheExpired(publishedAt);
   const out = new Array<Served>(prompts.length);
   for (const [f, t] of tenants.entries()) {
     bar.update({ tenant: `${t.label} (${feature})` });

@@ -47,7 +47,8 @@ export async function createTenant(stack: Stack, spec: TenantSpec): Promise<Tena
 
 const num = (v: string | null): number | null => (v === null || v === "" || Number.isNaN(Number(v)) ? null : Number(v));
 
-function bandOf(reason: string | null): Served["band"] {
+/** The band a decision was compared with, from `x-route-reason` (null when the header names none, e.g. a cache hit). */
+export function bandOf(reason: string | null): Served["band"] {
   const m = /band=([0-9.]+) ([a-z_]+)/.exec(reason ?? "");
   return m ? { below: Number(m[1]), source: m[2]! } : null;
 }
