@@ -58,15 +58,3 @@ export interface Page<T> {
   next_cursor: string | null;
 }
 
-/** Up to `maxPages` pages of a /v1 list (newest first), for summaries over a sample. */
-export async function firstPages<T>(path: string, query: Query, maxPages: number): Promise<{ rows: T[]; complete: boolean }> {
-  const rows: T[] = [];
-  let cursor: string | null = null;
-  for (let i = 0; i < maxPages; i++) {
-    const page: Page<T> = await get<Page<T>>(path, { ...query, limit: 100, cursor });
-    rows.push(...page.data);
-    if (!page.has_more || !page.next_cursor) return { rows, complete: true };
-    cursor = page.next_cursor;
-  }
-  return { rows, complete: false };
-}

@@ -10,12 +10,3 @@ export function when(value: string | number | null | undefined): string {
   const d = new Date(value);
   return Number.isNaN(d.getTime()) ? String(value) : d.toISOString().replace("T", " ").replace(/\.\d+Z$/, "Z");
 }
-
-/** Nearest-rank percentile (as GET /v1/prompts/{id}/compare computes them). */
-export function percentile(values: number[], p: number): number | null {
-  if (!values.length) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? null;
-}
-
-export const mean = (values: number[]): number | null => (values.length ? values.reduce((a, b) => a + b, 0) / values.length : null);

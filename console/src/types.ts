@@ -4,6 +4,7 @@
  * cannot be loaded beside the DOM's, so only runtime-free shapes (shared/schemas) are imported.
  */
 export type { DriftReport, DriftSnapshot } from "../../shared/schemas/drift-report";
+export type { LatencySummary, PercentileEstimate } from "../../shared/latency-histogram";
 export interface UsageRow {
   hour?: string;
   day?: string;

@@ -123,6 +123,12 @@ describe.skipIf(!runnable)("web console", () => {
     expect(usage.rows[0]?.costUsd).toBeGreaterThan(0);
     expect(await page.locator('[data-kpi="Cost"]').textContent()).toBe(`$${(usage.rows[0]?.costUsd ?? 0) < 0.01 ? (usage.rows[0]?.costUsd ?? 0).toFixed(6) : (usage.rows[0]?.costUsd ?? 0).toFixed(4)}`);
     expect(await page.locator('[data-kpi="Drift alarms"]').textContent()).toBe("1");
+    // Percentiles over the whole range, from the evaluator's hourly histograms (every request sent).
+    const latency = (await (await api("GET", "/v1/usage/latency")).json()) as { latencyMs: { count: number; p50: number; p95: number; p99: number } };
+    expect(latency.latencyMs.count).toBe(sent.length);
+    const { p50, p95, p99 } = latency.latencyMs;
+    expect(await page.locator('[data-kpi="Latency p50 / p95 / p99"]').textContent()).toBe([p50, p95, p99].map((v) => `${Math.round(v)} ms`).join(" / "));
+    expect(await page.locator(".kpi").filter({ hasText: "Latency p50" }).locator(".note").textContent()).toContain(`${sent.length} requests, whole range`);
     const support = page.getByRole("row").filter({ has: page.getByRole("link", { name: "support" }) });
     await expect.poll(() => support.getByRole("cell").nth(1).textContent()).toBe("2");
     await page.locator("canvas").first().waitFor();

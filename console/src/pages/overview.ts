@@ -1,19 +1,18 @@
 /**
  * Overview of the tenant (or one feature) over a time range. Spend, volume, errors, cache and
- * tiers come from the hourly rollups (GET /v1/usage); latency and TTFT percentiles and the mean
- * judge score from the newest requests of the range (GET /v1/requests, up to 500: the rollups
- * keep sums, not distributions), audited semantic-hit precision from GET /v1/cache/quality,
- * drift alarms (tenant-wide) from GET /v1/drift.
+ * tiers come from the hourly rollups (GET /v1/usage); latency and TTFT percentiles over the
+ * whole range from the hourly histograms and the mean judge score of the range's evaluations
+ * (GET /v1/usage/latency), audited semantic-hit precision from GET /v1/cache/quality, drift
+ * alarms (tenant-wide) from GET /v1/drift.
  */
-import { firstPages, get } from "../api";
+import { get } from "../api";
 import { timeChart } from "../chart";
 import { h, link, table, type Child } from "../dom";
-import { mean, ms, num, pct, percentile, ratio, usd } from "../format";
+import { ms, num, pct, ratio, usd } from "../format";
 import { go, type Page, type PageContext } from "../router";
-import type { CacheQualityReport, DriftReport, RequestSummary, UsageReport, UsageRow } from "../types";
+import type { CacheQualityReport, DriftReport, LatencySummary, UsageReport, UsageRow } from "../types";
 
 const RANGES: Record<string, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
-const SAMPLE_PAGES = 5;
 
 type Totals = Pick<UsageRow, "requests" | "errors" | "cacheHits" | "costUsd" | "inferenceCostUsd" | "costAvoidedUsd" | "judgeCostUsd" | "judgeCalls">;
 const ZERO: Totals = { requests: 0, errors: 0, cacheHits: 0, costUsd: 0, inferenceCostUsd: 0, costAvoidedUsd: 0, judgeCostUsd: 0, judgeCalls: 0 };
@@ -43,12 +42,13 @@ function driftNote(drift: DriftReport | null): string {
   return latest ? `latest: ${latest.metric} PSI ${latest.psi.toFixed(2)} (${latest.period} of ${latest.windowStart.slice(0, 16)}Z), tenant-wide` : "none in this range, tenant-wide";
 }
 
-function kpis(t: Totals, small: number | null, sample: RequestSummary[], complete: boolean, cache: CacheQualityReport | null, drift: DriftReport | null): HTMLElement {
-  const latencies = sample.map((r) => r.latencyMs);
-  const ttfts = sample.flatMap((r) => (r.ttftMs === null ? [] : [r.ttftMs]));
-  const scores = sample.flatMap((r) => (r.evaluation?.scoreMean === null || r.evaluation?.scoreMean === undefined ? [] : [r.evaluation.scoreMean]));
+/** "≥" marks a percentile past the histogram's last bucket (~521 s): a lower bound. */
+const estimate = (n: number | null, overflow: boolean): string => (n !== null && overflow ? `≥${ms(n)}` : ms(n));
+
+function kpis(t: Totals, small: number | null, lat: LatencySummary, cache: CacheQualityReport | null, drift: DriftReport | null): HTMLElement {
   const card = (label: string, value: string, note?: string) => h("div", { class: "kpi" }, h("dt", {}, label), h("dd", { "data-kpi": label }, value), note ? h("dd", { class: "note" }, note) : null);
-  const sampleNote = `${complete ? "all" : "newest"} ${sample.length} requests`;
+  const l = lat.latencyMs;
+  const f = lat.ttftMs;
   return h(
     "dl",
     { class: "kpis" },
@@ -57,12 +57,12 @@ function kpis(t: Totals, small: number | null, sample: RequestSummary[], complet
     card("Judge cost", usd(t.judgeCostUsd), `${t.judgeCalls} judge calls`),
     card("Requests", String(t.requests)),
     card("Error rate", pct(ratio(t.errors, t.requests)), `${t.errors} errors`),
-    card("Latency p50 / p95 / p99", `${ms(percentile(latencies, 0.5))} / ${ms(percentile(latencies, 0.95))} / ${ms(percentile(latencies, 0.99))}`, sampleNote),
-    card("Time to first token p50 / p95", `${ms(percentile(ttfts, 0.5))} / ${ms(percentile(ttfts, 0.95))}`, `${ttfts.length} streamed`),
+    card("Latency p50 / p95 / p99", `${estimate(l.p50, l.overflow)} / ${estimate(l.p95, l.overflow)} / ${estimate(l.p99, l.overflow)}`, `${l.count} requests, whole range (histogram estimate, within 25%)`),
+    card("Time to first token p50 / p95", `${estimate(f.p50, f.overflow)} / ${estimate(f.p95, f.overflow)}`, `${f.count} streamed`),
     card("Small-tier share", pct(small)),
     card("Cache hit rate", pct(ratio(t.cacheHits, t.requests)), `${t.cacheHits} hits`),
     card("Audited semantic-hit precision", pct(cache?.precision), cache ? `${cache.audited} audited` : "no access"),
-    card("Mean judge score", num(mean(scores), 2), `${scores.length} judged of ${sampleNote}`),
+    card("Mean judge score", num(lat.judge.meanScore, 2), `${lat.judge.judged} judged in the range`),
     card("Drift alarms", drift ? String(drift.alarms) : "—", driftNote(drift)),
   );
 }
@@ -104,13 +104,13 @@ export const overviewPage: Page = {
     const feature = ctx.params.get("feature") || undefined;
     const range = { from: new Date(from).toISOString(), to: new Date(to).toISOString() };
     const inFeature = (rows: UsageRow[]) => (feature ? rows.filter((r) => r.feature === feature) : rows);
-    const [byFeature, byHour, byTier, cache, drift, sample] = await Promise.all([
+    const [byFeature, byHour, byTier, cache, drift, latency] = await Promise.all([
       get<UsageReport>("/v1/usage", { ...range, group_by: "feature" }),
       get<UsageReport>("/v1/usage", { ...range, group_by: "hour,feature" }),
       get<UsageReport>("/v1/usage", { ...range, group_by: "feature,tier" }),
       get<CacheQualityReport>("/v1/cache/quality", { feature, since: range.from }).catch(() => null),
       get<DriftReport>("/v1/drift", { ...range, alarms: "true" }).catch(() => null),
-      firstPages<RequestSummary>("/v1/requests", { ...range, feature }, SAMPLE_PAGES),
+      get<LatencySummary>("/v1/usage/latency", { ...range, feature }),
     ]);
     const tiers = inFeature(byTier.rows);
     const small = ratio(sum(tiers.filter((t) => t.tier === "small")).requests, sum(tiers).requests);
@@ -118,7 +118,7 @@ export const overviewPage: Page = {
     return [
       controls(ctx, features),
       h("p", { class: "scope" }, `Tenant ${byFeature.tenantId}${feature ? `, feature ${feature}` : ", all features"}, ${range.from} to ${range.to}.`),
-      kpis(sum(inFeature(byFeature.rows)), small, sample.rows, sample.complete, cache, drift),
+      kpis(sum(inFeature(byFeature.rows)), small, latency, cache, drift),
       hourlyChart(inFeature(byHour.rows), from, to),
       featureTable(inFeature(byFeature.rows), byTier.rows, rangeName),
       h("p", {}, link(`/requests?from=${encodeURIComponent(range.from)}${feature ? `&feature=${encodeURIComponent(feature)}` : ""}`, "These requests in the trace explorer")),

@@ -26,6 +26,7 @@ import { embeddingsRoutes } from "./routes/embeddings";
 import { modelsRoutes } from "./routes/models";
 import { guardrailsCheckRoutes } from "./routes/guardrails-check";
 import { usageRoutes } from "./routes/usage";
+import { usageLatencyRoutes } from "./routes/usage-latency";
 import { routeDryRunRoutes } from "./routes/route-dry-run";
 import { cachePurgeRoutes } from "./routes/cache-purge";
 import { routerRolloutRoutes } from "./routes/router-rollout";
@@ -61,6 +62,7 @@ export function createApp() {
   api.route("/", modelsRoutes);
   api.route("/", guardrailsCheckRoutes);
   api.route("/", usageRoutes);
+  api.route("/", usageLatencyRoutes);
   api.route("/", routeDryRunRoutes);
   api.route("/", cachePurgeRoutes);
   api.route("/", routerRolloutRoutes);

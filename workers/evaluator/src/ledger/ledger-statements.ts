@@ -4,6 +4,7 @@
  * the rollup upsert reads its numbers back from the ledger row only if that row carries this
  * delivery's nonce, i.e. only if this delivery inserted it. A replay adds nothing anywhere.
  */
+import { bucketSql } from "../../../../shared/latency-histogram";
 import { ERROR_STATUS_SQL } from "../../../../shared/schemas/usage-event";
 import { hourOf, type LedgerRow } from "./ledger-row";
 
@@ -35,6 +36,20 @@ SELECT tenant_id, hour, feature, model, tier, key_id, ${ROLLUP_KIND}, 1, CASE WH
 FROM usage_ledger WHERE request_id = ?1 AND tenant_id = ?2 AND ingest_nonce = ?3
 ${ROLLUP_CONFLICT}`;
 
+/**
+ * The latency and TTFT histograms (shared/latency-histogram.ts) of the client requests among
+ * the ledger rows matching `where` (which must pin this delivery's nonce, as the rollups do).
+ */
+const CLIENT_REQUEST = "kind = 'request' AND parent_request_id IS NULL";
+const UPSERT_HISTOGRAMS = (where: string) => `INSERT INTO latency_histograms_hourly (tenant_id, hour, feature, metric, bucket, count)
+SELECT tenant_id, hour, feature, metric, bucket, COUNT(*) FROM (
+  SELECT tenant_id, hour, feature, 'latency' AS metric, ${bucketSql("latency_ms")} AS bucket FROM usage_ledger WHERE ${where} AND ${CLIENT_REQUEST}
+  UNION ALL
+  SELECT tenant_id, hour, feature, 'ttft' AS metric, ${bucketSql("ttft_ms")} AS bucket FROM usage_ledger WHERE ${where} AND ${CLIENT_REQUEST} AND ttft_ms IS NOT NULL
+) GROUP BY tenant_id, hour, feature, metric, bucket
+ON CONFLICT (tenant_id, hour, feature, metric, bucket) DO UPDATE SET count = count + excluded.count`;
+const UPSERT_ROW_HISTOGRAMS = UPSERT_HISTOGRAMS("request_id = ?1 AND tenant_id = ?2 AND ingest_nonce = ?3");
+
 /** The ledger row alone; its rollup comes from rollupStatements over the batch's ids. */
 export function ledgerInsert(db: D1Database, row: LedgerRow, nonce: string, now: number): D1PreparedStatement {
   const u = row.usage;
@@ -51,7 +66,10 @@ export function ledgerInsert(db: D1Database, row: LedgerRow, nonce: string, now:
 
 /** One row and its rollup (callers writing many rows at once use ledgerInsert + rollupStatements). */
 export function ledgerStatements(db: D1Database, row: LedgerRow, nonce: string, now: number): D1PreparedStatement[] {
-  return [ledgerInsert(db, row, nonce, now), db.prepare(UPSERT_ROLLUP).bind(row.requestId, row.tenantId, nonce)];
+  const out = [ledgerInsert(db, row, nonce, now), db.prepare(UPSERT_ROLLUP).bind(row.requestId, row.tenantId, nonce)];
+  // Judge calls and cascade drafts are not client requests: no histogram statement to run for them.
+  if (row.kind === "request" && row.parentRequestId === null) out.push(db.prepare(UPSERT_ROW_HISTOGRAMS).bind(row.requestId, row.tenantId, nonce));
+  return out;
 }
 
 const UPSERT_ROLLUPS = (marks: string) => `INSERT INTO usage_rollups_hourly (tenant_id, hour, feature, model, tier, key_id, kind, requests, errors,
@@ -63,15 +81,17 @@ GROUP BY tenant_id, hour, feature, model, tier, key_id, rollup_kind
 ${ROLLUP_CONFLICT}`;
 
 /**
- * The rollups of many ledger rows written in the same D1 batch with the same nonce: one grouped
- * upsert per 90 request ids instead of one per row (D1 binds 100 parameters a statement). Same
+ * The rollups (and latency histograms) of many ledger rows written in the same D1 batch with the
+ * same nonce: one grouped upsert each per 90 request ids instead of one per row (D1 binds 100
+ * parameters a statement). Same
  * idempotency as the per-row upsert: only rows this delivery inserted carry its nonce.
  */
 export function rollupStatements(db: D1Database, requestIds: readonly string[], nonce: string): D1PreparedStatement[] {
   const out: D1PreparedStatement[] = [];
   for (let i = 0; i < requestIds.length; i += 90) {
     const ids = requestIds.slice(i, i + 90);
-    out.push(db.prepare(UPSERT_ROLLUPS(ids.map((_, k) => `?${k + 2}`).join(", "))).bind(nonce, ...ids));
+    const marks = ids.map((_, k) => `?${k + 2}`).join(", ");
+    out.push(db.prepare(UPSERT_ROLLUPS(marks)).bind(nonce, ...ids), db.prepare(UPSERT_HISTOGRAMS(`ingest_nonce = ?1 AND request_id IN (${marks})`)).bind(nonce, ...ids));
   }
   return out;
 }

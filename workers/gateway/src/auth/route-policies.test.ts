@@ -42,6 +42,7 @@ const EXPECTED: Record<string, Who[]> = {
   "POST /v1/guardrails/check": ["service", "developer"],
   "GET /v1/usage": ["developer", "viewer", "admin", "op"],
   "GET /v1/usage.csv": ["developer", "viewer", "admin", "op"],
+  "GET /v1/usage/latency": ["developer", "viewer", "admin", "op"],
   "GET /v1/requests/:id": ["developer", "viewer", "admin", "op"],
   "GET /v1/router/rollout": ["developer", "viewer", "admin", "op"],
   "GET /v1/drift": ["developer", "viewer", "admin", "op"],

@@ -47,6 +47,7 @@ export const ROUTE_POLICIES: readonly RoutePolicy[] = [
   { method: "POST", path: "/v1/guardrails/check", roles: MODEL_CALLERS },
   { method: "GET", path: "/v1/usage", roles: USAGE_READERS },
   { method: "GET", path: "/v1/usage.csv", roles: USAGE_READERS },
+  { method: "GET", path: "/v1/usage/latency", roles: USAGE_READERS },
   { method: "GET", path: "/v1/requests/:id", roles: USAGE_READERS },
   { method: "GET", path: "/v1/router/rollout", roles: USAGE_READERS },
   { method: "GET", path: "/v1/drift", roles: USAGE_READERS },

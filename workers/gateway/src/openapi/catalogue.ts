@@ -24,6 +24,7 @@ import { GraphQLRequestSchema } from "../graphql/run-query";
 import { ListEvaluationsQuerySchema } from "../usage/list-evaluations";
 import { ListRequestsQuerySchema } from "../usage/list-requests";
 import { DriftQuerySchema } from "../usage/drift-alarms";
+import { LatencyQuerySchema } from "../usage/latency-summary";
 import { AlertRuleInputSchema, CacheQualityQuerySchema, FineTuningQuerySchema, RequestTraceParamsSchema, RetrainingQuerySchema, UsageQuerySchema } from "../usage";
 
 export interface Operation {
@@ -57,6 +58,7 @@ export const OPERATIONS: readonly Operation[] = [
   { method: "POST", path: "/v1/guardrails/check", summary: "PII findings, redacted text and injection score for a text.", tag: "Gateway", body: GuardrailCheckRequestSchema },
   { method: "GET", path: "/v1/usage", summary: "The tenant's totals from the hourly rollups (`group_by` is accepted for `groupBy`).", tag: "Gateway", query: UsageQuerySchema },
   { method: "GET", path: "/v1/usage.csv", summary: "The same totals as CSV.", tag: "Gateway", query: UsageQuerySchema, responseType: "text/csv" },
+  { method: "GET", path: "/v1/usage/latency", summary: "Latency and TTFT p50/p95/p99 over the whole range, estimated from hourly histograms (1.25x buckets, interpolated), and the mean judge score.", tag: "Gateway", query: LatencyQuerySchema },
   { method: "GET", path: "/v1/requests/:id", summary: "One request's trace; content masked by role.", tag: "Gateway", params: { id: RequestTraceParamsSchema.shape.id } },
   { method: "POST", path: "/v1/feedback", summary: "Report whether an answer served from the semantic cache was right (`wrong` tightens the false-hit bound; once per request; docs/semantic-cache.md).", tag: "Gateway", body: FeedbackRequestSchema },
   { method: "GET", path: "/v1/router/rollout", summary: "Shadow/canary router rollout status and verdicts.", tag: "Gateway" },

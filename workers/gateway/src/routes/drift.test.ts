@@ -1,27 +1,17 @@
 /** GET /v1/drift over a real D1 (migrations applied): tenant scope, range, alarms, bad input. */
 import fc from "fast-check";
-import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startD1 } from "../../../evaluator/src/testing/harness";
-import { isGatewayError } from "../../../../shared/errors";
-import type { AppEnv, AuthContext, Bindings } from "../app-env";
+import type { AuthContext, Bindings } from "../app-env";
+import { appAs, viewer } from "./test-app";
 import { driftRoutes } from "./drift";
 
 let d1: Awaited<ReturnType<typeof startD1>>;
 const HOUR = 3_600_000;
 const NOW = Math.floor(Date.now() / HOUR) * HOUR;
 
-const caller = (tenantId: string, features: string[] | null = null): AuthContext => ({ tenantId, keyId: "k1", role: "viewer", scopes: [], models: null, tiers: null, features });
-
-function app(auth: AuthContext): Hono<AppEnv> {
-  const a = new Hono<AppEnv>();
-  a.onError((err, c) => c.json({ error: { code: isGatewayError(err) ? err.code : "internal" } }, isGatewayError(err) ? (err.status as 400) : 500));
-  a.use("*", async (c, next) => {
-    c.set("auth", auth);
-    await next();
-  });
-  return a.route("/", driftRoutes);
-}
+const caller = viewer;
+const app = (auth: AuthContext) => appAs(auth, driftRoutes);
 
 const get = (auth: AuthContext, query = "") => app(auth).request(`http://gw/v1/drift${query}`, {}, { DB: d1.db } as unknown as Bindings);
 
