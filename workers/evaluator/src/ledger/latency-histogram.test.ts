@@ -1,17 +1,20 @@
 /**
  * The latency and TTFT histograms the consumer writes with the ledger rows (real D1, migrations
  * applied): one count per client request in the bucket shared/latency-histogram.ts gives its
- * value, nothing for cascade drafts, nothing twice when a batch is redelivered, and the SQL
+ * value, nothing for cascade drafts or judge calls, nothing twice when a batch is redelivered, and the SQL
  * bucketing agrees with bucketOf at and around every bound.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bucketOf, bucketSql, LATENCY_BUCKETS_MS, OVERFLOW_BUCKET } from "../../../../shared/latency-histogram";
 import { consumeBatch } from "../consume-batch";
+import { PriceBook } from "../pricing/price-book";
 import { DEFAULT_JUDGE_POLICY } from "../judge/policy";
 import type { ConsumerDeps } from "../process-event";
 import { usageEvent } from "../testing/events";
 import { fakeBatch } from "../testing/fake-batch";
 import { startD1 } from "../testing/harness";
+import { ledgerRowFromEvent } from "./ledger-row";
+import { ledgerStatements } from "./ledger-statements";
 
 let d1: Awaited<ReturnType<typeof startD1>>;
 beforeAll(async () => {
@@ -51,6 +54,15 @@ describe("latency histograms written with the ledger", () => {
     expect(await consumeBatch(fakeBatch([...events, draft], 2), deps())).toEqual({ acked: 8, retried: 0, deadLettered: 0 });
     expect(await histogram("t-hist", "latency")).toEqual(expected(latencies));
     expect(await histogram("t-hist", "ttft")).toEqual(expected(latencies.filter((_, i) => i % 2).map((v) => v / 4)));
+  });
+
+  it("counts a client request written one row at a time (ledgerStatements) once, and a judge call not at all", async () => {
+    const book = new PriceBook([]);
+    const client = ledgerRowFromEvent(usageEvent({ requestId: "one-1", tenantId: "t-row", latencyMs: 700, ttftMs: 90 }), book);
+    const judge = { ...ledgerRowFromEvent(usageEvent({ requestId: "one-j", tenantId: "t-row", latencyMs: 30 }), book), kind: "judge" as const, parentRequestId: "one-1" };
+    for (const nonce of ["n1", "n2"]) await d1.db.batch([...ledgerStatements(d1.db, client, nonce, 1), ...ledgerStatements(d1.db, judge, nonce, 1)]);
+    expect(await histogram("t-row", "latency")).toEqual(expected([700]));
+    expect(await histogram("t-row", "ttft")).toEqual(expected([90]));
   });
 
   it("buckets in SQL exactly as bucketOf does, at, just above and just below every bound", async () => {
