@@ -8,6 +8,7 @@ export function searchView(collection: string, r: SearchResult) {
     object: "list",
     collection,
     reranker: r.reranker,
+    ...(r.rerankerFallback ? { reranker_fallback: r.rerankerFallback } : {}),
     data: r.hits.map((h) => ({
       chunk_id: h.chunk.chunkId,
       document_id: h.chunk.documentId,

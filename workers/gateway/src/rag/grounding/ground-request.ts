@@ -48,6 +48,7 @@ export async function groundRequest(ex: ChatExchange, spec: RetrievalSpec, deps:
   ex.decisions.retrieval = {
     collection: spec.collection,
     reranker: result.reranker,
+    ...(result.rerankerFallback ? { reranker_fallback: result.rerankerFallback } : {}),
     retrieved: kept.map((k) => ({
       chunk_id: k.hit.chunk.chunkId,
       document_id: k.hit.chunk.documentId,

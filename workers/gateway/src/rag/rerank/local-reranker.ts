@@ -7,7 +7,7 @@ import type { Embedder } from "../../cache/embedder/embedder";
 import { distinctTerms } from "../text/terms";
 import { candidateFeatures, FEATURE_NAMES, queryInfo } from "./features";
 import { RerankModelSchema, scoreFeatures, type RerankModel } from "./mlp";
-import type { Candidate, Reranker, TermStats } from "./reranker";
+import type { Candidate, Reranker, RerankScores, TermStats } from "./reranker";
 import shipped from "./model/reranker.json";
 
 let parsed: RerankModel | undefined;
@@ -19,14 +19,15 @@ export function shippedRerankModel(): RerankModel {
 }
 
 export function createLocalReranker(embedder: Embedder, model: RerankModel = shippedRerankModel()): Reranker {
+  const id = `local:${model.id}`;
   return {
-    id: `local:${model.id}`,
+    id,
     needsStats: (query) => distinctTerms(query),
-    async score(query: string, candidates: readonly Candidate[], stats: TermStats): Promise<number[]> {
-      if (candidates.length === 0) return [];
+    async score(query: string, candidates: readonly Candidate[], stats: TermStats): Promise<RerankScores> {
+      if (candidates.length === 0) return { scores: [], by: id };
       const q = await queryInfo(query, stats, embedder);
       const features = await candidateFeatures(q, candidates, embedder);
-      return features.map((x) => scoreFeatures(model, x));
+      return { scores: features.map((x) => scoreFeatures(model, x)), by: id };
     },
   };
 }

@@ -23,6 +23,14 @@ export interface Reranker {
   readonly id: string;
   /** Stemmed terms whose document frequencies it needs (empty: none). */
   needsStats(query: string): string[];
-  /** One score per candidate, higher is more relevant. */
-  score(query: string, candidates: readonly Candidate[], stats: TermStats): Promise<number[]>;
+  /** One score per candidate (higher is more relevant), and which reranker produced them. */
+  score(query: string, candidates: readonly Candidate[], stats: TermStats): Promise<RerankScores>;
+}
+
+export interface RerankScores {
+  scores: number[];
+  /** The id of the reranker that scored: a fallback's own id when the primary failed. */
+  by: string;
+  /** Set when the primary failed and a fallback scored: which one failed and why (no content). */
+  fallback?: { from: string; reason: string };
 }

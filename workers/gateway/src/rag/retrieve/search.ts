@@ -9,7 +9,7 @@ import { chunksByIds, countChunks, documentFrequencies, lexicalSearch, type Chun
 import type { DenseIndex } from "../store/dense-index";
 import type { MetadataFilters } from "../store/filters";
 import type { CollectionScope } from "../store/scope";
-import type { Candidate, Reranker } from "../rerank/reranker";
+import type { Candidate, Reranker, RerankScores } from "../rerank/reranker";
 import { reciprocalRankFusion } from "./fuse";
 
 export interface SearchOptions {
@@ -37,7 +37,10 @@ export interface SearchHit extends Candidate {
 
 export interface SearchResult {
   hits: SearchHit[];
+  /** The reranker that actually scored (a fallback's id when the primary failed), or null. */
   reranker: string | null;
+  /** Set when the configured reranker failed and its fallback scored instead. */
+  rerankerFallback: { from: string; reason: string } | null;
   timings: Record<string, number>;
 }
 
@@ -85,20 +88,22 @@ export async function hybridSearch(deps: SearchDeps, scope: CollectionScope, o: 
     denseRank: f.ranks.dense ?? null,
     fused: f.score,
   }));
-  let scores: number[] | null = null;
+  let reranked: RerankScores | null = null;
   const reranker = o.rerank === false ? null : deps.reranker;
   if (reranker && candidates.length > 1) {
-    scores = await timed(timings, "rerank", async () => {
+    reranked = await timed(timings, "rerank", async () => {
       const stems = reranker.needsStats(o.query);
       const [df, total] = stems.length ? await Promise.all([documentFrequencies(deps.db, stems), countChunks(deps.db, scope)]) : [new Map<string, number>(), 0];
       return reranker.score(o.query, candidates, { df, total });
     });
   }
+  const scores = reranked?.scores ?? null;
   const order = candidates.map((c, i) => ({ c, s: scores ? (scores[i] ?? Number.NEGATIVE_INFINITY) : c.fused, i }));
   order.sort((a, b) => b.s - a.s || a.i - b.i);
   return {
     hits: order.slice(0, o.topK).map((o2, r) => ({ ...o2.c, rank: r + 1, rerank: scores ? o2.s : null })),
-    reranker: scores && reranker ? reranker.id : null,
+    reranker: reranked?.by ?? null,
+    rerankerFallback: reranked?.fallback ?? null,
     timings,
   };
 }
