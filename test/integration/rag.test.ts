@@ -151,6 +151,32 @@ describe("grounded chat", () => {
     expect((await ask(service, q)).headers.get("x-cache")).toBe("miss");
   });
 
+  it("stores document PII redacted and restores it in answers and search results only for keys with content:read", async () => {
+    const { key: reader } = await seedKey(stack, { name: "rag", role: "developer", tenantId, scopes: ["content:read"] });
+    const STAFF = { id: "keys", title: "Desk keys", text: "Desk keys are handed out by Hanna Lindqvist, reachable at hanna.l@brightmoor.example.", metadata: {} };
+    expect((await call("POST", "/v1/collections", dev, { id: "staff" })).status).toBe(201);
+    expect((await call("POST", "/v1/collections/staff/documents", dev, STAFF)).json).toMatchObject({ status: "ready", pii_entities: 2 });
+    const stored = await stack.db.prepare("SELECT text FROM rag_chunks WHERE collection_id = 'staff'").all<{ text: string }>();
+    expect(stored.results.map((r) => r.text).join()).toContain("handed out by <DOC_PERSON_1>, reachable at <DOC_EMAIL_ADDRESS_1>");
+    // The simulated model echoes the placeholders back, as a model quoting its source would.
+    const said = "Desk keys are handed out by <DOC_PERSON_1> at <DOC_EMAIL_ADDRESS_1>.";
+    const answer = async (key: string) => {
+      const res = await ask(key, `ECHO: ${said}`, { collection: "staff" });
+      expect(res.status).toBe(200);
+      return ((await res.json()) as { choices: Array<{ message: { content: string } }> }).choices[0]?.message.content;
+    };
+    stack.sim.reset();
+    expect(await answer(reader)).toBe("Desk keys are handed out by Hanna Lindqvist at hanna.l@brightmoor.example.");
+    expect(await answer(dev)).toBe(said);
+    expect(await answer(service)).toBe(said);
+    expect((await ask(viewer, `ECHO: ${said}`, { collection: "staff" })).status).toBe(403);
+    expect(upstreamSaw()).not.toContain("Lindqvist");
+
+    const search = async (key: string) => (await call("POST", "/v1/collections/staff/search", key, { query: "who hands out desk keys" })).json.data as Array<{ text: string }>;
+    expect((await search(reader))[0]?.text).toContain("handed out by Hanna Lindqvist, reachable at hanna.l@brightmoor.example.");
+    expect((await search(dev))[0]?.text).toContain("handed out by <DOC_PERSON_1>");
+  });
+
   it("refuses a malformed retrieval field or an unknown collection with a 4xx", async () => {
     expect((await ask(service, "tea?", { collection: "howto", top_k: 0 })).status).toBe(400);
     expect((await ask(service, "tea?", { collection: "../x" })).status).toBe(400);

@@ -13,6 +13,8 @@ import { ingestDocument } from "../rag/ingest/ingest-document";
 import { ragDeps } from "../rag/rag-deps";
 import { searchView } from "../rag/search-view";
 import { hybridSearch } from "../rag/retrieve/search";
+import { mayRestoreDocumentPii } from "../rag/restore/document-pii";
+import { restoreSearchResult } from "../rag/restore/restore-search";
 import { CollectionParamsSchema, CreateCollectionSchema, DocumentParamsSchema, IngestBodySchema, ListQuerySchema, SearchBodySchema } from "../rag/schemas";
 import { getDocument, listCollections, listDocuments } from "../rag/store/collections-repo";
 import { GatewayError } from "../../../../shared/errors";
@@ -82,8 +84,12 @@ export const collectionsRoutes = new Hono<AppEnv>()
     const tenantId = c.get("auth").tenantId;
     await requireCollection(c.env.DB, tenantId, id);
     const body = await readJsonBody(c, SearchBodySchema);
+    const deps = ragDeps(c.env);
+    const scope = { tenantId, collectionId: id };
     const result = await c.get("timing").measure("search", () =>
-      hybridSearch(ragDeps(c.env), { tenantId, collectionId: id }, { query: body.query, topK: body.top_k, filters: body.filters, rerank: body.rerank, candidates: body.candidates, mode: body.mode }),
+      hybridSearch(deps, scope, { query: body.query, topK: body.top_k, filters: body.filters, rerank: body.rerank, candidates: body.candidates, mode: body.mode }),
     );
-    return c.json(searchView(id, result));
+    // Document PII comes back only to keys with content access (rag/restore/document-pii.ts).
+    const shown = mayRestoreDocumentPii(c.get("auth")) ? await restoreSearchResult(deps, scope, result, (await settingsFor(c.env.DB, tenantId, null)).guardrails) : result;
+    return c.json(searchView(id, shown));
   });

@@ -15,11 +15,15 @@ import { hybridSearch } from "../retrieve/search";
 import type { SourceRef } from "./citations";
 import type { RetrievalSpec } from "./retrieval-spec";
 import { screenChunks } from "./screen-chunks";
+import { mayRestoreDocumentPii, openDocumentVaults } from "../restore/document-pii";
+import { groundedAnswerRestorer, numberGroundedPlaceholders, type AnswerRestorer } from "../restore/grounded-placeholders";
 import { sourcesMessage } from "./sources-message";
 
 export interface Grounding {
   collection: string;
   sources: SourceRef[];
+  /** Restores document PII in the answer; null for callers without content access (they keep placeholders). */
+  restore: AnswerRestorer | null;
 }
 
 function lastUserText(request: ChatCompletionRequest): string {
@@ -37,7 +41,10 @@ export async function groundRequest(ex: ChatExchange, spec: RetrievalSpec, deps:
   if (!query) throw new GatewayError("invalid_request", "Retrieval needs a user message to search with.", { param: "messages" });
   await requireCollection(deps.db, ex.auth.tenantId, spec.collection);
   const result = await hybridSearch(deps, { tenantId: ex.auth.tenantId, collectionId: spec.collection }, { query, topK: spec.top_k, filters: spec.filters, rerank: spec.rerank });
-  const { kept, dropped } = screenChunks(result.hits, guardrails.injection);
+  const screened = screenChunks(result.hits, guardrails.injection);
+  const dropped = screened.dropped;
+  // Placeholders renumbered across documents before the model sees them (grounded-placeholders.ts).
+  const { kept, refs } = numberGroundedPlaceholders(screened.kept);
 
   const messages = ex.request.messages;
   let at = 0;
@@ -62,5 +69,10 @@ export async function groundRequest(ex: ChatExchange, spec: RetrievalSpec, deps:
   };
   ex.headers["x-rag-sources"] = kept.map((k) => k.hit.chunk.chunkId).join(",") || "none";
   if (dropped.length) ex.headers["x-rag-dropped"] = String(dropped.length);
-  return { collection: spec.collection, sources: kept.map((k) => ({ chunkId: k.hit.chunk.chunkId, documentId: k.hit.chunk.documentId, text: k.hit.chunk.text })) };
+  const scope = { tenantId: ex.auth.tenantId, collectionId: spec.collection };
+  const restore =
+    refs.size > 0 && mayRestoreDocumentPii(ex.auth)
+      ? groundedAnswerRestorer(refs, async (versions) => openDocumentVaults(deps.db, await deps.keyring(), scope, versions), guardrails, ex.auth.tenantId)
+      : null;
+  return { collection: spec.collection, sources: kept.map((k) => ({ chunkId: k.hit.chunk.chunkId, documentId: k.hit.chunk.documentId, text: k.hit.chunk.text })), restore };
 }

@@ -168,3 +168,14 @@ export async function documentChunkIds(db: D1Database, tenantId: string, collect
     .all<{ chunk_id: string }>();
   return results.map((r) => r.chunk_id);
 }
+
+/** Sealed PII vaults of the given documents (those that have one), with the version they seal. */
+export async function documentVaults(db: D1Database, tenantId: string, collectionId: string, ids: readonly string[]): Promise<Map<string, { contentHash: string; vault: string }>> {
+  const unique = [...new Set(ids)];
+  if (unique.length === 0) return new Map();
+  const { results } = await db
+    .prepare(`SELECT id, content_hash, pii_vault FROM rag_documents WHERE tenant_id = ? AND collection_id = ? AND pii_vault IS NOT NULL AND id IN (${unique.map(() => "?").join(",")})`)
+    .bind(tenantId, collectionId, ...unique)
+    .all<{ id: string; content_hash: string; pii_vault: string }>();
+  return new Map(results.map((r) => [r.id, { contentHash: r.content_hash, vault: r.pii_vault }]));
+}
