@@ -160,7 +160,8 @@ async function startPortkey(port: number): Promise<{ pid: number; port: number; 
 async function main(): Promise<void> {
   // Imported here, not at the top: --help then answers without loading Miniflare.
   const { Miniflare } = await import("miniflare");
-  const stack = await startStack();
+  // Without the local asset router: the Worker's own cost, as in production (test/harness/stack.ts).
+  const stack = await startStack({ staticAssets: false });
   const { key } = await seedKey(stack, { name: "bench" });
   // A second tenant with guardrails, cache and router switched off: the core gateway alone.
   const core = await seedKey(stack, { name: "bench-core" });
@@ -248,7 +249,7 @@ Between runs of this command with the same code, these req/s ratios move by abou
 
 How to read the CPU columns: "server CPU per request" is the CPU time of the server's processes (all threads) divided by the requests it served in the cell. It does not move when other jobs on the shared machine steal time, so its ratios are the steadier measure of cost; req/s ratios additionally depend on what else ran during each cell. (g) parses and validates the request and the answer with the same zod schemas and answers with \`c.json\`, and nothing else: it costs about what the bare pass-through costs (workerd streams a passed-through body, which is not free either), so the gap between (g) and (f) is the gateway's own per-request logic.
 
-(c) sends \`Cache-Control: no-cache, no-store\` so every request runs the full pipeline and reaches the simulator; (e) repeats one request and is answered from the exact cache. The gateway's pipeline per request: auth (cached key lookup), role policy, rate-limit/budget checks, tenant settings, PII redaction + injection screen, cache key + lookup (e: exact hit), ONNX routing, upstream call with retry/breaker bookkeeping, placeholder restore and output PII scan, usage event to the queue.
+(c) sends \`Cache-Control: no-cache, no-store\` so every request runs the full pipeline and reaches the simulator; (e) repeats one request and is answered from the exact cache. The gateway's pipeline per request: auth (cached key lookup), role policy, rate-limit/budget checks, tenant settings, PII redaction + injection screen, cache key + lookup (e: exact hit), ONNX routing, upstream call with retry/breaker bookkeeping, placeholder restore and output PII scan, usage event to the queue. The gateway's workerd runs without the console's static-asset router (\`startStack({ staticAssets: false })\`): locally Miniflare puts that router in front of every request (~0.9 ms CPU per request across its isolates in \`bench:profile\`, and less than half the req/s), while in production Cloudflare's asset layer does that routing outside the Worker's isolate.
 
 Gateway bundle (wrangler's count, ORT wasm + router model + embedder included; Workers' paid limit is 10 MB compressed): ${bundleSizes.get("gateway") ?? "n/a"}.
 

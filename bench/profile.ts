@@ -16,7 +16,7 @@ import { makeCoreTenant, PASS_THROUGH_WORKER } from "./lib/gateway-load";
 import { connect, summarise, type Profile } from "./lib/inspector-profile";
 import { parseCli } from "../scripts/lib/cli";
 
-parseCli({ name: "npm run bench:profile", summary: "CPU profile of the gateway isolate under load (functions with the most self and inclusive time).", notes: ["Environment: PROFILE_MODE=core|full|bare (default core), BENCH_DURATION seconds (default 6), PROFILE_OUT=file.cpuprofile."] });
+parseCli({ name: "npm run bench:profile", summary: "CPU profile of the gateway isolate under load (functions with the most self and inclusive time).", notes: ["Environment: PROFILE_MODE=core|full|bare (default core), BENCH_DURATION seconds (default 6), PROFILE_OUT=file.cpuprofile, PROFILE_ASSETS=1 to keep the console's local asset router in front (off by default: in production it runs outside the Worker)."] });
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 6);
 const MODE = process.env.PROFILE_MODE ?? "core";
@@ -27,7 +27,7 @@ const INSPECTOR_PORT = 9300 + Math.floor(Math.random() * 200);
 async function main(): Promise<void> {
   // Imported here, not at the top: --help then answers without loading Miniflare.
   const { Miniflare } = await import("miniflare");
-  const stack = await startStack({ inspectorPort: INSPECTOR_PORT });
+  const stack = await startStack({ inspectorPort: INSPECTOR_PORT, staticAssets: process.env.PROFILE_ASSETS === "1" });
   // PROFILE_MODE=bare: the bare pass-through Worker of bench:overhead (b), for comparing how
   // much of each request the runtime's own isolates (Miniflare's entry, outbound wrappers) take.
   const bare =

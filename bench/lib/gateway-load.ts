@@ -10,7 +10,8 @@ export const PASS_THROUGH_WORKER = `export default { async fetch(req, env) {
 
 /** Switches guardrails, cache and router off for a tenant: what remains is the gateway core. */
 export async function makeCoreTenant(stack: Stack, tenantId: string): Promise<void> {
-  const admin = await seedKey(stack, { role: "admin", tenantId });
+  // Turning redaction off lets content through, which needs content:read (docs/access-control.md).
+  const admin = await seedKey(stack, { role: "admin", tenantId, scopes: ["content:read"] });
   const off = { guardrails: { pii: { enabled: false }, injection: { enabled: false } }, cache: { enabled: false }, router: { enabled: false } };
   const res = await stack.fetch(`/admin/v1/tenants/${tenantId}/settings`, { method: "PUT", headers: { authorization: `Bearer ${admin.key}`, "content-type": "application/json" }, body: JSON.stringify(off) });
   if (!res.ok) throw new Error(`core tenant settings: ${res.status} ${await res.text()}`);
