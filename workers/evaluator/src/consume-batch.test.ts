@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { offlineConsumerDeps } from "./testing/consumer-deps";
 import { backoffSeconds, consumeBatch } from "./consume-batch";
 import { JudgeSchema } from "./judge/config";
 import { DEFAULT_JUDGE_POLICY } from "./judge/policy";
@@ -14,18 +15,7 @@ beforeAll(async () => {
 afterAll(() => d1.dispose());
 
 function deps(db: D1Database, extra: Partial<ConsumerDeps> = {}): ConsumerDeps {
-  return {
-    db,
-    judges: [],
-    sampling: { default: 0, rules: [] },
-    fetch: () => Promise.reject(new Error("no network in this test")),
-    credential: () => undefined,
-    concurrency: 3,
-    maxJudgeAttempts: 3,
-    policy: { ...DEFAULT_JUDGE_POLICY, maxShareOfInference: null },
-    now: () => Date.parse("2026-11-27T02:10:01Z"),
-    ...extra,
-  };
+  return offlineConsumerDeps(db, { concurrency: 3, maxJudgeAttempts: 3, policy: { ...DEFAULT_JUDGE_POLICY, maxShareOfInference: null }, now: () => Date.parse("2026-11-27T02:10:01Z"), ...extra });
 }
 
 async function totals(tenantId: string): Promise<{ rows: number; requests: number; cost: number; ledgerCost: number }> {

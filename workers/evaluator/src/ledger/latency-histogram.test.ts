@@ -4,6 +4,7 @@
  * value, nothing for cascade drafts or judge calls, nothing twice when a batch is redelivered, and the SQL
  * bucketing agrees with bucketOf at and around every bound.
  */
+import { offlineConsumerDeps } from "../testing/consumer-deps";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bucketOf, bucketSql, LATENCY_BUCKETS_MS, OVERFLOW_BUCKET } from "../../../../shared/latency-histogram";
 import { consumeBatch } from "../consume-batch";
@@ -22,17 +23,8 @@ beforeAll(async () => {
 });
 afterAll(() => d1.dispose());
 
-const deps = (): ConsumerDeps => ({
-  db: d1.db,
-  judges: [],
-  sampling: { default: 0, rules: [] },
-  fetch: () => Promise.reject(new Error("no network in this test")),
-  credential: () => undefined,
-  concurrency: 2,
-  maxJudgeAttempts: 3,
-  policy: { ...DEFAULT_JUDGE_POLICY, maxShareOfInference: null },
-  now: () => Date.parse("2026-11-27T02:10:01Z"),
-});
+const deps = (): ConsumerDeps =>
+  offlineConsumerDeps(d1.db, { concurrency: 2, maxJudgeAttempts: 3, policy: { ...DEFAULT_JUDGE_POLICY, maxShareOfInference: null }, now: () => Date.parse("2026-11-27T02:10:01Z") });
 
 async function histogram(tenantId: string, metric: "latency" | "ttft"): Promise<Record<number, number>> {
   const { results } = await d1.db

@@ -1,4 +1,5 @@
 /** Sampled trace rows through the real consumer, on Miniflare's D1 and R2. */
+import { offlineConsumerDeps } from "../testing/consumer-deps";
 import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { dayOf } from "../../../../shared/archive/layout";
@@ -35,18 +36,7 @@ beforeEach(async () => {
 
 async function deps(extra: Partial<ConsumerDeps>): Promise<ConsumerDeps> {
   const seal = await sealerFromEnv(KEYS);
-  return {
-    db,
-    judges: [],
-    sampling: { default: 0, rules: [] },
-    fetch: () => Promise.reject(new Error("no network")),
-    credential: () => undefined,
-    concurrency: 4,
-    maxJudgeAttempts: 1,
-    now: () => T0 + 60_000,
-    ...(seal ? { seal } : {}),
-    ...extra,
-  };
+  return offlineConsumerDeps(db, { now: () => T0 + 60_000, ...(seal ? { seal } : {}), ...extra });
 }
 
 // Two tenants, one pack per tenant per message; every fifth request an error.
