@@ -170,6 +170,19 @@ describe("grounded chat", () => {
     expect(await answer(dev)).toBe(said);
     expect(await answer(service)).toBe(said);
     expect((await ask(viewer, `ECHO: ${said}`, { collection: "staff" })).status).toBe(403);
+    // Streamed: restored chunk by chunk for the reader only.
+    const streamed = async (key: string) => {
+      const res = await stack.fetch("/v1/chat/completions", {
+        method: "POST",
+        headers: bearer(key),
+        body: JSON.stringify({ model: "frontier-sim", stream: true, retrieval: { collection: "staff" }, messages: [{ role: "user", content: `ECHO: ${said}` }] }),
+      });
+      expect(res.headers.get("content-type")).toContain("text/event-stream");
+      const events = (await res.text()).split("\n\n").map((e) => e.replace(/^data: /, "")).filter((d) => d && d !== "[DONE]");
+      return events.map((d) => (JSON.parse(d) as { choices: Array<{ delta: { content?: string } }> }).choices.map((ch) => ch.delta.content ?? "").join("")).join("");
+    };
+    expect(await streamed(reader)).toBe("Desk keys are handed out by Hanna Lindqvist at hanna.l@brightmoor.example.");
+    expect(await streamed(service)).toBe(said);
     expect(upstreamSaw()).not.toContain("Lindqvist");
 
     const search = async (key: string) => (await call("POST", "/v1/collections/staff/search", key, { query: "who hands out desk keys" })).json.data as Array<{ text: string }>;

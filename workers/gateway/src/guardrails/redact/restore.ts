@@ -16,24 +16,30 @@ const MAX_PLACEHOLDER = 40;
 const PARTIAL = /^<[A-Z_]*\d{0,6}$/;
 
 /**
+ * Splits streamed text into what can go out now and a tail that could still become a
+ * placeholder ("<PER" waiting for "SON_1>"). Shared by the request's own restorer and the
+ * grounded-answer restorer (rag/restore/restore-stream.ts), whose placeholders look alike.
+ */
+export function holdPartialPlaceholder(buf: string): { ready: string; held: string } {
+  const lt = buf.lastIndexOf("<");
+  if (lt >= 0 && buf.length - lt <= MAX_PLACEHOLDER && PARTIAL.test(buf.slice(lt))) return { ready: buf.slice(0, lt), held: buf.slice(lt) };
+  return { ready: buf, held: "" };
+}
+
+/**
  * Restores placeholders in a stream of deltas. Holds back only a tail that could still become
- * a placeholder ("<PER" waiting for "SON_1>"); everything else is emitted at once, so latency
- * added is at most one placeholder's worth of characters. One restorer per choice content and
- * per tool-call arguments stream: interleaving two streams in one restorer would splice them.
+ * a placeholder; everything else is emitted at once, so latency added is at most one
+ * placeholder's worth of characters. One restorer per choice content and per tool-call
+ * arguments stream: interleaving two streams in one restorer would splice them.
  */
 export function createStreamRestorer(vault: PiiVault): StreamRestorer {
   let held = "";
   return {
     push(delta: string): string {
       if (vault.size === 0) return delta;
-      const buf = held + delta;
-      const lt = buf.lastIndexOf("<");
-      if (lt >= 0 && buf.length - lt <= MAX_PLACEHOLDER && PARTIAL.test(buf.slice(lt))) {
-        held = buf.slice(lt);
-        return restoreText(buf.slice(0, lt), vault);
-      }
-      held = "";
-      return restoreText(buf, vault);
+      const split = holdPartialPlaceholder(held + delta);
+      held = split.held;
+      return restoreText(split.ready, vault);
     },
     flush(): string {
       const out = restoreText(held, vault);

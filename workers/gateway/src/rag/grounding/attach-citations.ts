@@ -4,11 +4,13 @@
  * [chunk ids] and the `x-rag-sources` header; their citations are in the request's trace.
  * Last, for a caller with content access, document placeholders in the answer are restored
  * (restore/): after the chat's own output filter, the cache write and the trace, so none of
- * those ever holds a document's clear value. Streamed answers keep the placeholders.
+ * those ever holds a document's clear value. Streamed answers (live, replayed from the cache or
+ * answered whole) are restored chunk by chunk on their way out (restore/restore-stream.ts).
  */
 import { citationsFor } from "./citations";
 import type { Grounding } from "./ground-request";
 import type { AnswerRestorer } from "../restore/grounded-placeholders";
+import { restoreStreamedAnswer } from "../restore/restore-stream";
 
 interface AnswerBody {
   choices?: Array<{ message?: { content?: unknown } }>;
@@ -24,6 +26,7 @@ async function restoreChoice(c: Choice, restore: AnswerRestorer): Promise<Choice
 
 export async function attachCitations(response: Response, grounding: Grounding): Promise<Response> {
   const type = response.headers.get("content-type") ?? "";
+  if (grounding.restore && type.startsWith("text/event-stream")) return restoreStreamedAnswer(response, grounding.restore);
   if (response.status !== 200 || !type.startsWith("application/json")) return response;
   const body = (await response.json()) as AnswerBody;
   const answer = (body.choices ?? []).map((c) => (typeof c.message?.content === "string" ? c.message.content : "")).join("\n");
