@@ -182,3 +182,28 @@ describe("embeddings and models", () => {
     );
   });
 });
+
+// This stack runs no evaluator: the usage queue has a producer and no consumer, i.e. a stalled one.
+describe("queue lag with a stalled consumer", () => {
+  it("shows the events waiting and an oldest-unconsumed age that grows", async () => {
+    const { tenantId, key: service } = await seedKey(stack, { role: "service", name: "stalled-queue" });
+    const { key: admin } = await seedKey(stack, { role: "admin", tenantId });
+    for (const content of ["Nobody consumes this one", "Nor this one"]) {
+      const res = await stack.fetch("/v1/chat/completions", { method: "POST", headers: bearer(service), body: JSON.stringify({ model: "small-sim", messages: [{ role: "user", content }] }) });
+      await res.text();
+    }
+    const lag = async () => {
+      const text = await (await stack.fetch("/metrics", { headers: bearer(admin) })).text();
+      const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
+      return { backlog: value("gateway_evaluator_queue_backlog_events"), oldest: value('gateway_evaluator_queue_lag_seconds\\{stat="oldest_unconsumed"\\}'), max: value('gateway_evaluator_queue_lag_seconds\\{stat="max"\\}') };
+    };
+    const first = await lag();
+    expect(first.backlog).toBe(2);
+    expect(first.oldest).toBeGreaterThan(0);
+    await new Promise((r) => setTimeout(r, 1_100));
+    const later = await lag();
+    expect(later.backlog).toBe(2);
+    expect(later.oldest).toBeGreaterThanOrEqual(first.oldest + 1);
+    expect(later.max).toBeGreaterThanOrEqual(later.oldest);
+  });
+});

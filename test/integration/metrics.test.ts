@@ -92,7 +92,10 @@ describe("GET /metrics", () => {
     expect(total(m, "gateway_upstream_attempts_total", { model: "small-sim", outcome: "ok" })).toBeGreaterThanOrEqual(1);
     expect(total(m, "gateway_circuit_breaker_state", { model: "small-sim", state: "closed" })).toBe(1);
     expect(total(m, "gateway_circuit_breaker_state", { model: "small-sim", state: "open" })).toBe(0);
-    expect(m.get("gateway_evaluator_queue_lag_seconds")?.samples.map((s) => s.labels.stat).sort()).toEqual(["avg", "max"]);
+    expect(m.get("gateway_evaluator_queue_lag_seconds")?.samples.map((s) => s.labels.stat).sort()).toEqual(["avg", "max", "oldest_unconsumed"]);
+    // The consumer has recorded every published event: nothing waits.
+    expect(total(m, "gateway_evaluator_queue_backlog_events")).toBe(0);
+    expect(total(m, "gateway_evaluator_queue_lag_seconds", { stat: "oldest_unconsumed" })).toBe(0);
     expect(total(m, "gateway_evaluator_events_recent")).toBeGreaterThanOrEqual(5);
   });
 

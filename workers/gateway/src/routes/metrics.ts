@@ -15,7 +15,8 @@ import { auth, bearerToken } from "../middleware/auth";
 import { authorize } from "../middleware/authorize";
 import { pick, render, type Family } from "../telemetry/metrics/exposition";
 import { BREAKER_FAMILY, family, LAG_FAMILIES, LIVE_FAMILIES, ROLLUP_FAMILIES } from "../telemetry/metrics/families";
-import { aggregator, flushIfDue, liveEnabled, type MetricsBindings } from "../telemetry/metrics/live";
+import { aggregator, AGGREGATOR_NAME, flushNow, liveEnabled, type MetricsBindings } from "../telemetry/metrics/live";
+import { queueBacklog } from "../telemetry/metrics/queue-backlog";
 import { parseKey } from "../telemetry/metrics/series";
 import { breakerSeries, businessSeries, queueLagSeries, rollupTotals } from "../telemetry/metrics/sources";
 import type { FeatureScope } from "../usage/feature-scope";
@@ -49,7 +50,6 @@ const ofTenant = (series: Record<string, number>, tenantId: string): Record<stri
 
 async function liveFamilies(env: MetricsBindings, tenantId: string | null): Promise<Family[]> {
   if (!liveEnabled(env)) return [];
-  await flushIfDue(env.METRICS_AGGREGATOR, Date.now(), true);
   const totals = await aggregator(env.METRICS_AGGREGATOR).totals();
   return LIVE_FAMILIES.filter((f) => tenantId === null || f.tenantLabel).map((f) => {
     const series = pick(totals, f.name, f.type === "histogram");
@@ -60,12 +60,16 @@ async function liveFamilies(env: MetricsBindings, tenantId: string | null): Prom
 export const metricsRoutes = new Hono<AppEnv>().get("/metrics", async (c) => {
   const { tenantId, features } = await scopeOf(c);
   const env = c.env as AppEnv["Bindings"] & MetricsBindings;
+  // This isolate's counts (and its published events, for the queue backlog) reach the aggregator first.
+  if (liveEnabled(env)) await flushNow(env.METRICS_AGGREGATOR);
   const now = Date.now();
   const [rows, live, lag, breakers] = await Promise.all([
     rollupTotals(env.DB, tenantId, features),
     // The live families have no feature label: a tenant's series there add up all its features.
     features === null ? liveFamilies(env, tenantId) : Promise.resolve([]),
-    queueLagSeries(env.DB, tenantId, now, features),
+    (liveEnabled(env) ? queueBacklog(env.METRICS_AGGREGATOR, AGGREGATOR_NAME, env.DB, { tenantId, features }, now) : Promise.resolve(null)).then((backlog) =>
+      queueLagSeries(env.DB, tenantId, now, features, backlog),
+    ),
     tenantId === null ? breakerSeries(env.CIRCUIT_BREAKER, registryFor(env)) : Promise.resolve(null),
   ]);
   const business = businessSeries(rows);

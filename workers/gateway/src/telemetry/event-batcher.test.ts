@@ -110,6 +110,21 @@ describe("EventBatcher", () => {
     expect(new TextEncoder().encode(bodies[0]).byteLength).toBeLessThanOrEqual(PACK_MAX_BYTES);
   });
 
+  it("tells onSent of each event only once the queue accepted its pack (the queue-lag count)", async () => {
+    const sent: string[] = [];
+    const onSent = (f: { tenantId: string }) => sent.push(f.tenantId);
+    const withTenant = (id: string) => ({ ...event(id), tenantId: `t-${id}`, feature: null, completedAt: 1 }) as UsageEvent;
+    const down = new EventBatcher(() => recorder(true).sender, { maxMessages: 100, maxBytes: 1e6, lingerMs: 5 }, () => undefined, onSent);
+    await down.add(withTenant("lost"));
+    expect(sent).toEqual([]);
+    const up = new EventBatcher(() => recorder().sender, { maxMessages: 100, maxBytes: 1e6, lingerMs: 5 }, () => undefined, onSent);
+    const first = up.add(withTenant("a"));
+    expect(up.add(withTenant("b"))).toBeNull();
+    expect(sent).toEqual([]);
+    await first;
+    expect(sent).toEqual(["t-a", "t-b"]);
+  });
+
   it("measures UTF-8 length exactly", () => {
     fc.assert(fc.property(fc.oneof(fc.string({ unit: "grapheme" }), fc.string({ unit: "binary" })), (s) => utf8Bytes(JSON.stringify(s)) === new TextEncoder().encode(JSON.stringify(s)).byteLength));
   });

@@ -25,6 +25,9 @@ export interface BatcherOptions {
   lingerMs: number;
 }
 
+/** What the producer's queue-lag count needs of an event (metrics/published.ts). */
+export type SentFact = Pick<UsageEvent, "tenantId" | "feature" | "completedAt">;
+
 export const DEFAULT_BATCHER: BatcherOptions = { maxMessages: MAX_EVENTS_PER_PACK, maxBytes: PACK_MAX_BYTES, lingerMs: 50 };
 
 const PACK_OPEN = '{"pack":1,"events":[';
@@ -33,6 +36,7 @@ const PACK_CLOSE = "]}";
 export class EventBatcher {
   /** Events already serialized: each is stringified once, which also gives its exact size. */
   private pending: string[] = [];
+  private facts: SentFact[] = [];
   private bytes = 0;
   private timer: Promise<void> | null = null;
 
@@ -40,6 +44,8 @@ export class EventBatcher {
     private readonly sender: () => BatchSender,
     private readonly options: BatcherOptions = DEFAULT_BATCHER,
     private readonly onError: (err: unknown, lost: number) => void = () => undefined,
+    /** Told of each event once the queue accepted its pack (not before: a lost pack is not waiting). */
+    private readonly onSent: (event: SentFact) => void = () => undefined,
   ) {}
 
   /**
@@ -60,6 +66,7 @@ export class EventBatcher {
     // The open pack cannot take this event: send it now, and this request keeps it alive.
     const full = this.bytes + size > room && this.pending.length > 0 ? this.flush() : null;
     this.pending.push(json);
+    this.facts.push({ tenantId: event.tenantId, feature: event.feature, completedAt: event.completedAt });
     this.bytes += size;
     if (this.pending.length >= this.options.maxMessages) return both(full, this.flush());
     if (this.timer) return full;
@@ -69,7 +76,9 @@ export class EventBatcher {
 
   async flush(): Promise<void> {
     const batch = this.pending;
+    const facts = this.facts;
     this.pending = [];
+    this.facts = [];
     this.bytes = 0;
     this.timer = null;
     if (batch.length === 0) return;
@@ -77,6 +86,7 @@ export class EventBatcher {
       // The pack is assembled from the serialized events and sent as text: nothing is
       // serialized twice. The consumer parses it (evaluator/process-event.ts parseMessage).
       await this.sender().sendBatch([{ body: `${PACK_OPEN}${batch.join(",")}${PACK_CLOSE}`, contentType: "text" }]);
+      for (const f of facts) this.onSent(f);
     } catch (err) {
       this.onError(err, batch.length);
     }

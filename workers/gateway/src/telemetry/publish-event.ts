@@ -12,6 +12,7 @@
  */
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
 import { EventBatcher } from "./event-batcher";
+import { recordPublished } from "./metrics/published";
 
 function logLoss(err: unknown, lost: number): void {
   console.error(JSON.stringify({ level: "error", msg: "usage events not queued", lost, error: err instanceof Error ? err.name : "unknown" }));
@@ -24,7 +25,7 @@ const batchers = new WeakMap<Queue, EventBatcher>();
 function batcherFor(queue: Queue): EventBatcher {
   let batcher = batchers.get(queue);
   if (!batcher) {
-    batcher = new EventBatcher(() => queue as Queue<string>, undefined, logLoss);
+    batcher = new EventBatcher(() => queue as Queue<string>, undefined, logLoss, recordPublished);
     batchers.set(queue, batcher);
   }
   return batcher;

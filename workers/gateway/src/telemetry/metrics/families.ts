@@ -34,8 +34,13 @@ export const ROLLUP_FAMILIES = {
 
 export const BREAKER_FAMILY: Spec = { name: "gateway_circuit_breaker_state", help: "1 for the phase each model's circuit breaker is in (closed, open, half-open).", type: "gauge" };
 export const LAG_FAMILIES: readonly Spec[] = [
-  { name: "gateway_evaluator_queue_lag_seconds", help: "Request completion to ledger row (queue + evaluator), avg and max over the last 5 minutes.", type: "gauge" },
+  {
+    name: "gateway_evaluator_queue_lag_seconds",
+    help: "Request completion to ledger row (queue + evaluator): avg over rows recorded in the last 5 minutes; max also over events still waiting; oldest_unconsumed = age of the oldest event published and not yet recorded (grows while the consumer is stalled).",
+    type: "gauge",
+  },
   { name: "gateway_evaluator_events_recent", help: "Requests the evaluator recorded in the last 5 minutes.", type: "gauge" },
+  { name: "gateway_evaluator_queue_backlog_events", help: "Usage events the gateway put on the queue that the evaluator has not recorded yet.", type: "gauge" },
 ];
 
 export const family = (spec: Spec, series: Record<string, number>): Family => ({ name: spec.name, help: spec.help, type: spec.type, ...(spec.buckets ? { buckets: spec.buckets } : {}), series });

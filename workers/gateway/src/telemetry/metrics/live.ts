@@ -5,6 +5,7 @@
  * Switched off with the var METRICS = "off" (or when the binding is absent).
  */
 import type { MetricsAggregator } from "./aggregator";
+import { drainPublished, publishedSize, restorePublished } from "./published";
 import { DURATION_BUCKETS, SeriesAccumulator, TTFT_BUCKETS } from "./series";
 
 export interface MetricsBindings {
@@ -61,14 +62,24 @@ export function recordChat(f: ChatFacts): void {
 
 /** Sends the delta when FLUSH_MS has passed (or `force`); returns the send for waitUntil. */
 export function flushIfDue(ns: DurableObjectNamespace<MetricsAggregator>, now: number, force = false): Promise<void> | null {
-  if (inFlight || live.size === 0 || (!force && now - lastFlush < FLUSH_MS)) return null;
+  if (inFlight || (live.size === 0 && publishedSize() === 0) || (!force && now - lastFlush < FLUSH_MS)) return null;
   lastFlush = now;
   const delta = live.drain();
+  const published = drainPublished();
   inFlight = aggregator(ns)
-    .merge(delta)
-    .catch(() => live.merge(delta))
+    .merge(delta, published)
+    .catch(() => {
+      live.merge(delta);
+      restorePublished(published);
+    })
     .finally(() => {
       inFlight = null;
     });
   return inFlight;
+}
+
+/** For a scrape: waits for a flush already on its way, then sends what is left. */
+export async function flushNow(ns: DurableObjectNamespace<MetricsAggregator>): Promise<void> {
+  if (inFlight) await inFlight;
+  await flushIfDue(ns, Date.now(), true);
 }

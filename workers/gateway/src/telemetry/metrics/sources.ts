@@ -5,11 +5,13 @@
  *  - live counters (HTTP, latency and TTFT histograms, route decisions, upstream errors, cache
  *    lookups) from the MetricsAggregator Durable Object;
  *  - circuit-breaker phases from the CircuitBreaker objects, one per registry model;
- *  - the evaluator's queue lag from the ledger rows ingested in the last 5 minutes.
+ *  - the evaluator's queue lag from the ledger rows ingested in the last 5 minutes, and from the
+ *    events published but not yet in the ledger (queue-backlog.ts), so a stalled consumer shows.
  */
 import type { ModelRegistry } from "../../config/model-registry";
 import type { CircuitBreaker } from "../../router/attempts/circuit-breaker";
 import { featureFilter, type FeatureScope } from "../../usage/feature-scope";
+import type { Backlog } from "./queue-backlog";
 import { labelText, seriesKey } from "./series";
 
 export interface RollupTotals {
@@ -97,8 +99,12 @@ export async function breakerSeries(ns: DurableObjectNamespace<CircuitBreaker>, 
 
 export const LAG_WINDOW_MS = 5 * 60_000;
 
-/** Seconds from a request's completion to its ledger row (queue + consumer), over the last 5 minutes of ingestion. */
-export async function queueLagSeries(db: D1Database, tenantId: string | null, now: number, features: FeatureScope = null): Promise<Record<string, number>> {
+/**
+ * Seconds from a request's completion to its ledger row (queue + consumer): avg over the last 5
+ * minutes of ingestion; max over those AND the events still waiting (backlog, when the live
+ * metrics run), so that max and oldest_unconsumed grow while the consumer is stalled.
+ */
+export async function queueLagSeries(db: D1Database, tenantId: string | null, now: number, features: FeatureScope = null, backlog: Backlog | null = null): Promise<Record<string, number>> {
   const since = now - LAG_WINDOW_MS;
   const only = featureFilter(tenantId === null ? null : features, 3);
   // The ledger is indexed by (tenant, completed_at): the tenants come from this hour's rollups.
@@ -110,9 +116,15 @@ export async function queueLagSeries(db: D1Database, tenantId: string | null, no
     )
     .bind(since, tenantId ?? Math.floor(since / 3_600_000) * 3_600_000, ...only.binds)
     .first<{ n: number; avg_ms: number | null; max_ms: number | null }>();
-  return {
+  const waiting = backlog?.oldestAt != null ? Math.max(0, (now - backlog.oldestAt) / 1000) : 0;
+  const out: Record<string, number> = {
     [seriesKey("gateway_evaluator_queue_lag_seconds", labelText({ stat: "avg" }))]: Math.max(0, (row?.avg_ms ?? 0) / 1000),
-    [seriesKey("gateway_evaluator_queue_lag_seconds", labelText({ stat: "max" }))]: Math.max(0, (row?.max_ms ?? 0) / 1000),
+    [seriesKey("gateway_evaluator_queue_lag_seconds", labelText({ stat: "max" }))]: Math.max(0, (row?.max_ms ?? 0) / 1000, waiting),
     [seriesKey("gateway_evaluator_events_recent", "")]: row?.n ?? 0,
   };
+  if (backlog) {
+    out[seriesKey("gateway_evaluator_queue_lag_seconds", labelText({ stat: "oldest_unconsumed" }))] = waiting;
+    out[seriesKey("gateway_evaluator_queue_backlog_events", "")] = backlog.events;
+  }
+  return out;
 }
