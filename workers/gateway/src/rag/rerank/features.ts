@@ -11,8 +11,7 @@
  */
 import { cosine, type Embedder } from "../../cache/embedder/embedder";
 import { splitSentences } from "../text/sentences";
-import { porterStem } from "../text/porter";
-import { isStopword, terms, words } from "../text/terms";
+import { isStopword, stemWord, terms, words } from "../text/terms";
 import type { Candidate, TermStats } from "./reranker";
 
 export const FEATURE_NAMES = [
@@ -76,7 +75,7 @@ function contentWords(text: string, max = 400): Array<{ word: string; stem: stri
   const out: Array<{ word: string; stem: string }> = [];
   for (const w of words(text)) {
     if (isStopword(w) || NUMBER.test(w)) continue;
-    out.push({ word: w, stem: porterStem(w) });
+    out.push({ word: w, stem: stemWord(w) });
     if (out.length >= max) break;
   }
   return out;

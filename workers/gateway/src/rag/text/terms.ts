@@ -22,10 +22,26 @@ export function isStopword(word: string): boolean {
   return STOPWORDS.has(word);
 }
 
+// Stems memoised per isolate: reranking stems every word of ~50 chunks per query, and the same
+// words recur across chunks and queries, so most lookups hit. Cleared whole when full: a bound
+// on memory, not an LRU (a refill costs one query's worth of stemming).
+const STEMS = new Map<string, string>();
+const MAX_STEMS = 50_000;
+
+export function stemWord(word: string): string {
+  let s = STEMS.get(word);
+  if (s === undefined) {
+    if (STEMS.size >= MAX_STEMS) STEMS.clear();
+    s = porterStem(word);
+    STEMS.set(word, s);
+  }
+  return s;
+}
+
 /** Stemmed content terms in text order (repeats kept). */
 export function terms(text: string): string[] {
   const out: string[] = [];
-  for (const w of words(text)) if (!STOPWORDS.has(w)) out.push(porterStem(w));
+  for (const w of words(text)) if (!STOPWORDS.has(w)) out.push(stemWord(w));
   return out;
 }
 

@@ -25,6 +25,16 @@ describe("LocalEmbedder (shipped artifact)", () => {
     expect(await sim("The car is fast", "The automobile is quick")).toBeGreaterThan(await sim("The car is fast", "The cat is asleep"));
   });
 
+  it("embeds a bare word as its tokenized form would, and an unknown word alike on every call", async () => {
+    const same = async (a: string, b: string) => {
+      const [x, y] = await e.embed([a, b]);
+      expect(Array.from(x as Float32Array)).toEqual(Array.from(y as Float32Array));
+    };
+    await same("tempering", "Tempering"); // the fast path for plain words vs the tokenizer
+    await same("glimmerstones", " glimmerstones ");
+    await same("glimmerstones", "glimmerstones"); // the second lookup comes from the remembered variants
+  });
+
   it("gives an unknown token the same vector in both texts (shared rare words count)", async () => {
     expect(await sim("configure zorblaxify", "set up zorblaxify")).toBeGreaterThan(await sim("configure zorblaxify", "set up quuxinator"));
   });

@@ -21,6 +21,9 @@ export interface LocalEmbedderOptions {
   removeCommon?: boolean;
 }
 
+const PLAIN_WORD = /^[a-z0-9]+$/;
+const MAX_FALLBACKS = 20_000;
+
 export class LocalEmbedder implements Embedder {
   readonly id: string;
   readonly dimensions: number;
@@ -28,6 +31,8 @@ export class LocalEmbedder implements Embedder {
   private readonly index: Map<string, number>;
   private readonly sif: boolean;
   private readonly removeCommon: boolean;
+  /** Variant lookups of words outside the vocabulary: index, or -1 for none (bounded, cleared when full). */
+  private readonly fallbacks = new Map<string, number>();
 
   constructor(artifact: ArrayBuffer | Uint8Array, options: LocalEmbedderOptions = {}) {
     this.table = decodeArtifact(artifact);
@@ -45,7 +50,8 @@ export class LocalEmbedder implements Embedder {
   embedOne(text: string): Float32Array {
     const { dims, vectors, scales, weights, commonComponent } = this.table;
     const acc = new Float32Array(dims);
-    const tokens = tokenize(text);
+    // A bare lower-case word is its own only token (the reranker embeds thousands per query).
+    const tokens = PLAIN_WORD.test(text) ? [text] : tokenize(text);
     for (const token of tokens) {
       const idx = this.lookup(token);
       if (idx === undefined) {
@@ -69,11 +75,20 @@ export class LocalEmbedder implements Embedder {
   private lookup(token: string): number | undefined {
     const direct = this.index.get(token);
     if (direct !== undefined) return direct;
+    // Out-of-vocabulary words recur (names, codes, domain terms): their variant search is remembered.
+    const known = this.fallbacks.get(token);
+    if (known !== undefined) return known < 0 ? undefined : known;
+    let found = -1;
     for (const v of variants(token)) {
       const idx = this.index.get(v);
-      if (idx !== undefined) return idx;
+      if (idx !== undefined) {
+        found = idx;
+        break;
+      }
     }
-    return undefined;
+    if (this.fallbacks.size >= MAX_FALLBACKS) this.fallbacks.clear();
+    this.fallbacks.set(token, found);
+    return found < 0 ? undefined : found;
   }
 }
 
