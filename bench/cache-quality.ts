@@ -10,6 +10,7 @@ import { cosine, type Embedder } from "../workers/gateway/src/cache/embedder/emb
 import { guardCompatible } from "../workers/gateway/src/cache/guards/guard-compatible";
 import { DEFAULT_GUARD_RULES, type GuardRules } from "../workers/gateway/src/cache/guards/rules";
 import { lexicalOverlap } from "../workers/gateway/src/cache/semantic-cache/lexical-overlap";
+import { NO_SYNONYMS, type SynonymTable } from "../workers/gateway/src/cache/semantic-cache/synonyms";
 
 export interface Pair {
   a: string;
@@ -48,12 +49,12 @@ export function guardsPass(p: Pair, rules: GuardRules = DEFAULT_GUARD_RULES): bo
   return guardCompatible(p.b, p.a, rules).ok && guardCompatible(p.a, p.b, rules).ok;
 }
 
-export async function scorePairs(pairs: Pair[], embedder: Embedder, rules: GuardRules = DEFAULT_GUARD_RULES): Promise<ScoredPair[]> {
+export async function scorePairs(pairs: Pair[], embedder: Embedder, rules: GuardRules = DEFAULT_GUARD_RULES, synonyms: SynonymTable = NO_SYNONYMS): Promise<ScoredPair[]> {
   const out: ScoredPair[] = [];
   for (const p of pairs) {
     const [va, vb] = await embedder.embed([p.a, p.b]);
     const guard = guardsPass(p, rules);
-    out.push({ ...p, cos: va && vb ? cosine(va, vb) : 0, overlap: lexicalOverlap(p.b, p.a), guardOk: guard });
+    out.push({ ...p, cos: va && vb ? cosine(va, vb) : 0, overlap: lexicalOverlap(p.b, p.a, synonyms), guardOk: guard });
   }
   return out;
 }

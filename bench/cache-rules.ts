@@ -77,3 +77,17 @@ export function twoFoldTable(rule: ThresholdRule, result: ReturnType<typeof twoF
     ...result.onHalves.map((r, k) => `| shipped (strictest pick) | **${result.shipped.toFixed(3)}** | half ${k + 1} | ${pct(r.hitRate)} | ${pct2(r.falseHitRate)} |`),
   ].join("\n");
 }
+
+/**
+ * The static rule's budget varied: each budget's pick on one half measured on the other, so the
+ * trade-off between recall and false hits is read on held-out pairs only.
+ */
+export function budgetSweepTable(scored: ScoredPair[], d: Decision, budgets: readonly number[]): string {
+  const rows = ["| false-hit budget of the rule | picked on half 1 -> half 2: threshold, recall / false hits | picked on half 2 -> half 1: same |", "|---|---|---|"];
+  for (const budget of budgets) {
+    const rule: ThresholdRule = { name: `budget ${budget}`, pick: (s, dd) => Number((lowestWithin(s, dd, budget) + GRID).toFixed(3)) };
+    const cells = twoFold(rule, scored, d).folds.map((f) => `${f.threshold.toFixed(3)}: ${pct(f.heldOut.hitRate)} / ${pct2(f.heldOut.falseHitRate)}`);
+    rows.push(`| ${pct2(budget)} | ${cells.join(" | ")} |`);
+  }
+  return rows.join("\n");
+}

@@ -17,8 +17,10 @@ import { DEFAULT_LEXICAL_WEIGHT, DEFAULT_MIN_COSINE, DEFAULT_SEMANTIC_THRESHOLD 
 import { MEASURED_COLD_THRESHOLDS, scorerId } from "../workers/gateway/src/cache/calibration/scorer";
 import { LEXICAL_WEIGHT_GRID, auc, loadPairs, pickLexicalWeight, rates, scorePairs, type Decision, type ScoredPair } from "./cache-quality";
 import { guardAblation, guardAblationTable } from "./cache-guards";
-import { COLD_RULE, STATIC_RULE, halvesOf, twoFold, twoFoldTable } from "./cache-rules";
-import { oneNamespace } from "./cache-protocol";
+import { COLD_RULE, STATIC_RULE, budgetSweepTable, halvesOf, twoFold, twoFoldTable } from "./cache-rules";
+import { oneNamespace, protocolSweep } from "./cache-protocol";
+import { ceiling } from "./cache-ceiling";
+import { wordnetSynonyms } from "./cache-synonyms";
 import { runStreams, streamTable, type Scenario, type StreamSettings } from "./cache-stream-report";
 import { measureEmbedding, measureGate, measureHitScore, measureLookup } from "./cache-latency";
 
@@ -48,6 +50,22 @@ function sweepPerHalf(halves: ScoredPair[][]): string {
   return rows.join("\n");
 }
 
+/** The shipped scorer against the same scorer with WordNet synonyms in the overlap (3 senses a word). */
+async function featuresTable(pairs: ReturnType<typeof loadPairs>, embedder: LocalEmbedder, shipped: ScoredPair[][]): Promise<string> {
+  const withSynonyms = halvesOf(await scorePairs(pairs, embedder, undefined, wordnetSynonyms(3)));
+  const rows = [
+    `| scorer | half | ROC AUC | recall at <= 1% false hits | ${DELTAS.map((d) => `recall at wrong/served <= ${pct(d)}: one threshold / every band`).join(" | ")} |`,
+    `|---|---|---|---|${DELTAS.map(() => "---").join("|")}|`,
+  ];
+  for (const [name, halves] of [["shipped (cosine - 0.45 x (1 - overlap))", shipped], ["+ WordNet synonyms in the overlap", withSynonyms]] as const) {
+    for (const [k, h] of halves.entries()) {
+      const c = ceiling(h, SHIPPED, DELTAS);
+      rows.push(`| ${name} | ${k + 1} | ${auc(h, DEFAULT_LEXICAL_WEIGHT).toFixed(4)} | ${pct(c.atOnePercentFalseHits)} | ${c.atShare.map((x, i) => `${pct(x)} / ${pct(c.perBand[i] ?? 0)}`).join(" | ")} |`);
+    }
+  }
+  return rows.join("\n");
+}
+
 async function quality(scored: ScoredPair[], pairs: ReturnType<typeof loadPairs>, embedder: LocalEmbedder): Promise<{ cold: number[] }> {
   const halves = halvesOf(scored);
   const labelled = (h: ScoredPair[]) => `${h.filter((p) => p.score >= 4).length} paraphrases, ${h.filter((p) => p.score <= 2).length} non-paraphrases`;
@@ -58,17 +76,21 @@ async function quality(scored: ScoredPair[], pairs: ReturnType<typeof loadPairs>
   console.log(`AUC by weight (whole set): ${LEXICAL_WEIGHT_GRID.map((x) => `${x.toFixed(2)}: ${auc(scored, x).toFixed(4)}`).join(", ")}`);
   const statics = twoFold(STATIC_RULE, scored, SHIPPED);
   console.log(`\n## Static default (maxFalseHitRate null; DEFAULT_SEMANTIC_THRESHOLD = ${DEFAULT_SEMANTIC_THRESHOLD})\n\n${twoFoldTable(STATIC_RULE, statics)}`);
+  console.log(`\n## Static rule, budget varied (each half's pick measured on the other)\n\n${budgetSweepTable(scored, SHIPPED, [0, 0.0025, 0.005, 0.0075, 0.01])}`);
   const colds = twoFold(COLD_RULE, scored, SHIPPED);
   const shippedCold = MEASURED_COLD_THRESHOLDS.get(scorerId(embedder.id, DEFAULT_LEXICAL_WEIGHT));
   console.log(`\n## Cold threshold (MEASURED_COLD_THRESHOLDS = ${shippedCold})\n\n${twoFoldTable(COLD_RULE, colds)}`);
   console.log(`\n## Sweep per half (hit score, guards on)\n\n${sweepPerHalf(halves)}`);
+  const pairHalves = halvesOf(pairs.map((p) => ({ ...p, cos: 0, overlap: 0, guardOk: true })));
   console.log("\n## Pairs through one cache namespace (as chat traffic; every answer stored)\n\n| policy | set | recall | false hits | of which on another pair's entry (exact) |\n|---|---|---|---|---|");
   for (const [label, policy] of [[`static ${DEFAULT_SEMANTIC_THRESHOLD}`, { maxFalseHitRate: null }], [`bound, cold start at ${shippedCold}`, {}]] as const) {
-    for (const [k, half] of halvesOf(pairs.map((p) => ({ ...p, cos: 0, overlap: 0, guardOk: true }))).entries()) {
+    for (const [k, half] of pairHalves.entries()) {
       const r = await oneNamespace(half, embedder, policy);
       console.log(`| ${label} | half ${k + 1} | ${pct(r.positivesHit / r.positives)} | ${pct(r.negativesHit / r.negatives, 2)} (${r.negativesHit} of ${r.negatives}) | ${r.negativesHitElsewhere} (${r.negativesHitExact}) |`);
     }
   }
+  console.log(`\n## One namespace, static threshold swept (what the false hits are)\n\n${await protocolSweep(pairHalves, embedder, DEFAULT_SEMANTIC_THRESHOLD)}`);
+  console.log(`\n## Features tried: the best any threshold could do (labels known, per half)\n\n${await featuresTable(pairs, embedder, halves)}`);
   return { cold: colds.folds.map((f) => f.threshold) };
 }
 

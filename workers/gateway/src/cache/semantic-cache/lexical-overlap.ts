@@ -16,6 +16,7 @@
 import { encode } from "gpt-tokenizer/encoding/cl100k_base";
 import { STOPWORDS } from "../guards/lexicon";
 import { americanSpelling } from "../guards/spelling";
+import { NO_SYNONYMS, type SynonymTable } from "./synonyms";
 
 const WORD = /\p{L}+(?:['’]\p{L}+)*/gu;
 const PLACEHOLDER = /<[A-Z][A-Z_]*?_\d{1,6}>|<[A-Z_]+:[0-9a-f]{12}>/g;
@@ -62,18 +63,30 @@ export function contentWords(text: string): Set<string> {
   return out;
 }
 
-/** Weighted Dice coefficient of the content words: 1 = same words, 0 = none shared. */
-export function lexicalOverlap(a: string, b: string): number {
+/**
+ * Weighted Dice coefficient of the content words: 1 = same words, 0 = none shared. A word of one
+ * text that the other lacks counts as shared when the other's unshared words include a synonym
+ * of it (`synonyms`, METEOR's synonym stage).
+ */
+export function lexicalOverlap(a: string, b: string, synonyms: SynonymTable = NO_SYNONYMS): number {
   const wa = contentWords(a);
   const wb = contentWords(b);
   let shared = 0;
   let total = 0;
-  for (const w of wa) {
-    const x = wordWeight(w);
-    total += x;
-    if (wb.has(w)) shared += 2 * x;
-  }
-  for (const w of wb) total += wordWeight(w);
+  const side = (mine: Set<string>, other: Set<string>): void => {
+    for (const w of mine) {
+      const x = wordWeight(w);
+      total += x;
+      if (other.has(w) || matchesSynonym(w, mine, other, synonyms)) shared += x;
+    }
+  };
+  side(wa, wb);
+  side(wb, wa);
   // Two texts of only stopwords and numbers: nothing to compare, leave it to cosine and guards.
   return total > 0 ? shared / total : 1;
+}
+
+function matchesSynonym(w: string, mine: Set<string>, other: Set<string>, synonyms: SynonymTable): boolean {
+  for (const v of other) if (!mine.has(v) && synonyms.related(w, v)) return true;
+  return false;
 }
