@@ -7,16 +7,24 @@ import { consumeBatch } from "./consume-batch";
 import { depsFromEnv } from "./deps-from-env";
 import type { EvaluatorEnv } from "./env";
 import { consumeEscalations, ESCALATION_QUEUE } from "./judge/escalation";
-import { exportEvaluations } from "./otel/evaluation-spans";
+import { exportEvaluations, exportRescores } from "./otel/evaluation-spans";
 import { runScheduled } from "./scheduled";
 
 export default {
   async queue(batch: MessageBatch<unknown>, env: EvaluatorEnv, ctx: ExecutionContext): Promise<void> {
     const deps = await depsFromEnv(env);
-    const summary = batch.queue === ESCALATION_QUEUE ? await consumeEscalations(batch, deps) : await consumeBatch(batch, deps);
+    const notExported = (err: unknown) => console.warn(JSON.stringify({ msg: "evaluation spans not exported", error: err instanceof Error ? err.name : "unknown" }));
+    // Tracing (off without an OTLP endpoint): the committed evaluations, and the strong judges'
+    // re-scores, join their requests' traces.
+    if (batch.queue === ESCALATION_QUEUE) {
+      const { rescored, ...counts } = await consumeEscalations(batch, deps);
+      console.log(JSON.stringify({ msg: "usage batch", queue: batch.queue, size: batch.messages.length, ...counts, rescored: rescored.length }));
+      ctx.waitUntil(exportRescores(env.DB, env, rescored).catch(notExported));
+      return;
+    }
+    const summary = await consumeBatch(batch, deps);
     console.log(JSON.stringify({ msg: "usage batch", queue: batch.queue, size: batch.messages.length, ...summary }));
-    // Tracing (off without an OTLP endpoint): the batch's committed evaluations join their requests' traces.
-    if (batch.queue !== ESCALATION_QUEUE) ctx.waitUntil(exportEvaluations(env.DB, env, batch.messages).catch((err: unknown) => console.warn(JSON.stringify({ msg: "evaluation spans not exported", error: err instanceof Error ? err.name : "unknown" }))));
+    ctx.waitUntil(exportEvaluations(env.DB, env, batch.messages).catch(notExported));
   },
 
   // Awaited rather than waitUntil: a failed run then shows as a failed cron invocation.

@@ -39,12 +39,22 @@ export const EscalationMessageSchema = z.object({
   reasons: z.array(z.enum(ESCALATION_REASONS)).min(1),
   content: StoredContentSchema,
   finishReason: z.unknown().optional(),
+  /** The request's server span (W3C traceparent), so the re-score joins its trace (otel/evaluation-spans.ts). */
+  traceparent: z.string().max(256).optional(),
 });
 export type EscalationMessage = z.infer<typeof EscalationMessageSchema>;
 
-export function escalationMessage(event: JudgedRequest, content: StoredContent, reasons: EscalationReason[], finishReason: unknown): EscalationMessage {
+export function escalationMessage(event: JudgedRequest & { decisions?: Record<string, unknown> }, content: StoredContent, reasons: EscalationReason[], finishReason: unknown): EscalationMessage {
   const { requestId, tenantId, keyId, feature, endUser, model, tier, completedAt } = event;
-  return { type: "judge-escalation", request: { requestId, tenantId, keyId, feature, endUser, model, tier, completedAt }, reasons, content, finishReason };
+  const traceparent = event.decisions?.["traceparent"];
+  return {
+    type: "judge-escalation",
+    request: { requestId, tenantId, keyId, feature, endUser, model, tier, completedAt },
+    reasons,
+    content,
+    finishReason,
+    ...(typeof traceparent === "string" ? { traceparent } : {}),
+  };
 }
 
 /** Queues.sendBatch takes at most 100 messages and 256 KB; stay under both. */
@@ -84,7 +94,8 @@ async function pendingCheap(db: D1Database, requestId: string): Promise<JudgeOut
   return z.array(StoredJudgeSchema).parse(JSON.parse(row.judges_json)).map((j) => ({ ...j, usage: EMPTY_USAGE }));
 }
 
-type Outcome = "done" | "retry";
+/** "stored": this delivery wrote the strong verdict; "done": nothing left to do (an earlier one did). */
+type Outcome = "stored" | "done" | "retry";
 
 async function finishEscalation(msg: Message<unknown>, m: EscalationMessage, book: PriceBook, deps: ConsumerDeps): Promise<Outcome> {
   const cheap = await pendingCheap(deps.db, m.request.requestId);
@@ -107,12 +118,20 @@ async function finishEscalation(msg: Message<unknown>, m: EscalationMessage, boo
     ...escalationStatements(deps.db, m.request, merged, strong, book, anyScored ? "done" : "error", nonce, now),
     escalationCoverageStatement(deps.db, m.request.requestId, nonce),
   ]);
-  return "done";
+  return "stored";
+}
+
+export interface EscalationSummary {
+  acked: number;
+  retried: number;
+  deadLettered: number;
+  /** The escalations whose strong verdict this delivery stored (each re-score once, for tracing). */
+  rescored: EscalationMessage[];
 }
 
 /** The escalation queue's consumer: each message acked once its verdict is stored, retried otherwise. */
-export async function consumeEscalations(batch: MessageBatch<unknown>, deps: ConsumerDeps): Promise<{ acked: number; retried: number; deadLettered: number }> {
-  const summary = { acked: 0, retried: 0, deadLettered: 0 };
+export async function consumeEscalations(batch: MessageBatch<unknown>, deps: ConsumerDeps): Promise<EscalationSummary> {
+  const summary: EscalationSummary = { acked: 0, retried: 0, deadLettered: 0, rescored: [] };
   const valid: { msg: Message<unknown>; m: EscalationMessage }[] = [];
   for (const msg of batch.messages) {
     const parsed = EscalationMessageSchema.safeParse(typeof msg.body === "string" ? JSON.parse(msg.body) : msg.body);
@@ -130,7 +149,8 @@ export async function consumeEscalations(batch: MessageBatch<unknown>, deps: Con
       console.error(JSON.stringify({ msg: "escalation failed, will retry", id: msg.id, error: String(err).slice(0, 300) }));
       return "retry" as const;
     });
-    if (outcome === "done") {
+    if (outcome === "stored") summary.rescored.push(m);
+    if (outcome !== "retry") {
       msg.ack();
       summary.acked++;
     } else {

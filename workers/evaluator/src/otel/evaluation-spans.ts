@@ -4,13 +4,17 @@
  * traceparent in the usage event's decisions; after a batch is consumed, the evaluations
  * committed for those events are read back from D1 (only what was really recorded) and sent
  * as one `evaluation` span per request, a child of that server span, with one event for the
- * panel's mean score and one per rubric. Off when no OTLP endpoint is configured; a failure
+ * panel's mean score and one per rubric. A strong-judge re-score (judge/escalation.ts) is sent
+ * the same way once the escalation consumer stored it, as an `evaluation escalation` span whose
+ * span and events carry `gateway.evaluation.escalated` = true: its panel score is the merged
+ * verdict that replaced the first pass. Off when no OTLP endpoint is configured; a failure
  * never affects the batch (it is already acked or retried by then).
  */
 import { otelConfig, type OtelVars } from "../../../../shared/otel/config";
 import { exporterFor } from "../../../../shared/otel/exporter";
 import { SpanKind, type SpanData, type SpanEvent } from "../../../../shared/otel/span";
 import { newSpanId, parseTraceparent } from "../../../../shared/otel/trace-context";
+import type { EscalationMessage } from "../judge/escalation";
 import { parseMessage } from "../process-event";
 
 export const EVALUATOR_SERVICE_NAME = "llm-gateway-evaluator";
@@ -29,6 +33,8 @@ interface EvaluationRow {
   checks_json: string;
   panel_version: string;
   evaluated_at: number;
+  escalation: string | null;
+  escalation_state: string | null;
 }
 
 const OTEL_VARS = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT", "OTEL_EXPORTER_OTLP_HEADERS", "OTEL_SERVICE_NAME", "OTEL_TRACES_SAMPLER_ARG"] as const;
@@ -65,47 +71,68 @@ function rubricMeans(checksJson: string): Array<[string, number]> {
   }
 }
 
-export function evaluationSpan(row: EvaluationRow, t: Traced): SpanData {
+/** `escalated`: the strong judges' re-score (evaluated_at is then when it was stored). */
+export function evaluationSpan(row: EvaluationRow, t: Traced, escalated = false): SpanData {
   const at = row.evaluated_at;
+  const mark = escalated ? { "gateway.evaluation.escalated": true } : {};
   const result = (name: string, score: number | null, extra: Record<string, string | number | boolean | null> = {}): SpanEvent => ({
     name: "gen_ai.evaluation.result",
     timeMs: at,
-    attributes: { "gen_ai.evaluation.name": name, "gen_ai.evaluation.score.value": score, ...extra },
+    attributes: { "gen_ai.evaluation.name": name, "gen_ai.evaluation.score.value": score, ...mark, ...extra },
   });
+  const error = row.status !== "ok" ? "judges_unavailable" : escalated && row.escalation_state === "error" ? "strong_judges_unavailable" : null;
   const events =
     row.status === "ok"
-      ? [result("panel", row.score_mean, { "gateway.evaluation.disagreement": row.disagreement === 1 }), ...rubricMeans(row.checks_json).map(([name, mean]) => result(name, mean))]
+      ? [result("panel", row.score_mean, { "gateway.evaluation.disagreement": row.disagreement === 1, ...(error ? { "error.type": error } : {}) }), ...rubricMeans(row.checks_json).map(([name, mean]) => result(name, mean))]
       : [result("panel", null, { "error.type": "judges_unavailable" })];
+  const escalation = escalated ? { ...mark, "gateway.evaluation.escalation_reasons": row.escalation } : {};
   return {
     traceId: t.traceId,
     spanId: newSpanId(),
     parentSpanId: t.parentSpanId,
-    name: "evaluation",
+    name: escalated ? "evaluation escalation" : "evaluation",
     kind: SpanKind.INTERNAL,
     startMs: at,
     endMs: at,
-    attributes: { "gen_ai.operation.name": "evaluation", "gen_ai.request.model": t.model, "gateway.request.id": row.request_id, "gateway.evaluation.panel_version": row.panel_version, "error.type": row.status === "ok" ? null : "judges_unavailable" },
+    attributes: { "gen_ai.operation.name": "evaluation", "gen_ai.request.model": t.model, "gateway.request.id": row.request_id, "gateway.evaluation.panel_version": row.panel_version, ...escalation, "error.type": error },
     events,
   };
 }
 
-/** Sends the batch's committed evaluations (nothing when tracing is off or none were traced). */
-export async function exportEvaluations(db: D1Database, env: Record<string, unknown>, messages: readonly Message<unknown>[]): Promise<void> {
-  const config = otelConfig(otelVars(env), EVALUATOR_SERVICE_NAME);
-  if (!config) return;
-  const traced = tracedEvents(messages);
-  if (traced.size === 0) return;
-  const ids = [...traced.keys()];
+async function committedRows(db: D1Database, ids: readonly string[]): Promise<EvaluationRow[]> {
   const rows: EvaluationRow[] = [];
   for (let i = 0; i < ids.length; i += 90) {
     const chunk = ids.slice(i, i + 90);
     const { results } = await db
-      .prepare(`SELECT request_id, status, score_mean, disagreement, checks_json, panel_version, evaluated_at FROM evaluations WHERE request_id IN (${chunk.map((_, k) => `?${k + 1}`).join(", ")})`)
+      .prepare(
+        `SELECT request_id, status, score_mean, disagreement, checks_json, panel_version, evaluated_at, escalation, escalation_state FROM evaluations WHERE request_id IN (${chunk.map((_, k) => `?${k + 1}`).join(", ")})`,
+      )
       .bind(...chunk)
       .all<EvaluationRow>();
     rows.push(...results);
   }
+  return rows;
+}
+
+async function send(db: D1Database, env: Record<string, unknown>, traced: Map<string, Traced>, escalated: boolean): Promise<void> {
+  const config = otelConfig(otelVars(env), EVALUATOR_SERVICE_NAME);
+  if (!config || traced.size === 0) return;
+  const rows = await committedRows(db, [...traced.keys()]);
   if (rows.length === 0) return;
-  const sending = exporterFor(config).add(() => rows.flatMap((r) => (traced.has(r.request_id) ? [evaluationSpan(r, traced.get(r.request_id) as Traced)] : [])));
-  await sending;
+  await exporterFor(config).add(() => rows.flatMap((r) => (traced.has(r.request_id) ? [evaluationSpan(r, traced.get(r.request_id) as Traced, escalated)] : [])));
+}
+
+/** Sends the batch's committed evaluations (nothing when tracing is off or none were traced). */
+export async function exportEvaluations(db: D1Database, env: Record<string, unknown>, messages: readonly Message<unknown>[]): Promise<void> {
+  await send(db, env, tracedEvents(messages), false);
+}
+
+/** Sends the re-scores the escalation consumer stored in this delivery (sampled traces only). */
+export async function exportRescores(db: D1Database, env: Record<string, unknown>, rescored: readonly EscalationMessage[]): Promise<void> {
+  const traced = new Map<string, Traced>();
+  for (const m of rescored) {
+    const ctx = m.traceparent ? parseTraceparent(m.traceparent) : null;
+    if (ctx?.parentSpanId && (ctx.flags & 1) === 1) traced.set(m.request.requestId, { traceId: ctx.traceId, parentSpanId: ctx.parentSpanId, model: m.request.model });
+  }
+  await send(db, env, traced, true);
 }
