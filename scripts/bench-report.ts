@@ -23,6 +23,7 @@ const SECTIONS: Array<[string, string]> = [
   ["router", "Router (`npm run bench:router`)"],
   ["replay", "Routing and cascade on replayed real answers (`npm run bench:replay`)"],
   ["evaluator", "Evaluator (`npm run bench:evaluator`)"],
+  ["evaluator-storage", "Evaluator storage: D1 and R2 per million requests (`npm run bench:storage`)"],
   ["rag", "Retrieval: hybrid search and reranking on SciFact (`npm run bench:rag`)"],
   ["console", "Web console: first load (`npm run bench:console`)"],
 ];
