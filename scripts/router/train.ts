@@ -26,6 +26,7 @@ import { forward } from "./lib/mlp";
 import { exportOnnx, importOnnx } from "./lib/onnx-export";
 import { routingReport } from "./lib/routellm-metrics";
 import { complexityInputs, RECIPE_DEFAULTS, trainCorpusModel, trainRouter } from "./lib/train-router";
+import { feedbackProblem } from "./lib/feedback-check";
 import { ROUTING_LABELS } from "./outcomes/labels";
 
 const { values: args } = parseCli({
@@ -51,11 +52,12 @@ async function main(): Promise<void> {
   const started = Date.now();
   const corpus = readJsonl(args.data!);
   const feedback = args.feedback ? readJsonl(args.feedback).filter((e) => e.source === "feedback") : [];
-  if (args.feedback && feedback.length === 0) {
-    // Training on the corpus alone would look like a success: an empty export or the wrong file is an error.
-    console.error(`router:train: ${args.feedback} has no feedback rows (lines with "source": "feedback"); nothing was trained. Judge some traffic, then export it: GET /admin/v1/datasets/retraining?since=... (needs content keys in both Workers and the content:read scope).`);
+  const problem = args.feedback ? feedbackProblem(args.feedback, feedback) : null;
+  if (problem) {
+    console.error(problem);
     process.exit(1);
   }
+  if (args.feedback) console.log(`feedback: ${feedback.filter((e) => e.small_ok !== undefined).length} judged small-tier outcomes of ${feedback.length} feedback rows (only those move the router)`);
   const excluded = new Set((args["exclude-family"] ?? "").split(",").filter(Boolean));
   const loaded = loadRoutingSets(args["routing-dir"]!, ROUTING_LABELS);
   const routing = { ...loaded, rows: loaded.rows.filter((r) => !excluded.has(r.family)) };

@@ -22,12 +22,14 @@ export type FineTuningMessage = z.infer<typeof FineTuningMessageSchema>;
 /** Where an example came from; only written when the export is asked for it (`meta=true`). */
 export const FineTuningMetaSchema = z
   .object({
+    /** "pair": a low-scoring small-tier draft and the better answer served; "teacher": a well-judged frontier answer. */
+    source: z.enum(["pair", "teacher"]),
     /** The request whose (better) answer is the target. */
     request_id: z.string(),
-    /** The small tier's low-scoring answer to the same messages (a cascade draft). */
-    student_request_id: z.string(),
-    student_model: z.string(),
-    student_score: z.number(),
+    /** The small tier's low-scoring answer to the same messages (a cascade draft); pairs only. */
+    student_request_id: z.string().optional(),
+    student_model: z.string().optional(),
+    student_score: z.number().optional(),
     teacher_model: z.string(),
     teacher_score: z.number(),
   })

@@ -70,7 +70,7 @@ describe("gpu-backends/k8s/training (LoRA job)", () => {
     const [ds] = cfg.datasets;
     expect(ds).toMatchObject({ path: "/work/data/train.jsonl", type: "chat_template", roles_to_train: [] });
     // A line as the export writes it carries exactly the fields the config maps.
-    const row = { student_id: "r:draft", completed_at: 1, student_score: 2, student_model: "s", teacher_id: "r", teacher_score: 5, teacher_model: "f", content_envelope: "" };
+    const row = { source: "pair" as const, cursor_id: "r:draft", student_id: "r:draft", completed_at: 1, student_score: 2, student_model: "s", teacher_id: "r", teacher_score: 5, teacher_model: "f", content_envelope: "" };
     const line = fineTuningExample(row, JSON.stringify({ messages: [{ role: "system", content: "Be brief." }, { role: "user", content: "Hi <PERSON_1>" }, { role: "assistant", content: "Hello" }, { role: "user", content: "Order 7?" }], response: "It ships today." }), false);
     const json = JSON.parse(JSON.stringify(FineTuningExampleSchema.parse(line))) as Record<string, Array<Record<string, unknown>>>;
     const messages = json[ds!.field_messages]!;

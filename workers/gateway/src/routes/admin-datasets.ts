@@ -42,7 +42,7 @@ export const adminDatasetRoutes = new Hono<AccessEnv>()
       throw new GatewayError("unavailable", "Content encryption keys are not configured, so stored exchanges cannot be exported.");
     });
     const body = streamFineTuningJsonl(c.env.DB, { ...query, ...(tenantId ? { tenantId } : {}), keyring });
-    await appendAudit(c.env.DB, tenantId ?? null, { action: "dataset.exported", actor: actorOf(c), target: "fine-tuning", detail: { since: query.since, threshold: query.threshold } });
+    await appendAudit(c.env.DB, tenantId ?? null, { action: "dataset.exported", actor: actorOf(c), target: "fine-tuning", detail: { since: query.since, threshold: query.threshold, teachers: query.teachers } });
     return new Response(body, { headers: { "content-type": "application/x-ndjson" } });
   })
   .get("/tenants/:id/archive/:table/:day", async (c) => {

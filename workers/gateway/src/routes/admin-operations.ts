@@ -35,6 +35,7 @@ export const adminOperationsRoutes = new Hono<AccessEnv>()
     const { feature } = parseQuery(c.req.url, FeatureQuerySchema);
     const input = await parseBody(c, TenantSettingsInputSchema);
     if (feature && input.retention) throw new GatewayError("invalid_request", "retention is tenant-wide: set it without ?feature.", { param: "retention" });
+    if (feature && input.datasets) throw new GatewayError("invalid_request", "datasets is tenant-wide: set it without ?feature.", { param: "datasets" });
     refuse(feature ? featureControlViolation(grantorOf(c), feature) : tenantControlViolation(grantorOf(c)), feature ? "feature" : undefined);
     // Validate the layer as it will be used: merged over the tenant-wide layer; and a new
     // tenant-wide layer merged under every feature layer that already exists.

@@ -11,12 +11,13 @@ import { GuardrailSettingsSchema, type GuardrailSettings } from "../guardrails";
 import { RouterSettingsSchema, type RouterSettings } from "../router/settings";
 import { PartialPolicySchema } from "../cache/settings";
 import { TelemetrySettingsSchema, type TelemetrySettings } from "../telemetry/otel/settings";
+import { DatasetSettingsSchema, type DatasetSettings } from "../usage/dataset-settings";
 
 const JsonObject = z.record(z.string(), z.unknown());
 
 /** What the admin API accepts and a row stores: partial inputs per section. */
 export const TenantSettingsInputSchema = z
-  .object({ guardrails: JsonObject.optional(), cache: JsonObject.optional(), router: JsonObject.optional(), retention: JsonObject.optional(), telemetry: JsonObject.optional() })
+  .object({ guardrails: JsonObject.optional(), cache: JsonObject.optional(), router: JsonObject.optional(), retention: JsonObject.optional(), telemetry: JsonObject.optional(), datasets: JsonObject.optional() })
   .strict();
 export type TenantSettingsInput = z.infer<typeof TenantSettingsInputSchema>;
 
@@ -29,6 +30,8 @@ export interface TenantSettings {
   retention: RetentionInput;
   /** Trace content opt-in (telemetry/otel/settings.ts). */
   telemetry: TelemetrySettings;
+  /** Training-data consent (usage/dataset-settings.ts); tenant-wide only. */
+  datasets: DatasetSettings;
 }
 
 /** Objects merge key by key; arrays and scalars from the later layer replace. */
@@ -54,6 +57,7 @@ export function resolveSettings(layers: readonly TenantSettingsInput[]): TenantS
     // Parsed under its section name, so an error names `retention.<field>`.
     retention: z.object({ retention: RetentionInputSchema }).parse({ retention: section("retention") }).retention,
     telemetry: z.object({ telemetry: TelemetrySettingsSchema }).parse({ telemetry: section("telemetry") }).telemetry,
+    datasets: z.object({ datasets: DatasetSettingsSchema }).parse({ datasets: section("datasets") }).datasets,
   };
 }
 

@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { FineTuningExampleSchema } from "../../../../shared/schemas/fine-tuning-example";
 import { fineTuningExample, type FineTuningRow } from "./fine-tuning-export";
 
-const ROW: FineTuningRow = { student_id: "r:draft", completed_at: 1, student_score: 2, student_model: "small-sim", teacher_id: "r", teacher_score: 5, teacher_model: "frontier-sim", content_envelope: "" };
+const ROW: FineTuningRow = { source: "pair", cursor_id: "r:draft", student_id: "r:draft", completed_at: 1, student_score: 2, student_model: "small-sim", teacher_id: "r", teacher_score: 5, teacher_model: "frontier-sim", content_envelope: "" };
 const SECRETS = ["ana.lopez@example.org", "4111 1111 1111 1111", "+1 415 555 0134"];
 const PLACEHOLDERS = ["<PERSON_1>", "<EMAIL_ADDRESS_2>", "<PHONE_NUMBER_1>"];
 

@@ -80,7 +80,7 @@ describe("streamFineTuningJsonl", () => {
 
   it("adds provenance on request, and filters by tenant and time", async () => {
     const [withMeta] = await lines(streamFineTuningJsonl(d1.db, { since: T - 1, tenantId: "acme", keyring, meta: "true" }));
-    expect(withMeta?.metadata).toEqual({ request_id: "c1", student_request_id: "c1:draft", student_model: "small-sim", student_score: 2, teacher_model: "frontier-sim", teacher_score: 5 });
+    expect(withMeta?.metadata).toEqual({ source: "pair", request_id: "c1", student_request_id: "c1:draft", student_model: "small-sim", student_score: 2, teacher_model: "frontier-sim", teacher_score: 5 });
     const all = await lines(streamFineTuningJsonl(d1.db, { since: 0, keyring, meta: "1" }));
     expect(all.map((e) => e.metadata?.request_id).sort()).toEqual(["c1", "c5"]);
     expect(await lines(streamFineTuningJsonl(d1.db, { since: T + 1, keyring }))).toEqual([]);
