@@ -91,3 +91,33 @@ export function budgetSweepTable(scored: ScoredPair[], d: Decision, budgets: rea
   }
   return rows.join("\n");
 }
+
+/**
+ * The shipped procedure itself held out: for each of k folds (rows i mod k), the strictest of the
+ * rule's picks on the other folds together and on each half of them, measured on the fold left out.
+ * Pooled over the folds, every pair is measured once by a threshold that never saw it.
+ */
+export function heldOutShippedProcedure(rule: ThresholdRule, scored: ScoredPair[], d: Decision, k = 4): { folds: (Rates & { positives: number; negatives: number })[]; pooled: Rates } {
+  const folds = Array.from({ length: k }, (_, f) => {
+    const train = scored.filter((_, i) => i % k !== f);
+    const test = scored.filter((_, i) => i % k === f);
+    const threshold = shippedThreshold(rule, train, d);
+    return { ...rates(test, threshold, true, d), positives: test.filter((p) => p.score >= 4).length, negatives: test.filter((p) => p.score <= 2).length };
+  });
+  const sum = (f: (x: (typeof folds)[number]) => number): number => folds.reduce((s, x) => s + f(x), 0);
+  const pooled: Rates = {
+    threshold: NaN,
+    hitRate: sum((x) => x.hitRate * x.positives) / sum((x) => x.positives),
+    falseHitRate: sum((x) => x.falseHitRate * x.negatives) / sum((x) => x.negatives),
+  };
+  return { folds, pooled };
+}
+
+export function heldOutShippedTable(result: ReturnType<typeof heldOutShippedProcedure>): string {
+  return [
+    "| fold left out | threshold (picked without it) | recall | false hits |",
+    "|---|---|---|---|",
+    ...result.folds.map((f, i) => `| ${i + 1} | ${f.threshold.toFixed(3)} | ${pct(f.hitRate)} | ${pct2(f.falseHitRate)} (of ${f.negatives}) |`),
+    `| pooled | — | ${pct(result.pooled.hitRate)} | ${pct2(result.pooled.falseHitRate)} |`,
+  ].join("\n");
+}

@@ -17,7 +17,7 @@ import { DEFAULT_LEXICAL_WEIGHT, DEFAULT_MIN_COSINE, DEFAULT_SEMANTIC_THRESHOLD 
 import { MEASURED_COLD_THRESHOLDS, scorerId } from "../workers/gateway/src/cache/calibration/scorer";
 import { LEXICAL_WEIGHT_GRID, auc, loadPairs, pickLexicalWeight, rates, scorePairs, type Decision, type ScoredPair } from "./cache-quality";
 import { guardAblation, guardAblationTable } from "./cache-guards";
-import { COLD_RULE, STATIC_RULE, budgetSweepTable, halvesOf, twoFold, twoFoldTable } from "./cache-rules";
+import { COLD_RULE, STATIC_RULE, budgetSweepTable, halvesOf, heldOutShippedProcedure, heldOutShippedTable, twoFold, twoFoldTable } from "./cache-rules";
 import { oneNamespace, protocolSweep } from "./cache-protocol";
 import { ceiling } from "./cache-ceiling";
 import { wordnetSynonyms } from "./cache-synonyms";
@@ -76,6 +76,7 @@ async function quality(scored: ScoredPair[], pairs: ReturnType<typeof loadPairs>
   console.log(`AUC by weight (whole set): ${LEXICAL_WEIGHT_GRID.map((x) => `${x.toFixed(2)}: ${auc(scored, x).toFixed(4)}`).join(", ")}`);
   const statics = twoFold(STATIC_RULE, scored, SHIPPED);
   console.log(`\n## Static default (maxFalseHitRate null; DEFAULT_SEMANTIC_THRESHOLD = ${DEFAULT_SEMANTIC_THRESHOLD})\n\n${twoFoldTable(STATIC_RULE, statics)}`);
+  console.log(`\n## The shipped procedure held out (4 folds: strictest pick on the other three folds and their halves)\n\n${heldOutShippedTable(heldOutShippedProcedure(STATIC_RULE, scored, SHIPPED))}`);
   console.log(`\n## Static rule, budget varied (each half's pick measured on the other)\n\n${budgetSweepTable(scored, SHIPPED, [0, 0.0025, 0.005, 0.0075, 0.01])}`);
   const colds = twoFold(COLD_RULE, scored, SHIPPED);
   const shippedCold = MEASURED_COLD_THRESHOLDS.get(scorerId(embedder.id, DEFAULT_LEXICAL_WEIGHT));
