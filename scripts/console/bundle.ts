@@ -1,6 +1,6 @@
 /**
- * Builds the web console (console/) into the gateway's static assets directory: the page and
- * _headers from console/public, and one minified script and one stylesheet bundled by esbuild
+ * Builds the web console (console/) into the gateway's static assets directory: the page
+ * from console/public (its security headers are set by the Worker, routes/console-assets.ts), and one minified script and one stylesheet bundled by esbuild
  * (the console's TypeScript, uPlot and its CSS). Workers static assets serve them, so the
  * console adds nothing to the Worker bundle.
  */

@@ -25,7 +25,7 @@ describe("gateway core through workerd", () => {
   });
 
   it("property: every response carries x-request-id and Server-Timing (401s, 404s, preflights too)", async () => {
-    const paths = fc.oneof(fc.constantFrom("/healthz", "/v1/models", "/v1/chat/completions", "/v1/embeddings", "/admin/v1/tenants", "/v1/usage", "/nope"), fc.webPath());
+    const paths = fc.oneof(fc.constantFrom("/healthz", "/v1/models", "/v1/chat/completions", "/v1/embeddings", "/admin/v1/tenants", "/v1/usage", "/nope", "/console/", "/console/console.js", "/console/nope.png"), fc.webPath());
     const auths = fc.option(fc.constantFrom(`Bearer ${key}`, "Bearer nope", "Basic x", ""), { nil: undefined });
     await fc.assert(
       fc.asyncProperty(fc.constantFrom("GET", "POST", "DELETE", "OPTIONS", "PUT"), paths, auths, async (method, path, auth) => {
@@ -47,6 +47,34 @@ describe("gateway core through workerd", () => {
       const body = (await res.json()) as { error: { type: string; code: string } };
       expect(body.error).toMatchObject({ type: "authentication_error", code: "invalid_api_key" });
     }
+  });
+
+  it("serves the console's static files with x-request-id and Server-Timing, and their security headers", async () => {
+    const ids = new Set<string>();
+    for (const path of ["/console", "/console/", "/console/console.js", "/console/console.css"]) {
+      const res = await stack.fetch(path, { redirect: "manual" });
+      const body = await res.text();
+      expect(res.status, path).toBeLessThan(400);
+      expect(res.headers.get("x-request-id"), path).toMatch(/^req_/);
+      expect(res.headers.get("server-timing"), path).toMatch(/(^|, )total;dur=\d/);
+      ids.add(res.headers.get("x-request-id") ?? "");
+      if (res.status === 200) expect(body.length, path).toBeGreaterThan(0);
+      if (path === "/console/") {
+        expect(res.headers.get("content-type")).toContain("text/html");
+        expect(res.headers.get("content-security-policy")).toContain("default-src 'none'");
+        expect(res.headers.get("x-frame-options")).toBe("DENY");
+      }
+    }
+    expect(ids.size).toBe(4);
+    // Revalidation still works through the Worker: the ETag comes back as a 304.
+    const first = await stack.fetch("/console/console.js");
+    await first.arrayBuffer();
+    const etag = first.headers.get("etag");
+    expect(etag).toBeTruthy();
+    const again = await stack.fetch("/console/console.js", { headers: { "if-none-match": etag ?? "" } });
+    await again.arrayBuffer();
+    expect(again.status).toBe(304);
+    expect(again.headers.get("x-request-id")).toMatch(/^req_/);
   });
 
   it("serves a plain chat with the official client and names the upstream", async () => {

@@ -27,6 +27,8 @@ export interface AuthContext {
 export interface OptionalBindings {
   AI?: Ai;
   VECTORIZE?: VectorizeIndex;
+  /** The console's static files (`[assets] binding`); absent when a stack runs without them. */
+  ASSETS?: Fetcher;
   /** Secrets arrive as string bindings (`wrangler secret put` / .dev.vars). */
   [secret: `${Uppercase<string>}_KEY` | `${Uppercase<string>}_SECRET`]: string | undefined;
 }

@@ -14,6 +14,7 @@ import { otelTrace } from "./telemetry/otel/middleware";
 import { liveMetrics } from "./telemetry/metrics/middleware";
 import { metricsRoutes } from "./routes/metrics";
 import { openApiRoutes } from "./routes/openapi";
+import { consoleAssetRoutes } from "./routes/console-assets";
 import { bodyLimit } from "./middleware/body-limit";
 import { cors } from "./middleware/cors";
 import { rateLimit } from "./middleware/rate-limit";
@@ -49,6 +50,7 @@ export function createApp() {
   app.route("/", healthRoutes);
   app.route("/", metricsRoutes);
   app.route("/", openApiRoutes);
+  app.route("/", consoleAssetRoutes);
   app.use("*", bodyLimit());
 
   const api = new Hono<AppEnv>();
