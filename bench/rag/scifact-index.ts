@@ -6,7 +6,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { LocalEmbedder } from "../../workers/gateway/src/cache/embedder/local/local-embedder";
-import type { Embedder } from "../../workers/gateway/src/cache/embedder/embedder";
 import type { ChunkingOptions } from "../../workers/gateway/src/rag/chunking/chunk-document";
 import { indexChunks } from "../../workers/gateway/src/rag/ingest/index-chunks";
 import { prepareDocument } from "../../workers/gateway/src/rag/ingest/prepare";
@@ -25,13 +24,13 @@ export function localEmbedder(weighting: "uniform" | "sif" = "uniform"): LocalEm
 export interface BuiltIndex {
   db: D1Database;
   dense: DenseIndex;
-  embedder: Embedder;
+  embedder: LocalEmbedder;
   scope: CollectionScope;
   chunks: number;
   ingestMs: number;
 }
 
-export async function buildIndex(docs: readonly Abstract[], chunking: ChunkingOptions, embedder: Embedder, scope: CollectionScope = { tenantId: "ten_bench", collectionId: "scifact" }): Promise<BuiltIndex> {
+export async function buildIndex(docs: readonly Abstract[], chunking: ChunkingOptions, embedder: LocalEmbedder, scope: CollectionScope = { tenantId: "ten_bench", collectionId: "scifact" }): Promise<BuiltIndex> {
   // The unit tests' D1 over node:sqlite (which ships FTS5), every migration applied.
   const { db } = createTestDb();
   const dense = createDenseIndex(new MemoryVectorStore(), embedder.id);

@@ -10,6 +10,7 @@
  * so a model fitted on one corpus reads another's the same way.
  */
 import { cosine, type Embedder } from "../../cache/embedder/embedder";
+import type { LocalEmbedder } from "../../cache/embedder/local/local-embedder";
 import { splitSentences } from "../text/sentences";
 import { isStopword, stemWord, terms, words } from "../text/terms";
 import type { Candidate, TermStats } from "./reranker";
@@ -41,6 +42,8 @@ interface QueryInfo {
 }
 
 const NUMBER = /^\d+(?:\.\d+)?$/;
+/** Sentences per chunk read for the sentence-level features. */
+const MAX_SENTENCES = 40;
 
 function coverageOf(q: QueryInfo, present: ReadonlySet<string>): number {
   let m = 0;
@@ -81,11 +84,32 @@ function contentWords(text: string, max = 400): Array<{ word: string; stem: stri
   return out;
 }
 
-/** Word vectors, embedded once per call (the local embedder's vector of a single word). */
+// Single-word vectors are fixed for an embedder and the same words recur across candidates and
+// queries, so they are kept per isolate and embedder (bounded: ~20k x 72 floats, cleared whole
+// when full).
+const WORD_VECTORS = new WeakMap<Embedder, Map<string, Float32Array>>();
+const MAX_WORD_VECTORS = 20_000;
+
+/** Word vectors (the embedder's vector of a single word), embedding only the words not yet seen. */
 async function wordVectors(embedder: Embedder, wordsNeeded: ReadonlySet<string>): Promise<Map<string, Float32Array>> {
-  const list = [...wordsNeeded];
-  const vectors = await embedder.embed(list);
-  return new Map(list.map((w, i) => [w, vectors[i] as Float32Array]));
+  let known = WORD_VECTORS.get(embedder);
+  if (!known) WORD_VECTORS.set(embedder, (known = new Map()));
+  const out = new Map<string, Float32Array>();
+  const missing: string[] = [];
+  for (const w of wordsNeeded) {
+    const v = known.get(w);
+    if (v) out.set(w, v);
+    else missing.push(w);
+  }
+  if (missing.length === 0) return out;
+  const vectors = await embedder.embed(missing);
+  if (known.size + missing.length > MAX_WORD_VECTORS) known.clear();
+  missing.forEach((w, i) => {
+    const v = vectors[i] as Float32Array;
+    out.set(w, v);
+    known.set(w, v);
+  });
+  return out;
 }
 
 /** Share of the query's rarity mass that is missing from the chunk but has a near-synonym in it. */
@@ -104,7 +128,7 @@ function softCoverage(q: QueryInfo, present: ReadonlySet<string>, chunkWords: re
   return m / q.mass;
 }
 
-export async function candidateFeatures(q: QueryInfo, candidates: readonly Candidate[], embedder: Embedder): Promise<FeatureVector[]> {
+export async function candidateFeatures(q: QueryInfo, candidates: readonly Candidate[], embedder: LocalEmbedder): Promise<FeatureVector[]> {
   const maxBm25 = Math.max(1e-9, ...candidates.map((c) => c.bm25 ?? 0));
   const docBest = new Map<string, number>();
   const docCount = new Map<string, number>();
@@ -118,26 +142,35 @@ export async function candidateFeatures(q: QueryInfo, candidates: readonly Candi
   for (const ws of chunkWords) for (const w of ws) needed.add(w);
   const vocab = await wordVectors(embedder, needed);
   const maxRrf = Math.max(1e-9, ...candidates.map((c) => c.fused));
-  const sentencesOf = candidates.map((c) => splitSentences(c.chunk.text).slice(0, 40));
-  const flat = sentencesOf.flat();
-  const vectors = await embedder.embed([...candidates.map((c) => `${c.chunk.heading}\n${c.chunk.text}`), ...flat]);
-  const chunkCos = candidates.map((_, i) => cosine(q.vector, vectors[i] as Float32Array));
+  // A chunk's text is exactly its sentences (split between tokens), so its word-vector sum and
+  // its terms are built from theirs: every sentence is tokenized and stemmed once.
+  const pieces = candidates.map((c) => {
+    const all = splitSentences(c.chunk.text);
+    const acc = embedder.accumulate(c.chunk.heading);
+    const seq = terms(c.chunk.heading);
+    const sentences = all.map((text, j) => {
+      const sum = embedder.accumulate(text);
+      for (let k = 0; k < sum.length; k++) acc[k] = (acc[k] ?? 0) + (sum[k] ?? 0);
+      const ts = terms(text);
+      seq.push(...ts);
+      return j < MAX_SENTENCES ? { terms: new Set(ts), vector: embedder.finish(sum) } : null;
+    });
+    return { sentences: sentences.filter((x) => x !== null), vector: embedder.finish(acc), seq };
+  });
+  const chunkCos = pieces.map((p) => cosine(q.vector, p.vector));
   const bestCos = Math.max(1e-9, ...chunkCos);
-  let offset = candidates.length;
   return candidates.map((c, i) => {
-    const sentences = sentencesOf[i] ?? [];
-    const sentenceTerms = sentences.map((s) => new Set(terms(s)));
+    const piece = pieces[i] as (typeof pieces)[number];
     let bestSentence = 0;
     let bestPair = 0;
     let cosSentence = -1;
-    sentenceTerms.forEach((set, j) => {
-      bestSentence = Math.max(bestSentence, coverageOf(q, set));
-      const next = sentenceTerms[j + 1];
-      bestPair = Math.max(bestPair, next ? coverageOf(q, new Set([...set, ...next])) : coverageOf(q, set));
-      cosSentence = Math.max(cosSentence, cosine(q.vector, vectors[offset + j] as Float32Array));
+    piece.sentences.forEach((sentence, j) => {
+      bestSentence = Math.max(bestSentence, coverageOf(q, sentence.terms));
+      const next = piece.sentences[j + 1];
+      bestPair = Math.max(bestPair, next ? coverageOf(q, new Set([...sentence.terms, ...next.terms])) : coverageOf(q, sentence.terms));
+      cosSentence = Math.max(cosSentence, cosine(q.vector, sentence.vector));
     });
-    offset += sentences.length;
-    const chunkSeq = terms(`${c.chunk.heading}\n${c.chunk.text}`);
+    const chunkSeq = piece.seq;
     const chunkSet = new Set(chunkSeq);
     let rarestMissing = 0;
     for (const t of q.stems) if (!chunkSet.has(t)) rarestMissing = Math.max(rarestMissing, (q.idf.get(t) ?? 0) / Math.max(q.maxIdf, 1e-9));

@@ -3,7 +3,7 @@
  * interaction features of features.ts scored by a small MLP. Features use the shipped local
  * embedder whatever embedder the collection's dense index uses, as in training.
  */
-import type { Embedder } from "../../cache/embedder/embedder";
+import type { LocalEmbedder } from "../../cache/embedder/local/local-embedder";
 import { distinctTerms } from "../text/terms";
 import { candidateFeatures, FEATURE_NAMES, queryInfo } from "./features";
 import { RerankModelSchema, scoreFeatures, type RerankModel } from "./mlp";
@@ -18,7 +18,7 @@ export function shippedRerankModel(): RerankModel {
   return parsed;
 }
 
-export function createLocalReranker(embedder: Embedder, model: RerankModel = shippedRerankModel()): Reranker {
+export function createLocalReranker(embedder: LocalEmbedder, model: RerankModel = shippedRerankModel()): Reranker {
   const id = `local:${model.id}`;
   return {
     id,

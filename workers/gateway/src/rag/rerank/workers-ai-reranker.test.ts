@@ -74,13 +74,13 @@ describe("hybrid search with the Workers AI reranker", () => {
   const scope = { tenantId: "t1", collectionId: "howto" };
 
   it("orders hits by the cross-encoder's scores and names it", async () => {
-    const { deps, ingest } = await ragFixture();
+    const { deps, ingest, embedder } = await ragFixture();
     await ingest(scope, DOCS);
     // Scores the kitchen documents highest, whatever the query: the order must follow them.
     const run: AiRun = async (_m, input) => ({
       response: (input as { contexts: Array<{ text: string }> }).contexts.map((c, id) => ({ id, score: c.text.includes("Sourdough") ? 5 : c.text.includes("tea") ? 4 : 0 })),
     });
-    const result = await hybridSearch({ ...deps, reranker: createWorkersAiReranker(run, createLocalReranker(deps.embedder)) }, scope, { query: "tea water leaves", topK: 3 });
+    const result = await hybridSearch({ ...deps, reranker: createWorkersAiReranker(run, createLocalReranker(embedder)) }, scope, { query: "tea water leaves", topK: 3 });
     expect(result.hits.slice(0, 2).map((h) => h.chunk.documentId)).toEqual(["bread", "tea"]);
     expect(result.hits[0]?.rerank).toBe(5);
     expect(result.reranker).toBe(`workers-ai:${WORKERS_AI_RERANKER}`);
@@ -89,9 +89,9 @@ describe("hybrid search with the Workers AI reranker", () => {
 
   it("when the binding fails, ranks exactly as the local reranker does and reports the fallback", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    const { deps, ingest } = await ragFixture();
+    const { deps, ingest, embedder } = await ragFixture();
     await ingest(scope, DOCS);
-    const local = createLocalReranker(deps.embedder);
+    const local = createLocalReranker(embedder);
     const q = { query: "how hot should the water be for tea", topK: 5 };
     const direct = await hybridSearch({ ...deps, reranker: local }, scope, q);
     const viaFallback = await hybridSearch({ ...deps, reranker: createWorkersAiReranker(async () => Promise.reject(new Error("down")), local) }, scope, q);

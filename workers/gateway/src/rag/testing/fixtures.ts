@@ -37,5 +37,5 @@ export async function ragFixture() {
   const ctx = { db, dense, embedder, queue: null, keyring: null, guardrails: DEFAULT_GUARDRAIL_SETTINGS, now: 1_700_000_000_000 };
   const ingest = (scope: CollectionScope, docs: readonly DocumentInput[], chunking = { size: 1000, overlap: 150 }) =>
     Promise.all(docs.map((d) => ingestDocument(ctx, scope, chunking, d, false)));
-  return { db, raw, deps, ctx, vectors, ingest };
+  return { db, raw, deps, ctx, vectors, ingest, embedder };
 }

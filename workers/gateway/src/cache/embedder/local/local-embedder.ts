@@ -48,8 +48,18 @@ export class LocalEmbedder implements Embedder {
   }
 
   embedOne(text: string): Float32Array {
-    const { dims, vectors, scales, weights, commonComponent } = this.table;
-    const acc = new Float32Array(dims);
+    return this.finish(this.accumulate(text));
+  }
+
+  /**
+   * The unnormalised sum of a text's word vectors, before the common component is removed.
+   * Sums are additive: the pieces of a text split between tokens (sentences) add up to the
+   * text's own sum, so a caller that needs both (the reranker: a chunk and its sentences)
+   * tokenizes once. `into` is added to in place.
+   */
+  accumulate(text: string, into: Float32Array = new Float32Array(this.dimensions)): Float32Array {
+    const { dims, vectors, scales, weights } = this.table;
+    const acc = into;
     // A bare lower-case word is its own only token (the reranker embeds thousands per query).
     const tokens = PLAIN_WORD.test(text) ? [text] : tokenize(text);
     for (const token of tokens) {
@@ -64,12 +74,19 @@ export class LocalEmbedder implements Embedder {
       const base = idx * dims;
       for (let i = 0; i < dims; i++) acc[i] = (acc[i] ?? 0) + w * (vectors[base + i] ?? 0);
     }
+    return acc;
+  }
+
+  /** The embedding of an accumulated sum (a new array; `acc` is left as it is). */
+  finish(acc: Float32Array): Float32Array {
+    const { dims, commonComponent } = this.table;
+    const out = Float32Array.from(acc);
     if (this.removeCommon) {
       let dot = 0;
-      for (let i = 0; i < dims; i++) dot += (acc[i] ?? 0) * (commonComponent[i] ?? 0);
-      for (let i = 0; i < dims; i++) acc[i] = (acc[i] ?? 0) - dot * (commonComponent[i] ?? 0);
+      for (let i = 0; i < dims; i++) dot += (out[i] ?? 0) * (commonComponent[i] ?? 0);
+      for (let i = 0; i < dims; i++) out[i] = (out[i] ?? 0) - dot * (commonComponent[i] ?? 0);
     }
-    return normalize(acc);
+    return normalize(out);
   }
 
   private lookup(token: string): number | undefined {
