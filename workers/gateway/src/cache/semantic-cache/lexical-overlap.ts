@@ -71,17 +71,19 @@ export function contentWords(text: string): Set<string> {
 export function lexicalOverlap(a: string, b: string, synonyms: SynonymTable = NO_SYNONYMS): number {
   const wa = contentWords(a);
   const wb = contentWords(b);
+  const withSynonyms = !synonyms.empty;
   let shared = 0;
   let total = 0;
-  const side = (mine: Set<string>, other: Set<string>): void => {
-    for (const w of mine) {
-      const x = wordWeight(w);
-      total += x;
-      if (other.has(w) || matchesSynonym(w, mine, other, synonyms)) shared += x;
-    }
-  };
-  side(wa, wb);
-  side(wb, wa);
+  for (const w of wa) {
+    const x = wordWeight(w);
+    total += x;
+    if (wb.has(w) || (withSynonyms && matchesSynonym(w, wa, wb, synonyms))) shared += x;
+  }
+  for (const w of wb) {
+    const x = wordWeight(w);
+    total += x;
+    if (wa.has(w) || (withSynonyms && matchesSynonym(w, wb, wa, synonyms))) shared += x;
+  }
   // Two texts of only stopwords and numbers: nothing to compare, leave it to cosine and guards.
   return total > 0 ? shared / total : 1;
 }

@@ -19,6 +19,11 @@ export class SynonymTable {
     }
   }
 
+  /** No word has a synonym: the overlap skips the synonym stage. */
+  get empty(): boolean {
+    return this.groupsOf.size === 0;
+  }
+
   related(a: string, b: string): boolean {
     const ga = this.groupsOf.get(a);
     const gb = this.groupsOf.get(b);
