@@ -20,6 +20,7 @@ import { redactJsonText } from "../workers/gateway/src/guardrails/redact/redact-
 import { redactText } from "../workers/gateway/src/guardrails/redact/redact-text";
 import { PiiVault } from "../workers/gateway/src/guardrails/redact/vault";
 import { syntheticRecall } from "./guardrails-synthetic";
+import { benchPhoneLabels } from "./guardrails-phone-cost";
 import { loadTagger } from "../workers/gateway/src/guardrails/pii/tagger/load";
 import { tagText } from "../workers/gateway/src/guardrails/pii/tagger/tag";
 import { parseCli } from "../scripts/lib/cli";
@@ -215,5 +216,9 @@ console.log(
 const fields = benchFields();
 console.log(
   `fields (projection + redaction, CPU p50): projection ${fields.projectionUs.toFixed(0)} µs; redaction of the 1k prompt ${fields.plainMs.toFixed(3)} ms, with 8 tool definitions, user, stop and metadata ${fields.withToolsMs.toFixed(3)} ms; the 8 parameter schemas alone: skip rules ${fields.schemasSkipMs.toFixed(3)} ms, every leaf ${fields.schemasAllMs.toFixed(3)} ms`,
+);
+const ph = benchPhoneLabels();
+console.log(
+  `phone labels (phone recognizer alone, ${ph.lines} labelled numbers, CPU p50): every region tried for at most ${ph.bound} per text (shipped) ${ph.shippedMs.toFixed(3)} ms, for all ${ph.unboundedMs.toFixed(3)} ms, for none ${ph.noWorldMs.toFixed(3)} ms; numbers found ${ph.found.join(" / ")}`,
 );
 console.log(`machine: ${cpus()[0]?.model ?? "?"} x${cpus().length}, node ${process.version}, load average ${loadavg()[0]?.toFixed(1)}`);

@@ -2,7 +2,7 @@
 import { NUM_LABELS, ENTITY_TYPES, type TaggedType } from "../../../workers/gateway/src/guardrails/pii/tagger/decode";
 import { tokenFeatures } from "../../../workers/gateway/src/guardrails/pii/tagger/features";
 import { decodeTaggerFile, quantize, type TaggerFile, type TaggerModel } from "../../../workers/gateway/src/guardrails/pii/tagger/model";
-import { tagText } from "../../../workers/gateway/src/guardrails/pii/tagger/tag";
+import { isLowerSpan, tagText } from "../../../workers/gateway/src/guardrails/pii/tagger/tag";
 import { alignLabels } from "./align";
 import type { Example, Span } from "./example";
 import { rng } from "./generator/random";
@@ -63,15 +63,24 @@ function fitCalibration(points: Array<[number, boolean]>): { a: number; b: numbe
   return { a: a / scaleM, b };
 }
 
+/** Fewer lower-case dev spans than this: they share their type's map. */
+const MIN_LOWER_POINTS = 100;
+
 export function calibrate(model: TaggerModel, dev: readonly Example[]): TaggerFile["calibration"] {
-  const pts = new Map<TaggedType, Array<[number, boolean]>>(ENTITY_TYPES.map((t) => [t, []]));
+  const pts = new Map<string, Array<[number, boolean]>>();
+  const add = (k: string, p: [number, boolean]): void => void (pts.get(k) ?? pts.set(k, []).get(k))?.push(p);
   for (const ex of dev) {
     for (const p of tagText(ex.text, model)) {
       const right = ex.spans.some((g: Span) => g.type === p.type && p.start < g.end && g.start < p.end);
-      pts.get(p.type)?.push([p.margin, right]);
+      add(p.type, [p.margin, right]);
+      if (isLowerSpan(ex.text.slice(p.start, p.end))) add(`${p.type}:lower`, [p.margin, right]);
     }
   }
-  return Object.fromEntries(ENTITY_TYPES.map((t) => [t, fitCalibration(pts.get(t) ?? [])])) as TaggerFile["calibration"];
+  const fit = (t: TaggedType): TaggerFile["calibration"][TaggedType] => {
+    const lower = pts.get(`${t}:lower`) ?? [];
+    return { ...fitCalibration(pts.get(t) ?? []), ...(lower.length >= MIN_LOWER_POINTS ? { lower: fitCalibration(lower) } : {}) };
+  };
+  return Object.fromEntries(ENTITY_TYPES.map((t) => [t, fit(t)])) as TaggerFile["calibration"];
 }
 
 export function trainTagger(train: readonly Example[], calib: readonly Example[], cfg: TrainConfig, log?: (s: string) => void): TaggerFile {

@@ -7,7 +7,7 @@ import { describe, expect, it } from "vitest";
 import { luhn } from "../checksums";
 import { matchesIssuer } from "./card-issuers";
 import { creditCardRecognizer } from "./credit-card";
-import { phoneRecognizer } from "./phone";
+import { makePhoneRecognizer, phoneRecognizer } from "./phone";
 import { found } from "./test-helpers";
 
 /** Appends the Luhn check digit to `body`. */
@@ -91,6 +91,9 @@ describe("phones across lines, regions and labels", () => {
     ["UK six-digit area code", "Phone: 017687 72345", "017687 72345"],
     ["Indian mobile with the trunk 0", "call 098765 43210", "098765 43210"],
     ["a Dutch mobile typed without spaces", "zoals gezegd: 0612345678", "0612345678"],
+    ["a calling code without its +, in parentheses", "the Riga desk is (371)67123456 now", "(371)67123456"],
+    ["a calling code without its +, run into the area code", "text 234805 772 1904 after six", "234805 772 1904"],
+    ["a mobile typed 7-4 with the trunk 0", "her new line: 0803771 2290", "0803771 2290"],
   ])("%s", (_name, text, value) => expect(found(phoneRecognizer, text)).toEqual([["PHONE_NUMBER", value]]));
 
   it.each([
@@ -98,5 +101,20 @@ describe("phones across lines, regions and labels", () => {
     ["grouped digits with no label", "order 4521 8876 shipped"],
     ["the same line without an email next to it", "Ines Berg\n3312 4567\nsee you"],
     ["a ZIP+4 code that is also a number abroad", "PO Box 311, Cherry Hill, NJ 08002-4417"],
+    ["a reference number that is no valid number once a + is put in front", "ticket 1000 0000 0001 closed"],
   ])("not a phone: %s", (_name, text) => expect(found(phoneRecognizer, text)).toEqual([]));
+
+  it("tries every region for at most a few labelled numbers per text, and still finds the common ones", () => {
+    // Digit groups that only some small region's metadata accepts (no first region does).
+    const sheet = ["0 004 723", "0 003 240", "0 006 003", "0 002 460", "0 005 768"].map((n) => `phone: ${n}`).join("\n");
+    const bounded = makePhoneRecognizer(2);
+    const unbounded = makePhoneRecognizer(Number.POSITIVE_INFINITY);
+    // Same answer for numbers the first regions accept, whatever the bound.
+    const common = "phone: 0351 4567890\nphone: 962 33 642";
+    expect(found(bounded, common)).toEqual(found(unbounded, common));
+    expect(found(bounded, common)).toHaveLength(2);
+    // Numbers only some far region accepts: found up to the bound, not past it.
+    expect(found(unbounded, sheet)).toHaveLength(5);
+    expect(found(bounded, sheet)).toHaveLength(2);
+  });
 });

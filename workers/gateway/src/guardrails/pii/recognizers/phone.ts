@@ -16,9 +16,9 @@ const SEP = String.raw`[\t \u00a0\u202f./-]`;
 // Candidate spans, validated below by libphonenumber's parser (its own text scanner costs ~4 ms
 // per 1k tokens; parsing only these costs microseconds):
 //   +CC, 00CC or (+CC) [(0)] digits [groups]   |   (area) digits [groups]   |   grouped digits (a
-//   6-digit first group: UK and Indian area codes with the trunk 0)   |   8-15 bare digits
+//   6- or 7-digit first group: UK and Indian area codes with the trunk 0, mobiles typed 7-4)   |   8-15 bare digits
 const CANDIDATE = new RegExp(
-  String.raw`(?<![\w+@./-])(?:(?:\+\d{1,3}|00\d{1,3}|\(\+\d{1,3}\))(?:${SP}|[.-])?(?:\(\d{1,5}\)(?:${SP}|[.-])?)?\d{1,12}(?:${SEP}\d{1,8}){0,5}|\(\d{1,5}\)(?:${SP}|[.-])?\d{1,10}(?:${SEP}\d{1,8}){0,4}|\d{1,6}(?:${SEP}\d{1,8}){1,5}|\d{8,15})${EXT}(?![\w@]|[.-]\d)`,
+  String.raw`(?<![\w+@./-])(?:(?:\+\d{1,3}|00\d{1,3}|\(\+\d{1,3}\))(?:${SP}|[.-])?(?:\(\d{1,5}\)(?:${SP}|[.-])?)?\d{1,12}(?:${SEP}\d{1,8}){0,5}|\(\d{1,5}\)(?:${SP}|[.-])?\d{1,10}(?:${SEP}\d{1,8}){0,4}|\d{1,7}(?:${SEP}\d{1,8}){1,5}|\d{8,15})${EXT}(?![\w@]|[.-]\d)`,
   "g",
 );
 
@@ -41,8 +41,19 @@ function phoneVerdict(raw: string, region: CountryCode): number {
   return parsed.isPossible() ? 2 : 1;
 }
 
-/** Valid in some other region's national format ("030 1234567" in Germany, "463 92 858" in Norway). */
-const validElsewhere = (raw: string, regions: readonly CountryCode[]): boolean => regions.some((r) => phoneVerdict(raw, r) === 3);
+/**
+ * The best verdict among other regions' national formats ("030 1234567" is valid in Germany,
+ * "463 92 858" in Norway), stopping at the first region where it is valid: one parse per region.
+ */
+function bestElsewhere(raw: string, regions: readonly CountryCode[]): number {
+  let best = 0;
+  for (const r of regions) {
+    const v = phoneVerdict(raw, r);
+    if (v === 3) return 3;
+    if (v > best) best = v;
+  }
+  return best;
+}
 
 /**
  * A bare digit run could be any id; formatting, a "+" or a "phone" label makes it a phone.
@@ -61,17 +72,37 @@ function scoreOf(raw: string, verdict: number, ctx: boolean): number {
   return 0;
 }
 
-function verdictFor(normal: string, region: CountryCode, phoneLabel: boolean): number {
+/**
+ * "(371)61234567", "234803 555 1234": an international number typed with its calling code but
+ * without the "+" (or "00"). Counted when grouped, 10+ digits, and valid once the "+" is put back.
+ */
+function callingCodeWithoutPlus(normal: string): boolean {
+  if (!/^\(?[1-9]/.test(normal) || !/[\s().\/-]/.test(normal) || normal.replace(/\D/g, "").length < 10) return false;
+  return phoneVerdict(`+${normal.replace(/^\((\d{1,3})\)/, "$1 ")}`, "US") === 3;
+}
+
+/**
+ * Trying every region (~245) costs up to ~3 ms for a labelled number that no first region accepts
+ * and that most regions half-parse ("0 000 1234 56"); a sheet of such numbers would cost tens of
+ * ms (bench:guardrails, "phone labels"). Past this many per text, labelled numbers are tried
+ * against FIRST_REGIONS only. On the generated dev and held-out sets the whole-world scan found
+ * no phone that FIRST_REGIONS missed.
+ */
+export const MAX_WORLD_SCANS = 2;
+
+function verdictFor(normal: string, region: CountryCode, phoneLabel: boolean, world: boolean): number {
   const v = phoneVerdict(normal, region);
   if (v === 3 || normal.startsWith("+")) return v;
+  if (callingCodeWithoutPlus(normal)) return 4;
   const trunkGrouped = /^\(?0/.test(normal) && /[\s().\/-]/.test(normal);
   // "0612345678": one trunk 0 and a national number's length, as mobiles are often typed.
   const trunkBare = /^0[1-9]\d{7,9}$/.test(normal);
   if (!trunkGrouped && !trunkBare && !phoneLabel) return v;
-  if (validElsewhere(normal, phoneLabel ? ALL_REGIONS : FIRST_REGIONS)) return 4;
+  const elsewhere = bestElsewhere(normal, phoneLabel && world ? ALL_REGIONS : FIRST_REGIONS);
+  if (elsewhere === 3) return 4;
   // Labelled ("Phone: 016977 7038") and the right length somewhere: a number in a range the
   // metadata does not list yet is still a phone.
-  return v === 0 && phoneLabel && ALL_REGIONS.some((r) => phoneVerdict(normal, r) === 2) ? 2 : v;
+  return v === 0 && phoneLabel && elsewhere === 2 ? 2 : v;
 }
 
 const EMAIL_NEAR = /[\w.+-]@[\w-]+\.\w/;
@@ -93,13 +124,15 @@ function inContactBlock(text: string, start: number, end: number): boolean {
   return [prev, next].some((l) => l !== undefined && EMAIL_NEAR.test(text.slice(l[0], l[1])));
 }
 
-export const phoneRecognizer: Recognizer = {
+/** `maxWorldScans`: labelled numbers per text that may be tried against every region (benchmarks vary it). */
+export const makePhoneRecognizer = (maxWorldScans: number): Recognizer => ({
   name: "phone",
   types: ["PHONE_NUMBER"],
   find(text, lang) {
     const out: RawFinding[] = [];
     const region = DEFAULT_REGION[lang] ?? "US";
     const verdicts = new Map<string, number>();
+    let worldScans = 0;
     for (const m of matches(CANDIDATE, text)) {
       const raw = m[0].trimEnd();
       const digits = raw.replace(/(?:x|ext\.?|extension|poste|durchwahl)\s?\d+$/, "").replace(/\D/g, "").length;
@@ -116,7 +149,11 @@ export const phoneRecognizer: Recognizer = {
       if (!phoneLabel && /^\d{5}-\d{4}$/.test(raw)) continue;
       const key = `${phoneLabel ? 1 : 0}${normal}`;
       let verdict = verdicts.get(key);
-      if (verdict === undefined) verdicts.set(key, (verdict = verdictFor(normal, region, phoneLabel)));
+      if (verdict === undefined) {
+        verdict = verdictFor(normal, region, phoneLabel, worldScans < maxWorldScans);
+        verdicts.set(key, verdict);
+        if (phoneLabel && verdict !== 3 && !normal.startsWith("+")) worldScans++;
+      }
       // Without a label, a national number typed in groups its region never uses is some other code.
       const body = normal.replace(/[\t ]?(?:x|ext\.?|extension|poste|durchwahl)[\t ]?\d+$/, "");
       if (!ctx && (verdict === 3 || verdict === 2) && !normal.startsWith("+") && /\D/.test(body) && !groupsAlign(body, region)) continue;
@@ -125,4 +162,6 @@ export const phoneRecognizer: Recognizer = {
     }
     return out;
   },
-};
+});
+
+export const phoneRecognizer = makePhoneRecognizer(MAX_WORLD_SCANS);

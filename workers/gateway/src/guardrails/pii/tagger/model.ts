@@ -16,8 +16,14 @@ export const TaggerFileSchema = z.object({
   weights: z.string(),
   transitions: z.array(z.number()),
   start: z.array(z.number()),
-  /** score = sigmoid(a · margin + b), fitted on the dev split per type. */
-  calibration: z.record(z.enum(ENTITY_TYPES), z.object({ a: z.number(), b: z.number() })),
+  /**
+   * score = sigmoid(a · margin + b), fitted on the dev split per type; `lower` is the same map
+   * for spans written all in lower case, which are right less often at the same margin.
+   */
+  calibration: z.record(
+    z.enum(ENTITY_TYPES),
+    z.object({ a: z.number(), b: z.number(), lower: z.object({ a: z.number(), b: z.number() }).optional() }),
+  ),
   training: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
   /** What the trainer built this from (scripts/guardrails/ner/spec.ts), checked by model-spec.test.ts. */
   spec: z

@@ -10,6 +10,7 @@ import { featuresOf, prepare, type Prepared } from "./features";
 import { GAZ } from "./lexicon";
 import type { TaggerModel } from "./model";
 import { TOKEN_KIND, tagTokens, type TagToken } from "./tokenize";
+import { startsLowerCase } from "./word-info";
 
 export interface TaggedSpan {
   type: TaggedType;
@@ -51,10 +52,16 @@ const NAME_BITS = GAZ.first | GAZ.last;
 const STRONG_INTRO = new Set(`hi hey hello dear thanks thank cheers regards is i'm im it's its name named called sincerely yours mr mrs ms dr`.split(" "));
 
 function isLowerName(p: Prepared, i: number): boolean {
+  const b = p.bits[i] as number;
+  const prose = (b & (GAZ.stop | GAZ.english)) !== 0;
   const prev = i > 0 ? (p.info[i - 1] as { lower: string }).lower : "";
-  if (!((p.bits[i] as number) & NAME_BITS)) return STRONG_INTRO.has(prev) && !((p.bits[i] as number) & (GAZ.stop | GAZ.english));
+  if (!(b & NAME_BITS)) return STRONG_INTRO.has(prev) && !prose;
+  // In the name lists and not an English word: decode it wherever it stands ("referred delfina
+  // labadie", "warre lemmens from ..."); the model, not the position, decides. Names that are
+  // also words ("will", "rose") need a name beside them or an introducing word.
+  if (!prose) return true;
   const near = (j: number): boolean => j >= 0 && j < p.toks.length && ((p.bits[j] as number) & NAME_BITS) !== 0;
-  return near(i - 1) || near(i + 1) || (i > 0 && INTRO.has((p.info[i - 1] as { lower: string }).lower));
+  return near(i - 1) || near(i + 1) || INTRO.has(prev);
 }
 
 /** Whether the closest word within 3 tokens before `i` is Latin-script (false at the start of the text). */
@@ -77,7 +84,7 @@ function isCue(p: Prepared, i: number): boolean {
   const bits = p.bits[i] as number;
   if (bits & CUE_BITS & ~NAME_BITS) return true;
   const c = t.text.charCodeAt(0);
-  const lower = (c >= 97 && c <= 122) || (c > 127 && t.text[0] !== (t.text[0] as string).toUpperCase());
+  const lower = startsLowerCase(t.text);
   // Lower case in Greek, Cyrillic, Armenian ... right after Latin-script words ("met јордан
   // белковска"): a name or a place far more often than not. Within a run of that script it is
   // prose, which would cost a decode of every word.
@@ -105,6 +112,9 @@ const POSSESSIVE = /['’][sS]$/u;
 
 const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 
+/** A span written all in lower case ("anna kowalski"); caseless scripts are not. */
+export const isLowerSpan = (s: string): boolean => s === s.toLowerCase() && s !== s.toUpperCase();
+
 /** Entity spans with character offsets; punctuation at either edge of a span is trimmed. */
 export function tagText(text: string, model: TaggerModel): TaggedSpan[] {
   const toks = tagTokens(text);
@@ -121,11 +131,12 @@ export function tagText(text: string, model: TaggerModel): TaggedSpan[] {
       while (a < b && (toks[a] as TagToken).kind === TOKEN_KIND.punct) a++;
       while (b > a && (toks[b - 1] as TagToken).kind === TOKEN_KIND.punct && (toks[b - 1] as TagToken).text !== ".") b--;
       if (a >= b) continue;
-      const cal = model.calibration[s.type];
-      const score = cal ? sigmoid(cal.a * s.margin + cal.b) : 0.5;
       const last = toks[b - 1] as TagToken;
       // "Smith's" is one token (inner apostrophes keep O'Brien whole); the possessive is not the name.
       const end = POSSESSIVE.test(last.text) && last.text.length > 2 ? last.end - 2 : last.end;
+      const type = model.calibration[s.type];
+      const cal = type?.lower && isLowerSpan(text.slice((toks[a] as TagToken).start, end)) ? type.lower : type;
+      const score = cal ? sigmoid(cal.a * s.margin + cal.b) : 0.5;
       out.push({ type: s.type, start: (toks[a] as TagToken).start, end, score, margin: s.margin });
     }
   }

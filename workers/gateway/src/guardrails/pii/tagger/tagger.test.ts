@@ -83,6 +83,15 @@ describe("cue windows", () => {
     expect(decoded("please forward the invoice to δημήτρης καλογεράκης by friday")).toEqual(expect.arrayContaining(["δημήτρης", "καλογεράκης"]));
   });
 
+  it("decode Georgian words as caseless, like Hebrew (its capital forms are never used in running text)", () => {
+    expect(decoded("ბოდიში, ნინო გელაშვილი დღეს ვერ მოვა")).toEqual(expect.arrayContaining(["ნინო", "გელაშვილი"]));
+  });
+
+  it("decode a lower-case word from the name lists wherever it stands, and skip prose without one", () => {
+    expect(decoded("the nurse referred maria to the clinic")).toEqual(expect.arrayContaining(["maria"]));
+    expect(decoded("we reviewed the plan and the budget")).toEqual([]);
+  });
+
   it("skip lower-case prose in that script", () => {
     expect(decoded("отчёт о сбое готов, пришлите его в отдел аудита")).toEqual([]);
   });

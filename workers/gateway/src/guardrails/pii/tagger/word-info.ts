@@ -23,9 +23,16 @@ const XL = 120;
 const D = 100;
 const O = 111;
 
+/**
+ * Georgian Mkhedruli has capital forms (Mtavruli) since Unicode 11, so toUpperCase() maps it, but
+ * running text never uses them: read as cased it would make every Georgian word look lower-case,
+ * i.e. never a name. It is caseless in practice, like Hebrew or Devanagari.
+ */
+const caselessInPractice = (c: number): boolean => c >= 0x10d0 && c <= 0x10ff;
+
 function charClass(c: number): number {
   if (c < 128) return c >= 65 && c <= 90 ? X : c >= 97 && c <= 122 ? XL : c >= 48 && c <= 57 ? D : c;
-  if (c >= 0xd800 && c <= 0xdfff) return O;
+  if ((c >= 0xd800 && c <= 0xdfff) || caselessInPractice(c)) return O;
   const ch = String.fromCharCode(c);
   return ch.toLowerCase() !== ch ? X : ch.toUpperCase() !== ch ? XL : O;
 }
@@ -46,6 +53,12 @@ function shapeHash(t: string, maxRun: number, maxLen: number, seed: number): num
     len++;
   }
   return h >>> 0;
+}
+
+/** Whether a word starts with a lower-case letter (Latin or any cased script used with case). */
+export function startsLowerCase(t: string): boolean {
+  const c = t.charCodeAt(0);
+  return charClass(c) === XL;
 }
 
 const MAX_WORD = 24;
