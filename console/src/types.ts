@@ -18,6 +18,9 @@ export interface UsageRow {
   costUsd: number;
   inferenceCostUsd: number;
   costAvoidedUsd: number;
+  /** The part of costAvoidedUsd from cache hits; the rest is routing's. */
+  costAvoidedCacheUsd: number;
+  costAvoidedRoutingUsd: number;
   judgeCalls: number;
   judgeCostUsd: number;
   avgLatencyMs: number | null;

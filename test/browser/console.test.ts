@@ -123,6 +123,11 @@ describe.skipIf(!runnable)("web console", () => {
     expect(usage.rows[0]?.costUsd).toBeGreaterThan(0);
     expect(await page.locator('[data-kpi="Cost"]').textContent()).toBe(`$${(usage.rows[0]?.costUsd ?? 0) < 0.01 ? (usage.rows[0]?.costUsd ?? 0).toFixed(6) : (usage.rows[0]?.costUsd ?? 0).toFixed(4)}`);
     expect(await page.locator('[data-kpi="Drift alarms"]').textContent()).toBe("1");
+    // Cost avoided, and its two parts as GET /v1/usage splits it.
+    const split = (await (await api("GET", "/v1/usage?group_by=")).json()) as { rows: { costAvoidedUsd: number; costAvoidedCacheUsd: number; costAvoidedRoutingUsd: number }[] };
+    const dollars = (n: number) => `$${n < 0.01 && n > 0 ? n.toFixed(6) : n.toFixed(4)}`;
+    expect(await page.locator('[data-kpi="Avoided by cache"]').textContent()).toBe(dollars(split.rows[0]?.costAvoidedCacheUsd ?? NaN));
+    expect(await page.locator('[data-kpi="Avoided by routing"]').textContent()).toBe(dollars(split.rows[0]?.costAvoidedRoutingUsd ?? NaN));
     // Percentiles over the whole range, from the evaluator's hourly histograms (every request sent).
     const latency = (await (await api("GET", "/v1/usage/latency")).json()) as { latencyMs: { count: number; p50: number; p95: number; p99: number } };
     expect(latency.latencyMs.count).toBe(sent.length);

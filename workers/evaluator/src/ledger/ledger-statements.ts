@@ -21,18 +21,22 @@ ON CONFLICT (request_id) DO NOTHING`;
  */
 const ROLLUP_KIND = "CASE WHEN kind = 'request' AND parent_request_id IS NOT NULL THEN 'draft' ELSE kind END";
 
+/** The part of a row's cost avoided that the cache avoided (the rest, routing: migration 0064). */
+const AVOIDED_BY_CACHE = "CASE WHEN cache_status IN ('hit-exact', 'hit-semantic') THEN cost_avoided_usd ELSE 0 END";
+
 const ROLLUP_CONFLICT = `ON CONFLICT (tenant_id, hour, feature, model, tier, key_id, kind) DO UPDATE SET
   requests = requests + excluded.requests, errors = errors + excluded.errors, cache_hits = cache_hits + excluded.cache_hits,
   prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
   cached_tokens = cached_tokens + excluded.cached_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
   cost_usd = cost_usd + excluded.cost_usd, cost_avoided_usd = cost_avoided_usd + excluded.cost_avoided_usd,
+  cost_avoided_cache_usd = cost_avoided_cache_usd + excluded.cost_avoided_cache_usd,
   latency_ms_sum = latency_ms_sum + excluded.latency_ms_sum`;
 
 const UPSERT_ROLLUP = `INSERT INTO usage_rollups_hourly (tenant_id, hour, feature, model, tier, key_id, kind, requests, errors, cache_hits,
-  prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_avoided_usd, latency_ms_sum)
+  prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_avoided_usd, cost_avoided_cache_usd, latency_ms_sum)
 SELECT tenant_id, hour, feature, model, tier, key_id, ${ROLLUP_KIND}, 1, CASE WHEN ${ERROR_STATUS_SQL} THEN 1 ELSE 0 END,
   CASE WHEN cache_status IN ('hit-exact', 'hit-semantic') THEN 1 ELSE 0 END,
-  prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_avoided_usd, latency_ms
+  prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_avoided_usd, ${AVOIDED_BY_CACHE}, latency_ms
 FROM usage_ledger WHERE request_id = ?1 AND tenant_id = ?2 AND ingest_nonce = ?3
 ${ROLLUP_CONFLICT}`;
 
@@ -73,9 +77,9 @@ export function ledgerStatements(db: D1Database, row: LedgerRow, nonce: string, 
 }
 
 const UPSERT_ROLLUPS = (marks: string) => `INSERT INTO usage_rollups_hourly (tenant_id, hour, feature, model, tier, key_id, kind, requests, errors,
-  cache_hits, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_avoided_usd, latency_ms_sum)
+  cache_hits, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, cost_avoided_usd, cost_avoided_cache_usd, latency_ms_sum)
 SELECT tenant_id, hour, feature, model, tier, key_id, ${ROLLUP_KIND} AS rollup_kind, COUNT(*), SUM(${ERROR_STATUS_SQL}), SUM(cache_status IN ('hit-exact', 'hit-semantic')),
-  SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), SUM(reasoning_tokens), SUM(cost_usd), SUM(cost_avoided_usd), SUM(latency_ms)
+  SUM(prompt_tokens), SUM(completion_tokens), SUM(cached_tokens), SUM(reasoning_tokens), SUM(cost_usd), SUM(cost_avoided_usd), SUM(${AVOIDED_BY_CACHE}), SUM(latency_ms)
 FROM usage_ledger WHERE ingest_nonce = ?1 AND request_id IN (${marks})
 GROUP BY tenant_id, hour, feature, model, tier, key_id, rollup_kind
 ${ROLLUP_CONFLICT}`;

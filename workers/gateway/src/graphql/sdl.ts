@@ -37,7 +37,7 @@ type UsageRow {
   hour: String day: String feature: String model: String tier: String key: String
   requests: Int! errors: Int! cacheHits: Int!
   promptTokens: Float! completionTokens: Float! cachedTokens: Float! reasoningTokens: Float!
-  costUsd: Float! inferenceCostUsd: Float! costAvoidedUsd: Float! judgeCalls: Int! judgeCostUsd: Float! judgeShare: Float
+  costUsd: Float! inferenceCostUsd: Float! costAvoidedUsd: Float! costAvoidedCacheUsd: Float! costAvoidedRoutingUsd: Float! judgeCalls: Int! judgeCostUsd: Float! judgeShare: Float
   judgeEligible: Int! judged: Int! judgeEscalated: Int! judgeEscalationsSkipped: Int! judgeChecksOnly: Int! judgeChecksFailed: Int! judgeCoverage: Float
   avgLatencyMs: Float
 }

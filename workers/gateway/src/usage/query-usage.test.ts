@@ -1,8 +1,11 @@
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { usageEvent } from "../../../evaluator/src/testing/events";
 import { JudgeSchema } from "../../../evaluator/src/judge/config";
 import { JudgePolicySchema } from "../../../evaluator/src/judge/policy";
 import { startD1 } from "../../../evaluator/src/testing/harness";
+import { MIGRATIONS_DIR, splitStatements } from "../../../evaluator/src/testing/migrations";
 import { startJudgeStub } from "../../../evaluator/src/testing/judge-stub";
 import { queryUsage, UsageQuerySchema } from "./query-usage";
 import { csvCell, usageCsv } from "./usage-csv";
@@ -59,6 +62,28 @@ describe("queryUsage", () => {
     expect((await queryUsage(d1.db, "acme", q({ ...range, groupBy: "" }), [])).rows).toEqual([]);
   });
 
+  it("splits cost avoided into what the cache avoided and what routing avoided; migration 0064 backfills the same split", async () => {
+    const range = { from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z" };
+    const report = await queryUsage(d1.db, "acme", q({ ...range, groupBy: "day,feature" }), null);
+    const hit = report.rows.find((r) => r.day === "2026-11-27"); // a4, the semantic cache hit
+    expect(hit?.costAvoidedUsd).toBeGreaterThan(0);
+    expect(hit?.costAvoidedCacheUsd).toBe(hit?.costAvoidedUsd);
+    expect(hit?.costAvoidedRoutingUsd).toBe(0);
+    for (const r of report.rows.filter((x) => x !== hit)) {
+      expect(r.costAvoidedCacheUsd).toBe(0);
+      expect(r.costAvoidedRoutingUsd).toBe(r.costAvoidedUsd);
+    }
+    const total = (await queryUsage(d1.db, "acme", q({ ...range, groupBy: "" }), null)).rows[0];
+    expect(total?.costAvoidedCacheUsd).toBeCloseTo(hit?.costAvoidedUsd ?? NaN, 8);
+    expect((total?.costAvoidedCacheUsd ?? 0) + (total?.costAvoidedRoutingUsd ?? 0)).toBeCloseTo(total?.costAvoidedUsd ?? NaN, 8);
+
+    // Rollups written before the column existed: the migration's backfill gives the same split.
+    await d1.db.prepare("UPDATE usage_rollups_hourly SET cost_avoided_cache_usd = 0").run();
+    const migration = splitStatements(readFileSync(join(MIGRATIONS_DIR, "0064_add_cost_avoided_split.sql"), "utf8"));
+    for (const statement of migration.filter((st) => st.trimStart().startsWith("UPDATE") || st.includes("\nUPDATE"))) await d1.db.prepare(statement).run();
+    expect((await queryUsage(d1.db, "acme", q({ ...range, groupBy: "day,feature" }), null)).rows).toEqual(report.rows);
+  });
+
   it("rejects unknown groups and inverted ranges", () => {
     expect(UsageQuerySchema.safeParse({ groupBy: "day,password" }).success).toBe(false);
     expect(UsageQuerySchema.safeParse({ from: "2026-11-27T00:00:00Z", to: "2026-11-26T00:00:00Z" }).success).toBe(false);
@@ -70,7 +95,7 @@ describe("queryUsage", () => {
     const csv = await usageCsv(d1.db, "acme", q({ from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z", groupBy: "day,feature" }), null);
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toBe(
-      "day,feature,requests,errors,cacheHits,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,inferenceCostUsd,costAvoidedUsd,judgeCalls,judgeCostUsd,judgeShare," +
+      "day,feature,requests,errors,cacheHits,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,inferenceCostUsd,costAvoidedUsd,costAvoidedCacheUsd,costAvoidedRoutingUsd,judgeCalls,judgeCostUsd,judgeShare," +
         "judgeEligible,judged,judgeEscalated,judgeEscalationsSkipped,judgeChecksOnly,judgeChecksFailed,judgeCoverage,avgLatencyMs",
     );
     expect(lines).toHaveLength(4);

@@ -2,7 +2,8 @@
  * GET /v1/usage: spend and volume for the caller's tenant, answered from the hourly rollups
  * the evaluator maintains (a few rows per hour, never a ledger scan). Spend comes in three
  * lines: inference (inferenceCostUsd), judging (judgeCostUsd, judgeCalls; costUsd is their
- * sum) and what routing and caching saved (costAvoidedUsd). Escalated cascade drafts (rollup
+ * sum) and what routing and caching saved (costAvoidedUsd, split into costAvoidedCacheUsd, from
+ * requests the cache answered, and costAvoidedRoutingUsd, the rest: migration 0064). Escalated cascade drafts (rollup
  * kind 'draft') are inference spend, but not requests: `requests`, errors and latency count
  * what clients asked for. Judging coverage comes from the
  * evaluator's judge_coverage_hourly: answers eligible for judging, judged, escalated to a
@@ -57,7 +58,12 @@ export interface UsageRow {
   /** Inference + judging. */
   costUsd: number;
   inferenceCostUsd: number;
+  /** Against the all-frontier counterfactual: cache + routing. */
   costAvoidedUsd: number;
+  /** The part from requests the cache answered (exact or semantic hits). */
+  costAvoidedCacheUsd: number;
+  /** The rest: requests that reached a model cheaper than the frontier (can be negative). */
+  costAvoidedRoutingUsd: number;
   judgeCalls: number;
   judgeCostUsd: number;
   /** judgeCostUsd / inferenceCostUsd (the judge budget caps it per tenant and day); null without inference spend. */
@@ -111,6 +117,7 @@ const DbRowSchema = GroupSchema.extend({
   reasoning_tokens: z.number().nullable(),
   cost_usd: z.number().nullable(),
   cost_avoided_usd: z.number().nullable(),
+  cost_avoided_cache_usd: z.number().nullable(),
   inference_cost_usd: z.number().nullable(),
   judge_calls: z.number().nullable(),
   judge_cost_usd: z.number().nullable(),
@@ -164,6 +171,8 @@ function toRow(r: z.infer<typeof DbRowSchema>, coverage: CoverageRow | undefined
     costUsd: usd(r.cost_usd),
     inferenceCostUsd: inference,
     costAvoidedUsd: usd(r.cost_avoided_usd),
+    costAvoidedCacheUsd: usd(r.cost_avoided_cache_usd),
+    costAvoidedRoutingUsd: usd((r.cost_avoided_usd ?? 0) - (r.cost_avoided_cache_usd ?? 0)),
     judgeCalls: r.judge_calls ?? 0,
     judgeCostUsd: judge,
     judgeShare: inference > 0 ? Math.round((judge / inference) * 10_000) / 10_000 : null,
@@ -180,7 +189,7 @@ export async function queryUsage(db: D1Database, tenantId: string, query: UsageQ
   const groups = query.groupBy.map((g) => `${GROUP_EXPR[g]} AS g_${g}`);
   const sql = `SELECT ${[...groups, `${req("requests")} AS requests`, `${req("errors")} AS errors`, `${req("cache_hits")} AS cache_hits`,
     "SUM(prompt_tokens) AS prompt_tokens", "SUM(completion_tokens) AS completion_tokens", "SUM(cached_tokens) AS cached_tokens",
-    "SUM(reasoning_tokens) AS reasoning_tokens", "SUM(cost_usd) AS cost_usd", "SUM(cost_avoided_usd) AS cost_avoided_usd", "SUM(CASE WHEN kind IN ('request', 'draft') THEN cost_usd ELSE 0 END) AS inference_cost_usd",
+    "SUM(reasoning_tokens) AS reasoning_tokens", "SUM(cost_usd) AS cost_usd", "SUM(cost_avoided_usd) AS cost_avoided_usd", "SUM(cost_avoided_cache_usd) AS cost_avoided_cache_usd", "SUM(CASE WHEN kind IN ('request', 'draft') THEN cost_usd ELSE 0 END) AS inference_cost_usd",
     "SUM(CASE WHEN kind = 'judge' THEN requests ELSE 0 END) AS judge_calls", "SUM(CASE WHEN kind = 'judge' THEN cost_usd ELSE 0 END) AS judge_cost_usd",
     `${req("latency_ms_sum")} AS latency_ms_sum`].join(", ")}
     FROM usage_rollups_hourly WHERE tenant_id = ?1 AND hour >= ?2 AND hour < ?3${scope.sql}
