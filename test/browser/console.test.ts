@@ -2,8 +2,8 @@
  * The web console in a real browser (headless Chromium) against the whole stack in workerd:
  * requests sent here show up in the overview and the trace explorer, a prompt label is rolled
  * back from its page, a viewer key sees the trace without content, an admin key creates a key
- * shown once and rotates one with a grace period, the router rollout page shows a rollback
- * verdict; every page is checked by axe-core and must raise no CSP violation.
+ * shown once and rotates one with a grace period, edits budgets and rate limits (a viewer finds
+ * nothing to edit), the router rollout page shows a rollback verdict; every page is checked by axe-core and must raise no CSP violation.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Browser, BrowserContext, Page } from "playwright-core";
@@ -180,6 +180,11 @@ describe.skipIf(!runnable)("web console", () => {
     await page.getByText("Content is not shown to this key's role").waitFor();
     expect(await page.content()).not.toContain(SECRET_TEXT);
     await screenshot(page, "request-viewer");
+    // Budgets are an admin page: typed in by hand, it shows the API's refusal and nothing to edit.
+    await page.goto(`${stack.url}/console/#/admin/budgets`);
+    await page.getByRole("alert").waitFor();
+    expect(await page.getByRole("button", { name: "Save budgets" }).count()).toBe(0);
+    expect(await page.locator("main input").count()).toBe(0);
   });
 
   it("lets an admin create a key that is shown once, then revoke it", async () => {
@@ -220,6 +225,48 @@ describe.skipIf(!runnable)("web console", () => {
     await page.getByRole("row").filter({ hasText: toRotate.id }).waitFor();
     expect(await page.locator("#new-key").count()).toBe(0);
     expect(await page.content()).not.toContain(fresh);
+  });
+
+  it("lets an admin edit budgets and rate limits through the admin API, with the API's refusals shown", async () => {
+    const tenant = toRotate.tenantId;
+    const read = async (what: "budget" | "limits") => (await stack.fetch(`/admin/v1/tenants/${tenant}/${what}`, { headers: bearer(keys.admin) })).json() as Promise<Record<string, unknown>>;
+    await page.getByRole("link", { name: "Budgets & limits" }).click();
+    await page.getByRole("button", { name: "Save budgets" }).waitFor();
+    await page.getByLabel("Scope").selectOption("feature");
+    await page.getByLabel("Of", { exact: true }).fill("support");
+    await page.getByLabel("Monthly USD", { exact: true }).fill("5");
+    await page.getByLabel("Policy", { exact: true }).selectOption("downgrade");
+    await page.getByRole("button", { name: "Add budget" }).click();
+    await page.getByLabel("Ceiling USD for feature support").fill("6");
+    await page.getByRole("button", { name: "Save budgets" }).click();
+    await page.getByText("Budgets saved (audited).").waitFor();
+    expect((await read("budget"))["budgets"]).toEqual([{ scope: "feature", scope_id: "support", monthly_usd: 5, policy: "downgrade", ceiling_usd: 6, updated_at: expect.anything() }]);
+
+    // A ceiling under the monthly budget: the API's 400 is shown and nothing changes.
+    await page.getByLabel("Ceiling USD for feature support").fill("1");
+    await page.getByRole("button", { name: "Save budgets" }).click();
+    await expect.poll(() => page.getByRole("alert").textContent()).toMatch(/ceiling_usd/);
+    expect(((await read("budget"))["budgets"] as { ceiling_usd: number }[])[0]?.ceiling_usd).toBe(6);
+
+    await page.getByLabel("Tenant requests per minute").fill("600");
+    await page.getByLabel("When the limiter is unreachable").selectOption("open");
+    await page.getByRole("button", { name: "Save limits" }).click();
+    await page.getByText("Limits saved (audited).").waitFor();
+    expect(await read("limits")).toMatchObject({ tenant_requests_per_minute: 600, tenant_tokens_per_minute: null, limiter_fail_mode: "open" });
+    await screenshot(page, "budgets");
+    await expectAccessible("budgets");
+
+    // Put things back for the tests after this one: no budget, no limit.
+    await page.getByRole("button", { name: "Remove the feature support budget" }).click();
+    await page.getByRole("button", { name: "Save budgets" }).click();
+    await page.getByText("No budgets: spend is unlimited.").waitFor();
+    await page.getByText("Budgets saved (audited).").waitFor();
+    expect((await read("budget"))["budgets"]).toEqual([]);
+    await page.getByLabel("Tenant requests per minute").fill("");
+    await page.getByLabel("When the limiter is unreachable").selectOption("closed");
+    await page.getByRole("button", { name: "Save limits" }).click();
+    await page.getByText("Limits saved (audited).").waitFor();
+    expect(await read("limits")).toMatchObject({ tenant_requests_per_minute: null, limiter_fail_mode: "closed" });
   });
 
   it("shows the router rollout: control vs candidate, and a verdict that rolled the candidate back", async () => {
