@@ -26,7 +26,7 @@ import { forward } from "./lib/mlp";
 import { exportOnnx, importOnnx } from "./lib/onnx-export";
 import { routingReport } from "./lib/routellm-metrics";
 import { complexityInputs, RECIPE_DEFAULTS, trainCorpusModel, trainRouter } from "./lib/train-router";
-import { feedbackProblem } from "./lib/feedback-check";
+import { feedbackProblem, feedbackSummary } from "./lib/feedback-check";
 import { ROUTING_LABELS } from "./outcomes/labels";
 
 const { values: args } = parseCli({
@@ -57,7 +57,7 @@ async function main(): Promise<void> {
     console.error(problem);
     process.exit(1);
   }
-  if (args.feedback) console.log(`feedback: ${feedback.filter((e) => e.small_ok !== undefined).length} judged small-tier outcomes of ${feedback.length} feedback rows (only those move the router)`);
+  if (args.feedback) console.log(feedbackSummary(feedback));
   const excluded = new Set((args["exclude-family"] ?? "").split(",").filter(Boolean));
   const loaded = loadRoutingSets(args["routing-dir"]!, ROUTING_LABELS);
   const routing = { ...loaded, rows: loaded.rows.filter((r) => !excluded.has(r.family)) };

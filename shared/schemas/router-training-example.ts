@@ -33,6 +33,11 @@ export const RouterTrainingExampleSchema = z
     complexity: z.number().min(0).max(1).optional(),
     /** Judged outcome from production: true when the small tier's answer was as good. */
     small_ok: z.boolean().optional(),
+    /**
+     * Where small_ok came from: a small-tier answer the client was served, or a shadow small-tier
+     * answer to a prompt the frontier served (asked in the background, never shown).
+     */
+    small_ok_source: z.enum(["served", "shadow"]).optional(),
     language: z.string().max(16).optional(),
     source: z.enum(["corpus", "feedback"]),
     request_id: z.string().max(128).optional(),

@@ -96,7 +96,8 @@ async function startStackOnce(options: StackOptions): Promise<Stack> {
   const sim = await startSimulator(options.simulator ?? {});
   const secrets = { CONTENT_ENCRYPTION_KEYS: generateKeySpec("test1"), CONTENT_ENCRYPTION_ACTIVE_KID: "test1" };
   const [{ Miniflare }, { unstable_getMiniflareWorkerOptions: read }] = await Promise.all([import("miniflare"), import("wrangler")]);
-  const workers = [workerOptions(read, "gateway", { SIMULATOR_URL: sim.url, ...secrets, ...(options.vars ?? {}) }, options.gatewayBuild, options.staticAssets ?? true)];
+  // The shadow small-tier sample (2% in wrangler.toml) would add calls and rows at random: off unless a test sets it.
+  const workers = [workerOptions(read, "gateway", { SIMULATOR_URL: sim.url, SHADOW_SMALL_RATE: "0", ...secrets, ...(options.vars ?? {}) }, options.gatewayBuild, options.staticAssets ?? true)];
   if (options.evaluator) workers.push(workerOptions(read, "evaluator", { SIMULATOR_URL: sim.url, ...secrets, ...(options.evaluatorVars ?? {}) }));
   const mf = new Miniflare({
     workers,

@@ -19,6 +19,7 @@ declare namespace Cloudflare {
 		MAX_BODY_BYTES: "4194304";
 		SIMULATOR_URL: "";
 		CACHE_EMBEDDER: "workers-ai";
+		SHADOW_SMALL_RATE: "0.02";
 		VECTOR_STORE: "vectorize";
 		CONTENT_ENCRYPTION_KEYS: string;
 		CONTENT_ENCRYPTION_ACTIVE_KID: string;
@@ -41,6 +42,7 @@ declare namespace Cloudflare {
 		MAX_BODY_BYTES: "4194304";
 		SIMULATOR_URL: "" | "http://127.0.0.1:8000";
 		CACHE_EMBEDDER: "workers-ai" | "local";
+		SHADOW_SMALL_RATE: "0.02";
 		VECTOR_STORE: "vectorize" | "local";
 		CONTENT_ENCRYPTION_KEYS: string;
 		CONTENT_ENCRYPTION_ACTIVE_KID: string;
@@ -55,7 +57,7 @@ type StringifyValues<EnvType extends Record<string, unknown>> = {
 	[Binding in keyof EnvType]: EnvType[Binding] extends string ? EnvType[Binding] : string;
 };
 declare namespace NodeJS {
-	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "MODEL_REGISTRY" | "VLLM_BASE_URL" | "MAX_BODY_BYTES" | "SIMULATOR_URL" | "CACHE_EMBEDDER" | "VECTOR_STORE" | "CONTENT_ENCRYPTION_KEYS" | "CONTENT_ENCRYPTION_ACTIVE_KID">> {}
+	interface ProcessEnv extends StringifyValues<Pick<Cloudflare.Env, "ENVIRONMENT" | "MODEL_REGISTRY" | "VLLM_BASE_URL" | "MAX_BODY_BYTES" | "SIMULATOR_URL" | "CACHE_EMBEDDER" | "VECTOR_STORE" | "SHADOW_SMALL_RATE" | "CONTENT_ENCRYPTION_KEYS" | "CONTENT_ENCRYPTION_ACTIVE_KID">> {}
 }
 declare module "*.wasm" {
 	const value: WebAssembly.Module;

@@ -11,7 +11,7 @@ import type { Judge, Sampling } from "./judge/config";
 import { isSampled } from "./judge/config";
 import type { AiBinding, Fetch } from "./judge/judge-client";
 import type { JudgePolicy } from "./judge/policy";
-import { draftParent, ledgerRowFromEvent } from "./ledger/ledger-row";
+import { draftParent, ledgerRowFromEvent, shadowParent } from "./ledger/ledger-row";
 import { ledgerInsert } from "./ledger/ledger-statements";
 import type { PriceBook } from "./pricing/price-book";
 import { traceStatement, type Seal } from "./trace/trace-record";
@@ -101,5 +101,8 @@ export function wantsJudging(event: UsageEvent, deps: ConsumerDeps): boolean {
   // A draft is drawn with the answer served in its place: the export needs both judged or neither.
   const parent = draftParent(event.decisions);
   if (parent !== null) return deps.judgeDrafts === true && isSampled(deps.sampling, parent, event.tenantId, event.feature);
+  // A shadow small-tier answer exists only to be judged (a router label): drawn with its served answer.
+  const shadowOf = shadowParent(event.decisions);
+  if (shadowOf !== null) return isSampled(deps.sampling, shadowOf, event.tenantId, event.feature);
   return isSampled(deps.sampling, event.requestId, event.tenantId, event.feature);
 }

@@ -58,6 +58,20 @@ export function draftParent(decisions: Record<string, unknown>): string | null {
   return typeof parent === "string" && parent.length > 0 ? parent.slice(0, 256) : null;
 }
 
+/**
+ * A shadow small-tier call (`<id>:shadow`, decisions.shadowOf = <id>; the gateway's
+ * chat/shadow-small.ts): the cheapest tier asked the same redacted request in the background so
+ * the judges can say whether it would have done. Billed like a draft: its ledger row points at
+ * request <id>, its rollup is kind 'draft' (inference spend, not a client request).
+ */
+export function shadowParent(decisions: Record<string, unknown>): string | null {
+  const parent = decisions["shadowOf"];
+  return typeof parent === "string" && parent.length > 0 ? parent.slice(0, 256) : null;
+}
+
+/** The request a gateway-made model call (a cascade draft or a shadow) was made for, or null. */
+export const derivedParent = (decisions: Record<string, unknown>): string | null => draftParent(decisions) ?? shadowParent(decisions);
+
 /** event.decisions is free-form JSON; read only what is well-typed. */
 export function routeFacts(decisions: Record<string, unknown>): RouteFacts {
   const route = decisions["route"];
@@ -90,7 +104,7 @@ export function ledgerRowFromEvent(event: UsageEvent, book: PriceBook, counterfa
     requestId: event.requestId,
     tenantId: event.tenantId,
     kind: "request",
-    parentRequestId: draftParent(event.decisions),
+    parentRequestId: derivedParent(event.decisions),
     keyId: event.keyId,
     feature: event.feature ?? "",
     endUser: event.endUser,

@@ -13,7 +13,7 @@ import { usageEvent } from "../testing/events";
 import { fakeBatch } from "../testing/fake-batch";
 import { applyMigrations } from "../testing/migrations";
 import { sealerFromEnv } from "./content-cipher";
-import { parseTraceSampling } from "./trace-sampling";
+import { parseTraceSampling, traceInD1 } from "./trace-sampling";
 
 const KEYS = { CONTENT_ENCRYPTION_KEYS: generateKeySpec("k1") };
 const T0 = Date.parse("2026-11-27T10:00:00Z");
@@ -108,5 +108,17 @@ describe("sampled trace rows", () => {
     await consumeBatch(fakeBatch(events.map((e) => ({ ...e, requestId: `${e.requestId}-b` }))), await deps({ traceSampling: parseTraceSampling('{"default":0}') }));
     expect((await ids("SELECT request_id FROM request_traces")).length).toBe(20);
     expect((await bucket.list()).objects).toEqual([]);
+  });
+});
+
+describe("traceInD1 for a gateway-made call", () => {
+  it("draws a shadow (or a draft) with the request it was made for, as the judges do", () => {
+    const deps = { traceSampling: parseTraceSampling('{"default":0.5}'), traceArchive: { put: async () => undefined } };
+    const ids = Array.from({ length: 40 }, (_, i) => `req_${i}`);
+    const kept = ids.find((id) => unitDraw(id) < 0.5 && unitDraw(`${id}:shadow`) >= 0.5) as string;
+    const dropped = ids.find((id) => unitDraw(id) >= 0.5 && unitDraw(`${id}:shadow`) < 0.5) as string;
+    expect(traceInD1(usageEvent({ requestId: `${kept}:shadow`, decisions: { shadowOf: kept } }), deps)).toBe(true);
+    expect(traceInD1(usageEvent({ requestId: `${dropped}:shadow`, decisions: { shadowOf: dropped } }), deps)).toBe(false);
+    expect(traceInD1(usageEvent({ requestId: `${dropped}:draft`, decisions: { cascadeDraftOf: dropped } }), deps)).toBe(false);
   });
 });

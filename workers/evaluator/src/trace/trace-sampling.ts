@@ -19,6 +19,7 @@ import type { UsageEvent } from "../../../../shared/schemas/usage-event";
 import type { ArchiveWriter } from "../archive/archive-job";
 import { forEachLimit } from "../concurrency";
 import { isSampled, SamplingSchema, type Sampling } from "../judge/config";
+import { derivedParent } from "../ledger/ledger-row";
 import { traceRow, type Seal } from "./trace-record";
 
 /** TRACE_SAMPLING: the share of requests whose trace row stays in D1 (default 1: all of them). */
@@ -32,10 +33,14 @@ export interface TraceSamplingDeps {
   traceArchive?: ArchiveWriter;
 }
 
-/** Whether this request's trace row is written to D1 (errors always are). */
+/**
+ * Whether this request's trace row is written to D1 (errors always are). A cascade draft or a
+ * shadow small-tier call is drawn with the request it was made for, as the judges draw it: the
+ * exports read both traces of a pair from D1.
+ */
 export function traceInD1(event: UsageEvent, deps: TraceSamplingDeps): boolean {
   if (!deps.traceArchive || !deps.traceSampling) return true;
-  return event.status >= 400 || isSampled(deps.traceSampling, event.requestId, event.tenantId, event.feature);
+  return event.status >= 400 || isSampled(deps.traceSampling, derivedParent(event.decisions) ?? event.requestId, event.tenantId, event.feature);
 }
 
 interface Carried {

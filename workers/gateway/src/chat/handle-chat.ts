@@ -34,6 +34,7 @@ import { applyInputGuardrails, outputNeedsWholeAnswer } from "./stages/guardrail
 import { chooseRoute } from "./stages/route-stage";
 import { streamResponse } from "./stream-response-builder";
 import { rejectUnsupportedParameters } from "./unsupported-parameters";
+import { planShadow, runShadow, shadowAfterServed } from "./shadow-small";
 import { attachCitations } from "../rag/grounding/attach-citations";
 import { groundRequest } from "../rag/grounding/ground-request";
 import { takeRetrieval } from "../rag/grounding/retrieval-spec";
@@ -94,6 +95,12 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
       if (draft.accepted && draft.answered) return cite(completeResponse(ex, draft.answered, filter, registry, publish, store));
     }
 
+    // Router labels for frontier-served prompts: the cheapest tier answers a sample in the background.
+    // (Not after an escalated cascade draft: that draft is already a judged small-tier answer.)
+    const shadow = ex.decisions.cascade ? null : planShadow(ex, requested, settings.router, c.env.SHADOW_SMALL_RATE, registry, limits);
+    const served = shadowAfterServed(ex, shadow, publish, (plan) => {
+      c.executionCtx.waitUntil(runShadow(ex, plan, registry, run, (shadowEx, r) => publishChatEvent(c.env.USAGE_QUEUE, shadowEx, r, background(c))));
+    });
     const attempts = buildAttempts(registry, route.target, limits);
     if (attempts.length === 0) {
       if (downgrade) throw downgradeUnservable(downgrade);
@@ -101,11 +108,11 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     }
     if (ex.stream && !outputNeedsWholeAnswer(settings.guardrails)) {
       const open = await timing.measure("upstream", () => runChatStream(ex.request, attempts, run));
-      return cite(streamResponse(c, ex, open, filter, registry, publish));
+      return cite(streamResponse(c, ex, open, filter, registry, served));
     }
     // A stream answered whole (the output policy must see all of it) gets a streamed answer's time.
     const answered = await timing.measure("upstream", () => runChat(ex.request, attempts, run, ex.stream ? "total" : "firstByte"));
-    return cite(completeResponse(ex, answered, filter, registry, publish, store));
+    return cite(completeResponse(ex, answered, filter, registry, served, store));
   } catch (err) {
     const gw = err instanceof GatewayError ? err : null;
     if (gw?.kind === "guardrail_blocked" && blockAudits.allow(`${ex.auth.tenantId}|${ex.auth.keyId}|${gw.code}`, Date.now())) {

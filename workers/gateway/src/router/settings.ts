@@ -103,6 +103,13 @@ export const RouterSettingsSchema = z.object({
   /** ~200 requests put the share below a band within ~±3.5 points (binomial, at 30%). */
   qualityMinRequests: QualityTargetFields.qualityMinRequests.default(200),
   qualityEstimate: QualityTargetFields.qualityEstimate.default("net"),
+  /**
+   * Shadow small-tier sample (chat/shadow-small.ts, docs/router.md): the share of router-decided
+   * requests answered by a stronger tier that the cheapest tier also answers in the background,
+   * judged for a `small_ok` training label. Unset = the deployment's SHADOW_SMALL_RATE (0.02 in
+   * wrangler.toml); 0 opts the tenant (or a feature) out.
+   */
+  shadowSmallRate: z.number().min(0).max(1).optional(),
   /** Model id per tier, for /v1/route output; the gateway's registry has the last word. */
   tierModels: z.record(z.string(), z.string()).default({}),
   perTenant: z.record(z.string(), TunablesSchema).default({}),

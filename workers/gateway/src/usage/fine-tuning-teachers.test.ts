@@ -4,18 +4,16 @@
  * judge, content sealed), so the rows are the ones the evaluator writes.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { encryptText, generateKeySpec, keyringFromEnv, type Keyring } from "../../../../shared/crypto/envelope";
+import { generateKeySpec, keyringFromEnv, type Keyring } from "../../../../shared/crypto/envelope";
 import { FineTuningExampleSchema, type FineTuningExample } from "../../../../shared/schemas/fine-tuning-example";
 import { RouterTrainingExampleSchema } from "../../../../shared/schemas/router-training-example";
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
-import { parseJudges } from "../../../evaluator/src/judge/config";
-import { parseJudgePolicy } from "../../../evaluator/src/judge/policy";
 import { usageEvent } from "../../../evaluator/src/testing/events";
 import { startD1 } from "../../../evaluator/src/testing/harness";
 import { startJudgeStub, type JudgeStub } from "../../../evaluator/src/testing/judge-stub";
 import { streamFineTuningJsonl } from "./fine-tuning-export";
 import { streamRetrainingJsonl } from "./retraining-export";
-import { ingest } from "./test-fixtures";
+import { ingest, judgedDeps } from "./test-fixtures";
 
 let d1: Awaited<ReturnType<typeof startD1>>;
 let stub: JudgeStub;
@@ -49,14 +47,7 @@ beforeAll(async () => {
   // acme consents to its frontier answers teaching the small tier; beta does not.
   await d1.db.prepare("INSERT INTO tenant_settings (tenant_id, feature, settings_json, updated_at) VALUES ('acme', '', ?1, ?2)").bind(JSON.stringify({ datasets: { fineTuningTeachers: true } }), T).run();
   await d1.db.prepare("INSERT INTO tenant_settings (tenant_id, feature, settings_json, updated_at) VALUES ('beta', '', ?1, ?2)").bind(JSON.stringify({ retention: { tracesDays: 7 } }), T).run();
-  await ingest(d1.db, TRAFFIC, {
-    judges: parseJudges(JSON.stringify([{ name: "cheap", baseUrl: `${stub.url}/v1`, model: "small-sim", tier: "cheap", batch: 8 }])),
-    sampling: { default: 1, rules: [] },
-    policy: parseJudgePolicy('{"maxShareOfInference":null,"escalation":{"auditRate":0}}'),
-    fetch: (input, init) => fetch(input, init),
-    seal: (t) => encryptText(t, keyring),
-    now: () => T + 60_000,
-  });
+  await ingest(d1.db, TRAFFIC, judgedDeps(stub.url, keyring, T + 60_000));
 });
 afterAll(async () => {
   await stub?.close();

@@ -3,6 +3,11 @@
  * (shared/schemas/router-training-example.ts, source "feedback"), streamed page by page.
  *   - every judged small-tier answer: small_ok = panel score >= threshold (the label the
  *     router most needs: was the cheap tier good enough?);
+ *   - every judged shadow small-tier answer (`<id>:shadow`, the gateway's chat/shadow-small.ts:
+ *     the small tier asked in the background for a prompt the frontier served): small_ok when
+ *     it scored >= min(threshold, the served answer's score), i.e. it passed, or it did as well
+ *     as the frontier on a prompt the frontier failed too; features from the served request's
+ *     route (complexity, intent);
  *   - every low-scoring answer on other tiers, weighted up, labelled with the route's
  *     complexity/intent when known.
  * Text is the gateway-redacted exchange (placeholders, never raw PII), decrypted from the
@@ -12,6 +17,9 @@ import { z } from "zod";
 import { decryptText, type Keyring } from "../../../../shared/crypto/envelope";
 import { IntentSchema, RouterTrainingExampleSchema, type RouterTrainingExample } from "../../../../shared/schemas/router-training-example";
 import { pagedNdjson } from "./paged-ndjson";
+
+/** The id suffix of a shadow small-tier call (chat/shadow-small.ts). */
+const SHADOW_SUFFIX = ":shadow";
 
 export const RetrainingQuerySchema = z.object({
   since: z.union([z.iso.datetime({ offset: true }).transform((s) => Date.parse(s)), z.coerce.number().int().nonnegative()]),
@@ -35,6 +43,9 @@ const RowSchema = z.object({
   route_complexity: z.number().nullable(),
   route_intent: z.string().nullable(),
   content_envelope: z.string(),
+  /** For a shadow: the served answer's judged score (null when it was not judged). */
+  served_score: z.number().nullable(),
+  shadow: z.number(),
 });
 type Row = z.infer<typeof RowSchema>;
 
@@ -55,7 +66,7 @@ export function exampleFromRow(row: Row, text: string, threshold: number, smallT
     ...(context ? { context: context.slice(0, 200_000) } : {}),
     ...(intent.success ? { intent: intent.data } : {}),
     ...(row.route_complexity !== null ? { complexity: row.route_complexity } : {}),
-    ...(isSmall ? { small_ok: row.score_mean >= threshold } : {}),
+    ...(isSmall ? { small_ok: row.score_mean >= (row.shadow ? Math.min(threshold, row.served_score ?? threshold) : threshold), small_ok_source: row.shadow ? ("shadow" as const) : ("served" as const) } : {}),
     source: "feedback" as const,
     request_id: row.request_id,
     ...(row.score_mean < threshold ? { weight: 2 } : {}),
@@ -66,10 +77,15 @@ export function exampleFromRow(row: Row, text: string, threshold: number, smallT
 
 async function page(db: D1Database, q: z.output<typeof RetrainingQuerySchema>, small: readonly string[], after: { at: number; id: string }, size: number): Promise<Row[]> {
   const smallList = small.map((_, i) => `?${i + 7}`).join(", ") || "''";
-  const sql = `SELECT e.request_id, e.completed_at, e.score_mean, e.tier, l.route_complexity, l.route_intent, t.content_envelope
+  // A shadow's features and comparison come from the request it shadowed (its parent row).
+  const sql = `SELECT e.request_id, e.completed_at, e.score_mean, e.tier, t.content_envelope,
+      COALESCE(l.route_complexity, p.route_complexity) AS route_complexity, COALESCE(l.route_intent, p.route_intent) AS route_intent,
+      s.score_mean AS served_score, (p.request_id IS NOT NULL) AS shadow
     FROM evaluations e
     JOIN usage_ledger l ON l.tenant_id = e.tenant_id AND l.request_id = e.request_id
     JOIN request_traces t ON t.tenant_id = e.tenant_id AND t.request_id = e.request_id
+    LEFT JOIN usage_ledger p ON substr(e.request_id, -7) = '${SHADOW_SUFFIX}' AND p.tenant_id = l.tenant_id AND p.request_id = l.parent_request_id
+    LEFT JOIN evaluations s ON s.tenant_id = p.tenant_id AND s.request_id = p.request_id AND s.status = 'ok'
     WHERE e.status = 'ok' AND e.score_mean IS NOT NULL AND t.content_envelope IS NOT NULL
       AND (?1 IS NULL OR e.tenant_id = ?1) AND e.completed_at >= ?2
       AND (e.completed_at > ?3 OR (e.completed_at = ?3 AND e.request_id > ?4))

@@ -1,0 +1,89 @@
+/**
+ * Router labels from the shadow small-tier sample (chat/shadow-small.ts): frontier-served requests
+ * and their `<id>:shadow` answers go through the real consumer (a loopback judge, content
+ * sealed), and the retraining export turns each judged shadow into a small_ok label.
+ */
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { generateKeySpec, keyringFromEnv, type Keyring } from "../../../../shared/crypto/envelope";
+import { RouterTrainingExampleSchema, type RouterTrainingExample } from "../../../../shared/schemas/router-training-example";
+import type { UsageEvent } from "../../../../shared/schemas/usage-event";
+import { usageEvent } from "../../../evaluator/src/testing/events";
+import { startD1 } from "../../../evaluator/src/testing/harness";
+import { startJudgeStub, type JudgeStub } from "../../../evaluator/src/testing/judge-stub";
+import { feedbackSummary } from "../../../../scripts/router/lib/feedback-check";
+import { streamRetrainingJsonl } from "./retraining-export";
+import { ingest, judgedDeps } from "./test-fixtures";
+
+let d1: Awaited<ReturnType<typeof startD1>>;
+let stub: JudgeStub;
+let keyring: Keyring;
+const T = Date.parse("2026-12-02T10:00:00Z");
+
+function served(id: string, question: string, response: string, at: number, tier: "small" | "frontier" = "frontier"): UsageEvent {
+  return usageEvent({
+    requestId: id, tenantId: "acme", completedAt: at, tier, model: `${tier}-sim`,
+    decisions: { route: { tier, complexity: tier === "small" ? 0.1 : 0.4, intent: "factual_qa" } },
+    content: { messages: [{ role: "user", content: question }], response },
+  });
+}
+
+/** What the gateway publishes for the background small-tier call: its own id, pointing at the request. */
+function shadow(of: UsageEvent, response: string): UsageEvent {
+  return usageEvent({
+    requestId: `${of.requestId}:shadow`, tenantId: of.tenantId, completedAt: of.completedAt + 1_000, tier: "small", model: "small-sim",
+    costUsd: 0.0004, counterfactualCostUsd: undefined, attempts: [], decisions: { shadowOf: of.requestId, finishReason: "stop" },
+    content: { messages: of.content?.messages ?? [], response },
+  });
+}
+
+const f1 = served("f1", "How long do refunds take for <PERSON_1>?", "Refunds take five days.", T);
+const f2 = served("f2", "Explain the tax treatment of refunds.", "Refunds reverse the original tax line.", T + 10);
+const f3 = served("f3", "Quote clause 9 of our contract.", "POOR: I cannot see the contract.", T + 20);
+const s4 = served("s4", "What are your opening hours?", "Nine to six.", T + 30, "small");
+const TRAFFIC = [f1, f2, f3, s4, shadow(f1, "Five days."), shadow(f2, "POOR: taxes are complex."), shadow(f3, "POOR: no idea.")];
+
+beforeAll(async () => {
+  d1 = await startD1();
+  keyring = await keyringFromEnv({ CONTENT_ENCRYPTION_KEYS: generateKeySpec("k1") });
+  stub = await startJudgeStub((_model, text) => (text.includes("POOR") ? 2 : 5));
+  await d1.db.prepare("INSERT INTO tenants (id, name, created_at) VALUES ('acme', 'acme', ?1)").bind(T).run();
+  await ingest(d1.db, TRAFFIC, judgedDeps(stub.url, keyring, T + 60_000));
+});
+afterAll(async () => {
+  await stub?.close();
+  await d1?.dispose();
+});
+
+async function exported(): Promise<RouterTrainingExample[]> {
+  const text = await new Response(streamRetrainingJsonl(d1.db, { since: T - 1, tenantId: "acme", keyring })).text();
+  return text.trim().split("\n").filter(Boolean).map((l) => RouterTrainingExampleSchema.parse(JSON.parse(l)));
+}
+
+describe("shadow small-tier answers through the real consumer", () => {
+  it("bills each shadow to its request as inference spend, not as a client request", async () => {
+    const rows = await d1.db.prepare("SELECT request_id, parent_request_id, tier, cost_usd FROM usage_ledger WHERE request_id LIKE '%:shadow' ORDER BY request_id").all<{ request_id: string; parent_request_id: string; tier: string; cost_usd: number }>();
+    expect(rows.results.map((r) => [r.request_id, r.parent_request_id, r.tier])).toEqual([["f1:shadow", "f1", "small"], ["f2:shadow", "f2", "small"], ["f3:shadow", "f3", "small"]]);
+    const kinds = await d1.db.prepare("SELECT kind, SUM(requests) AS n FROM usage_rollups_hourly WHERE tier = 'small' GROUP BY kind ORDER BY kind").all<{ kind: string; n: number }>();
+    // s4 is the one client request served on the small tier; the three shadows roll up apart from requests.
+    expect(kinds.results).toEqual([{ kind: "draft", n: 3 }, { kind: "request", n: 1 }]);
+  });
+
+  it("judges every shadow and stores its exchange sealed, never in clear", async () => {
+    const judged = await d1.db.prepare("SELECT request_id, score_mean FROM evaluations WHERE request_id LIKE 'f%' ORDER BY request_id").all<{ request_id: string; score_mean: number }>();
+    expect(judged.results.map((r) => [r.request_id, r.score_mean])).toEqual([["f1", 5], ["f1:shadow", 5], ["f2", 5], ["f2:shadow", 2], ["f3", 2], ["f3:shadow", 2]]);
+    const traces = await d1.db.prepare("SELECT content_envelope FROM request_traces WHERE request_id LIKE '%:shadow'").all<{ content_envelope: string }>();
+    expect(traces.results).toHaveLength(3);
+    for (const t of traces.results) expect(t.content_envelope).not.toMatch(/refund|tax|clause|POOR/i);
+  });
+
+  it("exports a small_ok label for frontier-served prompts, judged against the served answer", async () => {
+    const rows = await exported();
+    const labels = Object.fromEntries(rows.filter((r) => r.small_ok !== undefined).map((r) => [r.request_id, [r.small_ok, r.small_ok_source]]));
+    // f3: the frontier failed the prompt too, and the shadow did as well: sending it small loses nothing.
+    expect(labels).toEqual({ "f1:shadow": [true, "shadow"], "f2:shadow": [false, "shadow"], "f3:shadow": [true, "shadow"], s4: [true, "served"] });
+    const f1Shadow = rows.find((r) => r.request_id === "f1:shadow");
+    // Features of the request it shadowed (its route), the prompt still redacted.
+    expect(f1Shadow).toMatchObject({ prompt: "How long do refunds take for <PERSON_1>?", complexity: 0.4, intent: "factual_qa", source: "feedback" });
+    expect(feedbackSummary(rows)).toMatch(/^feedback: 4 judged small-tier outcomes \(1 served on the small tier, 3 shadow answers to frontier-served prompts\)/);
+  });
+});
