@@ -12,7 +12,7 @@ import { resolve } from "node:path";
 import { parseCli } from "../scripts/lib/cli";
 import type { ArchiveTable } from "../shared/archive/layout";
 import { machineDescription } from "./lib/machine";
-import { atRate, PRICES, project, type Scenario } from "./storage/arithmetic";
+import { atRate, PRICES, project, sampledShare, type Scenario } from "./storage/arithmetic";
 import { measureStorage } from "./storage/measure";
 
 const { values: args } = parseCli({
@@ -30,11 +30,19 @@ const { values: args } = parseCli({
 const opts = { requests: Number(args.requests), systemChars: Number(args["system-chars"]), promptChars: Number(args["prompt-chars"]), answerChars: Number(args["answer-chars"]), seed: Number(args.seed) };
 const m = await measureStorage(opts);
 
+/** Sampled evaluation rows: pending escalations stay in D1 whatever the draw (~15% of answers in this mix escalate). */
+const ESCALATED_SHARE = 0.15;
+const EVALUATION_SCENARIOS: Scenario[] = [
+  { name: "1 / 1 / 1 day, 24 h horizon, TRACE_SAMPLING 1%, EVALUATION_SAMPLING 1%", retention: { ledgerDays: 1, tracesDays: 1, evaluationsDays: 1 }, horizonHours: 24, d1Share: { request_traces: 0.01, evaluations: sampledShare(0.01, ESCALATED_SHARE) } },
+  { name: "1 / 1 / 1 day, 24 h horizon, TRACE_SAMPLING 1%, EVALUATION_SAMPLING 1%, no escalation queue", retention: { ledgerDays: 1, tracesDays: 1, evaluationsDays: 1 }, horizonHours: 24, d1Share: { request_traces: 0.01, evaluations: 0.01 } },
+];
+
 const SCENARIOS: Scenario[] = [
   { name: "shipped defaults (30 / 14 / 30 days, 96 h horizon)", retention: { ledgerDays: 30, tracesDays: 14, evaluationsDays: 30 }, horizonHours: 96 },
   { name: "7 / 7 / 7 days, 96 h horizon", retention: { ledgerDays: 7, tracesDays: 7, evaluationsDays: 7 }, horizonHours: 96 },
   { name: "1 / 1 / 1 day, 24 h horizon (queue retention 1 day)", retention: { ledgerDays: 1, tracesDays: 1, evaluationsDays: 1 }, horizonHours: 24 },
   { name: "1 / 1 / 1 day, 24 h horizon, TRACE_SAMPLING 1%", retention: { ledgerDays: 1, tracesDays: 1, evaluationsDays: 1 }, horizonHours: 24, d1Share: { request_traces: 0.01 } },
+  ...EVALUATION_SCENARIOS,
 ];
 
 const kb = (b: number): string => (b >= 1024 ? `${(b / 1024).toFixed(2)} KB` : `${b.toFixed(0)} B`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { atRate, keepDays, project, type Scenario } from "./arithmetic";
+import { atRate, keepDays, project, sampledShare, type Scenario } from "./arithmetic";
 
 const DAYS = { ledgerDays: 30, tracesDays: 14, evaluationsDays: 30 };
 const per = {
@@ -27,5 +27,12 @@ describe("storage arithmetic", () => {
     const line = atRate(full, 1000, 1000, 3);
     expect(line.databases).toBe(Math.ceil((full.d1BytesPerReqPerS * 1000) / 10e9));
     expect(line.d1WritesUsdPerDay).toBeCloseTo(26 * 86_400_000 * 1e-6);
+  });
+
+  it("keeps a sampled table's drawn share plus what must stay in D1 among the rest", () => {
+    expect(sampledShare(1)).toBe(1);
+    expect(sampledShare(0.01)).toBe(0.01);
+    // 1% drawn, and 15% of rows (escalations) kept anyway: 1% + 99% x 15%.
+    expect(sampledShare(0.01, 0.15)).toBeCloseTo(0.1585, 10);
   });
 });

@@ -26,9 +26,15 @@ export interface Scenario {
   name: string;
   retention: Retention;
   horizonHours: number;
-  /** Share of a table's rows kept in D1 (TRACE_SAMPLING for traces); the rest go to R2 directly. */
+  /** Share of a table's rows kept in D1 (TRACE_SAMPLING for traces, EVALUATION_SAMPLING for evaluations: sampledShare); the rest go to R2 directly. */
   d1Share?: Partial<Record<ArchiveTable, number>>;
 }
+
+/**
+ * The D1 share of a sampled table: the drawn `rate`, plus the rows kept whatever the draw (for
+ * evaluations, pending escalations: `keptAnyway` of all rows) among the rest.
+ */
+export const sampledShare = (rate: number, keptAnyway = 0): number => rate + (1 - rate) * keptAnyway;
 
 export const PRICES = { d1RowWrittenUsd: 1e-6, r2GbMonthUsd: 0.015, r2ClassAUsd: 4.5e-6, d1DatabaseBytes: 10e9 } as const;
 const DAY_S = 86_400;

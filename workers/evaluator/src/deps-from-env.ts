@@ -7,6 +7,7 @@ import type { ConsumerDeps } from "./process-event";
 import type { ArchiveWriter } from "./archive/archive-job";
 import { sealerFromEnv } from "./trace/content-cipher";
 import { parseTraceSampling } from "./trace/trace-sampling";
+import { parseEvaluationSampling } from "./judge/evaluation-sampling";
 
 const bucketOf = (b: unknown): ArchiveWriter | undefined => (typeof b === "object" && b !== null && typeof (b as { put?: unknown }).put === "function" ? (b as ArchiveWriter) : undefined);
 
@@ -29,6 +30,8 @@ export async function depsFromEnv(env: EvaluatorEnv): Promise<ConsumerDeps> {
     cacheAudit: parseCacheAuditConfig(env.CACHE_AUDIT_SAMPLING, env.CACHE_AUDIT_PASS_SCORE),
     traceSampling: parseTraceSampling(env.TRACE_SAMPLING),
     ...(bucketOf(env["ARCHIVE"]) ? { traceArchive: bucketOf(env["ARCHIVE"]) } : {}),
+    evaluationSampling: parseEvaluationSampling(env.EVALUATION_SAMPLING),
+    ...(bucketOf(env["ARCHIVE"]) ? { evaluationArchive: bucketOf(env["ARCHIVE"]) } : {}),
     now: () => Date.now(),
   };
 }

@@ -23,6 +23,8 @@ export interface EvaluatorEnv extends GeneratedBindings {
   CACHE_AUDIT_PASS_SCORE?: string;
   /** Share of requests whose trace row stays in D1 (trace/trace-sampling.ts); the rest go to ARCHIVE. */
   TRACE_SAMPLING?: string;
+  /** Share of evaluation rows kept in D1 (judge/evaluation-sampling.ts); the rest go to ARCHIVE. */
+  EVALUATION_SAMPLING?: string;
   CONTENT_ENCRYPTION_KEYS?: string;
   CONTENT_ENCRYPTION_ACTIVE_KID?: string;
   [name: string]: unknown;

@@ -16,8 +16,9 @@ import { ledgerInsert } from "./ledger/ledger-statements";
 import type { PriceBook } from "./pricing/price-book";
 import { traceStatement, type Seal } from "./trace/trace-record";
 import { traceInD1, type TraceSamplingDeps } from "./trace/trace-sampling";
+import type { EvaluationSamplingDeps } from "./judge/evaluation-sampling";
 
-export interface ConsumerDeps extends TraceSamplingDeps {
+export interface ConsumerDeps extends TraceSamplingDeps, EvaluationSamplingDeps {
   db: D1Database;
   /** Invalid events go here with a reason; without it they fall to the platform DLQ via retries. */
   dlq?: Queue;

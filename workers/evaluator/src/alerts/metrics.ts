@@ -29,7 +29,7 @@ async function p95Latency(db: D1Database, tenantId: string, from: number, to: nu
 export async function metricValue(db: D1Database, tenantId: string, metric: AlertMetric, from: number, to: number): Promise<number | null> {
   switch (metric) {
     case "judge_score_mean":
-      return one(db, "SELECT AVG(score_mean) AS v FROM evaluations WHERE tenant_id = ?1 AND status = 'ok' AND substr(request_id, -6) != ':draft' AND substr(request_id, -7) != ':shadow' AND completed_at >= ?2 AND completed_at < ?3", tenantId, from, to);
+      return one(db, "SELECT AVG(score_mean) AS v FROM evaluations WHERE tenant_id = ?1 AND status = 'ok' AND substr(request_id, -6) != ':draft' AND substr(request_id, -7) != ':shadow' AND sampled = 1 AND completed_at >= ?2 AND completed_at < ?3", tenantId, from, to);
     case "error_rate":
       return one(
         db,

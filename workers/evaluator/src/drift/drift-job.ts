@@ -37,7 +37,7 @@ export async function loadSamples(db: D1Database, tenantId: string, from: number
     db
       .prepare(`SELECT route_complexity, route_intent, cost_usd FROM usage_ledger WHERE tenant_id = ?1 AND kind = 'request' AND parent_request_id IS NULL AND completed_at >= ?2 AND completed_at < ?3 ORDER BY completed_at DESC LIMIT ${MAX_ROWS}`)
       .bind(tenantId, from, to),
-    db.prepare(`SELECT score_mean FROM evaluations WHERE tenant_id = ?1 AND status = 'ok' AND substr(request_id, -6) != ':draft' AND substr(request_id, -7) != ':shadow' AND completed_at >= ?2 AND completed_at < ?3 ORDER BY completed_at DESC LIMIT ${MAX_ROWS}`).bind(tenantId, from, to),
+    db.prepare(`SELECT score_mean FROM evaluations WHERE tenant_id = ?1 AND status = 'ok' AND substr(request_id, -6) != ':draft' AND substr(request_id, -7) != ':shadow' AND sampled = 1 AND completed_at >= ?2 AND completed_at < ?3 ORDER BY completed_at DESC LIMIT ${MAX_ROWS}`).bind(tenantId, from, to),
   ]);
   const rows = z.array(LedgerSample).parse(ledger?.results ?? []);
   const scores = z.array(z.object({ score_mean: z.number() })).parse(evals?.results ?? []);

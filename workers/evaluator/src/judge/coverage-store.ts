@@ -89,20 +89,27 @@ export type PriorOutcome = { kind: "evaluation"; escalationState: EscalationStat
 const reasonsOf = (text: string | null): EscalationReason[] =>
   (text ?? "").split(",").filter((r): r is EscalationReason => (ESCALATION_REASONS as readonly string[]).includes(r));
 
-/** What is already recorded for these requests: one read per 90 ids for both tables. */
+/**
+ * What is already recorded for these requests: one read per 90 ids. An evaluation sampled out
+ * to R2 (evaluation-sampling.ts) is known by its judges' ledger rows (`<id>#judge:<name>`),
+ * written in its transaction; a row in D1 wins over them (it carries the escalation state).
+ */
 export async function priorOutcomes(db: D1Database, requestIds: readonly string[]): Promise<Map<string, PriorOutcome>> {
   const found = new Map<string, PriorOutcome>();
   const statements = perChunk([...new Set(requestIds)], 1, (chunk, marks) => [
     db
       .prepare(
         `SELECT request_id, 'evaluation' AS kind, escalation_state, escalation FROM evaluations WHERE request_id IN (${marks})
-         UNION ALL SELECT request_id, 'fallback' AS kind, NULL, NULL FROM judge_fallbacks WHERE request_id IN (${marks})`,
+         UNION ALL SELECT request_id, 'fallback' AS kind, NULL, NULL FROM judge_fallbacks WHERE request_id IN (${marks})
+         UNION ALL SELECT DISTINCT parent_request_id, 'judged' AS kind, NULL, NULL FROM usage_ledger
+           WHERE parent_request_id IN (${marks}) AND kind = 'judge' AND instr(request_id, '#judge:') > 0`,
       )
       .bind(...chunk),
   ]);
   if (statements.length === 0) return found;
   const results = statements.length === 1 ? [await (statements[0] as D1PreparedStatement).all()] : await db.batch(statements);
   for (const row of results.flatMap((r) => r.results) as { request_id: string; kind: string; escalation_state: EscalationState | null; escalation: string | null }[]) {
+    if (row.kind === "judged" && found.has(row.request_id)) continue;
     found.set(row.request_id, row.kind === "fallback" ? { kind: "fallback" } : { kind: "evaluation", escalationState: row.escalation_state, reasons: reasonsOf(row.escalation) });
   }
   return found;

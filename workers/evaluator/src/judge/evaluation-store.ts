@@ -11,6 +11,7 @@ import { ledgerInsert, ledgerStatements } from "../ledger/ledger-statements";
 import type { PriceBook } from "../pricing/price-book";
 import type { JudgeOutcome, PanelResult } from "./panel";
 import type { EscalationReason } from "./policy";
+import { EVALUATION_COLUMNS, type ArchivedEvaluation, type EvaluationRecord, type Placement } from "./evaluation-sampling";
 
 /** The parent request as judge billing needs it (a usage event, or an escalation message's copy). */
 export type JudgedRequest = Pick<UsageEvent, "requestId" | "tenantId" | "keyId" | "feature" | "endUser" | "model" | "tier" | "completedAt">;
@@ -63,8 +64,8 @@ export function billedUsd(event: JudgedRequest, judges: readonly BilledJudge[], 
 }
 
 const INSERT_EVALUATION = `INSERT INTO evaluations (request_id, tenant_id, feature, model, tier, status, score_mean, disagreement,
-  checks_json, judges_json, judge_cost_usd, panel_version, completed_at, evaluated_at, escalation, escalation_state, ingest_nonce)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17) ON CONFLICT (request_id) DO NOTHING`;
+  checks_json, judges_json, judge_cost_usd, panel_version, completed_at, evaluated_at, escalation, escalation_state, ingest_nonce, sampled)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18) ON CONFLICT (request_id) DO NOTHING`;
 
 export const judgesJson = (judges: readonly JudgeOutcome[]): string =>
   JSON.stringify(judges.map((j) => ({ name: j.name, model: j.model, version: j.version, weight: j.weight, tier: j.tier, overall: j.overall, scores: j.scores, confidence: j.confidence, error: j.error })));
@@ -73,7 +74,8 @@ export const checksJson = (panel: PanelResult): string => JSON.stringify({ ...pa
 
 /**
  * The evaluation row and its judges' ledger rows (without their rollup: the writer adds
- * rollupStatements over `ledgerIds` for its whole chunk).
+ * rollupStatements over `ledgerIds` for its whole chunk). A row placed out of D1
+ * (evaluation-sampling.ts; only ever one with a judge call) is returned as `archived` for R2.
  */
 export function evaluationStatements(
   db: D1Database,
@@ -84,17 +86,20 @@ export function evaluationStatements(
   version: string,
   nonce: string,
   now: number,
-): { statements: D1PreparedStatement[]; ledgerIds: string[] } {
+  placement: Placement = { inD1: true, sampled: true },
+): { statements: D1PreparedStatement[]; ledgerIds: string[]; archived?: ArchivedEvaluation } {
   const rows = panel.judges.map((j) => judgeLedgerRow(event, j, book, now));
-  const judgeCost = rows.reduce((s, r) => s + r.costUsd, 0);
-  const evaluation = db
-    .prepare(INSERT_EVALUATION)
-    .bind(
-      event.requestId, event.tenantId, event.feature ?? "", event.model ?? "", event.tier ?? "", "ok", panel.scoreMean,
-      panel.disagreement ? 1 : 0, checksJson(panel), judgesJson(panel.judges), judgeCost, version, event.completedAt, now,
-      escalation.reasons.length ? escalation.reasons.join(",") : null, escalation.state, nonce,
-    );
-  return { statements: [evaluation, ...rows.map((r) => ledgerInsert(db, r, nonce, now))], ledgerIds: rows.map((r) => r.requestId) };
+  const record: EvaluationRecord = {
+    request_id: event.requestId, tenant_id: event.tenantId, feature: event.feature ?? "", model: event.model ?? "", tier: event.tier ?? "", status: "ok",
+    score_mean: panel.scoreMean, disagreement: panel.disagreement ? 1 : 0, checks_json: checksJson(panel), judges_json: judgesJson(panel.judges),
+    judge_cost_usd: rows.reduce((s, r) => s + r.costUsd, 0), panel_version: version, completed_at: event.completedAt, evaluated_at: now,
+    escalation: escalation.reasons.length ? escalation.reasons.join(",") : null, escalation_state: escalation.state, ingest_nonce: nonce, sampled: placement.inD1 && !placement.sampled ? 0 : 1,
+  };
+  const ledger = { statements: rows.map((r) => ledgerInsert(db, r, nonce, now)), ledgerIds: rows.map((r) => r.requestId) };
+  const gate = rows[0]?.requestId;
+  if (!placement.inD1 && gate !== undefined) return { ...ledger, archived: { row: record, judgeRowId: gate } };
+  const evaluation = db.prepare(INSERT_EVALUATION).bind(...EVALUATION_COLUMNS.map((c) => record[c]));
+  return { statements: [evaluation, ...ledger.statements], ledgerIds: ledger.ledgerIds };
 }
 
 /** Judges stayed unreachable for the whole retry budget: record the gap and let the message go. */
@@ -103,7 +108,7 @@ export function evaluationErrorStatement(db: D1Database, event: JudgedRequest, r
     .prepare(INSERT_EVALUATION)
     .bind(
       event.requestId, event.tenantId, event.feature ?? "", event.model ?? "", event.tier ?? "", "error", null, 0,
-      JSON.stringify({ error: reason.slice(0, 500) }), "[]", 0, version, event.completedAt, now, null, null, nonce,
+      JSON.stringify({ error: reason.slice(0, 500) }), "[]", 0, version, event.completedAt, now, null, null, nonce, 1,
     );
 }
 

@@ -19,6 +19,7 @@ import { ledgerRowFromEvent } from "../ledger/ledger-row";
 import { loadJudgeBudget, type JudgeBudget } from "./budget";
 import { panelVersion } from "./config";
 import { coverageStatements, fallbackStatement, priorOutcomes } from "./coverage-store";
+import { archivedCoverageStatement, archiveEvaluations, evaluationPlacement, type ArchivedEvaluation } from "./evaluation-sampling";
 import { escalationMessage, sendEscalations, type EscalationMessage } from "./escalation";
 import { evaluationErrorStatement, evaluationStatements, judgeLedgerRow } from "./evaluation-store";
 import { DEFAULT_JUDGE_POLICY } from "./policy";
@@ -36,8 +37,8 @@ export interface JudgeItem {
 
 interface Written {
   item: JudgeItem;
-  /** The rows to write with the chunk's nonce, and the ids of the ledger rows among them (their rollup is grouped). */
-  statements: (nonce: string) => { statements: D1PreparedStatement[]; ledgerIds: string[] };
+  /** The rows to write with the chunk's nonce, and the ids of the ledger rows among them (their rollup is grouped); an evaluation sampled out of D1 comes back as `archived`. */
+  statements: (nonce: string) => { statements: D1PreparedStatement[]; ledgerIds: string[]; archived?: ArchivedEvaluation };
   escalation?: EscalationMessage;
 }
 
@@ -60,9 +61,11 @@ function toWrite(item: JudgeItem, d: TieredDecision, book: PriceBook, deps: Cons
   if (d.kind === "fallback") return { item, statements: (n) => ({ statements: [fallbackStatement(deps.db, event, d.checks, d.reason, n, now)], ledgerIds: [] }) };
   if (d.kind === "evaluated") {
     const pending = d.escalation.state === "pending";
+    // A pending escalation is updated in D1 later; a verdict without a judge call has no ledger row to mark it decided.
+    const placement = evaluationPlacement(event, pending || d.panel.judges.length === 0, deps);
     return {
       item,
-      statements: (n) => evaluationStatements(deps.db, event, d.panel, d.escalation, book, version, n, now),
+      statements: (n) => evaluationStatements(deps.db, event, d.panel, d.escalation, book, version, n, now, placement),
       ...(pending ? { escalation: escalationMessage(event, content, d.escalation.reasons, event.decisions["finishReason"]) } : {}),
     };
   }
@@ -79,14 +82,21 @@ function toWrite(item: JudgeItem, d: TieredDecision, book: PriceBook, deps: Cons
   };
 }
 
-/** One transaction: the answers' rows, their grouped rollup and their coverage. */
+/**
+ * One transaction: the answers' rows, their grouped rollup and their coverage. Evaluations
+ * sampled out of D1 are put in R2 first: a failed put fails the chunk before D1 is touched, and
+ * a D1 failure after it leaves an object the retry rewrites (same first row) or supersedes.
+ */
 async function writeTogether(ws: readonly Written[], deps: ConsumerDeps): Promise<void> {
   const nonce = newNonce();
   const parts = ws.map((w) => w.statements(nonce));
+  const archived = parts.flatMap((p) => (p.archived ? [p.archived] : []));
+  if (archived.length && deps.evaluationArchive) await archiveEvaluations(archived.map((a) => a.row), deps.evaluationArchive);
   await deps.db.batch([
     ...parts.flatMap((p) => p.statements),
     ...rollupStatements(deps.db, parts.flatMap((p) => p.ledgerIds), nonce),
     ...coverageStatements(deps.db, ws.map((w) => w.item.event.requestId), nonce),
+    ...archivedCoverageStatement(deps.db, archived, nonce),
   ]);
 }
 

@@ -42,7 +42,7 @@ GROUP BY feature, bin`;
 
 const JUDGED = `SELECT feature, tier, COUNT(*) AS judged, SUM(score_mean >= ?4) AS passed
 FROM evaluations WHERE tenant_id = ?1 AND completed_at >= ?2 AND completed_at < ?3 AND status = 'ok' AND score_mean IS NOT NULL
-  AND substr(request_id, -6) != ':draft' AND substr(request_id, -7) != ':shadow'
+  AND substr(request_id, -6) != ':draft' AND substr(request_id, -7) != ':shadow' AND sampled = 1
 GROUP BY feature, tier`;
 
 const UPSERT = `INSERT INTO router_complexity_hourly (tenant_id, feature, hour, requests, bins_json, judged_json, computed_at)

@@ -86,7 +86,7 @@ async function page(db: D1Database, q: z.output<typeof RetrainingQuerySchema>, s
     JOIN request_traces t ON t.tenant_id = e.tenant_id AND t.request_id = e.request_id
     LEFT JOIN usage_ledger p ON substr(e.request_id, -7) = '${SHADOW_SUFFIX}' AND p.tenant_id = l.tenant_id AND p.request_id = l.parent_request_id
     LEFT JOIN evaluations s ON s.tenant_id = p.tenant_id AND s.request_id = p.request_id AND s.status = 'ok'
-    WHERE e.status = 'ok' AND e.score_mean IS NOT NULL AND t.content_envelope IS NOT NULL
+    WHERE e.status = 'ok' AND e.score_mean IS NOT NULL AND e.sampled = 1 AND t.content_envelope IS NOT NULL
       AND (?1 IS NULL OR e.tenant_id = ?1) AND e.completed_at >= ?2
       AND (e.completed_at > ?3 OR (e.completed_at = ?3 AND e.request_id > ?4))
       AND (e.tier IN (${smallList}) OR e.score_mean < ?5)
