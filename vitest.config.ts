@@ -32,6 +32,8 @@ export default defineConfig({
     include: ["**/*.test.ts"],
     exclude: ["node_modules/**", "dist/**", ".wrangler/**", ".tmp/**"],
     globalSetup: ["test/harness/global-setup.ts"],
+    // Every test file that starts workerd: Miniflare's config serializer made quadratic copies (see the file).
+    setupFiles: ["test/harness/miniflare-config-speedup.ts"],
     testTimeout: 30_000,
     hookTimeout: 120_000,
     pool: "forks",

@@ -12,6 +12,8 @@ import { startSimulator, type RunningSimulator, type SimulatorOptions } from "..
 import { bundleModules, outDir, ROOT, WORKERS, type WorkerName } from "./build-workers";
 import { splitSqlStatements } from "./sql-statements";
 import { generateKeySpec } from "../../shared/crypto/envelope";
+// Before miniflare is first imported: benchmarks start their stacks through here too.
+import "./miniflare-config-speedup";
 
 export interface StackOptions {
   evaluator?: boolean;
