@@ -15,8 +15,14 @@ export const TTFT_BUCKETS = [0.001, 0.005, 0.01, 0.02, 0.04, 0.06, 0.08, 0.1, 0.
 
 export type Labels = Record<string, string>;
 
-/** Prometheus text-format label value escaping (\, ", newline). */
-export const escapeLabel = (v: string): string => v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
+const NEEDS_ESCAPE = /[\\"\n]/;
+
+/**
+ * Prometheus text-format label value escaping (\, ", newline). Label values are almost always
+ * plain (route patterns, model ids, tiers): one test instead of three replaces per label, since
+ * every request records about ten series.
+ */
+export const escapeLabel = (v: string): string => (NEEDS_ESCAPE.test(v) ? v.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n") : v);
 
 export function labelText(labels: Labels): string {
   let out = "";
