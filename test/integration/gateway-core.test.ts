@@ -3,6 +3,7 @@ import OpenAI from "openai";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, seedKey } from "../harness/seed";
 import { startStack, type Stack } from "../harness/stack";
+import { waitFor } from "../harness/wait-for";
 
 let stack: Stack;
 let key: string;
@@ -225,8 +226,11 @@ describe("queue lag with a stalled consumer", () => {
       const value = (name: string) => Number(new RegExp(`^${name} (\\S+)$`, "m").exec(text)?.[1]);
       return { backlog: value("gateway_evaluator_queue_backlog_events"), oldest: value('gateway_evaluator_queue_lag_seconds\\{stat="oldest_unconsumed"\\}'), max: value('gateway_evaluator_queue_lag_seconds\\{stat="max"\\}') };
     };
-    const first = await lag();
-    expect(first.backlog).toBe(2);
+    // The gateway reports accepted events with its live metrics, in the background: wait for both.
+    const first = await waitFor(async () => {
+      const l = await lag();
+      return l.backlog === 2 ? l : null;
+    }, 20_000, "both events to be reported as waiting");
     expect(first.oldest).toBeGreaterThan(0);
     await new Promise((r) => setTimeout(r, 1_100));
     const later = await lag();

@@ -43,6 +43,12 @@ describe("fineTuningExample properties", () => {
     );
   });
 
+  it("leaves a placeholder whole where a detector would read a name around it (after a title)", () => {
+    const c = { messages: [{ role: "system", content: "Dr. <PERSON_1> reviews claims." }, { role: "user", content: "Ask Prof. <PERSON_2> too." }], response: "Write to <EMAIL_ADDRESS_2>." };
+    const out = fineTuningExample(ROW, JSON.stringify(c), false);
+    expect(out?.messages.map((m) => m.content)).toEqual(["Dr. <PERSON_1> reviews claims.", "Ask Prof. <PERSON_2> too.", "Write to <EMAIL_ADDRESS_2>."]);
+  });
+
   it("skips what is not a JSON exchange instead of throwing", () => {
     fc.assert(fc.property(fc.string(), (s) => {
       expect(() => fineTuningExample(ROW, s, false)).not.toThrow();
