@@ -14,7 +14,7 @@
  * HOTPATH_PROFILE=1 to print a CPU profile of the gateway batches (HOTPATH_PROFILE_OUT=file to
  * keep the raw .cpuprofile).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { childPids } from "./lib/process-memory";
 import { machineDescription, median } from "./lib/machine";
@@ -120,8 +120,12 @@ function writeReport(samples: Map<string, number[]>, per: (a: string, b: string)
     "What this harness was used to find (A/B runs with HOTPATH_VARIANTS and temporary variants in the code, so their numbers are in the commit messages, not produced by the command above): a first-byte timeout left pending as `AbortSignal.timeout` kept every request's context alive for the whole timeout window, so upstream calls run under a deadline cleared as soon as they settle; even a timer armed and cleared per attempt was measurable, so deadlines ride one shared clock per isolate (upstreams/deadline-clock.ts); one queue message per usage event was the largest remaining cost, so events travel packed (telemetry/event-batcher.ts).",
     "",
   ];
+  // Sections from "## " on are written by hand (profiles, A/B runs of bench:hotpath-ab): kept.
+  const path = join(ROOT, "docs/benchmarks/hotpath.md");
+  const previous = existsSync(path) ? readFileSync(path, "utf8") : "";
+  const kept = previous.indexOf("\n## ");
   mkdirSync(join(ROOT, "docs/benchmarks"), { recursive: true });
-  writeFileSync(join(ROOT, "docs/benchmarks/hotpath.md"), lines.join("\n"));
+  writeFileSync(path, lines.join("\n") + (kept >= 0 ? previous.slice(kept + 1) : ""));
   console.log("wrote docs/benchmarks/hotpath.md");
 }
 
