@@ -76,8 +76,20 @@ function serveAs(req: Request, env: HotpathEnv, ctx: ExecutionContext): Promise<
   if (target === "proxy") return Promise.resolve(jsonProxy.fetch(inner, { UPSTREAM: "http://upstream" }, ctx));
   if (target === "bare") return fetch("http://upstream/v1/chat/completions", inner);
   const variant = (globalThis as unknown as { __variant?: string }).__variant ?? "";
-  // Every gateway target gets a copy of env, so the variants differ only in their vars.
-  return Promise.resolve(gateway.fetch(inner, { ...env, ...variantVars(variant, env) }, ctx));
+  return Promise.resolve(gateway.fetch(inner, envFor(env, variant), ctx));
+}
+
+// Every gateway target gets a copy of env, so the variants differ only in their vars; one copy
+// per variant, not per request: workerd hands an isolate's requests the same env object, and the
+// gateway keys per-isolate state on it (registry-loader.ts, cache-stage.ts), which a fresh copy
+// per request would rebuild every time.
+const variantEnvs = new WeakMap<HotpathEnv, Map<string, HotpathEnv>>();
+function envFor(env: HotpathEnv, variant: string): HotpathEnv {
+  let perEnv = variantEnvs.get(env);
+  if (!perEnv) variantEnvs.set(env, (perEnv = new Map()));
+  let copy = perEnv.get(variant);
+  if (!copy) perEnv.set(variant, (copy = { ...env, ...variantVars(variant, env) }));
+  return copy;
 }
 
 export default {
