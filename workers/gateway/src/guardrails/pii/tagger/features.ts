@@ -56,18 +56,29 @@ function windowFlags(toks: readonly TagToken[], bits: Uint16Array, w: number): U
   return out;
 }
 
-/** Word-level facts per token, each distinct word computed once. */
+const LEXICON_BITS = GAZ.english | GAZ.stop;
+const MAX_MEMO = 20_000;
+const MEMO = [new Map<string, WordInfo>(), new Map<string, WordInfo>()] as const;
 function wordInfos(toks: readonly TagToken[], charNgrams: boolean): WordInfo[] {
+  const memo = MEMO[charNgrams ? 1 : 0];
   const cache = new Map<string, WordInfo>();
   return toks.map((t) => {
-    let w = cache.get(t.text);
-    if (!w) cache.set(t.text, (w = wordInfo(t, charNgrams)));
+    const word = t.kind === TOKEN_KIND.word;
+    let w = cache.get(t.text) ?? (word ? memo.get(t.text) : undefined);
+    if (!w) {
+      w = wordInfo(t, charNgrams);
+      if (word && w.bits & LEXICON_BITS) {
+        if (memo.size >= MAX_MEMO) memo.clear();
+        memo.set(t.text, w);
+      }
+    }
+    cache.set(t.text, w);
     return w;
   });
 }
 
 class HashBuffer {
-  data = new Uint32Array(4096);
+  data = new Uint32Array(256);
   length = 0;
   push(h: number): void {
     if (this.length === this.data.length) {
