@@ -128,6 +128,16 @@ describe.skipIf(!runnable)("web console", () => {
     const dollars = (n: number) => `$${n < 0.01 && n > 0 ? n.toFixed(6) : n.toFixed(4)}`;
     expect(await page.locator('[data-kpi="Avoided by cache"]').textContent()).toBe(dollars(split.rows[0]?.costAvoidedCacheUsd ?? NaN));
     expect(await page.locator('[data-kpi="Avoided by routing"]').textContent()).toBe(dollars(split.rows[0]?.costAvoidedRoutingUsd ?? NaN));
+    // The per-feature table splits it the same way, feature by feature.
+    const byFeature = (await (await api("GET", "/v1/usage?group_by=feature")).json()) as { rows: { feature: string; costAvoidedCacheUsd: number; costAvoidedRoutingUsd: number }[] };
+    const perFeature = page.locator('table:has(caption:text-is("Per feature"))');
+    const headers = await perFeature.locator("th").allTextContents();
+    for (const want of byFeature.rows) {
+      const cells = await perFeature.locator("tbody tr", { hasText: want.feature }).first().locator("td").allTextContents();
+      expect(cells[headers.indexOf("Avoided by cache")]).toBe(dollars(want.costAvoidedCacheUsd));
+      expect(cells[headers.indexOf("Avoided by routing")]).toBe(dollars(want.costAvoidedRoutingUsd));
+    }
+    expect(byFeature.rows.map((r) => r.feature).sort()).toEqual(["search", "support"]);
     // Percentiles over the whole range, from the evaluator's hourly histograms (every request sent).
     const latency = (await (await api("GET", "/v1/usage/latency")).json()) as { latencyMs: { count: number; p50: number; p95: number; p99: number } };
     expect(latency.latencyMs.count).toBe(sent.length);

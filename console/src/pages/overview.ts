@@ -93,9 +93,9 @@ function featureTable(byFeature: UsageRow[], byTier: UsageRow[], range: string):
   const rows: Child[][] = byFeature.map((r) => {
     const tiers = byTier.filter((t) => t.feature === r.feature);
     const small = ratio(sum(tiers.filter((t) => t.tier === "small")).requests, sum(tiers).requests);
-    return [link(`/overview?range=${range}&feature=${encodeURIComponent(r.feature ?? "")}`, featureName(r.feature)), r.requests, pct(ratio(r.errors, r.requests)), usd(r.costUsd), usd(r.costAvoidedUsd), usd(r.judgeCostUsd), pct(ratio(r.cacheHits, r.requests)), pct(small), ms(r.avgLatencyMs)];
+    return [link(`/overview?range=${range}&feature=${encodeURIComponent(r.feature ?? "")}`, featureName(r.feature)), r.requests, pct(ratio(r.errors, r.requests)), usd(r.costUsd), usd(r.costAvoidedCacheUsd), usd(r.costAvoidedRoutingUsd), usd(r.judgeCostUsd), pct(ratio(r.cacheHits, r.requests)), pct(small), ms(r.avgLatencyMs)];
   });
-  return table(["Feature", "Requests", "Error rate", "Cost", "Avoided", "Judge cost", "Cache hits", "Small tier", "Mean latency"], rows, "Per feature");
+  return table(["Feature", "Requests", "Error rate", "Cost", "Avoided by cache", "Avoided by routing", "Judge cost", "Cache hits", "Small tier", "Mean latency"], rows, "Per feature");
 }
 
 export const overviewPage: Page = {
