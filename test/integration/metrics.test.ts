@@ -103,12 +103,14 @@ describe("GET /metrics", () => {
     await stack.fetch("/v1/models", { headers: { authorization: "Bearer nope" } });
     await stack.fetch(`/v1/requests/req_${"z".repeat(20)}`, { headers: bearer(developer) });
     await stack.fetch("/definitely/not/a/route"); // no key: 401 before the 404
+    await (await stack.fetch("/console/console.js")).arrayBuffer(); // a console file (no key needed)
     const m = await scrape();
     expect(total(m, "gateway_http_requests_total", { route: "/v1/models", status: "401" })).toBeGreaterThanOrEqual(1);
     expect(total(m, "gateway_http_requests_total", { route: "/v1/requests/:id", status: "404" })).toBeGreaterThanOrEqual(1);
     expect(total(m, "gateway_http_requests_total", { route: "unmatched", status: "401" })).toBeGreaterThanOrEqual(1);
+    expect(total(m, "gateway_http_requests_total", { route: "/console/*", status: "200" })).toBeGreaterThanOrEqual(1);
     const routes = new Set(m.get("gateway_http_requests_total")?.samples.map((s) => s.labels.route));
-    expect([...routes].some((r) => r?.includes("zzzz") || r?.includes("definitely"))).toBe(false);
+    expect([...routes].some((r) => r?.includes("zzzz") || r?.includes("definitely") || r?.includes("console.js"))).toBe(false);
   });
 
   it("admits the scrape token and admin keys only; a tenant admin sees its own tenant's series, a feature-limited key its features'", async () => {

@@ -2,12 +2,19 @@
  * `liveMetrics()`: counts every response by route pattern, method and status (401s and 404s
  * too) with its duration, and flushes the isolate's counters when due. The route label is the
  * policy table's pattern (`/v1/requests/:id`), never the raw path, so callers cannot grow the
- * number of series; an unknown path counts as `unmatched`.
+ * number of series; the console's static files count as `/console/*`, any other unknown path
+ * as `unmatched`.
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "../../app-env";
 import { findPolicy } from "../../auth/route-policies";
 import { flushIfDue, liveEnabled, recordHttp, type MetricsBindings } from "./live";
+
+const isConsoleFile = (path: string): boolean => path === "/console" || path.startsWith("/console/");
+
+function routeLabel(method: string, path: string): string {
+  return findPolicy(method, path)?.path ?? (isConsoleFile(path) ? "/console/*" : "unmatched");
+}
 
 export function liveMetrics(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
@@ -17,7 +24,7 @@ export function liveMetrics(): MiddlewareHandler<AppEnv> {
       await next();
     } finally {
       const now = Date.now();
-      recordHttp(findPolicy(c.req.method, c.req.path)?.path ?? "unmatched", c.req.method, c.res.status, (now - c.get("receivedAt")) / 1000);
+      recordHttp(routeLabel(c.req.method, c.req.path), c.req.method, c.res.status, (now - c.get("receivedAt")) / 1000);
       const sending = flushIfDue(env.METRICS_AGGREGATOR, now);
       if (sending) {
         try {
