@@ -11,7 +11,9 @@ let stack: Stack;
 let key: string;
 
 beforeAll(async () => {
-  stack = await startStack();
+  // Production's backoff (100 ms base) would make these hundreds of retries sleep real seconds;
+  // the breaker counts calls, not time between them, so a 2 ms base asserts the same behaviour.
+  stack = await startStack({ vars: { RETRY_BACKOFF_BASE_MS: "2" } });
   let tenantId: string;
   ({ key, tenantId } = await seedKey(stack));
   // The subject is the breaker, not the router: this tenant's auto requests all start on the

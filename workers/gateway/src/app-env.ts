@@ -29,6 +29,9 @@ export interface OptionalBindings {
   VECTORIZE?: VectorizeIndex;
   /** The console's static files (`[assets] binding`); absent when a stack runs without them. */
   ASSETS?: Fetcher;
+  /** Retry backoff (router/attempts/backoff.ts); unset in wrangler.toml = 100 ms base, 2 s cap. */
+  RETRY_BACKOFF_BASE_MS?: string;
+  RETRY_BACKOFF_CAP_MS?: string;
   /** Secrets arrive as string bindings (`wrangler secret put` / .dev.vars). */
   [secret: `${Uppercase<string>}_KEY` | `${Uppercase<string>}_SECRET`]: string | undefined;
 }

@@ -15,6 +15,7 @@ import { endUserSecret, pseudonymizeEndUsers } from "../guardrails/end-user";
 import { readJsonBody } from "../http/read-json-body";
 import { chargeBudget, settleAdmission } from "../middleware/settle-admission";
 import { buildAttempts } from "../router/attempts/build-attempts";
+import { backoffFromEnv } from "../router/attempts/backoff";
 import { createBreakerClient } from "../router/attempts/circuit-breaker";
 import { runChat, runChatStream, type RunContext } from "../router/attempts/run-attempts";
 import { applyPrompt, ChatBodySchema, chatRequestOf } from "../prompts/chat-prompt";
@@ -82,6 +83,7 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
       bindings: c.env as unknown as RunContext["bindings"],
       breaker: createBreakerClient(c.env.CIRCUIT_BREAKER, background(c)),
       fetch: (input, init) => fetch(input, init),
+      backoff: backoffFromEnv(c.env),
       records: ex.attempts,
       background: background(c),
       ...tracedRun(c),

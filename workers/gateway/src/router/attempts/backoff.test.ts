@@ -1,6 +1,6 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { backoffDelay } from "./backoff";
+import { backoffDelay, backoffFromEnv, DEFAULT_BACKOFF } from "./backoff";
 
 describe("backoff with full jitter", () => {
   it("stays within [0, min(cap, base * 2^retry)]", () => {
@@ -17,5 +17,12 @@ describe("backoff with full jitter", () => {
   it("honours Retry-After within the cap and gives up past it", () => {
     expect(backoffDelay(0, 1_500, { baseMs: 100, capMs: 2_000 })).toBe(1_500);
     expect(backoffDelay(0, 30_000, { baseMs: 100, capMs: 2_000 })).toBeNull();
+  });
+
+  it("reads the deployment's base and cap from vars, keeping the defaults when unset or unusable", () => {
+    expect(backoffFromEnv({})).toEqual({ baseMs: 100, capMs: 2_000 });
+    expect(backoffFromEnv({ RETRY_BACKOFF_BASE_MS: "2", RETRY_BACKOFF_CAP_MS: "50" })).toEqual({ baseMs: 2, capMs: 50 });
+    expect(backoffFromEnv({ RETRY_BACKOFF_BASE_MS: "fast", RETRY_BACKOFF_CAP_MS: "-1" })).toEqual(DEFAULT_BACKOFF);
+    expect(backoffFromEnv({ RETRY_BACKOFF_BASE_MS: " " })).toEqual(DEFAULT_BACKOFF);
   });
 });
