@@ -39,7 +39,8 @@ const PROMPTS = [
 
 beforeAll(async () => {
   // The judge budget has its own tests; here every answer is judged so the loop has data.
-  stack = await startStack({ evaluator: true, evaluatorVars: { JUDGE_POLICY: '{"maxShareOfInference":null,"escalation":{"auditRate":0}}' } });
+  // A 300 ms settings cache instead of production's 5 s: the rollout change below is waited out in 0.5 s.
+  stack = await startStack({ evaluator: true, vars: { SETTINGS_TTL_MS: "300" }, evaluatorVars: { JUDGE_POLICY: '{"maxShareOfInference":null,"escalation":{"auditRate":0}}' } });
   ({ key: service, tenantId } = await seedKey(stack, { name: "loop" }));
   ({ key: admin } = await seedKey(stack, { role: "admin", tenantId, scopes: ["content:read"] }));
 });
@@ -135,7 +136,7 @@ describe("the closed loop, locally", () => {
     expect(shadowed.content?.response?.length).toBeGreaterThan(0);
 
     await putRollout({ mode: "canary", percent: 50, candidateVersion: manifest.version, candidate, bounds: { minSamples: 2, maxQualityDrop: 0.5, maxCostIncrease: 100 } });
-    await new Promise((r) => setTimeout(r, 6_000)); // the settings cache of the gateway's isolate
+    await new Promise((r) => setTimeout(r, 500)); // the settings cache of the gateway's isolate (300 ms here)
     const second = [...(await traffic(2)), ...(await traffic(3))];
     await waitFor("the canary traffic judged", async () => ((await count("SELECT COUNT(*) AS n FROM evaluations WHERE tenant_id = ?1 AND request_id IN (SELECT request_id FROM usage_ledger WHERE tenant_id = ?1 AND completed_at >= ?2)", tenantId, t0)) >= first.length + second.length ? true : null));
 

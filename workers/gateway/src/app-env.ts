@@ -32,6 +32,8 @@ export interface OptionalBindings {
   /** Retry backoff (router/attempts/backoff.ts); unset in wrangler.toml = 100 ms base, 2 s cap. */
   RETRY_BACKOFF_BASE_MS?: string;
   RETRY_BACKOFF_CAP_MS?: string;
+  /** Tenant settings cache TTL per isolate (settings/settings-store.ts); unset in wrangler.toml = 5 s. */
+  SETTINGS_TTL_MS?: string;
   /** Secrets arrive as string bindings (`wrangler secret put` / .dev.vars). */
   [secret: `${Uppercase<string>}_KEY` | `${Uppercase<string>}_SECRET`]: string | undefined;
 }

@@ -6,9 +6,12 @@ import { env } from "cloudflare:workers";
 import { createApp } from "./app";
 import { registryFor } from "./config/registry-loader";
 import { consumeIndexBatch } from "./rag/ingest/consume-index-batch";
+import { configureSettingsTtl } from "./settings/settings-store";
+import type { Bindings } from "./app-env";
 
 // Fail at start, naming the field, rather than on the first request.
 registryFor(env);
+configureSettingsTtl((env as Bindings).SETTINGS_TTL_MS);
 
 export { CircuitBreaker } from "./router/attempts/circuit-breaker";
 

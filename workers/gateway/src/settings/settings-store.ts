@@ -8,7 +8,20 @@ import { TenantSettingsInputSchema, resolveSettings, type TenantSettings, type T
 
 export const SETTINGS_TTL_MS = 5_000;
 // Keyed by tenant and feature, and the feature is whatever X-Feature a caller sends: bounded.
-const cache = new TtlCache<TenantSettings>({ ttlMs: SETTINGS_TTL_MS, maxEntries: 10_000 });
+const newCache = (ttlMs: number) => new TtlCache<TenantSettings>({ ttlMs, maxEntries: 10_000 });
+let cache = newCache(SETTINGS_TTL_MS);
+
+/**
+ * The isolate's settings TTL from the var SETTINGS_TTL_MS (not in wrangler.toml: production
+ * keeps 5 s). Tests that change settings mid-run set it small instead of sleeping out 5 s.
+ * A missing or unusable value keeps the default. Returns the TTL in force.
+ */
+export function configureSettingsTtl(raw: string | undefined): number {
+  const n = raw === undefined || raw.trim() === "" ? Number.NaN : Number(raw);
+  const ttlMs = Number.isFinite(n) && n >= 0 ? n : SETTINGS_TTL_MS;
+  cache = newCache(ttlMs);
+  return ttlMs;
+}
 
 export async function loadLayers(db: D1Database, tenantId: string, feature: string | null): Promise<TenantSettingsInput[]> {
   const rows = await db
