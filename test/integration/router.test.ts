@@ -12,7 +12,8 @@ const HARD =
   "Prove that there are infinitely many primes p such that p ≡ 3 (mod 4), then derive an efficient algorithm to find the 10,000th such prime and analyse its time complexity step by step.";
 
 beforeAll(async () => {
-  stack = await startStack();
+  // A 300 ms settings cache instead of production's 5 s: the cascade test's settings change is waited out in 0.5 s.
+  stack = await startStack({ vars: { SETTINGS_TTL_MS: "300" } });
   ({ key: service, tenantId } = await seedKey(stack, { name: "router-tenant" }));
   ({ key: admin } = await seedKey(stack, { role: "admin", tenantId }));
 });
@@ -74,7 +75,7 @@ describe("learned router through workerd", () => {
   it("in cascade mode escalates a draft that fails verification, and serves one that passes", async () => {
     const put = await stack.fetch(`/admin/v1/tenants/${tenantId}/settings`, { method: "PUT", headers: bearer(admin), body: JSON.stringify({ router: { cascade: true } }) });
     expect(put.status).toBe(200);
-    await new Promise((r) => setTimeout(r, 5_100)); // settings are cached in the isolate for 5 s
+    await new Promise((r) => setTimeout(r, 500)); // settings are cached in the isolate (300 ms here)
     const refused = await chat("ECHO: I'm sorry, but I can't help with that request.");
     expect(refused.status).toBe(200);
     expect(refused.headers.get("x-cascade")).toMatch(/^escalated:.*refusal/);
