@@ -38,6 +38,7 @@ import { ServerTiming } from "../workers/gateway/src/telemetry/server-timing";
 import { ROOT } from "../test/harness/build-workers";
 import { exportObject } from "../test/harness/otlp-objects";
 import { machineDescription, median } from "./lib/machine";
+import { keptSection } from "./lib/doc-section";
 import { parseCli } from "../scripts/lib/cli";
 
 parseCli({ name: "npm run bench:observability", summary: "CPU per request of tracing and live metrics, on the code alone; writes docs/benchmarks/observability.md. About a minute.", notes: ["Environment: OBS_ROUNDS (9), OBS_REQUESTS (20000)."] });
@@ -231,7 +232,7 @@ async function main(): Promise<void> {
     "",
     `Baseline: ${median(base).toFixed(1)} µs per request (${fmt(base)}).`,
     "",
-    `Issue 15's target is that all of it adds ≤ 50 µs CPU per request at concurrency 32. Live metrics plus sampled traces: ${both.toFixed(1)} µs (${both <= 50 ? "**met**" : "**not met**"} in this run). Live metrics are on by default, traces only with an OTLP endpoint; at sampling ratio r the traces row is about the unsampled row plus r × (sampled − unsampled). Concurrency barely enters these numbers: a request's work is the same whatever else the isolate is doing (each is built and encoded on its own; batching shares only the POST), except garbage collection, which more requests in flight make somewhat dearer.`,
+    `Issue 15's target is that all of it adds ≤ 50 µs CPU per request at concurrency 32. Live metrics plus sampled traces: ${both.toFixed(1)} µs (${both <= 50 ? "**met**" : "**not met**"} on the code alone in this run; the whole gateway in workerd, where it is measured as the issue asks, is the last section). Live metrics are on by default, traces only with an OTLP endpoint; at sampling ratio r the traces row is about the unsampled row plus r × (sampled − unsampled). Concurrency barely enters these numbers: a request's work is the same whatever else the isolate is doing (each is built and encoded on its own; batching shares only the POST), except garbage collection, which more requests in flight make somewhat dearer.`,
     "",
     `Where a sampled trace's ${added("traces").toFixed(1)} µs go (the pieces measured alone, same rounds and rotation, µs per request):`,
     "",
@@ -252,11 +253,14 @@ async function main(): Promise<void> {
     "",
     "The encoder's output is checked against the object mapping (test/harness/otlp-objects.ts) on arbitrary spans, attributes and strings by shared/otel/span.test.ts, and end to end against a local OTLP receiver by test/integration/opentelemetry.test.ts.",
     "",
-    "In workerd, `HOTPATH_MODE=full HOTPATH_VARIANTS=gateway:nometrics,gateway:otel,gateway:otel+nometrics npm run bench:hotpath` drives the whole gateway through a service binding at concurrency 32 with these switched on and off side by side (bench/hotpath/workerd-entry.ts). A run of it during this work (load average ~18 on this shared 2-core machine) could not separate these variants: the whole gateway's per-request time, in the order of a millisecond, moved between rounds by more than the tens of µs measured here. That is why the measurement above runs the code alone.",
+    "In workerd, `npm run bench:overhead -- --observability` measures the whole gateway at concurrency 32 with all of it on (traces sampled at 1 and exported to a loopback receiver, live metrics) and off, interleaved, as workerd's CPU per request: the section below, which this command keeps when it rewrites the file. `HOTPATH_MODE=full HOTPATH_VARIANTS=gateway:nometrics,gateway:otel,gateway:otel+nometrics npm run bench:hotpath` (bench/hotpath/workerd-entry.ts) drives the gateway through a service binding with these switched on and off; a run of it at load average ~18 could not separate the variants: the whole gateway's per-request time, in the order of a millisecond, moved between rounds by more than the tens of µs measured here. That is why the measurement above runs the code alone.",
     "",
   ];
   mkdirSync(join(ROOT, "docs/benchmarks"), { recursive: true });
-  writeFileSync(join(ROOT, "docs/benchmarks/observability.md"), lines.join("\n"));
+  const doc = join(ROOT, "docs/benchmarks/observability.md");
+  // bench:overhead --observability owns the in-workerd section of this file: kept as it is.
+  const workerd = keptSection(doc, "workerd-ab");
+  writeFileSync(doc, `${lines.join("\n")}${workerd ? `\n${workerd}` : ""}`);
   console.log(`wrote docs/benchmarks/observability.md (${posted} bytes of OTLP JSON posted)`);
 }
 

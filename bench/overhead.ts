@@ -14,7 +14,6 @@ import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";
-import autocannon from "autocannon";
 import { buildSync } from "esbuild";
 import { startStack } from "../test/harness/stack";
 import { seedKey } from "../test/harness/seed";
@@ -24,12 +23,14 @@ import { makeCoreTenant, PASS_THROUGH_WORKER } from "./lib/gateway-load";
 import { machineDescription, median, percentile } from "./lib/machine";
 import { childPids, peakRssMb } from "./lib/process-memory";
 import { totalCpuSeconds } from "./lib/process-cpu";
+import { autocannonCell, cpuPerRequest } from "./lib/autocannon-cpu";
 import { parseCli } from "../scripts/lib/cli";
 
-parseCli({
+const { values: cli } = parseCli({
   name: "npm run bench:overhead",
   summary: "What the gateway adds over the model call (simulator, bare Worker, gateway, Portkey) at concurrency 1 and 32; writes docs/benchmarks/overhead.md. Runs for minutes.",
-  notes: ["Environment: BENCH_DURATION (s per target), BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_ONLY (comma-separated targets)."],
+  options: { observability: { type: "boolean", description: "instead: workerd CPU per request with observability on vs off at concurrency 32, interleaved (bench/overhead-observability.ts; ~4 min; writes a section of docs/benchmarks/observability.md)" } },
+  notes: ["Environment: BENCH_DURATION (s per target), BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_ONLY (comma-separated targets); with --observability, OBS_AB_PAIRS (11), OBS_AB_WARMUP (20 s)."],
 });
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 6);
@@ -91,13 +92,8 @@ async function sequential(t: Target): Promise<Row> {
 
 async function load(t: Target, connections: number): Promise<Row> {
   if (connections === 1) return sequential(t);
-  const run = (duration: number) =>
-    autocannon({ url: t.url, method: "POST", headers: { "content-type": "application/json", ...t.headers }, body, connections, duration });
-  await run(1); // warm-up: JIT, isolate, connection pools
-  const cpuBefore = totalCpuSeconds(t.pids());
-  const r = await run(DURATION_S);
-  const cpuUsPerRequest = cpuPerRequest(cpuBefore, totalCpuSeconds(t.pids()), r.requests.total);
-  return { target: t.name, connections, rps: r.requests.average, p50: r.latency.p50, p99: r.latency.p99, errors: r.errors + r.non2xx, cpuUsPerRequest };
+  const r = await autocannonCell(t, body, connections, DURATION_S);
+  return { target: t.name, connections, rps: r.rps, p50: r.p50, p99: r.p99, errors: r.errors, cpuUsPerRequest: r.cpuUsPerRequest };
 }
 
 /** Column-wise median of a cell's passes (errors are summed: an error in one pass still shows). */
@@ -135,10 +131,6 @@ function targetVerdicts(get: (prefix: string, c: number) => Row | undefined): st
 }
 
 const cpuRatio = (x: Row, g: Row): string => (x.cpuUsPerRequest && g.cpuUsPerRequest ? (x.cpuUsPerRequest / g.cpuUsPerRequest).toFixed(2) : "n/a");
-
-function cpuPerRequest(before: number | null, after: number | null, requests: number): number | null {
-  return before === null || after === null || requests === 0 ? null : ((after - before) / requests) * 1e6;
-}
 
 /** Target (g): bench/fixtures/json-proxy-worker.ts bundled to one ES module. */
 function jsonProxyScript(): string {
@@ -260,7 +252,7 @@ Peak resident memory (VmHWM) after the run: ${memory.map((m) => `${m.name}: ${m.
   console.log(md);
 }
 
-main().catch((err: unknown) => {
+(cli.observability ? import("./overhead-observability").then((m) => m.observabilityAB()) : main()).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });
