@@ -32,7 +32,9 @@ export async function applyMigrations(db: D1Database, dir = MIGRATIONS_DIR): Pro
   const files = readdirSync(dir).filter((f) => /^\d{4}_.*\.sql$/.test(f)).sort();
   for (const file of files) {
     const statements = splitStatements(readFileSync(join(dir, file), "utf8"));
-    for (const s of statements) await db.prepare(s).run();
+    // One batch (one transaction) per file: on Miniflare each call is a blocking round trip
+    // from Node to workerd, and per-statement calls made this ~2x slower (most of a test file's setup).
+    if (statements.length) await db.batch(statements.map((s) => db.prepare(s)));
   }
   return files;
 }
