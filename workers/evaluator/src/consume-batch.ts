@@ -5,20 +5,19 @@
  * whole if one of its events failed (the others' writes are idempotent, and a judged event is
  * never judged again). Invalid events are dead-lettered one by one with a reason instead of
  * being retried forever; at most `concurrency` events run at once.
- * Ledger writes go to D1 in chunks of events (one transaction each: D1 round trips dominate
- * the cost); a failed chunk falls back to one transaction per event, so only the events
- * whose own write fails are retried. Nothing is acked before its ledger row is committed; a
- * crash anywhere means redelivery, and redelivery is harmless because every write is
- * idempotent.
+ * Ledger writes go to D1 in chunks (record-ledger.ts: one transaction each; a failed chunk
+ * falls back to one transaction per event, or per message with ROLLUP_DEDUP=message). Nothing
+ * is acked before its ledger row is committed; a crash anywhere means redelivery, and
+ * redelivery is harmless because every write is idempotent.
  */
 import type { UsageEvent } from "../../../shared/schemas/usage-event";
 import { auditCacheHit, wantsCacheAudit } from "./cache-audit/audit-cache-hit";
 import { forEachLimit } from "./concurrency";
-import { newNonce, rollupStatements } from "./ledger/ledger-statements";
 import { ensurePricesSeeded, loadPriceBook, type PriceBook } from "./pricing/price-book";
 import { prepareJudging, runJudging } from "./judge/judge-batch";
 import { judgingWithinBudget } from "./judge/monthly-budgets";
-import { ledgerBatchFor, parseMessage, wantsJudging, type ConsumerDeps } from "./process-event";
+import { parseMessage, wantsJudging, type ConsumerDeps } from "./process-event";
+import { logFailure, recordLedger, type Item } from "./record-ledger";
 import { archiveSampledOut, traceInD1 } from "./trace/trace-sampling";
 
 export interface BatchSummary {
@@ -27,20 +26,8 @@ export interface BatchSummary {
   deadLettered: number;
 }
 
-/** Events per D1 transaction (a ledger row and a trace each, plus one rollup upsert). */
-export const LEDGER_CHUNK = 25;
-
 /** 2s, 4s, 8s ... capped at 5 minutes (Queues allow up to 12h). */
 export const backoffSeconds = (attempts: number): number => Math.min(300, 2 ** Math.max(1, attempts));
-
-interface Item {
-  msg: Message<unknown>;
-  event: UsageEvent;
-}
-
-function logFailure(msg: Message<unknown>, err: unknown): void {
-  console.error(JSON.stringify({ msg: "usage event failed, will retry", id: msg.id, attempts: msg.attempts, error: String(err).slice(0, 300) }));
-}
 
 /**
  * Sends one invalid body (a whole message, or one event of a pack) to the DLQ. Returns false
@@ -54,36 +41,6 @@ async function deadLetter(msg: Message<unknown>, body: unknown, reason: string, 
   }
   await deps.dlq.send({ reason, messageId: msg.id, attempts: msg.attempts, failedAt: deps.now(), body });
   return true;
-}
-
-/** One transaction: the items' ledger rows and traces, and their rollups (one grouped upsert). */
-async function writeLedger(chunk: readonly Item[], book: PriceBook, deps: ConsumerDeps): Promise<void> {
-  const nonce = newNonce();
-  const statements = await Promise.all(chunk.map((it) => ledgerBatchFor(it.event, book, deps, nonce)));
-  await deps.db.batch([...statements.flat(), ...rollupStatements(deps.db, chunk.map((it) => it.event.requestId), nonce)]);
-}
-
-/** Returns the items whose ledger rows are committed. */
-async function recordLedger(items: Item[], book: PriceBook, deps: ConsumerDeps): Promise<Item[]> {
-  const committed: Item[] = [];
-  const chunks: Item[][] = [];
-  for (let i = 0; i < items.length; i += LEDGER_CHUNK) chunks.push(items.slice(i, i + LEDGER_CHUNK));
-  await forEachLimit(chunks, Math.max(1, Math.ceil(deps.concurrency / 4)), async (chunk) => {
-    try {
-      await writeLedger(chunk, book, deps);
-      committed.push(...chunk);
-    } catch {
-      await forEachLimit(chunk, deps.concurrency, async (it) => {
-        try {
-          await writeLedger([it], book, deps);
-          committed.push(it);
-        } catch (err) {
-          logFailure(it.msg, err);
-        }
-      });
-    }
-  });
-  return committed;
 }
 
 /** Audits a recorded semantic cache hit when it is marked and sampled; false = retry its message. */

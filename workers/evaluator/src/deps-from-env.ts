@@ -8,6 +8,7 @@ import type { ArchiveWriter } from "./archive/archive-job";
 import { sealerFromEnv } from "./trace/content-cipher";
 import { parseTraceSampling } from "./trace/trace-sampling";
 import { parseEvaluationSampling } from "./judge/evaluation-sampling";
+import { parseRollupDedup } from "./ledger/pack-rollups";
 
 const bucketOf = (b: unknown): ArchiveWriter | undefined => (typeof b === "object" && b !== null && typeof (b as { put?: unknown }).put === "function" ? (b as ArchiveWriter) : undefined);
 
@@ -32,6 +33,7 @@ export async function depsFromEnv(env: EvaluatorEnv): Promise<ConsumerDeps> {
     ...(bucketOf(env["ARCHIVE"]) ? { traceArchive: bucketOf(env["ARCHIVE"]) } : {}),
     evaluationSampling: parseEvaluationSampling(env.EVALUATION_SAMPLING),
     ...(bucketOf(env["ARCHIVE"]) ? { evaluationArchive: bucketOf(env["ARCHIVE"]) } : {}),
+    rollupDedup: parseRollupDedup(env.ROLLUP_DEDUP),
     now: () => Date.now(),
   };
 }

@@ -25,6 +25,8 @@ export interface EvaluatorEnv extends GeneratedBindings {
   TRACE_SAMPLING?: string;
   /** Share of evaluation rows kept in D1 (judge/evaluation-sampling.ts); the rest go to ARCHIVE. */
   EVALUATION_SAMPLING?: string;
+  /** "ledger" (default) or "message": how the usage rollups are deduplicated (ledger/pack-rollups.ts). */
+  ROLLUP_DEDUP?: string;
   CONTENT_ENCRYPTION_KEYS?: string;
   CONTENT_ENCRYPTION_ACTIVE_KID?: string;
   [name: string]: unknown;

@@ -11,7 +11,8 @@ import type { Judge, Sampling } from "./judge/config";
 import { isSampled } from "./judge/config";
 import type { AiBinding, Fetch } from "./judge/judge-client";
 import type { JudgePolicy } from "./judge/policy";
-import { draftParent, ledgerRowFromEvent, shadowParent } from "./ledger/ledger-row";
+import { draftParent, ledgerRowFromEvent, shadowParent, type LedgerRow } from "./ledger/ledger-row";
+import type { RollupDedup } from "./ledger/pack-rollups";
 import { ledgerInsert } from "./ledger/ledger-statements";
 import type { PriceBook } from "./pricing/price-book";
 import { traceStatement, type Seal } from "./trace/trace-record";
@@ -46,6 +47,8 @@ export interface ConsumerDeps extends TraceSamplingDeps, EvaluationSamplingDeps 
   maxJudgeAttempts: number;
   /** Audits of sampled semantic cache hits; defaults to DEFAULT_CACHE_AUDIT. */
   cacheAudit?: CacheAuditConfig;
+  /** ROLLUP_DEDUP: rollups deduplicated per ledger row (default) or per pack (ledger/pack-rollups.ts). */
+  rollupDedup?: RollupDedup;
   now: () => number;
 }
 
@@ -86,14 +89,14 @@ function jsonValue(body: unknown): { ok: true; value: unknown } | { ok: false; r
 
 /**
  * Ledger row + trace statements of one event (the trace only if kept in D1), written with `nonce`; callers batch them (one
- * transaction) with the rollup of the batch's ids (rollupStatements).
+ * transaction) with the rollup of the batch's ids (rollupStatements) or of the pack (pack-rollups.ts), which needs the row.
  */
-export async function ledgerBatchFor(event: UsageEvent, book: PriceBook, deps: ConsumerDeps, nonce: string): Promise<D1PreparedStatement[]> {
+export async function eventWrite(event: UsageEvent, book: PriceBook, deps: ConsumerDeps, nonce: string): Promise<{ row: LedgerRow; statements: D1PreparedStatement[] }> {
   const now = deps.now();
   const row = ledgerRowFromEvent(event, book, deps.counterfactualModel);
   const ledger = ledgerInsert(deps.db, row, nonce, now);
   // A trace sampled out of D1 goes to R2 instead (consume-batch.ts, trace/trace-sampling.ts).
-  return traceInD1(event, deps) ? [ledger, await traceStatement(deps.db, event, deps.seal, now)] : [ledger];
+  return { row, statements: traceInD1(event, deps) ? [ledger, await traceStatement(deps.db, event, deps.seal, now)] : [ledger] };
 }
 
 export function wantsJudging(event: UsageEvent, deps: ConsumerDeps): boolean {

@@ -58,3 +58,18 @@ describe("audit anchor cron with a keyed chain", () => {
     }
   });
 });
+
+describe("consumed packs cron", () => {
+  it("forgets the packs consumed before the redelivery horizon (ARCHIVE_HORIZON_HOURS, 96 by default) and keeps the rest", async () => {
+    const at = Date.parse("2026-11-27T03:10:00Z");
+    const hour = 3_600_000;
+    await h.db.batch(
+      [97, 95].map((ago) =>
+        h.db.prepare("INSERT INTO consumed_messages (pack_key, message_id, nonce, events, consumed_at) VALUES (?1, ?2, 'n', 1, ?3)").bind(`cron-${ago}`, `m-${ago}`, at - ago * hour),
+      ),
+    );
+    await h.scheduled(ALERTS_CRON, new Date(at));
+    const left = await h.db.prepare("SELECT pack_key FROM consumed_messages WHERE pack_key LIKE 'cron-%'").all();
+    expect(left.results).toEqual([{ pack_key: "cron-95" }]);
+  });
+});

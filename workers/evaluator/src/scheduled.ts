@@ -6,13 +6,15 @@
  * anchors the gateway's audit-log head in KV: the gateway anchors only after admin writes, so
  * rows appended by other paths (cache purges, guardrail blocks) would otherwise stay unanchored
  * until the next admin write. Last, every run archives a bounded share of the rows past
- * retention to R2 (archive/).
+ * retention to R2 (archive/), and forgets the consumed packs (ledger/pack-rollups.ts) no
+ * delivery can bring back.
  */
 import { anchorAuditHead } from "../../../shared/audit/anchor";
 import { useAuditChainKey } from "../../../shared/audit/chain-key";
 import { runAlerts } from "./alerts/evaluate-alerts";
-import { archiveStep } from "./archive/archive-step";
+import { archiveStep, horizonMsFromEnv } from "./archive/archive-step";
 import { runDrift } from "./drift/drift-job";
+import { pruneConsumedMessages } from "./ledger/pack-rollups";
 import { intVar, type EvaluatorEnv } from "./env";
 import { runRolloutChecks } from "./rollout/rollout-job";
 import { runTrafficJob } from "./router-traffic/traffic-job";
@@ -54,7 +56,18 @@ export async function runScheduled(cron: string, scheduledTime: number, env: Eva
   // After the jobs that read recent rows; bounded per run, so every cron moves a share.
   const archive = await archiveStep(env, scheduledTime);
   console[archive.ok ? "log" : "error"](JSON.stringify({ msg: "archive to R2", cron, ...archive }));
+  await pruneConsumed(env, scheduledTime);
   if (anchor.error && env.KEYS_KV) throw new AnchorError(`audit head not anchored: ${anchor.error}`);
+}
+
+/** Logged, not thrown: rows left now are deleted by a later run (a stale row only blocks a pack nobody sends). */
+async function pruneConsumed(env: EvaluatorEnv, now: number): Promise<void> {
+  try {
+    const deleted = await pruneConsumedMessages(env.DB, now - horizonMsFromEnv(env));
+    console.log(JSON.stringify({ msg: "consumed packs pruned", deleted }));
+  } catch (err) {
+    console.error(JSON.stringify({ msg: "consumed packs prune failed", error: err instanceof Error ? err.message : String(err) }));
+  }
 }
 
 /** Logged, not thrown: gateways keep the last published band (or the static one) meanwhile. */

@@ -8,6 +8,9 @@ import { parseRetentionDefaults } from "./retention-config";
 
 const isBucket = (b: unknown): b is ArchiveWriter => typeof b === "object" && b !== null && typeof (b as { put?: unknown }).put === "function";
 
+/** The usage queue's message retention (Queues' default: 4 days): no delivery comes later. */
+export const horizonMsFromEnv = (env: EvaluatorEnv): number => intVar(env["ARCHIVE_HORIZON_HOURS"], 96, 1, 24 * 14) * 3_600_000;
+
 export type ArchiveStepResult = (ArchiveReport & { ok: true }) | { ok: false; reason: string };
 
 export async function archiveStep(env: EvaluatorEnv, now: number): Promise<ArchiveStepResult> {
@@ -17,8 +20,7 @@ export async function archiveStep(env: EvaluatorEnv, now: number): Promise<Archi
     const report = await runArchive(env.DB, bucket, {
       now,
       defaults: parseRetentionDefaults(env["RETENTION_DEFAULTS"]),
-      // The usage queue's message retention (Queues' default: 4 days): no delivery comes later.
-      horizonMs: intVar(env["ARCHIVE_HORIZON_HOURS"], 96, 1, 24 * 14) * 3_600_000,
+      horizonMs: horizonMsFromEnv(env),
       chunkRows: intVar(env["ARCHIVE_CHUNK_ROWS"], 1_000, 10, 5_000),
       maxChunks: intVar(env["ARCHIVE_MAX_CHUNKS"], 50, 1, 300),
     });

@@ -24,7 +24,8 @@ const ROLLUP_KIND = "CASE WHEN kind = 'request' AND parent_request_id IS NOT NUL
 /** The part of a row's cost avoided that the cache avoided (the rest, routing: migration 0064). */
 const AVOIDED_BY_CACHE = "CASE WHEN cache_status IN ('hit-exact', 'hit-semantic') THEN cost_avoided_usd ELSE 0 END";
 
-const ROLLUP_CONFLICT = `ON CONFLICT (tenant_id, hour, feature, model, tier, key_id, kind) DO UPDATE SET
+/** The upsert's merge, shared with the per-pack rollups (pack-rollups.ts). */
+export const ROLLUP_CONFLICT = `ON CONFLICT (tenant_id, hour, feature, model, tier, key_id, kind) DO UPDATE SET
   requests = requests + excluded.requests, errors = errors + excluded.errors, cache_hits = cache_hits + excluded.cache_hits,
   prompt_tokens = prompt_tokens + excluded.prompt_tokens, completion_tokens = completion_tokens + excluded.completion_tokens,
   cached_tokens = cached_tokens + excluded.cached_tokens, reasoning_tokens = reasoning_tokens + excluded.reasoning_tokens,
