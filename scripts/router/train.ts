@@ -69,7 +69,8 @@ async function main(): Promise<void> {
   const heldLogits = lodoLogits(outcomes.rows, inputs);
   const platt = lodoPlatt(outcomes.rows, heldLogits);
   const winCurve = winCurveOf(platt, lodoWinPlatt(outcomes.rows, heldLogits));
-  const { weights } = trainRouter([...corpus, ...feedback], opts, outcomes, platt, corpusModel);
+  const { weights, feedback: feedbackCheck } = trainRouter([...corpus, ...feedback], opts, outcomes, platt, corpusModel);
+  if (feedbackCheck) console.log(`feedback n-grams ${feedbackCheck.applied ? "applied" : "NOT applied"}: ${feedbackCheck.reason} (held-out log-loss ${feedbackCheck.baseLogLoss} -> ${feedbackCheck.tunedLogLoss}, AUC ${feedbackCheck.baseAuc ?? "n/a"} -> ${feedbackCheck.tunedAuc ?? "n/a"}, ${feedbackCheck.rows} rows)`);
   const onnx = exportOnnx(weights, `router model; seed ${seed}; ${corpus.length} corpus rows, ${routing.rows.length} outcome rows`);
   const reference = importOnnx(onnx);
   const held = readJsonl(args.heldout!);
@@ -107,6 +108,7 @@ async function main(): Promise<void> {
       routingSets: routing.files,
       outcomeRows: routing.rows.length,
       ...(excluded.size ? { excludedFamilies: [...excluded].sort() } : {}),
+      ...(feedbackCheck ? { feedbackCheck } : {}),
       complexity: { features: [...COMPLEXITY_FEATURES, "corpus_prior_logit"], platt: { a: round4(platt.a), b: round4(platt.b) }, balance: RECIPE_DEFAULTS.balance, l2: RECIPE_DEFAULTS.l2, labels: ROUTING_LABELS.description },
     },
     metrics,

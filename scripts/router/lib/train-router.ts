@@ -15,7 +15,8 @@ import type { OutcomeRow } from "../outcomes/outcome-row";
 import type { Platt } from "./calibration";
 import { COMPLEXITY_INDEX, fitComplexity, selectFeatures, type ComplexityRow, type LinearComplexity } from "./complexity-model";
 import { toTrainRow } from "./dataset";
-import { fitFeedbackNgrams } from "./feedback-ngrams";
+import { checkFeedback, type FeedbackCheck } from "./feedback-gate";
+import { fitFeedbackNgrams, type FeedbackRow } from "./feedback-ngrams";
 import { forward, type MlpWeights, type SparseVec } from "./mlp";
 import { trainMlp } from "./train-mlp";
 
@@ -74,6 +75,8 @@ export interface TrainedRouter {
   weights: MlpWeights;
   corpus: MlpWeights;
   complexity: LinearComplexity;
+  /** Present when feedback rows were given: whether their n-grams were applied, and why. */
+  feedback?: FeedbackCheck;
 }
 
 /** `corpus`: a corpus model already trained with the same options (LODO needs it first). */
@@ -81,13 +84,15 @@ export function trainRouter(examples: readonly RouterTrainingExample[], o: Recip
   const complexity = trainComplexity(outcomes.rows, outcomes.x.map((x) => complexityInputs(corpus, x)));
   const weights = composeRouter(corpus, complexity, cal);
   const feedback = examples.filter((e) => e.source === "feedback" && e.small_ok !== undefined).map((e) => ({ x: toTrainRow(e).x, y: e.small_ok ? 0 : 1, weight: e.weight ?? 3 }));
-  if (feedback.length) {
-    const corpusX = examples.filter((e) => e.source !== "feedback").map((e) => toTrainRow(e).x);
-    const anchors = spread([...outcomes.x, ...corpusX], RECIPE_DEFAULTS.maxAnchors);
-    const base = (x: SparseVec): number => forward(weights, x).logit;
-    const ngrams = fitFeedbackNgrams(base, feedback, anchors, { seed: o.seed, epochs: RECIPE_DEFAULTS.feedbackEpochs, hashDim: HASH_DIM });
-    ngrams.forEach((d, i) => (weights.v[i]! += d));
-  }
-  return { weights, corpus, complexity };
+  if (!feedback.length) return { weights, corpus, complexity };
+  const corpusX = examples.filter((e) => e.source !== "feedback").map((e) => toTrainRow(e).x);
+  const anchors = spread([...outcomes.x, ...corpusX], RECIPE_DEFAULTS.maxAnchors);
+  const logits = new Map<SparseVec, number>();
+  const base = (x: SparseVec): number => logits.get(x) ?? logits.set(x, forward(weights, x).logit).get(x)!;
+  const fit = (rows: readonly FeedbackRow[]): Float32Array => fitFeedbackNgrams(base, rows, anchors, { seed: o.seed, epochs: RECIPE_DEFAULTS.feedbackEpochs, hashDim: HASH_DIM });
+  // Checked before `weights` changes: `base` must stay the router without feedback.
+  const check = checkFeedback(base, feedback, fit, o.seed);
+  if (check.applied) fit(feedback).forEach((d, i) => (weights.v[i]! += d));
+  return { weights, corpus, complexity, feedback: check };
 }
 

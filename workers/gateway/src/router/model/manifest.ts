@@ -36,6 +36,18 @@ export const RouterManifestSchema = z.object({
     complexity: z
       .object({ features: z.array(z.string()), platt: z.object({ a: z.number(), b: z.number() }), balance: z.number(), l2: z.number(), labels: z.string() })
       .optional(),
+    /** With --feedback: whether the feedback n-grams beat the base router out of fold, and so were applied (scripts/router/lib/feedback-gate.ts). */
+    feedbackCheck: z
+      .object({
+        rows: z.number().int(),
+        applied: z.boolean(),
+        reason: z.string(),
+        baseLogLoss: z.number().nullable(),
+        tunedLogLoss: z.number().nullable(),
+        baseAuc: z.number().nullable(),
+        tunedAuc: z.number().nullable(),
+      })
+      .optional(),
   }),
   metrics: z.record(z.string(), z.number()),
   /** P(small better) by complexity (quality-target/win-curve.ts), fitted with the calibration; older files have none. */
