@@ -188,6 +188,10 @@ describe("grounded chat", () => {
     const search = async (key: string) => (await call("POST", "/v1/collections/staff/search", key, { query: "who hands out desk keys" })).json.data as Array<{ text: string }>;
     expect((await search(reader))[0]?.text).toContain("handed out by Hanna Lindqvist, reachable at hanna.l@brightmoor.example.");
     expect((await search(dev))[0]?.text).toContain("handed out by <DOC_PERSON_1>");
+    // The query is searched (embedded, reranked) under the same policy: its e-mail leaves as a placeholder.
+    const asked = await call("POST", "/v1/collections/staff/search", reader, { query: "does hanna.l@brightmoor.example hand out desk keys?" });
+    expect(asked.status).toBe(200);
+    expect(asked.json.search_query).toBe("does <EMAIL_ADDRESS_1> hand out desk keys?");
   });
 
   it("refuses a malformed retrieval field or an unknown collection with a 4xx", async () => {

@@ -12,6 +12,7 @@ import { collectionView, createCollection, describeCollection, documentView, rem
 import { ingestDocument } from "../rag/ingest/ingest-document";
 import { ragDeps } from "../rag/rag-deps";
 import { searchView } from "../rag/search-view";
+import { redactSearchQuery } from "../rag/retrieve/redact-query";
 import { hybridSearch } from "../rag/retrieve/search";
 import { mayRestoreDocumentPii } from "../rag/restore/document-pii";
 import { restoreSearchResult } from "../rag/restore/restore-search";
@@ -86,10 +87,12 @@ export const collectionsRoutes = new Hono<AppEnv>()
     const body = await readJsonBody(c, SearchBodySchema);
     const deps = ragDeps(c.env);
     const scope = { tenantId, collectionId: id };
+    const { guardrails } = await settingsFor(c.env.DB, tenantId, null);
+    const query = redactSearchQuery(body.query, guardrails, tenantId);
     const result = await c.get("timing").measure("search", () =>
-      hybridSearch(deps, scope, { query: body.query, topK: body.top_k, filters: body.filters, rerank: body.rerank, candidates: body.candidates, mode: body.mode }),
+      hybridSearch(deps, scope, { query, topK: body.top_k, filters: body.filters, rerank: body.rerank, candidates: body.candidates, mode: body.mode }),
     );
     // Document PII comes back only to keys with content access (rag/restore/document-pii.ts).
-    const shown = mayRestoreDocumentPii(c.get("auth")) ? await restoreSearchResult(deps, scope, result, (await settingsFor(c.env.DB, tenantId, null)).guardrails) : result;
-    return c.json(searchView(id, shown));
+    const shown = mayRestoreDocumentPii(c.get("auth")) ? await restoreSearchResult(deps, scope, result, guardrails) : result;
+    return c.json({ ...searchView(id, shown), search_query: query });
   });
