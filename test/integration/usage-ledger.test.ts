@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readSse } from "../../shared/sse";
 import { bearer, seedKey } from "../harness/seed";
 import { startStack, type Stack } from "../harness/stack";
 
@@ -108,5 +109,70 @@ describe("usage ledger through the queue", () => {
       return json.rows.find((x) => x.feature === "cut-by-client") ?? null;
     });
     expect([usage.requests, usage.errors]).toEqual([1, 0]);
+  });
+});
+
+// Stream resume (workers/gateway/src/chat/resume/): small-sim continues a cut stream's partial
+// answer (vLLM's continue_final_message); `disconnectNext` cuts the next K streams halfway.
+describe("stream resume", () => {
+  const EMAIL = "jane.doe@example.com";
+  const PROMPT = `ECHO: Please write to ${EMAIL} about the quarterly report, the budget and the plan for the coming weeks`;
+  const ANSWER = PROMPT.slice("ECHO: ".length);
+
+  async function streamChat(): Promise<{ id: string; events: string[]; text: string; chunkIds: Set<string> }> {
+    const body = { model: "small-sim", stream: true, stream_options: { include_usage: true }, messages: [{ role: "user", content: PROMPT }] };
+    const res = await stack.fetch("/v1/chat/completions", { method: "POST", headers: bearer(key, { "cache-control": "no-cache, no-store" }), body: JSON.stringify(body) });
+    expect(res.status).toBe(200);
+    const events: string[] = [];
+    for await (const ev of readSse(res.body as ReadableStream<Uint8Array>)) events.push(ev.data);
+    const chunks = events.filter((e) => e !== "[DONE]").map((e) => JSON.parse(e) as { id?: string; choices?: Array<{ delta: { content?: string } }> });
+    const text = chunks.map((c) => c.choices?.[0]?.delta.content ?? "").join("");
+    return { id: res.headers.get("x-request-id") as string, events, text, chunkIds: new Set(chunks.flatMap((c) => (c.id ? [c.id] : []))) };
+  }
+  const rowsFor = async (id: string) => (await stack.db.prepare("SELECT COUNT(*) AS n FROM usage_ledger WHERE request_id = ?1").bind(id).first<{ n: number }>())?.n;
+  type Logged = { continue_final_message?: boolean; messages: Array<{ role: string; content: string }> };
+
+  it("continues a cut stream: the whole answer once, placeholders (never the PII) upstream, one ledger row billing both parts", async () => {
+    stack.sim.reset();
+    const whole = await streamChat();
+    const baseline = await ledgerRow(whole.id);
+    stack.sim.reset();
+    stack.sim.setFaults({ model: "small-sim", disconnectNext: 1 });
+    const resumed = await streamChat();
+
+    expect(resumed.text).toBe(ANSWER);
+    expect(resumed.events.at(-1)).toBe("[DONE]");
+    expect(resumed.events.some((e) => e.includes("stream_interrupted"))).toBe(false);
+    expect(resumed.chunkIds.size).toBe(1);
+    const seen = stack.sim.requests().map((r) => r.body as Logged);
+    expect(seen).toHaveLength(2);
+    expect(JSON.stringify(seen)).not.toContain(EMAIL);
+    const partial = seen[1]?.messages.at(-1);
+    expect(seen[1]?.continue_final_message).toBe(true);
+    expect(partial?.role).toBe("assistant");
+    expect(partial?.content).toMatch(/^Please write to <EMAIL_ADDRESS_1> about/);
+
+    const row = await ledgerRow(resumed.id);
+    expect([row.status, row.error_code]).toEqual([200, null]);
+    // The resume call's prompt holds the partial answer: billed on top of the original prompt.
+    expect(row.prompt_tokens).toBeGreaterThan(2 * baseline.prompt_tokens);
+    expect(Math.abs(row.completion_tokens - baseline.completion_tokens)).toBeLessThanOrEqual(2);
+    expect(await rowsFor(resumed.id)).toBe(1);
+    const trace = (await (await stack.fetch(`/v1/requests/${resumed.id}`, { headers: bearer(key) })).json()) as { decisions: { streamResumes?: Array<{ outcome: string }> } };
+    expect(trace.decisions.streamResumes?.map((r) => r.outcome)).toEqual(["resumed"]);
+  });
+
+  it("ends with stream_interrupted, as before, when every continuation is cut too (maxRetries + 1 rounds)", async () => {
+    stack.sim.reset();
+    stack.sim.setFaults({ model: "small-sim", disconnectNext: 4 });
+    const cut = await streamChat();
+
+    expect(JSON.parse(cut.events.at(-1) ?? "{}")).toMatchObject({ error: { code: "stream_interrupted" } });
+    expect(cut.events).not.toContain("[DONE]");
+    expect(stack.sim.requests()).toHaveLength(4);
+    const row = await ledgerRow(cut.id);
+    expect([row.status, row.error_code]).toEqual([502, "stream_interrupted"]);
+    expect(await rowsFor(cut.id)).toBe(1);
+    stack.sim.reset();
   });
 });

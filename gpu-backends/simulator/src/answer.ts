@@ -35,7 +35,7 @@ export const ECHO_TOOL_PREFIX = "ECHO_TOOL:";
 /** Words with their leading whitespace; joining the pieces gives back the text exactly. */
 export const splitPieces = (text: string): string[] => text.match(/\s*\S+|\s+$/g) ?? [];
 
-function limitOf(req: ChatCompletionRequest): number {
+export function limitOf(req: ChatCompletionRequest): number {
   return req.max_completion_tokens ?? req.max_tokens ?? Number.POSITIVE_INFINITY;
 }
 
@@ -63,7 +63,7 @@ function textAnswer(full: string, limit: number, source: Answer["source"], stop:
   };
 }
 
-function synthetic(rng: Rng, model: ModelConfig, limit: number, stop: ChatCompletionRequest["stop"]): Answer {
+export function synthetic(rng: Rng, model: ModelConfig, limit: number, stop: ChatCompletionRequest["stop"]): Answer {
   // Length varies by seed (75%..125% of the default) so responses are not all alike.
   const wanted = Math.max(1, Math.round(model.defaultOutputTokens * (0.75 + 0.5 * rng())));
   const words = synthWords(rng, Math.min(wanted, limit));

@@ -1,7 +1,8 @@
 /**
  * POST /v1/chat/completions: validate, apply faults, wait for a slot (FIFO), then answer whole
  * or as SSE the way vLLM/OpenAI do: a role chunk, content (or tool-call) deltas, a chunk with
- * finish_reason, an optional usage chunk with empty choices, then `data: [DONE]`.
+ * finish_reason, an optional usage chunk with empty choices, then `data: [DONE]`. A request with
+ * vLLM's `continue_final_message` continues its partial assistant message (continuation.ts).
  * Spec: https://platform.openai.com/docs/api-reference/chat/streaming
  */
 import { randomUUID } from "node:crypto";
@@ -12,6 +13,7 @@ import { ChatCompletionRequestSchema } from "../../../shared/schemas/openai-chat
 import { SSE_DONE, sseData } from "../../../shared/sse";
 import type { Answer } from "./answer";
 import { buildAnswer } from "./answer";
+import { continueAnswer, isContinuation } from "./continuation";
 import { answerLogprobs } from "./logprobs";
 import type { Fault } from "./faults";
 import { FAULT_HEADER, RETRY_AFTER_HEADER, decideFault, retryAfterOf } from "./faults";
@@ -132,6 +134,7 @@ function parseRequest(state: SimState, body: unknown): { request: ChatCompletion
 export async function handleChat(state: SimState, req: IncomingMessage, res: ServerResponse, body: unknown): Promise<void> {
   const arrivedAt = performance.now();
   const { request, model } = parseRequest(state, body);
+  const continuation = isContinuation(request);
   const fault = decideFault(header(req, FAULT_HEADER), model.faults);
   if (fault.kind === "error") {
     const retryAfter = retryAfterOf(header(req, RETRY_AFTER_HEADER), model.faults);
@@ -150,12 +153,12 @@ export async function handleChat(state: SimState, req: IncomingMessage, res: Ser
   }
   if (!(await model.slots.acquire(ac.signal))) return;
   try {
-    const answer = buildAnswer(request, model.config, state.replay);
+    const answer = continuation ? continueAnswer(request, model.config, state.replay) : buildAnswer(request, model.config, state.replay);
     const promptTokens = countPromptTokens(request.messages, request.tools);
     const usage = { prompt_tokens: promptTokens, completion_tokens: answer.completionTokens, total_tokens: promptTokens + answer.completionTokens };
     const ex: Exchange = { id: `chatcmpl-${randomUUID().replaceAll("-", "")}`, created: Math.floor(Date.now() / 1000), model, request, answer, usage, fault, arrivedAt, signal: ac.signal };
     const ok = stream ? await respondStream(ex, res) : await respondWhole(ex, res);
-    if (ok) model.metrics.recordSuccess(answer.finishReason, promptTokens, answer.completionTokens);
+    if (ok) model.metrics.recordSuccess(answer.finishReason, promptTokens, answer.completionTokens, continuation);
   } finally {
     model.slots.release();
   }

@@ -19,6 +19,8 @@ export const FaultConfigSchema = z
     /** The next K requests fail with `failStatus` (then the counter runs out): deterministic outages. */
     failNext: z.number().int().min(0).default(0),
     failStatus: z.number().int().min(400).max(599).default(503),
+    /** The next K streams (or bodies) are cut after about half of their content: deterministic cuts, continuations included. */
+    disconnectNext: z.number().int().min(0).default(0),
     /** Seconds sent as `Retry-After` on injected errors; omitted when unset. */
     retryAfterSeconds: z.number().int().min(0).optional(),
   })

@@ -26,12 +26,16 @@ function fromHeader(value: string): Fault {
   throw new HttpError(400, `unknown ${FAULT_HEADER} "${value}"; expected one of ${HEADER_FAULTS.join(", ")} (or error-NNN)`);
 }
 
-/** May mutate `faults.failNext` (it counts down). */
+/** May mutate `faults.failNext` / `faults.disconnectNext` (they count down). */
 export function decideFault(header: string | undefined, faults: FaultConfig, random: () => number = Math.random): Fault {
   if (header) return fromHeader(header.trim().toLowerCase());
   if (faults.failNext > 0) {
     faults.failNext--;
     return { kind: "error", status: faults.failStatus };
+  }
+  if (faults.disconnectNext > 0) {
+    faults.disconnectNext--;
+    return { kind: "disconnect-mid-stream" };
   }
   if (faults.errorRate > 0 && random() < faults.errorRate) return { kind: "error", status: faults.errorStatus };
   if (faults.hangRate > 0 && random() < faults.hangRate) return { kind: "hang" };

@@ -12,6 +12,8 @@ export class ModelMetrics {
   promptTokens = 0;
   generationTokens = 0;
   readonly success = new Map<string, number>();
+  /** Of the successes, `continue_final_message` requests (a gateway resuming a cut stream). */
+  continuations = 0;
   readonly ttftCounts = new Array<number>(TTFT_BUCKETS.length).fill(0);
   ttftSum = 0;
   ttftCount = 0;
@@ -27,7 +29,8 @@ export class ModelMetrics {
     }
   }
 
-  recordSuccess(finishReason: string, promptTokens: number, generationTokens: number): void {
+  recordSuccess(finishReason: string, promptTokens: number, generationTokens: number, continuation = false): void {
+    if (continuation) this.continuations++;
     this.promptTokens += promptTokens;
     this.generationTokens += generationTokens;
     this.success.set(finishReason, (this.success.get(finishReason) ?? 0) + 1);
@@ -77,6 +80,8 @@ export function renderMetrics(models: readonly MetricsSource[]): string {
   models.forEach((m, i) => {
     for (const [reason, n] of m.metrics.success) lines.push(`vllm:request_success_total{finished_reason="${esc(reason)}",${labels[i]}} ${fmt(n)}`);
   });
+  // Not a vLLM metric: the simulator's own, so a fault run can count the streams a gateway resumed.
+  counter("sim:continuations_total", "Successfully processed continue_final_message requests (included in vllm:request_success_total).", (m) => m.metrics.continuations);
   family(lines, "vllm:time_to_first_token_seconds", "histogram", "Histogram of time to first token in seconds.");
   models.forEach((m, i) => ttftLines(lines, labels[i] as string, m.metrics));
   return `${lines.join("\n")}\n`;

@@ -110,7 +110,7 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     }
     if (ex.stream && !outputNeedsWholeAnswer(settings.guardrails)) {
       const open = await timing.measure("upstream", () => runChatStream(ex.request, attempts, run));
-      return cite(streamResponse(c, ex, open, filter, registry, served));
+      return cite(streamResponse(c, ex, open, filter, registry, served, run));
     }
     // A stream answered whole (the output policy must see all of it) gets a streamed answer's time.
     const answered = await timing.measure("upstream", () => runChat(ex.request, attempts, run, ex.stream ? "total" : "firstByte"));

@@ -4,7 +4,7 @@ import type { ChatCompletionChunk } from "../../../../shared/schemas/openai-chat
 import { countTokens } from "../../../../shared/tokens";
 import type { AppEnv } from "../app-env";
 import { registryFor } from "../config/registry-loader";
-import type { OpenStream } from "../router/attempts/run-attempts";
+import type { OpenStream, RunContext } from "../router/attempts/run-attempts";
 import { ServerTiming } from "../telemetry/server-timing";
 import { accountExchange } from "./accounting";
 import type { ExchangeResult } from "./build-event";
@@ -32,6 +32,8 @@ function exchange(stream: boolean): ChatExchange {
 }
 
 const attempt = { model: model!, tier: "small" };
+// The stream ends whole, so the resume path (which would call upstream through this) stays idle.
+const noRun: RunContext = { bindings: {}, breaker: { admit: async () => "closed", report: async () => undefined }, fetch: () => Promise.reject(new Error("no upstream in this test")) };
 
 function chunk(delta: ChatCompletionChunk["choices"][number]["delta"], finish: string | null = null): ChatCompletionChunk {
   return { id: "c1", object: "chat.completion.chunk", created: 1, model: "small-sim", choices: [{ index: 0, delta, finish_reason: finish }] };
@@ -72,7 +74,7 @@ describe("metering with special-token text", () => {
     const background: Promise<unknown>[] = [];
     const c = { executionCtx: { waitUntil: (p: Promise<unknown>) => background.push(p) } } as unknown as Context<AppEnv>;
     const ex = exchange(true);
-    const res = streamResponse(c, ex, { value: openStream(["Sure: <|endof", "text|> and <|im_start|>", "system<|im_end|>"]), attempt, attemptNumber: 1, records: [] }, pass, registry, (r) => events.push(r));
+    const res = streamResponse(c, ex, { value: openStream(["Sure: <|endof", "text|> and <|im_start|>", "system<|im_end|>"]), attempt, attemptNumber: 1, records: [] }, pass, registry, (r) => events.push(r), noRun);
     expect(await res.text()).toContain("<|endof");
     await Promise.all(background);
     expect(events).toHaveLength(1);

@@ -35,6 +35,14 @@ describe("model registry", () => {
     expect(new ModelRegistry(base).embeddingModel).toBeUndefined();
   });
 
+  it("allows the continue_final_message resume only on OpenAI-wire upstreams; the default is none", () => {
+    expect(new ModelRegistry(base).model("tiny")?.capabilities.resume).toBe("none");
+    const resuming = [{ ...base.models[0]!, capabilities: { resume: "continue_final_message" as const } }, base.models[1]!];
+    expect(new ModelRegistry({ ...base, models: resuming }).model("tiny")?.capabilities).toEqual({ tools: true, jsonSchema: true, embeddings: false, resume: "continue_final_message" });
+    const anthropic = { ...base.models[1]!, upstream: { kind: "anthropic" as const }, credential: "ANTHROPIC_API_KEY", capabilities: { resume: "continue_final_message" as const } };
+    expect(() => new ModelRegistry({ ...base, models: [base.models[0]!, anthropic] })).toThrow(/models\.1\.capabilities\.resume: continue_final_message needs an OpenAI-wire upstream/);
+  });
+
   it("adds a model with one entry and orders fallback tiers up then down", () => {
     const extra = { ...base.models[0]!, id: "tiny-2" };
     const reg = new ModelRegistry({ ...base, models: [...base.models, extra] });

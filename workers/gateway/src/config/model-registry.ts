@@ -15,6 +15,8 @@ export const TimeoutsSchema = z.object({
   totalMs: z.number().int().positive().default(120_000),
 });
 
+export const ResumeSchema = z.enum(["none", "continue_final_message"]);
+
 export const ModelEntrySchema = z.object({
   /** Public name clients send in `model`. */
   id: z.string().min(1).max(128),
@@ -32,8 +34,18 @@ export const ModelEntrySchema = z.object({
   /** Retries against this model before falling back to the next one. */
   maxRetries: z.number().int().min(0).max(5).default(2),
   capabilities: z
-    .object({ tools: z.boolean().default(true), jsonSchema: z.boolean().default(true), embeddings: z.boolean().default(false) })
-    .default({ tools: true, jsonSchema: true, embeddings: false }),
+    .object({
+      tools: z.boolean().default(true),
+      jsonSchema: z.boolean().default(true),
+      embeddings: z.boolean().default(false),
+      /**
+       * How a stream the upstream cut after its first byte is resumed (chat/resume/): vLLM's
+       * `continue_final_message` continues the partial answer sent back as the final assistant
+       * message; "none" keeps the cut (the client gets `stream_interrupted`).
+       */
+      resume: ResumeSchema.default("none"),
+    })
+    .default({ tools: true, jsonSchema: true, embeddings: false, resume: "none" }),
 });
 export type ModelEntry = z.infer<typeof ModelEntrySchema>;
 
@@ -60,6 +72,8 @@ export const RegistrySchema = z
     const tiers = new Set(reg.tiers.map((t) => t.id));
     const names = new Set<string>();
     reg.models.forEach((m, i) => {
+      if (m.capabilities.resume === "continue_final_message" && !speaksOpenAIChat(m.upstream))
+        ctx.addIssue({ code: "custom", path: ["models", i, "capabilities", "resume"], message: "continue_final_message needs an OpenAI-wire upstream (openai-compatible, or sagemaker with payload openai-messages)" });
       if (!tiers.has(m.tier)) ctx.addIssue({ code: "custom", path: ["models", i, "tier"], message: `unknown tier "${m.tier}"` });
       for (const name of [m.id, ...m.aliases]) {
         if (names.has(name)) ctx.addIssue({ code: "custom", path: ["models", i, "id"], message: `duplicate model name "${name}"` });
@@ -73,6 +87,11 @@ export const RegistrySchema = z
       ctx.addIssue({ code: "custom", path: ["embeddingModel"], message: `"${reg.embeddingModel}" is not a model with capabilities.embeddings` });
   });
 export type RegistryInput = z.input<typeof RegistrySchema>;
+
+/** The upstreams whose body is openAIChatBody's, where `continue_final_message` can ride. */
+function speaksOpenAIChat(upstream: ModelEntry["upstream"]): boolean {
+  return upstream.kind === "openai-compatible" || (upstream.kind === "sagemaker" && upstream.payload === "openai-messages");
+}
 
 export class ModelRegistry {
   readonly tiers: readonly Tier[];

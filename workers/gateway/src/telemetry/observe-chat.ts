@@ -12,6 +12,17 @@ import { chatTrace } from "./otel/chat-trace";
 
 const str = (v: unknown): string | null => (typeof v === "string" ? v : null);
 
+/** `decisions.streamResumes` (chat/resume/) as the metric's labels; decisions are untyped. */
+function resumesOf(v: unknown): Array<{ model: string; outcome: string }> {
+  if (!Array.isArray(v)) return [];
+  return v.flatMap((r: unknown) => {
+    const x = (typeof r === "object" && r !== null ? r : {}) as Record<string, unknown>;
+    const model = str(x.model);
+    const outcome = str(x.outcome);
+    return model && outcome ? [{ model, outcome }] : [];
+  });
+}
+
 export function observeChat(c: Context<AppEnv>, ex: ChatExchange): ((result: ExchangeResult) => void) | null {
   const traced = chatTrace(c, ex);
   const metrics = liveEnabled(c.env as unknown as MetricsBindings);
@@ -31,6 +42,7 @@ export function observeChat(c: Context<AppEnv>, ex: ChatExchange): ((result: Exc
       durationSeconds: Math.max(0, result.completedAt - ex.receivedAt) / 1000,
       ttftSeconds: result.ttftMs === null ? null : result.ttftMs / 1000,
       attempts: ex.attempts,
+      resumes: resumesOf(ex.decisions.streamResumes),
     });
   };
 }

@@ -39,4 +39,10 @@ describe("openAIChatBody", () => {
     expect(openAIChatBody(request, "gpt-x", true)).toMatchObject({ stream: true, stream_options: { include_usage: true } });
     expect(openAIChatBody(request, "gpt-x", true).stream_options).toEqual({ include_usage: true });
   });
+
+  it("sets vLLM's continue_final_message only for a gateway resume, never from a client's field", () => {
+    const client = ChatCompletionRequestSchema.parse({ ...request, continue_final_message: true, add_generation_prompt: false });
+    expect(openAIChatBody(client, "m", true)).not.toHaveProperty("continue_final_message");
+    expect(openAIChatBody(request, "m", true, true)).toMatchObject({ continue_final_message: true, add_generation_prompt: false });
+  });
 });

@@ -30,6 +30,12 @@ export interface UpstreamCallContext<Config> {
   bindings: UpstreamBindings;
   /** Injected so tests can point adapters at loopback servers. */
   fetch: typeof fetch;
+  /**
+   * The request's last message is a partial assistant answer to continue, not to answer
+   * (a stream resume, chat/resume/). Only OpenAI-wire adapters honour it (vLLM's
+   * `continue_final_message`); the registry allows the capability on no other kind.
+   */
+  continueFinalMessage?: boolean;
 }
 
 export interface ChatResult {

@@ -2,7 +2,8 @@
  * Executes an attempt list: per-attempt timeout, retries with backoff on retryable failures
  * (honouring Retry-After), the circuit breaker, then fallback to the next model. A stream
  * counts as committed once its first chunk has arrived: until then a failure falls through
- * to the next attempt; after it, errors belong to the stream (never a silent fallback).
+ * to the next attempt; after it, errors belong to the stream (never a silent fallback; the
+ * stream may be resumed on the same model, chat/resume/).
  */
 import type { ChatCompletionChunk, ChatCompletionRequest } from "../../../../../shared/schemas/openai-chat";
 import type { AttemptRecord } from "../../../../../shared/schemas/usage-event";
@@ -60,12 +61,14 @@ export function runChat(request: ChatCompletionRequest, attempts: Attempt[], ctx
 /**
  * A stream's outcome for the circuit breaker is known only when it ends: a stream the upstream
  * cuts is a failed request, one the client leaves has no verdict (it must not count against
- * the upstream, nor hold a half-open probe slot).
+ * the upstream, nor hold a half-open probe slot). `continueFinalMessage`: the request ends with
+ * a partial assistant answer to continue (a stream resume, chat/resume/).
  */
-export function runChatStream(request: ChatCompletionRequest, attempts: Attempt[], ctx: RunContext): Promise<Answered<OpenStream>> {
+export function runChatStream(request: ChatCompletionRequest, attempts: Attempt[], ctx: RunContext, continueFinalMessage = false): Promise<Answered<OpenStream>> {
   const options = { budgetMs: (m: ModelEntry) => m.timeouts.firstByteMs, leaseMs: (m: ModelEntry) => m.timeouts.totalMs, outcomeLater: true };
   return runAttempts(attempts, ctx, options, async (a, signal, abort, settle) => {
-    const { chunks } = await upstreamFor(a.model.upstream).chatStream(withModel(request, a.model), callContext(a.model, signal, ctx));
+    const call = { ...callContext(a.model, signal, ctx), ...(continueFinalMessage ? { continueFinalMessage } : {}) };
+    const { chunks } = await upstreamFor(a.model.upstream).chatStream(withModel(request, a.model), call);
     const iterator = chunks[Symbol.asyncIterator]();
     const first = await iterator.next();
     if (first.done) throw new UpstreamError("upstream closed the stream before the first chunk", { retryable: true });

@@ -20,6 +20,7 @@ export const LIVE_FAMILIES: readonly Spec[] = [
   { name: "gateway_route_decisions_total", help: "Routing decisions by chosen tier and reason.", type: "counter" },
   { name: "gateway_upstream_attempts_total", help: "Upstream calls (retries and fallbacks included) by model and outcome.", type: "counter" },
   { name: "gateway_upstream_errors_total", help: "Failed upstream calls by model and code (HTTP status, timeout, circuit_open, error).", type: "counter" },
+  { name: "gateway_stream_resumes_total", help: "Cut streams the gateway asked a model to continue, by model and outcome (resumed, failed).", type: "counter" },
 ];
 
 export const ROLLUP_FAMILIES = {

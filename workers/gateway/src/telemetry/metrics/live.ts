@@ -46,6 +46,8 @@ export interface ChatFacts {
   durationSeconds: number;
   ttftSeconds: number | null;
   attempts: ReadonlyArray<{ model: string; outcome: string; status?: number }>;
+  /** Stream resume rounds (chat/resume/), if any. */
+  resumes?: ReadonlyArray<{ model: string; outcome: string }>;
 }
 
 export function recordChat(f: ChatFacts): void {
@@ -58,6 +60,7 @@ export function recordChat(f: ChatFacts): void {
     live.inc("gateway_upstream_attempts_total", { model: a.model, outcome: a.outcome });
     if (a.outcome !== "ok") live.inc("gateway_upstream_errors_total", { model: a.model, code: a.status !== undefined ? String(a.status) : a.outcome });
   }
+  for (const r of f.resumes ?? []) live.inc("gateway_stream_resumes_total", { model: r.model, outcome: r.outcome });
 }
 
 /** Sends the delta when FLUSH_MS has passed (or `force`); returns the send for waitUntil. */

@@ -3,6 +3,7 @@
  * "Development") on the server span and on the upstream call that answered, the gateway's
  * own decisions (route tier/reason/complexity, cache status and similarity, the fallback
  * chain, cascade), guardrail results as `gen_ai.guardrail.*` events on the guardrails stage,
+ * stream resumes as `gateway.stream.resume` events on the server span,
  * and, only when the tenant opted in, the redacted messages.
  */
 import { contentText } from "../../../../../shared/schemas/openai-chat";
@@ -82,6 +83,19 @@ function guardrailEvents(ex: ChatExchange, result: ExchangeResult, at: SpanData)
   if (events.length) at.events = [...(at.events ?? []), ...events];
 }
 
+/** Each stream resume round (chat/resume/) as an event on the server span, and their count. */
+function resumeEvents(ex: ChatExchange, server: SpanData): void {
+  const resumes = Array.isArray(ex.decisions.streamResumes) ? (ex.decisions.streamResumes as unknown[]).map(obj) : [];
+  if (resumes.length === 0) return;
+  server.attributes["gateway.stream.resumes"] = resumes.length;
+  const events = resumes.map((r) => ({
+    name: "gateway.stream.resume",
+    timeMs: num(r.atMs) ?? server.endMs,
+    attributes: { "gateway.resume.model": str(r.model), "gateway.resume.outcome": str(r.outcome), "gateway.resume.cause": str(r.cause), "gateway.resume.after_chars": num(r.afterChars), "gateway.resume.calls": num(r.calls) },
+  }));
+  server.events = [...(server.events ?? []), ...events];
+}
+
 export function chatContributor(ex: ChatExchange, result: ExchangeResult, captureContent: boolean): SpanContributor {
   return (spans: BuiltSpans) => {
     const { server } = spans;
@@ -104,6 +118,7 @@ export function chatContributor(ex: ChatExchange, result: ExchangeResult, captur
     // A stream's server span lasts until its last byte.
     server.endMs = Math.max(server.endMs, result.completedAt);
     guardrailEvents(ex, result, spans.stages.get("guardrails") ?? server);
+    resumeEvents(ex, server);
     // The call that answered carries the response's model, usage and finish reason.
     const answered = [...spans.attempts].reverse().find((a) => a.facts.record?.outcome === "ok" && a.facts.model === ex.answeredBy?.id);
     if (answered) Object.assign(answered.span.attributes, usage, { "gen_ai.response.model": answered.facts.upstreamModel });

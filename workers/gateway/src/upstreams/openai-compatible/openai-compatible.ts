@@ -46,7 +46,7 @@ export const openAICompatibleUpstream: Upstream<OpenAICompatibleConfig> = {
   },
 
   async chatStream(request, ctx) {
-    const res = await post(ctx, "chat/completions", openAIChatBody(request, ctx.upstreamModel, true));
+    const res = await post(ctx, "chat/completions", openAIChatBody(request, ctx.upstreamModel, true, ctx.continueFinalMessage));
     return { chunks: openAIChunksFromSse(sseEvents(res, ctx.signal, PROVIDER), PROVIDER) };
   },
 

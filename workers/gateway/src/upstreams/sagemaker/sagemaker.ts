@@ -32,7 +32,7 @@ type Ctx = UpstreamCallContext<SageMakerConfig>;
 
 function payload(request: ChatCompletionRequest, ctx: Ctx, stream: boolean): unknown {
   if (ctx.config.payload === "tgi") return toTgiRequest(request, stream, ctx.config.defaultMaxTokens);
-  return openAIChatBody(request, ctx.upstreamModel, stream);
+  return openAIChatBody(request, ctx.upstreamModel, stream, ctx.continueFinalMessage);
 }
 
 function commandInput(request: ChatCompletionRequest, ctx: Ctx, stream: boolean) {
