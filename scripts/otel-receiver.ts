@@ -1,5 +1,5 @@
 /**
- * `npm run otel:receiver`: a local OTLP/HTTP JSON receiver that prints each trace the gateway
+ * `npm run otel:receiver`: a local OTLP/HTTP receiver (protobuf or JSON) that prints each trace the gateway
  * (and evaluator) export, so `npm start` can be checked without a collector. Point the Workers
  * at it with OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:4318 in .dev.vars (both Workers read
  * the same variable). For Tempo, Honeycomb, Langfuse or a Collector see docs/observability.md.
@@ -9,7 +9,7 @@ import { startOtlpReceiver, type ReceivedSpan } from "../shared/otel/otlp-receiv
 
 const { values } = parseCli({
   name: "npm run otel:receiver --",
-  summary: "Local OTLP/HTTP JSON receiver: prints one line per span, grouped by trace (Ctrl-C to stop).",
+  summary: "Local OTLP/HTTP receiver (protobuf or JSON): prints one line per span, grouped by trace (Ctrl-C to stop).",
   options: {
     port: { type: "string", default: "4318", value: "PORT", description: "port to listen on (OTLP/HTTP's default)" },
     json: { type: "boolean", description: "print every span as JSON instead of a summary" },

@@ -8,8 +8,11 @@
  *   OTEL_SERVICE_NAME                   service.name (default: the Worker's)
  *   OTEL_TRACES_SAMPLER_ARG             ratio of new traces sampled (default 1); a caller's
  *                                       traceparent decides for the traces it starts
+ *   OTEL_EXPORTER_OTLP_TRACES_PROTOCOL  `http/protobuf` (the default, as in the spec) or
+ *   OTEL_EXPORTER_OTLP_PROTOCOL         `http/json`; grpc is not available in a Worker
  * Unset (or empty) endpoint = tracing off, and the request path does nothing at all.
  */
+import type { OtlpProtocol } from "./otlp-encoding";
 
 export interface OtelVars {
   OTEL_EXPORTER_OTLP_ENDPOINT?: string;
@@ -17,6 +20,8 @@ export interface OtelVars {
   OTEL_EXPORTER_OTLP_HEADERS?: string;
   OTEL_SERVICE_NAME?: string;
   OTEL_TRACES_SAMPLER_ARG?: string;
+  OTEL_EXPORTER_OTLP_PROTOCOL?: string;
+  OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?: string;
 }
 
 export interface OtelConfig {
@@ -24,6 +29,7 @@ export interface OtelConfig {
   headers: Record<string, string>;
   serviceName: string;
   ratio: number;
+  protocol: OtlpProtocol;
   /** Identity of the settings: one exporter (and batch) per distinct config in an isolate. */
   key: string;
 }
@@ -61,10 +67,17 @@ let cached: { vars: string; config: OtelConfig | null } | null = null;
 /** The exporter config, or null when tracing is off. Parsed once per distinct set of vars. */
 export function otelConfig(vars: OtelVars, defaultServiceName: string): OtelConfig | null {
   if (!vars.OTEL_EXPORTER_OTLP_ENDPOINT && !vars.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) return null;
-  const id = `${vars.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? ""}\u0000${vars.OTEL_EXPORTER_OTLP_ENDPOINT ?? ""}\u0000${vars.OTEL_EXPORTER_OTLP_HEADERS ?? ""}\u0000${vars.OTEL_SERVICE_NAME ?? ""}\u0000${vars.OTEL_TRACES_SAMPLER_ARG ?? ""}\u0000${defaultServiceName}`;
+  const id = `${vars.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? ""}\u0000${vars.OTEL_EXPORTER_OTLP_ENDPOINT ?? ""}\u0000${vars.OTEL_EXPORTER_OTLP_HEADERS ?? ""}\u0000${vars.OTEL_SERVICE_NAME ?? ""}\u0000${vars.OTEL_TRACES_SAMPLER_ARG ?? ""}\u0000${vars.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? ""}\u0000${vars.OTEL_EXPORTER_OTLP_PROTOCOL ?? ""}\u0000${defaultServiceName}`;
   if (cached?.vars === id) return cached.config;
   cached = { vars: id, config: buildConfig(vars, defaultServiceName, id) };
   return cached.config;
+}
+
+function protocol(vars: OtelVars): OtlpProtocol {
+  const given = (vars.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL || vars.OTEL_EXPORTER_OTLP_PROTOCOL || "").trim();
+  if (given === "http/json") return "http/json";
+  if (given && given !== "http/protobuf") console.warn(JSON.stringify({ level: "warn", msg: "OTLP protocol not available in a Worker; using http/protobuf", protocol: given }));
+  return "http/protobuf";
 }
 
 function buildConfig(vars: OtelVars, defaultServiceName: string, key: string): OtelConfig | null {
@@ -83,6 +96,7 @@ function buildConfig(vars: OtelVars, defaultServiceName: string, key: string): O
     headers: parseHeaders(vars.OTEL_EXPORTER_OTLP_HEADERS),
     serviceName: vars.OTEL_SERVICE_NAME?.trim() || defaultServiceName,
     ratio: Number.isFinite(ratio) ? Math.min(1, Math.max(0, ratio)) : 1,
+    protocol: protocol(vars),
     key,
   };
 }

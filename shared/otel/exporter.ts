@@ -1,8 +1,9 @@
 /**
- * Batches spans per isolate and POSTs them as OTLP/HTTP JSON, off the response path: a
+ * Batches spans per isolate and POSTs them as OTLP/HTTP (protobuf, or JSON: otlp-encoding.ts),
+ * off the response path: a
  * request hands over a builder (a closure), not spans, so even building and encoding them
  * happens after its response: in a timer task soon after (or once 16 builders wait), and the
- * batch keeps each request's spans as UTF-8 bytes until the flush. The first request of a batch
+ * batch keeps each request's spans as encoded bytes until the flush. The first request of a batch
  * gets the linger timer's promise for its waitUntil (the isolate stays alive until the batch is
  * out); the others register nothing, as with usage events (telemetry/event-batcher.ts). A failed
  * export is logged by status only and dropped: tracing never fails or retries a request.
@@ -13,7 +14,8 @@
  * part of tracing's CPU; a request's bytes are one off-heap buffer.
  */
 import type { OtelConfig } from "./config";
-import { exportEnvelope, spanJson, type Attributes, type SpanData } from "./span";
+import { otlpEncoding, type OtlpEncoding } from "./otlp-encoding";
+import type { Attributes, SpanData } from "./span";
 
 export type SpanBuilder = () => SpanData[];
 
@@ -29,17 +31,15 @@ export const DEFAULT_EXPORTER: ExporterOptions = { maxSpans: 512, maxPending: 20
 
 /** Builders kept before they are built and encoded without waiting for the timer. */
 const MAX_UNBUILT = 16;
-const utf8 = new TextEncoder();
-const COMMA = utf8.encode(",");
 
 export class OtlpExporter {
   private unbuilt: SpanBuilder[] = [];
-  /** Each request's spans as `span,span,...` in UTF-8, with their count. */
+  /** Each request's spans encoded, with their count. */
   private encoded: Array<{ bytes: Uint8Array; spans: number }> = [];
   private queued = 0;
   private encodeTimer: unknown = null;
   private timer: Promise<void> | null = null;
-  private readonly envelope: [Uint8Array, Uint8Array];
+  private readonly encoding: OtlpEncoding;
 
   constructor(
     private readonly config: OtelConfig,
@@ -47,8 +47,7 @@ export class OtlpExporter {
     resource: Attributes = {},
     private readonly options: ExporterOptions = DEFAULT_EXPORTER,
   ) {
-    const [head, tail] = exportEnvelope({ serviceName: config.serviceName, attributes: resource });
-    this.envelope = [utf8.encode(head), utf8.encode(tail)];
+    this.encoding = otlpEncoding(config.protocol, { serviceName: config.serviceName, attributes: resource });
   }
 
   /** Queues one request's spans; returns the promise to hand to waitUntil, or null. */
@@ -88,32 +87,24 @@ export class OtlpExporter {
     const builders = this.unbuilt;
     this.unbuilt = [];
     for (const build of builders) {
-      let json = "";
-      let count = 0;
+      let spans: SpanData[];
+      let bytes: Uint8Array;
       try {
-        for (const span of build()) json += `${count++ ? "," : ""}${spanJson(span)}`;
+        spans = build();
+        bytes = this.encoding.encode(spans);
       } catch (err) {
         // A builder reads what the request recorded; a bug there loses that trace, nothing else.
         console.error(JSON.stringify({ level: "error", msg: "spans not built", error: err instanceof Error ? err.name : "unknown" }));
         continue;
       }
-      if (count) this.encoded.push({ bytes: utf8.encode(json), spans: count });
+      if (spans.length) this.encoded.push({ bytes, spans: spans.length });
     }
   }
 
   private async post(parts: ReadonlyArray<{ bytes: Uint8Array }>, spans: number): Promise<void> {
     try {
-      const [head, tail] = this.envelope;
-      const body = new Uint8Array(head.length + tail.length + parts.reduce((n, p) => n + p.bytes.length, 0) + parts.length - 1);
-      body.set(head);
-      let at = head.length;
-      parts.forEach((p, i) => {
-        if (i) body.set(COMMA, at++);
-        body.set(p.bytes, at);
-        at += p.bytes.length;
-      });
-      body.set(tail, at);
-      const res = await this.fetcher(this.config.url, { method: "POST", headers: { ...this.config.headers, "content-type": "application/json" }, body });
+      const body = this.encoding.body(parts.map((p) => p.bytes));
+      const res = await this.fetcher(this.config.url, { method: "POST", headers: { ...this.config.headers, "content-type": this.encoding.contentType }, body });
       if (!res.ok) console.warn(JSON.stringify({ level: "warn", msg: "OTLP export rejected", status: res.status, spans }));
       // Drain so the connection is reused.
       await res.body?.cancel().catch(() => undefined);

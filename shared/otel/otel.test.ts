@@ -56,12 +56,23 @@ describe("exporter config", () => {
     expect(otelConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://a", OTEL_TRACES_SAMPLER_ARG: "7" }, "svc")?.ratio).toBe(1);
   });
 
+  it("sends protobuf unless http/json is asked for (the traces variable wins; grpc falls back to protobuf)", () => {
+    const proto = (vars: Record<string, string>) => otelConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: "http://a", ...vars }, "svc")?.protocol;
+    expect(proto({})).toBe("http/protobuf");
+    expect(proto({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json" })).toBe("http/json");
+    expect(proto({ OTEL_EXPORTER_OTLP_PROTOCOL: "http/json", OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: "http/protobuf" })).toBe("http/protobuf");
+    expect(proto({ OTEL_EXPORTER_OTLP_PROTOCOL: "grpc" })).toBe("http/protobuf");
+  });
+
   it("parses OTEL_EXPORTER_OTLP_HEADERS (percent-decoded values, bad pairs skipped)", () => {
     expect(parseHeaders("x-honeycomb-team=abc%3D%3D, Authorization=Basic%20dXNlcg==,bad,=x")).toEqual({ "x-honeycomb-team": "abc==", authorization: "Basic dXNlcg==" });
   });
 });
 
-describe("OTLP/HTTP JSON export to a loopback receiver", () => {
+describe.each([
+  ["http/protobuf", "application/x-protobuf"],
+  ["http/json", "application/json"],
+])("OTLP/HTTP export (%s) to a loopback receiver", (protocol, contentType) => {
   let receiver: OtlpReceiver;
   beforeAll(async () => {
     receiver = await startOtlpReceiver();
@@ -80,7 +91,7 @@ describe("OTLP/HTTP JSON export to a loopback receiver", () => {
   });
 
   it("batches builders from many requests into one POST with the configured headers, off the caller's path", async () => {
-    const config = otelConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=s3cret", OTEL_SERVICE_NAME: "gw-test" }, "svc");
+    const config = otelConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_HEADERS: "x-api-key=s3cret", OTEL_SERVICE_NAME: "gw-test", OTEL_EXPORTER_OTLP_PROTOCOL: protocol }, "svc");
     if (!config) throw new Error("config");
     const exporter = new OtlpExporter(config, fetch, {}, { maxSpans: 100, maxPending: 100, lingerMs: 20 });
     const traceId = newTraceId();
@@ -94,6 +105,7 @@ describe("OTLP/HTTP JSON export to a loopback receiver", () => {
     const got = receiver.spans.filter((s) => s.traceId === traceId);
     expect(got.map((s) => s.name).sort()).toEqual(["GET /healthz", "POST /v1/chat/completions"]);
     expect(receiver.headers.at(-1)?.["x-api-key"]).toBe("s3cret");
+    expect(receiver.headers.at(-1)?.["content-type"]).toBe(contentType);
     const chat = got.find((s) => s.name.startsWith("POST"));
     expect(chat).toMatchObject({ service: "gw-test", kind: 2, status: 0 });
     expect(chat?.attributes).toEqual({ "gen_ai.request.model": "auto", "gen_ai.usage.input_tokens": 12, "gateway.cache.similarity": 0.93, "gen_ai.response.finish_reasons": ["stop"] });
@@ -102,8 +114,8 @@ describe("OTLP/HTTP JSON export to a loopback receiver", () => {
     expect(got.find((s) => s.name === "GET /healthz")?.status).toBe(2);
   });
 
-  it("builds soon after the response, not at the flush; splits a batch into POSTs of whole requests, each valid OTLP JSON", async () => {
-    const config = otelConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url }, "svc");
+  it("builds soon after the response, not at the flush; splits a batch into POSTs of whole requests, each a valid export", async () => {
+    const config = otelConfig({ OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: protocol }, "svc");
     if (!config) throw new Error("config");
     const exporter = new OtlpExporter(config, fetch, { "deployment.environment.name": "test" }, { maxSpans: 3, maxPending: 100, lingerMs: 50 });
     const traceId = newTraceId();
@@ -125,7 +137,7 @@ describe("OTLP/HTTP JSON export to a loopback receiver", () => {
   });
 
   it("loses only the trace when the collector is down or a builder throws", async () => {
-    const config = otelConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:9/v1/traces" }, "svc");
+    const config = otelConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:9/v1/traces", OTEL_EXPORTER_OTLP_PROTOCOL: protocol }, "svc");
     if (!config) throw new Error("config");
     const exporter = new OtlpExporter(config, fetch, {}, { maxSpans: 10, maxPending: 2, lingerMs: 5 });
     void exporter.add(() => {

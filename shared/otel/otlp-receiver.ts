@@ -1,9 +1,10 @@
 /**
- * A loopback OTLP/HTTP JSON receiver for tests and local runs: collects every span POSTed to
- * /v1/traces, decoded back to plain attributes. Not part of any Worker bundle.
+ * A loopback OTLP/HTTP receiver (JSON and protobuf) for tests and local runs: collects every
+ * span POSTed to /v1/traces, decoded back to plain attributes. Not part of any Worker bundle.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
+import { protoExportToJson } from "./otlp-proto-decode";
 
 export interface ReceivedSpan {
   traceId: string;
@@ -22,7 +23,7 @@ export interface ReceivedSpan {
 export interface OtlpReceiver {
   url: string;
   spans: ReceivedSpan[];
-  /** Request headers of every export (to check configured headers arrive). */
+  /** Request headers of every export (to check configured headers and the content-type arrive). */
   headers: Array<Record<string, string | string[] | undefined>>;
   /** Resolves once `pred` holds over the spans received so far (polls). */
   waitFor(pred: (spans: ReceivedSpan[]) => boolean, timeoutMs?: number): Promise<ReceivedSpan[]>;
@@ -46,9 +47,9 @@ export function decodeAttributes(list: unknown): Record<string, unknown> {
   return out;
 }
 
-/** Decodes an ExportTraceServiceRequest (JSON); throws on a shape OTLP would reject. */
-export function decodeExport(body: string): ReceivedSpan[] {
-  const req = JSON.parse(body) as { resourceSpans: Array<{ resource?: { attributes?: unknown }; scopeSpans: Array<{ spans: Json[] }> }> };
+/** Decodes an ExportTraceServiceRequest (JSON text, or protobuf bytes); throws on a shape OTLP would reject. */
+export function decodeExport(body: string | Uint8Array): ReceivedSpan[] {
+  const req = (typeof body === "string" ? JSON.parse(body) : protoExportToJson(body)) as { resourceSpans: Array<{ resource?: { attributes?: unknown }; scopeSpans: Array<{ spans: Json[] }> }> };
   if (!Array.isArray(req.resourceSpans)) throw new Error("resourceSpans missing");
   const out: ReceivedSpan[] = [];
   for (const rs of req.resourceSpans) {
@@ -85,16 +86,20 @@ export async function startOtlpReceiver(options: { port?: number; host?: string;
     const chunks: Buffer[] = [];
     req.on("data", (c: Buffer) => chunks.push(c));
     req.on("end", () => {
-      if (req.method !== "POST" || req.url !== "/v1/traces" || !String(req.headers["content-type"]).startsWith("application/json")) {
+      const type = String(req.headers["content-type"]);
+      const proto = type.startsWith("application/x-protobuf");
+      if (req.method !== "POST" || req.url !== "/v1/traces" || !(proto || type.startsWith("application/json"))) {
         res.writeHead(404).end();
         return;
       }
       try {
-        const received = decodeExport(Buffer.concat(chunks).toString("utf8"));
+        const body = Buffer.concat(chunks);
+        const received = decodeExport(proto ? body : body.toString("utf8"));
         spans.push(...received);
         options.onSpans?.(received);
         headers.push(req.headers);
-        res.writeHead(200, { "content-type": "application/json" }).end("{}");
+        // An empty ExportTraceServiceResponse in the request's encoding.
+        res.writeHead(200, { "content-type": proto ? "application/x-protobuf" : "application/json" }).end(proto ? "" : "{}");
       } catch (err) {
         res.writeHead(400).end(String(err));
       }

@@ -11,7 +11,7 @@ import { startContext } from "../../../../../shared/otel/trace-context";
 import type { AppEnv } from "../../app-env";
 import { findPolicy } from "../../auth/route-policies";
 import { buildSpans } from "./build-spans";
-import { RequestTrace } from "./request-trace";
+import { RequestTrace, SERVER } from "./request-trace";
 
 export const GATEWAY_SERVICE_NAME = "llm-gateway";
 
@@ -25,13 +25,14 @@ export function otelTrace(): MiddlewareHandler<AppEnv> {
     try {
       await next();
     } finally {
-      const url = new URL(c.req.url);
+      // The path Hono already took from the URL, the host by a regex: no URL object per request.
+      const path = c.req.path;
       const err = c.error;
       trace.http = {
         method: c.req.method,
-        path: url.pathname,
-        host: url.hostname,
-        route: findPolicy(c.req.method, url.pathname)?.path ?? null,
+        path,
+        host: SERVER.exec(c.req.url)?.[2]?.toLowerCase() ?? "",
+        route: findPolicy(c.req.method, path)?.path ?? null,
         status: c.res.status,
         errorCode: err ? (isGatewayError(err) ? err.code : "internal_error") : null,
       };

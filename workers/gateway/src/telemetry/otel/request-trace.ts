@@ -49,7 +49,7 @@ export interface BuiltSpans {
 export type SpanContributor = (spans: BuiltSpans) => void;
 
 /** scheme, host (bracketed IPv6 too) and port of an absolute http(s) URL, without a URL object. */
-const SERVER = /^(https?):\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)(?::(\d+))?/i;
+export const SERVER = /^(https?):\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)(?::(\d+))?/i;
 
 /**
  * The call's headers with the trace's set. The adapters pass a plain object (upstreams/http.ts):
