@@ -99,3 +99,21 @@ describe("evaluator queue consumer (workerd)", () => {
     expect(row).toEqual({ tenant_id: "t-cache", feature: "support", entry_id: "entry-audited-hit", similarity: 0.9, score_mean: 1.5, correct: 0, pass_score: 4 });
   });
 });
+
+describe("evaluator queue consumer with ROLLUP_DEDUP=message (workerd)", () => {
+  it("rolls a pack up once per pack: a redelivery and a replay under a new message id add nothing", async () => {
+    const m = await startEvaluator({ ROLLUP_DEDUP: "message" });
+    try {
+      const pack = { pack: 1, events: Array.from({ length: 4 }, (_, i) => usageEvent({ requestId: `wm-${i}`, tenantId: "t-wm", latencyMs: 100 * (i + 1) })) };
+      expect((await m.queue([{ id: "p1", body: pack }])).explicitAcks).toEqual(["p1"]);
+      expect((await m.queue([{ id: "p1", body: pack, attempts: 2 }])).explicitAcks).toEqual(["p1"]);
+      expect((await m.queue([{ id: "p1-replayed", body: pack }])).explicitAcks).toEqual(["p1-replayed"]);
+      const sums = await m.db.prepare("SELECT SUM(requests) AS n, ROUND(SUM(cost_usd), 6) AS c, SUM(latency_ms_sum) AS l FROM usage_rollups_hourly WHERE tenant_id = 't-wm'").first();
+      expect(sums).toEqual({ n: 4, c: 0.029, l: 1000 });
+      const consumed = await m.db.prepare("SELECT message_id, events FROM consumed_messages").all();
+      expect(consumed.results).toEqual([{ message_id: "p1", events: 4 }]);
+    } finally {
+      await m.dispose();
+    }
+  });
+});
