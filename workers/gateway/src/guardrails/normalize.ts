@@ -54,17 +54,35 @@ export function toWellFormed(text: string): string {
   return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 }
 
-/** Identity offsets, shared: ASCII-only text (the common case) needs no copy and no mapping work. */
-function identity(input: string): NormalizedText {
-  const n = input.length;
-  const map = new Uint32Array(n + 1);
-  const ends = new Uint32Array(n);
-  for (let i = 0; i < n; i++) {
-    map[i] = i;
-    ends[i] = i + 1;
+/**
+ * Identity offsets: ASCII-only text (the common case) needs no copy, and its offset tables are
+ * built only if a finding is mapped back (most texts have none).
+ */
+class IdentityText implements NormalizedText {
+  readonly changed = false;
+  private mapTable: Uint32Array | null = null;
+  private endsTable: Uint32Array | null = null;
+  constructor(readonly text: string) {}
+  get map(): Uint32Array {
+    if (!this.mapTable) {
+      const n = this.text.length;
+      this.mapTable = new Uint32Array(n + 1);
+      for (let i = 0; i <= n; i++) this.mapTable[i] = i;
+    }
+    return this.mapTable;
   }
-  map[n] = n;
-  return { text: input, map, ends, changed: false };
+  get ends(): Uint32Array {
+    if (!this.endsTable) {
+      const n = this.text.length;
+      this.endsTable = new Uint32Array(n);
+      for (let i = 0; i < n; i++) this.endsTable[i] = i + 1;
+    }
+    return this.endsTable;
+  }
+}
+
+function identity(input: string): NormalizedText {
+  return new IdentityText(input);
 }
 
 export function normalizeForDetection(input: string): NormalizedText {

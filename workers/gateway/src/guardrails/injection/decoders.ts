@@ -65,28 +65,36 @@ const COMMON = new Set(
   "the and you your all to of is in that it for on with this me be are not now from what how please ignore previous instructions prompt system tell reveal rules any must do say".split(" "),
 );
 
-function commonHits(text: string): number {
-  let n = 0;
-  for (const w of text.split(/[^a-z]+/)) if (COMMON.has(w)) n++;
-  return n;
-}
-
 const reverse = (s: string): string => [...s].reverse().join("");
 const rot13 = (s: string): string => s.replace(/[a-z]/g, (c) => String.fromCharCode(((c.charCodeAt(0) - 97 + 13) % 26) + 97));
+
+// The common words as they read in a reversed or ROT13 text: its hits are counted on the words
+// of the text as written, without building the decoded text first (most texts are neither).
+const COMMON_REVERSED = new Set([...COMMON].map(reverse));
+const COMMON_ROT13 = new Set([...COMMON].map(rot13));
+
+function hits(words: readonly string[], set: ReadonlySet<string>): number {
+  let n = 0;
+  for (const w of words) if (set.has(w)) n++;
+  return n;
+}
 
 /** Reversed text ("snoitcurtsni suoiverp erongi") or ROT13, for lower-cased input that reads as neither forwards. */
 export function decodeReversedOrRot13(lower: string): Array<{ name: string; text: string }> {
   if (lower.length < 12) return [];
-  // The first 2,000 chars decide: a text written backwards is written so throughout.
-  const head = lower.slice(0, 2000);
-  const words = head.split(/[^a-z]+/).filter(Boolean).length;
-  const forward = commonHits(head);
+  // The first 2,000 chars decide: a text written backwards is written so throughout. (For the
+  // reversed reading those are the last 2,000 of the text as written; ROT13 keeps positions.)
+  const headWords = lower.slice(0, 2000).split(/[^a-z]+/);
+  const words = headWords.filter(Boolean).length;
+  const forward = hits(headWords, COMMON);
   // Ordinary English is ~40% such words; anything above 15% is read as written.
   if (words === 0 || forward / words >= 0.15) return [];
+  const tailWords = lower.length <= 2000 ? headWords : lower.slice(-2000).split(/[^a-z]+/);
   const out: Array<{ name: string; text: string }> = [];
-  for (const [name, text] of [["reversed", reverse(lower)], ["rot13", rot13(lower)]] as const) {
-    const hits = commonHits(text.slice(0, 2000));
-    if (hits >= 3 && hits > forward * 2) out.push({ name, text });
-  }
+  const decoded = [
+    ["reversed", hits(tailWords, COMMON_REVERSED), () => reverse(lower)],
+    ["rot13", hits(headWords, COMMON_ROT13), () => rot13(lower)],
+  ] as const;
+  for (const [name, n, text] of decoded) if (n >= 3 && n > forward * 2) out.push({ name, text: text() });
   return out;
 }

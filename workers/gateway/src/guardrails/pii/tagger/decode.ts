@@ -24,14 +24,33 @@ export interface Decoded {
   margins: Float32Array;
 }
 
-/** `emit` is n×L (row-major), `trans` L×L [prev][cur], `start` L. */
-export function decode(emit: Float32Array, n: number, transitions: Float32Array, start: Float32Array): Decoded {
+/** Transitions with the disallowed moves folded in, so the decoder's inner loops have no branches. */
+export function foldTransitions(transitions: Float32Array): Float32Array {
   const L = NUM_LABELS;
-  // Disallowed moves folded into the matrix once, so the inner loops have no branches.
   const trans = new Float32Array(L * L);
   for (let p = 0; p < L; p++) for (let c = 0; c < L; c++) trans[p * L + c] = allowed(p, c) ? (transitions[p * L + c] as number) : NEG;
-  const alpha = new Float32Array(n * L);
-  const back = new Uint8Array(n * L);
+  return trans;
+}
+
+// Per-call work arrays, reused: decode is synchronous and returns only labels and margins.
+// Every cell it reads is written first in the same call (beta's last row is cleared).
+// A window too long to keep its arrays for (the tagger's windows are a few tokens) gets its own.
+const work = (size: number) => ({ alpha: new Float32Array(size), back: new Uint8Array(size), beta: new Float32Array(size) });
+let scratch = work(64 * NUM_LABELS);
+function scratchFor(size: number): ReturnType<typeof work> {
+  if (size > 4096 * NUM_LABELS) return work(size);
+  if (scratch.alpha.length < size) scratch = work(size);
+  return scratch;
+}
+
+/**
+ * `emit` is n×L (row-major), `transitions` L×L [prev][cur], `start` L. `trans` is
+ * foldTransitions(transitions), passed in by callers that decode many windows with one frozen
+ * model (training changes its transitions between decodes, so it lets each call fold them).
+ */
+export function decode(emit: Float32Array, n: number, transitions: Float32Array, start: Float32Array, trans = foldTransitions(transitions)): Decoded {
+  const L = NUM_LABELS;
+  const { alpha, back, beta } = scratchFor(n * L);
   for (let l = 0; l < L; l++) alpha[l] = (isInside(l) ? NEG : (start[l] as number)) + (emit[l] as number);
   for (let i = 1; i < n; i++) {
     for (let c = 0; c < L; c++) {
@@ -45,7 +64,7 @@ export function decode(emit: Float32Array, n: number, transitions: Float32Array,
       back[i * L + c] = arg;
     }
   }
-  const beta = new Float32Array(n * L);
+  beta.fill(0, (n - 1) * L, n * L);
   for (let i = n - 2; i >= 0; i--) {
     for (let p = 0; p < L; p++) {
       let best = NEG * 2;

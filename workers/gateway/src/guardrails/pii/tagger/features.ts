@@ -90,6 +90,9 @@ class HashBuffer {
   }
 }
 
+// One scratch buffer, reused: featuresOf is synchronous and copies out what it filled.
+const scratch = new HashBuffer();
+
 export interface Prepared {
   toks: readonly TagToken[];
   info: WordInfo[];
@@ -113,7 +116,8 @@ export function featuresOf(p: Prepared, from: number, to: number): TokenFeatures
   const n = toks.length;
   const hw = (i: number): number => (i < 0 ? BOS : i >= n ? EOS : (info[i] as WordInfo).hw);
   const hss = (i: number): number => (i < 0 ? BOS : i >= n ? EOS : (info[i] as WordInfo).hss);
-  const out = new HashBuffer();
+  const out = scratch;
+  out.length = 0;
   const offsets = new Int32Array(to - from + 1);
   for (let i = from; i < to; i++) {
     offsets[i - from] = out.length;
@@ -151,7 +155,11 @@ export function featuresOf(p: Prepared, from: number, to: number): TokenFeatures
     if (i === 0 || tok.breaks > 0 || SENTENCE_END.has((toks[i - 1] as TagToken).text)) out.push(mix(1, 31));
   }
   offsets[to - from] = out.length;
-  return { feats: out.data.slice(0, out.length), offsets };
+  const feats = out.data.slice(0, out.length);
+  // Nothing of one caller's text stays behind, and one huge text does not pin a huge buffer.
+  if (out.data.length > 1 << 16) out.data = new Uint32Array(256);
+  else out.data.fill(0, 0, out.length);
+  return { feats, offsets };
 }
 
 /** Features of every token. `hide[i] = 1` removes token i's name/place bits (training only). */

@@ -5,7 +5,7 @@
  * context); the rest of the text is labelled O without computing its features. In ordinary
  * prose that skips most tokens, which keeps the tagger within the request path's CPU budget.
  */
-import { decode, NUM_LABELS, spansOf, type TaggedType } from "./decode";
+import { decode, foldTransitions, NUM_LABELS, spansOf, type TaggedType } from "./decode";
 import { featuresOf, prepare, type Prepared } from "./features";
 import { GAZ } from "./lexicon";
 import type { TaggerModel } from "./model";
@@ -21,11 +21,13 @@ export interface TaggedSpan {
   margin: number;
 }
 
+const ACC = new Int32Array(NUM_LABELS);
+
 /** Emission scores n × L from int8 weights: integer sums, one multiply per cell. */
 export function emissions(model: TaggerModel, feats: Uint32Array, offsets: Int32Array, n: number): Float32Array {
   const L = NUM_LABELS;
   const out = new Float32Array(n * L);
-  const acc = new Int32Array(L);
+  const acc = ACC;
   const w = model.weights;
   for (let i = 0; i < n; i++) {
     acc.fill(0);
@@ -115,6 +117,15 @@ const sigmoid = (x: number): number => 1 / (1 + Math.exp(-x));
 /** A span written all in lower case ("anna kowalski"); caseless scripts are not. */
 export const isLowerSpan = (s: string): boolean => s === s.toLowerCase() && s !== s.toUpperCase();
 
+// Folded once per model object: tagText runs on models that no longer change (the shipped one,
+// or a trained one being calibrated).
+const FOLDED = new WeakMap<TaggerModel, Float32Array>();
+function foldedFor(model: TaggerModel): Float32Array {
+  let trans = FOLDED.get(model);
+  if (!trans) FOLDED.set(model, (trans = foldTransitions(model.transitions)));
+  return trans;
+}
+
 /** Entity spans with character offsets; punctuation at either edge of a span is trimmed. */
 export function tagText(text: string, model: TaggerModel): TaggedSpan[] {
   const toks = tagTokens(text);
@@ -124,7 +135,7 @@ export function tagText(text: string, model: TaggerModel): TaggedSpan[] {
   for (const [from, to] of windows(p)) {
     const { feats, offsets } = featuresOf(p, from, to);
     const n = to - from;
-    const { labels, margins } = decode(emissions(model, feats, offsets, n), n, model.transitions, model.start);
+    const { labels, margins } = decode(emissions(model, feats, offsets, n), n, model.transitions, model.start, foldedFor(model));
     for (const s of spansOf(labels, margins)) {
       let a = from + s.first;
       let b = from + s.end;
