@@ -1,6 +1,6 @@
 /**
  * Router benchmark (npm run bench:router):
- *  1. CPU time per classification (featurize + ORT run) for a ~500-token prompt, measured
+ *  1. CPU time per classification (featurize + the TS forward pass) for a ~500-token prompt, measured
  *     inside workerd: the test worker times batches of iterations with performance.now()
  *     (Miniflare's local workerd advances the clock during CPU work; production Workers only
  *     across I/O) and we report per-request p50/p99 over batches.
@@ -74,7 +74,7 @@ function line(name: string, r: RoutingReport): string {
 
 async function main(): Promise<void> {
   const c = await cpu();
-  console.log(`router CPU per request in workerd (${c.chars} chars, ${BATCHES}x${PER_BATCH} iterations): p50 ${c.p50.toFixed(3)} ms, p99 ${c.p99.toFixed(3)} ms, mean ${c.mean.toFixed(3)} ms (p50 featurize ${c.featurizeP50.toFixed(3)} ms, ORT run ${c.modelP50.toFixed(3)} ms; TS forward pass fallback ${c.tsModelP50.toFixed(3)} ms)`);
+  console.log(`router CPU per request in workerd (${c.chars} chars, ${BATCHES}x${PER_BATCH} iterations): p50 ${c.p50.toFixed(3)} ms, p99 ${c.p99.toFixed(3)} ms, mean ${c.mean.toFixed(3)} ms (p50 featurize ${c.featurizeP50.toFixed(3)} ms, model alone: onnxruntime-web ${c.modelP50.toFixed(3)} ms, the TS forward pass the gateway serves with ${c.tsModelP50.toFixed(3)} ms)`);
   console.log(`router test worker bundle: ${(c.raw / 1e6).toFixed(2)} MB raw, ${(c.gz / 1e6).toFixed(2)} MB gzip`);
   for (const [name, file] of [["held-out split (simulated outcomes)", "data/router/heldout-eval.csv"], ["eval-sample.csv", "data/router/eval-sample.csv"]] as const) {
     const r = await evaluate(readFileSync(file, "utf8"), "small", "frontier", SHIPPED_MODEL);

@@ -1,6 +1,6 @@
-// Runs the shipped router model through onnxruntime-web inside workerd (Miniflare API, the
-// bundle built by esbuild as wrangler would) and checks it against the Node/TS reference that
-// reads the same .onnx file.
+// Runs the shipped router model inside workerd (Miniflare API, the bundle built by esbuild as
+// wrangler would), as the gateway serves it and through onnxruntime-web, and checks it against
+// the Node reference that reads the same .onnx file.
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";

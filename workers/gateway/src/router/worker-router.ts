@@ -1,30 +1,48 @@
 /**
- * Worker wiring: the shipped model + ORT wasm as bundle modules (wrangler rules: *.onnx ->
- * Data, *.wasm -> CompiledWasm). One backend per isolate, created on first classification.
- * Only this file imports binary modules, so everything else stays testable in plain Node.
+ * Worker wiring: the shipped model as a bundle module (wrangler rule: *.onnx -> Data), run by
+ * the pure-TS forward pass over the file's initializers (ts-backend.ts). One backend per
+ * isolate, built on first classification. Only this file imports binary modules, so
+ * everything else stays testable in plain Node.
  */
-import ortWasm from "onnxruntime-web/ort-wasm-simd-threaded.wasm";
 import manifest from "./model/manifest.json";
 import routerModel from "./model/router.onnx";
 import type { ScoreBackend } from "./classify";
-import { ortBackend, type LoadedBackend } from "./ort-backend";
+import { featureSpecHash, RouterManifestSchema, type RouterManifest } from "./model/manifest";
 import { buildRouter, type Router } from "./router";
 import type { WinCurve } from "./quality-target/win-curve";
 import type { RouterSettingsInput } from "./settings";
 import { tsBackend } from "./ts-backend";
 
-let shipped: LoadedBackend | null = null;
-let tsFallback: ScoreBackend | null = null;
+export interface LoadedBackend {
+  backend: ScoreBackend;
+  manifest: RouterManifest;
+  /** Resolves once the model is read and its feature spec checked (for warm-up in waitUntil). */
+  ready: () => Promise<void>;
+}
 
+let shipped: LoadedBackend | null = null;
+
+/**
+ * The model's feature spec is checked against the code's once per isolate; a mismatch is
+ * logged and the model still routes (features computed differently at train and serve time
+ * misroute some prompts, and a router outage must not stop traffic).
+ */
 export function shippedBackend(): LoadedBackend {
-  shipped ??= ortBackend({
-    model: routerModel,
-    wasm: ortWasm,
-    manifest,
-    // Parsed only if ORT fails: most isolates never pay for it.
-    fallback: (x) => (tsFallback ??= tsBackend(routerModel))(x),
-    onError: (err) => console.warn("router: ORT unavailable, using the TS forward pass", err instanceof Error ? err.message : String(err)),
-  });
+  if (shipped) return shipped;
+  const parsed = RouterManifestSchema.parse(manifest);
+  let forward: ScoreBackend | null = null;
+  let checked: Promise<void> | null = null;
+  let done = false;
+  const ready = (): Promise<void> =>
+    (checked ??= featureSpecHash().then((spec) => {
+      done = true;
+      if (spec !== parsed.featureSpecHash) console.warn(`router model ${parsed.version}: feature spec mismatch (model ${parsed.featureSpecHash.slice(0, 8)}, code ${spec.slice(0, 8)})`);
+    }));
+  const backend: ScoreBackend = async (x) => {
+    if (!done) await ready();
+    return (forward ??= tsBackend(routerModel))(x);
+  };
+  shipped = { backend, manifest: parsed, ready };
   return shipped;
 }
 
