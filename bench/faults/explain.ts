@@ -3,17 +3,21 @@ import { summarize, type ScenarioResult } from "./summary";
 
 const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
 
-/** The first scenario with cut streams gets the full reason; later ones refer back to it. */
+/**
+ * Cut streams: how many the gateway resumed (the simulator's continuations) and how many still
+ * ended with `stream_interrupted`. The first scenario with either gets the full reason; later
+ * ones refer back to it.
+ */
 function streamCuts(r: ScenarioResult, explainedIn: string | null): string | null {
   const cut = r.sent.filter((s) => !s.ok && s.streamed && s.failure === "stream_interrupted").length;
-  if (cut === 0) return null;
+  if (cut === 0 && r.continuations === 0) return null;
   const streamed = r.sent.filter((s) => s.streamed).length;
   const whole = r.sent.filter((s) => !s.streamed);
   const wholeOk = whole.filter((s) => s.ok).length;
-  const head = `**${r.scenario.id}**: ${cut} of ${streamed} streamed requests ended with \`stream_interrupted\``;
+  const head = `**${r.scenario.id}**: ${r.continuations} continuations answered (cut streams resumed); ${cut} of ${streamed} streamed requests ended with \`stream_interrupted\``;
   const tail = `Non-streamed requests hit by the same fault are cut before anything reaches the client, so they are retried: ${wholeOk} of ${whole.length} succeeded.`;
-  if (explainedIn) return `${head}, for the reason given under ${explainedIn}. ${tail}`;
-  return `${head}: the simulator cut them after their first chunk, and the gateway does not retry or fall back once a stream has sent its first byte (the client already holds part of the answer; a silent restart would duplicate or contradict it). They are booked as 502 \`stream_interrupted\`, billed for what was relayed, and count as failures for the circuit breaker. ${tail} Meeting 99.9% on streams under this fault would need the gateway to resume a cut stream (ask the model to continue from the text already sent, e.g. vLLM's \`continue_final_message\`), which this build does not do; a continuation is also not the answer the cut stream would have given.`;
+  if (explainedIn) return `${head}, for the reasons given under ${explainedIn}. ${tail}`;
+  return `${head}. The simulator cuts a stream after about half of its content; the gateway cannot restart it elsewhere (the client already holds part of the answer), so it asks small-sim to continue the text already relayed (vLLM's \`continue_final_message\`; README, "Cut streams are resumed") and relays the continuation in the same stream. The faults apply to continuations too: a stream gets up to 3 resume rounds in all (small-sim's maxRetries + 1), each with the usual retries before its first chunk. A stream still ends with \`stream_interrupted\` (booked 502, billed for what was relayed and the calls made, a failure for the breaker) when all 3 rounds were cut or failed, or when the text relayed had already used the request's whole \`max_tokens\`. ${tail}`;
 }
 
 function slowTail(r: ScenarioResult): string | null {

@@ -28,6 +28,17 @@ export function completeAnswers(sim: RunningSimulator): number {
   return n;
 }
 
+/**
+ * Of those, continuations (`continue_final_message` requests, `sim:continuations_total`): the
+ * gateway resuming a cut stream. A resumed stream is one complete answer upstream as well: its
+ * cut calls never completed, and only the continuation that finished it did.
+ */
+export function continuationsAnswered(sim: RunningSimulator): number {
+  let n = 0;
+  for (const m of sim.state.models.values()) n += m.metrics.continuations;
+  return n;
+}
+
 export interface ModelTransition extends Transition {
   model: string;
 }

@@ -8,7 +8,7 @@ import { startStack, type Stack } from "../../test/harness/stack";
 import { machineDescription } from "../lib/machine";
 import { drive, type Sent } from "./drive";
 import { explainMisses } from "./explain";
-import { checkLedger, completeAnswers, resetFaults, setFaults, transitionsSince, type ModelTransition } from "./measure";
+import { checkLedger, completeAnswers, continuationsAnswered, resetFaults, setFaults, transitionsSince, type ModelTransition } from "./measure";
 import type { Options } from "./options";
 import { renderReport } from "./report";
 import { scenarios, type Scenario } from "./scenarios";
@@ -33,6 +33,7 @@ interface Run {
   wallMs: number;
   transitions: ModelTransition[];
   upstreamAnswers: number;
+  continuations: number;
 }
 
 /**
@@ -50,6 +51,7 @@ async function runScenario(stack: Stack, scenario: Scenario): Promise<Run> {
   await resetFaults(stack.sim);
   await setFaults(stack.sim, scenario.faults);
   const answersBefore = completeAnswers(stack.sim);
+  const continuationsBefore = continuationsAnswered(stack.sim);
   const started = Date.now();
   let later = scenario.later;
   const sent = await drive(stack.url, tenant.key, scenario.load, (elapsed) => {
@@ -62,10 +64,11 @@ async function runScenario(stack: Stack, scenario: Scenario): Promise<Run> {
   const wallMs = Date.now() - started;
   await resetFaults(stack.sim);
   const upstreamAnswers = completeAnswers(stack.sim) - answersBefore;
+  const continuations = continuationsAnswered(stack.sim) - continuationsBefore;
   const transitions = await transitionsSince(stack, started);
   const ok = sent.filter((s) => s.ok).length;
   console.log(`${scenario.id}: ${ok}/${sent.length} ok in ${(wallMs / 1000).toFixed(1)} s, ${transitions.length} breaker transitions`);
-  return { scenario, tenantId: tenant.tenantId, sent, startedAt: started, wallMs, transitions, upstreamAnswers };
+  return { scenario, tenantId: tenant.tenantId, sent, startedAt: started, wallMs, transitions, upstreamAnswers, continuations };
 }
 
 /** Lets circuits a scenario opened close before the next one starts (an open circuit would skew it). */

@@ -13,7 +13,7 @@ const explicit = all.find((s) => s.id === "explicit")!;
 
 function result(over: Partial<ScenarioResult>): ScenarioResult {
   const requests = [sent({}), sent({ streamed: true, attempt: 3 }), sent({ tier: "frontier", attempt: 4 }), sent({ ok: false, streamed: true, tier: "small", failure: "stream_interrupted", latencyMs: 12_000 })];
-  return { scenario: errors, sent: requests, startedAt: 0, wallMs: 1_000, transitions: [], upstreamAnswers: 3, ledger: ledger(), ...over };
+  return { scenario: errors, sent: requests, startedAt: 0, wallMs: 1_000, transitions: [], upstreamAnswers: 3, continuations: 0, ledger: ledger(), ...over };
 }
 
 describe("bench:faults summary", () => {
@@ -44,8 +44,14 @@ describe("bench:faults summary", () => {
 
   it("explains a miss from cut streams and a slow tail from the run's own numbers", () => {
     const text = explainMisses([result({})]);
-    expect(text).toMatch(/1 of 2 streamed requests ended with `stream_interrupted`/);
+    expect(text).toMatch(/0 continuations answered \(cut streams resumed\); 1 of 2 streamed requests ended with `stream_interrupted`/);
     expect(text).toMatch(/2 of 2 succeeded/);
     expect(text).toMatch(/1 requests took over 10 s/);
+  });
+
+  it("reports resumed streams even when none was left cut", () => {
+    const clean = result({ sent: [sent({}), sent({ streamed: true })], continuations: 7 });
+    expect(explainMisses([clean])).toMatch(/7 continuations answered \(cut streams resumed\); 0 of 1 streamed requests ended/);
+    expect(explainMisses([result({ sent: [sent({})] })])).not.toMatch(/continuations/);
   });
 });

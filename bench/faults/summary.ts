@@ -13,6 +13,8 @@ export interface ScenarioResult {
   transitions: ModelTransition[];
   /** Complete answers the simulator sent during the scenario. */
   upstreamAnswers: number;
+  /** Of those, continuations of cut streams the gateway resumed (measure.ts continuationsAnswered). */
+  continuations: number;
   ledger: LedgerCheck;
 }
 
