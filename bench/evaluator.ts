@@ -6,7 +6,8 @@
  * simulator (gpu-backends/simulator/config.local.json) with the shipped local defaults
  * (workers/evaluator/wrangler.toml [vars]: JUDGES, JUDGE_POLICY, MAX_CONCURRENCY), and the
  * strong-judge escalation queue run by Miniflare. Phases, each on a fresh Worker and D1:
- *   1 ledger only (no judges): events/s;
+ *   1 ledger only (no judges): events/s, with the rollups deduplicated per ledger row (1) and
+ *     per pack (1b, ROLLUP_DEDUP=message), every batch then replayed (the books must not move);
  *   2 judges on, closed loop: events/s, judged/s, escalations, the books, then every batch
  *     replayed as a redelivery (the books must not move);
  *   3 judges on, open loop at --rate events/s: queue lag (creation -> ledger row, -> cheap
@@ -70,13 +71,18 @@ function describeBooks(b: Books, judging = true): string {
   return judging ? `balanced (${b.events} ledger rows, ${b.evaluations} evaluations + ${b.fallbacks} checks-only = ${b.eligible} eligible, ${b.judgeRows} judge ledger rows)` : `balanced (${b.events} ledger rows and rollup requests)`;
 }
 
-async function ledgerPhase(): Promise<string> {
-  return withEvaluator({ ...local, JUDGES: "[]" }, async (h) => {
-    await closedLoop(h, 200, BATCH, PACK, { prefix: "warm", seed: 9 });
-    const fed = await closedLoop(h, N, BATCH, PACK, { prefix: "ledger", seed: 1 });
-    const b = await books(h, fed, "ledger", 0, 0);
-    log(`ledger only: ${N} events in ${fed.seconds.toFixed(2)} s = ${(N / fed.seconds).toFixed(0)} events/s; lag ${fmtLag(b.lag.ledger)}; ${describeBooks(b, false)}`);
-    return `| 1 ledger only (no judges) | ${N} events, batches of ${BATCH} | **${(N / fed.seconds).toFixed(0)} events/s**; ledger lag ${fmtLag(b.lag.ledger)} |`;
+/** Ledger only, rollups deduplicated per ledger row (the local default) or per pack (ROLLUP_DEDUP=message); every batch then replayed. */
+async function ledgerPhase(dedup: "ledger" | "message"): Promise<string> {
+  return withEvaluator({ ...local, JUDGES: "[]", ROLLUP_DEDUP: dedup }, async (h) => {
+    const prefix = `ledger-${dedup}`;
+    await closedLoop(h, 200, BATCH, PACK, { prefix: `warm-${dedup}`, seed: 9 });
+    const fed = await closedLoop(h, N, BATCH, PACK, { prefix, seed: 1 });
+    const b = await books(h, fed, prefix, 0, 0);
+    await replay(h, fed.batches);
+    const moved = JSON.stringify({ ...b, lag: null }) !== JSON.stringify({ ...(await books(h, fed, prefix, 0, 0)), lag: null });
+    const label = dedup === "ledger" ? "1 ledger only (no judges)" : "1b ledger only, ROLLUP_DEDUP=message";
+    log(`${label}: ${N} events in ${fed.seconds.toFixed(2)} s = ${(N / fed.seconds).toFixed(0)} events/s; lag ${fmtLag(b.lag.ledger)}; ${describeBooks(b, false)}; replay ${moved ? "MOVED" : "unchanged"}`);
+    return `| ${label} | ${N} events, batches of ${BATCH} (packs of ${PACK}), then every batch redelivered | **${(N / fed.seconds).toFixed(0)} events/s**; ledger lag ${fmtLag(b.lag.ledger)}; ${describeBooks(b, false)}; replay: ${moved ? "**MOVED**" : "nothing changed"} |`;
   });
 }
 
@@ -119,7 +125,7 @@ async function openPhase(): Promise<string> {
 try {
   log(`load average at start: ${loadavg().map((x) => x.toFixed(1)).join(", ")} (1, 5, 15 min; 2 cores shared with other engineers' runs)`);
   log(`machine: ${machineDescription()}; judges: ${judges.map((j) => `${j.name}=${j.model} (${j.tier})`).join(", ")}; MAX_CONCURRENCY=${local["MAX_CONCURRENCY"]}`);
-  const rows = [await ledgerPhase()];
+  const rows = [await ledgerPhase("ledger"), await ledgerPhase("message")];
   rows.push(...(await judgedPhase("judged", local, "2 judges on, default policy")));
   rows.push(await openPhase());
   // The cheap pass's ceiling: every eligible answer triaged, no strong judging competing for the Worker.

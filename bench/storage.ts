@@ -29,6 +29,7 @@ const { values: args } = parseCli({
 });
 const opts = { requests: Number(args.requests), systemChars: Number(args["system-chars"]), promptChars: Number(args["prompt-chars"]), answerChars: Number(args["answer-chars"]), seed: Number(args.seed) };
 const m = await measureStorage(opts);
+const dedupRuns = m.dedup;
 
 /** Sampled evaluation rows: pending escalations stay in D1 whatever the draw (~15% of answers in this mix escalate). */
 const ESCALATED_SHARE = 0.15;
@@ -102,6 +103,15 @@ ${perTable.join("\n")}
 | retention | D1 written / million requests | R2 gzip / million requests | D1 held per sustained request/s | sustained req/s in half of one 10 GB database | D1 rows written / request (insert + archive delete) |
 | --- | --- | --- | --- | --- | --- |
 ${scenarioRows.join("\n")}
+
+## Rollup dedup per ledger row or per pack (\`ROLLUP_DEDUP\`)
+
+The consumer's ledger path alone (no judges; ledger rows, traces, rollups, histograms), the same ${opts.requests} requests in
+packs of 25, batches of 20 packs, on a fresh D1 each, D1's own \`rows_written\`:
+
+| ROLLUP_DEDUP | D1 rows written / request | usage_ledger rows | request_traces rows | usage_rollups_hourly rows | latency_histograms_hourly rows | consumed_messages rows |
+| --- | --- | --- | --- | --- | --- | --- |
+${dedupRuns.map((r) => `| ${r.dedup} | ${r.rowsWrittenPerRequest.toFixed(2)} | ${["usage_ledger", "request_traces", "usage_rollups_hourly", "latency_histograms_hourly", "consumed_messages"].map((t) => r.rowCounts[t] ?? 0).join(" | ")} |`).join("\n")}
 
 ## At 1k and 10k requests/s
 

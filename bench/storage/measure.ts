@@ -14,6 +14,7 @@ import { runArchive } from "../../workers/evaluator/src/archive/archive-job";
 import { consumeBatch } from "../../workers/evaluator/src/consume-batch";
 import { parseJudges, unitDraw } from "../../workers/evaluator/src/judge/config";
 import { parseJudgePolicy } from "../../workers/evaluator/src/judge/policy";
+import type { RollupDedup } from "../../workers/evaluator/src/ledger/pack-rollups";
 import type { ConsumerDeps } from "../../workers/evaluator/src/process-event";
 import { offlineConsumerDeps } from "../../workers/evaluator/src/testing/consumer-deps";
 import { fakeBatch } from "../../workers/evaluator/src/testing/fake-batch";
@@ -41,6 +42,8 @@ export interface Measured {
   d1BytesPerRequest: number;
   rowsWrittenPerRequest: number;
   archivedAll: boolean;
+  /** The ledger path alone under each ROLLUP_DEDUP (measureLedgerWrites). */
+  dedup: LedgerWrites[];
 }
 
 const T0 = Date.parse("2026-11-02T00:00:00Z");
@@ -82,7 +85,7 @@ async function r2Bytes(bucket: R2Bucket, table: ArchiveTable): Promise<number> {
 }
 
 export async function measureStorage(o: StorageOptions): Promise<Measured> {
-  const mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response('ok'); } }", compatibilityDate: "2026-04-01", d1Databases: { DB: "storage" }, r2Buckets: ["ARCHIVE"] });
+  const mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response('ok'); } }", compatibilityDate: "2026-04-01", d1Databases: { DB: "storage", BY_LEDGER: "by-ledger", BY_MESSAGE: "by-message" }, r2Buckets: ["ARCHIVE"] });
   // Verdicts spread as real panels do: mostly good, some low or unsure (those escalate to the strong judge).
   const stub = await startJudgeStub((_model, prompt) => {
     const u = unitDraw(prompt);
@@ -135,7 +138,12 @@ export async function measureStorage(o: StorageOptions): Promise<Measured> {
         rowsWritten: ((rowCounts[t] ?? 0) * (writtenPer[t] ?? 1)) / o.requests,
       };
     }
-    return { requests: o.requests, per, rowCounts, d1BytesPerRequest: grown / o.requests, rowsWrittenPerRequest: inserted / o.requests, archivedAll: left.every((n) => n === 0) };
+    // The ledger path alone, rollups deduplicated per ledger row and per pack (ROLLUP_DEDUP), same traffic, one run.
+    const dedup = [
+      await measureLedgerWrites((await mf.getD1Database("BY_LEDGER")) as unknown as D1Database, o, "ledger"),
+      await measureLedgerWrites((await mf.getD1Database("BY_MESSAGE")) as unknown as D1Database, o, "message"),
+    ];
+    return { requests: o.requests, per, rowCounts, d1BytesPerRequest: grown / o.requests, rowsWrittenPerRequest: inserted / o.requests, archivedAll: left.every((n) => n === 0), dedup };
   } finally {
     await stub.close();
     await mf.dispose();
@@ -162,4 +170,27 @@ async function rowsWrittenPerTable(db: D1Database, counts: Record<string, number
     out[t] = 1 + (results[0]?.n ?? 0);
   }
   return out;
+}
+
+export interface LedgerWrites {
+  dedup: RollupDedup;
+  /** D1 rows written per request by the consumer's ledger path (no judging), as D1 counts them. */
+  rowsWrittenPerRequest: number;
+  /** Rows the run left in the rollup, histogram and consumed-pack tables. */
+  rowCounts: Record<string, number>;
+}
+
+/**
+ * The ledger path alone (no judges), on a fresh D1 of the same Miniflare, with the rollups
+ * deduplicated one way or the other: what ROLLUP_DEDUP changes in D1 rows written per request.
+ */
+async function measureLedgerWrites(raw: D1Database, o: StorageOptions, dedup: RollupDedup): Promise<LedgerWrites> {
+  await applyMigrations(raw);
+  const meter = meteredD1(raw);
+  const deps = offlineConsumerDeps(meter.db, { concurrency: 8, rollupDedup: dedup, now: () => T0 + DAY_MS });
+  const messages = packs(traffic(o), 25, "st");
+  for (let i = 0; i < messages.length; i += 20) await deliver(messages.slice(i, i + 20).map((m) => m.body), deps, `l${i}-`);
+  const rowCounts: Record<string, number> = {};
+  for (const t of ["usage_ledger", "request_traces", "usage_rollups_hourly", "latency_histograms_hourly", "consumed_messages"]) rowCounts[t] = await count(raw, t);
+  return { dedup, rowsWrittenPerRequest: meter.rowsWritten() / o.requests, rowCounts };
 }
