@@ -159,6 +159,27 @@ describe("resumableStream", () => {
     expect(left.usage()).toBeNull();
   });
 
+  it("does not resume JSON mode or a JSON schema: the continuation would start a second document", async () => {
+    const { run, bodies } = upstream(() => sse(continuation));
+    const formats: NonNullable<ChatCompletionRequest["response_format"]>[] = [{ type: "json_object" }, { type: "json_schema", json_schema: { name: "reply", schema: { type: "object" } } }];
+    for (const response_format of formats) {
+      const cut = cutStream([chunk({ role: "assistant", content: "" }), chunk({ content: '{"greeting": "Hel' })]);
+      expect((await drain(resumableStream(cut, { request: { ...request, response_format }, attempt, run, records: [] }).stream)).error).toBeInstanceOf(Error);
+    }
+    expect(bodies).toHaveLength(0);
+    // Plain text output stays resumable.
+    expect(text((await drain(resumableStream(cutAnswer(), { request: { ...request, response_format: { type: "text" } }, attempt, run, records: [] }).stream)).chunks)).toBe("Hello <PERSON_1>, how are you?");
+  });
+
+  it("stops resuming once one more of the model's totalMs has passed after the first stream's own", async () => {
+    const { run, bodies } = upstream(() => sse(continuation));
+    const quick = { ...attempt, model: { ...model, timeouts: { ...model.timeouts, firstByteMs: 10, totalMs: 10 } } };
+    const late = resumableStream(cutAnswer(), { request, attempt: quick, run, records: [] });
+    await new Promise((r) => setTimeout(r, 40)); // past 2 x totalMs before the cut is read
+    expect((await drain(late.stream)).error).toBeInstanceOf(Error);
+    expect(bodies).toHaveLength(0);
+  });
+
   it("resumes a stream that ends cleanly without a finish_reason, and leaves a finished one alone", async () => {
     const { run, bodies } = upstream(() => sse(continuation));
     const clean = cutStream([chunk({ role: "assistant", content: "" }), chunk({ content: "Hello <PERSON_1>," })], false);

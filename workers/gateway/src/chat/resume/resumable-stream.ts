@@ -11,10 +11,13 @@
  * Not resumed (the cut stays a `stream_interrupted`): a client that left, more than one choice,
  * a stream that had started a tool call (a half-written call's arguments are not text to
  * continue, and a restarted call would contradict the id the client already holds), a choice
- * that already finished, a spent token limit. Budget: the model's calls per request
+ * that already finished, a spent token limit, JSON mode or a JSON schema (`response_format`:
+ * constrained decoding starts a new document in the continuation, so the seam would join two
+ * documents into one invalid answer). Budget: the model's calls per request
  * (maxRetries + 1) resume rounds in all, each with the model's usual retries before its first
- * chunk; a round that fails outright is followed by the next after a backoff. When the budget
- * is spent the original error ends the stream (the relay's `stream_interrupted`).
+ * chunk; a round that fails outright is followed by the next after a backoff. All rounds end
+ * within one more of the model's `totalMs` after the first stream's own. When the budget is
+ * spent the original error ends the stream (the relay's `stream_interrupted`).
  */
 import type { ChatCompletionChunk, ChatCompletionRequest } from "../../../../../shared/schemas/openai-chat";
 import { fromOpenAIUsage, toOpenAIUsage, type TokenUsage } from "../../../../../shared/usage";
@@ -36,6 +39,9 @@ export interface StreamResume {
   /** ms epoch when the round settled (the trace's span event). */
   atMs: number;
 }
+
+/** JSON mode and structured outputs: their continuation would be a fresh document, not the rest of this one. */
+const constrainedOutput = (request: ChatCompletionRequest): boolean => request.response_format !== undefined && request.response_format.type !== "text";
 
 export interface ResumeContext {
   /** The request as the upstream saw it (redacted). */
@@ -86,6 +92,12 @@ class Resumer {
   private blocked: boolean;
   private finished = false;
   private clientLeft = false;
+  /**
+   * All resume rounds together end here: the first stream's own time cap, then one more for every
+   * continuation together. Without it each round would get a fresh cap, and a slow model could hold
+   * the request for (maxRetries + 2) caps.
+   */
+  private readonly deadline: number;
 
   constructor(
     private readonly open: OpenStream,
@@ -93,8 +105,9 @@ class Resumer {
   ) {
     this.current = open;
     this.rounds = ctx.attempt.model.maxRetries + 1;
+    this.deadline = Date.now() + 2 * ctx.attempt.model.timeouts.totalMs;
     this.segment = { request: ctx.request, text: "", reported: null, billed: false };
-    this.blocked = (ctx.request.n ?? 1) !== 1;
+    this.blocked = (ctx.request.n ?? 1) !== 1 || constrainedOutput(ctx.request);
     this.observe(open.first);
   }
 
@@ -165,6 +178,7 @@ class Resumer {
       if (!request) return false;
       // A round that failed outright is followed by the next after a backoff, as retries are.
       if (round > 0) await sleep(backoffDelay(round - 1, undefined, this.ctx.run.backoff ?? DEFAULT_BACKOFF) ?? 0);
+      if (Date.now() >= this.deadline) return false;
       this.rounds--;
       if (await this.round(request, cause)) return true;
     }
@@ -178,7 +192,7 @@ class Resumer {
     const settle = (outcome: StreamResume["outcome"]) =>
       this.resumes.push({ model: this.ctx.attempt.model.id, cause: cause.slice(0, 200), afterChars: this.text.length, outcome, calls: calls.length, atMs: Date.now() });
     try {
-      const answered = await runChatStream(request, [this.ctx.attempt], { ...this.ctx.run, records: calls }, this.text !== "");
+      const answered = await runChatStream(request, [this.withinDeadline()], { ...this.ctx.run, records: calls }, this.text !== "");
       this.appendRecords(calls);
       if (this.clientLeft) {
         answered.value.abort();
@@ -194,6 +208,14 @@ class Resumer {
       settle("failed");
       return false;
     }
+  }
+
+  /** The attempt with its time cap cut to what is left before the deadline. */
+  private withinDeadline(): Attempt {
+    const { model } = this.ctx.attempt;
+    const left = Math.max(1, this.deadline - Date.now());
+    if (left >= model.timeouts.totalMs) return this.ctx.attempt;
+    return { ...this.ctx.attempt, model: { ...model, timeouts: { ...model.timeouts, totalMs: left, firstByteMs: Math.min(model.timeouts.firstByteMs, left) } } };
   }
 
   /** The cut segment never reported usage: our count of its prompt and text joins the bill. */
