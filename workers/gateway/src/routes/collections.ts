@@ -90,9 +90,9 @@ export const collectionsRoutes = new Hono<AppEnv>()
     const { guardrails } = await settingsFor(c.env.DB, tenantId, null);
     const query = redactSearchQuery(body.query, guardrails, tenantId);
     const result = await c.get("timing").measure("search", () =>
-      hybridSearch(deps, scope, { query, topK: body.top_k, filters: body.filters, rerank: body.rerank, candidates: body.candidates, mode: body.mode }),
+      hybridSearch(deps, scope, { query: query.searched, topK: body.top_k, filters: body.filters, rerank: body.rerank, candidates: body.candidates, mode: body.mode }),
     );
     // Document PII comes back only to keys with content access (rag/restore/document-pii.ts).
     const shown = mayRestoreDocumentPii(c.get("auth")) ? await restoreSearchResult(deps, scope, result, guardrails) : result;
-    return c.json({ ...searchView(id, shown), search_query: query });
+    return c.json({ ...searchView(id, shown), search_query: query.redacted });
   });

@@ -11,6 +11,7 @@ import type { GuardrailSettings } from "../../guardrails/settings";
 import type { ChatExchange } from "../../chat/exchange";
 import { requireCollection } from "../collections";
 import type { RagDeps } from "../rag-deps";
+import { withoutPlaceholders } from "../retrieve/redact-query";
 import { hybridSearch } from "../retrieve/search";
 import type { SourceRef } from "./citations";
 import type { RetrievalSpec } from "./retrieval-spec";
@@ -40,7 +41,9 @@ export async function groundRequest(ex: ChatExchange, spec: RetrievalSpec, deps:
   const query = lastUserText(ex.request).trim().slice(0, 4000);
   if (!query) throw new GatewayError("invalid_request", "Retrieval needs a user message to search with.", { param: "messages" });
   await requireCollection(deps.db, ex.auth.tenantId, spec.collection);
-  const result = await hybridSearch(deps, { tenantId: ex.auth.tenantId, collectionId: spec.collection }, { query, topK: spec.top_k, filters: spec.filters, rerank: spec.rerank });
+  // The prompt is redacted already; its placeholders would only match other redacted values (redact-query.ts).
+  const searched = withoutPlaceholders(query) || query;
+  const result = await hybridSearch(deps, { tenantId: ex.auth.tenantId, collectionId: spec.collection }, { query: searched, topK: spec.top_k, filters: spec.filters, rerank: spec.rerank });
   const screened = screenChunks(result.hits, guardrails.injection);
   const dropped = screened.dropped;
   // Placeholders renumbered across documents before the model sees them (grounded-placeholders.ts).

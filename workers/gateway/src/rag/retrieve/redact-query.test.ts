@@ -8,13 +8,19 @@ const settings = (pii: Record<string, unknown> = {}) => GuardrailSettingsSchema.
 describe("search queries under the tenant's PII policy", () => {
   it("replaces identifiers with placeholders before the query reaches the embedder or the reranker", () => {
     const q = redactSearchQuery("which invoices did orla.finnegan@quaymail.example approve last spring?", settings(), "tenant-a");
-    expect(q).not.toContain("orla.finnegan@quaymail.example");
-    expect(q).toMatch(/<EMAIL_ADDRESS_1> approve last spring\?$/);
+    expect(JSON.stringify(q)).not.toContain("orla.finnegan");
+    expect(q.redacted).toBe("which invoices did <EMAIL_ADDRESS_1> approve last spring?");
+    // Searched without the placeholder, whose tokens would match every redacted e-mail.
+    expect(q.searched).toBe("which invoices did approve last spring?");
+  });
+
+  it("refuses a query that is nothing but personal data", () => {
+    expect(() => redactSearchQuery(" orla.finnegan@quaymail.example ", settings(), "tenant-a")).toThrow(/nothing to search with/);
   });
 
   it("leaves the query alone when the tenant turned PII redaction off", () => {
     const text = "which invoices did orla.finnegan@quaymail.example approve?";
-    expect(redactSearchQuery(text, settings({ enabled: false }), "tenant-a")).toBe(text);
+    expect(redactSearchQuery(text, settings({ enabled: false }), "tenant-a")).toEqual({ redacted: text, searched: text });
   });
 
   it("refuses a query holding an entity the policy blocks, as a chat prompt would be refused", () => {
