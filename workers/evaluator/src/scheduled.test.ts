@@ -43,19 +43,21 @@ describe("audit anchor cron", () => {
 });
 
 describe("audit anchor cron with a keyed chain", () => {
+  const AUDIT_CHAIN_KEY = "evaluator-test-chain-key-1a2b3c4d";
+  // Started in a hook (hookTimeout), not the test body: a second workerd can take longer than a test's 30 s on a loaded machine.
+  let keyed: EvaluatorHarness;
+  beforeAll(async () => {
+    keyed = await startEvaluator({ AUDIT_CHAIN_KEY });
+  });
+  afterAll(() => keyed?.dispose());
+
   it("checks keyed links with the Worker's AUDIT_CHAIN_KEY and anchors them", async () => {
-    const AUDIT_CHAIN_KEY = "evaluator-test-chain-key-1a2b3c4d";
-    const keyed = await startEvaluator({ AUDIT_CHAIN_KEY });
-    try {
-      useAuditChainKey(keyed.db, { AUDIT_CHAIN_KEY });
-      await appendAudit(keyed.db, "t1", { action: "key.created", actor: "k1", target: "k2" }, 1_000);
-      const head = await appendAudit(keyed.db, "t1", { action: "key.revoked", actor: "k1", target: "k2" }, 2_000);
-      await keyed.scheduled(ALERTS_CRON, new Date("2026-11-27T03:05:00Z"));
-      const raw = await (await keyed.mf.getKVNamespace("KEYS_KV")).get(ANCHOR_KEY);
-      expect(raw === null ? null : JSON.parse(raw)).toMatchObject({ seq: 2, hash: head.hash });
-    } finally {
-      await keyed.dispose();
-    }
+    useAuditChainKey(keyed.db, { AUDIT_CHAIN_KEY });
+    await appendAudit(keyed.db, "t1", { action: "key.created", actor: "k1", target: "k2" }, 1_000);
+    const head = await appendAudit(keyed.db, "t1", { action: "key.revoked", actor: "k1", target: "k2" }, 2_000);
+    await keyed.scheduled(ALERTS_CRON, new Date("2026-11-27T03:05:00Z"));
+    const raw = await (await keyed.mf.getKVNamespace("KEYS_KV")).get(ANCHOR_KEY);
+    expect(raw === null ? null : JSON.parse(raw)).toMatchObject({ seq: 2, hash: head.hash });
   });
 });
 
