@@ -4,12 +4,14 @@
  * 1,000 judged outcomes of one benchmark-like task fitted into 4,096 hashed n-grams lower the
  * ranking on the rest of that traffic (GSM8K APGR 0.62 -> 0.50) — word evidence there is noise —
  * while a distinct failing prompt type ("write a haiku ...") is learned and carries over. The
- * check is k-fold within the feedback itself: the only in-distribution evidence there is.
+ * check is k-fold within the feedback itself (the only in-distribution evidence there is), folded
+ * by prompt features so a repeated prompt is never on both sides, and the held-out log-loss must
+ * fall by more than its standard error.
  */
 import type { FeedbackRow } from "./feedback-ngrams";
 import { auc } from "./metrics";
 import type { SparseVec } from "./mlp";
-import { mulberry32, shuffle } from "./rng";
+import { fmix32, fnv1a, fnv1aStep } from "../../../shared/hash/fnv1a";
 
 /** Fewer judged rows than this cannot be checked; the n-grams are then not applied. */
 export const MIN_FEEDBACK_ROWS = 8;
@@ -34,15 +36,25 @@ type Fit = (rows: readonly FeedbackRow[]) => Float32Array;
 const sigmoid = (z: number): number => 1 / (1 + Math.exp(-z));
 const round4 = (x: number): number => Math.round(x * 10_000) / 10_000;
 
-function logLoss(z: readonly number[], rows: readonly FeedbackRow[]): number {
-  let s = 0;
-  let w = 0;
-  rows.forEach((r, i) => {
-    const p = Math.min(1 - 1e-9, Math.max(1e-9, sigmoid(z[i]!)));
-    s -= r.weight * (r.y * Math.log(p) + (1 - r.y) * Math.log(1 - p));
-    w += r.weight;
-  });
-  return s / Math.max(1e-12, w);
+/** Per-row log-loss of logit z against the row's verdict. */
+function rowLoss(z: number, r: FeedbackRow): number {
+  const p = Math.min(1 - 1e-9, Math.max(1e-9, sigmoid(z)));
+  return -(r.y * Math.log(p) + (1 - r.y) * Math.log(1 - p));
+}
+
+/** Weighted mean and its standard error. */
+function meanSe(xs: readonly number[], w: readonly number[]): { mean: number; se: number } {
+  const sw = w.reduce((a, b) => a + b, 0) || 1e-12;
+  const mean = xs.reduce((a, x, i) => a + w[i]! * x, 0) / sw;
+  const variance = xs.reduce((a, x, i) => a + w[i]! * (x - mean) ** 2, 0) / sw;
+  return { mean, se: Math.sqrt(variance / Math.max(1, xs.length - 1)) };
+}
+
+/** Fold of a row: by its features, so repeats of one prompt (retries, templates) never sit on both sides. */
+function foldOf(x: SparseVec, seed: number): number {
+  let h = fnv1a(String(seed));
+  for (let k = 0; k < x.idx.length; k++) h = fnv1aStep(h, `${x.idx[k]}:${x.val[k]!.toFixed(4)};`);
+  return (fmix32(h) >>> 0) % FOLDS;
 }
 
 /** Logit of x under the base router plus the hashed n-gram weights `w`. */
@@ -55,24 +67,30 @@ export function tunedLogit(base: (x: SparseVec) => number, w: Float32Array, x: S
 export function checkFeedback(base: (x: SparseVec) => number, feedback: readonly FeedbackRow[], fit: Fit, seed: number): FeedbackCheck {
   const none = { baseLogLoss: null, tunedLogLoss: null, baseAuc: null, tunedAuc: null };
   if (feedback.length < MIN_FEEDBACK_ROWS) return { rows: feedback.length, applied: false, reason: `fewer than ${MIN_FEEDBACK_ROWS} judged rows: too few to check`, ...none };
-  const order = shuffle(mulberry32(seed), feedback.map((_, i) => i));
+  const fold = feedback.map((r) => foldOf(r.x, seed));
   const zBase = feedback.map((r) => base(r.x));
-  const zTuned = new Array<number>(feedback.length);
+  const zTuned = [...zBase];
   for (let f = 0; f < FOLDS; f++) {
-    const held = new Set(order.filter((_, k) => k % FOLDS === f));
-    const w = fit(feedback.filter((_, i) => !held.has(i)));
+    const held = feedback.map((_, i) => i).filter((i) => fold[i] === f);
+    if (!held.length) continue;
+    const w = fit(feedback.filter((_, i) => fold[i] !== f));
     for (const i of held) zTuned[i] = tunedLogit(base, w, feedback[i]!.x);
   }
-  const baseLogLoss = logLoss(zBase, feedback);
-  const tunedLogLoss = logLoss(zTuned, feedback);
+  const weights = feedback.map((r) => r.weight);
+  const lossBase = feedback.map((r, i) => rowLoss(zBase[i]!, r));
+  const lossTuned = feedback.map((r, i) => rowLoss(zTuned[i]!, r));
+  const baseLogLoss = meanSe(lossBase, weights).mean;
+  const tunedLogLoss = meanSe(lossTuned, weights).mean;
+  // The gain must exceed its own standard error (paired over rows): a few rows of noise pass "any gain" easily.
+  const gain = meanSe(lossBase.map((b, i) => b - lossTuned[i]!), weights);
   const positives = feedback.filter((r) => r.y >= 0.5).length;
   const both = positives >= MIN_PER_CLASS && feedback.length - positives >= MIN_PER_CLASS;
   const hard = feedback.map((r) => r.y >= 0.5);
   const baseAuc = both ? auc(zBase, hard) : null;
   const tunedAuc = both ? auc(zTuned, hard) : null;
-  const lossOk = tunedLogLoss < baseLogLoss;
+  const lossOk = gain.mean > gain.se;
   const aucOk = baseAuc === null || tunedAuc === null || tunedAuc >= baseAuc;
-  const reason = !lossOk ? "n-grams fitted on other folds did not lower the held-out log-loss" : !aucOk ? "n-grams fitted on other folds ranked the held-out verdicts worse (AUC)" : "n-grams fitted on other folds beat the base router on held-out verdicts";
+  const reason = !lossOk ? "n-grams fitted on other folds did not lower the held-out log-loss by more than its standard error" : !aucOk ? "n-grams fitted on other folds ranked the held-out verdicts worse (AUC)" : "n-grams fitted on other folds beat the base router on held-out verdicts";
   return {
     rows: feedback.length,
     applied: lossOk && aucOk,
