@@ -13,6 +13,7 @@
 import { spawn } from "node:child_process";
 import { mkdirSync, writeFileSync } from "node:fs";
 import { createRequire } from "node:module";
+import { loadavg } from "node:os";
 import { join } from "node:path";
 import { buildSync } from "esbuild";
 import { startStack } from "../test/harness/stack";
@@ -38,6 +39,8 @@ const DURATION_S = Number(process.env.BENCH_DURATION ?? 6);
 // column reports the median: one pass per cell moved CPU per request by +-60 us between
 // identical runs on this shared machine.
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// The shared machine's load, recorded with the results (CPU per request moves with it).
+const LOAD_AT_START = loadavg()[0] ?? 0;
 const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,32").split(",").map(Number);
 // Iterating on one target: BENCH_ONLY="\\(b\\)|\\(f\\)" measures just those (no report file written).
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
@@ -225,7 +228,7 @@ function report(rows: Row[], memory: Array<{ name: string; mb: number }>): void 
   const md = `# Gateway overhead
 
 Command: \`npm run bench:overhead\` (BENCH_DURATION=${DURATION_S}s per pass after a warm-up, BENCH_ROUNDS=${ROUNDS} passes per cell with the targets interleaved, median reported; POST /v1/chat/completions with \`max_tokens: 16\`). Concurrency 1 is a sequential keep-alive fetch loop timed with \`performance.now()\`; concurrency 32 is autocannon (whole-millisecond latencies). The Workers run in workerd through Miniflare's API (no \`wrangler dev\` proxy); Portkey runs on Node; all share the simulator, and the load generator runs on the same 2 cores.
-Machine: ${machineDescription()}. All targets measured in the same run, one after another, on loopback; the machine is shared, so compare ratios, not absolutes.
+Machine: ${machineDescription()}; load average ${LOAD_AT_START.toFixed(1)} at the start, ${(loadavg()[0] ?? 0).toFixed(1)} at the end. All targets measured in the same run, one after another, on loopback; the machine is shared, so compare ratios, not absolutes.
 
 ${lines.join("\n")}
 
@@ -237,13 +240,13 @@ Targets (issue: the gateway adds ≤ 1 ms p50 over the bare Worker at concurrenc
 
 ${verdicts.join("\n")}
 
-Between runs of this command with the same code, these req/s ratios move by about ±0.05 on this shared machine, so a verdict within that distance of its threshold is not settled by one run. History of core (f) at 32, full runs: 0.595, 0.51 and 0.57 before the shared deadline clock (upstreams/deadline-clock.ts); 0.62, 0.61, 0.66 and 0.64 after it (four runs over this session's later commits; the report above is the last).
+Between runs of this command with the same code, these req/s ratios move by about ±0.05 on this shared machine, so a verdict within that distance of its threshold is not settled by one run. History of core (f) at 32, full runs: 0.595, 0.51 and 0.57 before the shared deadline clock (upstreams/deadline-clock.ts); 0.62, 0.61, 0.66 and 0.64 after it (four runs over this session's later commits; the report above is the last). History of full (c) at 32 (issue 18 item 1): CPU per request 1380 µs vs Portkey's 912 (ratio 0.66), 0.57× Portkey's req/s and +1.46 ms p50 over the bare Worker at concurrency 1 in the run before the guardrail and router CPU changes of 3338f8d and 630bbc3 (their in-isolate effect, bench:hotpath-ab on a quiet machine: −133 µs per request, ratio 0.90; docs/benchmarks/hotpath.md). Three runs after them, same code, within 25 minutes: load average 2.9 → 2.0 (concurrency-1 cells disturbed by other jobs: the bare Worker served 188 req/s where it serves ~530): 1206 vs 1218 µs (ratio 1.01), 0.90× req/s, +2.03 ms p50; load 10.0 → 7.3: 1559 vs 1352 µs (0.87), 0.94×, +3.19 ms; load 4.1 → 3.0 (the report above): 1829 vs 1276 µs (0.70), 0.72×, +2.87 ms. The gateway's CPU per request follows its throughput in the cell on this machine, so the spread between these runs (ratio 0.70–1.01) is wider than the change measured in isolation; the full pipeline's targets are not met in any of them.
 
 How to read the CPU columns: "server CPU per request" is the CPU time of the server's processes (all threads) divided by the requests it served in the cell. It does not move when other jobs on the shared machine steal time, so its ratios are the steadier measure of cost; req/s ratios additionally depend on what else ran during each cell. (g) parses and validates the request and the answer with the same zod schemas and answers with \`c.json\`, and nothing else: it costs about what the bare pass-through costs (workerd streams a passed-through body, which is not free either), so the gap between (g) and (f) is the gateway's own per-request logic.
 
-(c) sends \`Cache-Control: no-cache, no-store\` so every request runs the full pipeline and reaches the simulator; (e) repeats one request and is answered from the exact cache. The gateway's pipeline per request: auth (cached key lookup), role policy, rate-limit/budget checks, tenant settings, PII redaction + injection screen, cache key + lookup (e: exact hit), ONNX routing, upstream call with retry/breaker bookkeeping, placeholder restore and output PII scan, usage event to the queue. The gateway's workerd runs without the console's static-asset router (\`startStack({ staticAssets: false })\`): locally Miniflare puts that router in front of every request (~0.9 ms CPU per request across its isolates in \`bench:profile\`, and less than half the req/s), while in production Cloudflare's asset layer does that routing outside the Worker's isolate.
+(c) sends \`Cache-Control: no-cache, no-store\` so every request runs the full pipeline and reaches the simulator; (e) repeats one request and is answered from the exact cache. The gateway's pipeline per request: auth (cached key lookup), role policy, rate-limit/budget checks, tenant settings, PII redaction + injection screen, cache key + lookup (e: exact hit), learned routing (the router's ONNX model, run by its TS forward pass), upstream call with retry/breaker bookkeeping, placeholder restore and output PII scan, usage event to the queue. The gateway's workerd runs without the console's static-asset router (\`startStack({ staticAssets: false })\`): locally Miniflare puts that router in front of every request (~0.9 ms CPU per request across its isolates in \`bench:profile\`, and less than half the req/s), while in production Cloudflare's asset layer does that routing outside the Worker's isolate.
 
-Gateway bundle (wrangler's count, ORT wasm + router model + embedder included; Workers' paid limit is 10 MB compressed): ${bundleSizes.get("gateway") ?? "n/a"}.
+Gateway bundle (wrangler's count, router model + embedder included; Workers' paid limit is 10 MB compressed): ${bundleSizes.get("gateway") ?? "n/a"}.
 
 Peak resident memory (VmHWM) after the run: ${memory.map((m) => `${m.name}: ${m.mb ? `${m.mb.toFixed(0)} MB` : "n/a"}`).join("; ")}.
 `;
