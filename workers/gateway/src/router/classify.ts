@@ -6,7 +6,7 @@
  * model saw (diffuse intent) near the band gets low confidence, and the policy escalates it.
  */
 import { INTENTS, type Intent } from "../../../../shared/schemas/router-training-example";
-import { featurize, type FeatureInput } from "./features/featurize";
+import { featurize, featurizeSparse, type FeatureInput, type SparseFeatures } from "./features/featurize";
 import type { WinCurve } from "./quality-target/win-curve";
 
 export interface ModelScores {
@@ -14,8 +14,10 @@ export interface ModelScores {
   complexity: number;
 }
 
-/** Whatever executes the model: ORT in the Worker, the TS reference in Node tools. */
+/** Whatever executes the model on featurize's dense vector (TS forward pass, ORT, Node references). */
 export type ScoreBackend = (features: Float32Array) => Promise<ModelScores>;
+/** The same on featurizeSparse's non-zero entries (the Worker's request path). */
+export type SparseScoreBackend = (features: SparseFeatures) => Promise<ModelScores>;
 
 export interface Classification {
   intent: Intent;
@@ -54,4 +56,8 @@ export function toClassification(scores: ModelScores, modelVersion: string): Cla
 
 export async function classifyInput(backend: ScoreBackend, input: FeatureInput, modelVersion: string): Promise<Classification> {
   return toClassification(await backend(featurize(input)), modelVersion);
+}
+
+export async function classifySparse(backend: SparseScoreBackend, input: FeatureInput, modelVersion: string): Promise<Classification> {
+  return toClassification(await backend(featurizeSparse(input)), modelVersion);
 }

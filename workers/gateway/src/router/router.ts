@@ -3,7 +3,7 @@
  * Backend-agnostic (ORT in the Worker via worker-router.ts, the TS reference in Node tools).
  */
 import type { ChatCompletionRequest } from "../../../../shared/schemas/openai-chat";
-import { classifyInput, type Classification, type ScoreBackend } from "./classify";
+import { classifyInput, classifySparse, type Classification, type ScoreBackend, type SparseScoreBackend } from "./classify";
 import { decideRoute, type RouteContext, type RouteDecision } from "./policy";
 import type { WinCurve } from "./quality-target/win-curve";
 import { featureInputFromMessages } from "./request-features";
@@ -18,6 +18,8 @@ export interface Router {
 
 export interface RouterDeps {
   backend: ScoreBackend;
+  /** The same model on sparse features; used instead of `backend` when given (no dense vector built). */
+  sparse?: SparseScoreBackend;
   modelVersion: string;
   /** The model's win curve (manifest `winCurve`): what the quality target's net loss credits. */
   winCurve?: WinCurve;
@@ -26,7 +28,8 @@ export interface RouterDeps {
 export function buildRouter(deps: RouterDeps, settings: RouterSettingsInput = {}): Router {
   const parsed = RouterSettingsSchema.parse(settings);
   const classifyRequest = async (request: Pick<ChatCompletionRequest, "messages">): Promise<Classification> => {
-    const c = await classifyInput(deps.backend, featureInputFromMessages(request.messages), deps.modelVersion);
+    const input = featureInputFromMessages(request.messages);
+    const c = deps.sparse ? await classifySparse(deps.sparse, input, deps.modelVersion) : await classifyInput(deps.backend, input, deps.modelVersion);
     return deps.winCurve ? { ...c, winCurve: deps.winCurve } : c;
   };
   return {

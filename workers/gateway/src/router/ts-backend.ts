@@ -7,9 +7,18 @@
  * (tested in workerd, router-workerd.test.ts).
  */
 import { readFloatInitializers, type FloatTensor } from "../onnx/onnx-initializers";
-import type { ScoreBackend } from "./classify";
+import type { ModelScores, ScoreBackend, SparseScoreBackend } from "./classify";
 
 export function tsBackend(model: ArrayBuffer | Uint8Array): ScoreBackend {
+  return tsModel(model).dense;
+}
+
+/**
+ * Both entry points over one read of the weights: `dense` takes featurize's vector, `sparse`
+ * featurizeSparse's non-zero entries. Both visit the inputs in index order, so their results are
+ * bit-identical.
+ */
+export function tsModel(model: ArrayBuffer | Uint8Array): { dense: ScoreBackend; sparse: SparseScoreBackend } {
   const init = readFloatInitializers(model);
   const get = (name: string): FloatTensor => {
     const t = init.get(name);
@@ -26,17 +35,31 @@ export function tsBackend(model: ArrayBuffer | Uint8Array): ScoreBackend {
   const w3 = get("W3").data;
   const b3 = get("b3").data[0] ?? 0;
   const v = get("V").data;
-  return async (x) => {
+  // Input i with value xi into the hidden pre-activations and the linear complexity term.
+  const input = (h: Float64Array, z: number, i: number, xi: number): number => {
+    for (let j = 0, r = i * H; j < H; j++) h[j] = (h[j] as number) + xi * (w1d[r + j] as number);
+    return z + xi * (v[i] as number);
+  };
+  const start = (): Float64Array => Float64Array.from(b1);
+  const dense: ScoreBackend = async (x) => {
     if (x.length !== D) throw new Error(`router model: expected ${D} features, got ${x.length}`);
-    const h = new Float64Array(H);
-    for (let j = 0; j < H; j++) h[j] = b1[j] as number;
+    const h = start();
     let z = b3;
-    for (let i = 0; i < D; i++) {
-      const xi = x[i] as number;
-      if (xi === 0) continue;
-      z += xi * (v[i] as number);
-      for (let j = 0, r = i * H; j < H; j++) h[j] = (h[j] as number) + xi * (w1d[r + j] as number);
+    for (let i = 0; i < D; i++) if (x[i] !== 0) z = input(h, z, i, x[i] as number);
+    return finish(h, z);
+  };
+  const sparse: SparseScoreBackend = async ({ index, value }) => {
+    const h = start();
+    let z = b3;
+    for (let k = 0; k < index.length; k++) {
+      const i = index[k] as number;
+      if (!(i >= 0 && i < D)) throw new Error(`router model: feature ${i} outside 0..${D - 1}`);
+      if (value[k] !== 0) z = input(h, z, i, value[k] as number);
     }
+    return finish(h, z);
+  };
+  const finish = (h: Float64Array, z0: number): ModelScores => {
+    let z = z0;
     const logits = new Float64Array(C);
     for (let c = 0; c < C; c++) logits[c] = b2[c] as number;
     for (let j = 0; j < H; j++) {
@@ -53,4 +76,5 @@ export function tsBackend(model: ArrayBuffer | Uint8Array): ScoreBackend {
     for (let c = 0; c < C; c++) intentProbs[c] = (logits[c] as number) / sum;
     return { intentProbs, complexity: 1 / (1 + Math.exp(-z)) };
   };
+  return { dense, sparse };
 }

@@ -6,15 +6,17 @@
  */
 import manifest from "./model/manifest.json";
 import routerModel from "./model/router.onnx";
-import type { ScoreBackend } from "./classify";
+import type { ScoreBackend, SparseScoreBackend } from "./classify";
 import { featureSpecHash, RouterManifestSchema, type RouterManifest } from "./model/manifest";
 import { buildRouter, type Router } from "./router";
 import type { WinCurve } from "./quality-target/win-curve";
 import type { RouterSettingsInput } from "./settings";
-import { tsBackend } from "./ts-backend";
+import { tsBackend, tsModel } from "./ts-backend";
 
 export interface LoadedBackend {
   backend: ScoreBackend;
+  /** The same model on featurizeSparse's entries (what createRouter classifies with). */
+  sparse: SparseScoreBackend;
   manifest: RouterManifest;
   /** Resolves once the model is read and its feature spec checked (for warm-up in waitUntil). */
   ready: () => Promise<void>;
@@ -30,7 +32,7 @@ let shipped: LoadedBackend | null = null;
 export function shippedBackend(): LoadedBackend {
   if (shipped) return shipped;
   const parsed = RouterManifestSchema.parse(manifest);
-  let forward: ScoreBackend | null = null;
+  let forward: ReturnType<typeof tsModel> | null = null;
   let checked: Promise<void> | null = null;
   let done = false;
   const ready = (): Promise<void> =>
@@ -40,9 +42,13 @@ export function shippedBackend(): LoadedBackend {
     }));
   const backend: ScoreBackend = async (x) => {
     if (!done) await ready();
-    return (forward ??= tsBackend(routerModel))(x);
+    return (forward ??= tsModel(routerModel)).dense(x);
   };
-  shipped = { backend, manifest: parsed, ready };
+  const sparse: SparseScoreBackend = async (x) => {
+    if (!done) await ready();
+    return (forward ??= tsModel(routerModel)).sparse(x);
+  };
+  shipped = { backend, sparse, manifest: parsed, ready };
   return shipped;
 }
 
@@ -61,5 +67,5 @@ export function setBenchRouterModel(modelBytes: ArrayBuffer | Uint8Array, versio
 export function createRouter(settings: RouterSettingsInput = {}): Router {
   if (benchModel) return buildRouter({ backend: benchModel.backend, modelVersion: benchModel.version, ...(benchModel.winCurve ? { winCurve: benchModel.winCurve } : {}) }, settings);
   const b = shippedBackend();
-  return buildRouter({ backend: b.backend, modelVersion: b.manifest.version, ...(b.manifest.winCurve ? { winCurve: b.manifest.winCurve } : {}) }, settings);
+  return buildRouter({ backend: b.backend, sparse: b.sparse, modelVersion: b.manifest.version, ...(b.manifest.winCurve ? { winCurve: b.manifest.winCurve } : {}) }, settings);
 }

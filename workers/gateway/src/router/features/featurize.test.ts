@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { FEATURE_DIM, HASH_DIM, featurize, turnCount } from "./featurize";
+import { FEATURE_DIM, HASH_DIM, featurize, featurizeSparse, turnCount } from "./featurize";
 import { NUMERIC_FEATURES } from "./numeric";
 
 const num = (v: Float32Array, name: (typeof NUMERIC_FEATURES)[number]): number => v[HASH_DIM + NUMERIC_FEATURES.indexOf(name)]!;
@@ -39,6 +39,24 @@ describe("featurize", () => {
     const withCtx = featurize({ prompt: "continue", context });
     expect(num(withCtx, "log_turns")).toBeGreaterThan(0);
     expect(num(featurize({ prompt: "continue" }), "log_turns")).toBe(0);
+  });
+
+  it("featurizeSparse is featurize's non-zero entries in index order, call after call", () => {
+    const inputs = [
+      { prompt: "Explain how DNS works." },
+      { prompt: "A bag has 12 red and 7 blue balls; 3 are drawn. What is P(2 red)?", context: "user: hi\nassistant: hello" },
+      { prompt: "Traduce al inglés: «buenos días, ¿cómo estás?»" },
+      { prompt: "" },
+      { prompt: "def f(x):\n    return x * 2\n" + "word ".repeat(3000) },
+      { prompt: "Explain how DNS works." },
+    ];
+    for (const input of inputs) {
+      const dense = featurize(input);
+      const index = [...dense.keys()].filter((i) => dense[i] !== 0);
+      const sparse = featurizeSparse(input);
+      expect([...sparse.index]).toEqual(index);
+      expect([...sparse.value]).toEqual(index.map((i) => dense[i]));
+    }
   });
 
   it("truncates very long prompts but still reports their full length", () => {

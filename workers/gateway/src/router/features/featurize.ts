@@ -41,12 +41,16 @@ function bump(h: number): void {
   counts[b]! += 1;
 }
 
+// Buckets of `out` written so far (first writes only), when the caller wants the vector sparse.
+let written: number[] | null = null;
+
 /** Adds the block collected in `counts` as log-counts with unit L2 norm, then clears it. */
 function flush(out: Float32Array): void {
   let norm = 0;
   for (const b of touched) norm += Math.log1p(counts[b]!) ** 2;
   norm = Math.sqrt(norm) || 1;
   for (const b of touched) {
+    if (written && out[b] === 0) written.push(b);
     out[b] = out[b]! + Math.log1p(counts[b]!) / norm;
     counts[b] = 0;
   }
@@ -90,12 +94,51 @@ export function turnCount(context: string): number {
 }
 
 export function featurize(input: FeatureInput): Float32Array {
+  return fill(input, new Float32Array(FEATURE_DIM));
+}
+
+/** The non-zero entries of featurize(input), in index order. */
+export interface SparseFeatures {
+  index: Int32Array;
+  value: Float32Array;
+}
+
+// featurizeSparse's dense accumulator: all zero between calls (featurize is synchronous).
+const scratch = new Float32Array(FEATURE_DIM);
+
+/**
+ * featurize(input) as its non-zero entries (a few dozen of 4,127), without allocating or
+ * scanning the dense vector: the request path's form (the router's forward pass reads only these).
+ */
+export function featurizeSparse(input: FeatureInput): SparseFeatures {
+  const seen: number[] = [];
+  written = seen;
+  try {
+    fill(input, scratch);
+  } catch (err) {
+    for (const b of seen) scratch[b] = 0;
+    scratch.fill(0, HASH_DIM);
+    throw err;
+  } finally {
+    written = null;
+  }
+  for (let k = HASH_DIM; k < FEATURE_DIM; k++) if (scratch[k] !== 0) seen.push(k);
+  seen.sort((a, b) => a - b);
+  const index = Int32Array.from(seen);
+  const value = new Float32Array(index.length);
+  for (let k = 0; k < index.length; k++) {
+    value[k] = scratch[index[k]!]!;
+    scratch[index[k]!] = 0;
+  }
+  return { index, value };
+}
+
+function fill(input: FeatureInput, out: Float32Array): Float32Array {
   // Long pastes are truncated head+tail: the ask is usually at one end; the size feature still sees the full length.
   const full = input.prompt;
   const raw = full.length > FEATURE_SPEC.maxPromptChars ? full.slice(0, 6000) + "\n" + full.slice(-2000) : full;
   const context = input.context ?? "";
   const tokens = wordTokens(normalizeText(raw));
-  const out = new Float32Array(FEATURE_DIM);
   addWords(out, tokens, "w1:");
   addBigrams(out, tokens);
   addCharGrams(out, tokens);
