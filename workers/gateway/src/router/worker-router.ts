@@ -36,10 +36,15 @@ export function shippedBackend(): LoadedBackend {
   let checked: Promise<void> | null = null;
   let done = false;
   const ready = (): Promise<void> =>
-    (checked ??= featureSpecHash().then((spec) => {
-      done = true;
-      if (spec !== parsed.featureSpecHash) console.warn(`router model ${parsed.version}: feature spec mismatch (model ${parsed.featureSpecHash.slice(0, 8)}, code ${spec.slice(0, 8)})`);
-    }));
+    (checked ??= featureSpecHash()
+      .then((spec) => {
+        if (spec !== parsed.featureSpecHash) console.warn(`router model ${parsed.version}: feature spec mismatch (model ${parsed.featureSpecHash.slice(0, 8)}, code ${spec.slice(0, 8)})`);
+      })
+      // The check is advisory: a failure to run it must not fail every later routing call of the isolate.
+      .catch((err: unknown) => console.warn(`router model ${parsed.version}: feature spec not checked (${err instanceof Error ? err.message : String(err)})`))
+      .finally(() => {
+        done = true;
+      }));
   const backend: ScoreBackend = async (x) => {
     if (!done) await ready();
     return (forward ??= tsModel(routerModel)).dense(x);
