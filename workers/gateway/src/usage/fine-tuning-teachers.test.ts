@@ -65,7 +65,11 @@ describe("exports of a default deployment (no cascade, drafts not judged)", () =
     expect(judged.results.map((r) => [r.request_id, r.score_mean])).toEqual([["f1", 5], ["f2", 2], ["f5", 5], ["s3", 5], ["s4", 2]]);
     const traces = await d1.db.prepare("SELECT content_envelope FROM request_traces").all<{ content_envelope: string }>();
     expect(traces.results).toHaveLength(5);
-    for (const t of traces.results) expect(t.content_envelope).not.toMatch(/refund|Maria|opening|POOR/i);
+    for (const t of traces.results) {
+      expect(t.content_envelope).toMatch(/^gwe1\./);
+      // Whole phrases: a short word can turn up by chance in random base64url ciphertext.
+      for (const clear of ["How long do refunds", "Maria Lopez", "opening hours", "We open at nine", "POOR: maybe"]) expect(t.content_envelope).not.toContain(clear);
+    }
   });
 
   it("exports the opted-in tenant's well-judged frontier answers as teacher examples, re-redacted", async () => {

@@ -73,7 +73,11 @@ describe("shadow small-tier answers through the real consumer", () => {
     expect(judged.results.map((r) => [r.request_id, r.score_mean])).toEqual([["f1", 5], ["f1:shadow", 5], ["f2", 5], ["f2:shadow", 2], ["f3", 2], ["f3:shadow", 2]]);
     const traces = await d1.db.prepare("SELECT content_envelope FROM request_traces WHERE request_id LIKE '%:shadow'").all<{ content_envelope: string }>();
     expect(traces.results).toHaveLength(3);
-    for (const t of traces.results) expect(t.content_envelope).not.toMatch(/refund|tax|clause|POOR/i);
+    for (const t of traces.results) {
+      expect(t.content_envelope).toMatch(/^gwe1\.k1\./);
+      // Whole phrases: a short word can turn up by chance in random base64url ciphertext (it did: "tax").
+      for (const clear of ["How long do refunds", "tax treatment of refunds", "Quote clause 9", "POOR: taxes are complex", "POOR: no idea", "Five days."]) expect(t.content_envelope).not.toContain(clear);
+    }
   });
 
   it("exports a small_ok label for frontier-served prompts, judged against the served answer", async () => {
