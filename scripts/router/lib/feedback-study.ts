@@ -20,7 +20,7 @@
 import { HASH_DIM } from "../../../workers/gateway/src/router/features/featurize";
 import type { OutcomeRow } from "../outcomes/outcome-row";
 import { labelledCutoff, qualityKept } from "./calibration-study";
-import { checkFeedback } from "./feedback-gate";
+import { checkFeedback, tunedLogit } from "./feedback-gate";
 import { fitFeedbackNgrams, type FeedbackRow } from "./feedback-ngrams";
 import { auc } from "./metrics";
 import type { SparseVec } from "./mlp";
@@ -54,11 +54,6 @@ export interface StudyOutcome {
   bandQuality: number;
 }
 
-const dot = (w: Float32Array, x: SparseVec): number => {
-  let s = 0;
-  for (let k = 0; k < x.idx.length; k++) if (x.idx[k]! < HASH_DIM) s += w[x.idx[k]!]! * x.val[k]!;
-  return s;
-};
 
 function halves(n: number, rng: Rng): [number[], number[]] {
   const keys = Array.from({ length: n }, () => rng());
@@ -100,13 +95,13 @@ export function feedbackRun(rows: readonly StudyRow[], anchors: readonly StudyRo
   const oof = new Map<number, number>();
   for (const [fitK, scoreK] of [[fa, fb], [fb, fa]] as const) {
     const w = fit(fitK.map((k) => feedback[k]!));
-    for (const k of scoreK) oof.set(judged[k]!, rows[judged[k]!]!.z0 + dot(w, rows[judged[k]!]!.x));
+    for (const k of scoreK) oof.set(judged[k]!, tunedLogit(base, w, rows[judged[k]!]!.x));
   }
   const w = fit(feedback);
   // The band is read against the judge's verdicts (all the tenant has), not the true labels.
   const seen = judged.map((i, k) => ({ ...rows[i]!.row, weakOk: verdict[k]! }));
   const untuned = outcome(rows, meas, (i) => rows[i]!.z0, labelledCutoff(seen, judged.map((i) => rows[i]!.z0), o.target));
-  const tuned = outcome(rows, meas, (i) => rows[i]!.z0 + dot(w, rows[i]!.x), labelledCutoff(seen, judged.map((i) => oof.get(i)!), o.target));
+  const tuned = outcome(rows, meas, (i) => tunedLogit(base, w, rows[i]!.x), labelledCutoff(seen, judged.map((i) => oof.get(i)!), o.target));
   return [untuned, tuned, checkFeedback(base, feedback, fit, o.seed).applied ? tuned : untuned];
 }
 
