@@ -159,6 +159,33 @@ describe("resumableStream", () => {
     expect(left.usage()).toBeNull();
   });
 
+  it("cancels a resume round's call in flight when the client leaves before its first chunk", async () => {
+    const reports: string[] = [];
+    let calls = 0;
+    let signal: AbortSignal | undefined;
+    const run: RunContext = {
+      bindings: {},
+      breaker: { admit: async () => "closed", report: async (_id, outcome) => void reports.push(outcome) },
+      backoff: { baseMs: 1, capMs: 1 },
+      // The continuation never answers: only an abort ends the call.
+      fetch: (_url, init) => {
+        calls++;
+        signal = init?.signal ?? undefined;
+        return new Promise<Response>((_resolve, reject) => signal?.addEventListener("abort", () => reject(new Error("aborted"))));
+      },
+    };
+    const r = resumableStream(cutAnswer(), { request, attempt, run, records: [] });
+    const drained = drain(r.stream);
+    await new Promise((resolve) => setTimeout(resolve, 20)); // the round is waiting for its first chunk
+    expect(calls).toBe(1);
+    r.stream.abort();
+    expect(signal?.aborted).toBe(true);
+    expect((await drained).error).toBeInstanceOf(Error);
+    // No retry after the cancel, and the upstream is not blamed for it.
+    expect(calls).toBe(1);
+    expect(reports).toEqual(["released"]);
+  });
+
   it("does not resume JSON mode or a JSON schema: the continuation would start a second document", async () => {
     const { run, bodies } = upstream(() => sse(continuation));
     const formats: NonNullable<ChatCompletionRequest["response_format"]>[] = [{ type: "json_object" }, { type: "json_schema", json_schema: { name: "reply", schema: { type: "object" } } }];

@@ -92,6 +92,8 @@ class Resumer {
   private blocked: boolean;
   private finished = false;
   private clientLeft = false;
+  /** Cancels a resume round's calls when the client leaves while the round waits for its first chunk. */
+  private readonly cancel = new AbortController();
   /**
    * All resume rounds together end here: the first stream's own time cap, then one more for every
    * continuation together. Without it each round would get a fresh cap, and a slow model could hold
@@ -138,6 +140,7 @@ class Resumer {
 
   abort(): void {
     this.clientLeft = true;
+    this.cancel.abort();
     this.current.abort();
   }
 
@@ -178,7 +181,7 @@ class Resumer {
       if (!request) return false;
       // A round that failed outright is followed by the next after a backoff, as retries are.
       if (round > 0) await sleep(backoffDelay(round - 1, undefined, this.ctx.run.backoff ?? DEFAULT_BACKOFF) ?? 0);
-      if (Date.now() >= this.deadline) return false;
+      if (this.clientLeft || Date.now() >= this.deadline) return false;
       this.rounds--;
       if (await this.round(request, cause)) return true;
     }
@@ -192,7 +195,8 @@ class Resumer {
     const settle = (outcome: StreamResume["outcome"]) =>
       this.resumes.push({ model: this.ctx.attempt.model.id, cause: cause.slice(0, 200), afterChars: this.text.length, outcome, calls: calls.length, atMs: Date.now() });
     try {
-      const answered = await runChatStream(request, [this.withinDeadline()], { ...this.ctx.run, records: calls }, this.text !== "");
+      const run = { ...this.ctx.run, records: calls, cancel: this.cancel.signal };
+      const answered = await runChatStream(request, [this.withinDeadline()], run, this.text !== "");
       this.appendRecords(calls);
       if (this.clientLeft) {
         answered.value.abort();

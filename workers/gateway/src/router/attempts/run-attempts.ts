@@ -27,6 +27,12 @@ export interface RunContext {
   background?: (work: Promise<unknown>) => void;
   /** Tracing: called as each upstream call starts; the returned function receives its record (telemetry/otel). */
   onAttempt?: (attempt: Attempt) => (record: AttemptRecord) => void;
+  /**
+   * The caller gave up (a client that left a resumed stream): the call in flight is aborted, its
+   * outcome is "released" (not the upstream's failure) and no further call is made. Only needed
+   * where the calls outlive the handler: workerd already cancels a handler's own subrequests.
+   */
+  cancel?: AbortSignal;
 }
 
 export interface Answered<T> {
@@ -111,6 +117,7 @@ async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, options: Run
   const run: RunState = { calls: 0, lastError: undefined, records: ctx.records ?? [] };
   const skipped: Attempt[] = [];
   for (const attempt of attempts) {
+    if (ctx.cancel?.aborted) break;
     const admission = await ctx.breaker.admit(attempt.model.id, options.leaseMs(attempt.model) + PROBE_LEASE_SLACK_MS);
     if (admission === "denied") {
       run.records.push(record(attempt, run.calls + 1, "circuit_open", 0));
@@ -125,7 +132,7 @@ async function runAttempts<T>(attempts: Attempt[], ctx: RunContext, options: Run
   // rule). When every model it let through failed, or it let none through, the first model it
   // skipped gets one call, without retries.
   const lastResort = skipped[0];
-  if (lastResort) {
+  if (lastResort && !ctx.cancel?.aborted) {
     const answered = await tryModel(lastResort, "last-resort", ctx, options, call, run);
     if (answered) return answered;
   }
@@ -139,6 +146,7 @@ async function tryModel<T>(attempt: Attempt, mode: Mode, ctx: RunContext, option
   const retries = mode === "closed" ? attempt.model.maxRetries : 0;
   let outcome: CallOutcome = "failed";
   for (let retry = 0; retry <= retries; retry++) {
+    if (ctx.cancel?.aborted) return null;
     run.calls++;
     const started = Date.now();
     const traced = ctx.onAttempt?.(attempt);
@@ -153,6 +161,9 @@ async function tryModel<T>(attempt: Attempt, mode: Mode, ctx: RunContext, option
       const reporting = ctx.breaker.report(key, o, probe);
       ctx.background?.(reporting);
     };
+    // Left in place once the call answers: a later cancel then aborts the committed stream too.
+    const cancelled = () => guard.abort(new UpstreamError("the caller cancelled the call"));
+    ctx.cancel?.addEventListener("abort", cancelled, { once: true });
     try {
       const value = await call(attempt, guard.signal, () => guard.abort(), settle);
       guard.clear();
@@ -161,6 +172,7 @@ async function tryModel<T>(attempt: Attempt, mode: Mode, ctx: RunContext, option
       if (!options.outcomeLater) await ctx.breaker.report(key, "ok", probe);
       return { value, attempt, attemptNumber: run.calls, records: run.records };
     } catch (err) {
+      ctx.cancel?.removeEventListener("abort", cancelled);
       const failure = classify(err, guard.signal);
       guard.clear();
       // Nothing more will be read from this attempt (e.g. a stream that ended before its first
@@ -169,6 +181,11 @@ async function tryModel<T>(attempt: Attempt, mode: Mode, ctx: RunContext, option
       run.lastError = failure;
       run.records.push(record(attempt, run.calls, failure.timeout ? "timeout" : "error", Date.now() - started, failure));
       traced?.(run.records[run.records.length - 1] as AttemptRecord);
+      // A call the caller cancelled has no verdict on the upstream (and holds no probe slot).
+      if (ctx.cancel?.aborted) {
+        await ctx.breaker.report(key, "released", probe);
+        return null;
+      }
       // An upstream that answered "bad request" is up: that is not a failure of the upstream.
       outcome = failure.status !== undefined && !failure.retryable ? "ok" : "failed";
       if (!failure.retryable || retry === retries) break;
