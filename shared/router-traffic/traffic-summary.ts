@@ -18,6 +18,14 @@ export const binOf = (complexity: number): number => Math.min(BIN_COUNT - 1, Mat
 const BinSchema = z.tuple([z.number().int().min(0).max(BIN_COUNT - 1), z.number().int().positive(), z.number().nonnegative()]);
 export type Bin = z.infer<typeof BinSchema>;
 
+/**
+ * [bin index, labelled requests, of which the small answer was bad (worse than the frontier's,
+ * or failed where no frontier answer exists), of which it won (passed where the frontier
+ * failed: shadow pairs only)]; only non-empty bins, in index order.
+ */
+const LabelBinSchema = z.tuple([z.number().int().min(0).max(BIN_COUNT - 1), z.number().int().positive(), z.number().int().nonnegative(), z.number().int().nonnegative()]);
+export type LabelBin = z.infer<typeof LabelBinSchema>;
+
 export const TrafficSummarySchema = z.object({
   version: z.literal(1),
   /** Window the histogram covers, ms since the epoch. */
@@ -27,20 +35,30 @@ export const TrafficSummarySchema = z.object({
   bins: z.array(BinSchema).max(BIN_COUNT),
   /** Judged answers per tier in the window, and how many scored at or above the pass mark. */
   judged: z.record(z.string(), z.object({ judged: z.number().int().nonnegative(), passed: z.number().int().nonnegative() })).default({}),
+  /**
+   * Judged small-tier outcomes of routed requests by complexity bin: [bin, labels, bad ones,
+   * wins] (served small-tier answers and shadow pairs; the labelled band, labelled-band.ts).
+   * Absent in values written before it existed.
+   */
+  labels: z.array(LabelBinSchema).max(BIN_COUNT).optional(),
 });
 export type TrafficSummary = z.infer<typeof TrafficSummarySchema>;
 
-/** Sum of histograms (e.g. the hours of a window, or the features of a tenant). */
-export function mergeBins(parts: ReadonlyArray<readonly Bin[]>): Bin[] {
-  const count = new Map<number, [number, number]>();
-  for (const bins of parts) {
-    for (const [i, n, sum] of bins) {
-      const acc = count.get(i) ?? [0, 0];
-      count.set(i, [acc[0] + n, acc[1] + sum]);
+/** Column sums of [index, ...values] rows by index, in index order. */
+function sumByIndex(parts: ReadonlyArray<ReadonlyArray<readonly number[]>>): number[][] {
+  const acc = new Map<number, number[]>();
+  for (const rows of parts) {
+    for (const [i, ...values] of rows) {
+      const a = acc.get(i!);
+      if (a) values.forEach((v, k) => (a[k] = (a[k] ?? 0) + v));
+      else acc.set(i!, [...values]);
     }
   }
-  return [...count.entries()].sort((a, b) => a[0] - b[0]).map(([i, [n, sum]]) => [i, n, sum] as Bin);
+  return [...acc.entries()].sort((a, b) => a[0] - b[0]).map(([i, a]) => [i, ...a]);
 }
+
+/** Sum of histograms (e.g. the hours of a window, or the features of a tenant). */
+export const mergeBins = (parts: ReadonlyArray<readonly Bin[]>): Bin[] => sumByIndex(parts) as Bin[];
 
 export function mergeJudged(parts: ReadonlyArray<TrafficSummary["judged"]>): TrafficSummary["judged"] {
   const out: TrafficSummary["judged"] = {};
@@ -57,3 +75,6 @@ export function mergeJudged(parts: ReadonlyArray<TrafficSummary["judged"]>): Tra
 export function summaryOf(complexities: readonly number[], judged: TrafficSummary["judged"] = {}): TrafficSummary {
   return { version: 1, from: 0, to: 0, requests: complexities.length, judged, bins: mergeBins([complexities.map((c): Bin => [binOf(c), 1, c])]) };
 }
+
+/** Sum of label histograms (hours of a window, features of a tenant). */
+export const mergeLabels = (parts: ReadonlyArray<readonly LabelBin[]>): LabelBin[] => sumByIndex(parts) as LabelBin[];

@@ -7,11 +7,13 @@
  *  2. for tenants whose settings name a qualityTarget, the window's sum per feature and for the
  *     whole tenant, published to KV, where the gateway reads it (router/quality-target/).
  * Only requests the router decided count: model "auto", not cache hits, not cascade drafts.
- * No labels are read: the band follows the traffic, not outcomes.
+ * With them, the hour's judged small-tier outcomes by complexity bin (hour-labels.ts): the
+ * gateway sets the band from them once a window has enough (labelled-band.ts).
  */
 import { z } from "zod";
 import { ALL_SCOPE, featureScope, trafficKey } from "../../../../shared/router-traffic/traffic-key";
-import { BIN_COUNT, BIN_WIDTH, mergeBins, mergeJudged, type Bin, type TrafficSummary } from "../../../../shared/router-traffic/traffic-summary";
+import { BIN_COUNT, BIN_WIDTH, mergeBins, mergeJudged, mergeLabels, type Bin, type LabelBin, type TrafficSummary } from "../../../../shared/router-traffic/traffic-summary";
+import { hourLabels } from "./hour-labels";
 
 const HOUR = 3_600_000;
 /** A judged answer at or above this panel mean counts as a good one (the cache audit's pass mark). */
@@ -24,6 +26,8 @@ export const MAX_PUBLISHED_FEATURES = 100;
 export interface TrafficJobOptions {
   windowHours: number;
   passScore?: number;
+  /** Tiers whose judged answers are small-tier labels (default ["small"], as the retraining export). */
+  smallTiers?: readonly string[];
 }
 
 export interface TrafficJobResult {
@@ -45,13 +49,13 @@ FROM evaluations WHERE tenant_id = ?1 AND completed_at >= ?2 AND completed_at < 
   AND substr(request_id, -6) != ':draft' AND substr(request_id, -7) != ':shadow' AND sampled = 1
 GROUP BY feature, tier`;
 
-const UPSERT = `INSERT INTO router_complexity_hourly (tenant_id, feature, hour, requests, bins_json, judged_json, computed_at)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)
+const UPSERT = `INSERT INTO router_complexity_hourly (tenant_id, feature, hour, requests, bins_json, judged_json, computed_at, labels_json)
+VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
 ON CONFLICT (tenant_id, feature, hour) DO UPDATE SET requests = excluded.requests, bins_json = excluded.bins_json,
-  judged_json = excluded.judged_json, computed_at = excluded.computed_at`;
+  judged_json = excluded.judged_json, computed_at = excluded.computed_at, labels_json = excluded.labels_json`;
 
 /** One tenant's hour: a statement per feature that had routed requests. */
-async function hourStatements(db: D1Database, tenantId: string, hour: number, passScore: number, now: number): Promise<D1PreparedStatement[]> {
+async function hourStatements(db: D1Database, tenantId: string, hour: number, passScore: number, smallTiers: readonly string[], now: number): Promise<D1PreparedStatement[]> {
   const [hist, judged] = await db.batch([
     db.prepare(HIST).bind(tenantId, hour, hour + HOUR),
     db.prepare(JUDGED).bind(tenantId, hour, hour + HOUR, passScore),
@@ -60,35 +64,42 @@ async function hourStatements(db: D1Database, tenantId: string, hour: number, pa
   for (const r of z.array(HistRow).parse(hist?.results ?? [])) byFeature.set(r.feature, [...(byFeature.get(r.feature) ?? []), [r.bin, r.n, r.s]]);
   const judgedBy = new Map<string, TrafficSummary["judged"]>();
   for (const r of z.array(JudgedRow).parse(judged?.results ?? [])) judgedBy.set(r.feature, { ...judgedBy.get(r.feature), [r.tier]: { judged: r.judged, passed: r.passed } });
+  const labels = await hourLabels(db, tenantId, hour, HOUR, passScore, smallTiers);
+  // A feature with labels but no routed request this hour (judged after the hour closed) keeps them too.
+  for (const f of labels.keys()) if (!byFeature.has(f)) byFeature.set(f, []);
   return [...byFeature].map(([feature, bins]) => {
     const sorted = mergeBins([bins]);
     const requests = sorted.reduce((n, [, k]) => n + k, 0);
-    return db.prepare(UPSERT).bind(tenantId, feature, hour, requests, JSON.stringify(sorted), JSON.stringify(judgedBy.get(feature) ?? {}), now);
+    return db.prepare(UPSERT).bind(tenantId, feature, hour, requests, JSON.stringify(sorted), JSON.stringify(judgedBy.get(feature) ?? {}), now, JSON.stringify(labels.get(feature) ?? []));
   });
 }
 
-const StoredRow = z.object({ feature: z.string(), requests: z.number().int(), bins_json: z.string(), judged_json: z.string() });
+const StoredRow = z.object({ feature: z.string(), requests: z.number().int(), bins_json: z.string(), judged_json: z.string(), labels_json: z.string() });
 const StoredBins = z.array(z.tuple([z.number().int(), z.number().int(), z.number()]));
 const StoredJudged = z.record(z.string(), z.object({ judged: z.number().int(), passed: z.number().int() }));
+const StoredLabels = z.array(z.tuple([z.number().int(), z.number().int(), z.number().int(), z.number().int()]));
+
+type Part = { bins: Bin[][]; judged: TrafficSummary["judged"][]; labels: LabelBin[][]; requests: number };
 
 /** The window's summaries of one tenant: per feature ('' = none) and the whole tenant. */
 export async function windowSummaries(db: D1Database, tenantId: string, from: number, to: number): Promise<{ features: Map<string, TrafficSummary>; all: TrafficSummary | null }> {
   const { results } = await db
-    .prepare("SELECT feature, requests, bins_json, judged_json FROM router_complexity_hourly WHERE tenant_id = ?1 AND hour >= ?2 AND hour < ?3 LIMIT 20000")
+    .prepare("SELECT feature, requests, bins_json, judged_json, labels_json FROM router_complexity_hourly WHERE tenant_id = ?1 AND hour >= ?2 AND hour < ?3 LIMIT 20000")
     .bind(tenantId, from, to)
     .all();
-  const parts = new Map<string, { bins: Bin[][]; judged: TrafficSummary["judged"][]; requests: number }>();
+  const parts = new Map<string, Part>();
   for (const r of z.array(StoredRow).parse(results)) {
-    const p = parts.get(r.feature) ?? { bins: [], judged: [], requests: 0 };
+    const p = parts.get(r.feature) ?? { bins: [], judged: [], labels: [], requests: 0 };
     p.bins.push(StoredBins.parse(JSON.parse(r.bins_json)));
     p.judged.push(StoredJudged.parse(JSON.parse(r.judged_json)));
+    p.labels.push(StoredLabels.parse(JSON.parse(r.labels_json)));
     p.requests += r.requests;
     parts.set(r.feature, p);
   }
-  const summary = (bins: Bin[][], judged: TrafficSummary["judged"][], requests: number): TrafficSummary => ({ version: 1, from, to, requests, bins: mergeBins(bins), judged: mergeJudged(judged) });
-  const features = new Map([...parts].map(([f, p]) => [f, summary(p.bins, p.judged, p.requests)] as const));
+  const summary = (p: Part): TrafficSummary => ({ version: 1, from, to, requests: p.requests, bins: mergeBins(p.bins), judged: mergeJudged(p.judged), labels: mergeLabels(p.labels) });
+  const features = new Map([...parts].map(([f, p]) => [f, summary(p)] as const));
   const every = [...parts.values()];
-  const all = every.length ? summary(every.flatMap((p) => p.bins), every.flatMap((p) => p.judged), every.reduce((n, p) => n + p.requests, 0)) : null;
+  const all = every.length ? summary({ bins: every.flatMap((p) => p.bins), judged: every.flatMap((p) => p.judged), labels: every.flatMap((p) => p.labels), requests: every.reduce((n, p) => n + p.requests, 0) }) : null;
   return { features, all };
 }
 
@@ -116,7 +127,7 @@ export async function runTrafficJob(db: D1Database, kv: KVNamespace | undefined,
   const tenants = z.array(z.object({ tenant_id: z.string() })).parse(active.results).map((r) => r.tenant_id);
   let hourRows = 0;
   for (const tenantId of tenants) {
-    const statements = (await Promise.all(hours.map((h) => hourStatements(db, tenantId, h, o.passScore ?? PASS_SCORE, now)))).flat();
+    const statements = (await Promise.all(hours.map((h) => hourStatements(db, tenantId, h, o.passScore ?? PASS_SCORE, o.smallTiers ?? ["small"], now)))).flat();
     if (statements.length) await db.batch(statements);
     hourRows += statements.length;
   }

@@ -32,6 +32,12 @@ const QualityTargetFields = {
    * above it and the cut is smaller (docs/router.md, "Quality target").
    */
   qualityEstimate: z.enum(LOSS_ESTIMATES).optional(),
+  /**
+   * Judged small-tier outcomes in the published window needed before the band is set from them
+   * (the labelled band, quality-target/labelled-band.ts: certified at 95% confidence) instead of
+   * the label-free estimate.
+   */
+  qualityMinLabels: z.number().int().min(1).max(10_000_000).optional(),
 };
 
 const TunablesSchema = z.object({
@@ -103,6 +109,8 @@ export const RouterSettingsSchema = z.object({
   /** ~200 requests put the share below a band within ~±3.5 points (binomial, at 30%). */
   qualityMinRequests: QualityTargetFields.qualityMinRequests.default(200),
   qualityEstimate: QualityTargetFields.qualityEstimate.default("net"),
+  /** 300: the fewest labels with which a band losing half the budget is certified at all (docs/router.md, "Labelled band"). */
+  qualityMinLabels: QualityTargetFields.qualityMinLabels.default(300),
   /**
    * Shadow small-tier sample (chat/shadow-small.ts, docs/router.md): the share of router-decided
    * requests answered by a stronger tier that the cheapest tier also answers in the background,

@@ -137,6 +137,7 @@ function bandFacts(b: BandInForce): Record<string, unknown> {
     ...(b.target !== undefined ? { target: b.target } : {}),
     ...(b.scope ? { scope: b.scope } : {}),
     ...(d ? { requests: d.requests, frontierQuality: d.frontierQuality, frontierQualitySource: d.frontierQualitySource, smallShare: d.smallShare, predictedQuality: d.predictedQuality, clamped: d.clamped } : {}),
+    ...(b.labelled ? { labelled: b.labelled } : {}),
   };
 }
 

@@ -61,7 +61,8 @@ export interface QualityBand {
 type BinLoss = (n: number, sum: number) => number;
 const upperBound: BinLoss = (_n, sum) => sum;
 
-function frontierQuality(s: TrafficSummary, o: QualityTargetOptions): { q: number; source: QualitySource } {
+/** Qf: the tenant's setting, else the judged pass rate of its frontier answers, else the default. */
+export function frontierQualityOf(s: TrafficSummary, o: Pick<QualityTargetOptions, "frontierQuality" | "frontierTier">): { q: number; source: QualitySource } {
   if (o.frontierQuality !== undefined) return { q: o.frontierQuality, source: "setting" };
   const j = s.judged[o.frontierTier];
   if (j && j.judged >= MIN_JUDGED_FOR_QUALITY) return { q: j.passed / j.judged, source: "judged" };
@@ -96,7 +97,7 @@ export function budgetBand(bins: TrafficSummary["bins"], budget: number, binLoss
 /** null = cold start (no summary, or fewer than minRequests): the caller keeps the static band. */
 export function qualityTargetBand(summary: TrafficSummary | null, o: QualityTargetOptions): QualityBand | null {
   if (!summary || summary.requests < o.minRequests || summary.requests === 0) return null;
-  const { q, source } = frontierQuality(summary, o);
+  const { q, source } = frontierQualityOf(summary, o);
   const wins = o.winCurve;
   const estimate: LossEstimate = (o.estimate ?? "net") === "net" && wins ? "net" : "upper_bound";
   const binLoss: BinLoss = estimate === "net" && wins ? (n, sum) => netLoss(wins, n, sum) : upperBound;

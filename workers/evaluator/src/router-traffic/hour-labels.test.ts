@@ -1,0 +1,85 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { fnv1a } from "../../../../shared/hash/fnv1a";
+import { binOf } from "../../../../shared/router-traffic/traffic-summary";
+import { usageEvent } from "../testing/events";
+import { startEvaluator, type EvaluatorHarness } from "../testing/harness";
+import { hourLabels } from "./hour-labels";
+import { runTrafficJob, windowSummaries } from "./traffic-job";
+
+let h: EvaluatorHarness;
+const HOUR = 3_600_000;
+const RUN_AT = Date.parse("2026-11-27T10:07:00Z");
+const CLOSED = RUN_AT - 7 * 60_000 - HOUR;
+const draw = (id: string): number => fnv1a(id) / 0x1_0000_0000;
+
+/** A routed request served on `tier`, and a judged score for it. */
+function routed(tenantId: string, id: string, tier: "small" | "frontier", complexity: number, requestedModel = "auto") {
+  return usageEvent({ requestId: id, tenantId, feature: "homework", tier, model: `${tier}-sim`, requestedModel, completedAt: CLOSED + 1_000, decisions: { route: { tier, complexity, intent: "math" } } });
+}
+function shadowOf(tenantId: string, id: string) {
+  return usageEvent({ requestId: `${id}:shadow`, tenantId, feature: "homework", tier: "small", model: "small-sim", completedAt: CLOSED + 2_000, attempts: [], decisions: { shadowOf: id } });
+}
+
+// 't-lab': 60 small-served prompts at 0.1 (every 6th judged poorly), 20 frontier-served at 0.3 each with a
+// shadow (the 4 first shadows poor while the frontier passed; the 5th poor but the frontier as poor; the
+// 6th good where the frontier failed: a win).
+const SMALL = Array.from({ length: 60 }, (_, i) => `lab-s-${i}`);
+const FRONTIER = Array.from({ length: 20 }, (_, i) => `lab-f-${i}`);
+const smallBad = (i: number): boolean => i % 6 === 0;
+
+beforeAll(async () => {
+  h = await startEvaluator();
+  const events = [
+    ...SMALL.map((id) => routed("t-lab", id, "small", 0.1)),
+    ...FRONTIER.flatMap((id) => [routed("t-lab", id, "frontier", 0.3), shadowOf("t-lab", id)]),
+    routed("t-lab", "lab-explicit", "small", 0.1, "small-sim"),
+    // Another tenant's labels, all poor.
+    ...["other-f-0", "other-f-1"].flatMap((id) => [routed("t-other", id, "frontier", 0.3), shadowOf("t-other", id)]),
+  ];
+  await h.queue(events.map((e) => ({ id: e.requestId, body: e })));
+  const judged: Array<[string, string, string, number]> = [
+    ...SMALL.map((id, i): [string, string, string, number] => ["t-lab", id, "small", smallBad(i) ? 2 : 5]),
+    ...FRONTIER.flatMap((id, i): Array<[string, string, string, number]> => [["t-lab", id, "frontier", i === 4 || i === 5 ? 1 : 5], ["t-lab", `${id}:shadow`, "small", i < 5 ? 1 : 5]]),
+    ["t-lab", "lab-explicit", "small", 1],
+    ...["other-f-0", "other-f-1"].flatMap((id): Array<[string, string, string, number]> => [["t-other", id, "frontier", 5], ["t-other", `${id}:shadow`, "small", 1]]),
+  ];
+  await h.db.batch(
+    judged.map(([tenant, id, tier, score]) =>
+      h.db
+        .prepare("INSERT OR REPLACE INTO evaluations (request_id, tenant_id, feature, model, tier, status, score_mean, checks_json, judges_json, panel_version, completed_at, evaluated_at) VALUES (?1, ?2, 'homework', ?3, ?4, 'ok', ?5, '[]', '[]', 'test', ?6, ?6)")
+        .bind(id, tenant, `${tier}-sim`, tier, score, CLOSED + 3_000),
+    ),
+  );
+  await runTrafficJob(h.db, undefined, RUN_AT, { windowHours: 24 });
+});
+afterAll(() => h.dispose());
+
+describe("hour labels", () => {
+  it("labels served small-tier answers and shadow pairs (the export's small_ok rule), thinned to the shadows' draw", async () => {
+    const labels = (await hourLabels(h.db, "t-lab", CLOSED, HOUR, 4, ["small"])).get("homework") ?? [];
+    const rate = Math.max(...FRONTIER.map(draw));
+    const keptSmall = SMALL.map((id, i) => ({ kept: draw(id) <= rate, bad: smallBad(i) })).filter((x) => x.kept);
+    // Shadows: 0-3 bad (poor while the frontier passed), 4 not (the frontier was as poor), 5 a win, 6-19 good.
+    expect(labels).toEqual(
+      [
+        [binOf(0.1), keptSmall.length, keptSmall.filter((x) => x.bad).length, 0],
+        [binOf(0.3), 20, 4, 1],
+      ].filter(([, n]) => n! > 0),
+    );
+    // The thinning is real on these ids: some small-tier labels fall above the shadows' highest draw.
+    expect(keptSmall.length).toBeLessThan(SMALL.length);
+  });
+
+  it("stores them with the hour's histogram and sums them into the tenant's window, never another tenant's", async () => {
+    const { features, all } = await windowSummaries(h.db, "t-lab", CLOSED - 23 * HOUR, CLOSED + 2 * HOUR);
+    const homework = features.get("homework")!;
+    expect(homework.labels?.find(([b]) => b === binOf(0.3))).toEqual([binOf(0.3), 20, 4, 1]);
+    expect(all?.labels).toEqual(homework.labels);
+    const other = await windowSummaries(h.db, "t-other", CLOSED - 23 * HOUR, CLOSED + 2 * HOUR);
+    expect(other.all?.labels).toEqual([[binOf(0.3), 2, 2, 0]]);
+  });
+
+  it("gives no labels in an hour without shadow labels (the channels' rates cannot be matched)", async () => {
+    expect((await hourLabels(h.db, "t-lab", CLOSED - HOUR, HOUR, 4, ["small"])).size).toBe(0);
+  });
+});
