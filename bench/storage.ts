@@ -13,7 +13,7 @@ import { parseCli } from "../scripts/lib/cli";
 import type { ArchiveTable } from "../shared/archive/layout";
 import { machineDescription } from "./lib/machine";
 import { atRate, PRICES, project, sampledShare, type Scenario } from "./storage/arithmetic";
-import { measureStorage } from "./storage/measure";
+import { LEDGER_PATH_TABLES, measureStorage } from "./storage/measure";
 
 const { values: args } = parseCli({
   name: "npm run bench:storage --",
@@ -38,12 +38,22 @@ const EVALUATION_SCENARIOS: Scenario[] = [
   { name: "1 / 1 / 1 day, 24 h horizon, TRACE_SAMPLING 1%, EVALUATION_SAMPLING 1%, no escalation queue", retention: { ledgerDays: 1, tracesDays: 1, evaluationsDays: 1 }, horizonHours: 24, d1Share: { request_traces: 0.01, evaluations: 0.01 } },
 ];
 
+/**
+ * LEDGER_SAMPLING 1% on top: the consumer's rows of usage_ledger (client requests, drafts, shadows) are
+ * drawn at 1%, judge-call rows all stay (the measured split of the ledger's rows; bytes taken in proportion).
+ */
+const LEDGER_SAMPLED_SHARE = sampledShare(0.01, 1 - m.consumerLedgerShare);
+const LEDGER_SCENARIOS: Scenario[] = [
+  { name: "1 / 1 / 1 day, 24 h horizon, TRACE_SAMPLING 1%, EVALUATION_SAMPLING 1%, LEDGER_SAMPLING 1%", retention: { ledgerDays: 1, tracesDays: 1, evaluationsDays: 1 }, horizonHours: 24, d1Share: { request_traces: 0.01, evaluations: sampledShare(0.01, ESCALATED_SHARE), usage_ledger: LEDGER_SAMPLED_SHARE } },
+];
+
 const SCENARIOS: Scenario[] = [
   { name: "shipped defaults (30 / 14 / 30 days, 96 h horizon)", retention: { ledgerDays: 30, tracesDays: 14, evaluationsDays: 30 }, horizonHours: 96 },
   { name: "7 / 7 / 7 days, 96 h horizon", retention: { ledgerDays: 7, tracesDays: 7, evaluationsDays: 7 }, horizonHours: 96 },
   { name: "1 / 1 / 1 day, 24 h horizon (queue retention 1 day)", retention: { ledgerDays: 1, tracesDays: 1, evaluationsDays: 1 }, horizonHours: 24 },
   { name: "1 / 1 / 1 day, 24 h horizon, TRACE_SAMPLING 1%", retention: { ledgerDays: 1, tracesDays: 1, evaluationsDays: 1 }, horizonHours: 24, d1Share: { request_traces: 0.01 } },
   ...EVALUATION_SCENARIOS,
+  ...LEDGER_SCENARIOS,
 ];
 
 const kb = (b: number): string => (b >= 1024 ? `${(b / 1024).toFixed(2)} KB` : `${b.toFixed(0)} B`);
@@ -104,14 +114,18 @@ ${perTable.join("\n")}
 | --- | --- | --- | --- | --- | --- |
 ${scenarioRows.join("\n")}
 
-## Rollup dedup per ledger row or per pack (\`ROLLUP_DEDUP\`)
+## Rollup dedup per ledger row or per pack (\`ROLLUP_DEDUP\`), and sampled ledger rows (\`LEDGER_SAMPLING\`)
 
-The consumer's ledger path alone (no judges; ledger rows, traces, rollups, histograms), the same ${opts.requests} requests in
-packs of 25, batches of 20 packs, on a fresh D1 each, D1's own \`rows_written\`:
+The consumer's ledger path alone (no judges; ledger rows, traces, rollups, histograms, per-minute counters), the same ${opts.requests} requests in
+packs of 25, batches of 20 packs, on a fresh D1 each, D1's own \`rows_written\`; with \`LEDGER_SAMPLING\` the sampled-out
+rows go to R2 as one gzip NDJSON object per message, tenant and day. Spread over the day, each request has a minute of
+its own (the per-minute counters' worst case: a row per event); within 2 minutes a pack shares its minutes, as at real rates:
 
-| ROLLUP_DEDUP | D1 rows written / request | usage_ledger rows | request_traces rows | usage_rollups_hourly rows | latency_histograms_hourly rows | consumed_messages rows |
-| --- | --- | --- | --- | --- | --- | --- |
-${dedupRuns.map((r) => `| ${r.dedup} | ${r.rowsWrittenPerRequest.toFixed(2)} | ${["usage_ledger", "request_traces", "usage_rollups_hourly", "latency_histograms_hourly", "consumed_messages"].map((t) => r.rowCounts[t] ?? 0).join(" | ")} |`).join("\n")}
+| consumer | D1 rows written / request | ${LEDGER_PATH_TABLES.map((t) => `${t} rows`).join(" | ")} | R2 objects / request | R2 gzip / request |
+| --- | --- | ${LEDGER_PATH_TABLES.map(() => "---").join(" | ")} | --- | --- |
+${dedupRuns.map((r) => `| ${r.label} | ${r.rowsWrittenPerRequest.toFixed(2)} | ${LEDGER_PATH_TABLES.map((t) => r.rowCounts[t] ?? 0).join(" | ")} | ${r.r2ObjectsPerRequest.toFixed(3)} | ${kb(r.r2BytesPerRequest)} |`).join("\n")}
+
+In the full run above, ${(m.consumerLedgerShare * 100).toFixed(1)}% of usage_ledger rows are the consumer's (what \`LEDGER_SAMPLING\` samples); the rest are judge calls, which stay in D1.
 
 ## At 1k and 10k requests/s
 

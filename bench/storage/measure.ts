@@ -14,7 +14,7 @@ import { runArchive } from "../../workers/evaluator/src/archive/archive-job";
 import { consumeBatch } from "../../workers/evaluator/src/consume-batch";
 import { parseJudges, unitDraw } from "../../workers/evaluator/src/judge/config";
 import { parseJudgePolicy } from "../../workers/evaluator/src/judge/policy";
-import type { RollupDedup } from "../../workers/evaluator/src/ledger/pack-rollups";
+import { parseLedgerSampling } from "../../workers/evaluator/src/ledger/ledger-sampling";
 import type { ConsumerDeps } from "../../workers/evaluator/src/process-event";
 import { offlineConsumerDeps } from "../../workers/evaluator/src/testing/consumer-deps";
 import { fakeBatch } from "../../workers/evaluator/src/testing/fake-batch";
@@ -42,8 +42,10 @@ export interface Measured {
   d1BytesPerRequest: number;
   rowsWrittenPerRequest: number;
   archivedAll: boolean;
-  /** The ledger path alone under each ROLLUP_DEDUP (measureLedgerWrites). */
+  /** The ledger path alone under each ROLLUP_DEDUP, and with LEDGER_SAMPLING (measureLedgerWrites). */
   dedup: LedgerWrites[];
+  /** Share of usage_ledger rows that are the consumer's (client requests, drafts, shadows): what LEDGER_SAMPLING samples; the rest are judge calls. */
+  consumerLedgerShare: number;
 }
 
 const T0 = Date.parse("2026-11-02T00:00:00Z");
@@ -57,10 +59,10 @@ const text = (chars: number): string => {
 };
 
 /** bench:evaluator's mix (60% small, 30% frontier, 10% cache hits), with exchanges of the given sizes. */
-function traffic(o: StorageOptions): UsageEvent[] {
+function traffic(o: StorageOptions, spanMs = DAY_MS - 60_000): UsageEvent[] {
   faker.seed(o.seed);
   return Array.from({ length: o.requests }, (_, i) => {
-    const e = benchEvent(i, T0 + Math.floor((i / o.requests) * (DAY_MS - 60_000)), { prefix: "st", seed: o.seed });
+    const e = benchEvent(i, T0 + Math.floor((i / o.requests) * spanMs), { prefix: "st", seed: o.seed });
     return { ...e, content: { messages: [{ role: "system", content: text(o.systemChars) }, { role: "user", content: text(o.promptChars) }], response: text(o.answerChars) } };
   });
 }
@@ -71,6 +73,22 @@ const count = async (db: D1Database, table: string): Promise<number> => (await d
 async function ndjsonBytes(db: D1Database, table: string): Promise<number> {
   const { results } = await db.prepare(`SELECT * FROM ${table}`).all();
   return results.reduce<number>((sum, r) => sum + new TextEncoder().encode(`${JSON.stringify(r)}\n`).length, 0);
+}
+
+/** Objects and bytes under the usage_ledger prefix (sampled-out rows), then deleted so the next run starts empty. */
+async function r2Usage(bucket: R2Bucket): Promise<{ objects: number; bytes: number }> {
+  let objects = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await bucket.list({ prefix: "archive/v1/usage_ledger/", ...(cursor ? { cursor } : {}) });
+    objects += page.objects.length;
+    cursor = page.truncated ? page.cursor : undefined;
+  } while (cursor);
+  return { objects, bytes: await r2Bytes(bucket, "usage_ledger") };
+}
+
+async function emptyBucket(bucket: R2Bucket): Promise<void> {
+  for (let page = await bucket.list({ limit: 1000 }); page.objects.length > 0; page = await bucket.list({ limit: 1000 })) await bucket.delete(page.objects.map((o) => o.key));
 }
 
 async function r2Bytes(bucket: R2Bucket, table: ArchiveTable): Promise<number> {
@@ -85,7 +103,7 @@ async function r2Bytes(bucket: R2Bucket, table: ArchiveTable): Promise<number> {
 }
 
 export async function measureStorage(o: StorageOptions): Promise<Measured> {
-  const mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response('ok'); } }", compatibilityDate: "2026-04-01", d1Databases: { DB: "storage", BY_LEDGER: "by-ledger", BY_MESSAGE: "by-message" }, r2Buckets: ["ARCHIVE"] });
+  const mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response('ok'); } }", compatibilityDate: "2026-04-01", d1Databases: { DB: "storage", ...Object.fromEntries(LEDGER_RUNS.map((_, i) => [`LEDGER_RUN_${i}`, `ledger-run-${i}`])) }, r2Buckets: ["ARCHIVE", "LEDGER_OUT"] });
   // Verdicts spread as real panels do: mostly good, some low or unsure (those escalate to the strong judge).
   const stub = await startJudgeStub((_model, prompt) => {
     const u = unitDraw(prompt);
@@ -119,6 +137,7 @@ export async function measureStorage(o: StorageOptions): Promise<Measured> {
     const inserted = meter.rowsWritten();
     const rowCounts: Record<string, number> = {};
     for (const t of [...TABLES, ...AGGREGATES]) rowCounts[t] = await count(raw, t);
+    const consumerRows = (await raw.prepare("SELECT COUNT(*) AS n FROM usage_ledger WHERE kind = 'request'").first<{ n: number }>())?.n ?? 0;
     const ndjson = Object.fromEntries(await Promise.all(TABLES.map(async (t) => [t, await ndjsonBytes(raw, t)] as const))) as Record<ArchiveTable, number>;
     const archivedNdjson = TABLES.reduce((s, t) => s + ndjson[t], 0);
     const aggregateShare = 1 - archivedNdjson / (archivedNdjson + (await Promise.all(AGGREGATES.map((t) => ndjsonBytes(raw, t)))).reduce((a, b) => a + b, 0));
@@ -128,6 +147,7 @@ export async function measureStorage(o: StorageOptions): Promise<Measured> {
     meter.reset();
     await runArchive(meter.db, bucket, { now: T0 + 60 * DAY_MS, defaults: DEFAULT_RETENTION, horizonMs: 96 * 3_600_000, chunkRows: 1000, maxChunks: 100_000 });
     const left = await Promise.all(TABLES.map((t) => count(raw, t)));
+    const consumerLedgerShare = (rowCounts["usage_ledger"] ?? 0) > 0 ? consumerRows / (rowCounts["usage_ledger"] ?? 1) : 0;
     const per: PerRequest = {};
     for (const t of TABLES) {
       if (rowCounts[t] === 0) continue;
@@ -138,12 +158,16 @@ export async function measureStorage(o: StorageOptions): Promise<Measured> {
         rowsWritten: ((rowCounts[t] ?? 0) * (writtenPer[t] ?? 1)) / o.requests,
       };
     }
-    // The ledger path alone, rollups deduplicated per ledger row and per pack (ROLLUP_DEDUP), same traffic, one run.
-    const dedup = [
-      await measureLedgerWrites((await mf.getD1Database("BY_LEDGER")) as unknown as D1Database, o, "ledger"),
-      await measureLedgerWrites((await mf.getD1Database("BY_MESSAGE")) as unknown as D1Database, o, "message"),
-    ];
-    return { requests: o.requests, per, rowCounts, d1BytesPerRequest: grown / o.requests, rowsWrittenPerRequest: inserted / o.requests, archivedAll: left.every((n) => n === 0), dedup };
+    // The ledger path alone, rollups deduplicated per ledger row and per pack (ROLLUP_DEDUP), then per pack with
+    // LEDGER_SAMPLING 1% (sampled-out rows to R2 per message), same traffic, one run.
+    const d1 = async (name: string): Promise<D1Database> => (await mf.getD1Database(name)) as unknown as D1Database;
+    const ledgerOut = (await mf.getR2Bucket("LEDGER_OUT")) as unknown as R2Bucket;
+    const dedup: LedgerWrites[] = [];
+    for (const [i, run] of LEDGER_RUNS.entries()) {
+      const extra: Partial<ConsumerDeps> = run.sampled ? { rollupDedup: "message", ledgerSampling: parseLedgerSampling('{"default":0.01}', "message"), ledgerArchive: ledgerOut } : { rollupDedup: run.dedup };
+      dedup.push(await measureLedgerWrites(await d1(`LEDGER_RUN_${i}`), o, run.label, extra, run.sampled ? ledgerOut : undefined, run.spanMs));
+    }
+    return { requests: o.requests, per, rowCounts, d1BytesPerRequest: grown / o.requests, rowsWrittenPerRequest: inserted / o.requests, archivedAll: left.every((n) => n === 0), dedup, consumerLedgerShare };
   } finally {
     await stub.close();
     await mf.dispose();
@@ -173,24 +197,45 @@ async function rowsWrittenPerTable(db: D1Database, counts: Record<string, number
 }
 
 export interface LedgerWrites {
-  dedup: RollupDedup;
+  label: string;
   /** D1 rows written per request by the consumer's ledger path (no judging), as D1 counts them. */
   rowsWrittenPerRequest: number;
-  /** Rows the run left in the rollup, histogram and consumed-pack tables. */
+  /** Rows the run left in the ledger, rollup, histogram, counter and consumed-pack tables. */
   rowCounts: Record<string, number>;
+  /** R2 objects and gzip bytes per request written for sampled-out ledger rows (0 without LEDGER_SAMPLING). */
+  r2ObjectsPerRequest: number;
+  r2BytesPerRequest: number;
 }
 
 /**
- * The ledger path alone (no judges), on a fresh D1 of the same Miniflare, with the rollups
- * deduplicated one way or the other: what ROLLUP_DEDUP changes in D1 rows written per request.
+ * The ledger-path runs: each ROLLUP_DEDUP, and LEDGER_SAMPLING 1%, over the day (2,000 requests give each its
+ * own minute: the per-minute counters' worst case) and within 2 minutes (a pack then shares its minutes, as at real rates).
  */
-async function measureLedgerWrites(raw: D1Database, o: StorageOptions, dedup: RollupDedup): Promise<LedgerWrites> {
+const LEDGER_RUNS: { label: string; dedup: "ledger" | "message"; sampled: boolean; spanMs?: number }[] = [
+  { label: "ledger, over a day", dedup: "ledger", sampled: false },
+  { label: "message, over a day", dedup: "message", sampled: false },
+  { label: "message + LEDGER_SAMPLING 1%, over a day", dedup: "message", sampled: true },
+  { label: "ledger, within 2 minutes", dedup: "ledger", sampled: false, spanMs: 2 * 60_000 },
+  { label: "message, within 2 minutes", dedup: "message", sampled: false, spanMs: 2 * 60_000 },
+  { label: "message + LEDGER_SAMPLING 1%, within 2 minutes", dedup: "message", sampled: true, spanMs: 2 * 60_000 },
+];
+
+export const LEDGER_PATH_TABLES = ["usage_ledger", "request_traces", "usage_rollups_hourly", "latency_histograms_hourly", "usage_counters_minutely", "consumed_messages"];
+
+/**
+ * The ledger path alone (no judges), on a fresh D1 of the same Miniflare, with the rollups
+ * deduplicated one way or the other (and client ledger rows sampled): what ROLLUP_DEDUP and
+ * LEDGER_SAMPLING change in D1 rows written per request.
+ */
+async function measureLedgerWrites(raw: D1Database, o: StorageOptions, label: string, extra: Partial<ConsumerDeps>, out?: R2Bucket, spanMs?: number): Promise<LedgerWrites> {
   await applyMigrations(raw);
   const meter = meteredD1(raw);
-  const deps = offlineConsumerDeps(meter.db, { concurrency: 8, rollupDedup: dedup, now: () => T0 + DAY_MS });
-  const messages = packs(traffic(o), 25, "st");
+  const deps = offlineConsumerDeps(meter.db, { concurrency: 8, now: () => T0 + DAY_MS, ...extra });
+  const messages = packs(traffic(o, spanMs), 25, "st");
   for (let i = 0; i < messages.length; i += 20) await deliver(messages.slice(i, i + 20).map((m) => m.body), deps, `l${i}-`);
   const rowCounts: Record<string, number> = {};
-  for (const t of ["usage_ledger", "request_traces", "usage_rollups_hourly", "latency_histograms_hourly", "consumed_messages"]) rowCounts[t] = await count(raw, t);
-  return { dedup, rowsWrittenPerRequest: meter.rowsWritten() / o.requests, rowCounts };
+  for (const t of LEDGER_PATH_TABLES) rowCounts[t] = await count(raw, t);
+  const r2 = out ? await r2Usage(out) : { objects: 0, bytes: 0 };
+  if (out) await emptyBucket(out);
+  return { label, rowsWrittenPerRequest: meter.rowsWritten() / o.requests, rowCounts, r2ObjectsPerRequest: r2.objects / o.requests, r2BytesPerRequest: r2.bytes / o.requests };
 }

@@ -7,8 +7,9 @@
  * being retried forever; at most `concurrency` events run at once.
  * Ledger writes go to D1 in chunks (record-ledger.ts: one transaction each; a failed chunk
  * falls back to one transaction per event, or per message with ROLLUP_DEDUP=message). Nothing
- * is acked before its ledger row is committed; a crash anywhere means redelivery, and
- * redelivery is harmless because every write is idempotent.
+ * is acked before its ledger row is committed (or, sampled out of D1, written to R2 and counted
+ * in its pack's rollups); a crash anywhere means redelivery, and redelivery is harmless because
+ * every write is idempotent.
  */
 import type { UsageEvent } from "../../../shared/schemas/usage-event";
 import { auditCacheHit, wantsCacheAudit } from "./cache-audit/audit-cache-hit";
@@ -18,7 +19,9 @@ import { prepareJudging, runJudging } from "./judge/judge-batch";
 import { judgingWithinBudget } from "./judge/monthly-budgets";
 import { parseMessage, wantsJudging, type ConsumerDeps } from "./process-event";
 import { logFailure, recordLedger, type Item } from "./record-ledger";
-import { archiveSampledOut, traceInD1 } from "./trace/trace-sampling";
+import { archiveSampledOut } from "./archive/sampled-out";
+import { ledgerInD1, sampledOutLedger } from "./ledger/ledger-sampling";
+import { sampledOutTraces, traceInD1 } from "./trace/trace-sampling";
 
 export interface BatchSummary {
   acked: number;
@@ -72,14 +75,17 @@ async function recordAndEvaluate(items: Item[], book: PriceBook, deps: ConsumerD
   // Judge spend is the call's own: none once a budget it is charged to is used up (monthly-budgets.ts).
   const judged = await judgingWithinBudget(deps.db, unique.filter((it) => wantsJudging(it.event, deps)), deps.now());
   const prepared = await prepareJudging(judged.map((it) => ({ event: it.event, attempts: it.msg.attempts })), unique.map((it) => it.event), book, deps);
-  const sampledOut = deps.traceArchive ? unique.filter((it) => !traceInD1(it.event, deps)) : [];
-  const [committedList, judgingFailed, tracesFailed] = await Promise.all([
+  const tracesOut = deps.traceArchive ? unique.filter((it) => !traceInD1(it.event, deps)) : [];
+  const ledgerOut = deps.ledgerArchive ? unique.filter((it) => !ledgerInD1(it.event, deps)) : [];
+  const now = deps.now();
+  const [committedList, judgingFailed, tracesFailed, ledgerFailed] = await Promise.all([
     recordLedger(items, book, deps),
     runJudging(prepared, deps),
-    deps.traceArchive && sampledOut.length ? archiveSampledOut(sampledOut, deps.traceArchive, deps.seal, deps.now(), deps.concurrency) : [],
+    deps.traceArchive && tracesOut.length ? archiveSampledOut(tracesOut, deps.traceArchive, sampledOutTraces<Item>(deps.seal, now), deps.concurrency) : [],
+    deps.ledgerArchive && ledgerOut.length ? archiveSampledOut(ledgerOut, deps.ledgerArchive, sampledOutLedger<Item>(book, deps.counterfactualModel, now), deps.concurrency) : [],
   ]);
   const committed = new Set(committedList);
-  const failed = new Set([...[...judgingFailed].map(eventKey), ...tracesFailed.map((it) => eventKey(it.event))]);
+  const failed = new Set([...[...judgingFailed].map(eventKey), ...[...tracesFailed, ...ledgerFailed].map((it) => eventKey(it.event))]);
   const judgedKeys = new Set(judged.map((it) => eventKey(it.event)));
   // A shadow check (a miss) is its own question, whether or not the rubric panel judged the answer too.
   const auditable = (it: Item): boolean => !judgedKeys.has(eventKey(it.event)) || it.event.cache === "miss";

@@ -9,8 +9,17 @@ import { sealerFromEnv } from "./trace/content-cipher";
 import { parseTraceSampling } from "./trace/trace-sampling";
 import { parseEvaluationSampling } from "./judge/evaluation-sampling";
 import { parseRollupDedup } from "./ledger/pack-rollups";
+import { parseLedgerSampling } from "./ledger/ledger-sampling";
 
 const bucketOf = (b: unknown): ArchiveWriter | undefined => (typeof b === "object" && b !== null && typeof (b as { put?: unknown }).put === "function" ? (b as ArchiveWriter) : undefined);
+
+/** ROLLUP_DEDUP and LEDGER_SAMPLING, which needs it set to "message" (ledger/ledger-sampling.ts). */
+function ledgerSamplingFromEnv(env: EvaluatorEnv): Pick<ConsumerDeps, "rollupDedup" | "ledgerSampling" | "ledgerArchive"> {
+  const rollupDedup = parseRollupDedup(env.ROLLUP_DEDUP);
+  const ledgerSampling = parseLedgerSampling(env.LEDGER_SAMPLING, rollupDedup);
+  const archive = bucketOf(env["ARCHIVE"]);
+  return { rollupDedup, ...(ledgerSampling && archive ? { ledgerSampling, ledgerArchive: archive } : {}) };
+}
 
 export async function depsFromEnv(env: EvaluatorEnv): Promise<ConsumerDeps> {
   return {
@@ -33,7 +42,7 @@ export async function depsFromEnv(env: EvaluatorEnv): Promise<ConsumerDeps> {
     ...(bucketOf(env["ARCHIVE"]) ? { traceArchive: bucketOf(env["ARCHIVE"]) } : {}),
     evaluationSampling: parseEvaluationSampling(env.EVALUATION_SAMPLING),
     ...(bucketOf(env["ARCHIVE"]) ? { evaluationArchive: bucketOf(env["ARCHIVE"]) } : {}),
-    rollupDedup: parseRollupDedup(env.ROLLUP_DEDUP),
+    ...ledgerSamplingFromEnv(env),
     now: () => Date.now(),
   };
 }

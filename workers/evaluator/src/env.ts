@@ -27,6 +27,8 @@ export interface EvaluatorEnv extends GeneratedBindings {
   EVALUATION_SAMPLING?: string;
   /** "ledger" (default) or "message": how the usage rollups are deduplicated (ledger/pack-rollups.ts). */
   ROLLUP_DEDUP?: string;
+  /** Share of client ledger rows kept in D1 (ledger/ledger-sampling.ts; needs ROLLUP_DEDUP=message); the rest go to ARCHIVE. */
+  LEDGER_SAMPLING?: string;
   CONTENT_ENCRYPTION_KEYS?: string;
   CONTENT_ENCRYPTION_ACTIVE_KID?: string;
   [name: string]: unknown;

@@ -18,8 +18,9 @@ import type { PriceBook } from "./pricing/price-book";
 import { traceStatement, type Seal } from "./trace/trace-record";
 import { traceInD1, type TraceSamplingDeps } from "./trace/trace-sampling";
 import type { EvaluationSamplingDeps } from "./judge/evaluation-sampling";
+import { ledgerInD1, type LedgerSamplingDeps } from "./ledger/ledger-sampling";
 
-export interface ConsumerDeps extends TraceSamplingDeps, EvaluationSamplingDeps {
+export interface ConsumerDeps extends TraceSamplingDeps, EvaluationSamplingDeps, LedgerSamplingDeps {
   db: D1Database;
   /** Invalid events go here with a reason; without it they fall to the platform DLQ via retries. */
   dlq?: Queue;
@@ -88,15 +89,17 @@ function jsonValue(body: unknown): { ok: true; value: unknown } | { ok: false; r
 }
 
 /**
- * Ledger row + trace statements of one event (the trace only if kept in D1), written with `nonce`; callers batch them (one
+ * Ledger row + trace statements of one event (each only if kept in D1), written with `nonce`; callers batch them (one
  * transaction) with the rollup of the batch's ids (rollupStatements) or of the pack (pack-rollups.ts), which needs the row.
  */
 export async function eventWrite(event: UsageEvent, book: PriceBook, deps: ConsumerDeps, nonce: string): Promise<{ row: LedgerRow; statements: D1PreparedStatement[] }> {
   const now = deps.now();
   const row = ledgerRowFromEvent(event, book, deps.counterfactualModel);
-  const ledger = ledgerInsert(deps.db, row, nonce, now);
-  // A trace sampled out of D1 goes to R2 instead (consume-batch.ts, trace/trace-sampling.ts).
-  return { row, statements: traceInD1(event, deps) ? [ledger, await traceStatement(deps.db, event, deps.seal, now)] : [ledger] };
+  // A ledger row or a trace sampled out of D1 goes to R2 instead (consume-batch.ts, ledger/ledger-sampling.ts,
+  // trace/trace-sampling.ts); the row is still counted in the pack's rollups.
+  const statements = ledgerInD1(event, deps) ? [ledgerInsert(deps.db, row, nonce, now)] : [];
+  if (traceInD1(event, deps)) statements.push(await traceStatement(deps.db, event, deps.seal, now));
+  return { row, statements };
 }
 
 export function wantsJudging(event: UsageEvent, deps: ConsumerDeps): boolean {

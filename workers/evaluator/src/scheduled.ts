@@ -15,6 +15,7 @@ import { runAlerts } from "./alerts/evaluate-alerts";
 import { archiveStep, horizonMsFromEnv } from "./archive/archive-step";
 import { runDrift } from "./drift/drift-job";
 import { pruneConsumedMessages } from "./ledger/pack-rollups";
+import { MINUTE_COUNTERS_DAYS, pruneMinuteCounters } from "./ledger/minute-counters";
 import { intVar, type EvaluatorEnv } from "./env";
 import { runRolloutChecks } from "./rollout/rollout-job";
 import { runTrafficJob } from "./router-traffic/traffic-job";
@@ -60,11 +61,15 @@ export async function runScheduled(cron: string, scheduledTime: number, env: Eva
   if (anchor.error && env.KEYS_KV) throw new AnchorError(`audit head not anchored: ${anchor.error}`);
 }
 
-/** Logged, not thrown: rows left now are deleted by a later run (a stale row only blocks a pack nobody sends). */
+/**
+ * Logged, not thrown: rows left now are deleted by a later run (a stale consumed row only blocks a
+ * pack nobody sends; a stale minute counter is read by no alert window).
+ */
 async function pruneConsumed(env: EvaluatorEnv, now: number): Promise<void> {
   try {
     const deleted = await pruneConsumedMessages(env.DB, now - horizonMsFromEnv(env));
-    console.log(JSON.stringify({ msg: "consumed packs pruned", deleted }));
+    const minutes = await pruneMinuteCounters(env.DB, now - MINUTE_COUNTERS_DAYS * 86_400_000);
+    console.log(JSON.stringify({ msg: "consumed packs pruned", deleted, minutes }));
   } catch (err) {
     console.error(JSON.stringify({ msg: "consumed packs prune failed", error: err instanceof Error ? err.message : String(err) }));
   }

@@ -7,7 +7,7 @@
  */
 import { z } from "zod";
 import { secretByName } from "../env";
-import { crosses, metricValue } from "./metrics";
+import { crosses, metricSourceFromEnv, metricValue } from "./metrics";
 import { enabledRulesForCron, type AlertRule } from "../../../../shared/alerts/alert-rules";
 import { deliverWebhook } from "./webhook";
 
@@ -70,7 +70,7 @@ async function fireRule(db: D1Database, env: Record<string, unknown>, rule: Aler
   // events are still on the queue when it closes (batching, retries).
   const span = rule.windowMinutes * 60_000;
   const start = windowStart(now - ALERT_LAG_MS, rule.windowMinutes) - span;
-  const value = await metricValue(db, rule.tenantId, rule.metric, start, start + span);
+  const value = await metricValue(db, rule.tenantId, rule.metric, start, start + span, metricSourceFromEnv(env));
   result.evaluated++;
   if (value === null || !crosses(value, rule.comparator, rule.threshold)) return;
   const firing = await claimFiring(db, rule, start, value, now);

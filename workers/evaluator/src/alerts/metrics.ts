@@ -1,11 +1,18 @@
 /**
- * Alert metric values for one tenant over [from, to): read from the ledger, evaluations and
- * drift snapshots. null = no data in the window (a rule never fires on no data). Requests,
- * latency, errors and judge scores are the clients' (no escalated cascade draft); spend is all.
+ * Alert metric values for one tenant over [from, to): read from the ledger (or, with
+ * ROLLUP_DEDUP=message, the per-minute counters: counter-metrics.ts), evaluations and drift
+ * snapshots. null = no data in the window (a rule never fires on no data). Requests, latency,
+ * errors and judge scores are the clients' (no escalated cascade draft); spend is all.
  */
 import { z } from "zod";
 import { ERROR_STATUS_SQL } from "../../../../shared/schemas/usage-event";
 import type { AlertMetric } from "../../../../shared/alerts/alert-rules";
+import { counterErrorRate, counterLatencyP95, counterSpend } from "./counter-metrics";
+
+/** Where spend, errors and latency come from: client ledger rows, or the per-minute counters (ROLLUP_DEDUP=message). */
+export type MetricSource = "ledger" | "counters";
+
+export const metricSourceFromEnv = (env: Record<string, unknown>): MetricSource => (env["ROLLUP_DEDUP"] === "message" ? "counters" : "ledger");
 
 const Num = z.object({ v: z.number().nullable() });
 
@@ -26,7 +33,11 @@ async function p95Latency(db: D1Database, tenantId: string, from: number, to: nu
   );
 }
 
-export async function metricValue(db: D1Database, tenantId: string, metric: AlertMetric, from: number, to: number): Promise<number | null> {
+export async function metricValue(db: D1Database, tenantId: string, metric: AlertMetric, from: number, to: number, source: MetricSource = "ledger"): Promise<number | null> {
+  if (source === "counters" && metric !== "judge_score_mean" && metric !== "drift_psi") {
+    if (metric === "spend_usd") return counterSpend(db, tenantId, from, to);
+    return metric === "error_rate" ? counterErrorRate(db, tenantId, from, to) : counterLatencyP95(db, tenantId, from, to);
+  }
   switch (metric) {
     case "judge_score_mean":
       return one(db, "SELECT AVG(score_mean) AS v FROM evaluations WHERE tenant_id = ?1 AND status = 'ok' AND substr(request_id, -6) != ':draft' AND substr(request_id, -7) != ':shadow' AND sampled = 1 AND completed_at >= ?2 AND completed_at < ?3", tenantId, from, to);

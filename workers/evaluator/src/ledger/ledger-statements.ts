@@ -8,11 +8,16 @@ import { bucketSql } from "../../../../shared/latency-histogram";
 import { ERROR_STATUS_SQL } from "../../../../shared/schemas/usage-event";
 import { hourOf, type LedgerRow } from "./ledger-row";
 
-const INSERT_LEDGER = `INSERT INTO usage_ledger (request_id, tenant_id, kind, parent_request_id, key_id, feature, end_user,
-  requested_model, model, tier, upstream, status, error_code, cache_status, prompt_tokens, completion_tokens, cached_tokens,
-  reasoning_tokens, cost_usd, price_source, counterfactual_cost_usd, cost_avoided_usd, latency_ms, ttft_ms, route_complexity,
-  route_intent, received_at, completed_at, hour, ingested_at, ingest_nonce, prompt_id, prompt_version)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33)
+/** usage_ledger's columns in INSERT order: the D1 insert and a sampled-out row's R2 record (ledger-sampling.ts) bind them alike. */
+export const LEDGER_COLUMNS = [
+  "request_id", "tenant_id", "kind", "parent_request_id", "key_id", "feature", "end_user", "requested_model", "model", "tier", "upstream",
+  "status", "error_code", "cache_status", "prompt_tokens", "completion_tokens", "cached_tokens", "reasoning_tokens", "cost_usd",
+  "price_source", "counterfactual_cost_usd", "cost_avoided_usd", "latency_ms", "ttft_ms", "route_complexity", "route_intent",
+  "received_at", "completed_at", "hour", "ingested_at", "ingest_nonce", "prompt_id", "prompt_version",
+] as const;
+
+const INSERT_LEDGER = `INSERT INTO usage_ledger (${LEDGER_COLUMNS.join(", ")})
+VALUES (${LEDGER_COLUMNS.map((_, i) => `?${i + 1}`).join(", ")})
 ON CONFLICT (request_id) DO NOTHING`;
 
 /**
@@ -55,18 +60,27 @@ SELECT tenant_id, hour, feature, metric, bucket, COUNT(*) FROM (
 ON CONFLICT (tenant_id, hour, feature, metric, bucket) DO UPDATE SET count = count + excluded.count`;
 const UPSERT_ROW_HISTOGRAMS = UPSERT_HISTOGRAMS("request_id = ?1 AND tenant_id = ?2 AND ingest_nonce = ?3");
 
+/** A row's values in LEDGER_COLUMNS order (`nonce` null for a row written to R2 instead of D1). */
+function ledgerValues(row: LedgerRow, nonce: string | null, now: number): (string | number | null)[] {
+  const u = row.usage;
+  return [
+    row.requestId, row.tenantId, row.kind, row.parentRequestId, row.keyId, row.feature, row.endUser,
+    row.requestedModel, row.model, row.tier, row.upstream, row.status, row.errorCode, row.cacheStatus,
+    u.input.total, u.output.total, u.input.cached, u.output.reasoning, row.costUsd, row.priceSource,
+    row.counterfactualCostUsd, row.costAvoidedUsd, row.latencyMs, row.ttftMs, row.routeComplexity,
+    row.routeIntent, row.receivedAt, row.completedAt, hourOf(row.completedAt), now, nonce, row.prompt?.id ?? null, row.prompt?.version ?? null,
+  ];
+}
+
+/** The row as the archive holds it (column name -> value), for a row that goes to R2 instead of D1. */
+export function ledgerRecord(row: LedgerRow, now: number): Record<string, string | number | null> {
+  const values = ledgerValues(row, null, now);
+  return Object.fromEntries(LEDGER_COLUMNS.map((c, i) => [c, values[i] ?? null]));
+}
+
 /** The ledger row alone; its rollup comes from rollupStatements over the batch's ids. */
 export function ledgerInsert(db: D1Database, row: LedgerRow, nonce: string, now: number): D1PreparedStatement {
-  const u = row.usage;
-  return db
-    .prepare(INSERT_LEDGER)
-    .bind(
-      row.requestId, row.tenantId, row.kind, row.parentRequestId, row.keyId, row.feature, row.endUser,
-      row.requestedModel, row.model, row.tier, row.upstream, row.status, row.errorCode, row.cacheStatus,
-      u.input.total, u.output.total, u.input.cached, u.output.reasoning, row.costUsd, row.priceSource,
-      row.counterfactualCostUsd, row.costAvoidedUsd, row.latencyMs, row.ttftMs, row.routeComplexity,
-      row.routeIntent, row.receivedAt, row.completedAt, hourOf(row.completedAt), now, nonce, row.prompt?.id ?? null, row.prompt?.version ?? null,
-    );
+  return db.prepare(INSERT_LEDGER).bind(...ledgerValues(row, nonce, now));
 }
 
 /** One row and its rollup (callers writing many rows at once use ledgerInsert + rollupStatements). */

@@ -19,6 +19,7 @@ import { bucketSql } from "../../../../shared/latency-histogram";
 import { CLIENT_CLOSED_STATUS } from "../../../../shared/schemas/usage-event";
 import { hourOf, type LedgerRow } from "./ledger-row";
 import { ROLLUP_CONFLICT } from "./ledger-statements";
+import { minuteOf, upsertMinuteCounters } from "./minute-counters";
 
 /** How the consumer deduplicates rollups: per ledger row (today's default) or per pack. */
 export type RollupDedup = "ledger" | "message";
@@ -53,9 +54,12 @@ export interface RollupFact {
   /** 1 for a client request (the histograms count only those). */
   q: 0 | 1;
   tt: number | null;
+  /** The minute of completion and the queue lag (ingestion - completion), for the minute counters. */
+  mi: number;
+  g: number;
 }
 
-export function rollupFact(row: LedgerRow): RollupFact {
+export function rollupFact(row: LedgerRow, now: number): RollupFact {
   const hit = row.cacheStatus === "hit-exact" || row.cacheStatus === "hit-semantic";
   const client = row.kind === "request" && row.parentRequestId === null;
   return {
@@ -65,7 +69,7 @@ export function rollupFact(row: LedgerRow): RollupFact {
     x: hit ? 1 : 0,
     pt: row.usage.input.total, ct: row.usage.output.total, kt: row.usage.input.cached, rt: row.usage.output.reasoning,
     u: row.costUsd, a: row.costAvoidedUsd, ac: hit ? row.costAvoidedUsd : 0, l: row.latencyMs,
-    q: client ? 1 : 0, tt: row.ttftMs,
+    q: client ? 1 : 0, tt: row.ttftMs, mi: minuteOf(row.completedAt), g: now - row.completedAt,
   };
 }
 
@@ -81,7 +85,8 @@ const FACTS = `(SELECT json_extract(value, '$.i') AS request_id, json_extract(va
   json_extract(value, '$.c') AS rollup_kind, json_extract(value, '$.e') AS err, json_extract(value, '$.x') AS hit,
   json_extract(value, '$.pt') AS pt, json_extract(value, '$.ct') AS ct, json_extract(value, '$.kt') AS kt, json_extract(value, '$.rt') AS rt,
   json_extract(value, '$.u') AS cost, json_extract(value, '$.a') AS avoided, json_extract(value, '$.ac') AS avoided_cache,
-  json_extract(value, '$.l') AS latency_ms, json_extract(value, '$.q') AS client, json_extract(value, '$.tt') AS ttft_ms
+  json_extract(value, '$.l') AS latency_ms, json_extract(value, '$.q') AS client, json_extract(value, '$.tt') AS ttft_ms,
+  json_extract(value, '$.mi') AS minute, json_extract(value, '$.g') AS lag_ms
 FROM json_each(?1)) f`;
 
 /** First delivery of the pack only, and no event an earlier delivery already put in the ledger. */
@@ -107,13 +112,15 @@ SELECT tenant_id, hour, feature, metric, bucket, COUNT(*) FROM (
 ) GROUP BY tenant_id, hour, feature, metric, bucket
 ON CONFLICT (tenant_id, hour, feature, metric, bucket) DO UPDATE SET count = count + excluded.count`;
 
+const UPSERT_PACK_MINUTES = upsertMinuteCounters(FACTS, GATE);
+
 /**
- * The pack's consumed row, rollup upsert and histogram upsert, to run in ONE db.batch after the
+ * The pack's consumed row, rollup upsert, histogram upsert and minute counters (minute-counters.ts), to run in ONE db.batch after the
  * pack's ledger inserts (written with the same nonce). An event listed twice counts once.
  */
 export async function packRollupStatements(db: D1Database, messageId: string, rows: readonly LedgerRow[], nonce: string, now: number): Promise<D1PreparedStatement[]> {
   const unique = new Map<string, RollupFact>();
-  for (const row of rows) if (!unique.has(row.requestId)) unique.set(row.requestId, rollupFact(row));
+  for (const row of rows) if (!unique.has(row.requestId)) unique.set(row.requestId, rollupFact(row, now));
   const facts = [...unique.values()];
   if (facts.length === 0) return [];
   const key = await packKey(facts);
@@ -122,6 +129,7 @@ export async function packRollupStatements(db: D1Database, messageId: string, ro
     db.prepare(INSERT_CONSUMED).bind(key, messageId.slice(0, 128), nonce, facts.length, now),
     db.prepare(UPSERT_PACK_ROLLUPS).bind(json, key, nonce),
     db.prepare(UPSERT_PACK_HISTOGRAMS).bind(json, key, nonce),
+    db.prepare(UPSERT_PACK_MINUTES).bind(json, key, nonce),
   ];
 }
 

@@ -91,3 +91,12 @@ export async function startD1(): Promise<{ db: D1Database; dispose: () => Promis
   await applyMigrations(db);
   return { db, dispose: () => mf.dispose() };
 }
+
+/** A bare D1 (real migrations applied) and an R2 bucket, for tests of what goes to the archive. */
+export async function startD1WithArchive(name: string): Promise<{ db: D1Database; bucket: R2Bucket; dispose: () => Promise<void> }> {
+  const mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response('ok'); } }", compatibilityDate: "2026-04-01", d1Databases: { DB: name }, r2Buckets: ["ARCHIVE"] });
+  const db = (await mf.getD1Database("DB")) as unknown as D1Database;
+  const bucket = (await mf.getR2Bucket("ARCHIVE")) as unknown as R2Bucket;
+  await applyMigrations(db);
+  return { db, bucket, dispose: () => mf.dispose() };
+}

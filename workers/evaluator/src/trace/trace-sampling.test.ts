@@ -1,6 +1,5 @@
 /** Sampled trace rows through the real consumer, on Miniflare's D1 and R2. */
 import { offlineConsumerDeps } from "../testing/consumer-deps";
-import { Miniflare } from "miniflare";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { dayOf } from "../../../../shared/archive/layout";
 import { readArchivedDay } from "../../../../shared/archive/read-day";
@@ -11,23 +10,21 @@ import { unitDraw } from "../judge/config";
 import type { ConsumerDeps } from "../process-event";
 import { usageEvent } from "../testing/events";
 import { fakeBatch } from "../testing/fake-batch";
-import { applyMigrations } from "../testing/migrations";
+import { startD1WithArchive } from "../testing/harness";
 import { sealerFromEnv } from "./content-cipher";
 import { parseTraceSampling, traceInD1 } from "./trace-sampling";
 
 const KEYS = { CONTENT_ENCRYPTION_KEYS: generateKeySpec("k1") };
 const T0 = Date.parse("2026-11-27T10:00:00Z");
-let mf: Miniflare;
+let store: Awaited<ReturnType<typeof startD1WithArchive>>;
 let db: D1Database;
 let bucket: R2Bucket;
 
 beforeAll(async () => {
-  mf = new Miniflare({ modules: true, script: "export default { fetch() { return new Response('ok'); } }", compatibilityDate: "2026-04-01", d1Databases: { DB: "trace-sampling" }, r2Buckets: ["ARCHIVE"] });
-  db = (await mf.getD1Database("DB")) as unknown as D1Database;
-  bucket = (await mf.getR2Bucket("ARCHIVE")) as unknown as R2Bucket;
-  await applyMigrations(db);
+  store = await startD1WithArchive("trace-sampling");
+  ({ db, bucket } = store);
 });
-afterAll(async () => mf.dispose());
+afterAll(() => store.dispose());
 beforeEach(async () => {
   for (const t of ["usage_ledger", "usage_rollups_hourly", "request_traces"]) await db.prepare(`DELETE FROM ${t}`).run();
   const listed = await bucket.list();

@@ -9,15 +9,12 @@
  *
  * The draw is JUDGE_SAMPLING's (unitDraw of the request id): at a trace rate >= the judge rate,
  * every judged answer keeps its trace in D1, which the retraining and fine-tuning exports read.
- * One R2 object per queue message, tenant and day, named from the message id and its first
- * event: a redelivered message (Queues redeliver a message whole) rewrites the same object,
- * never adds a second copy. Without an ARCHIVE binding every trace stays in D1.
+ * One R2 object per queue message, tenant and day (archive/sampled-out.ts). Without an ARCHIVE
+ * binding every trace stays in D1.
  */
-import { chunkKey, dayOf } from "../../../../shared/archive/layout";
-import { encodeRows } from "../../../../shared/archive/ndjson-gzip";
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
 import type { ArchiveWriter } from "../archive/archive-job";
-import { forEachLimit } from "../concurrency";
+import type { Carried, SampledOutTable } from "../archive/sampled-out";
 import { isSampled, SamplingSchema, type Sampling } from "../judge/config";
 import { derivedParent } from "../ledger/ledger-row";
 import { traceRow, type Seal } from "./trace-record";
@@ -43,42 +40,7 @@ export function traceInD1(event: UsageEvent, deps: TraceSamplingDeps): boolean {
   return event.status >= 400 || isSampled(deps.traceSampling, derivedParent(event.decisions) ?? event.requestId, event.tenantId, event.feature);
 }
 
-interface Carried {
-  msg: { id: string };
-  event: UsageEvent;
-}
-
-/** Groups by queue message, tenant and day of completion (the object a redelivery rewrites). */
-function groups<T extends Carried>(items: readonly T[]): T[][] {
-  const byKey = new Map<string, T[]>();
-  for (const it of items) {
-    const key = `${it.msg.id}\u0000${it.event.tenantId}\u0000${dayOf(it.event.completedAt)}`;
-    const list = byKey.get(key);
-    if (list) list.push(it);
-    else byKey.set(key, [it]);
-  }
-  return [...byKey.values()];
-}
-
-/**
- * Writes the traces of `items` (those not kept in D1) to R2; returns the items whose object
- * could not be written (their messages are retried; the rewrite is the same object).
- */
-export async function archiveSampledOut<T extends Carried>(items: readonly T[], bucket: ArchiveWriter, seal: Seal | undefined, now: number, concurrency: number): Promise<T[]> {
-  const failed: T[] = [];
-  await forEachLimit(groups(items), concurrency, async (group) => {
-      const first = group[0] as T;
-      const rows = await Promise.all(group.map((it) => traceRow(it.event, seal, now)));
-      const key = chunkKey("request_traces", first.event.tenantId, first.event.completedAt, `${first.msg.id}/${first.event.requestId}`);
-      try {
-        await bucket.put(key, await encodeRows(rows), {
-          httpMetadata: { contentType: "application/x-ndjson", contentEncoding: "gzip" },
-          customMetadata: { table: "request_traces", tenantId: first.event.tenantId, day: dayOf(first.event.completedAt), rows: String(rows.length), source: "trace-sampling" },
-        });
-      } catch (err) {
-        console.error(JSON.stringify({ msg: "sampled-out traces not written to R2, will retry", messageId: first.msg.id, rows: rows.length, error: String(err).slice(0, 300) }));
-        failed.push(...group);
-      }
-  });
-  return failed;
+/** Where sampled-out traces go (archive/sampled-out.ts writes them): the trace row, content sealed. */
+export function sampledOutTraces<T extends Carried>(seal: Seal | undefined, now: number): SampledOutTable<T> {
+  return { table: "request_traces", source: "trace-sampling", row: (it) => traceRow(it.event, seal, now) };
 }

@@ -6,6 +6,11 @@
  * event, which keeps growing while the consumer is stalled (the ledger alone cannot show
  * that: nothing stalled is ever recorded). The age is an upper bound by less than a minute (the
  * waiting event may be any one of its bucket's).
+ *
+ * "Recorded" is the larger of the ledger's count and the evaluator's per-minute counters
+ * (usage_counters_minutely, written with ROLLUP_DEDUP=message): with LEDGER_SAMPLING only a
+ * sample of the rows is in the ledger, while the counters count every event; with "ledger" the
+ * counters are empty and the ledger decides. Right in both modes without knowing which runs.
  */
 import { featureFilter, type FeatureScope } from "../../usage/feature-scope";
 import type { MetricsAggregator } from "./aggregator";
@@ -42,7 +47,7 @@ export function compareBuckets(published: readonly PublishedBucket[], recorded: 
   return { events, oldestAt, settled };
 }
 
-async function recordedCounts(db: D1Database, buckets: readonly PublishedBucket[], features: FeatureScope): Promise<Map<string, number>> {
+export async function recordedCounts(db: D1Database, buckets: readonly PublishedBucket[], features: FeatureScope): Promise<Map<string, number>> {
   const out = new Map<string, number>();
   if (buckets.length === 0) return out;
   const tenants = [...new Set(buckets.map((b) => b.tenant))];
@@ -50,9 +55,14 @@ async function recordedCounts(db: D1Database, buckets: readonly PublishedBucket[
   const only = featureFilter(features, 3);
   const { results } = await db
     .prepare(
-      `SELECT tenant_id, feature, completed_at / ${BUCKET_MS} AS minute, COUNT(*) AS n FROM usage_ledger
-       WHERE tenant_id IN (SELECT value FROM json_each(?1)) AND completed_at >= ?2 AND kind = 'request'${only.sql}
-       GROUP BY tenant_id, feature, minute`,
+      `SELECT tenant_id, feature, minute, MAX(n) AS n FROM (
+         SELECT tenant_id, feature, completed_at / ${BUCKET_MS} AS minute, COUNT(*) AS n FROM usage_ledger
+         WHERE tenant_id IN (SELECT value FROM json_each(?1)) AND completed_at >= ?2 AND kind = 'request'${only.sql}
+         GROUP BY tenant_id, feature, minute
+         UNION ALL
+         SELECT tenant_id, feature, minute / ${BUCKET_MS} AS minute, events AS n FROM usage_counters_minutely
+         WHERE tenant_id IN (SELECT value FROM json_each(?1)) AND minute >= ?2${only.sql}
+       ) GROUP BY tenant_id, feature, minute`,
     )
     .bind(JSON.stringify(tenants), from, ...only.binds)
     .all<{ tenant_id: string; feature: string; minute: number; n: number }>();

@@ -5,8 +5,8 @@
  *  - live counters (HTTP, latency and TTFT histograms, route decisions, upstream errors, cache
  *    lookups) from the MetricsAggregator Durable Object;
  *  - circuit-breaker phases from the CircuitBreaker objects, one per registry model;
- *  - the evaluator's queue lag from the ledger rows ingested in the last 5 minutes, and from the
- *    events published but not yet in the ledger (queue-backlog.ts), so a stalled consumer shows.
+ *  - the evaluator's queue lag from the ledger rows (or per-minute counters) of the last 5 minutes, and
+ *    from the events published but not yet recorded (queue-backlog.ts), so a stalled consumer shows.
  */
 import type { ModelRegistry } from "../../config/model-registry";
 import type { CircuitBreaker } from "../../router/attempts/circuit-breaker";
@@ -98,11 +98,16 @@ export async function breakerSeries(ns: DurableObjectNamespace<CircuitBreaker>, 
 }
 
 export const LAG_WINDOW_MS = 5 * 60_000;
+/** The evaluator's counters are per minute (usage_counters_minutely.minute is a minute's first ms). */
+const LAG_MINUTE_MS = 60_000;
 
 /**
  * Seconds from a request's completion to its ledger row (queue + consumer): avg over the last 5
  * minutes of ingestion; max over those AND the events still waiting (backlog, when the live
- * metrics run), so that max and oldest_unconsumed grow while the consumer is stalled.
+ * metrics run), so that max and oldest_unconsumed grow while the consumer is stalled. Read from
+ * the evaluator's per-minute counters when they count more events than the ledger holds (with
+ * ROLLUP_DEDUP=message and LEDGER_SAMPLING the ledger is a sample; the counters' window starts
+ * at the minute holding `now - 5 min`).
  */
 export async function queueLagSeries(db: D1Database, tenantId: string | null, now: number, features: FeatureScope = null, backlog: Backlog | null = null): Promise<Record<string, number>> {
   const since = now - LAG_WINDOW_MS;
@@ -111,8 +116,12 @@ export async function queueLagSeries(db: D1Database, tenantId: string | null, no
   const tenants = tenantId === null ? "SELECT DISTINCT tenant_id FROM usage_rollups_hourly WHERE hour >= ?2" : "?2";
   const row = await db
     .prepare(
-      `SELECT COUNT(*) AS n, AVG(ingested_at - completed_at) AS avg_ms, MAX(ingested_at - completed_at) AS max_ms FROM usage_ledger
-       WHERE tenant_id IN (${tenants}) AND completed_at >= ?1 AND kind = 'request'${only.sql}`,
+      `SELECT CASE WHEN c.n > l.n THEN c.n ELSE l.n END AS n, CASE WHEN c.n > l.n THEN c.s * 1.0 / c.n ELSE l.avg_ms END AS avg_ms,
+         CASE WHEN c.n > l.n THEN c.mx ELSE l.max_ms END AS max_ms
+       FROM (SELECT COUNT(*) AS n, AVG(ingested_at - completed_at) AS avg_ms, MAX(ingested_at - completed_at) AS max_ms FROM usage_ledger
+         WHERE tenant_id IN (${tenants}) AND completed_at >= ?1 AND kind = 'request'${only.sql}) l,
+       (SELECT COALESCE(SUM(events), 0) AS n, SUM(lag_ms_sum) AS s, MAX(lag_ms_max) AS mx FROM usage_counters_minutely
+         WHERE tenant_id IN (${tenants}) AND minute >= CAST(?1 / ${LAG_MINUTE_MS} AS INTEGER) * ${LAG_MINUTE_MS}${only.sql}) c`,
     )
     .bind(since, tenantId ?? Math.floor(since / 3_600_000) * 3_600_000, ...only.binds)
     .first<{ n: number; avg_ms: number | null; max_ms: number | null }>();
