@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { binOf, mergeLabels, summaryOf, type LabelBin, type TrafficSummary } from "../../../../../shared/router-traffic/traffic-summary";
-import { bandInForce } from "./band-in-force";
+import { bandInForce, bandNote } from "./band-in-force";
 import { binomialCdf, labelledBand, upperRateBound } from "./labelled-band";
 import { RouterSettingsSchema } from "../settings";
 
@@ -84,6 +84,7 @@ describe("bandInForce with labels", () => {
     // Traffic spread evenly over [0.1, 0.4): the share below the band follows from it.
     expect(b.labelled!.smallShare).toBeCloseTo((b.below - 0.1) / 0.3, 2);
     expect(b.below).toBe(b.labelled!.below);
+    expect(bandNote(b)).toBe(`band=${b.below.toFixed(4)} quality_target_labelled`);
   });
 
   it("falls back to the label-free band when labels are missing or too few", () => {
