@@ -13,8 +13,8 @@ const CLOSED = RUN_AT - 7 * 60_000 - HOUR;
 const draw = (id: string): number => fnv1a(id) / 0x1_0000_0000;
 
 /** A routed request served on `tier`, and a judged score for it. */
-function routed(tenantId: string, id: string, tier: "small" | "frontier", complexity: number, requestedModel = "auto") {
-  return usageEvent({ requestId: id, tenantId, feature: "homework", tier, model: `${tier}-sim`, requestedModel, completedAt: CLOSED + 1_000, decisions: { route: { tier, complexity, intent: "math" } } });
+function routed(tenantId: string, id: string, tier: "small" | "frontier", complexity: number, requestedModel = "auto", feature = "homework") {
+  return usageEvent({ requestId: id, tenantId, feature, tier, model: `${tier}-sim`, requestedModel, completedAt: CLOSED + 1_000, decisions: { route: { tier, complexity, intent: "math" } } });
 }
 function shadowOf(tenantId: string, id: string) {
   return usageEvent({ requestId: `${id}:shadow`, tenantId, feature: "homework", tier: "small", model: "small-sim", completedAt: CLOSED + 2_000, attempts: [], decisions: { shadowOf: id } });
@@ -33,6 +33,8 @@ beforeAll(async () => {
     ...SMALL.map((id) => routed("t-lab", id, "small", 0.1)),
     ...FRONTIER.flatMap((id) => [routed("t-lab", id, "frontier", 0.3), shadowOf("t-lab", id)]),
     routed("t-lab", "lab-explicit", "small", 0.1, "small-sim"),
+    // A feature whose small-tier answers were judged but that had no shadow this hour.
+    ...["chat-0", "chat-1", "chat-2"].map((id) => routed("t-lab", id, "small", 0.1, "auto", "chat")),
     // Another tenant's labels, all poor.
     ...["other-f-0", "other-f-1"].flatMap((id) => [routed("t-other", id, "frontier", 0.3), shadowOf("t-other", id)]),
   ];
@@ -41,6 +43,7 @@ beforeAll(async () => {
     ...SMALL.map((id, i): [string, string, string, number] => ["t-lab", id, "small", smallBad(i) ? 2 : 5]),
     ...FRONTIER.flatMap((id, i): Array<[string, string, string, number]> => [["t-lab", id, "frontier", i === 4 || i === 5 ? 1 : 5], ["t-lab", `${id}:shadow`, "small", i < 5 ? 1 : 5]]),
     ["t-lab", "lab-explicit", "small", 1],
+    ...["chat-0", "chat-1", "chat-2"].map((id): [string, string, string, number] => ["t-lab", id, "small", 5]),
     ...["other-f-0", "other-f-1"].flatMap((id): Array<[string, string, string, number]> => [["t-other", id, "frontier", 5], ["t-other", `${id}:shadow`, "small", 1]]),
   ];
   await h.db.batch(
@@ -79,7 +82,8 @@ describe("hour labels", () => {
     expect(other.all?.labels).toEqual([[binOf(0.3), 2, 2, 0]]);
   });
 
-  it("gives no labels in an hour without shadow labels (the channels' rates cannot be matched)", async () => {
+  it("gives no labels for a feature or an hour without shadow labels (the channels' rates cannot be matched)", async () => {
+    expect([...(await hourLabels(h.db, "t-lab", CLOSED, HOUR, 4, ["small"])).keys()]).toEqual(["homework"]);
     expect((await hourLabels(h.db, "t-lab", CLOSED - HOUR, HOUR, 4, ["small"])).size).toBe(0);
   });
 });

@@ -13,11 +13,13 @@
  * 1) against the shadow rate (~2%) of frontier-served ones, so kept as they come they would
  * over-represent the easy requests the small tier already serves and make the bound
  * optimistic. Both channels use the same draw of the served request's id (FNV-1a / 2^32: a
- * shadow exists, and is judged, when it falls below the shadow and judge rates), so the job keeps
- * the labels of BOTH channels whose draw is below D, the highest draw among the hour's shadow
- * labels (≈ the shadow rate in force): every routed request then had the same chance D of
- * giving a label. D depends on request ids only, never on a verdict. An hour without shadow
- * labels gives no labels (nothing says how the two channels compare in it).
+ * shadow exists, and is judged and kept, when it falls below the shadow, judge, evaluation and
+ * ledger rates), so the job keeps the labels of BOTH channels whose draw is at most D, the
+ * highest draw among the hour's shadow labels of the same feature (≈ the lowest of those rates in
+ * force): every routed request of the feature then had the same chance D of giving a label. D
+ * depends on request ids only, never on a verdict. A feature's hour without shadow labels gives
+ * no labels (nothing says how the two channels compare in it). The tenant-wide window pools the
+ * features' labels, so features with a higher shadow rate weigh more in it.
  */
 import { z } from "zod";
 import { fnv1a } from "../../../../shared/hash/fnv1a";
@@ -53,10 +55,12 @@ const sql = (tiers: number): string => `SELECT COALESCE(p.request_id, e.request_
 export async function hourLabels(db: D1Database, tenantId: string, hour: number, hourMs: number, passScore: number, smallTiers: readonly string[]): Promise<Map<string, LabelBin[]>> {
   const { results } = await db.prepare(sql(smallTiers.length)).bind(tenantId, hour, hour + hourMs, passScore, MAX_HOUR_LABELS, ...smallTiers).all();
   const rows = z.array(LabelRow).parse(results).map((r) => ({ ...r, draw: draw(r.served_id) }));
-  const rate = rows.reduce((d, r) => (r.shadow ? Math.max(d, r.draw) : d), 0);
+  // Per feature: sampling rates can be set per feature (shadowSmallRate, the *_SAMPLING rules).
+  const rate = new Map<string, number>();
+  for (const r of rows) if (r.shadow) rate.set(r.feature, Math.max(rate.get(r.feature) ?? 0, r.draw));
   const byFeature = new Map<string, LabelBin[]>();
   for (const r of rows) {
-    if (r.draw > rate) continue;
+    if (r.draw > (rate.get(r.feature) ?? -1)) continue;
     byFeature.set(r.feature, [...(byFeature.get(r.feature) ?? []), [binOf(r.complexity), 1, r.bad, r.win]]);
   }
   return new Map([...byFeature].map(([f, bins]) => [f, mergeLabels([bins])] as const));
