@@ -14,7 +14,7 @@ import { parseLedgerSampling } from "./ledger/ledger-sampling";
 const bucketOf = (b: unknown): ArchiveWriter | undefined => (typeof b === "object" && b !== null && typeof (b as { put?: unknown }).put === "function" ? (b as ArchiveWriter) : undefined);
 
 /** ROLLUP_DEDUP and LEDGER_SAMPLING, which needs it set to "message" (ledger/ledger-sampling.ts). */
-function ledgerSamplingFromEnv(env: EvaluatorEnv): Pick<ConsumerDeps, "rollupDedup" | "ledgerSampling" | "ledgerArchive"> {
+export function ledgerSamplingFromEnv(env: EvaluatorEnv): Pick<ConsumerDeps, "rollupDedup" | "ledgerSampling" | "ledgerArchive"> {
   const rollupDedup = parseRollupDedup(env.ROLLUP_DEDUP);
   const ledgerSampling = parseLedgerSampling(env.LEDGER_SAMPLING, rollupDedup);
   const archive = bucketOf(env["ARCHIVE"]);

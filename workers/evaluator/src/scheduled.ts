@@ -19,6 +19,8 @@ import { MINUTE_COUNTERS_DAYS, pruneMinuteCounters } from "./ledger/minute-count
 import { intVar, type EvaluatorEnv } from "./env";
 import { runRolloutChecks } from "./rollout/rollout-job";
 import { runTrafficJob } from "./router-traffic/traffic-job";
+import { ledgerSamplingFromEnv } from "./deps-from-env";
+import { samplingRate } from "./judge/config";
 
 export const ALERTS_CRON = "*/5 * * * *";
 export const DRIFT_CRON = "7 * * * *";
@@ -79,7 +81,9 @@ async function pruneConsumed(env: EvaluatorEnv, now: number): Promise<void> {
 async function routerTraffic(env: EvaluatorEnv, now: number): Promise<void> {
   try {
     const windowHours = intVar(env.ROUTER_TRAFFIC_WINDOW_HOURS, 24, 1, 24 * 14);
-    const result = await runTrafficJob(env.DB, env.KEYS_KV, now, { windowHours });
+    const { ledgerSampling } = ledgerSamplingFromEnv(env);
+    const ledgerRate = ledgerSampling ? (tenantId: string, feature: string | null) => samplingRate(ledgerSampling, tenantId, feature) : undefined;
+    const result = await runTrafficJob(env.DB, env.KEYS_KV, now, { windowHours, ...(ledgerRate ? { ledgerRate } : {}) });
     console.log(JSON.stringify({ msg: "router traffic published", ...result }));
   } catch (err) {
     console.error(JSON.stringify({ msg: "router traffic job failed", error: err instanceof Error ? err.message : String(err) }));

@@ -5,7 +5,7 @@ import { TrafficSummarySchema } from "../../../../shared/router-traffic/traffic-
 import { DRIFT_CRON } from "../scheduled";
 import { usageEvent } from "../testing/events";
 import { startEvaluator, type EvaluatorHarness } from "../testing/harness";
-import { windowSummaries } from "./traffic-job";
+import { runTrafficJob, windowSummaries } from "./traffic-job";
 
 let h: EvaluatorHarness;
 const HOUR = 3_600_000;
@@ -74,5 +74,24 @@ describe("router traffic job", () => {
     // 0.05 x 0.85 x 300 = 12.75: the 100 easy prompts (10) and ~9 of the hard ones fit.
     const band = qualityTargetBand(homework, { target: 0.95, frontierTier: "frontier", min: 0.05, max: 0.5, minRequests: 200 });
     expect(band?.smallShare).toBeCloseTo((100 + 2.75 / 0.3) / 300, 3);
+  });
+
+  // Last: it rewrites the hour's rows.
+  it("scales counts by 1/rate when LEDGER_SAMPLING keeps only a share of the ledger rows, keeping the histogram's shape", async () => {
+    const seen: Array<string | null> = [];
+    const ledgerRate = (tenantId: string, feature: string | null) => {
+      seen.push(feature);
+      return tenantId === "t-qt" && feature === "homework" ? 0.5 : 1;
+    };
+    await runTrafficJob(h.db, undefined, RUN_AT, { windowHours: 24, ledgerRate });
+    const { features, all } = await windowSummaries(h.db, "t-qt", CLOSED - 23 * HOUR, CLOSED + 2 * HOUR);
+    const homework = features.get("homework")!;
+    expect(homework.requests).toBe(600);
+    expect(homework.bins.map(([, n]) => n)).toEqual([200, 400]);
+    expect(homework.bins[0]![2]).toBeCloseTo(20, 9);
+    // The other features are kept whole; rows without a feature are asked for as null.
+    expect(all?.requests).toBe(640);
+    expect(seen).toContain(null);
+    expect(seen).not.toContain("");
   });
 });

@@ -28,6 +28,13 @@ export interface TrafficJobOptions {
   passScore?: number;
   /** Tiers whose judged answers are small-tier labels (default ["small"], as the retraining export). */
   smallTiers?: readonly string[];
+  /**
+   * The share of client ledger rows kept in D1 (LEDGER_SAMPLING; default: all). The histograms are
+   * read from those rows, a uniform draw by request id, so their shape holds; their counts are
+   * scaled by 1/rate, or a sampled tenant would need 1/rate times the traffic to reach
+   * MIN_PUBLISHED_REQUESTS and the gateway's qualityMinRequests.
+   */
+  ledgerRate?: (tenantId: string, feature: string | null) => number;
 }
 
 export interface TrafficJobResult {
@@ -55,13 +62,19 @@ ON CONFLICT (tenant_id, feature, hour) DO UPDATE SET requests = excluded.request
   judged_json = excluded.judged_json, computed_at = excluded.computed_at, labels_json = excluded.labels_json`;
 
 /** One tenant's hour: a statement per feature that had routed requests. */
-async function hourStatements(db: D1Database, tenantId: string, hour: number, passScore: number, smallTiers: readonly string[], now: number): Promise<D1PreparedStatement[]> {
+async function hourStatements(db: D1Database, tenantId: string, hour: number, o: TrafficJobOptions, now: number): Promise<D1PreparedStatement[]> {
+  const passScore = o.passScore ?? PASS_SCORE;
+  const smallTiers = o.smallTiers ?? ["small"];
   const [hist, judged] = await db.batch([
     db.prepare(HIST).bind(tenantId, hour, hour + HOUR),
     db.prepare(JUDGED).bind(tenantId, hour, hour + HOUR, passScore),
   ]);
   const byFeature = new Map<string, Bin[]>();
-  for (const r of z.array(HistRow).parse(hist?.results ?? [])) byFeature.set(r.feature, [...(byFeature.get(r.feature) ?? []), [r.bin, r.n, r.s]]);
+  for (const r of z.array(HistRow).parse(hist?.results ?? [])) {
+    const rate = o.ledgerRate?.(tenantId, r.feature === "" ? null : r.feature) ?? 1;
+    const bin: Bin = rate > 0 && rate < 1 ? [r.bin, Math.round(r.n / rate), r.s / rate] : [r.bin, r.n, r.s];
+    byFeature.set(r.feature, [...(byFeature.get(r.feature) ?? []), bin]);
+  }
   const judgedBy = new Map<string, TrafficSummary["judged"]>();
   for (const r of z.array(JudgedRow).parse(judged?.results ?? [])) judgedBy.set(r.feature, { ...judgedBy.get(r.feature), [r.tier]: { judged: r.judged, passed: r.passed } });
   const labels = await hourLabels(db, tenantId, hour, HOUR, passScore, smallTiers);
@@ -127,7 +140,7 @@ export async function runTrafficJob(db: D1Database, kv: KVNamespace | undefined,
   const tenants = z.array(z.object({ tenant_id: z.string() })).parse(active.results).map((r) => r.tenant_id);
   let hourRows = 0;
   for (const tenantId of tenants) {
-    const statements = (await Promise.all(hours.map((h) => hourStatements(db, tenantId, h, o.passScore ?? PASS_SCORE, o.smallTiers ?? ["small"], now)))).flat();
+    const statements = (await Promise.all(hours.map((h) => hourStatements(db, tenantId, h, o, now)))).flat();
     if (statements.length) await db.batch(statements);
     hourRows += statements.length;
   }
