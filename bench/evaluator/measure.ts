@@ -53,8 +53,14 @@ export async function closedLoop(h: EvaluatorHarness, total: number, batch: numb
  * buffer; the consumer takes up to `batch` of them at once, or fewer after `timeoutMs`, like
  * Queues with max_batch_size / max_batch_timeout. Lag then includes the wait.
  */
-export async function openLoop(h: EvaluatorHarness, total: number, rate: number, batch: number, perPack: number, timeoutMs: number, traffic: TrafficOptions): Promise<Fed> {
+/**
+ * `concurrency`: batches handed to the consumer before the oldest has finished, as Cloudflare
+ * Queues runs several consumer invocations at once when a backlog builds (max_concurrency; the
+ * production config sets 100). 1 = each batch waits for the one before.
+ */
+export async function openLoop(h: EvaluatorHarness, total: number, rate: number, batch: number, perPack: number, timeoutMs: number, traffic: TrafficOptions, concurrency = 1): Promise<Fed> {
   const t0 = Date.now();
+  const inFlight = new Set<Promise<void>>();
   const due = (i: number): number => t0 + (i * 1000) / rate;
   const events: UsageEvent[] = [];
   const batches: Fed["batches"] = [];
@@ -74,8 +80,11 @@ export async function openLoop(h: EvaluatorHarness, total: number, rate: number,
     const msgs = packs(chunk, perPack, `${traffic.prefix}-m${next}`);
     batches.push(msgs);
     next += n;
-    await deliver(h, msgs);
+    const delivered: Promise<void> = deliver(h, msgs).finally(() => inFlight.delete(delivered));
+    inFlight.add(delivered);
+    if (inFlight.size >= concurrency) await Promise.race(inFlight);
   }
+  await Promise.all(inFlight);
   return { events, seconds: (Date.now() - t0) / 1000, batches };
 }
 
@@ -99,6 +108,32 @@ export async function drainEscalations(h: EvaluatorHarness, prefix: string, time
 async function lags(h: EvaluatorHarness, sql: string, prefix: string): Promise<number[]> {
   const { results } = await h.db.prepare(sql).bind(`${prefix}-%`).all<{ lag: number }>();
   return results.map((r) => r.lag).sort((a, b) => a - b);
+}
+
+/**
+ * Whether an open loop kept up, from the ledger: the slope of each event's lag (booked − arrived)
+ * over its arrival time. A consumer serving a fraction c of the offered rate lets its backlog, and
+ * so the lag, grow by (1/c − 1) seconds per second; one that keeps up holds it level (batching adds
+ * a bounded saw-tooth, not a trend). Also the span from the first arrival to the last booking.
+ */
+export async function lagTrend(h: EvaluatorHarness, prefix: string): Promise<{ slope: number; spanSeconds: number }> {
+  const { results } = await h.db
+    .prepare("SELECT completed_at AS t, ingested_at - completed_at AS lag, ingested_at AS booked FROM usage_ledger WHERE kind = 'request' AND request_id LIKE ?1")
+    .bind(`${prefix}-%`)
+    .all<{ t: number; lag: number; booked: number }>();
+  const n = results.length;
+  if (n < 2) return { slope: 0, spanSeconds: 0 };
+  const mt = results.reduce((a, r) => a + r.t, 0) / n;
+  const ml = results.reduce((a, r) => a + r.lag, 0) / n;
+  let sxy = 0;
+  let sxx = 0;
+  for (const r of results) {
+    sxy += (r.t - mt) * (r.lag - ml);
+    sxx += (r.t - mt) ** 2;
+  }
+  const first = Math.min(...results.map((r) => r.t));
+  const last = Math.max(...results.map((r) => r.booked));
+  return { slope: sxx > 0 ? sxy / sxx : 0, spanSeconds: (last - first) / 1000 };
 }
 
 export interface Books {
