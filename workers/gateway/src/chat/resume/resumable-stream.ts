@@ -180,7 +180,7 @@ class Resumer {
       const request = continuationRequest(this.ctx.request, this.text);
       if (!request) return false;
       // A round that failed outright is followed by the next after a backoff, as retries are.
-      if (round > 0) await sleep(backoffDelay(round - 1, undefined, this.ctx.run.backoff ?? DEFAULT_BACKOFF) ?? 0);
+      if (round > 0) await sleep(backoffDelay(round - 1, undefined, this.ctx.run.backoff ?? DEFAULT_BACKOFF) ?? 0, this.cancel.signal);
       if (this.clientLeft || Date.now() >= this.deadline) return false;
       this.rounds--;
       if (await this.round(request, cause)) return true;

@@ -30,4 +30,15 @@ export function backoffDelay(retry: number, retryAfterMs: number | undefined, op
   return Math.floor((options.random ?? Math.random)() * ceiling);
 }
 
-export const sleep = (ms: number): Promise<void> => new Promise((resolve) => (ms <= 0 ? resolve() : setTimeout(resolve, ms)));
+/** Resolves after `ms`, or as soon as `signal` aborts (a cancelled caller does not wait out its backoff). */
+export const sleep = (ms: number, signal?: AbortSignal): Promise<void> =>
+  new Promise((resolve) => {
+    if (ms <= 0 || signal?.aborted) return resolve();
+    const timer = setTimeout(done, ms);
+    function done() {
+      clearTimeout(timer);
+      signal?.removeEventListener("abort", done);
+      resolve();
+    }
+    signal?.addEventListener("abort", done, { once: true });
+  });

@@ -145,4 +145,32 @@ describe("run attempts and the circuit breaker", () => {
     await expect((async () => { while (!(await open.value.rest.next()).done); })()).rejects.toBeTruthy();
     expect(reports).toEqual([["small-sim", "failed", false]]);
   });
+
+  it("a cancel during a retry's backoff ends it at once and still reports the failure the upstream gave", async () => {
+    const { client, reports } = recordingBreaker();
+    const { calls, fetchFn } = scripted({ [model.upstreamModel]: [503, 503, 503] });
+    const cancel = new AbortController();
+    // A long backoff: only the cancel can end it within the test's time.
+    const ctx: RunContext = { bindings: {}, breaker: client, fetch: fetchFn, backoff: { baseMs: 60_000, capMs: 60_000 }, cancel: cancel.signal };
+    const running = runChatStream(request, attempts, ctx).then(() => "answered", () => "failed");
+    await new Promise((r) => setTimeout(r, 20));
+    cancel.abort();
+    expect(await running).toBe("failed");
+    expect(calls).toHaveLength(1);
+    expect(reports).toEqual([[model.id, "failed", false]]);
+  });
+
+  it("a cancel that lands while the breaker admits a half-open probe releases the slot instead of holding it", async () => {
+    const cancel = new AbortController();
+    // The client leaves while admission is being decided: the probe slot is granted, then unused.
+    const { client, reports } = recordingBreaker(() => {
+      cancel.abort();
+      return "probe";
+    });
+    const { calls, fetchFn } = scripted({});
+    const ctx: RunContext = { bindings: {}, breaker: client, fetch: fetchFn, backoff: fast, cancel: cancel.signal };
+    await expect(runChatStream(request, attempts, ctx)).rejects.toThrow();
+    expect(calls).toHaveLength(0);
+    expect(reports).toEqual([[model.id, "released", true]]);
+  });
 });

@@ -146,7 +146,11 @@ async function tryModel<T>(attempt: Attempt, mode: Mode, ctx: RunContext, option
   const retries = mode === "closed" ? attempt.model.maxRetries : 0;
   let outcome: CallOutcome = "failed";
   for (let retry = 0; retry <= retries; retry++) {
-    if (ctx.cancel?.aborted) return null;
+    if (ctx.cancel?.aborted) {
+      // Cancelled before this call: the calls before it, if any, were the upstream's failures.
+      await ctx.breaker.report(key, retry === 0 ? "released" : outcome, probe);
+      return null;
+    }
     run.calls++;
     const started = Date.now();
     const traced = ctx.onAttempt?.(attempt);
@@ -191,7 +195,7 @@ async function tryModel<T>(attempt: Attempt, mode: Mode, ctx: RunContext, option
       if (!failure.retryable || retry === retries) break;
       const delay = backoffDelay(retry, failure.retryAfterMs, ctx.backoff ?? DEFAULT_BACKOFF);
       if (delay === null) break;
-      await sleep(delay);
+      await sleep(delay, ctx.cancel);
     }
   }
   await ctx.breaker.report(key, outcome, probe);
