@@ -61,12 +61,15 @@ describe("hour labels", () => {
   it("labels served small-tier answers and shadow pairs (the export's small_ok rule), thinned to the shadows' draw", async () => {
     const labels = (await hourLabels(h.db, "t-lab", CLOSED, HOUR, 4, ["small"])).get("homework") ?? [];
     const rate = Math.max(...FRONTIER.map(draw));
-    const keptSmall = SMALL.map((id, i) => ({ kept: draw(id) <= rate, bad: smallBad(i) })).filter((x) => x.kept);
-    // Shadows: 0-3 bad (poor while the frontier passed), 4 not (the frontier was as poor), 5 a win, 6-19 good.
+    const keptSmall = SMALL.map((id, i) => ({ kept: draw(id) < rate, bad: smallBad(i) })).filter((x) => x.kept);
+    // Shadows: 0-3 bad (poor while the frontier passed), 4 not (the frontier was as poor), 5 a win, 6-19 good;
+    // the one whose draw sets the rate is dropped, like any label at or above it.
+    const keptShadows = FRONTIER.map((id, i) => ({ kept: draw(id) < rate, bad: i < 4, win: i === 5 })).filter((x) => x.kept);
+    expect(keptShadows).toHaveLength(19);
     expect(labels).toEqual(
       [
         [binOf(0.1), keptSmall.length, keptSmall.filter((x) => x.bad).length, 0],
-        [binOf(0.3), 20, 4, 1],
+        [binOf(0.3), 19, keptShadows.filter((x) => x.bad).length, keptShadows.filter((x) => x.win).length],
       ].filter(([, n]) => n! > 0),
     );
     // The thinning is real on these ids: some small-tier labels fall above the shadows' highest draw.
@@ -76,10 +79,12 @@ describe("hour labels", () => {
   it("stores them with the hour's histogram and sums them into the tenant's window, never another tenant's", async () => {
     const { features, all } = await windowSummaries(h.db, "t-lab", CLOSED - 23 * HOUR, CLOSED + 2 * HOUR);
     const homework = features.get("homework")!;
-    expect(homework.labels?.find(([b]) => b === binOf(0.3))).toEqual([binOf(0.3), 20, 4, 1]);
+    const hourly = (await hourLabels(h.db, "t-lab", CLOSED, HOUR, 4, ["small"])).get("homework");
+    expect(homework.labels).toEqual(hourly);
     expect(all?.labels).toEqual(homework.labels);
+    // Two shadows: the one below the other's draw is the tenant's only label (all of its shadows were poor).
     const other = await windowSummaries(h.db, "t-other", CLOSED - 23 * HOUR, CLOSED + 2 * HOUR);
-    expect(other.all?.labels).toEqual([[binOf(0.3), 2, 2, 0]]);
+    expect(other.all?.labels).toEqual([[binOf(0.3), 1, 1, 0]]);
   });
 
   it("gives no labels for a feature or an hour without shadow labels (the channels' rates cannot be matched)", async () => {

@@ -14,10 +14,15 @@
  * over-represent the easy requests the small tier already serves and make the bound
  * optimistic. Both channels use the same draw of the served request's id (FNV-1a / 2^32: a
  * shadow exists, and is judged and kept, when it falls below the shadow, judge, evaluation and
- * ledger rates), so the job keeps the labels of BOTH channels whose draw is at most D, the
+ * ledger rates), so the job keeps the labels of BOTH channels whose draw is below D, the
  * highest draw among the hour's shadow labels of the same feature (≈ the lowest of those rates in
- * force): every routed request of the feature then had the same chance D of giving a label. D
- * depends on request ids only, never on a verdict. A feature's hour without shadow labels gives
+ * force), and drops the shadow at D itself: given D, the other shadows' draws and the served
+ * answers' draws are all uniform below it, so every routed request of the feature had the same
+ * chance of giving a label. Keeping the shadow that sets D would keep shadows more often than
+ * served answers (a review measured served/shadow inclusion of 0.37 at 50 frontier-served
+ * requests an hour, and a 95% band missing its target in 23 of 60 windows). The price: a
+ * feature's hour gives one shadow label fewer, and none with a single shadow. D depends on
+ * request ids only, never on a verdict. A feature's hour without shadow labels gives
  * no labels (nothing says how the two channels compare in it). The tenant-wide window pools the
  * features' labels, so features with a higher shadow rate weigh more in it.
  */
@@ -26,7 +31,7 @@ import { fnv1a } from "../../../../shared/hash/fnv1a";
 import { binOf, mergeLabels, type LabelBin } from "../../../../shared/router-traffic/traffic-summary";
 
 const SHADOW_SUFFIX = ":shadow";
-/** At most this many labels are read per tenant and hour (the newest are dropped beyond it). */
+/** At most this many labels are read per tenant and hour (which ones beyond it is unspecified). */
 export const MAX_HOUR_LABELS = 50_000;
 
 const draw = (requestId: string): number => fnv1a(requestId) / 0x1_0000_0000;
@@ -60,7 +65,7 @@ export async function hourLabels(db: D1Database, tenantId: string, hour: number,
   for (const r of rows) if (r.shadow) rate.set(r.feature, Math.max(rate.get(r.feature) ?? 0, r.draw));
   const byFeature = new Map<string, LabelBin[]>();
   for (const r of rows) {
-    if (r.draw > (rate.get(r.feature) ?? -1)) continue;
+    if (r.draw >= (rate.get(r.feature) ?? -1)) continue;
     byFeature.set(r.feature, [...(byFeature.get(r.feature) ?? []), [binOf(r.complexity), 1, r.bad, r.win]]);
   }
   return new Map([...byFeature].map(([f, bins]) => [f, mergeLabels([bins])] as const));
