@@ -15,6 +15,7 @@ import { usageEvent } from "../testing/events";
 import { fakeBatch } from "../testing/fake-batch";
 import { startD1 } from "../testing/harness";
 import { metricValue } from "./metrics";
+import { windowReadable } from "./evaluate-alerts";
 
 const T0 = Date.parse("2026-11-27T10:00:00Z");
 const MIN = 60_000;
@@ -81,5 +82,16 @@ describe("alert metrics from the per-minute counters", () => {
     expect(await pruneMinuteCounters(db, 2.5 * MIN, 10)).toBe(1);
     const left = await db.prepare("SELECT minute FROM usage_counters_minutely WHERE tenant_id = 'pm'").all();
     expect(left.results).toEqual([{ minute: 3 * MIN }]);
+  });
+
+  it("are read only for windows the pruning has left whole: a 7-day window for its first day after closing", () => {
+    const DAY = 86_400_000;
+    const closed = T0; // a 7-day window [T0 - 7 days, T0)
+    expect(windowReadable("counters", closed - 7 * DAY, closed + 5 * MIN)).toBe(true);
+    expect(windowReadable("counters", closed - 7 * DAY, closed + DAY - MIN)).toBe(true);
+    // Later crons still re-read it (until the next window closes), but its first day is pruned by then.
+    expect(windowReadable("counters", closed - 7 * DAY, closed + DAY + MIN)).toBe(false);
+    // The ledger source keeps its own horizon (archive), as before.
+    expect(windowReadable("ledger", closed - 7 * DAY, closed + 6 * DAY)).toBe(true);
   });
 });

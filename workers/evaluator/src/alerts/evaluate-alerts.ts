@@ -7,7 +7,8 @@
  */
 import { z } from "zod";
 import { secretByName } from "../env";
-import { crosses, metricSourceFromEnv, metricValue } from "./metrics";
+import { crosses, metricSourceFromEnv, metricValue, type MetricSource } from "./metrics";
+import { MINUTE_COUNTERS_DAYS } from "../ledger/minute-counters";
 import { enabledRulesForCron, type AlertRule } from "../../../../shared/alerts/alert-rules";
 import { deliverWebhook } from "./webhook";
 
@@ -64,13 +65,26 @@ export function alertPayload(rule: AlertRule, start: number, value: number, now:
   });
 }
 
+/**
+ * Whether a window can still be read whole. Each cron re-reads the last closed window, so a 7-day
+ * rule reads one window until the next closes: up to 14 days back. The minute counters are pruned
+ * after MINUTE_COUNTERS_DAYS, so a window reaching past them is no longer evaluated (its spend would
+ * read low and its rates come from a truncated tail); a 7-day window is still evaluated for its
+ * first day after it closes, which is when it fires.
+ */
+export function windowReadable(source: MetricSource, start: number, now: number): boolean {
+  return source !== "counters" || start >= now - MINUTE_COUNTERS_DAYS * 86_400_000;
+}
+
 async function fireRule(db: D1Database, env: Record<string, unknown>, rule: AlertRule, now: number, result: AlertRunResult, fetchFn?: typeof fetch): Promise<void> {
   // The last window that closed at least ALERT_LAG_MS ago: crons run on window boundaries, where
   // the current window has only just begun (empty for a 5-minute rule), and a window's last
   // events are still on the queue when it closes (batching, retries).
   const span = rule.windowMinutes * 60_000;
   const start = windowStart(now - ALERT_LAG_MS, rule.windowMinutes) - span;
-  const value = await metricValue(db, rule.tenantId, rule.metric, start, start + span, metricSourceFromEnv(env));
+  const source = metricSourceFromEnv(env);
+  if (!windowReadable(source, start, now)) return;
+  const value = await metricValue(db, rule.tenantId, rule.metric, start, start + span, source);
   result.evaluated++;
   if (value === null || !crosses(value, rule.comparator, rule.threshold)) return;
   const firing = await claimFiring(db, rule, start, value, now);

@@ -15,7 +15,10 @@ import { bucketSql } from "../../../../shared/latency-histogram";
 export const MINUTE_MS = 60_000;
 export const minuteOf = (ms: number): number => Math.floor(ms / MINUTE_MS) * MINUTE_MS;
 
-/** Days of minute counters kept: alert windows are at most 7 days (shared/alerts/alert-rules.ts), plus a day of slack. */
+/**
+ * Days of minute counters kept: alert windows are at most 7 days (shared/alerts/alert-rules.ts),
+ * plus a day in which a closed window is evaluated (alerts/evaluate-alerts.ts, windowReadable).
+ */
 export const MINUTE_COUNTERS_DAYS = 8;
 
 /**
