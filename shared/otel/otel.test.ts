@@ -37,6 +37,15 @@ describe("W3C traceparent", () => {
     expect(startContext(`00-${tid}-${sid}-01`, "a=b", 0).sampled).toBe(true);
   });
 
+  it("mints lower-case hex ids of the right length, all distinct, every digit used in every position", () => {
+    const traces = Array.from({ length: 3000 }, newTraceId);
+    const spans = Array.from({ length: 3000 }, newSpanId);
+    expect(traces.every((id) => /^[0-9a-f]{32}$/.test(id))).toBe(true);
+    expect(spans.every((id) => /^[0-9a-f]{16}$/.test(id))).toBe(true);
+    expect(new Set([...traces, ...spans]).size).toBe(6000);
+    for (const ids of [traces, spans]) for (let pos = 0; pos < (ids[0] ?? "").length; pos++) expect(new Set(ids.map((id) => id[pos])).size).toBe(16);
+  });
+
   it("samples new traces by trace-id ratio", () => {
     const ids = Array.from({ length: 2000 }, newTraceId);
     const share = ids.filter((id) => sampledByRatio(id, 0.25)).length / ids.length;

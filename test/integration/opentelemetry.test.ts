@@ -132,6 +132,17 @@ describe("OpenTelemetry GenAI traces", () => {
     expect(input).not.toContain("jane.roe@example.org");
     expect(JSON.parse(String(server?.attributes["gen_ai.output.messages"]))[0]).toMatchObject({ role: "assistant" });
     expect(JSON.stringify(spans, (_k, v: unknown) => (typeof v === "bigint" ? String(v) : v))).not.toContain("jane.roe@example.org");
+    // A later request finds its settings already read (the chat trace then finishes without waiting): content still goes in.
+    const again = "9".repeat(32);
+    const second = await stack.fetch("/v1/chat/completions", {
+      method: "POST",
+      headers: bearer(opted.key, { traceparent: `00-${again}-${CALLER_SPAN}-01`, "cache-control": "no-cache, no-store" }),
+      body: JSON.stringify({ model: "small-sim", messages: [{ role: "user", content: "Call Jane Roe at +1 415 555 0100 about the refund" }] }),
+    });
+    await second.text();
+    const later = String(byName(await trace(again, 5), "POST /v1/chat/completions")?.attributes["gen_ai.input.messages"]);
+    expect(later).toContain("about the refund");
+    expect(later).not.toContain("555 0100");
   });
 
   it("joins the evaluator's verdict to the request's trace as gen_ai.evaluation.result events", async () => {

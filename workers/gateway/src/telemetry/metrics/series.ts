@@ -37,30 +37,73 @@ export function parseKey(key: string): { name: string; labels: string; le: strin
   return { name, labels, le };
 }
 
+/** A histogram series' keys: `_sum`, `_count`, and each bucket's (by index; the last is +Inf), made on first use. */
+interface HistogramKeys {
+  labels: string;
+  sum: string;
+  count: string;
+  buckets: Array<string | undefined>;
+}
+
+interface KeyNode<T> {
+  next: Map<string, KeyNode<T>>;
+  keys: T | undefined;
+}
+
+/**
+ * Series keys by family name and labels (names and values), so a request that records ten
+ * series builds no strings once its series have been seen. Label values are the gateway's own
+ * vocabulary, so the set is small; it is dropped whole if it ever grows past MAX_CACHED.
+ */
+class KeyCache<T> {
+  private static readonly MAX_CACHED = 20_000;
+  private root: KeyNode<T> = { next: new Map(), keys: undefined };
+  private size = 0;
+
+  get(name: string, labels: Labels, make: () => T): T {
+    let node = step(this.root, name);
+    for (const k in labels) node = step(step(node, k), labels[k] ?? "");
+    if (node.keys !== undefined) return node.keys;
+    if (++this.size > KeyCache.MAX_CACHED) {
+      this.root = { next: new Map(), keys: undefined };
+      this.size = 0;
+      return this.get(name, labels, make);
+    }
+    return (node.keys = make());
+  }
+}
+
+function step<T>(node: KeyNode<T>, part: string): KeyNode<T> {
+  let next = node.next.get(part);
+  if (!next) node.next.set(part, (next = { next: new Map(), keys: undefined }));
+  return next;
+}
+
 export class SeriesAccumulator {
   private series = new Map<string, number>();
+  private readonly counterKeys = new KeyCache<string>();
+  private readonly histogramKeys = new KeyCache<HistogramKeys>();
 
   get size(): number {
     return this.series.size;
   }
 
   inc(name: string, labels: Labels, by = 1): void {
-    this.add(seriesKey(name, labelText(labels)), by);
+    this.add(this.counterKeys.get(name, labels, () => seriesKey(name, labelText(labels))), by);
   }
 
   observe(name: string, labels: Labels, seconds: number, buckets: readonly number[]): void {
     if (!Number.isFinite(seconds) || seconds < 0) return;
-    const l = labelText(labels);
-    let le = "+Inf";
-    for (const b of buckets) {
-      if (seconds <= b) {
-        le = String(b);
-        break;
-      }
-    }
-    this.add(seriesKey(`${name}_bucket`, l, le), 1);
-    this.add(seriesKey(`${name}_sum`, l), seconds);
-    this.add(seriesKey(`${name}_count`, l), 1);
+    const keys = this.histogramKeys.get(name, labels, () => {
+      const l = labelText(labels);
+      return { labels: l, sum: seriesKey(`${name}_sum`, l), count: seriesKey(`${name}_count`, l), buckets: [] };
+    });
+    let i = 0;
+    while (i < buckets.length && !(seconds <= (buckets[i] as number))) i++;
+    const bucket = (keys.buckets[i] ??= seriesKey(`${name}_bucket`, keys.labels, i < buckets.length ? String(buckets[i]) : "+Inf"));
+    this.add(bucket, 1);
+    this.add(keys.sum, seconds);
+    this.add(keys.count, 1);
   }
 
   add(key: string, by: number): void {

@@ -11,6 +11,7 @@ import type { ExchangeResult } from "../../chat/build-event";
 import type { ChatExchange } from "../../chat/exchange";
 import type { RunContext } from "../../router/attempts/run-attempts";
 import { settingsFor } from "../../settings/settings-store";
+import type { TenantSettings } from "../../settings/tenant-settings";
 import { chatContributor } from "./chat-spans";
 
 export function tracedRun(c: Context<AppEnv>): Pick<RunContext, "fetch" | "onAttempt"> | null {
@@ -31,15 +32,27 @@ export function chatTrace(c: Context<AppEnv>, ex: ChatExchange): ((result: Excha
     }
   };
   return (result) => {
-    // Settings are cached per isolate (the request already read them), so this rarely waits.
-    const capture = trace.context.sampled
-      ? settingsFor(c.env.DB, ex.auth.tenantId, ex.feature).then((s) => s.telemetry.captureContent, () => false)
-      : Promise.resolve(false);
+    const finish = (captureContent: boolean) => {
+      trace.contribute(chatContributor(ex, result, captureContent));
+      trace.release(waitUntil);
+    };
+    if (!trace.context.sampled) return finish(false);
+    // The request read its settings through the isolate's cache, so this is nearly always the
+    // promise it already awaited: finished now, with no promise chain or waitUntil per request.
+    const settings = settingsFor(c.env.DB, ex.auth.tenantId, ex.feature);
+    const known = settled.get(settings);
+    if (known !== undefined) return finish(known);
     waitUntil(
-      capture.then((captureContent) => {
-        trace.contribute(chatContributor(ex, result, captureContent));
-        trace.release(waitUntil);
-      }),
+      settings.then(
+        (s) => {
+          settled.set(settings, s.telemetry.captureContent);
+          finish(s.telemetry.captureContent);
+        },
+        () => finish(false),
+      ),
     );
   };
 }
+
+/** captureContent of the settings promises seen resolved (the settings cache's, while it keeps them). */
+const settled = new WeakMap<Promise<TenantSettings>, boolean>();
