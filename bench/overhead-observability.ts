@@ -1,65 +1,73 @@
 /**
- * `npm run bench:overhead -- --observability`: issue 15's cost target measured in workerd at
- * concurrency 32. Two copies of the same gateway bundle, each in its own workerd process, get
- * bench:overhead's full-pipeline request (target (c): no-cache, so every request runs
- * guardrails, cache lookup, router and the upstream call):
- *   on   OTLP traces exported to a loopback receiver this script starts (sampling 1, i.e.
- *        every request traced), live metrics on (METRICS unset, flushed to the aggregator DO);
- *   off  no OTLP endpoint, METRICS = "off".
- * Server-Timing and x-request-id are on every response in both (they cannot be switched off).
- * The arms run interleaved in pairs, the order flipping every pair (on off, off on, ...) so a
- * drift of the machine's speed over the run cancels; each pass is bench:overhead's cell
- * (autocannon after a 1 s warm-up, CPU of that workerd process from /proc). Reports each arm's
- * CPU per request and the on - off difference per pair with its spread. Writes a marked section
- * of docs/benchmarks/observability.md.
+ * `npm run bench:overhead -- --observability`: issue 15's cost target (observability adds
+ * ≤ 50 µs CPU per request at concurrency 32) measured in workerd, in ONE gateway isolate.
+ *
+ * Two gateways in two workerd processes differ by ±70 µs and more with identical settings (the
+ * A/A runs in docs/benchmarks/observability.md), so the arms here share a process and an
+ * isolate and differ per request. The gateway runs in bench:hotpath's bench-only wrapper
+ * (bench/hotpath/workerd-entry.ts, never deployed), which drives chat requests through a
+ * service binding to itself at concurrency 32, each naming its arm in its path; the wrapper
+ * hands the gateway a copy of env with that arm's vars:
+ *   on    OTLP/HTTP traces, every request sampled, really POSTed to a receiver in this (Node)
+ *         process, plus live metrics (flushed to the aggregator Durable Object, same workerd);
+ *   off   no OTLP endpoint, METRICS = "off";
+ *   off2  the same as off in a second env copy: the A/A arm, which shows the resolution;
+ *   and with OBS_ARMS, traces alone, metrics alone, or tracing on with nothing sampled.
+ * Every request runs the full pipeline (guardrails, cache lookup with no-store, router); the
+ * upstream answers in memory. The arms run in short windows, each once per round in an order
+ * rotated every round and reversed every other cycle (so no arm always follows the same one); each window
+ * is an unmeasured lead-in of the same arm (it takes the previous window's trailing work, and
+ * its own trailing work lands in the measured part, as under steady load), then N requests
+ * with workerd's CPU (all threads, ns) read around them. Per round: each arm − off,
+ * reported as means with 95% t intervals and as Hodges-Lehmann estimates with Wilcoxon intervals.
  */
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { startStack, type Stack } from "../test/harness/stack";
+import { setTimeout as sleep } from "node:timers/promises";
+import { startStack } from "../test/harness/stack";
 import { seedKey } from "../test/harness/seed";
 import { ROOT } from "../test/harness/build-workers";
 import { startOtlpReceiver } from "../shared/otel/otlp-receiver";
-import { autocannonCell, type CellResult, type LoadTarget } from "./lib/autocannon-cpu";
-import { CHAT_BODY } from "./lib/chat-body";
 import { writeSection } from "./lib/doc-section";
-import { machineDescription, median, percentile } from "./lib/machine";
+import { machineDescription, median } from "./lib/machine";
 import { childPids } from "./lib/process-memory";
+import { threadCpuNanoseconds } from "./lib/process-cpu";
+import { hodgesLehmann, meanInterval, type Interval } from "./lib/interval";
 
-const PAIRS = Number(process.env.OBS_AB_PAIRS ?? 11);
-const DURATION_S = Number(process.env.BENCH_DURATION ?? 6);
-// Unmeasured load on each arm before the pairs: the first seconds of a fresh workerd (JIT, the
-// router's ONNX session, pools) cost several times the steady state.
-const WARMUP_S = Number(process.env.OBS_AB_WARMUP ?? 20);
-const CONNECTIONS = 32;
+const ROUNDS = Number(process.env.OBS_ROUNDS ?? 60);
+const WINDOW = Number(process.env.OBS_WINDOW ?? 600);
+const LEAD_IN = Number(process.env.OBS_LEAD_IN ?? 200);
+const WARMUP = Number(process.env.OBS_WARMUP ?? 2000);
 const TARGET_US = 50;
 const DOC = join(ROOT, "docs/benchmarks/observability.md");
 
-interface Arm {
-  name: "on" | "off";
-  stack: Stack;
-  target: LoadTarget;
-  passes: CellResult[];
+const VARIANT = { on: "obs-on", off: "obs-off", off2: "obs-off2", traces: "obs-traces", metrics: "obs-metrics", unsampled: "obs-unsampled" } as const;
+type ArmName = keyof typeof VARIANT;
+const isArm = (a: string): a is ArmName => Object.hasOwn(VARIANT, a);
+// OBS_ARMS adds arms measured against off in the same windows: traces (alone), metrics (alone),
+// unsampled (tracing on, no trace sampled: the per-request part only).
+const ARMS: ArmName[] = ["on", "off", "off2", ...(process.env.OBS_ARMS ?? "").split(",").filter(isArm).filter((a) => !["on", "off", "off2"].includes(a))];
+const TRACED = new Set<ArmName>(["on", "traces"]);
+
+/** Round r's order: the arms rotated by r, reversed every other cycle (for three arms: all six permutations in turn). */
+function order(r: number): ArmName[] {
+  const k = ARMS.length;
+  const rotated = [...ARMS.slice(r % k), ...ARMS.slice(0, r % k)];
+  return Math.floor(r / k) % 2 ? rotated.reverse() : rotated;
 }
 
-/** Starts one gateway and returns it with the pid of the workerd process it added. */
-async function startArm(name: Arm["name"], vars: Record<string, string>): Promise<Arm> {
-  const before = new Set(childPids(process.pid, /workerd/));
-  const stack = await startStack({ staticAssets: false, vars });
-  const pids = childPids(process.pid, /workerd/).filter((p) => !before.has(p));
-  if (pids.length === 0) throw new Error(`no workerd process found for arm ${name}`);
-  const { key } = await seedKey(stack, { name: `bench-obs-${name}` });
-  const target = { url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${key}`, "cache-control": "no-cache, no-store" }, pids: () => pids };
-  return { name, stack, target, passes: [] };
+type Driver = (arm: ArmName, n: number) => Promise<void>;
+/** µs of workerd CPU per request in one window: all threads, and the main (isolate) thread alone. */
+interface Sample {
+  all: number;
+  main: number;
 }
-
-const cpu = (r: CellResult): number => r.cpuUsPerRequest ?? Number.NaN;
-const us = (x: number): string => `${x.toFixed(0)} µs`;
 
 export async function observabilityAB(): Promise<void> {
   const load0 = loadavg();
-  // Counts what arrives and keeps nothing: the receiver's own CPU is Node's, not workerd's.
   let spans = 0;
   let traces = 0;
+  // Counts what arrives and keeps nothing; its CPU is this Node process's, not workerd's.
   const receiver = await startOtlpReceiver({
     onSpans: (got) => {
       spans += got.length;
@@ -67,71 +75,102 @@ export async function observabilityAB(): Promise<void> {
       receiver.spans.length = 0;
     },
   });
-  const on = await startArm("on", { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER_ARG: "1" });
-  const off = await startArm("off", { METRICS: "off" });
+  const before = new Set(childPids(process.pid, /workerd/));
+  const stack = await startStack({ gatewayBuild: "gateway-hotpath", staticAssets: false, vars: { BENCH_OTLP_ENDPOINT: receiver.url } });
+  const pid = childPids(process.pid, /workerd/).find((p) => !before.has(p));
+  const samples = Object.fromEntries(ARMS.map((a) => [a, []])) as unknown as Record<ArmName, Sample[]>;
   let onRequests = 0;
   try {
-    for (const arm of [on, off]) {
-      const w = await autocannonCell(arm.target, CHAT_BODY, CONNECTIONS, WARMUP_S);
-      if (arm === on) onRequests += w.requests + w.warmupRequests;
+    if (pid === undefined) throw new Error("no workerd process");
+    const { key } = await seedKey(stack, { name: "bench-obs" });
+    const drive: Driver = async (arm, n) => {
+      const res = await stack.fetch(`/__hotpath?target=gateway:${VARIANT[arm]}&n=${n}`, { method: "POST", headers: { authorization: `Bearer ${key}` } });
+      const out = (await res.json()) as { failed: number; example: string | null };
+      if (!res.ok || out.failed > 0) throw new Error(`${arm}: ${res.status}, ${out.failed} of ${n} failed, e.g. ${out.example}`);
+      if (TRACED.has(arm)) onRequests += n;
+    };
+    for (const arm of ARMS) await drive(arm, WARMUP); // JIT, key and settings caches, router model
+    for (let r = 0; r < ROUNDS; r++) {
+      for (const arm of order(r)) samples[arm].push(await window(drive, arm, pid));
+      console.log(`round ${r + 1}: ${ARMS.map((a) => `${a} ${(samples[a].at(-1)?.all ?? 0).toFixed(0)}`).join(", ")} µs/request`);
     }
-    for (let i = 0; i < PAIRS; i++) {
-      for (const arm of i % 2 === 0 ? [on, off] : [off, on]) {
-        const r = await autocannonCell(arm.target, CHAT_BODY, CONNECTIONS, DURATION_S);
-        arm.passes.push(r);
-        if (arm === on) onRequests += r.requests + r.warmupRequests;
-        console.log(`pair ${i + 1} ${arm.name}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50} ms, CPU ${cpu(r).toFixed(0)} us/request, errors ${r.errors}`);
-      }
-    }
-    // The exporter's last batch lingers up to 250 ms.
-    await new Promise((r) => setTimeout(r, 1500));
+    await sleep(1000); // the last export's linger
   } finally {
-    await on.stack.close();
-    await off.stack.close();
+    await stack.close();
     await receiver.close();
   }
-  report(on, off, { load0, load1: loadavg(), spans, tracedPerRequest: onRequests ? traces / onRequests : Number.NaN });
+  report(samples, { load0, load1: loadavg(), spans, tracedPerRequest: onRequests ? traces / onRequests : Number.NaN });
+}
+
+/** One measured window after its lead-in. */
+async function window(drive: Driver, arm: ArmName, pid: number): Promise<Sample> {
+  await drive(arm, LEAD_IN);
+  const c0 = threadCpuNanoseconds(pid);
+  await drive(arm, WINDOW);
+  const c1 = threadCpuNanoseconds(pid);
+  if (!c0 || !c1) throw new Error("workerd's CPU could not be read");
+  const perRequest = (ns: number) => ns / WINDOW / 1000;
+  return { all: perRequest(c1.main + c1.others - c0.main - c0.others), main: perRequest(c1.main - c0.main) };
 }
 
 interface Extra {
   load0: number[];
   load1: number[];
   spans: number;
-  /** Root spans received per request the "on" gateway served (warm-ups included): ~1 when every request is traced. */
+  /** Root spans received per request of the on arm (warm-up and lead-ins included): ~1 when all are traced. */
   tracedPerRequest: number;
 }
 
-function report(on: Arm, off: Arm, x: Extra): void {
-  const diffs = on.passes.map((p, i) => cpu(p) - cpu(off.passes[i] as CellResult));
-  const sorted = [...diffs].sort((a, b) => a - b);
-  const mean = diffs.reduce((a, b) => a + b, 0) / diffs.length;
-  const sd = Math.sqrt(diffs.reduce((a, d) => a + (d - mean) ** 2, 0) / Math.max(1, diffs.length - 1));
-  const se = sd / Math.sqrt(diffs.length);
-  const half = Math.floor(sorted.length / 2);
-  const med = sorted.length % 2 ? median(diffs) : ((sorted[half - 1] ?? Number.NaN) + (sorted[half] ?? Number.NaN)) / 2;
-  const [q1, q3] = [percentile(sorted, 25), percentile(sorted, 75)];
-  const errors = [...on.passes, ...off.passes].reduce((n, p) => n + p.errors, 0);
-  const verdict = med <= TARGET_US ? (mean + 2 * se <= TARGET_US ? "**met**" : "**met by the median, not settled**: the upper end of mean + 2 SE is above 50 µs") : "**not met**";
+const us = (x: number): string => `${x.toFixed(1)} µs`;
+const ci = (i: Interval): string => `${us(i.mean)} (95% CI ${us(i.low)} to ${us(i.high)})`;
+const both = (xs: number[]): string => `mean ${ci(meanInterval(xs))}; Hodges-Lehmann ${ci(hodgesLehmann(xs))}; SD ${us(meanInterval(xs).sd)} over ${xs.length} rounds`;
+
+function verdict(i: Interval): string {
+  if (i.high <= TARGET_US) return `**met**: the whole 95% interval is at or below ${TARGET_US} µs`;
+  if (i.low > TARGET_US) return `**not met**: the whole 95% interval is above ${TARGET_US} µs`;
+  return `**not settled**: the 95% interval straddles ${TARGET_US} µs`;
+}
+
+function report(samples: Record<ArmName, Sample[]>, x: Extra): void {
+  const diff = (a: ArmName, part: keyof Sample = "all") => samples[a].map((v, i) => v[part] - (samples.off[i]?.[part] ?? Number.NaN));
+  const ab = meanInterval(diff("on"));
   const la = (l: number[]) => l.map((v) => v.toFixed(2)).join(", ");
-  const row = (a: Arm) =>
-    `| ${a.name === "on" ? "on: OTLP traces (sampling 1, to a loopback receiver) + live metrics" : 'off: no OTLP endpoint, METRICS = "off"'} | ${us(median(a.passes.map(cpu)))} | ${median(a.passes.map((p) => p.rps)).toFixed(0)} | ${median(a.passes.map((p) => p.p50)).toFixed(0)} | ${a.passes.map((p) => cpu(p).toFixed(0)).join(" ")} |`;
+  const label: Record<ArmName, string> = {
+    on: "on: OTLP traces (sampling 1, POSTed to the receiver) + live metrics",
+    off: 'off: no OTLP endpoint, METRICS = "off"',
+    off2: "off2: the same as off (A/A)",
+    traces: 'traces alone (as on, METRICS = "off")',
+    metrics: "live metrics alone (no OTLP endpoint)",
+    unsampled: 'tracing on, nothing sampled (`OTEL_TRACES_SAMPLER_ARG=0`, METRICS = "off")',
+  };
+  const extras = ARMS.length > 3 ? ` Also: ${ARMS.slice(3).map((a) => label[a]).join("; ")}.` : "";
+  const row = (a: ArmName) => `| ${label[a]} | ${us(median(samples[a].map((v) => v.all)))} | ${us(median(samples[a].map((v) => v.main)))} | ${samples[a].map((v) => v.all.toFixed(0)).join(" ")} |`;
   const body = [
-    "## In workerd at concurrency 32 (issue 15's target, measured whole)",
+    "## In workerd at concurrency 32 (issue 15's target, one isolate, switched per request)",
     "",
-    `Command: \`OBS_AB_PAIRS=${PAIRS} OBS_AB_WARMUP=${WARMUP_S} BENCH_DURATION=${DURATION_S} npm run bench:overhead -- --observability\` (${PAIRS} pairs after ${WARMUP_S} s of unmeasured load on each arm, ${DURATION_S} s per pass after a 1 s warm-up, ${CONNECTIONS} connections, autocannon). Machine: ${machineDescription()}; load average ${la(x.load0)} (1, 5, 15 min) at the start, ${la(x.load1)} at the end.`,
+    `Command: \`${ARMS.length > 3 ? `OBS_ARMS=${ARMS.slice(3).join(",")} ` : ""}OBS_ROUNDS=${ROUNDS} OBS_WINDOW=${WINDOW} OBS_LEAD_IN=${LEAD_IN} OBS_WARMUP=${WARMUP} npm run bench:overhead -- --observability\`. Machine: ${machineDescription()}; load average (\`uptime\`) ${la(x.load0)} (1, 5, 15 min) at the start, ${la(x.load1)} at the end.`,
     "",
-    "Two copies of the same gateway bundle, each in its own workerd process, get bench:overhead's full-pipeline request (target (c): `Cache-Control: no-cache, no-store`, so every request runs guardrails, the cache lookup, the router and the upstream call to the simulator). **on**: OTLP/HTTP traces exported to a loopback receiver the bench starts, `OTEL_TRACES_SAMPLER_ARG=1` (every request traced), live metrics on (flushed to the aggregator Durable Object, which runs in the same workerd process). **off**: no OTLP endpoint, `METRICS=\"off\"`. Server-Timing and x-request-id are on every response in both arms (they cannot be switched off), so the difference below does not include them. Passes alternate between the arms in pairs whose order flips each time (on off, off on, ...); CPU per request is the workerd process's CPU time (user + system, all threads, from /proc) over the pass divided by the requests it served, so other jobs on the machine slow the pass but do not add to it.",
+    `One workerd process, one gateway isolate, ${ARMS.length} arms chosen per request:` +
+      " the gateway runs in bench:hotpath's bench-only wrapper (bench/hotpath/workerd-entry.ts, a separate build that is never deployed; production config has no way to switch tracing per request), which drives chat requests through a service binding to itself at concurrency 32, each naming its arm in its path, and hands the gateway that arm's copy of env. **on**: OTLP/HTTP protobuf traces with every request sampled (`OTEL_TRACES_SAMPLER_ARG=1`), really POSTed over loopback to a receiver in the bench's Node process (the load is generated inside workerd, so the receiver is not in the load generator's process), plus live metrics (flushed to the aggregator Durable Object in the same workerd). **off**: no OTLP endpoint, `METRICS=\"off\"`. **off2**: the same as off, a second copy: the A/A arm." +
+      extras +
+      " Every request runs the full pipeline (bench:overhead's (c): `Cache-Control: no-cache, no-store`, so guardrails, the cache lookup, the router and the upstream call all run; the upstream answers in memory, as in bench:hotpath). Server-Timing and x-request-id are on every response in all arms (they cannot be switched off), so the difference does not include them.",
     "",
-    "| arm | workerd CPU per request (median) | req/s (median) | p50 ms (median) | per pass (µs, in order) |",
-    "| --- | --- | --- | --- | --- |",
-    row(on),
-    row(off),
+    `Windows: each round runs every arm once, in an order rotated each round and reversed every other cycle (for three arms, all six permutations in turn; no arm always follows the same one); a window is an unmeasured lead-in of ${LEAD_IN} requests of the same arm (it absorbs the previous window's trailing work, and its own trailing work, span encoding in timer tasks and the exporter's 250 ms linger and POST, lands in the measured part as it would under steady load), then ${WINDOW} requests with workerd's CPU read around them (nanoseconds from /proc/<pid>/task/*/schedstat: all threads, and the main thread alone; the other threads are V8's concurrent garbage collection and compilation). ${WARMUP} unmeasured requests per arm first.`,
     "",
-    `Added by observability (on − off, per pair): median **${us(med)}**, interquartile range ${us(q1)} to ${us(q3)}, min ${us(sorted[0] ?? Number.NaN)}, max ${us(sorted.at(-1) ?? Number.NaN)}; mean ${mean.toFixed(0)} ± ${se.toFixed(0)} µs (standard error over ${diffs.length} pairs; SD ${sd.toFixed(0)} µs). Per pair: ${diffs.map((d) => d.toFixed(0)).join(", ")} µs.`,
+    "| arm | workerd CPU per request, all threads (median of windows) | main thread | per round, all threads (µs, in order) |",
+    "| --- | --- | --- | --- |",
+    ...ARMS.map(row),
     "",
-    `Non-2xx answers and errors, all passes: ${errors}. Traces (root spans) the receiver got per request the on arm served, warm-ups included: ${x.tracedPerRequest.toFixed(2)} (${x.spans} spans in all).`,
+    `- **A/A (off2 − off)**, the method's resolution: ${both(diff("off2"))}.`,
+    `- **Added by observability (on − off)**: ${both(diff("on"))}.`,
+    ...ARMS.slice(3).map((a) => `- **${label[a]} − off**: ${both(diff(a))}.`),
+    `- The same on the main thread alone: A/A ${both(diff("off2", "main"))}; on − off ${both(diff("on", "main"))}.`,
     "",
-    `Target (≤ ${TARGET_US} µs CPU per request at concurrency 32): ${verdict} in this run.`,
+    `Per round, all threads (µs): A/A ${diff("off2").map((d) => d.toFixed(0)).join(", ")}; on − off ${diff("on").map((d) => d.toFixed(0)).join(", ")}.`,
+    "",
+    `Traces (root spans) the receiver got per request the sampled arms (on${ARMS.includes("traces") ? ", traces" : ""}) served, warm-up and lead-ins included: ${x.tracedPerRequest.toFixed(3)} (${x.spans} spans in all). No request failed (a failed request aborts the run).`,
+    "",
+    `Target (≤ ${TARGET_US} µs CPU per request at concurrency 32, judged on the mean's interval, all threads): ${verdict(ab)} in this run.`,
   ].join("\n");
   writeSection(DOC, "workerd-ab", body);
   console.log(body);

@@ -30,8 +30,8 @@ import { parseCli } from "../scripts/lib/cli";
 const { values: cli } = parseCli({
   name: "npm run bench:overhead",
   summary: "What the gateway adds over the model call (simulator, bare Worker, gateway, Portkey) at concurrency 1 and 32; writes docs/benchmarks/overhead.md. Runs for minutes.",
-  options: { observability: { type: "boolean", description: "instead: workerd CPU per request with observability on vs off at concurrency 32, interleaved (bench/overhead-observability.ts; ~4 min; writes a section of docs/benchmarks/observability.md)" } },
-  notes: ["Environment: BENCH_DURATION (s per target), BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_ONLY (comma-separated targets); with --observability, OBS_AB_PAIRS (11), OBS_AB_WARMUP (20 s)."],
+  options: { observability: { type: "boolean", description: "instead: workerd CPU per request with observability on, off and off again (A/A), switched per request in one gateway isolate at concurrency 32, in interleaved windows (bench/overhead-observability.ts; ~5 min; writes a section of docs/benchmarks/observability.md)" } },
+  notes: ["Environment: BENCH_DURATION (s per target), BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_ONLY (comma-separated targets); with --observability, OBS_ROUNDS (60), OBS_WINDOW (600 requests), OBS_LEAD_IN (200), OBS_WARMUP (2000 requests per arm), OBS_ARMS=traces,metrics,unsampled (extra arms, each against off)."],
 });
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 6);

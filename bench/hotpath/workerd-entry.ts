@@ -23,9 +23,18 @@ const UPSTREAM_ANSWER = JSON.stringify({
 const CONCURRENCY = 32;
 const TARGET_PREFIX = "/__as/";
 
-type HotpathEnv = Env & { SELF: Fetcher };
+type HotpathEnv = Env & {
+  SELF: Fetcher;
+  /** Where the `obs-on` variant exports its traces (bench:overhead --observability's receiver). */
+  BENCH_OTLP_ENDPOINT?: string;
+};
+
+const realFetch = globalThis.fetch;
+/** URLs the driven requests' fetches still really reach (the OTLP receiver); the rest is instant. */
+let passThrough: string | null = null;
 
 async function instantUpstream(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
+  if (passThrough && typeof input === "string" && input.startsWith(passThrough)) return realFetch(input, init);
   await new Request(input, init).arrayBuffer();
   return new Response(UPSTREAM_ANSWER, { status: 200, headers: { "content-type": "application/json" } });
 }
@@ -59,23 +68,37 @@ async function drive(env: HotpathEnv, target: string, authorization: string, n: 
  * its live metrics off, or with OpenTelemetry export on. Spans go to the simulator on loopback
  * (a 404 there: the export is made and rejected), so building, encoding and sending them are
  * all in the measured CPU; flushes inside a batch meet the instant in-memory fetch instead.
+ * bench:overhead --observability's arms: `obs-on` (traces sampled at 1, really POSTed to
+ * BENCH_OTLP_ENDPOINT, and live metrics), `obs-off` and `obs-off2` (both off: identical
+ * settings in two env copies, the A/A pair), `obs-traces` and `obs-metrics` (each alone), `obs-unsampled` (tracing on, no trace sampled).
  */
 function variantVars(variant: string, env: HotpathEnv): Record<string, string> {
   const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: `${env.SIMULATOR_URL}/otlp-sink` };
+  const traced = { OTEL_EXPORTER_OTLP_ENDPOINT: env.BENCH_OTLP_ENDPOINT ?? otel.OTEL_EXPORTER_OTLP_ENDPOINT, OTEL_TRACES_SAMPLER_ARG: "1" };
+  if (variant === "obs-on") return traced;
+  if (variant === "obs-traces") return { ...traced, METRICS: "off" };
+  if (variant === "obs-off" || variant === "obs-off2") return { METRICS: "off" };
+  if (variant === "obs-metrics") return {};
+  if (variant === "obs-unsampled") return { ...traced, OTEL_TRACES_SAMPLER_ARG: "0", METRICS: "off" };
   if (variant === "nometrics") return { METRICS: "off" };
   if (variant === "otel") return otel;
   if (variant === "otel+nometrics") return { ...otel, METRICS: "off" };
   return {};
 }
 
-/** One driven request, answered by the target it names. */
+/**
+ * One driven request, answered by the target it names: `/__as/TARGET[:VARIANT]/...`. The
+ * variant rides on each request, so one isolate can serve several variants interleaved; without
+ * one, the variant of the `/__hotpath` call that drives it.
+ */
 function serveAs(req: Request, env: HotpathEnv, ctx: ExecutionContext): Promise<Response> {
   const url = new URL(req.url);
-  const [target = "", ...rest] = url.pathname.slice(TARGET_PREFIX.length).split("/");
+  const [spec = "", ...rest] = url.pathname.slice(TARGET_PREFIX.length).split("/");
+  const [target, own] = spec.split(":");
   const inner = new Request(`http://gateway/${rest.join("/")}`, req);
   if (target === "proxy") return Promise.resolve(jsonProxy.fetch(inner, { UPSTREAM: "http://upstream" }, ctx));
   if (target === "bare") return fetch("http://upstream/v1/chat/completions", inner);
-  const variant = (globalThis as unknown as { __variant?: string }).__variant ?? "";
+  const variant = own ?? (globalThis as unknown as { __variant?: string }).__variant ?? "";
   return Promise.resolve(gateway.fetch(inner, envFor(env, variant), ctx));
 }
 
@@ -99,8 +122,8 @@ export default {
     if (url.pathname !== "/__hotpath") return gateway.fetch(req, env, ctx);
     const n = Number(url.searchParams.get("n") ?? 1000);
     // The driven requests run in this isolate, so they see this global for as long as it is set.
-    const realFetch = globalThis.fetch;
     globalThis.fetch = instantUpstream;
+    passThrough = env.BENCH_OTLP_ENDPOINT ?? null;
     (globalThis as unknown as { __variant?: string }).__variant = url.searchParams.get("variant") ?? "";
     try {
       return Response.json({ requests: n, ...(await drive(env, url.searchParams.get("target") ?? "gateway", req.headers.get("authorization") ?? "", n)) });
