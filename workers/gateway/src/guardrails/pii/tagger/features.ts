@@ -1,13 +1,14 @@
 /**
  * Hashed token features for the entity tagger, shared by training (scripts/guardrails/ner) and
  * inference so the two cannot drift: word identity, shape, affixes, optional character
- * trigrams, gazetteer bits, a ±2 token window, nearby address words and numbers, line breaks.
+ * trigrams, gazetteer bits, a ±2 token window, nearby address words and numbers, line breaks,
+ * and the script group of words outside Latin text.
  * Each feature is a 32-bit hash; the model folds it into its bucket count.
  */
 import { mix } from "./hash";
 import { GAZ, GAZ_BITS, markPlaces } from "./lexicon";
 import { TOKEN_KIND, type TagToken } from "./tokenize";
-import { wordInfo, type WordInfo } from "./word-info";
+import { SCRIPT, wordInfo, type WordInfo } from "./word-info";
 
 export interface FeatureOptions {
   charNgrams: boolean;
@@ -26,6 +27,7 @@ const BOS = 0x51a7;
 const EOS = 0xe05a;
 const ADDRESS_BITS = GAZ.street | GAZ.unit | GAZ.box | GAZ.military;
 const SENTENCE_END = new Set([".", "!", "?", ":", ";"]);
+const LATIN_IN_LATIN = SCRIPT.latin * 2;
 
 /**
  * Per token: whether an address word (street type, unit, box, APO/FPO) or a number sits within
@@ -98,6 +100,21 @@ export interface Prepared {
   info: WordInfo[];
   bits: Uint16Array;
   near: Uint8Array;
+  /** Per token: script group × 2 + 1 when the word is not in the text's main script (see scriptFlags). */
+  script: Uint8Array;
+}
+
+/**
+ * Each word's script group, and whether it differs from the group most words of the text are
+ * written in: a Greek, Armenian or Hebrew word inside English (or a Latin one inside Russian) is
+ * usually a name, a place or an organisation, whichever script it is.
+ */
+function scriptFlags(info: readonly WordInfo[]): Uint8Array {
+  const counts = new Int32Array(6);
+  for (const w of info) counts[w.script] = (counts[w.script] as number) + 1;
+  let main = 1;
+  for (let g = 1; g < counts.length; g++) if ((counts[g] as number) > (counts[main] as number)) main = g;
+  return Uint8Array.from(info, (w) => (w.script === 0 ? 0 : w.script * 2 + (w.script === main ? 0 : 1)));
 }
 
 /** Word facts, dictionary bits and neighbourhood flags for every token (linear, cheap). */
@@ -107,12 +124,12 @@ export function prepare(text: string, toks: readonly TagToken[], opts: FeatureOp
   const bits = Uint16Array.from(info, (w) => w.bits);
   markPlaces(text, toks, info.map((w) => w.lower), bits);
   if (hide) for (let i = 0; i < n; i++) if (hide[i]) bits[i] = (bits[i] as number) & ~NAME_PLACE_BITS;
-  return { toks, info, bits, near: windowFlags(toks, bits, 4) };
+  return { toks, info, bits, near: windowFlags(toks, bits, 4), script: scriptFlags(info) };
 }
 
 /** Features of tokens from..to-1 (context may look outside the range). */
 export function featuresOf(p: Prepared, from: number, to: number): TokenFeatures {
-  const { toks, info, bits, near } = p;
+  const { toks, info, bits, near, script } = p;
   const n = toks.length;
   const hw = (i: number): number => (i < 0 ? BOS : i >= n ? EOS : (info[i] as WordInfo).hw);
   const hss = (i: number): number => (i < 0 ? BOS : i >= n ? EOS : (info[i] as WordInfo).hss);
@@ -149,6 +166,13 @@ export function featuresOf(p: Prepared, from: number, to: number): TokenFeatures
     out.push(mix(mix(near[i] as number, w.hss), 33));
     out.push(mix(mix(hw(i - 1), w.hw), 34));
     out.push(mix(mix(w.hw, hw(i + 1)), 35));
+    // Not for a Latin word in Latin text, the common case: there the pair would only repeat the
+    // shape feature, and the repeat doubled its weight (lower-case names lost recall on dev).
+    const sc = script[i] as number;
+    if (sc !== 0 && sc !== LATIN_IN_LATIN) {
+      out.push(mix(sc, 36));
+      out.push(mix(mix(sc, w.hss), 37));
+    }
     out.push(mix(tok.breaks, 25));
     out.push(mix(i + 1 < n ? (toks[i + 1] as TagToken).breaks : 3, 26));
     out.push(mix((bPrev & 3) | ((b & 3) << 2) | ((bNext & 3) << 4), 30));

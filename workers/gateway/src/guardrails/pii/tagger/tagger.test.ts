@@ -6,6 +6,7 @@ import { loadTagger } from "./load";
 import { decodeTaggerFile, quantize, TaggerFileSchema } from "./model";
 import { tagText, windows } from "./tag";
 import { tagTokens } from "./tokenize";
+import { SCRIPT, scriptOf } from "./word-info";
 import shipped from "./model/entity-tagger.json";
 
 describe("tokens", () => {
@@ -112,6 +113,10 @@ describe("shipped tagger on sentences it never saw", () => {
     ["The parcel goes to 4410 Quarry Hollow Road, Unit 12, Bozeman, MT 59715.", "4410 Quarry Hollow Road, Unit 12, Bozeman, MT 59715", "STREET_ADDRESS"],
     ["Her new flat is at Lindenallee 37, 50968 Köln.", "Lindenallee 37, 50968 Köln", "STREET_ADDRESS"],
     ["Care package to PSC 4127, Box 8830, APO AE 09021 please.", "PSC 4127, Box 8830, APO AE 09021", "STREET_ADDRESS"],
+    ["The delivery was signed for by Արմինե Հովհաննիսյան at the front desk.", "Արմինե Հովհաննիսյան", "PERSON"],
+    ["Our new intern, נעמה ברקוביץ, starts on Monday.", "נעמה ברקוביץ", "PERSON"],
+    ["Please call ლევან ჩიქოვანი about the invoice.", "ლევან ჩიქოვანი", "PERSON"],
+    ["I met Остап Гнатюк at the conference yesterday.", "Остап Гнатюк", "PERSON"],
   ])("%s", (text, value, type) => expect(typesIn(text, value)).toContain(type));
 
   it("ends an entity before its possessive, so the placeholder reads <PERSON_1>'s", () => {
@@ -125,5 +130,31 @@ describe("shipped tagger on sentences it never saw", () => {
   it("leaves ordinary prose alone", () => {
     const text = "We reviewed the deployment logs and found that the retry storm started after the cache was flushed.";
     expect(tagText(text, model).filter((s) => s.score >= 0.5)).toEqual([]);
+  });
+});
+
+describe("script groups", () => {
+  const of = (w: string): number => scriptOf(w.charCodeAt(0));
+  it("group letters by writing system, not language", () => {
+    expect(["Ærø", "Đặng", "Öztürk"].map(of)).toEqual([SCRIPT.latin, SCRIPT.latin, SCRIPT.latin]);
+    expect(["Ωμέγα", "Борис", "Արամ"].map(of)).toEqual([SCRIPT.casedOther, SCRIPT.casedOther, SCRIPT.casedOther]);
+    expect(["ნინო", "שרה", "أحمد", "राम"].map(of)).toEqual([SCRIPT.caseless, SCRIPT.caseless, SCRIPT.caseless, SCRIPT.caseless]);
+    expect(["王芳", "さくら", "민준"].map(of)).toEqual([SCRIPT.cjk, SCRIPT.cjk, SCRIPT.cjk]);
+  });
+
+  it("mark a word written in another group than most of the text, in any script", () => {
+    const flags = (text: string): Record<string, number> => {
+      const toks = tagTokens(text);
+      const p = prepare(text, toks, { charNgrams: true });
+      return Object.fromEntries(toks.map((t, i) => [t.text, p.script[i] as number]));
+    };
+    const inEnglish = flags("Please let Ωμέγα Ζαφειρίου and Արամ know by noon");
+    expect(inEnglish["Ζαφειρίου"]).toBe(SCRIPT.casedOther * 2 + 1);
+    expect(inEnglish["Արամ"]).toBe(SCRIPT.casedOther * 2 + 1);
+    expect(inEnglish["noon"]).toBe(SCRIPT.latin * 2);
+    const inRussian = flags("Сегодня Борис встретил Jonas у вокзала");
+    expect(inRussian["Борис"]).toBe(SCRIPT.casedOther * 2);
+    expect(inRussian["Jonas"]).toBe(SCRIPT.latin * 2 + 1);
+    expect(flags("12 , 7")["12"]).toBe(SCRIPT.none);
   });
 });

@@ -16,6 +16,24 @@ export interface WordInfo {
   bits: number;
   /** Affix, n-gram and length features, already final hashes. */
   own: Uint32Array;
+  /** SCRIPT group of the word's first letter (SCRIPT.none for numbers and punctuation). */
+  script: number;
+}
+
+/**
+ * Coarse script groups. What a word's writing system says about it hardly depends on which
+ * language of the group it is, so a group can carry what was learned from one script (Russian,
+ * Arabic) to another the training data never showed (Greek, Armenian, Hebrew).
+ */
+export const SCRIPT = { none: 0, latin: 1, casedOther: 2, caseless: 3, cjk: 4, other: 5 } as const;
+
+/** Script group of a letter: Latin; Greek, Cyrillic, Armenian; caseless alphabets (Hebrew, Arabic, Indic, Thai, Georgian); CJK; other. */
+export function scriptOf(c: number): number {
+  if (c < 0x250 || (c >= 0x1e00 && c <= 0x1eff)) return SCRIPT.latin;
+  if (c < 0x590 || (c >= 0x10a0 && c <= 0x10cf)) return SCRIPT.casedOther;
+  if (c < 0xe80 || caselessInPractice(c)) return SCRIPT.caseless;
+  if ((c >= 0x3040 && c <= 0x9fff) || (c >= 0xac00 && c <= 0xd7af) || (c >= 0xf900 && c <= 0xfaff)) return SCRIPT.cjk;
+  return SCRIPT.other;
 }
 
 const X = 88;
@@ -78,6 +96,7 @@ function trigramHashes(lower: string, out: number[]): void {
 
 export function wordInfo(tok: TagToken, charNgrams: boolean): WordInfo {
   const t = tok.text;
+  const c0 = t.charCodeAt(0);
   const lower = t.toLowerCase();
   const n = lower.length;
   const own: number[] = [];
@@ -93,5 +112,6 @@ export function wordInfo(tok: TagToken, charNgrams: boolean): WordInfo {
     hss: shapeHash(t, 1, 6, 3),
     bits: tok.kind === TOKEN_KIND.word ? wordBits(t, lower) : 0,
     own: Uint32Array.from(own),
+    script: tok.kind === TOKEN_KIND.word ? scriptOf(c0) : SCRIPT.none,
   };
 }
