@@ -91,4 +91,25 @@ describe("hour labels", () => {
     expect([...(await hourLabels(h.db, "t-lab", CLOSED, HOUR, 4, ["small"])).keys()]).toEqual(["homework"]);
     expect((await hourLabels(h.db, "t-lab", CLOSED - HOUR, HOUR, 4, ["small"])).size).toBe(0);
   });
+
+  it("still counts labels judged after the first run past their hour: the next run recomputes it", async () => {
+    // Verdicts that land after the 10:07 run: two shadow pairs of 09:00, all judged poor.
+    const late = ["late-f-0", "late-f-1", "late-f-2"];
+    const events = late.flatMap((id) => [routed("t-late", id, "frontier", 0.3), shadowOf("t-late", id)]);
+    await h.queue(events.map((e) => ({ id: e.requestId, body: e })));
+    await h.db.batch(
+      late.flatMap((id) => [
+        [id, "frontier", 5],
+        [`${id}:shadow`, "small", 1],
+      ]).map(([id, tier, score]) =>
+        h.db
+          .prepare("INSERT OR REPLACE INTO evaluations (request_id, tenant_id, feature, model, tier, status, score_mean, checks_json, judges_json, panel_version, completed_at, evaluated_at) VALUES (?1, 't-late', 'homework', ?2, ?3, 'ok', ?4, '[]', '[]', 'test', ?5, ?6)")
+          .bind(id, `${tier}-sim`, tier, score, CLOSED + 3_000, RUN_AT + 30 * 60_000),
+      ),
+    );
+    await runTrafficJob(h.db, undefined, RUN_AT + HOUR, { windowHours: 24 });
+    const { all } = await windowSummaries(h.db, "t-late", CLOSED - 23 * HOUR, CLOSED + 3 * HOUR);
+    // Three shadows, the one at the highest draw dropped: two poor labels.
+    expect(all?.labels).toEqual([[binOf(0.3), 2, 2, 0]]);
+  });
 });

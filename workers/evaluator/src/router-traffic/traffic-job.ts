@@ -1,7 +1,7 @@
 /**
  * The quality-target band's inputs (docs/router.md, "Quality target"), hourly:
  *  1. for every tenant with traffic, the histogram of the router's complexity per feature for
- *     the hour just closed and the current hour so far (events of a closed hour still arrive for
+ *     the two hours just closed and the current hour so far (events of a closed hour still arrive for
  *     a few minutes, and the current hour lets a new tenant's traffic count the same hour), from
  *     the ledger, with the judged pass counts per tier, into router_complexity_hourly;
  *  2. for tenants whose settings name a qualityTarget, the window's sum per feature and for the
@@ -132,7 +132,10 @@ const TARGETED = `SELECT DISTINCT tenant_id FROM tenant_settings WHERE settings_
 /** Cross-tenant by design (a cron). Without a KV binding the histograms are still kept. */
 export async function runTrafficJob(db: D1Database, kv: KVNamespace | undefined, scheduledTime: number, o: TrafficJobOptions, now = Date.now()): Promise<TrafficJobResult> {
   const current = Math.floor(scheduledTime / HOUR) * HOUR;
-  const hours = [current - HOUR, current];
+  // Two closed hours, not one: a shadow's verdict comes after its served request (the shadow call
+  // runs once the answer is out, then the judges), so an hour's labels are still arriving when the
+  // first run after it closes, and were lost once the job moved on.
+  const hours = [current - 2 * HOUR, current - HOUR, current];
   const active = await db
     .prepare("SELECT DISTINCT tenant_id FROM usage_rollups_hourly WHERE hour >= ?1 AND hour <= ?2 AND kind = 'request' LIMIT 10000")
     .bind(hours[0], current)
