@@ -43,6 +43,18 @@ describe("SeriesAccumulator", () => {
     fc.record({ kind: fc.constant("observe" as const), name: fc.constantFrom("d_seconds", "x_total"), labels, seconds: fc.oneof(fc.double({ min: 0, max: 3000, noNaN: true }), fc.constantFrom(0.001, 2560, 2561)) }),
   );
 
+  it("labels a bucket by the bounds it was observed with, also when a family's bounds change, and after a drain", () => {
+    const acc = new SeriesAccumulator();
+    acc.observe("x_seconds", { t: "a" }, 0.3, [0.1, 0.5]);
+    acc.observe("x_seconds", { t: "a" }, 0.3, [0.25, 1]);
+    expect(Object.keys(acc.drain()).filter((k) => k.includes("_bucket")).sort()).toEqual([
+      seriesKey("x_seconds_bucket", labelText({ t: "a" }), "0.5"),
+      seriesKey("x_seconds_bucket", labelText({ t: "a" }), "1"),
+    ].sort());
+    acc.observe("x_seconds", { t: "a" }, 2, [0.25, 1]);
+    expect(Object.keys(acc.drain())).toContain(seriesKey("x_seconds_bucket", labelText({ t: "a" }), "+Inf"));
+  });
+
   it("writes the same series as keys built from the labels on every call, whatever the label order or values", () => {
     fc.assert(
       fc.property(fc.array(op, { maxLength: 60 }), (ops) => {

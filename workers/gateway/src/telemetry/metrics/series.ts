@@ -42,6 +42,8 @@ interface HistogramKeys {
   labels: string;
   sum: string;
   count: string;
+  /** The bucket bounds the bucket keys were made for (a family observed with other bounds remakes them). */
+  bounds: readonly number[] | undefined;
   buckets: Array<string | undefined>;
 }
 
@@ -52,11 +54,12 @@ interface KeyNode<T> {
 
 /**
  * Series keys by family name and labels (names and values), so a request that records ten
- * series builds no strings once its series have been seen. Label values are the gateway's own
- * vocabulary, so the set is small; it is dropped whole if it ever grows past MAX_CACHED.
+ * series builds no strings once its series have been seen. The chat families are labelled by
+ * tenant, so the set grows with the tenants an isolate serves (~6 KB each, measured): it is
+ * dropped at every drain (seconds apart) and whole if it grows past MAX_CACHED before one.
  */
 class KeyCache<T> {
-  private static readonly MAX_CACHED = 20_000;
+  private static readonly MAX_CACHED = 2_000;
   private root: KeyNode<T> = { next: new Map(), keys: undefined };
   private size = 0;
 
@@ -81,8 +84,8 @@ function step<T>(node: KeyNode<T>, part: string): KeyNode<T> {
 
 export class SeriesAccumulator {
   private series = new Map<string, number>();
-  private readonly counterKeys = new KeyCache<string>();
-  private readonly histogramKeys = new KeyCache<HistogramKeys>();
+  private counterKeys = new KeyCache<string>();
+  private histogramKeys = new KeyCache<HistogramKeys>();
 
   get size(): number {
     return this.series.size;
@@ -96,8 +99,12 @@ export class SeriesAccumulator {
     if (!Number.isFinite(seconds) || seconds < 0) return;
     const keys = this.histogramKeys.get(name, labels, () => {
       const l = labelText(labels);
-      return { labels: l, sum: seriesKey(`${name}_sum`, l), count: seriesKey(`${name}_count`, l), buckets: [] };
+      return { labels: l, sum: seriesKey(`${name}_sum`, l), count: seriesKey(`${name}_count`, l), bounds: buckets, buckets: [] };
     });
+    if (keys.bounds !== buckets) {
+      keys.bounds = buckets;
+      keys.buckets = [];
+    }
     let i = 0;
     while (i < buckets.length && !(seconds <= (buckets[i] as number))) i++;
     const bucket = (keys.buckets[i] ??= seriesKey(`${name}_bucket`, keys.labels, i < buckets.length ? String(buckets[i]) : "+Inf"));
@@ -114,6 +121,9 @@ export class SeriesAccumulator {
   drain(): Record<string, number> {
     const out = Object.fromEntries(this.series);
     this.series = new Map();
+    // The key caches go too: they would otherwise keep every tenant's keys for the isolate's life.
+    this.counterKeys = new KeyCache<string>();
+    this.histogramKeys = new KeyCache<HistogramKeys>();
     return out;
   }
 
