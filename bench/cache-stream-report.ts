@@ -6,7 +6,7 @@
  * over the runs: requests until the bound first certifies any threshold, and until the cold start
  * is over (the bound's threshold is at or below the cold one; any, for an exact-only start).
  */
-import { lowerBound, upperBound } from "../workers/gateway/src/cache/calibration/binomial-bound";
+import { lowerBound, upperBound } from "../workers/gateway/src/stats/binomial-bound";
 import type { Decision, ScoredPair } from "./cache-quality";
 import { simulateStream, type StreamOptions, type StreamResult } from "./cache-stream";
 

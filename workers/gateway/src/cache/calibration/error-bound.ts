@@ -16,7 +16,7 @@
  * floor of the lowest band certified before the stop, so the served region is one interval.
  */
 import { BAND_COUNT, bandFloor } from "./bands";
-import { lowerBound, upperBound } from "./binomial-bound";
+import { lowerBound, upperBound } from "../../stats/binomial-bound";
 
 export interface BandCounts {
   /** Checked outcomes in this band (judge verdicts, shadow checks, client reports). */

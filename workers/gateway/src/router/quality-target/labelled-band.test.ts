@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { binOf, mergeLabels, summaryOf, type LabelBin, type TrafficSummary } from "../../../../../shared/router-traffic/traffic-summary";
 import { bandInForce, bandNote } from "./band-in-force";
-import { binomialCdf, labelledBand, upperRateBound } from "./labelled-band";
+import { labelledBand } from "./labelled-band";
+import { binomialCdf, upperBound as upperRateBound } from "../../stats/binomial-bound";
 import { RouterSettingsSchema } from "../settings";
 
 const opts = { target: 0.95, frontierQuality: 0.85, min: 0.05, max: 0.5 };

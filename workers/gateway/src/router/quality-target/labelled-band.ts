@@ -27,6 +27,7 @@
  */
 import { BIN_WIDTH, binOf, type LabelBin, type TrafficSummary } from "../../../../../shared/router-traffic/traffic-summary";
 import { massBelow } from "./derive-band";
+import { binomialCdf, lowerBound, upperBound } from "../../stats/binomial-bound";
 
 /** One-sided error of the guarantee: the band keeps the target with probability ≥ 95%. */
 export const LABELLED_BAND_DELTA = 0.05;
@@ -55,66 +56,6 @@ export interface LabelledBand {
   certified: boolean;
 }
 
-const logChoose = (n: number, k: number): number => lgamma(n + 1) - lgamma(k + 1) - lgamma(n - k + 1);
-
-/** ln Γ(x), Lanczos (g = 7, 9 terms): ~15 significant digits for x > 0. */
-function lgamma(x: number): number {
-  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
-  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - lgamma(1 - x);
-  const y = x - 1;
-  let a = c[0]!;
-  const t = y + 7.5;
-  for (let i = 1; i < 9; i++) a += c[i]! / (y + i);
-  return 0.5 * Math.log(2 * Math.PI) + (y + 0.5) * Math.log(t) - t + Math.log(a);
-}
-
-const logPmf = (i: number, m: number, p: number): number => logChoose(m, i) + i * Math.log(p) + (m - i) * Math.log1p(-p);
-
-/** Σ of the pmf from `from` stepping by `dir` while it stays in [0, m], scaled by the first term (terms shrink away from the mode). */
-function tail(from: number, dir: 1 | -1, m: number, p: number): number {
-  const odds = p / (1 - p);
-  const first = logPmf(from, m, p);
-  let [rel, sum] = [1, 0];
-  for (let i = from; i >= 0 && i <= m && rel > 1e-17 * sum; i += dir) {
-    sum += rel;
-    // pmf(i + 1) / pmf(i) = (m − i) / (i + 1) · p / (1 − p)
-    rel *= dir === -1 ? i / (m - i + 1) / odds : ((m - i) / (i + 1)) * odds;
-  }
-  return Math.exp(first) * sum;
-}
-
-/** P(Binomial(m, p) ≤ k), summed from the side away from the mode (no overflow, m up to millions); O(|k − mean|) or less. */
-export function binomialCdf(k: number, m: number, p: number): number {
-  if (k >= m || p <= 0) return 1;
-  if (p >= 1 || k < 0) return 0;
-  return k < m * p ? Math.min(1, tail(k, -1, m, p)) : Math.max(0, 1 - tail(k + 1, 1, m, p));
-}
-
-/** The exact one-sided upper bound on a rate from k bad of m (Clopper–Pearson), by bisection. */
-export function upperRateBound(k: number, m: number, delta: number): number {
-  if (m <= 0 || k >= m) return 1;
-  let [lo, hi] = [k / m, 1];
-  for (let i = 0; i < 50; i++) {
-    const mid = (lo + hi) / 2;
-    if (binomialCdf(k, m, mid) > delta) lo = mid;
-    else hi = mid;
-  }
-  return hi;
-}
-
-/** The exact one-sided lower bound on a rate from k of m (Clopper–Pearson); 0 when k = 0. */
-export function lowerRateBound(k: number, m: number, delta: number): number {
-  if (k <= 0 || m <= 0) return 0;
-  let [lo, hi] = [0, k / m];
-  for (let i = 0; i < 50; i++) {
-    const mid = (lo + hi) / 2;
-    // P(Binomial(m, mid) >= k) = 1 − P(≤ k − 1)
-    if (1 - binomialCdf(k - 1, m, mid) > delta) hi = mid;
-    else lo = mid;
-  }
-  return lo;
-}
-
 /** Labels in a summary's window. */
 export const labelCount = (s: TrafficSummary): number => (s.labels ?? []).reduce((n, [, m]) => n + m, 0);
 
@@ -140,7 +81,7 @@ function scan(summary: TrafficSummary, o: LabelledBandOptions): LabelledBand | n
   // Net risk bound: UCB(P(bad)) at δ/2 less LCB(P(win)) at δ/2 (a union bound over the two).
   // UCB(bad) ≤ α + LCB(win) exactly when P(Binomial(m, α + LCB(win)) ≤ bad) ≤ δ/2.
   const certifies = ([bad, wins]: [number, number]): boolean => {
-    const t = alpha + lowerRateBound(wins, m, half);
+    const t = alpha + lowerBound(wins, m, half);
     return alpha > 0 && (t >= 1 || binomialCdf(bad, m, t) <= half);
   };
   // Candidates: bin edges from the floor's up to the ceiling's, fixed before the labels are read.
@@ -155,7 +96,7 @@ function scan(summary: TrafficSummary, o: LabelledBandOptions): LabelledBand | n
     [below, certified, last] = [edge, true, `${c[0]},${c[1]}`];
   }
   const [bad, wins] = counts(below);
-  const riskBound = Math.max(0, upperRateBound(bad, m, half) - lowerRateBound(wins, m, half));
+  const riskBound = Math.max(0, upperBound(bad, m, half) - lowerBound(wins, m, half));
   const round = (x: number) => Math.round(x * 1e4) / 1e4;
   const smallShare = summary.requests > 0 ? round(massBelow(summary.bins, below).requests / summary.requests) : 0;
   return { below: round(below), labels: m, badBelow: bad, riskBound: round(riskBound), guaranteedQuality: o.frontierQuality > 0 ? round(Math.max(0, 1 - riskBound / o.frontierQuality)) : 0, smallShare, certified };
