@@ -27,14 +27,13 @@
  * features' labels, so features with a higher shadow rate weigh more in it.
  */
 import { z } from "zod";
-import { fnv1a } from "../../../../shared/hash/fnv1a";
+import { unitDraw } from "../judge/config";
 import { binOf, mergeLabels, type LabelBin } from "../../../../shared/router-traffic/traffic-summary";
 
 const SHADOW_SUFFIX = ":shadow";
 /** At most this many labels are read per tenant and hour (which ones beyond it is unspecified). */
 export const MAX_HOUR_LABELS = 50_000;
 
-const draw = (requestId: string): number => fnv1a(requestId) / 0x1_0000_0000;
 
 const LabelRow = z.object({ served_id: z.string(), feature: z.string(), complexity: z.number(), shadow: z.number().int(), bad: z.number().int(), win: z.number().int() });
 
@@ -59,7 +58,7 @@ const sql = (tiers: number): string => `SELECT COALESCE(p.request_id, e.request_
 /** One tenant's hour of labels, per feature ('' = none), thinned to one sampling rate. */
 export async function hourLabels(db: D1Database, tenantId: string, hour: number, hourMs: number, passScore: number, smallTiers: readonly string[]): Promise<Map<string, LabelBin[]>> {
   const { results } = await db.prepare(sql(smallTiers.length)).bind(tenantId, hour, hour + hourMs, passScore, MAX_HOUR_LABELS, ...smallTiers).all();
-  const rows = z.array(LabelRow).parse(results).map((r) => ({ ...r, draw: draw(r.served_id) }));
+  const rows = z.array(LabelRow).parse(results).map((r) => ({ ...r, draw: unitDraw(r.served_id) }));
   // Per feature: sampling rates can be set per feature (shadowSmallRate, the *_SAMPLING rules).
   const rate = new Map<string, number>();
   for (const r of rows) if (r.shadow) rate.set(r.feature, Math.max(rate.get(r.feature) ?? 0, r.draw));
