@@ -1,4 +1,5 @@
 /** Builds the consumer's dependencies from the Worker environment (vars parsed with zod). */
+import { warnConfigOnce } from "./config-warning";
 import { parseCacheAuditConfig } from "./cache-audit/audit-cache-hit";
 import { intVar, secretByName, type EvaluatorEnv } from "./env";
 import { parseJudges, parseSampling } from "./judge/config";
@@ -18,7 +19,7 @@ export function ledgerSamplingFromEnv(env: EvaluatorEnv): Pick<ConsumerDeps, "ro
   const rollupDedup = parseRollupDedup(env.ROLLUP_DEDUP);
   const ledgerSampling = parseLedgerSampling(env.LEDGER_SAMPLING, rollupDedup);
   const archive = bucketOf(env["ARCHIVE"]);
-  if (ledgerSampling && !archive) console.warn(JSON.stringify({ msg: "LEDGER_SAMPLING ignored: no ARCHIVE bucket to write the sampled-out rows to; every ledger row stays in D1" }));
+  if (ledgerSampling && !archive) warnConfigOnce("LEDGER_SAMPLING ignored: no ARCHIVE bucket to write the sampled-out rows to; every ledger row stays in D1");
   return { rollupDedup, ...(ledgerSampling && archive ? { ledgerSampling, ledgerArchive: archive } : {}) };
 }
 

@@ -15,6 +15,7 @@
  * Judge-call rows are not consumer events: they are always written to D1.
  */
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
+import { warnConfigOnce } from "../config-warning";
 import type { ArchiveWriter } from "../archive/archive-job";
 import type { Carried, SampledOutTable } from "../archive/sampled-out";
 import { isSampled, SamplingSchema, type Sampling } from "../judge/config";
@@ -26,7 +27,7 @@ import type { RollupDedup } from "./pack-rollups";
 /**
  * LEDGER_SAMPLING (TRACE_SAMPLING's shape; unset = every row in D1). Only meaningful with
  * ROLLUP_DEDUP=message: per-row rollups read the ledger rows back, so with "ledger" a sampled-out
- * row would not be counted at all. Then it is ignored, with a warning, rather than failing the consumer.
+ * row would not be counted at all. Then it is ignored, with a warning (once per isolate), rather than failing the consumer.
  */
 export function parseLedgerSampling(raw: string | undefined, rollupDedup: RollupDedup): Sampling | undefined {
   if (raw === undefined || raw === "") return undefined;
@@ -34,7 +35,7 @@ export function parseLedgerSampling(raw: string | undefined, rollupDedup: Rollup
   const samples = sampling.default < 1 || sampling.rules.some((r) => r.rate < 1);
   if (!samples) return undefined;
   if (rollupDedup !== "message") {
-    console.warn(JSON.stringify({ msg: "LEDGER_SAMPLING ignored: it needs ROLLUP_DEDUP=\"message\"; every ledger row stays in D1", rollupDedup }));
+    warnConfigOnce("LEDGER_SAMPLING ignored: it needs ROLLUP_DEDUP=\"message\"; every ledger row stays in D1", { rollupDedup });
     return undefined;
   }
   return sampling;
