@@ -116,6 +116,12 @@ export class ProtoWriter {
     this.end(start);
   }
 
+  /** UTF-8 bytes of `s` with no length prefix (JSON text appended to a batch). */
+  text(s: string): void {
+    this.ensure(s.length * 3);
+    this.pos += utf8.encodeInto(s, this.buf.subarray(this.pos)).written;
+  }
+
   /** A string field: its tag, then the string. */
   stringField(field: number, s: string): void {
     this.tag(field, WireType.LEN);

@@ -113,15 +113,20 @@ function span(w: ProtoWriter, s: SpanData): void {
   }
 }
 
-/** Spans as repeated ScopeSpans.spans fields (2): one request's part of a body, to concatenate with others. */
+/** Spans as repeated ScopeSpans.spans fields (2) appended to `w`: one request's part of a body, next to others'. */
+export function appendSpansProto(w: ProtoWriter, spans: readonly SpanData[]): void {
+  for (const s of spans) {
+    w.tag(2, LEN);
+    const at = w.begin();
+    span(w, s);
+    w.end(at);
+  }
+}
+
+/** The same as bytes of their own. */
 export function spansProto(spans: readonly SpanData[]): Uint8Array {
   scratch.pos = 0; // whatever a throw left behind
-  for (const s of spans) {
-    scratch.tag(2, LEN);
-    const at = scratch.begin();
-    span(scratch, s);
-    scratch.end(at);
-  }
+  appendSpansProto(scratch, spans);
   return scratch.take();
 }
 
