@@ -6,13 +6,14 @@
  *    leave-one-dataset-out (model and calibration fitted without the row's set);
  *  - each split halves the traffic by a seeded shuffle. On the first half (the window the
  *    evaluator publishes): the label-free band from its complexities, the frontier quality Qf
- *    from its judged frontier answers, and n labels drawn uniformly from it, labelled by the
- *    product's rules: a request below the label-free band in force was served small (bad = the
- *    small answer wrong), one above it was a shadow pair (bad = small wrong where the frontier
- *    was right: the export's small_ok rule; win = small right where the frontier was wrong); a
- *    noisy judge flips each verdict (small and frontier, and the frontier verdicts behind Qf)
- *    with the given probability. The labelled band is computed from
- *    those labels with the shipped bound and its shipped δ;
+ *    from its judged frontier answers, and n labels drawn uniformly from it, labelled twice by
+ *    the product's rules from the SAME verdicts: "unpaired" (no frontier shadow: a request below
+ *    the label-free band in force was served small, bad = the small answer wrong) and "paired"
+ *    (the frontier shadow, chat/shadow-tier.ts: that served answer is paired with the frontier's,
+ *    bad = small wrong where the frontier was right, win = the reverse). A request above the band
+ *    is a small-shadow pair in both. A noisy judge flips each verdict (small and frontier, and the
+ *    frontier verdicts behind Qf) with the given probability. The labelled band is computed from
+ *    each label set with the shipped bound and its shipped δ;
  *  - both bands are then measured on the second half, never read while setting them.
  *
  * Nothing here is tuned: the bound, δ and the candidate grid are the product's.
@@ -39,8 +40,6 @@ export interface SplitOptions {
   judgeNoise: number;
   target: number;
   seed: number;
-  /** Every label a shadow pair (a band in force below the traffic), instead of served small below the label-free band. */
-  pairsOnly?: boolean;
 }
 
 export interface BandMeasure {
@@ -49,9 +48,13 @@ export interface BandMeasure {
   quality: number;
 }
 
+export type LabelledMeasure = BandMeasure & { certified: boolean };
+
 export interface SplitResult {
   labelFree: BandMeasure;
-  labelled: BandMeasure & { certified: boolean };
+  /** Served small answers unpaired (no frontier shadow), and paired with the frontier's verdict. */
+  unpaired: LabelledMeasure;
+  paired: LabelledMeasure;
 }
 
 function measure(t: StudyTenant, meas: readonly number[], below: number): BandMeasure {
@@ -59,7 +62,7 @@ function measure(t: StudyTenant, meas: readonly number[], below: number): BandMe
   return { below, smallShare: small.filter(Boolean).length / Math.max(1, meas.length), quality: qualityKept(meas.map((i) => t.rows[i]!), small) };
 }
 
-/** One seeded split: both bands set on one half, measured on the other. */
+/** One seeded split: the label-free band and both labelled ones set on one half, measured on the other. */
 export function labelledSplit(t: StudyTenant, o: SplitOptions): SplitResult {
   const rng = mulberry32(o.seed);
   const order = shuffle(rng, t.rows.map((_, i) => i));
@@ -70,17 +73,16 @@ export function labelledSplit(t: StudyTenant, o: SplitOptions): SplitResult {
   const qf = seen.filter((i) => judge(t.rows[i]!.strongOk)).length / seen.length;
   const free = qualityTargetBand(summaryOf(seen.map((i) => t.c[i]!)), { target: o.target, frontierQuality: qf, frontierTier: "frontier", min: s.qualityBandMin, max: s.qualityBandMax, minRequests: 1, winCurve: t.winCurve });
   const inForce = free?.below ?? s.bands[0]!.below;
-  const labelled = shuffle(rng, [...seen]).slice(0, o.labels);
-  const bins = labelled.map((i): LabelBin => {
-    const small = judge(t.rows[i]!.weakOk);
-    // Served small: no frontier answer to compare with. A shadow pair: both answers judged.
-    if (!o.pairsOnly && t.c[i]! < inForce) return [binOf(t.c[i]!), 1, small ? 0 : 1, 0];
-    const frontier = judge(t.rows[i]!.strongOk);
-    return [binOf(t.c[i]!), 1, !small && frontier ? 1 : 0, small && !frontier ? 1 : 0];
-  });
-  const summary = { ...summaryOf(seen.map((i) => t.c[i]!)), labels: mergeLabels([bins]) };
-  const band = labelledBand(summary, { target: o.target, frontierQuality: qf, min: s.qualityBandMin, max: s.qualityBandMax });
-  return { labelFree: measure(t, meas, inForce), labelled: { ...measure(t, meas, band?.below ?? inForce), certified: band?.certified ?? false } };
+  const verdicts = shuffle(rng, [...seen]).slice(0, o.labels).map((i) => ({ i, small: judge(t.rows[i]!.weakOk), frontier: judge(t.rows[i]!.strongOk) }));
+  const pair = (v: { i: number; small: boolean; frontier: boolean }): LabelBin => [binOf(t.c[v.i]!), 1, !v.small && v.frontier ? 1 : 0, v.small && !v.frontier ? 1 : 0];
+  // Served small without a frontier shadow: no frontier answer to compare with, every failure a loss.
+  const unpaired = verdicts.map((v): LabelBin => (t.c[v.i]! < inForce ? [binOf(t.c[v.i]!), 1, v.small ? 0 : 1, 0] : pair(v)));
+  const histogram = summaryOf(seen.map((i) => t.c[i]!));
+  const banded = (bins: LabelBin[]): LabelledMeasure => {
+    const band = labelledBand({ ...histogram, labels: mergeLabels([bins]) }, { target: o.target, frontierQuality: qf, min: s.qualityBandMin, max: s.qualityBandMax });
+    return { ...measure(t, meas, band?.below ?? inForce), certified: band?.certified ?? false };
+  };
+  return { labelFree: measure(t, meas, inForce), unpaired: banded(unpaired), paired: banded(verdicts.map(pair)) };
 }
 
 export interface Aggregate {

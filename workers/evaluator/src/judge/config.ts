@@ -11,7 +11,7 @@
  * only see what the escalation policy (policy.ts) sends them.
  */
 import { z } from "zod";
-import { fnv1a } from "../../../../shared/hash/fnv1a";
+import { unitDraw } from "../../../../shared/hash/unit-draw";
 
 const JudgeBaseSchema = z.object({
   name: z.string().regex(/^[a-z0-9][a-z0-9_-]{0,31}$/),
@@ -86,9 +86,6 @@ export function parseJudges(raw: string | undefined, vars: Record<string, unknow
 export function parseSampling(raw: string | undefined): Sampling {
   return SamplingSchema.parse(raw ? JSON.parse(raw) : {});
 }
-
-/** A deterministic draw in [0, 1) per key: the same request gets the same decision on redelivery. */
-export const unitDraw = (key: string): number => fnv1a(key) / 0x1_0000_0000;
 
 export function samplingRate(s: Sampling, tenantId: string, feature: string | null): number {
   const rule = s.rules.find(

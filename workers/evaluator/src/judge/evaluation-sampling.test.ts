@@ -11,7 +11,8 @@ import { usageEvent } from "../testing/events";
 import { fakeBatch } from "../testing/fake-batch";
 import { startJudgeStub, type JudgeStub } from "../testing/judge-stub";
 import { applyMigrations } from "../testing/migrations";
-import { parseJudges, unitDraw } from "./config";
+import { unitDraw } from "../../../../shared/hash/unit-draw";
+import { parseJudges } from "./config";
 import { evaluationPlacement, parseEvaluationSampling } from "./evaluation-sampling";
 import { parseJudgePolicy } from "./policy";
 

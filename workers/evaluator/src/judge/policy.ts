@@ -13,7 +13,7 @@
  */
 import { z } from "zod";
 import { hardFailure } from "./checks";
-import { unitDraw } from "./config";
+import { unitDraw } from "../../../../shared/hash/unit-draw";
 import type { PanelResult } from "./panel";
 
 const Share = z.number().min(0).max(10).nullable();

@@ -59,8 +59,8 @@ export function draftParent(decisions: Record<string, unknown>): string | null {
 }
 
 /**
- * A shadow small-tier call (`<id>:shadow`, decisions.shadowOf = <id>; the gateway's
- * chat/shadow-small.ts): the cheapest tier asked the same redacted request in the background so
+ * A shadow call (`<id>:shadow`, decisions.shadowOf = <id>; the gateway's chat/shadow-tier.ts):
+ * the tier that did not serve <id> asked the same redacted request in the background so
  * the judges can say whether it would have done. Billed like a draft: its ledger row points at
  * request <id>, its rollup is kind 'draft' (inference spend, not a client request).
  */

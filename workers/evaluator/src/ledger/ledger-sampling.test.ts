@@ -9,7 +9,7 @@ import { dayOf } from "../../../../shared/archive/layout";
 import { readArchivedDay } from "../../../../shared/archive/read-day";
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
 import { consumeBatch } from "../consume-batch";
-import { unitDraw } from "../judge/config";
+import { unitDraw } from "../../../../shared/hash/unit-draw";
 import type { ConsumerDeps } from "../process-event";
 import { offlineConsumerDeps } from "../testing/consumer-deps";
 import { usageEvent } from "../testing/events";

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { fnv1a } from "../../../../shared/hash/fnv1a";
+import { unitDraw as draw } from "../../../../shared/hash/unit-draw";
 import { binOf } from "../../../../shared/router-traffic/traffic-summary";
 import { usageEvent } from "../testing/events";
 import { startEvaluator, type EvaluatorHarness } from "../testing/harness";
@@ -10,14 +10,13 @@ let h: EvaluatorHarness;
 const HOUR = 3_600_000;
 const RUN_AT = Date.parse("2026-11-27T10:07:00Z");
 const CLOSED = RUN_AT - 7 * 60_000 - HOUR;
-const draw = (id: string): number => fnv1a(id) / 0x1_0000_0000;
 
 /** A routed request served on `tier`, and a judged score for it. */
 function routed(tenantId: string, id: string, tier: "small" | "frontier", complexity: number, requestedModel = "auto", feature = "homework") {
   return usageEvent({ requestId: id, tenantId, feature, tier, model: `${tier}-sim`, requestedModel, completedAt: CLOSED + 1_000, decisions: { route: { tier, complexity, intent: "math" } } });
 }
-function shadowOf(tenantId: string, id: string) {
-  return usageEvent({ requestId: `${id}:shadow`, tenantId, feature: "homework", tier: "small", model: "small-sim", completedAt: CLOSED + 2_000, attempts: [], decisions: { shadowOf: id } });
+function shadowOf(tenantId: string, id: string, tier: "small" | "frontier" = "small") {
+  return usageEvent({ requestId: `${id}:shadow`, tenantId, feature: "homework", tier, model: `${tier}-sim`, completedAt: CLOSED + 2_000, attempts: [], decisions: { shadowOf: id } });
 }
 
 // 't-lab': 60 small-served prompts at 0.1 (every 6th judged poorly), 20 frontier-served at 0.3 each with a
@@ -26,6 +25,12 @@ function shadowOf(tenantId: string, id: string) {
 const SMALL = Array.from({ length: 60 }, (_, i) => `lab-s-${i}`);
 const FRONTIER = Array.from({ length: 20 }, (_, i) => `lab-f-${i}`);
 const smallBad = (i: number): boolean => i % 6 === 0;
+
+// 't-pair': 16 small-served prompts with a frontier shadow (scores small/frontier by i % 4: 2/5 a loss,
+// 2/1 no loss (both failed), 5/1 a win, 5/5 neither), and 8 small-served ones without one, all failed.
+const PAIRED = Array.from({ length: 16 }, (_, i) => `pair-s-${i}`);
+const UNPAIRED = Array.from({ length: 8 }, (_, i) => `pair-u-${i}`);
+const PAIR_SCORES: ReadonlyArray<readonly [number, number]> = [[2, 5], [2, 1], [5, 1], [5, 5]];
 
 beforeAll(async () => {
   h = await startEvaluator();
@@ -37,6 +42,8 @@ beforeAll(async () => {
     ...["chat-0", "chat-1", "chat-2"].map((id) => routed("t-lab", id, "small", 0.1, "auto", "chat")),
     // Another tenant's labels, all poor.
     ...["other-f-0", "other-f-1"].flatMap((id) => [routed("t-other", id, "frontier", 0.3), shadowOf("t-other", id)]),
+    ...PAIRED.flatMap((id) => [routed("t-pair", id, "small", 0.1), shadowOf("t-pair", id, "frontier")]),
+    ...UNPAIRED.map((id) => routed("t-pair", id, "small", 0.1)),
   ];
   await h.queue(events.map((e) => ({ id: e.requestId, body: e })));
   const judged: Array<[string, string, string, number]> = [
@@ -45,6 +52,8 @@ beforeAll(async () => {
     ["t-lab", "lab-explicit", "small", 1],
     ...["chat-0", "chat-1", "chat-2"].map((id): [string, string, string, number] => ["t-lab", id, "small", 5]),
     ...["other-f-0", "other-f-1"].flatMap((id): Array<[string, string, string, number]> => [["t-other", id, "frontier", 5], ["t-other", `${id}:shadow`, "small", 1]]),
+    ...PAIRED.flatMap((id, i): Array<[string, string, string, number]> => [["t-pair", id, "small", PAIR_SCORES[i % 4]![0]], ["t-pair", `${id}:shadow`, "frontier", PAIR_SCORES[i % 4]![1]]]),
+    ...UNPAIRED.map((id): [string, string, string, number] => ["t-pair", id, "small", 2]),
   ];
   await h.db.batch(
     judged.map(([tenant, id, tier, score]) =>
@@ -74,6 +83,23 @@ describe("hour labels", () => {
     );
     // The thinning is real on these ids: some small-tier labels fall above the shadows' highest draw.
     expect(keptSmall.length).toBeLessThan(SMALL.length);
+  });
+
+  it("pairs a served small answer with its judged frontier shadow, keeps unpaired ones as losses, thins both below the same draw", async () => {
+    const labels = (await hourLabels(h.db, "t-pair", CLOSED, HOUR, 4, ["small"])).get("homework") ?? [];
+    // D is set by the paired labels (shadow-backed); the one at D is dropped like any label at or above it.
+    const d = Math.max(...PAIRED.map(draw));
+    const pairs = PAIRED.map((id, i) => ({ kept: draw(id) < d, kind: i % 4 })).filter((x) => x.kept);
+    const unpaired = UNPAIRED.filter((id) => draw(id) < d).length;
+    expect(pairs).toHaveLength(15);
+    // A failed small answer is a loss only where the frontier passed (kind 0), a win where it alone passed (kind 2);
+    // without a frontier answer every failed one is a loss.
+    const bad = pairs.filter((x) => x.kind === 0).length + unpaired;
+    const wins = pairs.filter((x) => x.kind === 2).length;
+    expect(labels).toEqual([[binOf(0.1), 15 + unpaired, bad, wins]]);
+    expect(wins).toBeGreaterThan(0);
+    // The old rule (every failed served answer a loss) would have counted kind 1 too.
+    expect(bad).toBeLessThan(pairs.filter((x) => x.kind <= 1).length + unpaired);
   });
 
   it("stores them with the hour's histogram and sums them into the tenant's window, never another tenant's", async () => {

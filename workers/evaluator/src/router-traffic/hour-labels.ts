@@ -2,32 +2,43 @@
  * The labelled band's input (docs/router.md, "Labelled band"): one hour's judged small-tier
  * outcomes of routed requests, per feature and complexity bin.
  *
- *  - a served small-tier answer of a router-decided request: bad = panel mean < pass mark;
- *  - a shadow small-tier answer (`<id>:shadow`, chat/shadow-small.ts) of a frontier-served one:
- *    bad = its score < min(pass mark, the served answer's score), the retraining export's
- *    `small_ok` rule; win = it passed where the served answer failed (credited against the
- *    losses); complexity and feature from the served request.
+ *  - a served small-tier answer of a router-decided request with a judged frontier shadow
+ *    (`<id>:shadow` on a tier other than the small ones, the gateway's chat/shadow-tier.ts):
+ *    a PAIR, bad = its score < min(pass mark, the frontier's score), win = it passed where the
+ *    frontier failed;
+ *  - a small shadow (`<id>:shadow` on a small tier) of a frontier-served one: a pair by the same
+ *    rule with the roles of served and shadow swapped (the retraining export's `small_ok` rule);
+ *    complexity and feature from the served request;
+ *  - a served small-tier answer without a judged frontier shadow (the tenant opted out of it, the
+ *    frontier call failed, or its verdict is not in yet): UNPAIRED, bad = panel mean < pass mark.
+ *    Conservative: it counts a failed small answer as a loss even where the frontier would have
+ *    failed too, and it never counts as a win.
  *
- * The band's bound treats the labels as a uniform sample of the routed traffic, but the two
- * channels are drawn at different rates: every judged small-tier answer (JUDGE_SAMPLING, often
- * 1) against the shadow rate (~2%) of frontier-served ones, so kept as they come they would
- * over-represent the easy requests the small tier already serves and make the bound
- * optimistic. Both channels use the same draw of the served request's id (FNV-1a / 2^32: a
- * shadow exists, and is judged and kept, when it falls below the shadow, judge, evaluation and
- * ledger rates), so the job keeps the labels of BOTH channels whose draw is below D, the
- * highest draw among the hour's shadow labels of the same feature (≈ the lowest of those rates in
- * force), and drops the shadow at D itself: given D, the other shadows' draws and the served
- * answers' draws are all uniform below it, so every routed request of the feature had the same
- * chance of giving a label. Keeping the shadow that sets D would keep shadows more often than
+ * The band's bound treats the labels as a uniform sample of the routed traffic, but the served
+ * answers and the shadows are judged at different rates: every judged small-tier answer
+ * (JUDGE_SAMPLING, often 1) against the shadow rate (~2%), so kept as they come the easy
+ * requests the small tier already serves would be over-represented and the bound optimistic.
+ * Every channel uses the same draw of the served request's id (FNV-1a / 2^32, shared/hash/
+ * unit-draw.ts: a shadow, in either direction, exists when the draw is below the one shadow rate,
+ * and is judged and kept when it is below the judge, evaluation and ledger rates), so the job
+ * keeps the labels of ALL channels whose draw is below D, the highest draw among the hour's
+ * shadow-backed labels of the feature (small shadows and paired served answers alike: ≈ the
+ * lowest of those rates in force), and drops the label at D itself. Given D, every other
+ * routed request's draw is uniform below it, whichever tier served it, so each had the same
+ * chance of giving a label; pairing changes what a label says, never which requests give one
+ * (the frontier shadow is drawn by the same rule as the small one, so a served answer below D
+ * normally has its pair). An unpaired served label below D is kept too: dropping it when its
+ * frontier call failed would make the sample depend on the frontier's errors; kept, it only
+ * makes its label conservative. Keeping the label that sets D would keep shadows more often than
  * served answers (a review measured served/shadow inclusion of 0.37 at 50 frontier-served
  * requests an hour, and a 95% band missing its target in 23 of 60 windows). The price: a
- * feature's hour gives one shadow label fewer, and none with a single shadow. D depends on
- * request ids only, never on a verdict. A feature's hour without shadow labels gives
- * no labels (nothing says how the two channels compare in it). The tenant-wide window pools the
+ * feature's hour gives one label fewer, and none with a single shadow-backed one. D depends on
+ * request ids only, never on a verdict. A feature's hour without shadow-backed labels gives no
+ * labels (nothing says how the channels compare in it). The tenant-wide window pools the
  * features' labels, so features with a higher shadow rate weigh more in it.
  */
 import { z } from "zod";
-import { unitDraw } from "../judge/config";
+import { unitDraw } from "../../../../shared/hash/unit-draw";
 import { binOf, mergeLabels, type LabelBin } from "../../../../shared/router-traffic/traffic-summary";
 
 const SHADOW_SUFFIX = ":shadow";
@@ -39,21 +50,25 @@ const LabelRow = z.object({ served_id: z.string(), feature: z.string(), complexi
 
 const smallList = (n: number, from: number): string => Array.from({ length: n }, (_, i) => `?${i + from}`).join(", ") || "''";
 
-// Served small-tier answers of routed requests, and shadows (their served request's route).
-const sql = (tiers: number): string => `SELECT COALESCE(p.request_id, e.request_id) AS served_id, COALESCE(p.feature, l.feature) AS feature,
-    COALESCE(p.route_complexity, l.route_complexity) AS complexity, (p.request_id IS NOT NULL) AS shadow,
-    (e.score_mean < CASE WHEN p.request_id IS NULL THEN ?4 ELSE MIN(?4, s.score_mean) END) AS bad,
-    (p.request_id IS NOT NULL AND s.score_mean < ?4 AND e.score_mean >= ?4) AS win
+// Served small-tier answers of routed requests (paired with their frontier shadow `f` when one was
+// judged), and small shadows (their served request's route). `o` is the other tier's score, if any.
+const sql = (tiers: number): string => `SELECT served_id, feature, complexity, shadow,
+    (score < MIN(?4, COALESCE(o, ?4))) AS bad, IFNULL(o < ?4 AND score >= ?4, 0) AS win
+  FROM (SELECT COALESCE(p.request_id, e.request_id) AS served_id, COALESCE(p.feature, l.feature) AS feature,
+    COALESCE(p.route_complexity, l.route_complexity) AS complexity, (p.request_id IS NOT NULL OR f.request_id IS NOT NULL) AS shadow,
+    e.score_mean AS score, COALESCE(s.score_mean, f.score_mean) AS o
   FROM evaluations e
   JOIN usage_ledger l ON l.tenant_id = e.tenant_id AND l.request_id = e.request_id
   LEFT JOIN usage_ledger p ON substr(e.request_id, -7) = '${SHADOW_SUFFIX}' AND p.tenant_id = l.tenant_id AND p.request_id = l.parent_request_id
   LEFT JOIN evaluations s ON s.tenant_id = p.tenant_id AND s.request_id = p.request_id AND s.status = 'ok' AND s.score_mean IS NOT NULL
+  LEFT JOIN evaluations f ON p.request_id IS NULL AND f.request_id = e.request_id || '${SHADOW_SUFFIX}' AND f.tenant_id = e.tenant_id
+    AND f.status = 'ok' AND f.score_mean IS NOT NULL AND f.tier NOT IN (${smallList(tiers, 6)})
   WHERE e.tenant_id = ?1 AND e.completed_at >= ?2 AND e.completed_at < ?3 AND e.status = 'ok' AND e.score_mean IS NOT NULL AND e.sampled = 1
     AND e.tier IN (${smallList(tiers, 6)})
     AND (p.request_id IS NOT NULL OR (l.parent_request_id IS NULL AND l.requested_model = 'auto' AND l.cache_status NOT IN ('hit-exact', 'hit-semantic')))
     AND COALESCE(p.requested_model, l.requested_model) = 'auto' AND COALESCE(p.route_complexity, l.route_complexity) IS NOT NULL
     AND (p.request_id IS NULL OR s.request_id IS NOT NULL)
-  LIMIT ?5`;
+  LIMIT ?5)`;
 
 /** One tenant's hour of labels, per feature ('' = none), thinned to one sampling rate. */
 export async function hourLabels(db: D1Database, tenantId: string, hour: number, hourMs: number, passScore: number, smallTiers: readonly string[]): Promise<Map<string, LabelBin[]>> {

@@ -6,7 +6,7 @@ import { readArchivedDay } from "../../../../shared/archive/read-day";
 import { decryptText, generateKeySpec, keyringFromEnv } from "../../../../shared/crypto/envelope";
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
 import { consumeBatch } from "../consume-batch";
-import { unitDraw } from "../judge/config";
+import { unitDraw } from "../../../../shared/hash/unit-draw";
 import type { ConsumerDeps } from "../process-event";
 import { usageEvent } from "../testing/events";
 import { fakeBatch } from "../testing/fake-batch";

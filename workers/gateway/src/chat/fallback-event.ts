@@ -52,7 +52,7 @@ export function fallbackChatEvent(ex: ChatExchange, result: ExchangeResult, err:
   const completedAt = integer(safely(() => result.completedAt, NaN), Date.now());
   // A rejected cascade draft must stay a draft (billed to its request, not counted as one).
   const draftOf = safely(() => ex.decisions["cascadeDraftOf"], undefined);
-  // Likewise a shadow small-tier call (shadow-small.ts).
+  // Likewise a shadow call (shadow-tier.ts).
   const shadowOf = safely(() => ex.decisions["shadowOf"], undefined);
   const prompt = UsageEventV1Schema.shape.prompt.safeParse(safely(() => ex.prompt, undefined));
   const feature = safely(() => ex.feature, null);

@@ -35,7 +35,7 @@ import { applyInputGuardrails, outputNeedsWholeAnswer } from "./stages/guardrail
 import { chooseRoute } from "./stages/route-stage";
 import { streamResponse } from "./stream-response-builder";
 import { rejectUnsupportedParameters } from "./unsupported-parameters";
-import { planShadow, runShadow, shadowAfterServed } from "./shadow-small";
+import { planShadows, runShadow, shadowAfterServed } from "./shadow-tier";
 import { attachCitations } from "../rag/grounding/attach-citations";
 import { groundRequest } from "../rag/grounding/ground-request";
 import { takeRetrieval } from "../rag/grounding/retrieval-spec";
@@ -97,9 +97,9 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
       if (draft.accepted && draft.answered) return cite(completeResponse(ex, draft.answered, filter, registry, publish, store));
     }
 
-    // Router labels for frontier-served prompts: the cheapest tier answers a sample in the background.
-    // (Not after an escalated cascade draft: that draft is already a judged small-tier answer.)
-    const shadow = ex.decisions.cascade ? null : planShadow(ex, requested, settings.router, c.env.SHADOW_SMALL_RATE, registry, limits);
+    // Router labels: for a drawn sample the tier that did not serve answers too, in the background
+    // (shadow-tier.ts). Not after an escalated cascade draft: that draft is already a judged small-tier answer.
+    const shadow = ex.decisions.cascade ? null : planShadows(ex, requested, settings.router, c.env.SHADOW_SMALL_RATE, registry, limits);
     const served = shadowAfterServed(ex, shadow, publish, (plan) => {
       c.executionCtx.waitUntil(runShadow(ex, plan, registry, run, (shadowEx, r) => publishChatEvent(c.env.USAGE_QUEUE, shadowEx, r, background(c))));
     });

@@ -112,12 +112,19 @@ export const RouterSettingsSchema = z.object({
   /** 300: the fewest labels with which a band losing half the budget is certified at all (docs/router.md, "Labelled band"). */
   qualityMinLabels: QualityTargetFields.qualityMinLabels.default(300),
   /**
-   * Shadow small-tier sample (chat/shadow-small.ts, docs/router.md): the share of router-decided
-   * requests answered by a stronger tier that the cheapest tier also answers in the background,
-   * judged for a `small_ok` training label. Unset = the deployment's SHADOW_SMALL_RATE (0.02 in
-   * wrangler.toml); 0 opts the tenant (or a feature) out.
+   * Shadow sample (chat/shadow-tier.ts, docs/router.md): the share of router-decided
+   * requests that the tier which did not serve also answers in the background, judged for router
+   * labels (the cheapest tier for frontier-served ones; the strongest for small-served ones, see
+   * shadowFrontier). Unset = the deployment's SHADOW_SMALL_RATE (0.02 in wrangler.toml); 0 opts
+   * the tenant (or a feature) out of both directions.
    */
   shadowSmallRate: z.number().min(0).max(1).optional(),
+  /**
+   * Frontier shadow (chat/shadow-tier.ts): at the same draw and rate, a small-served request is
+   * also answered by the strongest tier, so the labelled band gets paired labels. Runs only while
+   * a quality target applies (nothing else reads it; it costs frontier calls); false opts out.
+   */
+  shadowFrontier: z.boolean().optional(),
   /** Model id per tier, for /v1/route output; the gateway's registry has the last word. */
   tierModels: z.record(z.string(), z.string()).default({}),
   perTenant: z.record(z.string(), TunablesSchema).default({}),

@@ -3,13 +3,14 @@
  * (shared/schemas/router-training-example.ts, source "feedback"), streamed page by page.
  *   - every judged small-tier answer: small_ok = panel score >= threshold (the label the
  *     router most needs: was the cheap tier good enough?);
- *   - every judged shadow small-tier answer (`<id>:shadow`, the gateway's chat/shadow-small.ts:
+ *   - every judged shadow small-tier answer (`<id>:shadow` on a small tier, the gateway's chat/shadow-tier.ts:
  *     the small tier asked in the background for a prompt the frontier served): small_ok when
  *     it scored >= min(threshold, the served answer's score), i.e. it passed, or it did as well
  *     as the frontier on a prompt the frontier failed too; features from the served request's
  *     route (complexity, intent);
  *   - every low-scoring answer on other tiers, weighted up, labelled with the route's
- *     complexity/intent when known.
+ *     complexity/intent when known. A frontier shadow (`<id>:shadow` of a small-served request,
+ *     made for the labelled band's pairs) is not an example of its own: nobody was served it.
  * Text is the gateway-redacted exchange (placeholders, never raw PII), decrypted from the
  * envelope only inside this stream.
  */
@@ -18,7 +19,7 @@ import { decryptText, type Keyring } from "../../../../shared/crypto/envelope";
 import { IntentSchema, RouterTrainingExampleSchema, type RouterTrainingExample } from "../../../../shared/schemas/router-training-example";
 import { pagedNdjson } from "./paged-ndjson";
 
-/** The id suffix of a shadow small-tier call (chat/shadow-small.ts). */
+/** The id suffix of a shadow call, either direction (chat/shadow-tier.ts). */
 const SHADOW_SUFFIX = ":shadow";
 
 export const RetrainingQuerySchema = z.object({
@@ -89,7 +90,7 @@ async function page(db: D1Database, q: z.output<typeof RetrainingQuerySchema>, s
     WHERE e.status = 'ok' AND e.score_mean IS NOT NULL AND e.sampled = 1 AND t.content_envelope IS NOT NULL
       AND (?1 IS NULL OR e.tenant_id = ?1) AND e.completed_at >= ?2
       AND (e.completed_at > ?3 OR (e.completed_at = ?3 AND e.request_id > ?4))
-      AND (e.tier IN (${smallList}) OR e.score_mean < ?5)
+      AND (e.tier IN (${smallList}) OR (e.score_mean < ?5 AND p.request_id IS NULL))
     ORDER BY e.completed_at, e.request_id LIMIT ?6`;
   const { results } = await db.prepare(sql).bind(q.tenantId ?? null, q.since, after.at, after.id, q.threshold, size, ...small).all();
   return z.array(RowSchema).parse(results);

@@ -1,0 +1,165 @@
+import { describe, expect, it } from "vitest";
+import { unitDraw } from "../../../../shared/hash/unit-draw";
+import { registryFor } from "../config/registry-loader";
+import type { BreakerClient } from "../router/attempts/circuit-breaker";
+import { RouterSettingsSchema } from "../router/settings";
+import { ServerTiming } from "../telemetry/server-timing";
+import { isSampled } from "../../../evaluator/src/judge/config";
+import { buildChatEvent, type ExchangeResult } from "./build-event";
+import type { ChatExchange } from "./exchange";
+import { planShadows, runShadow, shadowAfterServed, shadowRate, type ShadowPlan, type ShadowPlans } from "./shadow-tier";
+
+const registry = registryFor({ MODEL_REGISTRY: "local", SIMULATOR_URL: "http://127.0.0.1:9" });
+const breaker: BreakerClient = { admit: async () => "closed", report: async () => undefined };
+const settings = (extra: Record<string, unknown> = {}) => RouterSettingsSchema.parse(extra);
+const limits = { models: null, tiers: null };
+const auto = { kind: "auto" } as const;
+
+function exchange(requestId = "req_shadow_1"): ChatExchange {
+  // The client wrote a real address; every later stage (and so the shadow) sees only the placeholder.
+  const original = { model: "auto", messages: [{ role: "user" as const, content: "Mail ana.lopez@example.com the refund policy." }], stream: true, stream_options: { include_usage: true } };
+  const request = { ...original, messages: [{ role: "user" as const, content: "Mail <EMAIL_ADDRESS_1> the refund policy." }] };
+  return {
+    requestId, clientRequestId: "client-7", receivedAt: 1_000,
+    auth: { tenantId: "ten_a", keyId: "key_a", role: "service", scopes: [], models: null, tiers: null, features: null },
+    feature: "support", timing: new ServerTiming(), original, request, stream: true, includeUsage: true,
+    cache: "miss", cacheSimilarity: null, decisions: { route: { tier: "frontier", complexity: 0.6 } }, headers: {}, attempts: [], answeredBy: registry.model("frontier-sim") ?? null,
+  };
+}
+
+function upstream(answer: string | null): { calls: unknown[]; fetch: typeof fetch } {
+  const calls: unknown[] = [];
+  return {
+    calls,
+    fetch: async (_input, init) => {
+      calls.push(JSON.parse(String(init?.body)));
+      if (answer === null) return new Response("down", { status: 503 });
+      const body = { id: "c1", object: "chat.completion", created: 1, model: "small-sim", choices: [{ index: 0, message: { role: "assistant", content: answer }, finish_reason: "stop" }], usage: { prompt_tokens: 12, completion_tokens: 6, total_tokens: 18 } };
+      return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
+    },
+  };
+}
+
+const run = (f: typeof fetch) => ({ bindings: {}, breaker, fetch: f, backoff: { baseMs: 1, capMs: 1 } });
+
+const small = registry.model("small-sim") ?? null;
+const targeted = (extra: Record<string, unknown> = {}) => settings({ shadowSmallRate: 1, qualityTarget: 0.95, ...extra });
+const plansOf = (ex: ChatExchange, s: ReturnType<typeof settings>, lim: typeof limits | { models: null; tiers: string[] } = limits) =>
+  planShadows(ex, auto, s, undefined, registry, lim);
+
+describe("shadow calls: who gets one", () => {
+  it("draws like the evaluator's judge sampling, so at a judge rate >= the shadow rate every shadow is judged", () => {
+    const sampling = { default: 0.3, rules: [] };
+    for (const id of ["req_a", "req_b", "3f0c9a", "req_shadow_1"]) {
+      const drawn = planShadows(exchange(id), auto, settings({ shadowSmallRate: 0.3 }), undefined, registry, limits) !== null;
+      expect(drawn).toBe(isSampled(sampling, id, "ten_a", "support"));
+      expect(drawn).toBe(unitDraw(id) < 0.3);
+    }
+  });
+
+  it("takes the tenant's rate over the deployment's, 0 opting out; an unset or bad var means off", () => {
+    expect(shadowRate(settings(), "0.02")).toBe(0.02);
+    expect(shadowRate(settings({ shadowSmallRate: 0 }), "0.02")).toBe(0);
+    expect(shadowRate(settings({ shadowSmallRate: 0.5 }), undefined)).toBe(0.5);
+    expect(shadowRate(settings(), undefined)).toBe(0);
+    expect(shadowRate(settings(), "lots")).toBe(0);
+    expect(() => settings({ shadowSmallRate: 1.5 })).toThrow();
+  });
+
+  it("plans the small shadow only for drawn, router-decided requests a key may send there", () => {
+    const ex = exchange();
+    const plans = plansOf(ex, settings({ shadowSmallRate: 1 }));
+    expect(plans?.small?.tier).toBe("small");
+    expect(plans?.small?.attempts.every((a) => a.tier === "small")).toBe(true);
+    expect(planShadows(ex, auto, settings({ shadowSmallRate: 0 }), "1", registry, limits)).toBeNull();
+    expect(plansOf(ex, settings({ shadowSmallRate: 1, enabled: false }))).toBeNull();
+    expect(planShadows(ex, { kind: "tier", tier: "frontier" }, settings({ shadowSmallRate: 1 }), undefined, registry, limits)).toBeNull();
+    expect(plansOf(ex, settings({ shadowSmallRate: 1 }), { models: null, tiers: ["frontier"] })).toBeNull();
+    // A rate below the request's draw leaves it alone.
+    expect(plansOf(ex, settings({ shadowSmallRate: unitDraw(ex.requestId) }))).toBeNull();
+  });
+
+  it("plans the frontier shadow only under a quality target, on the same draw, unless the tenant opts out", () => {
+    const ex = exchange();
+    expect(plansOf(ex, targeted())?.frontier?.tier).toBe("frontier");
+    expect(plansOf(ex, targeted())?.frontier?.attempts.every((a) => a.tier === "frontier")).toBe(true);
+    // No target: nothing reads the pair, so no frontier call is paid for.
+    expect(plansOf(ex, settings({ shadowSmallRate: 1 }))?.frontier).toBeNull();
+    expect(plansOf(ex, targeted({ qualityTarget: null }))?.frontier).toBeNull();
+    // A target set for this feature only counts; another feature's does not.
+    expect(plansOf(ex, settings({ shadowSmallRate: 1, perFeature: { support: { qualityTarget: 0.9 } } }))?.frontier?.tier).toBe("frontier");
+    expect(plansOf(ex, settings({ shadowSmallRate: 1, perFeature: { billing: { qualityTarget: 0.9 } } }))?.frontier).toBeNull();
+    expect(plansOf(ex, targeted({ shadowFrontier: false }))?.frontier).toBeNull();
+    expect(plansOf(ex, targeted({ shadowFrontier: false }))?.small?.tier).toBe("small");
+    // Same draw and rate as the small shadow: both or neither.
+    expect(plansOf(ex, targeted({ shadowSmallRate: unitDraw(ex.requestId) }))).toBeNull();
+    expect(plansOf(ex, targeted({ shadowSmallRate: 0 }))).toBeNull();
+    // A key that may not use the frontier gets no frontier shadow.
+    expect(plansOf(ex, targeted(), { models: null, tiers: ["small"] })).toMatchObject({ frontier: null, small: { tier: "small" } });
+  });
+
+  it("starts after the served answer was published, on the tier that did not serve, once; never for a failed answer or a cache hit", () => {
+    const plans = { cheapest: "small", small: { tier: "small", attempts: [] }, frontier: { tier: "frontier", attempts: [] } } satisfies ShadowPlans;
+    const log: string[] = [];
+    const ok: ExchangeResult = { status: 200, errorCode: null, usage: null, costUsd: 0.01, completedAt: 2_000, ttftMs: null, answer: "Done." };
+    const served = (ex: ChatExchange, p: ShadowPlans | null, r: ExchangeResult): void =>
+      shadowAfterServed(ex, p, () => log.push("published"), (plan) => log.push(`shadow:${plan.tier}`))(r);
+    served(exchange(), plans, ok);
+    expect(log).toEqual(["published", "shadow:small"]);
+    log.length = 0;
+    served({ ...exchange(), answeredBy: small }, plans, ok);
+    expect(log).toEqual(["published", "shadow:frontier"]);
+    log.length = 0;
+    served({ ...exchange(), answeredBy: small }, { ...plans, frontier: null }, ok);
+    served(exchange(), { ...plans, small: null }, ok);
+    served(exchange(), plans, { ...ok, status: 502, answer: null });
+    served({ ...exchange(), cache: "hit-exact" }, plans, ok);
+    served(exchange(), null, ok);
+    expect(log).toEqual(["published", "published", "published", "published", "published"]);
+  });
+});
+
+describe("shadow calls: the call", () => {
+  it("asks the small tier the redacted request, whole, and publishes a billed <id>:shadow event pointing at its request", async () => {
+    const ex = exchange();
+    const plan = plansOf(ex, settings({ shadowSmallRate: 1 }))?.small as ShadowPlan;
+    const up = upstream("I will send <EMAIL_ADDRESS_1> the policy.");
+    const out: Array<{ shadowEx: ChatExchange; r: ExchangeResult }> = [];
+    await runShadow(ex, plan, registry, run(up.fetch), (shadowEx, r) => out.push({ shadowEx, r }), () => 5_000);
+    expect(JSON.stringify(up.calls)).not.toContain("ana.lopez");
+    expect(up.calls[0]).toMatchObject({ messages: [{ role: "user", content: "Mail <EMAIL_ADDRESS_1> the refund policy." }], stream: false });
+    expect(up.calls[0]).not.toHaveProperty("stream_options");
+    expect(out).toHaveLength(1);
+    const event = buildChatEvent(out[0]!.shadowEx, out[0]!.r);
+    expect(event).toMatchObject({ requestId: "req_shadow_1:shadow", tenantId: "ten_a", feature: "support", tier: "small", status: 200, stream: false, decisions: { shadowOf: "req_shadow_1" } });
+    expect(event.costUsd).toBeGreaterThan(0);
+    expect(event.content?.response).toBe("I will send <EMAIL_ADDRESS_1> the policy.");
+    expect(JSON.stringify(event)).not.toContain("ana.lopez");
+    // The served request's trace facts stay its own.
+    expect(ex.decisions).toEqual({ route: { tier: "frontier", complexity: 0.6 } });
+  });
+
+  it("asks the frontier for a small-served answer and bills that call, at the frontier's price, to the request", async () => {
+    const ex: ChatExchange = { ...exchange("req_small_1"), answeredBy: small, decisions: { route: { tier: "small", complexity: 0.1 } } };
+    const plans = plansOf(ex, targeted());
+    const up = upstream("I will send <EMAIL_ADDRESS_1> the refund policy today.");
+    const out: Array<{ shadowEx: ChatExchange; r: ExchangeResult }> = [];
+    await runShadow(ex, plans!.frontier!, registry, run(up.fetch), (shadowEx, r) => out.push({ shadowEx, r }), () => 5_000);
+    expect(up.calls).toHaveLength(1);
+    expect(JSON.stringify(up.calls)).not.toContain("ana.lopez");
+    const event = buildChatEvent(out[0]!.shadowEx, out[0]!.r);
+    expect(event).toMatchObject({ requestId: "req_small_1:shadow", tier: "frontier", model: "frontier-sim", decisions: { shadowOf: "req_small_1" } });
+    // The same usage priced on the small tier costs less: the event carries the frontier's price.
+    const smallOut: Array<{ shadowEx: ChatExchange; r: ExchangeResult }> = [];
+    await runShadow(exchange("req_small_2"), plans!.small!, registry, run(upstream("I will send <EMAIL_ADDRESS_1> the refund policy today.").fetch), (shadowEx, r) => smallOut.push({ shadowEx, r }));
+    expect(event.costUsd).toBeGreaterThan(buildChatEvent(smallOut[0]!.shadowEx, smallOut[0]!.r).costUsd);
+  });
+
+  it("publishes nothing when the small tier fails (no answer, no label, nothing billed)", async () => {
+    const ex = exchange();
+    const plan = plansOf(ex, settings({ shadowSmallRate: 1 }))?.small as ShadowPlan;
+    const out: unknown[] = [];
+    await expect(runShadow(ex, plan, registry, run(upstream(null).fetch), () => out.push(1))).resolves.toBeUndefined();
+    expect(out).toEqual([]);
+  });
+});

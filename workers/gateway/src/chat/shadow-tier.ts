@@ -1,0 +1,143 @@
+/**
+ * Shadow calls to the other tier (docs/router.md, "Shadow labels"): for a drawn share of
+ * router-decided requests the same redacted request is also sent, in the background (waitUntil,
+ * after the client's answer was published: never on the response path), to the tier that did
+ * NOT answer, so the judges see both answers to one prompt. The shadow's answer is never served;
+ * it is published as its own usage event `<id>:shadow` (decisions.shadowOf = <id>), billed in
+ * the ledger under the tenant like a cascade draft (a model call made because of request <id>),
+ * and the evaluator judges it beside the served answer.
+ *
+ *  - Small shadow (a stronger tier served): the cheapest tier answers too, giving the retraining
+ *    export a `small_ok` label for a frontier-served prompt and the labelled band a pair.
+ *  - Frontier shadow (the cheapest tier served): the strongest tier answers too, so the labelled
+ *    band can pair the served small answer (bad = small < min(pass, frontier), win = small passed
+ *    where the frontier failed) instead of counting every failed small answer as a loss. A
+ *    frontier call costs real money and only the labelled band reads it, so it runs only while a
+ *    quality target applies to the request, and `router.shadowFrontier: false` turns it off.
+ *
+ * Both directions use ONE draw and ONE rate (unitDraw of the request id below the tenant's shadow
+ * rate): the labelled band's thinning (evaluator router-traffic/hour-labels.ts) needs every
+ * routed request, whichever tier served it, to have had the same chance of a shadow. At judge and
+ * trace rates >= the shadow rate every shadow pair is judged and its trace stays in D1.
+ */
+import { unitDraw } from "../../../../shared/hash/unit-draw";
+import type { ChatCompletionRequest } from "../../../../shared/schemas/openai-chat";
+import type { ModelRegistry } from "../config/model-registry";
+import { buildAttempts, type Attempt, type AttemptLimits } from "../router/attempts/build-attempts";
+import { runChat, type RunContext } from "../router/attempts/run-attempts";
+import { effectiveSettings, type RouterSettings } from "../router/settings";
+import { accountChat } from "./accounting";
+import type { ExchangeResult } from "./build-event";
+import type { ChatExchange } from "./exchange";
+import type { RequestedTarget } from "./resolve-target";
+
+export const SHADOW_SUFFIX = ":shadow";
+
+/**
+ * The share in force: the tenant's (or feature's) `router.shadowSmallRate`, else the deployment's
+ * SHADOW_SMALL_RATE var (wrangler.toml: 0.02), else 0. 0 turns both directions off (an opt-out).
+ */
+export function shadowRate(settings: Pick<RouterSettings, "shadowSmallRate">, deploymentRate: string | undefined): number {
+  if (settings.shadowSmallRate !== undefined) return settings.shadowSmallRate;
+  const n = Number(deploymentRate);
+  return deploymentRate !== undefined && deploymentRate.trim() !== "" && Number.isFinite(n) ? Math.min(1, Math.max(0, n)) : 0;
+}
+
+export interface ShadowPlan {
+  tier: string;
+  attempts: Attempt[];
+}
+
+/** The shadow for each possible served tier: `small` when a stronger tier serves, `frontier` when the cheapest does. */
+export interface ShadowPlans {
+  /** The cheapest tier of router.tiers: an answer from it gets the frontier shadow. */
+  cheapest: string;
+  small: ShadowPlan | null;
+  frontier: ShadowPlan | null;
+}
+
+/** The frontier shadow is paid for only where its label is read: a quality target applies, and the tenant did not opt out. */
+export function wantsFrontierShadow(settings: RouterSettings, tenantId: string, feature: string | null): boolean {
+  return settings.shadowFrontier !== false && (effectiveSettings(settings, tenantId, feature).qualityTarget ?? null) !== null;
+}
+
+/**
+ * Whether this request gets a shadow, decided once routing is known: the router chose the tier
+ * (`auto`; a client that named a model or tier keeps its choice to itself), the tenant's router
+ * is on, the request is drawn, and the key may use the shadow's tier. Which tier really answered
+ * is known only when the answer is published (shadowAfterServed picks the direction then).
+ */
+export function planShadows(
+  ex: Pick<ChatExchange, "requestId" | "auth" | "feature">,
+  requested: RequestedTarget,
+  settings: RouterSettings,
+  deploymentRate: string | undefined,
+  registry: ModelRegistry,
+  limits: AttemptLimits,
+): ShadowPlans | null {
+  const [cheapest, strongest] = [settings.tiers[0], settings.tiers[settings.tiers.length - 1]];
+  if (!cheapest || !strongest || requested.kind !== "auto" || !settings.enabled) return null;
+  if (unitDraw(ex.requestId) >= shadowRate(settings, deploymentRate)) return null;
+  const on = (tier: string): ShadowPlan | null => {
+    const attempts = buildAttempts(registry, { tier }, limits).filter((a) => a.tier === tier);
+    return attempts.length ? { tier, attempts } : null;
+  };
+  const plans = { cheapest, small: on(cheapest), frontier: strongest !== cheapest && wantsFrontierShadow(settings, ex.auth.tenantId, ex.feature) ? on(strongest) : null };
+  return plans.small || plans.frontier ? plans : null;
+}
+
+/** The shadow's request: the redacted one the served tier got, asked for whole (nobody reads a stream of it). */
+export function shadowRequest(request: ChatCompletionRequest): ChatCompletionRequest {
+  const { stream_options: _dropped, ...rest } = request;
+  return { ...rest, stream: false };
+}
+
+/**
+ * Runs the shadow call and publishes its event; never throws (a failed shadow is logged, costs
+ * no label and bills nothing: no answer, no tokens).
+ */
+export async function runShadow(
+  ex: ChatExchange,
+  plan: ShadowPlan,
+  registry: ModelRegistry,
+  run: RunContext,
+  publish: (shadowEx: ChatExchange, r: ExchangeResult) => void,
+  now: () => number = Date.now,
+): Promise<void> {
+  const startedAt = now();
+  try {
+    const request = shadowRequest(ex.request);
+    const answered = await runChat(request, plan.attempts, { ...run, records: [] }, "total");
+    const text = answered.value.response.choices.map((ch) => ch.message.content ?? "").join("");
+    const shadowEx: ChatExchange = {
+      ...ex, requestId: `${ex.requestId}${SHADOW_SUFFIX}`, clientRequestId: null, receivedAt: startedAt, request, stream: false, includeUsage: false,
+      cache: "off", cacheSimilarity: null, answeredBy: answered.attempt.model, attempts: answered.records,
+      decisions: { shadowOf: ex.requestId, finishReason: answered.value.response.choices[0]?.finish_reason ?? null }, headers: {},
+    };
+    const account = accountChat(shadowEx, answered.value.usage, text, answered.attempt.model, registry);
+    publish(shadowEx, { status: 200, errorCode: null, ...account, completedAt: now(), ttftMs: null, answer: text });
+  } catch (err) {
+    console.warn(JSON.stringify({ level: "warn", msg: "shadow call failed", tier: plan.tier, requestId: ex.requestId, error: err instanceof Error ? err.name : "unknown" }));
+  }
+}
+
+/**
+ * Wraps the request's publisher: once the served answer is published with a 200 and an answer
+ * (not a cache hit), the shadow on the tier that did not serve starts in the background: the
+ * frontier one when the cheapest tier answered, else the small one. At most one per request.
+ */
+export function shadowAfterServed(
+  ex: ChatExchange,
+  plans: ShadowPlans | null,
+  publish: (r: ExchangeResult) => void,
+  start: (plan: ShadowPlan) => void,
+): (r: ExchangeResult) => void {
+  if (!plans) return publish;
+  return (r) => {
+    publish(r);
+    const servedBy = ex.answeredBy?.tier;
+    if (r.status !== 200 || r.answer === null || ex.cache.startsWith("hit-") || !servedBy) return;
+    const plan = servedBy === plans.cheapest ? plans.frontier : plans.small;
+    if (plan && plan.tier !== servedBy) start(plan);
+  };
+}
