@@ -24,7 +24,8 @@ import { mkdirSync, writeFileSync } from "node:fs";
 import { loadavg } from "node:os";
 import { join } from "node:path";
 import { otelConfig } from "../shared/otel/config";
-import { DEFAULT_EXPORTER, OtlpExporter, type SpanBuilder } from "../shared/otel/exporter";
+import { DEFAULT_EXPORTER, OtlpExporter } from "../shared/otel/exporter";
+import { collectSpans, type SpanSource } from "../shared/otel/span-sink";
 import { otlpEncoding } from "../shared/otel/otlp-encoding";
 import { encodeExport, spanJson } from "../shared/otel/span";
 import { newSpanId, startContext } from "../shared/otel/trace-context";
@@ -34,8 +35,8 @@ import { findPolicy } from "../workers/gateway/src/auth/route-policies";
 import { registryFor } from "../workers/gateway/src/config/registry-loader";
 import type { Attempt } from "../workers/gateway/src/router/attempts/build-attempts";
 import { live, liveEnabled, recordChat, recordHttp } from "../workers/gateway/src/telemetry/metrics/live";
-import { buildSpans } from "../workers/gateway/src/telemetry/otel/build-spans";
-import { chatContributor } from "../workers/gateway/src/telemetry/otel/chat-spans";
+import { writeSpans } from "../workers/gateway/src/telemetry/otel/build-spans";
+import { ChatSpans } from "../workers/gateway/src/telemetry/otel/chat-spans";
 import { RequestTrace } from "../workers/gateway/src/telemetry/otel/request-trace";
 import { ServerTiming } from "../workers/gateway/src/telemetry/server-timing";
 import { ROOT } from "../test/harness/build-workers";
@@ -104,7 +105,7 @@ const UNSAMPLED = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-00";
 /** One traced chat request as the middleware, chat handler and publisher drive its trace. */
 async function tracedRequest(traceparent: string, to: Pick<OtlpExporter, "add">): Promise<void> {
   const { timing, ex } = pipeline();
-  const trace = new RequestTrace(startContext(traceparent, null, config?.ratio ?? 1), timing, ex.receivedAt, to as OtlpExporter, buildSpans);
+  const trace = new RequestTrace(startContext(traceparent, null, config?.ratio ?? 1), timing, ex.receivedAt, to as OtlpExporter, writeSpans);
   trace.hold();
   ex.decisions.traceparent = trace.traceparent;
   timing.current = "upstream";
@@ -116,7 +117,7 @@ async function tracedRequest(traceparent: string, to: Pick<OtlpExporter, "add">)
   const url = new URL("http://gw.bench/v1/chat/completions");
   trace.http = { method: "POST", path: url.pathname, host: url.hostname, route: findPolicy("POST", url.pathname)?.path ?? null, status: 200, errorCode: null };
   trace.release(() => undefined); // the middleware
-  trace.contribute(chatContributor(ex, { ...result, completedAt: Date.now() }, false));
+  trace.contribute(new ChatSpans(ex, { ...result, completedAt: Date.now() }, false));
   trace.release(() => undefined); // the chat publisher: the last holder hands the builder over
 }
 
@@ -157,12 +158,13 @@ async function measure(name: string, n: number): Promise<number> {
   return (used.user + used.system) / n; // µs
 }
 
-/** A request's span builder, as the exporter's flush receives it (each call builds afresh). */
-async function oneRequestBuilder(): Promise<SpanBuilder> {
-  let builder: SpanBuilder | null = null;
-  await tracedRequest(SAMPLED, { add: (build) => ((builder = build), null) });
-  if (!builder) throw new Error("the sampled trace handed over no builder");
-  return builder;
+/** A request's spans as built objects (what the JSON encoding collects; each call builds afresh). */
+async function oneRequestBuilder(): Promise<() => ReturnType<typeof collectSpans>> {
+  let source: SpanSource | null = null;
+  await tracedRequest(SAMPLED, { add: (s) => ((source = s), null) });
+  const handed = source as SpanSource | null;
+  if (!handed) throw new Error("the sampled trace handed over nothing");
+  return () => collectSpans(handed);
 }
 
 function unpooledSpanId(): string {

@@ -1,14 +1,15 @@
 /**
  * Batches spans per isolate and POSTs them as OTLP/HTTP (protobuf, or JSON: otlp-encoding.ts),
  * off the response path: a
- * request hands over a builder (a closure), not spans, so even building and encoding them
+ * request hands over a source that writes its spans when asked (its trace), not spans, so even
+ * writing and encoding them
  * happens after its response: in a timer task soon after (or once 16 builders wait), and the
  * batch keeps each request's spans as encoded bytes until the flush. The first request of a batch
  * gets the linger timer's promise for its waitUntil (the isolate stays alive until the batch is
  * out); the others register nothing, as with usage events (telemetry/event-batcher.ts). A failed
  * export is logged by status only and dropped: tracing never fails or retries a request.
  *
- * Why encode early rather than at the flush: a builder keeps its whole request alive (exchange,
+ * Why encode early rather than at the flush: a waiting source keeps its whole request alive (exchange,
  * timings, closures). Held for the 250 ms linger, those objects outlive young-generation
  * collections and get copied and promoted, which bench:observability measured as the largest
  * part of tracing's CPU. The encoded requests go back to back into one buffer the exporter
@@ -17,9 +18,8 @@
 import type { OtelConfig } from "./config";
 import { otlpEncoding, type OtlpEncoding } from "./otlp-encoding";
 import { ProtoWriter } from "./proto-writer";
-import type { Attributes, SpanData } from "./span";
-
-export type SpanBuilder = () => SpanData[];
+import type { Attributes } from "./span";
+import type { SpanSource } from "./span-sink";
 
 export interface ExporterOptions {
   /** Spans per POST; collectors accept MBs, this keeps one body around a few hundred KB. */
@@ -39,7 +39,7 @@ const MAX_UNBUILT = 16;
 const KEEP_BYTES = 1 << 20;
 
 export class OtlpExporter {
-  private unbuilt: SpanBuilder[] = [];
+  private unbuilt: SpanSource[] = [];
   /** The encoded requests, back to back, and where each ends with its span count. */
   private batch = new ProtoWriter(16384);
   private ends: number[] = [];
@@ -59,8 +59,8 @@ export class OtlpExporter {
   }
 
   /** Queues one request's spans; returns the promise to hand to waitUntil, or null. */
-  add(build: SpanBuilder): Promise<void> | null {
-    this.unbuilt.push(build);
+  add(source: SpanSource): Promise<void> | null {
+    this.unbuilt.push(source);
     if (++this.queued >= this.options.maxPending) return this.flush();
     if (this.unbuilt.length >= MAX_UNBUILT) this.encodePending();
     else this.encodeTimer ??= setTimeout(() => this.encodePending(), 0);
@@ -101,21 +101,20 @@ export class OtlpExporter {
     this.encodeTimer = null;
     const builders = this.unbuilt;
     this.unbuilt = [];
-    for (const build of builders) {
+    for (const source of builders) {
       const at = this.batch.pos;
-      let spans: SpanData[];
+      let spans: number;
       try {
-        spans = build();
-        this.encoding.append(this.batch, spans);
+        spans = this.encoding.append(this.batch, source);
       } catch (err) {
-        // A builder reads what the request recorded; a bug there loses that trace, nothing else.
+        // A source reads what the request recorded; a bug there loses that trace, nothing else.
         this.batch.pos = at;
         console.error(JSON.stringify({ level: "error", msg: "spans not built", error: err instanceof Error ? err.name : "unknown" }));
         continue;
       }
-      if (spans.length) {
+      if (spans) {
         this.ends.push(this.batch.pos);
-        this.counts.push(spans.length);
+        this.counts.push(spans);
       }
     }
   }

@@ -4,6 +4,7 @@ import { otelConfig, parseHeaders } from "./config";
 import { OtlpExporter } from "./exporter";
 import { startOtlpReceiver, type OtlpReceiver } from "./otlp-receiver";
 import { SpanKind, type SpanData } from "./span";
+import { spanDataSource } from "./span-sink";
 import { formatTraceparent, newSpanId, newTraceId, parseTraceparent, sampledByRatio, startContext } from "./trace-context";
 
 describe("W3C traceparent", () => {
@@ -105,8 +106,8 @@ describe.each([
     const exporter = new OtlpExporter(config, fetch, {}, { maxSpans: 100, maxPending: 100, lingerMs: 20 });
     const traceId = newTraceId();
     let built = 0;
-    const first = exporter.add(() => (built++, [span(traceId, "POST /v1/chat/completions", { events: [{ name: "gen_ai.guardrail.pii", timeMs: 1_700_000_000_150, attributes: { "gen_ai.guardrail.triggered": true } }] })]));
-    const second = exporter.add(() => (built++, [span(traceId, "GET /healthz", { error: { message: "boom" } })]));
+    const first = exporter.add(spanDataSource(() => (built++, [span(traceId, "POST /v1/chat/completions", { events: [{ name: "gen_ai.guardrail.pii", timeMs: 1_700_000_000_150, attributes: { "gen_ai.guardrail.triggered": true } }] })])));
+    const second = exporter.add(spanDataSource(() => (built++, [span(traceId, "GET /healthz", { error: { message: "boom" } })])));
     expect(first).not.toBeNull();
     expect(second).toBeNull();
     expect(built).toBe(0); // nothing is built while the requests run
@@ -132,7 +133,7 @@ describe.each([
     const posts = receiver.headers.length;
     let sending: Promise<void> | null = null;
     for (let i = 0; i < 20; i++) {
-      const p = exporter.add(() => (built++, [span(traceId, `r${i} server`), span(traceId, `r${i} stage`, { kind: SpanKind.INTERNAL })]));
+      const p = exporter.add(spanDataSource(() => (built++, [span(traceId, `r${i} server`), span(traceId, `r${i} stage`, { kind: SpanKind.INTERNAL })])));
       sending ??= p;
     }
     expect(built).toBe(16); // 16 waiting builders are built at once: a batch does not hold its requests alive
@@ -149,9 +150,11 @@ describe.each([
     const config = otelConfig({ OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: "http://127.0.0.1:9/v1/traces", OTEL_EXPORTER_OTLP_PROTOCOL: protocol }, "svc");
     if (!config) throw new Error("config");
     const exporter = new OtlpExporter(config, fetch, {}, { maxSpans: 10, maxPending: 2, lingerMs: 5 });
-    void exporter.add(() => {
-      throw new Error("bug");
-    });
-    await expect(exporter.add(() => [span(newTraceId(), "x")])).resolves.toBeUndefined();
+    void exporter.add(
+      spanDataSource(() => {
+        throw new Error("bug");
+      }),
+    );
+    await expect(exporter.add(spanDataSource(() => [span(newTraceId(), "x")]))).resolves.toBeUndefined();
   });
 });

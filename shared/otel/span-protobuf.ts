@@ -7,11 +7,10 @@
  * are ints or doubles.
  */
 import { ProtoWriter, varintSize, WireType } from "./proto-writer";
-import { SCHEMA_URL, SCOPE, type Attributes, type AttrValue, type Resource, type SpanData } from "./span";
+import { SCHEMA_URL, SCOPE, type Attributes, type AttrValue, type Resource, type SpanData, type SpanKindValue } from "./span";
+import { writeSpanData, type SpanSink, type SpanSource } from "./span-sink";
 
 const { VARINT, I64, LEN } = WireType;
-const scratch = new ProtoWriter();
-
 // AnyValue: 1 string_value, 2 bool_value, 3 int_value, 4 double_value, 5 array_value (ArrayValue: 1 values).
 function anyValue(w: ProtoWriter, v: AttrValue | string | number): void {
   if (typeof v === "string") {
@@ -53,77 +52,118 @@ function keyField(key: string): Uint8Array {
   return k;
 }
 
-/** Each attribute as a repeated KeyValue field `field`; null, undefined and non-finite numbers dropped. */
-export function attributesProto(w: ProtoWriter, field: number, attrs: Attributes | undefined): void {
-  if (!attrs) return;
-  for (const key in attrs) {
-    const v = attrs[key];
-    if (v === undefined || v === null || (typeof v === "number" && !Number.isFinite(v))) continue;
-    w.tag(field, LEN);
-    const kv = w.begin();
-    w.raw(keyField(key));
-    w.tag(2, LEN);
-    const value = w.begin();
-    anyValue(w, v);
-    w.end(value);
-    w.end(kv);
-  }
-}
-
-/** One Span message's fields. */
-function span(w: ProtoWriter, s: SpanData): void {
-  w.tag(1, LEN);
-  w.hexBytes(s.traceId);
+/** One KeyValue as field `field`; null, undefined and non-finite numbers dropped. */
+function keyValue(w: ProtoWriter, field: number, key: string, v: AttrValue | null | undefined): void {
+  if (v === undefined || v === null || (typeof v === "number" && !Number.isFinite(v))) return;
+  w.tag(field, LEN);
+  const kv = w.begin();
+  w.raw(keyField(key));
   w.tag(2, LEN);
-  w.hexBytes(s.spanId);
-  if (s.traceState) {
-    w.stringField(3, s.traceState);
-  }
-  if (s.parentSpanId) {
-    w.tag(4, LEN);
-    w.hexBytes(s.parentSpanId);
-  }
-  w.stringField(5, s.name);
-  w.tag(6, VARINT);
-  w.uint32(s.kind);
-  w.tag(7, I64);
-  w.unixNanos(s.startMs);
-  w.tag(8, I64);
-  w.unixNanos(Math.max(s.startMs, s.endMs));
-  attributesProto(w, 9, s.attributes);
-  for (const e of s.events ?? []) {
-    w.tag(11, LEN);
-    const event = w.begin();
-    w.tag(1, I64);
-    w.unixNanos(e.timeMs);
-    w.stringField(2, e.name);
-    attributesProto(w, 3, e.attributes);
-    w.end(event);
-  }
-  // Status: 2 message, 3 code. Left out when unset (code 0, the default).
-  if (s.error) {
-    w.tag(15, LEN);
-    const status = w.begin();
-    if (s.error.message) {
-      w.stringField(2, s.error.message);
-    }
-    w.tag(3, VARINT);
-    w.uint32(2);
-    w.end(status);
-  }
+  const value = w.begin();
+  anyValue(w, v);
+  w.end(value);
+  w.end(kv);
 }
 
-/** Spans as repeated ScopeSpans.spans fields (2) appended to `w`: one request's part of a body, next to others'. */
-export function appendSpansProto(w: ProtoWriter, spans: readonly SpanData[]): void {
-  for (const s of spans) {
+/** Each attribute as a repeated KeyValue field `field`. */
+export function attributesProto(w: ProtoWriter, field: number, attrs: Attributes | undefined): void {
+  for (const key in attrs) keyValue(w, field, key, attrs[key]);
+}
+
+/**
+ * Writes spans as repeated ScopeSpans.spans fields (2) as a SpanSink's calls come: one
+ * request's part of a body, next to others'. Reused: `reset` points it at a writer.
+ */
+export class ProtoSpanSink implements SpanSink {
+  /** Spans written since the reset. */
+  count = 0;
+  private spanAt = 0;
+  private eventAt = -1;
+
+  constructor(private w: ProtoWriter) {}
+
+  reset(w: ProtoWriter): this {
+    this.w = w;
+    this.count = 0;
+    return this;
+  }
+
+  span(traceId: string, spanId: string, parentSpanId: string | null | undefined, traceState: string | null | undefined, name: string, kind: SpanKindValue, startMs: number, endMs: number): void {
+    const w = this.w;
     w.tag(2, LEN);
-    const at = w.begin();
-    span(w, s);
-    w.end(at);
+    this.spanAt = w.begin();
+    this.eventAt = -1;
+    this.count++;
+    w.tag(1, LEN);
+    w.hexBytes(traceId);
+    w.tag(2, LEN);
+    w.hexBytes(spanId);
+    if (traceState) w.stringField(3, traceState);
+    if (parentSpanId) {
+      w.tag(4, LEN);
+      w.hexBytes(parentSpanId);
+    }
+    w.stringField(5, name);
+    w.tag(6, VARINT);
+    w.uint32(kind);
+    w.tag(7, I64);
+    w.unixNanos(startMs);
+    w.tag(8, I64);
+    w.unixNanos(Math.max(startMs, endMs));
+  }
+
+  attr(key: string, value: AttrValue | null | undefined): void {
+    keyValue(this.w, this.eventAt < 0 ? 9 : 3, key, value);
+  }
+
+  event(name: string, timeMs: number): void {
+    const w = this.w;
+    this.closeEvent();
+    w.tag(11, LEN);
+    this.eventAt = w.begin();
+    w.tag(1, I64);
+    w.unixNanos(timeMs);
+    w.stringField(2, name);
+  }
+
+  end(error?: { message?: string } | null): void {
+    const w = this.w;
+    this.closeEvent();
+    // Status: 2 message, 3 code. Left out when unset (code 0, the default).
+    if (error) {
+      w.tag(15, LEN);
+      const status = w.begin();
+      if (error.message) w.stringField(2, error.message);
+      w.tag(3, VARINT);
+      w.uint32(2);
+      w.end(status);
+    }
+    w.end(this.spanAt);
+  }
+
+  private closeEvent(): void {
+    if (this.eventAt < 0) return;
+    this.w.end(this.eventAt);
+    this.eventAt = -1;
   }
 }
 
-/** The same as bytes of their own. */
+const scratch = new ProtoWriter();
+const sink = new ProtoSpanSink(scratch);
+
+/** A source's spans appended to `w`; returns how many. */
+export function appendSourceProto(w: ProtoWriter, source: SpanSource): number {
+  source.writeSpans(sink.reset(w));
+  return sink.count;
+}
+
+/** Built spans appended to `w`. */
+export function appendSpansProto(w: ProtoWriter, spans: readonly SpanData[]): void {
+  sink.reset(w);
+  for (const s of spans) writeSpanData(s, sink);
+}
+
+/** Built spans as bytes of their own. */
 export function spansProto(spans: readonly SpanData[]): Uint8Array {
   scratch.pos = 0; // whatever a throw left behind
   appendSpansProto(scratch, spans);

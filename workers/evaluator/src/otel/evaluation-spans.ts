@@ -13,6 +13,7 @@
 import { otelConfig, type OtelVars } from "../../../../shared/otel/config";
 import { exporterFor } from "../../../../shared/otel/exporter";
 import { SpanKind, type SpanData, type SpanEvent } from "../../../../shared/otel/span";
+import { spanDataSource } from "../../../../shared/otel/span-sink";
 import { newSpanId, parseTraceparent } from "../../../../shared/otel/trace-context";
 import type { EscalationMessage } from "../judge/escalation";
 import { parseMessage } from "../process-event";
@@ -119,7 +120,7 @@ async function send(db: D1Database, env: Record<string, unknown>, traced: Map<st
   if (!config || traced.size === 0) return;
   const rows = await committedRows(db, [...traced.keys()]);
   if (rows.length === 0) return;
-  await exporterFor(config).add(() => rows.flatMap((r) => (traced.has(r.request_id) ? [evaluationSpan(r, traced.get(r.request_id) as Traced, escalated)] : [])));
+  await exporterFor(config).add(spanDataSource(() => rows.flatMap((r) => (traced.has(r.request_id) ? [evaluationSpan(r, traced.get(r.request_id) as Traced, escalated)] : []))));
 }
 
 /** Sends the batch's committed evaluations (nothing when tracing is off or none were traced). */

@@ -12,7 +12,7 @@ import type { ChatExchange } from "../../chat/exchange";
 import type { RunContext } from "../../router/attempts/run-attempts";
 import { settingsFor } from "../../settings/settings-store";
 import type { TenantSettings } from "../../settings/tenant-settings";
-import { chatContributor } from "./chat-spans";
+import { ChatSpans } from "./chat-spans";
 
 export function tracedRun(c: Context<AppEnv>): Pick<RunContext, "fetch" | "onAttempt"> | null {
   const trace = c.get("otel");
@@ -33,7 +33,7 @@ export function chatTrace(c: Context<AppEnv>, ex: ChatExchange): ((result: Excha
   };
   return (result) => {
     const finish = (captureContent: boolean) => {
-      trace.contribute(chatContributor(ex, result, captureContent));
+      trace.contribute(new ChatSpans(ex, result, captureContent));
       trace.release(waitUntil);
     };
     if (!trace.context.sampled) return finish(false);

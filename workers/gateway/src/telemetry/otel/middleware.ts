@@ -10,7 +10,7 @@ import { exporterFor } from "../../../../../shared/otel/exporter";
 import { startContext } from "../../../../../shared/otel/trace-context";
 import type { AppEnv } from "../../app-env";
 import { findPolicy } from "../../auth/route-policies";
-import { buildSpans } from "./build-spans";
+import { writeSpans } from "./build-spans";
 import { RequestTrace, SERVER } from "./request-trace";
 
 export const GATEWAY_SERVICE_NAME = "llm-gateway";
@@ -20,7 +20,7 @@ export function otelTrace(): MiddlewareHandler<AppEnv> {
     const config = otelConfig(c.env as unknown as OtelVars, GATEWAY_SERVICE_NAME);
     if (!config) return next();
     const context = startContext(c.req.header("traceparent"), c.req.header("tracestate"), config.ratio);
-    const trace = new RequestTrace(context, c.get("timing"), c.get("receivedAt"), exporterFor(config, { "deployment.environment.name": c.env.ENVIRONMENT }), buildSpans);
+    const trace = new RequestTrace(context, c.get("timing"), c.get("receivedAt"), exporterFor(config, { "deployment.environment.name": c.env.ENVIRONMENT }), writeSpans);
     c.set("otel", trace);
     try {
       await next();

@@ -3,13 +3,13 @@
  * upstream attempts as they start and end (run-attempts' `onAttempt` hook), and, for chat, the
  * exchange to describe. Nothing is built until the trace is released by everyone holding it
  * (the middleware, and a chat request until its usage event is published, which for a stream
- * is after the last byte); then a span builder goes to the isolate's OTLP exporter, which
- * builds and sends the spans after the response (telemetry/otel/README in docs/observability.md).
+ * is after the last byte); then the trace goes to the isolate's OTLP exporter, which has it
+ * write and encode its spans after the response (telemetry/otel/README in docs/observability.md).
  */
 import { formatTraceparent, newSpanId, type TraceContext } from "../../../../../shared/otel/trace-context";
 import type { AttemptRecord } from "../../../../../shared/schemas/usage-event";
 import type { OtlpExporter } from "../../../../../shared/otel/exporter";
-import type { SpanData } from "../../../../../shared/otel/span";
+import type { SpanSink, SpanSource } from "../../../../../shared/otel/span-sink";
 import type { Attempt } from "../../router/attempts/build-attempts";
 import type { ServerTiming } from "../server-timing";
 
@@ -37,16 +37,26 @@ export interface HttpFacts {
   errorCode: string | null;
 }
 
-/** The spans of one request, before encoding: a route's contributor enriches them in place. */
-export interface BuiltSpans {
-  server: SpanData;
-  /** Stage spans by stage name (the last one of a name). */
-  stages: Map<string, SpanData>;
-  attempts: Array<{ facts: AttemptSpan; span: SpanData }>;
+/**
+ * What a route adds once it knows it (chat: the exchange, its outcome and decisions), asked by
+ * build-spans while it writes the spans, in the order the spans are written.
+ */
+export interface SpanContributor {
+  /** When the route's work ended (a stream's last byte): the server span ends no earlier. */
+  readonly completedAt: number;
+  /** The route's error, in place of the HTTP one in the server span's error.type. */
+  readonly errorType: string | null;
+  /** The server span's attributes after the HTTP ones (with error.type when there were none). */
+  serverAttributes(sink: SpanSink, withErrorType: boolean): void;
+  /** Events on the guardrails stage's span, or the server span's when there is no such stage. */
+  guardrailEvents(sink: SpanSink, atMs: number): void;
+  /** The server span's own events, after any guardrail events. */
+  serverEvents(sink: SpanSink, serverEndMs: number): void;
+  /** The upstream call whose answer was served, if any. */
+  answered(attempts: readonly AttemptSpan[]): AttemptSpan | undefined;
+  /** Its attributes after the call's own. */
+  answeredAttributes(sink: SpanSink, a: AttemptSpan): void;
 }
-
-/** What a route adds once it knows it (chat: the exchange, its outcome and decisions). */
-export type SpanContributor = (spans: BuiltSpans) => void;
 
 /** scheme, host (bracketed IPv6 too) and port of an absolute http(s) URL, without a URL object. */
 export const SERVER = /^(https?):\/\/(?:[^@/?#]*@)?(\[[^\]]+\]|[^:/?#]+)(?::(\d+))?/i;
@@ -69,7 +79,7 @@ function withTrace(given: HeadersInit | undefined, trace: Record<string, string>
   return Object.assign(copy, trace);
 }
 
-export class RequestTrace {
+export class RequestTrace implements SpanSource {
   readonly serverSpanId = newSpanId();
   readonly attempts: AttemptSpan[] = [];
   http: HttpFacts | null = null;
@@ -85,7 +95,7 @@ export class RequestTrace {
     /** ms since the epoch when the request arrived (request-id middleware), = timing.origin. */
     readonly startMs: number,
     private readonly exporter: OtlpExporter,
-    private readonly build: (trace: RequestTrace, contributor: SpanContributor | null) => SpanData[],
+    private readonly write: (trace: RequestTrace, contributor: SpanContributor | null, sink: SpanSink) => void,
   ) {}
 
   /** The traceparent naming our server span (for the usage event, so the evaluator joins the trace). */
@@ -101,13 +111,17 @@ export class RequestTrace {
     this.contributor = contributor;
   }
 
-  /** The last holder hands the span builder to the exporter; its promise goes to waitUntil. */
+  /** The last holder hands the trace to the exporter (no closure); its promise goes to waitUntil. */
   release(waitUntil: (p: Promise<unknown>) => void): void {
     if (--this.holds !== 0 || !this.context.sampled) return;
     this.endMs = Date.now();
-    const contributor = this.contributor;
-    const sending = this.exporter.add(() => this.build(this, contributor));
+    const sending = this.exporter.add(this);
     if (sending) waitUntil(sending);
+  }
+
+  /** The exporter's call, after the response. */
+  writeSpans(sink: SpanSink): void {
+    this.write(this, this.contributor, sink);
   }
 
   /** run-attempts' hook: a span per upstream call; the returned function closes it with its record. */
