@@ -6,6 +6,8 @@
  * frontier call.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { monthStartUtc } from "../../workers/gateway/src/limits/budget-check";
+import { replaceBudgetsStmts, type BudgetRowInput } from "../../workers/gateway/src/limits/budget-repository";
 import { bearer, seedKey } from "../harness/seed";
 import { startStack, type Stack } from "../harness/stack";
 import { waitFor } from "../harness/wait-for";
@@ -30,11 +32,21 @@ beforeAll(async () => {
 });
 afterAll(async () => stack?.close());
 
-async function tenant(router: Record<string, unknown>): Promise<string> {
+type TenantBudget = Omit<BudgetRowInput, "updated_at" | "scope" | "scope_id"> & { spentUsd: number };
+
+async function tenant(router: Record<string, unknown>, budget?: TenantBudget): Promise<string> {
   const { key, tenantId } = await seedKey(stack, { name: "shadow" });
   const { key: admin } = await seedKey(stack, { role: "admin", tenantId });
   const put = await stack.fetch(`/admin/v1/tenants/${tenantId}/settings`, { method: "PUT", headers: bearer(admin), body: JSON.stringify({ router }) });
   expect(put.status).toBe(200);
+  if (budget) {
+    const { spentUsd, ...row } = budget;
+    await stack.db.batch(replaceBudgetsStmts(stack.db, tenantId, [{ scope: "tenant", scope_id: "", updated_at: 0, ...row }]));
+    await stack.db
+      .prepare("INSERT INTO usage_rollups_hourly (tenant_id, hour, feature, model, tier, key_id, kind, cost_usd) VALUES (?, ?, '', 'small-sim', 'small', '', 'request', ?)")
+      .bind(tenantId, monthStartUtc(Date.now()), spentUsd)
+      .run();
+  }
   return key;
 }
 
@@ -90,5 +102,15 @@ describe("shadow calls through the stack", () => {
       expect(r.tier).toBe("small");
       expect((await ledger(r.id)).map((row) => row.request_id)).toEqual([r.id]);
     }
+  });
+
+  it("charges shadows to the tenant's budgets: none for a tenant past its cap, one for a tenant with room", async () => {
+    // Past a downgrade budget's cap the request is still served (on the cheapest tier); a frontier shadow would spend past the cap.
+    const targeted = { shadowSmallRate: 1, qualityTarget: 0.95 };
+    const capped = await chat(await tenant(targeted, { monthly_usd: 1, policy: "downgrade", ceiling_usd: 100, spentUsd: 1 }), EASY);
+    const roomy = await chat(await tenant(targeted, { monthly_usd: 100, policy: "block", spentUsd: 1 }), EASY);
+    await waitFor(async () => ((await ledger(roomy.id)).length === 2 ? true : null), 20_000, "the shadow of the tenant with room");
+    expect(capped.tier).toBe("small");
+    expect((await ledger(capped.id)).map((row) => row.request_id)).toEqual([capped.id]);
   });
 });

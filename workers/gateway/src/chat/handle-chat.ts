@@ -35,7 +35,7 @@ import { applyInputGuardrails, outputNeedsWholeAnswer } from "./stages/guardrail
 import { chooseRoute } from "./stages/route-stage";
 import { streamResponse } from "./stream-response-builder";
 import { rejectUnsupportedParameters } from "./unsupported-parameters";
-import { planShadows, runShadow, shadowAfterServed } from "./shadow-tier";
+import { planShadows, runShadow, shadowAfterServed, shadowBudget } from "./shadow-tier";
 import { attachCitations } from "../rag/grounding/attach-citations";
 import { groundRequest } from "../rag/grounding/ground-request";
 import { takeRetrieval } from "../rag/grounding/retrieval-spec";
@@ -101,7 +101,8 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     // (shadow-tier.ts). Not after an escalated cascade draft: that draft is already a judged small-tier answer.
     const shadow = ex.decisions.cascade ? null : planShadows(ex, requested, settings.router, c.env.SHADOW_SMALL_RATE, registry, limits);
     const served = shadowAfterServed(ex, shadow, publish, (plan) => {
-      c.executionCtx.waitUntil(runShadow(ex, plan, registry, run, (shadowEx, r) => publishChatEvent(c.env.USAGE_QUEUE, shadowEx, r, background(c))));
+      // Charged to the request's budgets like a call of its own, and refused at a cap.
+      c.executionCtx.waitUntil(runShadow(ex, plan, registry, run, (shadowEx, r) => publishChatEvent(c.env.USAGE_QUEUE, shadowEx, r, background(c)), shadowBudget(c, ex, registry)));
     });
     const attempts = buildAttempts(registry, route.target, limits);
     if (attempts.length === 0) {

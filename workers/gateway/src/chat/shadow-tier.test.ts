@@ -1,46 +1,17 @@
 import { describe, expect, it } from "vitest";
 import { unitDraw } from "../../../../shared/hash/unit-draw";
-import { registryFor } from "../config/registry-loader";
-import type { BreakerClient } from "../router/attempts/circuit-breaker";
 import { RouterSettingsSchema } from "../router/settings";
-import { ServerTiming } from "../telemetry/server-timing";
 import { isSampled } from "../../../evaluator/src/judge/config";
 import { buildChatEvent, type ExchangeResult } from "./build-event";
 import type { ChatExchange } from "./exchange";
-import { planShadows, runShadow, shadowAfterServed, shadowRate, type ShadowPlan, type ShadowPlans } from "./shadow-tier";
+import { planShadows, runShadow, shadowAfterServed, shadowRate, type ShadowAdmission, type ShadowPlan, type ShadowPlans } from "./shadow-tier";
+import { exchange, registry, run, upstream } from "./testing/shadow-fixtures";
 
-const registry = registryFor({ MODEL_REGISTRY: "local", SIMULATOR_URL: "http://127.0.0.1:9" });
-const breaker: BreakerClient = { admit: async () => "closed", report: async () => undefined };
 const settings = (extra: Record<string, unknown> = {}) => RouterSettingsSchema.parse(extra);
 const limits = { models: null, tiers: null };
 const auto = { kind: "auto" } as const;
-
-function exchange(requestId = "req_shadow_1"): ChatExchange {
-  // The client wrote a real address; every later stage (and so the shadow) sees only the placeholder.
-  const original = { model: "auto", messages: [{ role: "user" as const, content: "Mail ana.lopez@example.com the refund policy." }], stream: true, stream_options: { include_usage: true } };
-  const request = { ...original, messages: [{ role: "user" as const, content: "Mail <EMAIL_ADDRESS_1> the refund policy." }] };
-  return {
-    requestId, clientRequestId: "client-7", receivedAt: 1_000,
-    auth: { tenantId: "ten_a", keyId: "key_a", role: "service", scopes: [], models: null, tiers: null, features: null },
-    feature: "support", timing: new ServerTiming(), original, request, stream: true, includeUsage: true,
-    cache: "miss", cacheSimilarity: null, decisions: { route: { tier: "frontier", complexity: 0.6 } }, headers: {}, attempts: [], answeredBy: registry.model("frontier-sim") ?? null,
-  };
-}
-
-function upstream(answer: string | null): { calls: unknown[]; fetch: typeof fetch } {
-  const calls: unknown[] = [];
-  return {
-    calls,
-    fetch: async (_input, init) => {
-      calls.push(JSON.parse(String(init?.body)));
-      if (answer === null) return new Response("down", { status: 503 });
-      const body = { id: "c1", object: "chat.completion", created: 1, model: "small-sim", choices: [{ index: 0, message: { role: "assistant", content: answer }, finish_reason: "stop" }], usage: { prompt_tokens: 12, completion_tokens: 6, total_tokens: 18 } };
-      return new Response(JSON.stringify(body), { status: 200, headers: { "content-type": "application/json" } });
-    },
-  };
-}
-
-const run = (f: typeof fetch) => ({ bindings: {}, breaker, fetch: f, backoff: { baseMs: 1, capMs: 1 } });
+// These tests are about the call, not its budget (shadow-tier-budget.test.ts): every shadow is admitted.
+const granted: ShadowAdmission = async () => ({ ok: true, settle: async () => undefined });
 
 const small = registry.model("small-sim") ?? null;
 const targeted = (extra: Record<string, unknown> = {}) => settings({ shadowSmallRate: 1, qualityTarget: 0.95, ...extra });
@@ -125,7 +96,7 @@ describe("shadow calls: the call", () => {
     const plan = plansOf(ex, settings({ shadowSmallRate: 1 }))?.small as ShadowPlan;
     const up = upstream("I will send <EMAIL_ADDRESS_1> the policy.");
     const out: Array<{ shadowEx: ChatExchange; r: ExchangeResult }> = [];
-    await runShadow(ex, plan, registry, run(up.fetch), (shadowEx, r) => out.push({ shadowEx, r }), () => 5_000);
+    await runShadow(ex, plan, registry, run(up.fetch), (shadowEx, r) => out.push({ shadowEx, r }), granted, () => 5_000);
     expect(JSON.stringify(up.calls)).not.toContain("ana.lopez");
     expect(up.calls[0]).toMatchObject({ messages: [{ role: "user", content: "Mail <EMAIL_ADDRESS_1> the refund policy." }], stream: false });
     expect(up.calls[0]).not.toHaveProperty("stream_options");
@@ -144,14 +115,14 @@ describe("shadow calls: the call", () => {
     const plans = plansOf(ex, targeted());
     const up = upstream("I will send <EMAIL_ADDRESS_1> the refund policy today.");
     const out: Array<{ shadowEx: ChatExchange; r: ExchangeResult }> = [];
-    await runShadow(ex, plans!.frontier!, registry, run(up.fetch), (shadowEx, r) => out.push({ shadowEx, r }), () => 5_000);
+    await runShadow(ex, plans!.frontier!, registry, run(up.fetch), (shadowEx, r) => out.push({ shadowEx, r }), granted, () => 5_000);
     expect(up.calls).toHaveLength(1);
     expect(JSON.stringify(up.calls)).not.toContain("ana.lopez");
     const event = buildChatEvent(out[0]!.shadowEx, out[0]!.r);
     expect(event).toMatchObject({ requestId: "req_small_1:shadow", tier: "frontier", model: "frontier-sim", decisions: { shadowOf: "req_small_1" } });
     // The same usage priced on the small tier costs less: the event carries the frontier's price.
     const smallOut: Array<{ shadowEx: ChatExchange; r: ExchangeResult }> = [];
-    await runShadow(exchange("req_small_2"), plans!.small!, registry, run(upstream("I will send <EMAIL_ADDRESS_1> the refund policy today.").fetch), (shadowEx, r) => smallOut.push({ shadowEx, r }));
+    await runShadow(exchange("req_small_2"), plans!.small!, registry, run(upstream("I will send <EMAIL_ADDRESS_1> the refund policy today.").fetch), (shadowEx, r) => smallOut.push({ shadowEx, r }), granted);
     expect(event.costUsd).toBeGreaterThan(buildChatEvent(smallOut[0]!.shadowEx, smallOut[0]!.r).costUsd);
   });
 
@@ -159,7 +130,7 @@ describe("shadow calls: the call", () => {
     const ex = exchange();
     const plan = plansOf(ex, settings({ shadowSmallRate: 1 }))?.small as ShadowPlan;
     const out: unknown[] = [];
-    await expect(runShadow(ex, plan, registry, run(upstream(null).fetch), () => out.push(1))).resolves.toBeUndefined();
+    await expect(runShadow(ex, plan, registry, run(upstream(null).fetch), () => out.push(1), granted)).resolves.toBeUndefined();
     expect(out).toEqual([]);
   });
 });

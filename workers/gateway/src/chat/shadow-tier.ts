@@ -19,10 +19,19 @@
  * rate): the labelled band's thinning (evaluator router-traffic/hour-labels.ts) needs every
  * routed request, whichever tier served it, to have had the same chance of a shadow. At judge and
  * trace rates >= the shadow rate every shadow pair is judged and its trace stays in D1.
+ *
+ * A shadow is paid for by the tenant, so it is admitted like a call of its own: its estimated cost
+ * is reserved on the request's budgets before it starts (middleware/side-call-budget.ts) and the
+ * reservation is settled with its real cost when it ends, answered or failed. A budget at its cap,
+ * or budgets that cannot be checked, mean no shadow (logged as `shadow skipped` with the reason).
  */
+import type { Context } from "hono";
 import { unitDraw } from "../../../../shared/hash/unit-draw";
 import type { ChatCompletionRequest } from "../../../../shared/schemas/openai-chat";
+import type { AuthContext } from "../app-env";
 import type { ModelRegistry } from "../config/model-registry";
+import { estimateCallCost } from "../limits/cost-estimate";
+import { reserveSideCall, type SideCallDeps, type SideCallGrant } from "../middleware/side-call-budget";
 import { buildAttempts, type Attempt, type AttemptLimits } from "../router/attempts/build-attempts";
 import { runChat, type RunContext } from "../router/attempts/run-attempts";
 import { effectiveSettings, type RouterSettings } from "../router/settings";
@@ -92,9 +101,23 @@ export function shadowRequest(request: ChatCompletionRequest): ChatCompletionReq
   return { ...rest, stream: false };
 }
 
+/** What the shadow may cost, priced as budget admission prices a request (cost-estimate.ts) naming the shadow's tier. */
+export function shadowEstimateUsd(registry: ModelRegistry, auth: AuthContext, plan: ShadowPlan, request: ChatCompletionRequest): number {
+  const body = { ...request, model: plan.tier };
+  return estimateCallCost(registry, auth, "chat", body, JSON.stringify(body).length).usd;
+}
+
+/** Reserves the shadow's estimated cost on the tenant's budgets; refused: no shadow. */
+export type ShadowAdmission = (plan: ShadowPlan, request: ChatCompletionRequest) => Promise<SideCallGrant>;
+
+/** The request's shadow admission: the shadow is reserved on, and settled to, the budgets its request was charged to. */
+export function shadowBudget(c: Context, ex: Pick<ChatExchange, "auth" | "feature">, registry: ModelRegistry, deps?: SideCallDeps): ShadowAdmission {
+  return (plan, request) => reserveSideCall(c, { label: "shadow", feature: ex.feature, estimateUsd: shadowEstimateUsd(registry, ex.auth, plan, request) }, deps);
+}
+
 /**
- * Runs the shadow call and publishes its event; never throws (a failed shadow is logged, costs
- * no label and bills nothing: no answer, no tokens).
+ * Runs the shadow call once its budget reservation is granted, publishes its event and settles
+ * the reservation with its cost (0 when it failed: no answer, no tokens, no label). Never throws.
  */
 export async function runShadow(
   ex: ChatExchange,
@@ -102,11 +125,18 @@ export async function runShadow(
   registry: ModelRegistry,
   run: RunContext,
   publish: (shadowEx: ChatExchange, r: ExchangeResult) => void,
+  admit: ShadowAdmission,
   now: () => number = Date.now,
 ): Promise<void> {
+  const request = shadowRequest(ex.request);
+  const grant = await admit(plan, request).catch((): SideCallGrant => ({ ok: false, reason: "budget_unavailable", budget: null }));
+  if (!grant.ok) {
+    console.warn(JSON.stringify({ level: "warn", msg: "shadow skipped", reason: grant.reason, budget: grant.budget, tier: plan.tier, requestId: ex.requestId }));
+    return;
+  }
   const startedAt = now();
+  let costUsd = 0;
   try {
-    const request = shadowRequest(ex.request);
     const answered = await runChat(request, plan.attempts, { ...run, records: [] }, "total");
     const text = answered.value.response.choices.map((ch) => ch.message.content ?? "").join("");
     const shadowEx: ChatExchange = {
@@ -115,9 +145,13 @@ export async function runShadow(
       decisions: { shadowOf: ex.requestId, finishReason: answered.value.response.choices[0]?.finish_reason ?? null }, headers: {},
     };
     const account = accountChat(shadowEx, answered.value.usage, text, answered.attempt.model, registry);
+    costUsd = account.costUsd;
     publish(shadowEx, { status: 200, errorCode: null, ...account, completedAt: now(), ttftMs: null, answer: text });
   } catch (err) {
     console.warn(JSON.stringify({ level: "warn", msg: "shadow call failed", tier: plan.tier, requestId: ex.requestId, error: err instanceof Error ? err.name : "unknown" }));
+  } finally {
+    // Answered or failed, the reservation ends here; a shadow cut off with its isolate expires with its lease.
+    await grant.settle(costUsd).catch(() => undefined);
   }
 }
 

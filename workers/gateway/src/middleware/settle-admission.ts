@@ -7,6 +7,7 @@
 import type { Context } from "hono";
 import { runInBackground, type AccessContext } from "../auth/access-env";
 import { defaultLimiterClient, type RateLimiterClient } from "../limits/rate-limit-client";
+import type { BudgetLease } from "../limits/rate-limit-types";
 import type { SettleAdmission } from "../limits/tenant-limiter-core";
 
 export interface Settlement {
@@ -16,7 +17,7 @@ export interface Settlement {
   costUsd: number | null;
 }
 
-type ClientFactory = (c: AccessContext) => RateLimiterClient;
+export type ClientFactory = (c: AccessContext) => RateLimiterClient;
 
 function tokenAdjustments(ctx: AccessContext, tokens: number | null): SettleAdmission["rate"] {
   const r = ctx.get("rateLimit");
@@ -36,8 +37,7 @@ function tokenAdjustments(ctx: AccessContext, tokens: number | null): SettleAdmi
   return adjustments.length > 0 ? { adjustments } : undefined;
 }
 
-function budgetRelease(ctx: AccessContext, costUsd: number | null): SettleAdmission["budget"] {
-  const lease = ctx.get("budgetLease");
+function budgetRelease(lease: BudgetLease | undefined, costUsd: number | null): SettleAdmission["budget"] {
   if (costUsd === null || !lease || lease.settled) return undefined;
   lease.settled = true;
   return { leaseId: lease.leaseId, month: lease.month, budgets: lease.budgets, costUsd: Math.max(0, costUsd) + lease.extraUsd };
@@ -46,12 +46,24 @@ function budgetRelease(ctx: AccessContext, costUsd: number | null): SettleAdmiss
 export function settleAdmission(c: Context, settlement: Settlement, client: ClientFactory = defaultLimiterClient): Promise<void> {
   const ctx = c as AccessContext;
   const rate = tokenAdjustments(ctx, settlement.tokens);
-  const budget = budgetRelease(ctx, settlement.costUsd);
+  const budget = budgetRelease(ctx.get("budgetLease"), settlement.costUsd);
   if (!rate && !budget) return Promise.resolve();
-  const tenantId = ctx.get("auth").tenantId;
-  const work = client(ctx).settle(tenantId, { ...(rate ? { rate } : {}), ...(budget ? { budget } : {}) });
+  return send(c, ctx.get("auth").tenantId, { ...(rate ? { rate } : {}), ...(budget ? { budget } : {}) }, client);
+}
+
+function send(c: Context, tenantId: string, req: SettleAdmission, client: ClientFactory): Promise<void> {
+  const work = client(c as AccessContext).settle(tenantId, req);
   runInBackground(c, work);
   return work.catch(() => undefined);
+}
+
+/**
+ * Settles a lease the request holds beside its own (a background shadow call's, side-call-budget.ts)
+ * the same way: once, with the real cost (0 releases it), in the background.
+ */
+export function settleLease(c: Context, lease: BudgetLease, costUsd: number, client: ClientFactory = defaultLimiterClient): Promise<void> {
+  const budget = budgetRelease(lease, costUsd);
+  return budget ? send(c, lease.tenantId, { budget }, client) : Promise.resolve();
 }
 
 /** Books spend of a side call (e.g. a rejected cascade draft) to settle with the request. */
