@@ -10,29 +10,36 @@
  *       guardrails, cache and router switched off for the tenant.
  * At concurrency 1 and 32. Writes docs/benchmarks/overhead.md.
  */
-import { spawn } from "node:child_process";
+// Before anything loads Miniflare: the hook that gives --memory's limited arm its V8 flag.
+import "./lib/workerd-v8-flags";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
 import { loadavg } from "node:os";
 import { join } from "node:path";
-import { buildSync } from "esbuild";
-import { startStack } from "../test/harness/stack";
-import { seedKey } from "../test/harness/seed";
 import { bundleSizes, ROOT } from "../test/harness/build-workers";
 import { CHAT_BODY } from "./lib/chat-body";
-import { makeCoreTenant, PASS_THROUGH_WORKER } from "./lib/gateway-load";
 import { machineDescription, median, percentile } from "./lib/machine";
-import { childPids, peakRssMb } from "./lib/process-memory";
+import { startOverheadTargets, type Target } from "./lib/overhead-targets";
+import { peakRssMb } from "./lib/process-memory";
 import { totalCpuSeconds } from "./lib/process-cpu";
 import { autocannonCell, cpuPerRequest } from "./lib/autocannon-cpu";
-import { parseCli } from "../scripts/lib/cli";
+import { parseCli, usageError } from "../scripts/lib/cli";
+import { keptSection } from "./lib/doc-section";
 
-const { values: cli } = parseCli({
+const OVERHEAD_MD = join(ROOT, "docs/benchmarks/overhead.md");
+// Shared with bench/overhead-memory.ts, which writes it; kept here so --help does not load that module.
+const MEMORY_SECTION = "memory-limit";
+
+const spec = {
   name: "npm run bench:overhead",
   summary: "What the gateway adds over the model call (simulator, bare Worker, gateway, Portkey) at concurrency 1 and 32; writes docs/benchmarks/overhead.md. Runs for minutes.",
-  options: { observability: { type: "boolean", description: "instead: workerd CPU per request with observability on, off and off again (A/A), switched per request in one gateway isolate at concurrency 32, in interleaved windows (bench/overhead-observability.ts; ~5 min; writes a section of docs/benchmarks/observability.md)" } },
-  notes: ["Environment: BENCH_DURATION (s per target), BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_ONLY (comma-separated targets); with --observability, OBS_ROUNDS (60), OBS_WINDOW (600 requests), OBS_LEAD_IN (200), OBS_WARMUP (2000 requests per arm), OBS_ARMS=traces,metrics,unsampled (extra arms, each against off)."],
-});
+  options: {
+    memory: { type: "boolean", description: "instead: peak memory of every server with each JS heap capped at --isolate-heap-mb and then without a cap, the same MEMORY_REQUESTS (5,000) to every target at concurrency 32 in both (bench/overhead-memory.ts; ~5 min; writes a section of docs/benchmarks/overhead.md that the main run keeps)" },
+    "isolate-heap-mb": { type: "string", default: "128", description: "with --memory: the heap cap in MB (a deployed Worker's isolate is limited to 128 MB)" },
+    observability: { type: "boolean", description: "instead: workerd CPU per request with observability on, off and off again (A/A), switched per request in one gateway isolate at concurrency 32, in interleaved windows (bench/overhead-observability.ts; ~5 min; writes a section of docs/benchmarks/observability.md)" },
+  },
+  notes: ["Environment: BENCH_DURATION (s per target), BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_ONLY (comma-separated targets); with --observability, OBS_ROUNDS (60), OBS_WINDOW (600 requests), OBS_LEAD_IN (200), OBS_WARMUP (2000 requests per arm), OBS_ARMS=traces,metrics,unsampled (extra arms, each against off)."] as string[],
+} as const;
+const { values: cli } = parseCli(spec);
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 6);
 // Every cell is measured ROUNDS times, the targets interleaved round by round, and each
@@ -45,13 +52,6 @@ const CONCURRENCY = (process.env.BENCH_CONCURRENCY ?? "1,32").split(",").map(Num
 // Iterating on one target: BENCH_ONLY="\\(b\\)|\\(f\\)" measures just those (no report file written).
 const ONLY = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : null;
 const body = CHAT_BODY;
-
-interface Target {
-  name: string;
-  url: string;
-  headers: Record<string, string>;
-  pids: () => number[];
-}
 
 interface Row {
   target: string;
@@ -135,57 +135,8 @@ function targetVerdicts(get: (prefix: string, c: number) => Row | undefined): st
 
 const cpuRatio = (x: Row, g: Row): string => (x.cpuUsPerRequest && g.cpuUsPerRequest ? (x.cpuUsPerRequest / g.cpuUsPerRequest).toFixed(2) : "n/a");
 
-/** Target (g): bench/fixtures/json-proxy-worker.ts bundled to one ES module. */
-function jsonProxyScript(): string {
-  const out = buildSync({ entryPoints: [join(ROOT, "bench/fixtures/json-proxy-worker.ts")], bundle: true, format: "esm", platform: "neutral", mainFields: ["module", "main"], write: false, minify: false });
-  return out.outputFiles[0]?.text ?? "";
-}
-
-async function startPortkey(port: number): Promise<{ pid: number; port: number; stop: () => void }> {
-  const require = createRequire(import.meta.url);
-  const entry = require.resolve("@portkey-ai/gateway/build/start-server.js");
-  const child = spawn(process.execPath, [entry, `--port=${port}`, "--headless"], { stdio: ["ignore", "pipe", "pipe"] });
-  await new Promise<void>((ok, fail) => {
-    child.stdout.on("data", (b: Buffer) => /Ready|running/i.test(b.toString()) && ok());
-    child.on("exit", (c) => fail(new Error(`portkey exited ${c}`)));
-  });
-  return { pid: child.pid as number, port, stop: () => child.kill("SIGTERM") };
-}
-
 async function main(): Promise<void> {
-  // Imported here, not at the top: --help then answers without loading Miniflare.
-  const { Miniflare } = await import("miniflare");
-  // Without the local asset router: the Worker's own cost, as in production (test/harness/stack.ts).
-  const stack = await startStack({ staticAssets: false });
-  const { key } = await seedKey(stack, { name: "bench" });
-  // A second tenant with guardrails, cache and router switched off: the core gateway alone.
-  const core = await seedKey(stack, { name: "bench-core" });
-  await makeCoreTenant(stack, core.tenantId);
-  const bare = new Miniflare({ modules: true, script: PASS_THROUGH_WORKER, bindings: { UPSTREAM: stack.sim.url }, port: 0, host: "127.0.0.1", compatibilityDate: "2026-04-01" });
-  const bareUrl = (await bare.ready).toString().replace(/\/$/, "");
-  const proxy = new Miniflare({ modules: true, script: jsonProxyScript(), bindings: { UPSTREAM: stack.sim.url }, port: 0, host: "127.0.0.1", compatibilityDate: "2026-04-01" });
-  const proxyUrl = (await proxy.ready).toString().replace(/\/$/, "");
-  const portkey = await startPortkey(18_900 + Math.floor(Math.random() * 50));
-  const workerdPids = () => childPids(process.pid, /workerd/);
-  const [gatewayPid, barePid, proxyPid] = workerdPids();
-
-  const targets: Target[] = [
-    { name: "(a) simulator direct", url: `${stack.sim.baseUrl}/chat/completions`, headers: {}, pids: () => [] },
-    { name: "(b) bare Worker (workerd)", url: `${bareUrl}/v1/chat/completions`, headers: {}, pids: () => (barePid ? [barePid] : []) },
-    { name: "(g) minimal JSON proxy (Hono + zod, workerd)", url: `${proxyUrl}/v1/chat/completions`, headers: {}, pids: () => (proxyPid ? [proxyPid] : []) },
-    // Every request goes upstream (no cache) so (c) does the same work as (a), (b) and (d) plus the gateway's.
-    { name: "(c) gateway (workerd)", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${key}`, "cache-control": "no-cache, no-store" }, pids: () => (gatewayPid ? [gatewayPid] : []) },
-    {
-      name: "(d) Portkey gateway (Node)",
-      url: `http://127.0.0.1:${portkey.port}/v1/chat/completions`,
-      headers: { authorization: "Bearer sk-bench", "x-portkey-provider": "openai", "x-portkey-custom-host": stack.sim.baseUrl },
-      pids: () => [portkey.pid],
-    },
-  ];
-  // And the same request answered from the gateway's exact cache (no upstream call).
-  const gatewayPids = () => (gatewayPid ? [gatewayPid] : []);
-  const coreTarget: Target = { name: "(f) gateway core (guardrails, cache, router off)", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${core.key}` }, pids: gatewayPids };
-  const cached: Target = { name: "(e) gateway, exact-cache hit", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, pids: gatewayPids };
+  const { targets, cached, core: coreTarget, close } = await startOverheadTargets();
   const rows: Row[] = [];
   for (const c of CONCURRENCY) {
     const chosen = [...targets, cached, coreTarget].filter((t) => !ONLY || ONLY.test(t.name));
@@ -195,17 +146,11 @@ async function main(): Promise<void> {
   }
   if (ONLY || CONCURRENCY.join() !== "1,32") {
     for (const r of rows) console.log(`${r.target} c=${r.connections}: ${r.rps.toFixed(0)} req/s, p50 ${r.p50.toFixed(2)} ms, CPU ${r.cpuUsPerRequest?.toFixed(0) ?? "n/a"} us/request`);
-    portkey.stop();
-    await bare.dispose();
-    await proxy.dispose();
-    await stack.close();
+    await close();
     return;
   }
   const memory = targets.map((t) => ({ name: t.name, mb: t.pids().map(peakRssMb).reduce<number>((a, b) => a + (b ?? 0), 0) }));
-  portkey.stop();
-  await bare.dispose();
-  await proxy.dispose();
-  await stack.close();
+  await close();
   report(rows, memory);
 }
 
@@ -248,14 +193,22 @@ How to read the CPU columns: "server CPU per request" is the CPU time of the ser
 
 Gateway bundle (wrangler's count, router model + embedder included; Workers' paid limit is 10 MB compressed): ${bundleSizes.get("gateway") ?? "n/a"}.
 
-Peak resident memory (VmHWM) after the run: ${memory.map((m) => `${m.name}: ${m.mb ? `${m.mb.toFixed(0)} MB` : "n/a"}`).join("; ")}.
-`;
+Peak resident memory (VmHWM) after the run: ${memory.map((m) => `${m.name}: ${m.mb ? `${m.mb.toFixed(0)} MB` : "n/a"}`).join("; ")}. No heap limit in this run (Miniflare's default); the section below measures the same servers with every JS heap capped as in production.
+${keptSection(OVERHEAD_MD, MEMORY_SECTION) ? `\n${keptSection(OVERHEAD_MD, MEMORY_SECTION)}` : ""}`;
   mkdirSync(join(ROOT, "docs/benchmarks"), { recursive: true });
-  writeFileSync(join(ROOT, "docs/benchmarks/overhead.md"), md);
+  writeFileSync(OVERHEAD_MD, md);
   console.log(md);
 }
 
-(cli.observability ? import("./overhead-observability").then((m) => m.observabilityAB()) : main()).catch((err: unknown) => {
+function memoryMode(): Promise<void> {
+  const heapMb = Number(cli["isolate-heap-mb"]);
+  if (!Number.isInteger(heapMb) || heapMb < 32) usageError(spec, `--isolate-heap-mb must be a whole number of MB, at least 32, got "${cli["isolate-heap-mb"]}".`);
+  const requests = Number(process.env.MEMORY_REQUESTS ?? 5_000);
+  if (!Number.isInteger(requests) || requests < 100) usageError(spec, `MEMORY_REQUESTS must be a whole number, at least 100, got "${process.env.MEMORY_REQUESTS}".`);
+  return import("./overhead-memory").then((m) => m.memoryUnderLimit(heapMb, requests));
+}
+
+(cli.memory ? memoryMode() : cli.observability ? import("./overhead-observability").then((m) => m.observabilityAB()) : main()).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

@@ -27,9 +27,22 @@ export interface HeapGroup {
   bytes: number;
 }
 
+/** The JS heaps as they stand (garbage included), MB: all isolates summed, and the gateway's own. */
+export interface JsHeaps {
+  usedMb: number;
+  committedMb: number;
+  /** The gateway's isolate ("core:user:llm-gateway"): what a deployed Worker's 128 MB limit is about. */
+  gatewayUsedMb: number;
+  gatewayCommittedMb: number;
+  /** Every isolate's heap in use, MB, by inspector target id: which one carries a rise. */
+  byIsolate: Record<string, number>;
+}
+
+export const GATEWAY_ISOLATE = "core:user:llm-gateway";
+
 export interface HeapProbe {
   /** JS heap of every isolate summed, as it stands (no GC): used and committed, MB. */
-  usage(): Promise<{ usedMb: number; committedMb: number }>;
+  usage(): Promise<JsHeaps>;
   /** Per isolate, after a full GC: live heap and objects by constructor. Pauses each isolate (seconds for the gateway). */
   snapshot(): Promise<HeapUsage[]>;
 }
@@ -63,7 +76,15 @@ export async function openHeapProbe(inspectorPort: number): Promise<HeapProbe> {
     usage: () =>
       serial(async () => {
         const all = await Promise.all(sessions.map((s) => heapUsage(s.send)));
-        return { usedMb: all.reduce((a, u) => a + u.usedSize, 0) / 2 ** 20, committedMb: all.reduce((a, u) => a + u.totalSize, 0) / 2 ** 20 };
+        const gateway = all[sessions.findIndex((s) => s.id === GATEWAY_ISOLATE)];
+        const mb = (bytes: number | undefined) => (bytes ?? 0) / 2 ** 20;
+        return {
+          usedMb: mb(all.reduce((a, u) => a + u.usedSize, 0)),
+          committedMb: mb(all.reduce((a, u) => a + u.totalSize, 0)),
+          gatewayUsedMb: mb(gateway?.usedSize),
+          gatewayCommittedMb: mb(gateway?.totalSize),
+          byIsolate: Object.fromEntries(sessions.map((s, i) => [s.id, mb(all[i]?.usedSize)])),
+        };
       }),
     snapshot: () =>
       serial(async () => {

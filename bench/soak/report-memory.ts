@@ -4,6 +4,7 @@
  * that stays level while the resident set climbs means no JS object of ours accumulates.
  */
 import { growthBetween, liveMb, type HeapReading } from "./heap";
+import { slopeText } from "../lib/slope";
 import { memoryTrend, WARMUP_SHARE, type Sample } from "./summary";
 
 type Series = { name: string; value: (s: Sample) => number | undefined };
@@ -18,7 +19,7 @@ const SERIES: Series[] = [
   { name: "mapped files and other", value: (s) => (s.regions ? s.regions.filesMb + s.regions.otherMb : undefined) },
 ];
 
-function trendOf(samples: readonly Sample[], value: Series["value"]): { first: number; last: number; slope: number } | null {
+function trendOf(samples: readonly Sample[], value: Series["value"]): { first: number; last: number; slope: string } | null {
   const points = samples.flatMap((s) => {
     const v = value(s);
     return v === undefined ? [] : [{ t: s.t, rssMb: v, backlog: 0 }];
@@ -26,7 +27,8 @@ function trendOf(samples: readonly Sample[], value: Series["value"]): { first: n
   if (points.length < 3) return null;
   const end = (points.at(-1) as Sample).t;
   const first = points.find((p) => p.t >= end * WARMUP_SHARE) as Sample;
-  return { first: first.rssMb, last: (points.at(-1) as Sample).rssMb, slope: memoryTrend(points).slopeMbPerMin };
+  const trend = memoryTrend(points);
+  return { first: first.rssMb, last: (points.at(-1) as Sample).rssMb, slope: slopeText(trend.slopeMbPerMin, trend.slopeLow, trend.slopeHigh) };
 }
 
 function liveHeapLines(samples: readonly Sample[], snapshots: readonly HeapReading[]): string {
@@ -84,14 +86,15 @@ export function renderMemorySection(samples: readonly Sample[], snapshots: reado
   if (!samples.some((s) => s.regions)) return "";
   const rows = SERIES.flatMap((x) => {
     const t = trendOf(samples, x.value);
-    return t ? [`| ${x.name} | ${t.first.toFixed(0)} | ${t.last.toFixed(0)} | ${t.slope.toFixed(2)} |`] : [];
+    return t ? [`| ${x.name} | ${t.first.toFixed(0)} | ${t.last.toFixed(0)} | ${t.slope} |`] : [];
   });
   return `
 ## What grows (--heap)
 
 Where the resident memory sits, from /proc/PID/smaps (the V8 pointer cage holds every isolate's
 JS heap; tcmalloc's 1 GiB-aligned regions hold workerd's native allocations), and the JS heaps as
-V8 counts them, from the end of warm-up to the end; the slope is fitted as in the check above.
+V8 counts them, from the end of warm-up to the end; the slope is fitted as in the check above
+(least squares, 95% interval widened for autocorrelated samples: bench/lib/slope.ts).
 
 | part | MB after warm-up | MB at the end | MB/min |
 | --- | --- | --- | --- |

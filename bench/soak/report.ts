@@ -1,4 +1,5 @@
 /** bench:soak's report: docs/benchmarks/soak.md (assembled into docs/benchmarks.md by bench:report). */
+import { slopeText } from "../lib/slope";
 import type { DriveResult } from "./drive";
 import type { HeapReading } from "./heap";
 import { DIAGNOSIS, renderMemorySection } from "./report-memory";
@@ -9,6 +10,8 @@ import { byKind, failureCounts, GROWTH_TOLERANCE, lagStats, memoryTrend, WARMUP_
 
 export interface SoakRun {
   options: SoakOptions;
+  /** The isolate heap limit this run's workerd had (V8 --max-heap-size, MB), or null: none. */
+  heapMb: number | null;
   command: string;
   machine: string;
   startedAt: Date;
@@ -24,6 +27,13 @@ export interface SoakRun {
 }
 
 const ms = (x: number) => (Number.isNaN(x) ? "n/a" : x.toFixed(0));
+
+/** What the run's workerd was told about memory, in one sentence of the report. */
+export function limitText(heapMb: number | null): string {
+  return heapMb === null
+    ? "workerd ran as Miniflare starts it, with no isolate memory limit (V8's default heap limit, over 1 GB per isolate)"
+    : `every isolate's V8 heap was capped at ${heapMb} MB (\`--max-heap-size=${heapMb}\` in workerd's config, bench/lib/workerd-v8-flags.ts), as a deployed Worker's isolate is limited to 128 MB`;
+}
 const mark = (ok: boolean) => (ok ? "**met**" : "**missed**");
 
 /** One sample per minute (the nearest), so the table stays short on long runs. */
@@ -67,12 +77,13 @@ Miniflare, the GPU simulator for both tiers and for the judge): ${r.options.rate
 ${r.options.minutes} min (seed ${r.options.seed}, at most ${r.options.maxInFlight} in flight), a
 storage ${r.options.storage === "disk" ? "on disk under a temp dir (as `wrangler dev` keeps it)" : "in workerd's memory (so rows written count as memory)"}; a
 mix of ${Object.entries(WEIGHTS).map(([k, w]) => `${k} ${(w * 100).toFixed(0)}%`).join(", ")}.
+Memory: ${limitText(r.heapMb)}.
 Sending took ${r.sendSeconds.toFixed(0)} s; the evaluator then needed ${r.drainSeconds.toFixed(0)} s more to book the rest.
 
 | check | target | measured | |
 | --- | --- | --- | --- |
 | errors | 0 | ${failed} of ${outcomes.length} (${failures}); ${r.driven.skipped} not sent (${r.options.maxInFlight} still open) | ${mark(errorsOk)} |
-| workerd resident memory | no upward slope (fitted growth after the first ${WARMUP_SHARE * 100}% < ${GROWTH_TOLERANCE * 100}% of the mean) | ${trend.slopeMbPerMin.toFixed(2)} MB/min, growth ${(trend.growthShare * 100).toFixed(1)}% of ${trend.meanMb.toFixed(0)} MB; peak ${trend.peakMb.toFixed(0)} MB | ${mark(trend.flat)} |
+| workerd resident memory | no upward slope (fitted growth after the first ${WARMUP_SHARE * 100}% < ${GROWTH_TOLERANCE * 100}% of the mean) | ${slopeText(trend.slopeMbPerMin, trend.slopeLow, trend.slopeHigh, " MB/min")}, growth ${(trend.growthShare * 100).toFixed(1)}% of ${trend.meanMb.toFixed(0)} MB; peak ${trend.peakMb.toFixed(0)} MB | ${mark(trend.flat)} |
 | queue lag (booked − completed) | reported | p50 ${ms(lag.p50Ms)} ms, p99 ${ms(lag.p99Ms)} ms, max ${ms(lag.maxMs)} ms; largest backlog ${lag.maxBacklog} requests | |
 | requests vs ledger rows | equal | ${r.billedIds.length} billed requests, ${r.ledger.ids.size} rows (missing ${missing}, extra ${extra}, duplicated ${r.ledger.duplicates}) | ${mark(ledgerOk)} |
 

@@ -21,6 +21,8 @@ export interface SamplerOptions {
   probe: HeapProbe | null;
   /** Seconds into the run for a first heap snapshot (the end of warm-up), or none (the last is taken at stop). */
   firstSnapshotAt: number | null;
+  /** Which arm, in the progress lines (e.g. "128 MB", "no limit"). */
+  label: string;
 }
 
 export interface Sampler {
@@ -44,7 +46,7 @@ export function startSampler(o: SamplerOptions): Sampler {
     const s: Sample = { t: since(), rssMb: rssMb(o.workerd), backlog: o.billedDone.n - rows, ...(js ? { js, regions: memoryRegions(o.workerd) } : {}) };
     samples.push(s);
     const extra = s.js && s.regions ? `  (JS heaps ${s.js.usedMb.toFixed(0)} used / ${s.js.committedMb.toFixed(0)} committed; V8 cage ${s.regions.v8HeapMb.toFixed(0)}, native ${s.regions.nativeMb.toFixed(0)} MB)` : "";
-    console.log(`t=${s.t.toFixed(0)} s  workerd ${s.rssMb.toFixed(0)} MB  backlog ${s.backlog}${extra}`);
+    console.log(`[${o.label}] t=${s.t.toFixed(0)} s  workerd ${s.rssMb.toFixed(0)} MB  backlog ${s.backlog}${extra}`);
     if (o.probe && o.firstSnapshotAt !== null && snapshots.length === 0 && s.t >= o.firstSnapshotAt) pending = snapshot();
   };
   const timer = setInterval(() => void sample().catch((err: unknown) => console.error("sample failed:", err)), o.everySeconds * 1000);

@@ -13,6 +13,8 @@ describe("memoryTrend", () => {
     expect(trend.flat).toBe(true);
     expect(Math.abs(trend.slopeMbPerMin)).toBeLessThan(1);
     expect(trend.peakMb).toBeGreaterThan(380);
+    expect(trend.slopeLow).toBeLessThan(0);
+    expect(trend.slopeHigh).toBeGreaterThan(0);
   });
 
   it("flags a steady leak and measures its slope", () => {
@@ -20,6 +22,8 @@ describe("memoryTrend", () => {
     expect(trend.flat).toBe(false);
     expect(trend.slopeMbPerMin).toBeCloseTo(10, 5);
     expect(trend.growthShare).toBeGreaterThan(0.15);
+    expect(trend.slopeLow).toBeCloseTo(10, 5);
+    expect(trend.slopeHigh).toBeCloseTo(10, 5);
   });
 
   it("does not judge a run too short to have a trend", () => {

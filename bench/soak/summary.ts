@@ -3,6 +3,8 @@
  * runtime over the run, the evaluator's lag behind the gateway, and requests against ledger rows.
  */
 import { percentile } from "../lib/machine";
+import { fitSlope } from "../lib/slope";
+import type { JsHeaps } from "./heap";
 import type { MemoryRegions } from "./memory-regions";
 import type { Kind } from "./mix";
 
@@ -25,7 +27,7 @@ export interface Sample {
   /** Billed requests answered so far minus ledger rows booked so far. */
   backlog: number;
   /** With --heap: every isolate's JS heap as it stands (not collected), MB. */
-  js?: { usedMb: number; committedMb: number };
+  js?: JsHeaps;
   /** With --heap: where the resident memory sits (see memory-regions.ts). */
   regions?: MemoryRegions;
 }
@@ -33,6 +35,9 @@ export interface Sample {
 export interface MemoryTrend {
   /** Least-squares slope over the samples after warm-up, MB per minute. */
   slopeMbPerMin: number;
+  /** Its 95% interval, widened for autocorrelated samples (bench/lib/slope.ts); NaN when too few. */
+  slopeLow: number;
+  slopeHigh: number;
   /** Fitted growth over that window as a share of its mean resident memory. */
   growthShare: number;
   meanMb: number;
@@ -54,16 +59,17 @@ export function memoryTrend(samples: readonly Sample[]): MemoryTrend {
   const end = samples.at(-1)?.t ?? 0;
   const window = samples.filter((s) => s.t >= end * WARMUP_SHARE);
   const n = window.length;
-  const meanT = window.reduce((a, s) => a + s.t, 0) / (n || 1);
   const meanMb = window.reduce((a, s) => a + s.rssMb, 0) / (n || 1);
-  let cov = 0;
-  let varT = 0;
-  for (const s of window) (cov += (s.t - meanT) * (s.rssMb - meanMb)), (varT += (s.t - meanT) ** 2);
-  const slopePerSec = varT > 0 ? cov / varT : 0;
-  const span = n > 1 ? (window.at(-1) as Sample).t - (window[0] as Sample).t : 0;
-  const growthShare = meanMb > 0 ? (slopePerSec * span) / meanMb : 0;
+  const fit = fitSlope(
+    window.map((s) => s.t / 60),
+    window.map((s) => s.rssMb),
+  );
+  const spanMin = n > 1 ? ((window.at(-1) as Sample).t - (window[0] as Sample).t) / 60 : 0;
+  const growthShare = meanMb > 0 ? (fit.slope * spanMin) / meanMb : 0;
   return {
-    slopeMbPerMin: slopePerSec * 60,
+    slopeMbPerMin: fit.slope,
+    slopeLow: fit.low,
+    slopeHigh: fit.high,
     growthShare,
     meanMb,
     peakMb: samples.reduce((a, s) => Math.max(a, s.rssMb), 0),

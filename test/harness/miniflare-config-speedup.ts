@@ -11,27 +11,9 @@
  * is byte-for-byte the same (checked: serializeConfig of a 3.8 MB config, both ways, equal). If
  * a Miniflare upgrade changes that line, the hook leaves the file as it is.
  */
-import { readFileSync } from "node:fs";
-import module from "node:module";
-import { fileURLToPath } from "node:url";
+import { editMiniflareBundle } from "./miniflare-bundle-hook";
 
-const MARK = Symbol.for("llm-gateway.miniflare-config-speedup");
 const ORIGINAL = "s.buffer = new ArrayBuffer(srcBuffer.byteLength + minSize);";
 const GEOMETRIC = "s.buffer = new ArrayBuffer(srcBuffer.byteLength + Math.max(minSize, padToWord$1(srcBuffer.byteLength >>> 1)));";
 
-type Hooks = { load(url: string, context: object, next: (url: string, context: object) => { format?: string | null; source?: string | ArrayBuffer | Uint8Array | null }): { format?: string | null; source?: string | ArrayBuffer | Uint8Array | null } };
-const registerHooks = (module as unknown as { registerHooks?: (hooks: Hooks) => unknown }).registerHooks;
-const globals = globalThis as Record<symbol, unknown>;
-
-if (registerHooks && !globals[MARK]) {
-  globals[MARK] = true;
-  registerHooks({
-    load(url, context, next) {
-      const result = next(url, context);
-      if (!url.endsWith("/node_modules/miniflare/dist/src/index.js")) return result;
-      const raw = result.source ?? readFileSync(fileURLToPath(url));
-      const source = typeof raw === "string" ? raw : Buffer.from(raw as Uint8Array).toString("utf8");
-      return source.includes(ORIGINAL) ? { format: result.format ?? "commonjs", source: source.replace(ORIGINAL, GEOMETRIC), shortCircuit: true } : result;
-    },
-  });
-}
+editMiniflareBundle(Symbol.for("llm-gateway.miniflare-config-speedup"), (source) => (source.includes(ORIGINAL) ? source.replace(ORIGINAL, GEOMETRIC) : null));

@@ -1,0 +1,109 @@
+/**
+ * bench:overhead's servers, started together: the gateway (workerd), a bare pass-through Worker
+ * and the minimal JSON proxy (each its own workerd), and Portkey on Node, all in front of the
+ * gateway stack's simulator. `heapMb` caps every JS heap among them, the workerd isolates' (V8
+ * --max-heap-size in workerd's config, workerd-v8-flags.ts) and Portkey's Node, at that many MB
+ * as a deployed Worker's isolate is limited to 128 MB; null starts them as they run by default.
+ */
+import { spawn } from "node:child_process";
+import { createRequire } from "node:module";
+import { join } from "node:path";
+import { buildSync } from "esbuild";
+import { ROOT } from "../../test/harness/build-workers";
+import { seedKey } from "../../test/harness/seed";
+import { startStack, type Stack } from "../../test/harness/stack";
+import { makeCoreTenant, PASS_THROUGH_WORKER } from "./gateway-load";
+import { childPids } from "./process-memory";
+import { V8_FLAGS_ENV, v8FlagsApplied, v8FlagsHookActive } from "./workerd-v8-flags";
+
+export interface Target {
+  name: string;
+  url: string;
+  headers: Record<string, string>;
+  pids: () => number[];
+}
+
+export interface OverheadTargets {
+  stack: Stack;
+  /** (a) simulator, (b) bare Worker, (g) JSON proxy, (c) gateway, (d) Portkey: the ones with a process of their own. */
+  targets: Target[];
+  /** (e) the gateway answering from its exact cache, (f) the gateway core: (c)'s process. */
+  cached: Target;
+  core: Target;
+  close(): Promise<void>;
+}
+
+/** Target (g): bench/fixtures/json-proxy-worker.ts bundled to one ES module. */
+function jsonProxyScript(): string {
+  const out = buildSync({ entryPoints: [join(ROOT, "bench/fixtures/json-proxy-worker.ts")], bundle: true, format: "esm", platform: "neutral", mainFields: ["module", "main"], write: false, minify: false });
+  return out.outputFiles[0]?.text ?? "";
+}
+
+async function startPortkey(port: number, heapMb: number | null): Promise<{ pid: number; port: number; stop: () => void }> {
+  const require = createRequire(import.meta.url);
+  const entry = require.resolve("@portkey-ai/gateway/build/start-server.js");
+  const child = spawn(process.execPath, [...(heapMb === null ? [] : [`--max-heap-size=${heapMb}`]), entry, `--port=${port}`, "--headless"], { stdio: ["ignore", "pipe", "pipe"] });
+  await new Promise<void>((ok, fail) => {
+    child.stdout.on("data", (b: Buffer) => /Ready|running/i.test(b.toString()) && ok());
+    child.on("exit", (c) => fail(new Error(`portkey exited ${c}`)));
+  });
+  return { pid: child.pid as number, port, stop: () => child.kill("SIGTERM") };
+}
+
+export async function startOverheadTargets(heapMb: number | null = null): Promise<OverheadTargets> {
+  // Imported here, not at the top: --help then answers without loading Miniflare.
+  const { Miniflare } = await import("miniflare");
+  const flags = heapMb === null ? "" : `--max-heap-size=${heapMb}`;
+  process.env[V8_FLAGS_ENV] = flags;
+  try {
+    const before = new Set(childPids(process.pid, /workerd/));
+    const started = () => childPids(process.pid, /workerd/).filter((p) => !before.has(p));
+    // Without the local asset router: the Worker's own cost, as in production (test/harness/stack.ts).
+    const stack = await startStack({ staticAssets: false });
+    if (flags && (!v8FlagsHookActive() || v8FlagsApplied().join(" ") !== flags)) {
+      await stack.close();
+      throw new Error(`${flags} did not reach workerd's config (bench/lib/workerd-v8-flags.ts): Miniflare changed?`);
+    }
+    const [gatewayPid] = started();
+    const { key } = await seedKey(stack, { name: "bench" });
+    // A second tenant with guardrails, cache and router switched off: the core gateway alone.
+    const coreKey = await seedKey(stack, { name: "bench-core" });
+    await makeCoreTenant(stack, coreKey.tenantId);
+    const bare = new Miniflare({ modules: true, script: PASS_THROUGH_WORKER, bindings: { UPSTREAM: stack.sim.url }, port: 0, host: "127.0.0.1", compatibilityDate: "2026-04-01" });
+    const bareUrl = (await bare.ready).toString().replace(/\/$/, "");
+    const barePid = started().find((p) => p !== gatewayPid);
+    const proxy = new Miniflare({ modules: true, script: jsonProxyScript(), bindings: { UPSTREAM: stack.sim.url }, port: 0, host: "127.0.0.1", compatibilityDate: "2026-04-01" });
+    const proxyUrl = (await proxy.ready).toString().replace(/\/$/, "");
+    const proxyPid = started().find((p) => p !== gatewayPid && p !== barePid);
+    const portkey = await startPortkey(18_900 + Math.floor(Math.random() * 50), heapMb);
+    const only = (pid: number | undefined) => () => (pid ? [pid] : []);
+    const targets: Target[] = [
+      { name: "(a) simulator direct", url: `${stack.sim.baseUrl}/chat/completions`, headers: {}, pids: () => [] },
+      { name: "(b) bare Worker (workerd)", url: `${bareUrl}/v1/chat/completions`, headers: {}, pids: only(barePid) },
+      { name: "(g) minimal JSON proxy (Hono + zod, workerd)", url: `${proxyUrl}/v1/chat/completions`, headers: {}, pids: only(proxyPid) },
+      // Every request goes upstream (no cache) so (c) does the same work as (a), (b) and (d) plus the gateway's.
+      { name: "(c) gateway (workerd)", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${key}`, "cache-control": "no-cache, no-store" }, pids: only(gatewayPid) },
+      {
+        name: "(d) Portkey gateway (Node)",
+        url: `http://127.0.0.1:${portkey.port}/v1/chat/completions`,
+        headers: { authorization: "Bearer sk-bench", "x-portkey-provider": "openai", "x-portkey-custom-host": stack.sim.baseUrl },
+        pids: () => [portkey.pid],
+      },
+    ];
+    return {
+      stack,
+      targets,
+      // The same request answered from the gateway's exact cache (no upstream call).
+      cached: { name: "(e) gateway, exact-cache hit", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, pids: only(gatewayPid) },
+      core: { name: "(f) gateway core (guardrails, cache, router off)", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${coreKey.key}` }, pids: only(gatewayPid) },
+      async close() {
+        portkey.stop();
+        await bare.dispose();
+        await proxy.dispose();
+        await stack.close();
+      },
+    };
+  } finally {
+    delete process.env[V8_FLAGS_ENV];
+  }
+}
