@@ -101,8 +101,8 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     // (shadow-tier.ts). Not after an escalated cascade draft: that draft is already a judged small-tier answer.
     const shadow = ex.decisions.cascade ? null : planShadows(ex, requested, settings.router, c.env.SHADOW_SMALL_RATE, registry, limits);
     const served = shadowAfterServed(ex, shadow, publish, (plan) => {
-      // Charged to the request's budgets like a call of its own, and refused at a cap.
-      c.executionCtx.waitUntil(runShadow(ex, plan, registry, run, (shadowEx, r) => publishChatEvent(c.env.USAGE_QUEUE, shadowEx, r, background(c)), shadowBudget(c, ex, registry)));
+      // Charged to the request's budgets like a call of its own, and refused at a cap; its answer held to the output policy.
+      c.executionCtx.waitUntil(runShadow(ex, plan, registry, run, (shadowEx, r) => publishChatEvent(c.env.USAGE_QUEUE, shadowEx, r, background(c)), shadowBudget(c, ex, registry), filter.policy));
     });
     const attempts = buildAttempts(registry, route.target, limits);
     if (attempts.length === 0) {

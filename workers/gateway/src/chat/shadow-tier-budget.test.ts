@@ -16,7 +16,7 @@ import { settleAdmission } from "../middleware/settle-admission";
 import { RouterSettingsSchema } from "../router/settings";
 import type { ExchangeResult } from "./build-event";
 import { planShadows, runShadow, shadowAfterServed, shadowBudget, shadowEstimateUsd, shadowRequest } from "./shadow-tier";
-import { exchange, registry, run, upstream } from "./testing/shadow-fixtures";
+import { exchange, keep, registry, run, upstream } from "./testing/shadow-fixtures";
 
 const NOW = Date.UTC(2026, 10, 27, 3, 0, 0);
 /** The served answer's cost, and what its request reserved. */
@@ -76,7 +76,7 @@ async function setup(o: Setup = {}) {
     const publish = (r: ExchangeResult) => void settleAdmission(c, { tokens: null, costUsd: r.costUsd }, client);
     const admit = shadowBudget(c, ex, registry, { client, cache: o.shadowCache ?? new BudgetCache(0), now: () => NOW });
     const plans = planShadows(ex, { kind: "auto" }, everyRequest, undefined, registry, { models: null, tiers: null });
-    shadowAfterServed(ex, plans, publish, (p) => shadows.push(runShadow(ex, p, registry, run(up.fetch), (_shadowEx, r) => events.push(r), admit)))(served);
+    shadowAfterServed(ex, plans, publish, (p) => shadows.push(runShadow(ex, p, registry, run(up.fetch), (_shadowEx, r) => events.push(r), admit, keep)))(served);
     return c.json({ answer: served.answer, downgrade: c.get("budget")?.downgrade ?? null });
   });
   const call = async () => {

@@ -5,7 +5,7 @@ import { isSampled } from "../../../evaluator/src/judge/config";
 import { buildChatEvent, type ExchangeResult } from "./build-event";
 import type { ChatExchange } from "./exchange";
 import { planShadows, runShadow, shadowAfterServed, shadowRate, type ShadowAdmission, type ShadowPlan, type ShadowPlans } from "./shadow-tier";
-import { exchange, registry, run, upstream } from "./testing/shadow-fixtures";
+import { exchange, keep, registry, run, upstream } from "./testing/shadow-fixtures";
 
 const settings = (extra: Record<string, unknown> = {}) => RouterSettingsSchema.parse(extra);
 const limits = { models: null, tiers: null };
@@ -96,7 +96,7 @@ describe("shadow calls: the call", () => {
     const plan = plansOf(ex, settings({ shadowSmallRate: 1 }))?.small as ShadowPlan;
     const up = upstream("I will send <EMAIL_ADDRESS_1> the policy.");
     const out: Array<{ shadowEx: ChatExchange; r: ExchangeResult }> = [];
-    await runShadow(ex, plan, registry, run(up.fetch), (shadowEx, r) => out.push({ shadowEx, r }), granted, () => 5_000);
+    await runShadow(ex, plan, registry, run(up.fetch), (shadowEx, r) => out.push({ shadowEx, r }), granted, keep, () => 5_000);
     expect(JSON.stringify(up.calls)).not.toContain("ana.lopez");
     expect(up.calls[0]).toMatchObject({ messages: [{ role: "user", content: "Mail <EMAIL_ADDRESS_1> the refund policy." }], stream: false });
     expect(up.calls[0]).not.toHaveProperty("stream_options");
@@ -115,14 +115,14 @@ describe("shadow calls: the call", () => {
     const plans = plansOf(ex, targeted());
     const up = upstream("I will send <EMAIL_ADDRESS_1> the refund policy today.");
     const out: Array<{ shadowEx: ChatExchange; r: ExchangeResult }> = [];
-    await runShadow(ex, plans!.frontier!, registry, run(up.fetch), (shadowEx, r) => out.push({ shadowEx, r }), granted, () => 5_000);
+    await runShadow(ex, plans!.frontier!, registry, run(up.fetch), (shadowEx, r) => out.push({ shadowEx, r }), granted, keep, () => 5_000);
     expect(up.calls).toHaveLength(1);
     expect(JSON.stringify(up.calls)).not.toContain("ana.lopez");
     const event = buildChatEvent(out[0]!.shadowEx, out[0]!.r);
     expect(event).toMatchObject({ requestId: "req_small_1:shadow", tier: "frontier", model: "frontier-sim", decisions: { shadowOf: "req_small_1" } });
     // The same usage priced on the small tier costs less: the event carries the frontier's price.
     const smallOut: Array<{ shadowEx: ChatExchange; r: ExchangeResult }> = [];
-    await runShadow(exchange("req_small_2"), plans!.small!, registry, run(upstream("I will send <EMAIL_ADDRESS_1> the refund policy today.").fetch), (shadowEx, r) => smallOut.push({ shadowEx, r }), granted);
+    await runShadow(exchange("req_small_2"), plans!.small!, registry, run(upstream("I will send <EMAIL_ADDRESS_1> the refund policy today.").fetch), (shadowEx, r) => smallOut.push({ shadowEx, r }), granted, keep);
     expect(event.costUsd).toBeGreaterThan(buildChatEvent(smallOut[0]!.shadowEx, smallOut[0]!.r).costUsd);
   });
 
@@ -130,7 +130,7 @@ describe("shadow calls: the call", () => {
     const ex = exchange();
     const plan = plansOf(ex, settings({ shadowSmallRate: 1 }))?.small as ShadowPlan;
     const out: unknown[] = [];
-    await expect(runShadow(ex, plan, registry, run(upstream(null).fetch), () => out.push(1), granted)).resolves.toBeUndefined();
+    await expect(runShadow(ex, plan, registry, run(upstream(null).fetch), () => out.push(1), granted, keep)).resolves.toBeUndefined();
     expect(out).toEqual([]);
   });
 });

@@ -20,6 +20,11 @@
  * routed request, whichever tier served it, to have had the same chance of a shadow. At judge and
  * trace rates >= the shadow rate every shadow pair is judged and its trace stays in D1.
  *
+ * A shadow's answer is held to the tenant's output policy as a served one is (complete-response.ts):
+ * the event, and so the queue, D1 traces, judges and exports, gets the text the policy leaves
+ * (placeholders kept), and an answer the policy would withhold is published as `answer: null`
+ * (billed, never judged, no label), whether the blocked entity is in its text or a tool call.
+ *
  * A shadow is paid for by the tenant, so it is admitted like a call of its own: its estimated cost
  * is reserved on the request's budgets before it starts (middleware/side-call-budget.ts) and the
  * reservation is settled with its real cost when it ends, answered or failed. A budget at its cap,
@@ -27,7 +32,8 @@
  */
 import type { Context } from "hono";
 import { unitDraw } from "../../../../shared/hash/unit-draw";
-import type { ChatCompletionRequest } from "../../../../shared/schemas/openai-chat";
+import { GatewayError } from "../../../../shared/errors";
+import type { ChatCompletionRequest, ChatCompletionResponse } from "../../../../shared/schemas/openai-chat";
 import type { AuthContext } from "../app-env";
 import type { ModelRegistry } from "../config/model-registry";
 import { estimateCallCost } from "../limits/cost-estimate";
@@ -38,6 +44,7 @@ import { effectiveSettings, type RouterSettings } from "../router/settings";
 import { accountChat } from "./accounting";
 import type { ExchangeResult } from "./build-event";
 import type { ChatExchange } from "./exchange";
+import { filterChoices, IDENTITY_FILTER } from "./output-filter";
 import type { RequestedTarget } from "./resolve-target";
 
 export const SHADOW_SUFFIX = ":shadow";
@@ -115,6 +122,20 @@ export function shadowBudget(c: Context, ex: Pick<ChatExchange, "auth" | "featur
   return (plan, request) => reserveSideCall(c, { label: "shadow", feature: ex.feature, estimateUsd: shadowEstimateUsd(registry, ex.auth, plan, request) }, deps);
 }
 
+/** The request's output policy on a whole text (chat/stages/guardrails-stage.ts `policy`): may throw `output_blocked`. */
+export type ShadowOutputPolicy = (text: string) => string;
+
+/** The shadow's answer as an event may hold it: through the served path's filterChoices with the policy, null when it blocks. */
+function policedAnswer(choices: ChatCompletionResponse["choices"], policy: ShadowOutputPolicy): { text: string | null; error: GatewayError | null } {
+  try {
+    const kept = filterChoices(choices, { ...IDENTITY_FILTER, text: policy });
+    return { text: kept.map((ch) => ch.message.content ?? "").join(""), error: null };
+  } catch (err) {
+    // Anything the policy throws withholds the answer (a non-policy error too: fail closed).
+    return { text: null, error: err instanceof GatewayError ? err : new GatewayError("internal", "The shadow's answer could not be checked.") };
+  }
+}
+
 /**
  * Runs the shadow call once its budget reservation is granted, publishes its event and settles
  * the reservation with its cost (0 when it failed: no answer, no tokens, no label). Never throws.
@@ -126,6 +147,7 @@ export async function runShadow(
   run: RunContext,
   publish: (shadowEx: ChatExchange, r: ExchangeResult) => void,
   admit: ShadowAdmission,
+  policy: ShadowOutputPolicy,
   now: () => number = Date.now,
 ): Promise<void> {
   const request = shadowRequest(ex.request);
@@ -138,15 +160,17 @@ export async function runShadow(
   let costUsd = 0;
   try {
     const answered = await runChat(request, plan.attempts, { ...run, records: [] }, "total");
-    const text = answered.value.response.choices.map((ch) => ch.message.content ?? "").join("");
+    const { text, error } = policedAnswer(answered.value.response.choices, policy);
     const shadowEx: ChatExchange = {
       ...ex, requestId: `${ex.requestId}${SHADOW_SUFFIX}`, clientRequestId: null, receivedAt: startedAt, request, stream: false, includeUsage: false,
       cache: "off", cacheSimilarity: null, answeredBy: answered.attempt.model, attempts: answered.records,
       decisions: { shadowOf: ex.requestId, finishReason: answered.value.response.choices[0]?.finish_reason ?? null }, headers: {},
     };
-    const account = accountChat(shadowEx, answered.value.usage, text, answered.attempt.model, registry);
+    // Priced on what the model wrote, as the served path prices it, whether or not the policy let it through.
+    const written = answered.value.response.choices.map((ch) => ch.message.content ?? "").join("");
+    const account = accountChat(shadowEx, answered.value.usage, written, answered.attempt.model, registry);
     costUsd = account.costUsd;
-    publish(shadowEx, { status: 200, errorCode: null, ...account, completedAt: now(), ttftMs: null, answer: text });
+    publish(shadowEx, { status: error?.status ?? 200, errorCode: error?.code ?? null, ...account, completedAt: now(), ttftMs: null, answer: text });
   } catch (err) {
     console.warn(JSON.stringify({ level: "warn", msg: "shadow call failed", tier: plan.tier, requestId: ex.requestId, error: err instanceof Error ? err.name : "unknown" }));
   } finally {

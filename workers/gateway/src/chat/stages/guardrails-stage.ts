@@ -16,7 +16,17 @@ import {
 import type { ChatExchange } from "../exchange";
 import type { OutputFilter } from "../output-filter";
 
-export async function applyInputGuardrails(ex: ChatExchange, settings: GuardrailSettings): Promise<OutputFilter> {
+/** The request's output filter, and its output policy alone for text nobody is served (a shadow call's answer). */
+export interface RequestOutputFilter extends OutputFilter {
+  /**
+   * The tenant's output policy on a whole text, placeholders left in (the redacted form events
+   * and traces hold): PII the model wrote is masked/hashed/redacted as the policy says, and an
+   * entity the policy blocks throws `output_blocked`, exactly as `text` does for a served answer.
+   */
+  policy(value: string): string;
+}
+
+export async function applyInputGuardrails(ex: ChatExchange, settings: GuardrailSettings): Promise<RequestOutputFilter> {
   const salt = ex.auth.tenantId;
   const outcome = await runInputGuardrails(ex.original, settings, salt);
   ex.request = outcome.request;
@@ -28,14 +38,16 @@ export async function applyInputGuardrails(ex: ChatExchange, settings: Guardrail
     flagged: outcome.flagged,
   };
   const vault = outcome.vault;
+  const policy = (value: string): string => {
+    const scan = scanOutput(value, vault, settings, salt);
+    if (scan.blocked.length > 0) {
+      throw new GatewayError("guardrail_blocked", `The model's answer contained ${scan.blocked.join(", ")} and was withheld by policy.`, { code: "output_blocked" });
+    }
+    return scan.text;
+  };
   return {
-    text(value) {
-      const scan = scanOutput(value, vault, settings, salt);
-      if (scan.blocked.length > 0) {
-        throw new GatewayError("guardrail_blocked", `The model's answer contained ${scan.blocked.join(", ")} and was withheld by policy.`, { code: "output_blocked" });
-      }
-      return restoreText(scan.text, vault);
-    },
+    policy,
+    text: (value) => restoreText(policy(value), vault),
     // Streams are restored incrementally; output scanning needs the whole text, so live streams
     // are not scanned here (the evaluator's PII-leakage check reports them after the fact). A
     // tenant whose output policy blocks gets no live streams at all (outputNeedsWholeAnswer).

@@ -35,3 +35,6 @@ export function upstream(answer: string | null, onCall: () => Promise<void> = as
 }
 
 export const run = (f: typeof fetch) => ({ bindings: {}, breaker, fetch: f, backoff: { baseMs: 1, capMs: 1 } });
+
+/** An output policy with nothing to say (shadow-tier-output-policy.test.ts tests the real one). */
+export const keep = (text: string): string => text;
