@@ -13,6 +13,15 @@
  *    frontier call failed, or its verdict is not in yet): UNPAIRED, bad = panel mean < pass mark.
  *    Conservative: it counts a failed small answer as a loss even where the frontier would have
  *    failed too, and it never counts as a win.
+ *  - either pair whose other answer (the frontier shadow, or the served frontier answer of a small
+ *    shadow) was not judged on real, whole text: a tool call (no text: checks `empty`, scored 1),
+ *    an empty answer, or one cut off or stopped for a tool call (checks `truncated`, finish
+ *    reason `length` or `tool_calls`; shared/router-traffic/real-answer-sql.ts) is UNPAIRED as
+ *    above. Its low score measures the missing text, not the prompt's difficulty: compared against
+ *    it, a small answer that failed would never be a loss and one that passed would be a win (a
+ *    review's tool-using feature: 0 losses and 19 wins of 39 labels, 20 losses unpaired). It still
+ *    counts as shadow-backed for D below: whether a shadow was judged depends on the draw, not on
+ *    what it wrote.
  *
  * The band's bound treats the labels as a uniform sample of the routed traffic, but the served
  * answers and the shadows are judged at different rates: every judged small-tier answer
@@ -25,20 +34,24 @@
  * shadow-backed labels of the feature (small shadows and paired served answers alike: ≈ the
  * lowest of those rates in force), and drops the label at D itself. Given D, every other
  * routed request's draw is uniform below it, whichever tier served it, so each had the same
- * chance of giving a label; pairing changes what a label says, never which requests give one
- * (the frontier shadow is drawn by the same rule as the small one, so a served answer below D
- * normally has its pair). An unpaired served label below D is kept too: dropping it when its
- * frontier call failed would make the sample depend on the frontier's errors; kept, it only
+ * chance of giving a label. Pairing also marks a served small answer shadow-backed, so it can
+ * set D (which requests give a label moves with it), but only through its draw: the frontier
+ * shadow is drawn by the same rule as the small one, so a served answer below D normally has its
+ * pair, and one whose frontier call failed or was skipped (budget) is left out of D's maximum
+ * while a frontier-served request whose small shadow failed gives no label at all (docs/
+ * router.md, "Labelled band"). An unpaired served label below D is kept too: dropping it when
+ * its frontier call failed would make the sample depend on the frontier's errors; kept, it only
  * makes its label conservative. Keeping the label that sets D would keep shadows more often than
  * served answers (a review measured served/shadow inclusion of 0.37 at 50 frontier-served
  * requests an hour, and a 95% band missing its target in 23 of 60 windows). The price: a
  * feature's hour gives one label fewer, and none with a single shadow-backed one. D depends on
- * request ids only, never on a verdict. A feature's hour without shadow-backed labels gives no
+ * request ids and on which shadows were judged, never on a verdict. A feature's hour without shadow-backed labels gives no
  * labels (nothing says how the channels compare in it). The tenant-wide window pools the
  * features' labels, so features with a higher shadow rate weigh more in it.
  */
 import { z } from "zod";
 import { unitDraw } from "../../../../shared/hash/unit-draw";
+import { judgedOnRealText } from "../../../../shared/router-traffic/real-answer-sql";
 import { binOf, mergeLabels, type LabelBin } from "../../../../shared/router-traffic/traffic-summary";
 
 const SHADOW_SUFFIX = ":shadow";
@@ -56,13 +69,17 @@ const sql = (tiers: number): string => `SELECT served_id, feature, complexity, s
     (score < MIN(?4, COALESCE(o, ?4))) AS bad, IFNULL(o < ?4 AND score >= ?4, 0) AS win
   FROM (SELECT COALESCE(p.request_id, e.request_id) AS served_id, COALESCE(p.feature, l.feature) AS feature,
     COALESCE(p.route_complexity, l.route_complexity) AS complexity, (p.request_id IS NOT NULL OR f.request_id IS NOT NULL) AS shadow,
-    e.score_mean AS score, COALESCE(s.score_mean, f.score_mean) AS o
+    e.score_mean AS score,
+    CASE WHEN s.request_id IS NOT NULL AND ${judgedOnRealText("s", "st")} THEN s.score_mean
+      WHEN f.request_id IS NOT NULL AND ${judgedOnRealText("f", "ft")} THEN f.score_mean END AS o
   FROM evaluations e
   JOIN usage_ledger l ON l.tenant_id = e.tenant_id AND l.request_id = e.request_id
   LEFT JOIN usage_ledger p ON substr(e.request_id, -7) = '${SHADOW_SUFFIX}' AND p.tenant_id = l.tenant_id AND p.request_id = l.parent_request_id
   LEFT JOIN evaluations s ON s.tenant_id = p.tenant_id AND s.request_id = p.request_id AND s.status = 'ok' AND s.score_mean IS NOT NULL
+  LEFT JOIN request_traces st ON st.tenant_id = s.tenant_id AND st.request_id = s.request_id
   LEFT JOIN evaluations f ON p.request_id IS NULL AND f.request_id = e.request_id || '${SHADOW_SUFFIX}' AND f.tenant_id = e.tenant_id
     AND f.status = 'ok' AND f.score_mean IS NOT NULL AND f.tier NOT IN (${smallList(tiers, 6)})
+  LEFT JOIN request_traces ft ON ft.tenant_id = f.tenant_id AND ft.request_id = f.request_id
   WHERE e.tenant_id = ?1 AND e.completed_at >= ?2 AND e.completed_at < ?3 AND e.status = 'ok' AND e.score_mean IS NOT NULL AND e.sampled = 1
     AND e.tier IN (${smallList(tiers, 6)})
     AND (p.request_id IS NOT NULL OR (l.parent_request_id IS NULL AND l.requested_model = 'auto' AND l.cache_status NOT IN ('hit-exact', 'hit-semantic')))

@@ -7,7 +7,8 @@
  *     the small tier asked in the background for a prompt the frontier served): small_ok when
  *     it scored >= min(threshold, the served answer's score), i.e. it passed, or it did as well
  *     as the frontier on a prompt the frontier failed too; features from the served request's
- *     route (complexity, intent);
+ *     route (complexity, intent). A served answer that was a tool call, empty or cut off
+ *     (shared/router-traffic/real-answer-sql.ts) is no comparison: then small_ok = it passed;
  *   - every low-scoring answer on other tiers, weighted up, labelled with the route's
  *     complexity/intent when known. A frontier shadow (`<id>:shadow` of a small-served request,
  *     made for the labelled band's pairs) is not an example of its own: nobody was served it.
@@ -16,6 +17,7 @@
  */
 import { z } from "zod";
 import { decryptText, type Keyring } from "../../../../shared/crypto/envelope";
+import { judgedOnRealText } from "../../../../shared/router-traffic/real-answer-sql";
 import { IntentSchema, RouterTrainingExampleSchema, type RouterTrainingExample } from "../../../../shared/schemas/router-training-example";
 import { pagedNdjson } from "./paged-ndjson";
 
@@ -44,7 +46,7 @@ const RowSchema = z.object({
   route_complexity: z.number().nullable(),
   route_intent: z.string().nullable(),
   content_envelope: z.string(),
-  /** For a shadow: the served answer's judged score (null when it was not judged). */
+  /** For a shadow: the served answer's judged score (null when it was not judged, or not on real text). */
   served_score: z.number().nullable(),
   shadow: z.number(),
 });
@@ -81,12 +83,13 @@ async function page(db: D1Database, q: z.output<typeof RetrainingQuerySchema>, s
   // A shadow's features and comparison come from the request it shadowed (its parent row).
   const sql = `SELECT e.request_id, e.completed_at, e.score_mean, e.tier, t.content_envelope,
       COALESCE(l.route_complexity, p.route_complexity) AS route_complexity, COALESCE(l.route_intent, p.route_intent) AS route_intent,
-      s.score_mean AS served_score, (p.request_id IS NOT NULL) AS shadow
+      CASE WHEN ${judgedOnRealText("s", "st")} THEN s.score_mean END AS served_score, (p.request_id IS NOT NULL) AS shadow
     FROM evaluations e
     JOIN usage_ledger l ON l.tenant_id = e.tenant_id AND l.request_id = e.request_id
     JOIN request_traces t ON t.tenant_id = e.tenant_id AND t.request_id = e.request_id
     LEFT JOIN usage_ledger p ON substr(e.request_id, -7) = '${SHADOW_SUFFIX}' AND p.tenant_id = l.tenant_id AND p.request_id = l.parent_request_id
     LEFT JOIN evaluations s ON s.tenant_id = p.tenant_id AND s.request_id = p.request_id AND s.status = 'ok'
+    LEFT JOIN request_traces st ON st.tenant_id = s.tenant_id AND st.request_id = s.request_id
     WHERE e.status = 'ok' AND e.score_mean IS NOT NULL AND e.sampled = 1 AND t.content_envelope IS NOT NULL
       AND (?1 IS NULL OR e.tenant_id = ?1) AND e.completed_at >= ?2
       AND (e.completed_at > ?3 OR (e.completed_at = ?3 AND e.request_id > ?4))

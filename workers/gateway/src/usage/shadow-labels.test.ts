@@ -5,22 +5,17 @@
  * frontier `<id>:shadow` answers, which the labelled band's hour labels pair with them.
  */
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { generateKeySpec, keyringFromEnv, type Keyring } from "../../../../shared/crypto/envelope";
 import { RouterTrainingExampleSchema, type RouterTrainingExample } from "../../../../shared/schemas/router-training-example";
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
 import { usageEvent } from "../../../evaluator/src/testing/events";
-import { startD1 } from "../../../evaluator/src/testing/harness";
-import { startJudgeStub, type JudgeStub } from "../../../evaluator/src/testing/judge-stub";
 import { feedbackSummary } from "../../../../scripts/router/lib/feedback-check";
 import { binOf } from "../../../../shared/router-traffic/traffic-summary";
 import { unitDraw } from "../../../../shared/hash/unit-draw";
 import { hourLabels } from "../../../evaluator/src/router-traffic/hour-labels";
 import { streamRetrainingJsonl } from "./retraining-export";
-import { ingest, judgedDeps } from "./test-fixtures";
+import { judgedStore, type JudgedStore } from "./judged-store";
 
-let d1: Awaited<ReturnType<typeof startD1>>;
-let stub: JudgeStub;
-let keyring: Keyring;
+let store: JudgedStore;
 const T = Date.parse("2026-12-02T10:00:00Z");
 
 function served(id: string, question: string, response: string, at: number, tier: "small" | "frontier" = "frontier"): UsageEvent {
@@ -51,30 +46,25 @@ const TRAFFIC = [
 ];
 
 beforeAll(async () => {
-  d1 = await startD1();
-  keyring = await keyringFromEnv({ CONTENT_ENCRYPTION_KEYS: generateKeySpec("k1") });
-  stub = await startJudgeStub((_model, text) => (text.includes("POOR") ? 2 : 5));
-  await d1.db.prepare("INSERT INTO tenants (id, name, created_at) VALUES ('acme', 'acme', ?1)").bind(T).run();
-  await ingest(d1.db, TRAFFIC, judgedDeps(stub.url, keyring, T + 60_000));
+  store = await judgedStore(TRAFFIC, T);
 });
 afterAll(async () => {
-  await stub?.close();
-  await d1?.dispose();
+  await store?.close();
 });
 
 async function exported(): Promise<RouterTrainingExample[]> {
-  const text = await new Response(streamRetrainingJsonl(d1.db, { since: T - 1, tenantId: "acme", keyring })).text();
+  const text = await new Response(streamRetrainingJsonl(store.db, { since: T - 1, tenantId: "acme", keyring: store.keyring })).text();
   return text.trim().split("\n").filter(Boolean).map((l) => RouterTrainingExampleSchema.parse(JSON.parse(l)));
 }
 
 describe("shadow answers (both directions) through the real consumer", () => {
   it("bills each shadow to its request as inference spend, not as a client request", async () => {
-    const rows = await d1.db.prepare("SELECT request_id, parent_request_id, tier, cost_usd FROM usage_ledger WHERE request_id LIKE '%:shadow' ORDER BY request_id").all<{ request_id: string; parent_request_id: string; tier: string; cost_usd: number }>();
+    const rows = await store.db.prepare("SELECT request_id, parent_request_id, tier, cost_usd FROM usage_ledger WHERE request_id LIKE '%:shadow' ORDER BY request_id").all<{ request_id: string; parent_request_id: string; tier: string; cost_usd: number }>();
     expect(rows.results.map((r) => [r.request_id, r.parent_request_id, r.tier])).toEqual([
       ["f1:shadow", "f1", "small"], ["f2:shadow", "f2", "small"], ["f3:shadow", "f3", "small"], ["s4:shadow", "s4", "frontier"], ["s5:shadow", "s5", "frontier"],
     ]);
     for (const r of rows.results) expect(r.cost_usd).toBeGreaterThan(0);
-    const kinds = await d1.db.prepare("SELECT tier, kind, SUM(requests) AS n FROM usage_rollups_hourly WHERE kind != 'judge' GROUP BY tier, kind ORDER BY tier, kind").all<{ tier: string; kind: string; n: number }>();
+    const kinds = await store.db.prepare("SELECT tier, kind, SUM(requests) AS n FROM usage_rollups_hourly WHERE kind != 'judge' GROUP BY tier, kind ORDER BY tier, kind").all<{ tier: string; kind: string; n: number }>();
     // s4 and s5 are the client requests served on the small tier, f1-f3 on the frontier; each shadow is
     // billed once, on its own tier, rolled up apart from requests.
     expect(kinds.results).toEqual([
@@ -83,9 +73,9 @@ describe("shadow answers (both directions) through the real consumer", () => {
   });
 
   it("judges every shadow and stores its exchange sealed, never in clear", async () => {
-    const judged = await d1.db.prepare("SELECT request_id, score_mean FROM evaluations WHERE request_id LIKE 'f%' ORDER BY request_id").all<{ request_id: string; score_mean: number }>();
+    const judged = await store.db.prepare("SELECT request_id, score_mean FROM evaluations WHERE request_id LIKE 'f%' ORDER BY request_id").all<{ request_id: string; score_mean: number }>();
     expect(judged.results.map((r) => [r.request_id, r.score_mean])).toEqual([["f1", 5], ["f1:shadow", 5], ["f2", 5], ["f2:shadow", 2], ["f3", 2], ["f3:shadow", 2]]);
-    const traces = await d1.db.prepare("SELECT content_envelope FROM request_traces WHERE request_id LIKE '%:shadow'").all<{ content_envelope: string }>();
+    const traces = await store.db.prepare("SELECT content_envelope FROM request_traces WHERE request_id LIKE '%:shadow'").all<{ content_envelope: string }>();
     expect(traces.results).toHaveLength(5);
     for (const t of traces.results) {
       expect(t.content_envelope).toMatch(/^gwe1\.k1\./);
@@ -108,9 +98,9 @@ describe("shadow answers (both directions) through the real consumer", () => {
   });
 
   it("judges each frontier shadow beside its served small answer, and the hour's labels pair them", async () => {
-    const judged = await d1.db.prepare("SELECT request_id, tier, score_mean FROM evaluations WHERE request_id LIKE 's%' ORDER BY request_id").all<{ request_id: string; tier: string; score_mean: number }>();
+    const judged = await store.db.prepare("SELECT request_id, tier, score_mean FROM evaluations WHERE request_id LIKE 's%' ORDER BY request_id").all<{ request_id: string; tier: string; score_mean: number }>();
     expect(judged.results.map((r) => [r.request_id, r.tier, r.score_mean])).toEqual([["s4", "small", 5], ["s4:shadow", "frontier", 5], ["s5", "small", 2], ["s5:shadow", "frontier", 2]]);
-    const byFeature = await hourLabels(d1.db, "acme", T, 3_600_000, 4, ["small"]);
+    const byFeature = await hourLabels(store.db, "acme", T, 3_600_000, 4, ["small"]);
     expect(byFeature.size).toBe(1);
     const labels = [...byFeature.values()][0];
     // Every label here is shadow-backed: the one with the highest draw sets D and is dropped.
