@@ -11,7 +11,9 @@
  *     `teacherMinScore`, for tenants that opted in (`datasets.fineTuningTeachers`). With the
  *     judges scoring every answer by default, this is what a default deployment learns from:
  *     the small model is trained on the answers the frontier gave to the tenant's own traffic.
- *     A request whose cascade draft was judged is left to the pair source.
+ *     A request whose cascade draft was judged is left to the pair source; a frontier shadow
+ *     (`<id>:shadow`, answered in the background for the labelled band) was served to nobody and
+ *     is never one.
  *
  * Text is the gateway-redacted exchange, decrypted only inside this stream, then redacted once
  * more (export-redaction.ts): placeholders, never raw PII.
@@ -24,6 +26,8 @@ import { redactForExport } from "./export-redaction";
 import { pagedNdjson } from "./paged-ndjson";
 
 const DRAFT_SUFFIX = ":draft";
+/** A shadow call's answer (chat/shadow-tier.ts): made for router labels and served to nobody, so never a teacher. */
+const SHADOW_SUFFIX = ":shadow";
 // A query string's "true"/"1", or a boolean when the parsed query is handed on (parsed twice).
 const booleanParam = z.union([z.boolean(), z.enum(["true", "false", "1", "0"]).transform((v) => v === "true" || v === "1")]);
 
@@ -115,7 +119,7 @@ async function page(db: D1Database, q: Query, small: readonly string[], after: {
     FROM evaluations t
     JOIN request_traces tr ON tr.request_id = t.request_id AND tr.tenant_id = t.tenant_id
     WHERE ?8 = 1 AND t.status = 'ok' AND t.score_mean IS NOT NULL AND t.score_mean >= ?6 AND t.tier NOT IN (${smallList})
-      AND substr(t.request_id, -${cut}) <> '${DRAFT_SUFFIX}'
+      AND substr(t.request_id, -${cut}) <> '${DRAFT_SUFFIX}' AND substr(t.request_id, -${SHADOW_SUFFIX.length}) <> '${SHADOW_SUFFIX}'
       AND (?1 IS NULL OR t.tenant_id = ?1) AND t.completed_at >= ?2
       AND (t.completed_at > ?3 OR (t.completed_at = ?3 AND t.request_id > ?4))
       AND tr.content_envelope IS NOT NULL AND ${teacherOptInSql("t.tenant_id")}

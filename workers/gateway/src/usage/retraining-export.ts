@@ -80,10 +80,12 @@ export function exampleFromRow(row: Row, text: string, threshold: number, smallT
 
 async function page(db: D1Database, q: z.output<typeof RetrainingQuerySchema>, small: readonly string[], after: { at: number; id: string }, size: number): Promise<Row[]> {
   const smallList = small.map((_, i) => `?${i + 7}`).join(", ") || "''";
-  // A shadow's features and comparison come from the request it shadowed (its parent row).
+  // A shadow's features and comparison come from the request it shadowed (its parent row). What is
+  // a shadow is read from its id, not from that row: a shadow whose parent row is missing (ledger
+  // sampling, a lost event) is still a shadow, and a frontier one still no example.
   const sql = `SELECT e.request_id, e.completed_at, e.score_mean, e.tier, t.content_envelope,
       COALESCE(l.route_complexity, p.route_complexity) AS route_complexity, COALESCE(l.route_intent, p.route_intent) AS route_intent,
-      CASE WHEN ${judgedOnRealText("s", "st")} THEN s.score_mean END AS served_score, (p.request_id IS NOT NULL) AS shadow
+      CASE WHEN ${judgedOnRealText("s", "st")} THEN s.score_mean END AS served_score, (substr(e.request_id, -7) = '${SHADOW_SUFFIX}') AS shadow
     FROM evaluations e
     JOIN usage_ledger l ON l.tenant_id = e.tenant_id AND l.request_id = e.request_id
     JOIN request_traces t ON t.tenant_id = e.tenant_id AND t.request_id = e.request_id
@@ -93,7 +95,7 @@ async function page(db: D1Database, q: z.output<typeof RetrainingQuerySchema>, s
     WHERE e.status = 'ok' AND e.score_mean IS NOT NULL AND e.sampled = 1 AND t.content_envelope IS NOT NULL
       AND (?1 IS NULL OR e.tenant_id = ?1) AND e.completed_at >= ?2
       AND (e.completed_at > ?3 OR (e.completed_at = ?3 AND e.request_id > ?4))
-      AND (e.tier IN (${smallList}) OR (e.score_mean < ?5 AND p.request_id IS NULL))
+      AND (e.tier IN (${smallList}) OR (e.score_mean < ?5 AND substr(e.request_id, -7) <> '${SHADOW_SUFFIX}'))
     ORDER BY e.completed_at, e.request_id LIMIT ?6`;
   const { results } = await db.prepare(sql).bind(q.tenantId ?? null, q.since, after.at, after.id, q.threshold, size, ...small).all();
   return z.array(RowSchema).parse(results);
