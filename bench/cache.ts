@@ -29,7 +29,7 @@ const { values } = parseCli({
   summary: "Semantic cache: guard and threshold rules cross-validated on two halves of STS pairs, the false-hit guarantee under streamed traffic, embedding and lookup latency (markdown for docs/benchmarks/cache.md). Runs for several minutes.",
   options: {
     data: { type: "string", default: new URL("../../shared/data/stsb-en-dev/stsb-en-dev.csv", import.meta.url).pathname, description: "STS pairs (CSV: a, b, score)" },
-    artifact: { type: "string", default: "workers/gateway/src/cache/embedder/local/glove-sif-int8.bin", description: "local embedder artifact" },
+    artifact: { type: "string", default: "workers/gateway/src/cache/embedder/local/usedistil-int8.bin", description: "local embedder artifact (the constants in settings.ts are this one's)" },
     sizes: { type: "string", default: "10000,100000", description: "lookup latency index sizes" },
     requests: { type: "string", default: "200000", description: "requests per simulated stream" },
     seeds: { type: "string", default: "5", description: "streams per half and delta" },
@@ -57,7 +57,7 @@ async function featuresTable(pairs: ReturnType<typeof loadPairs>, embedder: Loca
     `| scorer | half | ROC AUC | recall at <= 1% false hits | ${DELTAS.map((d) => `recall at wrong/served <= ${pct(d)}: one threshold / every band`).join(" | ")} |`,
     `|---|---|---|---|${DELTAS.map(() => "---").join("|")}|`,
   ];
-  for (const [name, halves] of [["shipped (cosine - 0.45 x (1 - overlap))", shipped], ["+ WordNet synonyms in the overlap", withSynonyms]] as const) {
+  for (const [name, halves] of [[`shipped (cosine - ${DEFAULT_LEXICAL_WEIGHT} x (1 - overlap))`, shipped], ["+ WordNet synonyms in the overlap", withSynonyms]] as const) {
     for (const [k, h] of halves.entries()) {
       const c = ceiling(h, SHIPPED, DELTAS);
       rows.push(`| ${name} | ${k + 1} | ${auc(h, DEFAULT_LEXICAL_WEIGHT).toFixed(4)} | ${pct(c.atOnePercentFalseHits)} | ${c.atShare.map((x, i) => `${pct(x)} / ${pct(c.perBand[i] ?? 0)}`).join(" | ")} |`);

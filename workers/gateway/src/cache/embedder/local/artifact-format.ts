@@ -1,10 +1,12 @@
 /**
- * Binary layout of the shipped word-vector artifact (built by scripts/cache/build-embedder.ts,
- * imported by the Worker as Data = ArrayBuffer). One flat buffer so the Worker pays no JSON
+ * Binary layout of the word-vector artifacts (GloVe: scripts/cache/build-embedder.ts; distilled
+ * from a sentence encoder: scripts/cache/build-distilled-embedder.ts), imported by the Worker as
+ * Data = ArrayBuffer. One flat buffer so the Worker pays no JSON
  * parse and no per-word allocation at start; little-endian throughout.
  *
  *   0  magic "SEMB"         4  version u32      8  vocab u32      12 dims u32
- *   16 hashNorm f32         20 reserved u32 x3
+ *   16 hashNorm f32         20 kind u32 (0 GloVe, 1 distilled; was reserved, so older files read 0)
+ *   24 reserved u32 x2
  *   32 commonComponent f32[dims]  (unit vector removed from every sentence embedding)
  *      scales f32[vocab]          (int8 -> float per word)
  *      weights f32[vocab]         (SIF weight a / (a + p(w)))
@@ -15,7 +17,12 @@ export const ARTIFACT_MAGIC = 0x424d4553; // "SEMB" read as little-endian u32
 export const ARTIFACT_VERSION = 1;
 export const HEADER_BYTES = 32;
 
+/** Where the vectors come from: part of the embedder id, since the two score on different scales. */
+export const ARTIFACT_KINDS = ["glove", "usedistil"] as const;
+export type ArtifactKind = (typeof ARTIFACT_KINDS)[number];
+
 export interface WordVectorTable {
+  kind: ArtifactKind;
   dims: number;
   vocab: number;
   /** Typical norm of a rare in-vocabulary word; hashed OOV vectors are scaled to it. */
@@ -38,6 +45,7 @@ export function encodeArtifact(t: WordVectorTable): Uint8Array {
   view.setUint32(8, t.vocab, true);
   view.setUint32(12, t.dims, true);
   view.setFloat32(16, t.hashNorm, true);
+  view.setUint32(20, ARTIFACT_KINDS.indexOf(t.kind), true);
   let off = HEADER_BYTES;
   for (const arr of [t.commonComponent, t.scales, t.weights]) {
     for (const x of arr) {
@@ -59,6 +67,8 @@ export function decodeArtifact(buf: ArrayBuffer | Uint8Array): WordVectorTable {
   const vocab = view.getUint32(8, true);
   const dims = view.getUint32(12, true);
   const hashNorm = view.getFloat32(16, true);
+  const kind = ARTIFACT_KINDS[view.getUint32(20, true)];
+  if (kind === undefined) throw new Error("embedder artifact: unknown kind");
   let off = HEADER_BYTES;
   const readFloats = (n: number): Float32Array => {
     const a = new Float32Array(n);
@@ -73,5 +83,5 @@ export function decodeArtifact(buf: ArrayBuffer | Uint8Array): WordVectorTable {
   off += vocab * dims;
   const words = new TextDecoder().decode(bytes.subarray(off)).split("\n");
   if (words.length !== vocab) throw new Error("embedder artifact: vocabulary size mismatch");
-  return { dims, vocab, hashNorm, commonComponent, scales, weights, vectors, words };
+  return { kind, dims, vocab, hashNorm, commonComponent, scales, weights, vectors, words };
 }

@@ -40,7 +40,7 @@ export class LocalEmbedder implements Embedder {
     this.sif = options.weighting === "sif";
     this.removeCommon = options.removeCommon ?? true;
     this.index = new Map(this.table.words.map((w, i) => [w, i]));
-    this.id = `local-glove${this.dimensions}-${this.sif ? "sif" : "avg"}${this.removeCommon ? "" : "-keepcc"}-v${this.table.vocab}`;
+    this.id = `local-${this.table.kind}${this.dimensions}-${this.sif ? "sif" : "avg"}${this.removeCommon ? "" : "-keepcc"}-v${this.table.vocab}`;
   }
 
   async embed(texts: string[]): Promise<Float32Array[]> {
