@@ -30,6 +30,17 @@ describe("ledger row cost attribution", () => {
     expect(row.costAvoidedUsd).toBeCloseTo(0.0038, 10);
   });
 
+  it("books no cost avoided for a draft or shadow call: it is spend on top of its request", () => {
+    // Priced as the gateway publishes them: a counterfactual (the frontier's price) rides on every chat event.
+    const shadow = ledgerRowFromEvent(usageEvent({ requestId: "r7:shadow", usage, model: "small-sim", tier: "small", counterfactualCostUsd: 0.02, decisions: { shadowOf: "r7" } }), book, "frontier-sim");
+    expect(shadow).toMatchObject({ parentRequestId: "r7", counterfactualCostUsd: null, costAvoidedUsd: 0 });
+    expect(shadow.costUsd).toBeCloseTo(0.0022, 10);
+    const draft = ledgerRowFromEvent(usageEvent({ requestId: "r8:draft", usage, model: "small-sim", tier: "small", counterfactualCostUsd: 0.02, decisions: { cascadeDraftOf: "r8" } }), book);
+    expect(draft).toMatchObject({ parentRequestId: "r8", counterfactualCostUsd: null, costAvoidedUsd: 0 });
+    // The request itself keeps its saving.
+    expect(ledgerRowFromEvent(usageEvent({ requestId: "r7", usage, model: "small-sim", tier: "small", counterfactualCostUsd: 0.02 }), book).costAvoidedUsd).toBeCloseTo(0.02 - 0.0022, 10);
+  });
+
   it("falls back to the event's cost for a model without a price row", () => {
     expect(ledgerRowFromEvent(usageEvent({ model: "unknown", costUsd: 0.42 }), book)).toMatchObject({ costUsd: 0.42, priceSource: "event" });
   });

@@ -2,7 +2,8 @@
  * Pure mapping from a usage event to its ledger row, with cost attribution: tokens x the price
  * in force at completion (versioned table), falling back to the gateway's own costUsd when the
  * model has no price row. Cache hits made no upstream call, so they cost nothing and avoid the
- * whole counterfactual.
+ * whole counterfactual. Calls the gateway made because of a request (an escalated cascade draft,
+ * a shadow call) have no counterfactual and avoid nothing: they are extra spend.
  */
 import { costUsd } from "../../../../shared/pricing";
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
@@ -98,13 +99,16 @@ function counterfactualCost(event: UsageEvent, book: PriceBook, counterfactualMo
 
 export function ledgerRowFromEvent(event: UsageEvent, book: PriceBook, counterfactualModel?: string): LedgerRow {
   const { cost, source } = actualCost(event, book);
-  const counterfactual = counterfactualCost(event, book, counterfactualModel);
+  const parent = derivedParent(event.decisions);
+  // A draft or shadow call is spend on top of its request (which has its own counterfactual):
+  // nothing would have been asked of the frontier in its place, so it avoids nothing.
+  const counterfactual = parent === null ? counterfactualCost(event, book, counterfactualModel) : null;
   const facts = routeFacts(event.decisions);
   return {
     requestId: event.requestId,
     tenantId: event.tenantId,
     kind: "request",
-    parentRequestId: derivedParent(event.decisions),
+    parentRequestId: parent,
     keyId: event.keyId,
     feature: event.feature ?? "",
     endUser: event.endUser,
