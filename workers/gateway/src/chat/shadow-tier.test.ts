@@ -1,10 +1,12 @@
-import { describe, expect, it } from "vitest";
+import type { Context } from "hono";
+import { describe, expect, it, vi } from "vitest";
 import { unitDraw } from "../../../../shared/hash/unit-draw";
 import { RouterSettingsSchema } from "../router/settings";
 import { isSampled } from "../../../evaluator/src/judge/config";
 import { buildChatEvent, type ExchangeResult } from "./build-event";
 import type { ChatExchange } from "./exchange";
-import { planShadows, runShadow, shadowAfterServed, shadowRate, type ShadowAdmission, type ShadowPlan, type ShadowPlans } from "./shadow-tier";
+import { DEFAULT_OUTPUT_TOKENS } from "../limits/estimate";
+import { planShadows, runShadow, shadowAfterServed, shadowBudget, shadowEstimateUsd, shadowRate, shadowRequest, type ShadowAdmission, type ShadowPlan, type ShadowPlans } from "./shadow-tier";
 import { exchange, keep, registry, run, upstream } from "./testing/shadow-fixtures";
 
 const settings = (extra: Record<string, unknown> = {}) => RouterSettingsSchema.parse(extra);
@@ -124,6 +126,40 @@ describe("shadow calls: the call", () => {
     const smallOut: Array<{ shadowEx: ChatExchange; r: ExchangeResult }> = [];
     await runShadow(exchange("req_small_2"), plans!.small!, registry, run(upstream("I will send <EMAIL_ADDRESS_1> the refund policy today.").fetch), (shadowEx, r) => smallOut.push({ shadowEx, r }), granted, keep);
     expect(event.costUsd).toBeGreaterThan(buildChatEvent(smallOut[0]!.shadowEx, smallOut[0]!.r).costUsd);
+  });
+
+  it("caps an uncapped shadow at the output its budget estimate assumed; a client's cap is kept", async () => {
+    const ex = exchange();
+    const plan = plansOf(ex, settings({ shadowSmallRate: 1 }))?.small as ShadowPlan;
+    const up = upstream("Sent.");
+    await runShadow(ex, plan, registry, run(up.fetch), () => undefined, granted, keep);
+    expect(up.calls[0]).toMatchObject({ max_completion_tokens: DEFAULT_OUTPUT_TOKENS });
+    // The reservation is priced on that very cap: the same figure as an explicit cap of that size.
+    const uncapped = shadowEstimateUsd(registry, ex.auth, plan, shadowRequest(ex.request));
+    expect(uncapped).toBe(shadowEstimateUsd(registry, ex.auth, plan, shadowRequest({ ...ex.request, max_completion_tokens: DEFAULT_OUTPUT_TOKENS })));
+    expect(uncapped).toBeLessThan(shadowEstimateUsd(registry, ex.auth, plan, shadowRequest({ ...ex.request, max_tokens: 4 * DEFAULT_OUTPUT_TOKENS })));
+    expect(shadowRequest({ ...ex.request, max_tokens: 40 })).toMatchObject({ max_tokens: 40 });
+    expect(shadowRequest({ ...ex.request, max_tokens: 40 })).not.toHaveProperty("max_completion_tokens");
+  });
+
+  it("never throws: an admission (or its estimate) that throws before it returns is a skipped shadow", async () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const ex = exchange();
+    const plan = plansOf(ex, settings({ shadowSmallRate: 1 }))?.small as ShadowPlan;
+    const up = upstream("Sent.");
+    const throwing: ShadowAdmission = () => {
+      throw new Error("estimate failed");
+    };
+    await expect(runShadow(ex, plan, registry, run(up.fetch), () => undefined, throwing, keep)).resolves.toBeUndefined();
+    expect(up.calls).toEqual([]);
+    // shadowBudget's own estimate failing is a rejected promise, not a throw.
+    const broken = new Proxy(registry, { get: () => { throw new Error("registry unreadable"); } });
+    const admit = shadowBudget({} as Context, ex, broken);
+    let pending: Promise<unknown> | null = null;
+    expect(() => (pending = admit(plan, shadowRequest(ex.request)))).not.toThrow();
+    await expect(pending).rejects.toThrow("registry unreadable");
+    expect(warn.mock.calls.map((c) => JSON.parse(String(c[0])) as { msg: string; reason: string })).toEqual([expect.objectContaining({ msg: "shadow skipped", reason: "budget_unavailable" })]);
+    warn.mockRestore();
   });
 
   it("publishes nothing when the small tier fails (no answer, no label, nothing billed)", async () => {

@@ -37,6 +37,7 @@ import type { ChatCompletionRequest, ChatCompletionResponse } from "../../../../
 import type { AuthContext } from "../app-env";
 import type { ModelRegistry } from "../config/model-registry";
 import { estimateCallCost } from "../limits/cost-estimate";
+import { DEFAULT_OUTPUT_TOKENS } from "../limits/estimate";
 import { reserveSideCall, type SideCallDeps, type SideCallGrant } from "../middleware/side-call-budget";
 import { buildAttempts, type Attempt, type AttemptLimits } from "../router/attempts/build-attempts";
 import { runChat, type RunContext } from "../router/attempts/run-attempts";
@@ -102,10 +103,16 @@ export function planShadows(
   return plans.small || plans.frontier ? plans : null;
 }
 
-/** The shadow's request: the redacted one the served tier got, asked for whole (nobody reads a stream of it). */
+/**
+ * The shadow's request: the redacted one the served tier got, asked for whole (nobody reads a
+ * stream of it). Without a client cap it is capped at the output the budget estimate assumed
+ * (DEFAULT_OUTPUT_TOKENS), so the reservation bounds what the shadow can cost; a client's own cap
+ * (either spelling) is kept, and the estimate reads it.
+ */
 export function shadowRequest(request: ChatCompletionRequest): ChatCompletionRequest {
   const { stream_options: _dropped, ...rest } = request;
-  return { ...rest, stream: false };
+  const capped = typeof rest.max_completion_tokens === "number" || typeof rest.max_tokens === "number";
+  return { ...rest, stream: false, ...(capped ? {} : { max_completion_tokens: DEFAULT_OUTPUT_TOKENS }) };
 }
 
 /** What the shadow may cost, priced as budget admission prices a request (cost-estimate.ts) naming the shadow's tier. */
@@ -119,7 +126,8 @@ export type ShadowAdmission = (plan: ShadowPlan, request: ChatCompletionRequest)
 
 /** The request's shadow admission: the shadow is reserved on, and settled to, the budgets its request was charged to. */
 export function shadowBudget(c: Context, ex: Pick<ChatExchange, "auth" | "feature">, registry: ModelRegistry, deps?: SideCallDeps): ShadowAdmission {
-  return (plan, request) => reserveSideCall(c, { label: "shadow", feature: ex.feature, estimateUsd: shadowEstimateUsd(registry, ex.auth, plan, request) }, deps);
+  // async: an estimate that throws is a refused admission (a rejection runShadow handles), never a throw.
+  return async (plan, request) => reserveSideCall(c, { label: "shadow", feature: ex.feature, estimateUsd: shadowEstimateUsd(registry, ex.auth, plan, request) }, deps);
 }
 
 /** The request's output policy on a whole text (chat/stages/guardrails-stage.ts `policy`): may throw `output_blocked`. */
@@ -151,7 +159,10 @@ export async function runShadow(
   now: () => number = Date.now,
 ): Promise<void> {
   const request = shadowRequest(ex.request);
-  const grant = await admit(plan, request).catch((): SideCallGrant => ({ ok: false, reason: "budget_unavailable", budget: null }));
+  // Any admission, even one that throws before it returns a promise, ends here as a refusal.
+  const grant = await Promise.resolve()
+    .then(() => admit(plan, request))
+    .catch((): SideCallGrant => ({ ok: false, reason: "budget_unavailable", budget: null }));
   if (!grant.ok) {
     console.warn(JSON.stringify({ level: "warn", msg: "shadow skipped", reason: grant.reason, budget: grant.budget, tier: plan.tier, requestId: ex.requestId }));
     return;
