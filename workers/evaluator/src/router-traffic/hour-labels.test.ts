@@ -118,6 +118,29 @@ describe("hour labels", () => {
     expect((await hourLabels(h.db, "t-lab", CLOSED - HOUR, HOUR, 4, ["small"])).size).toBe(0);
   });
 
+  it("takes no labels from the hour still open (its frontier-served labels lag), only once it has closed", async () => {
+    // 10:00-10:07, before the 10:07 run: three frontier-served requests with small shadows judged poor.
+    const OPEN = RUN_AT - 7 * 60_000;
+    const ids = ["open-f-0", "open-f-1", "open-f-2"];
+    const at = (e: ReturnType<typeof routed>) => ({ ...e, completedAt: OPEN + 60_000, receivedAt: OPEN + 59_000 });
+    const events = ids.flatMap((id) => [at(routed("t-open", id, "frontier", 0.3)), at(shadowOf("t-open", id))]);
+    await h.queue(events.map((e) => ({ id: e.requestId, body: e })));
+    await h.db.batch(
+      ids.flatMap((id) => [[id, "frontier", 5], [`${id}:shadow`, "small", 1]]).map(([id, tier, score]) =>
+        h.db
+          .prepare("INSERT OR REPLACE INTO evaluations (request_id, tenant_id, feature, model, tier, status, score_mean, checks_json, judges_json, panel_version, completed_at, evaluated_at) VALUES (?1, 't-open', 'homework', ?2, ?3, 'ok', ?4, '[]', '[]', 'test', ?5, ?5)")
+          .bind(id, `${tier}-sim`, tier, score, OPEN + 120_000),
+      ),
+    );
+    const window = async () => (await windowSummaries(h.db, "t-open", OPEN - 24 * HOUR, OPEN + 2 * HOUR)).all;
+    await runTrafficJob(h.db, undefined, RUN_AT, { windowHours: 24 });
+    // The open hour's histogram counts (a new tenant's traffic counts at once), its labels do not yet.
+    expect((await window())?.requests).toBe(3);
+    expect((await window())?.labels).toEqual([]);
+    await runTrafficJob(h.db, undefined, RUN_AT + HOUR, { windowHours: 24 });
+    expect((await window())?.labels).toEqual([[binOf(0.3), 2, 2, 0]]);
+  });
+
   it("still counts labels judged after the first run past their hour: the next run recomputes it", async () => {
     // Verdicts that land after the 10:07 run: two shadow pairs of 09:00, all judged poor.
     const late = ["late-f-0", "late-f-1", "late-f-2"];

@@ -3,7 +3,8 @@
  *  1. for every tenant with traffic, the histogram of the router's complexity per feature for
  *     the two hours just closed and the current hour so far (events of a closed hour still arrive for
  *     a few minutes, and the current hour lets a new tenant's traffic count the same hour), from
- *     the ledger, with the judged pass counts per tier, into router_complexity_hourly;
+ *     the ledger, with the judged pass counts per tier, into router_complexity_hourly (labels
+ *     for the closed hours only: see hourStatements);
  *  2. for tenants whose settings name a qualityTarget, the window's sum per feature and for the
  *     whole tenant, published to KV, where the gateway reads it (router/quality-target/).
  * Only requests the router decided count: model "auto", not cache hits, not cascade drafts.
@@ -61,8 +62,13 @@ VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)
 ON CONFLICT (tenant_id, feature, hour) DO UPDATE SET requests = excluded.requests, bins_json = excluded.bins_json,
   judged_json = excluded.judged_json, computed_at = excluded.computed_at, labels_json = excluded.labels_json`;
 
-/** One tenant's hour: a statement per feature that had routed requests. */
-async function hourStatements(db: D1Database, tenantId: string, hour: number, o: TrafficJobOptions, now: number): Promise<D1PreparedStatement[]> {
+/**
+ * One tenant's hour: a statement per feature that had routed requests. `labelled` false (the hour
+ * still open) stores its histogram without labels: its frontier-served labels come from small
+ * shadows judged minutes after their request, its small-served ones at once, so an open hour's
+ * labels over-weigh the small-served side (the band optimistic) until later runs recompute it closed.
+ */
+async function hourStatements(db: D1Database, tenantId: string, hour: number, o: TrafficJobOptions, now: number, labelled: boolean): Promise<D1PreparedStatement[]> {
   const passScore = o.passScore ?? PASS_SCORE;
   const smallTiers = o.smallTiers ?? ["small"];
   const [hist, judged] = await db.batch([
@@ -77,7 +83,7 @@ async function hourStatements(db: D1Database, tenantId: string, hour: number, o:
   }
   const judgedBy = new Map<string, TrafficSummary["judged"]>();
   for (const r of z.array(JudgedRow).parse(judged?.results ?? [])) judgedBy.set(r.feature, { ...judgedBy.get(r.feature), [r.tier]: { judged: r.judged, passed: r.passed } });
-  const labels = await hourLabels(db, tenantId, hour, HOUR, passScore, smallTiers);
+  const labels = labelled ? await hourLabels(db, tenantId, hour, HOUR, passScore, smallTiers) : new Map<string, LabelBin[]>();
   // A feature with labels but no routed request this hour (judged after the hour closed) keeps them too.
   for (const f of labels.keys()) if (!byFeature.has(f)) byFeature.set(f, []);
   return [...byFeature].map(([feature, bins]) => {
@@ -143,7 +149,7 @@ export async function runTrafficJob(db: D1Database, kv: KVNamespace | undefined,
   const tenants = z.array(z.object({ tenant_id: z.string() })).parse(active.results).map((r) => r.tenant_id);
   let hourRows = 0;
   for (const tenantId of tenants) {
-    const statements = (await Promise.all(hours.map((h) => hourStatements(db, tenantId, h, o, now)))).flat();
+    const statements = (await Promise.all(hours.map((h) => hourStatements(db, tenantId, h, o, now, h < current)))).flat();
     if (statements.length) await db.batch(statements);
     hourRows += statements.length;
   }
