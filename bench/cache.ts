@@ -29,7 +29,7 @@ const { values } = parseCli({
   summary: "Semantic cache: guard and threshold rules cross-validated on two halves of STS pairs, the false-hit guarantee under streamed traffic, embedding and lookup latency (markdown for docs/benchmarks/cache.md). Runs for several minutes.",
   options: {
     data: { type: "string", default: new URL("../../shared/data/stsb-en-dev/stsb-en-dev.csv", import.meta.url).pathname, description: "STS pairs (CSV: a, b, score)" },
-    artifact: { type: "string", default: "workers/gateway/src/cache/embedder/local/usedistil-int8.bin", description: "local embedder artifact (the constants in settings.ts are this one's)" },
+    artifact: { type: "string", default: "workers/gateway/src/cache/embedder/local/glove-sif-int8.bin", description: "local embedder artifact (the constants in settings.ts are this one's)" },
     sizes: { type: "string", default: "10000,100000", description: "lookup latency index sizes" },
     requests: { type: "string", default: "200000", description: "requests per simulated stream" },
     seeds: { type: "string", default: "5", description: "streams per half and delta" },

@@ -15,7 +15,7 @@ export function scorerId(embedderId: string, lexicalWeight: number): string {
  * threshold": no non-paraphrase at or above it on either half of the development pairs, plus one
  * band of margin). Any other scorer starts with exact hits only.
  */
-export const SHIPPED_COLD_THRESHOLD = 0.93;
+export const SHIPPED_COLD_THRESHOLD = 0.775;
 export const MEASURED_COLD_THRESHOLDS: ReadonlyMap<string, number> = new Map([[scorerId(SHIPPED_EMBEDDER_ID, DEFAULT_LEXICAL_WEIGHT), SHIPPED_COLD_THRESHOLD]]);
 
 export function coldThresholdFor(setting: "auto" | "exact" | number, scorer: string): number | null {

@@ -3,7 +3,7 @@
  * the shipped embedder and the response cache, driven by JSON POSTs.
  */
 import { createResponseCache } from "../response-cache";
-import { shippedCacheEmbedder } from "../embedder/local/shipped-embedder";
+import { shippedLocalEmbedder } from "../embedder/local/shipped-embedder";
 import { createLocalVectorStore } from "../vector-store/local/local-vector-store";
 import { DEFAULT_CACHE_SETTINGS } from "../settings";
 import { answer, chat, input, scope } from "./fixtures";
@@ -26,7 +26,7 @@ export default {
   async fetch(request: Request, env: TestEnv): Promise<Response> {
     const cmd = (await request.json()) as Command;
     const vectors = createLocalVectorStore(env.VECTOR_INDEX);
-    const cache = createResponseCache({ kv: env.CACHE_KV, vectors, embedder: shippedCacheEmbedder(), settings: DEFAULT_CACHE_SETTINGS });
+    const cache = createResponseCache({ kv: env.CACHE_KV, vectors, embedder: shippedLocalEmbedder(), settings: DEFAULT_CACHE_SETTINGS });
     const lookupInput = input(chat(cmd.question), scope(cmd.tenant));
     if (cmd.op === "store") {
       await cache.store({ ...lookupInput, response: answer(cmd.answer ?? ""), costUsd: 0.01 });
