@@ -50,7 +50,8 @@ async function startPortkey(port: number, heapMb: number | null): Promise<{ pid:
   return { pid: child.pid as number, port, stop: () => child.kill("SIGTERM") };
 }
 
-export async function startOverheadTargets(heapMb: number | null = null): Promise<OverheadTargets> {
+/** `inspectorPort`: open workerd's inspector for the gateway's stack (to read its isolates' heaps). */
+export async function startOverheadTargets(heapMb: number | null = null, inspectorPort?: number): Promise<OverheadTargets> {
   // Imported here, not at the top: --help then answers without loading Miniflare.
   const { Miniflare } = await import("miniflare");
   const flags = heapMb === null ? "" : `--max-heap-size=${heapMb}`;
@@ -59,7 +60,7 @@ export async function startOverheadTargets(heapMb: number | null = null): Promis
     const before = new Set(childPids(process.pid, /workerd/));
     const started = () => childPids(process.pid, /workerd/).filter((p) => !before.has(p));
     // Without the local asset router: the Worker's own cost, as in production (test/harness/stack.ts).
-    const stack = await startStack({ staticAssets: false });
+    const stack = await startStack({ staticAssets: false, ...(inspectorPort ? { inspectorPort } : {}) });
     if (flags && (!v8FlagsHookActive() || v8FlagsApplied().join(" ") !== flags)) {
       await stack.close();
       throw new Error(`${flags} did not reach workerd's config (bench/lib/workerd-v8-flags.ts): Miniflare changed?`);
