@@ -20,4 +20,26 @@ describe("scanOutput", () => {
     expect(out.text).toContain("****6467");
     expect(out.blocked).toEqual(["US_SSN"]);
   });
+
+  // The policy's form of an answer is what events and the cache hold, and a cache replay scans it
+  // again: a second scan must leave it as it is, for every action that rewrites text.
+  it.each(["redact", "mask", "hash"] as const)("leaves its own %s output alone when scanning it again", (action) => {
+    const entities = { EMAIL_ADDRESS: action, CREDIT_CARD: action, US_SSN: action, PHONE_NUMBER: action, US_BANK_NUMBER: action, API_KEY: action };
+    const s = GuardrailSettingsSchema.parse({ pii: { entities } });
+    const answer = "Sure <EMAIL_ADDRESS_1>: the card 4539 1488 0343 6467, ssn 521-44-9382 and the desk at orders.team@harbour.example are on file.";
+    const once = scanOutput(answer, v, s, "ten_a").text;
+    expect(once).not.toContain("4539 1488");
+    expect(once).not.toContain("orders.team@");
+    expect(once).toContain("<EMAIL_ADDRESS_1>");
+    const again = scanOutput(once, v, s, "ten_a");
+    expect(again.text).toBe(once);
+    expect(again.findings).toEqual([]);
+  });
+
+  it("does not take a hash's hex for a new entity next to a label", () => {
+    // Hex that reads as a phone or bank number, and hex after "key" (SECRET), as a hash may come out.
+    const s = GuardrailSettingsSchema.parse({});
+    const text = "Call <PHONE_NUMBER:415555013400>; account number <US_BANK_NUMBER:123456789012>; api key <API_KEY:0123456789ab>.";
+    expect(scanOutput(text, v, s).text).toBe(text);
+  });
 });

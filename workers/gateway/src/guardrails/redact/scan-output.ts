@@ -11,8 +11,17 @@ export interface OutputScan {
   blocked: PiiEntityType[];
 }
 
+/** What this scan writes for `redact` and `hash` (`<EMAIL_ADDRESS_REDACTED>`, `<US_SSN:0a1b2c3d4e5f>`). */
+const OUTPUT_MARKER = /<[A-Z][A-Z_]*?(?:_REDACTED|:[0-9a-f]{12})>/g;
+
+/**
+ * Placeholders, and the markers of an earlier scan: the policy's form of an answer is stored
+ * (events, cache) and scanned again on a replay, where a hash's hex after "account number" or
+ * "key" would otherwise be taken for a new entity ("<PHONE_NUMBER:<PHONE_NUMBER_REDACTED>>").
+ */
 function placeholderSpans(text: string): Array<[number, number]> {
-  return [...text.matchAll(PLACEHOLDER)].map((m) => [m.index, m.index + m[0].length]);
+  if (!text.includes("<")) return [];
+  return [...text.matchAll(PLACEHOLDER), ...text.matchAll(OUTPUT_MARKER)].map((m) => [m.index, m.index + m[0].length]);
 }
 
 /**
