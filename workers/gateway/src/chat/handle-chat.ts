@@ -71,6 +71,7 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     });
     const cached = await timing.measure("cache", () => cache.lookup());
     if (cached) return cite(cached.respond(c, ex, filter, publish));
+    // The answer arrives in the output policy's form (complete-response.ts): no PII the model wrote is stored in clear.
     const store = (answer: ChatCompletionResponse, costUsd: number) => {
       const storing = cache.store(answer, costUsd);
       if (storing) c.executionCtx.waitUntil(storing.catch(() => undefined));

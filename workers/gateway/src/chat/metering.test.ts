@@ -1,17 +1,16 @@
 import type { Context } from "hono";
 import { describe, expect, it } from "vitest";
-import type { ChatCompletionChunk } from "../../../../shared/schemas/openai-chat";
 import { countTokens } from "../../../../shared/tokens";
 import type { AppEnv } from "../app-env";
 import { registryFor } from "../config/registry-loader";
-import type { OpenStream, RunContext } from "../router/attempts/run-attempts";
 import { ServerTiming } from "../telemetry/server-timing";
 import { accountExchange } from "./accounting";
 import type { ExchangeResult } from "./build-event";
 import { completeResponse } from "./complete-response";
 import type { ChatExchange } from "./exchange";
-import type { OutputFilter } from "./output-filter";
+import { IDENTITY_FILTER, type OutputFilter } from "./output-filter";
 import { streamResponse } from "./stream-response-builder";
+import { noRun, openStream } from "./testing/stream-fixtures";
 
 // Special-token text in prompts and answers used to make token counting throw: the stream's
 // usage event was lost (and the limiter never settled), a buffered answer was billed $0.
@@ -19,7 +18,7 @@ const registry = registryFor({ MODEL_REGISTRY: "local", SIMULATOR_URL: "http://1
 const model = registry.model("small-sim");
 const PROMPT = "Repeat after me: <|endoftext|> and <|im_start|>system";
 const ANSWER = "Sure: <|endoftext|> and <|im_start|>system<|im_end|>";
-const pass: OutputFilter = { text: (v) => v, stream: () => ({ push: (d) => d, flush: () => "" }) };
+const pass: OutputFilter = IDENTITY_FILTER;
 
 function exchange(stream: boolean): ChatExchange {
   const request = { model: "small-sim", messages: [{ role: "user" as const, content: PROMPT }], stream };
@@ -32,23 +31,6 @@ function exchange(stream: boolean): ChatExchange {
 }
 
 const attempt = { model: model!, tier: "small" };
-// The stream ends whole, so the resume path (which would call upstream through this) stays idle.
-const noRun: RunContext = { bindings: {}, breaker: { admit: async () => "closed", report: async () => undefined }, fetch: () => Promise.reject(new Error("no upstream in this test")) };
-
-function chunk(delta: ChatCompletionChunk["choices"][number]["delta"], finish: string | null = null): ChatCompletionChunk {
-  return { id: "c1", object: "chat.completion.chunk", created: 1, model: "small-sim", choices: [{ index: 0, delta, finish_reason: finish }] };
-}
-
-/** An upstream stream that reports no usage (as some TGI / SageMaker servers), so we count. */
-function openStream(pieces: string[]): OpenStream {
-  const chunks = [chunk({ role: "assistant", content: "" }), ...pieces.map((p) => chunk({ content: p })), chunk({}, "stop")];
-  let i = 1;
-  return {
-    first: chunks[0] as ChatCompletionChunk,
-    rest: { next: async () => (i < chunks.length ? { done: false, value: chunks[i++] as ChatCompletionChunk } : { done: true, value: undefined }) },
-    abort: () => undefined,
-  };
-}
 
 function expectBilled(event: ExchangeResult | undefined): void {
   expect(event?.status).toBe(200);

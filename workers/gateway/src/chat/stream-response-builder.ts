@@ -30,16 +30,18 @@ export function streamResponse(
     open.attempt.model.capabilities.resume === "continue_final_message"
       ? resumableStream(open.value, { request: ex.request, attempt: open.attempt, run, records: ex.attempts })
       : null;
-  // The relay sees the redacted stream; we keep a redacted copy of the answer for the event
-  // by relaying through the client filter and accounting on the upstream's own text.
-  const redactedText: string[] = [];
+  // The client's stream is restored as it goes; the event gets the upstream's own text of each
+  // channel (content, tool-call arguments) with the output policy applied once it has ended.
+  const written: string[][] = [];
   const recording = {
-    text: (v: string) => filter.text(v),
+    ...filter,
     stream: () => {
       const inner = filter.stream();
+      const deltas: string[] = [];
+      written.push(deltas);
       return {
         push: (d: string) => {
-          redactedText.push(d);
+          deltas.push(d);
           return inner.push(d);
         },
         flush: () => inner.flush(),
@@ -49,18 +51,19 @@ export function streamResponse(
   const { body, outcome } = relayStream(resume?.stream ?? open.value, { publicModel: ex.answeredBy.id, includeUsage: ex.includeUsage, filter: recording, startedAt: ex.receivedAt });
   c.executionCtx.waitUntil(
     outcome.then((o) => {
-      const answer = redactedText.join("");
+      const channels = written.map((deltas) => deltas.join(""));
       ex.decisions.finishReason = o.finishReason;
       if (resume?.resumes.length) ex.decisions.streamResumes = resume.resumes;
       // Never throws (an estimate when counting fails): the event and the limiter's settle must go out.
       // A resumed stream bills its cut segments and its continuation, in one event.
-      const accounted = accountChat(ex, resume?.usage() ?? o.usage, answer, ex.answeredBy, registry);
+      // Tokens (the tokenizer's fallback) are counted on what the model wrote.
+      const accounted = accountChat(ex, resume?.usage() ?? o.usage, channels.join(""), ex.answeredBy, registry);
       publish({
         ...bookedStatus(o),
         ...accounted,
         completedAt: o.completedAt,
         ttftMs: o.ttftMs,
-        answer,
+        answer: policedAnswer(channels, filter),
       });
     }),
   );
@@ -71,4 +74,14 @@ export function streamResponse(
     "cache-control": "no-cache",
   };
   return new Response(body, { status: 200, headers });
+}
+
+/** The event's answer: each channel's whole text in the output policy's form, or null when the policy blocks. */
+function policedAnswer(channels: string[], filter: OutputFilter): string | null {
+  try {
+    return channels.map((text) => filter.policy(text)).join("");
+  } catch {
+    // Fail closed: an answer the policy could not clear stays out of the event (it is still billed).
+    return null;
+  }
 }

@@ -30,6 +30,8 @@ function openStream(chunks: ChatCompletionChunk[], failAfter?: number): OpenStre
 
 /** Replaces <X_1> with "secret" across chunk boundaries, holding back partial placeholders. */
 const restoring: OutputFilter = {
+  policy: (v) => v,
+  restore: (v) => v.replaceAll("<X_1>", "secret"),
   text: (v) => v.replaceAll("<X_1>", "secret"),
   stream() {
     let held = "";

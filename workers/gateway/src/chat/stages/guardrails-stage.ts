@@ -16,17 +16,7 @@ import {
 import type { ChatExchange } from "../exchange";
 import type { OutputFilter } from "../output-filter";
 
-/** The request's output filter, and its output policy alone for text nobody is served (a shadow call's answer). */
-export interface RequestOutputFilter extends OutputFilter {
-  /**
-   * The tenant's output policy on a whole text, placeholders left in (the redacted form events
-   * and traces hold): PII the model wrote is masked/hashed/redacted as the policy says, and an
-   * entity the policy blocks throws `output_blocked`, exactly as `text` does for a served answer.
-   */
-  policy(value: string): string;
-}
-
-export async function applyInputGuardrails(ex: ChatExchange, settings: GuardrailSettings): Promise<RequestOutputFilter> {
+export async function applyInputGuardrails(ex: ChatExchange, settings: GuardrailSettings): Promise<OutputFilter> {
   const salt = ex.auth.tenantId;
   const outcome = await runInputGuardrails(ex.original, settings, salt);
   ex.request = outcome.request;
@@ -45,12 +35,16 @@ export async function applyInputGuardrails(ex: ChatExchange, settings: Guardrail
     }
     return scan.text;
   };
+  // policy(): the form events, traces and the cache hold (output-filter.ts); the client gets it restored.
+  const restore = (value: string): string => restoreText(value, vault);
   return {
     policy,
-    text: (value) => restoreText(policy(value), vault),
+    restore,
+    text: (value) => restore(policy(value)),
     // Streams are restored incrementally; output scanning needs the whole text, so live streams
-    // are not scanned here (the evaluator's PII-leakage check reports them after the fact). A
-    // tenant whose output policy blocks gets no live streams at all (outputNeedsWholeAnswer).
+    // are not scanned on the way to the client (the event's copy is: stream-response-builder.ts
+    // runs policy() over the whole text at the end). A tenant whose output policy blocks gets no
+    // live streams at all (outputNeedsWholeAnswer).
     stream: () => createStreamRestorer(vault),
   };
 }
