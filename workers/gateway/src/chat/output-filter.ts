@@ -37,8 +37,8 @@ export const IDENTITY_FILTER: OutputFilter = {
 
 /**
  * A whole answer's choices as the client gets them: text and tool-call arguments through the
- * filter (which may throw when the output policy blocks): cache replays (stages/cache-stage.ts);
- * fresh answers (complete-response.ts) run policy and restore apart through mapChoiceTexts.
+ * filter (which may throw when the output policy blocks); fresh answers and cache replays
+ * (complete-response.ts, stages/cache-stage.ts) run policy and restore apart through mapChoiceTexts.
  */
 export function filterChoices(choices: ChatCompletionResponse["choices"], filter: Pick<OutputFilter, "text">): ChatCompletionResponse["choices"] {
   return mapChoiceTexts(choices, (v) => filter.text(v));

@@ -8,6 +8,8 @@ import { buildChatEvent, type ExchangeResult } from "./build-event";
 import { completeResponse } from "./complete-response";
 import type { ChatExchange } from "./exchange";
 import { filterChoices } from "./output-filter";
+import type { CacheLookupResult } from "../cache/types";
+import { hitAnswer } from "./stages/cache-stage";
 import { applyInputGuardrails } from "./stages/guardrails-stage";
 import { streamResponse } from "./stream-response-builder";
 import { registry } from "./testing/shadow-fixtures";
@@ -134,5 +136,18 @@ describe("served answers: the stored copy is the output policy's form", () => {
     // The next request with the same prompt: cache-stage.ts replays through its own filter.
     const replayFilter = await applyInputGuardrails(exchange(false), guardrails(entities));
     expect(filterChoices(cached.choices, replayFilter)).toEqual(fresh.client?.choices);
+  });
+
+  it("a hit on an entry stored before the cache held the policy's form publishes the policy's form", async () => {
+    const fresh = await serveWhole();
+    const ex = { ...exchange(false), cache: "hit-exact" as const };
+    const filter = await applyInputGuardrails(ex, guardrails());
+    const legacy = { status: "hit-exact", response: upstreamAnswer(ANSWER), entry: { entryId: "e_legacy" }, audit: false, costAvoidedUsd: 0.01, storable: false } as unknown as CacheLookupResult;
+    const events: ExchangeResult[] = [];
+    const c = { json: (body: unknown, status: number, headers: Record<string, string>) => new Response(JSON.stringify(body), { status, headers }) } as unknown as Context<AppEnv>;
+    const res = hitAnswer(legacy).respond(c, ex, filter, (r) => events.push(r));
+    for (const value of CLEAR.filter((v) => v !== USER_EMAIL)) expect(events[0]?.answer).not.toContain(value);
+    expect(events[0]?.answer).toBe(fresh.events[0]?.answer);
+    expect(((await res.json()) as ChatCompletionResponse).choices).toEqual(fresh.client?.choices);
   });
 });

@@ -33,7 +33,7 @@ export type PartialCachePolicy = z.infer<typeof PartialPolicySchema>;
 import { answerHeaders } from "../answer-headers";
 import type { ExchangeResult } from "../build-event";
 import type { ChatExchange } from "../exchange";
-import { filterChoices, type OutputFilter } from "../output-filter";
+import { answerText, mapChoiceTexts, type OutputFilter } from "../output-filter";
 
 export interface CacheStage {
   /** A hit to answer with, or null (miss, bypass, ineligible). */
@@ -112,19 +112,20 @@ export function cacheStage(ex: ChatExchange, env: Bindings, headers: Headers, po
   };
 }
 
-function hitAnswer(hit: CacheLookupResult): CachedAnswer {
+/** A hit as an answer (exported for its tests). */
+export function hitAnswer(hit: CacheLookupResult): CachedAnswer {
   return {
     respond(c, ex, filter, publish) {
       const cached = hit.response as ChatCompletionResponse;
-      const body: ChatCompletionResponse = {
-        ...cached,
-        // As for a fresh answer: restored and checked by the output policy.
-        choices: filterChoices(cached.choices, filter),
-      };
+      // As for a fresh answer (complete-response.ts): the output policy once (it may throw), its
+      // form for the event, that form restored for the client. Entries stored before the cache
+      // held the policy's form carry the raw upstream text; this keeps them out of events too.
+      const policed = mapChoiceTexts(cached.choices, (v) => filter.policy(v));
+      const body: ChatCompletionResponse = { ...cached, choices: mapChoiceTexts(policed, (v) => filter.restore(v)) };
       const audit = auditPayload(hit);
       ex.decisions.cache = { ...(ex.decisions.cache as object), entryId: hit.entry?.entryId, costAvoidedUsd: hit.costAvoidedUsd, ...(audit ? { audit } : {}) };
       const usage = cached.usage ? fromOpenAIUsage(cached.usage) : EMPTY_USAGE;
-      const answer = cached.choices.map((ch) => ch.message.content ?? "").join("");
+      const answer = answerText(policed);
       publish({ status: 200, errorCode: null, usage, costUsd: 0, counterfactualCostUsd: hit.costAvoidedUsd, completedAt: Date.now(), ttftMs: null, answer });
       const headers = answerHeaders(ex, null);
       if (!ex.stream) return c.json(body, 200, headers);
