@@ -33,7 +33,7 @@ describe("completeResponse", () => {
   it("bills an answer the output policy withholds, without putting the answer in the event", () => {
     const events: ExchangeResult[] = [];
     const withhold = (): never => { throw new GatewayError("guardrail_blocked", "withheld", { code: "output_blocked" }); };
-    const blocked = { policy: withhold, restore: (v: string) => v, text: withhold, stream: () => { throw new Error("unused"); } };
+    const blocked = { policy: withhold, replayPolicy: withhold, restore: (v: string) => v, text: withhold, stream: () => { throw new Error("unused"); } };
     expect(() => completeResponse(exchange(), answered(), blocked, registry, (r) => events.push(r))).toThrow("withheld");
     expect(events).toHaveLength(1);
     expect(events[0]).toMatchObject({ errorCode: "output_blocked", answer: null, usage: { input: { total: 1_000 }, output: { total: 500 } } });

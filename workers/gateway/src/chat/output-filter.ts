@@ -17,9 +17,14 @@ export interface OutputFilter {
   /**
    * The tenant's output policy on a whole text, placeholders left in: PII the model wrote is
    * redacted/masked/hashed as the policy says; an entity the policy blocks throws `output_blocked`.
-   * Applying it to its own output changes nothing (a cache replay runs it again).
+   * For text fresh from a model: marker-shaped strings in it are not trusted.
    */
   policy(value: string): string;
+  /**
+   * The same policy on text the gateway stored in the policy's form (a cache replay): the earlier
+   * scan's markers are left alone, so a replay gives the client what the fresh answer gave.
+   */
+  replayPolicy(value: string): string;
   /** The client's form of a text already in the policy's form (placeholders restored). */
   restore(value: string): string;
   /** Whole-text transform for non-streamed answers: `restore(policy(value))`. */
@@ -30,6 +35,7 @@ export interface OutputFilter {
 
 export const IDENTITY_FILTER: OutputFilter = {
   policy: (v) => v,
+  replayPolicy: (v) => v,
   restore: (v) => v,
   text: (v) => v,
   stream: () => ({ push: (d) => d, flush: () => "" }),

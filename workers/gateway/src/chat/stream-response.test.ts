@@ -31,6 +31,7 @@ function openStream(chunks: ChatCompletionChunk[], failAfter?: number): OpenStre
 /** Replaces <X_1> with "secret" across chunk boundaries, holding back partial placeholders. */
 const restoring: OutputFilter = {
   policy: (v) => v,
+  replayPolicy: (v) => v,
   restore: (v) => v.replaceAll("<X_1>", "secret"),
   text: (v) => v.replaceAll("<X_1>", "secret"),
   stream() {

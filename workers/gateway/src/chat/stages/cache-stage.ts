@@ -118,9 +118,11 @@ export function hitAnswer(hit: CacheLookupResult): CachedAnswer {
     respond(c, ex, filter, publish) {
       const cached = hit.response as ChatCompletionResponse;
       // As for a fresh answer (complete-response.ts): the output policy once (it may throw), its
-      // form for the event, that form restored for the client. Entries stored before the cache
-      // held the policy's form carry the raw upstream text; this keeps them out of events too.
-      const policed = mapChoiceTexts(cached.choices, (v) => filter.policy(v));
+      // form for the event, that form restored for the client. The entry is the policy's form
+      // already, so the earlier scan's markers stay as they are (replayPolicy); entries stored
+      // before the cache held that form carry the raw upstream text, and this keeps them out of
+      // events too.
+      const policed = mapChoiceTexts(cached.choices, (v) => filter.replayPolicy(v));
       const body: ChatCompletionResponse = { ...cached, choices: mapChoiceTexts(policed, (v) => filter.restore(v)) };
       const audit = auditPayload(hit);
       ex.decisions.cache = { ...(ex.decisions.cache as object), entryId: hit.entry?.entryId, costAvoidedUsd: hit.costAvoidedUsd, ...(audit ? { audit } : {}) };

@@ -28,17 +28,19 @@ export async function applyInputGuardrails(ex: ChatExchange, settings: Guardrail
     flagged: outcome.flagged,
   };
   const vault = outcome.vault;
-  const policy = (value: string): string => {
-    const scan = scanOutput(value, vault, settings, salt);
+  const scanned = (value: string, storedForm: boolean): string => {
+    const scan = scanOutput(value, vault, settings, salt, { storedForm });
     if (scan.blocked.length > 0) {
       throw new GatewayError("guardrail_blocked", `The model's answer contained ${scan.blocked.join(", ")} and was withheld by policy.`, { code: "output_blocked" });
     }
     return scan.text;
   };
+  const policy = (value: string): string => scanned(value, false);
   // policy(): the form events, traces and the cache hold (output-filter.ts); the client gets it restored.
   const restore = (value: string): string => restoreText(value, vault);
   return {
     policy,
+    replayPolicy: (value) => scanned(value, true),
     restore,
     text: (value) => restore(policy(value)),
     // Streams are restored incrementally; output scanning needs the whole text, so live streams

@@ -11,17 +11,30 @@ export interface OutputScan {
   blocked: PiiEntityType[];
 }
 
-/** What this scan writes for `redact` and `hash` (`<EMAIL_ADDRESS_REDACTED>`, `<US_SSN:0a1b2c3d4e5f>`). */
-const OUTPUT_MARKER = /<[A-Z][A-Z_]*?(?:_REDACTED|:[0-9a-f]{12})>/g;
-
 /**
- * Placeholders, and the markers of an earlier scan: the policy's form of an answer is stored
- * (events, cache) and scanned again on a replay, where a hash's hex after "account number" or
- * "key" would otherwise be taken for a new entity ("<PHONE_NUMBER:<PHONE_NUMBER_REDACTED>>").
+ * What this scan writes for `redact` and `hash` (`<EMAIL_ADDRESS_REDACTED>`, `<US_SSN:0a1b2c3d4e5f>`),
+ * as far as it can be told from a forgery: a hash payload of digits only (about 0.35% of hashes)
+ * is not trusted, since a model asked to "write the account number as <US_BANK_NUMBER:…>" writes
+ * exactly that shape around real digits.
  */
-function placeholderSpans(text: string): Array<[number, number]> {
+const OUTPUT_MARKER = /<[A-Z][A-Z_]*?(?:_REDACTED|:(?=[0-9]{0,11}[a-f])[0-9a-f]{12})>/g;
+
+export interface ScanOptions {
+  /**
+   * The text is the policy's form the gateway itself stored (a cache replay): markers of the
+   * earlier scan are left alone, where a hash's hex after "account number" or "key" would
+   * otherwise be taken for a new entity ("<PHONE_NUMBER:<PHONE_NUMBER_REDACTED>>"). Never for
+   * text fresh from a model: there a marker-shaped string is the model's (or an attacker's), and
+   * trusting it would let the PII inside it through a block.
+   */
+  storedForm?: boolean;
+}
+
+/** Placeholders (the user's own values), and with `storedForm` the markers of an earlier scan. */
+function ownSpans(text: string, storedForm: boolean): Array<[number, number]> {
   if (!text.includes("<")) return [];
-  return [...text.matchAll(PLACEHOLDER), ...text.matchAll(OUTPUT_MARKER)].map((m) => [m.index, m.index + m[0].length]);
+  const marks = storedForm ? [...text.matchAll(PLACEHOLDER), ...text.matchAll(OUTPUT_MARKER)] : [...text.matchAll(PLACEHOLDER)];
+  return marks.map((m) => [m.index, m.index + m[0].length]);
 }
 
 /**
@@ -30,10 +43,10 @@ function placeholderSpans(text: string): Array<[number, number]> {
  * verbatim and are skipped. Output `redact` cannot be restored, so it becomes `<TYPE_REDACTED>`.
  * Call on the raw upstream text, then restoreText() the result.
  */
-export function scanOutput(text: string, vault: PiiVault, settings: GuardrailSettings, salt = ""): OutputScan {
+export function scanOutput(text: string, vault: PiiVault, settings: GuardrailSettings, salt = "", options: ScanOptions = {}): OutputScan {
   const pii = settings.pii;
   if (!pii.enabled || !pii.scanOutput || text.length === 0) return { text, findings: [], blocked: [] };
-  const own = placeholderSpans(text);
+  const own = ownSpans(text, options.storedForm === true);
   const foreign = detectFor(text, pii).filter(
     (f) => !vault.holdsValue(f.text) && !own.some(([s, e]) => f.start < e && s < f.end),
   );
