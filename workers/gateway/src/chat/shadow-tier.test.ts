@@ -90,6 +90,18 @@ describe("shadow calls: who gets one", () => {
     served(exchange(), null, ok);
     expect(log).toEqual(["published", "published", "published", "published", "published"]);
   });
+
+  it("lets a shadow write twice what the served answer wrote (at least the estimate's figure), so long answers are not cut off", () => {
+    const plans = { cheapest: "small", small: { tier: "small", attempts: [] }, frontier: { tier: "frontier", attempts: [] } } satisfies ShadowPlans;
+    const caps: Array<number | undefined> = [];
+    const usage = (output: number) => ({ input: { total: 50, cached: 0 }, output: { total: output, reasoning: 0 }, source: "upstream" as const });
+    const ok = (output: number | null): ExchangeResult => ({ status: 200, errorCode: null, usage: output === null ? null : usage(output), costUsd: 0.01, completedAt: 2_000, ttftMs: null, answer: "Done." });
+    for (const output of [1_500, 40, null]) shadowAfterServed({ ...exchange(), answeredBy: small }, plans, () => undefined, (plan) => caps.push(plan.outputCap))(ok(output));
+    expect(caps).toEqual([3_000, DEFAULT_OUTPUT_TOKENS, DEFAULT_OUTPUT_TOKENS]);
+    const ex = exchange();
+    expect(shadowRequest(ex.request, 3_000)).toMatchObject({ max_completion_tokens: 3_000 });
+    expect(shadowRequest({ ...ex.request, max_tokens: 40 }, 3_000)).not.toHaveProperty("max_completion_tokens");
+  });
 });
 
 describe("shadow calls: the call", () => {

@@ -63,7 +63,17 @@ export function shadowRate(settings: Pick<RouterSettings, "shadowSmallRate">, de
 export interface ShadowPlan {
   tier: string;
   attempts: Attempt[];
+  /** Output cap when the client set none (shadowOutputCap); DEFAULT_OUTPUT_TOKENS when unset. */
+  outputCap?: number;
 }
+
+/**
+ * A shadow without a client cap may write twice what the served answer wrote, and at least
+ * what an estimate assumes: a fixed cap would cut long answers off (finish_reason `length`),
+ * and a cut-off answer pairs with nothing (shared/router-traffic/real-answer-sql.ts), so the
+ * labelled band would lose its pairs exactly on long-answer prompts.
+ */
+export const shadowOutputCap = (servedOutputTokens: number): number => Math.max(DEFAULT_OUTPUT_TOKENS, 2 * Math.ceil(servedOutputTokens));
 
 /** The shadow for each possible served tier: `small` when a stronger tier serves, `frontier` when the cheapest does. */
 export interface ShadowPlans {
@@ -105,14 +115,14 @@ export function planShadows(
 
 /**
  * The shadow's request: the redacted one the served tier got, asked for whole (nobody reads a
- * stream of it). Without a client cap it is capped at the output the budget estimate assumed
- * (DEFAULT_OUTPUT_TOKENS), so the reservation bounds what the shadow can cost; a client's own cap
- * (either spelling) is kept, and the estimate reads it.
+ * stream of it). Without a client cap it is capped (the plan's outputCap, else
+ * DEFAULT_OUTPUT_TOKENS), and the budget estimate reads that cap, so the reservation bounds what
+ * the shadow can cost; a client's own cap (either spelling) is kept, and the estimate reads it.
  */
-export function shadowRequest(request: ChatCompletionRequest): ChatCompletionRequest {
+export function shadowRequest(request: ChatCompletionRequest, outputCap: number = DEFAULT_OUTPUT_TOKENS): ChatCompletionRequest {
   const { stream_options: _dropped, ...rest } = request;
   const capped = typeof rest.max_completion_tokens === "number" || typeof rest.max_tokens === "number";
-  return { ...rest, stream: false, ...(capped ? {} : { max_completion_tokens: DEFAULT_OUTPUT_TOKENS }) };
+  return { ...rest, stream: false, ...(capped ? {} : { max_completion_tokens: outputCap }) };
 }
 
 /** What the shadow may cost, priced as budget admission prices a request (cost-estimate.ts) naming the shadow's tier. */
@@ -158,7 +168,7 @@ export async function runShadow(
   policy: ShadowOutputPolicy,
   now: () => number = Date.now,
 ): Promise<void> {
-  const request = shadowRequest(ex.request);
+  const request = shadowRequest(ex.request, plan.outputCap);
   // Any admission, even one that throws before it returns a promise, ends here as a refusal.
   const grant = await Promise.resolve()
     .then(() => admit(plan, request))
@@ -207,6 +217,6 @@ export function shadowAfterServed(
     const servedBy = ex.answeredBy?.tier;
     if (r.status !== 200 || r.answer === null || ex.cache.startsWith("hit-") || !servedBy) return;
     const plan = servedBy === plans.cheapest ? plans.frontier : plans.small;
-    if (plan && plan.tier !== servedBy) start(plan);
+    if (plan && plan.tier !== servedBy) start({ ...plan, outputCap: shadowOutputCap(r.usage?.output.total ?? 0) });
   };
 }
