@@ -41,13 +41,26 @@ const WARMUP = Number(process.env.OBS_WARMUP ?? 2000);
 const TARGET_US = 50;
 const DOC = join(ROOT, "docs/benchmarks/observability.md");
 
-const VARIANT = { on: "obs-on", off: "obs-off", off2: "obs-off2", traces: "obs-traces", metrics: "obs-metrics", unsampled: "obs-unsampled" } as const;
+const VARIANT = {
+  on: "obs-on",
+  off: "obs-off",
+  off2: "obs-off2",
+  traces: "obs-traces",
+  metrics: "obs-metrics",
+  unsampled: "obs-unsampled",
+  notimer: "obs-notimer",
+  nopost: "obs-nopost",
+} as const;
 type ArmName = keyof typeof VARIANT;
 const isArm = (a: string): a is ArmName => Object.hasOwn(VARIANT, a);
 // OBS_ARMS adds arms measured against off in the same windows: traces (alone), metrics (alone),
-// unsampled (tracing on, no trace sampled: the per-request part only).
+// unsampled (tracing on, no trace sampled: the per-request part only); and arms that are on with
+// one piece taken away, whose share is on − arm: traces (live metrics' share), notimer (the
+// exporter's setTimeout(0) encode task), nopost (the POSTs to the receiver).
 const ARMS: ArmName[] = ["on", "off", "off2", ...(process.env.OBS_ARMS ?? "").split(",").filter(isArm).filter((a) => !["on", "off", "off2"].includes(a))];
-const TRACED = new Set<ArmName>(["on", "traces"]);
+const TRACED = new Set<ArmName>(["on", "traces", "notimer"]);
+/** What on − arm is the share of, for the arms that are on minus one piece. */
+const TAKEN: Partial<Record<ArmName, string>> = { traces: "live metrics", notimer: "the encode timer (setTimeout(0) per handed-over trace when none is pending)", nopost: "the POST to the receiver (~0.5 MB per 200 requests, a real loopback fetch)" };
 
 /** Round r's order: the arms rotated by r, reversed every other cycle (for three arms: all six permutations in turn). */
 function order(r: number): ArmName[] {
@@ -142,7 +155,10 @@ function report(samples: Record<ArmName, Sample[]>, x: Extra): void {
     traces: 'traces alone (as on, METRICS = "off")',
     metrics: "live metrics alone (no OTLP endpoint)",
     unsampled: 'tracing on, nothing sampled (`OTEL_TRACES_SAMPLER_ARG=0`, METRICS = "off")',
+    notimer: "on without the encode timer (bench-only: the exporter encodes 16 traces at a time as they are handed over, the rest at the flush; same bytes POSTed)",
+    nopost: "on without the POST (bench-only: the same encoded bodies handed to a fetch answered in memory, body unread)",
   };
+  const share = (a: ArmName) => diff("on").map((d, i) => d - (diff(a)[i] ?? Number.NaN));
   const extras = ARMS.length > 3 ? ` Also: ${ARMS.slice(3).map((a) => label[a]).join("; ")}.` : "";
   const row = (a: ArmName) => `| ${label[a]} | ${us(median(samples[a].map((v) => v.all)))} | ${us(median(samples[a].map((v) => v.main)))} | ${samples[a].map((v) => v.all.toFixed(0)).join(" ")} |`;
   const body = [
@@ -164,11 +180,12 @@ function report(samples: Record<ArmName, Sample[]>, x: Extra): void {
     `- **A/A (off2 − off)**, the method's resolution: ${both(diff("off2"))}.`,
     `- **Added by observability (on − off)**: ${both(diff("on"))}.`,
     ...ARMS.slice(3).map((a) => `- **${label[a]} − off**: ${both(diff(a))}.`),
+    ...ARMS.filter((a) => TAKEN[a]).map((a) => `- **Share of ${TAKEN[a]} (on − ${a}, per round)**: ${both(share(a))}.`),
     `- The same on the main thread alone: A/A ${both(diff("off2", "main"))}; on − off ${both(diff("on", "main"))}.`,
     "",
     `Per round, all threads (µs): A/A ${diff("off2").map((d) => d.toFixed(0)).join(", ")}; on − off ${diff("on").map((d) => d.toFixed(0)).join(", ")}.`,
     "",
-    `Traces (root spans) the receiver got per request the sampled arms (on${ARMS.includes("traces") ? ", traces" : ""}) served, warm-up and lead-ins included: ${x.tracedPerRequest.toFixed(3)} (${x.spans} spans in all). No request failed (a failed request aborts the run).`,
+    `Traces (root spans) the receiver got per request the sampled arms (${ARMS.filter((a) => TRACED.has(a)).join(", ")}) served, warm-up and lead-ins included: ${x.tracedPerRequest.toFixed(3)} (${x.spans} spans in all). No request failed (a failed request aborts the run).`,
     "",
     `Target (≤ ${TARGET_US} µs CPU per request at concurrency 32, judged on the mean's interval, all threads): ${verdict(ab)} in this run.`,
   ].join("\n");

@@ -37,7 +37,7 @@ const spec = {
     "isolate-heap-mb": { type: "string", default: "128", description: "with --memory: the heap cap in MB (a deployed Worker's isolate is limited to 128 MB)" },
     observability: { type: "boolean", description: "instead: workerd CPU per request with observability on, off and off again (A/A), switched per request in one gateway isolate at concurrency 32, in interleaved windows (bench/overhead-observability.ts; ~5 min; writes a section of docs/benchmarks/observability.md)" },
   },
-  notes: ["Environment: BENCH_DURATION (s per target), BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_ONLY (comma-separated targets); with --observability, OBS_ROUNDS (60), OBS_WINDOW (600 requests), OBS_LEAD_IN (200), OBS_WARMUP (2000 requests per arm), OBS_ARMS=traces,metrics,unsampled (extra arms, each against off)."] as string[],
+  notes: ["Environment: BENCH_DURATION (s per target), BENCH_ROUNDS, BENCH_CONCURRENCY, BENCH_ONLY (comma-separated targets); with --observability, OBS_ROUNDS (60), OBS_WINDOW (600 requests), OBS_LEAD_IN (200), OBS_WARMUP (2000 requests per arm), OBS_ARMS=traces,metrics,unsampled,notimer,nopost (extra arms, each against off; traces, notimer and nopost are on minus one piece, also reported as on − arm)."] as string[],
 } as const;
 const { values: cli } = parseCli(spec);
 

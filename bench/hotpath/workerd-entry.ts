@@ -8,6 +8,9 @@
  * Bench-only: this file is never part of the deployed gateway.
  */
 import gateway from "../../workers/gateway/src/index";
+import { GATEWAY_SERVICE_NAME } from "../../workers/gateway/src/telemetry/otel/middleware";
+import { otelConfig, type OtelVars } from "../../shared/otel/config";
+import { exporterFor } from "../../shared/otel/exporter";
 import jsonProxy from "../fixtures/json-proxy-worker";
 import { CHAT_BODY } from "../lib/chat-body";
 export { CircuitBreaker, LocalVectorIndex, MetricsAggregator, RateLimiter } from "../../workers/gateway/src/index";
@@ -32,9 +35,12 @@ type HotpathEnv = Env & {
 const realFetch = globalThis.fetch;
 /** URLs the driven requests' fetches still really reach (the OTLP receiver); the rest is instant. */
 let passThrough: string | null = null;
+/** The `obs-nopost` arm's OTLP endpoint: its POSTs are answered at once, body unread. */
+const NULL_SINK = "http://otlp-null.invalid";
 
 async function instantUpstream(input: RequestInfo | URL, init?: RequestInit): Promise<Response> {
   if (passThrough && typeof input === "string" && input.startsWith(passThrough)) return realFetch(input, init);
+  if (typeof input === "string" && input.startsWith(NULL_SINK)) return new Response(null, { status: 200 });
   await new Request(input, init).arrayBuffer();
   return new Response(UPSTREAM_ANSWER, { status: 200, headers: { "content-type": "application/json" } });
 }
@@ -70,7 +76,11 @@ async function drive(env: HotpathEnv, target: string, authorization: string, n: 
  * all in the measured CPU; flushes inside a batch meet the instant in-memory fetch instead.
  * bench:overhead --observability's arms: `obs-on` (traces sampled at 1, really POSTed to
  * BENCH_OTLP_ENDPOINT, and live metrics), `obs-off` and `obs-off2` (both off: identical
- * settings in two env copies, the A/A pair), `obs-traces` and `obs-metrics` (each alone), `obs-unsampled` (tracing on, no trace sampled).
+ * settings in two env copies, the A/A pair), `obs-traces` and `obs-metrics` (each alone), `obs-unsampled` (tracing on, no trace sampled),
+ * and two arms that are `obs-on` with one piece of the export taken away, each with an exporter
+ * of its own (a distinct config: an extra export header): `obs-notimer` (no setTimeout(0) encode
+ * task: its requests are encoded 16 at a time as they are handed over, or at the flush; see
+ * benchExporter) and `obs-nopost` (the POSTs go to NULL_SINK, answered in memory).
  */
 function variantVars(variant: string, env: HotpathEnv): Record<string, string> {
   const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: `${env.SIMULATOR_URL}/otlp-sink` };
@@ -80,6 +90,8 @@ function variantVars(variant: string, env: HotpathEnv): Record<string, string> {
   if (variant === "obs-off" || variant === "obs-off2") return { METRICS: "off" };
   if (variant === "obs-metrics") return {};
   if (variant === "obs-unsampled") return { ...traced, OTEL_TRACES_SAMPLER_ARG: "0", METRICS: "off" };
+  if (variant === "obs-notimer") return { ...traced, OTEL_EXPORTER_OTLP_HEADERS: "x-bench-arm=notimer" };
+  if (variant === "obs-nopost") return { ...traced, OTEL_EXPORTER_OTLP_ENDPOINT: NULL_SINK };
   if (variant === "nometrics") return { METRICS: "off" };
   if (variant === "otel") return otel;
   if (variant === "otel+nometrics") return { ...otel, METRICS: "off" };
@@ -111,8 +123,24 @@ function envFor(env: HotpathEnv, variant: string): HotpathEnv {
   let perEnv = variantEnvs.get(env);
   if (!perEnv) variantEnvs.set(env, (perEnv = new Map()));
   let copy = perEnv.get(variant);
-  if (!copy) perEnv.set(variant, (copy = { ...env, ...variantVars(variant, env) }));
+  if (!copy) {
+    perEnv.set(variant, (copy = { ...env, ...variantVars(variant, env) }));
+    if (variant === "obs-notimer") benchExporter(copy);
+  }
   return copy;
+}
+
+/**
+ * Creates the arm's exporter before its first request does (the same instance the middleware
+ * then gets: exporters are per isolate and config) and takes away its encode timer: the field
+ * reads as armed, so add() never calls setTimeout(0) and the batch is encoded 16 requests at a
+ * time in add(), and the rest at the flush. The bytes POSTed are the same.
+ */
+function benchExporter(env: HotpathEnv): void {
+  const config = otelConfig(env as unknown as OtelVars, GATEWAY_SERVICE_NAME);
+  if (!config) throw new Error("obs-notimer: no OTLP config");
+  const exporter = exporterFor(config, { "deployment.environment.name": env.ENVIRONMENT });
+  Object.defineProperty(exporter, "encodeTimer", { get: () => true, set: () => undefined });
 }
 
 export default {
