@@ -11,7 +11,7 @@
  *   4. write SIF weights (unused by the default uniform weighting) and int8 vectors.
  * Deterministic: the same data and cache give the same bytes.
  *
- *   npm run cache:build-embedder -- [--dims 72] [--ridge 0.001] [--out path] [--cache-dir dir]
+ *   npm run cache:build-distilled-embedder -- [--dims 72] [--ridge 0.001] [--out path] [--cache-dir dir]
  */
 import { writeFileSync } from "node:fs";
 import { join, resolve } from "node:path";
@@ -25,7 +25,7 @@ import { loadGloveVocabulary } from "./glove-vocabulary";
 import { quantize, sifWeights } from "./vector-math";
 
 const { values } = parseCli({
-  name: "npm run cache:build-embedder --",
+  name: "npm run cache:build-distilled-embedder --",
   summary: "Builds the semantic cache's local embedder: USE-lite distilled into static word vectors (first run ~15 min, then ~1 min from the teacher cache).",
   options: {
     data: { type: "string", default: new URL("../../../shared/data", import.meta.url).pathname, value: "DIR", description: "shared data directory (NER corpora, routing prompts, STS-B dev for exclusion)" },

@@ -45,7 +45,7 @@ import { effectiveSettings, type RouterSettings } from "../router/settings";
 import { accountChat } from "./accounting";
 import type { ExchangeResult } from "./build-event";
 import type { ChatExchange } from "./exchange";
-import { filterChoices, IDENTITY_FILTER } from "./output-filter";
+import { answerText, mapChoiceTexts } from "./output-filter";
 import type { RequestedTarget } from "./resolve-target";
 
 export const SHADOW_SUFFIX = ":shadow";
@@ -143,11 +143,10 @@ export function shadowBudget(c: Context, ex: Pick<ChatExchange, "auth" | "featur
 /** The request's output policy on a whole text (chat/stages/guardrails-stage.ts `policy`): may throw `output_blocked`. */
 export type ShadowOutputPolicy = (text: string) => string;
 
-/** The shadow's answer as an event may hold it: through the served path's filterChoices with the policy, null when it blocks. */
+/** The shadow's answer as an event may hold it: the policy over every text, as complete-response.ts does, null when it blocks. */
 function policedAnswer(choices: ChatCompletionResponse["choices"], policy: ShadowOutputPolicy): { text: string | null; error: GatewayError | null } {
   try {
-    const kept = filterChoices(choices, { ...IDENTITY_FILTER, text: policy });
-    return { text: kept.map((ch) => ch.message.content ?? "").join(""), error: null };
+    return { text: answerText(mapChoiceTexts(choices, policy)), error: null };
   } catch (err) {
     // Anything the policy throws withholds the answer (a non-policy error too: fail closed).
     return { text: null, error: err instanceof GatewayError ? err : new GatewayError("internal", "The shadow's answer could not be checked.") };
@@ -188,7 +187,7 @@ export async function runShadow(
       decisions: { shadowOf: ex.requestId, finishReason: answered.value.response.choices[0]?.finish_reason ?? null }, headers: {},
     };
     // Priced on what the model wrote, as the served path prices it, whether or not the policy let it through.
-    const written = answered.value.response.choices.map((ch) => ch.message.content ?? "").join("");
+    const written = answerText(answered.value.response.choices);
     const account = accountChat(shadowEx, answered.value.usage, written, answered.attempt.model, registry);
     costUsd = account.costUsd;
     publish(shadowEx, { status: error?.status ?? 200, errorCode: error?.code ?? null, ...account, completedAt: now(), ttftMs: null, answer: text });
