@@ -96,6 +96,8 @@ export function budgetEditor(tenantId: string, budgets: BudgetView[], spentOf: (
   };
   const save = h("button", { type: "button" }, "Save budgets");
   save.addEventListener("click", () => {
+    // Replace the last outcome first: a stale "saved" must never read as this save's answer.
+    status.replaceChildren(notice("info", "Saving…"));
     call<{ budgets: BudgetView[] }>("PUT", `/admin/v1/tenants/${encodeURIComponent(tenantId)}/budget`, bodyOf(drafts)).then(
       (saved) => {
         drafts = saved.budgets.map(draftOf);
@@ -133,6 +135,7 @@ export function limitsEditor(tenantId: string, limits: Record<string, unknown>):
   form.addEventListener("submit", (e) => {
     e.preventDefault();
     const body = { ...Object.fromEntries(inputs.map(({ name, input }) => [name, numberOrNull(input)])), limiter_fail_mode: failMode.value };
+    status.replaceChildren(notice("info", "Saving…"));
     call("PUT", `/admin/v1/tenants/${encodeURIComponent(tenantId)}/limits`, body).then(
       () => status.replaceChildren(notice("ok", "Limits saved (audited).")),
       (err: unknown) => status.replaceChildren(notice("error", errorMessage(err))),

@@ -40,6 +40,7 @@ export const settingsPage: Page = {
         return;
       }
       const url = feature ? `${path}?feature=${encodeURIComponent(feature)}` : path;
+      status.replaceChildren(notice("info", "Saving…"));
       call("PUT", url, body).then(
         () => status.replaceChildren(notice("ok", "Saved (audited).")),
         (err: unknown) => status.replaceChildren(notice("error", errorMessage(err))),
