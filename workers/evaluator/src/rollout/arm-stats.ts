@@ -3,6 +3,8 @@
  * from what the evaluator already stores: the trace's `decisions.route` (arm, version), the
  * ledger's cost and the panel's score. Only requests the router decided count: cache hits,
  * errors and explicit model/tier requests would look the same in both arms and dilute a regression.
+ * Gateway-made calls (cascade drafts, shadows and their skip markers: rows with a parent) are not
+ * requests: their traces carry no route, so they would all land in the control arm.
  */
 import { rollbackDecision, type ArmStats, type RollbackVerdict, type RolloutConfig } from "../../../../shared/router-rollout/rollback";
 
@@ -29,7 +31,7 @@ const ARM_STATS = `SELECT
 FROM usage_ledger l
 JOIN request_traces t ON t.request_id = l.request_id
 LEFT JOIN evaluations e ON e.request_id = l.request_id AND e.status = 'ok'
-WHERE l.tenant_id = ?1 AND l.kind = 'request' AND l.completed_at >= ?2 AND l.completed_at < ?3
+WHERE l.tenant_id = ?1 AND l.kind = 'request' AND l.parent_request_id IS NULL AND l.completed_at >= ?2 AND l.completed_at < ?3
   AND l.status < 400 AND l.cache_status NOT IN ('hit-exact', 'hit-semantic')
   AND COALESCE(json_extract(t.trace_json, '$.decisions.route.reason'), '') NOT IN ('explicit_model', 'explicit_tier')
   AND (json_extract(t.trace_json, '$.decisions.route.arm') = 'control'

@@ -32,6 +32,20 @@ const PAIRED = Array.from({ length: 16 }, (_, i) => `pair-s-${i}`);
 const UNPAIRED = Array.from({ length: 8 }, (_, i) => `pair-u-${i}`);
 const PAIR_SCORES: ReadonlyArray<readonly [number, number]> = [[2, 5], [2, 1], [5, 1], [5, 5]];
 
+// 't-skip': frontier-served prompts at 0.3 whose small shadow was judged good (OK), skipped (a marker), withheld by
+// the output policy, or judged poor beside a served answer nobody judged; small-served ones at 0.1 whose frontier
+// shadow was skipped; and a client-named request with a marker (not routed: no label).
+const SKIP_OK = Array.from({ length: 10 }, (_, i) => `skip-ok-${i}`);
+const SKIP_MARKED = Array.from({ length: 6 }, (_, i) => `skip-m-${i}`);
+const SKIP_SMALL = Array.from({ length: 4 }, (_, i) => `skip-s-${i}`);
+/** What the gateway publishes for a drawn shadow without an answer (chat/shadow-tier.ts publishSkipped). */
+function skipMarker(tenantId: string, id: string, tier: "small" | "frontier") {
+  return usageEvent({
+    ...shadowOf(tenantId, id, tier), feature: "homework", status: 0, errorCode: "shadow_skipped", usage: { input: { total: 0, cached: 0 }, output: { total: 0, reasoning: 0 }, source: "none" },
+    costUsd: 0, counterfactualCostUsd: undefined, content: undefined, decisions: { shadowOf: id, shadowSkipped: "budget_exceeded" },
+  });
+}
+
 beforeAll(async () => {
   h = await startEvaluator();
   const events = [
@@ -44,6 +58,12 @@ beforeAll(async () => {
     ...["other-f-0", "other-f-1"].flatMap((id) => [routed("t-other", id, "frontier", 0.3), shadowOf("t-other", id)]),
     ...PAIRED.flatMap((id) => [routed("t-pair", id, "small", 0.1), shadowOf("t-pair", id, "frontier")]),
     ...UNPAIRED.map((id) => routed("t-pair", id, "small", 0.1)),
+    ...SKIP_OK.flatMap((id) => [routed("t-skip", id, "frontier", 0.3), shadowOf("t-skip", id)]),
+    ...SKIP_MARKED.flatMap((id) => [routed("t-skip", id, "frontier", 0.3), skipMarker("t-skip", id, "small")]),
+    routed("t-skip", "skip-blocked", "frontier", 0.3), { ...shadowOf("t-skip", "skip-blocked"), status: 400, errorCode: "output_blocked", content: undefined },
+    routed("t-skip", "skip-unjudged", "frontier", 0.3), shadowOf("t-skip", "skip-unjudged"),
+    ...SKIP_SMALL.flatMap((id) => [routed("t-skip", id, "small", 0.1), skipMarker("t-skip", id, "frontier")]),
+    routed("t-skip", "skip-named", "frontier", 0.3, "frontier-sim"), skipMarker("t-skip", "skip-named", "small"),
   ];
   await h.queue(events.map((e) => ({ id: e.requestId, body: e })));
   const judged: Array<[string, string, string, number]> = [
@@ -54,6 +74,11 @@ beforeAll(async () => {
     ...["other-f-0", "other-f-1"].flatMap((id): Array<[string, string, string, number]> => [["t-other", id, "frontier", 5], ["t-other", `${id}:shadow`, "small", 1]]),
     ...PAIRED.flatMap((id, i): Array<[string, string, string, number]> => [["t-pair", id, "small", PAIR_SCORES[i % 4]![0]], ["t-pair", `${id}:shadow`, "frontier", PAIR_SCORES[i % 4]![1]]]),
     ...UNPAIRED.map((id): [string, string, string, number] => ["t-pair", id, "small", 2]),
+    ...SKIP_OK.flatMap((id): Array<[string, string, string, number]> => [["t-skip", id, "frontier", 5], ["t-skip", `${id}:shadow`, "small", 5]]),
+    ...SKIP_MARKED.map((id): [string, string, string, number] => ["t-skip", id, "frontier", 5]),
+    ["t-skip", "skip-blocked", "frontier", 5],
+    ["t-skip", "skip-unjudged:shadow", "small", 2],
+    ...SKIP_SMALL.map((id): [string, string, string, number] => ["t-skip", id, "small", 5]),
   ];
   await h.db.batch(
     judged.map(([tenant, id, tier, score]) =>
@@ -100,6 +125,25 @@ describe("hour labels", () => {
     expect(wins).toBeGreaterThan(0);
     // The old rule (every failed served answer a loss) would have counted kind 1 too.
     expect(bad).toBeLessThan(pairs.filter((x) => x.kind <= 1).length + unpaired);
+  });
+
+  it("counts a drawn frontier-served request whose small shadow left no verdict (skipped, withheld) as a loss, never setting D", async () => {
+    // The marker is an ordinary ledger row: nothing billed, not an error.
+    const marker = await h.db.prepare("SELECT status, error_code, cost_usd, cost_avoided_usd, parent_request_id FROM usage_ledger WHERE request_id = 'skip-m-0:shadow'").first();
+    expect(marker).toEqual({ status: 0, error_code: "shadow_skipped", cost_usd: 0, cost_avoided_usd: 0, parent_request_id: "skip-m-0" });
+    const labels = (await hourLabels(h.db, "t-skip", CLOSED, HOUR, 4, ["small"])).get("homework") ?? [];
+    // Shadow-backed: the judged small shadows (with or without a judged served answer); markers are not.
+    const d = Math.max(...[...SKIP_OK, "skip-unjudged"].map(draw));
+    const below = (ids: string[]) => ids.filter((id) => draw(id) < d);
+    const missing = below([...SKIP_MARKED, "skip-blocked"]).length;
+    const unjudgedServed = below(["skip-unjudged"]).length;
+    const frontierServed = below(SKIP_OK).length + missing + unjudgedServed;
+    // A skipped frontier shadow leaves the served small answer unpaired (it passed: not a loss).
+    const smallServed = below(SKIP_SMALL).length;
+    expect(labels).toEqual([[binOf(0.1), smallServed, 0, 0], [binOf(0.3), frontierServed, missing + unjudgedServed, 0]].filter(([, n]) => n! > 0));
+    // On these ids the imputed losses are real: without them the 0.3 bin would show only the judged shadows.
+    expect(missing).toBeGreaterThan(0);
+    expect(smallServed).toBeGreaterThan(0);
   });
 
   it("stores them with the hour's histogram and sums them into the tenant's window, never another tenant's", async () => {

@@ -10,9 +10,21 @@
  *    rule with the roles of served and shadow swapped (the retraining export's `small_ok` rule);
  *    complexity and feature from the served request;
  *  - a served small-tier answer without a judged frontier shadow (the tenant opted out of it, the
- *    frontier call failed, or its verdict is not in yet): UNPAIRED, bad = panel mean < pass mark.
+ *    frontier shadow was skipped or failed (a skip marker), or its verdict is not in yet): UNPAIRED, bad = panel mean < pass mark.
  *    Conservative: it counts a failed small answer as a loss even where the frontier would have
  *    failed too, and it never counts as a win.
+ *  - a small shadow judged beside a served frontier answer that was not judged: UNPAIRED as above
+ *    (it used to be dropped: a sample that loses requests when a verdict is missing is no longer
+ *    the routed traffic's);
+ *  - a drawn frontier-served request whose small shadow left no verdict: the gateway's skip marker
+ *    (`<id>:shadow`, status 0, `shadow_skipped`: its budget reservation was refused or its call
+ *    failed), an answer the output policy withheld, or a shadow the judges did not score: a LOSS
+ *    (bad, never a win), the worst its small answer could have been. It never sets D (only a
+ *    judged shadow does). Dropping it instead would keep a tier-dependent sample (budget skips fall
+ *    on the dearer frontier shadows first, upstream errors differ by tier, and a frontier-served
+ *    request lost its label where a small-served one kept an unpaired one), and that sample
+ *    under-counted the frontier-served requests a wider band would move: missing data made the
+ *    band looser. Imputed, missing verdicts can only tighten it;
  *  - either pair whose other answer (the frontier shadow, or the served frontier answer of a small
  *    shadow) was not judged on real, whole text: a tool call (no text: checks `empty`, scored 1),
  *    an empty answer, or one cut off or stopped for a tool call (checks `truncated`, finish
@@ -37,11 +49,10 @@
  * chance of giving a label. Pairing also marks a served small answer shadow-backed, so it can
  * set D (which requests give a label moves with it), but only through its draw: the frontier
  * shadow is drawn by the same rule as the small one, so a served answer below D normally has its
- * pair, and one whose frontier call failed or was skipped (budget) is left out of D's maximum
- * while a frontier-served request whose small shadow failed gives no label at all (docs/
- * router.md, "Labelled band"). An unpaired served label below D is kept too: dropping it when
- * its frontier call failed would make the sample depend on the frontier's errors; kept, it only
- * makes its label conservative. Keeping the label that sets D would keep shadows more often than
+ * pair, and one whose frontier call failed or was skipped (budget) is left out of D's maximum,
+ * as is a frontier-served request whose small shadow left no verdict (docs/router.md, "Labelled
+ * band"). Both are kept below D: dropping them would make the sample depend on the shadows'
+ * skips and errors; kept, they only make their labels conservative. Keeping the label that sets D would keep shadows more often than
  * served answers (a review measured served/shadow inclusion of 0.37 at 50 frontier-served
  * requests an hour, and a 95% band missing its target in 23 of 60 windows). The price: a
  * feature's hour gives one label fewer, and none with a single shadow-backed one. D depends on
@@ -65,7 +76,7 @@ const smallList = (n: number, from: number): string => Array.from({ length: n },
 
 // Served small-tier answers of routed requests (paired with their frontier shadow `f` when one was
 // judged), and small shadows (their served request's route). `o` is the other tier's score, if any.
-const sql = (tiers: number): string => `SELECT served_id, feature, complexity, shadow,
+const judgedSql = (tiers: number): string => `SELECT served_id, feature, complexity, shadow,
     (score < MIN(?4, COALESCE(o, ?4))) AS bad, IFNULL(o < ?4 AND score >= ?4, 0) AS win
   FROM (SELECT COALESCE(p.request_id, e.request_id) AS served_id, COALESCE(p.feature, l.feature) AS feature,
     COALESCE(p.route_complexity, l.route_complexity) AS complexity, (p.request_id IS NOT NULL OR f.request_id IS NOT NULL) AS shadow,
@@ -82,10 +93,28 @@ const sql = (tiers: number): string => `SELECT served_id, feature, complexity, s
   LEFT JOIN request_traces ft ON ft.tenant_id = f.tenant_id AND ft.request_id = f.request_id
   WHERE e.tenant_id = ?1 AND e.completed_at >= ?2 AND e.completed_at < ?3 AND e.status = 'ok' AND e.score_mean IS NOT NULL AND e.sampled = 1
     AND e.tier IN (${smallList(tiers, 6)})
-    AND (p.request_id IS NOT NULL OR (l.parent_request_id IS NULL AND l.requested_model = 'auto' AND l.cache_status NOT IN ('hit-exact', 'hit-semantic')))
+    AND (p.request_id IS NOT NULL OR (${ROUTED("l")}))
     AND COALESCE(p.requested_model, l.requested_model) = 'auto' AND COALESCE(p.route_complexity, l.route_complexity) IS NOT NULL
-    AND (p.request_id IS NULL OR s.request_id IS NOT NULL)
   LIMIT ?5)`;
+
+/** A served request the router decided and a model answered (not a cache hit, not a gateway-made call). */
+const ROUTED = (t: string): string =>
+  `${t}.parent_request_id IS NULL AND ${t}.requested_model = 'auto' AND ${t}.cache_status NOT IN ('hit-exact', 'hit-semantic') AND ${t}.route_complexity IS NOT NULL`;
+
+// Drawn frontier-served requests whose small shadow left no verdict: a skip marker (the gateway's
+// shadow_skipped event: budget refused, call failed), an answer the output policy withheld, or one
+// never judged. Imputed as losses (bad, never a win) and never shadow-backed (they cannot set D).
+const missingSql = (tiers: number): string => `SELECT p.request_id AS served_id, p.feature AS feature, p.route_complexity AS complexity,
+    0 AS shadow, 1 AS bad, 0 AS win
+  FROM usage_ledger m
+  JOIN usage_ledger p ON p.tenant_id = m.tenant_id AND p.request_id = m.parent_request_id
+  WHERE m.tenant_id = ?1 AND m.completed_at >= ?2 AND m.completed_at < ?3 AND m.kind = 'request'
+    AND substr(m.request_id, -7) = '${SHADOW_SUFFIX}' AND m.tier IN (${smallList(tiers, 6)}) AND ${ROUTED("p")}
+    AND NOT EXISTS (SELECT 1 FROM evaluations s WHERE s.tenant_id = m.tenant_id AND s.request_id = m.request_id
+      AND s.status = 'ok' AND s.score_mean IS NOT NULL AND s.sampled = 1)
+  LIMIT ?5`;
+
+const sql = (tiers: number): string => `SELECT * FROM (${judgedSql(tiers)}) UNION ALL SELECT * FROM (${missingSql(tiers)})`;
 
 /** One tenant's hour of labels, per feature ('' = none), thinned to one sampling rate. */
 export async function hourLabels(db: D1Database, tenantId: string, hour: number, hourMs: number, passScore: number, smallTiers: readonly string[]): Promise<Map<string, LabelBin[]>> {

@@ -87,6 +87,9 @@ async function setup(o: Setup = {}) {
   return { call, up, events, duringCall, tenantBudget, leases: () => limiter.cores.get(a.tenantId)?.budget.inFlight() ?? 0 };
 }
 
+/** What a drawn shadow without an answer publishes (shadow-tier.ts publishSkipped). */
+const skipMarker = expect.objectContaining({ status: 0, errorCode: "shadow_skipped", costUsd: 0, usage: null, answer: null });
+
 function skipLog(warn: { mock: { calls: unknown[][] } }): Array<Record<string, unknown>> {
   return warn.mock.calls.map((args) => JSON.parse(String(args[0])) as Record<string, unknown>).filter((l) => l.msg === "shadow skipped");
 }
@@ -100,7 +103,8 @@ describe("shadow calls and the tenant's budgets", () => {
     const s = await setup({ budget: { monthly_usd: 1, policy: "block" }, spentUsd: 1 - SERVED_USD - shadowUsd / 2 });
     expect(await s.call()).toEqual({ status: 200, body: { answer: "Done.", downgrade: false } });
     expect(s.up.calls).toEqual([]);
-    expect(s.events).toEqual([]);
+    // Only the skip marker: nothing billed, the draw on record for the labelled band.
+    expect(s.events).toEqual([skipMarker]);
     expect(await s.tenantBudget()).toEqual({ spentUsd: expect.closeTo(1 - shadowUsd / 2, 9), inFlightUsd: 0 });
     expect(skipLog(warn)).toEqual([expect.objectContaining({ reason: "budget_exceeded", budget: "tenant", tier: "small" })]);
   });
@@ -132,7 +136,7 @@ describe("shadow calls and the tenant's budgets", () => {
     expect((await s.call()).status).toBe(200);
     expect(s.up.calls.length).toBeGreaterThan(0);
     expect(s.duringCall[0]?.inFlightUsd).toBeCloseTo(shadowUsd, 12);
-    expect(s.events).toEqual([]);
+    expect(s.events).toEqual([skipMarker]);
     expect(await s.tenantBudget()).toEqual({ spentUsd: expect.closeTo(SERVED_USD, 12), inFlightUsd: 0 });
     expect(s.leases()).toBe(0);
   });

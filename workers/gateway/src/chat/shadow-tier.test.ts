@@ -2,11 +2,12 @@ import type { Context } from "hono";
 import { describe, expect, it, vi } from "vitest";
 import { unitDraw } from "../../../../shared/hash/unit-draw";
 import { RouterSettingsSchema } from "../router/settings";
+import { UsageEventSchema } from "../../../../shared/schemas/usage-event";
 import { isSampled } from "../../../evaluator/src/judge/config";
 import { buildChatEvent, type ExchangeResult } from "./build-event";
 import type { ChatExchange } from "./exchange";
 import { DEFAULT_OUTPUT_TOKENS } from "../limits/estimate";
-import { planShadows, runShadow, shadowAfterServed, shadowBudget, shadowEstimateUsd, shadowRate, shadowRequest, type ShadowAdmission, type ShadowPlan, type ShadowPlans } from "./shadow-tier";
+import { SHADOW_SKIPPED, SHADOW_SKIPPED_STATUS, planShadows, runShadow, shadowAfterServed, shadowBudget, shadowEstimateUsd, shadowRate, shadowRequest, type ShadowAdmission, type ShadowPlan, type ShadowPlans } from "./shadow-tier";
 import { exchange, keep, registry, run, upstream } from "./testing/shadow-fixtures";
 
 const settings = (extra: Record<string, unknown> = {}) => RouterSettingsSchema.parse(extra);
@@ -174,11 +175,34 @@ describe("shadow calls: the call", () => {
     warn.mockRestore();
   });
 
-  it("publishes nothing when the small tier fails (no answer, no label, nothing billed)", async () => {
+  it("publishes a skip marker when the small tier fails: <id>:shadow with no answer, nothing billed, the attempt on record", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const ex = exchange();
     const plan = plansOf(ex, settings({ shadowSmallRate: 1 }))?.small as ShadowPlan;
-    const out: unknown[] = [];
-    await expect(runShadow(ex, plan, registry, run(upstream(null).fetch), () => out.push(1), granted, keep)).resolves.toBeUndefined();
-    expect(out).toEqual([]);
+    const out: Array<{ shadowEx: ChatExchange; r: ExchangeResult }> = [];
+    await expect(runShadow(ex, plan, registry, run(upstream(null).fetch), (shadowEx, r) => out.push({ shadowEx, r }), granted, keep, () => 7_000)).resolves.toBeUndefined();
+    expect(out).toHaveLength(1);
+    const event = UsageEventSchema.parse(buildChatEvent(out[0]!.shadowEx, out[0]!.r));
+    expect(event).toMatchObject({
+      requestId: "req_shadow_1:shadow", tier: "small", status: SHADOW_SKIPPED_STATUS, errorCode: SHADOW_SKIPPED, costUsd: 0, completedAt: 7_000,
+      usage: { source: "none" }, decisions: { shadowOf: "req_shadow_1", shadowSkipped: "call_failed" },
+    });
+    expect(event).not.toHaveProperty("content");
+    expect(event.attempts.length).toBeGreaterThan(0);
+    vi.restoreAllMocks();
+  });
+
+  it("publishes a skip marker for a frontier shadow its admission refused, without calling anyone", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const ex: ChatExchange = { ...exchange("req_small_3"), answeredBy: small, decisions: { route: { tier: "small", complexity: 0.1 } } };
+    const up = upstream("Sent.");
+    const refused: ShadowAdmission = async () => ({ ok: false, reason: "budget_exceeded", budget: "tenant" });
+    const out: ExchangeResult[] = [];
+    const events: ReturnType<typeof buildChatEvent>[] = [];
+    await runShadow(ex, plansOf(ex, targeted())!.frontier!, registry, run(up.fetch), (shadowEx, r) => void (out.push(r), events.push(buildChatEvent(shadowEx, r))), refused, keep, () => 9_000);
+    expect(up.calls).toEqual([]);
+    expect(events).toEqual([expect.objectContaining({ requestId: "req_small_3:shadow", tier: "frontier", status: SHADOW_SKIPPED_STATUS, costUsd: 0, attempts: [], decisions: { shadowOf: "req_small_3", shadowSkipped: "budget_exceeded" } })]);
+    expect(out[0]!.answer).toBeNull();
+    vi.restoreAllMocks();
   });
 });

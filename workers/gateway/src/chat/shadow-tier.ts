@@ -29,16 +29,24 @@
  * is reserved on the request's budgets before it starts (middleware/side-call-budget.ts) and the
  * reservation is settled with its real cost when it ends, answered or failed. A budget at its cap,
  * or budgets that cannot be checked, mean no shadow (logged as `shadow skipped` with the reason).
+ *
+ * A drawn shadow that produces no answer (refused by a budget, or its call failed) is still
+ * published, as a marker: `<id>:shadow` with status 0, `shadow_skipped`, no answer, no usage and
+ * cost 0 (decisions.shadowSkipped = the reason). The labelled band needs to know the draw
+ * happened: a frontier-served request whose small shadow is missing would otherwise drop out of
+ * the labels silently, and budget skips fall on some requests more than others (evaluator
+ * router-traffic/hour-labels.ts counts such a request as a loss).
  */
 import type { Context } from "hono";
 import { unitDraw } from "../../../../shared/hash/unit-draw";
 import { GatewayError } from "../../../../shared/errors";
 import type { ChatCompletionRequest, ChatCompletionResponse } from "../../../../shared/schemas/openai-chat";
+import type { AttemptRecord } from "../../../../shared/schemas/usage-event";
 import type { AuthContext } from "../app-env";
 import type { ModelRegistry } from "../config/model-registry";
 import { estimateCallCost } from "../limits/cost-estimate";
 import { DEFAULT_OUTPUT_TOKENS } from "../limits/estimate";
-import { reserveSideCall, type SideCallDeps, type SideCallGrant } from "../middleware/side-call-budget";
+import { reserveSideCall, type SideCallDeps, type SideCallGrant, type SideCallRefusal } from "../middleware/side-call-budget";
 import { buildAttempts, type Attempt, type AttemptLimits } from "../router/attempts/build-attempts";
 import { runChat, type RunContext } from "../router/attempts/run-attempts";
 import { effectiveSettings, type RouterSettings } from "../router/settings";
@@ -49,6 +57,9 @@ import { answerText, mapChoiceTexts } from "./output-filter";
 import type { RequestedTarget } from "./resolve-target";
 
 export const SHADOW_SUFFIX = ":shadow";
+/** The error code (and status 0) of a drawn shadow that produced no answer: a marker, not an error. */
+export const SHADOW_SKIPPED = "shadow_skipped";
+export const SHADOW_SKIPPED_STATUS = 0;
 
 /**
  * The share in force: the tenant's (or feature's) `router.shadowSmallRate`, else the deployment's
@@ -153,9 +164,27 @@ function policedAnswer(choices: ChatCompletionResponse["choices"], policy: Shado
   }
 }
 
+/** Why a drawn shadow produced no answer (decisions.shadowSkipped of its marker). */
+export type ShadowSkip = SideCallRefusal | "call_failed";
+
+/** The shadow's exchange: `<id>:shadow`, pointing at its request, on the shadow's own clock. */
+function shadowExchange(ex: ChatExchange, request: ChatCompletionRequest, startedAt: number, answeredBy: ChatExchange["answeredBy"], attempts: AttemptRecord[], decisions: Record<string, unknown>): ChatExchange {
+  return {
+    ...ex, requestId: `${ex.requestId}${SHADOW_SUFFIX}`, clientRequestId: null, receivedAt: startedAt, request, stream: false, includeUsage: false,
+    cache: "off", cacheSimilarity: null, answeredBy, attempts, decisions: { shadowOf: ex.requestId, ...decisions }, headers: {},
+  };
+}
+
+/** The marker of a drawn shadow without an answer: nothing billed, nothing to judge, the draw on record. */
+function publishSkipped(ex: ChatExchange, plan: ShadowPlan, request: ChatCompletionRequest, reason: ShadowSkip, attempts: AttemptRecord[], at: number, publish: (shadowEx: ChatExchange, r: ExchangeResult) => void): void {
+  const shadowEx = shadowExchange(ex, request, at, plan.attempts[0]?.model ?? null, attempts, { shadowSkipped: reason });
+  publish(shadowEx, { status: SHADOW_SKIPPED_STATUS, errorCode: SHADOW_SKIPPED, usage: null, costUsd: 0, completedAt: at, ttftMs: null, answer: null });
+}
+
 /**
  * Runs the shadow call once its budget reservation is granted, publishes its event and settles
- * the reservation with its cost (0 when it failed: no answer, no tokens, no label). Never throws.
+ * the reservation with its cost (0 when it failed: no answer, no tokens, no label). Refused or
+ * failed, it publishes the skip marker instead. Never throws.
  */
 export async function runShadow(
   ex: ChatExchange,
@@ -174,18 +203,16 @@ export async function runShadow(
     .catch((): SideCallGrant => ({ ok: false, reason: "budget_unavailable", budget: null }));
   if (!grant.ok) {
     console.warn(JSON.stringify({ level: "warn", msg: "shadow skipped", reason: grant.reason, budget: grant.budget, tier: plan.tier, requestId: ex.requestId }));
+    publishSkipped(ex, plan, request, grant.reason, [], now(), publish);
     return;
   }
   const startedAt = now();
+  const records: AttemptRecord[] = [];
   let costUsd = 0;
   try {
-    const answered = await runChat(request, plan.attempts, { ...run, records: [] }, "total");
+    const answered = await runChat(request, plan.attempts, { ...run, records }, "total");
     const { text, error } = policedAnswer(answered.value.response.choices, policy);
-    const shadowEx: ChatExchange = {
-      ...ex, requestId: `${ex.requestId}${SHADOW_SUFFIX}`, clientRequestId: null, receivedAt: startedAt, request, stream: false, includeUsage: false,
-      cache: "off", cacheSimilarity: null, answeredBy: answered.attempt.model, attempts: answered.records,
-      decisions: { shadowOf: ex.requestId, finishReason: answered.value.response.choices[0]?.finish_reason ?? null }, headers: {},
-    };
+    const shadowEx = shadowExchange(ex, request, startedAt, answered.attempt.model, answered.records, { finishReason: answered.value.response.choices[0]?.finish_reason ?? null });
     // Priced on what the model wrote, as the served path prices it, whether or not the policy let it through.
     const written = answerText(answered.value.response.choices);
     const account = accountChat(shadowEx, answered.value.usage, written, answered.attempt.model, registry);
@@ -193,6 +220,7 @@ export async function runShadow(
     publish(shadowEx, { status: error?.status ?? 200, errorCode: error?.code ?? null, ...account, completedAt: now(), ttftMs: null, answer: text });
   } catch (err) {
     console.warn(JSON.stringify({ level: "warn", msg: "shadow call failed", tier: plan.tier, requestId: ex.requestId, error: err instanceof Error ? err.name : "unknown" }));
+    publishSkipped(ex, plan, request, "call_failed", records.slice(0, 32), now(), publish);
   } finally {
     // Answered or failed, the reservation ends here; a shadow cut off with its isolate expires with its lease.
     await grant.settle(costUsd).catch(() => undefined);
