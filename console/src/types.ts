@@ -18,9 +18,12 @@ export interface UsageRow {
   costUsd: number;
   inferenceCostUsd: number;
   costAvoidedUsd: number;
-  /** The part of costAvoidedUsd from cache hits; the rest is routing's. */
+  /** The part of costAvoidedUsd from cache hits. */
   costAvoidedCacheUsd: number;
+  /** Routing's part, net of escalated cascade drafts. */
   costAvoidedRoutingUsd: number;
+  /** Shadow calls (router monitoring): netted from costAvoidedUsd = cache + routing - shadows. */
+  shadowCostUsd: number;
   judgeCalls: number;
   judgeCostUsd: number;
   avgLatencyMs: number | null;
@@ -85,7 +88,7 @@ export interface RequestTrace {
   decisions: Record<string, unknown>;
   cache: Record<string, unknown>;
   tokens: { prompt: number; completion: number; cached: number; reasoning: number };
-  cost: { usd: number; priceSource: string; counterfactualUsd: number | null; avoidedUsd: number; judgeUsd: number };
+  cost: { usd: number; priceSource: string; counterfactualUsd: number | null; avoidedUsd: number; judgeUsd: number; draftUsd: number; shadowUsd: number };
   evaluation: ({ status: string; scoreMean?: number | null; judges?: unknown; checks?: unknown; reason?: string } & Record<string, unknown>) | null;
   content?: TraceContent;
 }

@@ -123,11 +123,12 @@ describe.skipIf(!runnable)("web console", () => {
     expect(usage.rows[0]?.costUsd).toBeGreaterThan(0);
     expect(await page.locator('[data-kpi="Cost"]').textContent()).toBe(`$${(usage.rows[0]?.costUsd ?? 0) < 0.01 ? (usage.rows[0]?.costUsd ?? 0).toFixed(6) : (usage.rows[0]?.costUsd ?? 0).toFixed(4)}`);
     expect(await page.locator('[data-kpi="Drift alarms"]').textContent()).toBe("1");
-    // Cost avoided, and its two parts as GET /v1/usage splits it.
-    const split = (await (await api("GET", "/v1/usage?group_by=")).json()) as { rows: { costAvoidedUsd: number; costAvoidedCacheUsd: number; costAvoidedRoutingUsd: number }[] };
+    // Cost avoided, its two parts as GET /v1/usage splits it, and the shadow calls netted from it.
+    const split = (await (await api("GET", "/v1/usage?group_by=")).json()) as { rows: { costAvoidedUsd: number; costAvoidedCacheUsd: number; costAvoidedRoutingUsd: number; shadowCostUsd: number }[] };
     const dollars = (n: number) => `$${n < 0.01 && n > 0 ? n.toFixed(6) : n.toFixed(4)}`;
     expect(await page.locator('[data-kpi="Avoided by cache"]').textContent()).toBe(dollars(split.rows[0]?.costAvoidedCacheUsd ?? NaN));
     expect(await page.locator('[data-kpi="Avoided by routing"]').textContent()).toBe(dollars(split.rows[0]?.costAvoidedRoutingUsd ?? NaN));
+    expect(await page.locator('[data-kpi="Shadow calls"]').textContent()).toBe(dollars(split.rows[0]?.shadowCostUsd ?? NaN));
     // The per-feature table splits it the same way, feature by feature.
     const byFeature = (await (await api("GET", "/v1/usage?group_by=feature")).json()) as { rows: { feature: string; costAvoidedCacheUsd: number; costAvoidedRoutingUsd: number }[] };
     const perFeature = page.locator('table:has(caption:text-is("Per feature"))');

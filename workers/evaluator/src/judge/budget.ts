@@ -85,7 +85,7 @@ export class JudgeBudget {
 /**
  * Spend per tenant from the rollups since the start of the UTC day (of `now`, or of the oldest
  * answer in the batch when a backlog or a replay reaches into an earlier day): inference =
- * kind 'request', judges by model (a model some strong judge uses counts as strong). One
+ * every kind but 'judge' (requests, cascade drafts, shadows), judges by model (a model some strong judge uses counts as strong). One
  * statement per 90 tenants (D1 binds 100 parameters).
  */
 export async function loadJudgeBudget(db: D1Database, policy: JudgePolicy, judges: readonly Judge[], tenantIds: readonly string[], since: number): Promise<JudgeBudget> {
@@ -106,7 +106,8 @@ export async function loadJudgeBudget(db: D1Database, policy: JudgePolicy, judge
   for (const row of results.flatMap((r) => r.results) as { tenant_id: string; kind: string; model: string; cost: number | null }[]) {
     const s = spend.get(row.tenant_id) ?? { inference: 0, cheap: 0, strong: 0 };
     const cost = row.cost ?? 0;
-    if (row.kind === "request") s.inference += cost;
+    // Cascade drafts and shadows (rollup kinds 'draft', 'shadow') are inference, not judging.
+    if (row.kind !== "judge") s.inference += cost;
     else if (strongModels.has(row.model)) s.strong += cost;
     else s.cheap += cost;
     spend.set(row.tenant_id, s);

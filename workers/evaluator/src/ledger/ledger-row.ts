@@ -3,7 +3,11 @@
  * in force at completion (versioned table), falling back to the gateway's own costUsd when the
  * model has no price row. Cache hits made no upstream call, so they cost nothing and avoid the
  * whole counterfactual. Calls the gateway made because of a request (an escalated cascade draft,
- * a shadow call) have no counterfactual and avoid nothing: they are extra spend.
+ * a shadow call) have no counterfactual and book no cost avoided of their own: they are extra
+ * spend, which the reports net from their request's saving (GET /v1/usage subtracts the 'draft'
+ * and 'shadow' rollups' cost, usage/query-usage.ts). Netting there, not by booking a negative
+ * amount on the row, keeps every row's cost avoided a per-call fact, keeps the metrics'
+ * cost-avoided counters from running backwards, and corrects hours rolled up before it too.
  */
 import { costUsd } from "../../../../shared/pricing";
 import type { UsageEvent } from "../../../../shared/schemas/usage-event";
@@ -63,7 +67,8 @@ export function draftParent(decisions: Record<string, unknown>): string | null {
  * A shadow call (`<id>:shadow`, decisions.shadowOf = <id>; the gateway's chat/shadow-tier.ts):
  * the tier that did not serve <id> asked the same redacted request in the background so
  * the judges can say whether it would have done. Billed like a draft: its ledger row points at
- * request <id>, its rollup is kind 'draft' (inference spend, not a client request).
+ * request <id>; its rollup is kind 'shadow' (inference spend, not a client request, reported
+ * on its own as monitoring spend).
  */
 export function shadowParent(decisions: Record<string, unknown>): string | null {
   const parent = decisions["shadowOf"];
@@ -72,6 +77,18 @@ export function shadowParent(decisions: Record<string, unknown>): string | null 
 
 /** The request a gateway-made model call (a cascade draft or a shadow) was made for, or null. */
 export const derivedParent = (decisions: Record<string, unknown>): string | null => draftParent(decisions) ?? shadowParent(decisions);
+
+export const SHADOW_SUFFIX = ":shadow";
+
+/**
+ * A row's rollup kind: a gateway-made call (a 'request' row with a parent) is 'shadow' (told by
+ * its `<id>:shadow` id, as the exports tell it) or 'draft'; others keep their kind. The SQL twin
+ * is ledger-statements.ts ROLLUP_KIND.
+ */
+export function rollupKind(row: Pick<LedgerRow, "kind" | "parentRequestId" | "requestId">): string {
+  if (row.kind !== "request" || row.parentRequestId === null) return row.kind;
+  return row.requestId.endsWith(SHADOW_SUFFIX) ? "shadow" : "draft";
+}
 
 /** event.decisions is free-form JSON; read only what is well-typed. */
 export function routeFacts(decisions: Record<string, unknown>): RouteFacts {
@@ -101,7 +118,8 @@ export function ledgerRowFromEvent(event: UsageEvent, book: PriceBook, counterfa
   const { cost, source } = actualCost(event, book);
   const parent = derivedParent(event.decisions);
   // A draft or shadow call is spend on top of its request (which has its own counterfactual):
-  // nothing would have been asked of the frontier in its place, so it avoids nothing.
+  // nothing would have been asked of the frontier in its place, so it avoids nothing itself;
+  // its cost is netted from the request's saving where savings are reported (see the top).
   const counterfactual = parent === null ? counterfactualCost(event, book, counterfactualModel) : null;
   const facts = routeFacts(event.decisions);
   return {

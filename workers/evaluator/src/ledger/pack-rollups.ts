@@ -17,7 +17,7 @@
  */
 import { bucketSql } from "../../../../shared/latency-histogram";
 import { CLIENT_CLOSED_STATUS } from "../../../../shared/schemas/usage-event";
-import { hourOf, type LedgerRow } from "./ledger-row";
+import { hourOf, rollupKind, type LedgerRow } from "./ledger-row";
 import { ROLLUP_CONFLICT } from "./ledger-statements";
 import { minuteOf, upsertMinuteCounters } from "./minute-counters";
 
@@ -39,7 +39,7 @@ export interface RollupFact {
   m: string;
   r: string;
   k: string;
-  /** The rollup's kind: a cascade draft or shadow (a request with a parent) rolls up as 'draft'. */
+  /** The rollup's kind (rollupKind): a request with a parent rolls up as 'draft' or 'shadow'. */
   c: string;
   e: 0 | 1;
   x: 0 | 1;
@@ -64,7 +64,7 @@ export function rollupFact(row: LedgerRow, now: number): RollupFact {
   const client = row.kind === "request" && row.parentRequestId === null;
   return {
     i: row.requestId, t: row.tenantId, h: hourOf(row.completedAt), f: row.feature, m: row.model, r: row.tier, k: row.keyId,
-    c: row.kind === "request" && row.parentRequestId !== null ? "draft" : row.kind,
+    c: rollupKind(row),
     e: row.status >= 400 && row.status !== CLIENT_CLOSED_STATUS ? 1 : 0,
     x: hit ? 1 : 0,
     pt: row.usage.input.total, ct: row.usage.output.total, kt: row.usage.input.cached, rt: row.usage.output.reasoning,

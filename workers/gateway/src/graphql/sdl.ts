@@ -37,7 +37,7 @@ type UsageRow {
   hour: String day: String feature: String model: String tier: String key: String
   requests: Int! errors: Int! cacheHits: Int!
   promptTokens: Float! completionTokens: Float! cachedTokens: Float! reasoningTokens: Float!
-  costUsd: Float! inferenceCostUsd: Float! costAvoidedUsd: Float! costAvoidedCacheUsd: Float! costAvoidedRoutingUsd: Float! judgeCalls: Int! judgeCostUsd: Float! judgeShare: Float
+  costUsd: Float! inferenceCostUsd: Float! costAvoidedUsd: Float! costAvoidedCacheUsd: Float! costAvoidedRoutingUsd: Float! shadowCostUsd: Float! judgeCalls: Int! judgeCostUsd: Float! judgeShare: Float
   judgeEligible: Int! judged: Int! judgeEscalated: Int! judgeEscalationsSkipped: Int! judgeChecksOnly: Int! judgeChecksFailed: Int! judgeCoverage: Float
   avgLatencyMs: Float
 }
@@ -52,7 +52,7 @@ type RequestSummary {
 }
 
 type Tokens { prompt: Float! completion: Float! cached: Float! reasoning: Float! }
-type TraceCost { usd: Float! priceSource: String! counterfactualUsd: Float avoidedUsd: Float! judgeUsd: Float! }
+type TraceCost { usd: Float! priceSource: String! counterfactualUsd: Float avoidedUsd: Float! judgeUsd: Float! draftUsd: Float! shadowUsd: Float! }
 type RequestTrace {
   requestId: ID! receivedAt: Float completedAt: Float status: Int! errorCode: String keyId: String! feature: String endUser: String
   model: String tier: String upstream: String latencyMs: Float! ttftMs: Float

@@ -50,7 +50,7 @@ beforeAll(async () => {
 const gql = (key: string, query: string, variables?: Record<string, unknown>) => f.call("POST", "/v1/graphql", key, { query, ...(variables ? { variables } : {}) });
 const data = <T>(r: Awaited<ReturnType<typeof gql>>) => r.json["data"] as T;
 
-const TRACE_FIELDS = "requestId receivedAt completedAt status errorCode keyId feature endUser model tier upstream latencyMs ttftMs stages attempts decisions cache tokens { prompt completion cached reasoning } cost { usd priceSource counterfactualUsd avoidedUsd judgeUsd } evaluation content ledgerIngestedAt";
+const TRACE_FIELDS = "requestId receivedAt completedAt status errorCode keyId feature endUser model tier upstream latencyMs ttftMs stages attempts decisions cache tokens { prompt completion cached reasoning } cost { usd priceSource counterfactualUsd avoidedUsd judgeUsd draftUsd shadowUsd } evaluation content ledgerIngestedAt";
 
 describe("parity with REST, role by role", () => {
   it("answers request(id) exactly as GET /v1/requests/{id}, masked by role and scoped by feature", async () => {

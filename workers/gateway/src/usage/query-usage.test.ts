@@ -84,6 +84,36 @@ describe("queryUsage", () => {
     expect((await queryUsage(d1.db, "acme", q({ ...range, groupBy: "day,feature" }), null)).rows).toEqual(report.rows);
   });
 
+  it("nets the drafts and shadows a request caused from its saving: all-frontier cost minus everything spent; shadows on their own line", async () => {
+    const T = Date.parse("2026-11-21T09:10:00Z");
+    const small = { model: "small-sim", tier: "small", usage: { input: { total: 400, cached: 0 }, output: { total: 300, reasoning: 0 }, source: "upstream" as const } };
+    await ingest(d1.db, [
+      // A cascade: the small draft was escalated, the frontier answered.
+      usageEvent({ requestId: "n-casc", tenantId: "netted", completedAt: T, counterfactualCostUsd: 0.01 }),
+      usageEvent({ requestId: "n-casc:draft", tenantId: "netted", completedAt: T, ...small, decisions: { cascadeDraftOf: "n-casc" } }),
+      // A small-served request with its frontier shadow, and one whose shadow was skipped (a marker, nothing spent).
+      usageEvent({ requestId: "n-small", tenantId: "netted", completedAt: T, ...small, counterfactualCostUsd: 0.01 }),
+      usageEvent({ requestId: "n-small:shadow", tenantId: "netted", completedAt: T, decisions: { shadowOf: "n-small" } }),
+      usageEvent({ requestId: "n-skip", tenantId: "netted", completedAt: T, ...small, counterfactualCostUsd: 0.01 }),
+      usageEvent({ requestId: "n-skip:shadow", tenantId: "netted", completedAt: T, status: 0, errorCode: "shadow_skipped", costUsd: 0, usage: { input: { total: 0, cached: 0 }, output: { total: 0, reasoning: 0 }, source: "none" }, content: undefined, decisions: { shadowOf: "n-skip", shadowSkipped: "budget_exceeded" } }),
+    ]);
+    const range = { from: "2026-11-21T00:00:00Z", to: "2026-11-22T00:00:00Z" };
+    const row = (await queryUsage(d1.db, "netted", q({ ...range, groupBy: "" }), null)).rows[0]!;
+    const ledger = await d1.db
+      .prepare("SELECT SUM(CASE WHEN parent_request_id IS NULL THEN counterfactual_cost_usd END) AS frontier, SUM(cost_usd) AS spent, SUM(CASE WHEN request_id LIKE '%:shadow' THEN cost_usd END) AS shadows, SUM(CASE WHEN request_id LIKE '%:draft' THEN cost_usd END) AS drafts FROM usage_ledger WHERE tenant_id = 'netted'")
+      .first<{ frontier: number; spent: number; shadows: number; drafts: number }>();
+    expect(ledger!.drafts).toBeGreaterThan(0);
+    expect(ledger!.shadows).toBeGreaterThan(0);
+    expect(row.requests).toBe(3);
+    expect(row.costAvoidedUsd).toBeCloseTo(ledger!.frontier - ledger!.spent, 8);
+    expect(row.shadowCostUsd).toBeCloseTo(ledger!.shadows, 8);
+    expect(row.costAvoidedCacheUsd + row.costAvoidedRoutingUsd - row.shadowCostUsd).toBeCloseTo(row.costAvoidedUsd, 8);
+    expect(row.inferenceCostUsd).toBeCloseTo(ledger!.spent, 8);
+    // Rows booked before the netting (a draft that booked its own counterfactual, as rows before 8fe937d did) count only as spend.
+    await d1.db.prepare("UPDATE usage_rollups_hourly SET cost_avoided_usd = 0.5 WHERE tenant_id = 'netted' AND kind IN ('draft', 'shadow')").run();
+    expect((await queryUsage(d1.db, "netted", q({ ...range, groupBy: "" }), null)).rows[0]).toEqual(row);
+  });
+
   it("rejects unknown groups and inverted ranges", () => {
     expect(UsageQuerySchema.safeParse({ groupBy: "day,password" }).success).toBe(false);
     expect(UsageQuerySchema.safeParse({ from: "2026-11-27T00:00:00Z", to: "2026-11-26T00:00:00Z" }).success).toBe(false);
@@ -95,7 +125,7 @@ describe("queryUsage", () => {
     const csv = await usageCsv(d1.db, "acme", q({ from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z", groupBy: "day,feature" }), null);
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toBe(
-      "day,feature,requests,errors,cacheHits,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,inferenceCostUsd,costAvoidedUsd,costAvoidedCacheUsd,costAvoidedRoutingUsd,judgeCalls,judgeCostUsd,judgeShare," +
+      "day,feature,requests,errors,cacheHits,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,inferenceCostUsd,costAvoidedUsd,costAvoidedCacheUsd,costAvoidedRoutingUsd,shadowCostUsd,judgeCalls,judgeCostUsd,judgeShare," +
         "judgeEligible,judged,judgeEscalated,judgeEscalationsSkipped,judgeChecksOnly,judgeChecksFailed,judgeCoverage,avgLatencyMs",
     );
     expect(lines).toHaveLength(4);

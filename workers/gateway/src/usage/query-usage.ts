@@ -4,8 +4,12 @@
  * lines: inference (inferenceCostUsd), judging (judgeCostUsd, judgeCalls; costUsd is their
  * sum) and what routing and caching saved (costAvoidedUsd, split into costAvoidedCacheUsd, from
  * requests the cache answered, and costAvoidedRoutingUsd, the rest: migration 0064). Escalated cascade drafts (rollup
- * kind 'draft') are inference spend, but not requests: `requests`, errors and latency count
- * what clients asked for. Judging coverage comes from the
+ * kind 'draft') and shadow calls (kind 'shadow') are inference spend, but not requests: `requests`, errors and latency count
+ * what clients asked for. The saving is net (docs/evaluator.md, "The saving reported is net"): all-frontier
+ * cost minus every inference dollar the requests caused. A draft's cost comes off routing's part
+ * (it is how a cascade serves); a shadow's is reported on its own (shadowCostUsd, monitoring),
+ * so costAvoidedUsd = costAvoidedCacheUsd + costAvoidedRoutingUsd - shadowCostUsd. Judging is
+ * not netted: an all-frontier tenant is judged too. Judging coverage comes from the
  * evaluator's judge_coverage_hourly: answers eligible for judging, judged, escalated to a
  * strong judge, and left to the deterministic checks by the judge budget.
  */
@@ -58,12 +62,14 @@ export interface UsageRow {
   /** Inference + judging. */
   costUsd: number;
   inferenceCostUsd: number;
-  /** Against the all-frontier counterfactual: cache + routing. */
+  /** Against the all-frontier counterfactual, net of every inference call the requests caused: cache + routing - shadows. */
   costAvoidedUsd: number;
   /** The part from requests the cache answered (exact or semantic hits). */
   costAvoidedCacheUsd: number;
-  /** The rest: requests that reached a model cheaper than the frontier (can be negative). */
+  /** Requests that reached a model cheaper than the frontier, less their escalated cascade drafts (can be negative). */
   costAvoidedRoutingUsd: number;
+  /** Shadow calls (`<id>:shadow`, the router's quality monitoring): inference spend, netted from costAvoidedUsd. */
+  shadowCostUsd: number;
   judgeCalls: number;
   judgeCostUsd: number;
   /** judgeCostUsd / inferenceCostUsd (the judge budget caps it per tenant and day); null without inference spend. */
@@ -118,6 +124,8 @@ const DbRowSchema = GroupSchema.extend({
   cost_usd: z.number().nullable(),
   cost_avoided_usd: z.number().nullable(),
   cost_avoided_cache_usd: z.number().nullable(),
+  draft_cost_usd: z.number().nullable(),
+  shadow_cost_usd: z.number().nullable(),
   inference_cost_usd: z.number().nullable(),
   judge_calls: z.number().nullable(),
   judge_cost_usd: z.number().nullable(),
@@ -150,6 +158,12 @@ function judging(c: CoverageRow | undefined): Pick<UsageRow, "judgeEligible" | "
   };
 }
 
+/** The saving's lines from the requests' gross cost avoided and the spend of the calls they caused. */
+function avoided(r: z.infer<typeof DbRowSchema>): Pick<UsageRow, "costAvoidedUsd" | "costAvoidedCacheUsd" | "costAvoidedRoutingUsd" | "shadowCostUsd"> {
+  const [gross, cache, drafts, shadows] = [r.cost_avoided_usd ?? 0, r.cost_avoided_cache_usd ?? 0, r.draft_cost_usd ?? 0, r.shadow_cost_usd ?? 0];
+  return { costAvoidedUsd: usd(gross - drafts - shadows), costAvoidedCacheUsd: usd(cache), costAvoidedRoutingUsd: usd(gross - cache - drafts), shadowCostUsd: usd(shadows) };
+}
+
 function toRow(r: z.infer<typeof DbRowSchema>, coverage: CoverageRow | undefined): UsageRow {
   const requests = r.requests ?? 0;
   const inference = usd(r.inference_cost_usd);
@@ -170,9 +184,7 @@ function toRow(r: z.infer<typeof DbRowSchema>, coverage: CoverageRow | undefined
     reasoningTokens: r.reasoning_tokens ?? 0,
     costUsd: usd(r.cost_usd),
     inferenceCostUsd: inference,
-    costAvoidedUsd: usd(r.cost_avoided_usd),
-    costAvoidedCacheUsd: usd(r.cost_avoided_cache_usd),
-    costAvoidedRoutingUsd: usd((r.cost_avoided_usd ?? 0) - (r.cost_avoided_cache_usd ?? 0)),
+    ...avoided(r),
     judgeCalls: r.judge_calls ?? 0,
     judgeCostUsd: judge,
     judgeShare: inference > 0 ? Math.round((judge / inference) * 10_000) / 10_000 : null,
@@ -189,7 +201,9 @@ export async function queryUsage(db: D1Database, tenantId: string, query: UsageQ
   const groups = query.groupBy.map((g) => `${GROUP_EXPR[g]} AS g_${g}`);
   const sql = `SELECT ${[...groups, `${req("requests")} AS requests`, `${req("errors")} AS errors`, `${req("cache_hits")} AS cache_hits`,
     "SUM(prompt_tokens) AS prompt_tokens", "SUM(completion_tokens) AS completion_tokens", "SUM(cached_tokens) AS cached_tokens",
-    "SUM(reasoning_tokens) AS reasoning_tokens", "SUM(cost_usd) AS cost_usd", "SUM(cost_avoided_usd) AS cost_avoided_usd", "SUM(cost_avoided_cache_usd) AS cost_avoided_cache_usd", "SUM(CASE WHEN kind IN ('request', 'draft') THEN cost_usd ELSE 0 END) AS inference_cost_usd",
+    "SUM(reasoning_tokens) AS reasoning_tokens", "SUM(cost_usd) AS cost_usd", `${req("cost_avoided_usd")} AS cost_avoided_usd`, `${req("cost_avoided_cache_usd")} AS cost_avoided_cache_usd`,
+    "SUM(CASE WHEN kind = 'draft' THEN cost_usd ELSE 0 END) AS draft_cost_usd", "SUM(CASE WHEN kind = 'shadow' THEN cost_usd ELSE 0 END) AS shadow_cost_usd",
+    "SUM(CASE WHEN kind <> 'judge' THEN cost_usd ELSE 0 END) AS inference_cost_usd",
     "SUM(CASE WHEN kind = 'judge' THEN requests ELSE 0 END) AS judge_calls", "SUM(CASE WHEN kind = 'judge' THEN cost_usd ELSE 0 END) AS judge_cost_usd",
     `${req("latency_ms_sum")} AS latency_ms_sum`].join(", ")}
     FROM usage_rollups_hourly WHERE tenant_id = ?1 AND hour >= ?2 AND hour < ?3${scope.sql}

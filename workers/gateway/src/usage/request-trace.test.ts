@@ -48,6 +48,27 @@ describe("getRequestTrace", () => {
     expect(await getRequestTrace(d1.db, "acme", "tr-1", { contentAccess: "none", features: ["billing", "support"] })).toMatchObject({ requestId: "tr-1", feature: "support" });
   });
 
+  it("nets the request's cascade draft and shadow from its saving and shows each apart from judging", async () => {
+    const small = { model: "small-sim", tier: "small", usage: { input: { total: 400, cached: 0 }, output: { total: 300, reasoning: 0 }, source: "upstream" as const } };
+    await ingest(d1.db, [
+      usageEvent({ requestId: "tr-net", tenantId: "acme", counterfactualCostUsd: 0.02 }),
+      usageEvent({ requestId: "tr-net:draft", tenantId: "acme", ...small, decisions: { cascadeDraftOf: "tr-net" } }),
+      usageEvent({ requestId: "tr-net:shadow", tenantId: "acme", ...small, decisions: { shadowOf: "tr-net" } }),
+    ]);
+    await d1.db
+      .prepare("INSERT INTO usage_ledger (request_id, tenant_id, kind, parent_request_id, key_id, status, cache_status, prompt_tokens, completion_tokens, cached_tokens, reasoning_tokens, cost_usd, price_source, latency_ms, received_at, completed_at, hour, ingested_at, ingest_nonce) VALUES ('tr-net:judge', 'acme', 'judge', 'tr-net', 'k1', 200, 'off', 1, 1, 0, 0, 0.0005, 'event', 1, 0, 0, 0, 0, 'n')")
+      .run();
+    const rows = await d1.db.prepare("SELECT request_id, cost_usd, cost_avoided_usd FROM usage_ledger WHERE request_id LIKE 'tr-net%' ORDER BY request_id").all<{ request_id: string; cost_usd: number; cost_avoided_usd: number }>();
+    const [served, draft, judge, shadow] = rows.results;
+    const t = await getRequestTrace(d1.db, "acme", "tr-net", { contentAccess: "none", features: null });
+    expect(draft!.cost_usd).toBeGreaterThan(0);
+    expect(t?.cost).toEqual({
+      usd: served!.cost_usd, priceSource: "table", counterfactualUsd: expect.any(Number),
+      avoidedUsd: expect.closeTo(served!.cost_avoided_usd - draft!.cost_usd - shadow!.cost_usd, 10),
+      judgeUsd: judge!.cost_usd, draftUsd: draft!.cost_usd, shadowUsd: shadow!.cost_usd,
+    });
+  });
+
   it("is tenant-isolated", async () => {
     expect(await getRequestTrace(d1.db, "intruder", "tr-1", { contentAccess: "decrypted", features: null, keyring })).toBeNull();
   });

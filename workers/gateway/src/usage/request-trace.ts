@@ -60,6 +60,17 @@ const EvalRowSchema = z.object({
   escalation_state: z.string().nullable().optional(),
 });
 
+/**
+ * What the calls made because of this request cost (rows with it as parent): judging, escalated
+ * cascade drafts and shadow calls (`<id>:shadow`, skip markers at 0).
+ */
+const CHILD_COSTS = `SELECT COALESCE(SUM(CASE WHEN kind = 'judge' THEN cost_usd END), 0) AS judge,
+  COALESCE(SUM(CASE WHEN kind = 'request' AND substr(request_id, -7) <> ':shadow' THEN cost_usd END), 0) AS draft,
+  COALESCE(SUM(CASE WHEN kind = 'request' AND substr(request_id, -7) = ':shadow' THEN cost_usd END), 0) AS shadow
+  FROM usage_ledger WHERE tenant_id = ?1 AND parent_request_id = ?2`;
+const ChildCostsSchema = z.object({ judge: z.number(), draft: z.number(), shadow: z.number() });
+type ChildCosts = z.infer<typeof ChildCostsSchema>;
+
 /** The judge budget did not cover this answer: the deterministic checks are all it got. */
 const FallbackRowSchema = z.object({ reason: z.string(), checks_json: z.string(), recorded_at: z.number() });
 
@@ -103,7 +114,7 @@ function buildTrace(
   trace: Record<string, unknown>,
   evaluation: z.infer<typeof EvalRowSchema> | null,
   fallback: z.infer<typeof FallbackRowSchema> | null,
-  judgeCost: number,
+  children: ChildCosts,
 ) {
   return {
     requestId: ledger.request_id,
@@ -128,8 +139,11 @@ function buildTrace(
       usd: ledger.cost_usd,
       priceSource: ledger.price_source,
       counterfactualUsd: ledger.counterfactual_cost_usd,
-      avoidedUsd: ledger.cost_avoided_usd,
-      judgeUsd: judgeCost,
+      // Net, as GET /v1/usage reports it: the drafts and shadows this request caused come off its saving.
+      avoidedUsd: Math.round((ledger.cost_avoided_usd - children.draft - children.shadow) * 1e10) / 1e10,
+      judgeUsd: children.judge,
+      draftUsd: children.draft,
+      shadowUsd: children.shadow,
     },
     evaluation: evaluationView(evaluation, fallback),
     ledgerIngestedAt: ledger.ingested_at,
@@ -146,7 +160,7 @@ export async function getRequestTrace(db: D1Database, tenantId: string, requestI
     db.prepare(`SELECT * FROM usage_ledger WHERE tenant_id = ?1 AND request_id = ?2 AND kind = 'request'${scope.sql}`).bind(tenantId, requestId, ...scope.binds),
     db.prepare("SELECT trace_json, content_meta_json, content_envelope FROM request_traces WHERE tenant_id = ?1 AND request_id = ?2").bind(tenantId, requestId),
     db.prepare("SELECT * FROM evaluations WHERE tenant_id = ?1 AND request_id = ?2").bind(tenantId, requestId),
-    db.prepare("SELECT COALESCE(SUM(cost_usd), 0) AS c FROM usage_ledger WHERE tenant_id = ?1 AND parent_request_id = ?2").bind(tenantId, requestId),
+    db.prepare(CHILD_COSTS).bind(tenantId, requestId),
     db.prepare("SELECT reason, checks_json, recorded_at FROM judge_fallbacks WHERE tenant_id = ?1 AND request_id = ?2").bind(tenantId, requestId),
   ]);
   const ledgerRow = ledgerRes?.results[0];
@@ -154,10 +168,10 @@ export async function getRequestTrace(db: D1Database, tenantId: string, requestI
   const ledger = LedgerSchema.parse(ledgerRow);
   const traceRow = traceRes?.results[0] ? TraceRowSchema.parse(traceRes.results[0]) : null;
   const evaluation = evalRes?.results[0] ? EvalRowSchema.parse(evalRes.results[0]) : null;
-  const judgeCost = z.object({ c: z.number() }).parse(judgeRes?.results[0] ?? { c: 0 }).c;
+  const children = ChildCostsSchema.parse(judgeRes?.results[0] ?? { judge: 0, draft: 0, shadow: 0 });
   const trace = traceRow ? (JSON.parse(traceRow.trace_json) as Record<string, unknown>) : {};
   const fallback = fallbackRes?.results[0] ? FallbackRowSchema.parse(fallbackRes.results[0]) : null;
-  const story = buildTrace(ledger, trace, evaluation, fallback, judgeCost);
+  const story = buildTrace(ledger, trace, evaluation, fallback, children);
   const c = await content(traceRow, opts);
   return c === undefined ? story : { ...story, content: c };
 }

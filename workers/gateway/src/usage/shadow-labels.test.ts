@@ -66,9 +66,9 @@ describe("shadow answers (both directions) through the real consumer", () => {
     for (const r of rows.results) expect(r.cost_usd).toBeGreaterThan(0);
     const kinds = await store.db.prepare("SELECT tier, kind, SUM(requests) AS n FROM usage_rollups_hourly WHERE kind != 'judge' GROUP BY tier, kind ORDER BY tier, kind").all<{ tier: string; kind: string; n: number }>();
     // s4 and s5 are the client requests served on the small tier, f1-f3 on the frontier; each shadow is
-    // billed once, on its own tier, rolled up apart from requests.
+    // billed once, on its own tier, rolled up apart from requests (and from cascade drafts).
     expect(kinds.results).toEqual([
-      { tier: "frontier", kind: "draft", n: 2 }, { tier: "frontier", kind: "request", n: 3 }, { tier: "small", kind: "draft", n: 3 }, { tier: "small", kind: "request", n: 2 },
+      { tier: "frontier", kind: "request", n: 3 }, { tier: "frontier", kind: "shadow", n: 2 }, { tier: "small", kind: "request", n: 2 }, { tier: "small", kind: "shadow", n: 3 },
     ]);
   });
 

@@ -29,7 +29,7 @@ export const ROLLUP_FAMILIES = {
   cacheHits: { name: "gateway_cache_hits_total", help: "Recorded requests answered from the exact or semantic cache.", type: "counter" },
   tokens: { name: "gateway_tokens_total", help: "Tokens by type (input, output, cached_input, reasoning).", type: "counter" },
   cost: { name: "gateway_cost_usd_total", help: "Cost in USD as the ledger priced it.", type: "counter" },
-  costAvoided: { name: "gateway_cost_avoided_usd_total", help: "USD saved against the all-frontier counterfactual (routing and caching).", type: "counter" },
+  costAvoided: { name: "gateway_cost_avoided_usd_total", help: "USD saved against the all-frontier counterfactual (routing and caching), per row: drafts and shadows book 0; net saving = this for kind request minus gateway_cost_usd_total for kinds draft and shadow.", type: "counter" },
   hitRatio: { name: "gateway_cache_hit_ratio", help: "Cache hits / requests per tenant since the rollups began.", type: "gauge" },
 } as const satisfies Record<string, Spec>;
 
