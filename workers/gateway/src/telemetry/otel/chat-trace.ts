@@ -1,5 +1,6 @@
 /**
- * The chat handler's two touch points with tracing, both no-ops when tracing is off:
+ * The chat handler's two touch points with tracing, both no-ops when tracing is off (and
+ * `chatTrace` when the request's trace is not sampled):
  * `tracedRun` gives run-attempts the traced fetch (traceparent upstream) and the attempt hook;
  * `chatTrace` holds the request's trace until the usage event is published (a stream's
  * end), puts the traceparent in the event's decisions (the evaluator parents its evaluation
@@ -21,9 +22,10 @@ export function tracedRun(c: Context<AppEnv>): Pick<RunContext, "fetch" | "onAtt
 
 export function chatTrace(c: Context<AppEnv>, ex: ChatExchange): ((result: ExchangeResult) => void) | null {
   const trace = c.get("otel");
-  if (!trace) return null;
+  // An unsampled trace exports nothing, so there is nothing to hold or contribute.
+  if (!trace?.context.sampled) return null;
   trace.hold();
-  if (trace.context.sampled) ex.decisions.traceparent = trace.traceparent;
+  ex.decisions.traceparent = trace.traceparent;
   const waitUntil = (p: Promise<unknown>) => {
     try {
       c.executionCtx.waitUntil(p);
@@ -36,7 +38,6 @@ export function chatTrace(c: Context<AppEnv>, ex: ChatExchange): ((result: Excha
       trace.contribute(new ChatSpans(ex, result, captureContent));
       trace.release(waitUntil);
     };
-    if (!trace.context.sampled) return finish(false);
     // The request read its settings through the isolate's cache, so this is nearly always the
     // promise it already awaited: finished now, with no promise chain or waitUntil per request.
     const settings = settingsFor(c.env.DB, ex.auth.tenantId, ex.feature);
