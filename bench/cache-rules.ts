@@ -10,7 +10,7 @@
  * - cold threshold (the strict start under a false-hit bound): lowest threshold with no
  *   non-paraphrase at or above it, plus one 0.02 similarity band.
  */
-import { rates, type Decision, type Rates, type ScoredPair } from "./cache-quality";
+import { hitScore, rates, type Decision, type Rates, type ScoredPair } from "./cache-quality";
 
 export interface ThresholdRule {
   name: string;
@@ -38,6 +38,38 @@ export const STATIC_RULE: ThresholdRule = {
 export const COLD_RULE: ThresholdRule = {
   name: "lowest threshold with no false hit, + 0.02",
   pick: (scored, d) => Number((lowestWithin(scored, d, 0) + 0.02).toFixed(3)),
+};
+
+/**
+ * The cold threshold for a sparse tail: "max + 0.02" is a maximum statistic, and for two samples
+ * of equal size the other one's maximum is the higher half of the time, so its margin alone
+ * decides whether it transfers. This rule sizes the margin from the tail itself: an exponential
+ * tail (peaks over threshold, shape 0) fitted to the k = 10 highest hit scores of guard-passing
+ * non-paraphrases the index can return (u = the (k+1)-th, scale = mean excess over u); the pick is
+ * the lowest grid value at which an unseen sample of the same size expects <= 0.05 of them above
+ * it, and never under max + 0.02. Above 1 (or too few pairs to fit: k < 3): exact hits only,
+ * returned as Infinity. Constants fixed before the rule was measured on a held-out half.
+ */
+export const TAIL_K = 10;
+export const TAIL_EXPECTED_ABOVE = 0.05;
+
+export function tailColdPick(scored: ScoredPair[], d: Decision): number {
+  const tail = scored
+    .filter((p) => p.score <= 2 && p.guardOk && p.cos >= d.minCosine)
+    .map((p) => hitScore(p, d))
+    .sort((a, b) => b - a);
+  const k = Math.min(TAIL_K, tail.length - 1);
+  if (k < 3) return Infinity;
+  const u = tail[k] as number;
+  const scale = tail.slice(0, k).reduce((s, x) => s + (x - u), 0) / k;
+  const target = Math.max((tail[0] as number) + 0.02, u + scale * Math.log(k / TAIL_EXPECTED_ABOVE));
+  const t = Math.ceil(target / GRID - 1e-9) * GRID;
+  return t > 1 ? Infinity : Number(t.toFixed(3));
+}
+
+export const TAIL_COLD_RULE: ThresholdRule = {
+  name: `exponential tail of the ${TAIL_K} highest guard-passing non-paraphrases: expected <= ${TAIL_EXPECTED_ABOVE} above it in an unseen sample of the same size, and >= max + 0.02 (Infinity = exact hits only)`,
+  pick: tailColdPick,
 };
 
 export const halvesOf = (scored: ScoredPair[]): ScoredPair[][] => [scored.filter((_, i) => i % 2 === 0), scored.filter((_, i) => i % 2 === 1)];

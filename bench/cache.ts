@@ -17,7 +17,7 @@ import { DEFAULT_LEXICAL_WEIGHT, DEFAULT_MIN_COSINE, DEFAULT_SEMANTIC_THRESHOLD 
 import { MEASURED_COLD_THRESHOLDS, scorerId } from "../workers/gateway/src/cache/calibration/scorer";
 import { LEXICAL_WEIGHT_GRID, auc, loadPairs, pickLexicalWeight, rates, scorePairs, type Decision, type ScoredPair } from "./cache-quality";
 import { guardAblation, guardAblationTable } from "./cache-guards";
-import { COLD_RULE, STATIC_RULE, budgetSweepTable, halvesOf, heldOutShippedProcedure, heldOutShippedTable, twoFold, twoFoldTable } from "./cache-rules";
+import { COLD_RULE, STATIC_RULE, TAIL_COLD_RULE, budgetSweepTable, halvesOf, heldOutShippedProcedure, heldOutShippedTable, twoFold, twoFoldTable } from "./cache-rules";
 import { oneNamespace, protocolSweep } from "./cache-protocol";
 import { ceiling } from "./cache-ceiling";
 import { wordnetSynonyms } from "./cache-synonyms";
@@ -29,7 +29,7 @@ const { values } = parseCli({
   summary: "Semantic cache: guard and threshold rules cross-validated on two halves of STS pairs, the false-hit guarantee under streamed traffic, embedding and lookup latency (markdown for docs/benchmarks/cache.md). Runs for several minutes.",
   options: {
     data: { type: "string", default: new URL("../../shared/data/stsb-en-dev/stsb-en-dev.csv", import.meta.url).pathname, description: "STS pairs (CSV: a, b, score)" },
-    artifact: { type: "string", default: "workers/gateway/src/cache/embedder/local/glove-sif-int8.bin", description: "local embedder artifact (the constants in settings.ts are this one's)" },
+    artifact: { type: "string", default: "workers/gateway/src/cache/embedder/local/usedistil-int8.bin", description: "local embedder artifact (the constants in settings.ts are this one's)" },
     sizes: { type: "string", default: "10000,100000", description: "lookup latency index sizes" },
     requests: { type: "string", default: "200000", description: "requests per simulated stream" },
     seeds: { type: "string", default: "5", description: "streams per half and delta" },
@@ -66,7 +66,7 @@ async function featuresTable(pairs: ReturnType<typeof loadPairs>, embedder: Loca
   return rows.join("\n");
 }
 
-async function quality(scored: ScoredPair[], pairs: ReturnType<typeof loadPairs>, embedder: LocalEmbedder): Promise<{ cold: number[] }> {
+async function quality(scored: ScoredPair[], pairs: ReturnType<typeof loadPairs>, embedder: LocalEmbedder): Promise<ColdPicks> {
   const halves = halvesOf(scored);
   const labelled = (h: ScoredPair[]) => `${h.filter((p) => p.score >= 4).length} paraphrases, ${h.filter((p) => p.score <= 2).length} non-paraphrases`;
   console.log(`\nhalves: even rows (half 1: ${labelled(halves[0] ?? [])}), odd rows (half 2: ${labelled(halves[1] ?? [])})`);
@@ -80,7 +80,9 @@ async function quality(scored: ScoredPair[], pairs: ReturnType<typeof loadPairs>
   console.log(`\n## Static rule, budget varied (each half's pick measured on the other)\n\n${budgetSweepTable(scored, SHIPPED, [0, 0.0025, 0.005, 0.0075, 0.01])}`);
   const colds = twoFold(COLD_RULE, scored, SHIPPED);
   const shippedCold = MEASURED_COLD_THRESHOLDS.get(scorerId(embedder.id, DEFAULT_LEXICAL_WEIGHT));
-  console.log(`\n## Cold threshold (MEASURED_COLD_THRESHOLDS = ${shippedCold})\n\n${twoFoldTable(COLD_RULE, colds)}`);
+  console.log(`\n## Cold threshold (MEASURED_COLD_THRESHOLDS = ${shippedCold ?? "none: exact hits only"})\n\n${twoFoldTable(COLD_RULE, colds)}`);
+  const tails = twoFold(TAIL_COLD_RULE, scored, SHIPPED);
+  console.log(`\n## Cold threshold, tail rule\n\n${twoFoldTable(TAIL_COLD_RULE, tails)}\n\nHeld out, 4 folds:\n\n${heldOutShippedTable(heldOutShippedProcedure(TAIL_COLD_RULE, scored, SHIPPED))}`);
   console.log(`\n## Sweep per half (hit score, guards on)\n\n${sweepPerHalf(halves)}`);
   const pairHalves = halvesOf(pairs.map((p) => ({ ...p, cos: 0, overlap: 0, guardOk: true })));
   console.log("\n## Pairs through one cache namespace (as chat traffic; every answer stored)\n\n| policy | set | recall | false hits | of which on another pair's entry (exact) |\n|---|---|---|---|---|");
@@ -92,17 +94,29 @@ async function quality(scored: ScoredPair[], pairs: ReturnType<typeof loadPairs>
   }
   console.log(`\n## One namespace, static threshold swept (what the false hits are)\n\n${await protocolSweep(pairHalves, embedder, DEFAULT_SEMANTIC_THRESHOLD)}`);
   console.log(`\n## Features tried: the best any threshold could do (labels known, per half)\n\n${await featuresTable(pairs, embedder, halves)}`);
-  return { cold: colds.folds.map((f) => f.threshold) };
+  return { cold: colds.folds.map((f) => f.threshold), tail: tails.folds.map((f) => f.threshold) };
 }
 
-function guarantee(scored: ScoredPair[], coldPicks: number[], settings: StreamSettings): void {
+interface ColdPicks {
+  cold: number[];
+  tail: number[];
+}
+
+function guarantee(scored: ScoredPair[], picks: ColdPicks, settings: StreamSettings): void {
   const halves = halvesOf(scored);
-  // A stream over half k starts cold at the threshold the rule picked on the other half.
-  const heldOutCold = (k: number): number => coldPicks[1 - k] as number;
+  // A stream over half k starts cold at the threshold the rule picked on the other half (Infinity: exact hits only).
+  const heldOut = (rulePicks: number[]) => (k: number): number | null => {
+    const t = rulePicks[1 - k] as number;
+    return Number.isFinite(t) ? t : null;
+  };
+  const [strict, tail] = [heldOut(picks.cold), heldOut(picks.tail)];
   const scenarios: Scenario[] = [
-    { name: "shipped scorer, strict cold start", decision: SHIPPED, cold: heldOutCold },
+    { name: "shipped scorer, strict cold start (max + 0.02 rule)", decision: SHIPPED, cold: strict },
+    { name: "shipped scorer, strict cold start (tail rule)", decision: SHIPPED, cold: tail },
     { name: "shipped scorer, exact-only cold start (any embedder)", decision: SHIPPED, cold: () => null },
-    { name: "shipped scorer, judge wrong 3% of the time", decision: SHIPPED, cold: heldOutCold, judgeError: 0.03 },
+    { name: "shipped scorer, judge wrong 3% of the time, max + 0.02 start", decision: SHIPPED, cold: strict, judgeError: 0.03 },
+    { name: "shipped scorer, judge wrong 3% of the time, tail-rule start", decision: SHIPPED, cold: tail, judgeError: 0.03 },
+    { name: "shipped scorer, judge wrong 3% of the time, exact-only start", decision: SHIPPED, cold: () => null, judgeError: 0.03 },
     { name: "1% of cached answers wrong at any score, exact-only cold start", decision: SHIPPED, cold: () => null, baseError: 0.01 },
   ];
   console.log(`\n## False-hit guarantee under streamed traffic (${settings.requests / 1000}k requests per stream, ${settings.seeds} streams pooled per row; audit ${pct(settings.auditRate, 0)} of served hits, shadow-check ${pct(settings.shadowRate, 0)} of refused near-misses; calibration re-read every ${settings.refreshEvery} requests)\n`);
@@ -133,7 +147,8 @@ async function main(): Promise<void> {
   console.log(`pairs: ${pairs.length} (>= 4: ${pairs.filter((p) => p.score >= 4).length}, <= 2: ${pairs.filter((p) => p.score <= 2).length}); embedder ${embedder.id}, ${(artifact.length / 1e6).toFixed(2)} MB`);
   const parts = new Set(values.parts.split(","));
   const scored = await scorePairs(pairs, embedder);
-  const cold = parts.has("quality") ? (await quality(scored, pairs, embedder)).cold : twoFold(COLD_RULE, scored, SHIPPED).folds.map((f) => f.threshold);
+  const picksOf = (rule: typeof COLD_RULE): number[] => twoFold(rule, scored, SHIPPED).folds.map((f) => f.threshold);
+  const cold: ColdPicks = parts.has("quality") ? await quality(scored, pairs, embedder) : { cold: picksOf(COLD_RULE), tail: picksOf(TAIL_COLD_RULE) };
   const settings: StreamSettings = { requests: Number(values.requests), seeds: Number(values.seeds), auditRate: 0.05, shadowRate: 0.25, refreshEvery: 200 };
   if (parts.has("stream")) guarantee(scored, cold, settings);
   if (parts.has("latency")) await latency(embedder, pairs);

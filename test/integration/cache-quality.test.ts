@@ -15,10 +15,11 @@ let tenantId: string;
 beforeAll(async () => {
   stack = await startStack({ evaluator: true });
   ({ key, tenantId } = await seedKey(stack, { name: "audited", role: "developer" }));
-  // Audit every semantic hit of this tenant (default auditRate is 5%).
+  // Audit every semantic hit of this tenant (default auditRate is 5%); a strict cold threshold so a
+  // paraphrase hits before any feedback (the default starts with exact hits only).
   await stack.db
     .prepare("INSERT INTO tenant_settings (tenant_id, feature, settings_json, updated_at) VALUES (?1, '', ?2, 0)")
-    .bind(tenantId, JSON.stringify({ cache: { auditRate: 1 } }))
+    .bind(tenantId, JSON.stringify({ cache: { auditRate: 1, coldThreshold: 0.9 } }))
     .run();
 });
 afterAll(async () => stack?.close());
@@ -40,7 +41,7 @@ describe("cache quality audit through the queue", () => {
   it("judges a sampled semantic hit and stores the verdict with the hit's similarity and entry", async () => {
     expect((await ask("What is the capital of France?")).status).toBe(200);
     await new Promise((r) => setTimeout(r, 300)); // the store runs after the response (waitUntil)
-    const hit = await ask("What's the capital city of France?");
+    const hit = await ask("What's the capital of France?");
     expect(hit.headers.get("x-cache")).toBe("hit-semantic");
     const id = hit.headers.get("x-request-id") as string;
     const row = await waitFor(async () => (await stack.db.prepare("SELECT * FROM cache_audits WHERE request_id = ?1").bind(id).first<AuditRow>()) ?? null);

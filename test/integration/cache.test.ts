@@ -1,17 +1,23 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSse } from "../../shared/sse";
-import { DEFAULT_SEMANTIC_THRESHOLD } from "../../workers/gateway/src/cache/settings";
 import { bearer, seedKey } from "../harness/seed";
 import { startStack, type Stack } from "../harness/stack";
 
 let stack: Stack;
 let keyA: string;
 let keyB: string;
+// Tenant A sets a strict cold threshold; tenant B keeps the default (exact hits only until feedback certifies a threshold).
+const COLD_A = 0.9;
 
 beforeAll(async () => {
   stack = await startStack();
-  ({ key: keyA } = await seedKey(stack, { name: "tenant-a" }));
+  const a = await seedKey(stack, { name: "tenant-a" });
+  keyA = a.key;
   ({ key: keyB } = await seedKey(stack, { name: "tenant-b" }));
+  await stack.db
+    .prepare("INSERT INTO tenant_settings (tenant_id, feature, settings_json, updated_at) VALUES (?1, '', ?2, 0)")
+    .bind(a.tenantId, JSON.stringify({ cache: { coldThreshold: COLD_A } }))
+    .run();
 });
 afterAll(async () => stack?.close());
 
@@ -32,12 +38,22 @@ describe("response cache through workerd", () => {
     const first = await seeded(keyA, "What is the capital of France?");
     const repeat = await ask(keyA, "What is the capital of France?");
     expect(repeat.headers.get("x-cache")).toBe("hit-exact");
-    const paraphrase = await ask(keyA, "What's the capital city of France?");
+    const paraphrase = await ask(keyA, "What's the capital of France?");
     expect(paraphrase.headers.get("x-cache")).toBe("hit-semantic");
+    expect(paraphrase.headers.get("x-cache-threshold")).toBe(COLD_A.toFixed(3));
     // x-cache-similarity is the hit score (cosine minus the content-word penalty) the threshold was compared with.
-    expect(Number(paraphrase.headers.get("x-cache-similarity"))).toBeGreaterThanOrEqual(DEFAULT_SEMANTIC_THRESHOLD);
+    expect(Number(paraphrase.headers.get("x-cache-similarity"))).toBeGreaterThanOrEqual(COLD_A);
     const body = (await paraphrase.json()) as { choices: Array<{ message: { content: string } }> };
     expect(body.choices[0]?.message.content).toBe(first);
+  });
+
+  it("starts a namespace with exact hits only by default, before any feedback", async () => {
+    await seeded(keyB, "How do I rotate my API key?");
+    expect((await ask(keyB, "How do I rotate my API key?")).headers.get("x-cache")).toBe("hit-exact");
+    const paraphrase = await ask(keyB, "How can I rotate my API key?");
+    expect(paraphrase.headers.get("x-cache")).toBe("miss");
+    expect(paraphrase.headers.get("x-cache-threshold")).toBe("exact-only");
+    expect(paraphrase.headers.get("x-cache-similarity")).toBeNull();
   });
 
   it("never serves a key an answer from a model it may not use (entries are not keyed by API key)", async () => {
