@@ -13,8 +13,9 @@
  *
  * Escalation = the router sent the request one tier up for low confidence, or a cascade draft
  * failed verification and the stronger tier answered (decisions in the request's trace).
- * Cascade drafts are their own ledger rows (`<id>:draft`, pointing at their request): their
- * cost counts, they are not counted as requests.
+ * Cascade drafts and shadow calls are their own ledger rows (`<id>:draft`, `<id>:shadow`,
+ * pointing at their request): their cost counts; they are not requests, and their judge
+ * verdicts (a shadow is judged beside the served answer) stay out of the version's score.
  */
 import { z } from "zod";
 import { GatewayError } from "../../../../shared/errors";
@@ -102,8 +103,8 @@ SELECT r.v,
   SUM((SELECT COALESCE(SUM(j.cost_usd), 0) FROM usage_ledger j WHERE j.parent_request_id = r.request_id AND j.tenant_id = ?1 AND j.kind = 'judge')) AS judge_cost_usd,
   AVG(CASE WHEN NOT r.draft THEN r.latency_ms END) AS latency_mean,
   AVG(CASE WHEN NOT r.draft THEN r.ttft_ms END) AS ttft_mean,
-  COUNT(e.score_mean) AS judged,
-  AVG(e.score_mean) AS score_mean,
+  COUNT(CASE WHEN NOT r.draft THEN e.score_mean END) AS judged,
+  AVG(CASE WHEN NOT r.draft THEN e.score_mean END) AS score_mean,
   SUM(CASE WHEN NOT r.draft AND (json_extract(t.trace_json, '$.decisions.route.escalate') = 1
     OR json_extract(t.trace_json, '$.decisions.cascade.accepted') = 0) THEN 1 ELSE 0 END) AS escalated
 FROM r
