@@ -86,7 +86,7 @@ async function quality(scored: ScoredPair[], pairs: ReturnType<typeof loadPairs>
   console.log(`\n## Sweep per half (hit score, guards on)\n\n${sweepPerHalf(halves)}`);
   const pairHalves = halvesOf(pairs.map((p) => ({ ...p, cos: 0, overlap: 0, guardOk: true })));
   console.log("\n## Pairs through one cache namespace (as chat traffic; every answer stored)\n\n| policy | set | recall | false hits | of which on another pair's entry (exact) |\n|---|---|---|---|---|");
-  for (const [label, policy] of [[`static ${DEFAULT_SEMANTIC_THRESHOLD}`, { maxFalseHitRate: null }], [`bound, cold start at ${shippedCold}`, {}]] as const) {
+  for (const [label, policy] of [[`static ${DEFAULT_SEMANTIC_THRESHOLD}`, { maxFalseHitRate: null }], [`bound, cold start at ${shippedCold ?? "exact only"}`, {}]] as const) {
     for (const [k, half] of pairHalves.entries()) {
       const r = await oneNamespace(half, embedder, policy);
       console.log(`| ${label} | half ${k + 1} | ${pct(r.positivesHit / r.positives)} | ${pct(r.negativesHit / r.negatives, 2)} (${r.negativesHit} of ${r.negatives}) | ${r.negativesHitElsewhere} (${r.negativesHitExact}) |`);
