@@ -93,7 +93,7 @@ afterAll(() => h.dispose());
 
 describe("hour labels", () => {
   it("labels served small-tier answers and shadow pairs (the export's small_ok rule), thinned to the shadows' draw", async () => {
-    const labels = (await hourLabels(h.db, "t-lab", CLOSED, HOUR, 4, ["small"])).get("homework") ?? [];
+    const labels = (await hourLabels(h.db, "t-lab", CLOSED, HOUR, 4, ["small"], RUN_AT)).get("homework") ?? [];
     const rate = Math.max(...FRONTIER.map(draw));
     const keptSmall = SMALL.map((id, i) => ({ kept: draw(id) < rate, bad: smallBad(i) })).filter((x) => x.kept);
     // Shadows: 0-3 bad (poor while the frontier passed), 4 not (the frontier was as poor), 5 a win, 6-19 good;
@@ -111,7 +111,7 @@ describe("hour labels", () => {
   });
 
   it("pairs a served small answer with its judged frontier shadow, keeps unpaired ones as losses, thins both below the same draw", async () => {
-    const labels = (await hourLabels(h.db, "t-pair", CLOSED, HOUR, 4, ["small"])).get("homework") ?? [];
+    const labels = (await hourLabels(h.db, "t-pair", CLOSED, HOUR, 4, ["small"], RUN_AT)).get("homework") ?? [];
     // D is set by the paired labels (shadow-backed); the one at D is dropped like any label at or above it.
     const d = Math.max(...PAIRED.map(draw));
     const pairs = PAIRED.map((id, i) => ({ kept: draw(id) < d, kind: i % 4 })).filter((x) => x.kept);
@@ -131,7 +131,7 @@ describe("hour labels", () => {
     // The marker is an ordinary ledger row: nothing billed, not an error.
     const marker = await h.db.prepare("SELECT status, error_code, cost_usd, cost_avoided_usd, parent_request_id FROM usage_ledger WHERE request_id = 'skip-m-0:shadow'").first();
     expect(marker).toEqual({ status: 0, error_code: "shadow_skipped", cost_usd: 0, cost_avoided_usd: 0, parent_request_id: "skip-m-0" });
-    const labels = (await hourLabels(h.db, "t-skip", CLOSED, HOUR, 4, ["small"])).get("homework") ?? [];
+    const labels = (await hourLabels(h.db, "t-skip", CLOSED, HOUR, 4, ["small"], RUN_AT)).get("homework") ?? [];
     // Shadow-backed: the judged small shadows (with or without a judged served answer); markers are not.
     const d = Math.max(...[...SKIP_OK, "skip-unjudged"].map(draw));
     const below = (ids: string[]) => ids.filter((id) => draw(id) < d);
@@ -149,7 +149,7 @@ describe("hour labels", () => {
   it("stores them with the hour's histogram and sums them into the tenant's window, never another tenant's", async () => {
     const { features, all } = await windowSummaries(h.db, "t-lab", CLOSED - 23 * HOUR, CLOSED + 2 * HOUR);
     const homework = features.get("homework")!;
-    const hourly = (await hourLabels(h.db, "t-lab", CLOSED, HOUR, 4, ["small"])).get("homework");
+    const hourly = (await hourLabels(h.db, "t-lab", CLOSED, HOUR, 4, ["small"], RUN_AT)).get("homework");
     expect(homework.labels).toEqual(hourly);
     expect(all?.labels).toEqual(homework.labels);
     // Two shadows: the one below the other's draw is the tenant's only label (all of its shadows were poor).
@@ -158,8 +158,8 @@ describe("hour labels", () => {
   });
 
   it("gives no labels for a feature or an hour without shadow labels (the channels' rates cannot be matched)", async () => {
-    expect([...(await hourLabels(h.db, "t-lab", CLOSED, HOUR, 4, ["small"])).keys()]).toEqual(["homework"]);
-    expect((await hourLabels(h.db, "t-lab", CLOSED - HOUR, HOUR, 4, ["small"])).size).toBe(0);
+    expect([...(await hourLabels(h.db, "t-lab", CLOSED, HOUR, 4, ["small"], RUN_AT)).keys()]).toEqual(["homework"]);
+    expect((await hourLabels(h.db, "t-lab", CLOSED - HOUR, HOUR, 4, ["small"], RUN_AT)).size).toBe(0);
   });
 
   it("takes no labels from the hour still open (its frontier-served labels lag), only once it has closed", async () => {

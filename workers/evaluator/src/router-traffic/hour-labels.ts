@@ -16,15 +16,25 @@
  *  - a small shadow judged beside a served frontier answer that was not judged: UNPAIRED as above
  *    (it used to be dropped: a sample that loses requests when a verdict is missing is no longer
  *    the routed traffic's);
- *  - a drawn frontier-served request whose small shadow left no verdict: the gateway's skip marker
- *    (`<id>:shadow`, status 0, `shadow_skipped`: its budget reservation was refused or its call
- *    failed), an answer the output policy withheld, or a shadow the judges did not score: a LOSS
- *    (bad, never a win), the worst its small answer could have been. It never sets D (only a
- *    judged shadow does). Dropping it instead would keep a tier-dependent sample (budget skips fall
- *    on the dearer frontier shadows first, upstream errors differ by tier, and a frontier-served
- *    request lost its label where a small-served one kept an unpaired one), and that sample
- *    under-counted the frontier-served requests a wider band would move: missing data made the
- *    band looser. Imputed, missing verdicts can only tighten it;
+ *  - a drawn frontier-served request whose small shadow FINALLY left no verdict: the gateway's
+ *    skip marker (`<id>:shadow`, status 0, `shadow_skipped`: its budget reservation was refused or
+ *    its call failed), an answer the output policy withheld, a judged shadow without a score, or
+ *    an answer still without any verdict JUDGING_HORIZON_MS after it completed: a LOSS (bad, never
+ *    a win), the worst its small answer could have been. It never sets D (only a judged shadow
+ *    does). Dropping it instead would keep a tier-dependent sample (budget skips fall on the
+ *    dearer frontier shadows first, upstream errors differ by tier), and that sample under-counted
+ *    the frontier-served requests a wider band would move: missing data made the band looser;
+ *  - a routed small-tier answer the output policy withheld (status >= 400, `output_blocked`: the
+ *    client saw a failure, nothing is judged or shadowed): a LOSS the same way, the served twin of
+ *    a withheld small shadow;
+ *  - NO label for a small shadow answered but not judged yet (younger than the horizon: the job
+ *    recomputes its hour until it is older, see traffic-job.ts), and none for a verdict the JUDGES
+ *    failed to give (a judge-budget fallback row, an evaluation with status 'error') on either
+ *    side: a served small answer in that state is not in judgedSql, and its shadow twin is
+ *    dropped the same way. Those gaps come from the judge's budget and availability, not from
+ *    which tier answered or how well, so imputing them as losses on one side only (as this did)
+ *    made the band stricter for reasons unrelated to quality, e.g. in every hour a tenant's
+ *    judge cap ran out;
  *  - either pair whose other answer (the frontier shadow, or the served frontier answer of a small
  *    shadow) was not judged on real, whole text: a tool call (no text: checks `empty`, scored 1),
  *    an empty answer, or one cut off or stopped for a tool call (checks `truncated`, finish
@@ -66,6 +76,14 @@ import { judgedOnRealText } from "../../../../shared/router-traffic/real-answer-
 import { binOf, mergeLabels, type LabelBin } from "../../../../shared/router-traffic/traffic-summary";
 
 const SHADOW_SUFFIX = ":shadow";
+/**
+ * How long after a small shadow completes its verdict may still arrive: the judge's retries
+ * (MAX_JUDGE_ATTEMPTS, 3 by default, at most 300 s apart) end in a verdict or an error evaluation
+ * within minutes; the rest is queue backlog. A shadow without any verdict past it counts as a
+ * loss, younger it gives no label yet. The traffic job recomputes every closed hour until all of
+ * its shadows are older than this (traffic-job.ts, RECOMPUTED_HOURS).
+ */
+export const JUDGING_HORIZON_MS = 3_600_000;
 /** At most this many labels are read per tenant and hour (which ones beyond it is unspecified). */
 export const MAX_HOUR_LABELS = 50_000;
 
@@ -89,10 +107,10 @@ const judgedSql = (tiers: number): string => `SELECT served_id, feature, complex
   LEFT JOIN evaluations s ON s.tenant_id = p.tenant_id AND s.request_id = p.request_id AND s.status = 'ok' AND s.score_mean IS NOT NULL
   LEFT JOIN request_traces st ON st.tenant_id = s.tenant_id AND st.request_id = s.request_id
   LEFT JOIN evaluations f ON p.request_id IS NULL AND f.request_id = e.request_id || '${SHADOW_SUFFIX}' AND f.tenant_id = e.tenant_id
-    AND f.status = 'ok' AND f.score_mean IS NOT NULL AND f.tier NOT IN (${smallList(tiers, 6)})
+    AND f.status = 'ok' AND f.score_mean IS NOT NULL AND f.tier NOT IN (${smallList(tiers, 7)})
   LEFT JOIN request_traces ft ON ft.tenant_id = f.tenant_id AND ft.request_id = f.request_id
   WHERE e.tenant_id = ?1 AND e.completed_at >= ?2 AND e.completed_at < ?3 AND e.status = 'ok' AND e.score_mean IS NOT NULL AND e.sampled = 1
-    AND e.tier IN (${smallList(tiers, 6)})
+    AND e.tier IN (${smallList(tiers, 7)})
     AND (p.request_id IS NOT NULL OR (${ROUTED("l")}))
     AND COALESCE(p.requested_model, l.requested_model) = 'auto' AND COALESCE(p.route_complexity, l.route_complexity) IS NOT NULL
   LIMIT ?5)`;
@@ -101,24 +119,30 @@ const judgedSql = (tiers: number): string => `SELECT served_id, feature, complex
 const ROUTED = (t: string): string =>
   `${t}.parent_request_id IS NULL AND ${t}.requested_model = 'auto' AND ${t}.cache_status NOT IN ('hit-exact', 'hit-semantic') AND ${t}.route_complexity IS NOT NULL`;
 
-// Drawn frontier-served requests whose small shadow left no verdict: a skip marker (the gateway's
-// shadow_skipped event: budget refused, call failed), an answer the output policy withheld, or one
-// never judged. Imputed as losses (bad, never a win) and never shadow-backed (they cannot set D).
-const missingSql = (tiers: number): string => `SELECT p.request_id AS served_id, p.feature AS feature, p.route_complexity AS complexity,
-    0 AS shadow, 1 AS bad, 0 AS win
+// One scan of the hour's ledger rows for the losses imputed without a verdict (never shadow-backed,
+// so they cannot set D): drawn frontier-served requests whose small shadow (m with parent p) finally
+// left none (a skip marker, a withheld answer, a verdict without a score, or nothing at all past the
+// judging horizon, ?6 = the time the horizon started), minus those the judges failed (fallback or
+// error: dropped); and routed small-tier answers the output policy withheld (m served, no p).
+const missingSql = (tiers: number): string => `SELECT COALESCE(p.request_id, m.request_id) AS served_id, COALESCE(p.feature, m.feature) AS feature,
+    COALESCE(p.route_complexity, m.route_complexity) AS complexity, 0 AS shadow, 1 AS bad, 0 AS win
   FROM usage_ledger m
-  JOIN usage_ledger p ON p.tenant_id = m.tenant_id AND p.request_id = m.parent_request_id
-  WHERE m.tenant_id = ?1 AND m.completed_at >= ?2 AND m.completed_at < ?3 AND m.kind = 'request'
-    AND substr(m.request_id, -7) = '${SHADOW_SUFFIX}' AND m.tier IN (${smallList(tiers, 6)}) AND ${ROUTED("p")}
-    AND NOT EXISTS (SELECT 1 FROM evaluations s WHERE s.tenant_id = m.tenant_id AND s.request_id = m.request_id
-      AND s.status = 'ok' AND s.score_mean IS NOT NULL AND s.sampled = 1)
+  LEFT JOIN usage_ledger p ON substr(m.request_id, -7) = '${SHADOW_SUFFIX}' AND p.tenant_id = m.tenant_id AND p.request_id = m.parent_request_id
+  WHERE m.tenant_id = ?1 AND m.completed_at >= ?2 AND m.completed_at < ?3 AND m.kind = 'request' AND m.tier IN (${smallList(tiers, 7)})
+    AND ((p.request_id IS NOT NULL AND ${ROUTED("p")}
+      AND NOT EXISTS (SELECT 1 FROM evaluations s WHERE s.tenant_id = m.tenant_id AND s.request_id = m.request_id
+        AND (s.status = 'error' OR (s.status = 'ok' AND s.score_mean IS NOT NULL AND s.sampled = 1)))
+      AND NOT EXISTS (SELECT 1 FROM judge_fallbacks j WHERE j.tenant_id = m.tenant_id AND j.request_id = m.request_id)
+      AND (m.status = 0 OR m.status >= 400 OR m.completed_at < ?6
+        OR EXISTS (SELECT 1 FROM evaluations s WHERE s.tenant_id = m.tenant_id AND s.request_id = m.request_id AND s.status = 'ok')))
+    OR (p.request_id IS NULL AND ${ROUTED("m")} AND m.status >= 400 AND m.error_code = 'output_blocked'))
   LIMIT ?5`;
 
 const sql = (tiers: number): string => `SELECT * FROM (${judgedSql(tiers)}) UNION ALL SELECT * FROM (${missingSql(tiers)})`;
 
-/** One tenant's hour of labels, per feature ('' = none), thinned to one sampling rate. */
-export async function hourLabels(db: D1Database, tenantId: string, hour: number, hourMs: number, passScore: number, smallTiers: readonly string[]): Promise<Map<string, LabelBin[]>> {
-  const { results } = await db.prepare(sql(smallTiers.length)).bind(tenantId, hour, hour + hourMs, passScore, MAX_HOUR_LABELS, ...smallTiers).all();
+/** One tenant's hour of labels, per feature ('' = none), thinned to one sampling rate, as known at `asOf`. */
+export async function hourLabels(db: D1Database, tenantId: string, hour: number, hourMs: number, passScore: number, smallTiers: readonly string[], asOf: number): Promise<Map<string, LabelBin[]>> {
+  const { results } = await db.prepare(sql(smallTiers.length)).bind(tenantId, hour, hour + hourMs, passScore, MAX_HOUR_LABELS, asOf - JUDGING_HORIZON_MS, ...smallTiers).all();
   const rows = z.array(LabelRow).parse(results).map((r) => ({ ...r, draw: unitDraw(r.served_id) }));
   // Per feature: sampling rates can be set per feature (shadowSmallRate, the *_SAMPLING rules).
   const rate = new Map<string, number>();

@@ -14,9 +14,16 @@
 import { z } from "zod";
 import { ALL_SCOPE, featureScope, trafficKey } from "../../../../shared/router-traffic/traffic-key";
 import { BIN_COUNT, BIN_WIDTH, mergeBins, mergeJudged, mergeLabels, type Bin, type LabelBin, type TrafficSummary } from "../../../../shared/router-traffic/traffic-summary";
-import { hourLabels } from "./hour-labels";
+import { hourLabels, JUDGING_HORIZON_MS } from "./hour-labels";
 
 const HOUR = 3_600_000;
+/**
+ * Closed hours recomputed on every run: enough that the last run over an hour comes after all of
+ * its small shadows are past the judging horizon (a shadow of the hour's last second is HOUR +
+ * JUDGING_HORIZON_MS old by then). Before that run a shadow still waiting for its verdict gives no
+ * label; at it, one still without a verdict is final (hour-labels.ts).
+ */
+export const RECOMPUTED_HOURS = 1 + Math.ceil(JUDGING_HORIZON_MS / HOUR);
 /** A judged answer at or above this panel mean counts as a good one (the cache audit's pass mark). */
 export const PASS_SCORE = 4;
 /** Features with fewer requests in the window are not published on their own (the tenant-wide value covers them). */
@@ -83,7 +90,7 @@ async function hourStatements(db: D1Database, tenantId: string, hour: number, o:
   }
   const judgedBy = new Map<string, TrafficSummary["judged"]>();
   for (const r of z.array(JudgedRow).parse(judged?.results ?? [])) judgedBy.set(r.feature, { ...judgedBy.get(r.feature), [r.tier]: { judged: r.judged, passed: r.passed } });
-  const labels = labelled ? await hourLabels(db, tenantId, hour, HOUR, passScore, smallTiers) : new Map<string, LabelBin[]>();
+  const labels = labelled ? await hourLabels(db, tenantId, hour, HOUR, passScore, smallTiers, now) : new Map<string, LabelBin[]>();
   // A feature with labels but no routed request this hour (judged after the hour closed) keeps them too.
   for (const f of labels.keys()) if (!byFeature.has(f)) byFeature.set(f, []);
   return [...byFeature].map(([feature, bins]) => {
@@ -138,10 +145,10 @@ const TARGETED = `SELECT DISTINCT tenant_id FROM tenant_settings WHERE settings_
 /** Cross-tenant by design (a cron). Without a KV binding the histograms are still kept. */
 export async function runTrafficJob(db: D1Database, kv: KVNamespace | undefined, scheduledTime: number, o: TrafficJobOptions, now = Date.now()): Promise<TrafficJobResult> {
   const current = Math.floor(scheduledTime / HOUR) * HOUR;
-  // Two closed hours, not one: a shadow's verdict comes after its served request (the shadow call
-  // runs once the answer is out, then the judges), so an hour's labels are still arriving when the
-  // first run after it closes, and were lost once the job moved on.
-  const hours = [current - 2 * HOUR, current - HOUR, current];
+  // Several closed hours, not one: a shadow's verdict comes after its served request (the shadow
+  // call runs once the answer is out, then the judges), so an hour's labels are still arriving when
+  // the first run after it closes; they count until the judging horizon (RECOMPUTED_HOURS).
+  const hours = Array.from({ length: RECOMPUTED_HOURS + 1 }, (_, i) => current - (RECOMPUTED_HOURS - i) * HOUR);
   const active = await db
     .prepare("SELECT DISTINCT tenant_id FROM usage_rollups_hourly WHERE hour >= ?1 AND hour <= ?2 AND kind = 'request' LIMIT 10000")
     .bind(hours[0], current)

@@ -60,7 +60,7 @@ describe("paired labels need the other answer judged on real text", () => {
   });
 
   it("hour labels: a small answer is unpaired (bad when it failed, never a win) against such an answer", async () => {
-    const labels = [...(await hourLabels(store.db, "acme", T, 3_600_000, 4, ["small"])).values()][0];
+    const labels = [...(await hourLabels(store.db, "acme", T, 3_600_000, 4, ["small"], T + 2 * 3_600_000)).values()][0];
     // Every label is shadow-backed: the highest draw sets D and is dropped.
     const d = Math.max(...["rt1", "rt2", "rt3", "rt4", "rt5"].map(unitDraw));
     const kept = (ids: string[]): number => ids.filter((id) => unitDraw(id) < d).length;

@@ -100,7 +100,7 @@ describe("shadow answers (both directions) through the real consumer", () => {
   it("judges each frontier shadow beside its served small answer, and the hour's labels pair them", async () => {
     const judged = await store.db.prepare("SELECT request_id, tier, score_mean FROM evaluations WHERE request_id LIKE 's%' ORDER BY request_id").all<{ request_id: string; tier: string; score_mean: number }>();
     expect(judged.results.map((r) => [r.request_id, r.tier, r.score_mean])).toEqual([["s4", "small", 5], ["s4:shadow", "frontier", 5], ["s5", "small", 2], ["s5:shadow", "frontier", 2]]);
-    const byFeature = await hourLabels(store.db, "acme", T, 3_600_000, 4, ["small"]);
+    const byFeature = await hourLabels(store.db, "acme", T, 3_600_000, 4, ["small"], T + 2 * 3_600_000);
     expect(byFeature.size).toBe(1);
     const labels = [...byFeature.values()][0];
     // Every label here is shadow-backed: the one with the highest draw sets D and is dropped.
