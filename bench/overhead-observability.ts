@@ -12,7 +12,8 @@
  *         process, plus live metrics (flushed to the aggregator Durable Object, same workerd);
  *   off   no OTLP endpoint, METRICS = "off";
  *   off2  the same as off in a second env copy: the A/A arm, which shows the resolution;
- *   and with OBS_ARMS, traces alone, metrics alone, or tracing on with nothing sampled.
+ *   and with OBS_ARMS, traces alone, metrics alone, tracing on with nothing sampled, sampling at
+ *   0.1 (tenth), or on with one piece of the export changed (notimer, eager, nopost).
  * Every request runs the full pipeline (guardrails, cache lookup with no-store, router); the
  * upstream answers in memory. The arms run in short windows, each once per round in an order
  * rotated every round and reversed every other cycle (so no arm always follows the same one); each window
@@ -48,19 +49,22 @@ const VARIANT = {
   traces: "obs-traces",
   metrics: "obs-metrics",
   unsampled: "obs-unsampled",
+  tenth: "obs-tenth",
   notimer: "obs-notimer",
+  eager: "obs-eager",
   nopost: "obs-nopost",
 } as const;
 type ArmName = keyof typeof VARIANT;
 const isArm = (a: string): a is ArmName => Object.hasOwn(VARIANT, a);
 // OBS_ARMS adds arms measured against off in the same windows: traces (alone), metrics (alone),
-// unsampled (tracing on, no trace sampled: the per-request part only); and arms that are on with
+// unsampled (tracing on, no trace sampled: the per-request part only), tenth (as on, sampling 0.1); and arms that are on with
 // one piece taken away, whose share is on − arm: traces (live metrics' share), notimer (the
 // exporter's setTimeout(0) encode task), nopost (the POSTs to the receiver).
 const ARMS: ArmName[] = ["on", "off", "off2", ...(process.env.OBS_ARMS ?? "").split(",").filter(isArm).filter((a) => !["on", "off", "off2"].includes(a))];
-const TRACED = new Set<ArmName>(["on", "traces", "notimer"]);
+/** The share of each exporting arm's requests that is sampled (tenth: OTEL_TRACES_SAMPLER_ARG=0.1, drawn from random trace ids). */
+const TRACED: Partial<Record<ArmName, number>> = { on: 1, traces: 1, notimer: 1, eager: 1, nopost: 0, tenth: 0.1 };
 /** What on − arm is the share of, for the arms that are on minus one piece. */
-const TAKEN: Partial<Record<ArmName, string>> = { traces: "live metrics", notimer: "the encode timer (setTimeout(0) per handed-over trace when none is pending)", nopost: "the POST to the receiver (~0.5 MB per 200 requests, a real loopback fetch)" };
+const TAKEN: Partial<Record<ArmName, string>> = { traces: "live metrics", notimer: "the encode timer (setTimeout(0) per handed-over trace when none is pending)", eager: "deferring the encode to a timer task (vs encoding each trace inside add())", nopost: "the POST to the receiver (~0.5 MB per 200 requests, a real loopback fetch)" };
 
 /** Round r's order: the arms rotated by r, reversed every other cycle (for three arms: all six permutations in turn). */
 function order(r: number): ArmName[] {
@@ -92,7 +96,7 @@ export async function observabilityAB(): Promise<void> {
   const stack = await startStack({ gatewayBuild: "gateway-hotpath", staticAssets: false, vars: { BENCH_OTLP_ENDPOINT: receiver.url } });
   const pid = childPids(process.pid, /workerd/).find((p) => !before.has(p));
   const samples = Object.fromEntries(ARMS.map((a) => [a, []])) as unknown as Record<ArmName, Sample[]>;
-  let onRequests = 0;
+  let expectedTraces = 0;
   try {
     if (pid === undefined) throw new Error("no workerd process");
     const { key } = await seedKey(stack, { name: "bench-obs" });
@@ -100,7 +104,7 @@ export async function observabilityAB(): Promise<void> {
       const res = await stack.fetch(`/__hotpath?target=gateway:${VARIANT[arm]}&n=${n}`, { method: "POST", headers: { authorization: `Bearer ${key}` } });
       const out = (await res.json()) as { failed: number; example: string | null };
       if (!res.ok || out.failed > 0) throw new Error(`${arm}: ${res.status}, ${out.failed} of ${n} failed, e.g. ${out.example}`);
-      if (TRACED.has(arm)) onRequests += n;
+      expectedTraces += n * (TRACED[arm] ?? 0);
     };
     for (const arm of ARMS) await drive(arm, WARMUP); // JIT, key and settings caches, router model
     for (let r = 0; r < ROUNDS; r++) {
@@ -112,7 +116,7 @@ export async function observabilityAB(): Promise<void> {
     await stack.close();
     await receiver.close();
   }
-  report(samples, { load0, load1: loadavg(), spans, tracedPerRequest: onRequests ? traces / onRequests : Number.NaN });
+  report(samples, { load0, load1: loadavg(), spans, tracedPerRequest: expectedTraces ? traces / expectedTraces : Number.NaN });
 }
 
 /** One measured window after its lead-in. */
@@ -130,7 +134,7 @@ interface Extra {
   load0: number[];
   load1: number[];
   spans: number;
-  /** Root spans received per request of the on arm (warm-up and lead-ins included): ~1 when all are traced. */
+  /** Root spans received per trace expected (the arms' requests times their sampled share, warm-up and lead-ins included): ~1 when all arrive. */
   tracedPerRequest: number;
 }
 
@@ -155,7 +159,9 @@ function report(samples: Record<ArmName, Sample[]>, x: Extra): void {
     traces: 'traces alone (as on, METRICS = "off")',
     metrics: "live metrics alone (no OTLP endpoint)",
     unsampled: 'tracing on, nothing sampled (`OTEL_TRACES_SAMPLER_ARG=0`, METRICS = "off")',
+    tenth: "as on with one new trace in ten sampled (`OTEL_TRACES_SAMPLER_ARG=0.1`), live metrics on",
     notimer: "on without the encode timer (bench-only: the exporter encodes 16 traces at a time as they are handed over, the rest at the flush; same bytes POSTed)",
+    eager: "on with each trace encoded as it is handed over (bench-only: inside the exporter's add(), no encode timer, nothing held; same bytes POSTed)",
     nopost: "on without the POST (bench-only: the same encoded bodies handed to a fetch answered in memory, body unread)",
   };
   const share = (a: ArmName) => diff("on").map((d, i) => d - (diff(a)[i] ?? Number.NaN));
@@ -185,7 +191,7 @@ function report(samples: Record<ArmName, Sample[]>, x: Extra): void {
     "",
     `Per round, all threads (µs): A/A ${diff("off2").map((d) => d.toFixed(0)).join(", ")}; on − off ${diff("on").map((d) => d.toFixed(0)).join(", ")}.`,
     "",
-    `Traces (root spans) the receiver got per request the sampled arms (${ARMS.filter((a) => TRACED.has(a)).join(", ")}) served, warm-up and lead-ins included: ${x.tracedPerRequest.toFixed(3)} (${x.spans} spans in all). No request failed (a failed request aborts the run).`,
+    `Traces (root spans) the receiver got, per trace expected from the arms that POST to it (${ARMS.filter((a) => TRACED[a]).map((a) => `${a} × ${TRACED[a]}`).join(", ")} of their requests), warm-up and lead-ins included: ${x.tracedPerRequest.toFixed(3)} (${x.spans} spans in all). No request failed (a failed request aborts the run).`,
     "",
     `Target (≤ ${TARGET_US} µs CPU per request at concurrency 32, judged on the mean's interval, all threads): ${verdict(ab)} in this run.`,
   ].join("\n");

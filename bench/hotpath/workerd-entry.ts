@@ -77,10 +77,12 @@ async function drive(env: HotpathEnv, target: string, authorization: string, n: 
  * bench:overhead --observability's arms: `obs-on` (traces sampled at 1, really POSTed to
  * BENCH_OTLP_ENDPOINT, and live metrics), `obs-off` and `obs-off2` (both off: identical
  * settings in two env copies, the A/A pair), `obs-traces` and `obs-metrics` (each alone), `obs-unsampled` (tracing on, no trace sampled),
- * and two arms that are `obs-on` with one piece of the export taken away, each with an exporter
+ * `obs-tenth` (as obs-on with OTEL_TRACES_SAMPLER_ARG=0.1: one new trace in ten sampled, a setting users can choose),
+ * and arms that are `obs-on` with one piece of the export taken away or changed, each with an exporter
  * of its own (a distinct config: an extra export header): `obs-notimer` (no setTimeout(0) encode
  * task: its requests are encoded 16 at a time as they are handed over, or at the flush; see
- * benchExporter) and `obs-nopost` (the POSTs go to NULL_SINK, answered in memory).
+ * benchExporter), `obs-eager` (no timer either: each trace encoded as it is handed over, inside
+ * add()) and `obs-nopost` (the POSTs go to NULL_SINK, answered in memory).
  */
 function variantVars(variant: string, env: HotpathEnv): Record<string, string> {
   const otel = { OTEL_EXPORTER_OTLP_ENDPOINT: `${env.SIMULATOR_URL}/otlp-sink` };
@@ -90,7 +92,9 @@ function variantVars(variant: string, env: HotpathEnv): Record<string, string> {
   if (variant === "obs-off" || variant === "obs-off2") return { METRICS: "off" };
   if (variant === "obs-metrics") return {};
   if (variant === "obs-unsampled") return { ...traced, OTEL_TRACES_SAMPLER_ARG: "0", METRICS: "off" };
+  if (variant === "obs-tenth") return { ...traced, OTEL_TRACES_SAMPLER_ARG: "0.1" };
   if (variant === "obs-notimer") return { ...traced, OTEL_EXPORTER_OTLP_HEADERS: "x-bench-arm=notimer" };
+  if (variant === "obs-eager") return { ...traced, OTEL_EXPORTER_OTLP_HEADERS: "x-bench-arm=eager" };
   if (variant === "obs-nopost") return { ...traced, OTEL_EXPORTER_OTLP_ENDPOINT: NULL_SINK };
   if (variant === "nometrics") return { METRICS: "off" };
   if (variant === "otel") return otel;
@@ -125,7 +129,7 @@ function envFor(env: HotpathEnv, variant: string): HotpathEnv {
   let copy = perEnv.get(variant);
   if (!copy) {
     perEnv.set(variant, (copy = { ...env, ...variantVars(variant, env) }));
-    if (variant === "obs-notimer") benchExporter(copy);
+    if (variant === "obs-notimer" || variant === "obs-eager") benchExporter(copy, variant === "obs-eager");
   }
   return copy;
 }
@@ -134,13 +138,23 @@ function envFor(env: HotpathEnv, variant: string): HotpathEnv {
  * Creates the arm's exporter before its first request does (the same instance the middleware
  * then gets: exporters are per isolate and config) and takes away its encode timer: the field
  * reads as armed, so add() never calls setTimeout(0) and the batch is encoded 16 requests at a
- * time in add(), and the rest at the flush. The bytes POSTed are the same.
+ * time in add(), and the rest at the flush. With `eager` (obs-eager), add() also encodes every
+ * waiting trace before it returns, so none is held. The bytes POSTed are the same.
  */
-function benchExporter(env: HotpathEnv): void {
+function benchExporter(env: HotpathEnv, eager: boolean): void {
   const config = otelConfig(env as unknown as OtelVars, GATEWAY_SERVICE_NAME);
   if (!config) throw new Error("obs-notimer: no OTLP config");
   const exporter = exporterFor(config, { "deployment.environment.name": env.ENVIRONMENT });
   Object.defineProperty(exporter, "encodeTimer", { get: () => true, set: () => undefined });
+  if (!eager) return;
+  // obs-eager: each handed-over trace is encoded at once, inside add() (nothing held, no timer).
+  const add = exporter.add.bind(exporter);
+  const encodePending = (exporter as unknown as { encodePending(): void }).encodePending.bind(exporter);
+  exporter.add = (source) => {
+    const sending = add(source);
+    encodePending();
+    return sending;
+  };
 }
 
 export default {
