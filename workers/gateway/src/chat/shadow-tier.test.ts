@@ -192,6 +192,28 @@ describe("shadow calls: the call", () => {
     vi.restoreAllMocks();
   });
 
+  it("never records a shadow that ran as a skip: a failure to publish it after the call is logged, the call settled at its cost (review s12-a finding 7)", async () => {
+    const error = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const ex = exchange();
+    const plan = plansOf(ex, settings({ shadowSmallRate: 1 }))?.small as ShadowPlan;
+    const settled: number[] = [];
+    const admit: ShadowAdmission = async () => ({ ok: true, settle: async (usd: number) => void settled.push(usd) });
+    const seen: ExchangeResult[] = [];
+    // Publishing throws after the call answered: the one event seen is the real one, no marker follows.
+    const up = upstream("Sent.");
+    const throwing = (_: ChatExchange, r: ExchangeResult): void => {
+      seen.push(r);
+      throw new Error("queue full");
+    };
+    await expect(runShadow(ex, plan, registry, run(up.fetch), throwing, admit, keep)).resolves.toBeUndefined();
+    expect(up.calls).toHaveLength(1);
+    expect(seen.map((r) => r.status)).toEqual([200]);
+    expect(settled).toEqual([seen[0]!.costUsd]);
+    expect(settled[0]).toBeGreaterThan(0);
+    expect(error).toHaveBeenCalledTimes(1);
+    vi.restoreAllMocks();
+  });
+
   it("publishes a skip marker for a frontier shadow its admission refused, without calling anyone", async () => {
     vi.spyOn(console, "warn").mockImplementation(() => undefined);
     const ex: ChatExchange = { ...exchange("req_small_3"), answeredBy: small, decisions: { route: { tier: "small", complexity: 0.1 } } };

@@ -183,8 +183,9 @@ function publishSkipped(ex: ChatExchange, plan: ShadowPlan, request: ChatComplet
 
 /**
  * Runs the shadow call once its budget reservation is granted, publishes its event and settles
- * the reservation with its cost (0 when it failed: no answer, no tokens, no label). Refused or
- * failed, it publishes the skip marker instead. Never throws.
+ * the reservation with its cost (0 when it failed: no answer, no tokens, no label). Refused, or
+ * its call failed, it publishes the skip marker instead; answered but not priced or published, it
+ * publishes nothing (it is not a skip). Never throws.
  */
 export async function runShadow(
   ex: ChatExchange,
@@ -210,21 +211,39 @@ export async function runShadow(
   const records: AttemptRecord[] = [];
   let costUsd = 0;
   try {
-    const answered = await runChat(request, plan.attempts, { ...run, records }, "total");
-    const { text, error } = policedAnswer(answered.value.response.choices, policy);
-    const shadowEx = shadowExchange(ex, request, startedAt, answered.attempt.model, answered.records, { finishReason: answered.value.response.choices[0]?.finish_reason ?? null });
-    // Priced on what the model wrote, as the served path prices it, whether or not the policy let it through.
-    const written = answerText(answered.value.response.choices);
-    const account = accountChat(shadowEx, answered.value.usage, written, answered.attempt.model, registry);
-    costUsd = account.costUsd;
-    publish(shadowEx, { status: error?.status ?? 200, errorCode: error?.code ?? null, ...account, completedAt: now(), ttftMs: null, answer: text });
-  } catch (err) {
-    console.warn(JSON.stringify({ level: "warn", msg: "shadow call failed", tier: plan.tier, requestId: ex.requestId, error: err instanceof Error ? err.name : "unknown" }));
-    publishSkipped(ex, plan, request, "call_failed", records.slice(0, 32), now(), publish);
+    // Only the call's own failure is a skip: once it answered, the shadow ran and was paid for, so
+    // a failure to price or publish it is logged, never recorded as a call_failed marker at cost 0.
+    const answered = await runChat(request, plan.attempts, { ...run, records }, "total").catch((err: unknown) => {
+      console.warn(JSON.stringify({ level: "warn", msg: "shadow call failed", tier: plan.tier, requestId: ex.requestId, error: err instanceof Error ? err.name : "unknown" }));
+      publishSkipped(ex, plan, request, "call_failed", records.slice(0, 32), now(), publish);
+      return null;
+    });
+    if (answered) {
+      try {
+        const event = answeredEvent(ex, request, answered, startedAt, registry, policy, now);
+        costUsd = event.result.costUsd;
+        publish(event.shadowEx, event.result);
+      } catch (err) {
+        console.error(JSON.stringify({ level: "error", msg: "shadow not published", tier: plan.tier, requestId: ex.requestId, costUsd, error: err instanceof Error ? err.name : "unknown" }));
+      }
+    }
   } finally {
     // Answered or failed, the reservation ends here; a shadow cut off with its isolate expires with its lease.
     await grant.settle(costUsd).catch(() => undefined);
   }
+}
+
+/** An answered shadow's event, priced. */
+function answeredEvent(
+  ex: ChatExchange, request: ChatCompletionRequest, answered: Awaited<ReturnType<typeof runChat>>, startedAt: number,
+  registry: ModelRegistry, policy: ShadowOutputPolicy, now: () => number,
+): { shadowEx: ChatExchange; result: ExchangeResult } {
+  const { text, error } = policedAnswer(answered.value.response.choices, policy);
+  const shadowEx = shadowExchange(ex, request, startedAt, answered.attempt.model, answered.records, { finishReason: answered.value.response.choices[0]?.finish_reason ?? null });
+  // Priced on what the model wrote, as the served path prices it, whether or not the policy let it through.
+  const written = answerText(answered.value.response.choices);
+  const account = accountChat(shadowEx, answered.value.usage, written, answered.attempt.model, registry);
+  return { shadowEx, result: { status: error?.status ?? 200, errorCode: error?.code ?? null, ...account, completedAt: now(), ttftMs: null, answer: text } };
 }
 
 /**
