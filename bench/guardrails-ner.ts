@@ -18,6 +18,7 @@ import { DEFAULT_DATA, loadSplits } from "../scripts/guardrails/ner/datasets";
 import type { Example, Span } from "../scripts/guardrails/ner/example";
 import { formatRow, HEADER, recall, score, spanPrecision, total, type Report } from "../scripts/guardrails/ner/evaluate";
 import { parseCli } from "../scripts/lib/cli";
+import { testHashKey } from "../workers/gateway/src/guardrails/testing/hash-key";
 
 const { values } = parseCli({
   name: "npm run bench:guardrails-ner --",
@@ -28,7 +29,7 @@ const data = values.data;
 const TAGGED = new Set(["PERSON", "LOCATION", "ORGANIZATION", "STREET_ADDRESS"]);
 const STRUCTURED = new Set(["PHONE_NUMBER", "EMAIL_ADDRESS", "CREDIT_CARD", "US_SSN", "IBAN_CODE"]);
 
-const viaCheck = (text: string): Span[] => runGuardrailCheck({ text, checks: ["pii"] }, DEFAULT_GUARDRAIL_SETTINGS, "bench").pii as Span[];
+const viaCheck = (text: string): Span[] => runGuardrailCheck({ text, checks: ["pii"] }, DEFAULT_GUARDRAIL_SETTINGS, testHashKey("bench")).pii as Span[];
 
 /** The detector as it was before the tagger: the same recognizers minus the tagger. */
 const NON_ENTITY = PII_ENTITY_TYPES.filter((t) => !TAGGED.has(t)) as PiiEntityType[];

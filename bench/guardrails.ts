@@ -24,6 +24,9 @@ import { benchPhoneLabels } from "./guardrails-phone-cost";
 import { loadTagger } from "../workers/gateway/src/guardrails/pii/tagger/load";
 import { tagText } from "../workers/gateway/src/guardrails/pii/tagger/tag";
 import { parseCli } from "../scripts/lib/cli";
+import { testHashKey } from "../workers/gateway/src/guardrails/testing/hash-key";
+
+const benchHashKey = testHashKey("ten_bench");
 
 const { values } = parseCli({
   name: "npm run bench:guardrails --",
@@ -110,13 +113,13 @@ interface Latency { p50: number; p99: number; cpuP50: number; taggerCpuP50: numb
 function benchLatency(iterations = 500): Latency {
   const req = prompt1k();
   const s = DEFAULT_GUARDRAIL_SETTINGS;
-  for (let i = 0; i < 50; i++) screenInjection(redactChatRequest(req, s, "salt").request);
+  for (let i = 0; i < 50; i++) screenInjection(redactChatRequest(req, s, benchHashKey).request);
   const wall: number[] = [];
   const cpu: number[] = [];
   const tagger: number[] = [];
   const screen: number[] = [];
   const userText = String(req.messages[1]?.content ?? "");
-  const redacted = redactChatRequest(req, s, "salt").request;
+  const redacted = redactChatRequest(req, s, benchHashKey).request;
   for (let i = 0; i < iterations; i++) {
     // The entity tagger alone on the user message, interleaved: its share of the total below.
     const t0c = process.cpuUsage();
@@ -130,7 +133,7 @@ function benchLatency(iterations = 500): Latency {
     screen.push((sc.user + sc.system) / 1000);
     const c0 = process.cpuUsage();
     const t0 = performance.now();
-    screenInjection(redactChatRequest(req, s, "salt").request);
+    screenInjection(redactChatRequest(req, s, benchHashKey).request);
     wall.push(performance.now() - t0);
     const c = process.cpuUsage(c0);
     cpu.push((c.user + c.system) / 1000);
@@ -180,13 +183,13 @@ function benchFields(iterations = 400): { projectionUs: number; plainMs: number;
   const b: number[] = [];
   const skip: number[] = [];
   const every: number[] = [];
-  const leaf = (v: string, k: string): string => redactText(v, s.pii, new PiiVault(), "salt", k).text;
+  const leaf = (v: string, k: string): string => redactText(v, s.pii, new PiiVault(), benchHashKey, k).text;
   const schemas = tools.map((t) => t.function.parameters);
-  for (let i = 0; i < 30; i++) redactChatRequest(projectChatRequest(rich), s, "salt");
+  for (let i = 0; i < 30; i++) redactChatRequest(projectChatRequest(rich), s, benchHashKey);
   for (let i = 0; i < iterations; i++) {
     proj.push(cpuMs(() => projectChatRequest(rich)));
-    a.push(cpuMs(() => redactChatRequest(projectChatRequest(plain), s, "salt")));
-    b.push(cpuMs(() => redactChatRequest(projectChatRequest(rich), s, "salt")));
+    a.push(cpuMs(() => redactChatRequest(projectChatRequest(plain), s, benchHashKey)));
+    b.push(cpuMs(() => redactChatRequest(projectChatRequest(rich), s, benchHashKey)));
     skip.push(cpuMs(() => schemas.map((x) => mapJsonTree(x, leaf, "p"))));
     every.push(cpuMs(() => schemas.map((x) => redactJsonText(JSON.stringify(x), leaf))));
   }

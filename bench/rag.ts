@@ -23,6 +23,7 @@ import { localEmbedder } from "./rag/scifact-index";
 import { MemoryVectorStore } from "../workers/gateway/src/cache/testing/memory-vector-store";
 import { createTestDb } from "../workers/gateway/src/auth/testing/sqlite-d1";
 import { parseCli } from "../scripts/lib/cli";
+import { testHashKey } from "../workers/gateway/src/guardrails/testing/hash-key";
 
 const { values: args } = parseCli({
   name: "npm run bench:rag --",
@@ -41,7 +42,7 @@ async function ingestAll(docs: readonly Abstract[]) {
   const { db } = createTestDb();
   const embedder = localEmbedder();
   const dense = createDenseIndex(new MemoryVectorStore(), embedder.id);
-  const ctx = { db, dense, embedder, queue: null, keyring: null, guardrails: DEFAULT_GUARDRAIL_SETTINGS, now: Date.now() };
+  const ctx = { db, dense, embedder, queue: null, keyring: null, guardrails: DEFAULT_GUARDRAIL_SETTINGS, hashKey: testHashKey(scope.tenantId), now: Date.now() };
   const wall0 = performance.now();
   const cpu0 = process.cpuUsage();
   let chunks = 0;

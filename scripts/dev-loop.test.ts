@@ -3,6 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { keyringFromEnv } from "../shared/crypto/envelope";
+import { PiiHashSecretSchema } from "../workers/gateway/src/guardrails/redact/hash-key";
 import { devVarsPaths, seedLoopDevVars, wranglerDevArgs } from "./dev-loop";
 import { readDevVar } from "./dev-vars";
 
@@ -25,6 +26,11 @@ describe("npm start's loop seeding", () => {
     await expect(keyringFromEnv({ CONTENT_ENCRYPTION_KEYS: keys })).resolves.toMatchObject({ activeKid: "dev1" });
     expect([readDevVar(paths.gateway, "SIMULATOR_URL"), readDevVar(paths.evaluator, "SIMULATOR_URL")]).toEqual(["http://127.0.0.1:18000", "http://127.0.0.1:18000"]);
     expect(readDevVar(paths.gateway, "OPENAI_API_KEY")).toBe("sk-mine");
+    // The hashing keys production requires, random and long enough for PiiHashSecretSchema.
+    const piiKey = readDevVar(paths.gateway, "PII_HASH_KEY") ?? "";
+    expect(PiiHashSecretSchema.safeParse(piiKey).success).toBe(true);
+    expect(readDevVar(paths.gateway, "END_USER_HASH_KEY")).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect(piiKey).not.toBe(readDevVar(paths.gateway, "END_USER_HASH_KEY"));
   });
 
   it("keeps the keyring across starts, follows a new simulator port, and replaces a stale evaluator key", () => {
@@ -33,7 +39,9 @@ describe("npm start's loop seeding", () => {
     writeFileSync(paths.evaluator, 'CONTENT_ENCRYPTION_KEYS="old:AAAA"\nAUDIT_CHAIN_KEY="x"\n');
     seedLoopDevVars(root, "http://127.0.0.1:8000");
     const keys = readDevVar(paths.gateway, "CONTENT_ENCRYPTION_KEYS");
+    const piiKey = readDevVar(paths.gateway, "PII_HASH_KEY");
     expect(seedLoopDevVars(root, "http://127.0.0.1:9000")).toEqual([]);
+    expect(readDevVar(paths.gateway, "PII_HASH_KEY")).toBe(piiKey);
     expect(readDevVar(paths.gateway, "CONTENT_ENCRYPTION_KEYS")).toBe(keys);
     expect(readDevVar(paths.evaluator, "CONTENT_ENCRYPTION_KEYS")).toBe(keys);
     expect(readDevVar(paths.evaluator, "SIMULATOR_URL")).toBe("http://127.0.0.1:9000");

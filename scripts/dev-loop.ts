@@ -7,10 +7,14 @@
  *   - both Workers reach the simulator npm start runs (SIMULATOR_PORT): the judges and the
  *     model tiers follow SIMULATOR_URL. `wrangler dev --var` only reaches the first Worker of a
  *     multi-config session, so it goes into each Worker's `.dev.vars`;
+ *   - the gateway keys its PII `hash` tokens and end-user pseudonyms with Worker secrets
+ *     (PII_HASH_KEY, END_USER_HASH_KEY), which production must set: a random local value of each
+ *     is made once, so the local stack runs the keyed path as production does;
  *   - crons can be triggered: the session's first Worker is the local dev front
  *     (workers/dev-front), which forwards HTTP to the gateway and scheduled events to the
  *     evaluator, and the session runs with --test-scheduled.
  */
+import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { generateKeySpec } from "../shared/crypto/envelope";
 import { readDevVar, setDevVar } from "./dev-vars";
@@ -26,7 +30,8 @@ export const devVarsPaths = (root: string) => ({ gateway: join(root, ".dev.vars"
 
 /**
  * Seeds both Workers' `.dev.vars`: the gateway's content keyring (created if it has none) copied
- * to the evaluator, and SIMULATOR_URL in both. Returns what it changed, for the log.
+ * to the evaluator, the gateway's hashing keys (created if missing, then kept: a new one would
+ * change every token and pseudonym), and SIMULATOR_URL in both. Returns what it changed, for the log.
  */
 export function seedLoopDevVars(root: string, simulatorUrl: string): string[] {
   const paths = devVarsPaths(root);
@@ -35,6 +40,11 @@ export function seedLoopDevVars(root: string, simulatorUrl: string): string[] {
     setDevVar(paths.gateway, "CONTENT_ENCRYPTION_KEYS", generateKeySpec("dev1"));
     setDevVar(paths.gateway, "CONTENT_ENCRYPTION_ACTIVE_KID", "dev1");
     notes.push("added a dev content keyring to .dev.vars");
+  }
+  for (const name of ["PII_HASH_KEY", "END_USER_HASH_KEY"]) {
+    if (readDevVar(paths.gateway, name) !== undefined) continue;
+    setDevVar(paths.gateway, name, randomBytes(32).toString("base64url"));
+    notes.push(`added a dev ${name} to .dev.vars`);
   }
   for (const name of ["CONTENT_ENCRYPTION_KEYS", "CONTENT_ENCRYPTION_ACTIVE_KID"]) {
     const value = readDevVar(paths.gateway, name);

@@ -4,6 +4,7 @@
  * Miniflare's API with the bindings of their real wrangler.toml files, migrations applied
  * from migrations/, and a seeded tenant.
  */
+import { randomBytes } from "node:crypto";
 import { readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import type { Miniflare, WorkerOptions } from "miniflare";
@@ -97,9 +98,11 @@ export async function startStack(options: StackOptions = {}): Promise<Stack> {
 async function startStackOnce(options: StackOptions): Promise<Stack> {
   const sim = await startSimulator(options.simulator ?? {});
   const secrets = { CONTENT_ENCRYPTION_KEYS: generateKeySpec("test1"), CONTENT_ENCRYPTION_ACTIVE_KID: "test1" };
+  // The gateway's hashing keys, so stacks run the keyed path production runs (guardrails/redact/hash-key.ts, end-user.ts).
+  const hashKeys = { PII_HASH_KEY: randomBytes(32).toString("base64url"), END_USER_HASH_KEY: randomBytes(32).toString("base64url") };
   const [{ Miniflare }, { unstable_getMiniflareWorkerOptions: read }] = await Promise.all([import("miniflare"), import("wrangler")]);
   // The shadow small-tier sample (2% in wrangler.toml) would add calls and rows at random: off unless a test sets it.
-  const workers = [workerOptions(read, "gateway", { SIMULATOR_URL: sim.url, SHADOW_SMALL_RATE: "0", ...secrets, ...(options.vars ?? {}) }, options.gatewayBuild, options.staticAssets ?? true)];
+  const workers = [workerOptions(read, "gateway", { SIMULATOR_URL: sim.url, SHADOW_SMALL_RATE: "0", ...secrets, ...hashKeys, ...(options.vars ?? {}) }, options.gatewayBuild, options.staticAssets ?? true)];
   if (options.evaluator) workers.push(workerOptions(read, "evaluator", { SIMULATOR_URL: sim.url, ...secrets, ...(options.evaluatorVars ?? {}) }));
   const mf = new Miniflare({
     workers,

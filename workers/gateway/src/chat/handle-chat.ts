@@ -12,6 +12,7 @@ import { appendAudit } from "../../../../shared/audit/hash-chain";
 import { auditThrottle } from "../../../../shared/audit/throttle";
 import { registryFor } from "../config/registry-loader";
 import { endUserSecret, pseudonymizeEndUsers } from "../guardrails/end-user";
+import { piiHashKeyFor } from "../guardrails/redact/hash-key";
 import { readJsonBody } from "../http/read-json-body";
 import { chargeBudget, settleAdmission } from "../middleware/settle-admission";
 import { buildAttempts } from "../router/attempts/build-attempts";
@@ -59,10 +60,12 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
     const requested = resolveRequestedTarget(original, registry, ex.auth);
     if (requested.kind === "model") checkExplicitModel(original, requested.model);
     const settings = await timing.measure("settings", () => settingsFor(c.env.DB, ex.auth.tenantId, ex.feature));
-    const filter = await timing.measure("guardrails", () => applyInputGuardrails(ex, settings.guardrails));
+    // Refused here (503) when the policy hashes and the deployment has no PII_HASH_KEY (hash-key.ts).
+    const hashKey = piiHashKeyFor(c.env, ex.auth.tenantId, settings.guardrails);
+    const filter = await timing.measure("guardrails", () => applyInputGuardrails(ex, settings.guardrails, hashKey));
     // Retrieval grounds the redacted request before the cache, so cache keys include the chunk ids.
     const spec = retrieval.spec;
-    const grounding = spec ? await timing.measure("retrieval", () => groundRequest(ex, spec, ragDeps(c.env), settings.guardrails)) : null;
+    const grounding = spec ? await timing.measure("retrieval", () => groundRequest(ex, spec, ragDeps(c.env), settings.guardrails, hashKey)) : null;
     const cite = async (r: Response | Promise<Response>): Promise<Response> => (grounding ? attachCitations(await r, grounding) : r);
 
     const cache = cacheStage(ex, c.env, c.req.raw.headers, settings.cache, (id) => {

@@ -10,6 +10,7 @@ import type { ChatExchange } from "./exchange";
 import { mapChoiceTexts } from "./output-filter";
 import type { CacheLookupResult } from "../cache/types";
 import { hitAnswer } from "./stages/cache-stage";
+import { testHashKey } from "../guardrails/testing/hash-key";
 import { applyInputGuardrails } from "./stages/guardrails-stage";
 import { streamResponse } from "./stream-response-builder";
 import { registry } from "./testing/shadow-fixtures";
@@ -47,7 +48,7 @@ interface Served { ex: ChatExchange; client: ChatCompletionResponse | null; even
 
 async function serveWhole(entities?: Record<string, string>, content = ANSWER): Promise<Served> {
   const ex = exchange(false);
-  const filter = await applyInputGuardrails(ex, guardrails(entities));
+  const filter = await applyInputGuardrails(ex, guardrails(entities), testHashKey(ex.auth.tenantId));
   const events: ExchangeResult[] = [];
   const stored: ChatCompletionResponse[] = [];
   const usage = { input: { total: 40, cached: 0 }, output: { total: 30, reasoning: 0 }, source: "upstream" as const };
@@ -61,7 +62,7 @@ async function serveWhole(entities?: Record<string, string>, content = ANSWER): 
 
 async function serveStream(entities?: Record<string, string>): Promise<{ ex: ChatExchange; text: string; event: ExchangeResult }> {
   const ex = exchange(true);
-  const filter = await applyInputGuardrails(ex, guardrails(entities));
+  const filter = await applyInputGuardrails(ex, guardrails(entities), testHashKey(ex.auth.tenantId));
   const events: ExchangeResult[] = [];
   const background: Promise<unknown>[] = [];
   const c = { executionCtx: { waitUntil: (p: Promise<unknown>) => background.push(p) } } as unknown as Context<AppEnv>;
@@ -90,7 +91,7 @@ describe("served answers: the stored copy is the output policy's form", () => {
 
   it("bills what the model wrote, not the shorter redacted form", async () => {
     const ex = exchange(false);
-    const filter = await applyInputGuardrails(ex, guardrails());
+    const filter = await applyInputGuardrails(ex, guardrails(), testHashKey(ex.auth.tenantId));
     const events: ExchangeResult[] = [];
     completeResponse(ex, { value: { response: upstreamAnswer(ANSWER), usage: null }, attempt, attemptNumber: 1, records: [] }, filter, registry, (r) => events.push(r));
     const plain = exchange(false);
@@ -134,14 +135,14 @@ describe("served answers: the stored copy is the output policy's form", () => {
     const cached = fresh.stored[0]!;
     for (const value of [CARD, SSN, DESK]) expect(JSON.stringify(cached)).not.toContain(value);
     // The next request with the same prompt: cache-stage.ts replays through its own filter.
-    const replayFilter = await applyInputGuardrails(exchange(false), guardrails(entities));
+    const replayFilter = await applyInputGuardrails(exchange(false), guardrails(entities), testHashKey("ten_a"));
     expect(mapChoiceTexts(cached.choices, (t) => replayFilter.restore(replayFilter.replayPolicy(t)))).toEqual(fresh.client?.choices);
   });
 
   it("a hit on an entry stored before the cache held the policy's form publishes the policy's form", async () => {
     const fresh = await serveWhole();
     const ex = { ...exchange(false), cache: "hit-exact" as const };
-    const filter = await applyInputGuardrails(ex, guardrails());
+    const filter = await applyInputGuardrails(ex, guardrails(), testHashKey(ex.auth.tenantId));
     const legacy = { status: "hit-exact", response: upstreamAnswer(ANSWER), entry: { entryId: "e_legacy" }, audit: false, costAvoidedUsd: 0.01, storable: false } as unknown as CacheLookupResult;
     const events: ExchangeResult[] = [];
     const c = { json: (body: unknown, status: number, headers: Record<string, string>) => new Response(JSON.stringify(body), { status, headers }) } as unknown as Context<AppEnv>;

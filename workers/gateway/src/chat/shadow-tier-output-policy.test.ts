@@ -4,6 +4,7 @@ import { RouterSettingsSchema } from "../router/settings";
 import { buildChatEvent, type ExchangeResult } from "./build-event";
 import type { ChatExchange } from "./exchange";
 import { planShadows, runShadow, type ShadowAdmission, type ShadowPlan } from "./shadow-tier";
+import { testHashKey } from "../guardrails/testing/hash-key";
 import { applyInputGuardrails } from "./stages/guardrails-stage";
 import { exchange, registry, run, upstream } from "./testing/shadow-fixtures";
 
@@ -16,7 +17,7 @@ const guardrails = (ip: "block" | "redact") => GuardrailSettingsSchema.parse({ p
 
 async function shadowOf(answer: Parameters<typeof upstream>[0] | typeof fetch, ip: "block" | "redact"): Promise<{ r: ExchangeResult; shadowEx: ChatExchange }> {
   const ex = exchange();
-  const filter = await applyInputGuardrails(ex, guardrails(ip));
+  const filter = await applyInputGuardrails(ex, guardrails(ip), testHashKey(ex.auth.tenantId));
   const plan = planShadows(ex, { kind: "auto" }, RouterSettingsSchema.parse({ shadowSmallRate: 1 }), undefined, registry, { models: null, tiers: null })?.small as ShadowPlan;
   const out: Array<{ r: ExchangeResult; shadowEx: ChatExchange }> = [];
   const f = typeof answer === "function" ? answer : upstream(answer).fetch;

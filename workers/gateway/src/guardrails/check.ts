@@ -3,6 +3,7 @@ import { z } from "zod";
 import { stripInvisible } from "./invisible";
 import { scoreText } from "./injection/screen";
 import { detectFor } from "./redact/redact-text";
+import type { PiiHashKey } from "./redact/hash-key";
 import { applyPolicy } from "./redact/transform";
 import { PiiVault } from "./redact/vault";
 import type { GuardrailSettings } from "./settings";
@@ -26,11 +27,11 @@ export interface GuardrailCheckResponse {
  * Reports every entity found (all types, including those the tenant allows), and `redacted`
  * under the tenant's policy. Unrequested checks come back empty/benign so the shape is fixed.
  */
-export function runGuardrailCheck(body: GuardrailCheckRequest, settings: GuardrailSettings, salt: string): GuardrailCheckResponse {
+export function runGuardrailCheck(body: GuardrailCheckRequest, settings: GuardrailSettings, hashKey: PiiHashKey): GuardrailCheckResponse {
   const wantPii = body.checks.includes("pii");
   const findings = wantPii ? detectFor(body.text, settings.pii, PII_ENTITY_TYPES) : [];
   // `redacted` is the text as the gateway would forward it: hidden-text carriers stripped too.
-  const redacted = stripInvisible(wantPii ? applyPolicy(body.text, findings, settings.pii, new PiiVault(), salt).text : body.text);
+  const redacted = stripInvisible(wantPii ? applyPolicy(body.text, findings, settings.pii, new PiiVault(), hashKey).text : body.text);
   const injection = body.checks.includes("injection")
     ? (({ score, label }) => ({ score, label }))(scoreText(body.text, settings.injection.threshold))
     : { score: 0, label: "benign" as const };

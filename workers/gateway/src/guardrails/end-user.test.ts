@@ -1,7 +1,13 @@
 import fc from "fast-check";
-import { describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { resetConfigWarnings } from "../../../../shared/config-warning";
 import { isEndUserPseudonym } from "../../../../shared/end-user";
-import { endUserPseudonym, endUserSecret, pseudonymizeEndUsers } from "./end-user";
+import { END_USER_KEY_MISSING, endUserPseudonym, endUserSecret, pseudonymizeEndUsers } from "./end-user";
+
+afterEach(() => {
+  resetConfigWarnings();
+  vi.restoreAllMocks();
+});
 
 describe("end-user pseudonyms", () => {
   it("are stable per tenant, differ across tenants and secrets, and never contain the identifier", () => {
@@ -27,9 +33,24 @@ describe("end-user pseudonyms", () => {
     expect(pseudonymizeEndUsers(none, "t", "k")).toBe(none);
   });
 
-  it("read the secret from END_USER_HASH_KEY", () => {
-    expect(endUserSecret({ END_USER_HASH_KEY: "s" })).toBe("s");
-    expect(endUserSecret({ END_USER_HASH_KEY: "" })).toBeUndefined();
-    expect(endUserSecret({})).toBeUndefined();
+  it("read the secret from END_USER_HASH_KEY; only local stacks may go without it", () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    expect(endUserSecret({ END_USER_HASH_KEY: "s", ENVIRONMENT: "production" })).toBe("s");
+    expect(endUserSecret({ END_USER_HASH_KEY: "", ENVIRONMENT: "local" })).toBeUndefined();
+    expect(endUserSecret({ ENVIRONMENT: "test" })).toBeUndefined();
+    expect(endUserSecret({ ENVIRONMENT: "production" })).toBe(END_USER_KEY_MISSING);
+    expect(endUserSecret({})).toBe(END_USER_KEY_MISSING);
+  });
+
+  it("without the secret in production, refuse a request that names an end user and pass one that does not", () => {
+    const warn = vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const secret = endUserSecret({ ENVIRONMENT: "production" });
+    expect(() => pseudonymizeEndUsers({ model: "m", user: "rowan.pike@fenmail.example" }, "t", secret)).toThrow(
+      expect.objectContaining({ kind: "control_failed", status: 503, code: "end_user_hash_key_missing" }),
+    );
+    const anonymous: { model: string; user?: string } = { model: "m" };
+    expect(pseudonymizeEndUsers(anonymous, "t", secret)).toBe(anonymous);
+    endUserSecret({ ENVIRONMENT: "production" });
+    expect(warn).toHaveBeenCalledTimes(1);
   });
 });

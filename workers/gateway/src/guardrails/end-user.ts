@@ -4,23 +4,40 @@
  * the usage event, the ledger and traces all see `eu_…` and never the client's value.
  * Synchronous (shared/crypto/sha256.ts hmacSha256): three short strings per request at most.
  */
+import { z } from "zod";
 import { bytesToHex as toHex, hmacSha256 } from "../../../../shared/crypto/sha256";
+import { GatewayError } from "../../../../shared/errors";
+import { secretState } from "../config/deployment-secret";
 
 /** Fields that identify an end user: OpenAI's `user` and its two successors. */
 export const END_USER_FIELDS = ["user", "safety_identifier", "prompt_cache_key"] as const;
 type EndUserFields = Partial<Record<(typeof END_USER_FIELDS)[number], string>>;
 
 /**
- * Without END_USER_HASH_KEY (local stacks, tests) the per-tenant key is derived from this
- * public label: still one pseudonym per end user and tenant, unlinkable across tenants, but a
- * guessed identifier could be confirmed by anyone who knows the tenant id. Production sets the secret.
+ * Without END_USER_HASH_KEY, local stacks and tests (config/deployment-secret.ts) derive the
+ * per-tenant key from this public label: still one pseudonym per end user and tenant,
+ * unlinkable across tenants, but a guessed identifier could be confirmed by anyone who knows the
+ * tenant id. Anywhere else a request that names an end user is refused instead (fail closed).
  */
 const UNKEYED = "llm-gateway end-user pseudonym v1";
+
+/** END_USER_HASH_KEY is required here but not set: pseudonymizing refuses the request. */
+export const END_USER_KEY_MISSING = Symbol("END_USER_HASH_KEY missing");
+
+/** The Worker secret; undefined on a local stack without one; END_USER_KEY_MISSING elsewhere. */
+export type EndUserSecret = string | undefined | typeof END_USER_KEY_MISSING;
 
 const tenantKeys = new Map<string, string>();
 const MAX_TENANT_KEYS = 10_000;
 
-function tenantKey(secret: string | undefined, tenantId: string): string {
+function tenantKey(secret: EndUserSecret, tenantId: string): string {
+  if (secret === END_USER_KEY_MISSING) {
+    throw new GatewayError(
+      "control_failed",
+      "This gateway has no key for end-user pseudonyms, so a request naming an end user (user, safety_identifier, prompt_cache_key) cannot be accepted. Leave those fields out, or ask the gateway's operator to set END_USER_HASH_KEY.",
+      { code: "end_user_hash_key_missing" },
+    );
+  }
   const id = `${secret ?? ""}\u0000${tenantId}`;
   let key = tenantKeys.get(id);
   if (key === undefined) {
@@ -31,18 +48,21 @@ function tenantKey(secret: string | undefined, tenantId: string): string {
   return key;
 }
 
-export function endUserPseudonym(value: string, tenantId: string, secret: string | undefined): string {
+export function endUserPseudonym(value: string, tenantId: string, secret: EndUserSecret): string {
   return `eu_${toHex(hmacSha256(tenantKey(secret, tenantId), value)).slice(0, 32)}`;
 }
 
-/** The Worker secret, if configured. */
-export function endUserSecret(env: object): string | undefined {
-  const value = (env as Record<string, unknown>).END_USER_HASH_KEY;
-  return typeof value === "string" && value !== "" ? value : undefined;
+/** Any non-empty value: keys set before this check existed keep their pseudonyms. */
+const EndUserSecretSchema = z.string().min(1);
+
+/** The Worker secret as configured, or what its absence means here (deployment-secret.ts). */
+export function endUserSecret(env: object): EndUserSecret {
+  const state = secretState(env, "END_USER_HASH_KEY", EndUserSecretSchema);
+  return state.kind === "set" ? state.value : state.kind === "local_unset" ? undefined : END_USER_KEY_MISSING;
 }
 
 /** A copy with each end-user field pseudonymized; an empty one is dropped (it names nobody). */
-export function pseudonymizeEndUsers<T extends EndUserFields>(request: T, tenantId: string, secret: string | undefined): T {
+export function pseudonymizeEndUsers<T extends EndUserFields>(request: T, tenantId: string, secret: EndUserSecret): T {
   if (!END_USER_FIELDS.some((f) => request[f] !== undefined)) return request;
   const out: T = { ...request };
   for (const f of END_USER_FIELDS) {

@@ -23,6 +23,7 @@ import { runInputGuardrails } from "./orchestrate";
 import { restoreText } from "./redact/restore";
 import { GuardrailSettingsSchema } from "./settings";
 import { buildChatRequest, type RequestProfile } from "./testing/chat-request-builder";
+import { testHashKey } from "./testing/hash-key";
 
 const TENANT = "t-every-field";
 const SECRET = "test-end-user-secret";
@@ -125,7 +126,7 @@ describe.each(FORMATS)("every field through the $name adapter", (format) => {
         fc.gen().map((g) => buildChatRequest(g, format.profile)),
         async ({ request, planted, lastUserText }) => {
           const parsed = ChatCompletionRequestSchema.parse(request);
-          const guarded = await runInputGuardrails(pseudonymizeEndUsers(parsed, TENANT, SECRET), SETTINGS, TENANT);
+          const guarded = await runInputGuardrails(pseudonymizeEndUsers(parsed, TENANT, SECRET), SETTINGS, testHashKey(TENANT));
           const { body, response } = await format.call(guarded.request);
 
           for (const value of planted) for (const form of forms(value)) expect(body).not.toContain(form);
@@ -151,7 +152,7 @@ describe("strict fields (guardrails.strictFields)", () => {
           const parsed = ChatCompletionRequestSchema.parse(request);
           const issues: string[] = [];
           projectChatRequest(parsed, (i) => issues.push(i.path));
-          const run = runInputGuardrails(parsed, strict, TENANT);
+          const run = runInputGuardrails(parsed, strict, testHashKey(TENANT));
           if (issues.length === 0) return void (await run);
           const err = await run.then(() => null, (e: unknown) => e);
           expect(err).toBeInstanceOf(GatewayError);

@@ -13,6 +13,7 @@ export { PiiVault } from "./redact/vault";
 export { redactChatRequest, type RedactionResult } from "./redact/redact-request";
 export { restoreText, createStreamRestorer, type StreamRestorer } from "./redact/restore";
 export { scanOutput, type OutputScan } from "./redact/scan-output";
+export { piiHashKeyFor, tenantPiiHashKey, NO_PII_HASH_KEY, type PiiHashKey } from "./redact/hash-key";
 export { screenInjection, scoreText, type InjectionVerdict } from "./injection/screen";
 export { runInputGuardrails, guardrailsHeader, type GuardrailOutcome, type ControlReport } from "./orchestrate";
 export { GuardrailCheckRequestSchema, runGuardrailCheck, type GuardrailCheckRequest, type GuardrailCheckResponse } from "./check";

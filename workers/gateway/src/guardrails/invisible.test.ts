@@ -5,6 +5,7 @@ import { scoreText } from "./injection/screen";
 import { runInputGuardrails } from "./orchestrate";
 import { detectPii } from "./pii/detect";
 import { GuardrailSettingsSchema } from "./settings";
+import { testHashKey } from "./testing/hash-key";
 
 /** ASCII smuggling: each character as its Unicode tag twin (U+E0000 + code), invisible when rendered. */
 const tags = (s: string): string => [...s].map((c) => String.fromCodePoint(0xe0000 + (c.codePointAt(0) ?? 0))).join("");
@@ -59,7 +60,7 @@ describe("screening and redaction read hidden text", () => {
       ],
     };
     const settings = GuardrailSettingsSchema.parse({ injection: { action: "flag" } });
-    const out = await runInputGuardrails(req, settings, "salt");
+    const out = await runInputGuardrails(req, settings, testHashKey("salt"));
     const sent = JSON.stringify(out.request);
     expect(sent).not.toContain("dana.krol");
     expect(sent).not.toContain(tags("dana"));

@@ -3,9 +3,10 @@ import { mapJsonTree } from "./json-tree";
 import { redactText } from "./redact/redact-text";
 import { PiiVault } from "./redact/vault";
 import { GuardrailSettingsSchema } from "./settings";
+import { testHashKey } from "./testing/hash-key";
 
 const pii = GuardrailSettingsSchema.parse({}).pii;
-const redact = (value: string, key: string): string => redactText(value, pii, new PiiVault(), "salt", key).text;
+const redact = (value: string, key: string): string => redactText(value, pii, new PiiVault(), testHashKey("salt"), key).text;
 
 /** Records every leaf the mapper is asked about, and redacts with the real policy. */
 function recording(): { seen: Array<[string, string]>; map: (value: string, key: string) => string } {

@@ -11,6 +11,7 @@ import { GatewayError } from "../../../../shared/errors";
 import type { ChatCompletionRequest } from "../../../../shared/schemas/openai-chat";
 import { forwardedFields } from "./forwarded-fields";
 import { screenInjection, type InjectionVerdict } from "./injection/screen";
+import type { PiiHashKey } from "./redact/hash-key";
 import { redactChatRequest, type RedactionResult } from "./redact/redact-request";
 import { PiiVault } from "./redact/vault";
 import type { GuardrailSettings } from "./settings";
@@ -45,18 +46,19 @@ function piiBlocks(settings: GuardrailSettings): boolean {
   return Object.values(settings.pii.entities).some((a) => a !== "allow");
 }
 
-function runPii(request: ChatCompletionRequest, settings: GuardrailSettings, salt: string, controls: ControlReport[]): RedactionResult {
+function runPii(request: ChatCompletionRequest, settings: GuardrailSettings, hashKey: PiiHashKey, controls: ControlReport[]): RedactionResult {
   const action = Object.values(settings.pii.entities).includes("block") ? "block" : "redact";
   if (!settings.pii.enabled) {
     controls.push({ name: "pii", action: "off", status: "skipped" });
     return { request, vault: new PiiVault(), findings: [], blocked: [] };
   }
   try {
-    const r = redactChatRequest(request, settings, salt);
+    const r = redactChatRequest(request, settings, hashKey);
     controls.push({ name: "pii", action, status: "ran", entities: r.findings });
     return r;
   } catch (cause) {
-    // The client's own error (a function name holding PII, a schema nested absurdly deep).
+    // The client's own error (a function name holding PII, a schema nested absurdly deep), or a
+    // hash policy without its key (hash-key.ts: already refused, fail closed).
     if (cause instanceof GatewayError) throw cause;
     if (piiBlocks(settings)) throw new GatewayError("control_failed", "The PII guardrail could not run; the request was not sent.", { cause });
     controls.push({ name: "pii", action, status: "failed_open" });
@@ -81,11 +83,11 @@ function runInjection(request: ChatCompletionRequest, settings: GuardrailSetting
   }
 }
 
-export async function runInputGuardrails(request: ChatCompletionRequest, settings: GuardrailSettings, salt: string): Promise<GuardrailOutcome> {
+export async function runInputGuardrails(request: ChatCompletionRequest, settings: GuardrailSettings, hashKey: PiiHashKey): Promise<GuardrailOutcome> {
   const controls: ControlReport[] = [];
   const fields = forwardedFields(request, settings.strictFields);
   if (fields.dropped > 0) controls.push({ name: "fields", action: "drop", status: "ran", dropped: fields.dropped });
-  const red = runPii(fields.request, settings, salt, controls);
+  const red = runPii(fields.request, settings, hashKey, controls);
   if (red.blocked.length > 0) {
     throw new GatewayError("guardrail_blocked", `Request blocked by PII policy: contains ${red.blocked.join(", ")}.`, {
       param: "messages",

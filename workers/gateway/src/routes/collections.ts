@@ -8,6 +8,7 @@ import type { AppEnv } from "../app-env";
 import { parseQuery } from "../http/query";
 import { parseWith, readJsonBody } from "../http/read-json-body";
 import { settingsFor } from "../settings/settings-store";
+import { piiHashKeyFor } from "../guardrails/redact/hash-key";
 import { collectionView, createCollection, describeCollection, documentView, removeCollection, removeDocument, requireCollection } from "../rag/collections";
 import { ingestDocument } from "../rag/ingest/ingest-document";
 import { ragDeps } from "../rag/rag-deps";
@@ -29,7 +30,8 @@ async function ingest(c: Ctx) {
   const body = await readJsonBody(c, IngestBodySchema);
   const deps = ragDeps(c.env);
   const settings = await settingsFor(c.env.DB, tenantId, null);
-  const ctx = { ...deps, keyring: await deps.keyring(), guardrails: settings.guardrails, now: Date.now() };
+  const hashKey = piiHashKeyFor(c.env, tenantId, settings.guardrails);
+  const ctx = { ...deps, keyring: await deps.keyring(), guardrails: settings.guardrails, hashKey, now: Date.now() };
   const docs = "documents" in body ? body.documents : [body];
   const ids = new Set<string>();
   for (const d of docs) {
@@ -88,11 +90,12 @@ export const collectionsRoutes = new Hono<AppEnv>()
     const deps = ragDeps(c.env);
     const scope = { tenantId, collectionId: id };
     const { guardrails } = await settingsFor(c.env.DB, tenantId, null);
-    const query = redactSearchQuery(body.query, guardrails, tenantId);
+    const hashKey = piiHashKeyFor(c.env, tenantId, guardrails);
+    const query = redactSearchQuery(body.query, guardrails, hashKey);
     const result = await c.get("timing").measure("search", () =>
       hybridSearch(deps, scope, { query: query.searched, topK: body.top_k, filters: body.filters, rerank: body.rerank, candidates: body.candidates, mode: body.mode }),
     );
     // Document PII comes back only to keys with content access (rag/restore/document-pii.ts).
-    const shown = mayRestoreDocumentPii(c.get("auth")) ? await restoreSearchResult(deps, scope, result, guardrails) : result;
+    const shown = mayRestoreDocumentPii(c.get("auth")) ? await restoreSearchResult(deps, scope, result, guardrails, hashKey) : result;
     return c.json({ ...searchView(id, shown), search_query: query.redacted });
   });

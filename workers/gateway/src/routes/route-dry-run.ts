@@ -6,7 +6,7 @@
 import { Hono } from "hono";
 import type { AppEnv } from "../app-env";
 import { registryFor } from "../config/registry-loader";
-import { runInputGuardrails } from "../guardrails";
+import { piiHashKeyFor, runInputGuardrails } from "../guardrails";
 import { readJsonBody } from "../http/read-json-body";
 import { RouteDryRunBodySchema, routeDryRun } from "../router/dry-run";
 import { featureOf } from "../chat/feature";
@@ -20,7 +20,8 @@ export const routeDryRunRoutes = new Hono<AppEnv>().post("/v1/route", async (c) 
   const auth = c.get("auth");
   const feature = featureOf(c, body);
   const settings = await settingsFor(c.env.DB, auth.tenantId, feature);
-  const { request } = await runInputGuardrails(body, { ...settings.guardrails, injection: { ...settings.guardrails.injection, enabled: false } }, auth.tenantId);
+  const guardrails = { ...settings.guardrails, injection: { ...settings.guardrails.injection, enabled: false } };
+  const { request } = await runInputGuardrails(body, guardrails, piiHashKeyFor(c.env, auth.tenantId, guardrails));
   const registry = registryFor(c.env);
   const explicit = registry.model(body.model);
   const targeted = (effectiveSettings(settings.router, auth.tenantId, feature).qualityTarget ?? null) !== null;

@@ -6,11 +6,12 @@
  * after the placeholders already present, so `<PERSON_1>` keeps meaning the same person.
  */
 import { DEFAULT_GUARDRAIL_SETTINGS, PII_ENTITY_TYPES, PiiVault, type PiiEntityType } from "../guardrails";
+import { NO_PII_HASH_KEY } from "../guardrails/redact/hash-key";
 import { redactText } from "../guardrails/redact/redact-text";
 import { PLACEHOLDER } from "../guardrails/redact/vault";
 
 const TYPES = new Set<string>(PII_ENTITY_TYPES);
-// Exports never block: an entity a policy would block is replaced by a placeholder instead.
+// Exports never block or hash: an entity a policy would block is replaced by a placeholder instead.
 const POLICY = {
   ...DEFAULT_GUARDRAIL_SETTINGS.pii,
   entities: Object.fromEntries(Object.entries(DEFAULT_GUARDRAIL_SETTINGS.pii.entities).map(([t, a]) => [t, a === "allow" ? "allow" : "redact"])) as typeof DEFAULT_GUARDRAIL_SETTINGS.pii.entities,
@@ -34,5 +35,5 @@ function seededVault(texts: readonly string[]): PiiVault {
 /** The texts of one example, redacted again together (same value, same placeholder). */
 export function redactForExport(texts: readonly string[]): string[] {
   const vault = seededVault(texts);
-  return texts.map((t) => redactText(t, POLICY, vault, "").text);
+  return texts.map((t) => redactText(t, POLICY, vault, NO_PII_HASH_KEY).text);
 }

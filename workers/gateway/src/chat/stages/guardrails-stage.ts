@@ -12,13 +12,14 @@ import {
   runInputGuardrails,
   scanOutput,
   type GuardrailSettings,
+  type PiiHashKey,
 } from "../../guardrails";
 import type { ChatExchange } from "../exchange";
 import type { OutputFilter } from "../output-filter";
 
-export async function applyInputGuardrails(ex: ChatExchange, settings: GuardrailSettings): Promise<OutputFilter> {
-  const salt = ex.auth.tenantId;
-  const outcome = await runInputGuardrails(ex.original, settings, salt);
+/** `hashKey`: the tenant's key for the `hash` action (piiHashKeyFor), derived once for the request's input and output. */
+export async function applyInputGuardrails(ex: ChatExchange, settings: GuardrailSettings, hashKey: PiiHashKey): Promise<OutputFilter> {
+  const outcome = await runInputGuardrails(ex.original, settings, hashKey);
   ex.request = outcome.request;
   ex.headers["x-guardrails"] = guardrailsHeader(outcome);
   ex.decisions.guardrails = {
@@ -29,7 +30,7 @@ export async function applyInputGuardrails(ex: ChatExchange, settings: Guardrail
   };
   const vault = outcome.vault;
   const scanned = (value: string, storedForm: boolean): string => {
-    const scan = scanOutput(value, vault, settings, salt, { storedForm });
+    const scan = scanOutput(value, vault, settings, hashKey, { storedForm });
     if (scan.blocked.length > 0) {
       throw new GatewayError("guardrail_blocked", `The model's answer contained ${scan.blocked.join(", ")} and was withheld by policy.`, { code: "output_blocked" });
     }

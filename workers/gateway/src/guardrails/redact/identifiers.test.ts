@@ -4,9 +4,10 @@ import { ChatCompletionRequestSchema, type ChatCompletionRequest } from "../../.
 import { GuardrailSettingsSchema } from "../settings";
 import { redactChatRequest } from "./redact-request";
 import { restoreText } from "./restore";
+import { testHashKey } from "../testing/hash-key";
 
 const settings = GuardrailSettingsSchema.parse({});
-const redact = (body: Record<string, unknown>) => redactChatRequest(ChatCompletionRequestSchema.parse({ model: "m", ...body }), settings, "t");
+const redact = (body: Record<string, unknown>) => redactChatRequest(ChatCompletionRequestSchema.parse({ model: "m", ...body }), settings, testHashKey("t"));
 const tool = (name: string, extra: Record<string, unknown> = {}) => ({ type: "function", function: { name, ...extra } });
 const user = { role: "user", content: "hello" };
 

@@ -3,6 +3,7 @@ import type { ChatCompletionRequest } from "../../../../../shared/schemas/openai
 import { GuardrailSettingsSchema } from "../settings";
 import { redactChatRequest } from "./redact-request";
 import { restoreText } from "./restore";
+import { testHashKey } from "../testing/hash-key";
 
 const settings = GuardrailSettingsSchema.parse({});
 const req = (messages: ChatCompletionRequest["messages"]): ChatCompletionRequest => ({ model: "m", messages });
@@ -17,7 +18,7 @@ describe("redactChatRequest", () => {
         { role: "user", content: [{ type: "text", text: "again: jane@example.com" }] },
       ]),
       settings,
-      "salt",
+      testHashKey("salt"),
     );
     const [, u1, a1, u2] = r.request.messages;
     expect(u1?.content).toBe("I am <PERSON_1>, mail <EMAIL_ADDRESS_1>");
@@ -29,7 +30,7 @@ describe("redactChatRequest", () => {
 
   it("does not mutate the input request", () => {
     const input = req([{ role: "user", content: "mail jane@example.com" }]);
-    redactChatRequest(input, settings, "s");
+    redactChatRequest(input, settings, testHashKey("s"));
     expect(input.messages[0]?.content).toBe("mail jane@example.com");
   });
 
@@ -45,7 +46,7 @@ describe("redactChatRequest", () => {
         { role: "tool", tool_call_id: "c1", content: "charged jane@example.com" },
       ]),
       settings,
-      "s",
+      testHashKey("s"),
     );
     const call = r.request.messages[1];
     const args = call?.role === "assistant" ? JSON.parse(call.tool_calls?.[0]?.function.arguments ?? "") : null;
@@ -55,11 +56,11 @@ describe("redactChatRequest", () => {
 
   it("applies mask, hash and block actions", () => {
     const s = GuardrailSettingsSchema.parse({ pii: { entities: { CREDIT_CARD: "mask", EMAIL_ADDRESS: "hash", US_SSN: "block" } } });
-    const r = redactChatRequest(req([{ role: "user", content: "card 4539 1488 0343 6467 mail a@b.io ssn 521-44-9382" }]), s, "tenant-1");
+    const r = redactChatRequest(req([{ role: "user", content: "card 4539 1488 0343 6467 mail a@b.io ssn 521-44-9382" }]), s, testHashKey("tenant-1"));
     const text = r.request.messages[0]?.content as string;
     expect(text).toMatch(/^card \*\*\*\*6467 mail <EMAIL_ADDRESS:[0-9a-f]{12}> ssn 521-44-9382$/);
     expect(r.blocked).toEqual(["US_SSN"]);
-    const other = redactChatRequest(req([{ role: "user", content: "mail a@b.io" }]), s, "tenant-2").request.messages[0]?.content;
+    const other = redactChatRequest(req([{ role: "user", content: "mail a@b.io" }]), s, testHashKey("tenant-2")).request.messages[0]?.content;
     expect(other).not.toBe(text.match(/mail (\S+)/)?.[0]);
   });
 
@@ -67,7 +68,7 @@ describe("redactChatRequest", () => {
     const r = redactChatRequest(
       req([{ role: "user", content: [{ type: "image_url", image_url: { url: "https://x.io/a.png" } }, { type: "text", text: "on 2024-01-01" }] }]),
       settings,
-      "s",
+      testHashKey("s"),
     );
     expect(r.request.messages[0]?.content).toEqual([
       { type: "image_url", image_url: { url: "https://x.io/a.png" } },
@@ -80,7 +81,7 @@ describe("redactChatRequest", () => {
     const r = redactChatRequest(
       req([{ role: "assistant", content: null, tool_calls: [{ id: "c", type: "function", function: { name: "f", arguments: deep } }] }]),
       settings,
-      "s",
+      testHashKey("s"),
     );
     const m = r.request.messages[0];
     expect(m?.role === "assistant" ? m.tool_calls?.[0]?.function.arguments : "").not.toContain("jane@example.com");

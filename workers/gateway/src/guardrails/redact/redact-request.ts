@@ -7,6 +7,7 @@ import type { PiiEntityType } from "../types";
 import { identifierSettings, idSafe, nameSafe } from "./identifiers";
 import { redactJsonText } from "./redact-json";
 import { redactText } from "./redact-text";
+import type { PiiHashKey } from "./hash-key";
 import type { ApplyResult } from "./transform";
 import { PiiVault } from "./vault";
 
@@ -23,7 +24,7 @@ class Collector {
   constructor(
     readonly settings: PiiSettings,
     readonly vault: PiiVault,
-    readonly salt: string,
+    readonly hashKey: PiiHashKey,
   ) {}
 
   #identifierSettings: PiiSettings | undefined;
@@ -34,7 +35,7 @@ class Collector {
     return r.text;
   }
 
-  text = (s: string, context = ""): string => this.tally(redactText(s, this.settings, this.vault, this.salt, context));
+  text = (s: string, context = ""): string => this.tally(redactText(s, this.settings, this.vault, this.hashKey, context));
 
   /**
    * Names take the full policy, made name-safe; ids and function names only the structured
@@ -47,7 +48,7 @@ class Collector {
       return out === s ? s : nameSafe(out);
     }
     const settings = (this.#identifierSettings ??= identifierSettings(this.settings));
-    const r = redactText(s, settings, this.vault, this.salt);
+    const r = redactText(s, settings, this.vault, this.hashKey);
     if (kind === "id") return r.text === s ? this.tally(r) : idSafe(this.tally(r));
     const refused = r.acted.filter((f) => !r.blocked.includes(f.type)).map((f) => f.type);
     this.tally({ ...r, acted: r.acted.filter((f) => r.blocked.includes(f.type)) });
@@ -67,10 +68,10 @@ class Collector {
  * request, so "Jane" is <PERSON_1> in every turn and field, and a placeholder the model echoes
  * from a tool's enum is restored like one from a message. The input request is not mutated.
  */
-export function redactChatRequest(request: ChatCompletionRequest, settings: GuardrailSettings, salt: string): RedactionResult {
+export function redactChatRequest(request: ChatCompletionRequest, settings: GuardrailSettings, hashKey: PiiHashKey): RedactionResult {
   const vault = new PiiVault();
   if (!settings.pii.enabled) return { request, vault, findings: [], blocked: [] };
-  const col = new Collector(settings.pii, vault, salt);
+  const col = new Collector(settings.pii, vault, hashKey);
   return {
     request: mapRequestTexts(request, { text: col.text, json: (raw) => redactJsonText(raw, col.text), identifier: col.identifier }),
     vault,

@@ -1,6 +1,7 @@
 import { detectPii } from "../pii/detect";
 import type { PiiEntityType, PiiFinding } from "../types";
 import type { PiiSettings } from "./policy";
+import type { PiiHashKey } from "./hash-key";
 import { applyPolicy, type ApplyResult } from "./transform";
 import { PLACEHOLDER, type PiiVault } from "./vault";
 
@@ -28,12 +29,12 @@ export function detectFor(text: string, settings: PiiSettings, entities?: readon
  * `context` (e.g. a JSON key like "ssn") is prepended for detection only, so labelled values
  * are recognised; findings inside the context itself are ignored.
  */
-export function redactText(text: string, settings: PiiSettings, vault: PiiVault, salt: string, context = ""): ApplyResult {
+export function redactText(text: string, settings: PiiSettings, vault: PiiVault, hashKey: PiiHashKey, context = ""): ApplyResult {
   if (text.length === 0) return { text, acted: [], blocked: [] };
-  if (context === "") return applyPolicy(text, detectFor(text, settings), settings, vault, salt);
+  if (context === "") return applyPolicy(text, detectFor(text, settings), settings, vault, hashKey);
   const prefix = `${context.replace(/[_-]/g, " ")}: `;
   const findings = detectFor(prefix + text, settings)
     .filter((f) => f.start >= prefix.length)
     .map((f) => ({ ...f, start: f.start - prefix.length, end: f.end - prefix.length }));
-  return applyPolicy(text, findings, settings, vault, salt);
+  return applyPolicy(text, findings, settings, vault, hashKey);
 }

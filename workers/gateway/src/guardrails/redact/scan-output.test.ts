@@ -2,6 +2,7 @@ import { describe, expect, it } from "vitest";
 import { GuardrailSettingsSchema } from "../settings";
 import { scanOutput } from "./scan-output";
 import { PiiVault } from "./vault";
+import { testHashKey } from "../testing/hash-key";
 
 describe("scanOutput", () => {
   const v = new PiiVault();
@@ -27,11 +28,11 @@ describe("scanOutput", () => {
     const entities = { EMAIL_ADDRESS: action, CREDIT_CARD: action, US_SSN: action, PHONE_NUMBER: action, US_BANK_NUMBER: action, API_KEY: action };
     const s = GuardrailSettingsSchema.parse({ pii: { entities } });
     const answer = "Sure <EMAIL_ADDRESS_1>: the card 4539 1488 0343 6467, ssn 521-44-9382 and the desk at orders.team@harbour.example are on file.";
-    const once = scanOutput(answer, v, s, "ten_a").text;
+    const once = scanOutput(answer, v, s, testHashKey("ten_a")).text;
     expect(once).not.toContain("4539 1488");
     expect(once).not.toContain("orders.team@");
     expect(once).toContain("<EMAIL_ADDRESS_1>");
-    const again = scanOutput(once, v, s, "ten_a", { storedForm: true });
+    const again = scanOutput(once, v, s, testHashKey("ten_a"), { storedForm: true });
     expect(again.text).toBe(once);
     expect(again.findings).toEqual([]);
   });
@@ -40,7 +41,7 @@ describe("scanOutput", () => {
     // Hex that reads as a phone number, and hex after "key" (SECRET), as a hash may come out.
     const s = GuardrailSettingsSchema.parse({});
     const text = "Call <PHONE_NUMBER:4155550134a0>; api key <API_KEY:0123456789ab>.";
-    expect(scanOutput(text, v, s, "", { storedForm: true }).text).toBe(text);
+    expect(scanOutput(text, v, s, testHashKey(""), { storedForm: true }).text).toBe(text);
   });
 
   // A model can be asked (by a user, or by an injected tool result) to wrap real PII in the shape
@@ -51,7 +52,7 @@ describe("scanOutput", () => {
   ] as const)("a marker-shaped string around real digits does not get through a block: %s", (text, type) => {
     const s = GuardrailSettingsSchema.parse({ pii: { entities: { [type]: "block" } } });
     expect(scanOutput(text, v, s).blocked).toEqual([type]);
-    expect(scanOutput(text, v, s, "", { storedForm: true }).blocked).toEqual([type]);
+    expect(scanOutput(text, v, s, testHashKey(""), { storedForm: true }).blocked).toEqual([type]);
   });
 
   it("a marker-shaped string around a secret in fresh text is still a secret", () => {

@@ -1,6 +1,7 @@
 import type { GuardrailSettings } from "../settings";
 import type { PiiEntityType, PiiFinding } from "../types";
 import { detectFor } from "./redact-text";
+import { NO_PII_HASH_KEY, type PiiHashKey } from "./hash-key";
 import { hashValue, maskValue } from "./transform";
 import { PLACEHOLDER, type PiiVault } from "./vault";
 
@@ -43,7 +44,7 @@ function ownSpans(text: string, storedForm: boolean): Array<[number, number]> {
  * verbatim and are skipped. Output `redact` cannot be restored, so it becomes `<TYPE_REDACTED>`.
  * Call on the raw upstream text, then restoreText() the result.
  */
-export function scanOutput(text: string, vault: PiiVault, settings: GuardrailSettings, salt = "", options: ScanOptions = {}): OutputScan {
+export function scanOutput(text: string, vault: PiiVault, settings: GuardrailSettings, hashKey: PiiHashKey = NO_PII_HASH_KEY, options: ScanOptions = {}): OutputScan {
   const pii = settings.pii;
   if (!pii.enabled || !pii.scanOutput || text.length === 0) return { text, findings: [], blocked: [] };
   const own = ownSpans(text, options.storedForm === true);
@@ -57,7 +58,7 @@ export function scanOutput(text: string, vault: PiiVault, settings: GuardrailSet
     const action = pii.entities[f.type];
     if (action === "block") blocked.add(f.type);
     if (action === "allow" || action === "block") continue;
-    const repl = action === "mask" ? maskValue(f.type, f.text) : action === "hash" ? hashValue(f.type, f.text, salt) : `<${f.type}_REDACTED>`;
+    const repl = action === "mask" ? maskValue(f.type, f.text) : action === "hash" ? hashValue(f.type, f.text, hashKey) : `<${f.type}_REDACTED>`;
     parts.push(text.slice(cursor, f.start), repl);
     cursor = f.end;
   }

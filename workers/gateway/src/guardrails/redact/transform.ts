@@ -1,5 +1,5 @@
 import type { PiiSettings } from "./policy";
-import { bytesToHex as toHex, hmacSha256 } from "../../../../../shared/crypto/sha256";
+import type { PiiHashKey } from "./hash-key";
 import type { PiiEntityType, PiiFinding } from "../types";
 import type { PiiVault } from "./vault";
 
@@ -14,9 +14,9 @@ export function maskValue(type: PiiEntityType, value: string): string {
   return `****${compact.slice(-4)}`;
 }
 
-/** Stable, tenant-salted: the same value hashes alike within a tenant, differently across tenants. */
-export function hashValue(type: PiiEntityType, value: string, salt: string): string {
-  return `<${type}:${toHex(hmacSha256(salt, `${type}\u0000${value}`)).slice(0, 12)}>`;
+/** Keyed per tenant from the deployment's secret (hash-key.ts): alike within a tenant, different across tenants. */
+export function hashValue(type: PiiEntityType, value: string, key: PiiHashKey): string {
+  return `<${type}:${key.hex12(`${type}\u0000${value}`)}>`;
 }
 
 export interface ApplyResult {
@@ -32,7 +32,7 @@ export function applyPolicy(
   findings: readonly PiiFinding[],
   settings: PiiSettings,
   vault: PiiVault,
-  salt: string,
+  hashKey: PiiHashKey,
 ): ApplyResult {
   const acted: PiiFinding[] = [];
   const blocked = new Set<PiiEntityType>();
@@ -47,7 +47,7 @@ export function applyPolicy(
       continue;
     }
     const replacement =
-      action === "redact" ? vault.placeholderFor(f.type, f.text) : action === "mask" ? maskValue(f.type, f.text) : hashValue(f.type, f.text, salt);
+      action === "redact" ? vault.placeholderFor(f.type, f.text) : action === "mask" ? maskValue(f.type, f.text) : hashValue(f.type, f.text, hashKey);
     parts.push(text.slice(cursor, f.start), replacement);
     cursor = f.end;
   }

@@ -7,6 +7,7 @@
  */
 import { contentText, type ChatCompletionRequest } from "../../../../../shared/schemas/openai-chat";
 import { GatewayError } from "../../../../../shared/errors";
+import type { PiiHashKey } from "../../guardrails/redact/hash-key";
 import type { GuardrailSettings } from "../../guardrails/settings";
 import type { ChatExchange } from "../../chat/exchange";
 import { requireCollection } from "../collections";
@@ -37,7 +38,7 @@ function lastUserText(request: ChatCompletionRequest): string {
 
 const round = (x: number | null): number | null => (x === null ? null : Math.round(x * 10_000) / 10_000);
 
-export async function groundRequest(ex: ChatExchange, spec: RetrievalSpec, deps: RagDeps, guardrails: GuardrailSettings): Promise<Grounding> {
+export async function groundRequest(ex: ChatExchange, spec: RetrievalSpec, deps: RagDeps, guardrails: GuardrailSettings, hashKey: PiiHashKey): Promise<Grounding> {
   const query = lastUserText(ex.request).trim().slice(0, 4000);
   if (!query) throw new GatewayError("invalid_request", "Retrieval needs a user message to search with.", { param: "messages" });
   await requireCollection(deps.db, ex.auth.tenantId, spec.collection);
@@ -75,7 +76,7 @@ export async function groundRequest(ex: ChatExchange, spec: RetrievalSpec, deps:
   const scope = { tenantId: ex.auth.tenantId, collectionId: spec.collection };
   const restore =
     refs.size > 0 && mayRestoreDocumentPii(ex.auth)
-      ? groundedAnswerRestorer(refs, async (versions) => openDocumentVaults(deps.db, await deps.keyring(), scope, versions), guardrails, ex.auth.tenantId)
+      ? groundedAnswerRestorer(refs, async (versions) => openDocumentVaults(deps.db, await deps.keyring(), scope, versions), guardrails, hashKey)
       : null;
   return { collection: spec.collection, sources: kept.map((k) => ({ chunkId: k.hit.chunk.chunkId, documentId: k.hit.chunk.documentId, text: k.hit.chunk.text })), restore };
 }

@@ -6,6 +6,7 @@
  * version in both indexes; its chunk ids change with it.
  */
 import type { Keyring } from "../../../../../shared/crypto/envelope";
+import type { PiiHashKey } from "../../guardrails/redact/hash-key";
 import type { GuardrailSettings } from "../../guardrails/settings";
 import type { ChunkingOptions } from "../chunking/chunk-document";
 import { deleteDocumentChunksStatement } from "../store/chunks-repo";
@@ -20,6 +21,8 @@ export interface IngestContext extends IndexDeps {
   queue: RagQueue | null;
   keyring: Keyring | null;
   guardrails: GuardrailSettings;
+  /** The tenant's key for the `hash` action (piiHashKeyFor). */
+  hashKey: PiiHashKey;
   now: number;
 }
 
@@ -35,7 +38,7 @@ export interface IngestOutcome {
 export const SYNC_MAX_CHUNKS = 64;
 
 export async function ingestDocument(ctx: IngestContext, scope: CollectionScope, chunking: ChunkingOptions, doc: DocumentInput, preferAsync: boolean): Promise<IngestOutcome> {
-  const redacted = await redactDocument(doc.title, doc.text, ctx.guardrails, scope.tenantId, ctx.keyring);
+  const redacted = await redactDocument(doc.title, doc.text, ctx.guardrails, ctx.hashKey, ctx.keyring);
   const input: DocumentInput = { ...doc, title: redacted.title, text: redacted.text };
   const hash = await contentHash(input, chunking);
   const existing = await getDocument(ctx.db, scope.tenantId, scope.collectionId, doc.id);

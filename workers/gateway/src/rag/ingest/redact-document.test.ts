@@ -5,6 +5,7 @@ import { GatewayError } from "../../../../../shared/errors";
 import { DEFAULT_GUARDRAIL_SETTINGS, GuardrailSettingsSchema } from "../../guardrails/settings";
 import { ragFixture } from "../testing/fixtures";
 import { redactDocument } from "./redact-document";
+import { testHashKey } from "../../guardrails/testing/hash-key";
 
 const NAME = "Marguerite Olsson";
 const EMAIL = "m.olsson@fjordlight.example";
@@ -27,7 +28,7 @@ function dumpDatabase(sqlite: { prepare(sql: string): { all(): unknown[] } }): s
 describe("redactDocument", () => {
   it("puts DOC_ placeholders in title and text and seals the originals in the vault", async () => {
     const ring = await keyring();
-    const r = await redactDocument(TITLE, TEXT, DEFAULT_GUARDRAIL_SETTINGS, "ten_a", ring);
+    const r = await redactDocument(TITLE, TEXT, DEFAULT_GUARDRAIL_SETTINGS, testHashKey("ten_a"), ring);
     expect(r.title).toBe("Onboarding notes for <DOC_PERSON_1>");
     expect(r.text).toContain("The new office manager is <DOC_PERSON_1>. Write to <DOC_EMAIL_ADDRESS_1> or call <DOC_PHONE_NUMBER_1>");
     expect(r.text).toContain("<DOC_PERSON_1> hands out the permits");
@@ -43,11 +44,11 @@ describe("redactDocument", () => {
   });
 
   it("is one-way without a keyring, and keeps mask and hash results out of the vault", async () => {
-    const oneWay = await redactDocument(TITLE, TEXT, DEFAULT_GUARDRAIL_SETTINGS, "ten_a", null);
+    const oneWay = await redactDocument(TITLE, TEXT, DEFAULT_GUARDRAIL_SETTINGS, testHashKey("ten_a"), null);
     expect(oneWay.vault).toBeNull();
     expect(oneWay.text).toContain("<DOC_EMAIL_ADDRESS_1>");
     const settings = GuardrailSettingsSchema.parse({ pii: { entities: { PERSON: "hash", EMAIL_ADDRESS: "mask", PHONE_NUMBER: "allow" } } });
-    const r = await redactDocument(TITLE, TEXT, settings, "ten_a", await keyring());
+    const r = await redactDocument(TITLE, TEXT, settings, testHashKey("ten_a"), await keyring());
     expect(r.text).toContain("m***@fjordlight.example");
     expect(r.text).toMatch(/<PERSON:[0-9a-f]{12}>/);
     expect(r.text).toContain(PHONE);
@@ -56,10 +57,10 @@ describe("redactDocument", () => {
 
   it("rejects a document holding a blocked entity, and leaves text alone when PII is off", async () => {
     const block = GuardrailSettingsSchema.parse({ pii: { entities: { EMAIL_ADDRESS: "block" } } });
-    await expect(redactDocument(TITLE, TEXT, block, "t", null)).rejects.toMatchObject({ code: "pii_blocked", status: 400 });
-    await expect(redactDocument(TITLE, TEXT, block, "t", null)).rejects.toBeInstanceOf(GatewayError);
+    await expect(redactDocument(TITLE, TEXT, block, testHashKey("t"), null)).rejects.toMatchObject({ code: "pii_blocked", status: 400 });
+    await expect(redactDocument(TITLE, TEXT, block, testHashKey("t"), null)).rejects.toBeInstanceOf(GatewayError);
     const off = GuardrailSettingsSchema.parse({ pii: { enabled: false } });
-    expect(await redactDocument(TITLE, TEXT, off, "t", null)).toEqual({ title: TITLE, text: TEXT, entities: 0, vault: null });
+    expect(await redactDocument(TITLE, TEXT, off, testHashKey("t"), null)).toEqual({ title: TITLE, text: TEXT, entities: 0, vault: null });
   });
 
   it("through ingestion, no stored row, FTS5 index entry or vector holds the clear values", async () => {

@@ -8,6 +8,7 @@
  */
 import { GatewayError } from "../../../../../shared/errors";
 import { encryptText, type Keyring } from "../../../../../shared/crypto/envelope";
+import type { PiiHashKey } from "../../guardrails/redact/hash-key";
 import { PiiVault, PLACEHOLDER } from "../../guardrails/redact/vault";
 import { redactText } from "../../guardrails/redact/redact-text";
 import type { GuardrailSettings } from "../../guardrails/settings";
@@ -22,11 +23,11 @@ export interface RedactedDocument {
 
 const prefixed = (text: string): string => text.replace(PLACEHOLDER, (_m, type: string, n: string) => `<DOC_${type}_${n}>`);
 
-export async function redactDocument(title: string, text: string, settings: GuardrailSettings, salt: string, keyring: Keyring | null): Promise<RedactedDocument> {
+export async function redactDocument(title: string, text: string, settings: GuardrailSettings, hashKey: PiiHashKey, keyring: Keyring | null): Promise<RedactedDocument> {
   if (!settings.pii.enabled) return { title, text, entities: 0, vault: null };
   const vault = new PiiVault();
-  const t = redactText(title, settings.pii, vault, salt);
-  const b = redactText(text, settings.pii, vault, salt);
+  const t = redactText(title, settings.pii, vault, hashKey);
+  const b = redactText(text, settings.pii, vault, hashKey);
   const blocked = [...new Set([...t.blocked, ...b.blocked])];
   if (blocked.length) {
     throw new GatewayError("guardrail_blocked", `The document contains ${blocked.join(", ")}, which this tenant's PII policy blocks.`, { code: "pii_blocked", param: "text" });

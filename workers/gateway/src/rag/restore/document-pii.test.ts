@@ -7,6 +7,7 @@ import { chunksByIds } from "../store/chunks-repo";
 import { documentChunkIds } from "../store/collections-repo";
 import { mayRestoreDocumentPii, openDocumentVaults, restoreDocumentText } from "./document-pii";
 import { groundedAnswerRestorer, numberGroundedPlaceholders } from "./grounded-placeholders";
+import { testHashKey } from "../../guardrails/testing/hash-key";
 
 const scope = { tenantId: "ten_a", collectionId: "hr" };
 const HANNA = { id: "hanna", title: "Desk keys", text: "Desk keys are handed out by Hanna Lindqvist, reachable at hanna.l@brightmoor.example.", metadata: {} };
@@ -39,8 +40,8 @@ describe("restoring stored chunks", () => {
     const hanna = chunks.find((c) => c.documentId === "hanna");
     expect(hanna?.text).toContain("<DOC_PERSON_1>, reachable at <DOC_EMAIL_ADDRESS_1>");
     const vaults = await openDocumentVaults(db, keyring, scope, chunks.map((c) => ({ documentId: c.documentId, contentHash: c.contentHash })));
-    expect(restoreDocumentText(hanna?.text ?? "", vaults.get("hanna"), settings(), "ten_a")).toContain("by Hanna Lindqvist, reachable at hanna.l@brightmoor.example.");
-    const tightened = restoreDocumentText(hanna?.text ?? "", vaults.get("hanna"), settings({ PERSON: "block", EMAIL_ADDRESS: "mask" }), "ten_a");
+    expect(restoreDocumentText(hanna?.text ?? "", vaults.get("hanna"), settings(), testHashKey("ten_a"))).toContain("by Hanna Lindqvist, reachable at hanna.l@brightmoor.example.");
+    const tightened = restoreDocumentText(hanna?.text ?? "", vaults.get("hanna"), settings({ PERSON: "block", EMAIL_ADDRESS: "mask" }), testHashKey("ten_a"));
     expect(tightened).toContain("by <DOC_PERSON_1>, reachable at h***@brightmoor.example.");
   });
 
@@ -61,7 +62,7 @@ describe("restoring a grounded answer", () => {
     expect(sent).toContain("<DOC_PERSON_1>");
     expect(sent).toContain("<DOC_PERSON_2>");
     expect(refs.size).toBe(4);
-    const restore = groundedAnswerRestorer(refs, (v) => openDocumentVaults(db, keyring, scope, v), settings(), "ten_a");
+    const restore = groundedAnswerRestorer(refs, (v) => openDocumentVaults(db, keyring, scope, v), settings(), testHashKey("ten_a"));
     const answer = "Ask <DOC_PERSON_1> (<DOC_EMAIL_ADDRESS_1>) for keys and <DOC_PERSON_2> for permits; <DOC_PERSON_9> is unknown.";
     const byDoc = new Map(numbered.map((k) => [k.hit.chunk.documentId, k.hit.chunk.text]));
     const hannaFirst = byDoc.get("hanna")?.includes("<DOC_PERSON_1>");
@@ -73,7 +74,7 @@ describe("restoring a grounded answer", () => {
   it("leaves placeholders when the vaults cannot be opened", async () => {
     const { kept } = await ingested();
     const { refs } = numberGroundedPlaceholders(kept);
-    const restore = groundedAnswerRestorer(refs, async () => new Map(), settings(), "ten_a");
+    const restore = groundedAnswerRestorer(refs, async () => new Map(), settings(), testHashKey("ten_a"));
     expect(await restore("Ask <DOC_PERSON_1>.")).toBe("Ask <DOC_PERSON_1>.");
   });
 });

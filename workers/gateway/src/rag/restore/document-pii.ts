@@ -11,6 +11,7 @@ import { z } from "zod";
 import { decryptText, type Keyring } from "../../../../../shared/crypto/envelope";
 import type { AuthContext } from "../../app-env";
 import { contentAccessFor } from "../../auth/content-access";
+import type { PiiHashKey } from "../../guardrails/redact/hash-key";
 import { hashValue, maskValue } from "../../guardrails/redact/transform";
 import type { GuardrailSettings } from "../../guardrails/settings";
 import { PII_ENTITY_TYPES, type PiiEntityType } from "../../guardrails/types";
@@ -30,27 +31,27 @@ export const mayRestoreDocumentPii = (auth: Pick<AuthContext, "role" | "scopes">
 const isEntity = (t: string): t is PiiEntityType => (PII_ENTITY_TYPES as readonly string[]).includes(t);
 
 /** The original as the tenant's current policy lets it out, or null to keep the placeholder. */
-export function releasedValue(type: string, original: string, settings: GuardrailSettings, salt: string): string | null {
+export function releasedValue(type: string, original: string, settings: GuardrailSettings, hashKey: PiiHashKey): string | null {
   if (!isEntity(type)) return null;
   if (!settings.pii.enabled) return original;
   const action = settings.pii.entities[type];
   if (action === "block") return null;
   if (action === "mask") return maskValue(type, original);
-  if (action === "hash") return hashValue(type, original, salt);
+  if (action === "hash") return hashValue(type, original, hashKey);
   return original;
 }
 
 /** Restores one document's placeholders in text that came from it (a chunk, its heading). */
-export function restoreDocumentText(text: string, originals: Originals | undefined, settings: GuardrailSettings, salt: string): string {
+export function restoreDocumentText(text: string, originals: Originals | undefined, settings: GuardrailSettings, hashKey: PiiHashKey): string {
   if (!originals || originals.size === 0 || !text.includes("<DOC_")) return text;
-  return replaceDocPlaceholders(text, (m) => originals.get(m), settings, salt);
+  return replaceDocPlaceholders(text, (m) => originals.get(m), settings, hashKey);
 }
 
 /** Replaces each `<DOC_…>` whose original `lookup` finds with what the policy releases. */
-export function replaceDocPlaceholders(text: string, lookup: (placeholder: string) => string | undefined, settings: GuardrailSettings, salt: string): string {
+export function replaceDocPlaceholders(text: string, lookup: (placeholder: string) => string | undefined, settings: GuardrailSettings, hashKey: PiiHashKey): string {
   return text.replace(DOC_PLACEHOLDER, (m, type: string) => {
     const original = lookup(m);
-    return original === undefined ? m : (releasedValue(type, original, settings, salt) ?? m);
+    return original === undefined ? m : (releasedValue(type, original, settings, hashKey) ?? m);
   });
 }
 

@@ -6,6 +6,7 @@
  * answer cannot put one document's value where another's was meant.
  */
 import type { ScreenedChunk } from "../grounding/screen-chunks";
+import type { PiiHashKey } from "../../guardrails/redact/hash-key";
 import type { GuardrailSettings } from "../../guardrails/settings";
 import { DOC_PLACEHOLDER, replaceDocPlaceholders, type Originals } from "./document-pii";
 
@@ -49,7 +50,7 @@ export type AnswerRestorer = (text: string) => Promise<string>;
  * Restores the request-numbered placeholders in an answer. The vaults are opened on the first
  * answer that holds a placeholder (most answers hold none, and then nothing is decrypted).
  */
-export function groundedAnswerRestorer(refs: ReadonlyMap<string, PlaceholderRef>, open: (versions: PlaceholderRef[]) => Promise<Map<string, Originals>>, settings: GuardrailSettings, salt: string): AnswerRestorer {
+export function groundedAnswerRestorer(refs: ReadonlyMap<string, PlaceholderRef>, open: (versions: PlaceholderRef[]) => Promise<Map<string, Originals>>, settings: GuardrailSettings, hashKey: PiiHashKey): AnswerRestorer {
   let vaults: Promise<Map<string, Originals>> | undefined;
   return async (text) => {
     if (refs.size === 0 || !text.includes("<DOC_")) return text;
@@ -61,7 +62,7 @@ export function groundedAnswerRestorer(refs: ReadonlyMap<string, PlaceholderRef>
         return ref ? opened.get(ref.documentId)?.get(ref.placeholder) : undefined;
       },
       settings,
-      salt,
+      hashKey,
     );
   };
 }

@@ -14,6 +14,7 @@
 import { GatewayError } from "../../../../../shared/errors";
 import { PiiVault, PLACEHOLDER } from "../../guardrails/redact/vault";
 import { redactText } from "../../guardrails/redact/redact-text";
+import type { PiiHashKey } from "../../guardrails/redact/hash-key";
 import type { GuardrailSettings } from "../../guardrails/settings";
 
 /** Redacted text without its placeholders: what the retrievers should match on. */
@@ -26,9 +27,9 @@ export interface SearchQuery {
   searched: string;
 }
 
-export function redactSearchQuery(query: string, settings: GuardrailSettings, salt: string): SearchQuery {
+export function redactSearchQuery(query: string, settings: GuardrailSettings, hashKey: PiiHashKey): SearchQuery {
   if (!settings.pii.enabled) return { redacted: query, searched: query };
-  const r = redactText(query, settings.pii, new PiiVault(), salt);
+  const r = redactText(query, settings.pii, new PiiVault(), hashKey);
   if (r.blocked.length) {
     throw new GatewayError("guardrail_blocked", `The query contains ${[...new Set(r.blocked)].join(", ")}, which this tenant's PII policy blocks.`, { code: "pii_blocked", param: "query" });
   }

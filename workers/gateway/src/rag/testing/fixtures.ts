@@ -6,6 +6,7 @@
 import { createTestDb } from "../../auth/testing/sqlite-d1";
 import { MemoryVectorStore } from "../../cache/testing/memory-vector-store";
 import { LocalEmbedder } from "../../cache/embedder/local/local-embedder";
+import { tenantPiiHashKey } from "../../guardrails/redact/hash-key";
 import { DEFAULT_GUARDRAIL_SETTINGS } from "../../guardrails/settings";
 import { ingestDocument } from "../ingest/ingest-document";
 import type { DocumentInput } from "../ingest/prepare";
@@ -34,7 +35,7 @@ export async function ragFixture() {
   const vectors = new MemoryVectorStore();
   const dense = createDenseIndex(vectors, embedder.id);
   const deps: SearchDeps = { db, dense, embedder, reranker: createLocalReranker(embedder) };
-  const ctx = { db, dense, embedder, queue: null, keyring: null, guardrails: DEFAULT_GUARDRAIL_SETTINGS, now: 1_700_000_000_000 };
+  const ctx = { db, dense, embedder, queue: null, keyring: null, guardrails: DEFAULT_GUARDRAIL_SETTINGS, hashKey: tenantPiiHashKey("rag-fixture-pii-hash-key-0123456789abcdef", "ten_rag"), now: 1_700_000_000_000 };
   const ingest = (scope: CollectionScope, docs: readonly DocumentInput[], chunking = { size: 1000, overlap: 150 }) =>
     Promise.all(docs.map((d) => ingestDocument(ctx, scope, chunking, d, false)));
   return { db, raw, deps, ctx, vectors, ingest, embedder };

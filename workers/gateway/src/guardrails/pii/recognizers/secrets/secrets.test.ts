@@ -3,6 +3,7 @@ import { detectPii } from "../../detect";
 import { redactChatRequest } from "../../../redact/redact-request";
 import { DEFAULT_GUARDRAIL_SETTINGS } from "../../../settings";
 import type { PiiEntityType } from "../../../types";
+import { testHashKey } from "../../../testing/hash-key";
 
 /**
  * Table-driven: every credential shape the detector must catch, and prose and code it must
@@ -136,7 +137,7 @@ describe("secrets: a chat request", () => {
   it("sends no gateway key, bearer token or database password upstream (default policy)", () => {
     const token = fake(40);
     const content = `My key ${gwKey} fails. I ran curl -H "Authorization: Bearer ${token}" and my DSN is postgres://app:Ev3ning_tide@db.internal/app; pass: Gl4cier&Moss9`;
-    const { request } = redactChatRequest({ model: "m", messages: [{ role: "user", content }] }, DEFAULT_GUARDRAIL_SETTINGS, "salt");
+    const { request } = redactChatRequest({ model: "m", messages: [{ role: "user", content }] }, DEFAULT_GUARDRAIL_SETTINGS, testHashKey("salt"));
     const sent = JSON.stringify(request);
     for (const secret of [gwKey, token, "Ev3ning_tide", "Gl4cier&Moss9"]) expect(sent).not.toContain(secret);
     expect(sent).toContain("postgres://app:<SECRET_");
