@@ -67,14 +67,14 @@ const pct = (x: number, d = 1): string => `${(100 * x).toFixed(d)}%`;
  * cache alone sets a floor no threshold can go under; the rest hit another pair's (unlabelled)
  * entry or the pair's own partner.
  */
-export async function protocolSweep(halves: Pair[][], embedder: Embedder, staticDefault: number): Promise<string> {
+export async function protocolSweep(halves: Pair[][], embedder: Embedder, staticDefault: number, base: Record<string, unknown> = {}): Promise<string> {
   const rows = [
     "| policy | half | recall (on own partner) | false hits | on the identical sentence | on another pair's different sentence (unlabelled) | on its own partner (labelled) |",
     "|---|---|---|---|---|---|---|",
   ];
   for (const [label, policy] of protocolPolicies(staticDefault)) {
     for (const [k, half] of halves.entries()) {
-      const r = await oneNamespace(half, embedder, policy);
+      const r = await oneNamespace(half, embedder, { ...base, ...policy });
       const otherSentence = r.negativesHitElsewhere - r.negativesHitIdentical;
       const own = r.negativesHit - r.negativesHitElsewhere;
       rows.push(`| ${label} | ${k + 1} | ${pct(r.positivesHit / r.positives)} (${pct(r.positivesHitOwn / r.positives)}) | ${pct(r.negativesHit / r.negatives, 2)} (${r.negativesHit} of ${r.negatives}) | ${r.negativesHitIdentical} | ${otherSentence} | ${own} |`);

@@ -29,16 +29,21 @@ const { values } = parseCli({
   summary: "Semantic cache: guard and threshold rules cross-validated on two halves of STS pairs, the false-hit guarantee under streamed traffic, embedding and lookup latency (markdown for docs/benchmarks/cache.md). Runs for several minutes.",
   options: {
     data: { type: "string", default: new URL("../../shared/data/stsb-en-dev/stsb-en-dev.csv", import.meta.url).pathname, description: "STS pairs (CSV: a, b, score)" },
-    artifact: { type: "string", default: "workers/gateway/src/cache/embedder/local/usedistil-int8.bin", description: "local embedder artifact (the constants in settings.ts are this one's)" },
+    artifact: { type: "string", default: "workers/gateway/src/cache/embedder/local/glove-sif-int8.bin", description: "local embedder artifact: the shipped GloVe one (the constants in settings.ts are its), or usedistil-int8.bin, the distilled student measured but not shipped" },
+    "lexical-weight": { type: "string", default: String(DEFAULT_LEXICAL_WEIGHT), description: "hit-score lexical weight of the scorer measured (the student's rule pick is 0.15)" },
+    threshold: { type: "string", default: String(DEFAULT_SEMANTIC_THRESHOLD), description: "static hit-score threshold of the scorer measured (the student's rule pick is 0.845)" },
     sizes: { type: "string", default: "10000,100000", description: "lookup latency index sizes" },
     requests: { type: "string", default: "200000", description: "requests per simulated stream" },
     seeds: { type: "string", default: "5", description: "streams per half and delta" },
     parts: { type: "string", default: "quality,stream,latency", description: "which sections to run" },
   },
 });
+// The scorer measured: the shipped one by default; another artifact needs its own constants.
+const LEXICAL_WEIGHT = Number(values["lexical-weight"]);
+const STATIC_THRESHOLD = Number(values.threshold);
 const pct = (x: number, d = 1): string => `${(100 * x).toFixed(d)}%`;
 const ms = (x: number): string => `${x.toFixed(3)} ms`;
-const SHIPPED: Decision = { lexicalWeight: DEFAULT_LEXICAL_WEIGHT, minCosine: DEFAULT_MIN_COSINE };
+const SHIPPED: Decision = { lexicalWeight: LEXICAL_WEIGHT, minCosine: DEFAULT_MIN_COSINE };
 const DELTAS = [0.005, 0.01, 0.02];
 
 function sweepPerHalf(halves: ScoredPair[][]): string {
@@ -57,10 +62,10 @@ async function featuresTable(pairs: ReturnType<typeof loadPairs>, embedder: Loca
     `| scorer | half | ROC AUC | recall at <= 1% false hits | ${DELTAS.map((d) => `recall at wrong/served <= ${pct(d)}: one threshold / every band`).join(" | ")} |`,
     `|---|---|---|---|${DELTAS.map(() => "---").join("|")}|`,
   ];
-  for (const [name, halves] of [[`shipped (cosine - ${DEFAULT_LEXICAL_WEIGHT} x (1 - overlap))`, shipped], ["+ WordNet synonyms in the overlap", withSynonyms]] as const) {
+  for (const [name, halves] of [[`shipped (cosine - ${LEXICAL_WEIGHT} x (1 - overlap))`, shipped], ["+ WordNet synonyms in the overlap", withSynonyms]] as const) {
     for (const [k, h] of halves.entries()) {
       const c = ceiling(h, SHIPPED, DELTAS);
-      rows.push(`| ${name} | ${k + 1} | ${auc(h, DEFAULT_LEXICAL_WEIGHT).toFixed(4)} | ${pct(c.atOnePercentFalseHits)} | ${c.atShare.map((x, i) => `${pct(x)} / ${pct(c.perBand[i] ?? 0)}`).join(" | ")} |`);
+      rows.push(`| ${name} | ${k + 1} | ${auc(h, LEXICAL_WEIGHT).toFixed(4)} | ${pct(c.atOnePercentFalseHits)} | ${c.atShare.map((x, i) => `${pct(x)} / ${pct(c.perBand[i] ?? 0)}`).join(" | ")} |`);
     }
   }
   return rows.join("\n");
@@ -70,29 +75,29 @@ async function quality(scored: ScoredPair[], pairs: ReturnType<typeof loadPairs>
   const halves = halvesOf(scored);
   const labelled = (h: ScoredPair[]) => `${h.filter((p) => p.score >= 4).length} paraphrases, ${h.filter((p) => p.score <= 2).length} non-paraphrases`;
   console.log(`\nhalves: even rows (half 1: ${labelled(halves[0] ?? [])}), odd rows (half 2: ${labelled(halves[1] ?? [])})`);
-  console.log(`\n## Guard rules (2-fold ablation, pairs with cosine >= ${DEFAULT_MIN_COSINE}; in brackets: at the static default ${DEFAULT_SEMANTIC_THRESHOLD})\n`);
-  console.log(guardAblationTable(guardAblation(halves, SHIPPED, DEFAULT_SEMANTIC_THRESHOLD), DEFAULT_SEMANTIC_THRESHOLD));
-  console.log(`\n## Lexical weight (highest ROC AUC on a 0.05 grid): half 1 ${pickLexicalWeight(halves[0] ?? [])}, half 2 ${pickLexicalWeight(halves[1] ?? [])}, whole set ${pickLexicalWeight(scored)} (DEFAULT_LEXICAL_WEIGHT = ${DEFAULT_LEXICAL_WEIGHT})`);
+  console.log(`\n## Guard rules (2-fold ablation, pairs with cosine >= ${DEFAULT_MIN_COSINE}; in brackets: at the static default ${STATIC_THRESHOLD})\n`);
+  console.log(guardAblationTable(guardAblation(halves, SHIPPED, STATIC_THRESHOLD), STATIC_THRESHOLD));
+  console.log(`\n## Lexical weight (highest ROC AUC on a 0.05 grid): half 1 ${pickLexicalWeight(halves[0] ?? [])}, half 2 ${pickLexicalWeight(halves[1] ?? [])}, whole set ${pickLexicalWeight(scored)} (LEXICAL_WEIGHT = ${LEXICAL_WEIGHT})`);
   console.log(`AUC by weight (whole set): ${LEXICAL_WEIGHT_GRID.map((x) => `${x.toFixed(2)}: ${auc(scored, x).toFixed(4)}`).join(", ")}`);
   const statics = twoFold(STATIC_RULE, scored, SHIPPED);
-  console.log(`\n## Static default (maxFalseHitRate null; DEFAULT_SEMANTIC_THRESHOLD = ${DEFAULT_SEMANTIC_THRESHOLD})\n\n${twoFoldTable(STATIC_RULE, statics)}`);
+  console.log(`\n## Static default (maxFalseHitRate null; STATIC_THRESHOLD = ${STATIC_THRESHOLD})\n\n${twoFoldTable(STATIC_RULE, statics)}`);
   console.log(`\n## The shipped procedure held out (4 folds: strictest pick on the other three folds and their halves)\n\n${heldOutShippedTable(heldOutShippedProcedure(STATIC_RULE, scored, SHIPPED))}`);
   console.log(`\n## Static rule, budget varied (each half's pick measured on the other)\n\n${budgetSweepTable(scored, SHIPPED, [0, 0.0025, 0.005, 0.0075, 0.01])}`);
   const colds = twoFold(COLD_RULE, scored, SHIPPED);
-  const shippedCold = MEASURED_COLD_THRESHOLDS.get(scorerId(embedder.id, DEFAULT_LEXICAL_WEIGHT));
+  const shippedCold = MEASURED_COLD_THRESHOLDS.get(scorerId(embedder.id, LEXICAL_WEIGHT));
   console.log(`\n## Cold threshold (MEASURED_COLD_THRESHOLDS = ${shippedCold ?? "none: exact hits only"})\n\n${twoFoldTable(COLD_RULE, colds)}`);
   const tails = twoFold(TAIL_COLD_RULE, scored, SHIPPED);
   console.log(`\n## Cold threshold, tail rule\n\n${twoFoldTable(TAIL_COLD_RULE, tails)}\n\nHeld out, 4 folds:\n\n${heldOutShippedTable(heldOutShippedProcedure(TAIL_COLD_RULE, scored, SHIPPED))}`);
   console.log(`\n## Sweep per half (hit score, guards on)\n\n${sweepPerHalf(halves)}`);
   const pairHalves = halvesOf(pairs.map((p) => ({ ...p, cos: 0, overlap: 0, guardOk: true })));
   console.log("\n## Pairs through one cache namespace (as chat traffic; every answer stored)\n\n| policy | set | recall | false hits | of which on another pair's entry (exact) |\n|---|---|---|---|---|");
-  for (const [label, policy] of [[`static ${DEFAULT_SEMANTIC_THRESHOLD}`, { maxFalseHitRate: null }], [`bound, cold start at ${shippedCold ?? "exact only"}`, {}]] as const) {
+  for (const [label, policy] of [[`static ${STATIC_THRESHOLD}`, { maxFalseHitRate: null, threshold: STATIC_THRESHOLD, lexicalWeight: LEXICAL_WEIGHT }], [`bound, cold start at ${shippedCold ?? "exact only"}`, { lexicalWeight: LEXICAL_WEIGHT }]] as const) {
     for (const [k, half] of pairHalves.entries()) {
       const r = await oneNamespace(half, embedder, policy);
       console.log(`| ${label} | half ${k + 1} | ${pct(r.positivesHit / r.positives)} | ${pct(r.negativesHit / r.negatives, 2)} (${r.negativesHit} of ${r.negatives}) | ${r.negativesHitElsewhere} (${r.negativesHitExact}) |`);
     }
   }
-  console.log(`\n## One namespace, static threshold swept (what the false hits are)\n\n${await protocolSweep(pairHalves, embedder, DEFAULT_SEMANTIC_THRESHOLD)}`);
+  console.log(`\n## One namespace, static threshold swept (what the false hits are)\n\n${await protocolSweep(pairHalves, embedder, STATIC_THRESHOLD, { lexicalWeight: LEXICAL_WEIGHT })}`);
   console.log(`\n## Features tried: the best any threshold could do (labels known, per half)\n\n${await featuresTable(pairs, embedder, halves)}`);
   return { cold: colds.folds.map((f) => f.threshold), tail: tails.folds.map((f) => f.threshold) };
 }
@@ -129,7 +134,7 @@ async function latency(embedder: LocalEmbedder, pairs: ReturnType<typeof loadPai
   const sentences = [...new Set(pairs.flatMap((p) => [p.a, p.b]))];
   const emb = await measureEmbedding(embedder, sentences);
   console.log(`\nembedding (local, 1 text/call, ${sentences.length} texts): mean ${ms(emb.mean)}, p50 ${ms(emb.p50)}, p99 ${ms(emb.p99)}`);
-  const hs = measureHitScore(pairs, DEFAULT_LEXICAL_WEIGHT);
+  const hs = measureHitScore(pairs, LEXICAL_WEIGHT);
   console.log(`hit score per candidate (${pairs.length} pairs): mean ${ms(hs.mean)}, p50 ${ms(hs.p50)}, p99 ${ms(hs.p99)}`);
   const gate = measureGate();
   console.log(`gate per calibration snapshot (exact bounds of 25 bands from fresh counts; once per snapshot reload, memoised): wall mean ${ms(gate.mean)}, p99 ${ms(gate.p99)}; CPU mean ${ms(gate.cpuMean)}, p99 ${ms(gate.cpuP99)}`);

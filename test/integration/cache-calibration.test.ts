@@ -7,12 +7,11 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { bearer, seedKey } from "../harness/seed";
 import { startStack, type Stack } from "../harness/stack";
 import { waitFor } from "../harness/wait-for";
+import { SHIPPED_COLD_THRESHOLD as COLD } from "../../workers/gateway/src/cache/calibration/scorer";
 
 let stack: Stack;
 let key: string;
 let tenantId: string;
-// A strict cold threshold the tenant sets (the shipped scorer's default is exact hits only).
-const COLD = 0.9;
 
 beforeAll(async () => {
   stack = await startStack({ evaluator: true });
@@ -20,7 +19,7 @@ beforeAll(async () => {
   // Judge every hit and every refused near-miss of this tenant.
   await stack.db
     .prepare("INSERT INTO tenant_settings (tenant_id, feature, settings_json, updated_at) VALUES (?1, '', ?2, 0)")
-    .bind(tenantId, JSON.stringify({ cache: { auditRate: 1, shadowRate: 1, coldThreshold: COLD } }))
+    .bind(tenantId, JSON.stringify({ cache: { auditRate: 1, shadowRate: 1 } }))
     .run();
 });
 afterAll(async () => stack?.close());

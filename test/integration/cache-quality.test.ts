@@ -15,11 +15,10 @@ let tenantId: string;
 beforeAll(async () => {
   stack = await startStack({ evaluator: true });
   ({ key, tenantId } = await seedKey(stack, { name: "audited", role: "developer" }));
-  // Audit every semantic hit of this tenant (default auditRate is 5%); a strict cold threshold so a
-  // paraphrase hits before any feedback (the default starts with exact hits only).
+  // Audit every semantic hit of this tenant (default auditRate is 5%).
   await stack.db
     .prepare("INSERT INTO tenant_settings (tenant_id, feature, settings_json, updated_at) VALUES (?1, '', ?2, 0)")
-    .bind(tenantId, JSON.stringify({ cache: { auditRate: 1, coldThreshold: 0.9 } }))
+    .bind(tenantId, JSON.stringify({ cache: { auditRate: 1 } }))
     .run();
 });
 afterAll(async () => stack?.close());

@@ -1,22 +1,24 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readSse } from "../../shared/sse";
+import { SHIPPED_COLD_THRESHOLD as COLD } from "../../workers/gateway/src/cache/calibration/scorer";
 import { bearer, seedKey } from "../harness/seed";
 import { startStack, type Stack } from "../harness/stack";
 
 let stack: Stack;
 let keyA: string;
 let keyB: string;
-// Tenant A sets a strict cold threshold; tenant B keeps the default (exact hits only until feedback certifies a threshold).
-const COLD_A = 0.9;
+let keyC: string;
 
 beforeAll(async () => {
   stack = await startStack();
-  const a = await seedKey(stack, { name: "tenant-a" });
-  keyA = a.key;
+  ({ key: keyA } = await seedKey(stack, { name: "tenant-a" }));
   ({ key: keyB } = await seedKey(stack, { name: "tenant-b" }));
+  // Tenant C chooses exact hits only until feedback certifies a threshold.
+  const c = await seedKey(stack, { name: "tenant-c" });
+  keyC = c.key;
   await stack.db
     .prepare("INSERT INTO tenant_settings (tenant_id, feature, settings_json, updated_at) VALUES (?1, '', ?2, 0)")
-    .bind(a.tenantId, JSON.stringify({ cache: { coldThreshold: COLD_A } }))
+    .bind(c.tenantId, JSON.stringify({ cache: { coldThreshold: "exact" } }))
     .run();
 });
 afterAll(async () => stack?.close());
@@ -40,17 +42,18 @@ describe("response cache through workerd", () => {
     expect(repeat.headers.get("x-cache")).toBe("hit-exact");
     const paraphrase = await ask(keyA, "What's the capital of France?");
     expect(paraphrase.headers.get("x-cache")).toBe("hit-semantic");
-    expect(paraphrase.headers.get("x-cache-threshold")).toBe(COLD_A.toFixed(3));
+    // A fresh namespace starts at the shipped scorer's strict cold threshold.
+    expect(paraphrase.headers.get("x-cache-threshold")).toBe(COLD.toFixed(3));
     // x-cache-similarity is the hit score (cosine minus the content-word penalty) the threshold was compared with.
-    expect(Number(paraphrase.headers.get("x-cache-similarity"))).toBeGreaterThanOrEqual(COLD_A);
+    expect(Number(paraphrase.headers.get("x-cache-similarity"))).toBeGreaterThanOrEqual(COLD);
     const body = (await paraphrase.json()) as { choices: Array<{ message: { content: string } }> };
     expect(body.choices[0]?.message.content).toBe(first);
   });
 
-  it("starts a namespace with exact hits only by default, before any feedback", async () => {
-    await seeded(keyB, "How do I rotate my API key?");
-    expect((await ask(keyB, "How do I rotate my API key?")).headers.get("x-cache")).toBe("hit-exact");
-    const paraphrase = await ask(keyB, "How can I rotate my API key?");
+  it("serves exact hits only while cold for a tenant that chooses it", async () => {
+    await seeded(keyC, "How do I rotate my API key?");
+    expect((await ask(keyC, "How do I rotate my API key?")).headers.get("x-cache")).toBe("hit-exact");
+    const paraphrase = await ask(keyC, "How can I rotate my API key?");
     expect(paraphrase.headers.get("x-cache")).toBe("miss");
     expect(paraphrase.headers.get("x-cache-threshold")).toBe("exact-only");
     expect(paraphrase.headers.get("x-cache-similarity")).toBeNull();

@@ -67,7 +67,7 @@ export function semanticHitEvent(requestId: string, audit: { cachedQuestion: str
 }
 
 /** Calibration fields the gateway adds to audit and shadow payloads (scorer id, band key). */
-export const TEST_SCORER = "local-usedistil72-avg-v28000@w0.15";
+export const TEST_SCORER = "local-glove72-avg-v28000@w0.45";
 
 /**
  * A miss whose closest neighbour was refused by the threshold and sampled for a shadow check

@@ -13,11 +13,11 @@ describe("vector namespaces keyed by embedder", () => {
   it("never compares a vector of one embedder with one of another", async () => {
     const kv = new MemoryKv();
     const vectors = new MemoryVectorStore();
-    const glove = new LocalEmbedder(readFileSync(resolve(import.meta.dirname, "embedder/local/glove-sif-int8.bin")));
+    const distilled = new LocalEmbedder(readFileSync(resolve(import.meta.dirname, "embedder/local/usedistil-int8.bin")));
     // Static mode: the hit does not depend on either scorer's measured cold start.
     const settings = CacheSettingsSchema.parse({ defaults: { maxFalseHitRate: null } });
-    const withGlove = createResponseCache({ kv: kv.asKv(), vectors, embedder: glove, settings });
-    const withDistilled = createResponseCache({ kv: kv.asKv(), vectors, embedder: testEmbedder(), settings });
+    const withGlove = createResponseCache({ kv: kv.asKv(), vectors, embedder: testEmbedder(), settings });
+    const withDistilled = createResponseCache({ kv: kv.asKv(), vectors, embedder: distilled, settings });
     await withGlove.store({ ...input(chat("How can I reset my password?")), response: answer("Use the reset link."), costUsd: 0.001 });
     const paraphrase = input(chat("How do I reset my password?"));
     expect((await withGlove.lookup(paraphrase)).status).toBe("hit-semantic");

@@ -9,15 +9,13 @@ describe("calibration scorers", () => {
     expect(testEmbedder().id).toBe(SHIPPED_EMBEDDER_ID);
   });
 
-  it("starts the shipped scorer with exact hits only; a measured scorer keeps its threshold", () => {
+  it("measured a cold threshold for the shipped scorer only", () => {
     const shipped = scorerId(SHIPPED_EMBEDDER_ID, DEFAULT_LEXICAL_WEIGHT);
-    expect(coldThresholdFor("auto", shipped)).toBeNull();
-    expect(coldThresholdFor("auto", scorerId("local-glove72-avg-v28000", 0.45))).toBe(0.775);
+    expect(coldThresholdFor("auto", shipped)).toBe(MEASURED_COLD_THRESHOLDS.get(shipped));
     // Another lexical weight changes the score's scale: not measured, so exact hits only.
-    expect(coldThresholdFor("auto", scorerId("local-glove72-avg-v28000", 0.3))).toBeNull();
+    expect(coldThresholdFor("auto", scorerId(SHIPPED_EMBEDDER_ID, 0.3))).toBeNull();
     expect(coldThresholdFor("auto", scorerId("workers-ai:@cf/baai/bge-base-en-v1.5", DEFAULT_LEXICAL_WEIGHT))).toBeNull();
     expect(coldThresholdFor("exact", shipped)).toBeNull();
     expect(coldThresholdFor(0.9, "anything")).toBe(0.9);
-    expect(MEASURED_COLD_THRESHOLDS.has(shipped)).toBe(false);
   });
 });

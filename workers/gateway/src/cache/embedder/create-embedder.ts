@@ -5,7 +5,7 @@
  * different models are never compared.
  */
 import type { Embedder } from "./embedder";
-import { shippedCacheEmbedder } from "./local/shipped-embedder";
+import { shippedLocalEmbedder } from "./local/shipped-embedder";
 import { embedderChoice } from "./create-embedder-choice";
 import { WorkersAiEmbedder } from "./workers-ai/workers-ai-embedder";
 
@@ -20,5 +20,5 @@ export function createEmbedder(env: EmbedderEnv): Embedder {
   if (choice.kind === "workers-ai" && ai) {
     return new WorkersAiEmbedder({ run: (model, input) => ai.run(model as never, input as never) as Promise<unknown> }, choice.model);
   }
-  return shippedCacheEmbedder();
+  return shippedLocalEmbedder();
 }

@@ -3,9 +3,9 @@
  * the shipped embedder and the response cache, driven by JSON POSTs.
  */
 import { createResponseCache } from "../response-cache";
-import { shippedCacheEmbedder } from "../embedder/local/shipped-embedder";
+import { shippedLocalEmbedder } from "../embedder/local/shipped-embedder";
 import { createLocalVectorStore } from "../vector-store/local/local-vector-store";
-import { CacheSettingsSchema } from "../settings";
+import { DEFAULT_CACHE_SETTINGS } from "../settings";
 import { answer, chat, input, scope } from "./fixtures";
 
 export { LocalVectorIndex } from "../vector-store/local/local-vector-index";
@@ -22,14 +22,11 @@ interface Command {
   answer?: string;
 }
 
-// A strict cold threshold so a paraphrase hits before any feedback (the shipped scorer starts with exact hits only).
-const SETTINGS = CacheSettingsSchema.parse({ defaults: { coldThreshold: 0.85 } });
-
 export default {
   async fetch(request: Request, env: TestEnv): Promise<Response> {
     const cmd = (await request.json()) as Command;
     const vectors = createLocalVectorStore(env.VECTOR_INDEX);
-    const cache = createResponseCache({ kv: env.CACHE_KV, vectors, embedder: shippedCacheEmbedder(), settings: SETTINGS });
+    const cache = createResponseCache({ kv: env.CACHE_KV, vectors, embedder: shippedLocalEmbedder(), settings: DEFAULT_CACHE_SETTINGS });
     const lookupInput = input(chat(cmd.question), scope(cmd.tenant));
     if (cmd.op === "store") {
       await cache.store({ ...lookupInput, response: answer(cmd.answer ?? ""), costUsd: 0.01 });

@@ -8,14 +8,14 @@ import { SHIPPED_EMBEDDER_ID } from "./shipped-embedder-id";
 
 const artifact = (name: string): Buffer => readFileSync(resolve(import.meta.dirname, name));
 
-describe("the cache's distilled embedder (usedistil-int8.bin)", () => {
+describe("the distilled embedder (usedistil-int8.bin, built but not the cache's default)", () => {
   const distilled = new LocalEmbedder(artifact("usedistil-int8.bin"));
   const sim = (a: string, b: string): number => cosine(distilled.embedOne(a), distilled.embedOne(b));
 
-  it("has its own id, apart from the GloVe artifact the RAG reranker keeps", () => {
+  it("has its own id, apart from the shipped GloVe embedder's", () => {
     const glove = new LocalEmbedder(artifact("glove-sif-int8.bin"));
-    expect(distilled.id).toBe(SHIPPED_EMBEDDER_ID);
-    expect(glove.id).toBe("local-glove72-avg-v28000");
+    expect(distilled.id).toBe("local-usedistil72-avg-v28000");
+    expect(glove.id).toBe(SHIPPED_EMBEDDER_ID);
     expect(distilled.id).not.toBe(glove.id);
     // Same vocabulary, other vectors.
     expect(decodeArtifact(artifact("usedistil-int8.bin")).words).toEqual(decodeArtifact(artifact("glove-sif-int8.bin")).words);

@@ -1,6 +1,7 @@
 /**
- * Local sentence embedder that runs anywhere (workerd, Node): average of int8 GloVe vectors
- * (optionally SIF-weighted) with the common component removed (Arora, Liang, Ma 2017, "A Simple
+ * Local sentence embedder that runs anywhere (workerd, Node): average of int8 word vectors (GloVe,
+ * or a sentence encoder distilled into word vectors: the artifact's kind, part of the id),
+ * optionally SIF-weighted, with the common component removed (Arora, Liang, Ma 2017, "A Simple
  * but Tough-to-Beat Baseline for Sentence Embeddings"). Words outside the pruned vocabulary first
  * try simple suffix variants, then get a deterministic pseudo-random vector from a hash, so two
  * texts sharing the same rare token (a product name, an error code) still move together.
