@@ -80,14 +80,19 @@ export const derivedParent = (decisions: Record<string, unknown>): string | null
 
 export const SHADOW_SUFFIX = ":shadow";
 
+/** The error code of a drawn shadow that produced no answer (the gateway's chat/shadow-tier.ts marker). */
+export const SHADOW_SKIPPED = "shadow_skipped";
+
 /**
  * A row's rollup kind: a gateway-made call (a 'request' row with a parent) is 'shadow' (told by
- * its `<id>:shadow` id, as the exports tell it) or 'draft'; others keep their kind. The SQL twin
- * is ledger-statements.ts ROLLUP_KIND.
+ * its `<id>:shadow` id, as the exports tell it), 'shadow_skipped' (a shadow's skip marker: no
+ * call was made or it failed, so it is not counted among the shadow calls) or 'draft'; others
+ * keep their kind. The SQL twin is ledger-statements.ts ROLLUP_KIND.
  */
-export function rollupKind(row: Pick<LedgerRow, "kind" | "parentRequestId" | "requestId">): string {
+export function rollupKind(row: Pick<LedgerRow, "kind" | "parentRequestId" | "requestId" | "errorCode">): string {
   if (row.kind !== "request" || row.parentRequestId === null) return row.kind;
-  return row.requestId.endsWith(SHADOW_SUFFIX) ? "shadow" : "draft";
+  if (!row.requestId.endsWith(SHADOW_SUFFIX)) return "draft";
+  return row.errorCode === SHADOW_SKIPPED ? SHADOW_SKIPPED : "shadow";
 }
 
 /** event.decisions is free-form JSON; read only what is well-typed. */

@@ -6,7 +6,7 @@
  */
 import { bucketSql } from "../../../../shared/latency-histogram";
 import { ERROR_STATUS_SQL } from "../../../../shared/schemas/usage-event";
-import { hourOf, SHADOW_SUFFIX, type LedgerRow } from "./ledger-row";
+import { hourOf, SHADOW_SKIPPED, SHADOW_SUFFIX, type LedgerRow } from "./ledger-row";
 
 /** usage_ledger's columns in INSERT order: the D1 insert and a sampled-out row's R2 record (ledger-sampling.ts) bind them alike. */
 export const LEDGER_COLUMNS = [
@@ -24,10 +24,13 @@ ON CONFLICT (request_id) DO NOTHING`;
  * The rollup's kind (rollupKind in ledger-row.ts, in SQL): a call the gateway made because of a
  * request (a 'request' row with a parent) rolls up as 'shadow' (`<id>:shadow`) or 'draft' (an
  * escalated cascade draft), so GET /v1/usage bills it without counting it as a client request and
- * nets it from the request's cost avoided. Rows rolled up before 'shadow' existed left shadows in 'draft'.
+ * nets it from the request's cost avoided; a shadow's skip marker rolls up as 'shadow_skipped' (not a
+ * call). Rows rolled up before 'shadow' existed left shadows in 'draft', and before 'shadow_skipped'
+ * existed left markers in 'shadow' (requests 1, cost 0).
  */
 const ROLLUP_KIND = `CASE WHEN kind = 'request' AND parent_request_id IS NOT NULL
-  THEN (CASE WHEN substr(request_id, -${SHADOW_SUFFIX.length}) = '${SHADOW_SUFFIX}' THEN 'shadow' ELSE 'draft' END) ELSE kind END`;
+  THEN (CASE WHEN substr(request_id, -${SHADOW_SUFFIX.length}) != '${SHADOW_SUFFIX}' THEN 'draft'
+    WHEN error_code = '${SHADOW_SKIPPED}' THEN '${SHADOW_SKIPPED}' ELSE 'shadow' END) ELSE kind END`;
 
 /** The part of a row's cost avoided that the cache avoided (the rest, routing: migration 0064). */
 const AVOIDED_BY_CACHE = "CASE WHEN cache_status IN ('hit-exact', 'hit-semantic') THEN cost_avoided_usd ELSE 0 END";

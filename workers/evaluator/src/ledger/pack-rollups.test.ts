@@ -23,7 +23,7 @@ const deps = (db: D1Database, rollupDedup: ConsumerDeps["rollupDedup"] = "messag
   offlineConsumerDeps(db, { concurrency: 3, rollupDedup, now: () => NOW, ...extra });
 const pack = (events: UsageEvent[]) => ({ pack: 1, events });
 
-/** A mixed traffic sample: two hours, features, an error, a 499, a cache hit, a draft, a shadow, no TTFT. */
+/** A mixed traffic sample: two hours, features, an error, a 499, a cache hit, a draft, a shadow, a shadow's skip marker, no TTFT. */
 function traffic(tenantId: string, n = 12): UsageEvent[] {
   const hour2 = Date.parse("2026-11-27T01:40:00Z");
   return Array.from({ length: n }, (_, i) =>
@@ -39,6 +39,7 @@ function traffic(tenantId: string, n = 12): UsageEvent[] {
       ...(i === 3 ? { cache: "hit-exact" as const } : {}),
       ...(i === 5 ? { requestId: `${tenantId}-r0:draft`, decisions: { cascadeDraftOf: `${tenantId}-r0` } } : {}),
       ...(i === 7 ? { requestId: `${tenantId}-r0:shadow`, decisions: { shadowOf: `${tenantId}-r0` } } : {}),
+      ...(i === 9 ? { requestId: `${tenantId}-r1:shadow`, status: 0, errorCode: "shadow_skipped", costUsd: 0, content: undefined, decisions: { shadowOf: `${tenantId}-r1`, shadowSkipped: "call_failed" } } : {}),
     }),
   );
 }
@@ -74,9 +75,10 @@ describe("rollups deduplicated per pack (ROLLUP_DEDUP=message)", () => {
     expect(await rollups("pr-message")).toEqual(await rollups("pr-ledger"));
     expect(await histograms("pr-message")).toEqual(await histograms("pr-ledger"));
     expect((await rollups("pr-message")).length).toBeGreaterThan(3);
-    // Drafts and shadows roll up apart (GET /v1/usage reports shadow spend on its own line).
-    const kinds = await d1.db.prepare("SELECT DISTINCT kind FROM usage_rollups_hourly WHERE tenant_id = 'pr-message' ORDER BY kind").all();
-    expect(kinds.results).toEqual([{ kind: "draft" }, { kind: "request" }, { kind: "shadow" }]);
+    // Drafts and shadows roll up apart (GET /v1/usage reports shadow spend on its own line); a skip
+    // marker is not a shadow call (gateway_requests_total{kind="shadow"} counts calls).
+    const kinds = await d1.db.prepare("SELECT kind, SUM(requests) AS n FROM usage_rollups_hourly WHERE tenant_id = 'pr-message' GROUP BY kind ORDER BY kind").all();
+    expect(kinds.results).toEqual([{ kind: "draft", n: 1 }, { kind: "request", n: 9 }, { kind: "shadow", n: 1 }, { kind: "shadow_skipped", n: 1 }]);
     const consumed = await d1.db.prepare("SELECT message_id, events FROM consumed_messages WHERE message_id LIKE 'eq-m%' ORDER BY message_id").all();
     expect(consumed.results).toEqual([{ message_id: "eq-m0", events: 7 }, { message_id: "eq-m1", events: 5 }]);
   });

@@ -24,12 +24,12 @@ export const LIVE_FAMILIES: readonly Spec[] = [
 ];
 
 export const ROLLUP_FAMILIES = {
-  requests: { name: "gateway_requests_total", help: "Requests recorded in the usage ledger (kind=request), escalated cascade drafts (kind=draft) and judge calls (kind=judge), as GET /v1/usage sums them.", type: "counter" },
+  requests: { name: "gateway_requests_total", help: "Rows recorded in the usage ledger: client requests (kind=request, GET /v1/usage's requests), escalated cascade drafts (kind=draft), shadow calls (kind=shadow), drawn shadows skipped or whose call failed (kind=shadow_skipped; earlier hours counted them under shadow) and judge calls (kind=judge).", type: "counter" },
   errors: { name: "gateway_request_errors_total", help: "Recorded requests that failed (status >= 400).", type: "counter" },
   cacheHits: { name: "gateway_cache_hits_total", help: "Recorded requests answered from the exact or semantic cache.", type: "counter" },
   tokens: { name: "gateway_tokens_total", help: "Tokens by type (input, output, cached_input, reasoning).", type: "counter" },
   cost: { name: "gateway_cost_usd_total", help: "Cost in USD as the ledger priced it.", type: "counter" },
-  costAvoided: { name: "gateway_cost_avoided_usd_total", help: "USD saved against the all-frontier counterfactual (routing and caching), per row: drafts and shadows book 0; net saving = this for kind request minus gateway_cost_usd_total for kinds draft and shadow.", type: "counter" },
+  costAvoided: { name: "gateway_cost_avoided_usd_total", help: "USD saved against the all-frontier counterfactual (routing and caching), per row: drafts and shadows book 0; net saving = this for kind request minus gateway_cost_usd_total for kinds draft and shadow, 0 where a tenant has neither (A - (B or A * 0)).", type: "counter" },
   hitRatio: { name: "gateway_cache_hit_ratio", help: "Cache hits / requests per tenant since the rollups began.", type: "gauge" },
 } as const satisfies Record<string, Spec>;
 
