@@ -24,6 +24,8 @@ export interface UsageRow {
   costAvoidedRoutingUsd: number;
   /** Shadow calls (router monitoring): netted from costAvoidedUsd = cache + routing - shadows. */
   shadowCostUsd: number;
+  /** Escalated cascade drafts (inside inferenceCostUsd; netted from costAvoidedRoutingUsd when costAvoidedNet). */
+  draftCostUsd: number;
   judgeCalls: number;
   judgeCostUsd: number;
   avgLatencyMs: number | null;
@@ -33,6 +35,8 @@ export interface UsageReport {
   tenantId: string;
   from: string;
   to: string;
+  /** costAvoidedUsd is net of drafts and shadows only when grouped by day, feature or key (or not at all). */
+  costAvoidedNet: boolean;
   rows: UsageRow[];
 }
 

@@ -14,15 +14,15 @@ import type { CacheQualityReport, DriftReport, LatencySummary, UsageReport, Usag
 
 const RANGES: Record<string, number> = { "1h": 3_600_000, "24h": 86_400_000, "7d": 7 * 86_400_000, "30d": 30 * 86_400_000 };
 
-type Totals = Pick<UsageRow, "requests" | "errors" | "cacheHits" | "costUsd" | "inferenceCostUsd" | "costAvoidedUsd" | "costAvoidedCacheUsd" | "costAvoidedRoutingUsd" | "shadowCostUsd" | "judgeCostUsd" | "judgeCalls">;
-const ZERO: Totals = { requests: 0, errors: 0, cacheHits: 0, costUsd: 0, inferenceCostUsd: 0, costAvoidedUsd: 0, costAvoidedCacheUsd: 0, costAvoidedRoutingUsd: 0, shadowCostUsd: 0, judgeCostUsd: 0, judgeCalls: 0 };
+type Totals = Pick<UsageRow, "requests" | "errors" | "cacheHits" | "costUsd" | "inferenceCostUsd" | "costAvoidedUsd" | "costAvoidedCacheUsd" | "costAvoidedRoutingUsd" | "shadowCostUsd" | "draftCostUsd" | "judgeCostUsd" | "judgeCalls">;
+const ZERO: Totals = { requests: 0, errors: 0, cacheHits: 0, costUsd: 0, inferenceCostUsd: 0, costAvoidedUsd: 0, costAvoidedCacheUsd: 0, costAvoidedRoutingUsd: 0, shadowCostUsd: 0, draftCostUsd: 0, judgeCostUsd: 0, judgeCalls: 0 };
 
 function sum(rows: UsageRow[]): Totals {
   return rows.reduce<Totals>((t, r) => ({
     requests: t.requests + r.requests, errors: t.errors + r.errors, cacheHits: t.cacheHits + r.cacheHits, costUsd: t.costUsd + r.costUsd,
     inferenceCostUsd: t.inferenceCostUsd + r.inferenceCostUsd, costAvoidedUsd: t.costAvoidedUsd + r.costAvoidedUsd,
     costAvoidedCacheUsd: t.costAvoidedCacheUsd + r.costAvoidedCacheUsd, costAvoidedRoutingUsd: t.costAvoidedRoutingUsd + r.costAvoidedRoutingUsd,
-    shadowCostUsd: t.shadowCostUsd + r.shadowCostUsd, judgeCostUsd: t.judgeCostUsd + r.judgeCostUsd, judgeCalls: t.judgeCalls + r.judgeCalls,
+    shadowCostUsd: t.shadowCostUsd + r.shadowCostUsd, draftCostUsd: t.draftCostUsd + r.draftCostUsd, judgeCostUsd: t.judgeCostUsd + r.judgeCostUsd, judgeCalls: t.judgeCalls + r.judgeCalls,
   }), ZERO);
 }
 

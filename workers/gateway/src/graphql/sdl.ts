@@ -32,12 +32,12 @@ type Query {
   cacheQuality(feature: String, since: String, targetPrecision: Float, minSamples: Int): CacheQuality!
 }
 
-type UsageReport { tenantId: String! from: String! to: String! groupBy: [UsageGroup!]! rows: [UsageRow!]! }
+type UsageReport { tenantId: String! from: String! to: String! groupBy: [UsageGroup!]! costAvoidedNet: Boolean! rows: [UsageRow!]! }
 type UsageRow {
   hour: String day: String feature: String model: String tier: String key: String
   requests: Int! errors: Int! cacheHits: Int!
   promptTokens: Float! completionTokens: Float! cachedTokens: Float! reasoningTokens: Float!
-  costUsd: Float! inferenceCostUsd: Float! costAvoidedUsd: Float! costAvoidedCacheUsd: Float! costAvoidedRoutingUsd: Float! shadowCostUsd: Float! judgeCalls: Int! judgeCostUsd: Float! judgeShare: Float
+  costUsd: Float! inferenceCostUsd: Float! costAvoidedUsd: Float! costAvoidedCacheUsd: Float! costAvoidedRoutingUsd: Float! shadowCostUsd: Float! draftCostUsd: Float! judgeCalls: Int! judgeCostUsd: Float! judgeShare: Float
   judgeEligible: Int! judged: Int! judgeEscalated: Int! judgeEscalationsSkipped: Int! judgeChecksOnly: Int! judgeChecksFailed: Int! judgeCoverage: Float
   avgLatencyMs: Float
 }

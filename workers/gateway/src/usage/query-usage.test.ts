@@ -125,7 +125,7 @@ describe("queryUsage", () => {
     const csv = await usageCsv(d1.db, "acme", q({ from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z", groupBy: "day,feature" }), null);
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toBe(
-      "day,feature,requests,errors,cacheHits,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,inferenceCostUsd,costAvoidedUsd,costAvoidedCacheUsd,costAvoidedRoutingUsd,shadowCostUsd,judgeCalls,judgeCostUsd,judgeShare," +
+      "day,feature,requests,errors,cacheHits,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,inferenceCostUsd,costAvoidedUsd,costAvoidedCacheUsd,costAvoidedRoutingUsd,shadowCostUsd,draftCostUsd,judgeCalls,judgeCostUsd,judgeShare," +
         "judgeEligible,judged,judgeEscalated,judgeEscalationsSkipped,judgeChecksOnly,judgeChecksFailed,judgeCoverage,avgLatencyMs",
     );
     expect(lines).toHaveLength(4);

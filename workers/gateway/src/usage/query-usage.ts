@@ -9,7 +9,11 @@
  * cost minus every inference dollar the requests caused. A draft's cost comes off routing's part
  * (it is how a cascade serves); a shadow's is reported on its own (shadowCostUsd, monitoring),
  * so costAvoidedUsd = costAvoidedCacheUsd + costAvoidedRoutingUsd - shadowCostUsd. Judging is
- * not netted: an all-frontier tenant is judged too. Judging coverage comes from the
+ * not netted: an all-frontier tenant is judged too. The rollups keep a draft or shadow in its own
+ * group (its tier, model and hour), not its request's, so the netting is done only where the
+ * grouping is one a child shares with its request (NETTED_GROUPS); grouped by tier, model or
+ * hour each row reports its requests' gross saving and the drafts' and shadows' spend where it
+ * ran (costAvoidedNet false), rather than netting a shadow from a row it did not cause. Judging coverage comes from the
  * evaluator's judge_coverage_hourly: answers eligible for judging, judged, escalated to a
  * strong judge, and left to the deterministic checks by the judge budget.
  */
@@ -17,6 +21,13 @@ import { z } from "zod";
 import { featureFilter, type FeatureScope } from "./feature-scope";
 
 const HOUR_MS = 3_600_000;
+/**
+ * Groupings a draft or shadow shares with its request: the same feature and key always, the same
+ * day but for one that crosses midnight UTC (seconds apart: like a query's range ends, each call
+ * counts where it completed). Tier and model differ by construction (a shadow runs on the tier
+ * that did not serve), and the hour too often (review s12-a finding 3) for a row to be netted.
+ */
+export const NETTED_GROUPS: ReadonlySet<UsageGroup> = new Set(["day", "feature", "key"]);
 const DAY_MS = 86_400_000;
 const MAX_RANGE_MS = 400 * DAY_MS;
 
@@ -62,14 +73,19 @@ export interface UsageRow {
   /** Inference + judging. */
   costUsd: number;
   inferenceCostUsd: number;
-  /** Against the all-frontier counterfactual, net of every inference call the requests caused: cache + routing - shadows. */
+  /**
+   * Against the all-frontier counterfactual. With costAvoidedNet, net of every inference call the
+   * requests caused (cache + routing - shadows); else the requests' gross saving (cache + routing).
+   */
   costAvoidedUsd: number;
   /** The part from requests the cache answered (exact or semantic hits). */
   costAvoidedCacheUsd: number;
-  /** Requests that reached a model cheaper than the frontier, less their escalated cascade drafts (can be negative). */
+  /** Requests that reached a model cheaper than the frontier, less their escalated cascade drafts when costAvoidedNet (can be negative). */
   costAvoidedRoutingUsd: number;
-  /** Shadow calls (`<id>:shadow`, the router's quality monitoring): inference spend, netted from costAvoidedUsd. */
+  /** Shadow calls (`<id>:shadow`, the router's quality monitoring) that ran in this group: inference spend, netted from costAvoidedUsd when costAvoidedNet. */
   shadowCostUsd: number;
+  /** Escalated cascade drafts that ran in this group: inference spend, netted from costAvoidedRoutingUsd when costAvoidedNet. */
+  draftCostUsd: number;
   judgeCalls: number;
   judgeCostUsd: number;
   /** judgeCostUsd / inferenceCostUsd (the judge budget caps it per tenant and day); null without inference spend. */
@@ -91,6 +107,8 @@ export interface UsageReport {
   from: string;
   to: string;
   groupBy: UsageGroup[];
+  /** Whether costAvoidedUsd is net of drafts and shadows: only when every grouping is in NETTED_GROUPS. */
+  costAvoidedNet: boolean;
   rows: UsageRow[];
 }
 
@@ -158,13 +176,17 @@ function judging(c: CoverageRow | undefined): Pick<UsageRow, "judgeEligible" | "
   };
 }
 
-/** The saving's lines from the requests' gross cost avoided and the spend of the calls they caused. */
-function avoided(r: z.infer<typeof DbRowSchema>): Pick<UsageRow, "costAvoidedUsd" | "costAvoidedCacheUsd" | "costAvoidedRoutingUsd" | "shadowCostUsd"> {
-  const [gross, cache, drafts, shadows] = [r.cost_avoided_usd ?? 0, r.cost_avoided_cache_usd ?? 0, r.draft_cost_usd ?? 0, r.shadow_cost_usd ?? 0];
-  return { costAvoidedUsd: usd(gross - drafts - shadows), costAvoidedCacheUsd: usd(cache), costAvoidedRoutingUsd: usd(gross - cache - drafts), shadowCostUsd: usd(shadows) };
+/** The saving's lines from the requests' gross cost avoided and, when `net`, the spend of the calls they caused. */
+function avoided(r: z.infer<typeof DbRowSchema>, net: boolean): Pick<UsageRow, "costAvoidedUsd" | "costAvoidedCacheUsd" | "costAvoidedRoutingUsd" | "shadowCostUsd" | "draftCostUsd"> {
+  const [gross, cache, shadows] = [r.cost_avoided_usd ?? 0, r.cost_avoided_cache_usd ?? 0, r.shadow_cost_usd ?? 0];
+  const [drafts, netShadows] = net ? [r.draft_cost_usd ?? 0, shadows] : [0, 0];
+  return {
+    costAvoidedUsd: usd(gross - drafts - netShadows), costAvoidedCacheUsd: usd(cache), costAvoidedRoutingUsd: usd(gross - cache - drafts),
+    shadowCostUsd: usd(shadows), draftCostUsd: usd(r.draft_cost_usd),
+  };
 }
 
-function toRow(r: z.infer<typeof DbRowSchema>, coverage: CoverageRow | undefined): UsageRow {
+function toRow(r: z.infer<typeof DbRowSchema>, coverage: CoverageRow | undefined, net: boolean): UsageRow {
   const requests = r.requests ?? 0;
   const inference = usd(r.inference_cost_usd);
   const judge = usd(r.judge_cost_usd);
@@ -184,7 +206,7 @@ function toRow(r: z.infer<typeof DbRowSchema>, coverage: CoverageRow | undefined
     reasoningTokens: r.reasoning_tokens ?? 0,
     costUsd: usd(r.cost_usd),
     inferenceCostUsd: inference,
-    ...avoided(r),
+    ...avoided(r, net),
     judgeCalls: r.judge_calls ?? 0,
     judgeCostUsd: judge,
     judgeShare: inference > 0 ? Math.round((judge / inference) * 10_000) / 10_000 : null,
@@ -213,7 +235,8 @@ export async function queryUsage(db: D1Database, tenantId: string, query: UsageQ
   const { results } = await db.prepare(sql).bind(tenantId, fromHour, query.to, ...scope.binds).all();
   const rows = z.array(DbRowSchema).parse(results).filter((r) => r.requests !== null || r.judge_calls !== null);
   const coverage = await queryCoverage(db, tenantId, query, fromHour, features);
-  return { tenantId, from: new Date(query.from).toISOString(), to: new Date(query.to).toISOString(), groupBy: query.groupBy, rows: rows.map((r) => toRow(r, coverage.get(groupKey(r)))) };
+  const net = query.groupBy.every((g) => NETTED_GROUPS.has(g));
+  return { tenantId, from: new Date(query.from).toISOString(), to: new Date(query.to).toISOString(), groupBy: query.groupBy, costAvoidedNet: net, rows: rows.map((r) => toRow(r, coverage.get(groupKey(r)), net)) };
 }
 
 /** Judging coverage with the same grouping (not kept per key: grouping by key leaves it out). */

@@ -6,7 +6,7 @@ export { UsageQuerySchema as UsageCsvQuerySchema } from "./query-usage";
 
 const METRICS: (keyof UsageRow)[] = [
   "requests", "errors", "cacheHits", "promptTokens", "completionTokens", "cachedTokens", "reasoningTokens",
-  "costUsd", "inferenceCostUsd", "costAvoidedUsd", "costAvoidedCacheUsd", "costAvoidedRoutingUsd", "shadowCostUsd", "judgeCalls", "judgeCostUsd", "judgeShare", "judgeEligible", "judged",
+  "costUsd", "inferenceCostUsd", "costAvoidedUsd", "costAvoidedCacheUsd", "costAvoidedRoutingUsd", "shadowCostUsd", "draftCostUsd", "judgeCalls", "judgeCostUsd", "judgeShare", "judgeEligible", "judged",
   "judgeEscalated", "judgeEscalationsSkipped", "judgeChecksOnly", "judgeChecksFailed", "judgeCoverage", "avgLatencyMs",
 ];
 
