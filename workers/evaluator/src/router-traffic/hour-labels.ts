@@ -84,7 +84,7 @@ const SHADOW_SUFFIX = ":shadow";
  * its shadows are older than this (traffic-job.ts, RECOMPUTED_HOURS).
  */
 export const JUDGING_HORIZON_MS = 3_600_000;
-/** At most this many labels are read per tenant and hour (which ones beyond it is unspecified). */
+/** At most this many labels are read per tenant and hour from each half of the query (judged, imputed): up to twice it in all; which ones beyond it is unspecified. */
 export const MAX_HOUR_LABELS = 50_000;
 
 

@@ -10,6 +10,7 @@
 import { z } from "zod";
 import { decryptText, type Keyring } from "../../../../shared/crypto/envelope";
 import { featureFilter, type FeatureScope } from "./feature-scope";
+import { SHADOW_SUFFIX } from "../chat/shadow-tier";
 
 export const RequestTraceParamsSchema = z.object({ id: z.string().min(1).max(128) });
 export const ContentAccessSchema = z.enum(["none", "redacted", "decrypted"]);
@@ -65,8 +66,8 @@ const EvalRowSchema = z.object({
  * cascade drafts and shadow calls (`<id>:shadow`, skip markers at 0).
  */
 const CHILD_COSTS = `SELECT COALESCE(SUM(CASE WHEN kind = 'judge' THEN cost_usd END), 0) AS judge,
-  COALESCE(SUM(CASE WHEN kind = 'request' AND substr(request_id, -7) <> ':shadow' THEN cost_usd END), 0) AS draft,
-  COALESCE(SUM(CASE WHEN kind = 'request' AND substr(request_id, -7) = ':shadow' THEN cost_usd END), 0) AS shadow
+  COALESCE(SUM(CASE WHEN kind = 'request' AND substr(request_id, -${SHADOW_SUFFIX.length}) <> '${SHADOW_SUFFIX}' THEN cost_usd END), 0) AS draft,
+  COALESCE(SUM(CASE WHEN kind = 'request' AND substr(request_id, -${SHADOW_SUFFIX.length}) = '${SHADOW_SUFFIX}' THEN cost_usd END), 0) AS shadow
   FROM usage_ledger WHERE tenant_id = ?1 AND parent_request_id = ?2`;
 const ChildCostsSchema = z.object({ judge: z.number(), draft: z.number(), shadow: z.number() });
 type ChildCosts = z.infer<typeof ChildCostsSchema>;
