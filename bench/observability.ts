@@ -61,7 +61,7 @@ function exchange(timing: ServerTiming): ChatExchange {
   return {
     requestId: "req_bench", clientRequestId: null, receivedAt: Date.now(),
     auth: { tenantId: "ten_bench", keyId: "key_bench", role: "service", scopes: [], models: null, tiers: null, features: null },
-    feature: "support", timing, original: request, request, stream: false, includeUsage: false, cache: "miss", cacheSimilarity: 0.71,
+    feature: "support", timing, original: request, request, redacted: true, stream: false, includeUsage: false, cache: "miss", cacheSimilarity: 0.71,
     decisions: {
       route: { tier: "small", reason: "classifier", complexity: 0.12, confidence: 0.9, threshold: 0.17, modelVersion: "v3" },
       guardrails: { controls: [{ name: "pii", action: "redact", status: "ran", entities: [{ type: "PERSON", count: 1 }] }, { name: "injection", action: "block", status: "ran", score: 0.03 }], flagged: false },

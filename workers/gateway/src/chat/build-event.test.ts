@@ -48,6 +48,7 @@ describe("buildChatEvent", () => {
           timing,
           original: request,
           request,
+          redacted: true,
           stream: false,
           includeUsage: false,
           cache: "miss",

@@ -14,7 +14,7 @@ function exchange(): ChatExchange {
   return {
     requestId: "req_t", clientRequestId: null, receivedAt: 0,
     auth: { tenantId: "ten_a", keyId: "key_a", role: "service", scopes: [], models: null, tiers: null, features: null },
-    feature: null, timing: new ServerTiming(), original: request, request, stream: false, includeUsage: false,
+    feature: null, timing: new ServerTiming(), original: request, request, redacted: true, stream: false, includeUsage: false,
     cache: "off", cacheSimilarity: null, decisions: {}, headers: {}, attempts: [], answeredBy: null,
   };
 }

@@ -19,8 +19,14 @@ export interface ChatExchange {
   timing: ServerTiming;
   /** As the client sent it (never leaves this request). */
   original: ChatCompletionRequest;
-  /** What every later stage, the cache and the upstream see (redacted). */
+  /** What every later stage, the cache and the upstream see (redacted once `redacted` is true). */
   request: ChatCompletionRequest;
+  /**
+   * True once the input guardrails replaced `request` with its redacted form (guardrails-stage.ts).
+   * Until then `request` is the client's text: a request refused or blocked before that point
+   * (no PII_HASH_KEY, a PII or injection block, a bad parameter) must not write it anywhere (traces).
+   */
+  redacted: boolean;
   stream: boolean;
   includeUsage: boolean;
   cache: UsageEventV1["cache"];

@@ -146,6 +146,7 @@ function newExchange(c: Context<AppEnv>, parsed: ChatExchange["original"]): Chat
     timing: c.get("timing"),
     original,
     request: original,
+    redacted: false,
     stream: original.stream === true,
     includeUsage: original.stream_options?.include_usage === true,
     cache: "off",

@@ -25,7 +25,7 @@ function exchange(stream: boolean): ChatExchange {
   return {
     requestId: "req_m", clientRequestId: null, receivedAt: 0,
     auth: { tenantId: "ten_a", keyId: "key_a", role: "service", scopes: [], models: null, tiers: null, features: null },
-    feature: null, timing: new ServerTiming(), original: request, request, stream, includeUsage: false,
+    feature: null, timing: new ServerTiming(), original: request, request, redacted: true, stream, includeUsage: false,
     cache: "off", cacheSimilarity: null, decisions: {}, headers: {}, attempts: [], answeredBy: null,
   };
 }

@@ -26,7 +26,7 @@ function exchange(overrides: Partial<ChatExchange> = {}): ChatExchange {
   return {
     requestId: "req_fb", clientRequestId: null, receivedAt: 1_000,
     auth: { tenantId: "ten_fb", keyId: "key_fb", role: "service", scopes: [], models: null, tiers: null, features: null },
-    feature: "planner", timing: new ServerTiming(), original, request, stream: false, includeUsage: false,
+    feature: "planner", timing: new ServerTiming(), original, request, redacted: true, stream: false, includeUsage: false,
     cache: "miss", cacheSimilarity: null, decisions: { route: { tier: "small" } }, headers: {}, attempts: [], answeredBy: model ?? null,
     ...overrides,
   };

@@ -34,7 +34,7 @@ function exchange(stream: boolean): ChatExchange {
   return {
     requestId: "req_policy", clientRequestId: null, receivedAt: 0,
     auth: { tenantId: "ten_a", keyId: "key_a", role: "service", scopes: [], models: null, tiers: null, features: null },
-    feature: null, timing: new ServerTiming(), original, request: original, stream, includeUsage: false,
+    feature: null, timing: new ServerTiming(), original, request: original, redacted: true, stream, includeUsage: false,
     cache: "miss", cacheSimilarity: null, decisions: {}, headers: {}, attempts: [], answeredBy: null,
   };
 }

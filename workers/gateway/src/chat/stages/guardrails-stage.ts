@@ -21,6 +21,7 @@ import type { OutputFilter } from "../output-filter";
 export async function applyInputGuardrails(ex: ChatExchange, settings: GuardrailSettings, hashKey: PiiHashKey): Promise<OutputFilter> {
   const outcome = await runInputGuardrails(ex.original, settings, hashKey);
   ex.request = outcome.request;
+  ex.redacted = true;
   ex.headers["x-guardrails"] = guardrailsHeader(outcome);
   ex.decisions.guardrails = {
     controls: outcome.controls,

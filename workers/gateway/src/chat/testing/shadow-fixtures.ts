@@ -14,7 +14,7 @@ export function exchange(requestId = "req_shadow_1"): ChatExchange {
   return {
     requestId, clientRequestId: "client-7", receivedAt: 1_000,
     auth: { tenantId: "ten_a", keyId: "key_a", role: "service", scopes: [], models: null, tiers: null, features: null },
-    feature: "support", timing: new ServerTiming(), original, request, stream: true, includeUsage: true,
+    feature: "support", timing: new ServerTiming(), original, request, redacted: true, stream: true, includeUsage: true,
     cache: "miss", cacheSimilarity: null, decisions: { route: { tier: "frontier", complexity: 0.6 } }, headers: {}, attempts: [], answeredBy: registry.model("frontier-sim") ?? null,
   };
 }

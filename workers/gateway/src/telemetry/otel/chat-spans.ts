@@ -47,8 +47,14 @@ function usageAttributes(ex: ChatExchange, result: ExchangeResult, responseModel
   sink.attr("gen_ai.response.finish_reasons", finish ? [finish] : null);
 }
 
-/** Redacted content in the semconv message shape (gen_ai.input.messages / gen_ai.output.messages, JSON). */
+/**
+ * Redacted content in the semconv message shape (gen_ai.input.messages / gen_ai.output.messages, JSON).
+ * Only once the input guardrails redacted the request: one refused or blocked before that (no
+ * PII_HASH_KEY, a PII or injection block) still holds the client's text, so it writes no content
+ * at all. An answer is the output policy's form (ExchangeResult.answer), and exists only after redaction.
+ */
 function contentAttributes(ex: ChatExchange, result: ExchangeResult, sink: SpanSink): void {
+  if (!ex.redacted) return;
   const input = ex.request.messages.map((m) => ({ role: m.role, parts: [{ type: "text", content: contentText(m.content ?? null) }] }));
   const output = result.answer === null ? null : [{ role: "assistant", parts: [{ type: "text", content: result.answer }], finish_reason: str(ex.decisions.finishReason) ?? "stop" }];
   sink.attr("gen_ai.input.messages", JSON.stringify(input));

@@ -136,6 +136,7 @@ describe("RequestTrace", () => {
       stream: true,
       original: { model: "auto", max_tokens: 16 },
       request: { messages: [{ role: "user", content: "hi <PERSON_1>" }] },
+      redacted: true,
       decisions: { finishReason: "stop", guardrails: { flagged: false, controls: [{ name: "pii", action: "redact", status: "ran", entities: [{ type: "PERSON", count: 1 }] }] }, streamResumes: [{ model: "small-sim", outcome: "ok", cause: "stall" }] },
     } as unknown as ChatExchange;
     trace.contribute(new ChatSpans(ex, { status: 200, errorCode: "upstream_partial", usage: { input: { total: 5, cached: 0 }, output: { total: 2 } }, costUsd: 0.001, completedAt: Date.now() + 50, ttftMs: 4, answer: "hello" } as unknown as ExchangeResult, true));
