@@ -10,8 +10,18 @@ const keys = (req = chat("hi there"), s = scope(), model = "tier:small", gen = "
 describe("computeCacheKeys", () => {
   it("puts the tenant in clear at the front of every key and namespace", async () => {
     const k = await keys(chat("q"), scope("t:weird/id"));
-    expect(k.exactKey.startsWith("cache:v1:t%3Aweird%2Fid:")).toBe(true);
+    expect(k.exactKey.startsWith("cache:v2:t%3Aweird%2Fid:")).toBe(true);
     expect(k.namespace.startsWith("t%3Aweird%2Fid/")).toBe(true);
+  });
+
+  it("reads none of the v1 keys, whose entries hold tokens keyed by the public tenant id (review s12-sec finding 2)", async () => {
+    const k = await keys(chat("Is <US_SSN:0a1b2c3d4e5f> on file?"), scope("ten_keys"));
+    // What the v1 keys were for this request (computed with KEY_VERSION "v1").
+    const v1 = { exactHash: "7aa289b4809bdcd66e5ec2ebe7ca4185083c1d567e834067784c541fd8cc6e8f", fingerprint: "926711978e4cecf4f00f3b13756cedf1129fc27c6136cf64409320d47dd8954c" };
+    expect(k.exactKey.startsWith("cache:v2:ten_keys:")).toBe(true);
+    expect(k.exactKey).not.toContain(v1.exactHash);
+    expect(k.fingerprint).not.toBe(v1.fingerprint);
+    expect(k.namespace).not.toContain(v1.fingerprint.slice(0, 32));
   });
 
   it("changes the exact key with anything that changes the answer", async () => {

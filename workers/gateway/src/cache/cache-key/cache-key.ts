@@ -35,7 +35,12 @@ export interface CacheKeys {
 
 /** Transport and bookkeeping fields: they never change the answer's content. */
 const NOT_ANSWER_AFFECTING = new Set(["model", "messages", "stream", "stream_options", "user", "metadata", "store", "service_tier"]);
-const KEY_VERSION = "v1";
+/**
+ * Bumped when answers cached under earlier keys must no longer be served. v2: hash tokens keyed
+ * by PII_HASH_KEY (7b9388d); v1 entries hold tokens keyed by the public tenant id, which can be
+ * brute-forced, and must not be replayed. Entries and vector namespaces of v1 are then never read and age out.
+ */
+const KEY_VERSION = "v2";
 
 export function answerParameters(request: ChatCompletionRequest): Record<string, unknown> {
   const params: Record<string, unknown> = {};
