@@ -36,7 +36,7 @@ const counted = (band: number) =>
 describe("semantic cache under a false-hit bound, through the stack", () => {
   it("serves a hit at the cold threshold, refuses a near-miss with its reason, and counts the judges' verdicts", async () => {
     await seeded("What is the capital of France?");
-    const hit = await ask("What's the capital of France?");
+    const hit = await ask("What's the capital city of France?");
     expect(hit.headers.get("x-cache")).toBe("hit-semantic");
     expect(hit.headers.get("x-cache-threshold")).toBe(COLD.toFixed(3));
     expect(Number(hit.headers.get("x-cache-similarity"))).toBeGreaterThanOrEqual(COLD);

@@ -40,7 +40,7 @@ describe("cache quality audit through the queue", () => {
   it("judges a sampled semantic hit and stores the verdict with the hit's similarity and entry", async () => {
     expect((await ask("What is the capital of France?")).status).toBe(200);
     await new Promise((r) => setTimeout(r, 300)); // the store runs after the response (waitUntil)
-    const hit = await ask("What's the capital of France?");
+    const hit = await ask("What's the capital city of France?");
     expect(hit.headers.get("x-cache")).toBe("hit-semantic");
     const id = hit.headers.get("x-request-id") as string;
     const row = await waitFor(async () => (await stack.db.prepare("SELECT * FROM cache_audits WHERE request_id = ?1").bind(id).first<AuditRow>()) ?? null);

@@ -40,7 +40,7 @@ describe("response cache through workerd", () => {
     const first = await seeded(keyA, "What is the capital of France?");
     const repeat = await ask(keyA, "What is the capital of France?");
     expect(repeat.headers.get("x-cache")).toBe("hit-exact");
-    const paraphrase = await ask(keyA, "What's the capital of France?");
+    const paraphrase = await ask(keyA, "What's the capital city of France?");
     expect(paraphrase.headers.get("x-cache")).toBe("hit-semantic");
     // A fresh namespace starts at the shipped scorer's strict cold threshold.
     expect(paraphrase.headers.get("x-cache-threshold")).toBe(COLD.toFixed(3));

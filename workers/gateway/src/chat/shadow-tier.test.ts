@@ -227,4 +227,19 @@ describe("shadow calls: the call", () => {
     expect(out[0]!.answer).toBeNull();
     vi.restoreAllMocks();
   });
+
+  it("never throws when a skip marker's own publish fails, after a failed call or a refused admission (review s12-c)", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const logged = vi.spyOn(console, "error").mockImplementation(() => undefined);
+    const ex = exchange();
+    const plan = planShadows(ex, auto, settings({ shadowSmallRate: 1 }), undefined, registry, limits)?.small as ShadowPlan;
+    const throwing = (): void => {
+      throw new Error("queue full");
+    };
+    const refused: ShadowAdmission = async () => ({ ok: false, reason: "budget_exceeded", budget: "tenant" });
+    await expect(runShadow(ex, plan, registry, run(upstream(null).fetch), throwing, granted, keep)).resolves.toBeUndefined();
+    await expect(runShadow(ex, plan, registry, run(upstream("unused").fetch), throwing, refused, keep)).resolves.toBeUndefined();
+    expect(logged.mock.calls.filter(([line]) => String(line).includes("shadow marker not published"))).toHaveLength(2);
+    vi.restoreAllMocks();
+  });
 });

@@ -178,7 +178,12 @@ function shadowExchange(ex: ChatExchange, request: ChatCompletionRequest, starte
 /** The marker of a drawn shadow without an answer: nothing billed, nothing to judge, the draw on record. */
 function publishSkipped(ex: ChatExchange, plan: ShadowPlan, request: ChatCompletionRequest, reason: ShadowSkip, attempts: AttemptRecord[], at: number, publish: (shadowEx: ChatExchange, r: ExchangeResult) => void): void {
   const shadowEx = shadowExchange(ex, request, at, plan.attempts[0]?.model ?? null, attempts, { shadowSkipped: reason });
-  publish(shadowEx, { status: SHADOW_SKIPPED_STATUS, errorCode: SHADOW_SKIPPED, usage: null, costUsd: 0, completedAt: at, ttftMs: null, answer: null });
+  try {
+    publish(shadowEx, { status: SHADOW_SKIPPED_STATUS, errorCode: SHADOW_SKIPPED, usage: null, costUsd: 0, completedAt: at, ttftMs: null, answer: null });
+  } catch (err) {
+    // runShadow never throws. A lost marker leaves the draw unrecorded, like a shadow cut off with its isolate (docs/router.md, labelled band: what is left).
+    console.error(JSON.stringify({ level: "error", msg: "shadow marker not published", reason, requestId: ex.requestId, error: err instanceof Error ? err.name : "unknown" }));
+  }
 }
 
 /**

@@ -125,11 +125,15 @@ describe("queryUsage", () => {
     const csv = await usageCsv(d1.db, "acme", q({ from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z", groupBy: "day,feature" }), null);
     const lines = csv.trim().split("\r\n");
     expect(lines[0]).toBe(
-      "day,feature,requests,errors,cacheHits,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,inferenceCostUsd,costAvoidedUsd,costAvoidedCacheUsd,costAvoidedRoutingUsd,shadowCostUsd,draftCostUsd,judgeCalls,judgeCostUsd,judgeShare," +
-        "judgeEligible,judged,judgeEscalated,judgeEscalationsSkipped,judgeChecksOnly,judgeChecksFailed,judgeCoverage,avgLatencyMs",
+      "day,feature,requests,errors,cacheHits,promptTokens,completionTokens,cachedTokens,reasoningTokens,costUsd,inferenceCostUsd,costAvoidedUsd,costAvoidedCacheUsd,costAvoidedRoutingUsd,judgeCalls,judgeCostUsd,judgeShare," +
+        "judgeEligible,judged,judgeEscalated,judgeEscalationsSkipped,judgeChecksOnly,judgeChecksFailed,judgeCoverage,avgLatencyMs,shadowCostUsd,draftCostUsd,costAvoidedNet",
     );
     expect(lines).toHaveLength(4);
     expect(lines[1]?.startsWith("2026-11-26,chat,2,1,0,2000,1000,")).toBe(true);
+    expect(lines.slice(1).every((l) => l.endsWith(",true"))).toBe(true);
+    // Grouped by tier the saving is gross (spend on its own columns), and every row says so.
+    const byTier = (await usageCsv(d1.db, "acme", q({ from: "2026-11-26T00:00:00Z", to: "2026-11-28T00:00:00Z", groupBy: "tier" }), null)).trim().split("\r\n");
+    expect(byTier.slice(1).every((l) => l.endsWith(",false"))).toBe(true);
     expect(csvCell('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
   });
 
