@@ -23,7 +23,7 @@ beforeAll(async () => {
     evaluator: true,
     // No judges: the tests count the simulator's requests, and judge calls would land there too.
     evaluatorVars: { JUDGES: "[]" },
-    vars: { END_USER_HASH_KEY: "integration-end-user-key" },
+    vars: { END_USER_HASH_KEY: "integration-end-user-key-of-32-characters-or-more" },
     simulator: { config: { models: [{ id: "small-sim", ...fast }, { id: "frontier-sim", ...fast }] } },
   });
   ({ key, tenantId } = await seedKey(stack, { role: "developer" }));

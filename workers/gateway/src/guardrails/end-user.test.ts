@@ -35,7 +35,12 @@ describe("end-user pseudonyms", () => {
 
   it("read the secret from END_USER_HASH_KEY; only local stacks may go without it", () => {
     vi.spyOn(console, "warn").mockImplementation(() => undefined);
-    expect(endUserSecret({ END_USER_HASH_KEY: "s", ENVIRONMENT: "production" })).toBe("s");
+    const long = "a-production-end-user-key-of-40-characters";
+    expect(endUserSecret({ END_USER_HASH_KEY: long, ENVIRONMENT: "production" })).toBe(long);
+    // Shorter than 32 characters: refused like a missing key (a short key can be guessed with an identifier).
+    expect(endUserSecret({ END_USER_HASH_KEY: "s", ENVIRONMENT: "production" })).toBe(END_USER_KEY_MISSING);
+    expect(endUserSecret({ END_USER_HASH_KEY: "a".repeat(31), ENVIRONMENT: "production" })).toBe(END_USER_KEY_MISSING);
+    expect(endUserSecret({ END_USER_HASH_KEY: "s", ENVIRONMENT: "local" })).toBeUndefined();
     expect(endUserSecret({ END_USER_HASH_KEY: "", ENVIRONMENT: "local" })).toBeUndefined();
     expect(endUserSecret({ ENVIRONMENT: "test" })).toBeUndefined();
     expect(endUserSecret({ ENVIRONMENT: "production" })).toBe(END_USER_KEY_MISSING);

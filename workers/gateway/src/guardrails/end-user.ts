@@ -7,7 +7,7 @@
 import { z } from "zod";
 import { bytesToHex as toHex, hmacSha256 } from "../../../../shared/crypto/sha256";
 import { GatewayError } from "../../../../shared/errors";
-import { secretState } from "../config/deployment-secret";
+import { secretState, type SecretSpec } from "../config/deployment-secret";
 
 /** Fields that identify an end user: OpenAI's `user` and its two successors. */
 export const END_USER_FIELDS = ["user", "safety_identifier", "prompt_cache_key"] as const;
@@ -52,12 +52,17 @@ export function endUserPseudonym(value: string, tenantId: string, secret: EndUse
   return `eu_${toHex(hmacSha256(tenantKey(secret, tenantId), value)).slice(0, 32)}`;
 }
 
-/** Any non-empty value: keys set before this check existed keep their pseudonyms. */
-const EndUserSecretSchema = z.string().min(1);
+/**
+ * At least 32 characters, as PII_HASH_KEY: a short key can be guessed along with an identifier
+ * to confirm a pseudonym. Outside a local stack a shorter one is refused like a missing one.
+ */
+export const EndUserSecretSchema = z.string().min(32, "END_USER_HASH_KEY must be at least 32 characters (openssl rand -base64 32)");
+
+const END_USER_SECRET: SecretSpec = { name: "END_USER_HASH_KEY", schema: EndUserSecretSchema, publicLabel: UNKEYED, errorCode: "end_user_hash_key_missing" };
 
 /** The Worker secret as configured, or what its absence means here (deployment-secret.ts). */
 export function endUserSecret(env: object): EndUserSecret {
-  const state = secretState(env, "END_USER_HASH_KEY", EndUserSecretSchema);
+  const state = secretState(env, END_USER_SECRET);
   return state.kind === "set" ? state.value : state.kind === "local_unset" ? undefined : END_USER_KEY_MISSING;
 }
 

@@ -14,7 +14,7 @@ import { sha256 } from "@noble/hashes/sha2.js";
 import { z } from "zod";
 import { bytesToHex } from "../../../../../shared/crypto/sha256";
 import { GatewayError } from "../../../../../shared/errors";
-import { secretState } from "../../config/deployment-secret";
+import { secretState, type SecretSpec } from "../../config/deployment-secret";
 import type { GuardrailSettings } from "../settings";
 
 export interface PiiHashKey {
@@ -27,9 +27,12 @@ export const PiiHashSecretSchema = z.string().min(32, "PII_HASH_KEY must be at l
 
 /**
  * Local stacks and tests without PII_HASH_KEY (deployment-secret.ts) key from this public
- * label: tenants still hash apart, but anyone can recompute a token. Never used in production.
+ * label: tenants still hash apart, but anyone can recompute a token. Never used in production,
+ * and refused as a value of PII_HASH_KEY.
  */
 const LOCAL_UNKEYED = "llm-gateway pii-hash local unkeyed v1";
+
+const PII_HASH_SECRET: SecretSpec = { name: "PII_HASH_KEY", schema: PiiHashSecretSchema, publicLabel: LOCAL_UNKEYED, errorCode: "pii_hash_key_missing" };
 
 const encoder = new TextEncoder();
 type Mac = ReturnType<typeof hmac.create>;
@@ -78,11 +81,11 @@ export const policyHashes = (settings: GuardrailSettings): boolean => settings.p
 /**
  * The key for one request of `tenantId` under its guardrail `settings`. Fails closed: outside a
  * local stack, with PII_HASH_KEY missing, a policy that hashes is refused here, before anything
- * is sent upstream (503 control_unavailable, code pii_hash_key_missing), and a policy that does
+ * is sent upstream (503, code pii_hash_key_missing), and a policy that does
  * not hash gets NO_PII_HASH_KEY, which refuses the same way if it is ever asked for a token.
  */
 export function piiHashKeyFor(env: object, tenantId: string, settings: GuardrailSettings): PiiHashKey {
-  const secret = secretState(env, "PII_HASH_KEY", PiiHashSecretSchema);
+  const secret = secretState(env, PII_HASH_SECRET);
   if (secret.kind === "set") return tenantPiiHashKey(secret.value, tenantId);
   if (secret.kind === "local_unset") return tenantPiiHashKey(LOCAL_UNKEYED, tenantId);
   if (policyHashes(settings)) throw missingKey();
