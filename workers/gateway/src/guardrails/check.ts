@@ -24,14 +24,15 @@ export interface GuardrailCheckResponse {
 }
 
 /**
- * Reports every entity found (all types, including those the tenant allows), and `redacted`
- * under the tenant's policy. Unrequested checks come back empty/benign so the shape is fixed.
+ * Reports every entity found (all types, including those the tenant allows, and with PII turned
+ * off), and `redacted` under the tenant's policy (none when PII is off). Unrequested checks come back empty/benign so the shape is fixed.
  */
 export function runGuardrailCheck(body: GuardrailCheckRequest, settings: GuardrailSettings, hashKey: PiiHashKey): GuardrailCheckResponse {
   const wantPii = body.checks.includes("pii");
   const findings = wantPii ? detectFor(body.text, settings.pii, PII_ENTITY_TYPES) : [];
-  // `redacted` is the text as the gateway would forward it: hidden-text carriers stripped too.
-  const redacted = stripInvisible(wantPii ? applyPolicy(body.text, findings, settings.pii, new PiiVault(), hashKey).text : body.text);
+  // `redacted` is the text as the gateway would forward it: hidden-text carriers stripped too,
+  // and with PII turned off the text untouched, as chat forwards it (no policy, so no key needed).
+  const redacted = stripInvisible(wantPii && settings.pii.enabled ? applyPolicy(body.text, findings, settings.pii, new PiiVault(), hashKey).text : body.text);
   const injection = body.checks.includes("injection")
     ? (({ score, label }) => ({ score, label }))(scoreText(body.text, settings.injection.threshold))
     : { score: 0, label: "benign" as const };
