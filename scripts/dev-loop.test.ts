@@ -49,6 +49,31 @@ describe("npm start's loop seeding", () => {
     expect(readDevVar(paths.evaluator, "AUDIT_CHAIN_KEY")).toBe("x");
   });
 
+  it("never adds a hashing key the user already set in another dotenv form (review s12-sec finding 9)", () => {
+    const root = repo();
+    const paths = devVarsPaths(root);
+    const mine = "our-team-shared-local-pii-key-9d2f4b6a8c0e";
+    const theirs = "our-team-end-user-key-1a3c5e7b9d0f2e4c6a8b";
+    writeFileSync(paths.gateway, `export PII_HASH_KEY=${mine}\nEND_USER_HASH_KEY: '${theirs}'\nPII_HASH_KEY_NOTE=kept\n`);
+    const notes = seedLoopDevVars(root, "http://127.0.0.1:8000");
+    expect(notes.some((n) => n.includes("HASH_KEY"))).toBe(false);
+    const text = readFileSync(paths.gateway, "utf8");
+    expect(text.match(/PII_HASH_KEY[=:]/g)).toHaveLength(1);
+    expect(text.match(/END_USER_HASH_KEY[=:]/g)).toHaveLength(1);
+    expect(readDevVar(paths.gateway, "PII_HASH_KEY")).toBe(mine);
+    expect(readDevVar(paths.gateway, "END_USER_HASH_KEY")).toBe(theirs);
+  });
+
+  it("reads .dev.vars as dotenv does: the last line wins, an unquoted value's comment is dropped", () => {
+    const root = repo();
+    const paths = devVarsPaths(root);
+    writeFileSync(paths.gateway, "SIMULATOR_URL=http://a.test # first\nexport SIMULATOR_URL=http://b.test # second\n");
+    expect(readDevVar(paths.gateway, "SIMULATOR_URL")).toBe("http://b.test");
+    seedLoopDevVars(root, "http://127.0.0.1:8100");
+    expect(readFileSync(paths.gateway, "utf8").match(/SIMULATOR_URL/g)).toHaveLength(2);
+    expect(readDevVar(paths.gateway, "SIMULATOR_URL")).toBe("http://127.0.0.1:8100");
+  });
+
   it("runs the dev front first, so cron triggers reach the evaluator", () => {
     expect(wranglerDevArgs()).toEqual(["-c", "workers/dev-front/wrangler.toml", "-c", "wrangler.toml", "-c", "workers/evaluator/wrangler.toml", "--test-scheduled"]);
   });

@@ -17,7 +17,7 @@
 import { randomBytes } from "node:crypto";
 import { join } from "node:path";
 import { generateKeySpec } from "../shared/crypto/envelope";
-import { readDevVar, setDevVar } from "./dev-vars";
+import { addDevVarIfMissing, readDevVar, setDevVar } from "./dev-vars";
 
 /** The wrangler dev session: the dev front first (it alone answers on the port), then the gateway and the evaluator. */
 export const DEV_SESSION_CONFIGS = ["workers/dev-front/wrangler.toml", "wrangler.toml", "workers/evaluator/wrangler.toml"] as const;
@@ -42,9 +42,8 @@ export function seedLoopDevVars(root: string, simulatorUrl: string): string[] {
     notes.push("added a dev content keyring to .dev.vars");
   }
   for (const name of ["PII_HASH_KEY", "END_USER_HASH_KEY"]) {
-    if (readDevVar(paths.gateway, name) !== undefined) continue;
-    setDevVar(paths.gateway, name, randomBytes(32).toString("base64url"));
-    notes.push(`added a dev ${name} to .dev.vars`);
+    // Only ever added: a value the user set (in any dotenv form) is theirs.
+    if (addDevVarIfMissing(paths.gateway, name, randomBytes(32).toString("base64url"))) notes.push(`added a dev ${name} to .dev.vars`);
   }
   for (const name of ["CONTENT_ENCRYPTION_KEYS", "CONTENT_ENCRYPTION_ACTIVE_KID"]) {
     const value = readDevVar(paths.gateway, name);

@@ -5,16 +5,25 @@
  */
 import { appendFileSync, existsSync, readFileSync, writeFileSync } from "node:fs";
 
-/** The value of `name` in a .dev.vars file (quotes stripped), or undefined. */
+/**
+ * A line that sets a variable, in every form dotenv (and so wrangler) accepts: `NAME=v`,
+ * `export NAME=v`, `NAME: v`. Missing one would make the tooling append a second line for a
+ * variable the user already set, and dotenv's last line would then override the user's value.
+ */
+const ASSIGNMENT = /^\s*(?:export\s+)?([\w.-]+)(?:\s*=|:\s)\s*(.*?)\s*$/;
+const assigns = (name: string): RegExp => new RegExp(`^\\s*(?:export\\s+)?${name}(?:\\s*=|:\\s)`);
+
+/** The value of `name` in a .dev.vars file (quotes or an unquoted value's ` # comment` stripped; the last line wins, as in dotenv), or undefined. */
 export function readDevVar(path: string, name: string): string | undefined {
   if (!existsSync(path)) return undefined;
+  let found: string | undefined;
   for (const line of readFileSync(path, "utf8").split(/\r?\n/)) {
-    const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.*?)\s*$/.exec(line);
+    const m = ASSIGNMENT.exec(line);
     if (!m || m[1] !== name) continue;
     const value = m[2] ?? "";
-    return /^(["']).*\1$/.test(value) ? value.slice(1, -1) : value;
+    found = /^(["'`]).*\1$/.test(value) ? value.slice(1, -1) : value.replace(/\s*#.*$/, "");
   }
-  return undefined;
+  return found;
 }
 
 /** Appends `name="value"` (mode 0600) unless the file already sets it; true when added. */
@@ -31,7 +40,7 @@ export function setDevVar(path: string, name: string, value: string): boolean {
   if (readDevVar(path, name) === value) return false;
   if (readDevVar(path, name) === undefined) return addDevVarIfMissing(path, name, value);
   const lines = readFileSync(path, "utf8").split(/\r?\n/);
-  const kept = lines.map((line) => (new RegExp(`^\\s*${name}\\s*=`).test(line) ? `${name}="${value}"` : line));
+  const kept = lines.map((line) => (assigns(name).test(line) ? `${name}="${value}"` : line));
   writeFileSync(path, kept.join("\n"), { mode: 0o600 });
   return true;
 }

@@ -10,14 +10,14 @@ describe("scanOutput", () => {
 
   it("redacts PII the user did not send, keeps the user's own", () => {
     const s = GuardrailSettingsSchema.parse({});
-    const out = scanOutput("Sure <EMAIL_ADDRESS_1>; also jane@example.com and bob@corp.io", v, s);
+    const out = scanOutput("Sure <EMAIL_ADDRESS_1>; also jane@example.com and bob@corp.io", v, s, testHashKey("ten_a"));
     expect(out.text).toBe("Sure <EMAIL_ADDRESS_1>; also jane@example.com and <EMAIL_ADDRESS_REDACTED>");
     expect(out.findings.map((f) => f.type)).toEqual(["EMAIL_ADDRESS"]);
   });
 
   it("reports blocked entity types and masks per policy", () => {
     const s = GuardrailSettingsSchema.parse({ pii: { entities: { CREDIT_CARD: "mask", US_SSN: "block" } } });
-    const out = scanOutput("card 4539 1488 0343 6467, ssn 521-44-9382", v, s);
+    const out = scanOutput("card 4539 1488 0343 6467, ssn 521-44-9382", v, s, testHashKey("ten_a"));
     expect(out.text).toContain("****6467");
     expect(out.blocked).toEqual(["US_SSN"]);
   });
@@ -51,14 +51,22 @@ describe("scanOutput", () => {
     ["reach her on <PHONE_NUMBER:442079460718>", "PHONE_NUMBER"],
   ] as const)("a marker-shaped string around real digits does not get through a block: %s", (text, type) => {
     const s = GuardrailSettingsSchema.parse({ pii: { entities: { [type]: "block" } } });
-    expect(scanOutput(text, v, s).blocked).toEqual([type]);
+    expect(scanOutput(text, v, s, testHashKey("ten_a")).blocked).toEqual([type]);
     expect(scanOutput(text, v, s, testHashKey(""), { storedForm: true }).blocked).toEqual([type]);
   });
 
   it("a marker-shaped string around a secret in fresh text is still a secret", () => {
     const s = GuardrailSettingsSchema.parse({});
-    const out = scanOutput("use key <API_KEY:0123456789ab>cdef0123456789abcdef0123 for the export", v, s);
+    const out = scanOutput("use key <API_KEY:0123456789ab>cdef0123456789abcdef0123 for the export", v, s, testHashKey("ten_a"));
     expect(out.findings.length).toBeGreaterThan(0);
     expect(out.text).not.toContain("cdef0123456789abcdef0123");
+  });
+
+  it("needs the hash key from every caller (a default would fail closed only after the billed upstream call)", () => {
+    const v = new PiiVault();
+    const s = GuardrailSettingsSchema.parse({});
+    // @ts-expect-error: the key is a required parameter (review s12-sec finding 7); typecheck fails if it gets a default again.
+    const call = () => scanOutput("nothing to see", v, s);
+    expect(typeof call).toBe("function");
   });
 });

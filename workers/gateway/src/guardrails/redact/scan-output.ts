@@ -1,7 +1,7 @@
 import type { GuardrailSettings } from "../settings";
 import type { PiiEntityType, PiiFinding } from "../types";
 import { detectFor } from "./redact-text";
-import { NO_PII_HASH_KEY, type PiiHashKey } from "./hash-key";
+import type { PiiHashKey } from "./hash-key";
 import { hashValue, maskValue } from "./transform";
 import { PLACEHOLDER, type PiiVault } from "./vault";
 
@@ -42,9 +42,10 @@ function ownSpans(text: string, storedForm: boolean): Array<[number, number]> {
  * PII the model wrote that the user did not send (memorised data, another tenant's data via a
  * tool, a hallucinated card number). The user's own values come back through placeholders or
  * verbatim and are skipped. Output `redact` cannot be restored, so it becomes `<TYPE_REDACTED>`.
- * Call on the raw upstream text, then restoreText() the result.
+ * Call on the raw upstream text, then restoreText() the result. `hashKey` is required: a default
+ * would let a caller that forgot it fail closed only after the billed upstream call.
  */
-export function scanOutput(text: string, vault: PiiVault, settings: GuardrailSettings, hashKey: PiiHashKey = NO_PII_HASH_KEY, options: ScanOptions = {}): OutputScan {
+export function scanOutput(text: string, vault: PiiVault, settings: GuardrailSettings, hashKey: PiiHashKey, options: ScanOptions = {}): OutputScan {
   const pii = settings.pii;
   if (!pii.enabled || !pii.scanOutput || text.length === 0) return { text, findings: [], blocked: [] };
   const own = ownSpans(text, options.storedForm === true);
