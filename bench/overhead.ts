@@ -28,6 +28,8 @@ import { keptSection } from "./lib/doc-section";
 const OVERHEAD_MD = join(ROOT, "docs/benchmarks/overhead.md");
 // Shared with bench/overhead-memory.ts, which writes it; kept here so --help does not load that module.
 const MEMORY_SECTION = "memory-limit";
+// Written by hand from `npm run bench:latency-ab` runs (bench/latency-ab.ts): kept like the memory section.
+const LATENCY_AB_SECTION = "latency-ab";
 
 const spec = {
   name: "npm run bench:overhead",
@@ -194,7 +196,7 @@ How to read the CPU columns: "server CPU per request" is the CPU time of the ser
 Gateway bundle (wrangler's count, router model + embedder included; Workers' paid limit is 10 MB compressed): ${bundleSizes.get("gateway") ?? "n/a"}.
 
 Peak resident memory (VmHWM) after the run: ${memory.map((m) => `${m.name}: ${m.mb ? `${m.mb.toFixed(0)} MB` : "n/a"}`).join("; ")}. No heap limit in this run (Miniflare's default); the section below measures the same servers with every JS heap capped as in production.
-${keptSection(OVERHEAD_MD, MEMORY_SECTION) ? `\n${keptSection(OVERHEAD_MD, MEMORY_SECTION)}` : ""}`;
+${[MEMORY_SECTION, LATENCY_AB_SECTION].map((id) => keptSection(OVERHEAD_MD, id)).filter(Boolean).map((s) => `\n${s}`).join("")}`;
   mkdirSync(join(ROOT, "docs/benchmarks"), { recursive: true });
   writeFileSync(OVERHEAD_MD, md);
   console.log(md);
