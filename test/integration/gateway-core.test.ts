@@ -199,13 +199,19 @@ describe("embeddings and models", () => {
     expect(limited.data.find((m) => m.id === "auto")?.capabilities.embeddings).toBe(false);
   });
 
-  it("property: /v1/embeddings with auto or any name and any input is never a 5xx", async () => {
-    const input = fc.oneof(fc.string(), fc.array(fc.string(), { maxLength: 3 }), fc.array(fc.integer({ min: 0, max: 50_000 }), { maxLength: 5 }), fc.jsonValue());
+  it("property: /v1/embeddings with auto or any name and any input is never a 5xx, and planted PII never reaches the simulator", async () => {
+    // Texts of our own with an SSN or e-mail planted (the default policy redacts both).
+    const planted = ["536-22-8147", "ines.varga@copperfield.example"];
+    const text = fc.oneof(fc.string(), fc.tuple(fc.string({ maxLength: 12 }), fc.constantFrom(...planted)).map(([a, p]) => `${a} | ${p} | ok`));
+    const input = fc.oneof(text, fc.array(text, { maxLength: 3 }), fc.array(fc.integer({ min: 0, max: 50_000 }), { maxLength: 5 }), fc.jsonValue());
     await fc.assert(
       fc.asyncProperty(fc.oneof(fc.constantFrom("auto", "small-sim", "frontier-sim", "small"), fc.string()), input, async (model, value) => {
+        stack.sim.reset();
         const res = await stack.fetch("/v1/embeddings", { method: "POST", headers: bearer(key), body: JSON.stringify({ model, input: value }) });
         await res.arrayBuffer();
         expect(res.status, JSON.stringify({ model, value }).slice(0, 200)).toBeLessThan(500);
+        const seen = JSON.stringify(stack.sim.requests().map((r) => r.body));
+        for (const p of planted) expect(seen).not.toContain(p);
       }),
       { numRuns: 40 },
     );

@@ -4,14 +4,12 @@
  * for the 503. With the key, the same request goes on past the guardrails (review s12-sec finding 6:
  * no test pinned that chat wires the deployment's key).
  */
-import { Hono } from "hono";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { resetConfigWarnings } from "../../../../shared/config-warning";
 import { UsageEventPackSchema, UsageEventV1Schema, type UsageEventV1 } from "../../../../shared/schemas/usage-event";
 import { createTestEnv } from "../auth/testing/test-app";
-import { onError } from "../middleware/error-handler";
 import { putSettingsStmt } from "../settings/settings-store";
-import { ServerTiming } from "../telemetry/server-timing";
+import { requestPathApp } from "../routes/test-app";
 import { handleChat } from "./handle-chat";
 
 vi.mock("cloudflare:workers", () => ({ DurableObject: class {}, env: {} }));
@@ -51,23 +49,11 @@ async function chat(extraEnv: Record<string, unknown>) {
   await db.prepare("INSERT INTO tenants (id, name, created_at) VALUES (?1, ?1, 0)").bind(tenantId).run();
   await putSettingsStmt(db, tenantId, null, { guardrails: { pii: { entities: { PHONE_NUMBER: "hash" } } } }, Date.now()).run();
   const upstream = vi.spyOn(globalThis, "fetch").mockImplementation(async () => new Response("no upstream in this test", { status: 500 }));
-  const app = new Hono();
-  app.onError(onError as never);
-  app.use(async (c, next) => {
-    c.set("timing" as never, new ServerTiming() as never);
-    c.set("receivedAt" as never, Date.now() as never);
-    c.set("requestId" as never, `req_refuse_${seq}` as never);
-    c.set("auth" as never, { tenantId, keyId: "key_refuse", role: "service", scopes: [], models: null, tiers: null, features: null } as never);
-    await next();
+  const post = requestPathApp({ tenantId, keyId: "key_refuse", role: "service", scopes: [], models: null, tiers: null, features: null }, (app) => {
+    app.post("/v1/chat/completions", handleChat as never);
   });
-  app.post("/v1/chat/completions", handleChat as never);
-  const waits: Promise<unknown>[] = [];
-  const ctx = { waitUntil: (p: Promise<unknown>) => void waits.push(p), passThroughOnException() {}, props: {} };
-  const body = JSON.stringify({ model: "small-sim", messages: [{ role: "user", content: `Text me on ${PHONE} when the parcel ships.` }] });
-  const res = await app.request("/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" }, body }, env as never, ctx as never);
-  const text = await res.text();
-  await Promise.allSettled(waits);
-  return { status: res.status, text, events: eventsOf(sent), upstreamCalls: upstream.mock.calls.length, kvOps };
+  const { status, text } = await post("/v1/chat/completions", { model: "small-sim", messages: [{ role: "user", content: `Text me on ${PHONE} when the parcel ships.` }] }, env);
+  return { status, text, events: eventsOf(sent), upstreamCalls: upstream.mock.calls.length, kvOps };
 }
 
 describe("chat with a hashing policy and no PII_HASH_KEY in production", () => {

@@ -46,14 +46,24 @@ function piiBlocks(settings: GuardrailSettings): boolean {
   return Object.values(settings.pii.entities).some((a) => a !== "allow");
 }
 
-function runPii(request: ChatCompletionRequest, settings: GuardrailSettings, hashKey: PiiHashKey, controls: ControlReport[]): RedactionResult {
+/**
+ * Runs `redact` under the PII control's contract, reporting to `controls`: skipped when PII is
+ * off (`untouched`), and fail-closed when it throws and any entity is acted on. Chat's request
+ * and the embeddings route's inputs share it.
+ */
+export function runPiiControl<T extends Pick<RedactionResult, "findings" | "blocked">>(
+  settings: GuardrailSettings,
+  controls: ControlReport[],
+  redact: () => T,
+  untouched: () => T,
+): T {
   const action = Object.values(settings.pii.entities).includes("block") ? "block" : "redact";
   if (!settings.pii.enabled) {
     controls.push({ name: "pii", action: "off", status: "skipped" });
-    return { request, vault: new PiiVault(), findings: [], blocked: [] };
+    return untouched();
   }
   try {
-    const r = redactChatRequest(request, settings, hashKey);
+    const r = redact();
     controls.push({ name: "pii", action, status: "ran", entities: r.findings });
     return r;
   } catch (cause) {
@@ -62,8 +72,20 @@ function runPii(request: ChatCompletionRequest, settings: GuardrailSettings, has
     if (cause instanceof GatewayError) throw cause;
     if (piiBlocks(settings)) throw new GatewayError("control_failed", "The PII guardrail could not run; the request was not sent.", { cause });
     controls.push({ name: "pii", action, status: "failed_open" });
-    return { request, vault: new PiiVault(), findings: [], blocked: [] };
+    return untouched();
   }
+}
+
+function runPii(request: ChatCompletionRequest, settings: GuardrailSettings, hashKey: PiiHashKey, controls: ControlReport[]): RedactionResult {
+  return runPiiControl(settings, controls, () => redactChatRequest(request, settings, hashKey), () => ({ request, vault: new PiiVault(), findings: [], blocked: [] }));
+}
+
+/** The 400 of a request holding an entity the policy blocks; `param` names the field that held it. */
+export function piiBlockedError(blocked: readonly PiiEntityType[], controls: ControlReport[], param: string): GatewayError {
+  return new GatewayError("guardrail_blocked", `Request blocked by PII policy: contains ${blocked.join(", ")}.`, {
+    param,
+    headers: { "x-guardrails": guardrailsHeader({ controls }) },
+  });
 }
 
 function runInjection(request: ChatCompletionRequest, settings: GuardrailSettings, controls: ControlReport[]): InjectionVerdict | null {
@@ -88,12 +110,7 @@ export async function runInputGuardrails(request: ChatCompletionRequest, setting
   const fields = forwardedFields(request, settings.strictFields);
   if (fields.dropped > 0) controls.push({ name: "fields", action: "drop", status: "ran", dropped: fields.dropped });
   const red = runPii(fields.request, settings, hashKey, controls);
-  if (red.blocked.length > 0) {
-    throw new GatewayError("guardrail_blocked", `Request blocked by PII policy: contains ${red.blocked.join(", ")}.`, {
-      param: "messages",
-      headers: { "x-guardrails": guardrailsHeader({ controls }) },
-    });
-  }
+  if (red.blocked.length > 0) throw piiBlockedError(red.blocked, controls, "messages");
   const verdict = runInjection(red.request, settings, controls);
   if (verdict?.label === "injection" && settings.injection.action === "block") {
     throw new GatewayError("guardrail_blocked", `Request blocked: prompt injection detected in ${verdict.source ?? "input"} content.`, {

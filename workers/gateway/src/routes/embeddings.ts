@@ -1,4 +1,8 @@
-/** POST /v1/embeddings: forwarded to the model's upstream, accounted like chat; `"model": "auto"` is the default embeddings model. */
+/**
+ * POST /v1/embeddings: forwarded to the model's upstream, accounted like chat; `"model": "auto"`
+ * is the default embeddings model. `input` passes the tenant's PII policy first, as chat's
+ * messages do (guardrails/redact/redact-embeddings.ts): the upstream embeds the redacted text.
+ */
 import { Hono } from "hono";
 import { GatewayError } from "../../../../shared/errors";
 import { costUsd } from "../../../../shared/pricing";
@@ -11,8 +15,12 @@ import type { ModelEntry } from "../config/model-registry";
 import { defaultEmbeddingModel } from "../config/embedding-model";
 import { registryFor } from "../config/registry-loader";
 import { endUserSecret, pseudonymizeEndUsers } from "../guardrails/end-user";
+import { guardrailsHeader } from "../guardrails/orchestrate";
+import { piiHashKeyFor } from "../guardrails/redact/hash-key";
+import { redactEmbeddingsInput } from "../guardrails/redact/redact-embeddings";
 import { readJsonBody } from "../http/read-json-body";
 import { settleAdmission } from "../middleware/settle-admission";
+import { settingsFor } from "../settings/settings-store";
 import { publishEvent } from "../telemetry/publish-event";
 import { deadline } from "../upstreams/deadline";
 import { upstreamFor } from "../upstreams/registry";
@@ -30,7 +38,11 @@ export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async 
     throw new GatewayError("model_not_found", `${message} GET /v1/models lists the models with capabilities.embeddings.`, { param: "model" });
   }
   if (!mayUse(auth, model)) throw new GatewayError("forbidden", `This API key may not use "${model.id}".`, { param: "model" });
-  const result = await c.get("timing").measure("upstream", () => embed(c.env, model, body, (p) => c.executionCtx.waitUntil(p)));
+  const { guardrails } = await c.get("timing").measure("settings", () => settingsFor(c.env.DB, auth.tenantId, feature));
+  // Refused here (503 pii_hash_key_missing) when the policy hashes and the deployment has no PII_HASH_KEY, as chat is.
+  const hashKey = piiHashKeyFor(c.env, auth.tenantId, guardrails);
+  const red = await c.get("timing").measure("guardrails", () => redactEmbeddingsInput(body.input, guardrails, hashKey));
+  const result = await c.get("timing").measure("upstream", () => embed(c.env, model, { ...body, input: red.input }, (p) => c.executionCtx.waitUntil(p)));
   const usage: TokenUsage = { ...EMPTY_USAGE, input: { total: result.usage.prompt_tokens, cached: 0 }, source: "upstream" };
   const now = Date.now();
   const cost = costUsd(usage, model.pricing);
@@ -43,11 +55,12 @@ export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async 
       tenantId: auth.tenantId, keyId: auth.keyId, feature, endUser: body.user ?? null, requestedModel: body.model,
       model: model.id, tier: model.tier, upstream: model.upstream.kind, stream: false, status: 200, errorCode: null,
       cache: "off", usage, costUsd: cost, latencyMs: now - c.get("receivedAt"), ttftMs: null,
-      attempts: [], stages: c.get("timing").list(), decisions: clientRequestId ? { clientRequestId } : {},
+      attempts: [], stages: c.get("timing").list(),
+      decisions: { ...(clientRequestId ? { clientRequestId } : {}), guardrails: { controls: red.controls, pii: red.findings } },
     },
     (p) => c.executionCtx.waitUntil(p),
   );
-  return c.json({ ...result, model: model.id }, 200, { "x-upstream": `${model.upstream.kind}:${model.id}` });
+  return c.json({ ...result, model: model.id }, 200, { "x-upstream": `${model.upstream.kind}:${model.id}`, "x-guardrails": guardrailsHeader(red) });
 });
 
 /** One call, no fallback: embeddings from different models are not interchangeable. */
