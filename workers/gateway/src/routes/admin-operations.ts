@@ -13,6 +13,8 @@ import type { AccessEnv } from "../auth/access-env";
 import { featureControlViolation, tenantControlViolation } from "../auth/grants";
 import { contentGrantViolation } from "../auth/redaction-grants";
 import { appendAudit, batchWithAudit } from "../../../../shared/audit/hash-chain";
+import type { GuardrailSettings } from "../guardrails/settings";
+import { canHashHere, policyHashes } from "../guardrails/redact/hash-key";
 import { parseQuery } from "../http/query";
 import { settingsChanges } from "../settings/settings-change";
 import { loadFeatureLayers, loadLayers, putSettingsStmt, resolveLayers } from "../settings/settings-store";
@@ -44,8 +46,9 @@ export const adminOperationsRoutes = new Hono<AccessEnv>()
       : [{ feature: null, layers: [input] }, ...(await loadFeatureLayers(c.env.DB, tenant.id)).map((f) => ({ feature: f.feature, layers: [input, f.settings] }))];
     for (const merge of merges) {
       try {
-        resolveSettings(merge.layers);
+        refuseUnkeyedHash(c.env, input, resolveSettings(merge.layers).guardrails);
       } catch (err) {
+        if (err instanceof GatewayError) throw err;
         const issue = err instanceof z.ZodError ? err.issues[0] : undefined;
         const where = merge.feature && !feature ? ` (merged with feature "${merge.feature}")` : "";
         throw new GatewayError("invalid_request", `${issue ? `${issue.path.join(".")}: ${issue.message}` : "Invalid settings."}${where}`, { param: issue?.path.join(".") ?? null });
@@ -98,3 +101,17 @@ export const adminOperationsRoutes = new Hono<AccessEnv>()
     return new Response(body, { headers: { "content-type": "application/x-ndjson" } });
   })
   .route("/", adminDatasetRoutes);
+
+/**
+ * A layer that sets an entity to `hash` on a deployment without a usable PII_HASH_KEY is refused
+ * when it is written, not on every request after (each would get a 503 pii_hash_key_missing).
+ * Layers that do not ask for `hash` themselves are accepted, so a tenant whose policy already
+ * hashes can still change its other settings.
+ */
+function refuseUnkeyedHash(env: object, input: TenantSettingsInput, resolved: GuardrailSettings): void {
+  const pii = z.object({ entities: z.unknown() }).safeParse(input.guardrails?.["pii"]);
+  const asks = pii.success && JSON.stringify(pii.data.entities ?? {}).includes('"hash"');
+  if (asks && policyHashes(resolved) && !canHashHere(env)) {
+    throw new GatewayError("invalid_request", "This gateway has no PII_HASH_KEY, so the `hash` action cannot run here and every request under this policy would be refused. Use redact or mask, or ask the gateway's operator to set PII_HASH_KEY first.", { param: "guardrails.pii.entities", code: "pii_hash_key_missing" });
+  }
+}

@@ -78,6 +78,9 @@ export function tenantPiiHashKey(secret: string, tenantId: string): PiiHashKey {
 /** True when `settings` hash some entity (input, output, documents: they share one policy). */
 export const policyHashes = (settings: GuardrailSettings): boolean => settings.pii.enabled && Object.values(settings.pii.entities).includes("hash");
 
+/** False when a policy that hashes would be refused here (no usable PII_HASH_KEY outside a local stack). */
+export const canHashHere = (env: object): boolean => secretState(env, PII_HASH_SECRET).kind !== "missing";
+
 /**
  * The key for one request of `tenantId` under its guardrail `settings`. Fails closed: outside a
  * local stack, with PII_HASH_KEY missing, a policy that hashes is refused here, before anything
