@@ -17,7 +17,7 @@ import type { GuardrailSettings } from "../guardrails/settings";
 import { canHashHere, policyHashes } from "../guardrails/redact/hash-key";
 import { parseQuery } from "../http/query";
 import { settingsChanges } from "../settings/settings-change";
-import { loadFeatureLayers, loadLayers, putSettingsStmt, resolveLayers } from "../settings/settings-store";
+import { loadFeatureLayers, loadLayers, putSettingsStmt, resolveLayers, storedLayer } from "../settings/settings-store";
 import { resolveSettings, TenantSettingsInputSchema, type TenantSettingsInput } from "../settings/tenant-settings";
 import { AlertRuleInputSchema, alertRuleDelete, alertRuleExists, alertRuleInsert, listAlertRules, RetrainingQuerySchema, streamRetrainingJsonl } from "../usage";
 import { actorOf, anchorLater, grantorOf, isOperator, parseBody, refuse, requireTenant } from "./admin/helpers";
@@ -44,9 +44,11 @@ export const adminOperationsRoutes = new Hono<AccessEnv>()
     const merges: Array<{ feature: string | null; layers: TenantSettingsInput[] }> = feature
       ? [{ feature, layers: [...(await loadLayers(c.env.DB, tenant.id, null)).slice(0, 1), input] }]
       : [{ feature: null, layers: [input] }, ...(await loadFeatureLayers(c.env.DB, tenant.id)).map((f) => ({ feature: f.feature, layers: [input, f.settings] }))];
+    const before = (await storedLayer(c.env.DB, tenant.id, feature ?? null)) ?? {};
     for (const merge of merges) {
       try {
-        refuseUnkeyedHash(c.env, input, resolveSettings(merge.layers).guardrails);
+        const after = resolveSettings(merge.layers).guardrails;
+        refuseUnkeyedHash(c.env, after, merge.layers.map((l) => (l === input ? before : l)), merge.feature && !feature ? merge.feature : null);
       } catch (err) {
         if (err instanceof GatewayError) throw err;
         const issue = err instanceof z.ZodError ? err.issues[0] : undefined;
@@ -103,15 +105,21 @@ export const adminOperationsRoutes = new Hono<AccessEnv>()
   .route("/", adminDatasetRoutes);
 
 /**
- * A layer that sets an entity to `hash` on a deployment without a usable PII_HASH_KEY is refused
- * when it is written, not on every request after (each would get a 503 pii_hash_key_missing).
- * Layers that do not ask for `hash` themselves are accepted, so a tenant whose policy already
- * hashes can still change its other settings.
+ * A write that turns the PII `hash` action on for some scope (this layer, or this layer merged
+ * with another that exists) on a deployment without a usable PII_HASH_KEY is refused when it is
+ * written, not on every request after (each would get a 503 pii_hash_key_missing). Whether it
+ * turns hashing on is judged against the stored layers, so a tenant whose policy already hashes
+ * can still change its other settings, and hashing cannot be assembled across layers either.
  */
-function refuseUnkeyedHash(env: object, input: TenantSettingsInput, resolved: GuardrailSettings): void {
-  const pii = z.object({ entities: z.unknown() }).safeParse(input.guardrails?.["pii"]);
-  const asks = pii.success && JSON.stringify(pii.data.entities ?? {}).includes('"hash"');
-  if (asks && policyHashes(resolved) && !canHashHere(env)) {
-    throw new GatewayError("invalid_request", "This gateway has no PII_HASH_KEY, so the `hash` action cannot run here and every request under this policy would be refused. Use redact or mask, or ask the gateway's operator to set PII_HASH_KEY first.", { param: "guardrails.pii.entities", code: "pii_hash_key_missing" });
+function refuseUnkeyedHash(env: object, after: GuardrailSettings, beforeLayers: TenantSettingsInput[], mergedFeature: string | null): void {
+  if (!policyHashes(after) || canHashHere(env)) return;
+  let hashedBefore = false;
+  try {
+    hashedBefore = policyHashes(resolveSettings(beforeLayers).guardrails);
+  } catch {
+    // Stored layers that no longer resolve: judge the write alone.
   }
+  if (hashedBefore) return;
+  const where = mergedFeature ? ` (merged with feature "${mergedFeature}")` : "";
+  throw new GatewayError("invalid_request", `This gateway has no PII_HASH_KEY, so the \`hash\` action cannot run here and every request under this policy${where} would be refused. Use redact or mask, or ask the gateway's operator to set PII_HASH_KEY first.`, { param: "guardrails.pii.entities", code: "pii_hash_key_missing" });
 }

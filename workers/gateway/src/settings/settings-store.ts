@@ -51,6 +51,12 @@ export function resolveLayers(layers: TenantSettingsInput[]): TenantSettings {
 }
 
 /** Every feature layer of a tenant (to check them against a new tenant-wide layer). */
+/** The stored layer of one scope (the tenant-wide one when `feature` is null), or null. */
+export async function storedLayer(db: D1Database, tenantId: string, feature: string | null): Promise<TenantSettingsInput | null> {
+  const row = await db.prepare("SELECT settings_json FROM tenant_settings WHERE tenant_id = ?1 AND feature = ?2").bind(tenantId, feature ?? "").first<{ settings_json: string }>();
+  return row ? TenantSettingsInputSchema.parse(JSON.parse(row.settings_json)) : null;
+}
+
 export async function loadFeatureLayers(db: D1Database, tenantId: string): Promise<Array<{ feature: string; settings: TenantSettingsInput }>> {
   const rows = await db
     .prepare("SELECT feature, settings_json FROM tenant_settings WHERE tenant_id = ?1 AND feature != '' ORDER BY feature LIMIT 10000")

@@ -45,10 +45,15 @@ describe("card issuers and lengths", () => {
     ["a stray digit after a grouped card", "card 4111 1111 1111 1111 0 on file", "4111 1111 1111 1111"],
     ["two stray digits after a Mastercard", "use 5500 0000 0000 0004 12 at checkout", "5500 0000 0000 0004"],
     ["a dashed card with a trailing group", "ref 3782-822463-10005-77", "3782-822463-10005"],
+    ["a card and its security code", "card 4111 1111 1111 1111 123 exp 09/28", "4111 1111 1111 1111"],
+    ["a dashed card and its code, no card word", "pay with 5500-0000-0000-0004-321 today", "5500-0000-0000-0004"],
+    ["an Amex and its four-digit code", "amex 3782 822463 10005 1234", "3782 822463 10005"],
+    ["a stray digit before a card", "call 0 4111 1111 1111 1111 now", "4111 1111 1111 1111"],
   ])("a card beside other digit groups: %s", (_name, text, value) => expect(found(creditCardRecognizer, text)).toEqual([["CREDIT_CARD", value]]));
 
   it.each([
     ["grouped digits with no card before the last group", "codes 1234 5678 9012 3456 7"],
+    ["a Luhn-valid issuer number in odd groups with a 3-digit group after, no card word", "batch 411 111 111 111 1111 123"],
     ["a 12-digit Maestro is not looked for before stray digits", `codes ${withCheckDigit("50186466790").replace(/(\d{4})(?=\d)/g, "$1 ")} 7`],
     ["Luhn-valid 12 digits with no issuer", `order ${withCheckDigit("31234567890")}`],
     ["Visa prefix at a length Visa does not issue (14)", `ref ${withCheckDigit("4123456789012")}`],

@@ -20,19 +20,33 @@ function cardScore(digits: string, ctx: boolean): number {
   return 0;
 }
 
+// How cards are printed: 4-4-4-4 (most issuers) and 4-6-5 (Amex, Diners 14 as 4-6-4).
+const PRINTED = /^(?:\d{4}([ -])\d{4}\1\d{4}\1\d{4}|\d{4}([ -])\d{6}\2\d{4,5})$/;
+
+/** `part` of the run at `offset` as a card finding, when it is a 15-19 digit Luhn-valid issuer number. */
+function cardPart(part: string, offset: number): RawFinding | null {
+  const digits = part.replace(/[ -]/g, "");
+  if (digits.length < 15 || digits.length > 19 || !luhn(digits) || !matchesIssuer(digits)) return null;
+  return { type: "CREDIT_CARD", start: offset, end: offset + part.length, score: 1 };
+}
+
 /**
- * A grouped run that is no card as a whole may be a card typed with a stray digit or two after it
- * ("4111 1111 1111 1111 0"): the run without its short last group, when that is a 15-19 digit
- * number passing Luhn and an issuer range. One candidate per run, at the lengths cards mostly
- * have, so ordinary grouped numbers gain little chance of being taken for a card.
+ * A grouped run that is no card as a whole may be a card typed next to other digits: a stray
+ * digit or two after or before it ("4111 1111 1111 1111 0", "call 0 4111 ..."), or its security
+ * code after it ("... 1111 123"). The run is checked again without that group; a 3-4 digit code
+ * is dropped only after a card word or from a card printed the way cards are (4-4-4-4, 4-6-5),
+ * so ordinary grouped numbers gain little chance of being taken for a card.
  */
-function cardBeforeStrayDigits(run: string, start: number): RawFinding | null {
-  const tail = /[ -](\d{1,2})$/.exec(run);
-  if (!tail) return null;
-  const head = run.slice(0, tail.index);
-  const digits = head.replace(/[ -]/g, "");
-  if (digits.length < 15 || !luhn(digits) || !matchesIssuer(digits)) return null;
-  return { type: "CREDIT_CARD", start, end: start + head.length, score: 1 };
+function cardBesideDigits(run: string, start: number, ctx: boolean): RawFinding | null {
+  const tail = /[ -](\d{1,4})$/.exec(run);
+  if (tail) {
+    const head = run.slice(0, tail.index);
+    const short = (tail[1] ?? "").length <= 2;
+    const found = short || ctx || PRINTED.test(head) ? cardPart(head, start) : null;
+    if (found) return found;
+  }
+  const lead = /^(\d{1,2})[ -]/.exec(run);
+  return lead ? cardPart(run.slice(lead[0].length), start + lead[0].length) : null;
 }
 
 export const creditCardRecognizer: Recognizer = {
@@ -41,10 +55,11 @@ export const creditCardRecognizer: Recognizer = {
   find(text) {
     const out: RawFinding[] = [];
     for (const m of matches(CARD, text)) {
-      const score = cardScore(m[0].replace(/[ -]/g, ""), precededBy(text, m.index, CONTEXT));
+      const ctx = precededBy(text, m.index, CONTEXT);
+      const score = cardScore(m[0].replace(/[ -]/g, ""), ctx);
       if (score > 0) out.push({ type: "CREDIT_CARD", start: m.index, end: m.index + m[0].length, score });
       else {
-        const inner = cardBeforeStrayDigits(m[0], m.index);
+        const inner = cardBesideDigits(m[0], m.index, ctx);
         if (inner) out.push(inner);
       }
     }
