@@ -22,7 +22,7 @@ let requestSeq = 0;
 /**
  * For request-path tests (a handler that times stages, publishes events, answers errors as the
  * gateway does): `mount` served as `auth`'s key behind the real error handler, with the context
- * the gateway's middleware sets. The returned `post` sends one JSON body and waits out the
+ * the gateway's middleware sets. The returned `post` sends one JSON body (with any extra headers) and waits out the
  * request's background work (ctx.waitUntil: usage events) before it returns.
  */
 export function requestPathApp(auth: AuthContext, mount: (app: Hono) => void) {
@@ -36,10 +36,10 @@ export function requestPathApp(auth: AuthContext, mount: (app: Hono) => void) {
     await next();
   });
   mount(app);
-  return async (path: string, body: unknown, env: object): Promise<{ status: number; headers: Headers; text: string }> => {
+  return async (path: string, body: unknown, env: object, headers: Record<string, string> = {}): Promise<{ status: number; headers: Headers; text: string }> => {
     const waits: Promise<unknown>[] = [];
     const ctx = { waitUntil: (p: Promise<unknown>) => void waits.push(p), passThroughOnException() {}, props: {} };
-    const res = await app.request(path, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) }, env as never, ctx as never);
+    const res = await app.request(path, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) }, env as never, ctx as never);
     const text = await res.text();
     await Promise.allSettled(waits);
     return { status: res.status, headers: res.headers, text };

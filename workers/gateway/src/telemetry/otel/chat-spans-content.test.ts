@@ -4,14 +4,13 @@
  * refused for a missing PII_HASH_KEY, a PII `block`, an injection block (review s12-sec, finding 1).
  * Runs the real chat handler and trace middleware against a loopback OTLP receiver.
  */
-import { Hono } from "hono";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
 import { startOtlpReceiver } from "../../../../../shared/otel/otlp-receiver";
+import type { AuthContext } from "../../app-env";
 import { createTestEnv } from "../../auth/testing/test-app";
 import { handleChat } from "../../chat/handle-chat";
-import { onError } from "../../middleware/error-handler";
+import { requestPathApp } from "../../routes/test-app";
 import { putSettingsStmt } from "../../settings/settings-store";
-import { ServerTiming } from "../server-timing";
 import { otelTrace } from "./middleware";
 
 vi.mock("cloudflare:workers", () => ({ DurableObject: class {}, env: {} }));
@@ -40,27 +39,13 @@ async function serverSpan({ traceId, env: extra = {}, guardrails, content }: Cas
   const { env, db } = createTestEnv({ ENVIRONMENT: "production", OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER_ARG: "1", USAGE_QUEUE: quietQueue, ...extra });
   await db.prepare("INSERT INTO tenants (id, name, created_at) VALUES (?1, ?1, 0)").bind(tenantId).run();
   await putSettingsStmt(db, tenantId, null, { guardrails, telemetry: { captureContent: true } }, Date.now()).run();
-  const app = new Hono();
-  app.onError(onError as never);
-  app.use(async (c, next) => {
-    c.set("timing" as never, new ServerTiming() as never);
-    c.set("receivedAt" as never, Date.now() as never);
-    c.set("requestId" as never, `req_${traceId.slice(0, 6)}` as never);
-    c.set("auth" as never, { tenantId, keyId: "key_span", role: "service", scopes: [], models: null, tiers: null, features: null } as never);
-    await next();
+  const auth: AuthContext = { tenantId, keyId: "key_span", role: "service", scopes: [], models: null, tiers: null, features: null };
+  const post = requestPathApp(auth, (app) => {
+    app.use(otelTrace() as never);
+    app.post("/v1/chat/completions", handleChat as never);
   });
-  app.use(otelTrace() as never);
-  app.post("/v1/chat/completions", handleChat as never);
-  const waits: Promise<unknown>[] = [];
-  const ctx = { waitUntil: (p: Promise<unknown>) => void waits.push(p), passThroughOnException() {}, props: {} };
-  const init = {
-    method: "POST",
-    headers: { "content-type": "application/json", traceparent: `00-${traceId}-00f067aa0ba902b7-01` },
-    body: JSON.stringify({ model: "small-sim", messages: [{ role: "user", content }] }),
-  };
-  const res = await app.request("/v1/chat/completions", init, env as never, ctx as never);
-  const body = await res.text();
-  await Promise.allSettled(waits);
+  const res = await post("/v1/chat/completions", { model: "small-sim", messages: [{ role: "user", content }] }, env, { traceparent: `00-${traceId}-00f067aa0ba902b7-01` });
+  const body = res.text;
   const spans = await receiver.waitFor((all) => all.some((s) => s.traceId === traceId && s.name === "POST /v1/chat/completions"), 5000);
   const mine = spans.filter((s) => s.traceId === traceId);
   const server = mine.find((s) => s.name === "POST /v1/chat/completions");
