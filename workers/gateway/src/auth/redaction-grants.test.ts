@@ -27,6 +27,8 @@ describe("redactionWeakenings", () => {
     ["language changed", {}, pii({ language: "de" }), ["guardrails.pii.language"]],
     ["output scan turned off", {}, pii({ scanOutput: false }), ["guardrails.pii.scanOutput"]],
     ["output scan turned on", pii({ scanOutput: false }), {}, []],
+    ["token-id embeddings inputs forwarded unscanned", {}, pii({ tokenIdInputs: "forward_unscanned" }), ["guardrails.pii.tokenIdInputs"]],
+    ["token-id embeddings inputs refused again", pii({ tokenIdInputs: "forward_unscanned" }), {}, []],
     ["content opted into trace spans", {}, { telemetry: { captureContent: true } }, ["telemetry.captureContent"]],
     ["content taken off trace spans", { telemetry: { captureContent: true } }, {}, []],
     ["dropping a stricter guardrails section (a PUT replaces the layer)", pii({ entities: { PERSON: "block" }, minScore: 0.4 }), { cache: { ttlSeconds: 600 } }, ["guardrails.pii.entities.PERSON", "guardrails.pii.minScore"]],

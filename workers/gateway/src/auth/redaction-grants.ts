@@ -56,6 +56,8 @@ const PII_RULES: { [K in keyof PiiSettings]-?: Rule<PiiSettings[K]> } = {
   language: (b, a) => (a !== b ? [""] : []),
   // Off: PII the model writes (e.g. from context it was given) goes back and into the cache as is.
   scanOutput: turnedOff,
+  // Forwarding token-id embeddings inputs sends text nobody scanned.
+  tokenIdInputs: (b, a) => (b === "refuse" && a === "forward_unscanned" ? [""] : []),
 };
 
 const TELEMETRY_RULES: { [K in keyof TelemetrySettings]-?: Rule<TelemetrySettings[K]> } = {

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import type { ChatCompletionRequest } from "../../../../shared/schemas/openai-chat";
 import { countTokens } from "../../../../shared/tokens";
 import type { ModelEntry } from "../config/model-registry";
-import { contextLengthExceeded, fitsContext, PromptTokens } from "./context-window";
+import { chatPromptTokens, contextLengthExceeded, fitsContext } from "./context-window";
 
 const WORDS = ["river", "lantern", "copper", "meadow", "signal", "harbor", "quiet", "orbit", "ledger", "maple"];
 const prose = (words: number) => Array.from({ length: words }, (_, i) => WORDS[(i * 7 + (i >> 3)) % WORDS.length]).join(" ");
@@ -13,13 +13,13 @@ const model = (contextWindow: number, maxOutputTokens = 4096) => ({ id: `m${cont
 
 describe("context window check", () => {
   it("decides an everyday prompt from its length alone, without tokenizing", () => {
-    const counter = new PromptTokens(chat(prose(2_000)));
+    const counter = chatPromptTokens(chat(prose(2_000)));
     expect(counter.fitsIn(32_768)).toBe(true);
     expect(counter.known).toEqual({ tokens: 7, complete: false }); // framing only: nothing was counted
   });
 
   it("stops counting a huge prompt soon after the window, and resumes for a larger one", () => {
-    const counter = new PromptTokens(chat(prose(230_000)));
+    const counter = chatPromptTokens(chat(prose(230_000)));
     expect(counter.fitsIn(32_768)).toBe(false);
     const first = counter.known;
     expect(first.complete).toBe(false);
@@ -55,7 +55,7 @@ describe("context window check", () => {
       fc.property(text, fc.integer({ min: 0, max: 6_000 }), (content, limit) => {
         const exact = countTokens(content) + 7;
         const slack = Math.ceil(content.length / 16_384) + 1;
-        const fits = new PromptTokens(chat(content)).fitsIn(limit);
+        const fits = chatPromptTokens(chat(content)).fitsIn(limit);
         if (fits) expect(exact).toBeLessThanOrEqual(limit + slack);
         else expect(exact).toBeGreaterThan(limit - slack);
       }),

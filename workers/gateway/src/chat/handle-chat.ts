@@ -11,7 +11,7 @@ import type { AppEnv } from "../app-env";
 import { appendAudit } from "../../../../shared/audit/hash-chain";
 import { auditThrottle } from "../../../../shared/audit/throttle";
 import { registryFor } from "../config/registry-loader";
-import { endUserSecret, pseudonymizeEndUsers } from "../guardrails/end-user";
+import { endUserSecret, pseudonymizeEndUsers, withoutEndUsers } from "../guardrails/end-user";
 import { piiHashKeyFor } from "../guardrails/redact/hash-key";
 import { readJsonBody } from "../http/read-json-body";
 import { chargeBudget, settleAdmission } from "../middleware/settle-admission";
@@ -49,7 +49,7 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
   // `retrieval` (docs/rag.md) is the gateway's own field: taken off before any stage sees the request.
   const retrieval = takeRetrieval(parsed.request);
   const body = { ...parsed, request: retrieval.request };
-  const ex = newExchange(c, body.request);
+  const ex = exchangeOrAccountedRefusal(c, body.request);
   const publish = publisher(c, ex);
 
   try {
@@ -127,6 +127,21 @@ export async function handleChat(c: Context<AppEnv>): Promise<Response> {
       c.executionCtx.waitUntil(appendAudit(c.env.DB, ex.auth.tenantId, event).catch(() => undefined));
     }
     publish({ status: gw?.status ?? 500, errorCode: gw?.code ?? "internal_error", usage: null, costUsd: 0, completedAt: Date.now(), ttftMs: null, answer: null });
+    throw err;
+  }
+}
+
+/**
+ * The exchange, or the refusal of a request that names an end user on a deployment without
+ * END_USER_HASH_KEY (end-user.ts), accounted like every other refusal: one usage event, here
+ * without the end user, whom nothing could pseudonymize.
+ */
+function exchangeOrAccountedRefusal(c: Context<AppEnv>, parsed: ChatExchange["original"]): ChatExchange {
+  try {
+    return newExchange(c, parsed);
+  } catch (err) {
+    const gw = err instanceof GatewayError ? err : null;
+    publisher(c, newExchange(c, withoutEndUsers(parsed)))({ status: gw?.status ?? 500, errorCode: gw?.code ?? "internal_error", usage: null, costUsd: 0, completedAt: Date.now(), ttftMs: null, answer: null });
     throw err;
   }
 }

@@ -1,7 +1,8 @@
 /**
  * Chat in production without PII_HASH_KEY, for a tenant whose policy hashes: refused (503
  * pii_hash_key_missing) before any upstream call, cache read or write, with a whole usage event
- * for the 503. With the key, the same request goes on past the guardrails (review s12-sec finding 6:
+ * for the 503 (and so is a request naming an end user without END_USER_HASH_KEY). With the
+ * key, the same request goes on past the guardrails (review s12-sec finding 6:
  * no test pinned that chat wires the deployment's key).
  */
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -35,7 +36,7 @@ function eventsOf(messages: unknown[]): UsageEventV1[] {
   return out;
 }
 
-async function chat(extraEnv: Record<string, unknown>) {
+async function chat(extraEnv: Record<string, unknown>, extraBody: Record<string, unknown> = {}) {
   const tenantId = `ten_refuse_${++seq}`;
   const sent: unknown[] = [];
   const kvOps: string[] = [];
@@ -52,7 +53,7 @@ async function chat(extraEnv: Record<string, unknown>) {
   const post = requestPathApp({ tenantId, keyId: "key_refuse", role: "service", scopes: [], models: null, tiers: null, features: null }, (app) => {
     app.post("/v1/chat/completions", handleChat as never);
   });
-  const { status, text } = await post("/v1/chat/completions", { model: "small-sim", messages: [{ role: "user", content: `Text me on ${PHONE} when the parcel ships.` }] }, env);
+  const { status, text } = await post("/v1/chat/completions", { model: "small-sim", messages: [{ role: "user", content: `Text me on ${PHONE} when the parcel ships.` }], ...extraBody }, env);
   return { status, text, events: eventsOf(sent), upstreamCalls: upstream.mock.calls.length, kvOps };
 }
 
@@ -66,6 +67,18 @@ describe("chat with a hashing policy and no PII_HASH_KEY in production", () => {
     expect(r.kvOps).toEqual([]);
     expect(r.events).toHaveLength(1);
     expect(r.events[0]).toMatchObject({ kind: "chat", status: 503, errorCode: "pii_hash_key_missing", costUsd: 0 });
+    expect(JSON.stringify(r.events)).not.toContain(PHONE);
+  });
+
+  it("a request naming an end user without END_USER_HASH_KEY is refused with a whole 503 usage event that names nobody", async () => {
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const r = await chat({ PII_HASH_KEY: "a-chat-path-pii-hash-key-of-40-characters" }, { user: "subscriber-20817" });
+    expect(r.status).toBe(503);
+    expect(JSON.parse(r.text)).toMatchObject({ error: { code: "end_user_hash_key_missing" } });
+    expect(r.upstreamCalls).toBe(0);
+    expect(r.events).toHaveLength(1);
+    expect(r.events[0]).toMatchObject({ kind: "chat", status: 503, errorCode: "end_user_hash_key_missing", endUser: null, costUsd: 0 });
+    expect(JSON.stringify(r.events)).not.toContain("subscriber-20817");
     expect(JSON.stringify(r.events)).not.toContain(PHONE);
   });
 

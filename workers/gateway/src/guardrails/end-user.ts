@@ -78,3 +78,10 @@ export function pseudonymizeEndUsers<T extends EndUserFields>(request: T, tenant
   }
   return out;
 }
+
+/** A copy without any end-user field: for accounting a request whose end user could not be pseudonymized. */
+export function withoutEndUsers<T extends EndUserFields>(request: T): T {
+  const out: T = { ...request };
+  for (const f of END_USER_FIELDS) delete out[f];
+  return out;
+}

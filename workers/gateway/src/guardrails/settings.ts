@@ -50,6 +50,15 @@ export const PiiSettingsSchema = z
     language: z.string().min(2).max(16).default("en"),
     /** Apply the same policy to PII the model writes that the user did not send. */
     scanOutput: z.boolean().default(true),
+    /**
+     * /v1/embeddings inputs given as token ids (`[101, 2023]`, `[[101], [2023]]`) are the client's
+     * own tokenization of text the gateway cannot read, so no entity in them can be found. While
+     * the policy acts on any entity they are refused (400 `unscannable_input`): no field reaches an
+     * upstream unchecked. `forward_unscanned` sends them on as they are, for tenants whose clients
+     * tokenize before sending (LangChain's Python `OpenAIEmbeddings` does unless
+     * `check_embedding_ctx_length=False`) and who accept that those inputs are not redacted.
+     */
+    tokenIdInputs: z.enum(["refuse", "forward_unscanned"]).default("refuse"),
   })
   .prefault({});
 

@@ -1,9 +1,11 @@
 /**
  * POST /v1/embeddings under the tenant's PII policy (issue 13 item 3): string and array inputs
  * reach the upstream redacted, a blocked entity is a 400 with no upstream call, a hashing policy
- * without PII_HASH_KEY in production is chat's 503, PII off forwards the input as sent, and
- * token-id inputs are refused only while the policy blocks something. The upstream is the
- * global fetch, recording every body the OpenAI-compatible adapter sends.
+ * without PII_HASH_KEY in production is chat's 503, PII off forwards the input as sent, token-id
+ * inputs are refused while the policy acts on anything (unless the tenant forwards them
+ * unscanned), oversized inputs are refused before any guardrail, and every refusal publishes a
+ * usage event. The upstream is the global fetch, recording every body the OpenAI-compatible
+ * adapter sends.
  */
 import fc from "fast-check";
 import { afterEach, describe, expect, it, vi } from "vitest";
@@ -34,7 +36,7 @@ interface Call {
   events: UsageEventV1[];
 }
 
-async function embed(input: unknown, pii: Record<string, unknown> | null, env: Record<string, unknown> = {}): Promise<Call> {
+async function embed(input: unknown, pii: Record<string, unknown> | null, env: Record<string, unknown> = {}, extra: { body?: Record<string, unknown>; guardrails?: Record<string, unknown> } = {}): Promise<Call> {
   const tenantId = `ten_embed_${++seq}`;
   const events: UsageEventV1[] = [];
   // Events leave the isolate packed (telemetry/event-batcher.ts).
@@ -43,7 +45,7 @@ async function embed(input: unknown, pii: Record<string, unknown> | null, env: R
   };
   const { env: bindings, db } = createTestEnv({ SIMULATOR_URL: "http://embeddings-upstream.test", USAGE_QUEUE: { sendBatch }, ...env });
   await db.prepare("INSERT INTO tenants (id, name, created_at) VALUES (?1, ?1, 0)").bind(tenantId).run();
-  if (pii) await putSettingsStmt(db, tenantId, null, { guardrails: { pii } }, Date.now()).run();
+  if (pii || extra.guardrails) await putSettingsStmt(db, tenantId, null, { guardrails: { ...(pii ? { pii } : {}), ...extra.guardrails } }, Date.now()).run();
   const upstream: Array<{ input: unknown }> = [];
   vi.spyOn(globalThis, "fetch").mockImplementation(async (_url, init) => {
     const sent = JSON.parse(String(init?.body)) as { input: unknown };
@@ -55,7 +57,7 @@ async function embed(input: unknown, pii: Record<string, unknown> | null, env: R
   const post = requestPathApp({ tenantId, keyId: "key_embed", role: "service", scopes: [], models: null, tiers: null, features: null }, (app) => {
     app.route("/", embeddingsRoutes as never);
   });
-  const res = await post("/v1/embeddings", { model: "small-sim", input }, bindings);
+  const res = await post("/v1/embeddings", { model: "small-sim", input, ...extra.body }, bindings);
   const body = JSON.parse(res.text) as Call["body"];
   return { status: res.status, body, headers: res.headers, upstream, events };
 }
@@ -108,19 +110,63 @@ describe("POST /v1/embeddings applies the tenant's PII policy to its inputs", ()
     expect(keyed.upstream[0]?.input).toMatch(/^Call <PHONE_NUMBER:[0-9a-f]{12}>$/);
   });
 
-  it("token-id inputs pass unscanned under a policy that blocks nothing, and are a 400 while it blocks something", async () => {
+  it("token-id inputs are a 400 while the policy acts on any entity; forwarded unscanned when the tenant says so or nothing is acted on", async () => {
     for (const tokens of [[101, 2023, 318], [[101, 2023], [318]]]) {
-      const passed = await embed(tokens, null);
-      expect(passed.status).toBe(200);
-      expect(passed.upstream[0]?.input).toEqual(tokens);
-      expect(passed.headers.get("x-guardrails")).toBe("pii=unscanned!skipped");
-      const refused = await embed(tokens, { entities: { EMAIL_ADDRESS: "block" } });
+      const refused = await embed(tokens, null);
       expect(refused.status).toBe(400);
       expect(refused.body.error).toMatchObject({ type: "invalid_request_error", code: "unscannable_input", param: "input" });
       expect(refused.upstream).toEqual([]);
+      expect(refused.events).toEqual([expect.objectContaining({ kind: "embeddings", status: 400, errorCode: "unscannable_input", costUsd: 0 })]);
+      const forwarded = await embed(tokens, { tokenIdInputs: "forward_unscanned" });
+      expect(forwarded.status).toBe(200);
+      expect(forwarded.upstream[0]?.input).toEqual(tokens);
+      expect(forwarded.headers.get("x-guardrails")).toBe("pii=unscanned!skipped");
     }
-    const off = await embed([7, 8], { enabled: false, entities: { EMAIL_ADDRESS: "block" } });
-    expect(off.status).toBe(200);
+    const blocking = await embed([7, 8], { tokenIdInputs: "forward_unscanned", entities: { EMAIL_ADDRESS: "block" } });
+    expect(blocking.status).toBe(200); // the tenant chose to forward them, blocking policy or not
+    const allowAll = Object.fromEntries(["EMAIL_ADDRESS", "PHONE_NUMBER", "CREDIT_CARD", "IBAN_CODE", "US_SSN", "IP_ADDRESS", "CRYPTO", "US_BANK_NUMBER", "ABA_ROUTING_NUMBER", "US_PASSPORT", "US_DRIVER_LICENSE", "API_KEY", "PRIVATE_KEY", "JWT", "SECRET", "PERSON", "STREET_ADDRESS"].map((t) => [t, "allow"]));
+    expect((await embed([7, 8], { entities: allowAll })).status).toBe(200);
+    expect((await embed([7, 8], { enabled: false })).status).toBe(200);
+  });
+
+  it("a refused request publishes one usage event with its status and code, and no text", async () => {
+    const blocked = await embed(`SSN ${SSN}`, { entities: { US_SSN: "block" } });
+    expect(blocked.events).toEqual([expect.objectContaining({ kind: "embeddings", status: 400, errorCode: "content_blocked", model: "small-sim", costUsd: 0 })]);
+    expect(JSON.stringify(blocked.events)).not.toContain(SSN);
+    vi.spyOn(console, "warn").mockImplementation(() => undefined);
+    const noKey = await embed(`Call ${PHONE}`, { entities: { PHONE_NUMBER: "hash" } }, { ENVIRONMENT: "production" });
+    expect(noKey.events).toEqual([expect.objectContaining({ status: 503, errorCode: "pii_hash_key_missing" })]);
+    const noUserKey = await embed("a plain sentence", null, { ENVIRONMENT: "production", PII_HASH_KEY: HASH_KEY }, { body: { user: "customer-4471" } });
+    expect(noUserKey.status).toBe(503);
+    expect(noUserKey.events).toEqual([expect.objectContaining({ status: 503, errorCode: "end_user_hash_key_missing", endUser: null })]);
+    expect(JSON.stringify(noUserKey.events)).not.toContain("customer-4471");
+  });
+
+  it("an input over the model's window, or a batch over 300k tokens, is a 400 before any guardrail or upstream call", async () => {
+    // small-sim's window is 32,768 tokens (config/models.local.json).
+    const long = `${"harbor lantern copper meadow ".repeat(9_000)}${SSN}`;
+    const one = await embed(["short one", long], null);
+    expect(one.status).toBe(400);
+    expect(one.body.error).toMatchObject({ type: "invalid_request_error", code: "context_length_exceeded", param: "input[1]" });
+    expect(one.upstream).toEqual([]);
+    expect(one.events[0]?.decisions.guardrails).toBeUndefined(); // refused before the PII control ran
+    const tokens = await embed(Array.from({ length: 40_000 }, (_, i) => i % 50_000), null, {}, { guardrails: { pii: { tokenIdInputs: "forward_unscanned" } } });
+    expect(tokens.body.error).toMatchObject({ code: "context_length_exceeded", param: "input" });
+    const batch = await embed(Array.from({ length: 12 }, () => "harbor lantern copper meadow ".repeat(6_500)), null);
+    expect(batch.status).toBe(400);
+    expect(batch.body.error).toMatchObject({ code: "max_tokens_per_request", param: "input" });
+    expect(batch.upstream).toEqual([]);
+  });
+
+  it("an unknown field is dropped on the way upstream, and a 400 for a strict tenant", async () => {
+    const lax = await embed("a plain sentence", null, {}, { body: { priority: "high" } });
+    expect(lax.status).toBe(200);
+    expect(lax.upstream[0]).not.toHaveProperty("priority");
+    const strict = await embed("a plain sentence", null, {}, { body: { priority: "high" }, guardrails: { strictFields: true } });
+    expect(strict.status).toBe(400);
+    expect(strict.body.error).toMatchObject({ code: "unknown_parameter", param: "priority" });
+    expect(strict.upstream).toEqual([]);
+    expect((await embed("a plain sentence", null, {}, { body: { dimensions: 2, encoding_format: "float" }, guardrails: { strictFields: true } })).status).toBe(200);
   });
 
   it("property: PII planted in random string or array inputs never reaches the upstream in clear", async () => {

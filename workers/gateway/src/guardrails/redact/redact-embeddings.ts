@@ -3,7 +3,7 @@
  * Every string input is redacted like a chat message (same detectors, same per-entity actions),
  * each with a vault of its own: the client gets vectors, never text, so placeholders are not
  * restored, and a text's redacted form (hence its vector) does not depend on what else was in
- * the batch. Token-id inputs cannot be read: see tokenInputs below.
+ * the batch. Token-id inputs cannot be read: see refuseUnscannable below.
  */
 import { GatewayError } from "../../../../../shared/errors";
 import type { EmbeddingsRequest } from "../../../../../shared/schemas/openai-embeddings";
@@ -25,16 +25,22 @@ export interface EmbeddingsRedaction {
 
 const isTextInput = (input: EmbeddingsInput): input is string | string[] => typeof input === "string" || typeof input[0] === "string";
 
+/** Whether the policy would act on some entity (redact, mask, hash or block) if it could read the text. */
+const policyActs = (settings: GuardrailSettings): boolean => settings.pii.enabled && Object.values(settings.pii.entities).some((a) => a !== "allow");
+
 /**
  * Token ids (`[1, 2]`, `[[1, 2]]`) are the client's own tokenization of text the gateway cannot
- * see, so no entity in them can be found. A control set to block fails closed: while the policy
- * blocks any entity they are refused (400); otherwise they pass unscanned (docs/guardrails.md).
+ * see, so no entity in them can be found. While the policy acts on any entity they are refused
+ * (400): sending them on would let unchecked text reach the upstream. A tenant may choose to
+ * forward them unscanned (`pii.tokenIdInputs`, settings.ts); a policy that acts on nothing has
+ * nothing to check.
  */
 function refuseUnscannable(settings: GuardrailSettings): void {
-  if (!settings.pii.enabled || !Object.values(settings.pii.entities).includes("block")) return;
+  if (!policyActs(settings) || settings.pii.tokenIdInputs === "forward_unscanned") return;
   throw new GatewayError(
     "invalid_request",
-    "Token-id inputs cannot be checked against this tenant's PII policy, which blocks some entities; send the text as a string or an array of strings.",
+    "Token-id inputs cannot be checked against this tenant's PII policy. Send the text as a string or an array of strings " +
+      "(LangChain's Python OpenAIEmbeddings: check_embedding_ctx_length=False), or ask an admin with content:read to set guardrails.pii.tokenIdInputs to \"forward_unscanned\".",
     { param: "input", code: "unscannable_input" },
   );
 }
