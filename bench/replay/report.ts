@@ -77,7 +77,7 @@ function tenantRows(r: ReplayReport): string[] {
   return lines;
 }
 
-function verdict(name: string, measured: TenantResult | undefined, base: TenantResult, curve: readonly Point[], cutTarget: number, knob: string, digits: number): string {
+function verdict(name: string, measured: TenantResult | undefined, base: TenantResult, curve: readonly Point[], cutTarget: number, knob: string, digits: number, why: (quality: number) => string): string {
   if (!measured) return `- ${name}: not run.`;
   const quality = measured.correct / base.correct;
   const cut = 1 - measured.costUsd / base.costUsd;
@@ -87,7 +87,39 @@ function verdict(name: string, measured: TenantResult | undefined, base: TenantR
   const miss = met
     ? "met"
     : `**missed**${quality < 0.95 ? ` quality by ${(100 * (0.95 - quality)).toFixed(1)} points` : ""}${cut < cutTarget ? `${quality < 0.95 ? " and" : ""} cost cut by ${(100 * (cutTarget - cut)).toFixed(1)} points` : ""}`;
-  return `- ${name} (target ≥ 95% quality at ≥ ${pct(cutTarget, 0)} cut): measured ${pct(quality)} quality, ${pct(cut)} cut — ${miss}; ${along}.`;
+  const line = `- ${name} (target ≥ 95% quality at ≥ ${pct(cutTarget, 0)} cut): measured ${pct(quality)} quality, ${pct(cut)} cut — ${miss}; ${along}.`;
+  return met ? line : `${line}\n  - Why: ${why(quality)}`;
+}
+
+/** What this run measured about the router's complexities on these rows (the static band's miss). */
+export interface ComplexitySpread {
+  lo: number;
+  hi: number;
+  /** Rows whose complexity is below the static band / rows with a complexity. */
+  below: number;
+  rows: number;
+}
+
+/** Why `auto` at the static band missed: where this set's complexities sit against the band (docs/router.md, "Why 0.17"). */
+export function staticBandWhy(band: number, c: ComplexitySpread): string {
+  const where = c.below === 0 ? `none of the ${c.rows} GSM8K complexities is below the static band ${band} (range ${c.lo.toFixed(3)}–${c.hi.toFixed(3)}), so \`auto\` sends every row to the frontier` : `${c.below} of ${c.rows} GSM8K complexities are below the static band ${band} (range ${c.lo.toFixed(3)}–${c.hi.toFixed(3)})`;
+  return `${where}. The band was chosen on the pooled leave-one-dataset-out predictions of the five Mixtral/GPT-4 sets, where each task sits in its own narrow complexity range; one static band cannot follow a single task (docs/router.md, "Why 0.17"). A quality target, below, derives the band from the tenant's own traffic.`;
+}
+
+/** Why a quality-target tenant missed, from this run's numbers and the studies that explain them. */
+export function qualityTargetWhy(o: { target: number; predicted: number; measured: number; bands: string; bestBand: number | null; routerAuc: number }): string {
+  const gap = (100 * (o.measured - o.predicted)).toFixed(1);
+  const best = o.bestBand === null ? "" : ` where this run's best curve point at ≥ 95% needs ${o.bestBand.toFixed(3)}`;
+  const lead =
+    o.measured >= o.predicted
+      ? `the label-free band is conservative on GSM8K: at target ${o.target} it predicted ${pct(o.predicted)} of all-frontier quality and ${pct(o.measured)} was measured (${gap} points more than asked), with bands ${o.bands}${best}.`
+      : `the label-free band is optimistic on this set: at target ${o.target} it predicted ${pct(o.predicted)} and ${pct(o.measured)} was measured (${gap} points), with bands ${o.bands}${best}.`;
+  return `${lead} The router ranks GSM8K prompts weakly (complexity AUC ${o.routerAuc.toFixed(3)} for "the small model is wrong") and the pooled calibration is flatter than GSM8K's own slope, so a band read from complexities alone cannot find this set's cut-off; even with every answer of half the set judged, a band read from those labels only reaches the target's edge, and the shipped labelled band (a 95% guarantee) certifies much less at a few hundred labels. Studies: docs/router.md, "Quality target" and "Labelled band"; docs/benchmarks/router.md, "Quality-target band: can calibration alone meet …" and "Labelled band, held out".`;
+}
+
+/** Why the cascade missed (not the case in the committed run): how well the held-out verifier saw wrong drafts. */
+export function cascadeWhy(verifierAuc: number, drafted: number): string {
+  return `the held-out verifier ranks wrong drafts with AUC ${verifierAuc.toFixed(3)} on ${drafted} drafted rows; the curve below shows what each threshold trades (docs/router.md, "Cascade verifier").`;
 }
 
 function curveTable(title: string, knob: string, points: readonly Point[], digits = 2): string[] {
@@ -129,20 +161,35 @@ function cascadeTable(bands: readonly CascadeBand[]): string[] {
   ];
 }
 
+/** The range of the recorded complexities (the quarters of the cascade table) and how many sit below the band. */
+function complexitySpread(s: RouterSection, band: number): ComplexitySpread {
+  const c = (s.served.get("auto") ?? []).flatMap((x) => (x.complexity === null ? [] : [x.complexity]));
+  return { lo: s.cascadeBands[0]?.from ?? 0, hi: s.cascadeBands.at(-1)?.to ?? 0, below: c.filter((x) => x < band).length, rows: c.length };
+}
+
 function sectionText(r: ReplayReport, s: RouterSection): string[] {
   const base = r.baselines.get("all-frontier")!;
   const name = s.router.kind === "shipped" ? "Shipped router (in-sample for the router)" : "Router trained without GSM8K (held out)";
   const cascade = s.served.get("auto + cascade") ?? [];
   const skipped = cascade.filter((x) => x.cascade === null && x.status === 200).length;
   const unsure = ["auto", r.qualityTargetLabel, r.qualityTargetBoundLabel].map((l) => `${l}: ${(s.served.get(l) ?? []).filter((x) => x.reason === "low_confidence").length}`);
+  const targetWhy = (estimate: LossEstimate, label: string) => (measured: number) =>
+    qualityTargetWhy({
+      target: r.target,
+      predicted: s.targetCurves[estimate].find((p) => p.threshold === r.target)?.predictedQuality ?? r.target,
+      measured,
+      bands: [...new Set((s.served.get(label) ?? []).flatMap((x) => (x.band ? [x.band.below.toFixed(4)] : [])))].join(" / ") || "—",
+      bestBand: bestAtQuality(s.routerCurve, 0.95)?.threshold ?? null,
+      routerAuc: s.routerAuc,
+    });
   return [
     `### ${name}: ${routerName(s.router)}`,
     "",
     "Targets (verifier cross-validated; router as labelled):",
-    verdict("`auto` with cascade", s.tenants.get("auto + cascade"), base, s.verifierCurve, 0.5, "verifier threshold", 2),
-    verdict(`\`auto\` at the static band ${r.staticBand}`, s.tenants.get("auto"), base, s.routerCurve, 0.3, "router band", 3),
-    verdict(`\`auto\` with quality target ${r.target}, net loss (default)`, s.tenants.get(r.qualityTargetLabel), base, s.routerCurve, 0.3, "router band", 3),
-    verdict(`\`auto\` with quality target ${r.target}, upper bound (old policy)`, s.tenants.get(r.qualityTargetBoundLabel), base, s.routerCurve, 0.3, "router band", 3),
+    verdict("`auto` with cascade", s.tenants.get("auto + cascade"), base, s.verifierCurve, 0.5, "verifier threshold", 2, () => cascadeWhy(s.verifierAuc, s.drafted)),
+    verdict(`\`auto\` at the static band ${r.staticBand}`, s.tenants.get("auto"), base, s.routerCurve, 0.3, "router band", 3, () => staticBandWhy(r.staticBand, complexitySpread(s, r.staticBand))),
+    verdict(`\`auto\` with quality target ${r.target}, net loss (default)`, s.tenants.get(r.qualityTargetLabel), base, s.routerCurve, 0.3, "router band", 3, targetWhy("net", r.qualityTargetLabel)),
+    verdict(`\`auto\` with quality target ${r.target}, upper bound (old policy)`, s.tenants.get(r.qualityTargetBoundLabel), base, s.routerCurve, 0.3, "router band", 3, targetWhy("upper_bound", r.qualityTargetBoundLabel)),
     "",
     `Ranking by "the small model's answer is wrong": router complexity AUC ${s.routerAuc.toFixed(3)} (prompt only), held-out verifier AUC ${s.verifierAuc.toFixed(3)} on the ${s.drafted} drafted rows (it sees the draft). Cascade rows that skipped the draft (complexity ≥ cascadeMaxComplexity): ${skipped}. Low-confidence raises (${unsure.join(", ")}).`,
     "",
