@@ -29,6 +29,8 @@ describe("redactionWeakenings", () => {
     ["output scan turned on", pii({ scanOutput: false }), {}, []],
     ["token-id embeddings inputs forwarded unscanned", {}, pii({ tokenIdInputs: "forward_unscanned" }), ["guardrails.pii.tokenIdInputs"]],
     ["token-id embeddings inputs refused again", pii({ tokenIdInputs: "forward_unscanned" }), {}, []],
+    ["opaque payloads forwarded again", pii({ opaqueInputs: "refuse" }), {}, ["guardrails.pii.opaqueInputs"]],
+    ["opaque payloads refused", {}, pii({ opaqueInputs: "refuse" }), []],
     ["content opted into trace spans", {}, { telemetry: { captureContent: true } }, ["telemetry.captureContent"]],
     ["content taken off trace spans", { telemetry: { captureContent: true } }, {}, []],
     ["dropping a stricter guardrails section (a PUT replaces the layer)", pii({ entities: { PERSON: "block" }, minScore: 0.4 }), { cache: { ttlSeconds: 600 } }, ["guardrails.pii.entities.PERSON", "guardrails.pii.minScore"]],

@@ -58,6 +58,8 @@ const PII_RULES: { [K in keyof PiiSettings]-?: Rule<PiiSettings[K]> } = {
   scanOutput: turnedOff,
   // Forwarding token-id embeddings inputs sends text nobody scanned.
   tokenIdInputs: (b, a) => (b === "refuse" && a === "forward_unscanned" ? [""] : []),
+  // Forwarding images, PDFs and audio sends bytes nobody read.
+  opaqueInputs: (b, a) => (b === "refuse" && a === "forward" ? [""] : []),
 };
 
 const TELEMETRY_RULES: { [K in keyof TelemetrySettings]-?: Rule<TelemetrySettings[K]> } = {

@@ -61,7 +61,7 @@ const awsCredential = JSON.stringify({ accessKeyId: "AKIDEXAMPLE", secretAccessK
 const FORMATS: Format[] = [
   {
     name: "openai-compatible",
-    profile: { parts: ["text", "image_url", "input_audio", "file", "refusal"], tools: true },
+    profile: { parts: ["text", "image_url", "input_audio", "file", "refusal"], tools: true, textPayloads: true },
     call: (req) =>
       viaFetch((fetch) => openAICompatibleUpstream.chat(req, testContext({ kind: "openai-compatible", baseUrl: "http://127.0.0.1:1/v1" }, { fetch })), (b) => upstreamAnswer(openAIEcho(b))),
   },
@@ -80,7 +80,7 @@ const FORMATS: Format[] = [
   },
   {
     name: "sagemaker openai-messages",
-    profile: { parts: ["text", "image_url", "input_audio", "file", "refusal"], tools: true },
+    profile: { parts: ["text", "image_url", "input_audio", "file", "refusal"], tools: true, textPayloads: true },
     call: (req) => viaFetch((fetch) => sageMakerUpstream.chat(req, testContext(sagemaker("openai-messages"), { fetch, credential: awsCredential })), (b) => upstreamAnswer(openAIEcho(b))),
   },
   {
@@ -113,6 +113,31 @@ const FORMATS: Format[] = [
   },
 ];
 
+/**
+ * The body with every inline payload decoded beside it (base64 data URLs, percent-encoded data
+ * URLs, bare base64 file_data), so a value hidden in an encoded text file is seen too.
+ */
+function withDecodedPayloads(body: string): string {
+  const decoded: string[] = [];
+  const utf8 = (b64: string) => {
+    try {
+      return new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+    } catch {
+      return "";
+    }
+  };
+  for (const m of body.matchAll(/data:[^,"]*;base64,([A-Za-z0-9+/=]+)/g)) decoded.push(utf8(m[1] ?? ""));
+  for (const m of body.matchAll(/data:[^,"]*,([^"]*)/g)) {
+    try {
+      decoded.push(decodeURIComponent(m[1] ?? ""));
+    } catch {
+      // not percent-encoded text
+    }
+  }
+  for (const m of body.matchAll(/"file_data":"([A-Za-z0-9+/=]+)"/g)) decoded.push(utf8(m[1] ?? ""));
+  return [body, ...decoded].join("\n");
+}
+
 /** The value as typed and, for numbers typed with separators, its bare digits. */
 const forms = (value: string): string[] => {
   const bare = value.replace(/[\s().+-]/g, "");
@@ -129,7 +154,8 @@ describe.each(FORMATS)("every field through the $name adapter", (format) => {
           const guarded = await runInputGuardrails(pseudonymizeEndUsers(parsed, TENANT, SECRET), SETTINGS, testHashKey(TENANT));
           const { body, response } = await format.call(guarded.request);
 
-          for (const value of planted) for (const form of forms(value)) expect(body).not.toContain(form);
+          const seen = withDecodedPayloads(body);
+          for (const value of planted) for (const form of forms(value)) expect(seen).not.toContain(form);
 
           const filter = { text: (v: string) => restoreText(v, guarded.vault), stream: () => ({ push: (d: string) => d, flush: () => "" }) };
           const client = ChatCompletionResponseSchema.parse({ ...response, choices: filterChoices(response.choices, filter) });

@@ -8,6 +8,7 @@ import type {
   ToolCall,
   ToolChoice,
 } from "../../../../shared/schemas/openai-chat";
+import { mapDataUrl, mapFileData, type PayloadResult } from "./data-payload";
 import { END_USER_FIELDS } from "./end-user";
 import { mapJsonTree } from "./json-tree";
 
@@ -20,8 +21,10 @@ import { mapJsonTree } from "./json-tree";
  * names and arguments, tool definitions (name, description, every leaf of the parameter schema),
  * tool_choice names, response_format (name, description, schema), `stop`, `prediction`, the
  * end-user identifiers (pseudonyms by now: a no-op unless a caller skipped that) and `metadata`
- * values. Binary payloads (data: URLs, input_audio data, file_data) are opaque bytes and pass
- * unread; an https image URL is text (PII in a query string is redacted).
+ * values. Inline payloads (data: URLs, file_data) whose media type is text (text/*, JSON, CSV,
+ * SVG ...) are decoded, mapped and encoded again (data-payload.ts); other bytes (PNG, PDF,
+ * input_audio) cannot be read and are reported to the visitor's `opaque`; an https image URL is
+ * text (PII in a query string is redacted).
  */
 export type IdentifierKind =
   /** A participant's display name (`messages[].name`): may hold a person's name. */
@@ -38,9 +41,18 @@ export interface TextVisitor {
   json(value: string): string;
   /** `path` is the field's dotted path, for errors. */
   identifier(value: string, kind: IdentifierKind, path: string): string;
+  /** An inline payload that is not text (an image, a PDF, audio): forwarded as it is unless the visitor throws. */
+  opaque?(path: string, mediaType: string): void;
 }
 
 const isDataUrl = (url: string): boolean => url.startsWith("data:");
+
+/** The payload's new value when it is text; reported to the visitor (and kept) when opaque. */
+function payload(r: PayloadResult, original: string, v: TextVisitor, path: string): string {
+  if (r.kind === "text") return r.value;
+  v.opaque?.(path, r.mediaType);
+  return original;
+}
 
 function mapPart(p: ContentPart, v: TextVisitor, path: string): ContentPart {
   switch (p.type) {
@@ -50,15 +62,24 @@ function mapPart(p: ContentPart, v: TextVisitor, path: string): ContentPart {
       return typeof p.refusal === "string" ? { ...p, refusal: v.text(p.refusal) } : p;
     case "image_url": {
       const image = p.image_url as { url?: unknown } | undefined;
-      return image && typeof image.url === "string" && !isDataUrl(image.url) ? { ...p, image_url: { ...image, url: v.text(image.url) } } : p;
+      if (!image || typeof image.url !== "string") return p;
+      const url = isDataUrl(image.url) ? payload(mapDataUrl(image.url, (t) => v.text(t)), image.url, v, `${path}.image_url.url`) : v.text(image.url);
+      return { ...p, image_url: { ...image, url } };
     }
     case "file": {
-      const file = p.file as { filename?: unknown; file_id?: unknown } | undefined;
+      const file = p.file as { filename?: unknown; file_id?: unknown; file_data?: unknown } | undefined;
       if (!file) return p;
       const out: Record<string, unknown> = { ...file };
-      if (typeof file.filename === "string") out.filename = v.text(file.filename);
+      const filename = typeof file.filename === "string" ? file.filename : undefined;
+      if (filename !== undefined) out.filename = v.text(filename);
       if (typeof file.file_id === "string") out.file_id = v.identifier(file.file_id, "id", `${path}.file.file_id`);
+      if (typeof file.file_data === "string") out.file_data = payload(mapFileData(file.file_data, filename, (t) => v.text(t)), file.file_data, v, `${path}.file.file_data`);
       return { ...p, file: out };
+    }
+    case "input_audio": {
+      const audio = p.input_audio as { format?: unknown } | undefined;
+      v.opaque?.(`${path}.input_audio.data`, `audio/${typeof audio?.format === "string" ? audio.format : "unknown"}`);
+      return p;
     }
     default:
       return p;

@@ -59,6 +59,15 @@ export const PiiSettingsSchema = z
      * `check_embedding_ctx_length=False`) and who accept that those inputs are not redacted.
      */
     tokenIdInputs: z.enum(["refuse", "forward_unscanned"]).default("refuse"),
+    /**
+     * Inline payloads that are not text (a PNG or JPEG image, a PDF, `input_audio`): the gateway
+     * reads text, not pixels or sound, so it cannot find an entity in them. `forward` (the
+     * default, as for images in every other gateway) sends them on unread; `refuse` answers 400
+     * `unscannable_input` while the policy acts on any entity, for tenants who must not send
+     * anything unchecked. Text payloads (data: URLs and file_data of text, JSON, CSV, SVG ...) are
+     * always decoded and redacted like message text.
+     */
+    opaqueInputs: z.enum(["forward", "refuse"]).default("forward"),
   })
   .prefault({});
 

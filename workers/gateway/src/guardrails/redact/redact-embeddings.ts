@@ -12,6 +12,7 @@ import type { GuardrailSettings } from "../settings";
 import type { PiiEntityType } from "../types";
 import type { PiiHashKey } from "./hash-key";
 import { redactText } from "./redact-text";
+import { piiPolicyActs } from "./policy";
 import { PiiVault } from "./vault";
 
 type EmbeddingsInput = EmbeddingsRequest["input"];
@@ -25,9 +26,6 @@ export interface EmbeddingsRedaction {
 
 const isTextInput = (input: EmbeddingsInput): input is string | string[] => typeof input === "string" || typeof input[0] === "string";
 
-/** Whether the policy would act on some entity (redact, mask, hash or block) if it could read the text. */
-const policyActs = (settings: GuardrailSettings): boolean => settings.pii.enabled && Object.values(settings.pii.entities).some((a) => a !== "allow");
-
 /**
  * Token ids (`[1, 2]`, `[[1, 2]]`) are the client's own tokenization of text the gateway cannot
  * see, so no entity in them can be found. While the policy acts on any entity they are refused
@@ -36,7 +34,7 @@ const policyActs = (settings: GuardrailSettings): boolean => settings.pii.enable
  * nothing to check.
  */
 function refuseUnscannable(settings: GuardrailSettings): void {
-  if (!policyActs(settings) || settings.pii.tokenIdInputs === "forward_unscanned") return;
+  if (!piiPolicyActs(settings.pii) || settings.pii.tokenIdInputs === "forward_unscanned") return;
   throw new GatewayError(
     "invalid_request",
     "Token-id inputs cannot be checked against this tenant's PII policy. Send the text as a string or an array of strings " +

@@ -87,3 +87,46 @@ describe("redactChatRequest", () => {
     expect(m?.role === "assistant" ? m.tool_calls?.[0]?.function.arguments : "").not.toContain("jane@example.com");
   });
 });
+
+describe("inline payloads in chat content", () => {
+  const textFile = (text: string) => `data:text/plain;base64,${btoa(text)}`;
+  const parts = (content: unknown): ChatCompletionRequest => req([{ role: "user", content } as ChatCompletionRequest["messages"][number]]);
+
+  it("a text file's and an SVG image's contents are redacted; a PNG and audio go on as sent", () => {
+    const png = "data:image/png;base64,iVBORw0KGgoAAAANSUhEUg==";
+    const out = redactChatRequest(
+      parts([
+        { type: "file", file: { filename: "note.txt", file_data: textFile("Reach me at tamsin.oduya@quillworks.example") } },
+        { type: "image_url", image_url: { url: `data:image/svg+xml,${encodeURIComponent("<svg><text>SSN 536-22-8147</text></svg>")}` } },
+        { type: "image_url", image_url: { url: png } },
+        { type: "input_audio", input_audio: { data: "UklGRg==", format: "wav" } },
+      ]),
+      settings,
+      testHashKey("t"),
+    );
+    const body = JSON.stringify(out.request);
+    expect(atob(/"file_data":"data:text\/plain;base64,([^"]+)"/.exec(body)?.[1] ?? "")).toBe("Reach me at <EMAIL_ADDRESS_1>");
+    expect(body).not.toContain("536-22-8147");
+    expect(decodeURIComponent(body)).toContain("<US_SSN_1>");
+    expect(body).toContain(png);
+    expect(body).toContain("UklGRg==");
+    expect(out.findings).toEqual(expect.arrayContaining([{ type: "EMAIL_ADDRESS", count: 1 }, { type: "US_SSN", count: 1 }]));
+  });
+
+  it("with pii.opaqueInputs refuse, an image, PDF or audio payload is a 400 naming it; text payloads still pass", () => {
+    const strict = GuardrailSettingsSchema.parse({ pii: { opaqueInputs: "refuse" } });
+    const refused = (content: unknown) => {
+      try {
+        redactChatRequest(parts(content), strict, testHashKey("t"));
+        return null;
+      } catch (err) {
+        return err as { status: number; code: string; param: string };
+      }
+    };
+    expect(refused([{ type: "image_url", image_url: { url: "data:image/jpeg;base64,/9j/4AAQ" } }])).toMatchObject({ status: 400, code: "unscannable_input", param: "messages.0.content.0.image_url.url" });
+    expect(refused([{ type: "text", text: "hi" }, { type: "input_audio", input_audio: { data: "UklGRg==", format: "mp3" } }])).toMatchObject({ param: "messages.0.content.1.input_audio.data" });
+    expect(refused([{ type: "file", file: { filename: "a.txt", file_data: textFile("plain words") } }])).toBeNull();
+    const off = GuardrailSettingsSchema.parse({ pii: { opaqueInputs: "refuse", enabled: false } });
+    expect(() => redactChatRequest(parts([{ type: "image_url", image_url: { url: "data:image/png;base64,iVBO" } }]), off, testHashKey("t"))).not.toThrow();
+  });
+});

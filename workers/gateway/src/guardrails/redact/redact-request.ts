@@ -2,7 +2,7 @@ import { GatewayError } from "../../../../../shared/errors";
 import type { ChatCompletionRequest } from "../../../../../shared/schemas/openai-chat";
 import { mapRequestTexts, type IdentifierKind } from "../request-texts";
 import type { GuardrailSettings } from "../settings";
-import type { PiiSettings } from "./policy";
+import { piiPolicyActs, type PiiSettings } from "./policy";
 import type { PiiEntityType } from "../types";
 import { identifierSettings, idSafe, nameSafe } from "./identifiers";
 import { redactJsonText } from "./redact-json";
@@ -34,6 +34,16 @@ class Collector {
     for (const t of r.blocked) this.blocked.add(t);
     return r.text;
   }
+
+  /** `opaqueInputs: "refuse"` (settings.ts): an image, PDF or audio payload is a 400 while the policy acts. */
+  opaque = (path: string, mediaType: string): void => {
+    if (this.settings.opaqueInputs !== "refuse" || !piiPolicyActs(this.settings)) return;
+    throw new GatewayError(
+      "invalid_request",
+      `${path} is ${mediaType} content, which this gateway cannot check against the tenant's PII policy, and this tenant refuses what it cannot check (guardrails.pii.opaqueInputs).`,
+      { param: path, code: "unscannable_input" },
+    );
+  };
 
   text = (s: string, context = ""): string => this.tally(redactText(s, this.settings, this.vault, this.hashKey, context));
 
@@ -73,7 +83,7 @@ export function redactChatRequest(request: ChatCompletionRequest, settings: Guar
   if (!settings.pii.enabled) return { request, vault, findings: [], blocked: [] };
   const col = new Collector(settings.pii, vault, hashKey);
   return {
-    request: mapRequestTexts(request, { text: col.text, json: (raw) => redactJsonText(raw, col.text), identifier: col.identifier }),
+    request: mapRequestTexts(request, { text: col.text, json: (raw) => redactJsonText(raw, col.text), identifier: col.identifier, opaque: col.opaque }),
     vault,
     findings: [...col.counts].map(([type, count]) => ({ type, count })),
     blocked: [...col.blocked],

@@ -4,11 +4,16 @@
  * results, tool descriptions and parameter schemas (descriptions, enums, defaults, examples,
  * extension keywords), response_format, stop, prediction, metadata, the end-user identifiers —
  * and in unknown extra keys at every level the schema lets them through. Drawn imperatively
- * with fc.gen() so every planted value is recorded. Binary payloads (data: URLs, audio, file
- * data) are random bytes: they are opaque to the gateway and forwarded unread (request-texts.ts).
+ * with fc.gen() so every planted value is recorded. Inline payloads are either text holding a
+ * planted value (an SVG image, a text/plain or CSV file, base64 or percent-encoded: the gateway
+ * decodes and redacts them) or random bytes (PNG, PDF, audio: opaque, forwarded unread;
+ * request-texts.ts, data-payload.ts).
  */
 import fc from "fast-check";
 import { planted, sentenceWith, urlSafePlanted } from "./pii-arbitraries";
+
+/** UTF-8 text as base64, as a client encodes a file. */
+export const base64Utf8 = (text: string): string => btoa(String.fromCharCode(...new TextEncoder().encode(text)));
 
 export type PartKind = "text" | "image_url" | "input_audio" | "file" | "refusal";
 
@@ -16,6 +21,8 @@ export type PartKind = "text" | "image_url" | "input_audio" | "file" | "refusal"
 export interface RequestProfile {
   parts: readonly PartKind[];
   tools: boolean;
+  /** Whether the upstream format takes text payloads (SVG images, text files) as well as binary ones. */
+  textPayloads?: boolean;
 }
 
 export interface BuiltRequest {
@@ -72,15 +79,30 @@ class Builder {
       case "refusal":
         return { type: "refusal", refusal: this.text(), ...this.extras() };
       case "image_url": {
-        const url = this.bool()
-          ? `https://img.example.com/p.png?ref=${this.plantUrlValue()}`
-          : `data:image/png;base64,${this.bytes()}`;
+        const pick = this.g(() => fc.integer({ min: 0, max: this.profile.textPayloads ? 3 : 1 }));
+        const svg = () => `<svg xmlns="http://www.w3.org/2000/svg"><text x="4" y="20">${this.text()}</text></svg>`;
+        const url =
+          pick === 0
+            ? `https://img.example.com/p.png?ref=${this.plantUrlValue()}`
+            : pick === 1
+              ? `data:image/png;base64,${this.bytes()}`
+              : pick === 2
+                ? `data:image/svg+xml;base64,${base64Utf8(svg())}`
+                : `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg())}`;
         return { type: "image_url", image_url: { url, detail: "low", ...this.extras() }, ...this.extras() };
       }
       case "input_audio":
         return { type: "input_audio", input_audio: { data: this.bytes(), format: "wav", ...this.extras() }, ...this.extras() };
-      case "file":
-        return { type: "file", file: { filename: `${this.text()}.pdf`, file_data: `data:application/pdf;base64,${this.bytes()}`, ...this.extras() }, ...this.extras() };
+      case "file": {
+        const pick = this.g(() => fc.integer({ min: 0, max: this.profile.textPayloads ? 2 : 0 }));
+        const file =
+          pick === 0
+            ? { filename: `${this.text()}.pdf`, file_data: `data:application/pdf;base64,${this.bytes()}` }
+            : pick === 1
+              ? { filename: `${this.text()}.txt`, file_data: `data:text/plain;base64,${base64Utf8(`${this.text()}\n${this.text()}`)}` }
+              : { filename: "contacts.csv", file_data: base64Utf8(`name,note\n"${this.text()}",x`) };
+        return { type: "file", file: { ...file, ...this.extras() }, ...this.extras() };
+      }
     }
   };
 
