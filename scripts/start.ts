@@ -27,6 +27,7 @@ const { values } = parseCli({
     "inspector-port": { type: "string", default: process.env.INSPECTOR_PORT ?? "9229", value: "PORT", description: "wrangler's V8 inspector (env INSPECTOR_PORT); a free one if taken" },
     "persist-to": { type: "string", default: ".wrangler/state", value: "DIR", description: "local D1/KV/Queues/DO state" },
     log: { type: "string", default: ".wrangler/start.log", value: "FILE", description: "where everything the stack prints goes" },
+    replay: { type: "string", ...(process.env.SIMULATOR_REPLAY ? { default: process.env.SIMULATOR_REPLAY } : {}), value: "FILE", description: "recorded answers the GPU simulator replays (JSONL; env SIMULATOR_REPLAY; npm run replay:demo writes one)" },
   },
 });
 
@@ -137,7 +138,7 @@ async function main(): Promise<void> {
   // Both Workers: one content keyring, the simulator's URL (dev-loop.ts).
   record("seed", seedLoopDevVars(root, simulatorUrl).join("\n"), false);
   process.stdout.write("▶ Starting the GPU simulator and wrangler dev (gateway + evaluator)… ");
-  await startChild("simulator", ["--import", "tsx", "gpu-backends/simulator/src/main.ts", "--config", "gpu-backends/simulator/config.local.json", "--port", String(simulator)], /listening on/);
+  await startChild("simulator", ["--import", "tsx", "gpu-backends/simulator/src/main.ts", "--config", "gpu-backends/simulator/config.local.json", "--port", String(simulator), ...(values.replay ? ["--replay", resolve(root, values.replay)] : [])], /listening on/);
   await startChild(
     "wrangler",
     [
