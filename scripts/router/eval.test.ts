@@ -4,7 +4,7 @@ import { describe, expect, it } from "vitest";
 import { assembleCorpus } from "./corpus/assemble";
 import { evaluate } from "./eval";
 import { lodoReport } from "./lib/lodo-report";
-import { lodoMarkdown } from "./lib/lodo-table";
+import { belowLengthNote, lodoMarkdown } from "./lib/lodo-table";
 import { SHIPPED_MODEL } from "./lib/reference-backend";
 import { routingReport, type RoutingReport } from "./lib/routellm-metrics";
 import { ROUTING_LABELS } from "./outcomes/labels";
@@ -50,5 +50,40 @@ describe("router:eval --lodo (on the project's fixtures)", () => {
     const md = lodoMarkdown(report);
     expect(md).toContain("| gsm8k | Mixtral → GPT-4 |");
     expect(md).toContain("held-out APGR");
+  });
+});
+
+describe("router:eval --lodo: sets below the length baseline", () => {
+  const { rows } = loadRoutingSets(fileURLToPath(new URL("./outcomes/fixtures/", import.meta.url)), ROUTING_LABELS);
+  const report = lodoReport(assembleCorpus(7).filter((_, i) => i % 8 === 0), rows, { seed: 3, epochs: 4, hidden: 8 });
+
+  it("diagnoses exactly the sets left out whole whose held-out score is below length", () => {
+    const below = report.lines.filter((l) => l.heldOut.apgr < l.length.apgr).map((l) => `${l.set}/${l.pair}`);
+    expect(report.belowLength.map((b) => `${b.set}/${b.pair}`)).toEqual(below);
+    for (const b of report.belowLength) {
+      expect(b.gap).toBeLessThan(0);
+      expect(b.gapP5).toBeLessThanOrEqual(b.gapP95);
+      expect(b.gapBelowShare).toBeGreaterThanOrEqual(0);
+      expect(Object.keys(b.active)).not.toContain("log_chars");
+    }
+  });
+
+  it("names what was checked and the cause it points to", () => {
+    const note = belowLengthNote({
+      set: "short_questions", pair: "llama8b-nemotron51b", gap: -0.08, lengthApgr: 0.6, gapBelowShare: 0.9, gapP5: -0.2, gapP95: 0.03, medianChars: 60,
+      active: { hard_words: 0.01, log_quantities: 0.05, number_words: 0.04, negations: 0.03, conjunctions: 0.1, log_option_len: 0 },
+      lengthAuc: 0.56, priorAuc: 0.47, dev: 0.5, devWithoutPrior: 0.55,
+    });
+    expect(note).toContain("held-out − length -0.080; below length in 90% of bootstrap resamples (5th–95th percentile -0.200 to 0.030)");
+    expect(note).toContain("log_option_len 0%");
+    expect(note).toContain("Cause: its prompts carry no answer options");
+    expect(note).toContain("the corpus prior ranks these rows backwards and dilutes length's weak signal, though even without it the model stays below length (0.550 vs 0.600)");
+    // With options laid out, features firing and a prior that ranks the right way, the checks find nothing.
+    const none = belowLengthNote({
+      set: "exam", pair: "mixtral-gpt4", gap: -0.01, lengthApgr: 0.55, gapBelowShare: 0.6, gapP5: -0.05, gapP95: 0.04, medianChars: 300,
+      active: { hard_words: 0.3, log_quantities: 0.4, number_words: 0.2, negations: 0.4, conjunctions: 0.6, log_option_len: 1 },
+      lengthAuc: 0.55, priorAuc: 0.58, dev: 0.56, devWithoutPrior: 0.55,
+    });
+    expect(none).toContain("No cause found among these checks.");
   });
 });

@@ -7,7 +7,8 @@
 import type { RouterTrainingExample } from "../../../shared/schemas/router-training-example";
 import { outcomeLabel, type OutcomeRow } from "../outcomes/outcome-row";
 import { applyPlatt, ece, type Platt } from "./calibration";
-import { linearLogit } from "./complexity-model";
+import { COMPLEXITY_FEATURES, linearLogit, type LinearComplexity } from "./complexity-model";
+import { auc } from "./metrics";
 import { crossFitLogits, subjectFolds } from "./cross-fit";
 import { featurizeOutcomes, lodoLogits, lodoPlatt, MAIN_FAMILIES } from "./lodo";
 import { mulberry32 } from "./rng";
@@ -41,8 +42,40 @@ export interface ThresholdPoint {
   randomQuality: number;
 }
 
+/**
+ * What was measured on a set left out whole whose held-out score is below the prompt-length
+ * baseline: whether the features had anything to read there, what length and the corpus prior
+ * each say about its rows, and how far the gap is from noise.
+ */
+export interface BelowLength {
+  set: string;
+  pair: OutcomeRow["pair"];
+  /** held-out minus length APGR, and the length baseline's APGR. */
+  gap: number;
+  lengthApgr: number;
+  /**
+   * Over seeded bootstrap resamples of the set's rows: the share where held-out is below length,
+   * and the 5th and 95th percentiles of the difference (percentiles, not an sd: with a small
+   * weak/strong gap, PGR's denominator makes the resampled APGRs heavy-tailed).
+   */
+  gapBelowShare: number;
+  gapP5: number;
+  gapP95: number;
+  medianChars: number;
+  /** Share of rows on which each complexity input other than length and sentence count is non-zero (log_option_len: answer options laid out). */
+  active: Record<string, number>;
+  /** AUC for "weak wrong and strong right" of the prompt length and of the corpus prior's logit. */
+  lengthAuc: number;
+  priorAuc: number;
+  /** In-sample (dev) APGR of the complexity model, and the same model with its prior term left out. */
+  dev: number;
+  devWithoutPrior: number;
+}
+
 export interface LodoReport {
   lines: LodoLine[];
+  /** The sets in `lines` scored below the length baseline, with what was checked on each. */
+  belowLength: BelowLength[];
   /** Sets left out of the table: the strong model is not ahead by MIN_GAP, so PGR is undefined or noise. */
   skipped: { set: string; pair: OutcomeRow["pair"]; qWeak: number; qStrong: number }[];
   mmluSubjectFolds: LodoLine | null;
@@ -80,6 +113,39 @@ function line(set: string, rows: readonly OutcomeRow[], idx: readonly number[], 
   };
 }
 
+export const BOOTSTRAP = 300;
+/** Inputs that fire on every prompt (length, sentences) say nothing about whether the features could read a set. */
+const ALWAYS_ON = new Set(["log_chars", "log_sentences"]);
+
+function belowLength(l: LodoLine, rows: readonly OutcomeRow[], idx: readonly number[], held: Float64Array, inputs: readonly Float64Array[], devModel: LinearComplexity): BelowLength {
+  const prior = COMPLEXITY_FEATURES.length;
+  const apgr = (ids: readonly number[], score: (i: number) => number) => routingReport(ids.map((i) => ({ score: score(i), weakOk: rows[i]!.weakOk, strongOk: rows[i]!.strongOk }))).apgr;
+  const rng = mulberry32(2024);
+  const diffs = Array.from({ length: BOOTSTRAP }, () => {
+    const ids = idx.map(() => idx[Math.floor(rng() * idx.length)]!);
+    return apgr(ids, (i) => held[i]!) - apgr(ids, (i) => rows[i]!.prompt.length);
+  });
+  diffs.sort((a, b) => a - b);
+  const chars = idx.map((i) => rows[i]!.prompt.length).sort((a, b) => a - b);
+  const gain = idx.map((i) => !rows[i]!.weakOk && rows[i]!.strongOk);
+  const withoutPrior = (i: number) => inputs[i]!.reduce((z, v, k) => z + (k === prior ? 0 : v * devModel.coef[k]!), devModel.bias);
+  return {
+    set: l.set,
+    pair: l.pair,
+    gap: l.heldOut.apgr - l.length.apgr,
+    lengthApgr: l.length.apgr,
+    gapBelowShare: diffs.filter((d) => d < 0).length / diffs.length,
+    gapP5: diffs[Math.floor(0.05 * diffs.length)]!,
+    gapP95: diffs[Math.ceil(0.95 * diffs.length) - 1]!,
+    medianChars: chars[Math.floor((chars.length - 1) / 2)]!,
+    active: Object.fromEntries(COMPLEXITY_FEATURES.flatMap((n, k) => (ALWAYS_ON.has(n) ? [] : [[n, idx.filter((i) => inputs[i]![k] !== 0).length / idx.length]]))),
+    lengthAuc: auc(idx.map((i) => rows[i]!.prompt.length), gain),
+    priorAuc: auc(idx.map((i) => inputs[i]![prior]!), gain),
+    dev: l.dev.apgr,
+    devWithoutPrior: apgr(idx, withoutPrior),
+  };
+}
+
 /** Routing to frontier when calibrated P(small worse) >= t: quality as a share of all-frontier, per set then averaged. */
 function sweep(rows: readonly OutcomeRow[], p: Float64Array): ThresholdPoint[] {
   const grid = Array.from({ length: 91 }, (_, i) => Math.round(50 + i * 5) / 1000);
@@ -114,6 +180,7 @@ export function lodoReport(corpus: readonly RouterTrainingExample[], rows: reado
   const devModel = trainComplexity(rows, inputs);
   const dev = Float64Array.from(inputs, (f) => linearLogit(devModel, f));
   const lines: LodoLine[] = [];
+  const below: BelowLength[] = [];
   const skipped: LodoReport["skipped"] = [];
   const order = [...MAIN_FAMILIES, ...[...new Set(rows.map((r) => r.family))].filter((f) => !(MAIN_FAMILIES as readonly string[]).includes(f)).sort()];
   for (const f of order)
@@ -121,8 +188,10 @@ export function lodoReport(corpus: readonly RouterTrainingExample[], rows: reado
       const idx = rows.map((_, i) => i).filter((i) => rows[i]!.family === f && rows[i]!.pair === pair);
       if (!idx.length) continue;
       const l = line(f, rows, idx, held, dev);
-      if (l.qStrong - l.qWeak >= MIN_GAP) lines.push(l);
-      else skipped.push({ set: f, pair, qWeak: l.qWeak, qStrong: l.qStrong });
+      if (l.qStrong - l.qWeak >= MIN_GAP) {
+        lines.push(l);
+        if (l.heldOut.apgr < l.length.apgr) below.push(belowLength(l, rows, idx, held, inputs, devModel));
+      } else skipped.push({ set: f, pair, qWeak: l.qWeak, qStrong: l.qStrong });
     }
   const mmlu = rows.map((_, i) => i).filter((i) => rows[i]!.family === "mmlu");
   let mmluSubjectFolds: LodoLine | null = null;
@@ -137,7 +206,7 @@ export function lodoReport(corpus: readonly RouterTrainingExample[], rows: reado
   const thresholds = sweep(rows, p);
   const ok = thresholds.filter((t) => t.quality >= 0.95);
   return {
-    lines, skipped, mmluSubjectFolds, platt, thresholds,
+    lines, belowLength: below, skipped, mmluSubjectFolds, platt, thresholds,
     pooled: main.length ? line("all Mixtral/GPT-4 sets pooled", rows, main, held, dev) : null,
     calibrationEce: ece(main.map((i) => p[i]!), main.map((i) => outcomeLabel(rows[i]!.weakOk, rows[i]!.strongOk))),
     defaultThreshold: ok.length ? ok[ok.length - 1]!.threshold : 0,

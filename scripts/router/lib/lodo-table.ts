@@ -1,5 +1,5 @@
 /** Markdown for `router:eval --lodo` (printed, and pasted into docs/benchmarks/router.md). */
-import { MIN_GAP, type LodoLine, type LodoReport, type Scores } from "./lodo-report";
+import { BOOTSTRAP, MIN_GAP, type BelowLength, type LodoLine, type LodoReport, type Scores } from "./lodo-report";
 import type { TargetLine, TargetOutcome } from "./quality-target-eval";
 
 const f3 = (x: number): string => x.toFixed(3);
@@ -28,6 +28,24 @@ function targetSummary(lines: readonly TargetLine[]): string[] {
   return out;
 }
 
+/** What was checked on a set below the length baseline, and the cause it points to. */
+export function belowLengthNote(b: BelowLength): string {
+  const share = (n: string): string => pct(b.active[n] ?? 0);
+  const others = Object.keys(b.active).filter((n) => n !== "log_option_len");
+  const sparse = others.every((n) => (b.active[n] ?? 0) <= 0.2);
+  const cause = [
+    ...((b.active.log_option_len ?? 0) === 0 ? ["its prompts carry no answer options (the option-length input never fires)"] : []),
+    ...(sparse ? ["the other within-task inputs rarely fire, so length and sentence count are nearly all the model reads"] : []),
+    ...(b.priorAuc < 0.5 ? [`the corpus prior ranks these rows backwards and dilutes length's weak signal${b.devWithoutPrior < b.lengthApgr ? `, though even without it the model stays below length (${f3(b.devWithoutPrior)} vs ${f3(b.lengthApgr)})` : ""}`] : []),
+  ];
+  return [
+    `**${b.set}** (${PAIR[b.pair]}): held-out − length ${b.gap.toFixed(3)}; below length in ${pct(b.gapBelowShare)} of bootstrap resamples (5th–95th percentile ${b.gapP5.toFixed(3)} to ${b.gapP95.toFixed(3)}).`,
+    `Checked: median prompt ${b.medianChars} characters; inputs other than length and sentence count non-zero on ${Object.keys(b.active).map((n) => `${n} ${share(n)}`).join(", ")} of rows;`,
+    `AUC for "weak wrong, strong right": prompt length ${f3(b.lengthAuc)}, corpus prior ${f3(b.priorAuc)}; dev APGR ${f3(b.dev)}, ${f3(b.devWithoutPrior)} without the prior term.`,
+    cause.length ? `Cause: ${cause.join("; ")}.` : "No cause found among these checks.",
+  ].join(" ");
+}
+
 export function lodoMarkdown(r: LodoReport): string {
   const head = [
     "| left-out set | weak → strong | rows | q weak / strong | held-out APGR | CPT(50%) | CPT(80%) | dev APGR (in-sample) | length APGR | CPT(50%) | CPT(80%) | random APGR | CPT(50%) | CPT(80%) | held-out > length |",
@@ -41,6 +59,7 @@ export function lodoMarkdown(r: LodoReport): string {
     ...r.lines.map(row),
     ...extra.map(row),
     "",
+    ...(r.belowLength.length ? [`Below the prompt-length baseline (sets left out whole; bootstrap: ${BOOTSTRAP} seeded resamples of the set's rows):`, "", ...r.belowLength.map((b) => `- ${belowLengthNote(b)}`), ""] : []),
     ...(r.skipped.length ? [`Not scored (strong model not ahead by ${MIN_GAP * 100} points, so PGR is noise): ${r.skipped.map((k) => `${k.set} (${PAIR[k.pair]}, ${pct(k.qWeak)} / ${pct(k.qStrong)})`).join(", ")}.`, ""] : []),
     `Calibration (Platt on held-out logits, Mixtral/GPT-4 sets weighted equally): a = ${f3(r.platt.a)}, b = ${f3(r.platt.b)}; ECE ${f3(r.calibrationEce)}.`,
     "",
