@@ -7,8 +7,9 @@
  *      local D1, KV, Queues and Durable Objects, behind the local dev front that also takes
  *      cron triggers for the evaluator (scripts/dev-loop.ts: both Workers get the content
  *      keyring and the simulator's URL in their .dev.vars),
- * then prints the URLs and keys last, on one screen. Everything the steps and servers print
- * goes to a log file (.wrangler/start.log); errors and warnings are echoed. Ctrl-C stops all.
+ * then prints the URLs and keys last, on one screen (scripts/lib/ready-screen.ts). Everything the
+ * steps and servers print goes to a log file (.wrangler/start.log); errors and warnings are
+ * echoed. Ctrl-C stops all.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
 import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
@@ -16,6 +17,7 @@ import { createRequire } from "node:module";
 import { dirname, relative, resolve } from "node:path";
 import { parseCli } from "./lib/cli";
 import { checkPorts } from "./lib/ports";
+import { readyScreen, START_STEPS, stepLine, type DevKeys } from "./lib/ready-screen";
 import { seedLoopDevVars, wranglerDevArgs } from "./dev-loop";
 
 const { values } = parseCli({
@@ -64,7 +66,7 @@ function fail(title: string, detail: string): never {
 }
 
 function runStep(title: string, name: string, args: string[]): void {
-  process.stdout.write(`▶ ${title}… `);
+  process.stdout.write(stepLine(title));
   const r = spawnSync(process.execPath, args, { cwd: root, env, encoding: "utf8" });
   record(name, `${r.stdout ?? ""}${r.stderr ?? ""}`, false);
   if (r.status !== 0) fail(`${title} failed`, `(exit ${r.status ?? r.signal}).`);
@@ -101,31 +103,9 @@ function shutdown(code: number): never {
 process.on("SIGINT", () => shutdown(0));
 process.on("SIGTERM", () => shutdown(0));
 
-interface DevKeys {
-  tenantId: string;
-  service?: { key: string };
-  developer?: { key: string };
-  admin?: { key: string };
-}
-
 function printReady(gateway: string, simulator: string, inspector: number): void {
   const keys = JSON.parse(readFileSync(resolve(root, ".dev-keys.json"), "utf8")) as DevKeys;
-  console.log(`
-✔ Local stack ready. Logs: ${relative(root, logPath)}   Ctrl-C stops everything.
-
-  Gateway (OpenAI base URL)  ${gateway}/v1
-  Web console                ${gateway}/console/   (sign in with the developer or admin key below)
-  GPU simulator              ${simulator}/v1   (metrics: ${simulator}/metrics)
-  V8 inspector (DevTools)    127.0.0.1:${inspector}
-
-  Dev tenant ${keys.tenantId} (keys kept in .dev-keys.json, git-ignored):
-    service key    ${keys.service?.key}   chat, embeddings
-    developer key  ${keys.developer?.key}   + usage, traces, cache
-    admin key      ${keys.admin?.key}   /admin/v1
-
-  Try: curl ${gateway}/v1/chat/completions -H "Authorization: Bearer ${keys.developer?.key}" \\
-         -H 'content-type: application/json' -d '{"model":"auto","messages":[{"role":"user","content":"Hello"}]}'
-  Crons (evaluator): curl "${gateway}/cdn-cgi/handler/scheduled?cron=*%2F5+*+*+*+*"   (alerts, rollouts, audit anchor; 7+*+*+*+* = drift)`);
+  console.log(readyScreen({ gateway, simulator, inspector, logFile: relative(root, logPath), keys }));
 }
 
 async function main(): Promise<void> {
@@ -133,11 +113,11 @@ async function main(): Promise<void> {
   if (!ports.ok) fail("Cannot start:", ports.message);
   const { gateway, simulator, inspector } = ports;
   const simulatorUrl = `http://127.0.0.1:${simulator}`;
-  runStep("Applying D1 migrations (local)", "migrations", [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
-  runStep("Seeding the dev tenant and keys", "seed", ["--import", "tsx", "scripts/seed-dev.ts", "--persist-to", persist]);
+  runStep(START_STEPS.migrations, "migrations", [wrangler, "d1", "migrations", "apply", "DB", "--local", "--persist-to", persist]);
+  runStep(START_STEPS.seed, "seed", ["--import", "tsx", "scripts/seed-dev.ts", "--persist-to", persist]);
   // Both Workers: one content keyring, the simulator's URL (dev-loop.ts).
   record("seed", seedLoopDevVars(root, simulatorUrl).join("\n"), false);
-  process.stdout.write("▶ Starting the GPU simulator and wrangler dev (gateway + evaluator)… ");
+  process.stdout.write(stepLine(START_STEPS.servers));
   await startChild("simulator", ["--import", "tsx", "gpu-backends/simulator/src/main.ts", "--config", "gpu-backends/simulator/config.local.json", "--port", String(simulator), ...(values.replay ? ["--replay", resolve(root, values.replay)] : [])], /listening on/);
   await startChild(
     "wrangler",
