@@ -12,9 +12,16 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { resetConfigWarnings } from "../../../../shared/config-warning";
 import { UsageEventPackSchema, UsageEventV1Schema, type UsageEventV1 } from "../../../../shared/schemas/usage-event";
 import { createTestEnv } from "../auth/testing/test-app";
+import { settleAdmission } from "../middleware/settle-admission";
 import { putSettingsStmt } from "../settings/settings-store";
 import { embeddingsRoutes } from "./embeddings";
 import { requestPathApp } from "./test-app";
+
+// Spied on, not replaced: a refusal must release the budget reservation as chat's does.
+vi.mock("../middleware/settle-admission", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../middleware/settle-admission")>();
+  return { ...actual, settleAdmission: vi.fn(actual.settleAdmission) };
+});
 
 const SSN = "536-22-8147";
 const EMAIL = "marguerite.okafor@lantern-row.example";
@@ -129,8 +136,10 @@ describe("POST /v1/embeddings applies the tenant's PII policy to its inputs", ()
     expect((await embed([7, 8], { enabled: false })).status).toBe(200);
   });
 
-  it("a refused request publishes one usage event with its status and code, and no text", async () => {
+  it("a refused request publishes one usage event with its status and code, and no text, and releases its budget reservation", async () => {
+    vi.mocked(settleAdmission).mockClear();
     const blocked = await embed(`SSN ${SSN}`, { entities: { US_SSN: "block" } });
+    expect(vi.mocked(settleAdmission).mock.calls.map((call) => call[1])).toEqual([{ tokens: null, costUsd: 0 }]);
     expect(blocked.events).toEqual([expect.objectContaining({ kind: "embeddings", status: 400, errorCode: "content_blocked", model: "small-sim", costUsd: 0 })]);
     expect(JSON.stringify(blocked.events)).not.toContain(SSN);
     vi.spyOn(console, "warn").mockImplementation(() => undefined);

@@ -64,6 +64,8 @@ export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async 
     return c.json({ ...result, model: model.id }, 200, { "x-upstream": `${model.upstream.kind}:${model.id}`, "x-guardrails": guardrailsHeader(red) });
   } catch (err) {
     const gw = err instanceof GatewayError ? err : null;
+    // As chat does for a refusal: the budget reservation is released, the token estimate stays counted.
+    void settleAdmission(c, { tokens: null, costUsd: 0 });
     outcome.publish({ status: gw?.status ?? 500, errorCode: gw?.code ?? "internal_error", usage: EMPTY_USAGE, costUsd: 0 });
     throw err;
   }
