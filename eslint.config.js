@@ -36,4 +36,22 @@ export default defineConfig(
       "no-useless-escape": "off",
     },
   },
+  // The two Workers share code only through shared/ (issue 18 item 6): neither bundles the
+  // other's internals. Tests and their support files may drive the other Worker (the gateway's
+  // usage tests populate D1 through the evaluator's real consumer).
+  ...[
+    ["gateway", "evaluator"],
+    ["evaluator", "gateway"],
+  ].map(([self, other]) => ({
+    files: [`workers/${self}/**/*.ts`],
+    ignores: ["**/*.test.ts", "**/testing/**", "**/testing.ts", "**/test-fixtures.ts", "workers/gateway/src/usage/judged-store.ts"],
+    rules: {
+      "no-restricted-imports": ["error", {
+        patterns: [{
+          regex: `(^|/)${other}/src(/|$)`,
+          message: `The ${self} Worker may not import the ${other} Worker's internals: move what both need to shared/.`,
+        }],
+      }],
+    },
+  })),
 );
