@@ -106,7 +106,14 @@ export function staticBandWhy(band: number, c: ComplexitySpread): string {
   return `${where}. The band was chosen on the pooled leave-one-dataset-out predictions of the five Mixtral/GPT-4 sets, where each task sits in its own narrow complexity range; one static band cannot follow a single task (docs/router.md, "Why 0.17"). A quality target, below, derives the band from the tenant's own traffic.`;
 }
 
-/** Why a quality-target tenant missed, from this run's numbers and the studies that explain them. */
+/** Below this complexity AUC for "the small model is wrong", the router's ranking is called weak. */
+export const WEAK_RANKING_AUC = 0.7;
+
+/**
+ * Why a quality-target tenant missed: this run's numbers (predicted vs measured quality, the bands
+ * in force, the router's AUC), then what the dated studies concluded, attributed to them (their
+ * findings are not re-measured by this run).
+ */
 export function qualityTargetWhy(o: { target: number; predicted: number; measured: number; bands: string; bestBand: number | null; routerAuc: number }): string {
   const gap = (100 * (o.measured - o.predicted)).toFixed(1);
   const best = o.bestBand === null ? "" : ` where this run's best curve point at ≥ 95% needs ${o.bestBand.toFixed(3)}`;
@@ -114,7 +121,11 @@ export function qualityTargetWhy(o: { target: number; predicted: number; measure
     o.measured >= o.predicted
       ? `the label-free band is conservative on GSM8K: at target ${o.target} it predicted ${pct(o.predicted)} of all-frontier quality and ${pct(o.measured)} was measured (${gap} points more than asked), with bands ${o.bands}${best}.`
       : `the label-free band is optimistic on this set: at target ${o.target} it predicted ${pct(o.predicted)} and ${pct(o.measured)} was measured (${gap} points), with bands ${o.bands}${best}.`;
-  return `${lead} The router ranks GSM8K prompts weakly (complexity AUC ${o.routerAuc.toFixed(3)} for "the small model is wrong") and the pooled calibration is flatter than GSM8K's own slope, so a band read from complexities alone cannot find this set's cut-off; even with every answer of half the set judged, a band read from those labels only reaches the target's edge, and the shipped labelled band (a 95% guarantee) certifies much less at a few hundred labels. Studies: docs/router.md, "Quality target" and "Labelled band"; docs/benchmarks/router.md, "Quality-target band: can calibration alone meet …" and "Labelled band, held out".`;
+  const ranking =
+    o.routerAuc < WEAK_RANKING_AUC
+      ? `The router ranks these prompts weakly (complexity AUC ${o.routerAuc.toFixed(3)} for "the small model is wrong", below ${WEAK_RANKING_AUC}).`
+      : `The router's complexity AUC for "the small model is wrong" is ${o.routerAuc.toFixed(3)} on these rows.`;
+  return `${lead} ${ranking} Earlier studies, not re-measured here: the calibration study (2026-12-07; docs/benchmarks/router.md, "Quality-target band: can calibration alone meet …") found the pooled calibration flatter than GSM8K's own slope, so that a band read from complexities alone could not find GSM8K's cut-off, and that even with every answer of half the set judged a band read from those labels only reached the target's edge; the labelled-band study (2026-12-07; "Labelled band, held out") found that the shipped labelled band (a 95% guarantee) certifies much less at a few hundred labels. Design: docs/router.md, "Quality target" and "Labelled band".`;
 }
 
 /** Why the cascade missed (not the case in the committed run): how well the held-out verifier saw wrong drafts. */
