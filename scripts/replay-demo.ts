@@ -5,11 +5,13 @@
  * Prints per question the `x-cascade` header, which tier answered and whether the served answer
  * is the recorded correct one, then the ledger rows of those requests. See HELP.
  */
-import { readFileSync, writeFileSync, mkdirSync } from "node:fs";
-import { dirname, resolve } from "node:path";
+import { spawnSync } from "node:child_process";
+import { existsSync, readFileSync, writeFileSync, mkdirSync } from "node:fs";
+import { dirname, relative, resolve } from "node:path";
 import { z } from "zod";
 import { parseCli, usageError } from "./lib/cli";
-import { DEFAULT_DATA_DIR, gsm8kRecords } from "./cascade/lib/draft-rows";
+import { DEFAULT_DATA_DIR, gsm8kRecords, type Gsm8kRecord } from "./cascade/lib/draft-rows";
+import { DEFAULT_REPLAY_FILE, isUnreachable, leftOnNote, missingDataMessage, noGatewayMessage, parseDevKeys, replayPath } from "./replay-demo/demo-messages";
 import { parseCascade, pickDemoRows, replayJsonl, servedAnswer, servedCorrect, type DemoRow } from "./replay-demo/demo-rows";
 
 const HELP = `Sends a few recorded GSM8K questions (../shared/data/routing/gsm8k-mixtral-gpt4-dev.csv, read at
@@ -18,8 +20,8 @@ on: questions whose recorded small-model (Mixtral) answer is wrong, and some who
 is right. The simulator must replay the recorded answers, so start the stack with the replay
 file this command writes:
 
-  npm run replay:demo -- --write-replay .tmp/replay-demo.jsonl
-  npm start -- --replay .tmp/replay-demo.jsonl        (or SIMULATOR_REPLAY=.tmp/replay-demo.jsonl npm start)
+  npm run replay:demo -- --write-replay              (writes ${DEFAULT_REPLAY_FILE})
+  npm start -- --replay ${DEFAULT_REPLAY_FILE}        (or SIMULATOR_REPLAY=${DEFAULT_REPLAY_FILE} npm start)
   npm run replay:demo
 
 It turns cascade on (and PII redaction and injection screening off, so the upstream receives the
@@ -30,11 +32,18 @@ x-cascade-p-wrong, the tier that answered, whether the served answer is the reco
 then each request's ledger row (GET /v1/requests/<id>: its cost and its escalated draft's) and
 the feature's totals (GET /v1/usage?groupBy=feature,tier).
 
+Those settings stay in place afterwards (the demo says so at the end); --restore-after puts an
+empty settings layer back for the feature when it is done, --restore does only that.
+
 The shipped verifier and router were trained on these GSM8K rows (docs/router.md): this shows
 the path working end to end on real drafts, not held-out accuracy (bench:replay scores that).
 
 Options:
-  --write-replay FILE  write the simulator replay file for the chosen questions and exit
+  --write-replay [FILE]  write the simulator replay file for the chosen questions and exit
+                       (default ${DEFAULT_REPLAY_FILE}; only a git-ignored path under .tmp/:
+                       the file holds the shared data's recorded answers)
+  --restore            put the feature's settings back (an empty layer: tenant-wide settings apply) and exit
+  --restore-after      run the demo, then restore as --restore does
   --wrong N            questions whose recorded small answer is wrong (and the frontier's right); default 4
   --right N            questions whose small and frontier answers are both right; default 4
   --feature NAME       the feature the settings and requests use (default replay-demo)
@@ -46,8 +55,11 @@ const spec = {
   name: "npm run replay:demo --",
   summary: "Real recorded wrong drafts through the running npm start stack with cascade on.",
   help: HELP,
+  positionals: "[FILE]",
   options: {
-    "write-replay": { type: "string" },
+    "write-replay": { type: "boolean", default: false },
+    restore: { type: "boolean", default: false },
+    "restore-after": { type: "boolean", default: false },
     wrong: { type: "string", default: "4" },
     right: { type: "string", default: "4" },
     feature: { type: "string", default: "replay-demo" },
@@ -56,7 +68,7 @@ const spec = {
 } as const;
 
 const root = resolve(import.meta.dirname, "..");
-const DevKeysSchema = z.object({ tenantId: z.string(), service: z.object({ key: z.string() }), developer: z.object({ key: z.string() }), admin: z.object({ key: z.string() }) });
+const base = `http://127.0.0.1:${process.env.GATEWAY_PORT ?? "8787"}`;
 const ChatSchema = z.object({ model: z.string(), choices: z.array(z.object({ message: z.object({ content: z.string().nullable() }) })).min(1) });
 const TraceSchema = z.object({ model: z.string().nullable(), tier: z.string().nullable(), cost: z.object({ usd: z.number(), draftUsd: z.number() }) });
 const UsageSchema = z.object({ rows: z.array(z.object({ feature: z.string().nullable().optional(), tier: z.string().optional(), requests: z.number(), inferenceCostUsd: z.number(), draftCostUsd: z.number() })) });
@@ -90,24 +102,58 @@ async function ledgerRow(base: string, key: string, requestId: string, timeoutMs
   return null;
 }
 
+/** One line on stderr and exit 1: these are the user's to fix, not the script's (no stack trace). */
+function stop(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+function records(dir: string): Gsm8kRecord[] {
+  try {
+    return gsm8kRecords(dir);
+  } catch (err) {
+    const detail = err instanceof z.ZodError ? `unexpected columns: ${err.issues[0]?.path.join(".") ?? "?"}` : err instanceof Error ? err.message.split("\n")[0]! : String(err);
+    return stop(missingDataMessage(dir, detail));
+  }
+}
+
+/** `git check-ignore -q`: exit 0 when git ignores the path (it need not exist yet). */
+const gitIgnores = (path: string): boolean => spawnSync("git", ["check-ignore", "-q", path], { cwd: root }).status === 0;
+
+async function putFeatureSettings(tenantId: string, adminKey: string, feature: string, settings: object): Promise<void> {
+  await ok(await fetch(`${base}/admin/v1/tenants/${tenantId}/settings?feature=${encodeURIComponent(feature)}`, { method: "PUT", headers: bearer(adminKey), body: JSON.stringify(settings) }), "PUT settings");
+  console.log(`PUT /admin/v1/tenants/${tenantId}/settings?feature=${feature} ${JSON.stringify(settings)}: 200`);
+}
+
 async function main(): Promise<void> {
-  const { values } = parseCli(spec);
+  const { values, positionals } = parseCli(spec);
   const [wrong, right] = [Number(values.wrong), Number(values.right)];
   if (!Number.isInteger(wrong) || wrong < 0 || !Number.isInteger(right) || right < 0) usageError(spec, "--wrong and --right take whole numbers.");
-  const rows = pickDemoRows(gsm8kRecords(values.data), wrong, right);
+  if (positionals.length > (values["write-replay"] ? 1 : 0)) usageError(spec, `Unexpected argument '${positionals.at(-1)}' (only --write-replay takes a FILE).`);
   if (values["write-replay"]) {
-    const out = resolve(root, values["write-replay"]);
-    mkdirSync(dirname(out), { recursive: true });
-    writeFileSync(out, replayJsonl(rows));
-    console.log(`wrote ${rows.length * 2} recorded answers (${rows.length} questions, both tiers) to ${out}\nnext: npm start -- --replay ${values["write-replay"]}   then: npm run replay:demo`);
+    const arg = positionals[0] ?? DEFAULT_REPLAY_FILE;
+    const where = replayPath(root, arg, gitIgnores);
+    if ("message" in where) return stop(where.message);
+    const rows = pickDemoRows(records(values.data), wrong, right);
+    mkdirSync(dirname(where.path), { recursive: true });
+    writeFileSync(where.path, replayJsonl(rows));
+    const shown = relative(root, where.path);
+    console.log(`wrote ${rows.length * 2} recorded answers (${rows.length} questions, both tiers) to ${shown}\nnext: npm start -- --replay ${shown}   then: npm run replay:demo`);
     return;
   }
-  const keys = DevKeysSchema.parse(JSON.parse(readFileSync(resolve(root, ".dev-keys.json"), "utf8")));
-  const base = `http://127.0.0.1:${process.env.GATEWAY_PORT ?? "8787"}`;
+  const keysFile = resolve(root, ".dev-keys.json");
+  const read = parseDevKeys(existsSync(keysFile) ? readFileSync(keysFile, "utf8") : null, ".dev-keys.json");
+  if ("message" in read) return stop(read.message);
+  const { keys } = read;
   const feature = values.feature;
+  if (values.restore) {
+    await putFeatureSettings(keys.tenantId, keys.admin.key, feature, {});
+    console.log(`restored: feature ${feature} follows the tenant-wide settings again (PII redaction and injection screening as the tenant has them).`);
+    return;
+  }
+  const rows = pickDemoRows(records(values.data), wrong, right);
   const settings = { guardrails: { pii: { enabled: false }, injection: { enabled: false } }, router: { cascade: true } };
-  await ok(await fetch(`${base}/admin/v1/tenants/${keys.tenantId}/settings?feature=${encodeURIComponent(feature)}`, { method: "PUT", headers: bearer(keys.admin.key), body: JSON.stringify(settings) }), "PUT settings");
-  console.log(`PUT /admin/v1/tenants/${keys.tenantId}/settings?feature=${feature} ${JSON.stringify(settings)}: 200`);
+  await putFeatureSettings(keys.tenantId, keys.admin.key, feature, settings);
   // The gateway caches settings for a few seconds per isolate (settings-store.ts).
   await sleep(6_000);
   const started = Date.now();
@@ -147,9 +193,15 @@ async function main(): Promise<void> {
   console.log("| tier | requests | inference cost (USD) | escalated drafts (USD) |");
   console.log("| --- | --- | --- | --- |");
   for (const r of usage.rows.filter((u) => u.feature === feature)) console.log(`| ${r.tier ?? "—"} | ${r.requests} | ${r.inferenceCostUsd.toFixed(6)} | ${r.draftCostUsd.toFixed(6)} |`);
+  console.log("");
+  if (values["restore-after"]) {
+    await putFeatureSettings(keys.tenantId, keys.admin.key, feature, {});
+    console.log(`restored: feature ${feature} follows the tenant-wide settings again.`);
+  } else console.log(leftOnNote(keys.tenantId, feature));
 }
 
 main().catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : String(err));
-  process.exit(1);
+  if (isUnreachable(err)) stop(noGatewayMessage(base));
+  if (err instanceof z.ZodError) stop(`unexpected answer from the gateway at ${base} (${err.issues[0]?.path.join(".") || "body"}: ${err.issues[0]?.message ?? "?"})`);
+  stop(err instanceof Error ? err.message.split("\n")[0]! : String(err));
 });

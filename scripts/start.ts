@@ -12,13 +12,14 @@
  * echoed. Ctrl-C stops all.
  */
 import { spawn, spawnSync, type ChildProcess } from "node:child_process";
-import { createWriteStream, mkdirSync, readFileSync } from "node:fs";
+import { createWriteStream, existsSync, mkdirSync, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
 import { dirname, relative, resolve } from "node:path";
 import { parseCli } from "./lib/cli";
 import { checkPorts } from "./lib/ports";
 import { readyScreen, START_STEPS, stepLine, type DevKeys } from "./lib/ready-screen";
 import { seedLoopDevVars, wranglerDevArgs } from "./dev-loop";
+import { parseReplayJsonl } from "../gpu-backends/simulator/src/replay";
 
 const { values } = parseCli({
   name: "npm start --",
@@ -34,6 +35,8 @@ const { values } = parseCli({
 });
 
 const root = resolve(import.meta.dirname, "..");
+// Before the log file is opened (and truncated) and before any step runs.
+if (values.replay) checkReplayFile(values.replay);
 const require = createRequire(import.meta.url);
 const wrangler = require.resolve("wrangler/bin/wrangler.js");
 const persist = values["persist-to"];
@@ -106,6 +109,21 @@ process.on("SIGTERM", () => shutdown(0));
 function printReady(gateway: string, simulator: string, inspector: number): void {
   const keys = JSON.parse(readFileSync(resolve(root, ".dev-keys.json"), "utf8")) as DevKeys;
   console.log(readyScreen({ gateway, simulator, inspector, logFile: relative(root, logPath), keys }));
+}
+
+/** A missing or unreadable --replay file stops `npm start` at once, not after the migrations when the simulator fails to start. */
+function checkReplayFile(file: string): void {
+  const path = resolve(root, file);
+  const problem = !existsSync(path) || !statSync(path).isFile() ? "no such file" : (() => {
+    try {
+      return parseReplayJsonl(readFileSync(path, "utf8"), file).length ? null : "no recorded answers in it";
+    } catch (err) {
+      return err instanceof Error ? err.message.split("\n")[0]! : String(err);
+    }
+  })();
+  if (!problem) return;
+  console.error(`✖ Cannot start: --replay ${file}: ${problem}. npm run replay:demo -- --write-replay writes one (.tmp/replay-demo.jsonl); SIMULATOR_REPLAY sets the same file.`);
+  process.exit(1);
 }
 
 async function main(): Promise<void> {
