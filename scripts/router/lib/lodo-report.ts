@@ -64,9 +64,16 @@ export interface BelowLength {
   medianChars: number;
   /** Share of rows on which each complexity input other than length and sentence count is non-zero (log_option_len: answer options laid out). */
   active: Record<string, number>;
+  /**
+   * Whether the source benchmark is multiple choice (MULTIPLE_CHOICE_FAMILIES, or another copy of
+   * the family lays options out): only then is "no answer options" a loss the prompts suffered.
+   */
+  multipleChoiceOrigin: boolean;
   /** AUC for "weak wrong and strong right" of the prompt length and of the corpus prior's logit. */
   lengthAuc: number;
   priorAuc: number;
+  /** Hanley–McNeil standard error of priorAuc: within 2 SE of 0.5 the prior carries no signal we can tell from noise. */
+  priorAucSe: number;
   /** In-sample (dev) APGR of the complexity model, and the same model with its prior term left out. */
   dev: number;
   devWithoutPrior: number;
@@ -114,11 +121,29 @@ function line(set: string, rows: readonly OutcomeRow[], idx: readonly number[], 
 }
 
 export const BOOTSTRAP = 300;
+
+/**
+ * Source benchmarks whose questions come with answer options (MMLU, ARC, OpenBookQA, GPQA and
+ * CommonsenseQA letter their choices; Winogrande picks one of two fillers). A copy whose prompts
+ * lack the options lost them; a free-form set (GSM8K, MBPP, ...) never had any.
+ */
+export const MULTIPLE_CHOICE_FAMILIES: ReadonlySet<string> = new Set(["mmlu", "arc_challenge", "winogrande", "commonsense_qa", "openbook_qa", "gpqa"]);
+
+/** Hanley & McNeil (1982) standard error of an AUC from nPos positives and nNeg negatives. */
+export function aucStandardError(a: number, nPos: number, nNeg: number): number {
+  if (nPos === 0 || nNeg === 0 || !Number.isFinite(a)) return NaN;
+  const q1 = a / (2 - a);
+  const q2 = (2 * a * a) / (1 + a);
+  return Math.sqrt((a * (1 - a) + (nPos - 1) * (q1 - a * a) + (nNeg - 1) * (q2 - a * a)) / (nPos * nNeg));
+}
 /** Inputs that fire on every prompt (length, sentences) say nothing about whether the features could read a set. */
 const ALWAYS_ON = new Set(["log_chars", "log_sentences"]);
 
 function belowLength(l: LodoLine, rows: readonly OutcomeRow[], idx: readonly number[], held: Float64Array, inputs: readonly Float64Array[], devModel: LinearComplexity): BelowLength {
   const prior = COMPLEXITY_FEATURES.length;
+  const option = COMPLEXITY_FEATURES.indexOf("log_option_len");
+  // Other copies of the same benchmark (another file or pair) that lay options out.
+  const otherCopyHasOptions = rows.some((r, i) => r.family === l.set && r.pair !== l.pair && option >= 0 && inputs[i]![option] !== 0);
   const apgr = (ids: readonly number[], score: (i: number) => number) => routingReport(ids.map((i) => ({ score: score(i), weakOk: rows[i]!.weakOk, strongOk: rows[i]!.strongOk }))).apgr;
   const rng = mulberry32(2024);
   const diffs = Array.from({ length: BOOTSTRAP }, () => {
@@ -128,6 +153,7 @@ function belowLength(l: LodoLine, rows: readonly OutcomeRow[], idx: readonly num
   diffs.sort((a, b) => a - b);
   const chars = idx.map((i) => rows[i]!.prompt.length).sort((a, b) => a - b);
   const gain = idx.map((i) => !rows[i]!.weakOk && rows[i]!.strongOk);
+  const priorAuc = auc(idx.map((i) => inputs[i]![prior]!), gain);
   const withoutPrior = (i: number) => inputs[i]!.reduce((z, v, k) => z + (k === prior ? 0 : v * devModel.coef[k]!), devModel.bias);
   return {
     set: l.set,
@@ -139,8 +165,10 @@ function belowLength(l: LodoLine, rows: readonly OutcomeRow[], idx: readonly num
     gapP95: diffs[Math.ceil(0.95 * diffs.length) - 1]!,
     medianChars: chars[Math.floor((chars.length - 1) / 2)]!,
     active: Object.fromEntries(COMPLEXITY_FEATURES.flatMap((n, k) => (ALWAYS_ON.has(n) ? [] : [[n, idx.filter((i) => inputs[i]![k] !== 0).length / idx.length]]))),
+    multipleChoiceOrigin: MULTIPLE_CHOICE_FAMILIES.has(l.set) || otherCopyHasOptions,
     lengthAuc: auc(idx.map((i) => rows[i]!.prompt.length), gain),
-    priorAuc: auc(idx.map((i) => inputs[i]![prior]!), gain),
+    priorAuc,
+    priorAucSe: aucStandardError(priorAuc, gain.filter(Boolean).length, gain.filter((g) => !g).length),
     dev: l.dev.apgr,
     devWithoutPrior: apgr(idx, withoutPrior),
   };

@@ -28,20 +28,40 @@ function targetSummary(lines: readonly TargetLine[]): string[] {
   return out;
 }
 
+/** Below this AUC, length's signal is called weak. */
+const WEAK_AUC = 0.7;
+
+/**
+ * What the corpus prior does on the set: "ranks backwards" only when its AUC is more than two
+ * standard errors below 0.5; "carries no signal" within two of it, named as a cause only when
+ * leaving the prior out scores better (it dilutes); nothing when it ranks the right way.
+ */
+function priorCause(b: BelowLength): string | null {
+  const backwards = b.priorAuc < 0.5 - 2 * b.priorAucSe;
+  const dilutes = b.devWithoutPrior > b.dev;
+  if (!backwards && !(b.priorAuc < 0.5 + 2 * b.priorAucSe && dilutes)) return null;
+  const what = backwards ? "the corpus prior ranks these rows backwards" : "the corpus prior carries no signal on these rows (AUC within 2 SE of 0.5)";
+  if (!dilutes) return what;
+  const length = b.lengthAuc < WEAK_AUC ? "length's weak signal" : "length's signal";
+  return `${what} and dilutes ${length}${b.devWithoutPrior < b.lengthApgr ? `, though even without it the model stays below length (${f3(b.devWithoutPrior)} vs ${f3(b.lengthApgr)})` : ""}`;
+}
+
 /** What was checked on a set below the length baseline, and the cause it points to. */
 export function belowLengthNote(b: BelowLength): string {
   const share = (n: string): string => pct(b.active[n] ?? 0);
   const others = Object.keys(b.active).filter((n) => n !== "log_option_len");
   const sparse = others.every((n) => (b.active[n] ?? 0) <= 0.2);
+  const prior = priorCause(b);
+  // Missing options are a cause only where the benchmark has them: a free-form set never did.
   const cause = [
-    ...((b.active.log_option_len ?? 0) === 0 ? ["its prompts carry no answer options (the option-length input never fires)"] : []),
+    ...((b.active.log_option_len ?? 0) === 0 && b.multipleChoiceOrigin ? ["its prompts carry no answer options though the benchmark is multiple choice (the option-length input never fires)"] : []),
     ...(sparse ? ["the other within-task inputs rarely fire, so length and sentence count are nearly all the model reads"] : []),
-    ...(b.priorAuc < 0.5 ? [`the corpus prior ranks these rows backwards and dilutes length's weak signal${b.devWithoutPrior < b.lengthApgr ? `, though even without it the model stays below length (${f3(b.devWithoutPrior)} vs ${f3(b.lengthApgr)})` : ""}`] : []),
+    ...(prior ? [prior] : []),
   ];
   return [
     `**${b.set}** (${PAIR[b.pair]}): held-out − length ${b.gap.toFixed(3)}; below length in ${pct(b.gapBelowShare)} of bootstrap resamples (5th–95th percentile ${b.gapP5.toFixed(3)} to ${b.gapP95.toFixed(3)}).`,
     `Checked: median prompt ${b.medianChars} characters; inputs other than length and sentence count non-zero on ${Object.keys(b.active).map((n) => `${n} ${share(n)}`).join(", ")} of rows;`,
-    `AUC for "weak wrong, strong right": prompt length ${f3(b.lengthAuc)}, corpus prior ${f3(b.priorAuc)}; dev APGR ${f3(b.dev)}, ${f3(b.devWithoutPrior)} without the prior term.`,
+    `AUC for "weak wrong, strong right": prompt length ${f3(b.lengthAuc)}, corpus prior ${f3(b.priorAuc)} (Hanley–McNeil SE ${f3(b.priorAucSe)}); dev APGR ${f3(b.dev)}, ${f3(b.devWithoutPrior)} without the prior term.`,
     cause.length ? `Cause: ${cause.join("; ")}.` : "No cause found among these checks.",
   ].join(" ");
 }
