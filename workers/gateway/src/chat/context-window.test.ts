@@ -72,3 +72,17 @@ describe("context window check", () => {
     expect(err.message).toMatch(/^This model's maximum context length is 32768 tokens \(m32768\)\. However, you requested at least \d+ tokens \(at least \d+ in the messages, 500 in the completion\)/);
   });
 });
+
+describe("inline payloads in the window", () => {
+  const withPart = (part: unknown): ChatCompletionRequest =>
+    ({ model: "auto", messages: [{ role: "user", content: [{ type: "text", text: "Summarise the attachment." }, part] }] }) as ChatCompletionRequest;
+  const b64 = (text: string) => btoa(text);
+
+  it("a text file counts as prompt; an image of the same size does not", () => {
+    const text = prose(6_000); // ~6k tokens
+    expect(fitsContext(withPart({ type: "file", file: { filename: "notes.txt", file_data: `data:text/plain;base64,${b64(text)}` } }), model(4_096, 16))).toBe(false);
+    expect(fitsContext(withPart({ type: "file", file: { filename: "notes.txt", file_data: b64(text) } }), model(4_096, 16))).toBe(false);
+    expect(fitsContext(withPart({ type: "file", file: { filename: "notes.txt", file_data: b64(text) } }), model(16_384, 16))).toBe(true);
+    expect(fitsContext(withPart({ type: "image_url", image_url: { url: `data:image/png;base64,${b64(text)}` } }), model(4_096, 16))).toBe(true);
+  });
+});

@@ -1,8 +1,8 @@
 /**
  * Does a chat request fit a model's context window? Prompt tokens plus the requested output
  * (max_tokens, or at least 1 when unset) must not exceed `contextWindow`, as OpenAI checks it
- * (error code `context_length_exceeded`). Tool definitions and tool-call arguments count as
- * prompt; images do not (their cost depends on the upstream). The count is lazy and bounded
+ * (error code `context_length_exceeded`). Tool definitions, tool-call arguments and the text of
+ * inline text payloads count as prompt; images do not (their cost depends on the upstream). The count is lazy and bounded
  * (shared/bounded-token-count.ts): everyday prompts are decided by their length alone, and a
  * megabyte prompt costs at most one window's worth of tokenizing.
  */
@@ -10,6 +10,7 @@ import { BoundedTokenCount } from "../../../../shared/bounded-token-count";
 import { GatewayError } from "../../../../shared/errors";
 import { contentText, type ChatCompletionRequest } from "../../../../shared/schemas/openai-chat";
 import type { ModelEntry } from "../config/model-registry";
+import { payloadText } from "../guardrails/data-payload";
 
 /** ChatML framing per message and reply priming, as in OpenAI's token-counting cookbook. */
 const PER_MESSAGE = 4;
@@ -19,10 +20,29 @@ const PRIMING = 3;
 export const chatPromptTokens = (request: ChatCompletionRequest): BoundedTokenCount =>
   new BoundedTokenCount(promptTexts(request), PRIMING + PER_MESSAGE * request.messages.length);
 
+/**
+ * Text the model reads from inline payloads (a text file, an SVG): counted like message text,
+ * as OpenAI counts file text, and so the guardrails never read more text than a window holds.
+ */
+function payloadTexts(content: ChatCompletionRequest["messages"][number]["content"]): string[] {
+  if (!Array.isArray(content)) return [];
+  const out: string[] = [];
+  for (const p of content) {
+    const text =
+      p.type === "image_url" && typeof (p.image_url as { url?: unknown } | undefined)?.url === "string"
+        ? payloadText((p.image_url as { url: string }).url, "image_url")
+        : p.type === "file" && typeof (p.file as { file_data?: unknown } | undefined)?.file_data === "string"
+          ? payloadText((p.file as { file_data: string }).file_data, "file_data")
+          : null;
+    if (text !== null) out.push(text);
+  }
+  return out;
+}
+
 function promptTexts(request: ChatCompletionRequest): string[] {
   const texts: string[] = [];
   for (const m of request.messages) {
-    texts.push(contentText(m.content ?? null));
+    texts.push(contentText(m.content ?? null), ...payloadTexts(m.content));
     if ("tool_calls" in m && Array.isArray(m.tool_calls)) for (const c of m.tool_calls) texts.push(c.function.name, c.function.arguments);
   }
   if (request.tools?.length) texts.push(JSON.stringify(request.tools));

@@ -76,11 +76,13 @@ export function checkEmbeddingsInputSize(input: Input, model: ModelEntry): void 
     if (total > MAX_EMBEDDINGS_REQUEST_TOKENS) throw overRequestCap({ tokens: total, complete: true });
     return;
   }
+  // The request's cap first: it bounds everything counted after it, so a batch of inputs each
+  // near its window is refused after counting at most the cap, not every input to its window.
   const texts = textInputs(input);
+  const all = new BoundedTokenCount(texts);
+  if (!all.fitsIn(MAX_EMBEDDINGS_REQUEST_TOKENS)) throw overRequestCap(all.known);
   for (const [i, text] of texts.entries()) {
     const count = new BoundedTokenCount([text]);
     if (!count.fitsIn(model.contextWindow)) throw overWindow(input, i, model, count.known);
   }
-  const all = new BoundedTokenCount(texts);
-  if (!all.fitsIn(MAX_EMBEDDINGS_REQUEST_TOKENS)) throw overRequestCap(all.known);
 }

@@ -1,40 +1,79 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { mapDataUrl, mapFileData } from "./data-payload";
+import { mapDataUrl, mapFileData, payloadText, type PayloadMapper } from "./data-payload";
 import { base64Utf8 } from "./testing/chat-request-builder";
 
-const shout = (t: string) => t.replace(/orchid/g, "<X>");
+const shout: PayloadMapper = (t) => t.replace(/orchid/g, "<X_1>");
 const decode = (b64: string) => new TextDecoder().decode(Uint8Array.from(atob(b64), (c) => c.charCodeAt(0)));
+const textOf = (r: ReturnType<typeof mapDataUrl>): string => {
+  if (r.kind !== "text") throw new Error(`expected text, got ${r.kind}`);
+  const data = r.value.slice(r.value.indexOf(",") + 1);
+  return /;\s*base64\s*,/i.test(r.value) ? decode(data) : decodeURIComponent(data);
+};
 
 describe("inline payloads", () => {
   it("a base64 text data URL is decoded, mapped and encoded again, its header kept", () => {
     const url = `data:text/plain;charset=utf-8;base64,${base64Utf8("the orchid room, 3rd floor — ünïcode")}`;
     const r = mapDataUrl(url, shout);
-    expect(r.kind).toBe("text");
-    const value = r.kind === "text" ? r.value : "";
-    expect(value.startsWith("data:text/plain;charset=utf-8;base64,")).toBe(true);
-    expect(decode(value.slice(value.indexOf(",") + 1))).toBe("the <X> room, 3rd floor — ünïcode");
+    expect(r.kind === "text" && r.value.startsWith("data:text/plain;charset=utf-8;base64,")).toBe(true);
+    expect(textOf(r)).toBe("the <X_1> room, 3rd floor — ünïcode");
   });
 
-  it("a percent-encoded SVG and a data URL without a media type (text/plain) are text", () => {
-    const svg = `data:image/svg+xml,${encodeURIComponent("<svg><text>orchid</text></svg>")}`;
-    const r = mapDataUrl(svg, shout);
-    expect(r).toEqual({ kind: "text", value: `data:image/svg+xml,${encodeURIComponent("<svg><text><X></text></svg>")}` });
-    expect(mapDataUrl("data:,orchid%20bloom", shout)).toEqual({ kind: "text", value: "data:,%3CX%3E%20bloom" });
+  it("reads data: URLs as browsers do: any case, leading space, spaced parameters, %-escaped base64, base64url, stray %", () => {
+    const b64 = base64Utf8("orchid?>>"); // holds '+' or '/' in standard base64
+    expect(textOf(mapDataUrl(` DATA:Text/Plain ; base64 ,${b64}`, shout))).toBe("<X_1>?>>");
+    expect(textOf(mapDataUrl(`data:text/plain;base64,${b64.replace(/=/g, "%3D")}`, shout))).toBe("<X_1>?>>");
+    expect(textOf(mapDataUrl(`data:text/plain;base64,${b64.replace(/\+/g, "-").replace(/\//g, "_")}`, shout))).toBe("<X_1>?>>");
+    expect(textOf(mapDataUrl("data:text/plain,100% orchid", shout))).toBe("100% <X_1>");
+    expect(mapDataUrl("data:,orchid%20bloom", shout)).toEqual({ kind: "text", value: "data:,%3CX_1%3E%20bloom" });
   });
 
-  it("binary media, undecodable base64 and bytes that are not UTF-8 are opaque", () => {
+  it("a file is read by its bytes, not its label or name: octet-stream, a CSV typed as Excel, bare base64 of any name", () => {
+    expect(textOf(mapFileData(`data:application/octet-stream;base64,${base64Utf8("orchid")}`, shout))).toBe("<X_1>");
+    expect(textOf(mapFileData(`data:application/vnd.ms-excel;base64,${base64Utf8("a,orchid")}`, shout))).toBe("a,<X_1>");
+    const bare = mapFileData(base64Utf8("BEGIN:VCARD\nFN:orchid\nEND:VCARD"), shout);
+    expect(bare.kind === "text" && decode(bare.value)).toBe("BEGIN:VCARD\nFN:<X_1>\nEND:VCARD");
+  });
+
+  it("binary stays opaque, including a PDF that happens to be ASCII; an image is never decoded", () => {
     expect(mapDataUrl("data:image/png;base64,iVBORw0KGgo=", shout)).toEqual({ kind: "opaque", mediaType: "image/png" });
-    expect(mapDataUrl("data:application/pdf;base64,JVBERi0x", shout)).toEqual({ kind: "opaque", mediaType: "application/pdf" });
-    expect(mapDataUrl("data:text/plain;base64,@@not base64@@", shout)).toEqual({ kind: "opaque", mediaType: "text/plain" });
-    expect(mapDataUrl(`data:text/plain;base64,${btoa("\xff\xfe\xfa")}`, shout)).toEqual({ kind: "opaque", mediaType: "text/plain" });
+    expect(mapFileData(`data:application/pdf;base64,${base64Utf8("%PDF-1.4 orchid")}`, shout)).toEqual({ kind: "opaque", mediaType: "application/pdf" });
+    expect(mapFileData(base64Utf8("%PDF-1.4 orchid"), shout).kind).toBe("opaque");
+    expect(mapFileData(`data:audio/wav;base64,${btoa("RIFF\x00\x01")}`, shout).kind).toBe("opaque");
   });
 
-  it("file_data as bare base64 is text when the filename says so, else opaque", () => {
-    const r = mapFileData(base64Utf8("orchid,7"), "inventory.csv", shout);
-    expect(r.kind === "text" && decode(r.value)).toBe("<X>,7");
-    expect(mapFileData(base64Utf8("orchid"), "scan.pdf", shout).kind).toBe("opaque");
-    expect(mapFileData(base64Utf8("orchid"), undefined, shout).kind).toBe("opaque");
+  it("text that cannot be read as UTF-8 is unreadable when labelled text, opaque when not", () => {
+    expect(mapDataUrl(`data:text/plain;charset=utf-16le;base64,${btoa("o\x00r\x00")}`, shout)).toEqual({ kind: "unreadable", mediaType: "text/plain" });
+    expect(mapDataUrl(`data:text/plain;charset=iso-8859-1,It%92s`, shout).kind).toBe("unreadable");
+    expect(mapDataUrl("data:text/plain,It%92s", shout).kind).toBe("unreadable"); // a cp1252 byte: not UTF-8
+    expect(mapDataUrl("data:text/plain;base64,@@not base64@@", shout).kind).toBe("unreadable");
+    expect(mapDataUrl(`data:text/plain;base64,${btoa("o\x00r")}`, shout).kind).toBe("unreadable"); // NUL bytes
+    expect(mapFileData(`data:application/octet-stream;base64,${btoa("\xff\xfe\x00")}`, shout).kind).toBe("opaque");
+  });
+
+  it("JSON goes through the JSON mapper; unchanged JSON keeps its bytes", () => {
+    const seen: string[] = [];
+    const json: PayloadMapper = (t, format) => (seen.push(format), format === "json" ? JSON.stringify(JSON.parse(t)).replace("orchid", "<X_1>") : t);
+    const pretty = `{\n  "note": "orchid"\n}`;
+    expect(textOf(mapDataUrl(`data:application/json,${encodeURIComponent(pretty)}`, json))).toBe('{"note":"<X_1>"}');
+    const plain = `data:application/json,${encodeURIComponent('{\n  "note": "daisy"\n}')}`;
+    expect(mapDataUrl(plain, json)).toEqual({ kind: "text", value: plain });
+    expect(seen).toEqual(["json", "json"]);
+  });
+
+  it("markup: numeric character references are read, and placeholders are written escaped", () => {
+    const svg = `<svg><text>orch&#105;d &amp; &#60;b&#62;</text></svg>`;
+    const r = mapDataUrl(`data:image/svg+xml,${encodeURIComponent(svg)}`, shout);
+    expect(textOf(r)).toBe("<svg><text>&lt;X_1&gt; &amp; &#60;b&#62;</text></svg>");
+    const untouched = `data:image/svg+xml,${encodeURIComponent("<svg><text>d&#97;isy</text></svg>")}`;
+    expect(mapDataUrl(untouched, shout)).toEqual({ kind: "text", value: untouched });
+  });
+
+  it("payloadText gives the text a payload holds, for the context-window count", () => {
+    expect(payloadText(`data:text/plain;base64,${base64Utf8("four words of text")}`, "image_url")).toBe("four words of text");
+    expect(payloadText("data:image/png;base64,iVBORw0KGgo=", "image_url")).toBeNull();
+    expect(payloadText(base64Utf8("a,b\n1,2"), "file_data")).toBe("a,b\n1,2");
+    expect(payloadText("https://img.example.com/a.png", "image_url")).toBeNull();
   });
 
   it("property: a payload the map leaves alone comes back byte for byte; a mapped one decodes to the mapped text", () => {
@@ -43,11 +82,10 @@ describe("inline payloads", () => {
         const body = withOrchid ? `${text} orchid ${text}` : text.replace(/orchid/g, "");
         const url = base64 ? `data:text/markdown;base64,${base64Utf8(body)}` : `data:text/markdown,${encodeURIComponent(body)}`;
         const r = mapDataUrl(url, shout);
-        expect(r.kind).toBe("text");
-        const value = r.kind === "text" ? r.value : "";
-        if (!withOrchid) expect(value).toBe(url);
-        const data = value.slice(value.indexOf(",") + 1);
-        expect(base64 ? decode(data) : decodeURIComponent(data)).toBe(shout(body));
+        // Control characters other than whitespace make text unreadable: not what this property is about.
+        if (/[\x00-\x08\x0b\x0e-\x1f]/.test(body)) return;
+        if (!withOrchid) expect(r).toEqual({ kind: "text", value: url });
+        expect(textOf(r)).toBe(shout(body, "text"));
       }),
       { numRuns: 300, seed: 31 },
     );

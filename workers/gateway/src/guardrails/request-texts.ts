@@ -8,7 +8,7 @@ import type {
   ToolCall,
   ToolChoice,
 } from "../../../../shared/schemas/openai-chat";
-import { mapDataUrl, mapFileData, type PayloadResult } from "./data-payload";
+import { isDataUrl, mapDataUrl, mapFileData, type PayloadMapper, type PayloadResult } from "./data-payload";
 import { END_USER_FIELDS } from "./end-user";
 import { mapJsonTree } from "./json-tree";
 
@@ -21,9 +21,9 @@ import { mapJsonTree } from "./json-tree";
  * names and arguments, tool definitions (name, description, every leaf of the parameter schema),
  * tool_choice names, response_format (name, description, schema), `stop`, `prediction`, the
  * end-user identifiers (pseudonyms by now: a no-op unless a caller skipped that) and `metadata`
- * values. Inline payloads (data: URLs, file_data) whose media type is text (text/*, JSON, CSV,
- * SVG ...) are decoded, mapped and encoded again (data-payload.ts); other bytes (PNG, PDF,
- * input_audio) cannot be read and are reported to the visitor's `opaque`; an https image URL is
+ * values. Inline payloads (data: URLs, file_data) that hold text (by label, or by their bytes:
+ * data-payload.ts) are decoded, mapped and encoded again; other bytes (PNG, PDF, input_audio)
+ * and text that cannot be read are reported to the visitor's `opaque`; an https image URL is
  * text (PII in a query string is redacted).
  */
 export type IdentifierKind =
@@ -41,18 +41,24 @@ export interface TextVisitor {
   json(value: string): string;
   /** `path` is the field's dotted path, for errors. */
   identifier(value: string, kind: IdentifierKind, path: string): string;
-  /** An inline payload that is not text (an image, a PDF, audio): forwarded as it is unless the visitor throws. */
-  opaque?(path: string, mediaType: string): void;
+  /**
+   * An inline payload the gateway cannot read: `binary` (an image, a PDF, audio) or `unreadable`
+   * (labelled text but not readable as UTF-8). Forwarded as it is unless the visitor throws.
+   */
+  opaque?(path: string, mediaType: string, kind: "binary" | "unreadable"): void;
 }
 
-const isDataUrl = (url: string): boolean => url.startsWith("data:");
-
-/** The payload's new value when it is text; reported to the visitor (and kept) when opaque. */
+/** The payload's new value when it is text; reported to the visitor (and kept) otherwise. */
 function payload(r: PayloadResult, original: string, v: TextVisitor, path: string): string {
   if (r.kind === "text") return r.value;
-  v.opaque?.(path, r.mediaType);
+  v.opaque?.(path, r.mediaType, r.kind === "opaque" ? "binary" : "unreadable");
   return original;
 }
+
+const payloadMapper =
+  (v: TextVisitor): PayloadMapper =>
+  (text, format) =>
+    format === "json" ? v.json(text) : v.text(text);
 
 function mapPart(p: ContentPart, v: TextVisitor, path: string): ContentPart {
   switch (p.type) {
@@ -63,7 +69,7 @@ function mapPart(p: ContentPart, v: TextVisitor, path: string): ContentPart {
     case "image_url": {
       const image = p.image_url as { url?: unknown } | undefined;
       if (!image || typeof image.url !== "string") return p;
-      const url = isDataUrl(image.url) ? payload(mapDataUrl(image.url, (t) => v.text(t)), image.url, v, `${path}.image_url.url`) : v.text(image.url);
+      const url = isDataUrl(image.url) ? payload(mapDataUrl(image.url, payloadMapper(v)), image.url, v, `${path}.image_url.url`) : v.text(image.url);
       return { ...p, image_url: { ...image, url } };
     }
     case "file": {
@@ -73,12 +79,12 @@ function mapPart(p: ContentPart, v: TextVisitor, path: string): ContentPart {
       const filename = typeof file.filename === "string" ? file.filename : undefined;
       if (filename !== undefined) out.filename = v.text(filename);
       if (typeof file.file_id === "string") out.file_id = v.identifier(file.file_id, "id", `${path}.file.file_id`);
-      if (typeof file.file_data === "string") out.file_data = payload(mapFileData(file.file_data, filename, (t) => v.text(t)), file.file_data, v, `${path}.file.file_data`);
+      if (typeof file.file_data === "string") out.file_data = payload(mapFileData(file.file_data, payloadMapper(v)), file.file_data, v, `${path}.file.file_data`);
       return { ...p, file: out };
     }
     case "input_audio": {
       const audio = p.input_audio as { format?: unknown } | undefined;
-      v.opaque?.(`${path}.input_audio.data`, `audio/${typeof audio?.format === "string" ? audio.format : "unknown"}`);
+      v.opaque?.(`${path}.input_audio.data`, `audio/${typeof audio?.format === "string" ? audio.format.slice(0, 32) : "unknown"}`, "binary");
       return p;
     }
     default:

@@ -64,8 +64,10 @@ export const PiiSettingsSchema = z
      * reads text, not pixels or sound, so it cannot find an entity in them. `forward` (the
      * default, as for images in every other gateway) sends them on unread; `refuse` answers 400
      * `unscannable_input` while the policy acts on any entity, for tenants who must not send
-     * anything unchecked. Text payloads (data: URLs and file_data of text, JSON, CSV, SVG ...) are
-     * always decoded and redacted like message text.
+     * anything unchecked. Text payloads (data: URLs and file_data holding text, by label or by
+     * their bytes: data-payload.ts) are always decoded and redacted like message text, and one
+     * labelled text that cannot be read is refused whatever this says. Inline payloads only: an
+     * https image URL's bytes are fetched by the upstream.
      */
     opaqueInputs: z.enum(["forward", "refuse"]).default("forward"),
   })

@@ -43,7 +43,7 @@ interface Call {
   events: UsageEventV1[];
 }
 
-async function embed(input: unknown, pii: Record<string, unknown> | null, env: Record<string, unknown> = {}, extra: { body?: Record<string, unknown>; guardrails?: Record<string, unknown> } = {}): Promise<Call> {
+async function embed(input: unknown, pii: Record<string, unknown> | null, env: Record<string, unknown> = {}, extra: { body?: Record<string, unknown>; guardrails?: Record<string, unknown>; headers?: Record<string, string> } = {}): Promise<Call> {
   const tenantId = `ten_embed_${++seq}`;
   const events: UsageEventV1[] = [];
   // Events leave the isolate packed (telemetry/event-batcher.ts).
@@ -64,7 +64,7 @@ async function embed(input: unknown, pii: Record<string, unknown> | null, env: R
   const post = requestPathApp({ tenantId, keyId: "key_embed", role: "service", scopes: [], models: null, tiers: null, features: null }, (app) => {
     app.route("/", embeddingsRoutes as never);
   });
-  const res = await post("/v1/embeddings", { model: "small-sim", input, ...extra.body }, bindings);
+  const res = await post("/v1/embeddings", { model: "small-sim", input, ...extra.body }, bindings, extra.headers);
   const body = JSON.parse(res.text) as Call["body"];
   return { status: res.status, body, headers: res.headers, upstream, events };
 }
@@ -149,6 +149,9 @@ describe("POST /v1/embeddings applies the tenant's PII policy to its inputs", ()
     expect(noUserKey.status).toBe(503);
     expect(noUserKey.events).toEqual([expect.objectContaining({ status: 503, errorCode: "end_user_hash_key_missing", endUser: null })]);
     expect(JSON.stringify(noUserKey.events)).not.toContain("customer-4471");
+    const badFeature = await embed("a plain sentence", null, {}, { headers: { "x-feature": "not a feature name!" } });
+    expect(badFeature.status).toBe(400);
+    expect(badFeature.events).toEqual([expect.objectContaining({ status: 400, errorCode: "invalid_request", feature: null })]);
   });
 
   it("an input over the model's window, or a batch over 300k tokens, is a 400 before any guardrail or upstream call", async () => {

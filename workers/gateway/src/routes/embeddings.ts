@@ -33,10 +33,11 @@ import { UpstreamError } from "../upstreams/upstream";
 export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async (c) => {
   const auth = c.get("auth");
   const parsed = await c.get("timing").measure("parse", () => readJsonBody(c, EmbeddingsRequestSchema));
-  const feature = featureOf(c, {});
   // Every refusal after the body parsed is accounted: one usage event with its status and code.
-  const outcome = embeddingsOutcome(c, feature, parsed.model);
+  const outcome = embeddingsOutcome(c, parsed.model);
   try {
+    const feature = featureOf(c, {});
+    outcome.feature = feature;
     // `user` is known only by its per-tenant pseudonym from here on (upstream, usage event, ledger).
     const body = pseudonymizeEndUsers(parsed, auth.tenantId, endUserSecret(c.env));
     outcome.endUser = body.user ?? null;
@@ -73,6 +74,7 @@ export const embeddingsRoutes = new Hono<AppEnv>().post("/v1/embeddings", async 
 
 interface EmbeddingsOutcome {
   /** Filled in as the request gets that far; a refusal publishes what was known. */
+  feature: string | null;
   endUser: string | null;
   model: ModelEntry | null;
   guardrails: { controls: ControlReport[]; pii: Array<{ type: PiiEntityType; count: number }> } | null;
@@ -80,9 +82,10 @@ interface EmbeddingsOutcome {
 }
 
 /** The request's one usage event, published off the response path once its result is known. */
-function embeddingsOutcome(c: Context<AppEnv>, feature: string | null, requestedModel: string): EmbeddingsOutcome {
+function embeddingsOutcome(c: Context<AppEnv>, requestedModel: string): EmbeddingsOutcome {
   const auth = c.get("auth");
   const outcome: EmbeddingsOutcome = {
+    feature: null,
     endUser: null,
     model: null,
     guardrails: null,
@@ -94,7 +97,7 @@ function embeddingsOutcome(c: Context<AppEnv>, feature: string | null, requested
         c.env.USAGE_QUEUE,
         {
           version: 1, kind: "embeddings", requestId: c.get("requestId"), receivedAt: c.get("receivedAt"), completedAt: now,
-          tenantId: auth.tenantId, keyId: auth.keyId, feature, endUser: outcome.endUser, requestedModel,
+          tenantId: auth.tenantId, keyId: auth.keyId, feature: outcome.feature, endUser: outcome.endUser, requestedModel,
           model: model?.id ?? null, tier: model?.tier ?? null, upstream: model?.upstream.kind ?? null, stream: false,
           status: result.status, errorCode: result.errorCode, cache: "off", usage: result.usage, costUsd: result.costUsd,
           latencyMs: now - c.get("receivedAt"), ttftMs: null, attempts: [], stages: c.get("timing").list(),

@@ -37,6 +37,11 @@ describe("resolveOverlaps", () => {
     expect(resolveOverlaps([short, long])).toEqual([long]);
   });
 
+  it("drops findings with offsets no detector gives (negative, not finite, empty) instead of trusting them", () => {
+    const f = (start: number, end: number) => ({ type: "PERSON", start, end, score: 0.9, text: "" }) as unknown as RawFinding;
+    expect(resolveOverlaps([f(-3, 4), f(0, 5), f(2, Number.NaN), f(1, Number.POSITIVE_INFINITY), f(6, 6)])).toEqual([f(0, 5)]);
+  });
+
   it("resolves 200,000 disjoint findings (a dense megabyte of text)", () => {
     const many = Array.from({ length: 200_000 }, (_, i) => ({ type: "PHONE_NUMBER", start: i * 6, end: i * 6 + 5, score: 0.7, text: "" }) as unknown as RawFinding);
     expect(resolveOverlaps(many)).toHaveLength(200_000);

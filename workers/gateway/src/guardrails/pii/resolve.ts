@@ -17,10 +17,12 @@ export function resolveOverlaps<T extends RawFinding>(findings: readonly T[]): T
   const sorted = [...findings].sort(
     (a, b) => rank(b) - rank(a) || b.end - b.start - (a.end - a.start) || a.start - b.start,
   );
-  const taken = new Uint8Array(findings.reduce((n, f) => Math.max(n, f.end), 0));
+  // Offsets come from the detectors and lie within the text; anything else is dropped, not trusted.
+  const valid = (f: T): boolean => Number.isSafeInteger(f.start) && Number.isSafeInteger(f.end) && f.start >= 0 && f.end > f.start;
+  const taken = new Uint8Array(findings.reduce((n, f) => (valid(f) ? Math.max(n, f.end) : n), 0));
   const kept: T[] = [];
   for (const f of sorted) {
-    if (f.end <= f.start || taken.subarray(f.start, f.end).includes(1)) continue;
+    if (!valid(f) || taken.subarray(f.start, f.end).includes(1)) continue;
     taken.fill(1, f.start, f.end);
     kept.push(f);
   }

@@ -107,10 +107,42 @@ describe("inline payloads in chat content", () => {
     const body = JSON.stringify(out.request);
     expect(atob(/"file_data":"data:text\/plain;base64,([^"]+)"/.exec(body)?.[1] ?? "")).toBe("Reach me at <EMAIL_ADDRESS_1>");
     expect(body).not.toContain("536-22-8147");
-    expect(decodeURIComponent(body)).toContain("<US_SSN_1>");
+    expect(decodeURIComponent(body)).toContain("&lt;US_SSN_1&gt;"); // escaped: the SVG stays well formed
     expect(body).toContain(png);
     expect(body).toContain("UklGRg==");
     expect(out.findings).toEqual(expect.arrayContaining([{ type: "EMAIL_ADDRESS", count: 1 }, { type: "US_SSN", count: 1 }]));
+  });
+
+  it("text hidden by labels, escapes or encodings is found: octet-stream and Excel-typed files, JSON escapes, character references", () => {
+    const email = "tamsin.oduya@quillworks.example";
+    const files = [
+      { type: "file", file: { filename: "note.txt", file_data: `data:application/octet-stream;base64,${btoa(`mail ${email}`)}` } },
+      { type: "file", file: { filename: "list.csv", file_data: `data:application/vnd.ms-excel;base64,${btoa(`name,mail\nT,${email}`)}` } },
+      { type: "file", file: { filename: "contact", file_data: btoa(`mail ${email}`) } },
+      { type: "file", file: { filename: "a.json", file_data: `data:application/json,${encodeURIComponent(`{"mail":"tamsin.oduya\\u0040quillworks.example"}`)}` } },
+      { type: "image_url", image_url: { url: `data:image/svg+xml,${encodeURIComponent("<svg><text>tamsin.oduya&#64;quillworks.example</text></svg>")}` } },
+    ];
+    for (const part of files) {
+      const out = redactChatRequest(parts([part]), settings, testHashKey("t"));
+      const body = JSON.stringify(out.request);
+      const decoded = [...body.matchAll(/base64,([A-Za-z0-9+/=]+)|"file_data":"([A-Za-z0-9+/=]+)"|data:[^,]*,([^"]*)/g)].map((m) => (m[1] ?? m[2] ? atob(m[1] ?? m[2] ?? "") : decodeURIComponent(m[3] ?? ""))).join(" ");
+      expect(decoded, JSON.stringify(part)).not.toMatch(/tamsin\.oduya/);
+      expect(out.findings).toEqual([{ type: "EMAIL_ADDRESS", count: 1 }]);
+    }
+  });
+
+  it("a payload labelled text that cannot be read is a 400 under any acting policy; with PII off it goes on", () => {
+    for (const url of [`data:text/plain;charset=utf-16le;base64,${btoa("h\x00i\x00")}`, "data:text/plain,It%92s mine", `data:text/csv;base64,${btoa("a\x00b")}`]) {
+      let err: unknown = null;
+      try {
+        redactChatRequest(parts([{ type: "image_url", image_url: { url } }]), settings, testHashKey("t"));
+      } catch (e) {
+        err = e;
+      }
+      expect(err, url).toMatchObject({ status: 400, code: "unscannable_input", param: "messages.0.content.0.image_url.url" });
+      const off = GuardrailSettingsSchema.parse({ pii: { enabled: false } });
+      expect(JSON.stringify(redactChatRequest(parts([{ type: "image_url", image_url: { url } }]), off, testHashKey("t")).request)).toContain(JSON.stringify(url).slice(1, -1));
+    }
   });
 
   it("with pii.opaqueInputs refuse, an image, PDF or audio payload is a 400 naming it; text payloads still pass", () => {

@@ -35,14 +35,19 @@ class Collector {
     return r.text;
   }
 
-  /** `opaqueInputs: "refuse"` (settings.ts): an image, PDF or audio payload is a 400 while the policy acts. */
-  opaque = (path: string, mediaType: string): void => {
-    if (this.settings.opaqueInputs !== "refuse" || !piiPolicyActs(this.settings)) return;
-    throw new GatewayError(
-      "invalid_request",
-      `${path} is ${mediaType} content, which this gateway cannot check against the tenant's PII policy, and this tenant refuses what it cannot check (guardrails.pii.opaqueInputs).`,
-      { param: path, code: "unscannable_input" },
-    );
+  /**
+   * A payload labelled text that cannot be read (another charset, broken escapes) is refused
+   * whenever the policy acts: it says it is text, and unchecked text must not pass. Binary
+   * payloads (images, PDFs, audio) only with `opaqueInputs: "refuse"` (settings.ts).
+   */
+  opaque = (path: string, mediaType: string, kind: "binary" | "unreadable"): void => {
+    if (!piiPolicyActs(this.settings) || (kind === "binary" && this.settings.opaqueInputs !== "refuse")) return;
+    const label = mediaType.slice(0, 100);
+    const why =
+      kind === "unreadable"
+        ? `is labelled ${label} but is not UTF-8 text the gateway can read, so it cannot be checked against the tenant's PII policy. Send it as UTF-8 (percent-encoded or base64).`
+        : `is ${label} content, which this gateway cannot check against the tenant's PII policy, and this tenant refuses what it cannot check (guardrails.pii.opaqueInputs).`;
+    throw new GatewayError("invalid_request", `${path} ${why}`, { param: path, code: "unscannable_input" });
   };
 
   text = (s: string, context = ""): string => this.tally(redactText(s, this.settings, this.vault, this.hashKey, context));
