@@ -12,15 +12,19 @@ import { buildSync } from "esbuild";
 import { ROOT } from "../../test/harness/build-workers";
 import { seedKey } from "../../test/harness/seed";
 import { startStack, type Stack } from "../../test/harness/stack";
-import { makeCoreTenant, PASS_THROUGH_WORKER } from "./gateway-load";
+import { limitTenant, makeCoreTenant, PASS_THROUGH_WORKER } from "./gateway-load";
 import { childPids } from "./process-memory";
 import { V8_FLAGS_ENV, v8FlagsApplied, v8FlagsHookActive } from "./workerd-v8-flags";
+import { startOtlpReceiver } from "../../shared/otel/otlp-receiver";
+import { CHAT_BODY } from "./chat-body";
 
 export interface Target {
   name: string;
   url: string;
   headers: Record<string, string>;
   pids: () => number[];
+  /** The request body, when not the bench's CHAT_BODY. */
+  body?: string;
 }
 
 export interface OverheadTargets {
@@ -30,7 +34,17 @@ export interface OverheadTargets {
   /** (e) the gateway answering from its exact cache, (f) the gateway core: (c)'s process. */
   cached: Target;
   core: Target;
+  /** (h) every stage on, in a gateway workerd of its own (started only when asked: allStagesTarget). */
+  allStages: AllStages | null;
   close(): Promise<void>;
+}
+
+export interface AllStages {
+  target: Target;
+  /** What one request to (h) answered with before the run: evidence that each stage ran. */
+  probe: Record<string, string>;
+  /** Traces the OTLP receiver has received so far. */
+  traces: () => number;
 }
 
 /** Target (g): bench/fixtures/json-proxy-worker.ts bundled to one ES module. */
@@ -51,7 +65,7 @@ async function startPortkey(port: number, heapMb: number | null): Promise<{ pid:
 }
 
 /** `inspectorPort`: open workerd's inspector for the gateway's stack (to read its isolates' heaps). */
-export async function startOverheadTargets(heapMb: number | null = null, inspectorPort?: number): Promise<OverheadTargets> {
+export async function startOverheadTargets(heapMb: number | null = null, inspectorPort?: number, options: { allStages?: boolean } = {}): Promise<OverheadTargets> {
   // Imported here, not at the top: --help then answers without loading Miniflare.
   const { Miniflare } = await import("miniflare");
   const flags = heapMb === null ? "" : `--max-heap-size=${heapMb}`;
@@ -77,6 +91,7 @@ export async function startOverheadTargets(heapMb: number | null = null, inspect
     const proxyUrl = (await proxy.ready).toString().replace(/\/$/, "");
     const proxyPid = started().find((p) => p !== gatewayPid && p !== barePid);
     const portkey = await startPortkey(18_900 + Math.floor(Math.random() * 50), heapMb);
+    const allStages = options.allStages ? await startAllStages(() => started().filter((p) => p !== gatewayPid && p !== barePid && p !== proxyPid)) : null;
     const only = (pid: number | undefined) => () => (pid ? [pid] : []);
     const targets: Target[] = [
       { name: "(a) simulator direct", url: `${stack.sim.baseUrl}/chat/completions`, headers: {}, pids: () => [] },
@@ -97,7 +112,9 @@ export async function startOverheadTargets(heapMb: number | null = null, inspect
       // The same request answered from the gateway's exact cache (no upstream call).
       cached: { name: "(e) gateway, exact-cache hit", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${key}` }, pids: only(gatewayPid) },
       core: { name: "(f) gateway core (guardrails, cache, router off)", url: `${stack.url}/v1/chat/completions`, headers: { authorization: `Bearer ${coreKey.key}` }, pids: only(gatewayPid) },
+      allStages: allStages && { target: allStages.target, probe: allStages.probe, traces: allStages.traces },
       async close() {
+        await allStages?.close();
         portkey.stop();
         await bare.dispose();
         await proxy.dispose();
@@ -107,4 +124,76 @@ export async function startOverheadTargets(heapMb: number | null = null, inspect
   } finally {
     delete process.env[V8_FLAGS_ENV];
   }
+}
+
+export const ALL_STAGES_NAME = "(h) gateway, every stage on (cache miss, auto, limits, OTel)";
+
+/** The bench request as (h) sends it: the router chooses the tier. */
+export const AUTO_CHAT_BODY = JSON.stringify({ ...(JSON.parse(CHAT_BODY) as Record<string, unknown>), model: "auto" });
+
+/**
+ * Target (h): the gateway with every stage a request can meet by default turned on, in a
+ * workerd of its own (OTel export is a deployment var, so (c)'s process cannot have it without
+ * changing (c)). Its tenant keeps the default guardrails, cache and router settings and has
+ * rate limits and a monthly budget (one limiter round trip per request); the request names
+ * `"model": "auto"` (the router decides) and sends `Cache-Control: no-store`, so the cache's
+ * whole lookup runs (generation, exact KV read, embedding, calibration gate, vector query) and
+ * misses, as nothing is ever stored; every trace is sampled and POSTed to an OTLP receiver in
+ * this process; the shadow sample is wrangler.toml's rate (the router sends the bench prompt
+ * to the frontier, so ~2% of requests get a small-tier shadow). `newPids` lists workerd
+ * processes started since the other targets.
+ */
+async function startAllStages(newPids: () => number[]): Promise<AllStages & { close(): Promise<void> }> {
+  let traces = 0;
+  const receiver = await startOtlpReceiver({
+    onSpans: (got) => {
+      traces += got.filter((s) => s.parentSpanId === null).length;
+      // Counted, not kept: the receiver would otherwise hold every span of the run.
+      receiver.spans.length = 0;
+      receiver.headers.length = 0;
+    },
+  });
+  const stack = await startStack({
+    staticAssets: false,
+    vars: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER_ARG: "1", SHADOW_SMALL_RATE: DEPLOYED_SHADOW_RATE },
+  });
+  try {
+    const pid = newPids()[0];
+    const { key, tenantId } = await seedKey(stack, { name: "bench-all-stages" });
+    await limitTenant(stack, tenantId);
+    const target: Target = {
+      name: ALL_STAGES_NAME,
+      url: `${stack.url}/v1/chat/completions`,
+      headers: { authorization: `Bearer ${key}`, "cache-control": "no-store" },
+      pids: () => (pid ? [pid] : []),
+      body: AUTO_CHAT_BODY,
+    };
+    const probe = await probeAllStages(target, () => traces);
+    return { target, probe, traces: () => traces, close: async () => { await stack.close(); await receiver.close(); } };
+  } catch (err) {
+    await stack.close().catch(() => undefined);
+    await receiver.close();
+    throw err;
+  }
+}
+
+// wrangler.toml's SHADOW_SMALL_RATE (the test stack sets 0 so tests do not draw shadows at random).
+const DEPLOYED_SHADOW_RATE = "0.02";
+
+/** One request before the run: refuses to measure (h) if a stage it claims did not run. */
+async function probeAllStages(t: Target, traces: () => number): Promise<Record<string, string>> {
+  const res = await fetch(t.url, { method: "POST", headers: { "content-type": "application/json", ...t.headers }, body: t.body });
+  await res.arrayBuffer();
+  const h = (name: string) => res.headers.get(name) ?? "";
+  const probe = { status: String(res.status), "x-cache": h("x-cache"), "x-route-tier": h("x-route-tier"), "x-route-reason": h("x-route-reason"), "x-ratelimit-limit-requests": h("x-ratelimit-limit-requests") };
+  const until = Date.now() + 10_000;
+  while (traces() === 0 && Date.now() < until) await new Promise((r) => setTimeout(r, 50));
+  const wrong = [
+    res.status !== 200 && `status ${res.status}`,
+    probe["x-cache"] !== "miss" && `x-cache "${probe["x-cache"]}" (want miss: the lookup ran)`,
+    /^explicit_|router_/.test(probe["x-route-reason"]) && `x-route-reason "${probe["x-route-reason"]}" (want the router's decision)`,
+    traces() === 0 && "no trace reached the OTLP receiver",
+  ].filter(Boolean);
+  if (wrong.length) throw new Error(`(h) is not running every stage: ${wrong.join("; ")}`);
+  return probe;
 }
