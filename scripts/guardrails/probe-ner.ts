@@ -1,15 +1,17 @@
 /**
- * `npx tsx scripts/guardrails/probe-ner.ts [--model FILE]`: the entity tagger's false alarms on two
- * probes written for it (scripts/guardrails/ner/probes.ts): spans outside the marked entities in
- * English prompts carrying a paragraph in another script, and spans in English sentences that
- * open with a capitalised common word. A dev check beside the NER splits, used when choosing
- * the tagger's features (docs/benchmarks/guardrails-ner.md); runs in seconds.
+ * `npx tsx scripts/guardrails/probe-ner.ts [--model FILE]`: the entity tagger's false alarms on
+ * probes written for it: spans outside the marked entities in English prompts carrying a paragraph
+ * in another script (scripts/guardrails/ner/probes.ts, dev, used when choosing the tagger's
+ * features and the prose rule; and ner/probes-heldout.ts, written after that choice and used only
+ * to check it), and spans in English sentences that open with a capitalised common word. Runs in
+ * seconds; docs/benchmarks/guardrails.md.
  */
 import { readFileSync } from "node:fs";
 import { resolve } from "node:path";
 import { decodeTaggerFile, TaggerFileSchema } from "../../workers/gateway/src/guardrails/pii/tagger/model";
 import { tagText } from "../../workers/gateway/src/guardrails/pii/tagger/tag";
 import { MIXED, probeText, sentenceInitialProbes } from "./ner/probes";
+import { MIXED_HELDOUT } from "./ner/probes-heldout";
 import { parseCli } from "../lib/cli";
 
 const SHIPPED = resolve(import.meta.dirname, "../../workers/gateway/src/guardrails/pii/tagger/model/entity-tagger.json");
@@ -25,19 +27,25 @@ const model = decodeTaggerFile(TaggerFileSchema.parse(JSON.parse(readFileSync(va
 const tagged = (text: string): Array<{ start: number; end: number; type: string }> => tagText(text, model).filter((s) => s.score >= 0.5);
 const show = (text: string, s: { start: number; end: number; type: string }): string => `  ${s.type} "${text.slice(s.start, s.end)}"`;
 
-let falseMixed = 0;
-let names = 0;
-let found = 0;
-for (const marked of MIXED) {
-  const { text, names: gold } = probeText(marked);
-  const spans = tagged(text);
-  const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean => a.start < b.end && b.start < a.end;
-  const wrong = spans.filter((s) => !gold.some((g) => overlaps(s, g)));
-  falseMixed += wrong.length;
-  names += gold.length;
-  found += gold.filter((g) => spans.some((s) => overlaps(s, g))).length;
-  if (values.verbose) for (const s of wrong) console.log(show(text, s));
+const overlaps = (a: { start: number; end: number }, b: { start: number; end: number }): boolean => a.start < b.end && b.start < a.end;
+
+function mixed(name: string, set: readonly string[]): void {
+  let wrongSpans = 0;
+  let names = 0;
+  let found = 0;
+  for (const marked of set) {
+    const { text, names: gold } = probeText(marked);
+    const spans = tagged(text);
+    const wrong = spans.filter((s) => !gold.some((g) => overlaps(s, g)));
+    wrongSpans += wrong.length;
+    names += gold.length;
+    found += gold.filter((g) => spans.some((s) => overlaps(s, g))).length;
+    if (values.verbose) for (const s of wrong) console.log(show(text, s));
+  }
+  console.log(`mixed-script prompts, ${name} (${set.length}): ${wrongSpans} spans outside the marked entities; ${found} of ${names} entities tagged`);
 }
+mixed("dev", MIXED);
+mixed("written after the choice", MIXED_HELDOUT);
 let falseInitial = 0;
 const initial = sentenceInitialProbes();
 for (const text of initial) {
@@ -45,5 +53,4 @@ for (const text of initial) {
   falseInitial += spans.length;
   if (values.verbose) for (const s of spans) console.log(show(text, s));
 }
-console.log(`mixed-script prompts (${MIXED.length}): ${falseMixed} spans outside the marked entities; ${found} of ${names} entities tagged`);
 console.log(`sentence-initial capitalised words (${initial.length} sentences, no entities): ${falseInitial} spans`);

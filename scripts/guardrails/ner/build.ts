@@ -20,6 +20,8 @@ export interface TrainConfig {
    * that way, and the CoNLL sets are mostly capitalised. Absent in older configs: 0.
    */
   lowerShare?: number;
+  /** Spans inside non-Latin prose need name evidence (tagger/script-runs.ts). Absent in older configs: false. */
+  proseRule?: boolean;
 }
 
 /** Lower-cases a seeded share of the examples whose length does not change (offsets stay valid). */
@@ -103,6 +105,7 @@ export function trainTagger(train: readonly Example[], calib: readonly Example[]
     start: Array.from(lc.start, (v) => Math.round(v * 1000) / 1000),
     calibration: { PERSON: { a: 0.3, b: 0 }, LOCATION: { a: 0.3, b: 0 }, ORGANIZATION: { a: 0.3, b: 0 }, STREET_ADDRESS: { a: 0.3, b: 0 } },
     training: { ...cfg, sequences: seqs.length },
+    proseRule: cfg.proseRule ?? false,
   };
   file.calibration = calibrate(decodeTaggerFile(file), calib);
   return file;

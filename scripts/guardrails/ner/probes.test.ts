@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { MIXED, probeText, sentenceInitialProbes } from "./probes";
+import { MIXED_HELDOUT } from "./probes-heldout";
 
 describe("entity tagger probes", () => {
   it("strip the entity marks and point at the marked text", () => {
@@ -15,6 +16,17 @@ describe("entity tagger probes", () => {
       expect(text, marked).toMatch(/[A-Za-z]{4,}/);
       expect(text.replace(/[\p{Script=Latin}\P{L}]/gu, "").length, marked).toBeGreaterThan(10);
     }
+  });
+
+  it("keep the prompts written after the prose rule apart from the dev ones, each mixing English and another script", () => {
+    const dev = new Set(MIXED.map((m) => probeText(m).text));
+    for (const marked of MIXED_HELDOUT) {
+      const { text } = probeText(marked);
+      expect(dev.has(text), marked).toBe(false);
+      expect(text, marked).toMatch(/[A-Za-z]{4,}/);
+      expect(text, marked).toMatch(/[^\p{Script=Latin}\P{L}]/u);
+    }
+    expect(new Set(MIXED_HELDOUT).size).toBe(MIXED_HELDOUT.length);
   });
 
   it("write 100 distinct sentence-initial probes, half of them after a first sentence", () => {

@@ -35,7 +35,7 @@ export interface TaggerRun {
 }
 
 export const SHIPPED_RUN: TaggerRun = {
-  train: { bits: 16, epochs: 6, charNgrams: true, hideGazetteer: 0.3, seed: 13 },
+  train: { bits: 16, epochs: 6, charNgrams: true, hideGazetteer: 0.3, seed: 13, proseRule: true },
   generated: 12000,
   splitSeed: 13,
 };

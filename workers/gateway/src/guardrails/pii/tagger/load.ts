@@ -12,3 +12,12 @@ export function loadTagger(): TaggerModel {
   model ??= decodeTaggerFile(TaggerFileSchema.parse(taggerFile));
   return model;
 }
+
+/**
+ * Benchmarks only (bench/guardrails-ner-seeds.ts): score a model trained in the same process
+ * through the detector that serves requests, instead of a copy of its fusion rules that could
+ * drift. `null` goes back to the shipped file. Nothing in the Worker calls it.
+ */
+export function useTaggerModel(next: TaggerModel | null): void {
+  model = next;
+}

@@ -25,6 +25,11 @@ export const TaggerFileSchema = z.object({
     z.object({ a: z.number(), b: z.number(), lower: z.object({ a: z.number(), b: z.number() }).optional() }),
   ),
   training: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])).optional(),
+  /**
+   * Whether spans inside non-Latin prose need name evidence (../tagger/script-runs.ts). A property of
+   * the file because the calibration was fitted with or without the rule; absent in older files.
+   */
+  proseRule: z.boolean().optional(),
   /** What the trainer built this from (scripts/guardrails/ner/spec.ts), checked by model-spec.test.ts. */
   spec: z
     .object({ hash: z.string().regex(/^[0-9a-f]{64}$/), data: z.array(z.object({ file: z.string(), bytes: z.number().int().nonnegative() })) })
@@ -41,6 +46,7 @@ export interface TaggerModel {
   transitions: Float32Array;
   start: Float32Array;
   calibration: TaggerFile["calibration"];
+  proseRule: boolean;
 }
 
 export function decodeTaggerFile(file: TaggerFile): TaggerModel {
@@ -61,6 +67,7 @@ export function decodeTaggerFile(file: TaggerFile): TaggerModel {
     transitions: Float32Array.from(file.transitions),
     start: Float32Array.from(file.start),
     calibration: file.calibration,
+    proseRule: file.proseRule ?? false,
   };
 }
 

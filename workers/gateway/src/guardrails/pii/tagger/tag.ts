@@ -9,6 +9,7 @@ import { decode, foldTransitions, NUM_LABELS, spansOf, type TaggedType } from ".
 import { featuresOf, prepare, type Prepared } from "./features";
 import { GAZ } from "./lexicon";
 import type { TaggerModel } from "./model";
+import { keepInProse, proseRuns } from "./script-runs";
 import { TOKEN_KIND, tagTokens, type TagToken } from "./tokenize";
 import { startsLowerCase } from "./word-info";
 
@@ -126,12 +127,16 @@ function foldedFor(model: TaggerModel): Float32Array {
   return trans;
 }
 
-/** Entity spans with character offsets; punctuation at either edge of a span is trimmed. */
+/**
+ * Entity spans with character offsets; punctuation at either edge of a span is trimmed. A span
+ * inside a paragraph of non-Latin prose needs more than the model's guess (script-runs.ts).
+ */
 export function tagText(text: string, model: TaggerModel): TaggedSpan[] {
   const toks = tagTokens(text);
   if (toks.length === 0) return [];
   const p = prepare(text, toks, { charNgrams: model.charNgrams });
   const out: TaggedSpan[] = [];
+  let prose: Uint8Array | undefined;
   for (const [from, to] of windows(p)) {
     const { feats, offsets } = featuresOf(p, from, to);
     const n = to - from;
@@ -142,6 +147,7 @@ export function tagText(text: string, model: TaggerModel): TaggedSpan[] {
       while (a < b && (toks[a] as TagToken).kind === TOKEN_KIND.punct) a++;
       while (b > a && (toks[b - 1] as TagToken).kind === TOKEN_KIND.punct && (toks[b - 1] as TagToken).text !== ".") b--;
       if (a >= b) continue;
+      if (model.proseRule && !keepInProse(toks, p.info, (prose ??= proseRuns(toks, p.info)), a, b)) continue;
       const last = toks[b - 1] as TagToken;
       // "Smith's" is one token (inner apostrophes keep O'Brien whole); the possessive is not the name.
       const end = POSSESSIVE.test(last.text) && last.text.length > 2 ? last.end - 2 : last.end;
