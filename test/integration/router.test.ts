@@ -72,6 +72,13 @@ describe("learned router through workerd", () => {
     expect(body.reason).toMatch(/refusal/);
   });
 
+  it("refuses on /v1/route a prompt no model can take, before any guardrail reads it (context_length_exceeded)", async () => {
+    const content = "harbor lantern copper meadow ".repeat(40_000); // ~160k tokens, over every local window
+    const res = await stack.fetch("/v1/route", { method: "POST", headers: bearer(service), body: JSON.stringify({ model: "auto", messages: [{ role: "user", content }] }) });
+    expect(res.status).toBe(400);
+    expect(((await res.json()) as { error: { code: string } }).error.code).toBe("context_length_exceeded");
+  });
+
   it("in cascade mode escalates a draft that fails verification, and serves one that passes", async () => {
     const put = await stack.fetch(`/admin/v1/tenants/${tenantId}/settings`, { method: "PUT", headers: bearer(admin), body: JSON.stringify({ router: { cascade: true } }) });
     expect(put.status).toBe(200);

@@ -85,4 +85,10 @@ describe("inline payloads in the window", () => {
     expect(fitsContext(withPart({ type: "file", file: { filename: "notes.txt", file_data: b64(text) } }), model(16_384, 16))).toBe(true);
     expect(fitsContext(withPart({ type: "image_url", image_url: { url: `data:image/png;base64,${b64(text)}` } }), model(4_096, 16))).toBe(true);
   });
+
+  it("a predicted output counts as prompt, as the guardrails read it", () => {
+    const request = { model: "auto", messages: [{ role: "user", content: "Fix the typo." }], prediction: { type: "content", content: prose(6_000) } } as ChatCompletionRequest;
+    expect(fitsContext(request, model(4_096, 16))).toBe(false);
+    expect(fitsContext(request, model(16_384, 16))).toBe(true);
+  });
 });

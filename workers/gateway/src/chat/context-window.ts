@@ -46,6 +46,8 @@ function promptTexts(request: ChatCompletionRequest): string[] {
     if ("tool_calls" in m && Array.isArray(m.tool_calls)) for (const c of m.tool_calls) texts.push(c.function.name, c.function.arguments);
   }
   if (request.tools?.length) texts.push(JSON.stringify(request.tools));
+  // A predicted output is read (and redacted) like the prompt: counted so the guardrails never read more than a window.
+  if (request.prediction) texts.push(contentText(request.prediction.content), ...payloadTexts(request.prediction.content));
   return texts;
 }
 

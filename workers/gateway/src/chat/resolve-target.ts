@@ -51,7 +51,7 @@ export function modelAccepts(request: ChatCompletionRequest): (m: ModelEntry) =>
  * `auto` and tier names route to a model whose window fits (modelAccepts); when no model this
  * key may use has one large enough, the answer is OpenAI's 400 rather than a failed call.
  */
-function requireSomeWindowFits(request: ChatCompletionRequest, registry: ModelRegistry, auth: AuthContext): void {
+export function requireSomeWindowFits(request: ChatCompletionRequest, registry: ModelRegistry, auth: AuthContext): void {
   // Smallest window first: the count then only goes as far as the answer needs.
   const usable = registry.models.filter((m) => mayUse(auth, m)).sort((a, b) => a.contextWindow - b.contextWindow);
   const largest = usable.at(-1);

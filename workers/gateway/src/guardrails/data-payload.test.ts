@@ -51,20 +51,37 @@ describe("inline payloads", () => {
     expect(mapFileData(`data:application/octet-stream;base64,${btoa("\xff\xfe\x00")}`, shout).kind).toBe("opaque");
   });
 
-  it("JSON goes through the JSON mapper; unchanged JSON keeps its bytes", () => {
-    const seen: string[] = [];
-    const json: PayloadMapper = (t, format) => (seen.push(format), format === "json" ? JSON.stringify(JSON.parse(t)).replace("orchid", "<X_1>") : t);
-    const pretty = `{\n  "note": "orchid"\n}`;
-    expect(textOf(mapDataUrl(`data:application/json,${encodeURIComponent(pretty)}`, json))).toBe('{"note":"<X_1>"}');
-    const plain = `data:application/json,${encodeURIComponent('{\n  "note": "daisy"\n}')}`;
-    expect(mapDataUrl(plain, json)).toEqual({ kind: "text", value: plain });
-    expect(seen).toEqual(["json", "json"]);
+  it("JSON is read with its escapes decoded, keys and duplicates included; what is not rewritten keeps its bytes", () => {
+    const json = `{\n  "orchid": 1,\n  "note": "see \\u006frchid",\n  "note": "ok",\n  "big": 9007199254740993\n}`;
+    const r = textOf(mapDataUrl(`data:application/json,${encodeURIComponent(json)}`, shout));
+    expect(r).toBe(`{\n  "<X_1>": 1,\n  "note": "see <X_1>",\n  "note": "ok",\n  "big": 9007199254740993\n}`);
+    const plain = `data:application/json,${encodeURIComponent('{\n  "note": "daisy \\u0022q\\u0022"\n}')}`;
+    expect(mapDataUrl(plain, shout)).toEqual({ kind: "text", value: plain });
+    const lines = `{"a":"x"}\n{"b":"orchid"}\n`;
+    expect(decode(String((mapFileData(base64Utf8(lines), shout) as { value: string }).value))).toBe(`{"a":"x"}\n{"b":"<X_1>"}\n`);
+  });
+
+  it("a file that is not UTF-8 but is text is still read: a Windows code page, UTF-16 with a BOM, a log with colour codes", () => {
+    const cp1252 = String.fromCharCode(0x52, 0x65, 0x6e, 0xe9, 0x65) + ",orchid"; // "Renée,orchid" in windows-1252
+    const r = mapFileData(`data:application/vnd.ms-excel;base64,${btoa(cp1252)}`, shout);
+    expect(r.kind === "text" && decode(r.value.slice(r.value.indexOf(",") + 1))).toBe("Renée,<X_1>");
+    const utf16 = "\xff\xfe" + [..."orchid"].map((c) => `${c}\x00`).join("");
+    expect(mapFileData(btoa(utf16), shout).kind).toBe("text");
+    const log = mapFileData(base64Utf8("\x1b[31mERROR\x1b[0m orchid"), shout);
+    expect(log.kind === "text" && decode(log.value)).toBe("\x1b[31mERROR\x1b[0m <X_1>");
+    expect(mapDataUrl(`data:text/plain,${encodeURIComponent("\x1b[1mbold\x1b[0m")}`, shout).kind).toBe("text"); // escape is text
+  });
+
+  it("an untyped payload is judged by its bytes: an image sent as data:;base64 stays opaque, text is read", () => {
+    expect(mapDataUrl("data:;base64,iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNk", shout).kind).toBe("opaque");
+    expect(textOf(mapDataUrl(`data:;base64,${base64Utf8("orchid")}`, shout))).toBe("<X_1>");
+    expect(textOf(mapDataUrl(`data:text/plain;base64,${base64Utf8("orchid")}#frag`, shout))).toBe("<X_1>");
   });
 
   it("markup: numeric character references are read, and placeholders are written escaped", () => {
-    const svg = `<svg><text>orch&#105;d &amp; &#60;b&#62;</text></svg>`;
+    const svg = `<svg><text>orch&#105;d &amp; &#60;b&#62; orchid&commat;x</text></svg>`;
     const r = mapDataUrl(`data:image/svg+xml,${encodeURIComponent(svg)}`, shout);
-    expect(textOf(r)).toBe("<svg><text>&lt;X_1&gt; &amp; &#60;b&#62;</text></svg>");
+    expect(textOf(r)).toBe("<svg><text>&lt;X_1&gt; &amp; &#60;b&#62; &lt;X_1&gt;@x</text></svg>");
     const untouched = `data:image/svg+xml,${encodeURIComponent("<svg><text>d&#97;isy</text></svg>")}`;
     expect(mapDataUrl(untouched, shout)).toEqual({ kind: "text", value: untouched });
   });
@@ -85,7 +102,7 @@ describe("inline payloads", () => {
         // Control characters other than whitespace make text unreadable: not what this property is about.
         if (/[\x00-\x08\x0b\x0e-\x1f]/.test(body)) return;
         if (!withOrchid) expect(r).toEqual({ kind: "text", value: url });
-        expect(textOf(r)).toBe(shout(body, "text"));
+        expect(textOf(r)).toBe(shout(body));
       }),
       { numRuns: 300, seed: 31 },
     );

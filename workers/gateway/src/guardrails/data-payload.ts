@@ -16,19 +16,20 @@
  * - anything else (PNG, JPEG, PDF, audio): `opaque` bytes the gateway cannot read; the caller
  *   decides (guardrails.pii.opaqueInputs).
  *
- * JSON goes to the visitor's JSON mapper (escapes like \u0040 are decoded there); in markup
- * (SVG, HTML, XML) numeric character references are read as the characters they stand for, and
- * placeholders are written escaped, so the document stays well formed.
+ * JSON is read with its escapes decoded (\u0040 is an @), markup (SVG, HTML, XML) with its
+ * character references read and placeholders written escaped, so the document stays well
+ * formed; a sniffed payload is read as JSON or markup by how it starts. A file that is not
+ * UTF-8 but is still text (UTF-16 with a BOM, a Windows code page) is read and, if it changes,
+ * sent on as UTF-8.
  */
 
-export type PayloadFormat = "text" | "json";
-/** Maps a payload's text; `json` when the payload is a JSON document. */
-export type PayloadMapper = (text: string, format: PayloadFormat) => string;
+/** Maps a payload's text (as the visitor maps message text). */
+export type PayloadMapper = (text: string) => string;
 
 export type PayloadResult = { kind: "text"; value: string } | { kind: "opaque"; mediaType: string } | { kind: "unreadable"; mediaType: string };
 
 const TEXT_MEDIA = /^(?:text\/[\w.+-]+|image\/svg\+xml|message\/[\w.+-]+|application\/(?:json|xml|csv|yaml|x-yaml|x-ndjson|ndjson|jsonl|x-jsonlines|javascript|ecmascript|x-sh|sql|graphql|x-www-form-urlencoded|[\w.-]+\+(?:json|xml)))$/;
-const JSON_MEDIA = /^application\/(?:json|[\w.-]+\+json)$/;
+const JSON_MEDIA = /^application\/(?:json|[\w.-]+\+json|x-ndjson|ndjson|jsonl|x-jsonlines)$/;
 const MARKUP_MEDIA = /^(?:image\/svg\+xml|text\/html|text\/xml|application\/xml|application\/xhtml\+xml|application\/[\w.-]+\+xml)$/;
 /** Labels that say nothing about the bytes: sniffed. */
 const UNTYPED = /^(?:application\/octet-stream|binary\/octet-stream|)$/;
@@ -66,13 +67,34 @@ function parseDataUrl(url: string): DataUrl | null {
   if (comma < 0) return null;
   const params = url.slice(scheme[0].length, comma).split(";").map((p) => p.trim());
   const base64 = params.length > 1 && params.at(-1)?.toLowerCase() === "base64";
+  // A fragment is not data (WHATWG drops it before decoding).
+  const hash = url.indexOf("#", comma + 1);
   const charset = params.slice(1).map((p) => /^charset\s*=\s*"?([^"]*)"?$/i.exec(p)?.[1]?.toLowerCase() ?? null).find((c) => c !== null) ?? null;
-  return { head: url.slice(0, comma), mediaType: (params[0] ?? "").toLowerCase().slice(0, MAX_LABEL), base64, charset, data: url.slice(comma + 1) };
+  return { head: url.slice(0, comma), mediaType: (params[0] ?? "").toLowerCase().slice(0, MAX_LABEL), base64, charset, data: url.slice(comma + 1, hash < 0 ? undefined : hash) };
 }
 
 const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
-/** Text a model reads as such: no C0 control but tab, newline, form feed and carriage return. */
-const CLEAN = /^[^\x00-\x08\x0b\x0e-\x1f]*$/;
+/** Text as WHATWG sniffs it: no "binary data byte" (C0 controls but tab, newline, form feed, carriage return and escape). */
+const CLEAN = /^[^\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]*$/;
+const isBinaryByte = (b: number): boolean => b <= 0x08 || b === 0x0b || (b >= 0x0e && b <= 0x1a) || (b >= 0x1c && b <= 0x1f);
+const CP1252 = new TextDecoder("windows-1252", { fatal: false, ignoreBOM: false });
+
+/**
+ * A sniffed file that is not UTF-8 but still text: UTF-16 with a byte-order mark (Notepad's
+ * "Unicode") or, without binary bytes, a single-byte Windows code page (Excel's CSV with an
+ * "é"). Read so it can be checked; when it changes it is sent on as UTF-8.
+ */
+function legacyText(bytes: Uint8Array): string | null {
+  if ((bytes[0] === 0xff && bytes[1] === 0xfe) || (bytes[0] === 0xfe && bytes[1] === 0xff)) {
+    try {
+      const text = new TextDecoder(bytes[0] === 0xff ? "utf-16le" : "utf-16be", { fatal: true, ignoreBOM: false }).decode(bytes);
+      return CLEAN.test(text) ? text : null;
+    } catch {
+      return null;
+    }
+  }
+  return bytes.some(isBinaryByte) ? null : CP1252.decode(bytes);
+}
 
 function utf8Text(bytes: Uint8Array): string | null {
   try {
@@ -83,20 +105,27 @@ function utf8Text(bytes: Uint8Array): string | null {
   }
 }
 
-/** WHATWG percent-decode: %XX is a byte, anything else its UTF-8 bytes (a stray % stays a %). */
+/** WHATWG percent-decode in one pass: %XX is a byte, anything else its UTF-8 bytes (a stray % stays a %). */
 function percentBytes(s: string): Uint8Array {
-  if (!s.includes("%")) return new TextEncoder().encode(s);
-  const out: number[] = [];
-  const parts = s.split("%");
-  const enc = new TextEncoder();
-  for (const b of enc.encode(parts[0] ?? "")) out.push(b);
-  for (const part of parts.slice(1)) {
-    const hex = /^[0-9A-Fa-f]{2}/.test(part);
-    if (hex) out.push(parseInt(part.slice(0, 2), 16));
-    else out.push(0x25);
-    for (const b of enc.encode(hex ? part.slice(2) : part)) out.push(b);
+  const src = new TextEncoder().encode(s);
+  if (!s.includes("%")) return src;
+  const hex = (b: number): number => (b >= 0x30 && b <= 0x39 ? b - 0x30 : (b | 0x20) >= 0x61 && (b | 0x20) <= 0x66 ? (b | 0x20) - 0x57 : -1);
+  const out = new Uint8Array(src.length);
+  let n = 0;
+  for (let i = 0; i < src.length; i++) {
+    const b = src[i] as number;
+    if (b === 0x25 && i + 2 < src.length) {
+      const hi = hex(src[i + 1] as number);
+      const lo = hex(src[i + 2] as number);
+      if (hi >= 0 && lo >= 0) {
+        out[n++] = hi * 16 + lo;
+        i += 2;
+        continue;
+      }
+    }
+    out[n++] = b;
   }
-  return Uint8Array.from(out);
+  return out.subarray(0, n);
 }
 
 function latin1(bytes: Uint8Array): string {
@@ -127,37 +156,63 @@ function payloadBytes(data: string, base64: boolean): Uint8Array | null {
   return base64 ? base64Bytes(latin1(raw)) : raw;
 }
 
-// Numeric character references to anything but markup's own characters (< > & " ') are read as
-// their characters: "jane&#64;example.com" is an address to a model.
+// Character references to anything but markup's own characters (< > & " ') are read as their
+// characters: "jane&#64;example.com" or "jane&commat;example.com" is an address to a model.
 const NUMERIC_REF = /&#(?:x([0-9a-f]{1,6})|([0-9]{1,7}));/gi;
-function decodeNumericRefs(markup: string): string {
-  return markup.replace(NUMERIC_REF, (ref, hex: string | undefined, dec: string | undefined) => {
-    const cp = hex !== undefined ? parseInt(hex, 16) : Number(dec);
-    if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp < 0x20 || "<>&\"'".includes(String.fromCodePoint(cp))) return ref;
-    return String.fromCodePoint(cp);
-  });
+/** Named references that stand for characters of identifiers (not the full HTML table: letters like &eacute; are left). */
+const NAMED_REFS: Readonly<Record<string, string>> = {
+  commat: "@", period: ".", hyphen: "-", dash: "-", lowbar: "_", nbsp: " ", num: "#", plus: "+", lpar: "(", rpar: ")", colon: ":", comma: ",", sol: "/", bsol: "\\",
+};
+const NAMED_REF = /&([a-z]+);/gi;
+function decodeCharRefs(markup: string): string {
+  return markup
+    .replace(NUMERIC_REF, (ref, hex: string | undefined, dec: string | undefined) => {
+      const cp = hex !== undefined ? parseInt(hex, 16) : Number(dec);
+      if (cp > 0x10ffff || (cp >= 0xd800 && cp <= 0xdfff) || cp < 0x20 || "<>&\"'".includes(String.fromCodePoint(cp))) return ref;
+      return String.fromCodePoint(cp);
+    })
+    .replace(NAMED_REF, (ref, name: string) => NAMED_REFS[name] ?? ref);
 }
 /** The gateway's placeholders (<EMAIL_ADDRESS_1>, <US_SSN:0a1b2c3d4e5f>) written as markup text. */
 const PLACEHOLDER = /<([A-Z][A-Z_]*(?:_\d+|:[0-9a-f]{12}))>/g;
 
-function mapText(text: string, mediaType: string, map: PayloadMapper): string | null {
-  if (JSON_MEDIA.test(mediaType)) {
-    const mapped = map(text, "json");
-    let canonical = text;
-    try {
-      canonical = JSON.stringify(JSON.parse(text));
-    } catch {
-      // not JSON after all: mapped as text by the JSON mapper
-    }
-    return mapped === canonical ? null : mapped;
+// JSON string escapes of printable characters (\u0040, \/) are read as the characters; those
+// JSON needs escaped (quote, backslash, controls) stay escaped, so the document stays JSON.
+const JSON_ESCAPE = /\\u([0-9a-fA-F]{4})|\\\//g;
+function decodeJsonEscapes(json: string): string {
+  return json.replace(JSON_ESCAPE, (esc, hex: string | undefined) => {
+    if (hex === undefined) return "/";
+    const cp = parseInt(hex, 16);
+    return cp < 0x20 || cp === 0x22 || cp === 0x5c || (cp >= 0xd800 && cp <= 0xdfff) ? esc : String.fromCharCode(cp);
+  });
+}
+
+/**
+ * JSON is mapped as one text with its escapes read: keys, duplicate keys, JSON lines and any
+ * depth are all seen, in one pass of the detectors, and what is not rewritten (formatting, big
+ * numbers) stays as it was. A number replaced by a placeholder leaves the document less than
+ * JSON: a model still reads it, and nothing leaks.
+ */
+function mapText(text: string, format: "json" | "markup" | "text", map: PayloadMapper): string | null {
+  if (format === "json") {
+    const read = decodeJsonEscapes(text);
+    const mapped = map(read);
+    return mapped === read ? null : mapped;
   }
-  if (MARKUP_MEDIA.test(mediaType)) {
-    const read = decodeNumericRefs(text);
-    const mapped = map(read, "text");
+  if (format === "markup") {
+    const read = decodeCharRefs(text);
+    const mapped = map(read);
     return mapped === read ? null : mapped.replace(PLACEHOLDER, (p) => (read.includes(p) ? p : `&lt;${p.slice(1, -1)}&gt;`));
   }
-  const mapped = map(text, "text");
+  const mapped = map(text);
   return mapped === text ? null : mapped;
+}
+
+/** How a payload's text is read: by its label when it has one, else by how it starts. */
+function formatOf(text: string, mediaType: string | null): "json" | "markup" | "text" {
+  if (mediaType !== null) return JSON_MEDIA.test(mediaType) ? "json" : MARKUP_MEDIA.test(mediaType) ? "markup" : "text";
+  const head = text.trimStart()[0];
+  return head === "{" || head === "[" ? "json" : head === "<" ? "markup" : "text";
 }
 
 /**
@@ -171,9 +226,9 @@ function mapPayload(data: string, base64: boolean, mediaType: string, declaredTe
   if (!declaredText && base64 && startsLikeBinary(payloadBytes(data.trimStart().slice(0, 16), true) ?? new Uint8Array())) return fail();
   const bytes = payloadBytes(data, base64);
   if (bytes === null || (!declaredText && startsLikeBinary(bytes))) return fail();
-  const text = utf8Text(bytes);
+  const text = utf8Text(bytes) ?? (declaredText ? null : legacyText(bytes));
   if (text === null) return fail();
-  const mapped = mapText(text, declaredText ? mediaType : "text/plain", map);
+  const mapped = mapText(text, formatOf(text, declaredText ? mediaType : null), map);
   if (mapped === null) return { kind: "text", value: rebuild(data) };
   if (base64) return { kind: "text", value: rebuild(encodeBase64Text(mapped)) };
   try {
@@ -187,11 +242,12 @@ function mapPayload(data: string, base64: boolean, mediaType: string, declaredTe
 export function mapDataUrl(url: string, map: PayloadMapper, sniff = false): PayloadResult {
   const p = parseDataUrl(url);
   if (!p) return { kind: "opaque", mediaType: "application/octet-stream" };
-  // RFC 2397: an omitted media type is text/plain.
+  // RFC 2397 reads an omitted media type as text/plain, but clients omit it on images too
+  // ("data:;base64,iVBOR..."): an untyped payload is judged by its bytes.
   const mediaType = p.mediaType || "text/plain";
-  const declaredText = TEXT_MEDIA.test(mediaType);
+  const declaredText = p.mediaType !== "" && TEXT_MEDIA.test(mediaType);
   // A charset other than UTF-8 cannot be re-encoded as it came (UTF-16 text even reads as UTF-8 with NULs).
-  if (p.charset !== null && !UTF8_LABELS.test(p.charset)) return declaredText ? { kind: "unreadable", mediaType } : { kind: "opaque", mediaType };
+  if (p.charset !== null && !UTF8_LABELS.test(p.charset) && declaredText) return { kind: "unreadable", mediaType };
   if (!declaredText && !sniff && !UNTYPED.test(p.mediaType)) return { kind: "opaque", mediaType };
   return mapPayload(p.data, p.base64, mediaType, declaredText, map, (d) => (d === p.data ? url : `${p.head},${d}`));
 }

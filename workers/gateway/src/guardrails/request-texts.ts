@@ -57,8 +57,8 @@ function payload(r: PayloadResult, original: string, v: TextVisitor, path: strin
 
 const payloadMapper =
   (v: TextVisitor): PayloadMapper =>
-  (text, format) =>
-    format === "json" ? v.json(text) : v.text(text);
+  (text) =>
+    v.text(text);
 
 function mapPart(p: ContentPart, v: TextVisitor, path: string): ContentPart {
   switch (p.type) {

@@ -10,6 +10,7 @@ import { piiHashKeyFor, runInputGuardrails } from "../guardrails";
 import { readJsonBody } from "../http/read-json-body";
 import { RouteDryRunBodySchema, routeDryRun } from "../router/dry-run";
 import { featureOf } from "../chat/feature";
+import { requireSomeWindowFits } from "../chat/resolve-target";
 import { routerFor } from "../chat/stages/route-stage";
 import { trafficFor } from "../router/quality-target/traffic-store";
 import { effectiveSettings } from "../router/settings";
@@ -19,6 +20,8 @@ export const routeDryRunRoutes = new Hono<AppEnv>().post("/v1/route", async (c) 
   const body = await readJsonBody(c, RouteDryRunBodySchema);
   const auth = c.get("auth");
   const feature = featureOf(c, body);
+  // As on the chat path: a prompt no model this key may use can take is refused before any guardrail reads it.
+  requireSomeWindowFits(body, registryFor(c.env), auth);
   const settings = await settingsFor(c.env.DB, auth.tenantId, feature);
   const guardrails = { ...settings.guardrails, injection: { ...settings.guardrails.injection, enabled: false } };
   const { request } = await runInputGuardrails(body, guardrails, piiHashKeyFor(c.env, auth.tenantId, guardrails));
