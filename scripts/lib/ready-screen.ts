@@ -2,7 +2,8 @@
  * What `npm start` (scripts/start.ts) prints on the console: one line per step, then the ready
  * screen with the URLs and keys last. Pure, so its shape is tested (ready-screen.test.ts):
  * everything the steps and servers print goes to the log file instead, and the whole console
- * output fits one 24-line terminal (issue 18's "prints the migration table ~15 times" defect).
+ * output, npm's own header included, fits one 24-line terminal (issue 18's "prints the
+ * migration table ~15 times" defect).
  */
 
 /** The steps' titles, in the order they run; each prints as `stepLine(title)` then "done". */
@@ -39,9 +40,7 @@ export function readyScreen({ gateway, simulator, inspector, logFile, keys }: Re
 
   Gateway (OpenAI base URL)  ${gateway}/v1
   Web console                ${gateway}/console/   (sign in with the developer or admin key below)
-  GPU simulator              ${simulator}/v1   (metrics: ${simulator}/metrics)
-  V8 inspector (DevTools)    127.0.0.1:${inspector}
-
+  GPU simulator              ${simulator}/v1   (metrics: /metrics)   V8 inspector 127.0.0.1:${inspector}
   Dev tenant ${keys.tenantId} (keys kept in .dev-keys.json, git-ignored):
     service key    ${keys.service?.key}   chat, embeddings
     developer key  ${keys.developer?.key}   + usage, traces, cache
