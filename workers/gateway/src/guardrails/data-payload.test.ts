@@ -61,6 +61,34 @@ describe("inline payloads", () => {
     expect(decode(String((mapFileData(base64Utf8(lines), shout) as { value: string }).value))).toBe(`{"a":"x"}\n{"b":"<X_1>"}\n`);
   });
 
+  it("JSON: escaped surrogate pairs are read (hidden tag characters), an escaped backslash is not an escape, a redacted number is quoted", () => {
+    const tags = `{"note":"hi\\udb40\\udc69\\udb40\\udc67"}`; // two invisible tag characters, escaped
+    const stripped = mapDataUrl(`data:application/json,${encodeURIComponent(tags)}`, (t) => t.replace(/[\u{E0000}-\u{E007F}]/gu, ""));
+    expect(textOf(stripped)).toBe('{"note":"hi"}');
+    const path = `{"path":"C:\\\\u00e9t\\u00e9","who":"orchid"}`; // a backslash then "u00e9", and an escaped é
+    const mapped = textOf(mapDataUrl(`data:application/json,${encodeURIComponent(path)}`, shout));
+    expect(JSON.parse(mapped)).toEqual({ path: "C:\\u00e9té", who: "<X_1>" });
+    const phone: PayloadMapper = (t) => t.replace(/4155550123/g, "<PHONE_NUMBER_1>");
+    expect(JSON.parse(textOf(mapDataUrl(`data:application/json,${encodeURIComponent('{"phone": 4155550123}')}`, phone)))).toEqual({ phone: "<PHONE_NUMBER_1>" });
+  });
+
+  it("a raw # in percent-mode text is data (a heading, a ticket number); in base64 a fragment is dropped and not forwarded", () => {
+    expect(textOf(mapDataUrl("data:text/plain,Ticket #42 for orchid", shout))).toBe("Ticket #42 for <X_1>");
+    const r = mapDataUrl(`data:text/plain;base64,${base64Utf8("plain")}#orchid`, shout);
+    expect(r).toEqual({ kind: "text", value: `data:text/plain;base64,${base64Utf8("plain")}` });
+  });
+
+  it("a mostly UTF-8 file with one stray Windows byte is read as UTF-8, not as a code page", () => {
+    const bytes = [...new TextEncoder().encode("José Müller, orchid")].concat([0x92]);
+    const r = mapFileData(btoa(String.fromCharCode(...bytes)), shout);
+    expect(r.kind === "text" && decode(r.value)).toBe("José Müller, <X_1>\ufffd");
+  });
+
+  it("the window counts a payload's raw text (escapes undecoded): never less than what the guardrails read", () => {
+    const json = `{"a":"${"\\u0041".repeat(50)}"}`;
+    expect(payloadText(`data:application/json,${encodeURIComponent(json)}`, "image_url")).toBe(json);
+  });
+
   it("a file that is not UTF-8 but is text is still read: a Windows code page, UTF-16 with a BOM, a log with colour codes", () => {
     const cp1252 = String.fromCharCode(0x52, 0x65, 0x6e, 0xe9, 0x65) + ",orchid"; // "Renée,orchid" in windows-1252
     const r = mapFileData(`data:application/vnd.ms-excel;base64,${btoa(cp1252)}`, shout);

@@ -24,7 +24,7 @@
  */
 
 /** Maps a payload's text (as the visitor maps message text). */
-export type PayloadMapper = (text: string) => string;
+export type PayloadMapper = ((text: string) => string) & { raw?: true };
 
 export type PayloadResult = { kind: "text"; value: string } | { kind: "opaque"; mediaType: string } | { kind: "unreadable"; mediaType: string };
 
@@ -67,8 +67,10 @@ function parseDataUrl(url: string): DataUrl | null {
   if (comma < 0) return null;
   const params = url.slice(scheme[0].length, comma).split(";").map((p) => p.trim());
   const base64 = params.length > 1 && params.at(-1)?.toLowerCase() === "base64";
-  // A fragment is not data (WHATWG drops it before decoding).
-  const hash = url.indexOf("#", comma + 1);
+  // A fragment is not data (WHATWG drops it before decoding), but a raw "#" in percent-mode text
+  // ("Ticket #42") is data to many parsers: there it is read, and written back as %23. In base64
+  // it cannot be data: dropped, and not forwarded (a non-WHATWG upstream would read it unchecked).
+  const hash = base64 ? url.indexOf("#", comma + 1) : -1;
   const charset = params.slice(1).map((p) => /^charset\s*=\s*"?([^"]*)"?$/i.exec(p)?.[1]?.toLowerCase() ?? null).find((c) => c !== null) ?? null;
   return { head: url.slice(0, comma), mediaType: (params[0] ?? "").toLowerCase().slice(0, MAX_LABEL), base64, charset, data: url.slice(comma + 1, hash < 0 ? undefined : hash) };
 }
@@ -78,6 +80,9 @@ const UTF8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: false });
 const CLEAN = /^[^\x00-\x08\x0b\x0e-\x1a\x1c-\x1f]*$/;
 const isBinaryByte = (b: number): boolean => b <= 0x08 || b === 0x0b || (b >= 0x0e && b <= 0x1a) || (b >= 0x1c && b <= 0x1f);
 const CP1252 = new TextDecoder("windows-1252", { fatal: false, ignoreBOM: false });
+const UTF8_LOSSY = new TextDecoder("utf-8", { fatal: false, ignoreBOM: false });
+/** A well-formed multi-byte UTF-8 sequence, as latin1 characters. */
+const UTF8_SEQUENCE = /[\xc2-\xdf][\x80-\xbf]|[\xe0-\xef][\x80-\xbf]{2}|[\xf0-\xf4][\x80-\xbf]{3}/;
 
 /**
  * A sniffed file that is not UTF-8 but still text: UTF-16 with a byte-order mark (Notepad's
@@ -93,7 +98,10 @@ function legacyText(bytes: Uint8Array): string | null {
       return null;
     }
   }
-  return bytes.some(isBinaryByte) ? null : CP1252.decode(bytes);
+  if (bytes.some(isBinaryByte)) return null;
+  // Mostly UTF-8 with a stray byte (a smart quote pasted from Word): read as UTF-8, the stray
+  // byte as U+FFFD, not the whole file as a code page (names would read "JosÃ©" and go unseen).
+  return UTF8_SEQUENCE.test(latin1(bytes.subarray(0, 1 << 20))) ? UTF8_LOSSY.decode(bytes) : CP1252.decode(bytes);
 }
 
 function utf8Text(bytes: Uint8Array): string | null {
@@ -178,13 +186,26 @@ const PLACEHOLDER = /<([A-Z][A-Z_]*(?:_\d+|:[0-9a-f]{12}))>/g;
 
 // JSON string escapes of printable characters (\u0040, \/) are read as the characters; those
 // JSON needs escaped (quote, backslash, controls) stay escaped, so the document stays JSON.
-const JSON_ESCAPE = /\\u([0-9a-fA-F]{4})|\\\//g;
+const JSON_ESCAPE = /\\\\|\\u([dD][89abAB][0-9a-fA-F]{2})\\u([dD][c-fC-F][0-9a-fA-F]{2})|\\u([0-9a-fA-F]{4})|\\\//g;
 function decodeJsonEscapes(json: string): string {
-  return json.replace(JSON_ESCAPE, (esc, hex: string | undefined) => {
+  return json.replace(JSON_ESCAPE, (esc, hi: string | undefined, lo: string | undefined, hex: string | undefined) => {
+    if (esc === "\\\\") return esc;
+    if (hi !== undefined && lo !== undefined) return String.fromCharCode(parseInt(hi, 16), parseInt(lo, 16));
     if (hex === undefined) return "/";
     const cp = parseInt(hex, 16);
     return cp < 0x20 || cp === 0x22 || cp === 0x5c || (cp >= 0xd800 && cp <= 0xdfff) ? esc : String.fromCharCode(cp);
   });
+}
+
+// A number the detectors replaced ("phone": 4155550123) becomes a bare placeholder; quoted, the
+// document stays JSON. Only where a value stands (after : [ or , and before , ] or }), and only
+// when that makes the document (or each JSON line) parse again.
+const BARE_PLACEHOLDER = /([:[,]\s*)(<[A-Z][A-Z_]*(?:_\d+|:[0-9a-f]{12})>)(?=\s*[,\]}])/g;
+const parses = (s: string): boolean => { try { JSON.parse(s); return true; } catch { return false; } };
+function quoteBarePlaceholders(json: string): string {
+  if (json.search(BARE_PLACEHOLDER) < 0) return json;
+  const fix = (doc: string): string => { if (parses(doc)) return doc; const q = doc.replace(BARE_PLACEHOLDER, '$1"$2"'); return parses(q) ? q : doc; };
+  return parses(json.replace(BARE_PLACEHOLDER, '$1"$2"')) || !json.includes("\n") ? fix(json) : json.split("\n").map(fix).join("\n");
 }
 
 /**
@@ -197,7 +218,7 @@ function mapText(text: string, format: "json" | "markup" | "text", map: PayloadM
   if (format === "json") {
     const read = decodeJsonEscapes(text);
     const mapped = map(read);
-    return mapped === read ? null : mapped;
+    return mapped === read ? null : quoteBarePlaceholders(mapped);
   }
   if (format === "markup") {
     const read = decodeCharRefs(text);
@@ -228,7 +249,7 @@ function mapPayload(data: string, base64: boolean, mediaType: string, declaredTe
   if (bytes === null || (!declaredText && startsLikeBinary(bytes))) return fail();
   const text = utf8Text(bytes) ?? (declaredText ? null : legacyText(bytes));
   if (text === null) return fail();
-  const mapped = mapText(text, formatOf(text, declaredText ? mediaType : null), map);
+  const mapped = mapText(text, map.raw ? "text" : formatOf(text, declaredText ? mediaType : null), map);
   if (mapped === null) return { kind: "text", value: rebuild(data) };
   if (base64) return { kind: "text", value: rebuild(encodeBase64Text(mapped)) };
   try {
@@ -249,7 +270,7 @@ export function mapDataUrl(url: string, map: PayloadMapper, sniff = false): Payl
   // A charset other than UTF-8 cannot be re-encoded as it came (UTF-16 text even reads as UTF-8 with NULs).
   if (p.charset !== null && !UTF8_LABELS.test(p.charset) && declaredText) return { kind: "unreadable", mediaType };
   if (!declaredText && !sniff && !UNTYPED.test(p.mediaType)) return { kind: "opaque", mediaType };
-  return mapPayload(p.data, p.base64, mediaType, declaredText, map, (d) => (d === p.data ? url : `${p.head},${d}`));
+  return mapPayload(p.data, p.base64, mediaType, declaredText, map, (d) => (d === p.data && url.length === p.head.length + 1 + d.length ? url : `${p.head},${d}`));
 }
 
 /** `file.file_data`: a data URL or bare base64, sniffed whatever its label or filename says (clients set those loosely). */
@@ -261,10 +282,12 @@ export function mapFileData(fileData: string, map: PayloadMapper): PayloadResult
 /** The text a payload holds, for counting it against a context window (null when it is not text). */
 export function payloadText(url: string, kind: "image_url" | "file_data"): string | null {
   let seen: string | null = null;
-  const capture: PayloadMapper = (text) => {
+  // The text as the model reads it (escapes and references undecoded): what its window holds,
+  // and never shorter than what the guardrails read after decoding.
+  const capture: PayloadMapper = Object.assign((text: string) => {
     seen = text;
     return text;
-  };
+  }, { raw: true as const });
   if (kind === "file_data") mapFileData(url, capture);
   else if (DATA_SCHEME.test(url)) mapDataUrl(url, capture);
   return seen;

@@ -5,12 +5,12 @@
  */
 export function precededBy(text: string, start: number, words: RegExp, window = 48): boolean {
   const from = Math.max(0, start - window);
-  return words.test(text.slice(from, start));
+  return words.test(text.slice(from, start).replace(/[_-]/g, " "));
 }
 
 /** Whether the context words occur near the span on either side. */
 export function near(text: string, start: number, end: number, words: RegExp, window = 48): boolean {
-  return precededBy(text, start, words, window) || words.test(text.slice(end, end + window / 2));
+  return precededBy(text, start, words, window) || words.test(text.slice(end, end + window / 2).replace(/[_-]/g, " "));
 }
 
 /** Iterate a global regex's matches without allocating an array of all of them up front. */

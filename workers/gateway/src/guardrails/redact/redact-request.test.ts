@@ -131,6 +131,15 @@ describe("inline payloads in chat content", () => {
     }
   });
 
+  it("a JSON file's keys label its values, snake_case included, as tool arguments' keys do", () => {
+    const json = `{\n  "id": 7,\n  "driver_license": "D1234567",\n  "social_security_number": "536228147"\n}`;
+    const out = redactChatRequest(parts([{ type: "file", file: { filename: "rec.json", file_data: `data:application/json;base64,${btoa(json)}` } }]), settings, testHashKey("t"));
+    const sent = atob(/"file_data":"data:application\/json;base64,([^"]+)"/.exec(JSON.stringify(out.request))?.[1] ?? "");
+    expect(sent).not.toContain("D1234567");
+    expect(sent).not.toContain("536228147");
+    expect(JSON.parse(sent)).toMatchObject({ id: 7 });
+  });
+
   it("a payload labelled text that cannot be read is a 400 under any acting policy; with PII off it goes on", () => {
     for (const url of [`data:text/plain;charset=utf-16le;base64,${btoa("h\x00i\x00")}`, "data:text/plain,It%92s mine", `data:text/csv;base64,${btoa("a\x00b")}`]) {
       let err: unknown = null;
