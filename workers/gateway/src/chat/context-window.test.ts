@@ -86,6 +86,14 @@ describe("inline payloads in the window", () => {
     expect(fitsContext(withPart({ type: "image_url", image_url: { url: `data:image/png;base64,${b64(text)}` } }), model(4_096, 16))).toBe(true);
   });
 
+  it("a response schema and stop strings count as prompt, as the guardrails read them", () => {
+    const base = { model: "auto", messages: [{ role: "user", content: "Answer in JSON." }] };
+    const schema = { ...base, response_format: { type: "json_schema", json_schema: { name: "out", description: prose(6_000), schema: { type: "object" } } } } as ChatCompletionRequest;
+    expect(fitsContext(schema, model(4_096, 16))).toBe(false);
+    expect(fitsContext({ ...base, stop: [prose(3_000), prose(3_000)] } as ChatCompletionRequest, model(4_096, 16))).toBe(false);
+    expect(fitsContext({ ...base, stop: "END" } as ChatCompletionRequest, model(4_096, 16))).toBe(true);
+  });
+
   it("a predicted output counts as prompt, as the guardrails read it", () => {
     const request = { model: "auto", messages: [{ role: "user", content: "Fix the typo." }], prediction: { type: "content", content: prose(6_000) } } as ChatCompletionRequest;
     expect(fitsContext(request, model(4_096, 16))).toBe(false);

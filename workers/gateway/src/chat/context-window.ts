@@ -46,8 +46,12 @@ function promptTexts(request: ChatCompletionRequest): string[] {
     if ("tool_calls" in m && Array.isArray(m.tool_calls)) for (const c of m.tool_calls) texts.push(c.function.name, c.function.arguments);
   }
   if (request.tools?.length) texts.push(JSON.stringify(request.tools));
-  // A predicted output is read (and redacted) like the prompt: counted so the guardrails never read more than a window.
+  // Fields the guardrails read like the prompt (a predicted output, a response schema, stop
+  // strings): counted so the guardrails never read more than a window.
   if (request.prediction) texts.push(contentText(request.prediction.content), ...payloadTexts(request.prediction.content));
+  if (request.response_format) texts.push(JSON.stringify(request.response_format));
+  if (typeof request.stop === "string") texts.push(request.stop);
+  else if (Array.isArray(request.stop)) texts.push(...request.stop);
   return texts;
 }
 
