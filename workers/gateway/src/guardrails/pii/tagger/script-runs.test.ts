@@ -46,9 +46,24 @@ describe("prose runs", () => {
     expect(r.keep("Утром")).toBe(false);
     expect(r.keep("Мы")).toBe(false);
     expect(r.keep("встреча")).toBe(false);
-    const place = runsOf("Где это? Мы жили на улице Героев Брестской Крепости, рядом с парком.");
+    const place = runsOf("Read this: Где это? Мы жили на улице Героев Брестской Крепости, рядом с парком.");
     expect(place.keep("Героев", "Крепости")).toBe(true);
     expect(place.keep("улице", "Крепости")).toBe(false);
+  });
+
+  it("apply only to text with a Latin word: a message written wholly in another script keeps the model's spans (fails closed)", () => {
+    const own = runsOf("Где это? Мы жили на улице Героев Брестской Крепости, рядом с парком.");
+    expect(own.keep("улице", "Крепости")).toBe(true);
+    const hebrew = runsOf("המסעדה סגורה היום בגלל שיפוצים ותיפתח מחדש ביום ראשון.");
+    expect(hebrew.keep("המסעדה")).toBe(true);
+  });
+
+  it("read a comma-separated run of short items as a list of names, not prose", () => {
+    const r = runsOf("Please draft an invitation. Attendees: דוד כהן, רחל לוי, משה פרץ, שרה אברהם, יוסי מזרחי, מיכל ביטון.");
+    expect(r.keep("דוד", "כהן")).toBe(true);
+    expect(r.keep("מיכל", "ביטון")).toBe(true);
+    const hindi = runsOf("CC:\nराहुल शर्मा, प्रिया वर्मा, अमित सिंह");
+    expect(hindi.keep("राहुल", "शर्मा")).toBe(true);
   });
 
   it("drop any span inside caseless prose: nothing there tells a name from a word", () => {

@@ -50,6 +50,11 @@ function opensParagraph(toks: readonly TagToken[], i: number): boolean {
 
 const OPENERS = new Set(['"', "'", "«", "„", "“", "‘", "(", "[", "「", "『", "（"]);
 
+// List separators (Latin/Cyrillic/Greek comma, Arabic comma, ideographic and fullwidth commas).
+const LIST_SEP = new Set([",", "\u060c", "\u3001", "\uff0c"]);
+/** A run cut by list separators into pieces of at most this many units reads as a list of names, not prose. */
+const LIST_ITEM_UNITS = 3;
+
 /**
  * Per token, 1 when it is a word inside a run of words of one non-Latin script group with only
  * punctuation between them (a number, a Latin word or a line break ends a run) that reads as a
@@ -59,17 +64,27 @@ const OPENERS = new Set(['"', "'", "«", "„", "“", "‘", "(", "[", "「", "
  */
 export function proseRuns(toks: readonly TagToken[], info: readonly WordInfo[]): Uint8Array {
   const out = new Uint8Array(toks.length);
+  // The rule is for paragraphs pasted into a Latin-script prompt; a message written wholly in
+  // another script keeps the model's spans (over-redaction there fails closed).
+  if (!info.some((w, i) => (toks[i] as TagToken).kind === TOKEN_KIND.word && w.script === SCRIPT.latin)) return out;
   let from = -1;
   let group: number = SCRIPT.none;
   let size = 0;
   let lastWord = -1;
   let sentences = 1;
+  let items = 1;
+  let item = 0;
+  let maxItem = 0;
   const close = (): void => {
-    const prose = size >= LONG_RUN_UNITS || (size >= PROSE_RUN_UNITS && (sentences > 1 || opensParagraph(toks, from)));
+    const list = items >= 3 && Math.max(maxItem, item) <= LIST_ITEM_UNITS;
+    const prose = !list && (size >= LONG_RUN_UNITS || (size >= PROSE_RUN_UNITS && (sentences > 1 || opensParagraph(toks, from))));
     if (from >= 0 && prose) for (let j = from; j <= lastWord; j++) if ((toks[j] as TagToken).kind === TOKEN_KIND.word) out[j] = 1;
     from = -1;
     size = 0;
     sentences = 1;
+    items = 1;
+    item = 0;
+    maxItem = 0;
     group = SCRIPT.none;
   };
   for (let i = 0; i < toks.length; i++) {
@@ -84,6 +99,12 @@ export function proseRuns(toks: readonly TagToken[], info: readonly WordInfo[]):
     if (g !== group) close();
     if (from < 0) (from = i), (group = g);
     else if (opensSentence(toks, i)) sentences++;
+    if (from !== i && LIST_SEP.has((toks[i - 1] as TagToken).text)) {
+      maxItem = Math.max(maxItem, item);
+      item = 0;
+      items++;
+    }
+    item += units(t, g);
     size += units(t, g);
     lastWord = i;
   }
