@@ -16,7 +16,14 @@ import { makeCoreTenant, PASS_THROUGH_WORKER } from "./lib/gateway-load";
 import { connect, summarise, type Profile } from "./lib/inspector-profile";
 import { parseCli } from "../scripts/lib/cli";
 
-parseCli({ name: "npm run bench:profile", summary: "CPU profile of the gateway isolate under load (functions with the most self and inclusive time).", notes: ["Environment: PROFILE_MODE=core|full|bare (default core), BENCH_DURATION seconds (default 6), PROFILE_OUT=file.cpuprofile, PROFILE_ASSETS=1 to keep the console's local asset router in front (off by default: in production it runs outside the Worker)."] });
+const { values: cli } = parseCli({
+  name: "npm run bench:profile",
+  summary: "CPU profile of the gateway isolate under load (functions with the most self and inclusive time).",
+  options: {
+    stages: { type: "boolean", description: "instead: bench:overhead's (c) and (h) (every stage on) in workerds of their own, profiled in alternating windows at concurrency 32; prints process CPU per request, each isolate's sampled CPU and the gateway isolate's CPU by part (cache lookup, embedder, local vector index, limiter, OTel, shadow, router, ...) side by side, then an ablation in (h)'s process with the profiler off (limits, cache lookup, router decision switched off one at a time; bench/profile-stages.ts; ~5 min)" },
+  },
+  notes: ["With --stages: PROFILE_ROUNDS rounds (3; each: a window with the profiler off, then one with it on, per side), BENCH_DURATION s per window (6), PROFILE_SAMPLE_US (500).", "Environment: PROFILE_MODE=core|full|bare (default core), BENCH_DURATION seconds (default 6), PROFILE_OUT=file.cpuprofile, PROFILE_ASSETS=1 to keep the console's local asset router in front (off by default: in production it runs outside the Worker)."],
+});
 
 const DURATION_S = Number(process.env.BENCH_DURATION ?? 6);
 const MODE = process.env.PROFILE_MODE ?? "core";
@@ -69,7 +76,7 @@ async function main(): Promise<void> {
   process.exit(0);
 }
 
-main().catch((err: unknown) => {
+(cli.stages ? import("./profile-stages").then((m) => m.profileStages()).then(() => process.exit(0)) : main()).catch((err: unknown) => {
   console.error(err);
   process.exit(1);
 });

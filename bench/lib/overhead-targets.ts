@@ -141,9 +141,10 @@ export const AUTO_CHAT_BODY = JSON.stringify({ ...(JSON.parse(CHAT_BODY) as Reco
  * misses, as nothing is ever stored; every trace is sampled and POSTed to an OTLP receiver in
  * this process; the shadow sample is wrangler.toml's rate (the router sends the bench prompt
  * to the frontier, so ~2% of requests get a small-tier shadow). `newPids` lists workerd
- * processes started since the other targets.
+ * processes started since the other targets; `inspectorPort` opens workerd's inspector on (h)'s
+ * process (bench:profile --stages profiles it).
  */
-async function startAllStages(newPids: () => number[]): Promise<AllStages & { close(): Promise<void> }> {
+export async function startAllStages(newPids: () => number[], inspectorPort?: number): Promise<AllStages & { stack: Stack; close(): Promise<void> }> {
   let traces = 0;
   const receiver = await startOtlpReceiver({
     onSpans: (got) => {
@@ -156,6 +157,7 @@ async function startAllStages(newPids: () => number[]): Promise<AllStages & { cl
   const stack = await startStack({
     staticAssets: false,
     vars: { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_TRACES_SAMPLER_ARG: "1", SHADOW_SMALL_RATE: DEPLOYED_SHADOW_RATE },
+    ...(inspectorPort ? { inspectorPort } : {}),
   });
   try {
     const pid = newPids()[0];
@@ -169,7 +171,7 @@ async function startAllStages(newPids: () => number[]): Promise<AllStages & { cl
       body: AUTO_CHAT_BODY,
     };
     const probe = await probeAllStages(target, () => traces);
-    return { target, probe, traces: () => traces, close: async () => { await stack.close(); await receiver.close(); } };
+    return { target, probe, traces: () => traces, stack, close: async () => { await stack.close(); await receiver.close(); } };
   } catch (err) {
     await stack.close().catch(() => undefined);
     await receiver.close();
