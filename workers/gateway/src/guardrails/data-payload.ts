@@ -10,9 +10,10 @@
  *   data: URL (scheme in any case, parameters trimmed, percent-decoding before base64, base64url
  *   accepted). One that cannot be read as clean UTF-8 (another charset, bad escapes, NUL bytes)
  *   is `unreadable`: the caller refuses it while its policy acts, since it says it is text;
- * - every `file_data`, and data: URLs typed application/octet-stream or untyped: sniffed; clean
- *   UTF-8 is text, unless the bytes start like a binary format (PDF, ZIP, PNG ...: an
- *   uncompressed PDF is ASCII, and rewriting it would break its offsets);
+ * - every `file_data`, and data: URLs typed application/octet-stream or untyped: sniffed; bytes
+ *   without binary control bytes are text (UTF-8, else UTF-16 with a BOM or a Windows code
+ *   page), unless they start like a binary format (PDF, ZIP, PNG ...: an uncompressed PDF is
+ *   ASCII, and rewriting it would break its offsets);
  * - anything else (PNG, JPEG, PDF, audio): `opaque` bytes the gateway cannot read; the caller
  *   decides (guardrails.pii.opaqueInputs).
  *
@@ -23,7 +24,10 @@
  * sent on as UTF-8.
  */
 
-/** Maps a payload's text (as the visitor maps message text). */
+/**
+ * Maps a payload's text (as the visitor maps message text). `raw`: hand over the text as sent,
+ * escapes and references undecoded (payloadText's count for the context window).
+ */
 export type PayloadMapper = ((text: string) => string) & { raw?: true };
 
 export type PayloadResult = { kind: "text"; value: string } | { kind: "opaque"; mediaType: string } | { kind: "unreadable"; mediaType: string };
