@@ -140,8 +140,10 @@ function exchangeOrAccountedRefusal(c: Context<AppEnv>, parsed: ChatExchange["or
   try {
     return newExchange(c, parsed);
   } catch (err) {
-    const gw = err instanceof GatewayError ? err : null;
-    publisher(c, newExchange(c, withoutEndUsers(parsed)))({ status: gw?.status ?? 500, errorCode: gw?.code ?? "internal_error", usage: null, costUsd: 0, completedAt: Date.now(), ttftMs: null, answer: null });
+    // Only the pseudonym refusal is accounted here; any other error (a feature the key may not
+    // use) would be thrown again by the second newExchange, so it goes out as it came.
+    if (!(err instanceof GatewayError) || err.code !== "end_user_hash_key_missing") throw err;
+    publisher(c, newExchange(c, withoutEndUsers(parsed)))({ status: err.status, errorCode: err.code, usage: null, costUsd: 0, completedAt: Date.now(), ttftMs: null, answer: null });
     throw err;
   }
 }

@@ -20,12 +20,12 @@ export const routeDryRunRoutes = new Hono<AppEnv>().post("/v1/route", async (c) 
   const body = await readJsonBody(c, RouteDryRunBodySchema);
   const auth = c.get("auth");
   const feature = featureOf(c, body);
+  const registry = registryFor(c.env);
   // As on the chat path: a prompt no model this key may use can take is refused before any guardrail reads it.
-  requireSomeWindowFits(body, registryFor(c.env), auth);
+  requireSomeWindowFits(body, registry, auth);
   const settings = await settingsFor(c.env.DB, auth.tenantId, feature);
   const guardrails = { ...settings.guardrails, injection: { ...settings.guardrails.injection, enabled: false } };
   const { request } = await runInputGuardrails(body, guardrails, piiHashKeyFor(c.env, auth.tenantId, guardrails));
-  const registry = registryFor(c.env);
   const explicit = registry.model(body.model);
   const targeted = (effectiveSettings(settings.router, auth.tenantId, feature).qualityTarget ?? null) !== null;
   const result = await routeDryRun({ ...body, messages: request.messages }, routerFor(settings.router), {
